@@ -1,0 +1,15 @@
+"""The built-in cases, one module per group.
+
+``seeds`` and ``seed_nn`` replay the five seed articles, ``misuse`` every error
+and warning the engine must reproduce, ``ops`` one case per row of the
+derivative table. :func:`builtin_cases` collects them for the runner and pytest.
+"""
+
+from parity_tests.cases import misuse, ops, seed_nn, seeds
+from parity_tests.harness import Case, cases_in
+
+MODULES = (seeds, seed_nn, misuse, ops)
+
+
+def builtin_cases() -> list[Case]:
+    return [case for module in MODULES for case in cases_in(module)]

@@ -1,0 +1,224 @@
+"""The misuse catalogue: every error and warning the engine must reproduce, one case each.
+
+Learners meet these messages before anything else; the engine must raise the
+same exception type with the same text (``torch`` written ``autodiff``), and
+warn with the same category and text. Each docstring quotes torch 2.13's
+message. A case observes what it can before the mistake, so that a candidate
+failing earlier than torch shows where.
+"""
+
+
+def _leaf(T, values=(1., 2., 3.), dtype=None):
+    return T.tensor(list(values), dtype=dtype or T.float32, requires_grad=True)
+
+
+def backward_of_non_scalar_without_gradient(T):
+    """``RuntimeError: grad can be implicitly created only for scalar outputs``"""
+    y = _leaf(T) * 2
+    yield "y.shape", y.shape
+    y.backward()
+
+
+def backward_twice(T):
+    """``RuntimeError: Trying to backward through the graph a second time (or directly
+    access saved tensors after they have already been freed). ...``"""
+    x = _leaf(T)
+    y = (x * x).sum()
+    y.backward()
+    yield "x.grad", x.grad
+    y.backward()
+
+
+def requires_grad_on_int_constructor(T):
+    """``RuntimeError: Only Tensors of floating point and complex dtype can require gradients``"""
+    yield "x", T.tensor([1, 2], requires_grad=True)
+
+
+def requires_grad_on_int_method(T):
+    """``RuntimeError: only Tensors of floating point dtype can require gradients``
+
+    (lower-case "only", and no "complex": torch words each entry point differently)
+    """
+    x = T.tensor([1, 2])
+    yield "x.dtype", x.dtype
+    x.requires_grad_()
+
+
+def requires_grad_on_int_attribute(T):
+    """``RuntimeError: only Tensors of floating point and complex dtype can require gradients``"""
+    x = T.tensor([1, 2])
+    x.requires_grad = True
+
+
+def requires_grad_on_bool_method(T):
+    """``RuntimeError: only Tensors of floating point dtype can require gradients``"""
+    x = T.tensor([True, False])
+    yield "x.dtype", x.dtype
+    x.requires_grad_()
+
+
+def backward_without_grad_fn(T):
+    """``RuntimeError: element 0 of tensors does not require grad and does not have a grad_fn``"""
+    x = T.tensor([1., 2.])
+    y = (x * 2).sum()
+    yield "y.grad_fn", y.grad_fn
+    y.backward()
+
+
+def in_place_on_leaf_requiring_grad(T):
+    """``RuntimeError: a leaf Variable that requires grad is being used in an in-place operation.``"""
+    x = _leaf(T)
+    x.add_(1)
+
+
+def in_place_on_view_of_leaf(T):
+    """``RuntimeError: a view of a leaf Variable that requires grad is being used in an
+    in-place operation.``"""
+    x = _leaf(T)
+    x[0].mul_(2)
+
+
+def item_assignment_on_leaf(T):
+    """``x[0] = 5.`` writes into a view of the leaf: same error as above."""
+    x = _leaf(T)
+    x[0] = 5.
+
+
+def _modified_after_exp(T, dtype):
+    """exp saves its result; modifying that result in place breaks the backward pass."""
+    x = _leaf(T, dtype=dtype)
+    y = x.exp()
+    y.add_(1)
+    yield "y", y
+    y.sum().backward()
+
+
+def version_counter_float(T):
+    """``RuntimeError: one of the variables needed for gradient computation has been modified
+    by an inplace operation: [torch.FloatTensor [3]], which is output 0 of Exp, is at
+    version 1; expected version 0 instead. Hint: ...``"""
+    yield from _modified_after_exp(T, T.float32)
+
+
+def version_counter_double(T):
+    """As above, with ``[torch.DoubleTensor [3]]``."""
+    yield from _modified_after_exp(T, T.float64)
+
+
+def version_counter_of_input(T):
+    """mul saves its inputs: modifying x under no_grad after use is caught at backward.
+
+    ``... [torch.FloatTensor [3]] is at version 1; expected version 0 instead. Hint: ...``
+    (a leaf is not the output of anything, so the message names no op)
+    """
+    x = _leaf(T)
+    y = (x * x).sum()
+    with T.no_grad():
+        x.mul_(2)
+    yield "x", x
+    y.backward()
+
+
+def retain_grad_without_requires_grad(T):
+    """``RuntimeError: can't retain_grad on Tensor that has requires_grad=False``"""
+    T.tensor([1., 2.]).retain_grad()
+
+
+def gradient_shape_mismatch(T):
+    """``RuntimeError: Mismatch in shape: grad_output[0] has a shape of torch.Size([2]) and
+    output[0] has a shape of torch.Size([3]).``"""
+    y = _leaf(T) * 2
+    y.backward(T.ones(2))
+
+
+def numpy_of_tensor_requiring_grad(T):
+    """``RuntimeError: Can't call numpy() on Tensor that requires grad. Use
+    tensor.detach().numpy() instead.``"""
+    yield "detached", _leaf(T).detach().numpy().tolist()
+    _leaf(T).numpy()
+
+
+def requires_grad_of_non_leaf_attribute(T):
+    """``RuntimeError: you can only change requires_grad flags of leaf variables. If you want
+    to use a computed variable in a subgraph that doesn't require differentiation use
+    var_no_grad = var.detach().``"""
+    y = _leaf(T) * 2
+    y.requires_grad = False
+
+
+def requires_grad_of_non_leaf_method(T):
+    """Same message as above, through ``y.requires_grad_(False)``."""
+    y = _leaf(T) * 2
+    y.requires_grad_(False)
+
+
+def grad_of_non_leaf_warns(T):
+    """``UserWarning: The .grad attribute of a Tensor that is not a leaf Tensor is being
+    accessed. Its .grad attribute won't be populated during autograd.backward(). ...``
+
+    torch's "(Triggered internally at ...)" suffix is not part of the message.
+    """
+    y = _leaf(T) * 2
+    y.sum().backward()
+    yield "y.grad", y.grad
+
+
+def retained_grad_does_not_warn(T):
+    """After ``retain_grad()``, reading a non-leaf's grad is fine: no warning."""
+    y = _leaf(T) * 2
+    y.retain_grad()
+    y.sum().backward()
+    yield "y.grad", y.grad
+
+
+def item_of_many_elements(T):
+    """``RuntimeError: a Tensor with 3 elements cannot be converted to Scalar``"""
+    yield "one element", T.tensor([2.5]).item()
+    T.tensor([1., 2., 3.]).item()
+
+
+def mm_shape_mismatch(T):
+    """``RuntimeError: mat1 and mat2 shapes cannot be multiplied (2x3 and 2x3)``"""
+    T.mm(T.ones(2, 3), T.ones(2, 3))
+
+
+def mm_of_vectors(T):
+    """``RuntimeError: self must be a matrix``"""
+    T.mm(T.ones(3), T.ones(3))
+
+
+def matmul_vector_mismatch(T):
+    """``RuntimeError: inconsistent tensor size, expected tensor [3] and src [2] to have the
+    same number of elements, but got 3 and 2 elements respectively``"""
+    T.matmul(T.ones(3), T.ones(2))
+
+
+def matmul_matrix_mismatch(T):
+    """``@`` of 2x3 by 2x3: ``RuntimeError: mat1 and mat2 shapes cannot be multiplied (2x3 and 2x3)``"""
+    T.ones(2, 3) @ T.ones(2, 3)
+
+
+def broadcast_mismatch(T):
+    """``RuntimeError: The size of tensor a (3) must match the size of tensor b (2) at
+    non-singleton dimension 1``"""
+    T.ones(2, 3) + T.ones(2, 2)
+
+
+def grad_assignment_wrong_size(T):
+    """``RuntimeError: attempting to assign a gradient of size '[3]' to a tensor of size
+    '[2]'. Please ensure that the gradient and the tensor are the same size``"""
+    x = _leaf(T, (1., 2.))
+    x.grad = T.ones(3)
+
+
+def grad_assignment_wrong_dtype(T):
+    """``RuntimeError: attempting to assign a gradient with dtype 'double' to a tensor with
+    grad_dtype 'Float'. The gradient must match the tensor's grad_dtype ...``"""
+    x = _leaf(T, (1., 2.))
+    x.grad = T.ones(2, dtype=T.float64)
+
+
+def backward_with_empty_inputs(T):
+    """``RuntimeError: `inputs` argument to `backward()` cannot be empty.``"""
+    x = _leaf(T)
+    (x * 2).sum().backward(inputs=[])

@@ -1,0 +1,174 @@
+"""One case per row of the derivative table, forward and backward.
+
+Every case is one line of torch code, evaluated with ``torch`` bound to the
+framework under test (tinygrad's ``helper_test_op``: one lambda, two
+frameworks). Its inputs ``a``, ``b``, ``c`` are float64 leaves requiring grad,
+drawn from a fixed-seed NumPy generator, so both frameworks get the same
+numbers. The output is observed with its ``grad_fn`` name, then
+``out.backward(weights)`` with random weights (a weighted sum of the output,
+without adding ops of our own to the graph) and each input's grad is observed.
+
+``OP_CASES`` maps each op name of ``autodiff.tape.RULES`` (torch's function
+names) to its case; ``VARIANT_CASES`` adds broadcasting, scalar-operand,
+``dim=`` and indexing variants, which often produce another torch node
+(``SumBackward1``, ``RsubBackward1``, ``SliceBackward0`` ...).
+"""
+
+import numpy as np
+
+POSITIVE = (0.5, 2.0)
+
+
+def op_case(code: str, *shapes: tuple[int, ...], low: float = -2.0, high: float = 2.0):
+    """The case running ``code`` on leaves ``a``, ``b``, ... of the given shapes.
+
+    Inputs are uniform in ``[low, high)``: pass ``low, high = POSITIVE`` for ops
+    defined on positive numbers (log, sqrt) or unstable near zero (division).
+    """
+    names = "abc"[:len(shapes)]
+
+    def case(T):
+        rng = np.random.default_rng(0)
+        inputs = {name: T.tensor(rng.uniform(low, high, shape).tolist(), dtype=T.float64,
+                                 requires_grad=True)
+                  for name, shape in zip(names, shapes)}
+        out = eval(code, {"torch": T}, dict(inputs))
+        yield "out", out
+        yield "out.grad_fn", None if out.grad_fn is None else type(out.grad_fn).__name__
+        weights = rng.uniform(0.5, 1.5, tuple(out.shape)).tolist()
+        out.backward(T.tensor(weights, dtype=out.dtype))
+        for name, tensor in inputs.items():
+            yield f"{name}.grad", tensor.grad
+
+    described = ", ".join(f"{name}{list(shape)}" for name, shape in zip(names, shapes))
+    case.__doc__ = f"``{code}`` on float64 leaves {described} drawn in [{low}, {high})."
+    return case
+
+
+def binary(function: str, **domain):
+    """``torch.function(a, b)`` on two 2x3 inputs."""
+    return op_case(f"torch.{function}(a, b)", (2, 3), (2, 3), **domain)
+
+
+def unary(function: str, shape=(2, 3), **domain):
+    """``torch.function(a)`` on one input."""
+    return op_case(f"torch.{function}(a)", shape, **domain)
+
+
+OP_CASES = {
+    # Elementwise, two inputs.
+    "add": binary("add"),
+    "sub": binary("sub"),
+    "rsub": binary("rsub"),
+    "mul": binary("mul"),
+    "div": binary("div", low=POSITIVE[0], high=POSITIVE[1]),
+    "pow": binary("pow", low=POSITIVE[0], high=POSITIVE[1]),
+    "maximum": binary("maximum"),
+    "minimum": binary("minimum"),
+    "where": op_case("torch.where(a > 0, a, b)", (2, 3), (2, 3)),
+    # Elementwise, one input.
+    "neg": unary("neg"),
+    "abs": unary("abs"),
+    "exp": unary("exp"),
+    "log": unary("log", low=POSITIVE[0], high=POSITIVE[1]),
+    "sqrt": unary("sqrt", low=POSITIVE[0], high=POSITIVE[1]),
+    "rsqrt": unary("rsqrt", low=POSITIVE[0], high=POSITIVE[1]),
+    "sin": unary("sin"),
+    "cos": unary("cos"),
+    "tanh": unary("tanh"),
+    "sigmoid": unary("sigmoid"),
+    "relu": unary("relu"),
+    "clamp": op_case("torch.clamp(a, min=-0.5, max=1.0)", (2, 3)),
+    # Products of matrices and vectors.
+    "mm": op_case("torch.mm(a, b)", (2, 3), (3, 4)),
+    "mv": op_case("torch.mv(a, b)", (2, 3), (3,)),
+    "bmm": op_case("torch.bmm(a, b)", (2, 2, 3), (2, 3, 4)),
+    "matmul": op_case("torch.matmul(a, b)", (2, 3), (3, 4)),
+    "dot": op_case("torch.dot(a, b)", (3,), (3,)),
+    # Reductions.
+    "sum": unary("sum"),
+    "mean": unary("mean"),
+    "prod": unary("prod"),
+    "max": unary("max"),
+    "min": unary("min"),
+    "amax": op_case("torch.amax(a, dim=1)", (2, 3)),
+    "amin": op_case("torch.amin(a, dim=1)", (2, 3)),
+    "norm": unary("norm"),
+    "var": unary("var"),
+    "std": unary("std"),
+    "logsumexp": op_case("torch.logsumexp(a, dim=1)", (2, 3)),
+    "softmax": op_case("torch.softmax(a, dim=1)", (2, 3)),
+    "log_softmax": op_case("torch.log_softmax(a, dim=1)", (2, 3)),
+    # Joining, reshaping and selecting.
+    "cat": op_case("torch.cat([a, b], dim=0)", (2, 3), (1, 3)),
+    "stack": op_case("torch.stack([a, b])", (2, 3), (2, 3)),
+    "view": op_case("a.view(3, 2)", (2, 3)),
+    "reshape": op_case("a.reshape(3, 2)", (2, 3)),
+    "t": op_case("a.t()", (2, 3)),
+    "transpose": op_case("a.transpose(0, 2)", (2, 3, 4)),
+    "permute": op_case("a.permute(2, 0, 1)", (2, 3, 4)),
+    "squeeze": op_case("a.squeeze()", (2, 1, 3)),
+    "unsqueeze": op_case("a.unsqueeze(1)", (2, 3)),
+    "expand": op_case("a.expand(4, 3)", (1, 3)),
+    "flatten": op_case("a.flatten()", (2, 3, 2)),
+    "index": op_case("a[[0, 2]]", (3, 4)),
+    "clone": op_case("a.clone()", (2, 3)),
+    "to": op_case("a.to(torch.float32)", (2, 3)),
+}
+
+VARIANT_CASES = {
+    # Broadcasting: the engine must sum each grad back to its input's shape.
+    "add_broadcast": op_case("a + b", (2, 3), (3,)),
+    "sub_broadcast": op_case("a - b", (2, 1), (1, 3)),
+    "mul_broadcast": op_case("a * b", (2, 3), (2, 1)),
+    "div_broadcast": op_case("a / b", (3,), (2, 1), low=POSITIVE[0], high=POSITIVE[1]),
+    "pow_broadcast": op_case("a ** b", (2, 3), (3,), low=POSITIVE[0], high=POSITIVE[1]),
+    "maximum_broadcast": op_case("torch.maximum(a, b)", (2, 3), ()),
+    "minimum_broadcast": op_case("torch.minimum(a, b)", (1, 3), (2, 1)),
+    "where_broadcast": op_case("torch.where(a > 0, a, b)", (2, 3), (3,)),
+    "matmul_batched_broadcast": op_case("a @ b", (2, 2, 3), (3, 4)),
+    # Python scalars and operators.
+    "add_scalar": op_case("a + 2", (2, 3)),
+    "rsub_scalar": op_case("2 - a", (2, 3)),
+    "mul_scalar": op_case("3 * a", (2, 3)),
+    "rdiv_scalar": op_case("2 / a", (2, 3), low=POSITIVE[0], high=POSITIVE[1]),
+    "pow_scalar_exponent": op_case("a ** 2", (2, 3)),
+    "pow_scalar_base": op_case("2 ** a", (2, 3)),
+    "neg_operator": op_case("-a", (2, 3)),
+    "clamp_min": op_case("a.clamp(min=0)", (2, 3)),
+    # Matrix products dispatched by matmul.
+    "matmul_vector_vector": op_case("a @ b", (3,), (3,)),
+    "matmul_matrix_vector": op_case("a @ b", (2, 3), (3,)),
+    "matmul_vector_matrix": op_case("a @ b", (3,), (3, 2)),
+    # Reductions along a dimension.
+    "sum_dim_keepdim": op_case("a.sum(dim=1, keepdim=True)", (2, 3)),
+    "sum_dims": op_case("a.sum(dim=(0, 2))", (2, 3, 2)),
+    "mean_dim": op_case("a.mean(dim=0)", (2, 3)),
+    "prod_dim": op_case("a.prod(dim=1)", (2, 3)),
+    "max_dim": op_case("a.max(dim=1).values", (2, 3)),
+    "min_dim_keepdim": op_case("a.min(dim=0, keepdim=True).values", (2, 3)),
+    "norm_dim": op_case("a.norm(dim=1)", (2, 3)),
+    "var_dim": op_case("a.var(dim=1)", (2, 3)),
+    "std_dim_keepdim": op_case("a.std(dim=0, keepdim=True)", (2, 3)),
+    "softmax_last_dim": op_case("a.softmax(-1)", (2, 2, 3)),
+    # Joining and reshaping.
+    "cat_dim1": op_case("torch.cat([a, b], dim=1)", (2, 3), (2, 1)),
+    "stack_dim1": op_case("torch.stack([a, b], dim=1)", (2, 3), (2, 3)),
+    "view_inferred": op_case("a.view(-1)", (2, 3)),
+    "reshape_non_contiguous": op_case("a.t().reshape(6)", (2, 3)),
+    "squeeze_dim": op_case("a.squeeze(1)", (2, 1, 3)),
+    "flatten_start_dim": op_case("a.flatten(1)", (2, 3, 2)),
+    "transpose_property": op_case("a.T", (2, 3)),
+    # Indexing: each kind makes its own node.
+    "index_int": op_case("a[1]", (3, 4)),
+    "index_slice": op_case("a[:, 1:3]", (3, 4)),
+    "index_int_int": op_case("a[0, 1]", (3, 4)),
+    "index_repeated": op_case("a[[0, 0, 2]]", (3, 4)),
+    "index_mask": op_case("a[a > 0]", (3, 4)),
+    "index_none": op_case("a[None, 1:]", (3, 4)),
+    # Dtype casts.
+    "to_same_dtype": op_case("a.to(torch.float64)", (2, 3)),
+    "float": op_case("a.float()", (2, 3)),
+}
+
+CASES = {f"op_{name}": case for name, case in {**OP_CASES, **VARIANT_CASES}.items()}
