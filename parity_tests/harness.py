@@ -40,7 +40,7 @@ import inspect
 import re
 import types
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -297,7 +297,8 @@ class Outcome:
     def mismatches(self) -> str:
         """The disagreeing rows as text, for an assertion message."""
         return "\n".join(
-            f"{row.name}: {row.reason}\n  reference: {row.reference}\n  candidate: {row.candidate}"
+            f"{row.name}: {row.reason}\n  reference: {show(row.reference)}\n"
+            f"  candidate: {show(row.candidate)}"
             for row in self.rows if not row.match
         )
 
@@ -320,8 +321,19 @@ def compare(case: Case, reference: types.ModuleType, candidate: types.ModuleType
 
 
 def _row(name: str, reference, candidate) -> Row:
+    if (reference is NOT_REACHED) != (candidate is NOT_REACHED):
+        return Row(name, reference, candidate, "observed by one framework only")
     return Row(name, reference, candidate, disagreement(reference, candidate))
 
 
-def compare_all(cases: Iterable[Case], reference, candidate) -> list[Outcome]:
-    return [compare(case, reference, candidate) for case in cases]
+def show(value) -> str:
+    """A snapshot as a reader wants to see it in a report."""
+    if type(value) is list:
+        return "[" + ", ".join(show(item) for item in value) + "]"
+    if type(value) is tuple:
+        return "(" + ", ".join(show(item) for item in value) + ("," if len(value) == 1 else "") + ")"
+    if type(value) is dict:
+        return "{" + ", ".join(f"{key!r}: {show(item)}" for key, item in value.items()) + "}"
+    if isinstance(value, (TensorSnapshot, Text)):
+        return str(value)
+    return repr(value)

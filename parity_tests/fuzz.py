@@ -1,0 +1,338 @@
+"""Differential fuzzing: hypothesis writes random torch programs, both frameworks run them.
+
+A program is data, a list of statements, rendered as the torch code a learner
+would type::
+
+    x0 = torch.tensor([[0.5, -1.25, 2.0]], dtype=torch.float32, requires_grad=True)
+    x1 = torch.tensor([0.75, 0.0, -0.5], dtype=torch.float64, requires_grad=True)
+    v2 = torch.mul(x0, x1)
+    v2.retain_grad()
+    v3 = v2.exp()
+    with torch.no_grad():
+        x1.mul_(-1.5)
+    v4 = v3.sum(dim=-1)
+    v4.backward(gradient=torch.tensor([1.25], dtype=torch.float64))
+
+The code is executed with ``torch`` bound to each framework in turn; the
+values of every variable, the grads of the leaves and retained tensors, the
+error and the warnings must agree (see :mod:`parity_tests.harness`). When they
+do not, hypothesis shrinks the program and the failure shows it as code that
+can be pasted into a Python prompt.
+
+Inputs are multiples of 0.25 in [-2, 2]: sums and products of such numbers are
+exact in float32, so a mismatch is a real disagreement and not rounding noise,
+and ties (``max``, ``relu`` at 0, ``abs`` at 0) are frequent, as in real data.
+
+Two hypothesis profiles: ``ci`` (a few hundred programs, deterministic, used by
+pytest) and ``intense`` (``python -m parity_tests --fuzz 20000``). pytest's
+profile can be changed with the ``AUTODIFF_HYPOTHESIS_PROFILE`` variable.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Callable
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from parity_tests.harness import Case, compare
+
+PROFILE_VARIABLE = "AUTODIFF_HYPOTHESIS_PROFILE"
+settings.register_profile("ci", max_examples=300, deadline=None, derandomize=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("intense", max_examples=20_000, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+
+GRID = st.integers(-8, 8).map(lambda quarters: quarters / 4)
+
+
+# --- The ops a program may apply ----------------------------------------------
+
+def _same(shape):
+    return shape
+
+
+def _broadcast(left, right):
+    return np.broadcast_shapes(left, right)
+
+
+def _matmul(left, right):
+    return np.matmul(np.empty(left), np.empty(right)).shape
+
+
+def _reduce_all(shape):
+    return ()
+
+
+def _reduce_last(shape):
+    return np.empty(shape).sum(axis=-1).shape
+
+
+def _reduce_first_keepdim(shape):
+    return np.empty(shape).sum(axis=0, keepdims=True).shape
+
+
+@dataclasses.dataclass(frozen=True)
+class Op:
+    """A code template and the shape of its result (which raises when arguments do not fit)."""
+
+    template: str
+    shape: Callable[..., tuple[int, ...]]
+    tracks: bool = True  # False for detach: the result never requires grad
+
+    @property
+    def arity(self) -> int:
+        return self.shape.__code__.co_argcount
+
+
+OPS = {
+    "add": Op("torch.add({}, {})", _broadcast),
+    "sub": Op("{} - {}", _broadcast),
+    "mul": Op("torch.mul({}, {})", _broadcast),
+    "div": Op("{} / {}", _broadcast),
+    "maximum": Op("torch.maximum({}, {})", _broadcast),
+    "where": Op("torch.where({0} > {1}, {0}, {1})", _broadcast),
+    "neg": Op("-{}", _same),
+    "abs": Op("{}.abs()", _same),
+    "exp": Op("{}.exp()", _same),
+    "log": Op("torch.log({})", _same),
+    "sqrt": Op("{}.sqrt()", _same),
+    "sin": Op("torch.sin({})", _same),
+    "tanh": Op("{}.tanh()", _same),
+    "sigmoid": Op("torch.sigmoid({})", _same),
+    "relu": Op("torch.relu({})", _same),
+    "square": Op("{} ** 2", _same),
+    "clamp": Op("{}.clamp(min=-1.0, max=1.0)", _same),
+    "sum": Op("{}.sum()", _reduce_all),
+    "sum_last": Op("{}.sum(dim=-1)", _reduce_last),
+    "mean_keepdim": Op("{}.mean(dim=0, keepdim=True)", _reduce_first_keepdim),
+    "amax_last": Op("{}.amax(dim=-1)", _reduce_last),
+    "max": Op("{}.max()", _reduce_all),
+    "norm": Op("{}.norm()", _reduce_all),
+    "logsumexp": Op("torch.logsumexp({}, dim=-1)", _reduce_last),
+    "softmax": Op("torch.softmax({}, dim=-1)", _same),
+    "matmul": Op("{} @ {}", _matmul),
+    "detach": Op("{}.detach()", _same, tracks=False),
+}
+
+IN_PLACE = ("add_", "mul_", "sub_")
+
+
+# --- Programs as data -------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class Var:
+    """What the generator knows about a variable of the program."""
+
+    name: str
+    shape: tuple[int, ...]
+    dtype: str
+    requires_grad: bool
+    is_leaf: bool
+
+
+def _tensor_code(values, dtype: str, requires_grad: bool = False) -> str:
+    flag = ", requires_grad=True" if requires_grad else ""
+    return f"torch.tensor({values!r}, dtype=torch.{dtype}{flag})"
+
+
+def _in_no_grad(line: str, no_grad: bool) -> list[str]:
+    return ["with torch.no_grad():", f"    {line}"] if no_grad else [line]
+
+
+@dataclasses.dataclass(frozen=True)
+class Leaf:
+    """``x0 = torch.tensor(values, dtype=..., requires_grad=...)``"""
+
+    var: Var
+    values: float | list
+
+    def lines(self) -> list[str]:
+        code = _tensor_code(self.values, self.var.dtype, self.var.requires_grad)
+        return [f"{self.var.name} = {code}"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Apply:
+    """``v3 = <op template filled with the argument names>``, optionally under no_grad."""
+
+    var: Var
+    op: str
+    args: tuple[str, ...]
+    no_grad: bool
+
+    def lines(self) -> list[str]:
+        return _in_no_grad(f"{self.var.name} = {OPS[self.op].template.format(*self.args)}",
+                           self.no_grad)
+
+
+@dataclasses.dataclass(frozen=True)
+class InPlace:
+    """``v3.mul_(0.5)``, under no_grad when the target is a leaf requiring grad."""
+
+    target: str
+    method: str
+    operand: float
+    no_grad: bool
+
+    def lines(self) -> list[str]:
+        return _in_no_grad(f"{self.target}.{self.method}({self.operand})", self.no_grad)
+
+
+@dataclasses.dataclass(frozen=True)
+class RetainGrad:
+    """``v3.retain_grad()``"""
+
+    target: str
+
+    def lines(self) -> list[str]:
+        return [f"{self.target}.retain_grad()"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Backward:
+    """``root.backward(gradient=..., retain_graph=...)``, possibly called twice."""
+
+    root: Var
+    gradient: float | list | None
+    retain_graph: bool
+    twice: bool
+
+    def lines(self) -> list[str]:
+        arguments = []
+        if self.gradient is not None:
+            arguments.append(f"gradient={_tensor_code(self.gradient, self.root.dtype)}")
+        if self.retain_graph:
+            arguments.append("retain_graph=True")
+        call = f"{self.root.name}.backward({', '.join(arguments)})"
+        return [call, call] if self.twice else [call]
+
+
+@dataclasses.dataclass(frozen=True)
+class Program:
+    """A list of statements, and the variables to observe once they have run."""
+
+    statements: tuple
+    variables: tuple[Var, ...]
+    retained: frozenset[str]
+
+    @property
+    def code(self) -> str:
+        return "\n".join(line for statement in self.statements for line in statement.lines())
+
+    def __repr__(self) -> str:
+        return f"\n{self.code}\n"
+
+    def observations(self, namespace: dict):
+        """Every variable the program got to define, then the grads autograd fills."""
+        defined = [var for var in self.variables if var.name in namespace]
+        for var in defined:
+            yield var.name, namespace[var.name]
+        for var in defined:
+            if (var.is_leaf and var.requires_grad) or var.name in self.retained:
+                yield f"{var.name}.grad", namespace[var.name].grad
+
+    def case(self) -> Case:
+        """This program as a harness case: run the code, observe, re-raise its error."""
+        def body(T):
+            namespace = {"torch": T}
+            error = None
+            try:
+                exec(self.code, namespace)
+            except Exception as exc:  # noqa: BLE001 - compared by the harness
+                error = exc
+            yield from self.observations(namespace)
+            if error is not None:
+                raise error
+        body.__doc__ = self.code
+        return Case("fuzz", "fuzz", body)
+
+
+# --- Drawing programs ---------------------------------------------------------
+
+def _values(draw, shape):
+    return np.array(draw(st.lists(GRID, min_size=int(np.prod(shape)),
+                                  max_size=int(np.prod(shape))))).reshape(shape).tolist()
+
+
+def _leaf_shape(draw, base):
+    """A shape that broadcasts with ``base``: trailing dims kept, some set to 1."""
+    rank = draw(st.integers(0, len(base)))
+    kept = base[len(base) - rank:]
+    return tuple(draw(st.sampled_from([size, 1])) for size in kept)
+
+
+@st.composite
+def programs(draw, max_leaves: int = 3, max_steps: int = 8) -> Program:
+    """A random program: leaves, then ops, in-place updates and retain_grad, then backward."""
+    base = draw(st.tuples(st.integers(1, 3), st.integers(1, 3)))
+    statements, variables, retained = [], [], set()
+
+    def new_var(prefix, shape, dtype, requires_grad, is_leaf):
+        var = Var(f"{prefix}{len(variables)}", tuple(shape), dtype, requires_grad, is_leaf)
+        variables.append(var)
+        return var
+
+    for index in range(draw(st.integers(1, max_leaves))):
+        shape = _leaf_shape(draw, base)
+        requires_grad = index == 0 or draw(st.booleans())
+        var = new_var("x", shape, draw(st.sampled_from(["float32", "float64"])),
+                      requires_grad, is_leaf=True)
+        statements.append(Leaf(var, _values(draw, shape)))
+
+    for _ in range(draw(st.integers(1, max_steps))):
+        kind = draw(st.sampled_from(["apply"] * 5 + ["in_place", "retain_grad"]))
+        target = draw(st.sampled_from(variables))
+        if kind == "apply":
+            name = draw(st.sampled_from(sorted(OPS)))
+            op = OPS[name]
+            args = [target] + [draw(st.sampled_from(variables)) for _ in range(op.arity - 1)]
+            try:
+                shape = op.shape(*(arg.shape for arg in args))
+            except ValueError:
+                continue
+            no_grad = draw(st.integers(0, 5)) == 0
+            dtype = "float64" if any(arg.dtype == "float64" for arg in args) else "float32"
+            requires_grad = op.tracks and not no_grad and any(arg.requires_grad for arg in args)
+            var = new_var("v", shape, dtype, requires_grad, is_leaf=not requires_grad)
+            statements.append(Apply(var, name, tuple(arg.name for arg in args), no_grad))
+        elif kind == "in_place":
+            no_grad = target.is_leaf and target.requires_grad or draw(st.booleans())
+            statements.append(InPlace(target.name, draw(st.sampled_from(IN_PLACE)),
+                                      draw(GRID), no_grad))
+        elif target.requires_grad:
+            statements.append(RetainGrad(target.name))
+            retained.add(target.name)
+
+    trainable = [var for var in variables if var.requires_grad] or variables
+    root = draw(st.sampled_from(trainable[-3:]))
+    needs_gradient = root.shape != () or draw(st.booleans())
+    gradient = _values(draw, root.shape) if needs_gradient else None
+    statements.append(Backward(root, gradient, draw(st.booleans()), draw(st.booleans())))
+    return Program(tuple(statements), tuple(variables), frozenset(retained))
+
+
+# --- Running ------------------------------------------------------------------
+
+def profile(name: str | None = None) -> settings:
+    """The named hypothesis profile, or the one ``AUTODIFF_HYPOTHESIS_PROFILE`` names (default ci)."""
+    return settings.get_profile(name or os.environ.get(PROFILE_VARIABLE, "ci"))
+
+
+def fuzz(reference, candidate, chosen: settings, on_program: Callable[[], None] = lambda: None):
+    """Compare random programs under both frameworks until one disagrees.
+
+    Raises AssertionError naming the (shrunk) program's code and its
+    mismatches; returns None when every program agreed.
+    """
+    @chosen
+    @given(program=programs())
+    def frameworks_agree(program):
+        outcome = compare(program.case(), reference, candidate)
+        on_program()
+        assert outcome.passed, f"{program.code}\n\n{outcome.mismatches()}"
+
+    frameworks_agree()
