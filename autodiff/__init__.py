@@ -1,0 +1,68 @@
+"""autodiff: a tape-based reverse-mode autograd engine on jax.numpy, faithful to PyTorch.
+
+``import autodiff as torch`` runs a learner's autograd snippet unchanged::
+
+    >>> import autodiff as torch
+    >>> x = torch.tensor(2.0, dtype=torch.float64, requires_grad=True)
+    >>> y = x * x + 3 * x + 1
+    >>> y.backward()
+    >>> x.grad
+    tensor(7., dtype=autodiff.float64)
+
+Start reading at ``autodiff/tape.py`` (the engine), then ``rules.py`` (the table of
+derivative rules) and ``ops.py`` (the operations).
+"""
+
+import jax as _jax
+
+_jax.config.update("jax_enable_x64", True)   # float64 is real; float32 stays the default
+
+from . import dtypes as _dtypes
+from ._printing import set_printoptions
+from .dtypes import Size, device, dtype, promote_types, result_type, can_cast
+from .tape import (Tensor, enable_grad, inference_mode, is_grad_enabled, no_grad,
+                   set_grad_enabled)
+from .ops import *  # noqa: F401,F403  (the torch.* functions)
+from .ops import (abs, all, any, max, min, pow, round, sum,  # noqa: F401  (shadow builtins)
+                  Generator, default_generator, return_types)
+from . import autograd
+
+bool = _dtypes.bool_
+uint8, int8, int16, int32, int64 = (_dtypes.uint8, _dtypes.int8, _dtypes.int16,
+                                    _dtypes.int32, _dtypes.int64)
+float16, bfloat16, float32, float64 = (_dtypes.float16, _dtypes.bfloat16, _dtypes.float32,
+                                       _dtypes.float64)
+half, float, double, long, int, short = (float16, float32, float64, int64, int32, int16)
+
+__version__ = "0.1.0"
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+
+
+def numel(input):
+    return input.numel()
+
+
+def get_default_dtype():
+    return float32
+
+
+def is_floating_point(input):
+    return input.dtype.is_floating_point
+
+
+class cuda:
+    """``autodiff.cuda.is_available()``: whether JAX sees a GPU."""
+
+    @staticmethod
+    def is_available():
+        try:
+            return len(_jax.devices("gpu")) > 0
+        except RuntimeError:
+            return False
+
+    @staticmethod
+    def device_count():
+        return len(_jax.devices("gpu")) if cuda.is_available() else 0

@@ -1,0 +1,209 @@
+"""dtypes, ``Size`` and ``device``: the small value types a tensor is described by.
+
+torch's type promotion lives here too (``result_type``), because JAX promotes
+differently: under ``jax_enable_x64`` an int64 array plus ``2.5`` is float64 in JAX
+but float32 in torch, and a float32 tensor plus a float64 *zero-dim* tensor stays
+float32 in torch. autodiff computes torch's answer first and casts to it.
+"""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+
+class dtype:
+    """A tensor element type, printed as torch prints it (``autodiff.float32``)."""
+
+    __slots__ = ("name", "np", "is_floating_point", "is_signed", "itemsize", "_rank",
+                 "_category", "_legacy")
+
+    def __init__(self, name, np_dtype, category, rank, legacy):
+        self.name = name
+        self.np = np.dtype(np_dtype)
+        self._category = category          # 0 bool, 1 integer, 2 floating point
+        self._rank = rank                  # position in the promotion lattice
+        self._legacy = legacy              # torch's legacy type name, e.g. "FloatTensor"
+        self.is_floating_point = category == 2
+        self.is_signed = name != "bool" and name != "uint8"
+        self.itemsize = self.np.itemsize
+
+    @property
+    def is_complex(self):
+        return False
+
+    def __repr__(self):
+        return f"autodiff.{self.name}"
+
+    def __reduce__(self):
+        return self.name
+
+
+bool_ = dtype("bool", np.bool_, 0, 0, "BoolTensor")
+uint8 = dtype("uint8", np.uint8, 1, 1, "ByteTensor")
+int8 = dtype("int8", np.int8, 1, 2, "CharTensor")
+int16 = dtype("int16", np.int16, 1, 3, "ShortTensor")
+int32 = dtype("int32", np.int32, 1, 4, "IntTensor")
+int64 = dtype("int64", np.int64, 1, 5, "LongTensor")
+float16 = dtype("float16", jnp.float16, 2, 6, "HalfTensor")
+bfloat16 = dtype("bfloat16", jnp.bfloat16, 2, 6, "BFloat16Tensor")
+float32 = dtype("float32", np.float32, 2, 7, "FloatTensor")
+float64 = dtype("float64", np.float64, 2, 8, "DoubleTensor")
+
+ALL = (bool_, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64)
+ALIASES = {"bool": bool_, "float": float32, "double": float64, "half": float16,
+           "long": int64, "int": int32, "short": int16}
+_FROM_NP = {d.np: d for d in ALL}
+
+DEFAULT_FLOAT = float32
+
+
+def from_numpy_dtype(np_dtype) -> dtype:
+    return _FROM_NP[np.dtype(np_dtype)]
+
+
+def promote_types(a: dtype, b: dtype) -> dtype:
+    """torch.promote_types for the dtypes autodiff has."""
+    if a is b:
+        return a
+    if {a, b} == {float16, bfloat16}:
+        return float32
+    if {a, b} == {uint8, int8}:
+        return int16
+    return a if a._rank > b._rank else b
+
+
+def scalar_dtype(value) -> dtype:
+    """The dtype a Python number takes part in promotion with ("wrapped number")."""
+    if isinstance(value, bool):
+        return bool_
+    if isinstance(value, int):
+        return int64
+    return DEFAULT_FLOAT
+
+
+def _combine_categories(higher, lower):
+    # torch's combine_categories: a higher-priority operand keeps its dtype unless the
+    # lower-priority one is of a higher category (bool < integer < floating point).
+    if higher is None:
+        return lower
+    if lower is None or higher.is_floating_point:
+        return higher
+    if higher is bool_ or lower.is_floating_point:
+        return promote_types(higher, lower)
+    return higher
+
+
+def result_type(*operands) -> dtype:
+    """torch.result_type: tensors with dimensions beat zero-dim tensors beat Python scalars."""
+    dim_result = zero_result = scalar_result = None
+    for x in operands:
+        d = getattr(x, "dtype", None)
+        if d is None:
+            d = scalar_dtype(x)
+            scalar_result = d if scalar_result is None else promote_types(scalar_result, d)
+        elif x.ndim:
+            dim_result = d if dim_result is None else promote_types(dim_result, d)
+        else:
+            zero_result = d if zero_result is None else promote_types(zero_result, d)
+    return _combine_categories(dim_result, _combine_categories(zero_result, scalar_result))
+
+
+def can_cast(from_: dtype, to: dtype) -> bool:
+    """torch.can_cast: no cast to a lower category (float -> int, int -> bool)."""
+    return from_._category <= to._category
+
+
+_C_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
+            "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
+            "bool": "Bool"}
+
+
+def c_name(d: dtype) -> str:
+    """The name torch's C++ messages use (``Float``, ``Long``...)."""
+    return _C_NAMES[d.name]
+
+
+class Size(tuple):
+    """A tensor's shape: a tuple that prints as ``autodiff.Size([2, 3])``."""
+
+    def __repr__(self):
+        return f"autodiff.Size({list(self)})"
+
+    __str__ = __repr__
+
+    def numel(self):
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+    def __getitem__(self, item):
+        result = tuple.__getitem__(self, item)
+        return Size(result) if isinstance(item, slice) else result
+
+    def __add__(self, other):
+        return Size(tuple.__add__(self, tuple(other)))
+
+
+class device:
+    """Where a tensor lives: ``device(type='cpu')``, ``device(type='cuda', index=0)``."""
+
+    __slots__ = ("type", "index")
+
+    def __init__(self, type, index=None):
+        if isinstance(type, device):
+            type, index = type.type, type.index
+        if ":" in type:
+            type, _, idx = type.partition(":")
+            index = int(idx)
+        if type not in ("cpu", "cuda", "tpu"):
+            raise RuntimeError(
+                "Expected one of cpu, cuda, tpu device type at start of device string: " + type)
+        self.type = type
+        self.index = index
+
+    def __repr__(self):
+        if self.index is None:
+            return f"device(type='{self.type}')"
+        return f"device(type='{self.type}', index={self.index})"
+
+    def __str__(self):
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+    def __eq__(self, other):
+        if isinstance(other, str):
+            other = device(other)
+        return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
+
+    def __hash__(self):
+        return hash((self.type, self.index))
+
+    def jax_device(self):
+        """The JAX device this names; a clear error where JAX has none of that kind."""
+        platform = {"cuda": "gpu"}.get(self.type, self.type)
+        try:
+            devices = jax.devices(platform)
+        except RuntimeError:
+            devices = []
+        if not devices:
+            raise RuntimeError(
+                f"autodiff: no {self.type} device is available to JAX on this machine "
+                f"(jax.devices() = {jax.devices()}). Install a JAX build for {self.type} "
+                f"(e.g. `pip install -U \"jax[cuda12]\"`) or keep tensors on the CPU.")
+        return devices[self.index or 0]
+
+
+def device_of(array) -> device:
+    """The autodiff device of a JAX array (CPU for tracers inside a compiled step)."""
+    try:
+        d = next(iter(array.devices()))
+    except Exception:  # a tracer has no concrete device
+        return _CPU
+    if d.platform == "cpu":
+        return _CPU
+    return device("cuda" if d.platform == "gpu" else d.platform, d.id)
+
+
+_CPU = device("cpu")

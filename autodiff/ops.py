@@ -1,0 +1,1363 @@
+"""The operations: torch's functions and Tensor methods, each a thin call of a rule.
+
+Each function here does what torch's front end does before the kernel runs: parse the
+arguments, check shapes, work out the result dtype by torch's promotion rules, then
+``apply`` a row of the derivative table (``rules.py``). Composite ops (``matmul``,
+``flatten``, ``square``...) are written with other ops, so their graphs have torch's
+nodes. At the bottom, the functions are bound as Tensor methods and operators.
+"""
+
+from __future__ import annotations
+
+import builtins
+import math
+import warnings
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from . import dtypes as D
+from . import tape
+from .rules import RULES
+from .tape import Tensor, _make, apply
+
+R = RULES
+
+# ---------------------------------------------------------------------------------------
+# Arguments
+# ---------------------------------------------------------------------------------------
+
+
+def _shape_arg(size):
+    """``zeros(2, 3)``, ``zeros((2, 3))`` and ``zeros([2, 3])`` all mean shape (2, 3)."""
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = size[0]
+    return tuple(int(s) for s in size)
+
+
+def _dims(dim, ndim):
+    """A dim argument (int, tuple or None) as a tuple of non-negative dims, or None."""
+    if dim is None:
+        return None
+    if isinstance(dim, int):
+        dim = (dim,)
+    return tuple(tape._wrap_dim(d, ndim) for d in dim)
+
+
+def _to_dtype(d):
+    if d is None or isinstance(d, D.dtype):
+        return d
+    if isinstance(d, str):
+        return D.ALIASES.get(d) or getattr(D, d)
+    if d is float:
+        return D.float64
+    if d is int:
+        return D.int64
+    if d is bool:
+        return D.bool_
+    return D.from_numpy_dtype(d)
+
+
+def _place(array, device):
+    if device is None:
+        return array
+    dev = D.device(device) if not isinstance(device, D.device) else device
+    return jax.device_put(array, dev.jax_device())
+
+
+def _check_requires_grad(dt, requires_grad):
+    if requires_grad and not dt.is_floating_point:
+        raise RuntimeError(
+            "Only Tensors of floating point and complex dtype can require gradients")
+
+
+# ---------------------------------------------------------------------------------------
+# Creation
+# ---------------------------------------------------------------------------------------
+
+
+def _infer(data):
+    """A NumPy array from Python data, with torch's dtype choice (floats -> float32)."""
+    if isinstance(data, Tensor):
+        return np.asarray(data._value())
+    if isinstance(data, (list, tuple)) and builtins.any(isinstance(x, Tensor) for x in data):
+        return np.stack([_infer(x) for x in data]) if data else np.zeros(0, np.float32)
+    arr = np.asarray(data)
+    if isinstance(data, np.ndarray) or isinstance(data, np.generic):
+        return arr
+    if arr.dtype == np.float64:
+        return arr.astype(D.DEFAULT_FLOAT.np)
+    if arr.size == 0 and arr.dtype == np.float64:
+        return arr.astype(np.float32)
+    return arr
+
+
+def tensor(data, dtype=None, device=None, requires_grad=False):
+    """Build a leaf tensor from data: floats become float32, ints int64, bools bool.
+
+    >>> import autodiff
+    >>> autodiff.tensor([[1, 2], [3, 4]])
+    tensor([[1, 2],
+            [3, 4]])
+    >>> autodiff.tensor(2.0, dtype=autodiff.float64, requires_grad=True)
+    tensor(2., dtype=autodiff.float64, requires_grad=True)
+    """
+    if isinstance(data, Tensor):
+        warnings.warn(
+            "To copy construct from a tensor, it is recommended to use "
+            "sourceTensor.detach().clone() or sourceTensor.detach().clone()."
+            "requires_grad_(True), rather than autodiff.tensor(sourceTensor).",
+            UserWarning, stacklevel=2)
+    arr = _infer(data)
+    dt = _to_dtype(dtype) or D.from_numpy_dtype(arr.dtype)
+    _check_requires_grad(dt, requires_grad)
+    return _make(_place(jnp.asarray(arr, dt.np), device), bool(requires_grad))
+
+
+def as_tensor(data, dtype=None, device=None):
+    if isinstance(data, Tensor) and (dtype is None or _to_dtype(dtype) is data.dtype):
+        return data
+    return tensor(data, dtype=dtype, device=device)
+
+
+def from_numpy(array):
+    return _make(jnp.asarray(array))
+
+
+def _filled(fill, size, dtype, device, requires_grad, default=None):
+    dt = _to_dtype(dtype) or default or D.DEFAULT_FLOAT
+    _check_requires_grad(dt, requires_grad)
+    return _make(_place(jnp.full(_shape_arg(size), fill, dt.np), device), bool(requires_grad))
+
+
+def zeros(*size, dtype=None, device=None, requires_grad=False):
+    return _filled(0, size, dtype, device, requires_grad)
+
+
+def ones(*size, dtype=None, device=None, requires_grad=False):
+    return _filled(1, size, dtype, device, requires_grad)
+
+
+def empty(*size, dtype=None, device=None, requires_grad=False):
+    return _filled(0, size, dtype, device, requires_grad)
+
+
+def full(size, fill_value, dtype=None, device=None, requires_grad=False):
+    default = D.scalar_dtype(fill_value)
+    return _filled(fill_value, (size,), dtype, device, requires_grad, default)
+
+
+def _like(fn):
+    def like(input, dtype=None, device=None, requires_grad=False, **kw):
+        return fn(*input.shape, dtype=dtype or input.dtype, device=device,
+                  requires_grad=requires_grad, **kw)
+    like.__name__ = fn.__name__ + "_like"
+    like.__doc__ = f"``{fn.__name__}`` with the shape and dtype of ``input``."
+    return like
+
+
+zeros_like, ones_like, empty_like = _like(zeros), _like(ones), _like(empty)
+
+
+def full_like(input, fill_value, dtype=None, device=None, requires_grad=False):
+    return full(input.shape, fill_value, dtype=dtype or input.dtype, device=device,
+                requires_grad=requires_grad)
+
+
+def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False):
+    if end is None:
+        start, end = 0, start
+    values = (start, end, step)
+    default = D.DEFAULT_FLOAT if builtins.any(isinstance(v, float) for v in values) else D.int64
+    dt = _to_dtype(dtype) or default
+    _check_requires_grad(dt, requires_grad)
+    return _make(_place(jnp.arange(start, end, step, dtype=dt.np), device), requires_grad)
+
+
+def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
+    dt = _to_dtype(dtype) or D.DEFAULT_FLOAT
+    return _make(_place(jnp.linspace(start, end, steps, dtype=dt.np), device), requires_grad)
+
+
+def eye(n, m=None, dtype=None, device=None, requires_grad=False):
+    dt = _to_dtype(dtype) or D.DEFAULT_FLOAT
+    return _make(_place(jnp.eye(n, m, dtype=dt.np), device), requires_grad)
+
+
+# Random numbers come from autodiff's own generator (values need not equal torch's).
+class Generator:
+    """A seeded source of random numbers (NumPy's PCG64 underneath)."""
+
+    def __init__(self, device="cpu"):
+        self._rng = np.random.default_rng(0)
+
+    def manual_seed(self, seed):
+        self._rng = np.random.default_rng(int(seed))
+        return self
+
+    def initial_seed(self):
+        return 0
+
+
+default_generator = Generator().manual_seed(np.random.SeedSequence().entropy % 2**63)
+
+
+def manual_seed(seed):
+    """Seed autodiff's default generator (``rand``, ``randn``, ``randint``, dropout...)."""
+    return default_generator.manual_seed(seed)
+
+
+def _random(draw, size, dtype, device, requires_grad, generator):
+    dt = _to_dtype(dtype) or D.DEFAULT_FLOAT
+    rng = (generator or default_generator)._rng
+    return _make(_place(jnp.asarray(draw(rng, _shape_arg(size)), dt.np), device),
+                 requires_grad)
+
+
+def rand(*size, dtype=None, device=None, requires_grad=False, generator=None):
+    return _random(lambda rng, s: rng.random(s), size, dtype, device, requires_grad, generator)
+
+
+def randn(*size, dtype=None, device=None, requires_grad=False, generator=None):
+    return _random(lambda rng, s: rng.standard_normal(s), size, dtype, device, requires_grad,
+                   generator)
+
+
+def randint(low, high=None, size=None, dtype=None, device=None, generator=None):
+    if high is None:
+        low, high = 0, low
+    rng = (generator or default_generator)._rng
+    dt = _to_dtype(dtype) or D.int64
+    return _make(_place(jnp.asarray(rng.integers(low, high, tuple(size)), dt.np), device))
+
+
+def randperm(n, dtype=None, device=None, generator=None):
+    rng = (generator or default_generator)._rng
+    return _make(_place(jnp.asarray(rng.permutation(n), (_to_dtype(dtype) or D.int64).np),
+                        device))
+
+
+def rand_like(input, dtype=None, device=None, requires_grad=False):
+    return rand(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+def randn_like(input, dtype=None, device=None, requires_grad=False):
+    return randn(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+# ---------------------------------------------------------------------------------------
+# Elementwise arithmetic, with torch's type promotion and broadcasting checks
+# ---------------------------------------------------------------------------------------
+
+
+def _broadcast_shapes(a, b):
+    """torch's broadcasting check, with its error text."""
+    out = []
+    for i in range(1, builtins.max(len(a), len(b)) + 1):
+        x = a[-i] if i <= len(a) else 1
+        y = b[-i] if i <= len(b) else 1
+        if x != y and x != 1 and y != 1:
+            raise RuntimeError(
+                f"The size of tensor a ({x}) must match the size of tensor b ({y}) at "
+                f"non-singleton dimension {builtins.max(len(a), len(b)) - i}")
+        out.append(x if y == 1 else y)
+    return tuple(reversed(out))
+
+
+def broadcast_shapes(*shapes):
+    out = ()
+    for s in shapes:
+        out = _broadcast_shapes(out, tuple(s))
+    return D.Size(out)
+
+
+def _binary(rule, a, b, float_result=False, **attrs):
+    """Apply a broadcasting binary rule: promote, check shapes, then record."""
+    a_t, b_t = isinstance(a, Tensor), isinstance(b, Tensor)
+    if a_t and b_t:
+        if a._array.shape != b._array.shape:
+            _broadcast_shapes(a._array.shape, b._array.shape)
+        dt = a.dtype if a._array.dtype == b._array.dtype else D.result_type(a, b)
+    else:
+        dt = D.result_type(a, b)
+    if float_result and not dt.is_floating_point:
+        dt = D.DEFAULT_FLOAT
+    if (a_t and a.dtype is not dt) or (b_t and b.dtype is not dt):
+        rule = _CastRule(rule, dt)
+    return apply(rule, a, b, **attrs)
+
+
+def _arr_cast(x, dt):
+    return x.astype(dt.np) if hasattr(x, "astype") and x.dtype != dt.np else x
+
+
+class _CastRule:
+    """A rule seen through a dtype cast of its inputs: torch promotes inside the kernel."""
+
+    __slots__ = ("rule", "dt")
+    is_view = False
+
+    def __init__(self, rule, dt):
+        self.rule, self.dt = rule, dt
+
+    def forward(self, *arrays, **attrs):
+        return self.rule.forward(*(_arr_cast(a, self.dt) for a in arrays), **attrs)
+
+    def __getattr__(self, name):
+        return getattr(self.rule, name)
+
+
+def add(input, other, alpha=1):
+    """``input + alpha * other``, broadcasting."""
+    if alpha != 1:
+        return _binary(R["add"], input, other, alpha=alpha)
+    return _binary(R["add"], input, other)
+
+
+def sub(input, other, alpha=1):
+    if alpha != 1:
+        return _binary(R["sub"], input, other, alpha=alpha)
+    return _binary(R["sub"], input, other)
+
+
+def rsub(input, other, alpha=1):
+    """``other - alpha * input``."""
+    if not isinstance(other, Tensor):
+        dt = D.result_type(input, other)
+        rule = R["rsub"] if dt is input.dtype else _CastRule(R["rsub"], dt)
+        return apply(rule, input, other=other, **({"alpha": alpha} if alpha != 1 else {}))
+    return sub(other, input, alpha=alpha)
+
+
+def mul(input, other):
+    return _binary(R["mul"], input, other)
+
+
+def div(input, other, rounding_mode=None):
+    """True division (ints divide to float32); ``rounding_mode`` floors or truncates."""
+    if rounding_mode is not None:
+        a = input._value() if isinstance(input, Tensor) else input
+        b = other._value() if isinstance(other, Tensor) else other
+        fn = jnp.floor_divide if rounding_mode == "floor" else (lambda x, y: jnp.trunc(x / y))
+        dt = D.result_type(input, other)
+        return _make(fn(a, b).astype(dt.np))
+    if not isinstance(input, Tensor):            # 2 / x is torch's reciprocal(x) * 2
+        return mul(reciprocal(other), input)
+    return _binary(R["div"], input, other, float_result=True)
+
+
+def true_divide(input, other):
+    return div(input, other)
+
+
+def floor_divide(input, other):
+    return div(input, other, rounding_mode="floor")
+
+
+def remainder(input, other):
+    a = input._value() if isinstance(input, Tensor) else input
+    b = other._value() if isinstance(other, Tensor) else other
+    return _make(jnp.remainder(a, b).astype(D.result_type(input, other).np))
+
+
+def pow(input, exponent):
+    """``input ** exponent``: PowBackward0 for a number exponent, PowBackward1 for a
+    tensor, PowBackward2 for a number base."""
+    if not isinstance(input, Tensor):
+        dt = D.result_type(input, exponent)
+        rule = R["pow_scalar"] if dt is exponent.dtype else _CastRule(R["pow_scalar"], dt)
+        return apply(rule, exponent, base=input)
+    if isinstance(exponent, Tensor):
+        return _binary(R["pow_tensor"], input, exponent)
+    dt = D.result_type(input, exponent)
+    rule = R["pow"] if dt is input.dtype else _CastRule(R["pow"], dt)
+    return apply(rule, input, exponent=exponent)
+
+
+def square(input):
+    return pow(input, 2)
+
+
+def neg(input):
+    return apply(R["neg"], input)
+
+
+negative = neg
+
+
+def reciprocal(input):
+    return _unary_float(R["reciprocal"], input)
+
+
+def _unary_float(rule, input):
+    """A floating-point function: integer inputs compute in the default float dtype."""
+    if input.dtype.is_floating_point:
+        return apply(rule, input)
+    return apply(_CastRule(rule, D.DEFAULT_FLOAT), input)
+
+
+def abs(input):
+    return apply(R["abs"], input)
+
+
+def sign(input):
+    return apply(R["sign"], input)
+
+
+def exp(input):
+    return _unary_float(R["exp"], input)
+
+
+def log(input):
+    return _unary_float(R["log"], input)
+
+
+def sqrt(input):
+    return _unary_float(R["sqrt"], input)
+
+
+def rsqrt(input):
+    return _unary_float(R["rsqrt"], input)
+
+
+def sin(input):
+    return _unary_float(R["sin"], input)
+
+
+def cos(input):
+    return _unary_float(R["cos"], input)
+
+
+def tanh(input):
+    return _unary_float(R["tanh"], input)
+
+
+def sigmoid(input):
+    return _unary_float(R["sigmoid"], input)
+
+
+def relu(input):
+    return apply(R["relu"], input)
+
+
+def clamp(input, min=None, max=None):
+    if min is None and max is None:
+        raise RuntimeError("clamp: At least one of 'min' or 'max' must not be None")
+    return apply(R["clamp"], input, min=min, max=max)
+
+
+clip = clamp
+
+
+def maximum(input, other):
+    return _binary(R["maximum"], input, other)
+
+
+def minimum(input, other):
+    return _binary(R["minimum"], input, other)
+
+
+def where(condition, input, other):
+    """Elements of ``input`` where ``condition`` holds, else of ``other``."""
+    a_t, b_t = isinstance(input, Tensor), isinstance(other, Tensor)
+    dt = D.result_type(input, other)
+    shapes = [s for s in (condition.shape, getattr(input, "shape", ()),
+                          getattr(other, "shape", ()))]
+    broadcast_shapes(*shapes)
+    rule = R["where"] if (not a_t or input.dtype is dt) and (not b_t or other.dtype is dt) \
+        else _CastRule(R["where"], dt)
+    if not a_t and not b_t:
+        return _make(jnp.where(condition._value(), input, other).astype(dt.np))
+    return apply(rule, input, other, condition=condition)
+
+
+# Comparisons and logical ops: bool results, never recorded.
+def _compare(fn):
+    def compare(input, other):
+        a = input._value() if isinstance(input, Tensor) else input
+        b = other._value() if isinstance(other, Tensor) else other
+        if isinstance(input, Tensor) and isinstance(other, Tensor):
+            _broadcast_shapes(input.shape, other.shape)
+            dt = D.result_type(input, other)
+            a, b = _arr_cast(a, dt), _arr_cast(b, dt)
+        return _make(fn(a, b))
+    compare.__name__ = fn.__name__
+    return compare
+
+
+eq, ne, lt, le, gt, ge = (_compare(f) for f in (jnp.equal, jnp.not_equal, jnp.less,
+                                                 jnp.less_equal, jnp.greater,
+                                                 jnp.greater_equal))
+greater, less, greater_equal, less_equal, not_equal = gt, lt, ge, le, ne
+logical_and, logical_or, logical_xor = (_compare(f) for f in (jnp.logical_and, jnp.logical_or,
+                                                               jnp.logical_xor))
+
+
+def _bitwise(fn):
+    def op(input, other):
+        a = input._value() if isinstance(input, Tensor) else input
+        b = other._value() if isinstance(other, Tensor) else other
+        return _make(fn(a, b))
+    return op
+
+
+bitwise_and, bitwise_or, bitwise_xor = (_bitwise(f) for f in (jnp.bitwise_and, jnp.bitwise_or,
+                                                               jnp.bitwise_xor))
+
+
+def logical_not(input):
+    return _make(jnp.logical_not(input._value()))
+
+
+def bitwise_not(input):
+    return _make(jnp.invert(input._value()))
+
+
+def equal(input, other):
+    return input.shape == other.shape and bool(jnp.all(input._value() == other._value()))
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    return bool(jnp.allclose(input._value(), other._value(), rtol, atol, equal_nan))
+
+
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    return _make(jnp.isclose(input._value(), other._value(), rtol, atol, equal_nan))
+
+
+def isnan(input):
+    return _make(jnp.isnan(input._value()))
+
+
+def isinf(input):
+    return _make(jnp.isinf(input._value()))
+
+
+def isfinite(input):
+    return _make(jnp.isfinite(input._value()))
+
+
+def _unrecorded(fn):
+    """An op whose gradient is zero almost everywhere: computed, never recorded."""
+    def op(input, *args, **kwargs):
+        return _make(fn(input._value(), *args, **kwargs))
+    op.__name__ = fn.__name__
+    return op
+
+
+floor, ceil, round, trunc = (_unrecorded(f) for f in (jnp.floor, jnp.ceil, jnp.round, jnp.trunc))
+
+# ---------------------------------------------------------------------------------------
+# Reductions
+# ---------------------------------------------------------------------------------------
+
+
+def sum(input, dim=None, keepdim=False, dtype=None):
+    """Sum of all elements (SumBackward0) or along ``dim`` (SumBackward1)."""
+    if not input.dtype.is_floating_point and dtype is None:
+        dtype = D.int64                                   # torch sums integers as int64
+    if dim is None and not keepdim and dtype is None:
+        return apply(R["sum"], input, self_sym_sizes=input.shape)
+    dims = _dims(dim, input.ndim) if dim is not None else tuple(range(input.ndim))
+    return apply(R["sum_dim"], input, dim=dims, keepdim=keepdim, self_sym_sizes=input.shape,
+                 **({"dtype": _to_dtype(dtype).np} if dtype is not None else {}))
+
+
+def mean(input, dim=None, keepdim=False, dtype=None):
+    if dtype is not None:
+        input = input.to(dtype)
+    if not input.dtype.is_floating_point:
+        raise RuntimeError(
+            "mean(): could not infer output dtype. Input dtype must be either a floating "
+            f"point or complex dtype. Got: {D.c_name(input.dtype)}")
+    if dim is None and not keepdim:
+        return apply(R["mean"], input, self_sym_sizes=input.shape)
+    dims = _dims(dim, input.ndim) if dim is not None else tuple(range(input.ndim))
+    return apply(R["mean_dim"], input, dim=dims, keepdim=keepdim, self_sym_sizes=input.shape)
+
+
+def prod(input, dim=None, keepdim=False, dtype=None):
+    if dtype is not None:
+        input = input.to(dtype)
+    if dim is None:
+        return apply(R["prod"], input)
+    return apply(R["prod_dim"], input, dim=tape._wrap_dim(dim, input.ndim), keepdim=keepdim)
+
+
+class _ReturnType(tuple):
+    """torch.return_types.max & co: a (values, indices) pair with names."""
+
+    _name = "max"
+
+    def __new__(cls, values, indices):
+        return tuple.__new__(cls, (values, indices))
+
+    values = property(lambda self: self[0])
+    indices = property(lambda self: self[1])
+
+    def __repr__(self):
+        return (f"autodiff.return_types.{self._name}(\nvalues={self[0]!r},\n"
+                f"indices={self[1]!r})")
+
+
+def _return_type(name):
+    return type(name, (_ReturnType,), {"_name": name})
+
+
+class return_types:
+    max = _return_type("max")
+    min = _return_type("min")
+    sort = _return_type("sort")
+
+
+def _extremum(input, dim, keepdim, other, full, along, arg, binary, kind):
+    if isinstance(dim, Tensor):
+        return binary(input, dim)
+    if other is not None:
+        return binary(input, other)
+    if dim is None:
+        if input.numel() == 0:
+            raise RuntimeError(f"{kind}(): Expected reduction dim to be specified for "
+                               "input.numel() == 0. Specify the reduction dim with the 'dim' "
+                               "argument.")
+        return apply(full, input)
+    d = tape._wrap_dim(dim, input.ndim)
+    indices = arg(input._value(), d, keepdims=keepdim)
+    values = apply(along, input, dim=d, keepdim=keepdim, indices=indices,
+                   self_sym_sizes=input.shape)
+    return getattr(return_types, kind)(values, _make(indices.astype(np.int64)))
+
+
+def max(input, dim=None, keepdim=False, *, other=None):
+    """``max()`` of all elements, ``max(dim)`` -> (values, indices), or ``max(a, b)``."""
+    return _extremum(input, dim, keepdim, other, R["max"], R["max_dim"], jnp.argmax, maximum,
+                     "max")
+
+
+def min(input, dim=None, keepdim=False, *, other=None):
+    return _extremum(input, dim, keepdim, other, R["min"], R["min_dim"], jnp.argmin, minimum,
+                     "min")
+
+
+def amax(input, dim=(), keepdim=False):
+    dims = _dims(dim, input.ndim) if dim != () else None
+    return apply(R["amax"], input, dim=dims, keepdim=keepdim)
+
+
+def amin(input, dim=(), keepdim=False):
+    dims = _dims(dim, input.ndim) if dim != () else None
+    return apply(R["amin"], input, dim=dims, keepdim=keepdim)
+
+
+def argmax(input, dim=None, keepdim=False):
+    if dim is None:
+        return _make(jnp.argmax(input._value()).astype(np.int64))
+    return _make(jnp.argmax(input._value(), tape._wrap_dim(dim, input.ndim),
+                            keepdims=keepdim).astype(np.int64))
+
+
+def argmin(input, dim=None, keepdim=False):
+    if dim is None:
+        return _make(jnp.argmin(input._value()).astype(np.int64))
+    return _make(jnp.argmin(input._value(), tape._wrap_dim(dim, input.ndim),
+                            keepdims=keepdim).astype(np.int64))
+
+
+def all(input, dim=None, keepdim=False):
+    return _make(jnp.all(input._value(), dim, keepdims=keepdim))
+
+
+def any(input, dim=None, keepdim=False):
+    return _make(jnp.any(input._value(), dim, keepdims=keepdim))
+
+
+def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
+    """The vector p-norm (2 by default) of all elements or along ``dim``."""
+    ord = 2 if p in ("fro", None) else p
+    return apply(R["norm"], input, ord=ord, dim=_dims(dim, input.ndim), keepdim=keepdim)
+
+
+def _correction(unbiased, correction):
+    if correction is not None:
+        return correction
+    return 1 if unbiased in (None, True) else 0
+
+
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    if isinstance(dim, bool):
+        dim, unbiased = None, dim
+    return apply(R["var"], input, dim=_dims(dim, input.ndim),
+                 correction=_correction(unbiased, correction), keepdim=keepdim)
+
+
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    if isinstance(dim, bool):
+        dim, unbiased = None, dim
+    return apply(R["std"], input, dim=_dims(dim, input.ndim),
+                 correction=_correction(unbiased, correction), keepdim=keepdim)
+
+
+def logsumexp(input, dim, keepdim=False):
+    return apply(R["logsumexp"], input, dim=_dims(dim, input.ndim), keepdim=keepdim)
+
+
+def softmax(input, dim, dtype=None):
+    if dtype is not None:
+        input = input.to(dtype)
+    return apply(R["softmax"], input, dim=tape._wrap_dim(dim, input.ndim))
+
+
+def log_softmax(input, dim, dtype=None):
+    if dtype is not None:
+        input = input.to(dtype)
+    return apply(R["log_softmax"], input, dim=tape._wrap_dim(dim, input.ndim))
+
+
+def cumsum(input, dim):
+    return _make(jnp.cumsum(input._value(), dim))
+
+
+# ---------------------------------------------------------------------------------------
+# Matrix products
+# ---------------------------------------------------------------------------------------
+
+
+def _check_dtypes_match(a, b):
+    if a.dtype is not b.dtype:
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
+                           f"{_long_name(a.dtype)} != {_long_name(b.dtype)}")
+
+
+def _long_name(d):
+    return {"float32": "float", "float64": "double", "int64": "long int"}.get(d.name, d.name)
+
+
+def mm(input, mat2):
+    if input.ndim != 2:
+        raise RuntimeError(f"self must be a matrix")
+    if mat2.ndim != 2:
+        raise RuntimeError(f"mat2 must be a matrix")
+    if input.shape[1] != mat2.shape[0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({input.shape[0]}x"
+                           f"{input.shape[1]} and {mat2.shape[0]}x{mat2.shape[1]})")
+    _check_dtypes_match(input, mat2)
+    return apply(R["mm"], input, mat2)
+
+
+def mv(input, vec):
+    if input.ndim != 2 or vec.ndim != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.ndim}, "
+                           f"{vec.ndim}")
+    if input.shape[1] != vec.shape[0]:
+        raise RuntimeError(f"size mismatch, got input ({input.shape[0]}), mat "
+                           f"({input.shape[0]}x{input.shape[1]}), vec ({vec.shape[0]})")
+    _check_dtypes_match(input, vec)
+    return apply(R["mv"], input, vec)
+
+
+def bmm(input, mat2):
+    if input.ndim != 3:
+        raise RuntimeError("batch1 must be a 3D tensor")
+    if mat2.ndim != 3:
+        raise RuntimeError("batch2 must be a 3D tensor")
+    if input.shape[0] != mat2.shape[0] or input.shape[2] != mat2.shape[1]:
+        raise RuntimeError(
+            f"Expected size for first two dimensions of batch2 tensor to be: "
+            f"[{input.shape[0]}, {input.shape[2]}] but got: [{mat2.shape[0]}, {mat2.shape[1]}].")
+    _check_dtypes_match(input, mat2)
+    return apply(R["bmm"], input, mat2)
+
+
+def dot(input, tensor):
+    if input.ndim != 1 or tensor.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {tensor.ndim}D "
+                           "tensors")
+    if input.shape[0] != tensor.shape[0]:
+        raise RuntimeError(f"inconsistent tensor size, expected tensor [{input.shape[0]}] and "
+                           f"src [{tensor.shape[0]}] to have the same number of elements, but "
+                           "got {input.shape[0]} and {tensor.shape[0]} elements respectively")
+    return apply(R["dot"], input, tensor)
+
+
+def matmul(input, other):
+    """The ``@`` operator, built from dot/mv/mm/bmm as torch builds it."""
+    a, b = input.ndim, other.ndim
+    if a == 0 or b == 0:
+        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
+                           f"{a}D and {b}D")
+    if a == 1 and b == 1:
+        return dot(input, other)
+    if a == 2 and b == 1:
+        return mv(input, other)
+    if a == 2 and b == 2:
+        return mm(input, other)
+    if a == 1 and b == 2:
+        out = mm(input.unsqueeze(0), other)
+        return apply(R["squeeze_matmul"], out, dim=(0,), self_sym_sizes=out.shape)
+    if a >= 3 and b <= 2:                        # fold the batch into the rows
+        n = input.shape[-1]
+        if b == 1 and n != other.shape[0] or b == 2 and n != other.shape[0]:
+            _matmul_mismatch(input, other)
+        folded = input.reshape(-1, n)
+        out = mv(folded, other) if b == 1 else mm(folded, other)
+        size = input.shape[:-1] + (() if b == 1 else (other.shape[-1],))
+        return apply(R["unsafe_view"], out, size=size, self_sym_sizes=out.shape)
+    # batched: broadcast the batch dims, fold them into one, bmm, unfold
+    x = input.unsqueeze(0) if a == 1 else input
+    y = other.unsqueeze(-1) if b == 1 else other
+    if x.shape[-1] != y.shape[-2]:
+        _matmul_mismatch(input, other)
+    batch = tuple(broadcast_shapes(x.shape[:-2], y.shape[:-2]))
+    n = math.prod(batch)
+    xb = x.expand(*batch, *x.shape[-2:]) if x.shape[:-2] != batch else x
+    yb = y.expand(*batch, *y.shape[-2:]) if y.shape[:-2] != batch else y
+    out = bmm(xb.reshape(n, *x.shape[-2:]), yb.reshape(n, *y.shape[-2:]))
+    size = batch + ((x.shape[-2],) if a != 1 else ()) + ((y.shape[-1],) if b != 1 else ())
+    return apply(R["unsafe_view"], out, size=size, self_sym_sizes=out.shape)
+
+
+def _matmul_mismatch(input, other):
+    raise RuntimeError(
+        f"mat1 and mat2 shapes cannot be multiplied "
+        f"({math.prod(input.shape[:-1])}x{input.shape[-1]} and "
+        f"{other.shape[0]}x{math.prod(other.shape[1:])})")
+
+
+# ---------------------------------------------------------------------------------------
+# Shapes and views
+# ---------------------------------------------------------------------------------------
+
+
+def _infer_size(size, numel):
+    size = list(size)
+    if size.count(-1) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    if -1 in size:
+        known = math.prod(s for s in size if s != -1)
+        if known == 0 or numel % known:
+            raise RuntimeError(f"shape '{list(size)}' is invalid for input of size {numel}")
+        size[size.index(-1)] = numel // known
+    if math.prod(size) != numel:
+        raise RuntimeError(f"shape '{list(size)}' is invalid for input of size {numel}")
+    return tuple(size)
+
+
+def view(input, *size):
+    if len(size) == 1 and isinstance(size[0], D.dtype):
+        raise NotImplementedError("autodiff: view(dtype) is not supported")
+    size = _infer_size(_shape_arg(size), input.numel())
+    return apply(R["view"], input, size=size, self_sym_sizes=input.shape)
+
+
+def reshape(input, *shape):
+    """A view when the elements are laid out in order, a copy otherwise (as torch)."""
+    size = _infer_size(_shape_arg(shape), input.numel())
+    if _is_contiguous(input):
+        return apply(R["view"], input, size=size, self_sym_sizes=input.shape)
+    return apply(R["unsafe_view"], clone(input), size=size, self_sym_sizes=input.shape)
+
+
+def _is_contiguous(t):
+    if t._view is None:
+        return True
+    index = np.asarray(t._flat_index()).reshape(-1)
+    return index.size == 0 or bool(np.all(np.diff(index) == 1))
+
+
+def flatten(input, start_dim=0, end_dim=-1):
+    if input.ndim == 0:
+        return reshape(input, 1)
+    s = tape._wrap_dim(start_dim, input.ndim)
+    e = tape._wrap_dim(end_dim, input.ndim)
+    if s == e:
+        return input
+    shape = input.shape[:s] + (math.prod(input.shape[s:e + 1]),) + input.shape[e + 1:]
+    return reshape(input, shape)
+
+
+def unflatten(input, dim, sizes):
+    d = tape._wrap_dim(dim, input.ndim)
+    return reshape(input, input.shape[:d] + tuple(sizes) + input.shape[d + 1:])
+
+
+def t(input):
+    if input.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is "
+                           f"{input.ndim}D")
+    return apply(R["t"], input)
+
+
+def transpose(input, dim0, dim1):
+    n = input.ndim
+    return apply(R["transpose"], input, dim0=tape._wrap_dim(dim0, n),
+                 dim1=tape._wrap_dim(dim1, n))
+
+
+swapaxes = swapdims = transpose
+
+
+def permute(input, *dims):
+    dims = tuple(tape._wrap_dim(d, input.ndim) for d in _shape_arg(dims))
+    if len(dims) != input.ndim:
+        raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input "
+                           f"does not match the length of the desired ordering of dimensions "
+                           f"i.e. input.dim() = {input.ndim} is not equal to len(dims) = "
+                           f"{len(dims)}")
+    return apply(R["permute"], input, dims=dims)
+
+
+def movedim(input, source, destination):
+    n = input.ndim
+    src, dst = tape._wrap_dim(source, n), tape._wrap_dim(destination, n)
+    order = [d for d in range(n) if d != src]
+    order.insert(dst, src)
+    return input if order == list(range(n)) else permute(input, order)
+
+
+def squeeze(input, dim=None):
+    if dim is None:
+        return apply(R["squeeze"], input, self_sym_sizes=input.shape)
+    if isinstance(dim, (tuple, list)):
+        return apply(R["squeeze_dims"], input, dim=_dims(tuple(dim), input.ndim),
+                     self_sym_sizes=input.shape)
+    return apply(R["squeeze_dim"], input, dim=tape._wrap_dim(dim, input.ndim),
+                 self_sym_sizes=input.shape)
+
+
+def unsqueeze(input, dim):
+    return apply(R["unsqueeze"], input, dim=tape._wrap_dim(dim, input.ndim + 1))
+
+
+def expand(input, *sizes):
+    sizes = _shape_arg(sizes)
+    lead = len(sizes) - input.ndim
+    if lead < 0:
+        raise RuntimeError(
+            f"expand({input.dtype._legacy[:-6].replace('Float', 'torch.Float')}"
+            f"{{{list(input.shape)}}}, size={list(sizes)}): the number of sizes provided "
+            f"({len(sizes)}) must be greater or equal to the number of dimensions in the "
+            f"tensor ({input.ndim})")
+    shape = []
+    for i, s in enumerate(sizes):
+        own = input.shape[i - lead] if i >= lead else 1
+        if s == -1:
+            s = own
+        elif own != 1 and own != s:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({s}) must match the existing size ({own}) "
+                f"at non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor "
+                f"sizes: {list(input.shape)}")
+        shape.append(s)
+    return apply(R["expand"], input, size=tuple(shape), self_sym_sizes=input.shape)
+
+
+def expand_as(input, other):
+    return expand(input, other.shape)
+
+
+def broadcast_to(input, size):
+    return expand(input, size)
+
+
+def narrow(input, dim, start, length):
+    d = tape._wrap_dim(dim, input.ndim)
+    return apply(R["slice"], input, dim=d, start=start, end=start + length, step=1,
+                 self_sym_sizes=input.shape)
+
+
+def select(input, dim, index):
+    d = tape._wrap_dim(dim, input.ndim)
+    size = input.shape[d]
+    if not -size <= index < size:
+        raise IndexError(f"index {index} is out of bounds for dimension {d} with size {size}")
+    return apply(R["select"], input, dim=d, index=index % size, self_sym_sizes=input.shape)
+
+
+def unbind(input, dim=0):
+    d = tape._wrap_dim(dim, input.ndim)
+    return tuple(select(input, d, i) for i in range(input.shape[d]))
+
+
+def split(input, split_size_or_sections, dim=0):
+    d = tape._wrap_dim(dim, input.ndim)
+    n = input.shape[d]
+    if isinstance(split_size_or_sections, int):
+        sizes = [builtins.min(split_size_or_sections, n - s)
+                 for s in range(0, n, split_size_or_sections)]
+    else:
+        sizes = list(split_size_or_sections)
+    starts = np.cumsum([0] + sizes[:-1]).tolist()
+    return tuple(narrow(input, d, s, k) for s, k in zip(starts, sizes))
+
+
+def chunk(input, chunks, dim=0):
+    n = input.shape[tape._wrap_dim(dim, input.ndim)]
+    return split(input, -(-n // chunks), dim)
+
+
+def cat(tensors, dim=0):
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+    d = tape._wrap_dim(dim, tensors[0].ndim)
+    dt = tensors[0].dtype
+    for t_ in tensors[1:]:
+        dt = D.promote_types(dt, t_.dtype)
+    for i, t_ in enumerate(tensors):
+        if t_.ndim != tensors[0].ndim:
+            raise RuntimeError(f"Tensors must have same number of dimensions: got "
+                               f"{tensors[0].ndim} and {t_.ndim}")
+        for k in range(t_.ndim):
+            if k != d and t_.shape[k] != tensors[0].shape[k]:
+                raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. "
+                                   f"Expected size {tensors[0].shape[k]} but got size "
+                                   f"{t_.shape[k]} for tensor number {i} in the list.")
+    rule = R["cat"] if builtins.all(t_.dtype is dt for t_ in tensors) else _CastRule(R["cat"], dt)
+    return apply(rule, *tensors, dim=d, sizes=tuple(t_.shape[d] for t_ in tensors))
+
+
+concat = concatenate = cat
+
+
+def stack(tensors, dim=0):
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("stack expects a non-empty TensorList")
+    for i, t_ in enumerate(tensors):
+        if t_.shape != tensors[0].shape:
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got "
+                               f"{list(tensors[0].shape)} at entry 0 and {list(t_.shape)} at "
+                               f"entry {i}")
+    d = tape._wrap_dim(dim, tensors[0].ndim + 1)
+    return apply(R["stack"], *tensors, dim=d)
+
+
+# ---------------------------------------------------------------------------------------
+# Indexing: basic indices make views (select / slice / unsqueeze), advanced ones gather
+# ---------------------------------------------------------------------------------------
+
+
+def _normalize_key(key):
+    if not isinstance(key, tuple):
+        key = (key,)
+    out = []
+    for k in key:
+        if isinstance(k, Tensor):
+            k = k._value()
+            if k.ndim == 0 and k.dtype != bool:
+                k = int(k)
+        elif isinstance(k, list):
+            k = jnp.asarray(k)
+        out.append(k)
+    return out
+
+
+def getitem(self, key):
+    """``x[key]``: ints, slices, None and ``...`` give views; masks and index tensors copy."""
+    single_slice = isinstance(key, slice)
+    parts = _normalize_key(key)
+    if builtins.any(p is Ellipsis for p in parts):
+        i = next(i for i, p in enumerate(parts) if p is Ellipsis)
+        used = builtins.sum(0 if p is None else (p.ndim if hasattr(p, "dtype") and p.dtype == bool
+                                                 else 1) for p in parts if p is not Ellipsis)
+        parts[i:i + 1] = [slice(None)] * (self.ndim - used)
+    out, dim, advanced = self, 0, []
+    for p in parts:
+        if p is None:
+            out = unsqueeze(out, dim)
+            advanced.append(slice(None))
+            dim += 1
+        elif isinstance(p, (int, np.integer)):
+            _check_index(out, dim, int(p))
+            out = select(out, dim, int(p))
+        elif isinstance(p, slice):
+            n = out.shape[dim]
+            start, stop, step = p.indices(n)
+            if step <= 0:
+                raise ValueError("step must be greater than zero")
+            if (start, stop, step) != (0, n, 1) or single_slice:
+                out = apply(R["slice"], out, dim=dim, start=start, end=builtins.max(stop, start),
+                            step=step, self_sym_sizes=out.shape)
+            advanced.append(slice(None))
+            dim += 1
+        else:
+            if p.dtype == bool:
+                _check_mask(out, dim, p)
+            advanced.append(p)
+            dim += p.ndim if p.dtype == bool else 1
+    if builtins.any(not isinstance(a, slice) for a in advanced):
+        key = tuple(advanced)
+        return apply(R["index"], out, key=key, self_sym_sizes=out.shape)
+    if out is self:
+        return apply(R["alias"], self)
+    return out
+
+
+def _check_index(t, dim, i):
+    if dim >= t.ndim:
+        raise IndexError(f"too many indices for tensor of dimension {t.ndim}")
+    n = t.shape[dim]
+    if not -n <= i < n:
+        raise IndexError(f"index {i} is out of bounds for dimension {dim} with size {n}")
+
+
+def _check_mask(t, dim, mask):
+    for k, s in enumerate(mask.shape):
+        if t.shape[dim + k] != s:
+            raise IndexError(f"The shape of the mask [{', '.join(map(str, mask.shape))}] at "
+                             f"index {k} does not match the shape of the indexed tensor "
+                             f"[{', '.join(map(str, t.shape))}] at index {dim + k}")
+
+
+# ---------------------------------------------------------------------------------------
+# Copies and conversions
+# ---------------------------------------------------------------------------------------
+
+
+def clone(input, memory_format=None):
+    return apply(R["clone"], input)
+
+
+def contiguous(input, memory_format=None):
+    return input if _is_contiguous(input) else clone(input)
+
+
+def to(input, *args, dtype=None, device=None, non_blocking=False, copy=False):
+    """``to(dtype)``, ``to(device)``, ``to(other)`` or ``to(device, dtype)``."""
+    for a in args:
+        if isinstance(a, D.dtype):
+            dtype = a
+        elif isinstance(a, Tensor):
+            dtype, device = a.dtype, a.device
+        else:
+            device = a
+    out = input
+    if dtype is not None and _to_dtype(dtype) is not input.dtype:
+        out = apply(R["to"], input, dtype=_to_dtype(dtype))
+    if device is not None and D.device(device) != input.device:
+        dev = D.device(device).jax_device()
+        moved = _make(jax.device_put(out._value(), dev), out._requires_grad, out.grad_fn)
+        out = moved
+    if copy and out is input:
+        out = clone(input)
+    return out
+
+
+def type_as(input, other):
+    return to(input, other.dtype)
+
+
+def _converter(dt):
+    def convert(self, memory_format=None):
+        return to(self, dt)
+    convert.__name__ = dt.name
+    convert.__doc__ = f"``self.to(autodiff.{dt.name})``"
+    return convert
+
+
+# ---------------------------------------------------------------------------------------
+# In-place operations
+# ---------------------------------------------------------------------------------------
+# An in-place op computes its result out of place (recording the usual node on a
+# snapshot of the old value), then writes it through the storage -- every alias sees it,
+# the shared version counter goes up -- and gives the tensor the new node as history.
+# A write into a view also rewrites the history of its base (CopySlices), as torch does.
+# Every check comes before the write, so a failed op leaves the tensor as it was.
+
+
+def _check_inplace(self):
+    if not tape._grad_enabled:
+        return
+    if self.grad_fn is None and self._requires_grad:
+        raise RuntimeError(tape._LEAF_INPLACE)
+    if self._view is not None:
+        base = self._root()
+        if base.grad_fn is None and base._requires_grad:
+            raise RuntimeError(tape._VIEW_INPLACE)
+
+
+def _snapshot(self):
+    """The old value as its own tensor: what nodes of the in-place op save."""
+    t = _make(self._value(), self._requires_grad, self.grad_fn)
+    t.output_nr = self.output_nr
+    return t
+
+
+def _inplace(self, compute, src_for_view=None):
+    """Run ``compute(old) -> new`` and write ``new`` into ``self``."""
+    _check_inplace(self)
+    recording = tape._grad_enabled
+    out = compute(_snapshot(self) if recording and self._requires_grad else self)
+    if not D.can_cast(out.dtype, self.dtype):
+        raise RuntimeError(f"result type {D.c_name(out.dtype)} can't be cast to the desired "
+                           f"output type {D.c_name(self.dtype)}")
+    if out.shape != self.shape:
+        raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast "
+                           f"shape {list(out.shape)}")
+    new = out._value()
+    if new.dtype != self._array.dtype:
+        new = new.astype(self._array.dtype)
+    needs_history = recording and (out._requires_grad or self._requires_grad)
+    if self._view is not None and needs_history:
+        _write_into_view(self, out if src_for_view is None else src_for_view)
+    else:
+        self._set_array(new)
+        if needs_history:
+            self.grad_fn, self.output_nr, self._requires_grad = out.grad_fn, 0, True
+    return self
+
+
+def _write_into_view(view, src):
+    """``view`` (of ``base``) takes ``src``: base gets CopySlices, the view AsStrided."""
+    base = view._root()
+    index = view._flat_index()
+    select = _IndexView(index)
+    new_base = apply(R["copy_slices"], _snapshot(base), src, view=select,
+                     self_sym_sizes=base.shape)
+    base._set_array(new_base._value())
+    if new_base.grad_fn is not None:
+        base.grad_fn, base.output_nr, base._requires_grad = new_base.grad_fn, 0, True
+        view._refresh()
+        tape.record(R["as_strided"], (base,),
+                    dict(view=select, self_sym_sizes=base.shape), view)
+    else:
+        view._refresh()
+
+
+class _IndexView:
+    """A view given by the flat storage positions it covers (after an in-place write)."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index):
+        self.index = index
+
+    def __call__(self, a):
+        return a.reshape(-1)[self.index]
+
+
+def _inplace_binary(fn):
+    def op(self, other, *args, **kwargs):
+        return _inplace(self, lambda old: fn(old, other, *args, **kwargs))
+    op.__name__ = fn.__name__ + "_"
+    return op
+
+
+def _inplace_unary(fn):
+    def op(self, *args, **kwargs):
+        return _inplace(self, lambda old: fn(old, *args, **kwargs))
+    op.__name__ = fn.__name__ + "_"
+    return op
+
+
+def copy_(self, src, non_blocking=False):
+    if not isinstance(src, Tensor):
+        src = tensor(src)
+    _broadcast_shapes(self.shape, src.shape)
+    if src.ndim > self.ndim or builtins.any(
+            s != 1 and s != o for s, o in zip(reversed(src.shape), reversed(self.shape))):
+        raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the "
+                           f"broadcast shape {list(broadcast_shapes(self.shape, src.shape))}")
+    return _inplace(self, lambda old: apply(R["copy_"], old, src), src_for_view=src)
+
+
+def zero_(self):
+    return _inplace(self, lambda old: apply(R["zero_"], old))
+
+
+def fill_(self, value):
+    return _inplace(self, lambda old: apply(R["fill_"], old, value=value))
+
+
+def setitem(self, key, value):
+    """``x[key] = value``: a copy into the view ``x[key]`` (CopySlices on ``x``)."""
+    if not isinstance(value, Tensor):
+        value = _make(jnp.asarray(value, self._array.dtype))
+    with tape.no_grad():
+        target = getitem(self, key)
+    if target._view is None:       # advanced index: a gather, written back through its index
+        index = getitem(_make(self._flat_index()), key)._value()
+        target = _make(target._value(), view=(self, _IndexView(index)), storage=self._storage)
+        target._index = index
+    _check_inplace(target)
+    copy_(target, value)
+
+
+# ---------------------------------------------------------------------------------------
+# Tensor methods and operators
+# ---------------------------------------------------------------------------------------
+
+_METHODS = [
+    add, sub, mul, div, true_divide, floor_divide, remainder, pow, square, neg, negative,
+    reciprocal, abs, sign, exp, log, sqrt, rsqrt, sin, cos, tanh, sigmoid, relu, clamp, clip,
+    maximum, minimum, eq, ne, lt, le, gt, ge, greater, less, greater_equal, less_equal,
+    not_equal, logical_and, logical_or, logical_xor, logical_not, equal, allclose, isclose,
+    isnan, isinf, isfinite, floor, ceil, round, trunc, sum, mean, prod, max, min, amax, amin,
+    argmax, argmin, all, any, norm, var, std, logsumexp, softmax, log_softmax, cumsum, mm, mv,
+    bmm, dot, matmul, view, reshape, flatten, unflatten, t, transpose, swapaxes, swapdims,
+    permute, movedim, squeeze, unsqueeze, expand, expand_as, broadcast_to, narrow, select,
+    unbind, split, chunk, clone, contiguous, to, type_as, copy_, zero_, fill_,
+]
+for _f in _METHODS:
+    setattr(Tensor, _f.__name__, _f)
+for _f in (add, sub, mul, div, pow, clamp, abs, neg, exp, log, sqrt, sigmoid, tanh, relu, sin,
+           cos, rsqrt, reciprocal, square, t, transpose, unsqueeze, squeeze, clip, sign,
+           true_divide):
+    setattr(Tensor, _f.__name__ + "_", _inplace_binary(_f) if _f in (
+        add, sub, mul, div, pow, true_divide) else _inplace_unary(_f))
+Tensor.where = lambda self, condition, other: where(condition, self, other)
+Tensor.view_as = lambda self, other: view(self, other.shape)
+Tensor.reshape_as = lambda self, other: reshape(self, other.shape)
+Tensor.new_zeros = lambda self, *size, **kw: zeros(*size, **{"dtype": self.dtype, **kw})
+Tensor.new_ones = lambda self, *size, **kw: ones(*size, **{"dtype": self.dtype, **kw})
+Tensor.new_empty = Tensor.new_zeros
+Tensor.new_full = lambda self, size, v, **kw: full(size, v, **{"dtype": self.dtype, **kw})
+Tensor.new_tensor = lambda self, data, **kw: tensor(data, **{"dtype": self.dtype, **kw})
+for _dt, _names in ((D.float32, ("float",)), (D.float64, ("double",)), (D.int64, ("long",)),
+                    (D.int32, ("int",)), (D.bool_, ("bool",)), (D.float16, ("half",)),
+                    (D.bfloat16, ("bfloat16",))):
+    for _n in _names:
+        setattr(Tensor, _n, _converter(_dt))
+Tensor.cpu = lambda self, memory_format=None: to(self, "cpu")
+Tensor.cuda = lambda self, device=None, non_blocking=False: to(
+    self, "cuda" if device is None else D.device("cuda", device if isinstance(device, int)
+                                                 else None))
+Tensor.T = property(lambda self: self if self.ndim < 2 else permute(
+    self, tuple(reversed(range(self.ndim)))))
+Tensor.mT = property(lambda self: transpose(self, -2, -1))
+Tensor.__getitem__ = getitem
+Tensor.__setitem__ = setitem
+Tensor.__matmul__ = matmul
+Tensor.__rmatmul__ = lambda self, other: matmul(other, self)
+Tensor.__add__ = add
+Tensor.__radd__ = add
+Tensor.__iadd__ = _inplace_binary(add)
+Tensor.__sub__ = sub
+Tensor.__rsub__ = lambda self, other: rsub(self, other)
+Tensor.__isub__ = _inplace_binary(sub)
+Tensor.__mul__ = mul
+Tensor.__rmul__ = mul
+Tensor.__imul__ = _inplace_binary(mul)
+Tensor.__truediv__ = div
+Tensor.__rtruediv__ = lambda self, other: div(other, self)
+Tensor.__itruediv__ = _inplace_binary(div)
+Tensor.__floordiv__ = floor_divide
+Tensor.__mod__ = remainder
+Tensor.__pow__ = pow
+Tensor.__rpow__ = lambda self, other: pow(other, self)
+Tensor.__ipow__ = _inplace_binary(pow)
+Tensor.__neg__ = neg
+Tensor.__pos__ = lambda self: self
+Tensor.__abs__ = abs
+Tensor.__eq__ = eq
+Tensor.__ne__ = ne
+Tensor.__lt__ = lt
+Tensor.__le__ = le
+Tensor.__gt__ = gt
+Tensor.__ge__ = ge
+Tensor.__and__ = bitwise_and
+Tensor.__or__ = bitwise_or
+Tensor.__xor__ = bitwise_xor
+Tensor.__invert__ = bitwise_not
+Tensor.__hash__ = object.__hash__

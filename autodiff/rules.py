@@ -1,0 +1,422 @@
+"""The derivative table: one row per op, as in PyTorch's ``derivatives.yaml``.
+
+A row says, in one place:
+
+* the op's name and the node torch records for it (``MulBackward0``);
+* its forward, on JAX arrays;
+* its backward: the gradient for each input, written with autodiff's own Tensor
+  operations, so that with ``create_graph=True`` the backward pass is itself recorded
+  and can be differentiated again.
+
+The backward's parameters say what the node must save, in derivatives.yaml's
+vocabulary: ``grad`` is the incoming gradient; a parameter named like a forward input
+(``self``, ``other``...) saves that input, ``result`` saves the output; every other
+name is a non-tensor attribute of the call (``dim``, ``keepdim``, ``self_sym_sizes``...).
+A row returns one gradient per forward input (``None`` for one that has none).
+
+Broadcasting is not handled here: the engine sums each gradient down to its input's
+shape once (``tape.sum_to``), so ``mul``'s row is simply ``grad * other, grad * self``.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import math
+
+import jax.numpy as jnp
+
+from . import tape
+
+RULES: dict[str, "Rule"] = {}
+
+
+class Rule:
+    """One row of the table."""
+
+    __slots__ = ("op", "node", "forward", "backward", "inputs", "saves", "save_slots",
+                 "is_view", "node_cls")
+
+    def __init__(self, op, node, forward, backward, view=False):
+        self.op, self.node, self.forward, self.backward = op, node, forward, backward
+        self.is_view = view
+        params = list(inspect.signature(forward).parameters.values())
+        self.inputs = [p.name for p in params if p.kind == p.POSITIONAL_OR_KEYWORD
+                       and p.default is p.empty]
+        names = list(inspect.signature(backward).parameters)[1:]
+        self.saves = tuple(n for n in names if n in self.inputs or n == "result")
+        self.save_slots = tuple(-1 if n == "result" else self.inputs.index(n)
+                                for n in self.saves)
+        self.node_cls = tape.node_class(node, self)
+
+    def view_fn(self, **attrs):
+        """A view's forward applied to an index array says which elements it covers."""
+        return functools.partial(self.forward, **attrs)
+
+    def __repr__(self):
+        return f"<rule {self.op}: {self.node}>"
+
+
+def row(op, node, forward, backward, view=False):
+    RULES[op] = Rule(op, node, forward, backward, view)
+
+
+def _unsqueeze_dims(grad, dim, keepdim, ndim):
+    """Put back the dimensions a reduction removed, so ``grad`` broadcasts against self."""
+    if keepdim or dim is None:
+        return grad
+    for d in sorted(d % max(ndim, 1) for d in dim):
+        grad = grad.unsqueeze(d)
+    return grad
+
+
+def _numel(shape, dim):
+    dims = range(len(shape)) if dim is None else dim
+    return math.prod(shape[d] for d in dims)
+
+
+def _scatter_through_view(grad, self_sym_sizes, view):
+    """The adjoint of a view: add each element of ``grad`` back where it came from."""
+    index = view(jnp.arange(math.prod(self_sym_sizes)).reshape(self_sym_sizes))
+    flat = jnp.zeros(math.prod(self_sym_sizes), grad.dtype).at[index.reshape(-1)]
+    return flat.add(grad.reshape(-1)).reshape(self_sym_sizes)
+
+
+def _prod_others(self, dim):
+    """For each element, the product of the others along ``dim`` (exact with zeros)."""
+    x = self.movedim(dim, -1)
+    n = x.shape[-1]
+    eye = tape._make(jnp.eye(n, dtype=bool))
+    others = tape.apply(RULES["where"], 1.0, x.unsqueeze(-2).expand(*x.shape[:-1], n, n),
+                        condition=eye).prod(-1)
+    return others.movedim(-1, dim)
+
+
+def _w(cond, a, b):
+    """where(cond, a, b) for the rules below (a or b may be a Python number)."""
+    return tape.apply(RULES["where"], a, b, condition=cond)
+
+
+# ---------------------------------------------------------------------------------------
+#    op            torch node            forward (arrays)              backward (Tensors)
+# ---------------------------------------------------------------------------------------
+# Arithmetic. d(a+b) = da + db; d(a*b) = b da + a db; d(a/b) = da/b - a db/b^2.
+row("add", "AddBackward0", lambda self, other, *, alpha=1: self + alpha * other if alpha != 1
+    else self + other,
+    lambda grad, alpha=1: (grad, grad * alpha if alpha != 1 else grad))
+row("sub", "SubBackward0", lambda self, other, *, alpha=1: self - alpha * other if alpha != 1
+    else self - other,
+    lambda grad, alpha=1: (grad, -grad * alpha if alpha != 1 else -grad))
+# rsub(self, other) = other - alpha * self, with other a number: `2 - x`
+row("rsub", "RsubBackward1", lambda self, *, other, alpha=1: other - alpha * self,
+    lambda grad, other, alpha=1: (-grad * alpha if alpha != 1 else -grad,))
+row("mul", "MulBackward0", lambda self, other: self * other,
+    lambda grad, self, other: (grad * other, grad * self))
+row("div", "DivBackward0", lambda self, other: self / other,
+    lambda grad, self, other: (grad / other, -grad * self / (other * other)))
+# d/dx 1/x = -1/x^2 = -result^2
+row("reciprocal", "ReciprocalBackward0", lambda self: 1 / self,
+    lambda grad, result: (-grad * result * result,))
+row("neg", "NegBackward0", lambda self: -self, lambda grad: (-grad,))
+# d/dx x^p = p x^(p-1)   (p a number; zero gradient for p = 0)
+row("pow", "PowBackward0", lambda self, *, exponent: self ** exponent,
+    lambda grad, self, exponent: (grad * 0 if exponent == 0
+                                  else grad * exponent * self ** (exponent - 1),))
+# d/dx x^y = y x^(y-1);  d/dy x^y = x^y log x   (0 where x = 0 and y >= 0)
+row("pow_tensor", "PowBackward1", lambda self, other: self ** other,
+    lambda grad, self, other, result: (
+        grad * other * self ** (other - 1),
+        grad * _w((self == 0) & (other >= 0), 0.0, result * self.log())))
+# d/dy c^y = c^y log c   (c a number)
+row("pow_scalar", "PowBackward2", lambda other, *, base: base ** other,
+    lambda grad, result, base: (grad * result * math.log(base) if base != 0 else grad * 0,))
+
+# Elementwise functions.
+row("abs", "AbsBackward0", lambda self: jnp.abs(self), lambda grad, self: (grad * self.sign(),))        # sign(x)
+row("sign", "SignBackward0", lambda self: jnp.sign(self), lambda grad: (grad * 0,))                     # 0
+row("exp", "ExpBackward0", lambda self: jnp.exp(self), lambda grad, result: (grad * result,))           # e^x
+row("log", "LogBackward0", lambda self: jnp.log(self), lambda grad, self: (grad / self,))               # 1/x
+row("sqrt", "SqrtBackward0", lambda self: jnp.sqrt(self), lambda grad, result: (grad / (2 * result),))  # 1/(2 sqrt x)
+row("rsqrt", "RsqrtBackward0", lambda self: 1 / jnp.sqrt(self),                     # -x^(-3/2)/2
+    lambda grad, result: (-0.5 * grad * result ** 3,))
+row("sin", "SinBackward0", lambda self: jnp.sin(self), lambda grad, self: (grad * self.cos(),))         # cos x
+row("cos", "CosBackward0", lambda self: jnp.cos(self), lambda grad, self: (grad * -self.sin(),))        # -sin x
+row("tanh", "TanhBackward0", lambda self: jnp.tanh(self),                                               # 1 - tanh^2
+    lambda grad, result: (grad * (1 - result * result),))
+row("sigmoid", "SigmoidBackward0", lambda self: 1 / (1 + jnp.exp(-self)),           # s (1 - s)
+    lambda grad, result: (grad * result * (1 - result),))
+row("relu", "ReluBackward0", lambda self: jnp.maximum(self, 0),                     # 1 where x > 0
+    lambda grad, result: (_w(result > 0, grad, 0.0),))
+row("clamp", "ClampBackward1", lambda self, *, min=None, max=None: jnp.clip(self, min, max),
+    lambda grad, self, min=None, max=None: (                                         # 1 inside
+        _w((self >= (-math.inf if min is None else min)) &
+           (self <= (math.inf if max is None else max)), grad, 0.0),))
+# max/min of two tensors: the gradient goes to the larger (smaller); split evenly on ties
+row("maximum", "MaximumBackward0", lambda self, other: jnp.maximum(self, other), lambda grad, self, other: (
+    _w(self == other, grad / 2, _w(self > other, grad, 0.0)),
+    _w(self == other, grad / 2, _w(self < other, grad, 0.0))))
+row("minimum", "MinimumBackward0", lambda self, other: jnp.minimum(self, other), lambda grad, self, other: (
+    _w(self == other, grad / 2, _w(self < other, grad, 0.0)),
+    _w(self == other, grad / 2, _w(self > other, grad, 0.0))))
+# where(c, a, b): the gradient goes to a where c holds, to b elsewhere
+row("where", "WhereBackward0",
+    lambda self, other, *, condition: jnp.where(condition._value(), self, other),
+    lambda grad, condition: (_w(condition, grad, 0.0), _w(condition, 0.0, grad)))
+
+# Reductions. The gradient of a sum is spread back over what was summed.
+row("sum", "SumBackward0", lambda self, *, self_sym_sizes: jnp.sum(self),
+    lambda grad, self_sym_sizes: (grad.expand(self_sym_sizes),))
+row("sum_dim", "SumBackward1",
+    lambda self, *, dim, keepdim, self_sym_sizes, dtype=None: jnp.sum(self, dim, dtype,
+                                                                   keepdims=keepdim),
+    lambda grad, dim, keepdim, self_sym_sizes, dtype=None: (
+        _unsqueeze_dims(grad, dim, keepdim, len(self_sym_sizes)).expand(self_sym_sizes),))
+row("mean", "MeanBackward0", lambda self, *, self_sym_sizes: jnp.mean(self),
+    lambda grad, self_sym_sizes: (grad.expand(self_sym_sizes) / _numel(self_sym_sizes, None),))
+row("mean_dim", "MeanBackward1",
+    lambda self, *, dim, keepdim, self_sym_sizes: jnp.mean(self, dim, keepdims=keepdim),
+    lambda grad, dim, keepdim, self_sym_sizes: (
+        _unsqueeze_dims(grad, dim, keepdim, len(self_sym_sizes)).expand(self_sym_sizes)
+        / _numel(self_sym_sizes, dim),))
+# d prod / dx_i = product of the other elements
+row("prod", "ProdBackward0", lambda self: jnp.prod(self),
+    lambda grad, self: (grad * _prod_others(self.reshape(-1), 0).reshape(self.shape),))
+row("prod_dim", "ProdBackward1", lambda self, *, dim, keepdim: jnp.prod(self, dim,
+                                                                      keepdims=keepdim),
+    lambda grad, self, dim, keepdim: (
+        _unsqueeze_dims(grad, (dim,), keepdim, self.ndim) * _prod_others(self, dim),))
+# max()/min() of all elements: the gradient is shared by the elements equal to the result
+row("max", "MaxBackward1", lambda self: jnp.max(self), lambda grad, self, result: (
+    grad * (self == result) / (self == result).sum(),))
+row("min", "MinBackward1", lambda self: jnp.min(self), lambda grad, self, result: (
+    grad * (self == result) / (self == result).sum(),))
+# max/min along a dim: the gradient goes to the element each index points at
+row("max_dim", "MaxBackward0",
+    lambda self, *, dim, keepdim, indices, self_sym_sizes: jnp.max(self, dim, keepdims=keepdim),
+    lambda grad, dim, keepdim, indices, self_sym_sizes: (
+        _to_indices(grad, dim, keepdim, indices, self_sym_sizes),))
+row("min_dim", "MinBackward0",
+    lambda self, *, dim, keepdim, indices, self_sym_sizes: jnp.min(self, dim, keepdims=keepdim),
+    lambda grad, dim, keepdim, indices, self_sym_sizes: (
+        _to_indices(grad, dim, keepdim, indices, self_sym_sizes),))
+
+
+def _to_indices(grad, dim, keepdim, indices, shape):
+    """Spread ``grad`` along ``dim`` onto the positions ``indices`` picked (zeros elsewhere)."""
+    picked = jnp.expand_dims(indices, dim) if not keepdim else indices
+    shape_1 = [1] * len(shape)
+    shape_1[dim] = shape[dim]
+    hit = tape._make(jnp.arange(shape[dim]).reshape(shape_1) == picked)
+    return _unsqueeze_dims(grad, (dim,), keepdim, len(shape)) * hit
+
+
+row("amax", "AmaxBackward0", lambda self, *, dim, keepdim: jnp.max(self, dim, keepdims=keepdim),
+    lambda grad, self, result, dim, keepdim: _shared_among_ties(grad, self, result, dim,
+                                                               keepdim))
+row("amin", "AminBackward0", lambda self, *, dim, keepdim: jnp.min(self, dim, keepdims=keepdim),
+    lambda grad, self, result, dim, keepdim: _shared_among_ties(grad, self, result, dim,
+                                                               keepdim))
+
+
+def _count(hit, dim):
+    """How many elements tie for the extremum (per slice along ``dim``, or in all)."""
+    return hit.sum() if dim is None else hit.sum(dim, keepdim=True)
+
+
+def _shared_among_ties(grad, self, result, dim, keepdim):
+    hit = self == _unsqueeze_dims(result, dim, keepdim, self.ndim)
+    return (_unsqueeze_dims(grad, dim, keepdim, self.ndim) * hit
+            / _count(hit, dim),)
+
+
+# ||x||_p: d/dx = x |x|^(p-2) / ||x||^(p-1)   (0 where the norm is 0)
+row("norm", "LinalgVectorNormBackward0",
+    lambda self, *, ord, dim, keepdim: jnp.linalg.vector_norm(self, ord=ord, axis=dim, keepdims=keepdim),
+    lambda grad, self, result, ord, dim, keepdim: (
+        _unsqueeze_dims(grad, dim, keepdim, self.ndim) * _norm_grad(self, result, ord, dim,
+                                                                    keepdim),))
+
+
+def _norm_grad(self, result, ord, dim, keepdim):
+    r = _unsqueeze_dims(result, dim, keepdim, self.ndim)
+    if ord == 2:
+        return _w(r == 0, 0.0, self / r)
+    if ord == 1:
+        return self.sign()
+    if ord == math.inf:
+        hit = self.abs() == r
+        return self.sign() * hit / _count(hit, dim)
+    return _w(r == 0, 0.0, self * self.abs() ** (ord - 2) / r ** (ord - 1))
+
+
+# var = sum (x - mean)^2 / (N - correction):  d/dx = 2 (x - mean) / (N - correction)
+row("var", "VarBackward0",
+    lambda self, *, dim, correction, keepdim: jnp.var(self, dim, ddof=correction,
+                                                   keepdims=keepdim),
+    lambda grad, self, dim, correction, keepdim: (
+        _unsqueeze_dims(grad, dim, keepdim, self.ndim) * 2
+        * (self - self.mean(dim, keepdim=True)) / (_numel(self.shape, dim) - correction),))
+# std = sqrt(var):  d/dx = (x - mean) / ((N - correction) std)
+row("std", "StdBackward0",
+    lambda self, *, dim, correction, keepdim: jnp.std(self, dim, ddof=correction,
+                                                   keepdims=keepdim),
+    lambda grad, self, result, dim, correction, keepdim: (
+        _unsqueeze_dims(grad / result, dim, keepdim, self.ndim)
+        * (self - self.mean(dim, keepdim=True)) / (_numel(self.shape, dim) - correction),))
+# logsumexp: d/dx = exp(x - lse) = softmax(x)
+row("logsumexp", "LogsumexpBackward0",
+    lambda self, *, dim, keepdim: _logsumexp(self, dim, keepdim),
+    lambda grad, self, result, dim, keepdim: (
+        _unsqueeze_dims(grad, dim, keepdim, self.ndim)
+        * (self - _unsqueeze_dims(result, dim, keepdim, self.ndim)).exp(),))
+
+
+def _logsumexp(x, dim, keepdim):
+    m = jnp.max(x, dim, keepdims=True)
+    m = jnp.where(jnp.isfinite(m), m, 0)
+    out = jnp.log(jnp.sum(jnp.exp(x - m), dim, keepdims=True)) + m
+    return out if keepdim else jnp.squeeze(out, dim)
+
+
+# softmax s: ds = s * (g - sum(g s));  log_softmax l: dl = g - exp(l) sum(g)
+row("softmax", "SoftmaxBackward0",
+    lambda self, *, dim: jnp.exp(self - _logsumexp(self, (dim,), True)),
+    lambda grad, result, dim: (result * (grad - (grad * result).sum(dim, keepdim=True)),))
+row("log_softmax", "LogSoftmaxBackward0",
+    lambda self, *, dim: self - _logsumexp(self, (dim,), True),
+    lambda grad, result, dim: (grad - result.exp() * grad.sum(dim, keepdim=True),))
+
+# Matrix products. d(AB) = dA B + A dB, so grad_A = grad B^T and grad_B = A^T grad.
+row("mm", "MmBackward0", lambda self, mat2: jnp.matmul(self, mat2),
+    lambda grad, self, mat2: (grad.mm(mat2.t()), self.t().mm(grad)))
+row("mv", "MvBackward0", lambda self, vec: jnp.matmul(self, vec),
+    lambda grad, self, vec: (grad.unsqueeze(1).mm(vec.unsqueeze(0)), self.t().mv(grad)))
+row("bmm", "BmmBackward0", lambda self, mat2: jnp.matmul(self, mat2),
+    lambda grad, self, mat2: (grad.bmm(mat2.transpose(1, 2)), self.transpose(1, 2).bmm(grad)))
+row("dot", "DotBackward0", lambda self, tensor: jnp.dot(self, tensor),
+    lambda grad, self, tensor: (grad * tensor, grad * self))
+
+# Views: the result shares the input's storage; the forward, applied to an index array,
+# says which elements it covers. The gradient is mapped back by the inverse view.
+row("view", "ViewBackward0", lambda self, *, size, self_sym_sizes: jnp.reshape(self, size),
+    lambda grad, size, self_sym_sizes: (grad.reshape(self_sym_sizes),), view=True)
+row("unsafe_view", "UnsafeViewBackward0",
+    lambda self, *, size, self_sym_sizes: jnp.reshape(self, size),
+    lambda grad, size, self_sym_sizes: (grad.reshape(self_sym_sizes),))
+row("alias", "AliasBackward0", lambda self: self, lambda grad: (grad,), view=True)
+row("t", "TBackward0", lambda self: jnp.transpose(self), lambda grad: (grad.t(),), view=True)
+row("transpose", "TransposeBackward0", lambda self, *, dim0, dim1: jnp.swapaxes(self, dim0, dim1),
+    lambda grad, dim0, dim1: (grad.transpose(dim0, dim1),), view=True)
+row("permute", "PermuteBackward0", lambda self, *, dims: jnp.transpose(self, dims),
+    lambda grad, dims: (grad.permute(tuple(sorted(range(len(dims)), key=dims.__getitem__))),),
+    view=True)
+row("squeeze", "SqueezeBackward0", lambda self, *, self_sym_sizes: jnp.squeeze(self),
+    lambda grad, self_sym_sizes: (grad.reshape(self_sym_sizes),), view=True)
+row("squeeze_dim", "SqueezeBackward1",
+    lambda self, *, dim, self_sym_sizes: jnp.reshape(self, _squeezed(self_sym_sizes, (dim,))),
+    lambda grad, dim, self_sym_sizes: (grad.reshape(self_sym_sizes),), view=True)
+row("squeeze_dims", "SqueezeBackward2",
+    lambda self, *, dim, self_sym_sizes: jnp.reshape(self, _squeezed(self_sym_sizes, dim)),
+    lambda grad, dim, self_sym_sizes: (grad.reshape(self_sym_sizes),), view=True)
+row("unsqueeze", "UnsqueezeBackward0", lambda self, *, dim: jnp.expand_dims(self, dim),
+    lambda grad, dim: (grad.squeeze(dim),), view=True)
+row("expand", "ExpandBackward0", lambda self, *, size, self_sym_sizes: jnp.broadcast_to(self, size),
+    lambda grad, size, self_sym_sizes: (tape.sum_to(grad, self_sym_sizes),), view=True)
+# x[i] and x[a:b:c] along one dim: the gradient is scattered back into zeros
+row("select", "SelectBackward0",
+    lambda self, *, dim, index, self_sym_sizes: jnp.take(self, index, dim),
+    lambda grad, dim, index, self_sym_sizes: (
+        _view_backward(grad, self_sym_sizes, RULES["select"].view_fn(
+            dim=dim, index=index, self_sym_sizes=self_sym_sizes)),), view=True)
+row("slice", "SliceBackward0",
+    lambda self, *, dim, start, end, step, self_sym_sizes: self[
+        (slice(None),) * dim + (slice(start, end, step),)],
+    lambda grad, dim, start, end, step, self_sym_sizes: (
+        _view_backward(grad, self_sym_sizes, RULES["slice"].view_fn(
+            dim=dim, start=start, end=end, step=step, self_sym_sizes=self_sym_sizes)),),
+    view=True)
+# the adjoint of any view: scatter-add through its index map (and back again)
+row("view_backward", "AsStridedScatterBackward0",
+    lambda grad, *, self_sym_sizes, view: _scatter_through_view(grad, self_sym_sizes, view),
+    lambda grad, self_sym_sizes, view: (tape.apply(RULES["index"], grad, key=None,
+                                                   view=view, self_sym_sizes=self_sym_sizes),))
+
+
+def _view_backward(grad, self_sym_sizes, view):
+    return tape.apply(RULES["view_backward"], grad, self_sym_sizes=self_sym_sizes, view=view)
+
+
+def _squeezed(shape, dims):
+    dims = {d % max(len(shape), 1) for d in dims}
+    return tuple(s for i, s in enumerate(shape) if not (i in dims and s == 1))
+
+
+# Advanced indexing x[mask], x[idx]: a gather; its adjoint is a scatter-add (repeats add up)
+row("index", "IndexBackward0",
+    lambda self, *, key, self_sym_sizes, view=None: self[key] if view is None else view(self),
+    lambda grad, key, self_sym_sizes, view=None: (tape.apply(
+        RULES["index_backward"], grad, key=key, self_sym_sizes=self_sym_sizes, view=view),))
+row("index_backward", "IndexPutBackward0",
+    lambda grad, *, key, self_sym_sizes, view=None: (
+        jnp.zeros(self_sym_sizes, grad.dtype).at[key].add(grad) if view is None
+        else _scatter_through_view(grad, self_sym_sizes, view)),
+    lambda grad, *, key, self_sym_sizes, view=None: (
+        tape.apply(RULES["index"], grad, key=key, self_sym_sizes=self_sym_sizes, view=view),))
+
+# Joining: the gradient is cut back into the pieces.
+row("cat", "CatBackward0", lambda *tensors, dim, sizes: jnp.concatenate(tensors, dim),
+    lambda grad, dim, sizes: tuple(
+        grad.narrow(dim, start, size) for start, size in zip(_starts(sizes), sizes)))
+row("stack", "StackBackward0", lambda *tensors, dim: jnp.stack(tensors, dim),
+    lambda grad, dim: tuple(grad.unbind(dim)))
+
+
+def _starts(sizes):
+    out, acc = [], 0
+    for s in sizes:
+        out.append(acc)
+        acc += s
+    return out
+
+
+# Copies: the gradient passes through (the engine casts it back to the input's dtype).
+row("clone", "CloneBackward0", lambda self: self, lambda grad: (grad,))
+row("to", "ToCopyBackward0", lambda self, *, dtype: self.astype(dtype.np), lambda grad, dtype: (grad,))
+
+# In-place writes (see ops.py): the old value's gradient is what the write did not cover.
+row("copy_", "CopyBackwards", lambda self, src: jnp.broadcast_to(src, self.shape).astype(
+    self.dtype), lambda grad: (grad * 0, grad))
+row("zero_", "ZeroBackward0", lambda self: jnp.zeros_like(self), lambda grad: (grad * 0,))
+row("fill_", "FillBackward2", lambda self, *, value: jnp.full_like(self, value),
+    lambda grad, value: (grad * 0,))
+# base[view] = src: the base's gradient outside the view, the view's part to src
+row("copy_slices", "CopySlices",
+    lambda self, src, *, view, self_sym_sizes: _write_through_view(self, src, view),
+    lambda grad, view, self_sym_sizes: (
+        grad * tape._make(~_view_mask(self_sym_sizes, view)),
+        tape.apply(RULES["index"], grad, key=None, view=view, self_sym_sizes=self_sym_sizes)))
+# a view whose base was written in place is re-derived from the base's new history
+row("as_strided", "AsStridedBackward0",
+    lambda self, *, view, self_sym_sizes: view(self),
+    lambda grad, view, self_sym_sizes: (_view_backward(grad, self_sym_sizes, view),),
+    view=True)
+
+
+def _view_mask(shape, view):
+    index = view(jnp.arange(math.prod(shape)).reshape(shape)).reshape(-1)
+    return jnp.zeros(math.prod(shape), bool).at[index].set(True).reshape(shape)
+
+
+def _write_through_view(base, src, view):
+    index = view(jnp.arange(base.size).reshape(base.shape))
+    src = jnp.broadcast_to(src, index.shape).astype(base.dtype)
+    return base.reshape(-1).at[index.reshape(-1)].set(src.reshape(-1)).reshape(base.shape)
+
+
+def alias_row(op, node, of):
+    """A second torch name for an existing row (the same maths, recorded under ``node``)."""
+    r = RULES[of]
+    row(op, node, r.forward, r.backward, r.is_view)
+
+
+alias_row("squeeze_matmul", "SqueezeBackward4", of="squeeze_dims")

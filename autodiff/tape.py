@@ -1,0 +1,983 @@
+"""The tape: autodiff's reverse-mode engine, read top to bottom.
+
+1. Grad mode       -- a switch saying whether operations are being recorded.
+2. Storage         -- where a tensor's numbers live, shared by views and aliases.
+3. Nodes           -- one per recorded operation (``grad_fn``), stamped with its place on
+                      the tape; ``AccumulateGrad`` delivers gradients to leaves.
+4. Tensor          -- a JAX array plus what autograd needs to know about it.
+5. Recording       -- ``apply(rule, *inputs)``: run a rule's forward, record a node.
+6. The backward pass -- replay the tape in reverse, summing what flows into each input.
+
+The derivative rules themselves (one row per op) are in ``rules.py``; the public
+operations that call ``apply`` are in ``ops.py``. PyTorch's names are used throughout:
+the analogous C++ pieces are ``torch/csrc/autograd/{function.h,engine.cpp,variable.h}``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import warnings
+import weakref
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from . import _printing
+from . import dtypes as D
+
+# ---------------------------------------------------------------------------------------
+# 1. Grad mode
+# ---------------------------------------------------------------------------------------
+# One global flag: when it is off, operations compute values and record nothing.
+# (torch keeps it per thread; a teaching library keeps it simple.)
+
+_grad_enabled = True
+
+
+def is_grad_enabled() -> bool:
+    """Whether operations are recorded on the tape right now.
+
+    >>> import autodiff
+    >>> autodiff.is_grad_enabled()
+    True
+    >>> with autodiff.no_grad():
+    ...     autodiff.is_grad_enabled()
+    False
+    """
+    return _grad_enabled
+
+
+class _GradMode:
+    """Base of the grad-mode switches: a context manager, a decorator, or both."""
+
+    mode: bool
+
+    def __enter__(self):
+        global _grad_enabled
+        self._prev = _grad_enabled
+        _grad_enabled = self.mode
+
+    def __exit__(self, *exc):
+        global _grad_enabled
+        _grad_enabled = self._prev
+
+    def __call__(self, func):
+        import functools
+
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            with self.__class__(*self._args):
+                return func(*args, **kwargs)
+        return wrapper
+
+    _args = ()
+
+
+class no_grad(_GradMode):
+    """Stop recording: results of operations have no ``grad_fn``.
+
+    >>> import autodiff
+    >>> x = autodiff.tensor([1.0], requires_grad=True)
+    >>> with autodiff.no_grad():
+    ...     y = x * 2
+    >>> y.requires_grad
+    False
+    """
+    mode = False
+
+
+class enable_grad(_GradMode):
+    """Record again inside a ``no_grad`` block."""
+    mode = True
+
+
+class inference_mode(_GradMode):
+    """Like ``no_grad`` (autodiff has no separate inference tensors)."""
+
+    def __init__(self, mode=True):
+        self.mode = not mode
+        self._args = (mode,)
+
+
+class set_grad_enabled(_GradMode):
+    """Switch recording on or off: as a plain call, a context manager or a decorator.
+
+    >>> import autodiff
+    >>> _ = autodiff.set_grad_enabled(False)
+    >>> autodiff.is_grad_enabled()
+    False
+    >>> _ = autodiff.set_grad_enabled(True)
+    """
+
+    def __init__(self, mode):
+        global _grad_enabled
+        self.mode = bool(mode)
+        self._args = (mode,)
+        self._prev = _grad_enabled
+        _grad_enabled = self.mode     # a plain call takes effect at once
+
+    def __enter__(self):
+        pass                          # already switched by __init__
+
+    def __exit__(self, *exc):
+        global _grad_enabled
+        _grad_enabled = self._prev
+
+
+# ---------------------------------------------------------------------------------------
+# 2. Storage
+# ---------------------------------------------------------------------------------------
+# JAX arrays are immutable, torch tensors are not. A Storage is the mutable box both
+# agree on: it holds one JAX array (in the shape of the tensor that created it) and a
+# version counter. Views, ``detach()`` and ``.data`` share the box, so an in-place write
+# through any of them is seen by all and bumps the one counter they share.
+
+class Storage:
+    __slots__ = ("array", "version")
+
+    def __init__(self, array):
+        self.array = array
+        self.version = 0
+
+
+# ---------------------------------------------------------------------------------------
+# 3. Nodes
+# ---------------------------------------------------------------------------------------
+# Every recorded operation creates a Node: the ``grad_fn`` of its result. Its class is
+# named after torch's (``MulBackward0``) and carries the rule it replays; the instance
+# holds ``next_functions`` (where the gradient goes next), the tensors the rule saved,
+# and its sequence number: its place on the tape.
+
+_sequence = itertools.count()
+
+_FREED = ("Trying to backward through the graph a second time (or directly access saved "
+          "tensors after they have already been freed). Saved intermediate values of the "
+          "graph are freed when you call .backward() or autograd.grad(). Specify "
+          "retain_graph=True if you need to backward through the graph a second time or if "
+          "you need to access saved tensors after calling backward.")
+
+
+class SavedTensor:
+    """A tensor a node keeps for its backward, with the version it had when saved.
+
+    A node's own output is saved without its ``grad_fn`` (that would be a reference
+    cycle) and given it back when unpacked, as torch's ``SavedVariable`` does.
+    """
+
+    __slots__ = ("tensor", "version", "is_output", "grad_fn_name")
+
+    def __init__(self, tensor, is_output):
+        self.is_output = is_output
+        self.version = tensor._storage.version
+        self.grad_fn_name = None if is_output or tensor.grad_fn is None else tensor.grad_fn.name()
+        self.tensor = tensor.detach() if is_output else tensor
+
+    def unpack(self, node):
+        t = self.tensor
+        if t._storage.version != self.version:
+            raise RuntimeError(_modified_inplace(t, self, node))
+        if self.is_output and node is not None:
+            t = _alias(t, grad_fn=node)
+        return t
+
+
+def _modified_inplace(t, saved, node):
+    what = f"[autodiff.{t.dtype._legacy} {list(t.shape)}]"
+    producer = node.name() if saved.is_output else saved.grad_fn_name
+    if producer is not None:
+        what += f", which is output 0 of {_short_name(producer)},"
+    return ("one of the variables needed for gradient computation has been modified by an "
+            f"inplace operation: {what} is at version {t._storage.version}; expected version "
+            f"{saved.version} instead. Hint: enable anomaly detection to find the operation "
+            "that failed to compute its gradient, with "
+            "autodiff.autograd.set_detect_anomaly(True, check_nan=False).")
+
+
+def _short_name(name):
+    if name == "CopySlices":
+        return "torch::autograd::CopySlices".replace("torch", "autodiff")
+    return name[:name.rindex("Backward")] if "Backward" in name else name
+
+
+class Node:
+    """A recorded operation: torch's ``torch.autograd.graph.Node``.
+
+    Subclasses are made per rule (``MulBackward0``...); ``rule`` is the table row.
+    """
+
+    __slots__ = ("next_functions", "_saved", "_attrs", "_input_meta", "_sequence_nr",
+                 "_pre_hooks", "_retain_hooks", "_hooks", "metadata", "_stack",
+                 "__weakref__")
+    rule = None
+    num_outputs = 1
+
+    def name(self):
+        return type(self).__name__
+
+    def _sequence(self):
+        return self._sequence_nr
+
+    @property
+    def saved_tensors(self):
+        return tuple(_unpack(s, self) for s in self._saved_or_raise())
+
+    def _saved_or_raise(self):
+        if self._saved is None:
+            raise RuntimeError(_FREED)
+        return self._saved
+
+    def __getattr__(self, name):
+        # grad_fn._saved_self, ._saved_other, ._saved_result, ._saved_dim ... as in torch
+        if name.startswith("_saved_"):
+            key = name[len("_saved_"):]
+            names = type(self).rule.saves
+            if key in names:
+                return _unpack(self._saved_or_raise()[names.index(key)], self)
+            if self._attrs is not None and key in self._attrs:
+                return self._attrs[key]
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def register_hook(self, fn):
+        """A hook called with (grad_inputs, grad_outputs) after this node runs."""
+        if self._hooks is None:
+            self._hooks = []
+        return _Handle(self._hooks, fn)
+
+    def register_prehook(self, fn):
+        """A hook called with (grad_outputs,) before this node runs; may replace them."""
+        if self._pre_hooks is None:
+            self._pre_hooks = []
+        return _Handle(self._pre_hooks, lambda grads: fn(grads))
+
+    def apply(self, *grads):
+        """Run this node's rule on the gradients of its outputs (torch's ``node(grad)``)."""
+        return self.backward(grads, False)
+
+    def __call__(self, *grads):
+        return self.apply(*grads)
+
+    def backward(self, grads, retain_graph):
+        """The gradients flowing to each input: the rule, then the engine's reductions."""
+        saved = [_unpack(s, self) for s in self._saved_or_raise()]
+        if not retain_graph and self._saved:
+            self._saved = None                        # free the buffers
+        out = self.rule.backward(grads[0], *saved, **self._attrs)
+        return _reduce_to_inputs(out, self._input_meta)
+
+
+def _reduce_to_inputs(grads, meta):
+    """Broadcasting, reduced once: sum each gradient down to its input's shape and dtype."""
+    result = []
+    for g, m in zip(grads, meta):
+        if g is None or m is None:
+            result.append(None)
+            continue
+        shape, dt = m
+        if g.shape != shape:
+            g = sum_to(g, shape)
+        if g.dtype is not dt:
+            g = g.to(dt)
+        result.append(g)
+    return result
+
+
+def sum_to(grad, shape):
+    """Sum ``grad`` down to ``shape``: the adjoint of broadcasting ``shape`` up to it."""
+    lead = grad.ndim - len(shape)
+    dims = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape)
+                                      if s == 1 and grad.shape[i + lead] != 1)
+    if dims:
+        grad = grad.sum(dims, keepdim=True)
+    return grad.reshape(shape) if lead else grad
+
+
+class AccumulateGrad(Node):
+    """The sink of a leaf: adds what arrives into ``variable.grad``."""
+
+    __slots__ = ("variable",)
+
+    def __init__(self, variable):
+        self.variable = variable
+        self.next_functions = ()
+        self._saved = ()
+        self._sequence_nr = -1       # sinks run after everything that feeds them
+        self._pre_hooks = self._hooks = self._retain_hooks = None
+
+    def backward(self, grads, retain_graph):
+        leaf, grad = self.variable, grads[0]
+        for hook in list(leaf._backward_hooks or ()):
+            new = hook(grad)
+            if new is not None:
+                grad = new
+        if grad.shape != leaf.shape:       # a gradient expanded for a broadcast root
+            grad = sum_to(grad, leaf.shape)
+        if leaf._grad is None:
+            leaf._grad = grad if grad.grad_fn is not None else _alias(grad)
+        elif _grad_enabled:                # create_graph: keep the sum on the tape
+            leaf._grad = leaf._grad + grad
+        else:                              # accumulate in place, as torch does
+            leaf._grad._set_array(leaf._grad._value() + grad._value())
+        for hook in list(leaf._post_acc_hooks or ()):
+            hook(leaf)
+        return ()
+
+
+class _Handle:
+    """What ``register_hook`` returns: ``handle.remove()`` takes the hook off."""
+
+    def __init__(self, hooks, fn):
+        self._hooks, self._fn = hooks, fn
+        hooks.append(fn)
+
+    def remove(self):
+        if self._fn in self._hooks:
+            self._hooks.remove(self._fn)
+
+
+_NODE_CLASSES = {}
+
+
+def node_class(name, rule):
+    """The Node subclass a rule's records are instances of (one class per torch name)."""
+    key = (name, rule)
+    cls = _NODE_CLASSES.get(key)
+    if cls is None:
+        cls = _NODE_CLASSES[key] = type(name, (Node,), {"__slots__": (), "rule": rule})
+    return cls
+
+
+# ---------------------------------------------------------------------------------------
+# 4. Tensor
+# ---------------------------------------------------------------------------------------
+
+_LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
+_VIEW_INPLACE = ("a view of a leaf Variable that requires grad is being used in an in-place "
+                 "operation.")
+_NON_LEAF_GRAD = (
+    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+    "attribute won't be populated during autograd.backward(). If you indeed want the .grad "
+    "field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. "
+    "If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor "
+    "instead. See github.com/pytorch/pytorch/pull/30531 for more information.")
+
+
+class Tensor:
+    """A JAX array with autograd bookkeeping: torch's ``torch.Tensor``.
+
+    >>> import autodiff
+    >>> x = autodiff.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    >>> y = (x * x).sum()
+    >>> y
+    tensor(14., grad_fn=<SumBackward0>)
+    >>> y.backward()
+    >>> x.grad
+    tensor([2., 4., 6.])
+    """
+
+    __slots__ = ("_storage", "_array", "_seen", "_view", "_index", "_requires_grad",
+                 "grad_fn", "output_nr", "_grad", "_retains_grad", "_backward_hooks",
+                 "_post_acc_hooks", "_acc", "__weakref__", "__dict__")
+
+    # -- where the numbers are ---------------------------------------------------------
+    # ``_array`` caches this tensor's value; ``_seen`` is the storage version it was read
+    # at. A view (``_view`` = (base-side tensor, view function)) re-reads its elements
+    # from the storage when an alias has written to it since.
+
+    def _value(self):
+        if self._seen != self._storage.version:
+            self._refresh()
+        return self._array
+
+    def _refresh(self):
+        storage = self._storage
+        if self._view is None:
+            self._array = storage.array
+        else:
+            self._array = storage.array.reshape(-1)[self._flat_index()]
+        self._seen = storage.version
+
+    def _flat_index(self):
+        """Which elements of the storage this tensor covers (an int array of its shape)."""
+        if self._view is None:
+            return jnp.arange(self._storage.array.size).reshape(self._storage.array.shape)
+        if self._index is None:
+            parent, fn = self._view
+            self._index = fn(parent._flat_index())
+        return self._index
+
+    def _set_array(self, new):
+        """Write ``new`` (this tensor's shape and dtype) through to the storage."""
+        storage = self._storage
+        if self._view is None:
+            storage.array = new
+        else:
+            flat = storage.array.reshape(-1).at[self._flat_index().reshape(-1)]
+            storage.array = flat.set(new.reshape(-1)).reshape(storage.array.shape)
+        storage.version += 1
+        self._array, self._seen = new, storage.version
+
+    # -- metadata ----------------------------------------------------------------------
+    @property
+    def dtype(self):
+        return D.from_numpy_dtype(self._array.dtype)
+
+    @property
+    def shape(self):
+        return D.Size(self._array.shape)
+
+    def size(self, dim=None):
+        return self.shape if dim is None else self._array.shape[_wrap_dim(dim, self.ndim)]
+
+    @property
+    def ndim(self):
+        return self._array.ndim
+
+    def dim(self):
+        return self._array.ndim
+
+    def numel(self):
+        return self._array.size
+
+    nelement = numel
+
+    def __len__(self):
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._array.shape[0]
+
+    @property
+    def device(self):
+        return D.device_of(self._array)
+
+    @property
+    def is_cuda(self):
+        return self.device.type == "cuda"
+
+    def is_floating_point(self):
+        return self.dtype.is_floating_point
+
+    def element_size(self):
+        return self.dtype.itemsize
+
+    @property
+    def _version(self):
+        return self._storage.version
+
+    @property
+    def _base(self):
+        return None if self._view is None else self._view[0]._root()
+
+    def _root(self):
+        return self if self._view is None else self._view[0]._root()
+
+    def _is_view(self):
+        return self._view is not None
+
+    # -- autograd attributes -----------------------------------------------------------
+    @property
+    def is_leaf(self):
+        return self.grad_fn is None
+
+    @property
+    def requires_grad(self):
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        if self.grad_fn is not None:
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables. If you want to use "
+                "a computed variable in a subgraph that doesn't require differentiation use "
+                "var_no_grad = var.detach().")
+        if flag and not self.dtype.is_floating_point:
+            raise RuntimeError(
+                "only Tensors of floating point and complex dtype can require gradients")
+        self._requires_grad = bool(flag)
+
+    def requires_grad_(self, requires_grad=True):
+        """Set ``requires_grad`` in place and return the tensor."""
+        if requires_grad and not self.dtype.is_floating_point:
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        if self.grad_fn is not None and not requires_grad:
+            self.requires_grad = False          # raises torch's non-leaf error
+        if self.grad_fn is None:
+            self._requires_grad = bool(requires_grad)
+        return self
+
+    @property
+    def grad(self):
+        if self.grad_fn is not None and not self._retains_grad:
+            warnings.warn(_NON_LEAF_GRAD, UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad "
+                                f"of type {type(value).__name__}")
+            if value.dtype is not self.dtype:
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype '{_c_type(value.dtype)}' to a "
+                    f"tensor with grad_dtype '{D.c_name(self.dtype)}'. The gradient must match "
+                    "the tensor's grad_dtype (defaults to the tensor's dtype). You can set the "
+                    "tensor's grad_dtype attribute with a specific dtype, or None to allow any "
+                    "dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and "
+                    "its gradient may break downstream systems that assume they match.")
+            if value.shape != self.shape:
+                raise RuntimeError(
+                    f"attempting to assign a gradient of size '{list(value.shape)}' to a "
+                    f"tensor of size '{list(self.shape)}'. Please ensure that the gradient and "
+                    "the tensor are the same size")
+        self._grad = value
+
+    @grad.deleter
+    def grad(self):
+        self._grad = None
+
+    @property
+    def retains_grad(self):
+        return self._retains_grad
+
+    def retain_grad(self):
+        """Keep this non-leaf's gradient in ``.grad`` after backward (a no-op on leaves)."""
+        if not self._requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.grad_fn is None or self._retains_grad:
+            return
+        self._retains_grad = True
+        ref = weakref.ref(self)
+
+        def retain(grad):
+            t = ref()
+            if t is not None:
+                t._grad = _alias(grad) if t._grad is None else t._grad + grad
+        node = self.grad_fn
+        if node._retain_hooks is None:
+            node._retain_hooks = {}
+        node._retain_hooks[self.output_nr] = retain
+
+    def register_hook(self, hook):
+        """Call ``hook(grad)`` when this tensor's gradient is computed; it may return a
+        replacement. Returns a handle with ``remove()``."""
+        if not self._requires_grad:
+            raise RuntimeError(
+                "cannot register a hook on a tensor that doesn't require gradient")
+        if self.grad_fn is None:
+            if self._backward_hooks is None:
+                self._backward_hooks = []
+            return _Handle(self._backward_hooks, hook)
+        node = self.grad_fn
+        if node._pre_hooks is None:
+            node._pre_hooks = []
+        nr = self.output_nr
+        return _Handle(node._pre_hooks, lambda grads: _hook_on_output(grads, nr, hook))
+
+    def register_post_accumulate_grad_hook(self, hook):
+        """Call ``hook(tensor)`` after a leaf's ``.grad`` has been accumulated."""
+        if not self._requires_grad:
+            raise RuntimeError(
+                "cannot register a hook on a tensor that doesn't require gradient")
+        if self.grad_fn is not None:
+            raise RuntimeError(
+                "post accumulate grad hooks cannot be registered on non-leaf tensors")
+        if self._post_acc_hooks is None:
+            self._post_acc_hooks = []
+        return _Handle(self._post_acc_hooks, hook)
+
+    def _accumulator(self):
+        """This leaf's AccumulateGrad node (one per leaf, held weakly as torch does)."""
+        acc = self._acc() if self._acc is not None else None
+        if acc is None:
+            acc = AccumulateGrad(self)
+            self._acc = weakref.ref(acc)
+        return acc
+
+    def _edge(self):
+        """Where a gradient for this tensor goes: (node, which output of it)."""
+        if self.grad_fn is not None:
+            return (self.grad_fn, self.output_nr)
+        if self._requires_grad:
+            return (self._accumulator(), 0)
+        return (None, 0)
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """Compute the gradient of this tensor w.r.t. the leaves of its graph.
+
+        Gradients are *added* to the leaves' ``.grad``. A non-scalar tensor needs
+        ``gradient``: the vector of the vector-Jacobian product.
+        """
+        backward((self,), None if gradient is None else (gradient,), retain_graph,
+                 create_graph, inputs)
+
+    # -- aliases -----------------------------------------------------------------------
+    def detach(self):
+        """A tensor sharing this one's storage, cut off from the graph."""
+        return _alias(self)
+
+    def detach_(self):
+        if self._view is not None and self._view[0]._requires_grad:
+            raise RuntimeError("Can't detach views in-place. Use detach() instead. If you are "
+                               "using DistributedDataParallel (DDP) for training, and "
+                               "gradient_as_bucket_view is set as True, gradients are views of "
+                               "DDP buckets, and hence detach_() cannot be called on these "
+                               "gradients. To fix this error, please refer to the "
+                               "Optimizer.zero_grad() function in torch/optim/optimizer.py as "
+                               "the solution.")
+        self.grad_fn, self._requires_grad = None, False
+        return self
+
+    @property
+    def data(self):
+        return _alias(self)
+
+    @data.setter
+    def data(self, other):
+        self._storage, self._view, self._index = other._storage, other._view, other._index
+        self._array, self._seen = other._array, other._seen
+
+    # -- conversions -------------------------------------------------------------------
+    def numpy(self, force=False):
+        if self._requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. "
+                               "Use tensor.detach().numpy() instead.")
+        return np.asarray(self._value())
+
+    def __array__(self, dtype=None, copy=None):
+        a = self.numpy()
+        return a if dtype is None else a.astype(dtype)
+
+    def tolist(self):
+        return np.asarray(self._value()).tolist()
+
+    def item(self):
+        if self.numel() != 1:
+            raise RuntimeError(f"a Tensor with {self.numel()} elements cannot be converted "
+                               "to Scalar")
+        return np.asarray(self._value()).reshape(()).item()
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __index__(self):
+        if self.dtype.is_floating_point or self.numel() != 1:
+            raise TypeError("only integer tensors of a single element can be converted to "
+                            "an index")
+        return int(self.item())
+
+    def __bool__(self):
+        if self.numel() != 1:
+            raise RuntimeError(f"Boolean value of Tensor with more than one value is "
+                               "ambiguous")
+        return bool(self.item())
+
+    def __hash__(self):
+        return id(self)
+
+    def __iter__(self):
+        if self.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self.shape[0]))
+
+    def __repr__(self, *, tensor_contents=None):
+        value = np.asarray(self._value())
+        floating = self.dtype.is_floating_point
+        name = type(self).__name__
+        prefix = "tensor(" if name in ("Tensor", "Parameter") else f"{name}("
+        indent = len(prefix)
+        suffixes = []
+        if self.device.type != "cpu":
+            suffixes.append(f"device='{self.device}'")
+        if value.size == 0:
+            if value.ndim != 1:
+                suffixes.append(f"size={tuple(value.shape)}")
+            if self.dtype is not D.DEFAULT_FLOAT:
+                suffixes.append(f"dtype={self.dtype}")
+            body = "[]"
+        else:
+            if self.dtype not in (D.DEFAULT_FLOAT, D.int64, D.bool_):
+                suffixes.append(f"dtype={self.dtype}")
+            body = _printing.tensor_str(value.astype(np.float64) if floating else value,
+                                        floating, indent)
+        if self.grad_fn is not None:
+            suffixes.append(f"grad_fn=<{self.grad_fn.name()}>")
+        elif self._requires_grad:
+            suffixes.append("requires_grad=True")
+        return _printing.add_suffixes(prefix + body, suffixes, indent)
+
+    __str__ = __repr__
+
+    def __format__(self, spec):
+        if self.ndim == 0:
+            return self.item().__format__(spec)
+        return object.__format__(self, spec)
+
+    def __deepcopy__(self, memo):
+        new = _make(self._value(), self._requires_grad)
+        if self._grad is not None:
+            new._grad = _make(self._grad._value())
+        new.__dict__.update(self.__dict__)
+        memo[id(self)] = new
+        return new
+
+    def __reduce_ex__(self, protocol):
+        return (_rebuild, (np.asarray(self._value()), self._requires_grad))
+
+
+def _rebuild(array, requires_grad):
+    return _make(jnp.asarray(array), requires_grad)
+
+
+def _c_type(d):
+    return {"float64": "double", "float32": "float", "int64": "long int"}.get(d.name, d.name)
+
+
+def _wrap_dim(dim, ndim):
+    if not -max(ndim, 1) <= dim < max(ndim, 1):
+        lo, hi = -max(ndim, 1), max(ndim, 1) - 1
+        raise IndexError(f"Dimension out of range (expected to be in range of [{lo}, {hi}], "
+                         f"but got {dim})")
+    return dim % max(ndim, 1)
+
+
+def _hook_on_output(grads, nr, hook):
+    new = hook(grads[nr])
+    if new is None:
+        return None
+    grads = list(grads)
+    grads[nr] = new
+    return tuple(grads)
+
+
+def _make(array, requires_grad=False, grad_fn=None, storage=None, view=None):
+    """A new Tensor object around ``array`` (the only place tensors are built)."""
+    t = Tensor.__new__(Tensor)
+    t._storage = Storage(array) if storage is None else storage
+    t._array, t._seen = array, t._storage.version
+    t._view, t._index = view, None
+    t._requires_grad, t.grad_fn, t.output_nr = requires_grad, grad_fn, 0
+    t._grad = t._retains_grad = t._backward_hooks = t._post_acc_hooks = t._acc = None
+    t._retains_grad = False
+    return t
+
+
+def _alias(t, grad_fn=None):
+    """Another tensor over the same storage and elements (``detach``, ``.data``)."""
+    a = _make(t._value(), grad_fn is not None, grad_fn, t._storage, t._view)
+    a._index = t._index
+    return a
+
+
+# ---------------------------------------------------------------------------------------
+# 5. Recording: apply a rule, record a node
+# ---------------------------------------------------------------------------------------
+
+def apply(rule, *inputs, **attrs):
+    """Run ``rule``'s forward on the inputs' arrays; if any input requires grad and grad
+    mode is on, record a node so the backward pass can find its way back.
+
+    Inputs are Tensors or Python numbers (a number's slot in ``next_functions`` is
+    ``(None, 0)``, as torch shows for a wrapped scalar).
+    """
+    arrays = [x._value() if isinstance(x, Tensor) else x for x in inputs]
+    out = rule.forward(*arrays, **attrs)
+    result = _make(out, view=(inputs[0], rule.view_fn(**attrs)) if rule.is_view else None,
+                   storage=inputs[0]._storage if rule.is_view else None)
+    if _grad_enabled and any(isinstance(x, Tensor) and x._requires_grad for x in inputs):
+        record(rule, inputs, attrs, result)
+    return result
+
+
+def record(rule, inputs, attrs, result):
+    """Make ``result``'s grad_fn: a node of ``rule`` pointing at each input's edge."""
+    node = rule.node_cls.__new__(rule.node_cls)
+    node.next_functions = tuple(x._edge() if isinstance(x, Tensor) else (None, 0)
+                                for x in inputs)
+    node._input_meta = tuple((x.shape, x.dtype) if isinstance(x, Tensor) and x._requires_grad
+                             else None for x in inputs)
+    node._saved = tuple(SavedTensor(result, True) if i < 0 else _save(inputs[i])
+                        for i in rule.save_slots)
+    node._attrs = attrs
+    node._sequence_nr = next(_sequence)
+    node._pre_hooks = node._retain_hooks = node._hooks = None
+    if _anomaly_mode:
+        import traceback
+        node.metadata = {"traceback_": traceback.format_stack()[:-3]}
+    result.grad_fn, result._requires_grad = node, True
+    return node
+
+
+def _save(x):
+    """Tensors are saved with their version; Python numbers as they are."""
+    return SavedTensor(x, False) if isinstance(x, Tensor) else x
+
+
+def _unpack(saved, node):
+    return saved.unpack(node) if isinstance(saved, SavedTensor) else saved
+
+
+_anomaly_mode = False
+
+
+# ---------------------------------------------------------------------------------------
+# 6. The backward pass
+# ---------------------------------------------------------------------------------------
+# backward() (a) turns the roots and their gradients into a starting buffer, (b) finds
+# every node reachable from the roots, (c) replays them in reverse tape order -- highest
+# sequence number first, so every node runs after all the nodes that feed it a gradient
+# -- and (d) adds each node's input gradients into the buffers of the nodes they go to.
+# The walk is a loop over a sorted list: no recursion, however long the chain.
+
+def _make_root_grads(roots, grad_roots, create_graph):
+    result = []
+    for i, (root, g) in enumerate(zip(roots, grad_roots)):
+        if g is None:
+            if root.numel() != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            g = _make(jnp.ones(root._array.shape, root._array.dtype))
+        elif not isinstance(g, Tensor):
+            g = _make(jnp.asarray(g, root._array.dtype))
+        elif g.shape != root.shape:
+            raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of "
+                               f"{g.shape} and output[{i}] has a shape of {root.shape}.")
+        result.append(g)
+    return result
+
+
+def _as_tuple(x):
+    if x is None:
+        return None
+    return (x,) if isinstance(x, Tensor) else tuple(x)
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
+             inputs=None):
+    """``autodiff.autograd.backward``: accumulate gradients of ``tensors`` into leaves."""
+    tensors = _as_tuple(tensors)
+    if inputs is not None:
+        inputs = _as_tuple(inputs)
+        if len(inputs) == 0:
+            raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
+    grads = _as_tuple(grad_tensors) or (None,) * len(tensors)
+    run_backward(tensors, grads, retain_graph, create_graph, inputs, accumulate=True)
+
+
+def run_backward(roots, grad_roots, retain_graph, create_graph, inputs, accumulate):
+    """The engine. Returns the gradients of ``inputs`` when ``accumulate`` is False
+    (``autograd.grad``); otherwise adds them into ``.grad`` (``backward``)."""
+    if retain_graph is None:
+        retain_graph = create_graph
+    for i, root in enumerate(roots):
+        if not root._requires_grad:
+            raise RuntimeError(f"element {i} of tensors does not require grad and does not "
+                               "have a grad_fn")
+    root_grads = _make_root_grads(roots, grad_roots, create_graph)
+
+    # (a) the starting buffer: gradients waiting for each node, one slot per output
+    buffers = {}
+    for root, g in zip(roots, root_grads):
+        node, nr = root._edge()
+        _add_to_buffer(buffers, node, nr, g)
+
+    # (b) every node reachable from the roots
+    nodes = _reachable(list(buffers))
+
+    # which gradients to capture (autograd.grad) or to restrict accumulation to
+    targets = None
+    if inputs is not None:
+        targets = {}
+        for k, t in enumerate(inputs):
+            if not t._requires_grad:
+                raise RuntimeError(f"One of the differentiated Tensors does not require grad")
+            targets.setdefault(t._edge(), []).append(k)
+        nodes = _needed(nodes, {node for node, _ in targets})
+    captured = [None] * (len(inputs) if inputs is not None else 0)
+
+    # (c) replay in reverse tape order
+    global _grad_enabled
+    prev_mode, _grad_enabled = _grad_enabled, bool(create_graph)
+    try:
+        for node in sorted(nodes, key=_tape_position, reverse=True):
+            grads = buffers.pop(node, None)
+            if grads is None:
+                continue
+            grads = _run_pre_hooks(node, grads)
+            if targets is not None:
+                for nr, g in enumerate(grads):
+                    for k in targets.get((node, nr), ()):
+                        captured[k] = g
+                if not any(n in nodes for n, _ in node.next_functions) and not (
+                        accumulate and (node, 0) in targets and isinstance(node, AccumulateGrad)):
+                    continue                        # nothing below this node is wanted
+            elif isinstance(node, AccumulateGrad) and not accumulate:
+                continue
+            grads = [g if g is not None else _zeros_for(node, i) for i, g in enumerate(grads)]
+            in_grads = node.backward(grads, retain_graph)
+            if node._hooks:
+                for hook in list(node._hooks):
+                    hook(tuple(in_grads), tuple(grads))
+            # (d) send each input's gradient on to its node
+            for (next_node, nr), g in zip(node.next_functions, in_grads):
+                if next_node is not None and g is not None:
+                    _add_to_buffer(buffers, next_node, nr, g)
+    finally:
+        _grad_enabled = prev_mode
+    if accumulate and inputs is not None:       # backward(inputs=[non_leaf]) fills .grad
+        for t, g in zip(inputs, captured):
+            if t.grad_fn is not None and g is not None:
+                t._grad = _alias(g) if t._grad is None else t._grad + g
+    return captured
+
+
+def _tape_position(node):
+    return node._sequence_nr
+
+
+def _add_to_buffer(buffers, node, nr, grad):
+    slots = buffers.get(node)
+    if slots is None:
+        slots = buffers[node] = [None] * node.num_outputs
+    slots[nr] = grad if slots[nr] is None else slots[nr] + grad
+
+
+def _zeros_for(node, i):
+    raise RuntimeError(f"autodiff: no gradient reached output {i} of {node.name()}")
+
+
+def _run_pre_hooks(node, grads):
+    """Tensor hooks of the node's outputs, then ``retain_grad``'s (always last)."""
+    for hook in list(node._pre_hooks or ()):
+        new = hook(tuple(grads))
+        if new is not None:
+            grads = list(new)
+    for nr, retain in (node._retain_hooks or {}).items():
+        if grads[nr] is not None:
+            retain(grads[nr])
+    return grads
+
+
+def _reachable(starts):
+    """All nodes reachable from ``starts`` through ``next_functions`` (iterative DFS)."""
+    seen = set(starts)
+    stack = list(starts)
+    while stack:
+        node = stack.pop()
+        for nxt, _ in node.next_functions:
+            if nxt is not None and nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return seen
+
+
+def _needed(nodes, target_nodes):
+    """The nodes from which a target can be reached (the rest need not run)."""
+    needed = set()
+    for node in sorted(nodes, key=_tape_position):      # inputs before their users
+        if node in target_nodes or any(n in needed for n, _ in node.next_functions):
+            needed.add(node)
+    return needed
+
