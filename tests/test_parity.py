@@ -1,0 +1,253 @@
+"""Parity with torch: every case of ``parity_tests`` as a test, the fuzzer, and the harness itself.
+
+The harness tests pit torch against deliberately wrong copies of torch (a
+value, a dtype, an error text, a warning changed) and check that each
+difference is caught: a harness that always says "match" fails them.
+"""
+
+import importlib
+import json
+import re
+import types
+import warnings
+from pathlib import Path
+
+import pytest
+import torch
+from hypothesis import settings
+
+from parity_tests import fuzz, needs
+from parity_tests.__main__ import main
+from parity_tests.cases import builtin_cases, ops
+from parity_tests.harness import Case, Observer, Text, compare, load_cases
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "parity_tests" / "examples" / "my_cases.py"
+CASES = builtin_cases()
+
+
+@pytest.fixture(scope="session")
+def autodiff():
+    try:
+        return importlib.import_module("autodiff")
+    except Exception as error:  # noqa: BLE001 - any import failure means "not ready"
+        pytest.skip(f"autodiff is not importable yet ({type(error).__name__}: {error})")
+
+
+# --- autodiff against torch -------------------------------------------------
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_case(case, autodiff):
+    outcome = compare(case, torch, autodiff)
+    if outcome.skipped:
+        pytest.skip(outcome.skipped)
+    assert outcome.passed, outcome.mismatches()
+
+
+def test_every_rule_has_an_op_case(autodiff):
+    missing = sorted(set(autodiff.tape.RULES) - set(ops.OP_CASES))
+    assert not missing, f"add these ops to OP_CASES in parity_tests/cases/ops.py: {missing}"
+
+
+def test_random_programs(autodiff):
+    fuzz.fuzz(torch, autodiff, fuzz.profile())
+
+
+# --- The cases themselves -----------------------------------------------------
+
+def test_case_names_are_unique():
+    names = [case.name for case in CASES]
+    assert len(names) == len(set(names))
+
+
+def test_cases_are_deterministic_under_torch():
+    """torch against torch must agree, or the cases compare noise."""
+    failed = [case.name for case in CASES if not compare(case, torch, torch).passed]
+    assert failed == []
+
+
+# --- The harness catches every kind of difference ----------------------------
+
+def fake_torch(name="torch", **overrides):
+    """torch, except for ``overrides``: a deliberately wrong candidate framework."""
+    fake = types.ModuleType(name)
+    fake.__getattr__ = lambda attribute: getattr(torch, attribute)
+    vars(fake).update(overrides)
+    return fake
+
+
+def exp_case(dtype_name="float32"):
+    def body(T):
+        x = T.tensor([0.5, 1.0, 2.0], dtype=getattr(T, dtype_name), requires_grad=True)
+        y = T.exp(x)
+        yield "y", y
+        y.sum().backward()
+        yield "x.grad", x.grad
+    return Case("exp", "test", body)
+
+
+def mismatched(outcome):
+    """{observation name: reason} for the rows that disagree."""
+    return {row.name: row.reason for row in outcome.rows if not row.match}
+
+
+def test_same_framework_matches():
+    outcome = compare(exp_case(), torch, fake_torch())
+    assert outcome.passed
+    assert [row.name for row in outcome.rows] == ["y", "x.grad", "raises", "warnings"]
+
+
+def test_detects_a_wrong_value():
+    wrong = fake_torch(exp=lambda x: torch.exp(x) * 1.001)
+    assert mismatched(compare(exp_case(), torch, wrong)) == {"y": "values", "x.grad": "values"}
+
+
+@pytest.mark.parametrize("dtype_name, error, caught", [
+    ("float32", 1e-6, False),
+    ("float32", 1e-4, True),
+    ("float64", 1e-12, False),
+    ("float64", 1e-7, True),
+])
+def test_tolerance_follows_the_dtype(dtype_name, error, caught):
+    slightly_off = fake_torch(exp=lambda x: torch.exp(x) * (1 + error))
+    assert compare(exp_case(dtype_name), torch, slightly_off).failed == caught
+
+
+def test_detects_a_wrong_dtype():
+    def float64_tensor(data, **kwargs):
+        return torch.tensor(data, **{**kwargs, "dtype": torch.float64})
+    outcome = compare(exp_case(), torch, fake_torch(tensor=float64_tensor))
+    assert mismatched(outcome)["y"] == "dtype float32 vs float64"
+
+
+def test_detects_a_wrong_gradient():
+    def exp_with_wrong_grad(x):
+        """exp's value, but the gradient of the identity."""
+        return torch.exp(x.detach()) + (x - x.detach())
+    outcome = compare(exp_case(), torch, fake_torch(exp=exp_with_wrong_grad))
+    assert mismatched(outcome) == {"x.grad": "values"}
+
+
+def test_detects_a_wrong_error_message():
+    def mm_with_other_message(a, b):
+        raise RuntimeError("shapes do not fit")
+
+    def body(T):
+        yield "before", T.ones(2).shape
+        T.mm(T.ones(2, 3), T.ones(2, 3))
+
+    outcome = compare(Case("mm", "test", body), torch, fake_torch(mm=mm_with_other_message))
+    assert mismatched(outcome) == {"raises": "value"}
+    raises = outcome.rows[-2]
+    assert raises.reference == Text("RuntimeError: mat1 and mat2 shapes cannot be multiplied (2x3 and 2x3)")
+    assert raises.candidate == Text("RuntimeError: shapes do not fit")
+
+
+def test_detects_a_missing_error():
+    lenient = fake_torch(mm=lambda a, b: torch.zeros(2, 2))
+    outcome = compare(Case("mm", "test", lambda T: {"y": T.mm(T.ones(2, 3), T.ones(2, 3))}),
+                      torch, lenient)
+    assert mismatched(outcome) == {"y": "observed by one framework only", "raises": "type Text vs NoneType"}
+
+
+def test_compares_what_was_observed_before_an_error():
+    def body(T):
+        yield "first", T.tensor([1.0])
+        yield "second", T.sigmoid(T.tensor([1.0]))
+
+    def broken_sigmoid(x):
+        raise TypeError("not yet")
+
+    outcome = compare(Case("early", "test", body), torch, fake_torch(sigmoid=broken_sigmoid))
+    assert [row.name for row in outcome.rows] == ["first", "second", "raises", "warnings"]
+    assert mismatched(outcome) == {"second": "observed by one framework only",
+                                   "raises": "type NoneType vs Text"}
+
+
+def test_detects_a_wrong_warning():
+    def exp_that_warns(x):
+        warnings.warn("exp is slow", UserWarning)
+        return torch.exp(x)
+    outcome = compare(exp_case(), torch, fake_torch(exp=exp_that_warns))
+    assert mismatched(outcome) == {"warnings": "length 0 vs 1"}
+    assert outcome.rows[-1].candidate == [Text("UserWarning: exp is slow")]
+
+
+def test_texts_say_the_candidates_name():
+    observer = Observer(torch, rename_to="autodiff")
+    message = ("expected torch.FloatTensor, see pytorch.org "
+               "(Triggered internally at /pytorch/aten/src/ATen/native/Foo.cpp:12.)")
+    assert observer.text(message) == Text("expected autodiff.FloatTensor, see pytorch.org")
+    assert observer.snapshot(torch.float64) == Text("autodiff.float64")
+    assert observer.snapshot(torch.Size([3])) == Text("autodiff.Size([3])")
+
+
+def test_snapshots_do_not_see_later_writes():
+    def body(T):
+        x = T.tensor([1.0, 2.0])
+        yield "before", x
+        x.mul_(3)
+        yield "after", x
+    outcome = compare(Case("writes", "test", body), torch, torch)
+    assert outcome.rows[0].reference.values.tolist() == [1.0, 2.0]
+    assert outcome.rows[1].reference.values.tolist() == [3.0, 6.0]
+
+
+def test_grad_fn_reprs_match_despite_addresses():
+    outcome = compare(Case("node", "test", lambda T: {"grad_fn": (T.ones(1, requires_grad=True) * 2).grad_fn}),
+                      torch, torch)
+    assert outcome.passed
+    assert outcome.rows[0].reference == Text("<MulBackward0 object at 0x…>")
+
+
+def test_skips_a_case_needing_what_the_candidate_lacks():
+    case = Case("net", "test", needs("nn")(lambda T: {"linear": T.nn.Linear(1, 1)}))
+    outcome = compare(case, torch, types.ModuleType("autodiff"))
+    assert outcome.skipped == "autodiff.nn does not exist yet"
+    assert not outcome.passed and not outcome.failed
+
+
+# --- The fuzzer and the runner --------------------------------------------------
+
+def test_fuzzer_finds_and_prints_a_wrong_op():
+    off_by_half = fake_torch(add=lambda a, b: torch.add(a, b) + 0.5)
+    with pytest.raises(AssertionError, match=re.escape("torch.add(")) as failure:
+        fuzz.fuzz(torch, off_by_half, settings(fuzz.profile("ci"), max_examples=200, database=None))
+    code = str(failure.value).split("\n\n")[0]
+    namespace = {"torch": torch}
+    exec(code, namespace)  # the report is runnable torch code
+    assert "x0" in namespace
+
+
+def test_user_cases_are_found_by_convention():
+    cases = load_cases(EXAMPLES)
+    assert [(case.group, case.name) for case in cases] == [
+        ("my_cases", "my_square_derivative"), ("my_cases", "my_forgotten_retain_graph")]
+
+
+def run_main(capsys, *argv):
+    code = main(["--candidate", "torch", *argv])
+    lines = capsys.readouterr().out.strip().splitlines()
+    return code, lines
+
+
+def test_runner_passes_and_ends_with_the_summary(capsys, tmp_path):
+    report = tmp_path / "parity.json"
+    code, lines = run_main(capsys, "-k", "seed003", "--json", str(report))
+    assert code == 0
+    assert lines[-1] == "4 passed, 0 failed"
+    matrix = json.loads(report.read_text())
+    first = matrix["cases"][0]
+    assert first["name"] == "seed003_scalar_and_vector_tensors" and first["group"] == "seeds"
+    assert first["doc"].startswith("``torch.tensor(1)`` is a scalar")
+    assert set(first["observations"][0]) == {"name", "torch", "autodiff", "match", "reason"}
+
+
+def test_runner_fails_on_a_mismatch(capsys, tmp_path):
+    flaky = tmp_path / "flaky_cases.py"
+    flaky.write_text("import itertools\n"
+                     "calls = itertools.count()\n"
+                     "def differs_each_run(T):\n"
+                     "    yield 'call', next(calls)\n")
+    code, lines = run_main(capsys, str(flaky), str(EXAMPLES))
+    assert code == 1
+    assert lines[-1] == "2 passed, 1 failed"
