@@ -165,12 +165,11 @@ class SavedTensor:
     cycle) and given it back when unpacked, as torch's ``SavedVariable`` does.
     """
 
-    __slots__ = ("tensor", "version", "is_output", "grad_fn_name")
+    __slots__ = ("tensor", "version", "is_output")
 
     def __init__(self, tensor, is_output):
         self.is_output = is_output
         self.version = tensor._storage.version
-        self.grad_fn_name = None if is_output or tensor.grad_fn is None else tensor.grad_fn.name()
         self.tensor = tensor.detach() if is_output else tensor
 
     def unpack(self, node):
@@ -184,7 +183,9 @@ class SavedTensor:
 
 def _modified_inplace(t, saved, node):
     what = f"[autodiff.{t.dtype._legacy} {list(t.shape)}]"
-    producer = node.name() if saved.is_output else saved.grad_fn_name
+    # torch names the node that made the tensor: this one for a saved output, else the
+    # tensor's current grad_fn
+    producer = node.name() if saved.is_output else (t.grad_fn.name() if t.grad_fn else None)
     if producer is not None:
         what += f", which is output 0 of {_short_name(producer)},"
     return ("one of the variables needed for gradient computation has been modified by an "
