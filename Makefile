@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: parity test fuzz venv clean
+.PHONY: parity test fuzz bench docs tutorials venv clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,14 +15,24 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-parity: $(STAMP)
+parity: $(STAMP)      ## the side-by-side report: every case under torch and autodiff
 	$(PY) -m parity_tests
 
-test: $(STAMP)
+test: $(STAMP)        ## the whole suite (parity cases, rules, tutorials, docs build)
 	$(PY) -m pytest -n 2 -q
 
-fuzz: $(STAMP)
+fuzz: $(STAMP)        ## long differential fuzzing against torch
 	$(PY) -m parity_tests --fuzz 20000
 
+bench: $(STAMP)       ## benchmarks (figures in benchmarks/results/)
+	$(PY) -m benchmarks $(ARGS)
+
+docs: $(STAMP)        ## the documentation site, in docs/_build/html
+	$(PY) -m sphinx -b html docs docs/_build/html
+
+tutorials: $(STAMP)   ## open the tutorials in Jupyter Lab
+	$(PY) -m pip install -q -e '.[lab]'
+	$(VENV)/bin/jupyter lab tutorials/
+
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info docs/_build
