@@ -1,38 +1,45 @@
 """One case per row of the derivative table, forward and backward.
 
-Every case is one line of torch code, evaluated with ``torch`` bound to the
-framework under test (tinygrad's ``helper_test_op``: one lambda, two
-frameworks). Its inputs ``a``, ``b``, ``c`` are float64 leaves requiring grad,
-drawn from a fixed-seed NumPy generator, so both frameworks get the same
-numbers. The output is observed with its ``grad_fn`` name, then
-``out.backward(weights)`` with random weights (a weighted sum of the output,
-without adding ops of our own to the graph) and each input's grad is observed.
+Every case is a line of torch code (or a few, the last one giving the output),
+run with ``torch`` bound to the framework under test (tinygrad's
+``helper_test_op``: one lambda, two frameworks). Its inputs ``a``, ``b`` are
+float64 leaves requiring grad, drawn from a fixed-seed NumPy generator, so both
+frameworks get the same numbers. The output is observed with its ``grad_fn``
+name, then ``out.backward(weights)`` with random weights (a weighted sum of the
+output, without adding ops of our own to the graph) and each input's grad is
+observed.
 
-``OP_CASES`` maps each op name of ``autodiff.tape.RULES`` (torch's function
-names) to its case; ``VARIANT_CASES`` adds broadcasting, scalar-operand,
-``dim=`` and indexing variants, which often produce another torch node
-(``SumBackward1``, ``RsubBackward1``, ``SliceBackward0`` ...).
+``OP_CASES`` maps each op name of ``autodiff.tape.RULES`` to its case (torch's
+function names, plus the table's names for the variants torch gives a node of
+their own: ``sum_dim`` is ``SumBackward1``, ``select`` is ``a[1]``);
+``VARIANT_CASES`` adds broadcasting, Python-scalar and dispatch variants.
 """
 
 import numpy as np
 
-POSITIVE = (0.5, 2.0)
+POSITIVE = dict(low=0.5, high=2.0)
 
 
 def op_case(code: str, *shapes: tuple[int, ...], low: float = -2.0, high: float = 2.0):
     """The case running ``code`` on leaves ``a``, ``b``, ... of the given shapes.
 
-    Inputs are uniform in ``[low, high)``: pass ``low, high = POSITIVE`` for ops
-    defined on positive numbers (log, sqrt) or unstable near zero (division).
+    The last line of ``code`` is the expression observed as ``out``; lines
+    before it may prepare it. Inputs are uniform in ``[low, high)``: pass
+    ``**POSITIVE`` for ops defined on positive numbers (log, sqrt) or unstable
+    near zero (division).
     """
     names = "abc"[:len(shapes)]
+    *statements, expression = code.splitlines()
 
     def case(T):
         rng = np.random.default_rng(0)
+        namespace = {"torch": T}
         inputs = {name: T.tensor(rng.uniform(low, high, shape).tolist(), dtype=T.float64,
                                  requires_grad=True)
                   for name, shape in zip(names, shapes)}
-        out = eval(code, {"torch": T}, dict(inputs))
+        namespace.update(inputs)
+        exec("\n".join(statements), namespace)
+        out = eval(expression, namespace)
         yield "out", out
         yield "out.grad_fn", None if out.grad_fn is None else type(out.grad_fn).__name__
         weights = rng.uniform(0.5, 1.5, tuple(out.shape)).tolist()
@@ -61,18 +68,22 @@ OP_CASES = {
     "sub": binary("sub"),
     "rsub": binary("rsub"),
     "mul": binary("mul"),
-    "div": binary("div", low=POSITIVE[0], high=POSITIVE[1]),
-    "pow": binary("pow", low=POSITIVE[0], high=POSITIVE[1]),
+    "div": binary("div", **POSITIVE),
+    "pow": op_case("a ** 2", (2, 3)),
+    "pow_tensor": binary("pow", **POSITIVE),
+    "pow_scalar": op_case("2 ** a", (2, 3)),
     "maximum": binary("maximum"),
     "minimum": binary("minimum"),
     "where": op_case("torch.where(a > 0, a, b)", (2, 3), (2, 3)),
     # Elementwise, one input.
     "neg": unary("neg"),
     "abs": unary("abs"),
+    "sign": unary("sign"),
+    "reciprocal": unary("reciprocal", **POSITIVE),
     "exp": unary("exp"),
-    "log": unary("log", low=POSITIVE[0], high=POSITIVE[1]),
-    "sqrt": unary("sqrt", low=POSITIVE[0], high=POSITIVE[1]),
-    "rsqrt": unary("rsqrt", low=POSITIVE[0], high=POSITIVE[1]),
+    "log": unary("log", **POSITIVE),
+    "sqrt": unary("sqrt", **POSITIVE),
+    "rsqrt": unary("rsqrt", **POSITIVE),
     "sin": unary("sin"),
     "cos": unary("cos"),
     "tanh": unary("tanh"),
@@ -84,13 +95,19 @@ OP_CASES = {
     "mv": op_case("torch.mv(a, b)", (2, 3), (3,)),
     "bmm": op_case("torch.bmm(a, b)", (2, 2, 3), (2, 3, 4)),
     "matmul": op_case("torch.matmul(a, b)", (2, 3), (3, 4)),
+    "squeeze_matmul": op_case("a @ b", (3,), (3, 2)),
     "dot": op_case("torch.dot(a, b)", (3,), (3,)),
-    # Reductions.
+    # Reductions, whole tensor and along dimensions.
     "sum": unary("sum"),
+    "sum_dim": op_case("a.sum(dim=1, keepdim=True)", (2, 3)),
     "mean": unary("mean"),
+    "mean_dim": op_case("a.mean(dim=0)", (2, 3)),
     "prod": unary("prod"),
+    "prod_dim": op_case("a.prod(dim=1)", (2, 3)),
     "max": unary("max"),
+    "max_dim": op_case("a.max(dim=1).values", (2, 3)),
     "min": unary("min"),
+    "min_dim": op_case("a.min(dim=0, keepdim=True).values", (2, 3)),
     "amax": op_case("torch.amax(a, dim=1)", (2, 3)),
     "amin": op_case("torch.amin(a, dim=1)", (2, 3)),
     "norm": unary("norm"),
@@ -99,21 +116,39 @@ OP_CASES = {
     "logsumexp": op_case("torch.logsumexp(a, dim=1)", (2, 3)),
     "softmax": op_case("torch.softmax(a, dim=1)", (2, 3)),
     "log_softmax": op_case("torch.log_softmax(a, dim=1)", (2, 3)),
-    # Joining, reshaping and selecting.
+    # Joining.
     "cat": op_case("torch.cat([a, b], dim=0)", (2, 3), (1, 3)),
     "stack": op_case("torch.stack([a, b])", (2, 3), (2, 3)),
+    # Views and reshapes.
     "view": op_case("a.view(3, 2)", (2, 3)),
     "reshape": op_case("a.reshape(3, 2)", (2, 3)),
+    "unsafe_view": op_case("a.t().reshape(6)", (2, 3)),
+    "flatten": op_case("a.flatten()", (2, 3, 2)),
+    "alias": op_case("a[...]", (2, 3)),
     "t": op_case("a.t()", (2, 3)),
     "transpose": op_case("a.transpose(0, 2)", (2, 3, 4)),
     "permute": op_case("a.permute(2, 0, 1)", (2, 3, 4)),
     "squeeze": op_case("a.squeeze()", (2, 1, 3)),
+    "squeeze_dim": op_case("a.squeeze(1)", (2, 1, 3)),
+    "squeeze_dims": op_case("a.squeeze((1, 2))", (2, 1, 1, 3)),
     "unsqueeze": op_case("a.unsqueeze(1)", (2, 3)),
     "expand": op_case("a.expand(4, 3)", (1, 3)),
-    "flatten": op_case("a.flatten()", (2, 3, 2)),
+    "as_strided": op_case("a.as_strided((2, 2), (1, 3))", (2, 3)),
+    # Indexing, and the backward of indexing differentiated again (create_graph).
+    "select": op_case("a[1]", (3, 4)),
+    "slice": op_case("a[:, 1:3]", (3, 4)),
     "index": op_case("a[[0, 2]]", (3, 4)),
+    "view_backward": op_case(
+        "g, = torch.autograd.grad((a[1] ** 3).sum(), a, create_graph=True)\ng", (3, 4)),
+    "index_backward": op_case(
+        "g, = torch.autograd.grad((a[[0, 2]] ** 3).sum(), a, create_graph=True)\ng", (3, 4)),
+    # Copies and in-place writes into a non-leaf.
     "clone": op_case("a.clone()", (2, 3)),
     "to": op_case("a.to(torch.float32)", (2, 3)),
+    "copy_": op_case("(a * 1).copy_(b)", (2, 3), (3,)),
+    "zero_": op_case("(a * 1).zero_()", (2, 3)),
+    "fill_": op_case("(a * 1).fill_(2.0)", (2, 3)),
+    "copy_slices": op_case("c = a * 1\nc[0] = b\nc", (2, 3), (3,)),
 }
 
 VARIANT_CASES = {
@@ -121,8 +156,8 @@ VARIANT_CASES = {
     "add_broadcast": op_case("a + b", (2, 3), (3,)),
     "sub_broadcast": op_case("a - b", (2, 1), (1, 3)),
     "mul_broadcast": op_case("a * b", (2, 3), (2, 1)),
-    "div_broadcast": op_case("a / b", (3,), (2, 1), low=POSITIVE[0], high=POSITIVE[1]),
-    "pow_broadcast": op_case("a ** b", (2, 3), (3,), low=POSITIVE[0], high=POSITIVE[1]),
+    "div_broadcast": op_case("a / b", (3,), (2, 1), **POSITIVE),
+    "pow_broadcast": op_case("a ** b", (2, 3), (3,), **POSITIVE),
     "maximum_broadcast": op_case("torch.maximum(a, b)", (2, 3), ()),
     "minimum_broadcast": op_case("torch.minimum(a, b)", (1, 3), (2, 1)),
     "where_broadcast": op_case("torch.where(a > 0, a, b)", (2, 3), (3,)),
@@ -131,41 +166,29 @@ VARIANT_CASES = {
     "add_scalar": op_case("a + 2", (2, 3)),
     "rsub_scalar": op_case("2 - a", (2, 3)),
     "mul_scalar": op_case("3 * a", (2, 3)),
-    "rdiv_scalar": op_case("2 / a", (2, 3), low=POSITIVE[0], high=POSITIVE[1]),
-    "pow_scalar_exponent": op_case("a ** 2", (2, 3)),
-    "pow_scalar_base": op_case("2 ** a", (2, 3)),
+    "rdiv_scalar": op_case("2 / a", (2, 3), **POSITIVE),
     "neg_operator": op_case("-a", (2, 3)),
     "clamp_min": op_case("a.clamp(min=0)", (2, 3)),
-    # Matrix products dispatched by matmul.
+    # Products dispatched by matmul.
     "matmul_vector_vector": op_case("a @ b", (3,), (3,)),
     "matmul_matrix_vector": op_case("a @ b", (2, 3), (3,)),
-    "matmul_vector_matrix": op_case("a @ b", (3,), (3, 2)),
-    # Reductions along a dimension.
-    "sum_dim_keepdim": op_case("a.sum(dim=1, keepdim=True)", (2, 3)),
+    # More dimensions.
     "sum_dims": op_case("a.sum(dim=(0, 2))", (2, 3, 2)),
-    "mean_dim": op_case("a.mean(dim=0)", (2, 3)),
-    "prod_dim": op_case("a.prod(dim=1)", (2, 3)),
-    "max_dim": op_case("a.max(dim=1).values", (2, 3)),
-    "min_dim_keepdim": op_case("a.min(dim=0, keepdim=True).values", (2, 3)),
     "norm_dim": op_case("a.norm(dim=1)", (2, 3)),
     "var_dim": op_case("a.var(dim=1)", (2, 3)),
     "std_dim_keepdim": op_case("a.std(dim=0, keepdim=True)", (2, 3)),
     "softmax_last_dim": op_case("a.softmax(-1)", (2, 2, 3)),
-    # Joining and reshaping.
     "cat_dim1": op_case("torch.cat([a, b], dim=1)", (2, 3), (2, 1)),
     "stack_dim1": op_case("torch.stack([a, b], dim=1)", (2, 3), (2, 3)),
     "view_inferred": op_case("a.view(-1)", (2, 3)),
-    "reshape_non_contiguous": op_case("a.t().reshape(6)", (2, 3)),
-    "squeeze_dim": op_case("a.squeeze(1)", (2, 1, 3)),
     "flatten_start_dim": op_case("a.flatten(1)", (2, 3, 2)),
     "transpose_property": op_case("a.T", (2, 3)),
-    # Indexing: each kind makes its own node.
-    "index_int": op_case("a[1]", (3, 4)),
-    "index_slice": op_case("a[:, 1:3]", (3, 4)),
+    # Indexing.
     "index_int_int": op_case("a[0, 1]", (3, 4)),
     "index_repeated": op_case("a[[0, 0, 2]]", (3, 4)),
     "index_mask": op_case("a[a > 0]", (3, 4)),
     "index_none": op_case("a[None, 1:]", (3, 4)),
+    "index_assignment_repeated": op_case("c = a * 1\nc[[0, 0]] = b\nc", (2, 3), (3,)),
     # Dtype casts.
     "to_same_dtype": op_case("a.to(torch.float64)", (2, 3)),
     "float": op_case("a.float()", (2, 3)),
