@@ -29,19 +29,27 @@ from parity_tests.harness import compare, load_cases
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog="python -m parity_tests", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("files", nargs="*", help="Python files of your own cases (default: the built-in ones)")
-    parser.add_argument("-k", metavar="PATTERN", help="only the cases whose name contains PATTERN")
-    parser.add_argument("--show", metavar="CASE", help="print every observation of CASE, both frameworks in full")
-    parser.add_argument("--json", metavar="FILE", help="also write the report as JSON to FILE")
-    parser.add_argument("--fuzz", metavar="N", type=int, help="instead of cases, compare N random programs")
+    parser.add_argument("files", nargs="*",
+                        help="Python files of your own cases (default: the built-in ones)")
+    parser.add_argument("-k", metavar="PATTERN",
+                        help="only the cases whose name contains PATTERN")
+    parser.add_argument("--show", metavar="CASE",
+                        help="print every observation of CASE, both frameworks in full")
+    parser.add_argument("--json", metavar="FILE",
+                        help="also write the report as JSON to FILE")
+    parser.add_argument("--fuzz", metavar="N", type=int,
+                        help="instead of cases, compare N random programs")
     parser.add_argument("--candidate", default="autodiff",
-                        help="the module compared with torch (default autodiff; `torch` checks the cases)")
+                        help="the module compared with torch (default autodiff; torch checks the cases)")
     return parser.parse_args(argv)
 
 
 def select(args):
     """The cases to run: from the files given or built in, filtered by ``-k`` or ``--show``."""
-    cases = [case for path in args.files for case in load_cases(path)] if args.files else builtin_cases()
+    if args.files:
+        cases = [case for path in args.files for case in load_cases(path)]
+    else:
+        cases = builtin_cases()
     if args.show:
         return [case for case in cases if case.name == args.show]
     if args.k:
@@ -52,22 +60,25 @@ def select(args):
 def run_fuzz(reference, candidate, count: int, console: Console) -> int:
     """Compare ``count`` random programs with the ``intense`` profile; print the first failure."""
     chosen = fuzz.settings(fuzz.profile("intense"), max_examples=count)
-    ran = 0
-    with Progress(console=console, transient=True) as progress:
+    passed, failing = 0, False
+    with Progress(console=console, transient=True, disable=not console.is_terminal) as progress:
         task = progress.add_task("fuzzing", total=count)
 
-        def advance():
-            nonlocal ran
-            ran += 1
-            progress.advance(task)
+        def count_until_first_failure(agreed: bool):
+            """After a failure hypothesis runs shrunk variants of it: those are not counted."""
+            nonlocal passed, failing
+            failing = failing or not agreed
+            if not failing:
+                passed += 1
+                progress.advance(task)
 
         try:
-            fuzz.fuzz(reference, candidate, chosen, on_program=advance)
+            fuzz.fuzz(reference, candidate, chosen, on_program=count_until_first_failure)
         except AssertionError as failure:
             console.print(f"[bold red]A program disagrees:[/]\n{escape(str(failure))}", highlight=False)
-            print(f"{ran - 1} passed, 1 failed")
+            print(f"{passed} passed, 1 failed")
             return 1
-    print(f"{ran} passed, 0 failed")
+    print(f"{passed} passed, 0 failed")
     return 0
 
 
@@ -89,8 +100,8 @@ def main(argv=None) -> int:
         console.print(f"[red]no case matches[/] {args.show or args.k!r}")
         return 2
     outcomes = [compare(case, reference, candidate)
-                for case in track(cases, description="comparing", console=Console(stderr=True),
-                                  transient=True)]
+                for case in track(cases, description="comparing", console=console,
+                                  transient=True, disable=not console.is_terminal)]
     if args.show:
         for outcome in outcomes:
             console.print(report.details(outcome, *names), highlight=False)

@@ -226,6 +226,10 @@ class Program:
     def __repr__(self) -> str:
         return f"\n{self.code}\n"
 
+    def _repr_pretty_(self, printer, cycle):
+        """How hypothesis prints a falsifying example: as the code."""
+        printer.text(repr(self))
+
     def observations(self, namespace: dict):
         """Every variable the program got to define, then the grads autograd fills."""
         defined = [var for var in self.variables if var.name in namespace]
@@ -322,17 +326,19 @@ def profile(name: str | None = None) -> settings:
     return settings.get_profile(name or os.environ.get(PROFILE_VARIABLE, "ci"))
 
 
-def fuzz(reference, candidate, chosen: settings, on_program: Callable[[], None] = lambda: None):
+def fuzz(reference, candidate, chosen: settings,
+         on_program: Callable[[bool], None] = lambda agreed: None):
     """Compare random programs under both frameworks until one disagrees.
 
     Raises AssertionError naming the (shrunk) program's code and its
-    mismatches; returns None when every program agreed.
+    mismatches; returns None when every program agreed. ``on_program`` is
+    told, after each program, whether the frameworks agreed.
     """
     @chosen
     @given(program=programs())
     def frameworks_agree(program):
         outcome = compare(program.case(), reference, candidate)
-        on_program()
+        on_program(outcome.passed)
         assert outcome.passed, f"{program.code}\n\n{outcome.mismatches()}"
 
     frameworks_agree()

@@ -137,7 +137,8 @@ class TensorSnapshot:
     values: np.ndarray
 
     def __str__(self) -> str:
-        body = np.array2string(self.values, separator=", ", precision=8)
+        precision = 12 if self.dtype == "float64" else 8  # enough digits to see a mismatch
+        body = np.array2string(self.values, separator=", ", precision=precision)
         flag = ", requires_grad=True" if self.requires_grad else ""
         return f"tensor({body}, dtype={self.dtype}{flag})"
 

@@ -60,8 +60,8 @@ def summary(outcomes: list[Outcome]) -> list[str]:
     """The closing lines: skips, if any, then exactly ``N passed, N failed``."""
     passed = sum(outcome.passed for outcome in outcomes)
     failed = sum(outcome.failed for outcome in outcomes)
-    skipped = [outcome for outcome in outcomes if outcome.skipped is not None]
-    lines = [f"{len(skipped)} skipped ({'; '.join(sorted({o.skipped for o in skipped}))})"] if skipped else []
+    skips = [outcome.skipped for outcome in outcomes if outcome.skipped is not None]
+    lines = [f"{len(skips)} skipped ({'; '.join(sorted(set(skips)))})"] if skips else []
     return lines + [f"{passed} passed, {failed} failed"]
 
 
