@@ -1,0 +1,139 @@
+"""One sample program per row of the derivative table, for the finite-difference tests.
+
+Each entry: op name -> ``Sample(fn, shapes, low, high)``: ``fn`` takes autodiff float64
+tensors of the given shapes (values drawn uniformly from [low, high], away from kinks
+and poles) and returns a tensor whose graph contains a node of that row.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+import autodiff as T
+from autodiff import tape
+from autodiff.rules import RULES
+
+
+@dataclasses.dataclass
+class Sample:
+    fn: Callable
+    shapes: list
+    low: float = -1.5
+    high: float = 1.5
+    second_order: bool = True     # also check the backward's own derivative
+    h: float = 1e-6               # the finite-difference step
+
+
+def _setitem(a, b):
+    y = a * 1.0
+    y[0] = b
+    return y * y
+
+
+def _inplace_on_view(a):
+    y = a * 1.0
+    v = y[1:]
+    v.mul_(3.0)                       # y gets CopySlices, v is re-derived from it (AsStrided)
+    return v * v
+
+
+def _copy_into(a, b):
+    y = a * 1.0
+    return y.copy_(b) * b
+
+
+def _zeroed(a):
+    return (a * 2.0).zero_() + a * a
+
+
+def _filled(a):
+    return (a * 2.0).fill_(3.0) * a
+
+
+def _view_backward(a):
+    view = RULES["select"].view_fn(dim=0, index=1, self_sym_sizes=(2, 3))
+    return tape.apply(RULES["view_backward"], a, self_sym_sizes=(2, 3), view=view)
+
+
+def _index_backward(a):
+    return tape.apply(RULES["index_backward"], a, key=(T.tensor([0, 2, 0])._value(),),
+                      self_sym_sizes=(4,))
+
+
+SAMPLES: dict[str, Sample] = {
+    "add": Sample(lambda a, b: T.add(a * a, b, alpha=2.0), [(2, 3), (3,)]),
+    "sub": Sample(lambda a, b: a * a - b, [(2, 3), (2, 1)]),
+    "rsub": Sample(lambda a: 2.0 - a * a, [(3,)]),
+    "mul": Sample(lambda a, b: a * b, [(2, 3), (3,)]),
+    "div": Sample(lambda a, b: a / b, [(2, 3), (3,)], 0.5, 2.0),
+    "reciprocal": Sample(lambda a: 2.0 / a, [(3,)], 0.5, 2.0),
+    "neg": Sample(lambda a: -(a * a), [(3,)]),
+    "pow": Sample(lambda a: a ** 3, [(2, 2)]),
+    "pow_tensor": Sample(lambda a, b: a ** b, [(3,), (3,)], 0.5, 2.0),
+    "pow_scalar": Sample(lambda a: 2.0 ** a, [(3,)]),
+    "abs": Sample(lambda a: a.abs(), [(4,)], 0.2, 1.5),
+    "sign": Sample(lambda a: a.sign() * a, [(3,)], 0.2, 1.0),
+    "exp": Sample(lambda a: a.exp(), [(3,)]),
+    "log": Sample(lambda a: a.log(), [(3,)], 0.5, 2.0),
+    "sqrt": Sample(lambda a: a.sqrt(), [(3,)], 0.5, 2.0),
+    "rsqrt": Sample(lambda a: a.rsqrt(), [(3,)], 0.5, 2.0),
+    "sin": Sample(lambda a: a.sin(), [(3,)]),
+    "cos": Sample(lambda a: a.cos(), [(3,)]),
+    "tanh": Sample(lambda a: a.tanh(), [(3,)]),
+    "sigmoid": Sample(lambda a: a.sigmoid(), [(3,)]),
+    "relu": Sample(lambda a: a.relu() * a, [(4,)], 0.2, 1.5),
+    "clamp": Sample(lambda a: a.clamp(-0.5, 0.5) * a, [(4,)], 0.6, 1.5),
+    "maximum": Sample(lambda a, b: T.maximum(a, b) ** 2, [(3,), (3,)]),
+    "minimum": Sample(lambda a, b: T.minimum(a, b) ** 2, [(3,), (3,)]),
+    "where": Sample(lambda a, b: T.where(a > 0, a * a, b), [(4,), (4,)]),
+    "sum": Sample(lambda a: (a * a).sum(), [(2, 3)]),
+    "sum_dim": Sample(lambda a: (a * a).sum(1), [(2, 3)]),
+    "mean": Sample(lambda a: (a * a).mean(), [(2, 3)]),
+    "mean_dim": Sample(lambda a: (a * a).mean(0, keepdim=True), [(2, 3)]),
+    "prod": Sample(lambda a: a.prod(), [(4,)]),
+    "prod_dim": Sample(lambda a: a.prod(1), [(2, 3)]),
+    "max": Sample(lambda a: a.max() * a.max(), [(5,)]),
+    "min": Sample(lambda a: a.min() * a.min(), [(5,)]),
+    "max_dim": Sample(lambda a: a.max(1).values ** 2, [(2, 4)]),
+    "min_dim": Sample(lambda a: a.min(0).values ** 2, [(3, 2)]),
+    "amax": Sample(lambda a: a.amax(1) ** 2, [(2, 4)]),
+    "amin": Sample(lambda a: a.amin(0) ** 2, [(3, 2)]),
+    "norm": Sample(lambda a: a.norm(dim=1), [(2, 3)], 0.2, 1.5),
+    "var": Sample(lambda a: a.var(1), [(2, 4)]),
+    "std": Sample(lambda a: a.std(), [(5,)]),
+    "logsumexp": Sample(lambda a: a.logsumexp(1), [(2, 3)]),
+    "softmax": Sample(lambda a: a.softmax(1), [(2, 3)]),
+    "log_softmax": Sample(lambda a: a.log_softmax(0), [(2, 3)]),
+    "mm": Sample(lambda a, b: a.mm(b), [(2, 3), (3, 2)]),
+    "mv": Sample(lambda a, b: a.mv(b), [(2, 3), (3,)]),
+    "bmm": Sample(lambda a, b: a.bmm(b), [(2, 2, 3), (2, 3, 2)]),
+    "dot": Sample(lambda a, b: a.dot(b), [(3,), (3,)]),
+    "view": Sample(lambda a: (a * a).view(3, 2), [(2, 3)]),
+    "unsafe_view": Sample(lambda a, b: a @ b, [(2, 2, 3), (3, 2)]),
+    "alias": Sample(lambda a: (a * a)[...], [(3,)]),
+    "t": Sample(lambda a: (a * a).t(), [(2, 3)]),
+    "transpose": Sample(lambda a: (a * a).transpose(0, 2), [(2, 1, 3)]),
+    "permute": Sample(lambda a: (a * a).permute(2, 0, 1), [(2, 1, 3)]),
+    "squeeze": Sample(lambda a: (a * a).squeeze(), [(2, 1, 3)]),
+    "squeeze_dim": Sample(lambda a: (a * a).squeeze(1), [(2, 1, 3)]),
+    "squeeze_dims": Sample(lambda a: (a * a).squeeze((1,)), [(2, 1, 3)]),
+    "squeeze_matmul": Sample(lambda a, b: a @ b, [(3,), (3, 2)]),
+    "unsqueeze": Sample(lambda a: (a * a).unsqueeze(1), [(2, 3)]),
+    "expand": Sample(lambda a: (a * a).expand(2, 3) * T.arange(6.).view(2, 3), [(3,)]),
+    "select": Sample(lambda a: (a * a)[1], [(2, 3)]),
+    "slice": Sample(lambda a: (a * a)[:, ::2], [(2, 3)]),
+    "view_backward": Sample(lambda a: _view_backward(a * a) * T.arange(6.).view(2, 3), [(3,)]),
+    "index": Sample(lambda a: (a * a)[T.tensor([0, 2, 0])], [(4,)]),
+    "index_backward": Sample(lambda a: _index_backward(a * a), [(3,)]),
+    "cat": Sample(lambda a, b: T.cat([a * a, b], 1), [(2, 3), (2, 1)]),
+    "stack": Sample(lambda a, b: T.stack([a * a, b], 1), [(2, 3), (2, 3)]),
+    "clone": Sample(lambda a: (a * a).clone(), [(3,)]),
+    # through float32 and back: a linear sample and a wide step keep rounding out of it
+    "to": Sample(lambda a: (a * 3.0).to(T.float32), [(3,)], h=1e-2, second_order=False),
+    "copy_": Sample(_copy_into, [(2, 3), (3,)]),
+    "zero_": Sample(_zeroed, [(3,)]),
+    "fill_": Sample(_filled, [(3,)]),
+    "copy_slices": Sample(_setitem, [(3, 2), (2,)]),
+    "as_strided": Sample(_inplace_on_view, [(3, 2)]),
+}
