@@ -40,7 +40,7 @@ def parse_args(argv):
     parser.add_argument("--fuzz", metavar="N", type=int,
                         help="instead of cases, compare N random programs")
     parser.add_argument("--candidate", default="autodiff",
-                        help="the module compared with torch (default autodiff; torch checks the cases)")
+                        help="the module compared with torch (default autodiff; torch: check the cases)")
     return parser.parse_args(argv)
 
 
@@ -75,7 +75,8 @@ def run_fuzz(reference, candidate, count: int, console: Console) -> int:
         try:
             fuzz.fuzz(reference, candidate, chosen, on_program=count_until_first_failure)
         except AssertionError as failure:
-            console.print(f"[bold red]A program disagrees:[/]\n{escape(str(failure))}", highlight=False)
+            console.print("[bold red]A program disagrees:[/]", escape(str(failure)),
+                          sep="\n", highlight=False)
             print(f"{passed} passed, 1 failed")
             return 1
     print(f"{passed} passed, 0 failed")

@@ -322,7 +322,7 @@ def programs(draw, max_leaves: int = 3, max_steps: int = 8) -> Program:
 # --- Running ------------------------------------------------------------------
 
 def profile(name: str | None = None) -> settings:
-    """The named hypothesis profile, or the one ``AUTODIFF_HYPOTHESIS_PROFILE`` names (default ci)."""
+    """The named hypothesis profile, else the one ``AUTODIFF_HYPOTHESIS_PROFILE`` names, else ci."""
     return settings.get_profile(name or os.environ.get(PROFILE_VARIABLE, "ci"))
 
 

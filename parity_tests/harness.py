@@ -205,7 +205,8 @@ def disagreement(reference, candidate) -> str | None:
     if isinstance(reference, TensorSnapshot):
         return _tensor_disagreement(reference, candidate)
     if type(reference) is float:
-        return None if np.isclose(reference, candidate, equal_nan=True, **FLOAT_TOLERANCE) else "value"
+        close = np.isclose(reference, candidate, equal_nan=True, **FLOAT_TOLERANCE)
+        return None if close else "value"
     if type(reference) in (list, tuple):
         if len(reference) != len(candidate):
             return f"length {len(reference)} vs {len(candidate)}"
@@ -313,7 +314,8 @@ def compare(case: Case, reference: types.ModuleType, candidate: types.ModuleType
     ref = run(case, reference, Observer(reference, rename_to))
     cand = run(case, candidate, Observer(candidate, rename_to))
     rows = [
-        _row(name, ref.observations.get(name, NOT_REACHED), cand.observations.get(name, NOT_REACHED))
+        _row(name, ref.observations.get(name, NOT_REACHED),
+             cand.observations.get(name, NOT_REACHED))
         for name in {**ref.observations, **cand.observations}
     ]
     rows.append(_row(ERROR, ref.error, cand.error))
@@ -332,7 +334,8 @@ def show(value) -> str:
     if type(value) is list:
         return "[" + ", ".join(show(item) for item in value) + "]"
     if type(value) is tuple:
-        return "(" + ", ".join(show(item) for item in value) + ("," if len(value) == 1 else "") + ")"
+        trailing_comma = "," if len(value) == 1 else ""
+        return "(" + ", ".join(show(item) for item in value) + trailing_comma + ")"
     if type(value) is dict:
         return "{" + ", ".join(f"{key!r}: {show(item)}" for key, item in value.items()) + "}"
     if isinstance(value, (TensorSnapshot, Text)):

@@ -50,7 +50,8 @@ def details(outcome: Outcome, reference: str, candidate: str) -> str:
     if outcome.skipped is not None:
         lines.append(f"[yellow]skipped:[/] {outcome.skipped}")
     for row in outcome.rows:
-        lines += [f"[bold]{escape(row.name)}[/] {MATCH if row.match else MISMATCH + ' ' + row.reason}",
+        verdict = MATCH if row.match else f"{MISMATCH} {row.reason}"
+        lines += [f"[bold]{escape(row.name)}[/] {verdict}",
                   f"  {reference}: {escape(show(row.reference))}",
                   f"  {candidate}: {escape(show(row.candidate))}"]
     return "\n".join(lines)
@@ -82,8 +83,8 @@ def write_json(path: str | Path, outcomes: list[Outcome], reference: str, candid
                 "status": _status(outcome),
                 "skip_reason": outcome.skipped,
                 "observations": [
-                    {"name": row.name, "torch": show(row.reference), "autodiff": show(row.candidate),
-                     "match": row.match, "reason": row.reason}
+                    {"name": row.name, "torch": show(row.reference),
+                     "autodiff": show(row.candidate), "match": row.match, "reason": row.reason}
                     for row in outcome.rows
                 ],
             }

@@ -66,7 +66,8 @@ def backward_without_grad_fn(T):
 
 
 def in_place_on_leaf_requiring_grad(T):
-    """``RuntimeError: a leaf Variable that requires grad is being used in an in-place operation.``"""
+    """``RuntimeError: a leaf Variable that requires grad is being used in an in-place
+    operation.``"""
     x = _leaf(T)
     x.add_(1)
 
@@ -194,7 +195,8 @@ def matmul_vector_mismatch(T):
 
 
 def matmul_matrix_mismatch(T):
-    """``@`` of 2x3 by 2x3: ``RuntimeError: mat1 and mat2 shapes cannot be multiplied (2x3 and 2x3)``"""
+    """``@`` of 2x3 by 2x3: ``RuntimeError: mat1 and mat2 shapes cannot be multiplied
+    (2x3 and 2x3)``"""
     T.ones(2, 3) @ T.ones(2, 3)
 
 

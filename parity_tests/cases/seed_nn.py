@@ -67,7 +67,7 @@ def seed002_mynet_forward_backward(T):
 
 @needs("nn", "optim")
 def seed002_training_loop_with_optimizer(T):
-    """The article's loop: ``optimizer.zero_grad(); output = net(x); loss.backward(); optimizer.step()``.
+    """The article's loop: ``zero_grad(); output = net(x); loss.backward(); step()``.
 
     Two epochs of two batches with SGD and a mean squared error.
     (no printed output)
