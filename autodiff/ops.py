@@ -315,7 +315,19 @@ def add(input, other, alpha=1):
     return _binary(R["add"], input, other)
 
 
+def _check_not_bool_sub(a, b):
+    bools = [D.result_type(x) is D.bool_ for x in (a, b)]
+    if builtins.all(bools):
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
+                           "supported. Use the `^` or `logical_xor()` operator instead.")
+    if builtins.any(bools):
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not "
+                           "supported. If you are trying to invert a mask, use the `~` or "
+                           "`logical_not()` operator instead.")
+
+
 def sub(input, other, alpha=1):
+    _check_not_bool_sub(input, other)
     if alpha != 1:
         return _binary(R["sub"], input, other, alpha=alpha)
     return _binary(R["sub"], input, other)
@@ -323,6 +335,7 @@ def sub(input, other, alpha=1):
 
 def rsub(input, other, alpha=1):
     """``other - alpha * input``."""
+    _check_not_bool_sub(input, other)
     if not isinstance(other, Tensor):
         dt = D.result_type(input, other)
         rule = R["rsub"] if dt is input.dtype else _CastRule(R["rsub"], dt)
@@ -380,6 +393,10 @@ def square(input):
 
 
 def neg(input):
+    if input.dtype is D.bool_:
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If "
+                           "you are trying to invert a mask, use the `~` or `logical_not()` "
+                           "operator instead.")
     return apply(R["neg"], input)
 
 
@@ -450,11 +467,19 @@ def clamp(input, min=None, max=None):
 clip = clamp
 
 
+def _tensor_arg(fn, name, position, value):
+    if not isinstance(value, Tensor):
+        raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be Tensor, "
+                        f"not {type(value).__name__}")
+
+
 def maximum(input, other):
+    _tensor_arg("maximum", "other", 2, other)
     return _binary(R["maximum"], input, other)
 
 
 def minimum(input, other):
+    _tensor_arg("minimum", "other", 2, other)
     return _binary(R["minimum"], input, other)
 
 
