@@ -1,0 +1,57 @@
+"""``python -m benchmarks [--quick] [--json FILE] [--only SUITE ...] [--threads N]``."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results"
+SUITES = ("ops", "backward", "training", "memory")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer repeats, shorter runs")
+    parser.add_argument("--json", metavar="FILE", help="also write the figures here")
+    parser.add_argument("--only", nargs="+", choices=SUITES, default=SUITES)
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads per framework (default 1: the same footing for "
+                             "all, and steady figures on a shared machine)")
+    args = parser.parse_args(argv)
+    _limit_threads(args.threads)
+
+    from . import backward, memory, ops, report, timing, training    # after the limits
+    suites = {"ops": ops, "backward": backward, "training": training, "memory": memory}
+    results = {"machine": timing.machine(), "threads": args.threads, "quick": args.quick,
+               "date": datetime.date.today().isoformat()}
+    for name in args.only:
+        print(f"running {name}...", flush=True)
+        results[name] = suites[name].run(args.quick)
+    text = report.markdown(results)
+    print(text)
+    paths = [Path(args.json)] if args.json else []
+    if not args.quick and set(args.only) == set(SUITES):      # a full run: the docs' figures
+        paths.append(RESULTS / "latest.json")
+        (RESULTS / "latest.md").write_text(text + "\n")
+    for path in paths:
+        path.write_text(json.dumps(results, indent=1) + "\n")
+
+
+def _limit_threads(n):
+    """Before JAX and torch start: give each framework ``n`` threads (inherited by the
+    memory suite's subprocesses), and make large allocations go back to the OS when
+    freed, so that RSS follows live memory."""
+    os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "") + " --xla_cpu_multi_thread_eigen="
+                               f"{'true' if n > 1 else 'false'} "
+                               f"intra_op_parallelism_threads={n}").strip()
+    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = str(n)
+    os.environ.setdefault("MALLOC_MMAP_THRESHOLD_", "65536")
+    os.environ.setdefault("MALLOC_TRIM_THRESHOLD_", "0")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,39 @@
+"""Per-op cost on small tensors: what autodiff adds on top of the jax.numpy call it makes."""
+
+from __future__ import annotations
+
+import jax.numpy as jnp
+import numpy as np
+import torch
+
+import autodiff
+
+from .timing import per_call
+
+# One body per op, run on every framework's 4x4 tensors (jax arrays too)
+OPS = {
+    "add": lambda x, y: x + y,
+    "mul": lambda x, y: x * y,
+    "matmul 4x4": lambda x, y: x @ y,
+    "sum": lambda x, y: x.sum(),
+    "index x[1]": lambda x, y: x[1],
+}
+
+
+def run(quick):
+    rng = np.random.default_rng(0)
+    a, b = (rng.standard_normal((4, 4)).astype(np.float32) for _ in range(2))
+    ad = [autodiff.tensor(v, requires_grad=True) for v in (a, b)]
+    th = [torch.tensor(v, requires_grad=True) for v in (a, b)]
+    jx = [jnp.asarray(v) for v in (a, b)]
+    timing = dict(repeat=5 if quick else 15, min_batch_s=0.01 if quick else 0.05)
+    rows = []
+    for name, op in OPS.items():
+        row = {"op": name}
+        row["autodiff"] = per_call(lambda: op(*ad), **timing)
+        with autodiff.no_grad():
+            row["autodiff no_grad"] = per_call(lambda: op(*ad), **timing)
+        row["jax.numpy"] = per_call(lambda: op(*jx), **timing)
+        row["torch"] = per_call(lambda: op(*th), **timing)
+        rows.append(row)
+    return rows
