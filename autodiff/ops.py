@@ -42,7 +42,8 @@ def _dims(dim, ndim):
         return None
     if isinstance(dim, int):
         dim = (dim,)
-    return tuple(tape._wrap_dim(d, ndim) for d in dim)
+    dims = tuple(tape._wrap_dim(d, ndim) for d in dim)
+    return dims if ndim else ()           # a 0-d tensor has no dim to reduce
 
 
 def _to_dtype(d):
@@ -77,20 +78,18 @@ def _check_requires_grad(dt, requires_grad):
 # ---------------------------------------------------------------------------------------
 
 
-def _infer(data):
+def _infer(data, dt):
     """A NumPy array from Python data, with torch's dtype choice (floats -> float32)."""
     if isinstance(data, Tensor):
-        return np.asarray(data._value())
-    if isinstance(data, (list, tuple)) and builtins.any(isinstance(x, Tensor) for x in data):
-        return np.stack([_infer(x) for x in data]) if data else np.zeros(0, np.float32)
-    arr = np.asarray(data)
-    if isinstance(data, np.ndarray) or isinstance(data, np.generic):
-        return arr
-    if arr.dtype == np.float64:
-        return arr.astype(D.DEFAULT_FLOAT.np)
-    if arr.size == 0 and arr.dtype == np.float64:
-        return arr.astype(np.float32)
-    return arr
+        arr = np.asarray(data._value())
+    elif isinstance(data, (list, tuple)) and builtins.any(isinstance(x, Tensor) for x in data):
+        arr = np.stack([_infer(x, dt) for x in data])
+    else:
+        arr = np.asarray(data, dtype=None if dt is None else dt.np)
+        if dt is None and arr.dtype == np.float64 and not isinstance(data, (np.ndarray,
+                                                                           np.generic)):
+            arr = arr.astype(D.DEFAULT_FLOAT.np)
+    return arr if dt is None else arr.astype(dt.np)
 
 
 def tensor(data, dtype=None, device=None, requires_grad=False):
@@ -109,8 +108,8 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
             "sourceTensor.detach().clone() or sourceTensor.detach().clone()."
             "requires_grad_(True), rather than autodiff.tensor(sourceTensor).",
             UserWarning, stacklevel=2)
-    arr = _infer(data)
-    dt = _to_dtype(dtype) or D.from_numpy_dtype(arr.dtype)
+    arr = _infer(data, _to_dtype(dtype))
+    dt = D.from_numpy_dtype(arr.dtype)
     _check_requires_grad(dt, requires_grad)
     return _make(_place(jnp.asarray(arr, dt.np), device), bool(requires_grad))
 
@@ -336,11 +335,12 @@ def sub(input, other, alpha=1):
 def rsub(input, other, alpha=1):
     """``other - alpha * input``."""
     _check_not_bool_sub(input, other)
+    kw = {"alpha": alpha} if alpha != 1 else {}
     if not isinstance(other, Tensor):
         dt = D.result_type(input, other)
-        rule = R["rsub"] if dt is input.dtype else _CastRule(R["rsub"], dt)
-        return apply(rule, input, other=other, **({"alpha": alpha} if alpha != 1 else {}))
-    return sub(other, input, alpha=alpha)
+        rule = R["rsub_scalar"] if dt is input.dtype else _CastRule(R["rsub_scalar"], dt)
+        return apply(rule, input, other=other, **kw)
+    return _binary(R["rsub"], input, other, **kw)
 
 
 def mul(input, other):
@@ -754,6 +754,11 @@ def _check_dtypes_match(a, b):
                            f"{_long_name(a.dtype)} != {_long_name(b.dtype)}")
 
 
+def _check_same_dtype(a, b, message):
+    if a.dtype is not b.dtype:
+        raise RuntimeError(message.format(a=D.c_name(a.dtype), b=D.c_name(b.dtype)))
+
+
 def _long_name(d):
     return {"float32": "float", "float64": "double", "int64": "long int"}.get(d.name, d.name)
 
@@ -777,7 +782,8 @@ def mv(input, vec):
     if input.shape[1] != vec.shape[0]:
         raise RuntimeError(f"size mismatch, got input ({input.shape[0]}), mat "
                            f"({input.shape[0]}x{input.shape[1]}), vec ({vec.shape[0]})")
-    _check_dtypes_match(input, vec)
+    _check_same_dtype(vec, input, "addmv input tensors must have the same dtype, but got "
+                      "{a}, {b}, and {a}")
     return apply(R["mv"], input, vec)
 
 
@@ -790,7 +796,7 @@ def bmm(input, mat2):
         raise RuntimeError(
             f"Expected size for first two dimensions of batch2 tensor to be: "
             f"[{input.shape[0]}, {input.shape[2]}] but got: [{mat2.shape[0]}, {mat2.shape[1]}].")
-    _check_dtypes_match(input, mat2)
+    _check_same_dtype(input, mat2, "expected scalar type {a} but found {b}")
     return apply(R["bmm"], input, mat2)
 
 
@@ -801,7 +807,9 @@ def dot(input, tensor):
     if input.shape[0] != tensor.shape[0]:
         raise RuntimeError(f"inconsistent tensor size, expected tensor [{input.shape[0]}] and "
                            f"src [{tensor.shape[0]}] to have the same number of elements, but "
-                           "got {input.shape[0]} and {tensor.shape[0]} elements respectively")
+                           f"got {input.shape[0]} and {tensor.shape[0]} elements respectively")
+    _check_same_dtype(input, tensor, "dot : expected both vectors to have same dtype, but "
+                      "found {a} and {b}")
     return apply(R["dot"], input, tensor)
 
 
@@ -997,6 +1005,21 @@ def select(input, dim, index):
     if not -size <= index < size:
         raise IndexError(f"index {index} is out of bounds for dimension {d} with size {size}")
     return apply(R["select"], input, dim=d, index=index % size, self_sym_sizes=input.shape)
+
+
+def as_strided(input, size, stride, storage_offset=0):
+    """The view whose element ``i`` is ``input``'s flat element ``offset + i . stride``."""
+    index = storage_offset + builtins.sum(np.arange(n).reshape((-1,) + (1,) * (len(size) - k - 1)) * s
+                                 for k, (n, s) in enumerate(zip(size, stride)))
+    index = np.broadcast_to(index, tuple(size))
+    if index.size and (index.min() < 0 or index.max() >= input.numel()):
+        raise RuntimeError(f"setStorage: sizes {list(size)}, strides {list(stride)}, storage "
+                           f"offset {storage_offset}, and itemsize {input.dtype.itemsize} "
+                           f"requiring a storage size of {(int(index.max()) + 1) * input.dtype.itemsize} "
+                           f"are out of bounds for storage of size "
+                           f"{input.numel() * input.dtype.itemsize}")
+    return apply(R["as_strided"], input, view=_IndexView(jnp.asarray(index)),
+                 self_sym_sizes=input.shape)
 
 
 def unbind(input, dim=0):
@@ -1295,16 +1318,23 @@ def fill_(self, value):
     return _inplace(self, lambda old: apply(R["fill_"], old, value=value))
 
 
+def index_put_(self, indices, values, accumulate=False):
+    """``self[indices] = values`` (or ``+=`` with ``accumulate``), in place."""
+    key = tuple(i._value() if isinstance(i, Tensor) else i for i in indices)
+    return _inplace(self, lambda old: apply(R["index_put"], old, values, key=key,
+                                            accumulate=accumulate))
+
+
 def setitem(self, key, value):
-    """``x[key] = value``: a copy into the view ``x[key]`` (CopySlices on ``x``)."""
+    """``x[key] = value``: a copy into the view ``x[key]`` (CopySlices on ``x``), or an
+    ``index_put_`` when the key has index tensors or masks."""
     if not isinstance(value, Tensor):
         value = _make(jnp.asarray(value, self._array.dtype))
     with tape.no_grad():
         target = getitem(self, key)
-    if target._view is None:       # advanced index: a gather, written back through its index
-        index = getitem(_make(self._flat_index()), key)._value()
-        target = _make(target._value(), view=(self, _IndexView(index)), storage=self._storage)
-        target._index = index
+    if target._view is None:                       # advanced indexing: no view to write into
+        parts = _normalize_key(key)
+        return index_put_(self, tuple(parts), value)
     _check_inplace(target)
     copy_(target, value)
 
@@ -1322,7 +1352,8 @@ _METHODS = [
     argmax, argmin, all, any, norm, var, std, logsumexp, softmax, log_softmax, cumsum, mm, mv,
     bmm, dot, matmul, view, reshape, flatten, unflatten, t, transpose, swapaxes, swapdims,
     permute, movedim, squeeze, unsqueeze, expand, expand_as, broadcast_to, narrow, select,
-    unbind, split, chunk, clone, contiguous, to, type_as, copy_, zero_, fill_,
+    unbind, split, chunk, clone, contiguous, to, type_as, copy_, zero_, fill_, as_strided,
+    index_put_,
 ]
 for _f in _METHODS:
     setattr(Tensor, _f.__name__, _f)

@@ -24,6 +24,7 @@ import functools
 import inspect
 import math
 
+import jax
 import jax.numpy as jnp
 
 from . import tape
@@ -35,18 +36,21 @@ class Rule:
     """One row of the table."""
 
     __slots__ = ("op", "node", "forward", "backward", "inputs", "saves", "save_slots",
-                 "is_view", "node_cls")
+                 "tensor_attrs", "is_view", "node_cls")
 
-    def __init__(self, op, node, forward, backward, view=False):
+    def __init__(self, op, node, forward, backward, view=False, tensor_attrs=()):
         self.op, self.node, self.forward, self.backward = op, node, forward, backward
         self.is_view = view
+        self.tensor_attrs = tensor_attrs      # attributes that are tensors: saved, versioned
         params = list(inspect.signature(forward).parameters.values())
-        self.inputs = [p.name for p in params if p.kind == p.POSITIONAL_OR_KEYWORD
-                       and p.default is p.empty]
+        self.inputs = [p.name for p in params if p.kind == p.POSITIONAL_OR_KEYWORD]
         names = list(inspect.signature(backward).parameters)[1:]
-        self.saves = tuple(n for n in names if n in self.inputs or n == "result")
-        self.save_slots = tuple(-1 if n == "result" else self.inputs.index(n)
-                                for n in self.saves)
+        self.saves = tuple(n for n in names
+                           if n in self.inputs or n == "result" or n in tensor_attrs)
+        # where each saved value comes from: an input's position, -1 for the result, or
+        # the name of a tensor attribute
+        self.save_slots = tuple(-1 if n == "result" else n if n in tensor_attrs
+                                else self.inputs.index(n) for n in self.saves)
         self.node_cls = tape.node_class(node, self)
 
     def view_fn(self, **attrs):
@@ -57,8 +61,8 @@ class Rule:
         return f"<rule {self.op}: {self.node}>"
 
 
-def row(op, node, forward, backward, view=False):
-    RULES[op] = Rule(op, node, forward, backward, view)
+def row(op, node, forward, backward, view=False, tensor_attrs=()):
+    RULES[op] = Rule(op, node, forward, backward, view, tensor_attrs)
 
 
 def _unsqueeze_dims(grad, dim, keepdim, ndim):
@@ -107,8 +111,10 @@ row("add", "AddBackward0", lambda self, other, *, alpha=1: self + alpha * other 
 row("sub", "SubBackward0", lambda self, other, *, alpha=1: self - alpha * other if alpha != 1
     else self - other,
     lambda grad, alpha=1: (grad, -grad * alpha if alpha != 1 else -grad))
-# rsub(self, other) = other - alpha * self, with other a number: `2 - x`
-row("rsub", "RsubBackward1", lambda self, *, other, alpha=1: other - alpha * self,
+# rsub(self, other) = other - alpha * self: with a tensor, and with a number (`2 - x`)
+row("rsub", "RsubBackward0", lambda self, other, *, alpha=1: other - alpha * self,
+    lambda grad, alpha=1: (-grad * alpha if alpha != 1 else -grad, grad))
+row("rsub_scalar", "RsubBackward1", lambda self, *, other, alpha=1: other - alpha * self,
     lambda grad, other, alpha=1: (-grad * alpha if alpha != 1 else -grad,))
 row("mul", "MulBackward0", lambda self, other: self * other,
     lambda grad, self, other: (grad * other, grad * self))
@@ -152,16 +158,18 @@ row("clamp", "ClampBackward1", lambda self, *, min=None, max=None: jnp.clip(self
         _w((self >= (-math.inf if min is None else min)) &
            (self <= (math.inf if max is None else max)), grad, 0.0),))
 # max/min of two tensors: the gradient goes to the larger (smaller); split evenly on ties
-row("maximum", "MaximumBackward0", lambda self, other: jnp.maximum(self, other), lambda grad, self, other: (
-    _w(self == other, grad / 2, _w(self > other, grad, 0.0)),
-    _w(self == other, grad / 2, _w(self < other, grad, 0.0))))
-row("minimum", "MinimumBackward0", lambda self, other: jnp.minimum(self, other), lambda grad, self, other: (
-    _w(self == other, grad / 2, _w(self < other, grad, 0.0)),
-    _w(self == other, grad / 2, _w(self > other, grad, 0.0))))
+# (a NaN compares false both ways, so both sides get the whole gradient, as in torch)
+row("maximum", "MaximumBackward0", lambda self, other: jnp.maximum(self, other),
+    lambda grad, self, other: (_w(self == other, grad / 2, _w(self < other, 0.0, grad)),
+                               _w(self == other, grad / 2, _w(self > other, 0.0, grad))))
+row("minimum", "MinimumBackward0", lambda self, other: jnp.minimum(self, other),
+    lambda grad, self, other: (_w(self == other, grad / 2, _w(self > other, 0.0, grad)),
+                               _w(self == other, grad / 2, _w(self < other, 0.0, grad))))
 # where(c, a, b): the gradient goes to a where c holds, to b elsewhere
 row("where", "WhereBackward0",
     lambda self, other, *, condition: jnp.where(condition._value(), self, other),
-    lambda grad, condition: (_w(condition, grad, 0.0), _w(condition, 0.0, grad)))
+    lambda grad, condition: (_w(condition, grad, 0.0), _w(condition, 0.0, grad)),
+    tensor_attrs=("condition",))
 
 # Reductions. The gradient of a sum is spread back over what was summed.
 row("sum", "SumBackward0", lambda self, *, self_sym_sizes: jnp.sum(self),
@@ -272,6 +280,8 @@ row("logsumexp", "LogsumexpBackward0",
 
 
 def _logsumexp(x, dim, keepdim):
+    if x.ndim == 0:                           # one element: its own log-sum-exp
+        return x
     m = jnp.max(x, dim, keepdims=True)
     m = jnp.where(jnp.isfinite(m), m, 0)
     out = jnp.log(jnp.sum(jnp.exp(x - m), dim, keepdims=True)) + m
@@ -326,24 +336,24 @@ row("expand", "ExpandBackward0", lambda self, *, size, self_sym_sizes: jnp.broad
 row("select", "SelectBackward0",
     lambda self, *, dim, index, self_sym_sizes: jnp.take(self, index, dim),
     lambda grad, dim, index, self_sym_sizes: (
-        _view_backward(grad, self_sym_sizes, RULES["select"].view_fn(
+        _view_backward("select_backward", grad, self_sym_sizes, RULES["select"].view_fn(
             dim=dim, index=index, self_sym_sizes=self_sym_sizes)),), view=True)
 row("slice", "SliceBackward0",
     lambda self, *, dim, start, end, step, self_sym_sizes: self[
         (slice(None),) * dim + (slice(start, end, step),)],
     lambda grad, dim, start, end, step, self_sym_sizes: (
-        _view_backward(grad, self_sym_sizes, RULES["slice"].view_fn(
+        _view_backward("slice_backward", grad, self_sym_sizes, RULES["slice"].view_fn(
             dim=dim, start=start, end=end, step=step, self_sym_sizes=self_sym_sizes)),),
     view=True)
-# the adjoint of any view: scatter-add through its index map (and back again)
-row("view_backward", "AsStridedScatterBackward0",
+# the adjoint of a view: scatter-add through its index map (and back again)
+row("view_backward", "AsStridedBackward0",
     lambda grad, *, self_sym_sizes, view: _scatter_through_view(grad, self_sym_sizes, view),
     lambda grad, self_sym_sizes, view: (tape.apply(RULES["index"], grad, key=None,
                                                    view=view, self_sym_sizes=self_sym_sizes),))
 
 
-def _view_backward(grad, self_sym_sizes, view):
-    return tape.apply(RULES["view_backward"], grad, self_sym_sizes=self_sym_sizes, view=view)
+def _view_backward(op, grad, self_sym_sizes, view):
+    return tape.apply(RULES[op], grad, self_sym_sizes=self_sym_sizes, view=view)
 
 
 def _squeezed(shape, dims):
@@ -356,7 +366,7 @@ row("index", "IndexBackward0",
     lambda self, *, key, self_sym_sizes, view=None: self[key] if view is None else view(self),
     lambda grad, key, self_sym_sizes, view=None: (tape.apply(
         RULES["index_backward"], grad, key=key, self_sym_sizes=self_sym_sizes, view=view),))
-row("index_backward", "IndexPutBackward0",
+row("index_backward", "IndexPutImplBackward0",
     lambda grad, *, key, self_sym_sizes, view=None: (
         jnp.zeros(self_sym_sizes, grad.dtype).at[key].add(grad) if view is None
         else _scatter_through_view(grad, self_sym_sizes, view)),
@@ -398,7 +408,8 @@ row("copy_slices", "CopySlices",
 # a view whose base was written in place is re-derived from the base's new history
 row("as_strided", "AsStridedBackward0",
     lambda self, *, view, self_sym_sizes: view(self),
-    lambda grad, view, self_sym_sizes: (_view_backward(grad, self_sym_sizes, view),),
+    lambda grad, view, self_sym_sizes: (_view_backward("view_backward", grad, self_sym_sizes,
+                                                       view),),
     view=True)
 
 
@@ -413,10 +424,302 @@ def _write_through_view(base, src, view):
     return base.reshape(-1).at[index.reshape(-1)].set(src.reshape(-1)).reshape(base.shape)
 
 
+# x[key] = values: values' gradient is grad[key]; self's is grad with key's places zeroed
+row("index_put", "IndexPutBackward0",
+    lambda self, values, *, key, accumulate: (self.at[key].add(values) if accumulate
+                                              else self.at[key].set(values)),
+    lambda grad, key, accumulate: (
+        grad if accumulate else tape.apply(RULES["index_put"], grad, 0.0, key=key,
+                                           accumulate=False),
+        tape.apply(RULES["index"], grad, key=key, self_sym_sizes=grad.shape)))
+
+
 def alias_row(op, node, of):
     """A second torch name for an existing row (the same maths, recorded under ``node``)."""
     r = RULES[of]
-    row(op, node, r.forward, r.backward, r.is_view)
+    row(op, node, r.forward, r.backward, r.is_view, r.tensor_attrs)
 
 
 alias_row("squeeze_matmul", "SqueezeBackward4", of="squeeze_dims")
+alias_row("select_backward", "SelectBackwardBackward0", of="view_backward")
+alias_row("slice_backward", "SliceBackwardBackward0", of="view_backward")
+
+
+# ---------------------------------------------------------------------------------------
+# Neural-network primitives (autodiff.nn.functional)
+# ---------------------------------------------------------------------------------------
+# Losses take ``reduction`` as torch's enum (0 'none', 1 'mean', 2 'sum'), so that
+# ``grad_fn._saved_reduction`` reads as torch's. Non-differentiable inputs (class
+# indices, weights) are attributes, so ``next_functions`` has torch's length.
+
+def _reduced(loss, reduction):
+    """A loss array summed, averaged or kept elementwise (forward, on arrays)."""
+    return {0: loss, 1: jnp.mean(loss), 2: jnp.sum(loss)}[reduction]
+
+
+def _spread(grad, shape, reduction):
+    """The adjoint of ``_reduced``: one gradient per element of the unreduced loss."""
+    if reduction == 0:
+        return grad
+    return grad.expand(shape) / (math.prod(shape) if reduction == 1 else 1)
+
+
+def _const(array):
+    """A constant (non-recorded) tensor for a backward formula."""
+    return tape._make(jnp.asarray(array))
+
+
+# C++ composites scale by a Scalar (``mul.Scalar``): torch records MulBackward1/DivBackward1.
+row("mul_scalar", "MulBackward1", lambda self, *, other: self * other,
+    lambda grad, other: (grad * other,))
+row("div_scalar", "DivBackward1", lambda self, *, other: self / other,
+    lambda grad, other: (grad / other,))
+# flip reverses dims; it is its own adjoint (used by the convolution's backward)
+row("flip", "FlipBackward0", lambda self, *, dims: jnp.flip(self, dims),
+    lambda grad, dims: (tape.apply(RULES["flip"], grad, dims=dims),))
+# d/dx erf(x) = 2/sqrt(pi) exp(-x^2)
+row("erf", "ErfBackward0", lambda self: jax.scipy.special.erf(self),
+    lambda grad, self: (grad * (2 / math.sqrt(math.pi)) * (-self * self).exp(),))
+
+# linear: bias + input @ weight.T. d/d mat1 = grad mat2^T, d/d mat2 = mat1^T grad
+row("addmm", "AddmmBackward0", lambda self, mat1, mat2: self + jnp.matmul(mat1, mat2),
+    lambda grad, mat1, mat2: (grad, grad.mm(mat2.t()), mat1.t().mm(grad)))
+
+
+# gelu(x) = x Phi(x):  d/dx = Phi(x) + x phi(x).  'tanh': 0.5 x (1 + tanh(k (x + c x^3)))
+_GELU_K, _GELU_C = math.sqrt(2 / math.pi), 0.044715
+
+
+def _gelu_forward(x, approximate):
+    if approximate == "tanh":
+        return 0.5 * x * (1 + jnp.tanh(_GELU_K * (x + _GELU_C * x ** 3)))
+    return 0.5 * x * (1 + jax.scipy.special.erf(x / math.sqrt(2)))
+
+
+def _gelu_derivative(x, approximate):
+    if approximate == "tanh":
+        t = (_GELU_K * (x + _GELU_C * x * x * x)).tanh()
+        return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * _GELU_K * (1 + 3 * _GELU_C * x * x)
+    cdf = 0.5 * (1 + tape.apply(RULES["erf"], x / math.sqrt(2)))
+    return cdf + x * (-0.5 * x * x).exp() / math.sqrt(2 * math.pi)
+
+
+row("gelu", "GeluBackward0", lambda self, *, approximate: _gelu_forward(self, approximate),
+    lambda grad, self, approximate: (grad * _gelu_derivative(self, approximate),))
+
+# mse = reduce((x - t)^2):  d/dx = 2 (x - t),  d/dt = -2 (x - t)
+row("mse_loss", "MseLossBackward0",
+    lambda self, target, *, reduction: _reduced((self - target) ** 2, reduction),
+    lambda grad, self, target, reduction: _opposite_pair(
+        _spread(grad, self.shape, reduction) * 2 * (self - target)))
+
+
+def _opposite_pair(g):
+    """A loss of ``x - t``: the gradient of ``t`` is minus that of ``x``."""
+    return g, -g
+
+
+# nll = -w[t] x[t] summed (or averaged by the sum of w[t]); ignore_index weighs 0.
+# Class scores are along dim 1 (dim 0 for one sample).
+def _nll_weights(shape, target, weight, ignore_index):
+    """An array like the input: w[t] at each target's class, 0 elsewhere."""
+    class_dim = 0 if len(shape) == 1 else 1
+    t = target._value()
+    w = jnp.ones(shape[class_dim]) if weight is None else weight._value()
+    hot = jnp.expand_dims(t, class_dim) == jnp.arange(shape[class_dim]).reshape(
+        (-1,) + (1,) * (len(shape) - class_dim - 1))
+    kept = jnp.expand_dims(t != ignore_index, class_dim)
+    return jnp.where(hot & kept, w.reshape((-1,) + (1,) * (len(shape) - class_dim - 1)), 0.0)
+
+
+def _nll_forward(self, target, weight, reduction, ignore_index):
+    w = _nll_weights(self.shape, target, weight, ignore_index).astype(self.dtype)
+    picked = -jnp.sum(w * self, axis=0 if self.ndim == 1 else 1)
+    if reduction == 1:
+        return jnp.sum(picked) / jnp.sum(w)
+    return _reduced(picked, reduction)
+
+
+def _nll_backward(grad, self_shape, target, weight, reduction, ignore_index):
+    w = _const(_nll_weights(self_shape, target, weight, ignore_index))
+    if reduction == 1:
+        grad = grad / w.sum()
+    elif reduction == 0 and len(self_shape) > 1:
+        grad = grad.unsqueeze(1)
+    return (-grad * w,)
+
+
+row("nll_loss", "NllLossBackward0",
+    lambda self, *, target, weight, reduction, ignore_index, self_sym_sizes: _nll_forward(
+        self, target, weight, reduction, ignore_index),
+    lambda grad, target, weight, reduction, ignore_index, self_sym_sizes: _nll_backward(
+        grad, self_sym_sizes, target, weight, reduction, ignore_index))
+alias_row("nll_loss2d", "NllLoss2DBackward0", of="nll_loss")
+
+
+# bce = -w (t log x + (1 - t) log(1 - x)), logs clamped at -100:
+#   d/dx = w (x - t) / max(x (1 - x), 1e-12),   d/dt = w (log(1 - x) - log x)
+def _times_weight(x, weight):
+    return x if weight is None else x * weight
+
+
+row("binary_cross_entropy", "BinaryCrossEntropyBackward0",
+    lambda self, target, *, weight, reduction: _reduced(
+        _times_weight((target - 1) * jnp.maximum(jnp.log1p(-self), -100.0)
+                      - target * jnp.maximum(jnp.log(self), -100.0),
+                      None if weight is None else weight._value()), reduction),
+    lambda grad, self, target, weight, reduction: _bce_backward(
+        _times_weight(_spread(grad, self.shape, reduction), weight), self, target))
+
+
+def _bce_backward(g, self, target):
+    return (g * (self - target) / (self * (1 - self)).clamp(min=1e-12),
+            g * ((1 - self).log() - self.log()))
+
+
+# bce with logits, with l = 1 + (pos_weight - 1) t:
+#   loss = w ((1 - t) x - l logsigmoid(x)),  d/dx = w (l sigmoid(x) - l + 1 - t),
+#   d/dt = w (-x - (pos_weight - 1) logsigmoid(x))
+def _log_sigmoid(x):
+    return -(jnp.maximum(-x, 0) + jnp.log1p(jnp.exp(-jnp.abs(x))))
+
+
+def _bce_logits_forward(x, t, weight, pos_weight):
+    pw_minus_1 = 0.0 if pos_weight is None else pos_weight._value() - 1
+    loss = (1 - t) * x - (1 + pw_minus_1 * t) * _log_sigmoid(x)
+    return loss if weight is None else loss * weight._value()
+
+
+def _bce_logits_backward(grad, self, target, weight, pos_weight):
+    g = _times_weight(grad, weight)
+    if pos_weight is None:
+        return g * (self.sigmoid() - target), g * -self
+    log_weight = 1 + (pos_weight - 1) * target
+    return (g * (log_weight * self.sigmoid() - log_weight + 1 - target),
+            g * (-self + (1 - pos_weight) * _const(_log_sigmoid(self._value()))))
+
+
+row("binary_cross_entropy_with_logits", "BinaryCrossEntropyWithLogitsBackward0",
+    lambda self, target, *, weight, pos_weight, reduction: _reduced(
+        _bce_logits_forward(self, target, weight, pos_weight), reduction),
+    lambda grad, self, target, weight, pos_weight, reduction: _bce_logits_backward(
+        _spread(grad, self.shape, reduction), self, target, weight, pos_weight))
+
+# embedding: rows of weight picked by indices; the gradient of a row is the sum of the
+# gradients of its picks (none for padding_idx)
+row("embedding", "EmbeddingBackward0",
+    lambda weight, *, indices, padding_idx, weight_sym_argsize_0: weight[indices._value()],
+    lambda grad, indices, padding_idx, weight_sym_argsize_0: (tape.apply(
+        RULES["index_backward"], grad * _const((indices._value() != padding_idx)[..., None]),
+        key=(indices._value(),), self_sym_sizes=(weight_sym_argsize_0, grad.shape[-1])),))
+
+
+# layer_norm: y = x_hat w + b, x_hat = (x - mean) rstd over the last dims;
+#   dx = rstd (g' - mean(g') - x_hat mean(g' x_hat)) with g' = grad w
+def _layer_norm_forward(x, weight, bias, normalized_shape, eps):
+    dims = tuple(range(x.ndim - len(normalized_shape), x.ndim))
+    mean = jnp.mean(x, dims, keepdims=True)
+    y = (x - mean) / jnp.sqrt(jnp.var(x, dims, keepdims=True) + eps)
+    return (y if weight is None else y * weight) + (0 if bias is None else bias)
+
+
+def _layer_norm_backward(grad, input, weight, normalized_shape, eps):
+    dims = tuple(range(input.ndim - len(normalized_shape), input.ndim))
+    centered = input - input.mean(dims, keepdim=True)
+    rstd = (input.var(dims, keepdim=True, correction=0) + eps).rsqrt()
+    x_hat = centered * rstd
+    g = grad if weight is None else grad * weight
+    dx = rstd * (g - g.mean(dims, keepdim=True) - x_hat * (g * x_hat).mean(dims, keepdim=True))
+    return (dx, None if weight is None else grad * x_hat, grad)
+
+
+row("layer_norm", "NativeLayerNormBackward0",
+    lambda input, weight, bias, *, normalized_shape, eps: _layer_norm_forward(
+        input, weight, bias, normalized_shape, eps),
+    lambda grad, input, weight, normalized_shape, eps: _layer_norm_backward(
+        grad, input, weight, normalized_shape, eps))
+
+
+# convolution (lax.conv_general_dilated). Its two gradients are convolutions too, so the
+# backward is recorded by this same row (double backward comes for free):
+#   d/d input  = conv(grad, flipped weight), input and output specs swapped, the
+#                stride becoming a dilation of grad;
+#   d/d weight = conv(input, grad), batch and feature dims swapped.
+# (jax's _conv_general_dilated_transpose_lhs/_rhs, written with autodiff ops.)
+def _conv_forward(input, weight, bias, stride, padding, dilation, lhs_dilation,
+                  dimension_numbers):
+    out = jax.lax.conv_general_dilated(input, weight, stride, padding, lhs_dilation, dilation,
+                                       dimension_numbers)
+    return out if bias is None else out + bias.reshape((-1,) + (1,) * (out.ndim - 2))
+
+
+def _dilated(shape, dilation):
+    return [0 if s == 0 else 1 + d * (s - 1) for s, d in zip(shape, dilation)]
+
+
+def _swap01(spec):
+    return (spec[1], spec[0]) + tuple(spec[2:])
+
+
+def _conv_backward(grad, input, weight, stride, padding, dilation, lhs_dilation,
+                   dimension_numbers):
+    lhs_spec, rhs_spec, out_spec = dimension_numbers
+    in_size = [input.shape[d] for d in lhs_spec[2:]]
+    kernel = _dilated([weight.shape[d] for d in rhs_spec[2:]], dilation)
+    lhs = _dilated(in_size, lhs_dilation)
+    out = _dilated([grad.shape[d] for d in out_spec[2:]], stride)
+    lo = [p[0] for p in padding]
+    # input: pad so that every output position sees the kernel positions that touched it
+    before = [k - p - 1 for k, p in zip(kernel, lo)]
+    after = [l + k - 1 - o - b for l, k, o, b in zip(lhs, kernel, out, before)]
+    flipped = tape.apply(RULES["flip"], weight, dims=tuple(rhs_spec[2:]))
+    grad_input = _convolution(grad, flipped, stride=lhs_dilation,
+                              padding=tuple(zip(before, after)), dilation=dilation,
+                              lhs_dilation=stride,
+                              dimension_numbers=jax.lax.ConvDimensionNumbers(
+                                  out_spec, _swap01(rhs_spec), lhs_spec))
+    # weight: correlate the input with grad, the kernel positions as the output
+    after = [o - l + k - p - 1 for o, l, k, p in zip(out, lhs, kernel, lo)]
+    grad_weight = _convolution(input, grad, stride=dilation, padding=tuple(zip(lo, after)),
+                               dilation=stride, lhs_dilation=lhs_dilation,
+                               dimension_numbers=jax.lax.ConvDimensionNumbers(
+                                   _swap01(lhs_spec), _swap01(out_spec), _swap01(rhs_spec)))
+    return grad_input, grad_weight
+
+
+def _convolution(input, weight, **attrs):
+    return tape.apply(RULES["convolution"], input, weight, None, **attrs)
+
+
+row("convolution", "ConvolutionBackward0",
+    lambda input, weight, bias, *, stride, padding, dilation, lhs_dilation,
+    dimension_numbers: _conv_forward(input, weight, bias, stride, padding, dilation,
+                                     lhs_dilation, dimension_numbers),
+    lambda grad, input, weight, stride, padding, dilation, lhs_dilation, dimension_numbers: (
+        *_conv_backward(grad, input, weight, stride, padding, dilation, lhs_dilation,
+                        dimension_numbers),
+        grad.sum(tuple(d for d in range(grad.ndim) if d != dimension_numbers[2][1]))))
+
+
+# max pooling: each output is the input element ``indices`` points at (its position in
+# the H*W plane, as torch's return_indices); the gradient is scattered back there.
+def _gather_plane(x, indices):
+    n, c = x.shape[:2]
+    flat = jnp.take_along_axis(x.reshape(n, c, -1), indices.reshape(n, c, -1), axis=2)
+    return flat.reshape(indices.shape)
+
+
+def _scatter_plane(grad, indices, self_sym_sizes):
+    n, c = self_sym_sizes[:2]
+    key = (jnp.arange(n)[:, None, None], jnp.arange(c)[None, :, None],
+           indices.reshape(n, c, -1))
+    plane = (n, c, math.prod(self_sym_sizes[2:]))
+    return tape.apply(RULES["index_backward"], grad.reshape(n, c, -1), key=key,
+                      self_sym_sizes=plane).reshape(self_sym_sizes)
+
+
+row("max_pool2d", "MaxPool2DWithIndicesBackward0",
+    lambda self, *, kernel_size, stride, padding, dilation, ceil_mode, indices,
+    self_sym_sizes: _gather_plane(self, indices),
+    lambda grad, kernel_size, stride, padding, dilation, ceil_mode, indices, self_sym_sizes: (
+        _scatter_plane(grad, indices, self_sym_sizes),))

@@ -196,9 +196,12 @@ def _modified_inplace(t, saved, node):
 
 
 def _short_name(name):
+    """How torch's message names a node: ``MulBackward0`` -> ``Mul``, ``MaxBackward1`` ->
+    ``Max1``, ``CopySlices`` by its C++ name."""
     if name == "CopySlices":
-        return "torch::autograd::CopySlices".replace("torch", "autodiff")
-    return name[:name.rindex("Backward")] if "Backward" in name else name
+        return "autodiff::autograd::CopySlices"
+    name = name.replace("Backward", "", 1)
+    return name[:-1] if name.endswith("0") else name
 
 
 class Node:
@@ -215,6 +218,9 @@ class Node:
 
     def name(self):
         return type(self).__name__
+
+    def __repr__(self):
+        return f"<{type(self).__name__} object at {hex(id(self))}>"
 
     def _sequence(self):
         return self._sequence_nr
@@ -800,8 +806,11 @@ def record(rule, inputs, attrs, result):
                                 for x in inputs)
     node._input_meta = tuple((x.shape, x.dtype) if isinstance(x, Tensor) and x._requires_grad
                              else None for x in inputs)
-    node._saved = tuple(SavedTensor(result, True) if i < 0 else _save(inputs[i])
+    node._saved = tuple(_save(attrs[i]) if isinstance(i, str) else
+                        SavedTensor(result, True) if i < 0 else _save(inputs[i])
                         for i in rule.save_slots)
+    if rule.tensor_attrs:     # those travel as saved tensors, not as attributes
+        attrs = {k: v for k, v in attrs.items() if k not in rule.tensor_attrs}
     node._attrs = attrs
     node._sequence_nr = next(_sequence)
     node._pre_hooks = node._retain_hooks = node._hooks = None

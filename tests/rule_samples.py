@@ -31,6 +31,12 @@ def _setitem(a, b):
     return y * y
 
 
+def _index_assign(a, b):
+    y = a * 1.0
+    y[T.tensor([0, 2])] = b           # distinct indices: with repeats torch's rule is ambiguous
+    return y * y
+
+
 def _inplace_on_view(a):
     y = a * 1.0
     v = y[1:]
@@ -51,9 +57,11 @@ def _filled(a):
     return (a * 2.0).fill_(3.0) * a
 
 
-def _view_backward(a):
-    view = RULES["select"].view_fn(dim=0, index=1, self_sym_sizes=(2, 3))
-    return tape.apply(RULES["view_backward"], a, self_sym_sizes=(2, 3), view=view)
+def _view_backward(op, a, view="select", **where):
+    """The scatter of a gradient back into a 2x3 zero tensor (a view's adjoint)."""
+    view = RULES[view].view_fn(self_sym_sizes=(2, 3), **where)
+    out = tape.apply(RULES[op], a, self_sym_sizes=(2, 3), view=view)
+    return out * T.arange(6.0, dtype=T.float64).view(2, 3)
 
 
 def _index_backward(a):
@@ -64,7 +72,8 @@ def _index_backward(a):
 SAMPLES: dict[str, Sample] = {
     "add": Sample(lambda a, b: T.add(a * a, b, alpha=2.0), [(2, 3), (3,)]),
     "sub": Sample(lambda a, b: a * a - b, [(2, 3), (2, 1)]),
-    "rsub": Sample(lambda a: 2.0 - a * a, [(3,)]),
+    "rsub": Sample(lambda a, b: T.rsub(a * a, b), [(2, 3), (3,)]),
+    "rsub_scalar": Sample(lambda a: 2.0 - a * a, [(3,)]),
     "mul": Sample(lambda a, b: a * b, [(2, 3), (3,)]),
     "div": Sample(lambda a, b: a / b, [(2, 3), (3,)], 0.5, 2.0),
     "reciprocal": Sample(lambda a: 2.0 / a, [(3,)], 0.5, 2.0),
@@ -123,7 +132,12 @@ SAMPLES: dict[str, Sample] = {
     "expand": Sample(lambda a: (a * a).expand(2, 3) * T.arange(6.).view(2, 3), [(3,)]),
     "select": Sample(lambda a: (a * a)[1], [(2, 3)]),
     "slice": Sample(lambda a: (a * a)[:, ::2], [(2, 3)]),
-    "view_backward": Sample(lambda a: _view_backward(a * a) * T.arange(6.).view(2, 3), [(3,)]),
+    "view_backward": Sample(lambda a: _view_backward("view_backward", a * a, dim=0, index=1),
+                            [(3,)]),
+    "select_backward": Sample(lambda a: _view_backward("select_backward", a * a, dim=0,
+                                                       index=1), [(3,)]),
+    "slice_backward": Sample(lambda a: _view_backward("slice_backward", a * a, "slice", dim=1,
+                                                      start=1, end=3, step=1), [(2, 2)]),
     "index": Sample(lambda a: (a * a)[T.tensor([0, 2, 0])], [(4,)]),
     "index_backward": Sample(lambda a: _index_backward(a * a), [(3,)]),
     "cat": Sample(lambda a, b: T.cat([a * a, b], 1), [(2, 3), (2, 1)]),
@@ -135,5 +149,6 @@ SAMPLES: dict[str, Sample] = {
     "zero_": Sample(_zeroed, [(3,)]),
     "fill_": Sample(_filled, [(3,)]),
     "copy_slices": Sample(_setitem, [(3, 2), (2,)]),
+    "index_put": Sample(_index_assign, [(3, 2), (2,)]),
     "as_strided": Sample(_inplace_on_view, [(3, 2)]),
 }

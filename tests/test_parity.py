@@ -44,7 +44,7 @@ def test_case(case, autodiff):
 
 
 def test_every_rule_has_an_op_case(autodiff):
-    missing = sorted(set(autodiff.tape.RULES) - set(ops.OP_CASES))
+    missing = sorted(set(autodiff.rules.RULES) - set(ops.OP_CASES))
     assert not missing, f"add these ops to OP_CASES in parity_tests/cases/ops.py: {missing}"
 
 

@@ -138,17 +138,24 @@ OP_CASES = {
     "select": op_case("a[1]", (3, 4)),
     "slice": op_case("a[:, 1:3]", (3, 4)),
     "index": op_case("a[[0, 2]]", (3, 4)),
-    "view_backward": op_case(
+    "select_backward": op_case(
         "g, = torch.autograd.grad((a[1] ** 3).sum(), a, create_graph=True)\ng", (3, 4)),
+    "slice_backward": op_case(
+        "g, = torch.autograd.grad((a[:, 1:] ** 3).sum(), a, create_graph=True)\ng", (3, 4)),
+    "view_backward": op_case(
+        "g, = torch.autograd.grad((a.as_strided((2,), (2,)) ** 3).sum(), a, "
+        "create_graph=True)\ng", (2, 2)),
     "index_backward": op_case(
         "g, = torch.autograd.grad((a[[0, 2]] ** 3).sum(), a, create_graph=True)\ng", (3, 4)),
     # Copies and in-place writes into a non-leaf.
     "clone": op_case("a.clone()", (2, 3)),
     "to": op_case("a.to(torch.float32)", (2, 3)),
+    "rsub_scalar": op_case("2 - a", (2, 3)),
     "copy_": op_case("(a * 1).copy_(b)", (2, 3), (3,)),
     "zero_": op_case("(a * 1).zero_()", (2, 3)),
     "fill_": op_case("(a * 1).fill_(2.0)", (2, 3)),
     "copy_slices": op_case("c = a * 1\nc[0] = b\nc", (2, 3), (3,)),
+    "index_put": op_case("c = a * 1\nc[[0, 0]] = b\nc", (2, 3), (3,)),
 }
 
 VARIANT_CASES = {
@@ -164,7 +171,6 @@ VARIANT_CASES = {
     "matmul_batched_broadcast": op_case("a @ b", (2, 2, 3), (3, 4)),
     # Python scalars and operators.
     "add_scalar": op_case("a + 2", (2, 3)),
-    "rsub_scalar": op_case("2 - a", (2, 3)),
     "mul_scalar": op_case("3 * a", (2, 3)),
     "rdiv_scalar": op_case("2 / a", (2, 3), **POSITIVE),
     "neg_operator": op_case("-a", (2, 3)),
@@ -188,7 +194,7 @@ VARIANT_CASES = {
     "index_repeated": op_case("a[[0, 0, 2]]", (3, 4)),
     "index_mask": op_case("a[a > 0]", (3, 4)),
     "index_none": op_case("a[None, 1:]", (3, 4)),
-    "index_assignment_repeated": op_case("c = a * 1\nc[[0, 0]] = b\nc", (2, 3), (3,)),
+    "index_assignment_mask": op_case("c = a * 1\nc[a > 0] = 0.5\nc", (2, 3)),
     # Dtype casts.
     "to_same_dtype": op_case("a.to(torch.float64)", (2, 3)),
     "float": op_case("a.float()", (2, 3)),
