@@ -9,8 +9,9 @@ What the program reads and writes is the *state*: every Tensor reachable from th
 named in ``state=`` (a model, an optimizer, a list of tensors), with its ``.grad``.
 
 1. Before each call, find the state tensors and their storages (``_find_state``).
-2. Look the call up by its signature: which tensors, their shapes and dtypes, which have a
-   ``.grad``, the numbers in the state (a learning rate...), the arguments' shapes.
+2. Look the call up by its signature: which tensors, which have a ``.grad``, the numbers
+   in the state (a learning rate...), the non-tensor arguments. (Shapes and dtypes are
+   ``jax.jit``'s own cache key: it traces again by itself when they change.)
 3. A new signature traces (``_Program.trace``): swap the tracers into the storages, run the
    step, read out what it changed (storages, ``.grad`` attributes, new optimizer buffers,
    the return value), and put the real arrays back.
@@ -37,6 +38,9 @@ __all__ = ["compile"]
 # Numbers in the state (learning rates, momenta...) are baked into the program as
 # constants, so they are part of its signature: changing one compiles again.
 _HYPERPARAMETER = (bool, int, float, complex, str, type(None))
+# What a state tensor is put back to after tracing, whatever the step did to it
+_RESTORED = ("_storage", "_view", "_index", "_array", "_seen", "_grad", "grad_fn",
+             "_requires_grad")
 _NOT_STATE = (type, types.ModuleType, types.FunctionType, types.BuiltinFunctionType,
               types.MethodType, functools.partial, jax.Array, np.ndarray, np.generic)
 
@@ -91,14 +95,14 @@ class CompiledStep:
         functools.update_wrapper(self, step_fn)
 
     def __call__(self, *args, **kwargs):
-        tensors, storages, hyper = _find_state(self.state)
+        tensors, hyper = _find_state(self.state)
+        storages = _storages_of(tensors)
         leaves, treedef = jax.tree_util.tree_flatten((args, kwargs))
-        signature = (
-            tuple((id(t), t._requires_grad, _grad_signature(t)) for t in tensors),
-            tuple((s.array.shape, s.array.dtype) for s in storages), hyper, treedef,
-            tuple((x._value().shape, x._value().dtype, x._requires_grad)
-                  if isinstance(x, Tensor) else x for x in leaves),
-            tape._grad_enabled)
+        # shapes and dtypes are not in it: jax.jit retraces by itself when they change
+        signature = (tuple([(id(t), t._requires_grad, t._grad is None) for t in tensors]),
+                     hyper, treedef, tape._grad_enabled,
+                     tuple([x._requires_grad if isinstance(x, Tensor) else (x,)
+                            for x in leaves]))
         program = self._programs.get(signature)
         if program is None:
             program = self._programs[signature] = _Program(self, tensors, treedef, leaves)
@@ -106,11 +110,6 @@ class CompiledStep:
         if program.created:     # it made Python objects (buffers): they exist now, so a
             del self._programs[signature]         # later call with this signature traces
         return result
-
-
-def _grad_signature(t):
-    g = t._grad
-    return None if g is None else (g._array.shape, g._array.dtype)
 
 
 class _Program:
@@ -132,6 +131,7 @@ class _Program:
         """The pure function JAX compiles: state and arguments in, new state out."""
         self.compiled.traces += 1
         storages = _storages_of(self.tensors)
+        saved = [[getattr(t, name) for name in _RESTORED] for t in self.tensors]
         saved_grads = [t._grad for t in self.tensors]
         saved_arrays = [s.array for s in storages]
         for s, a in zip(storages, state_arrays):
@@ -142,9 +142,10 @@ class _Program:
             args, kwargs = jax.tree_util.tree_unflatten(self.treedef, leaves)
             result = self.compiled.step_fn(*args, **kwargs)
             return self._outputs(storages, state_arrays, saved_grads, result)
-        finally:
-            for t, g in zip(self.tensors, saved_grads):
-                t._grad = g
+        finally:                       # no tracer may outlive the trace
+            for t, values in zip(self.tensors, saved):
+                for name, value in zip(_RESTORED, values):
+                    setattr(t, name, value)
             for s, a in zip(storages, saved_arrays):
                 _put(s, a)
 
@@ -202,24 +203,26 @@ def _storages_of(tensors):
 
 
 def _find_state(state):
-    """Walk ``state``: the Tensors in it (in a fixed order), their storages, and the
-    numbers in it (hyperparameters, part of a program's signature)."""
+    """Walk ``state``: the Tensors in it, in a fixed order, and the numbers in it
+    (hyperparameters, part of a program's signature)."""
     tensors, numbers, seen, stack = [], [], set(), [state]
     while stack:
         obj = stack.pop()
-        if isinstance(obj, _HYPERPARAMETER):
-            numbers.append(obj)
-            continue
-        if id(obj) in seen or isinstance(obj, _NOT_STATE):
-            continue
-        seen.add(id(obj))
         if isinstance(obj, Tensor):
-            tensors.append(obj)
-        elif isinstance(obj, dict):
-            for k, v in reversed(obj.items()):       # keys too: optimizer.state[param]
-                stack += (v, k)
-        elif isinstance(obj, (list, tuple)):
-            stack.extend(reversed(obj))
-        elif hasattr(obj, "__dict__"):
-            stack.extend(reversed(vars(obj).values()))
-    return tensors, _storages_of(tensors), tuple(numbers)
+            if id(obj) not in seen:
+                seen.add(id(obj))
+                tensors.append(obj)
+        elif isinstance(obj, _HYPERPARAMETER):
+            numbers.append(obj)
+        elif id(obj) in seen or isinstance(obj, _NOT_STATE):
+            continue
+        else:
+            seen.add(id(obj))
+            if isinstance(obj, dict):
+                for k, v in reversed(obj.items()):       # keys too: optimizer.state[param]
+                    stack += (v, k)
+            elif isinstance(obj, (list, tuple)):
+                stack.extend(reversed(obj))
+            elif hasattr(obj, "__dict__"):
+                stack.extend(reversed(vars(obj).values()))
+    return tensors, tuple(numbers)
