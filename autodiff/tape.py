@@ -190,9 +190,13 @@ def _modified_inplace(t, saved, node):
         what += f", which is output 0 of {_short_name(producer)},"
     return ("one of the variables needed for gradient computation has been modified by an "
             f"inplace operation: {what} is at version {t._storage.version}; expected version "
-            f"{saved.version} instead. Hint: enable anomaly detection to find the operation "
-            "that failed to compute its gradient, with "
-            "autodiff.autograd.set_detect_anomaly(True, check_nan=False).")
+            f"{saved.version} instead. " + (
+                "Hint: the backtrace further above shows the operation that failed to compute "
+                "its gradient. The variable in question was changed in there or anywhere "
+                "later. Good luck!" if anomaly.enabled else
+                "Hint: enable anomaly detection to find the operation that failed to compute "
+                "its gradient, with autodiff.autograd.set_detect_anomaly(True, "
+                "check_nan=False)."))
 
 
 def _short_name(name):
@@ -211,7 +215,7 @@ class Node:
     """
 
     __slots__ = ("next_functions", "_saved", "_attrs", "_input_meta", "_sequence_nr",
-                 "_pre_hooks", "_retain_hooks", "_hooks", "metadata", "_stack",
+                 "_pre_hooks", "_retain_hooks", "_hooks", "metadata",
                  "__weakref__")
     rule = None
     num_outputs = 1
@@ -236,7 +240,7 @@ class Node:
 
     def __getattr__(self, name):
         # grad_fn._saved_self, ._saved_other, ._saved_result, ._saved_dim ... as in torch
-        if name.startswith("_saved_"):
+        if name.startswith("_saved_") and type(self).rule is not None:
             key = name[len("_saved_"):]
             names = type(self).rule.saves
             if key in names:
@@ -244,6 +248,9 @@ class Node:
             if self._attrs is not None and key in self._attrs:
                 return self._attrs[key]
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def _missing_grad(self, i):
+        raise RuntimeError(f"autodiff: no gradient reached output {i} of {self.name()}")
 
     def register_hook(self, fn):
         """A hook called with (grad_inputs, grad_outputs) after this node runs."""
@@ -814,9 +821,8 @@ def record(rule, inputs, attrs, result):
     node._attrs = attrs
     node._sequence_nr = next(_sequence)
     node._pre_hooks = node._retain_hooks = node._hooks = None
-    if _anomaly_mode:
-        import traceback
-        node.metadata = {"traceback_": traceback.format_stack()[:-3]}
+    if anomaly.enabled:
+        node.metadata = {"traceback_": anomaly.user_stack()}
     result.grad_fn, result._requires_grad = node, True
     return node
 
@@ -830,7 +836,23 @@ def _unpack(saved, node):
     return saved.unpack(node) if isinstance(saved, SavedTensor) else saved
 
 
-_anomaly_mode = False
+class anomaly:
+    """Anomaly detection's switches (``autodiff.autograd.set_detect_anomaly``): when on,
+    each node remembers where in the user's code it was created, and the backward pass
+    names that place when a node fails or (with ``check_nan``) returns NaN."""
+
+    enabled = False
+    check_nan = True
+
+    @staticmethod
+    def user_stack():
+        import traceback
+        frames = [f for f in traceback.extract_stack()
+                  if not f.filename.startswith(_PACKAGE_DIR)]
+        return traceback.format_list(frames)
+
+
+_PACKAGE_DIR = __file__.rsplit("/", 1)[0]
 
 
 # ---------------------------------------------------------------------------------------
@@ -873,7 +895,23 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
         if len(inputs) == 0:
             raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
     grads = _as_tuple(grad_tensors) or (None,) * len(tensors)
+    if create_graph:
+        _warn_once_about_grad_cycles()
     run_backward(tensors, grads, retain_graph, create_graph, inputs, accumulate=True)
+
+
+_warned = set()
+
+
+def _warn_once_about_grad_cycles():
+    if "create_graph" not in _warned:            # torch warns once per process
+        _warned.add("create_graph")
+        warnings.warn(
+            "Using backward() with create_graph=True will create a reference cycle between the "
+            "parameter and its gradient which can cause a memory leak. We recommend using "
+            "autograd.grad when creating the graph to avoid this. If you have to use this "
+            "function, make sure to reset the .grad fields of your parameters to None after "
+            "use to break the cycle and avoid the leak.", UserWarning, stacklevel=3)
 
 
 def run_backward(roots, grad_roots, retain_graph, create_graph, inputs, accumulate):
@@ -926,7 +964,10 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs, accumula
             elif isinstance(node, AccumulateGrad) and not accumulate:
                 continue
             grads = [g if g is not None else _zeros_for(node, i) for i, g in enumerate(grads)]
-            in_grads = node.backward(grads, retain_graph)
+            if anomaly.enabled:
+                in_grads = _backward_with_anomaly_checks(node, grads, retain_graph)
+            else:
+                in_grads = node.backward(grads, retain_graph)
             if node._hooks:
                 for hook in list(node._hooks):
                     hook(tuple(in_grads), tuple(grads))
@@ -955,7 +996,25 @@ def _add_to_buffer(buffers, node, nr, grad):
 
 
 def _zeros_for(node, i):
-    raise RuntimeError(f"autodiff: no gradient reached output {i} of {node.name()}")
+    return node._missing_grad(i)
+
+
+def _backward_with_anomaly_checks(node, grads, retain_graph):
+    """``node.backward``, naming the forward call that made ``node`` if it fails."""
+    try:
+        in_grads = node.backward(grads, retain_graph)
+        if anomaly.check_nan:
+            for i, g in enumerate(in_grads):
+                if g is not None and bool(jnp.isnan(g._value()).any()):
+                    raise RuntimeError(f"Function '{node.name()}' returned nan values in its "
+                                       f"{i}th output.")
+        return in_grads
+    except Exception:
+        stack = (getattr(node, "metadata", None) or {}).get("traceback_")
+        if stack is not None:
+            warnings.warn(f"Error detected in {node.name()}. Traceback of forward call that "
+                          f"caused the error:\n{''.join(stack)}", UserWarning, stacklevel=2)
+        raise
 
 
 def _run_pre_hooks(node, grads):

@@ -1,0 +1,59 @@
+"""``autodiff.autograd``: the engine's entry points and tools, as ``torch.autograd``.
+
+* :func:`grad` and :func:`backward` -- run the backward pass (``autodiff/tape.py``);
+* :class:`Function` -- custom operations with a hand-written backward;
+* :mod:`functional` -- ``vjp``, ``jvp``, ``jacobian``, ``hessian``, ``hvp``, ``vhp``;
+* :func:`gradcheck` / :func:`gradgradcheck` -- gradients against finite differences;
+* :func:`set_detect_anomaly` / :class:`detect_anomaly` -- name the forward line of a
+  failing node;
+* :mod:`graph` -- the node type, for introspection.
+"""
+
+from .. import tape
+from ..tape import backward  # noqa: F401
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
+         allow_unused=None, materialize_grads=False):
+    """The gradients of ``outputs`` w.r.t. ``inputs``, returned rather than accumulated.
+
+    >>> import autodiff
+    >>> x = autodiff.tensor(3.0, requires_grad=True)
+    >>> autodiff.autograd.grad(x ** 2, x)
+    (tensor(6.),)
+    >>> g, = autodiff.autograd.grad(x ** 3, x, create_graph=True)   # 3 x^2, recorded
+    >>> autodiff.autograd.grad(g, x)                                  # 6 x
+    (tensor(18.),)
+    """
+    outputs = tape._as_tuple(outputs)
+    inputs = tape._as_tuple(inputs)
+    if len(inputs) == 0:
+        raise RuntimeError("grad requires non-empty inputs.")
+    grads = tape._as_tuple(grad_outputs) or (None,) * len(outputs)
+    if allow_unused is None:
+        allow_unused = materialize_grads
+    if materialize_grads and not allow_unused:
+        raise ValueError("Expected allow_unused to be True or not passed when "
+                         "materialize_grads=True, but got: allow_unused=False.")
+    result = tape.run_backward(outputs, grads, retain_graph, create_graph, inputs,
+                               accumulate=False)
+    out = []
+    for t, g in zip(inputs, result):
+        if g is None:
+            if materialize_grads:
+                g = tape._make(tape.jnp.zeros(t._array.shape, t._array.dtype))
+            elif not allow_unused:
+                raise RuntimeError(
+                    "One of the differentiated Tensors appears to not have been used in the "
+                    "graph. Set allow_unused=True if this is the desired behavior.")
+        out.append(g)
+    return tuple(out)
+
+
+from . import functional, graph  # noqa: E402
+from .anomaly_mode import (detect_anomaly, is_anomaly_check_nan_enabled,  # noqa: E402
+                           is_anomaly_enabled, set_detect_anomaly)
+from .function import Function, FunctionCtx, once_differentiable  # noqa: E402
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck  # noqa: E402
+
+Variable = tape.Tensor    # torch's old name for a tensor that records history

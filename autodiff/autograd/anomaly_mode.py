@@ -1,0 +1,65 @@
+"""Anomaly detection: where did the failing node come from?
+
+With it on, every node records the user's stack when it is created; when a node's
+backward fails (or returns NaN, with ``check_nan``), a warning shows that stack, so the
+forward line that produced the bad node is named.
+
+>>> import warnings, autodiff
+>>> x = autodiff.tensor([-1.0], requires_grad=True)
+>>> with warnings.catch_warnings():
+...     warnings.simplefilter("ignore")
+...     with autodiff.autograd.detect_anomaly():
+...         try:
+...             x.log().sqrt().sum().backward()
+...         except RuntimeError as e:
+...             print(e)
+Function 'SqrtBackward0' returned nan values in its 0th output.
+"""
+
+import warnings
+
+from ..tape import anomaly
+
+
+def is_anomaly_enabled():
+    return anomaly.enabled
+
+
+def is_anomaly_check_nan_enabled():
+    return anomaly.check_nan
+
+
+class set_detect_anomaly:
+    """Turn anomaly detection on or off: a plain call or a context manager."""
+
+    def __init__(self, mode, check_nan=True):
+        self.prev = (anomaly.enabled, anomaly.check_nan)
+        anomaly.enabled, anomaly.check_nan = bool(mode), bool(check_nan)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        anomaly.enabled, anomaly.check_nan = self.prev
+
+
+class detect_anomaly:
+    """A context manager (or decorator) turning anomaly detection on."""
+
+    def __init__(self, check_nan=True):
+        self.check_nan = check_nan
+        warnings.warn("Anomaly Detection has been enabled. This mode will increase the runtime "
+                      "and should only be enabled for debugging.", UserWarning, stacklevel=2)
+
+    def __enter__(self):
+        self.prev = (anomaly.enabled, anomaly.check_nan)
+        anomaly.enabled, anomaly.check_nan = True, self.check_nan
+
+    def __exit__(self, *exc):
+        anomaly.enabled, anomaly.check_nan = self.prev
+
+    def __call__(self, fn):
+        def wrapper(*args, **kwargs):
+            with self.__class__(self.check_nan):
+                return fn(*args, **kwargs)
+        return wrapper

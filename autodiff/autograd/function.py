@@ -1,0 +1,173 @@
+"""Custom operations: ``autodiff.autograd.Function``, as ``torch.autograd.Function``.
+
+A Function is a row of the derivative table written by the user: ``forward`` computes
+the result (nothing inside it is recorded), ``backward`` says how the gradient flows. Its
+node on the tape is an instance of ``<Name>Backward``, and that node is also the ``ctx``
+both methods receive: what ``forward`` saves on it, ``backward`` finds there.
+
+>>> import autodiff
+>>> class Cube(autodiff.autograd.Function):
+...     @staticmethod
+...     def forward(ctx, x):
+...         ctx.save_for_backward(x)
+...         return x ** 3
+...     @staticmethod
+...     def backward(ctx, grad):
+...         x, = ctx.saved_tensors
+...         return grad * 3 * x ** 2          # d/dx x^3 = 3 x^2
+>>> x = autodiff.tensor([1.0, 2.0], requires_grad=True)
+>>> y = Cube.apply(x)
+>>> y
+tensor([1., 8.], grad_fn=<CubeBackward>)
+>>> y.sum().backward()
+>>> x.grad
+tensor([ 3., 12.])
+"""
+
+from __future__ import annotations
+
+import jax.numpy as jnp
+
+from .. import tape
+from ..tape import Node, SavedTensor, Tensor
+
+
+class FunctionCtx:
+    """What ``forward`` and ``backward`` can ask of ``ctx`` (mixed into the node class)."""
+
+    def save_for_backward(self, *tensors):
+        """Keep tensors for ``backward`` (with version checks, freed after backward)."""
+        self._to_save = tensors
+
+    @property
+    def saved_tensors(self):
+        return tuple(None if s is None else s.unpack(self) for s in self._saved_or_raise())
+
+    def mark_non_differentiable(self, *tensors):
+        """These outputs get no ``grad_fn`` (e.g. indices returned next to values)."""
+        self._non_differentiable = {id(t) for t in tensors}
+
+    def set_materialize_grads(self, value):
+        """Whether ``backward`` sees zeros (True, the default) or None for unused outputs."""
+        self._materialize = bool(value)
+
+    def mark_dirty(self, *tensors):
+        """Declare inputs modified in place by ``forward`` (their version goes up)."""
+        for t in tensors:
+            t._storage.version += 1
+
+
+class BackwardCFunction(FunctionCtx, Node):
+    """The node of a custom Function: runs the user's ``backward``."""
+
+    _forward_cls = None
+
+    def name(self):
+        return type(self).__name__
+
+    def __repr__(self):
+        return f"<autodiff.autograd.function.{type(self).__name__} object at {hex(id(self))}>"
+
+    def _missing_grad(self, i):
+        if not self._materialize:
+            return None
+        shape, dtype = self._output_meta[i]
+        return tape._make(jnp.zeros(shape, dtype))
+
+    def backward(self, grads, retain_graph):
+        result = self._forward_cls.backward(self, *grads)
+        if not retain_graph and self._saved:
+            self._saved = None                        # free the buffers
+        result = result if isinstance(result, tuple) else (result,)
+        n_args = len(self.needs_input_grad)
+        if len(result) != n_args:
+            raise RuntimeError(f"function {self.name()} returned an incorrect number of "
+                               f"gradients (expected {n_args}, got {len(result)})")
+        grads_in = []
+        for i, (g, is_tensor) in enumerate(zip(result, self._arg_is_tensor)):
+            if not is_tensor:
+                continue
+            meta = self._input_meta[len(grads_in)]
+            if g is not None and meta is not None and not _reducible(g.shape, meta[0]):
+                raise RuntimeError(
+                    f"Function {self.name()} returned an invalid gradient at index {i} - got "
+                    f"{list(g.shape)} but expected shape compatible with {list(meta[0])}")
+            grads_in.append(g)
+        return tape._reduce_to_inputs(grads_in, self._input_meta)
+
+
+def _reducible(grad_shape, shape):
+    """Whether a gradient of ``grad_shape`` sums down to ``shape`` (broadcasting's adjoint)."""
+    if len(grad_shape) < len(shape):
+        return False
+    tail = grad_shape[len(grad_shape) - len(shape):]
+    return all(s == g or s == 1 for s, g in zip(shape, tail))
+
+
+class Function:
+    """Base class of custom operations: subclass it, write ``forward(ctx, ...)`` and
+    ``backward(ctx, *grads)`` as static methods, and call ``YourFunction.apply(...)``."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls._backward_cls = type(f"{cls.__name__}Backward", (BackwardCFunction,),
+                                 {"_forward_cls": cls})
+
+    @staticmethod
+    def forward(ctx, *args, **kwargs):
+        raise NotImplementedError("You must implement the forward function for custom "
+                                  "autograd.Function.")
+
+    @staticmethod
+    def backward(ctx, *grad_outputs):
+        raise NotImplementedError("You must implement either the backward or vjp method for "
+                                  "your custom autograd.Function to use it with backward "
+                                  "mode AD.")
+
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        ctx = cls._backward_cls.__new__(cls._backward_cls)
+        ctx._to_save, ctx._non_differentiable, ctx._materialize = (), set(), True
+        ctx._arg_is_tensor = tuple(isinstance(a, Tensor) for a in args)
+        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
+        with tape.no_grad():
+            outputs = cls.forward(ctx, *args, **kwargs)
+        single = not isinstance(outputs, tuple)
+        outs = [outputs] if single else list(outputs)
+        # an input returned as it is becomes a new tensor, so its history is not rewritten
+        outs = [tape._alias(o) if any(o is a for a in args) else o for o in outs]
+        if tape._grad_enabled and any(ctx.needs_input_grad):
+            _record(ctx, args, outs)
+        else:
+            ctx._saved = ()
+        return outs[0] if single else tuple(outs)
+
+
+def _record(ctx, args, outs):
+    """Put ``ctx`` on the tape as the grad_fn of the differentiable outputs."""
+    tensors = [a for a in args if isinstance(a, Tensor)]
+    ctx.next_functions = tuple(t._edge() for t in tensors)
+    ctx._input_meta = tuple((t.shape, t.dtype) if t._requires_grad else None for t in tensors)
+    ctx._attrs = {}
+    ctx._sequence_nr = next(tape._sequence)
+    ctx._pre_hooks = ctx._retain_hooks = ctx._hooks = None
+    ctx.num_outputs = len(outs)
+    ctx._output_meta = [(o._array.shape, o._array.dtype) if isinstance(o, Tensor) else None
+                        for o in outs]
+    for i, o in enumerate(outs):
+        if isinstance(o, Tensor) and id(o) not in ctx._non_differentiable \
+                and o.dtype.is_floating_point:
+            o.grad_fn, o.output_nr, o._requires_grad = ctx, i, True
+    ctx._saved = tuple(None if t is None else SavedTensor(t, any(t is o for o in outs))
+                       for t in ctx._to_save)
+    if tape.anomaly.enabled:
+        ctx.metadata = {"traceback_": tape.anomaly.user_stack()}
+
+
+def once_differentiable(fn):
+    """Mark a ``backward`` as not differentiable again (its graph is not recorded)."""
+    def wrapper(ctx, *grads):
+        with tape.no_grad():
+            return fn(ctx, *grads)
+    wrapper.__name__, wrapper.__doc__ = fn.__name__, fn.__doc__
+    return wrapper
