@@ -583,9 +583,9 @@ def sum(input, dim=None, keepdim=False, dtype=None):
     if not input.dtype.is_floating_point and dtype is None:
         dtype = D.int64                                   # torch sums integers as int64
     if dim is None and not keepdim and dtype is None:
-        return apply(R["sum"], input, self_sym_sizes=input.shape)
+        return apply(R["sum"], input, self_sym_sizes=input._array.shape)
     dims = _dims(dim, input.ndim) if dim is not None else tuple(range(input.ndim))
-    return apply(R["sum_dim"], input, dim=dims, keepdim=keepdim, self_sym_sizes=input.shape,
+    return apply(R["sum_dim"], input, dim=dims, keepdim=keepdim, self_sym_sizes=input._array.shape,
                  **({"dtype": _to_dtype(dtype).np} if dtype is not None else {}))
 
 
@@ -597,9 +597,9 @@ def mean(input, dim=None, keepdim=False, dtype=None):
             "mean(): could not infer output dtype. Input dtype must be either a floating "
             f"point or complex dtype. Got: {D.c_name(input.dtype)}")
     if dim is None and not keepdim:
-        return apply(R["mean"], input, self_sym_sizes=input.shape)
+        return apply(R["mean"], input, self_sym_sizes=input._array.shape)
     dims = _dims(dim, input.ndim) if dim is not None else tuple(range(input.ndim))
-    return apply(R["mean_dim"], input, dim=dims, keepdim=keepdim, self_sym_sizes=input.shape)
+    return apply(R["mean_dim"], input, dim=dims, keepdim=keepdim, self_sym_sizes=input._array.shape)
 
 
 def prod(input, dim=None, keepdim=False, dtype=None):
@@ -650,7 +650,7 @@ def _extremum(input, dim, keepdim, other, full, along, arg, binary, kind):
     d = tape._wrap_dim(dim, input.ndim)
     indices = arg(input._value(), d, keepdims=keepdim)
     values = apply(along, input, dim=d, keepdim=keepdim, indices=indices,
-                   self_sym_sizes=input.shape)
+                   self_sym_sizes=input._array.shape)
     return getattr(return_types, kind)(values, _make(indices.astype(np.int64)))
 
 
@@ -827,7 +827,7 @@ def matmul(input, other):
         return mm(input, other)
     if a == 1 and b == 2:
         out = mm(input.unsqueeze(0), other)
-        return apply(R["squeeze_matmul"], out, dim=(0,), self_sym_sizes=out.shape)
+        return apply(R["squeeze_matmul"], out, dim=(0,), self_sym_sizes=out._array.shape)
     if a >= 3 and b <= 2:                        # fold the batch into the rows
         n = input.shape[-1]
         if b == 1 and n != other.shape[0] or b == 2 and n != other.shape[0]:
@@ -835,7 +835,7 @@ def matmul(input, other):
         folded = input.reshape(-1, n)
         out = mv(folded, other) if b == 1 else mm(folded, other)
         size = input.shape[:-1] + (() if b == 1 else (other.shape[-1],))
-        return apply(R["unsafe_view"], out, size=size, self_sym_sizes=out.shape)
+        return apply(R["unsafe_view"], out, size=size, self_sym_sizes=out._array.shape)
     # batched: broadcast the batch dims, fold them into one, bmm, unfold
     x = input.unsqueeze(0) if a == 1 else input
     y = other.unsqueeze(-1) if b == 1 else other
@@ -847,7 +847,7 @@ def matmul(input, other):
     yb = y.expand(*batch, *y.shape[-2:]) if y.shape[:-2] != batch else y
     out = bmm(xb.reshape(n, *x.shape[-2:]), yb.reshape(n, *y.shape[-2:]))
     size = batch + ((x.shape[-2],) if a != 1 else ()) + ((y.shape[-1],) if b != 1 else ())
-    return apply(R["unsafe_view"], out, size=size, self_sym_sizes=out.shape)
+    return apply(R["unsafe_view"], out, size=size, self_sym_sizes=out._array.shape)
 
 
 def _matmul_mismatch(input, other):
@@ -880,15 +880,15 @@ def view(input, *size):
     if len(size) == 1 and isinstance(size[0], D.dtype):
         raise NotImplementedError("autodiff: view(dtype) is not supported")
     size = _infer_size(_shape_arg(size), input.numel())
-    return apply(R["view"], input, size=size, self_sym_sizes=input.shape)
+    return apply(R["view"], input, size=size, self_sym_sizes=input._array.shape)
 
 
 def reshape(input, *shape):
     """A view when the elements are laid out in order, a copy otherwise (as torch)."""
     size = _infer_size(_shape_arg(shape), input.numel())
     if _is_contiguous(input):
-        return apply(R["view"], input, size=size, self_sym_sizes=input.shape)
-    return apply(R["unsafe_view"], clone(input), size=size, self_sym_sizes=input.shape)
+        return apply(R["view"], input, size=size, self_sym_sizes=input._array.shape)
+    return apply(R["unsafe_view"], clone(input), size=size, self_sym_sizes=input._array.shape)
 
 
 def _is_contiguous(t):
@@ -950,12 +950,12 @@ def movedim(input, source, destination):
 
 def squeeze(input, dim=None):
     if dim is None:
-        return apply(R["squeeze"], input, self_sym_sizes=input.shape)
+        return apply(R["squeeze"], input, self_sym_sizes=input._array.shape)
     if isinstance(dim, (tuple, list)):
         return apply(R["squeeze_dims"], input, dim=_dims(tuple(dim), input.ndim),
-                     self_sym_sizes=input.shape)
+                     self_sym_sizes=input._array.shape)
     return apply(R["squeeze_dim"], input, dim=tape._wrap_dim(dim, input.ndim),
-                 self_sym_sizes=input.shape)
+                 self_sym_sizes=input._array.shape)
 
 
 def unsqueeze(input, dim):
@@ -982,7 +982,7 @@ def expand(input, *sizes):
                 f"at non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor "
                 f"sizes: {list(input.shape)}")
         shape.append(s)
-    return apply(R["expand"], input, size=tuple(shape), self_sym_sizes=input.shape)
+    return apply(R["expand"], input, size=tuple(shape), self_sym_sizes=input._array.shape)
 
 
 def expand_as(input, other):
@@ -996,7 +996,7 @@ def broadcast_to(input, size):
 def narrow(input, dim, start, length):
     d = tape._wrap_dim(dim, input.ndim)
     return apply(R["slice"], input, dim=d, start=start, end=start + length, step=1,
-                 self_sym_sizes=input.shape)
+                 self_sym_sizes=input._array.shape)
 
 
 def select(input, dim, index):
@@ -1004,7 +1004,7 @@ def select(input, dim, index):
     size = input.shape[d]
     if not -size <= index < size:
         raise IndexError(f"index {index} is out of bounds for dimension {d} with size {size}")
-    return apply(R["select"], input, dim=d, index=index % size, self_sym_sizes=input.shape)
+    return apply(R["select"], input, dim=d, index=index % size, self_sym_sizes=input._array.shape)
 
 
 def as_strided(input, size, stride, storage_offset=0):
@@ -1019,7 +1019,7 @@ def as_strided(input, size, stride, storage_offset=0):
                            f"are out of bounds for storage of size "
                            f"{input.numel() * input.dtype.itemsize}")
     return apply(R["as_strided"], input, view=_IndexView(jnp.asarray(index)),
-                 self_sym_sizes=input.shape)
+                 self_sym_sizes=input._array.shape)
 
 
 def unbind(input, dim=0):
@@ -1126,7 +1126,7 @@ def getitem(self, key):
                 raise ValueError("step must be greater than zero")
             if (start, stop, step) != (0, n, 1) or single_slice:
                 out = apply(R["slice"], out, dim=dim, start=start, end=builtins.max(stop, start),
-                            step=step, self_sym_sizes=out.shape)
+                            step=step, self_sym_sizes=out._array.shape)
             advanced.append(slice(None))
             dim += 1
         else:
@@ -1136,7 +1136,7 @@ def getitem(self, key):
             dim += p.ndim if p.dtype == bool else 1
     if builtins.any(not isinstance(a, slice) for a in advanced):
         key = tuple(advanced)
-        return apply(R["index"], out, key=key, self_sym_sizes=out.shape)
+        return apply(R["index"], out, key=key, self_sym_sizes=out._array.shape)
     if out is self:
         return apply(R["alias"], self)
     return out
@@ -1262,13 +1262,13 @@ def _write_into_view(view, src):
     index = view._flat_index()
     select = _IndexView(index)
     new_base = apply(R["copy_slices"], _snapshot(base), src, view=select,
-                     self_sym_sizes=base.shape)
+                     self_sym_sizes=base._array.shape)
     base._set_array(new_base._value())
     if new_base.grad_fn is not None:
         base.grad_fn, base.output_nr, base._requires_grad = new_base.grad_fn, 0, True
         view._refresh()
         tape.record(R["as_strided"], (base,),
-                    dict(view=select, self_sym_sizes=base.shape), view)
+                    dict(view=select, self_sym_sizes=base._array.shape), view)
     else:
         view._refresh()
 

@@ -431,7 +431,7 @@ row("index_put", "IndexPutBackward0",
     lambda grad, key, accumulate: (
         grad if accumulate else tape.apply(RULES["index_put"], grad, 0.0, key=key,
                                            accumulate=False),
-        tape.apply(RULES["index"], grad, key=key, self_sym_sizes=grad.shape)))
+        tape.apply(RULES["index"], grad, key=key, self_sym_sizes=grad._array.shape)))
 
 
 def alias_row(op, node, of):
@@ -596,7 +596,12 @@ def _bce_logits_backward(grad, self, target, weight, pos_weight):
         return g * (self.sigmoid() - target), g * -self
     log_weight = 1 + (pos_weight - 1) * target
     return (g * (log_weight * self.sigmoid() - log_weight + 1 - target),
-            g * (-self + (1 - pos_weight) * _const(_log_sigmoid(self._value()))))
+            g * (-self - (pos_weight - 1) * _log_sigmoid_tensor(self)))
+
+
+def _log_sigmoid_tensor(x):
+    """``_log_sigmoid`` with recorded ops (the target's gradient depends on x)."""
+    return -((-x).clamp(min=0) + (1 + (-x.abs()).exp()).log())
 
 
 row("binary_cross_entropy_with_logits", "BinaryCrossEntropyWithLogitsBackward0",

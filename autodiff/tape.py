@@ -327,6 +327,9 @@ class AccumulateGrad(Node):
         if grad.shape != leaf.shape:       # a gradient expanded for a broadcast root
             grad = sum_to(grad, leaf.shape)
         if leaf._grad is None:
+            if grad.grad_fn is not None:        # create_graph: .grad is a recorded copy
+                from .rules import RULES
+                grad = apply(RULES["copy_"], _make(jnp.zeros_like(grad._value())), grad)
             leaf._grad = grad if grad.grad_fn is not None else _alias(grad)
         elif _grad_enabled:                # create_graph: keep the sum on the tape
             leaf._grad = leaf._grad + grad
@@ -979,7 +982,7 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs, accumula
         _grad_enabled = prev_mode
     if accumulate and inputs is not None:       # backward(inputs=[non_leaf]) fills .grad
         for t, g in zip(inputs, captured):
-            if t.grad_fn is not None and g is not None:
+            if t.grad_fn is not None and g is not None and not t._retains_grad:
                 t._grad = _alias(g) if t._grad is None else t._grad + g
     return captured
 

@@ -1,0 +1,343 @@
+"""Beyond first derivatives: ``autograd.grad``, higher order, hooks, custom Functions,
+the functional API, gradcheck, anomaly detection and saved-tensor introspection."""
+
+import warnings
+
+
+def _f64(T, values, **kw):
+    return T.tensor(values, dtype=T.float64, requires_grad=True, **kw)
+
+
+# -- autograd.grad and higher order ---------------------------------------------------
+
+def grad_returns_without_accumulating(T):
+    x = _f64(T, [1.0, 2.0, 3.0])
+    g, = T.autograd.grad((x ** 3).sum(), x)
+    yield "g", g
+    yield "x.grad", x.grad
+
+
+def grad_of_grad_third_derivative(T):
+    """d/dx x^4 = 4x^3, then 12x^2, then 24x."""
+    x = _f64(T, [1.5, -2.0])
+    g1, = T.autograd.grad((x ** 4).sum(), x, create_graph=True)
+    g2, = T.autograd.grad(g1.sum(), x, create_graph=True)
+    g3, = T.autograd.grad(g2.sum(), x)
+    yield "g1", g1
+    yield "g1.grad_fn", type(g1.grad_fn).__name__
+    yield "g2", g2
+    yield "g3", g3
+
+
+def second_derivative_of_a_matrix_program(T):
+    w = _f64(T, [[0.5, -1.0], [2.0, 0.3]])
+    x = _f64(T, [[1.0], [2.0]])
+    loss = ((w @ x).tanh() ** 2).sum()
+    gw, = T.autograd.grad(loss, w, create_graph=True)
+    yield "gw", gw
+    gx, = T.autograd.grad(gw.sum(), x)
+    yield "d/dx sum(dloss/dw)", gx
+
+
+def hessian_vector_product_by_double_backward(T):
+    x = _f64(T, [1.0, 2.0, 3.0])
+    v = T.tensor([1.0, 0.0, -1.0], dtype=T.float64)
+    g, = T.autograd.grad((x.sin() * x).sum(), x, create_graph=True)
+    hv, = T.autograd.grad(g, x, grad_outputs=v)
+    yield "Hv", hv
+
+
+def backward_with_create_graph_gives_grad_a_grad_fn(T):
+    x = _f64(T, [1.0, 2.0])
+    (x ** 3).sum().backward(create_graph=True)
+    yield "x.grad", x.grad
+    yield "x.grad.grad_fn", type(x.grad.grad_fn).__name__
+    yield "x.grad.requires_grad", x.grad.requires_grad
+
+
+def grad_of_an_unused_input(T):
+    x, y = _f64(T, [1.0]), _f64(T, [2.0])
+    yield "allow_unused", T.autograd.grad((x * 2).sum(), [x, y], allow_unused=True)
+    yield "materialize", T.autograd.grad((x * 2).sum(), [x, y], materialize_grads=True)
+    T.autograd.grad((x * 2).sum(), [x, y])
+
+
+def grad_wrt_an_input_that_does_not_require_grad(T):
+    x = _f64(T, [1.0])
+    y = T.tensor([2.0], dtype=T.float64)
+    T.autograd.grad((x * y).sum(), [x, y])
+
+
+def grad_with_grad_outputs_for_a_vector(T):
+    x = _f64(T, [1.0, 2.0])
+    yield "vjp", T.autograd.grad(x ** 2, x, grad_outputs=T.ones(2, dtype=T.float64) * 3)
+
+
+def autograd_backward_with_several_roots(T):
+    x = _f64(T, [1.0, 2.0])
+    T.autograd.backward([(x * 2).sum(), (x ** 2).sum()])
+    yield "x.grad", x.grad
+
+
+def backward_restricted_to_inputs(T):
+    x, y = _f64(T, [1.0, 2.0]), _f64(T, [3.0, 4.0])
+    h = x * y
+    h.retain_grad()
+    (h * h).sum().backward(inputs=[y, h])
+    yield "x.grad", x.grad
+    yield "y.grad", y.grad
+    yield "h.grad", h.grad
+
+
+# -- hooks ------------------------------------------------------------------------------
+
+def hook_on_a_leaf_can_replace_the_gradient(T):
+    x = _f64(T, [1.0, 2.0])
+    seen = []
+    x.register_hook(lambda g: seen.append(g.clone()))
+    x.register_hook(lambda g: g * 10)
+    (x ** 2).sum().backward()
+    yield "seen", seen
+    yield "x.grad", x.grad
+
+
+def hook_on_a_non_leaf(T):
+    x = _f64(T, [1.0, 2.0])
+    y = x * 3
+    handle = y.register_hook(lambda g: g + 1)
+    (y * y).sum().backward(retain_graph=True)
+    yield "x.grad", x.grad
+    handle.remove()
+    x.grad = None
+    (y * y).sum().backward()
+    yield "x.grad after remove", x.grad
+
+
+def retain_grad_sees_the_hooked_gradient(T):
+    x = _f64(T, [1.0, 2.0])
+    y = x * 3
+    y.retain_grad()
+    y.register_hook(lambda g: g * 2)
+    y.sum().backward()
+    yield "y.grad", y.grad
+    yield "x.grad", x.grad
+
+
+def post_accumulate_grad_hook(T):
+    x = _f64(T, [1.0, 2.0])
+    seen = []
+    x.register_post_accumulate_grad_hook(lambda t: seen.append(t.grad.clone()))
+    (x * 5).sum().backward()
+    yield "seen", seen
+
+
+def hook_on_a_tensor_that_needs_no_grad(T):
+    T.tensor([1.0]).register_hook(lambda g: g)
+
+
+# -- custom Functions ---------------------------------------------------------------------
+
+def _cube(T):
+    class Cube(T.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, k):
+            ctx.save_for_backward(x)
+            ctx.k = k
+            return x ** 3 * k
+
+        @staticmethod
+        def backward(ctx, grad):
+            x, = ctx.saved_tensors
+            return grad * 3 * x ** 2 * ctx.k, None
+    return Cube
+
+
+def custom_function_forward_and_backward(T):
+    x = _f64(T, [1.0, 2.0])
+    y = _cube(T).apply(x, 2.0)
+    yield "y", y
+    yield "y.grad_fn", repr(y.grad_fn).split(" object")[0]
+    yield "next_functions", [type(n).__name__ for n, _ in y.grad_fn.next_functions]
+    y.sum().backward()
+    yield "x.grad", x.grad
+
+
+def custom_function_is_differentiable_twice(T):
+    x = _f64(T, [1.0, 2.0])
+    g, = T.autograd.grad(_cube(T).apply(x, 1.0).sum(), x, create_graph=True)
+    yield "g", g
+    yield "gg", T.autograd.grad(g.sum(), x)
+
+
+def custom_function_with_two_outputs(T):
+    class SplitScale(T.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2, x * 3
+
+        @staticmethod
+        def backward(ctx, g1, g2):
+            return g1 * 2 + g2 * 3
+
+    x = _f64(T, [1.0, 2.0])
+    a, b = SplitScale.apply(x)
+    yield "same node", a.grad_fn is b.grad_fn
+    a.sum().backward()                      # b's gradient is materialised as zeros
+    yield "x.grad", x.grad
+
+
+def custom_function_needs_input_grad_and_non_differentiable(T):
+    class ArgMaxValue(T.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, y):
+            idx = x.argmax()
+            ctx.mark_non_differentiable(idx)
+            ctx.needs = ctx.needs_input_grad
+            return x.max() + y.sum(), idx
+
+        @staticmethod
+        def backward(ctx, g, _):
+            return T.ones(2, dtype=T.float64) * g, None
+
+    x = _f64(T, [1.0, 3.0])
+    y = T.tensor([1.0], dtype=T.float64)
+    v, i = ArgMaxValue.apply(x, y)
+    yield "needs_input_grad", v.grad_fn.needs
+    yield "i.requires_grad", i.requires_grad
+    yield "v.requires_grad", v.requires_grad
+
+
+def custom_function_returns_too_many_gradients(T):
+    class Twice(T.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return g, g
+
+    Twice.apply(_f64(T, [1.0, 2.0])).sum().backward()
+
+
+def custom_function_returns_a_gradient_of_the_wrong_shape(T):
+    class Bad(T.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return g[:1]
+
+    Bad.apply(_f64(T, [1.0, 2.0])).sum().backward()
+
+
+def custom_function_saved_tensor_modified_in_place(T):
+    x = _f64(T, [1.0, 2.0])
+    h = x * 1
+    y = _cube(T).apply(h, 1.0)
+    h.add_(1)
+    y.sum().backward()
+
+
+# -- the functional API -------------------------------------------------------------------
+
+def functional_vjp_jvp(T):
+    F = T.autograd.functional
+    x = T.tensor([1.0, 2.0], dtype=T.float64)
+    v = T.tensor([1.0, -1.0], dtype=T.float64)
+    yield "vjp", F.vjp(lambda x: x.exp() * x, x, v)
+    yield "jvp", F.jvp(lambda x: x.exp() * x, x, v)
+    yield "vjp two inputs", F.vjp(lambda a, b: (a * b).sum(), (x, x * 2))
+    F.vjp(lambda x: x * 2, x)
+
+
+def functional_jacobian_and_hessian(T):
+    F = T.autograd.functional
+    x = T.tensor([1.0, 2.0, 0.5], dtype=T.float64)
+    yield "jacobian", F.jacobian(lambda x: x.sin() * x.sum(), x)
+    yield "jacobian of two", F.jacobian(lambda a, b: (a * b, a + b), (x, x + 1))
+    yield "hessian", F.hessian(lambda x: (x ** 3).sum() * x.prod(), x)
+    yield "create_graph", F.jacobian(lambda x: x ** 2, x, create_graph=True).requires_grad
+
+
+def functional_hvp_vhp(T):
+    F = T.autograd.functional
+    x = T.tensor([1.0, 2.0], dtype=T.float64)
+    v = T.tensor([0.5, 1.0], dtype=T.float64)
+    f = lambda x: (x.sin() * x ** 2).sum()   # noqa: E731
+    yield "hvp", F.hvp(f, x, v)
+    yield "vhp", F.vhp(f, x, v)
+
+
+def functional_strict_mode(T):
+    F = T.autograd.functional
+    yield "not strict", F.jacobian(lambda x: T.ones(2), T.tensor([1.0, 2.0]))
+    F.jacobian(lambda x: T.ones(2), T.tensor([1.0, 2.0]), strict=True)
+
+
+# -- gradcheck ---------------------------------------------------------------------------
+
+def gradcheck_passes_on_a_correct_rule(T):
+    x = _f64(T, [0.3, -1.2, 2.0])
+    yield "gradcheck", T.autograd.gradcheck(lambda t: (t.sin() * t).logsumexp(0), (x,))
+    yield "gradgradcheck", T.autograd.gradgradcheck(lambda t: t.tanh() ** 2, (x,))
+
+
+def gradcheck_names_a_wrong_rule(T):
+    class Wrong(T.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 3
+
+    x = _f64(T, [1.0, 2.0])
+    yield "raise_exception=False", T.autograd.gradcheck(Wrong.apply, (x,),
+                                                        raise_exception=False)
+    T.autograd.gradcheck(Wrong.apply, (x,))
+
+
+def gradcheck_warns_about_float32(T):
+    x = T.tensor([1.0, 2.0], requires_grad=True)
+    yield "result", T.autograd.gradcheck(lambda t: t * 2, (x,), eps=1e-3, atol=1e-2)
+
+
+# -- anomaly detection and saved tensors ---------------------------------------------------
+
+def anomaly_detection_names_the_nan(T):
+    x = T.tensor([-1.0], requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")         # the warning carries a traceback
+        with T.autograd.detect_anomaly():
+            yield "enabled", T.is_anomaly_enabled() if hasattr(T, "is_anomaly_enabled") \
+                else T.autograd.is_anomaly_enabled()
+            x.log().sqrt().sum().backward()
+
+
+def anomaly_detection_changes_the_inplace_hint(T):
+    x = T.tensor([1.0, 2.0], requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with T.autograd.set_detect_anomaly(True):
+            y = x.exp()
+            y.add_(1)
+            y.sum().backward()
+
+
+def saved_tensors_are_introspectable_then_freed(T):
+    x = _f64(T, [1.0, 2.0])
+    w = _f64(T, [3.0, 4.0])
+    y = x * w
+    z = y.exp()
+    yield "_saved_self", y.grad_fn._saved_self
+    yield "_saved_other", y.grad_fn._saved_other
+    yield "_saved_result", z.grad_fn._saved_result
+    s = x.sum(dim=0)
+    yield "_saved_dim", s.grad_fn._saved_dim
+    yield "_saved_self_sym_sizes", s.grad_fn._saved_self_sym_sizes
+    z.sum().backward()
+    z.grad_fn._saved_result
