@@ -1,0 +1,203 @@
+"""Modules that hold modules: ``Sequential`` (runs them in order), ``ModuleList`` and
+``ModuleDict`` (register them so their parameters are found)."""
+
+from __future__ import annotations
+
+import collections
+import operator
+
+from .module import Module, _addindent
+
+
+def _absolute_index(idx, size):
+    idx = operator.index(idx)
+    if not -size <= idx < size:
+        raise IndexError(f"index {idx} is out of range")
+    return idx % size
+
+
+class Sequential(Module):
+    """Modules called one after the other: ``Sequential(a, b)(x)`` is ``b(a(x))``.
+    Children are named ``0``, ``1``... (or by an ``OrderedDict``'s keys).
+
+    >>> import autodiff
+    >>> import autodiff.nn as nn
+    >>> model = nn.Sequential(nn.Linear(2, 3), nn.ReLU())
+    >>> model
+    Sequential(
+      (0): Linear(in_features=2, out_features=3, bias=True)
+      (1): ReLU()
+    )
+    >>> model(autodiff.zeros(4, 2)).shape
+    autodiff.Size([4, 3])
+    """
+
+    def __init__(self, *args):
+        super().__init__()
+        if len(args) == 1 and isinstance(args[0], collections.OrderedDict):
+            for name, module in args[0].items():
+                self.add_module(name, module)
+        else:
+            for i, module in enumerate(args):
+                self.add_module(str(i), module)
+
+    def __getitem__(self, idx):
+        items = list(self._modules.items())
+        if isinstance(idx, slice):
+            return type(self)(collections.OrderedDict(items[idx]))
+        return items[_absolute_index(idx, len(self))][1]
+
+    def __setitem__(self, idx, module):
+        key = list(self._modules)[_absolute_index(idx, len(self))]
+        setattr(self, key, module)
+
+    def __delitem__(self, idx):
+        keys = list(self._modules)
+        for key in (keys[idx] if isinstance(idx, slice)
+                    else [keys[_absolute_index(idx, len(self))]]):
+            del self._modules[key]
+        # keep the names numbered 0, 1, ... as torch does
+        self._modules = dict(zip(map(str, range(len(self._modules))), self._modules.values()))
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules.values())
+
+    def append(self, module):
+        self.add_module(str(len(self)), module)
+        return self
+
+    def forward(self, input):
+        for module in self:
+            input = module(input)
+        return input
+
+
+class ModuleList(Module):
+    """A list of modules, registered as children (a plain Python list is not seen by
+    ``parameters()``). Its repr groups identical neighbours: ``(0-2): 3 x Linear(...)``.
+
+    >>> import autodiff.nn as nn
+    >>> layers = nn.ModuleList([nn.Linear(2, 2) for _ in range(3)])
+    >>> len(list(layers.parameters()))
+    6
+    """
+
+    def __init__(self, modules=None):
+        super().__init__()
+        if modules is not None:
+            self.extend(modules)
+
+    def __getitem__(self, idx):
+        if isinstance(idx, slice):
+            return type(self)(list(self._modules.values())[idx])
+        return self._modules[str(_absolute_index(idx, len(self)))]
+
+    def __setitem__(self, idx, module):
+        setattr(self, str(_absolute_index(idx, len(self))), module)
+
+    def __delitem__(self, idx):
+        keys = list(self._modules)
+        for key in (keys[idx] if isinstance(idx, slice)
+                    else [str(_absolute_index(idx, len(self)))]):
+            del self._modules[key]
+        self._modules = dict(zip(map(str, range(len(self._modules))), self._modules.values()))
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules.values())
+
+    def __iadd__(self, modules):
+        return self.extend(modules)
+
+    def __add__(self, other):
+        return type(self)(list(self) + list(other))
+
+    def append(self, module):
+        self.add_module(str(len(self)), module)
+        return self
+
+    def extend(self, modules):
+        for module in modules:
+            self.append(module)
+        return self
+
+    def insert(self, index, module):
+        items = list(self)
+        items.insert(index, module)
+        self._modules = {}
+        self.extend(items)
+
+    def __repr__(self):
+        reprs = [repr(module) for module in self]
+        if not reprs:
+            return self._get_name() + "()"
+        blocks = []                            # [first index, last index, repr]
+        for i, text in enumerate(reprs):
+            if blocks and blocks[-1][2] == text:
+                blocks[-1][1] = i
+            else:
+                blocks.append([i, i, text])
+        lines = [_addindent(f"({start}): {text}" if start == end
+                            else f"({start}-{end}): {end - start + 1} x {text}", 2)
+                 for start, end, text in blocks]
+        return self._get_name() + "(\n  " + "\n  ".join(lines) + "\n)"
+
+
+class ModuleDict(Module):
+    """A dict of modules, registered as children under their keys.
+
+    >>> import autodiff.nn as nn
+    >>> heads = nn.ModuleDict({"a": nn.Linear(2, 1), "b": nn.Linear(2, 3)})
+    >>> list(heads.keys())
+    ['a', 'b']
+    """
+
+    def __init__(self, modules=None):
+        super().__init__()
+        if modules is not None:
+            self.update(modules)
+
+    def __getitem__(self, key):
+        return self._modules[key]
+
+    def __setitem__(self, key, module):
+        self.add_module(key, module)
+
+    def __delitem__(self, key):
+        del self._modules[key]
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules)
+
+    def __contains__(self, key):
+        return key in self._modules
+
+    def keys(self):
+        return self._modules.keys()
+
+    def items(self):
+        return self._modules.items()
+
+    def values(self):
+        return self._modules.values()
+
+    def pop(self, key):
+        module = self[key]
+        del self[key]
+        return module
+
+    def clear(self):
+        self._modules.clear()
+
+    def update(self, modules):
+        pairs = modules.items() if hasattr(modules, "items") else modules
+        for key, module in pairs:
+            self[key] = module

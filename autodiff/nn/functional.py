@@ -1,0 +1,494 @@
+"""``autodiff.nn.functional``: the layers and losses as functions (torch's ``F``).
+
+Each function checks its arguments as torch does (with torch's messages), then either
+applies a row of the derivative table (``linear``'s ``addmm``, ``mse_loss``,
+``conv2d``...) or composes existing ops the way torch's C++ composes them, so that the
+graph has torch's nodes: ``cross_entropy`` is ``nll_loss(log_softmax(x))``, ``l1_loss``
+is ``(x - t).abs().mean()``, ``dropout`` is ``x * mask``.
+
+>>> import autodiff
+>>> import autodiff.nn.functional as F
+>>> x = autodiff.tensor([[1.0, 2.0, 3.0]], requires_grad=True)
+>>> F.cross_entropy(x, autodiff.tensor([2]))
+tensor(0.4076, grad_fn=<NllLossBackward0>)
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from .. import dtypes as D
+from .. import ops
+from ..rules import RULES
+from ..tape import Tensor, _make, apply
+
+# ---------------------------------------------------------------------------------------
+# Activations
+# ---------------------------------------------------------------------------------------
+
+relu, sigmoid, tanh = ops.relu, ops.sigmoid, ops.tanh
+
+
+def gelu(input, approximate="none"):
+    """The Gaussian error linear unit ``x * Phi(x)`` (``approximate='tanh'``: its tanh
+    approximation).
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.gelu(autodiff.tensor([-1.0, 0.0, 1.0]))
+    tensor([-0.1587,  0.0000,  0.8413])
+    """
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError("approximate argument must be either none or tanh.")
+    return apply(RULES["gelu"], input, approximate=approximate)
+
+
+def _softmax_dim(name, ndim):
+    """torch's choice when ``dim`` is not given (with its deprecation warning)."""
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the "
+                  "call to include dim=X as an argument.", UserWarning, stacklevel=3)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmax(input, dim=None, dtype=None):
+    """``exp(x) / exp(x).sum(dim)``, computed stably.
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.softmax(autodiff.tensor([1.0, 2.0, 3.0]), dim=0)
+    tensor([0.0900, 0.2447, 0.6652])
+    """
+    if dim is None:
+        dim = _softmax_dim("softmax", input.ndim)
+    return ops.softmax(input, dim, dtype=dtype)
+
+
+def log_softmax(input, dim=None, dtype=None):
+    """``x - logsumexp(x, dim)``: the log of ``softmax``, without its underflow.
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.log_softmax(autodiff.tensor([1.0, 2.0, 3.0]), dim=0)
+    tensor([-2.4076, -1.4076, -0.4076])
+    """
+    if dim is None:
+        dim = _softmax_dim("log_softmax", input.ndim)
+    return ops.log_softmax(input, dim, dtype=dtype)
+
+
+def dropout(input, p=0.5, training=True, inplace=False):
+    """Zero each element with probability ``p`` and scale the rest by ``1 / (1 - p)``
+    (in training; the identity otherwise). The mask comes from autodiff's generator.
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> _ = autodiff.manual_seed(0)
+    >>> F.dropout(autodiff.ones(6), p=0.5)
+    tensor([2., 0., 0., 0., 2., 2.])
+    """
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if p == 0 or not training or input.numel() == 0:
+        return input
+    if p == 1:
+        mask = ops.zeros((), dtype=input.dtype)
+    else:
+        keep = ops.default_generator._rng.random(tuple(input.shape)) >= p
+        mask = _make(jnp.asarray(keep / (1 - p), input.dtype.np))
+    return input.mul_(mask) if inplace else input * mask
+
+
+# ---------------------------------------------------------------------------------------
+# Layers
+# ---------------------------------------------------------------------------------------
+
+
+def linear(input, weight, bias=None):
+    """``input @ weight.T + bias``: ``addmm`` for a batch of rows, as torch records it.
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.linear(autodiff.tensor([[1.0, 2.0]]), autodiff.tensor([[3.0, 4.0]]),
+    ...          autodiff.tensor([0.5]))
+    tensor([[11.5000]])
+    """
+    if bias is None:
+        return ops.matmul(input, weight.t())
+    rows = input if input.ndim == 2 else input.reshape(-1, input.shape[-1])
+    if rows.dtype is not weight.dtype:
+        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got "
+                           f"{D.c_name(rows.dtype)} and {D.c_name(weight.dtype)}")
+    if rows.shape[1] != weight.shape[1]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows.shape[0]}x"
+                           f"{rows.shape[1]} and {weight.shape[1]}x{weight.shape[0]})")
+    out = apply(RULES["addmm"], bias, rows, weight.t())
+    return out if input.ndim == 2 else out.view(*input.shape[:-1], weight.shape[0])
+
+
+def embedding(input, weight, padding_idx=None):
+    """Rows of ``weight`` picked by the integer tensor ``input``; the ``padding_idx`` row
+    gets no gradient.
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.embedding(autodiff.tensor([2, 0]), autodiff.tensor([[0.0, 1.0], [2.0, 3.0],
+    ...                                                      [4.0, 5.0]]))
+    tensor([[4., 5.],
+            [0., 1.]])
+    """
+    if input.dtype not in (D.int64, D.int32):
+        raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the "
+                           "following scalar types: Long, Int; but got "
+                           f"autodiff.{input.dtype._legacy} instead (while checking "
+                           "arguments for embedding)")
+    n = weight.shape[0]
+    values = np.asarray(input._value())
+    if values.size and (values.min() < -n or values.max() >= n):
+        raise IndexError("index out of range in self")
+    if padding_idx is None:
+        padding_idx = -1
+    elif padding_idx < 0:
+        padding_idx += n
+    return apply(RULES["embedding"], weight, indices=_make(jnp.asarray(values % n)),
+                 padding_idx=padding_idx, weight_sym_argsize_0=n)
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
+    """Normalize over the last ``len(normalized_shape)`` dims to mean 0 and variance 1,
+    then scale by ``weight`` and shift by ``bias``.
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.layer_norm(autodiff.tensor([[1.0, 2.0, 3.0]]), (3,))
+    tensor([[-1.2247,  0.0000,  1.2247]])
+    """
+    normalized_shape = (normalized_shape,) if isinstance(normalized_shape, int) \
+        else tuple(normalized_shape)
+    if tuple(input.shape[input.ndim - len(normalized_shape):]) != normalized_shape:
+        raise RuntimeError(f"Given normalized_shape={list(normalized_shape)}, expected input "
+                           f"with shape [*, {', '.join(map(str, normalized_shape))}], but got "
+                           f"input of size{list(input.shape)}")
+    return apply(RULES["layer_norm"], input, weight, bias, normalized_shape=normalized_shape,
+                 eps=eps)
+
+
+def _pair(x):
+    return tuple(x) if isinstance(x, (tuple, list)) else (x, x)
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """2-D cross-correlation of ``input`` (N, C, H, W) with ``weight`` (O, C, kH, kW),
+    plus ``bias``: ``jax.lax.conv_general_dilated`` forward, a hand-written backward.
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> image = autodiff.arange(9.0).reshape(1, 1, 3, 3)
+    >>> F.conv2d(image, autodiff.ones(1, 1, 2, 2))
+    tensor([[[[ 8., 12.],
+              [20., 24.]]]])
+    """
+    if groups != 1:
+        raise NotImplementedError("autodiff: conv2d supports groups=1 only")
+    if input.ndim == 3:
+        return conv2d(input.unsqueeze(0), weight, bias, stride, padding, dilation).squeeze(0)
+    stride, dilation = _pair(stride), _pair(dilation)
+    if padding == "valid":
+        padding = 0
+    if padding == "same":
+        total = [d * (k - 1) for d, k in zip(dilation, weight.shape[2:])]
+        pads = tuple((t // 2, t - t // 2) for t in total)
+    else:
+        pads = tuple((p, p) for p in _pair(padding))
+    if input.shape[1] != weight.shape[1]:
+        raise RuntimeError(f"Given groups=1, weight of size {list(weight.shape)}, expected "
+                           f"input{list(input.shape)} to have {weight.shape[1]} channels, "
+                           f"but got {input.shape[1]} channels instead")
+    padded = [s + lo + hi for s, (lo, hi) in zip(input.shape[2:], pads)]
+    kernel = [d * (k - 1) + 1 for d, k in zip(dilation, weight.shape[2:])]
+    if any(k > s for k, s in zip(kernel, padded)):
+        raise RuntimeError(f"Calculated padded input size per channel: ({padded[0]} x "
+                           f"{padded[1]}). Kernel size: ({kernel[0]} x {kernel[1]}). Kernel "
+                           "size can't be greater than actual input size")
+    numbers = jax.lax.conv_dimension_numbers(tuple(input.shape), tuple(weight.shape),
+                                             ("NCHW", "OIHW", "NCHW"))
+    return apply(RULES["convolution"], input, weight, bias, stride=stride, padding=pads,
+                 dilation=dilation, lhs_dilation=(1, 1), dimension_numbers=numbers)
+
+
+def _pool_size(size, kernel, stride, pad, dilation, ceil_mode):
+    """torch's ``pooling_output_shape``: how many windows fit along one dim."""
+    span = size + 2 * pad - dilation * (kernel - 1) - 1 + (stride - 1 if ceil_mode else 0)
+    out = span // stride + 1
+    if ceil_mode and (out - 1) * stride >= size + pad:
+        out -= 1          # the last window must start inside the input or its left padding
+    return out
+
+
+def _window_indices(height, width, kernel, stride, padding, dilation, ceil_mode):
+    """For each output position and kernel tap: the flat input position, or -1 (padding)."""
+    axes = []
+    for size, k, s, p, d in zip((height, width), kernel, stride, padding, dilation):
+        out = _pool_size(size, k, s, p, d, ceil_mode)
+        pos = np.arange(out)[:, None] * s - p + np.arange(k)[None, :] * d     # (out, k)
+        axes.append(np.where((pos >= 0) & (pos < size), pos, -1))
+    rows, cols = axes
+    flat = rows[:, None, :, None] * width + cols[None, :, None, :]           # (oh, ow, kh, kw)
+    valid = (rows[:, None, :, None] >= 0) & (cols[None, :, None, :] >= 0)
+    return np.where(valid, flat, -1).reshape(rows.shape[0], cols.shape[0], -1)
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    """The largest element of each ``kernel_size`` window of (N, C, H, W) ``input``;
+    ``return_indices=True`` also gives where it was (a position in the H*W plane).
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.max_pool2d(autodiff.arange(16.0).reshape(1, 1, 4, 4), 2)
+    tensor([[[[ 5.,  7.],
+              [13., 15.]]]])
+    """
+    if input.ndim == 3:
+        out = max_pool2d(input.unsqueeze(0), kernel_size, stride, padding, dilation,
+                         ceil_mode, return_indices)
+        return tuple(o.squeeze(0) for o in out) if return_indices else out.squeeze(0)
+    kernel = _pair(kernel_size)
+    stride = kernel if stride is None or stride == [] else _pair(stride)
+    padding, dilation = _pair(padding), _pair(dilation)
+    for p, k, d in zip(padding, kernel, dilation):
+        if p > (d * (k - 1) + 1) // 2:
+            raise RuntimeError(f"pad should be at most half of effective kernel size, but got "
+                               f"pad={p}, kernel_size={k} and dilation={d}")
+    n, c, h, w = input.shape
+    taps = _window_indices(h, w, kernel, stride, padding, dilation, ceil_mode)
+    x = input._value().reshape(n, c, -1)
+    windows = jnp.where(taps >= 0, x[:, :, np.maximum(taps, 0)], -jnp.inf)  # n,c,oh,ow,taps
+    best = jnp.argmax(windows, axis=-1)
+    indices = jnp.take_along_axis(jnp.broadcast_to(taps, windows.shape), best[..., None],
+                                  axis=-1)[..., 0]
+    out = apply(RULES["max_pool2d"], input, kernel_size=kernel, stride=stride,
+                padding=padding, dilation=dilation, ceil_mode=ceil_mode, indices=indices,
+                self_sym_sizes=input.shape)
+    return (out, _make(indices.astype(np.int64))) if return_indices else out
+
+
+# ---------------------------------------------------------------------------------------
+# Losses
+# ---------------------------------------------------------------------------------------
+
+_REDUCTIONS = {"none": 0, "mean": 1, "sum": 2}
+
+
+def _reduction_enum(reduction):
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    return _REDUCTIONS[reduction]
+
+
+def _reduce(loss, reduction):
+    """Apply a reduction with ordinary ops (for the composite losses)."""
+    return {"none": loss, "mean": loss.mean(), "sum": loss.sum()}[reduction]
+
+
+def _broadcast_pair(input, target):
+    """The loss of elementwise pairs; torch warns when the two shapes differ."""
+    if target.shape != input.shape:
+        warnings.warn(f"Using a target size ({_size(target)}) that is different to the input "
+                      f"size ({_size(input)}). This will likely lead to incorrect results due "
+                      "to broadcasting. Please ensure they have the same size.",
+                      UserWarning, stacklevel=3)
+        shape = ops.broadcast_shapes(input.shape, target.shape)
+        input, target = input.expand(shape), target.expand(shape)
+    return input, target
+
+
+def _size(t):
+    return f"autodiff.Size({list(t.shape)})"
+
+
+def mse_loss(input, target, reduction="mean"):
+    """The squared error ``(input - target) ** 2``, averaged (or summed, or kept).
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.mse_loss(autodiff.tensor([1.0, 2.0]), autodiff.tensor([0.0, 4.0]))
+    tensor(2.5000)
+    """
+    enum = _reduction_enum(reduction)
+    input, target = _broadcast_pair(input, target)
+    return apply(RULES["mse_loss"], input, target, reduction=enum)
+
+
+def l1_loss(input, target, reduction="mean"):
+    """The absolute error ``|input - target|``, averaged (or summed, or kept).
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.l1_loss(autodiff.tensor([1.0, 2.0]), autodiff.tensor([0.0, 4.0]))
+    tensor(1.5000)
+    """
+    _reduction_enum(reduction)
+    input, target = _broadcast_pair(input, target)
+    return _reduce((input - target).abs(), reduction)
+
+
+def _check_targets(input, target):
+    if input.ndim >= 2 and target.ndim >= 1 and input.shape[0] != target.shape[0]:
+        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target "
+                         f"batch_size ({target.shape[0]}).")
+    if target.dtype.is_floating_point:
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got "
+                           f"{D.c_name(target.dtype)}")
+    expected = input.shape[:1] + input.shape[2:]
+    if input.ndim > 2 and target.shape != expected:
+        raise RuntimeError(f"Expected target size {list(expected)}, got {list(target.shape)}")
+
+
+def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
+    """The negative log-likelihood ``-input[i, target[i]]`` of log-probabilities
+    ``input`` (N, C) (or (C,), or (N, C, d1, ...)), weighted per class by ``weight``.
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.nll_loss(autodiff.tensor([[-1.0, -2.0], [-3.0, -0.5]]), autodiff.tensor([0, 1]))
+    tensor(0.7500)
+    """
+    enum = _reduction_enum(reduction)
+    _check_targets(input, target)
+    n_classes = input.shape[0 if input.ndim == 1 else 1]
+    t = np.asarray(target._value())
+    wrong = t[(t != ignore_index) & ((t < 0) | (t >= n_classes))]
+    if wrong.size:
+        raise IndexError(f"Target {wrong.flat[0]} is out of bounds.")
+    attrs = dict(target=target, weight=weight, reduction=enum, ignore_index=ignore_index,
+                 self_sym_sizes=input.shape)
+    if input.ndim <= 2:
+        return apply(RULES["nll_loss"], input, **attrs)
+    if input.ndim == 4:
+        return apply(RULES["nll_loss2d"], input, **attrs)
+    # other ranks go through the 2-D kernel, as (N, C, 1, rest)
+    n = input.shape[0]
+    flat = input.contiguous().view(n, n_classes, 1, -1)
+    attrs.update(target=target.contiguous().view(n, 1, -1), self_sym_sizes=flat.shape)
+    out = apply(RULES["nll_loss2d"], flat, **attrs)
+    return out.view(target.shape) if enum == 0 else out
+
+
+def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean",
+                  label_smoothing=0.0):
+    """The cross-entropy of the logits ``input`` against class indices (``nll_loss`` of
+    ``log_softmax``) or against class probabilities of input's shape;
+    ``label_smoothing`` mixes the target with the uniform distribution.
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> logits = autodiff.tensor([[2.0, 0.0], [0.0, 2.0]])
+    >>> F.cross_entropy(logits, autodiff.tensor([0, 1]))
+    tensor(0.1269)
+    >>> F.cross_entropy(logits, autodiff.tensor([[0.5, 0.5], [0.0, 1.0]]))
+    tensor(0.6269)
+    """
+    _reduction_enum(reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: "
+                           f"{label_smoothing}")
+    class_dim = 0 if input.ndim == 1 else 1
+    log_p = ops.log_softmax(input, class_dim)
+    if target.dtype.is_floating_point and target.shape == input.shape:
+        return _cross_entropy_probabilities(log_p, target, weight, reduction, label_smoothing,
+                                            class_dim)
+    loss = nll_loss(log_p, target, weight, ignore_index, reduction)
+    if label_smoothing == 0.0:
+        return loss
+    return _smoothed(loss, log_p, target, weight, ignore_index, reduction, label_smoothing,
+                     class_dim)
+
+
+def _weight_along(weight, class_dim, ndim):
+    """``weight`` (C,) shaped to broadcast along the class dim of an ``ndim`` tensor."""
+    return weight.view(*[-1 if d == class_dim else 1 for d in range(ndim)])
+
+
+def _scaled(x, factor):
+    """``x * factor`` as torch's C++ records it (MulBackward1)."""
+    return apply(RULES["mul_scalar"], x, other=factor)
+
+
+def _cross_entropy_probabilities(log_p, target, weight, reduction, smoothing, class_dim):
+    n_classes = log_p.shape[class_dim]
+    if smoothing > 0.0:
+        target = target * (1 - smoothing) + smoothing / n_classes
+    terms = log_p * target
+    if weight is not None:
+        terms = terms * _weight_along(weight, class_dim, log_p.ndim)
+    if reduction == "none":
+        return -terms.sum(class_dim)
+    total = -terms.sum()
+    if reduction == "sum":
+        return total
+    return apply(RULES["div_scalar"], total, other=log_p.numel() // n_classes)
+
+
+def _smoothed(nll, log_p, target, weight, ignore_index, reduction, smoothing, class_dim):
+    """torch's ``cross_entropy_loss_label_smoothing``: mix the nll with the mean of
+    ``-log_p`` over the classes."""
+    n_classes = log_p.shape[class_dim]
+    ignored = target == ignore_index
+    if weight is not None:
+        log_p = log_p * _weight_along(weight, class_dim, log_p.ndim)
+    smooth = ops.where(ignored, 0.0, -log_p.sum(class_dim))
+    if reduction == "mean":
+        if weight is None:
+            smooth = smooth.sum() / (~ignored).sum()
+        else:
+            kept = target._value()[~ignored._value()]
+            smooth = smooth.sum() / _make(weight._value()[kept]).sum()
+    elif reduction == "sum":
+        smooth = smooth.sum()
+    return _scaled(nll, 1 - smoothing) + _scaled(smooth, smoothing / n_classes)
+
+
+def binary_cross_entropy(input, target, weight=None, reduction="mean"):
+    """``-(t log p + (1 - t) log(1 - p))`` for probabilities ``input`` in [0, 1] (each log
+    clamped at -100), weighted by ``weight``.
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.binary_cross_entropy(autodiff.tensor([0.9, 0.2]), autodiff.tensor([1.0, 0.0]))
+    tensor(0.1643)
+    """
+    enum = _reduction_enum(reduction)
+    if target.shape != input.shape:
+        raise ValueError(f"Using a target size ({_size(target)}) that is different to the "
+                         f"input size ({_size(input)}) is deprecated. Please ensure they have "
+                         "the same size.")
+    values = input._value()
+    if not bool(jnp.all((values >= 0) & (values <= 1))):
+        raise RuntimeError("all elements of input should be between 0 and 1")
+    if weight is not None:
+        weight = weight.expand(ops.broadcast_shapes(target.shape, weight.shape))
+    return apply(RULES["binary_cross_entropy"], input, target, weight=weight, reduction=enum)
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean",
+                                     pos_weight=None):
+    """``binary_cross_entropy(sigmoid(input), target)`` in one stable step;
+    ``pos_weight`` weighs the positive term per class.
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.binary_cross_entropy_with_logits(autodiff.tensor([2.0, -1.0]),
+    ...                                    autodiff.tensor([1.0, 0.0]))
+    tensor(0.2201)
+    """
+    enum = _reduction_enum(reduction)
+    if target.shape != input.shape:
+        raise ValueError(f"Target size ({_size(target)}) must be the same as input size "
+                         f"({_size(input)})")
+    return apply(RULES["binary_cross_entropy_with_logits"], input, target, weight=weight,
+                 pos_weight=pos_weight, reduction=enum)

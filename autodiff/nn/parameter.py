@@ -1,0 +1,48 @@
+"""``Parameter``: a tensor a ``Module`` learns (torch's ``torch.nn.Parameter``)."""
+
+from __future__ import annotations
+
+import jax.numpy as jnp
+import numpy as np
+
+from .. import ops, tape
+from ..tape import Tensor
+
+
+class Parameter(Tensor):
+    """A leaf tensor that requires grad and that a ``Module`` registers when it is
+    assigned as an attribute. It shares ``data``'s storage.
+
+    >>> import autodiff
+    >>> import autodiff.nn as nn
+    >>> nn.Parameter(autodiff.tensor([1.0, 2.0]))
+    Parameter containing:
+    tensor([1., 2.], requires_grad=True)
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, data=None, requires_grad=True):
+        if data is None:
+            data = ops.empty(0)
+        if requires_grad and not data.dtype.is_floating_point:
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require "
+                               "gradients")
+        parameter = tape._alias(data)        # same storage, no history
+        parameter.__class__ = cls
+        return parameter.requires_grad_(requires_grad)
+
+    def __repr__(self):
+        return "Parameter containing:\n" + super().__repr__()
+
+    def __deepcopy__(self, memo):
+        if id(self) not in memo:
+            memo[id(self)] = type(self)(self.data.clone(), self.requires_grad)
+        return memo[id(self)]
+
+    def __reduce_ex__(self, protocol):
+        return (_rebuild_parameter, (np.asarray(self._value()), self.requires_grad))
+
+
+def _rebuild_parameter(array, requires_grad):
+    return Parameter(tape._make(jnp.asarray(array)), requires_grad)
