@@ -60,7 +60,10 @@ DEFAULT_FLOAT = float32
 
 
 def from_numpy_dtype(np_dtype) -> dtype:
-    return _FROM_NP[np.dtype(np_dtype)]
+    try:
+        return _FROM_NP[np_dtype]            # a NumPy dtype object: the common, fast case
+    except KeyError:
+        return _FROM_NP[np.dtype(np_dtype)]
 
 
 def promote_types(a: dtype, b: dtype) -> dtype:

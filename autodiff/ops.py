@@ -273,16 +273,18 @@ def broadcast_shapes(*shapes):
 
 def _binary(rule, a, b, float_result=False, **attrs):
     """Apply a broadcasting binary rule: promote, check shapes, then record."""
-    a_t, b_t = isinstance(a, Tensor), isinstance(b, Tensor)
-    if a_t and b_t:
+    if isinstance(b, Tensor) and isinstance(a, Tensor):
         if a._array.shape != b._array.shape:
             _broadcast_shapes(a._array.shape, b._array.shape)
-        dt = a.dtype if a._array.dtype == b._array.dtype else D.result_type(a, b)
-    else:
-        dt = D.result_type(a, b)
+        if a._array.dtype == b._array.dtype and not (float_result and a._array.dtype.kind != "f"):
+            return apply(rule, a, b, **attrs)            # the common case: nothing to promote
+    elif type(b) is float and a._array.dtype.kind == "f":
+        return apply(rule, a, b, **attrs)                # a float tensor keeps its dtype
+    dt = D.result_type(a, b)
     if float_result and not dt.is_floating_point:
         dt = D.DEFAULT_FLOAT
-    if (a_t and a.dtype is not dt) or (b_t and b.dtype is not dt):
+    if (isinstance(a, Tensor) and a.dtype is not dt) or (isinstance(b, Tensor) and
+                                                          b.dtype is not dt):
         rule = _CastRule(rule, dt)
     return apply(rule, a, b, **attrs)
 

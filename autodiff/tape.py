@@ -288,10 +288,10 @@ def _reduce_to_inputs(grads, meta):
             result.append(None)
             continue
         shape, dt = m
-        if g.shape != shape:
+        if g._array.shape != shape:
             g = sum_to(g, shape)
-        if g.dtype is not dt:
-            g = g.to(dt)
+        if g._array.dtype != dt:
+            g = g.to(D.from_numpy_dtype(dt))
         result.append(g)
     return result
 
@@ -798,29 +798,52 @@ def apply(rule, *inputs, **attrs):
     mode is on, record a node so the backward pass can find its way back.
 
     Inputs are Tensors or Python numbers (a number's slot in ``next_functions`` is
-    ``(None, 0)``, as torch shows for a wrapped scalar).
+    ``(None, 0)``, as torch shows for a wrapped scalar). This is every op's hot path:
+    one pass over the inputs, nothing computed twice.
     """
-    arrays = [x._value() if isinstance(x, Tensor) else x for x in inputs]
+    arrays = []
+    needs_grad = False
+    for x in inputs:
+        if isinstance(x, Tensor):
+            arrays.append(x._array if x._seen == x._storage.version else x._value())
+            needs_grad = needs_grad or x._requires_grad
+        else:
+            arrays.append(x)
     out = rule.forward(*arrays, **attrs)
-    result = _make(out, view=(inputs[0], rule.view_fn(**attrs)) if rule.is_view else None,
-                   storage=inputs[0]._storage if rule.is_view else None)
-    if _grad_enabled and any(isinstance(x, Tensor) and x._requires_grad for x in inputs):
+    if rule.is_view:
+        result = _make(out, storage=inputs[0]._storage, view=(inputs[0], rule.view_fn(**attrs)))
+    else:
+        result = _make(out)
+    if needs_grad and _grad_enabled:
         record(rule, inputs, attrs, result)
     return result
 
 
+_NO_EDGE = (None, 0)
+
+
 def record(rule, inputs, attrs, result):
-    """Make ``result``'s grad_fn: a node of ``rule`` pointing at each input's edge."""
+    """Make ``result``'s grad_fn: a node of ``rule`` pointing at each input's edge, with
+    the inputs' shapes and dtypes (for the engine's reductions) and what the rule saves."""
     node = rule.node_cls.__new__(rule.node_cls)
-    node.next_functions = tuple(x._edge() if isinstance(x, Tensor) else (None, 0)
-                                for x in inputs)
-    node._input_meta = tuple((x.shape, x.dtype) if isinstance(x, Tensor) and x._requires_grad
-                             else None for x in inputs)
-    node._saved = tuple(_save(attrs[i]) if isinstance(i, str) else
-                        SavedTensor(result, True) if i < 0 else _save(inputs[i])
-                        for i in rule.save_slots)
-    if rule.tensor_attrs:     # those travel as saved tensors, not as attributes
-        attrs = {k: v for k, v in attrs.items() if k not in rule.tensor_attrs}
+    edges, meta = [], []
+    for x in inputs:
+        if isinstance(x, Tensor) and x._requires_grad:
+            edges.append((x.grad_fn, x.output_nr) if x.grad_fn is not None
+                         else (x._accumulator(), 0))
+            meta.append((x._array.shape, x._array.dtype))
+        else:
+            edges.append(_NO_EDGE)
+            meta.append(None)
+    node.next_functions, node._input_meta = tuple(edges), meta
+    if rule.save_slots:
+        node._saved = tuple(_save(attrs[i]) if isinstance(i, str) else
+                            SavedTensor(result, True) if i < 0 else _save(inputs[i])
+                            for i in rule.save_slots)
+        if rule.tensor_attrs:     # those travel as saved tensors, not as attributes
+            attrs = {k: v for k, v in attrs.items() if k not in rule.tensor_attrs}
+    else:
+        node._saved = ()
     node._attrs = attrs
     node._sequence_nr = next(_sequence)
     node._pre_hooks = node._retain_hooks = node._hooks = None

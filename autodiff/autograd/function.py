@@ -147,7 +147,8 @@ def _record(ctx, args, outs):
     """Put ``ctx`` on the tape as the grad_fn of the differentiable outputs."""
     tensors = [a for a in args if isinstance(a, Tensor)]
     ctx.next_functions = tuple(t._edge() for t in tensors)
-    ctx._input_meta = tuple((t.shape, t.dtype) if t._requires_grad else None for t in tensors)
+    ctx._input_meta = tuple((t._array.shape, t._array.dtype) if t._requires_grad else None
+                            for t in tensors)
     ctx._attrs = {}
     ctx._sequence_nr = next(tape._sequence)
     ctx._pre_hooks = ctx._retain_hooks = ctx._hooks = None
