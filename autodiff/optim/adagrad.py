@@ -1,0 +1,50 @@
+"""Adagrad (torch's ``torch.optim.Adagrad``)."""
+
+from __future__ import annotations
+
+from .. import ops
+from .optimizer import Optimizer, _check_at_least
+
+
+class Adagrad(Optimizer):
+    r"""Divide each step by the root of the sum of all squared gradients so far (Duchi
+    et al., 2011): ``s += g^2``, ``p -= lr_t * g / (sqrt(s) + eps)``, with
+    ``lr_t = lr / (1 + (t - 1) * lr_decay)``. Often-updated elements slow down.
+
+    >>> import autodiff
+    >>> w = autodiff.tensor([1.0], requires_grad=True)
+    >>> optimizer = autodiff.optim.Adagrad([w], lr=0.5)
+    >>> (w * w).sum().backward()
+    >>> optimizer.step()
+    >>> w
+    tensor([0.5000], requires_grad=True)
+    """
+
+    def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0,
+                 initial_accumulator_value=0, eps=1e-10, *, maximize=False):
+        _check_at_least(lr, "learning rate")
+        _check_at_least(lr_decay, "lr_decay value")
+        _check_at_least(weight_decay, "weight_decay value")
+        _check_at_least(initial_accumulator_value, "initial_accumulator_value value")
+        _check_at_least(eps, "epsilon value")
+        # foreach/differentiable/fused choose torch's kernels; kept so that param groups
+        # read as torch's
+        defaults = dict(lr=lr, lr_decay=lr_decay, eps=eps, weight_decay=weight_decay,
+                        initial_accumulator_value=initial_accumulator_value, foreach=None,
+                        maximize=maximize, differentiable=False, fused=None)
+        super().__init__(params, defaults)
+        for group in self.param_groups:          # torch fills the state at once
+            for param in group["params"]:
+                self.state[param]["step"] = ops.tensor(0.0)
+                self.state[param]["sum"] = ops.full_like(param, initial_accumulator_value)
+
+    def _update(self, param, grad, group):
+        state = self.state[param]
+        if group["maximize"]:
+            grad = -grad
+        step = state["step"].add_(1).item()
+        if group["weight_decay"] != 0:
+            grad = grad.add(param, alpha=group["weight_decay"])
+        lr = group["lr"] / (1 + (step - 1) * group["lr_decay"])
+        std = state["sum"].add_(grad * grad).sqrt().add_(group["eps"])
+        param.add_(grad / std, alpha=-lr)

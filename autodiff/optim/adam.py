@@ -1,0 +1,90 @@
+"""Adam and AdamW (torch's ``torch.optim.Adam`` and ``torch.optim.AdamW``)."""
+
+from __future__ import annotations
+
+from .. import ops
+from .optimizer import Optimizer, _check_at_least
+
+
+class Adam(Optimizer):
+    r"""Adaptive moments (Kingma & Ba, 2015): per element, step by the running mean of
+    the gradient over the root of the running mean of its square.
+
+    With ``m`` and ``v`` the running averages (``betas`` their decay rates) and ``t``
+    the step count::
+
+        m = beta1 m + (1 - beta1) g          v = beta2 v + (1 - beta2) g^2
+        p -= lr / (1 - beta1^t) * m / (sqrt(v / (1 - beta2^t)) + eps)
+
+    the ``1 - beta^t`` factors undoing the averages' start from zero. ``weight_decay``
+    adds ``weight_decay * p`` to the gradient (AdamW instead shrinks ``p`` directly);
+    ``amsgrad`` divides by the largest ``v`` seen so far.
+
+    >>> import autodiff
+    >>> w = autodiff.tensor([1.0, -1.0], requires_grad=True)
+    >>> optimizer = autodiff.optim.Adam([w], lr=0.1)
+    >>> (w * w).sum().backward()
+    >>> optimizer.step()
+    >>> w
+    tensor([ 0.9000, -0.9000], requires_grad=True)
+    """
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
+                 amsgrad=False, *, maximize=False, decoupled_weight_decay=False):
+        _check_at_least(lr, "learning rate")
+        _check_at_least(eps, "epsilon value")
+        for i, beta in enumerate(betas):
+            if not 0.0 <= beta < 1.0:
+                raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
+        _check_at_least(weight_decay, "weight_decay value")
+        # foreach/capturable/differentiable/fused choose torch's kernels; kept so that
+        # param groups read as torch's
+        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
+                        amsgrad=amsgrad, maximize=maximize, foreach=None, capturable=False,
+                        differentiable=False, fused=None,
+                        decoupled_weight_decay=decoupled_weight_decay)
+        super().__init__(params, defaults)
+
+    def _update(self, param, grad, group):
+        state = self.state[param]
+        if not state:
+            state["step"] = ops.tensor(0.0)
+            state["exp_avg"] = ops.zeros_like(param)
+            state["exp_avg_sq"] = ops.zeros_like(param)
+            if group["amsgrad"]:
+                state["max_exp_avg_sq"] = ops.zeros_like(param)
+        if group["maximize"]:
+            grad = -grad
+        lr, (beta1, beta2), weight_decay = group["lr"], group["betas"], group["weight_decay"]
+        step = state["step"].add_(1).item()
+        if weight_decay != 0:
+            if group["decoupled_weight_decay"]:
+                param.mul_(1 - lr * weight_decay)
+            else:
+                grad = grad.add(param, alpha=weight_decay)
+        exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
+        exp_avg.add_(grad - exp_avg, alpha=1 - beta1)         # lerp toward g
+        exp_avg_sq.mul_(beta2).add_(grad * grad, alpha=1 - beta2)
+        second_moment = exp_avg_sq
+        if group["amsgrad"]:                                  # the largest v seen so far
+            second_moment = state["max_exp_avg_sq"].copy_(
+                ops.maximum(state["max_exp_avg_sq"], exp_avg_sq))
+        step_size = lr / (1 - beta1 ** step)
+        denom = (second_moment.sqrt() / (1 - beta2 ** step) ** 0.5).add_(group["eps"])
+        param.add_(exp_avg / denom, alpha=-step_size)
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov & Hutter, 2019): each step first
+    shrinks the parameters, ``p *= 1 - lr * weight_decay``, instead of adding the decay
+    to the gradient.
+
+    >>> import autodiff
+    >>> autodiff.optim.AdamW([autodiff.zeros(1, requires_grad=True)]).defaults["weight_decay"]
+    0.01
+    """
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2,
+                 amsgrad=False, *, maximize=False):
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize,
+                         decoupled_weight_decay=True)

@@ -1,0 +1,175 @@
+"""``Optimizer``: the base class of the update rules (torch's ``torch.optim.Optimizer``).
+
+An optimizer holds ``param_groups`` -- lists of parameters, each group with its own
+settings (``lr``...) -- and a ``state`` dict per parameter (momentum buffers, step
+counts). ``step()`` walks every parameter that has a gradient and applies the rule's
+update to it, in place and under ``no_grad``: the update is not part of any model.
+Subclasses write that update for one parameter (``_update``): torch's single-tensor
+"for-loop" implementation, which is the one its CPU optimizers run.
+"""
+
+from __future__ import annotations
+
+import collections
+import copy
+import itertools
+import warnings
+
+from .. import tape
+from ..nn.module import _reset_grad, typename
+from ..tape import Tensor
+
+
+class _RequiredParameter:
+    """The default of a setting every param group must give (e.g. no default ``lr``)."""
+
+    def __repr__(self):
+        return "<required parameter>"
+
+
+required = _RequiredParameter()
+
+
+def _check_at_least(value, what, low=0.0):
+    """torch's argument checks: ``Invalid learning rate: -1``."""
+    if not low <= value:
+        raise ValueError(f"Invalid {what}: {value}")
+
+
+class Optimizer:
+    """Base class: ``params`` is an iterable of tensors, or of dicts (param groups, each
+    with ``"params"`` and settings overriding ``defaults``).
+
+    >>> import autodiff
+    >>> w = autodiff.tensor([1.0, 2.0], requires_grad=True)
+    >>> optimizer = autodiff.optim.SGD([w], lr=0.1)
+    >>> (w * w).sum().backward()
+    >>> optimizer.step()
+    >>> w
+    tensor([0.8000, 1.6000], requires_grad=True)
+    """
+
+    def __init__(self, params, defaults):
+        self.defaults = defaults
+        if isinstance(params, Tensor):
+            raise TypeError("params argument given to the optimizer should be an iterable of "
+                            f"Tensors or dicts, but got {typename(params)}")
+        self.state = collections.defaultdict(dict)
+        self.param_groups = []
+        groups = list(params)
+        if len(groups) == 0:
+            raise ValueError("optimizer got an empty parameter list")
+        if not isinstance(groups[0], dict):
+            groups = [{"params": groups}]
+        for group in groups:
+            self.add_param_group(group)
+
+    def add_param_group(self, param_group):
+        """Add a group of parameters, with settings defaulting to the optimizer's."""
+        if not isinstance(param_group, dict):
+            raise TypeError(f"param_group must be a dict, but got {type(param_group)}")
+        params = param_group["params"]
+        if isinstance(params, set):
+            raise TypeError("optimizer parameters need to be organized in ordered "
+                            "collections, but the ordering of tensors in sets will change "
+                            "between runs. Please use a list instead.")
+        param_group["params"] = [params] if isinstance(params, Tensor) else list(params)
+        for param in param_group["params"]:
+            if not isinstance(param, Tensor):
+                raise TypeError("optimizer can only optimize Tensors, but one of the params "
+                                f"is {typename(param)}")
+            if not (param.is_leaf or param.retains_grad):
+                raise ValueError("can't optimize a non-leaf Tensor")
+        for name, default in self.defaults.items():
+            if default is required and name not in param_group:
+                raise ValueError("parameter group didn't specify a value of required "
+                                 f"optimization parameter {name}")
+            param_group.setdefault(name, default)
+        params = param_group["params"]
+        if len(params) != len(set(params)):
+            warnings.warn("optimizer contains a parameter group with duplicate parameters; "
+                          "in future, this will cause an error; see "
+                          "github.com/pytorch/pytorch/issues/40967 for more information",
+                          UserWarning, stacklevel=3)
+        seen = set(itertools.chain.from_iterable(g["params"] for g in self.param_groups))
+        if not seen.isdisjoint(params):
+            raise ValueError("some parameters appear in more than one parameter group")
+        self.param_groups.append(param_group)
+
+    def zero_grad(self, set_to_none=True):
+        """Reset every parameter's gradient: to None (the default) or to zeros.
+        Call it before each ``backward``: gradients accumulate (they add up)."""
+        for group in self.param_groups:
+            for param in group["params"]:
+                _reset_grad(param, set_to_none)
+
+    def step(self, closure=None):
+        """Update every parameter that has a gradient. ``closure`` (re)computes and
+        returns the loss first (with grad mode on)."""
+        loss = None
+        if closure is not None:
+            with tape.enable_grad():
+                loss = closure()
+        with tape.no_grad():
+            for group in self.param_groups:
+                for param in group["params"]:
+                    if param.grad is not None:
+                        self._update(param, param.grad, group)
+        self._opt_called = True          # lr schedulers check the order of step() calls
+        return loss
+
+    def _update(self, param, grad, group):
+        """The rule for one parameter: change ``param`` in place, keeping what it needs
+        in ``self.state[param]`` (subclasses)."""
+        raise NotImplementedError
+
+    # -- saving and loading ------------------------------------------------------------
+    def state_dict(self):
+        """``{"state": {index: {...}}, "param_groups": [{settings, "params": [indices]}]}``:
+        parameters are numbered in group order, so the dict does not hold them."""
+        index = {}
+        groups = []
+        for group in self.param_groups:
+            packed = {k: v for k, v in group.items() if k != "params"}
+            for param in group["params"]:
+                index.setdefault(id(param), len(index))
+            packed["params"] = [index[id(p)] for p in group["params"]]
+            groups.append(packed)
+        state = {index[id(p)]: value for p, value in self.state.items()}
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict):
+        """Take settings and state from ``state_dict`` (parameters matched by position)."""
+        saved_groups = copy.deepcopy(state_dict["param_groups"])
+        if len(self.param_groups) != len(saved_groups):
+            raise ValueError("loaded state dict has a different number of parameter groups")
+        if any(len(g["params"]) != len(s["params"])
+               for g, s in zip(self.param_groups, saved_groups)):
+            raise ValueError("loaded state dict contains a parameter group that doesn't "
+                             "match the size of optimizer's group")
+        params = dict(zip(itertools.chain.from_iterable(g["params"] for g in saved_groups),
+                          itertools.chain.from_iterable(g["params"]
+                                                        for g in self.param_groups)))
+        self.state = collections.defaultdict(dict)
+        for key, value in state_dict["state"].items():
+            param = params[key]
+            self.state[param] = {name: _cast_like(param, name, v) for name, v in value.items()}
+        for group, saved in zip(self.param_groups, saved_groups):
+            saved["params"] = group["params"]
+        self.param_groups = saved_groups
+
+    def __repr__(self):
+        text = type(self).__name__ + " ("
+        for i, group in enumerate(self.param_groups):
+            text += f"\nParameter Group {i}\n"
+            for key in sorted(group):
+                if key != "params":
+                    text += f"    {key}: {group[key]}\n"
+        return text + ")"
+
+
+def _cast_like(param, name, value):
+    """A loaded state tensor in the parameter's dtype (the step count stays float32)."""
+    if isinstance(value, Tensor) and name != "step" and param.is_floating_point():
+        return value.to(param.dtype)
+    return value

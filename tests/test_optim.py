@@ -1,0 +1,196 @@
+"""autodiff.optim against torch.optim, step for step.
+
+Each optimizer setting runs a few steps of the same small problem under both
+frameworks, from the same starting values; the parameters after every step, the
+optimizer's ``state_dict`` and its repr must agree. Schedulers are compared on the
+learning rates they produce epoch by epoch.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+import autodiff
+import autodiff.nn  # noqa: F401
+import autodiff.optim  # noqa: F401
+from test_nn import FRAMEWORKS, assert_same, rand, same_outcome
+
+
+def _problem(T):
+    """Two parameters and a loss with uneven curvature (so every rule shows)."""
+    w = T.nn.Parameter(T.tensor(rand(3, 2), dtype=T.float32))
+    b = T.nn.Parameter(T.tensor(rand(2, seed=1), dtype=T.float32))
+    x = T.tensor(rand(4, 3, seed=2), dtype=T.float32)
+
+    def loss():
+        return ((x @ w + b).tanh() ** 2).sum() + (b ** 4).sum()
+    return [w, b], loss
+
+
+def _trajectory(T, make, steps=6):
+    params, loss = _problem(T)
+    optimizer = make(T, params)
+    seen = []
+    for _ in range(steps):
+        optimizer.zero_grad()
+        loss().backward()
+        optimizer.step()
+        seen.append([p.detach().clone() for p in params])
+    return dict(params=seen, state=optimizer.state_dict(), repr=repr(optimizer))
+
+
+SETTINGS = {
+    "sgd": lambda T, p: T.optim.SGD(p, lr=0.1),
+    "sgd_momentum": lambda T, p: T.optim.SGD(p, lr=0.1, momentum=0.9),
+    "sgd_dampening_decay": lambda T, p: T.optim.SGD(p, lr=0.05, momentum=0.5, dampening=0.3,
+                                                    weight_decay=0.1),
+    "sgd_nesterov_maximize": lambda T, p: T.optim.SGD(p, lr=0.05, momentum=0.9, nesterov=True,
+                                                      maximize=True),
+    "adam": lambda T, p: T.optim.Adam(p, lr=0.05),
+    "adam_decay_amsgrad": lambda T, p: T.optim.Adam(p, lr=0.05, betas=(0.8, 0.9),
+                                                    weight_decay=0.1, amsgrad=True),
+    "adam_maximize": lambda T, p: T.optim.Adam(p, lr=0.01, eps=1e-3, maximize=True),
+    "adamw": lambda T, p: T.optim.AdamW(p, lr=0.05),
+    "adamw_amsgrad": lambda T, p: T.optim.AdamW(p, lr=0.05, weight_decay=0.5, amsgrad=True),
+    "rmsprop": lambda T, p: T.optim.RMSprop(p, lr=0.01),
+    "rmsprop_centered_momentum": lambda T, p: T.optim.RMSprop(p, lr=0.01, alpha=0.9,
+                                                              momentum=0.5, centered=True,
+                                                              weight_decay=0.1),
+    "adagrad": lambda T, p: T.optim.Adagrad(p, lr=0.1),
+    "adagrad_decay": lambda T, p: T.optim.Adagrad(p, lr=0.1, lr_decay=0.1, weight_decay=0.05,
+                                                  initial_accumulator_value=0.5,
+                                                  maximize=True),
+    "param_groups": lambda T, p: T.optim.SGD([{"params": [p[0]]},
+                                              {"params": p[1], "lr": 0.01, "momentum": 0.5}],
+                                             lr=0.1),
+}
+
+
+@pytest.mark.parametrize("setting", sorted(SETTINGS))
+def test_optimizer_matches_torch_step_for_step(setting):
+    results = {T: _trajectory(T, SETTINGS[setting]) for T in FRAMEWORKS}
+    assert_same(results[torch], results[autodiff])
+
+
+def test_adagrad_state_exists_before_the_first_step():
+    same_outcome(lambda T: T.optim.Adagrad([T.ones(2, requires_grad=True)]).state_dict())
+
+
+def test_zero_grad_closure_and_skipped_parameters():
+    def body(T):
+        (w, b), loss = _problem(T)
+        frozen = T.nn.Parameter(T.ones(2))
+        optimizer = T.optim.SGD([w, b, frozen], lr=0.1)
+
+        def closure():
+            optimizer.zero_grad()
+            value = loss()
+            value.backward()
+            return value
+        returned = optimizer.step(closure)
+        kept = optimizer.zero_grad(set_to_none=False)
+        return [returned, w, frozen, w.grad, kept, frozen.grad]
+    same_outcome(body)
+
+
+def test_state_dict_round_trip_continues_identically():
+    def body(T):
+        params, loss = _problem(T)
+        first = T.optim.Adam(params, lr=0.05)
+        for _ in range(2):
+            first.zero_grad()
+            loss().backward()
+            first.step()
+        second = T.optim.Adam(params, lr=1.0)
+        second.load_state_dict(first.state_dict())
+        second.zero_grad()
+        loss().backward()
+        second.step()
+        return [second.state_dict(), params]
+    same_outcome(body)
+
+
+def test_add_param_group_and_defaults():
+    def body(T):
+        a, b = T.ones(2, requires_grad=True), T.ones(3, requires_grad=True)
+        optimizer = T.optim.Adam([a], lr=0.1)
+        optimizer.add_param_group({"params": b, "betas": (0.5, 0.6)})
+        return [repr(optimizer), [len(g["params"]) for g in optimizer.param_groups],
+                optimizer.defaults]
+    same_outcome(body)
+
+
+OPTIMIZER_ERRORS = {
+    "tensor_not_iterable": lambda T: T.optim.SGD(T.ones(2, requires_grad=True), lr=0.1),
+    "empty": lambda T: T.optim.Adam([]),
+    "negative_lr": lambda T: T.optim.SGD([T.ones(1, requires_grad=True)], lr=-1),
+    "negative_momentum": lambda T: T.optim.SGD([T.ones(1, requires_grad=True)], momentum=-1),
+    "nesterov_without_momentum": lambda T: T.optim.SGD([T.ones(1, requires_grad=True)],
+                                                       nesterov=True),
+    "bad_beta": lambda T: T.optim.Adam([T.ones(1, requires_grad=True)], betas=(0.9, 1.0)),
+    "bad_eps": lambda T: T.optim.RMSprop([T.ones(1, requires_grad=True)], eps=-1.0),
+    "bad_lr_decay": lambda T: T.optim.Adagrad([T.ones(1, requires_grad=True)], lr_decay=-1),
+    "non_leaf": lambda T: T.optim.SGD([T.ones(1, requires_grad=True) * 2], lr=0.1),
+    "not_a_tensor": lambda T: T.optim.SGD([1.0], lr=0.1),
+    "set_of_params": lambda T: repr(T.optim.SGD({T.ones(1, requires_grad=True)}, lr=0.1)),
+    "group_params_set": lambda T: T.optim.SGD([{"params": {T.ones(1, requires_grad=True)}}],
+                                              lr=0.1),
+    "duplicates_warn": lambda T: (lambda p: len(T.optim.SGD([p, p], lr=0.1)
+                                                .param_groups[0]["params"]))(
+        T.ones(1, requires_grad=True)),
+    "overlapping_groups": lambda T: (lambda p: T.optim.SGD([{"params": [p]}, {"params": [p]}],
+                                                           lr=0.1))(
+        T.ones(1, requires_grad=True)),
+    "group_not_dict": lambda T: T.optim.SGD([T.ones(1, requires_grad=True)], lr=0.1)
+    .add_param_group([T.ones(1, requires_grad=True)]),
+    "load_wrong_groups": lambda T: T.optim.SGD([T.ones(1, requires_grad=True)], lr=0.1)
+    .load_state_dict({"state": {}, "param_groups": []}),
+}
+
+
+@pytest.mark.parametrize("case", sorted(OPTIMIZER_ERRORS))
+def test_optimizer_errors_match_torch(case):
+    same_outcome(OPTIMIZER_ERRORS[case])
+
+
+SCHEDULERS = {
+    "step": lambda T, o: T.optim.lr_scheduler.StepLR(o, step_size=3, gamma=0.5),
+    "exponential": lambda T, o: T.optim.lr_scheduler.ExponentialLR(o, gamma=0.9),
+    "cosine": lambda T, o: T.optim.lr_scheduler.CosineAnnealingLR(o, T_max=3, eta_min=0.01),
+    "lambda": lambda T, o: T.optim.lr_scheduler.LambdaLR(o, lambda epoch: 1 / (1 + epoch)),
+    "lambda_per_group": lambda T, o: T.optim.lr_scheduler.LambdaLR(
+        o, [lambda e: 0.5 ** e, lambda e: e + 1]),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(SCHEDULERS))
+def test_scheduler_rates_match_torch(kind):
+    def body(T):
+        a, b = T.ones(1, requires_grad=True), T.ones(1, requires_grad=True)
+        optimizer = T.optim.SGD([{"params": [a]}, {"params": [b], "lr": 0.3}], lr=1.0)
+        scheduler = SCHEDULERS[kind](T, optimizer)
+        rates = [scheduler.get_last_lr()]
+        for _ in range(9):
+            optimizer.step()
+            scheduler.step()
+            rates.append(scheduler.get_last_lr())
+        state = {k: v for k, v in scheduler.state_dict().items()
+                 if k in ("base_lrs", "last_epoch", "_step_count", "_last_lr", "lr_lambdas")}
+        return [np.round(rates, 12).tolist(), [g["lr"] for g in optimizer.param_groups],
+                [g["initial_lr"] for g in optimizer.param_groups], state]
+    same_outcome(body)
+
+
+def test_scheduler_step_before_optimizer_step_warns():
+    def body(T):
+        optimizer = T.optim.SGD([T.ones(1, requires_grad=True)], lr=1.0)
+        scheduler = T.optim.lr_scheduler.StepLR(optimizer, 1)
+        scheduler.step()
+        return scheduler.get_last_lr()
+    same_outcome(body)
+
+
+def test_scheduler_needs_an_optimizer():
+    same_outcome(lambda T: T.optim.lr_scheduler.StepLR(None, 1))
