@@ -198,19 +198,24 @@ def test_an_nn_model():
     assert_same_run(step, make_state, [batch(seed=s) for s in range(4)], traces=1)
 
 
-def test_an_nn_model_with_an_optimizer():
+@pytest.mark.parametrize("optimizer", [
+    "SGD", pytest.param("Adam", marks=pytest.mark.xfail(
+        raises=jax.errors.TracerArrayConversionError, strict=True,
+        reason="Adam reads its step count with .item() (torch's capturable=False path)"))])
+def test_an_nn_model_with_an_optimizer(optimizer):
     nn = pytest.importorskip("autodiff.nn")
     optim = pytest.importorskip("autodiff.optim")
+    options = {"SGD": dict(lr=LR, momentum=0.9), "Adam": dict(lr=LR)}[optimizer]
 
     def make_state():
         autodiff.manual_seed(0)
         model = nn.Sequential(nn.Linear(5, 8), nn.ReLU(), nn.Linear(8, 3))
-        return [model, optim.SGD(model.parameters(), lr=LR, momentum=0.9)]
+        return [model, getattr(optim, optimizer)(model.parameters(), **options)]
 
     def step(state, x, y):
         model, opt = state
         opt.zero_grad()
-        loss = nn.functional.cross_entropy(model(x), y.argmax(1))
+        loss = -(nn.functional.log_softmax(model(x), 1) * y).sum() / x.shape[0]
         loss.backward()
         opt.step()
         return loss
