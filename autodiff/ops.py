@@ -1020,7 +1020,7 @@ def as_strided(input, size, stride, storage_offset=0):
                            f"requiring a storage size of {(int(index.max()) + 1) * input.dtype.itemsize} "
                            f"are out of bounds for storage of size "
                            f"{input.numel() * input.dtype.itemsize}")
-    return apply(R["as_strided"], input, view=_IndexView(jnp.asarray(index)),
+    return apply(R["as_strided"], input, view=tape.IndexView(jnp.asarray(index)),
                  self_sym_sizes=input._array.shape)
 
 
@@ -1261,30 +1261,14 @@ def _inplace(self, compute, src_for_view=None):
 def _write_into_view(view, src):
     """``view`` (of ``base``) takes ``src``: base gets CopySlices, the view AsStrided."""
     base = view._root()
-    index = view._flat_index()
-    select = _IndexView(index)
-    new_base = apply(R["copy_slices"], _snapshot(base), src, view=select,
-                     self_sym_sizes=base._array.shape)
+    new_base = apply(R["copy_slices"], _snapshot(base), src,
+                     view=tape.IndexView(view._flat_index()), self_sym_sizes=base._array.shape)
     base._set_array(new_base._value())
+    view._refresh()
     if new_base.grad_fn is not None:
         base.grad_fn, base.output_nr, base._requires_grad = new_base.grad_fn, 0, True
-        view._refresh()
-        tape.record(R["as_strided"], (base,),
-                    dict(view=select, self_sym_sizes=base._array.shape), view)
-    else:
-        view._refresh()
-
-
-class _IndexView:
-    """A view given by the flat storage positions it covers (after an in-place write)."""
-
-    __slots__ = ("index",)
-
-    def __init__(self, index):
-        self.index = index
-
-    def __call__(self, a):
-        return a.reshape(-1)[self.index]
+        view._requires_grad = True
+        view._rederive_view_history()
 
 
 def _inplace_binary(fn):
@@ -1365,6 +1349,7 @@ for _f in (add, sub, mul, div, pow, clamp, abs, neg, exp, log, sqrt, sigmoid, ta
     setattr(Tensor, _f.__name__ + "_", _inplace_binary(_f) if _f in (
         add, sub, mul, div, pow, true_divide) else _inplace_unary(_f))
 Tensor.where = lambda self, condition, other: where(condition, self, other)
+Tensor.is_contiguous = lambda self, memory_format=None: _is_contiguous(self)
 Tensor.view_as = lambda self, other: view(self, other.shape)
 Tensor.reshape_as = lambda self, other: reshape(self, other.shape)
 Tensor.new_zeros = lambda self, *size, **kw: zeros(*size, **{"dtype": self.dtype, **kw})

@@ -130,15 +130,19 @@ class set_grad_enabled(_GradMode):
 # ---------------------------------------------------------------------------------------
 # JAX arrays are immutable, torch tensors are not. A Storage is the mutable box both
 # agree on: it holds one JAX array (in the shape of the tensor that created it) and a
-# version counter. Views, ``detach()`` and ``.data`` share the box, so an in-place write
-# through any of them is seen by all and bumps the one counter they share.
+# count of the writes into it. Views, ``detach()`` and ``.data`` share the box, so an
+# in-place write through any of them is seen by all.
+#
+# Autograd's version counter is a separate one-element list, shared by a tensor, its views
+# and its ``detach()``ed aliases -- but not by ``.data``, whose writes autograd is not told
+# about (as in torch). Nodes compare it with the version of what they saved.
 
 class Storage:
     __slots__ = ("array", "version")
 
     def __init__(self, array):
         self.array = array
-        self.version = 0
+        self.version = 0          # writes so far: tells a cached view when to re-read
 
 
 # ---------------------------------------------------------------------------------------
@@ -169,12 +173,12 @@ class SavedTensor:
 
     def __init__(self, tensor, is_output):
         self.is_output = is_output
-        self.version = tensor._storage.version
+        self.version = tensor._vc[0]
         self.tensor = tensor.detach() if is_output else tensor
 
     def unpack(self, node):
         t = self.tensor
-        if t._storage.version != self.version:
+        if t._vc[0] != self.version:
             raise RuntimeError(_modified_inplace(t, self, node))
         if self.is_output and node is not None:
             t = _alias(t, grad_fn=node)
@@ -189,7 +193,7 @@ def _modified_inplace(t, saved, node):
     if producer is not None:
         what += f", which is output 0 of {_short_name(producer)},"
     return ("one of the variables needed for gradient computation has been modified by an "
-            f"inplace operation: {what} is at version {t._storage.version}; expected version "
+            f"inplace operation: {what} is at version {t._vc[0]}; expected version "
             f"{saved.version} instead. " + (
                 "Hint: the backtrace further above shows the operation that failed to compute "
                 "its gradient. The variable in question was changed in there or anywhere "
@@ -393,7 +397,8 @@ class Tensor:
     """
 
     __slots__ = ("_storage", "_array", "_seen", "_view", "_index", "_requires_grad",
-                 "grad_fn", "output_nr", "_grad", "_retains_grad", "_backward_hooks",
+                 "_vc", "_grad_fn", "_grad_fn_version", "output_nr", "_grad", "_retains_grad",
+                 "_backward_hooks",
                  "_post_acc_hooks", "_acc", "__weakref__", "__dict__")
 
     # -- where the numbers are ---------------------------------------------------------
@@ -432,6 +437,7 @@ class Tensor:
             flat = storage.array.reshape(-1).at[self._flat_index().reshape(-1)]
             storage.array = flat.set(new.reshape(-1)).reshape(storage.array.shape)
         storage.version += 1
+        self._vc[0] += 1
         self._array, self._seen = new, storage.version
 
     # -- metadata ----------------------------------------------------------------------
@@ -479,7 +485,7 @@ class Tensor:
 
     @property
     def _version(self):
-        return self._storage.version
+        return self._vc[0]
 
     @property
     def _base(self):
@@ -492,6 +498,31 @@ class Tensor:
         return self._view is not None
 
     # -- autograd attributes -----------------------------------------------------------
+    @property
+    def grad_fn(self):
+        """The node that made this tensor (None for a leaf).
+
+        A view whose base has been written in place since the view was made gets a new
+        history, derived from the base's (``AsStridedBackward0``), as in torch.
+        """
+        if self._view is not None and self._grad_fn_version != self._vc[0] \
+                and self._requires_grad:
+            self._rederive_view_history()
+        return self._grad_fn
+
+    @grad_fn.setter
+    def grad_fn(self, node):
+        self._grad_fn, self._grad_fn_version = node, self._vc[0]
+
+    def _rederive_view_history(self):
+        base = self._root()
+        if base._grad_fn is None and not base._requires_grad:
+            self._grad_fn_version = self._vc[0]
+            return
+        from .rules import RULES
+        record(RULES["as_strided"], (base,), {"view": IndexView(self._flat_index()),
+                                              "self_sym_sizes": base._array.shape}, self)
+
     @property
     def is_leaf(self):
         return self.grad_fn is None
@@ -647,7 +678,8 @@ class Tensor:
 
     @property
     def data(self):
-        return _alias(self)
+        """The same numbers, outside autograd: writes through it bump no version."""
+        return _alias(self, vc=[0])
 
     @data.setter
     def data(self, other):
@@ -770,21 +802,37 @@ def _hook_on_output(grads, nr, hook):
     return tuple(grads)
 
 
-def _make(array, requires_grad=False, grad_fn=None, storage=None, view=None):
+def _make(array, requires_grad=False, grad_fn=None, storage=None, view=None, vc=None):
     """A new Tensor object around ``array`` (the only place tensors are built)."""
     t = Tensor.__new__(Tensor)
     t._storage = Storage(array) if storage is None else storage
+    t._vc = [0] if vc is None else vc
     t._array, t._seen = array, t._storage.version
     t._view, t._index = view, None
-    t._requires_grad, t.grad_fn, t.output_nr = requires_grad, grad_fn, 0
+    t._requires_grad, t._grad_fn, t.output_nr = requires_grad, grad_fn, 0
+    t._grad_fn_version = t._vc[0]
     t._grad = t._retains_grad = t._backward_hooks = t._post_acc_hooks = t._acc = None
     t._retains_grad = False
     return t
 
 
-def _alias(t, grad_fn=None):
-    """Another tensor over the same storage and elements (``detach``, ``.data``)."""
-    a = _make(t._value(), grad_fn is not None, grad_fn, t._storage, t._view)
+class IndexView:
+    """A view given by the flat storage positions it covers (after an in-place write)."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index):
+        self.index = index
+
+    def __call__(self, a):
+        return a.reshape(-1)[self.index]
+
+
+def _alias(t, grad_fn=None, vc=None):
+    """Another tensor over the same storage and elements (``detach``, ``.data``), sharing
+    ``t``'s version counter unless given its own."""
+    a = _make(t._value(), grad_fn is not None, grad_fn, t._storage, t._view,
+              t._vc if vc is None else vc)
     a._index = t._index
     return a
 
@@ -811,7 +859,9 @@ def apply(rule, *inputs, **attrs):
             arrays.append(x)
     out = rule.forward(*arrays, **attrs)
     if rule.is_view:
-        result = _make(out, storage=inputs[0]._storage, view=(inputs[0], rule.view_fn(**attrs)))
+        base = inputs[0]
+        result = _make(out, storage=base._storage, view=(base, rule.view_fn(**attrs)),
+                       vc=base._vc)
     else:
         result = _make(out)
     if needs_grad and _grad_enabled:

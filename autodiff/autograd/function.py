@@ -54,7 +54,7 @@ class FunctionCtx:
     def mark_dirty(self, *tensors):
         """Declare inputs modified in place by ``forward`` (their version goes up)."""
         for t in tensors:
-            t._storage.version += 1
+            t._vc[0] += 1
 
 
 class BackwardCFunction(FunctionCtx, Node):

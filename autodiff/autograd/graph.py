@@ -18,4 +18,4 @@ from ..tape import AccumulateGrad, Node  # noqa: F401
 
 def increment_version(tensor):
     """Bump the version counter of ``tensor``'s storage, as an in-place write would."""
-    tensor._storage.version += 1
+    tensor._vc[0] += 1

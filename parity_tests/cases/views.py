@@ -1,0 +1,96 @@
+"""Storage, views and in-place writes: what shares memory, the version counter, and the
+histories torch rewrites (CopySlices on a base, AsStridedBackward0 on its views)."""
+
+
+def view_sees_writes_to_its_base(T):
+    x = T.arange(6.0).reshape(2, 3)
+    v = x[:, 1]
+    x.mul_(10)
+    yield "v", v
+    yield "versions", (x._version, v._version)
+
+
+def detach_shares_storage_and_version(T):
+    x = T.tensor([1.0, 2.0], requires_grad=True)
+    d = x.detach()
+    d.zero_()
+    yield "x", x
+    yield "x._version", x._version
+
+
+def reshape_of_a_transpose_is_a_copy(T):
+    x = T.arange(6.0).reshape(2, 3)
+    y = x.t().reshape(6)
+    y[0] = 100.0
+    yield "x unchanged", x
+    yield "is_contiguous", x.t().is_contiguous()
+
+
+def write_into_a_view_of_a_non_leaf(T):
+    a = T.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = a * 2
+    v = y[1:]
+    v.mul_(3)
+    yield "y.grad_fn", type(y.grad_fn).__name__
+    yield "v.grad_fn", type(v.grad_fn).__name__
+    (y * T.tensor([1.0, 2.0, 3.0])).sum().backward()
+    yield "a.grad", a.grad
+
+
+def view_history_rederived_after_base_write(T):
+    a = T.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = a * 2
+    v = y[1:]
+    yield "before", type(v.grad_fn).__name__
+    y.mul_(3)
+    yield "after", type(v.grad_fn).__name__
+    yield "next", type(v.grad_fn.next_functions[0][0]).__name__
+    (v * T.tensor([1.0, 10.0])).sum().backward()
+    yield "a.grad", a.grad
+
+
+def setitem_with_a_tensor_that_requires_grad(T):
+    w = T.tensor(2.0, requires_grad=True)
+    z = T.zeros(3)
+    z[0] = w
+    yield "z", z
+    yield "next_functions", [type(n).__name__ if n else None for n, _ in
+                             z.grad_fn.next_functions]
+    (z * 3).sum().backward()
+    yield "w.grad", w.grad
+
+
+def masked_assignment_on_a_non_leaf(T):
+    a = T.tensor([-1.0, 2.0, -3.0], requires_grad=True)
+    y = a * 1
+    y[y < 0] = 0.0
+    yield "y", y
+    y.sum().backward()
+    yield "a.grad", a.grad
+
+
+def masked_assignment_on_a_leaf(T):
+    a = T.tensor([-1.0, 2.0], requires_grad=True)
+    a[a < 0] = 0.0
+
+
+def sgd_update_under_no_grad(T):
+    w = T.tensor([1.0, -2.0], requires_grad=True)
+    (w ** 2).sum().backward()
+    with T.no_grad():
+        w -= 0.1 * w.grad
+    yield "w", w
+    yield "w.is_leaf", w.is_leaf
+    yield "w._version", w._version
+    w.grad.zero_()
+    yield "w.grad", w.grad
+
+
+def data_writes_bypass_autograd(T):
+    a = T.tensor([1.0, 2.0], requires_grad=True)
+    y = a.exp()
+    a.data.mul_(2)
+    yield "a", a
+    yield "a._version", a._version
+    y.sum().backward()
+    yield "a.grad", a.grad
