@@ -405,59 +405,28 @@ def neg(input):
 negative = neg
 
 
-def reciprocal(input):
-    return _unary_float(R["reciprocal"], input)
+def _elementwise(name, floating):
+    """The public function of a one-input row: ``exp(x)`` applies row ``exp``.
+
+    ``floating`` ops compute integer inputs in the default float dtype, as torch does
+    (``autodiff.exp(autodiff.tensor([1]))`` is a float32 tensor).
+    """
+    rule, as_float = R[name], _CastRule(R[name], D.DEFAULT_FLOAT)
+
+    def op(input):
+        if not floating or input._array.dtype.kind == "f":
+            return apply(rule, input)
+        return apply(as_float, input)
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = (f"``{name}`` of each element (row ``{name}`` of the derivative table, "
+                  f"node ``{rule.node}``).")
+    return op
 
 
-def _unary_float(rule, input):
-    """A floating-point function: integer inputs compute in the default float dtype."""
-    if input.dtype.is_floating_point:
-        return apply(rule, input)
-    return apply(_CastRule(rule, D.DEFAULT_FLOAT), input)
-
-
-def abs(input):
-    return apply(R["abs"], input)
-
-
-def sign(input):
-    return apply(R["sign"], input)
-
-
-def exp(input):
-    return _unary_float(R["exp"], input)
-
-
-def log(input):
-    return _unary_float(R["log"], input)
-
-
-def sqrt(input):
-    return _unary_float(R["sqrt"], input)
-
-
-def rsqrt(input):
-    return _unary_float(R["rsqrt"], input)
-
-
-def sin(input):
-    return _unary_float(R["sin"], input)
-
-
-def cos(input):
-    return _unary_float(R["cos"], input)
-
-
-def tanh(input):
-    return _unary_float(R["tanh"], input)
-
-
-def sigmoid(input):
-    return _unary_float(R["sigmoid"], input)
-
-
-def relu(input):
-    return apply(R["relu"], input)
+exp, log, sqrt, rsqrt, sin, cos, tanh, sigmoid, reciprocal = (
+    _elementwise(name, floating=True)
+    for name in ("exp", "log", "sqrt", "rsqrt", "sin", "cos", "tanh", "sigmoid", "reciprocal"))
+abs, sign, relu = (_elementwise(name, floating=False) for name in ("abs", "sign", "relu"))
 
 
 def clamp(input, min=None, max=None):

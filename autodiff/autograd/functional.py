@@ -49,14 +49,29 @@ def _unpack(res, is_tuple):
     return res if is_tuple else res[0]
 
 
-def _prepare_inputs(inputs, create_graph):
-    """Fresh leaves to differentiate w.r.t. (kept on the caller's graph with create_graph)."""
-    return tuple(x.view_as(x) if create_graph and x.requires_grad
-                 else x.detach().requires_grad_(True) for x in inputs)
+def _leaves(inputs, fn_name, create_graph):
+    """The inputs as fresh tensors to differentiate w.r.t. (kept on the caller's graph
+    with ``create_graph``), and whether they came as a tuple."""
+    in_tuple, inputs = _as_tuple(inputs, "inputs", fn_name)
+    return in_tuple, tuple(x.view_as(x) if create_graph and x.requires_grad
+                           else x.detach().requires_grad_(True) for x in inputs)
+
+
+def _outputs_of(func, inputs, fn_name, strict):
+    out_tuple, outputs = _as_tuple(func(*inputs), "outputs of the user-provided function",
+                                   fn_name)
+    _check_outputs(outputs, strict)
+    return out_tuple, outputs
 
 
 def _finish(tensors, create_graph):
     return tuple(t if create_graph else t.detach() for t in tensors)
+
+
+def _results(outputs, out_tuple, res, res_tuple, create_graph):
+    """``(func's outputs, the product)``, detached unless ``create_graph``."""
+    return (_unpack(_finish(outputs, create_graph), out_tuple),
+            _unpack(_finish(res, create_graph), res_tuple))
 
 
 def _validate_v(v, other, is_other_tuple):
@@ -117,9 +132,8 @@ def _v_argument(v, against, is_tuple, fn_name, create_graph, what):
 
 
 def _scalar_function_output(func, inputs, fn_name, strict):
-    out = func(*inputs)
-    is_tuple, outs = _as_tuple(out, "outputs of the user-provided function", fn_name)
-    _check_outputs(outs, strict)
+    is_tuple, outs = _outputs_of(func, inputs, fn_name, strict)
+    out = outs[0]
     if is_tuple:
         raise RuntimeError(f"The function given to {fn_name} should return a single Tensor")
     if out.numel() != 1:
@@ -133,38 +147,30 @@ def _scalar_function_output(func, inputs, fn_name, strict):
 def vjp(func, inputs, v=None, create_graph=False, strict=False):
     """``(func(inputs), v^T J)``: the vector-Jacobian product, one backward pass."""
     with tape.enable_grad():
-        in_tuple, inputs = _as_tuple(inputs, "inputs", "vjp")
-        inputs = _prepare_inputs(inputs, create_graph)
-        out_tuple, outputs = _as_tuple(func(*inputs), "outputs of the user-provided function",
-                                       "vjp")
-        _check_outputs(outputs, strict)
+        in_tuple, inputs = _leaves(inputs, "vjp", create_graph)
+        out_tuple, outputs = _outputs_of(func, inputs, "vjp", strict)
         v = _v_argument(v, outputs, out_tuple, "vjp", create_graph,
                         "the user-provided function returns")
     with tape.set_grad_enabled(create_graph or tape.is_grad_enabled()):
         res = _zeros_where_unused(_vjp_raw(outputs, inputs, v, create_graph), inputs, strict,
                                   "output")
-    return (_unpack(_finish(outputs, create_graph), out_tuple),
-            _unpack(_finish(res, create_graph), in_tuple))
+    return _results(outputs, out_tuple, res, in_tuple, create_graph)
 
 
 def jvp(func, inputs, v=None, create_graph=False, strict=False):
     """``(func(inputs), J v)``, by differentiating the vjp w.r.t. its vector."""
     with tape.enable_grad():
-        in_tuple, inputs = _as_tuple(inputs, "inputs", "jvp")
-        inputs = _prepare_inputs(inputs, create_graph)
+        in_tuple, inputs = _leaves(inputs, "jvp", create_graph)
         v = _v_argument(v, inputs, in_tuple, "jvp", create_graph,
                         "the input to the user-provided function is")
-        out_tuple, outputs = _as_tuple(func(*inputs), "outputs of the user-provided function",
-                                       "jvp")
-        _check_outputs(outputs, strict)
+        out_tuple, outputs = _outputs_of(func, inputs, "jvp", strict)
         u = tuple(ops.zeros_like(o, requires_grad=True) for o in outputs)
         g = _vjp_raw(outputs, inputs, u, create_graph=True)         # u -> J^T u
     with tape.set_grad_enabled(create_graph or tape.is_grad_enabled()):
         g = tuple(x for x in g if x is not None)
         res = _vjp_raw(g, u, v, create_graph) if g else (None,) * len(u)
         res = _zeros_where_unused(res, outputs, strict, "output")
-    return (_unpack(_finish(outputs, create_graph), out_tuple),
-            _unpack(_finish(res, create_graph), out_tuple))
+    return _results(outputs, out_tuple, res, out_tuple, create_graph)
 
 
 def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False,
@@ -174,11 +180,8 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False,
     if strategy != "reverse-mode":
         raise NotImplementedError('autodiff: jacobian supports strategy="reverse-mode" only')
     with tape.enable_grad():
-        in_tuple, inputs = _as_tuple(inputs, "inputs", "jacobian")
-        inputs = _prepare_inputs(inputs, create_graph)
-        out_tuple, outputs = _as_tuple(func(*inputs), "outputs of the user-provided function",
-                                       "jacobian")
-        _check_outputs(outputs, strict)
+        in_tuple, inputs = _leaves(inputs, "jacobian", create_graph)
+        out_tuple, outputs = _outputs_of(func, inputs, "jacobian", strict)
         jac = []
         for i, out in enumerate(outputs):
             rows = [[] for _ in inputs]
@@ -223,8 +226,7 @@ def hvp(func, inputs, v=None, create_graph=False, strict=False):
 
 def _hessian_product(func, inputs, v, create_graph, strict, fn_name):
     with tape.enable_grad():
-        in_tuple, inputs = _as_tuple(inputs, "inputs", fn_name)
-        inputs = _prepare_inputs(inputs, create_graph)
+        in_tuple, inputs = _leaves(inputs, fn_name, create_graph)
         v = _v_argument(v, inputs, in_tuple, fn_name, create_graph,
                         "the input to the user-provided function is")
         outputs = _scalar_function_output(func, inputs, fn_name, strict)
@@ -239,4 +241,4 @@ def _hessian_product(func, inputs, v, create_graph, strict, fn_name):
         g = tuple(t for t in g if t is not None and t.requires_grad)
         res = _vjp_raw(g, wrt, v, create_graph) if g else (None,) * len(inputs)
         res = _zeros_where_unused(res, inputs, strict, "jacobian")
-    return (_finish(outputs, create_graph)[0], _unpack(_finish(res, create_graph), in_tuple))
+    return _results(outputs, False, res, in_tuple, create_graph)
