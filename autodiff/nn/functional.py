@@ -177,6 +177,16 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
                  eps=eps)
 
 
+_WARNED = set()
+
+
+def _warn_once(message):
+    """torch's TORCH_WARN_ONCE: a warning shown the first time only, per process."""
+    if message not in _WARNED:
+        _WARNED.add(message)
+        warnings.warn(message, UserWarning, stacklevel=3)
+
+
 def _pair(x):
     return tuple(x) if isinstance(x, (tuple, list)) else (x, x)
 
@@ -201,6 +211,9 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
         padding = 0
     if padding == "same":
         total = [d * (k - 1) for d, k in zip(dilation, weight.shape[2:])]
+        if any(t % 2 for t in total):
+            _warn_once("Using padding='same' with even kernel lengths and odd dilation may "
+                       "require a zero-padded copy of the input be created")
         pads = tuple((t // 2, t - t // 2) for t in total)
     else:
         pads = tuple((p, p) for p in _pair(padding))
@@ -264,7 +277,16 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
         if p > (d * (k - 1) + 1) // 2:
             raise RuntimeError(f"pad should be at most half of effective kernel size, but got "
                                f"pad={p}, kernel_size={k} and dilation={d}")
+    if any(p > k // 2 for p, k in zip(padding, kernel)):
+        raise RuntimeError(f"pad should be smaller than or equal to half of kernel size, but "
+                           f"got padW = {padding[1]}, padH = {padding[0]}, kW = {kernel[1]}, "
+                           f"kH = {kernel[0]}")
     n, c, h, w = input.shape
+    out = [_pool_size(*args, ceil_mode) for args in zip((h, w), kernel, stride, padding,
+                                                         dilation)]
+    if min(out) < 1:
+        raise RuntimeError(f"Given input size: ({c}x{h}x{w}). Calculated output size: "
+                           f"({c}x{out[0]}x{out[1]}). Output size is too small")
     taps = _window_indices(h, w, kernel, stride, padding, dilation, ceil_mode)
     x = input._value().reshape(n, c, -1)
     windows = jnp.where(taps >= 0, x[:, :, np.maximum(taps, 0)], -jnp.inf)  # n,c,oh,ow,taps
