@@ -1,0 +1,174 @@
+"""The live parity matrix: run ``python -m parity_tests --json`` and write it as MyST tables.
+
+At the start of every build the harness runs every built-in case under torch and under
+autodiff; ``docs/parity.md`` includes the tables written from its report
+(``_generated/parity.md``). The report is cached under ``docs/_build/.cache``, keyed by
+the sources of ``autodiff`` and ``parity_tests`` and the torch version, so an unchanged
+tree is not run twice, and any change to either is.
+
+If the harness cannot run (not installed yet, or crashing), the page says so and shows
+why; the build goes on.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import re
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+HARNESS_TIMEOUT = 600        # seconds
+
+
+def source_key(repo: Path, packages=("autodiff", "parity_tests")) -> str:
+    """A hash of every Python source of ``packages`` and of the torch version."""
+    h = hashlib.sha256()
+    try:
+        h.update(metadata.version("torch").encode())
+    except metadata.PackageNotFoundError:
+        h.update(b"no torch")
+    for package in packages:
+        for path in sorted((repo / package).rglob("*.py")):
+            h.update(str(path.relative_to(repo)).encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def run_harness(repo: Path, cache: Path) -> tuple[dict | None, str]:
+    """The JSON report of every built-in case, and '' -- or None and why there is none."""
+    if not (repo / "parity_tests" / "__main__.py").exists():
+        return None, "`parity_tests` is not in this checkout yet."
+    cached = cache / f"parity-{source_key(repo)}.json"
+    if not cached.exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(".partial")
+        logger.info("running the parity harness (python -m parity_tests --json)...")
+        try:
+            done = subprocess.run([sys.executable, "-m", "parity_tests", "--json", str(partial)],
+                                  cwd=repo, capture_output=True, text=True,
+                                  timeout=HARNESS_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            return None, f"`python -m parity_tests` ran past {HARNESS_TIMEOUT} seconds."
+        if not partial.exists():           # exit code 1 only means a mismatch: still a report
+            return None, ("`python -m parity_tests --json` wrote no report (exit code "
+                          f"{done.returncode}):\n\n```text\n{done.stderr[-3000:]}\n```")
+        partial.replace(cached)
+        for old in cache.glob("parity-*.json"):
+            if old != cached:
+                old.unlink()
+    return json.loads(cached.read_text(encoding="utf-8")), ""
+
+
+def _code(text) -> str:
+    """``text`` as an inline code span that is safe inside a table cell."""
+    text = " ".join(str(text).split()).replace("|", "\\|")
+    fence = "`"
+    while fence in text:
+        fence += "`"
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _cell(text) -> str:
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def _table(header, rows) -> list[str]:
+    return (["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+            + ["| " + " | ".join(row) + " |" for row in rows] + [""])
+
+
+def group_summaries(repo: Path) -> dict[str, str]:
+    """The first paragraph of each case module's docstring (``cases/ops.py`` -> ``ops``)."""
+    found = {}
+    for path in sorted((repo / "parity_tests" / "cases").glob("[!_]*.py")):
+        doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+        first = " ".join(doc.split("\n\n")[0].split())
+        first = re.sub(r":\w+:`~?([^`]+)`", r"`\1`", first)     # :func:`x` -> `x`
+        found[path.stem] = first.replace("``", "`")
+    return found
+
+
+def markdown(matrix: dict, summaries: dict[str, str]) -> str:
+    """The report as MyST: a summary by group, then every observation of every case."""
+    cases = matrix["cases"]
+    groups = list(dict.fromkeys(case["group"] for case in cases))
+    count = {status: sum(case["status"] == status for case in cases)
+             for status in ("passed", "failed", "skipped")}
+    ref, cand = matrix["reference"], matrix["candidate"]
+    lines = [f"{len(cases)} cases, {sum(len(c['observations']) for c in cases)} observations: "
+             f"**{count['passed']} passed, {count['failed']} failed**"
+             + (f", {count['skipped']} skipped" if count["skipped"] else "")
+             + f" ({ref} {_version(ref)} against {cand} {_version(cand)}).", ""]
+    lines += _table(["group", "cases", "passed", "failed", "skipped"], [
+        [f"[{g}](#parity-{g})", *(str(sum(c["group"] == g and (s is None or c["status"] == s)
+                                          for c in cases))
+                                  for s in (None, "passed", "failed", "skipped"))]
+        for g in groups])
+    failed = [case for case in cases if case["status"] == "failed"]
+    if failed:
+        lines += ["## Mismatches", ""]
+        for case in failed:
+            lines += [f"### `{case['name']}`", ""]
+            for obs in case["observations"]:
+                if not obs["match"]:
+                    lines += [f"{_code(obs['name'])}: {_cell(obs['reason'] or '')}", "",
+                              f"```text\n{ref}:  {obs[ref]}\n{cand}: {obs[cand]}\n```", ""]
+    for g in groups:
+        members = [case for case in cases if case["group"] == g]
+        lines += [f"(parity-{g})=", f"## {g}", ""]
+        if summaries.get(g):
+            lines += [summaries[g], ""]
+        rows = []
+        for case in members:
+            name = _code(case["name"])
+            if case["status"] == "skipped":
+                rows.append([name, "", f"skipped: {_cell(case['skip_reason'])}"])
+            for obs in case["observations"]:
+                verdict = "✓" if obs["match"] else f"✗ {_cell(obs['reason'] or '')}"
+                rows.append([name, _code(obs["name"]), verdict])
+                name = ""
+        lines += _table(["case", "observation", "match"], rows)
+    return "\n".join(lines)
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "(not installed)"
+
+
+def write_page(repo: Path, cache: Path, target: Path) -> None:
+    matrix, why_not = run_harness(repo, cache)
+    if matrix is None:
+        logger.info("no parity matrix: %s", why_not.splitlines()[0])
+        text = ("````{note}\nThe parity matrix could not be generated for this build. "
+                + why_not + "\n````\n")
+    else:
+        text = markdown(matrix, group_summaries(repo))
+    write_if_changed(target, text)
+
+
+def write_if_changed(path: Path, text: str) -> None:
+    """Write ``text`` unless the file already holds it (so Sphinx need not re-read it)."""
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def _generate(app, config):
+    srcdir = Path(app.srcdir)
+    write_page(srcdir.parent, srcdir / "_build" / ".cache", srcdir / "_generated" / "parity.md")
+
+
+def setup(app):
+    app.connect("config-inited", _generate)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,177 @@
+"""What autodiff's public API is, and the ``public-api`` directive that documents all of it.
+
+One definition serves the API reference and ``tests/test_doctests.py``: a module's public
+names are its ``__all__`` when it has one; otherwise every name not starting with ``_``,
+less the modules it imports (a subpackage gets its own page) and anything defined outside
+autodiff (``np``, ``math.prod``...). The directive lists them all in a summary table, then
+documents each one from its docstring::
+
+    .. public-api:: autodiff.nn
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import types
+
+from docutils import nodes
+from docutils.statemachine import StringList
+from sphinx.util.docutils import SphinxDirective
+
+# The modules of the API reference, one page each: (page, module). The last ones are
+# written by other parts of the project and documented once they exist.
+API_MODULES = [
+    ("autodiff", "autodiff"),
+    ("autograd", "autodiff.autograd"),
+    ("autograd.functional", "autodiff.autograd.functional"),
+    ("autograd.graph", "autodiff.autograd.graph"),
+    ("nn", "autodiff.nn"),
+    ("nn.functional", "autodiff.nn.functional"),
+    ("nn.init", "autodiff.nn.init"),
+    ("optim", "autodiff.optim"),
+    ("optim.lr_scheduler", "autodiff.optim.lr_scheduler"),
+    ("utils.data", "autodiff.utils.data"),
+    ("compile", "autodiff.compile"),
+    ("viz", "autodiff.viz"),
+]
+
+
+def available_modules():
+    """The API modules that can be imported now, as (page, module object)."""
+    found = []
+    for page, name in API_MODULES:
+        try:
+            found.append((page, importlib.import_module(name)))
+        except ModuleNotFoundError as error:
+            if error.name != name:          # the module exists but one of its imports fails
+                raise
+    return found
+
+
+def _is_autodiff(obj) -> bool:
+    return (getattr(obj, "__module__", None) or "").split(".")[0] == "autodiff"
+
+
+def public_names(module) -> list[str]:
+    """The names ``module`` offers its users, sorted (see the module docstring)."""
+    names = getattr(module, "__all__", None)
+    if names is not None:
+        return sorted(names)
+    found = []
+    for name, obj in vars(module).items():
+        if name.startswith("_") or isinstance(obj, types.ModuleType):
+            continue
+        if (inspect.isclass(obj) or callable(obj)) and not _is_autodiff(obj):
+            continue                        # imported from elsewhere: not ours to document
+        if not (inspect.isclass(obj) or callable(obj)) and not _is_autodiff(type(obj)):
+            continue                        # plain data of other types (dicts, __future__...)
+        found.append(name)
+    return sorted(found)
+
+
+def kind(obj) -> str:
+    """How a public name is documented: 'module', 'class', 'function' or 'data'."""
+    if isinstance(obj, types.ModuleType):
+        return "module"
+    if inspect.isclass(obj):
+        return "class"
+    if callable(obj):
+        return "function"
+    return "data"
+
+
+def has_docstring(obj) -> bool:
+    """Whether ``obj`` carries its own docstring (a class does not inherit one here).
+
+    Data (``autodiff.float32``, a generator) cannot carry one: its type's counts.
+    """
+    if kind(obj) == "data":
+        return bool(type(obj).__doc__)
+    doc = vars(obj).get("__doc__") if inspect.isclass(obj) else obj.__doc__
+    return bool(doc and doc.strip())
+
+
+def missing_docstrings() -> list[str]:
+    """Every public name of every API module without a docstring, fully qualified."""
+    missing = []
+    for _, module in available_modules():
+        for name in public_names(module):
+            if not has_docstring(getattr(module, name)):
+                missing.append(f"{module.__name__}.{name}")
+    return missing
+
+
+def _rst(module) -> list[str]:
+    """reStructuredText documenting ``module`` and every one of its public names."""
+    objects = {name: getattr(module, name) for name in public_names(module)}
+    lines = [f".. automodule:: {module.__name__}", "", f".. currentmodule:: {module.__name__}", ""]
+    groups = [("Modules", "module"), ("Classes", "class"), ("Functions", "function"),
+              ("Data", "data")]
+    summary = [name for _, k in groups for name, obj in objects.items()
+               if kind(obj) == k != "module"]
+    if summary:
+        lines += [".. autosummary::", "   :nosignatures:", ""]
+        lines += [f"   {name}" for name in summary] + [""]
+    for title, k in groups:
+        names = [name for name, obj in objects.items() if kind(obj) == k]
+        if names:
+            lines += [f".. rubric:: {title}", ""]
+            for name in names:
+                lines += _entry(module, name, objects[name], k)
+    return lines
+
+
+_PAGES = {module: page for page, module in API_MODULES}
+
+
+def _home(cls) -> str:
+    """Where a class is documented in full: the first API module that offers it."""
+    for _, module in available_modules():
+        for name in public_names(module):
+            if getattr(module, name) is cls:
+                return f"{module.__name__}.{name}"
+    raise LookupError(cls)
+
+
+def _entry(module, name, obj, k):
+    if k == "module":            # a submodule: its own page documents it
+        page = _PAGES.get(obj.__name__)
+        return [f"* :doc:`{page}`" if page else f"* ``{obj.__name__}``", ""]
+    if k == "class":
+        home = _home(obj)
+        if home != f"{module.__name__}.{name}":     # a class offered again: point home
+            return [f".. py:class:: {name}", "", f"   The class :class:`{home}`.", ""]
+        options = ["   :members:", "   :undoc-members:", "   :show-inheritance:"]
+        return [f".. autoclass:: {name}", *(options if obj.__name__ == name else ()), ""]
+    if k == "function":
+        return [f".. autofunction:: {name}", ""]
+    return [f".. autodata:: {name}", "   :no-value:", "", f"   ``{name}`` is ``{obj!r}``.", ""]
+
+
+class PublicAPI(SphinxDirective):
+    """``.. public-api:: MODULE``: its docstring, a summary table, then every public name."""
+
+    required_arguments = 1
+    has_content = False
+
+    def run(self):
+        name = self.arguments[0]
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name != name:
+                raise
+            lines = [".. note::", "", f"   ``{name}`` is not written yet."]
+        else:
+            self.env.note_dependency(inspect.getsourcefile(module))
+            lines = _rst(module)
+        holder = nodes.container()
+        self.state.nested_parse(StringList(lines, source=f"<public-api {name}>"),
+                                self.content_offset, holder)
+        return holder.children
+
+
+def setup(app):
+    app.add_directive("public-api", PublicAPI)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

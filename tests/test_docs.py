@@ -1,0 +1,157 @@
+"""The documentation site: it builds with warnings as errors, and documents every public name.
+
+The build executes every code cell and tutorial (a failing cell fails it), runs the parity
+harness for the parity matrix, and resolves every reference; ``-W --keep-going`` turns
+any warning into a failure and reports them all. The generators of ``docs/_ext`` are
+tested here on small inputs too, so that a page that is merely present is not mistaken
+for a page that is right.
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+sys.path.insert(0, str(DOCS / "_ext"))
+
+import included_pages  # noqa: E402
+import parity_matrix  # noqa: E402
+import public_api  # noqa: E402
+
+BUILD_TIMEOUT = 600        # seconds; a warm build takes well under a minute
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The site, built from scratch into a temporary directory (cells from the cache)."""
+    out = tmp_path_factory.mktemp("html")
+    done = subprocess.run([sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q",
+                           "-b", "html", str(DOCS), str(out)],
+                          capture_output=True, text=True, timeout=BUILD_TIMEOUT)
+    assert done.returncode == 0, f"sphinx-build -W failed:\n{done.stderr[-20000:]}"
+    return out
+
+
+def test_the_site_builds_with_warnings_as_errors(site):
+    assert (site / "index.html").exists()
+
+
+def test_every_public_name_is_in_the_api_reference(site):
+    pages = {path.stem: path.read_text(encoding="utf-8") for path in (site / "api").glob("*.html")}
+    missing = []
+    for page, module in public_api.available_modules():
+        for name in public_api.public_names(module):
+            obj = getattr(module, name)
+            if public_api.kind(obj) == "module":     # documented on a page of its own
+                found = any(f'id="module-{obj.__name__}"' in html for html in pages.values())
+            else:
+                found = f'id="{module.__name__}.{name}"' in pages[page]
+            if not found:
+                missing.append(f"{module.__name__}.{name}")
+    assert not missing, f"not in the API reference: {missing}"
+
+
+def test_every_public_name_has_a_docstring():
+    missing = public_api.missing_docstrings()
+    assert not missing, (f"{len(missing)} public names have no docstring (the API reference "
+                         f"shows them empty): {', '.join(missing)}")
+
+
+def test_the_parity_page_is_the_harness_report(site):
+    key = parity_matrix.source_key(DOCS.parent)
+    report = DOCS / "_build" / ".cache" / f"parity-{key}.json"
+    if not report.exists():
+        pytest.skip("the build made no parity report (the page says why)")
+    cases = json.loads(report.read_text(encoding="utf-8"))["cases"]
+    html = (site / "parity.html").read_text(encoding="utf-8")
+    passed = sum(case["status"] == "passed" for case in cases)
+    assert f"{len(cases)} cases" in html and f"{passed} passed" in html
+    for case in cases:
+        assert case["name"] in html
+
+
+# --- the generators, on small inputs ----------------------------------------------------
+
+def _matrix(*cases):
+    return {"reference": "torch", "candidate": "autodiff", "cases": list(cases)}
+
+
+def _case(name, group, status, observations, skip_reason=None):
+    return {"name": name, "group": group, "doc": "", "status": status,
+            "skip_reason": skip_reason, "observations": [
+                {"name": obs, "torch": t, "autodiff": a, "match": t == a,
+                 "reason": None if t == a else "values differ"} for obs, t, a in observations]}
+
+
+def test_a_mismatch_is_shown_in_full_first():
+    text = parity_matrix.markdown(_matrix(
+        _case("good", "ops", "passed", [("out", "tensor(1.)", "tensor(1.)")]),
+        _case("bad", "ops", "failed", [("x.grad", "tensor(2.)", "tensor(3.)")])), {})
+    assert "1 passed, 1 failed" in text
+    mismatches = text.index("## Mismatches")
+    assert mismatches < text.index("## ops")
+    assert "torch:  tensor(2.)\nautodiff: tensor(3.)" in text[mismatches:]
+    assert "| `bad` | `x.grad` | ✗ values differ |" in text
+
+
+def test_skipped_cases_say_why():
+    text = parity_matrix.markdown(_matrix(
+        _case("net", "seed_nn", "skipped", [], skip_reason="autodiff.nn does not exist yet")),
+        {"seed_nn": "Article 002's `nn.Module` examples."})
+    assert "0 passed, 0 failed**, 1 skipped" in text
+    assert "| `net` |  | skipped: autodiff.nn does not exist yet |" in text
+    assert "Article 002's `nn.Module` examples." in text
+
+
+@pytest.mark.parametrize("text, cell", [
+    ("x.grad", "`x.grad`"),
+    ("a | b", "`a \\| b`"),
+    ("print(`x`)", "``print(`x`)``"),
+    ("`x`", "`` `x` ``"),
+    ("tensor([[1.],\n        [2.]])", "`tensor([[1.], [2.]])`"),
+])
+def test_observation_names_are_safe_in_a_table_cell(text, cell):
+    assert parity_matrix._code(text) == cell
+
+
+def test_the_page_says_so_when_the_harness_is_missing(tmp_path):
+    target = tmp_path / "parity.md"
+    parity_matrix.write_page(tmp_path, tmp_path / "cache", target)
+    assert "could not be generated" in target.read_text()
+    assert "`parity_tests` is not in this checkout yet" in target.read_text()
+
+
+def test_tutorials_are_copied_and_listed(tmp_path):
+    repo, src = tmp_path / "repo", tmp_path / "repo" / "docs"
+    (repo / "tutorials").mkdir(parents=True)
+    assert "No tutorials yet" in included_pages.tutorials_page(
+        included_pages.copy_tutorials(repo, src))
+    (repo / "tutorials" / "01_first.py").write_text("# %% [markdown]\n# # First\n\n# %%\n1 + 1\n")
+    (repo / "tutorials" / "02_second.ipynb").write_text('{"cells": []}')
+    (src / "tutorials").mkdir(parents=True)
+    (src / "tutorials" / "00_removed.ipynb").write_text("{}")
+    names = included_pages.copy_tutorials(repo, src)
+    assert names == ["01_first", "02_second"]
+    assert sorted(p.name for p in (src / "tutorials").iterdir()) == [
+        "01_first.ipynb", "02_second.ipynb"]
+    assert json.loads((src / "tutorials" / "01_first.ipynb").read_text())["cells"][1][
+        "source"] == "1 + 1"
+    assert "tutorials/*" in included_pages.tutorials_page(names)
+
+
+def test_benchmark_figures_lose_their_title(tmp_path):
+    assert "No figures yet" in included_pages.benchmarks_page(tmp_path)
+    results = tmp_path / "benchmarks" / "results"
+    results.mkdir(parents=True)
+    (results / "latest.md").write_text("# autodiff benchmarks\n\n## One op\n\n| a |\n")
+    assert included_pages.benchmarks_page(tmp_path) == "## One op\n\n| a |\n"
+
+
+def test_public_names_are_autodiffs_own():
+    import autodiff
+    names = public_api.public_names(autodiff)
+    assert {"tensor", "Tensor", "no_grad", "float32", "default_generator"} <= set(names)
+    assert not {"np", "jnp", "jax", "math", "annotations", "tape"} & set(names)
