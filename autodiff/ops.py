@@ -427,6 +427,7 @@ exp, log, sqrt, rsqrt, sin, cos, tanh, sigmoid, reciprocal = (
     _elementwise(name, floating=True)
     for name in ("exp", "log", "sqrt", "rsqrt", "sin", "cos", "tanh", "sigmoid", "reciprocal"))
 abs, sign, relu = (_elementwise(name, floating=False) for name in ("abs", "sign", "relu"))
+erf = _elementwise("erf", floating=True)
 
 
 def clamp(input, min=None, max=None):
@@ -911,6 +912,11 @@ def permute(input, *dims):
     return apply(R["permute"], input, dims=dims)
 
 
+def flip(input, dims):
+    """The elements in reverse order along each of ``dims`` (a copy, as in torch)."""
+    return apply(R["flip"], input, dims=_dims(tuple(dims), input.ndim))
+
+
 def movedim(input, source, destination):
     n = input.ndim
     src, dst = tape._wrap_dim(source, n), tape._wrap_dim(destination, n)
@@ -1306,7 +1312,7 @@ _METHODS = [
     isnan, isinf, isfinite, floor, ceil, round, trunc, sum, mean, prod, max, min, amax, amin,
     argmax, argmin, all, any, norm, var, std, logsumexp, softmax, log_softmax, cumsum, mm, mv,
     bmm, dot, matmul, view, reshape, flatten, unflatten, t, transpose, swapaxes, swapdims,
-    permute, movedim, squeeze, unsqueeze, expand, expand_as, broadcast_to, narrow, select,
+    permute, movedim, flip, erf, squeeze, unsqueeze, expand, expand_as, broadcast_to, narrow, select,
     unbind, split, chunk, clone, contiguous, to, type_as, copy_, zero_, fill_, as_strided,
     index_put_,
 ]

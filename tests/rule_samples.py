@@ -11,6 +11,7 @@ import dataclasses
 from collections.abc import Callable
 
 import autodiff as T
+import autodiff.nn.functional as F
 from autodiff import tape
 from autodiff.rules import RULES
 
@@ -23,6 +24,7 @@ class Sample:
     high: float = 1.5
     second_order: bool = True     # also check the backward's own derivative
     h: float = 1e-6               # the finite-difference step
+    ranges: list | None = None    # per-input (low, high), where inputs need their own
 
 
 def _setitem(a, b):
@@ -152,3 +154,34 @@ SAMPLES: dict[str, Sample] = {
     "index_put": Sample(_index_assign, [(3, 2), (2,)]),
     "as_strided": Sample(_inplace_on_view, [(3, 2)]),
 }
+
+# Neural-network primitives (autodiff.nn.functional)
+_F64 = dict(dtype=T.float64)
+SAMPLES.update({
+    "mul_scalar": Sample(lambda a: F._scaled(a * a, 0.3), [(2, 3)]),
+    "div_scalar": Sample(lambda a: tape.apply(RULES["div_scalar"], a * a, other=4), [(3,)]),
+    "flip": Sample(lambda a: tape.apply(RULES["flip"], a * a, dims=(1,)), [(2, 3)]),
+    "erf": Sample(lambda a: tape.apply(RULES["erf"], a), [(4,)]),
+    "addmm": Sample(lambda b, x, w: F.linear(x, w, b), [(2,), (3, 4), (2, 4)]),
+    "gelu": Sample(lambda a: F.gelu(a) + F.gelu(a, approximate="tanh"), [(5,)]),
+    "mse_loss": Sample(lambda a, b: F.mse_loss(a, b, reduction="none"), [(2, 3), (2, 3)]),
+    "nll_loss": Sample(lambda a: F.nll_loss(a.log_softmax(1), T.tensor([0, 2, 1]),
+                                            weight=T.tensor([1.0, 2.0, 0.5], **_F64)),
+                       [(3, 3)]),
+    "nll_loss2d": Sample(lambda a: F.nll_loss(a.log_softmax(1), T.tensor([[[0, 1]], [[2, 2]]]),
+                                              reduction="sum"), [(2, 3, 1, 2)]),
+    "binary_cross_entropy": Sample(lambda p, t: F.binary_cross_entropy(p, t, reduction="sum"),
+                                   [(4,), (4,)], ranges=[(0.1, 0.9), (0.0, 1.0)]),
+    "binary_cross_entropy_with_logits": Sample(
+        lambda x, t: F.binary_cross_entropy_with_logits(
+            x, t, pos_weight=T.tensor([2.0, 0.5], **_F64)),
+        [(3, 2), (3, 2)], ranges=[(-1.5, 1.5), (0.0, 1.0)]),
+    "embedding": Sample(lambda w: F.embedding(T.tensor([[0, 2], [2, 3]]), w * w), [(4, 2)]),
+    "layer_norm": Sample(lambda x, w, b: F.layer_norm(x, (3,), w, b), [(2, 3), (3,), (3,)]),
+    "convolution": Sample(lambda x, w, b: F.conv2d(x, w, b, stride=2, padding=1,
+                                                   dilation=(1, 2)),
+                          [(1, 2, 5, 6), (3, 2, 2, 2), (3,)]),
+    # piecewise linear in x*x: its second derivative adds nothing
+    "max_pool2d": Sample(lambda x: F.max_pool2d(x * x, 2, stride=1, padding=1), [(1, 2, 3, 3)],
+                         second_order=False),
+})

@@ -16,7 +16,8 @@ from rule_samples import SAMPLES
 
 def _inputs(sample, seed):
     rng = np.random.default_rng(seed)
-    return [rng.uniform(sample.low, sample.high, shape) for shape in sample.shapes]
+    ranges = sample.ranges or [(sample.low, sample.high)] * len(sample.shapes)
+    return [rng.uniform(low, high, shape) for shape, (low, high) in zip(sample.shapes, ranges)]
 
 
 def _tensors(arrays):

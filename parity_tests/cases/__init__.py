@@ -2,14 +2,15 @@
 
 ``seeds`` and ``seed_nn`` replay the five seed articles, ``misuse`` every error
 and warning the engine must reproduce, ``ops`` one case per row of the
-derivative table, ``views`` storage sharing and in-place histories, ``autograd`` what comes after first derivatives (higher order,
+derivative table, ``views`` storage sharing and in-place histories, ``training`` models trained
+step for step (nn, optim, data), ``autograd`` what comes after first derivatives (higher order,
 hooks, custom Functions, the functional API, gradcheck, anomaly detection). :func:`builtin_cases` collects them for the runner and pytest.
 """
 
-from parity_tests.cases import autograd, misuse, ops, seed_nn, seeds, views
+from parity_tests.cases import autograd, misuse, ops, seed_nn, seeds, training, views
 from parity_tests.harness import Case, cases_in
 
-MODULES = (seeds, seed_nn, misuse, views, ops, autograd)
+MODULES = (seeds, seed_nn, misuse, views, ops, autograd, training)
 
 
 def builtin_cases() -> list[Case]:

@@ -62,6 +62,8 @@ def unary(function: str, shape=(2, 3), **domain):
     return op_case(f"torch.{function}(a)", shape, **domain)
 
 
+NN = "torch.nn.functional."
+
 OP_CASES = {
     # Elementwise, two inputs.
     "add": binary("add"),
@@ -156,6 +158,26 @@ OP_CASES = {
     "fill_": op_case("(a * 1).fill_(2.0)", (2, 3)),
     "copy_slices": op_case("c = a * 1\nc[0] = b\nc", (2, 3), (3,)),
     "index_put": op_case("c = a * 1\nc[[0, 0]] = b\nc", (2, 3), (3,)),
+    "flip": op_case("torch.flip(a, (1,))", (2, 3)),
+    "erf": unary("erf"),
+    # Neural-network primitives, through torch.nn.functional.
+    "addmm": op_case(NN + "linear(a, b, c)", (4, 3), (2, 3), (2,)),
+    "mul_scalar": op_case(NN + "cross_entropy(a, torch.tensor([0, 2]), label_smoothing=0.1)",
+                          (2, 3)),
+    "div_scalar": op_case(NN + "cross_entropy(a, b.softmax(1))", (2, 3), (2, 3)),
+    "gelu": op_case(NN + "gelu(a)", (2, 3)),
+    "mse_loss": op_case(NN + "mse_loss(a, b)", (2, 3), (2, 3)),
+    "nll_loss": op_case(NN + "nll_loss(a, torch.tensor([0, 2]))", (2, 3)),
+    "nll_loss2d": op_case(NN + "nll_loss(a, torch.tensor([[[0, 2]], [[1, 1]]]))", (2, 3, 1, 2)),
+    "binary_cross_entropy": op_case(NN + "binary_cross_entropy(a, b)", (2, 3), (2, 3),
+                                    low=0.1, high=0.9),
+    "binary_cross_entropy_with_logits": op_case(NN + "binary_cross_entropy_with_logits(a, b)",
+                                                (2, 3), (2, 3)),
+    "embedding": op_case(NN + "embedding(torch.tensor([[0, 2], [3, 0]]), a)", (4, 3)),
+    "layer_norm": op_case(NN + "layer_norm(a, (3,), b, c)", (2, 3), (3,), (3,)),
+    "convolution": op_case(NN + "conv2d(a, b, c, stride=2, padding=1)", (2, 2, 5, 5),
+                           (3, 2, 3, 3), (3,)),
+    "max_pool2d": op_case(NN + "max_pool2d(a, 2)", (1, 2, 4, 4)),
 }
 
 VARIANT_CASES = {
