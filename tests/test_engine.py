@@ -142,3 +142,27 @@ def test_repr_matches_torch(shape, scale, dtype, integral, data):
 def test_summarised_repr_of_a_big_tensor_matches_torch():
     both(lambda T: [repr(T.arange(3000.).reshape(3, 1000) / 7),
                     repr(T.arange(2000).reshape(2, 10, 100))])
+
+
+def test_backward_with_create_graph_warns_once_as_torch(monkeypatch):
+    """torch warns once per process, so its text comes from a fresh interpreter."""
+    import subprocess
+    import sys
+    import warnings
+
+    script = ("import warnings, torch; warnings.simplefilter('always')\n"
+              "x = torch.tensor([1.0], requires_grad=True)\n"
+              "with warnings.catch_warnings(record=True) as w:\n"
+              "    warnings.simplefilter('always')\n"
+              "    (x ** 2).sum().backward(create_graph=True)\n"
+              "    (x ** 2).sum().backward(create_graph=True)\n"
+              "print(len(w)); print(str(w[0].message).split(' (Triggered')[0])")
+    count, text = subprocess.run([sys.executable, "-c", script], capture_output=True,
+                                 text=True, check=True).stdout.strip().split("\n", 1)
+    monkeypatch.setattr(tape, "_warned", set())
+    x = autodiff.tensor([1.0], requires_grad=True)
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        (x ** 2).sum().backward(create_graph=True)
+        (x ** 2).sum().backward(create_graph=True)
+    assert [str(m.message) for m in w] == [text] * int(count)
