@@ -1344,38 +1344,25 @@ Tensor.cuda = lambda self, device=None, non_blocking=False: to(
 Tensor.T = property(lambda self: self if self.ndim < 2 else permute(
     self, tuple(reversed(range(self.ndim)))))
 Tensor.mT = property(lambda self: transpose(self, -2, -1))
-Tensor.__getitem__ = getitem
-Tensor.__setitem__ = setitem
-Tensor.__matmul__ = matmul
-Tensor.__rmatmul__ = lambda self, other: matmul(other, self)
-Tensor.__add__ = add
-Tensor.__radd__ = add
-Tensor.__iadd__ = _inplace_binary(add)
-Tensor.__sub__ = sub
-Tensor.__rsub__ = lambda self, other: rsub(self, other)
-Tensor.__isub__ = _inplace_binary(sub)
-Tensor.__mul__ = mul
-Tensor.__rmul__ = mul
-Tensor.__imul__ = _inplace_binary(mul)
-Tensor.__truediv__ = div
-Tensor.__rtruediv__ = lambda self, other: div(other, self)
-Tensor.__itruediv__ = _inplace_binary(div)
-Tensor.__floordiv__ = floor_divide
-Tensor.__mod__ = remainder
-Tensor.__pow__ = pow
-Tensor.__rpow__ = lambda self, other: pow(other, self)
-Tensor.__ipow__ = _inplace_binary(pow)
-Tensor.__neg__ = neg
-Tensor.__pos__ = lambda self: self
-Tensor.__abs__ = abs
-Tensor.__eq__ = eq
-Tensor.__ne__ = ne
-Tensor.__lt__ = lt
-Tensor.__le__ = le
-Tensor.__gt__ = gt
-Tensor.__ge__ = ge
-Tensor.__and__ = bitwise_and
-Tensor.__or__ = bitwise_or
-Tensor.__xor__ = bitwise_xor
-Tensor.__invert__ = bitwise_not
+def _reflected(fn):
+    """``2 - x`` calls ``x.__rsub__(2)``: the operands swap back."""
+    return lambda self, other: fn(other, self)
+
+
+_OPERATORS = {
+    "__getitem__": getitem, "__setitem__": setitem,
+    "__add__": add, "__radd__": add, "__iadd__": _inplace_binary(add),
+    "__sub__": sub, "__rsub__": rsub, "__isub__": _inplace_binary(sub),
+    "__mul__": mul, "__rmul__": mul, "__imul__": _inplace_binary(mul),
+    "__truediv__": div, "__rtruediv__": _reflected(div), "__itruediv__": _inplace_binary(div),
+    "__pow__": pow, "__rpow__": _reflected(pow), "__ipow__": _inplace_binary(pow),
+    "__matmul__": matmul, "__rmatmul__": _reflected(matmul),
+    "__floordiv__": floor_divide, "__mod__": remainder,
+    "__neg__": neg, "__pos__": lambda self: self, "__abs__": abs,
+    "__eq__": eq, "__ne__": ne, "__lt__": lt, "__le__": le, "__gt__": gt, "__ge__": ge,
+    "__and__": bitwise_and, "__or__": bitwise_or, "__xor__": bitwise_xor,
+    "__invert__": bitwise_not,
+}
+for _name, _f in _OPERATORS.items():
+    setattr(Tensor, _name, _f)
 Tensor.__hash__ = object.__hash__
