@@ -166,3 +166,11 @@ def test_backward_with_create_graph_warns_once_as_torch(monkeypatch):
         (x ** 2).sum().backward(create_graph=True)
         (x ** 2).sum().backward(create_graph=True)
     assert [str(m.message) for m in w] == [text] * int(count)
+
+
+def test_devices_print_as_torch_and_a_missing_gpu_is_a_clear_error():
+    both(lambda T: [T.ones(2).device, T.device("cpu"), T.device("cuda", 0), T.device("cuda:1"),
+                    str(T.device("cuda:1"))])
+    if not autodiff.cuda.is_available():
+        with pytest.raises(RuntimeError, match="no cuda device is available to JAX"):
+            autodiff.ones(2).to("cuda")
