@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import statistics
 import time
 
 import torch
 
 import autodiff
 
-from .timing import block, median_of
+from .timing import block
 
 LENGTHS = (100, 1_000, 10_000, 100_000)
 
@@ -27,12 +28,14 @@ def chain_backward(lib, n):
 
 
 def run(quick):
-    for lib in (autodiff, torch):
+    libs = {"autodiff": autodiff, "torch": torch}
+    for lib in libs.values():
         chain_backward(lib, 10)                       # warm-up: JAX compiles each op once
     rows = []
     for n in LENGTHS:
-        repeat = 1 if n == LENGTHS[-1] or quick else 5
-        rows.append({"nodes": n,
-                     "autodiff": median_of(lambda: chain_backward(autodiff, n), repeat) / n,
-                     "torch": median_of(lambda: chain_backward(torch, n), repeat) / n})
+        samples = {name: [] for name in libs}
+        for _ in range(1 if n == LENGTHS[-1] else 3 if quick else 7):
+            for name, lib in libs.items():            # interleaved, as in timing.compare
+                samples[name].append(chain_backward(lib, n) / n)
+        rows.append({"nodes": n, **{name: statistics.median(s) for name, s in samples.items()}})
     return rows

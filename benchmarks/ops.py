@@ -8,7 +8,7 @@ import torch
 
 import autodiff
 
-from .timing import per_call
+from .timing import compare
 
 # One body per op, run on every framework's 4x4 tensors (jax arrays too)
 OPS = {
@@ -26,14 +26,12 @@ def run(quick):
     ad = [autodiff.tensor(v, requires_grad=True) for v in (a, b)]
     th = [torch.tensor(v, requires_grad=True) for v in (a, b)]
     jx = [jnp.asarray(v) for v in (a, b)]
-    timing = dict(repeat=5 if quick else 15, min_batch_s=0.01 if quick else 0.05)
+    timing = dict(repeat=5 if quick else 21, min_batch_s=0.01 if quick else 0.03)
     rows = []
     for name, op in OPS.items():
-        row = {"op": name}
-        row["autodiff"] = per_call(lambda: op(*ad), **timing)
-        with autodiff.no_grad():
-            row["autodiff no_grad"] = per_call(lambda: op(*ad), **timing)
-        row["jax.numpy"] = per_call(lambda: op(*jx), **timing)
-        row["torch"] = per_call(lambda: op(*th), **timing)
-        rows.append(row)
+        rows.append({"op": name, **compare({
+            "autodiff": lambda: op(*ad),
+            "autodiff no_grad": (lambda: op(*ad), autodiff.no_grad),
+            "jax.numpy": lambda: op(*jx),
+            "torch": lambda: op(*th)}, **timing)})
     return rows

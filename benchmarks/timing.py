@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 import statistics
@@ -24,31 +25,41 @@ def block(result):
         result.block_until_ready()
 
 
-def per_call(fn, *, repeat, min_batch_s):
-    """Median seconds per call of ``fn()``: batches of calls sized to last at least
-    ``min_batch_s``, each batch ending when its last result is ready."""
-    block(fn())                                        # warm-up (and JAX's compilation)
-    number, elapsed = 1, 0.0
-    while True:                                        # calibrate the batch size
-        elapsed = _batch(fn, number)
-        if elapsed >= min_batch_s:
-            break
+def compare(fns, *, repeat, min_batch_s):
+    """Median seconds per call of each of ``fns`` (name -> callable, or (callable, context
+    manager factory) to run its batches in, e.g. ``autodiff.no_grad``).
+
+    Each is warmed up (JAX compiles on a first call) and given a batch size that lasts at
+    least ``min_batch_s``; then the rounds interleave them, a batch of each per round, so
+    that a machine busy for a while slows them all alike. A batch ends when its last
+    result is ready.
+    """
+    runs = {name: fn if isinstance(fn, tuple) else (fn, contextlib.nullcontext)
+            for name, fn in fns.items()}
+    numbers = {name: _batch_size(fn, context, min_batch_s)
+               for name, (fn, context) in runs.items()}
+    samples = {name: [] for name in runs}
+    for _ in range(repeat):
+        for name, (fn, context) in runs.items():
+            samples[name].append(_batch(fn, numbers[name], context) / numbers[name])
+    return {name: statistics.median(s) for name, s in samples.items()}
+
+
+def _batch_size(fn, context, min_batch_s):
+    _batch(fn, 1, context)                             # warm-up (and JAX's compilation)
+    number = 1
+    while (elapsed := _batch(fn, number, context)) < min_batch_s:
         number = max(2 * number, int(number * min_batch_s * 1.2 / max(elapsed, 1e-9)))
-    samples = [elapsed / number] + [_batch(fn, number) / number for _ in range(repeat - 1)]
-    return statistics.median(samples)
+    return number
 
 
-def _batch(fn, number):
-    start = time.perf_counter()
-    for _ in range(number):
-        out = fn()
-    block(out)
-    return time.perf_counter() - start
-
-
-def median_of(fn, repeat):
-    """Median seconds of ``fn()``, each run timed alone (for runs that must be rebuilt)."""
-    return statistics.median(fn() for _ in range(repeat))
+def _batch(fn, number, context):
+    with context():
+        start = time.perf_counter()
+        for _ in range(number):
+            out = fn()
+        block(out)
+        return time.perf_counter() - start
 
 
 def machine():
