@@ -39,8 +39,8 @@ __all__ = ["compile"]
 # constants, so they are part of its signature: changing one compiles again.
 _HYPERPARAMETER = (bool, int, float, complex, str, type(None))
 # What a state tensor is put back to after tracing, whatever the step did to it
-_RESTORED = ("_storage", "_view", "_index", "_array", "_seen", "_grad", "grad_fn",
-             "_requires_grad")
+_RESTORED = ("_storage", "_view", "_index", "_array", "_seen", "_vc", "_grad", "_grad_fn",
+             "_grad_fn_version", "_requires_grad")
 _NOT_STATE = (type, types.ModuleType, types.FunctionType, types.BuiltinFunctionType,
               types.MethodType, functools.partial, jax.Array, np.ndarray, np.generic)
 
@@ -96,8 +96,10 @@ class CompiledStep:
 
     def __call__(self, *args, **kwargs):
         tensors, hyper = _find_state(self.state)
-        storages = _storages_of(tensors)
-        leaves, treedef = jax.tree_util.tree_flatten((args, kwargs))
+        if kwargs or not all(isinstance(x, Tensor) for x in args):
+            leaves, treedef = jax.tree_util.tree_flatten((args, kwargs))
+        else:                                     # the common case: step(x, y)
+            leaves, treedef = args, len(args)
         # shapes and dtypes are not in it: jax.jit retraces by itself when they change
         signature = (tuple([(id(t), t._requires_grad, t._grad is None) for t in tensors]),
                      hyper, treedef, tape._grad_enabled,
@@ -106,7 +108,8 @@ class CompiledStep:
         program = self._programs.get(signature)
         if program is None:
             program = self._programs[signature] = _Program(self, tensors, treedef, leaves)
-        result = program.run(storages, [x._value() for x in leaves if isinstance(x, Tensor)])
+        result = program.run(_storages_of(tensors),
+                             [x._value() for x in leaves if isinstance(x, Tensor)])
         if program.created:     # it made Python objects (buffers): they exist now, so a
             del self._programs[signature]         # later call with this signature traces
         return result
@@ -124,6 +127,8 @@ class _Program:
         self.changed = ()        # indices of the storages the step wrote
         self.grads = ()          # (tensor index, replaced): .grad replaced, or set to None
         self.created = ()        # tensors the step added to the state (lazy buffers)
+        self.written = ()        # indices of the tensors whose version counters go up
+        self.grads_written = ()  # ... and of those whose (kept) .grad's do
         self.result = None       # (treedef, which leaves are tensors) of the return value
         self.jitted = jax.jit(self.trace)
 
@@ -139,7 +144,10 @@ class _Program:
         try:
             arrays = iter(arg_arrays)
             leaves = [_make(next(arrays), x) if is_tensor else x for is_tensor, x in self.leaves]
-            args, kwargs = jax.tree_util.tree_unflatten(self.treedef, leaves)
+            if isinstance(self.treedef, int):
+                args, kwargs = leaves, {}
+            else:
+                args, kwargs = jax.tree_util.tree_unflatten(self.treedef, leaves)
             result = self.compiled.step_fn(*args, **kwargs)
             return self._outputs(storages, state_arrays, saved_grads, result)
         finally:                       # no tracer may outlive the trace
@@ -158,6 +166,15 @@ class _Program:
                     "autodiff.no_grad() (a state tensor has a grad_fn or a new .data)")
         self.changed = tuple(i for i, (s, a) in enumerate(zip(storages, inputs))
                              if s.array is not a)
+        written = {id(storages[i]) for i in self.changed}
+        # the version counters an eager step would have bumped (a graph that saved a
+        # parameter before the step must not backpropagate through its new value)
+        self.written = tuple(i for i, t in enumerate(self.tensors)
+                             if id(t._storage) in written)
+        self.grads_written = tuple(i for i, (t, before) in enumerate(zip(self.tensors,
+                                                                         saved_grads))
+                                   if t._grad is before is not None
+                                   and id(before._storage) in written)
         self.grads = tuple((i, t._grad is not None) for i, (t, before)
                            in enumerate(zip(self.tensors, saved_grads)) if t._grad is not before)
         known = {id(t) for t in self.tensors}
@@ -176,6 +193,10 @@ class _Program:
                                                       arg_arrays)
         for i, a in zip(self.changed, changed):
             _put(storages[i], a)
+        for i in self.written:
+            self.tensors[i]._vc[0] += 1
+        for i in self.grads_written:
+            self.tensors[i]._grad._vc[0] += 1
         new_grads = iter(grads)
         for i, replaced in self.grads:
             self.tensors[i]._grad = _make(next(new_grads)) if replaced else None

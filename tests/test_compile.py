@@ -164,6 +164,14 @@ def test_state_replaced_rather_than_updated_in_place_is_an_error():
     assert not isinstance(params[0]._value(), jax.core.Tracer)
 
 
+def test_a_graph_recorded_before_a_step_sees_its_parameters_modified():
+    params, (x, y) = mlp_params(), batch()
+    stale = mlp_loss(params, x, y)                   # saves the weights (as eager would)
+    compile(lambda x, y: sgd(params, x, y), state=params)(x, y)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        stale.backward()
+
+
 @pytest.mark.xfail(raises=jax.errors.TracerArrayConversionError, strict=True,
                    reason="Tensor._flat_index runs jax.numpy while JAX traces (engine fix)")
 def test_views_of_parameters_inside_a_step():
