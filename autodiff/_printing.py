@@ -161,15 +161,20 @@ def tensor_str(values: np.ndarray, floating: bool, indent: int) -> str:
 
 
 def add_suffixes(text, suffixes, indent):
-    """Append ``, dtype=...``, ``grad_fn=<...>`` etc., wrapping past the line width."""
+    """Append ``, dtype=...``, ``grad_fn=<...>`` etc., wrapping past the line width.
+
+    A suffix is measured as torch would print it (``dtype=torch.float64``), so the line
+    breaks fall where torch's do and the texts differ only in the name.
+    """
     parts = [text]
     last_line_len = len(text) - text.rfind("\n") + 1
     for suffix in suffixes:
-        if last_line_len + len(suffix) + 2 > PRINT_OPTS.linewidth:
+        width = len(suffix.replace("autodiff.", "torch."))
+        if last_line_len + width + 2 > PRINT_OPTS.linewidth:
             parts.append(",\n" + " " * indent + suffix)
-            last_line_len = indent + len(suffix)
+            last_line_len = indent + width
         else:
             parts.append(", " + suffix)
-            last_line_len += len(suffix) + 2
+            last_line_len += width + 2
     parts.append(")")
     return "".join(parts)

@@ -1229,7 +1229,7 @@ def _inplace(self, compute, src_for_view=None):
     else:
         self._set_array(new)
         if needs_history:
-            self.grad_fn, self.output_nr, self._requires_grad = out.grad_fn, 0, True
+            self._rebase_history(out.grad_fn)
     return self
 
 
@@ -1241,7 +1241,7 @@ def _write_into_view(view, src):
     base._set_array(new_base._value())
     view._refresh()
     if new_base.grad_fn is not None:
-        base.grad_fn, base.output_nr, base._requires_grad = new_base.grad_fn, 0, True
+        base._rebase_history(new_base.grad_fn)
         view._requires_grad = True
         view._rederive_view_history()
 

@@ -230,9 +230,6 @@ class Node:
     def __repr__(self):
         return f"<{type(self).__name__} object at {hex(id(self))}>"
 
-    def _sequence(self):
-        return self._sequence_nr
-
     @property
     def saved_tensors(self):
         return tuple(_unpack(s, self) for s in self._saved_or_raise())
@@ -266,11 +263,12 @@ class Node:
         """A hook called with (grad_outputs,) before this node runs; may replace them."""
         if self._pre_hooks is None:
             self._pre_hooks = []
-        return _Handle(self._pre_hooks, lambda grads: fn(grads))
+        return _Handle(self._pre_hooks, fn)
 
     def apply(self, *grads):
-        """Run this node's rule on the gradients of its outputs (torch's ``node(grad)``)."""
-        return self.backward(grads, False)
+        """Run this node's rule on the gradients of its outputs (torch's ``node(grad)``);
+        its saved tensors are kept."""
+        return self.backward(grads, True)
 
     def __call__(self, *grads):
         return self.apply(*grads)
@@ -520,8 +518,10 @@ class Tensor:
             self._grad_fn_version = self._vc[0]
             return
         from .rules import RULES
-        record(RULES["as_strided"], (base,), {"view": IndexView(self._flat_index()),
-                                              "self_sym_sizes": base._array.shape}, self)
+        node = record(RULES["as_strided"], (base,), {"view": IndexView(self._flat_index()),
+                                                     "self_sym_sizes": base._array.shape},
+                      _make(self._array))
+        self._rebase_history(node)
 
     @property
     def is_leaf(self):
@@ -595,16 +595,29 @@ class Tensor:
         if self.grad_fn is None or self._retains_grad:
             return
         self._retains_grad = True
+        self._install_retain_hook()
+
+    def _install_retain_hook(self):
+        """A hook on this tensor's grad_fn that keeps the gradient of its output."""
         ref = weakref.ref(self)
 
         def retain(grad):
             t = ref()
             if t is not None:
                 t._grad = _alias(grad) if t._grad is None else t._grad + grad
-        node = self.grad_fn
+        node = self._grad_fn
         if node._retain_hooks is None:
             node._retain_hooks = {}
         node._retain_hooks[self.output_nr] = retain
+
+    def _rebase_history(self, node):
+        """After an in-place write: ``node`` made this tensor now. A retained gradient
+        follows the tensor to its new node, as in torch."""
+        old, old_nr = self._grad_fn, self.output_nr
+        self.grad_fn, self.output_nr, self._requires_grad = node, 0, True
+        if self._retains_grad and old is not None:
+            old._retain_hooks.pop(old_nr, None)
+            self._install_retain_hook()
 
     def register_hook(self, hook):
         """Call ``hook(grad)`` when this tensor's gradient is computed; it may return a

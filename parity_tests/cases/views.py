@@ -94,3 +94,25 @@ def data_writes_bypass_autograd(T):
     yield "a._version", a._version
     y.sum().backward()
     yield "a.grad", a.grad
+
+
+def retained_grad_follows_an_inplace_write(T):
+    """Found by the fuzzer: torch moves the retain_grad hook to the new grad_fn."""
+    x0 = T.tensor(0.5, requires_grad=True)
+    v3 = x0.abs()
+    v3.retain_grad()
+    v3.mul_(2.0)
+    v3.backward()
+    yield "v3.grad", v3.grad
+    yield "x0.grad", x0.grad
+
+
+def retained_grad_on_view_after_base_write(T):
+    a = T.tensor([1.0, 2.0], requires_grad=True)
+    y = a * 2
+    v = y[1:]
+    v.retain_grad()
+    y.mul_(3)
+    (v * 5).sum().backward()
+    yield "v.grad", v.grad
+    yield "a.grad", a.grad
