@@ -72,7 +72,7 @@ def compile(step_fn=None, *, state=()):
     ...         w.sub_(0.1 * w.grad)
     ...         w.grad = None
     ...     return loss
-    >>> fast_step = autodiff.compile(step, state=[w])
+    >>> fast_step = autodiff.compile(step, state=[w])      # autodiff-only
     >>> x, y = autodiff.randn(8, 3), autodiff.randn(8, 1)
     >>> losses = [fast_step(x, y).item() for _ in range(50)]
     >>> losses[-1] < losses[0], fast_step.traces
