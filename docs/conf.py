@@ -2,8 +2,8 @@
 
 The build runs offline: no intersphinx inventories, nothing fetched. Code cells of the
 concept pages and the tutorials are executed at build time by MyST-NB; their outputs are
-cached in ``docs/_build/.jupyter_cache/<key>``, where the key hashes autodiff's sources
-(and the torch version), so a change to the library executes everything again.
+cached in ``docs/_build/.jupyter_cache/<key>``, where the key hashes the sources of autodiff
+and parity_tests (and the torch version), so a change to either executes everything again.
 """
 
 import shutil
@@ -43,7 +43,7 @@ nb_execution_timeout = 120                 # seconds per cell
 nb_execution_raise_on_error = True         # a failing cell fails the build
 nb_execution_show_tb = True
 _cache_root = DOCS / "_build" / ".jupyter_cache"
-nb_execution_cache_path = str(_cache_root / source_key(REPO, packages=("autodiff",)))
+nb_execution_cache_path = str(_cache_root / source_key(REPO))
 for _old in _cache_root.glob("*") if _cache_root.is_dir() else ():
     if str(_old) != nb_execution_cache_path:
         shutil.rmtree(_old, ignore_errors=True)      # executed against an older autodiff

@@ -2,7 +2,7 @@
 
 At the start of every build the harness runs every built-in case under torch and under
 autodiff; ``docs/parity.md`` includes the tables written from its report
-(``_generated/parity.md``). The report is cached under ``docs/_build/.cache``, keyed by
+(``_generated/parity.md``, with the report itself beside it as ``parity.json``). The report is cached under ``docs/_build/.cache``, keyed by
 the sources of ``autodiff`` and ``parity_tests`` and the torch version, so an unchanged
 tree is not run twice, and any change to either is.
 
@@ -147,13 +147,17 @@ def _version(name: str) -> str:
 
 
 def write_page(repo: Path, cache: Path, target: Path) -> None:
+    """Write the page's tables to ``target`` and the report they show next to it (.json)."""
     matrix, why_not = run_harness(repo, cache)
+    report = target.with_suffix(".json")
     if matrix is None:
         logger.info("no parity matrix: %s", why_not.splitlines()[0])
         text = ("````{note}\nThe parity matrix could not be generated for this build. "
                 + why_not + "\n````\n")
+        report.unlink(missing_ok=True)
     else:
         text = markdown(matrix, group_summaries(repo))
+        write_if_changed(report, json.dumps(matrix, indent=1, ensure_ascii=False))
     write_if_changed(target, text)
 
 

@@ -146,7 +146,10 @@ def _entry(module, name, obj, k):
         return [f".. autoclass:: {name}", *(options if obj.__name__ == name else ()), ""]
     if k == "function":
         return [f".. autofunction:: {name}", ""]
-    return [f".. autodata:: {name}", "   :no-value:", "", f"   ``{name}`` is ``{obj!r}``.", ""]
+    shown = f"``{obj!r}``"
+    if " object at 0x" in shown:             # no useful repr: say what it is
+        shown = f"An instance of ``{type(obj).__name__}``."
+    return [f".. py:data:: {name}", f"   :type: {type(obj).__name__}", "", f"   {shown}", ""]
 
 
 class PublicAPI(SphinxDirective):
