@@ -34,7 +34,8 @@ def run(quick):
     rows = []
     for n in LENGTHS:
         samples = {name: [] for name in libs}
-        for _ in range(1 if n == LENGTHS[-1] else 3 if quick else 7):
+        longest = n == LENGTHS[-1]
+        for _ in range((1 if longest else 3) if quick else (3 if longest else 7)):
             for name, lib in libs.items():            # interleaved, as in timing.compare
                 samples[name].append(chain_backward(lib, n) / n)
         rows.append({"nodes": n, **{name: statistics.median(s) for name, s in samples.items()}})

@@ -31,7 +31,8 @@ def markdown(results):
     out = ["# autodiff benchmarks", "",
            f"{m['cpu']}, {m['cores']} cores, {results['threads']} thread(s) per framework; "
            f"Python {m['python']}, JAX {m['jax']} ({m['jax_backend']}), torch {m['torch']}, "
-           f"NumPy {m['numpy']}. {results['date']}"
+           f"NumPy {m['numpy']}; load average {m['load_average']:.1f} at the start. "
+           f"{results['date']}"
            + (" (quick run)" if results["quick"] else "") + ".", ""]
     if "ops" in results:
         out += ["## One op on 4x4 tensors", "",

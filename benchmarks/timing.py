@@ -76,4 +76,5 @@ def machine():
     return {"cpu": cpu, "cores": os.cpu_count(), "platform": platform.platform(),
             "python": platform.python_version(), "jax": jax.__version__,
             "jax_backend": jax.default_backend(), "numpy": np.__version__,
-            "torch": torch.__version__, "torch_threads": torch.get_num_threads()}
+            "torch": torch.__version__, "torch_threads": torch.get_num_threads(),
+            "load_average": os.getloadavg()[0]}     # other work on the machine meanwhile
