@@ -33,11 +33,9 @@ extensions = [
 ]
 
 exclude_patterns = ["_build", "_generated", "_ext", "**.ipynb_checkpoints", ".gitignore"]
-suppress_warnings = ["mystnb.unknown_mime_type"]
 
 # -- MyST and MyST-NB -----------------------------------------------------------------
-myst_enable_extensions = ["colon_fence", "dollarmath"]
-myst_heading_anchors = 3
+myst_enable_extensions = ["dollarmath"]
 nb_execution_mode = "cache"
 nb_execution_timeout = 120                 # seconds per cell
 nb_execution_raise_on_error = True         # a failing cell fails the build
@@ -51,11 +49,7 @@ for _old in _cache_root.glob("*") if _cache_root.is_dir() else ():
 # -- autodoc ---------------------------------------------------------------------------
 autodoc_member_order = "bysource"
 autodoc_typehints = "description"
-autosummary_generate = False               # the public-api directive documents every name
-napoleon_numpy_docstring = True
-napoleon_google_docstring = True
 
 # -- HTML ------------------------------------------------------------------------------
 html_theme = "furo"
 html_title = "autodiff"
-html_static_path = []

@@ -1,6 +1,6 @@
 """What autodiff's public API is, and the ``public-api`` directive that documents all of it.
 
-One definition serves the API reference and ``tests/test_doctests.py``: a module's public
+One definition serves the API reference and its tests (``tests/test_docs.py``): a module's public
 names are its ``__all__`` when it has one; otherwise every name not starting with ``_``,
 less the modules it imports (a subpackage gets its own page) and anything defined outside
 autodiff (``np``, ``math.prod``...). The directive lists them all in a summary table, then
@@ -19,8 +19,8 @@ from docutils import nodes
 from docutils.statemachine import StringList
 from sphinx.util.docutils import SphinxDirective
 
-# The modules of the API reference, one page each: (page, module). The last ones are
-# written by other parts of the project and documented once they exist.
+# The modules of the API reference, one page each: (page, module). A module that does not
+# exist yet gets a page saying so.
 API_MODULES = [
     ("autodiff", "autodiff"),
     ("autograd", "autodiff.autograd"),
