@@ -1194,6 +1194,13 @@ def _converter(dt):
 def _check_inplace(self):
     if not tape._grad_enabled:
         return
+    if self._no_grad_view:
+        raise RuntimeError(
+            "A view was created in no_grad mode and is being modified inplace with grad mode "
+            "enabled. Given that this use case is ambiguous and error-prone, it is forbidden. "
+            "You can clarify your code by moving both the view and the inplace either both "
+            "inside the no_grad block (if you don't want the inplace to be tracked) or both "
+            "outside (if you want the inplace to be tracked).")
     if self.grad_fn is None and self._requires_grad:
         raise RuntimeError(tape._LEAF_INPLACE)
     if self._view is not None:
@@ -1291,11 +1298,10 @@ def setitem(self, key, value):
     ``index_put_`` when the key has index tensors or masks."""
     if not isinstance(value, Tensor):
         value = _make(jnp.asarray(value, self._array.dtype))
-    with tape.no_grad():
-        target = getitem(self, key)
-    if target._view is None:                       # advanced indexing: no view to write into
-        parts = _normalize_key(key)
+    parts = _normalize_key(key)
+    if builtins.any(hasattr(p, "dtype") for p in parts):   # index arrays: no view to write
         return index_put_(self, tuple(parts), value)
+    target = getitem(self, key)
     _check_inplace(target)
     copy_(target, value)
 
@@ -1341,8 +1347,21 @@ Tensor.cpu = lambda self, memory_format=None: to(self, "cpu")
 Tensor.cuda = lambda self, device=None, non_blocking=False: to(
     self, "cuda" if device is None else D.device("cuda", device if isinstance(device, int)
                                                  else None))
-Tensor.T = property(lambda self: self if self.ndim < 2 else permute(
-    self, tuple(reversed(range(self.ndim)))))
+def _numpy_T(self):
+    """``x.T``: the dims reversed (torch warns, once, when ``x`` is not a matrix)."""
+    if self.ndim == 0:
+        tape._warn_once("Tensor.T is deprecated on 0-D tensors. This function is the "
+                        "identity in these cases.")
+    elif self.ndim != 2:
+        tape._warn_once(
+            "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
+            "deprecated and it will throw an error in a future release. Consider `x.mT` to "
+            "transpose batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` "
+            "to reverse the dimensions of a tensor.".replace("torch.", "autodiff."))
+    return permute(self, tuple(reversed(range(self.ndim))))
+
+
+Tensor.T = property(_numpy_T)
 Tensor.mT = property(lambda self: transpose(self, -2, -1))
 def _reflected(fn):
     """``2 - x`` calls ``x.__rsub__(2)``: the operands swap back."""

@@ -15,7 +15,9 @@ the analogous C++ pieces are ``torch/csrc/autograd/{function.h,engine.cpp,variab
 
 from __future__ import annotations
 
+import heapq
 import itertools
+import sys
 import warnings
 import weakref
 
@@ -317,7 +319,7 @@ class AccumulateGrad(Node):
         self.variable = variable
         self.next_functions = ()
         self._saved = ()
-        self._sequence_nr = -1       # sinks run after everything that feeds them
+        self._sequence_nr = sys.maxsize   # torch's UINT64_MAX: runs as soon as it is ready
         self._pre_hooks = self._hooks = self._retain_hooks = None
 
     def backward(self, grads, retain_graph):
@@ -395,7 +397,8 @@ class Tensor:
     """
 
     __slots__ = ("_storage", "_array", "_seen", "_view", "_index", "_requires_grad",
-                 "_vc", "_grad_fn", "_grad_fn_version", "output_nr", "_grad", "_retains_grad",
+                 "_vc", "_grad_fn", "_grad_fn_version", "_no_grad_view", "output_nr", "_grad",
+                 "_retains_grad",
                  "_backward_hooks",
                  "_post_acc_hooks", "_acc", "__weakref__", "__dict__")
 
@@ -504,7 +507,7 @@ class Tensor:
         history, derived from the base's (``AsStridedBackward0``), as in torch.
         """
         if self._view is not None and self._grad_fn_version != self._vc[0] \
-                and self._requires_grad:
+                and self._requires_grad and not self._no_grad_view:
             self._rederive_view_history()
         return self._grad_fn
 
@@ -823,7 +826,7 @@ def _make(array, requires_grad=False, grad_fn=None, storage=None, view=None, vc=
     t._array, t._seen = array, t._storage.version
     t._view, t._index = view, None
     t._requires_grad, t._grad_fn, t.output_nr = requires_grad, grad_fn, 0
-    t._grad_fn_version = t._vc[0]
+    t._grad_fn_version, t._no_grad_view = t._vc[0], False
     t._grad = t._retains_grad = t._backward_hooks = t._post_acc_hooks = t._acc = None
     t._retains_grad = False
     return t
@@ -877,8 +880,13 @@ def apply(rule, *inputs, **attrs):
                        vc=base._vc)
     else:
         result = _make(out)
-    if needs_grad and _grad_enabled:
-        record(rule, inputs, attrs, result)
+    if needs_grad:
+        if _grad_enabled:
+            record(rule, inputs, attrs, result)
+        elif rule.is_view:
+            # a view made under no_grad of a tensor that requires grad: a leaf that
+            # requires grad too, and may not be written in place with grad mode on (torch)
+            result._requires_grad = result._no_grad_view = True
     return result
 
 
@@ -948,10 +956,13 @@ _PACKAGE_DIR = __file__.rsplit("/", 1)[0]
 # 6. The backward pass
 # ---------------------------------------------------------------------------------------
 # backward() (a) turns the roots and their gradients into a starting buffer, (b) finds
-# every node reachable from the roots, (c) replays them in reverse tape order -- highest
-# sequence number first, so every node runs after all the nodes that feed it a gradient
-# -- and (d) adds each node's input gradients into the buffers of the nodes they go to.
-# The walk is a loop over a sorted list: no recursion, however long the chain.
+# every node reachable from the roots and counts, for each, the edges that will bring it
+# a gradient, then (c) replays the tape in reverse: from a queue of the nodes whose
+# gradients are complete it always takes the one recorded last (highest sequence number),
+# runs its rule, and (d) adds each input's gradient into the buffer of the node it goes
+# to -- which becomes ready when its count reaches zero. That is torch's engine: a leaf's
+# AccumulateGrad sorts first, so it runs as soon as its gradient is complete. The walk is
+# a loop over a heap: no recursion, however long the chain.
 
 def _make_root_grads(roots, grad_roots, create_graph):
     result = []
@@ -992,15 +1003,20 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
 _warned = set()
 
 
+def _warn_once(message, stacklevel=3):
+    """torch's TORCH_WARN_ONCE: a UserWarning the first time in the process, then never."""
+    if message not in _warned:
+        _warned.add(message)
+        warnings.warn(message, UserWarning, stacklevel=stacklevel)
+
+
 def _warn_once_about_grad_cycles():
-    if "create_graph" not in _warned:            # torch warns once per process
-        _warned.add("create_graph")
-        warnings.warn(
-            "Using backward() with create_graph=True will create a reference cycle between the "
-            "parameter and its gradient which can cause a memory leak. We recommend using "
-            "autograd.grad when creating the graph to avoid this. If you have to use this "
-            "function, make sure to reset the .grad fields of your parameters to None after "
-            "use to break the cycle and avoid the leak.", UserWarning, stacklevel=3)
+    _warn_once(
+        "Using backward() with create_graph=True will create a reference cycle between the "
+        "parameter and its gradient which can cause a memory leak. We recommend using "
+        "autograd.grad when creating the graph to avoid this. If you have to use this "
+        "function, make sure to reset the .grad fields of your parameters to None after "
+        "use to break the cycle and avoid the leak.", stacklevel=4)
 
 
 def run_backward(roots, grad_roots, retain_graph, create_graph, inputs, accumulate):
@@ -1020,8 +1036,8 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs, accumula
         node, nr = root._edge()
         _add_to_buffer(buffers, node, nr, g)
 
-    # (b) every node reachable from the roots
-    nodes = _reachable(list(buffers))
+    # (b) every node reachable from the roots, and how many edges lead into each
+    nodes, parents = _discover(list(buffers))
 
     # which gradients to capture (autograd.grad) or to restrict accumulation to
     targets = None
@@ -1029,41 +1045,31 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs, accumula
         targets = {}
         for k, t in enumerate(inputs):
             if not t._requires_grad:
-                raise RuntimeError(f"One of the differentiated Tensors does not require grad")
+                raise RuntimeError("One of the differentiated Tensors does not require grad")
             targets.setdefault(t._edge(), []).append(k)
-        nodes = _needed(nodes, {node for node, _ in targets})
+        nodes = _ancestors({node for node, _ in targets}, parents) & nodes
     captured = [None] * (len(inputs) if inputs is not None else 0)
+    waiting = {n: sum(p in nodes for p in parents[n]) for n in nodes}
 
-    # (c) replay in reverse tape order
+    # (c) replay: always the ready node recorded last
+    ready = [(-n._sequence_nr, id(n), n) for n in buffers if n in nodes and not waiting[n]]
+    heapq.heapify(ready)
     global _grad_enabled
     prev_mode, _grad_enabled = _grad_enabled, bool(create_graph)
     try:
-        for node in sorted(nodes, key=_tape_position, reverse=True):
-            grads = buffers.pop(node, None)
-            if grads is None:
-                continue
-            grads = _run_pre_hooks(node, grads)
-            if targets is not None:
-                for nr, g in enumerate(grads):
-                    for k in targets.get((node, nr), ()):
-                        captured[k] = g
-                if not any(n in nodes for n, _ in node.next_functions) and not (
-                        accumulate and (node, 0) in targets and isinstance(node, AccumulateGrad)):
-                    continue                        # nothing below this node is wanted
-            elif isinstance(node, AccumulateGrad) and not accumulate:
-                continue
-            grads = [g if g is not None else _zeros_for(node, i) for i, g in enumerate(grads)]
-            if anomaly.enabled:
-                in_grads = _backward_with_anomaly_checks(node, grads, retain_graph)
-            else:
-                in_grads = node.backward(grads, retain_graph)
-            if node._hooks:
-                for hook in list(node._hooks):
-                    hook(tuple(in_grads), tuple(grads))
+        while ready:
+            node = heapq.heappop(ready)[2]
+            in_grads = _run_node(node, buffers.pop(node, None), targets, captured, nodes,
+                                 accumulate, retain_graph)
             # (d) send each input's gradient on to its node
             for (next_node, nr), g in zip(node.next_functions, in_grads):
-                if next_node is not None and g is not None:
+                if next_node is None or next_node not in nodes:
+                    continue
+                if g is not None:
                     _add_to_buffer(buffers, next_node, nr, g)
+                waiting[next_node] -= 1
+                if not waiting[next_node]:
+                    heapq.heappush(ready, (-next_node._sequence_nr, id(next_node), next_node))
     finally:
         _grad_enabled = prev_mode
     if accumulate and inputs is not None:       # backward(inputs=[non_leaf]) fills .grad
@@ -1073,8 +1079,30 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs, accumula
     return captured
 
 
-def _tape_position(node):
-    return node._sequence_nr
+def _run_node(node, grads, targets, captured, nodes, accumulate, retain_graph):
+    """Hooks, then the node's rule: the gradients for its inputs (Nones if it has nothing
+    to do: no gradient reached it, or nothing below it is wanted)."""
+    nothing = (None,) * len(node.next_functions)
+    if grads is None:
+        return nothing
+    grads = _run_pre_hooks(node, grads)
+    if targets is not None:
+        for nr, g in enumerate(grads):
+            for k in targets.get((node, nr), ()):
+                captured[k] = g
+        wanted_here = accumulate and isinstance(node, AccumulateGrad) and (node, 0) in targets
+        if not wanted_here and not any(n in nodes for n, _ in node.next_functions):
+            return nothing
+    elif isinstance(node, AccumulateGrad) and not accumulate:
+        return nothing
+    grads = [g if g is not None else node._missing_grad(i) for i, g in enumerate(grads)]
+    if anomaly.enabled:
+        in_grads = _backward_with_anomaly_checks(node, grads, retain_graph)
+    else:
+        in_grads = node.backward(grads, retain_graph)
+    for hook in list(node._hooks or ()):
+        hook(tuple(in_grads), tuple(grads))
+    return in_grads
 
 
 def _add_to_buffer(buffers, node, nr, grad):
@@ -1082,10 +1110,6 @@ def _add_to_buffer(buffers, node, nr, grad):
     if slots is None:
         slots = buffers[node] = [None] * node.num_outputs
     slots[nr] = grad if slots[nr] is None else slots[nr] + grad
-
-
-def _zeros_for(node, i):
-    return node._missing_grad(i)
 
 
 def _backward_with_anomaly_checks(node, grads, retain_graph):
@@ -1118,24 +1142,29 @@ def _run_pre_hooks(node, grads):
     return grads
 
 
-def _reachable(starts):
-    """All nodes reachable from ``starts`` through ``next_functions`` (iterative DFS)."""
-    seen = set(starts)
+def _discover(starts):
+    """All nodes reachable from ``starts`` through ``next_functions``, and each node's
+    parents (the nodes that send it a gradient, once per edge). An iterative DFS."""
+    parents = {n: [] for n in starts}
     stack = list(starts)
     while stack:
         node = stack.pop()
         for nxt, _ in node.next_functions:
-            if nxt is not None and nxt not in seen:
-                seen.add(nxt)
+            if nxt is None:
+                continue
+            if nxt not in parents:
+                parents[nxt] = []
                 stack.append(nxt)
-    return seen
+            parents[nxt].append(node)
+    return set(parents), parents
 
 
-def _needed(nodes, target_nodes):
+def _ancestors(targets, parents):
     """The nodes from which a target can be reached (the rest need not run)."""
-    needed = set()
-    for node in sorted(nodes, key=_tape_position):      # inputs before their users
-        if node in target_nodes or any(n in needed for n, _ in node.next_functions):
-            needed.add(node)
-    return needed
-
+    found, stack = set(targets), list(targets)
+    while stack:
+        for p in parents.get(stack.pop(), ()):
+            if p not in found:
+                found.add(p)
+                stack.append(p)
+    return found

@@ -75,6 +75,32 @@ def _reduce_first_keepdim(shape):
     return np.empty(shape).sum(axis=0, keepdims=True).shape
 
 
+def _first_dim_dropped(shape):
+    if not shape:
+        raise ValueError("a 0-d tensor has no dim to index")
+    return shape[1:]
+
+
+def _last_dim_narrowed(shape):
+    if not shape:
+        raise ValueError("a 0-d tensor has no dim to slice")
+    return shape[:-1] + (1,)
+
+
+def _reversed(shape):
+    if len(shape) != 2:     # torch warns once per process otherwise: order-dependent
+        raise ValueError("x.T is for matrices")
+    return tuple(reversed(shape))
+
+
+def _flattened(shape):
+    return (int(np.prod(shape)),)
+
+
+def _unsqueezed(shape):
+    return (1,) + shape
+
+
 @dataclasses.dataclass(frozen=True)
 class Op:
     """A code template and the shape of its result (which raises when arguments do not fit)."""
@@ -116,6 +142,12 @@ OPS = {
     "softmax": Op("torch.softmax({}, dim=-1)", _same),
     "matmul": Op("{} @ {}", _matmul),
     "detach": Op("{}.detach()", _same, tracks=False),
+    # views: they share storage, so in-place writes through them reach their base
+    "select": Op("{}[0]", _first_dim_dropped),
+    "narrow": Op("{}[..., :1]", _last_dim_narrowed),
+    "transpose": Op("{}.T", _reversed),
+    "flatten": Op("{}.reshape(-1)", _flattened),
+    "unsqueeze": Op("{}.unsqueeze(0)", _unsqueezed),
 }
 
 IN_PLACE = ("add_", "mul_", "sub_")
@@ -180,6 +212,18 @@ class InPlace:
 
     def lines(self) -> list[str]:
         return _in_no_grad(f"{self.target}.{self.method}({self.operand})", self.no_grad)
+
+
+@dataclasses.dataclass(frozen=True)
+class SetItem:
+    """``v3[0] = 0.5``: a write into the view ``v3[0]`` (CopySlices on ``v3``)."""
+
+    target: str
+    value: float
+    no_grad: bool
+
+    def lines(self) -> list[str]:
+        return _in_no_grad(f"{self.target}[0] = {self.value}", self.no_grad)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -288,7 +332,7 @@ def programs(draw, max_leaves: int = 3, max_steps: int = 8) -> Program:
         statements.append(Leaf(var, _values(draw, shape)))
 
     for _ in range(draw(st.integers(1, max_steps))):
-        kind = draw(st.sampled_from(["apply"] * 5 + ["in_place", "retain_grad"]))
+        kind = draw(st.sampled_from(["apply"] * 5 + ["in_place", "set_item", "retain_grad"]))
         target = draw(st.sampled_from(variables))
         if kind == "apply":
             name = draw(st.sampled_from(sorted(OPS)))
@@ -307,6 +351,10 @@ def programs(draw, max_leaves: int = 3, max_steps: int = 8) -> Program:
             no_grad = target.is_leaf and target.requires_grad or draw(st.booleans())
             statements.append(InPlace(target.name, draw(st.sampled_from(IN_PLACE)),
                                       draw(GRID), no_grad))
+        elif kind == "set_item":
+            if target.shape:
+                no_grad = target.is_leaf and target.requires_grad or draw(st.booleans())
+                statements.append(SetItem(target.name, draw(GRID), no_grad))
         elif target.requires_grad:
             statements.append(RetainGrad(target.name))
             retained.add(target.name)
