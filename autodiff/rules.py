@@ -36,12 +36,17 @@ class Rule:
     """One row of the table."""
 
     __slots__ = ("op", "node", "forward", "backward", "inputs", "saves", "save_slots",
-                 "tensor_attrs", "is_view", "node_cls")
+                 "tensor_attrs", "needed_by", "is_view", "node_cls")
 
-    def __init__(self, op, node, forward, backward, view=False, tensor_attrs=()):
+    def __init__(self, op, node, forward, backward, view=False, tensor_attrs=(),
+                 needed_by=None):
         self.op, self.node, self.forward, self.backward = op, node, forward, backward
         self.is_view = view
         self.tensor_attrs = tensor_attrs      # attributes that are tensors: saved, versioned
+        # saved input -> the inputs whose gradient uses it: torch checks a saved tensor's
+        # version only when one of those requires grad (mul's `other` is only used for
+        # `self`'s gradient)
+        self.needed_by = needed_by or {}
         params = list(inspect.signature(forward).parameters.values())
         self.inputs = [p.name for p in params if p.kind == p.POSITIONAL_OR_KEYWORD]
         names = list(inspect.signature(backward).parameters)[1:]
@@ -61,8 +66,8 @@ class Rule:
         return f"<rule {self.op}: {self.node}>"
 
 
-def row(op, node, forward, backward, view=False, tensor_attrs=()):
-    RULES[op] = Rule(op, node, forward, backward, view, tensor_attrs)
+def row(op, node, forward, backward, view=False, tensor_attrs=(), needed_by=None):
+    RULES[op] = Rule(op, node, forward, backward, view, tensor_attrs, needed_by)
 
 
 def _unsqueeze_dims(grad, dim, keepdim, ndim):
@@ -117,9 +122,10 @@ row("rsub", "RsubBackward0", lambda self, other, *, alpha=1: other - alpha * sel
 row("rsub_scalar", "RsubBackward1", lambda self, *, other, alpha=1: other - alpha * self,
     lambda grad, other, alpha=1: (-grad * alpha if alpha != 1 else -grad,))
 row("mul", "MulBackward0", lambda self, other: self * other,
-    lambda grad, self, other: (grad * other, grad * self))
+    lambda grad, self, other: (grad * other, grad * self), needed_by={"self": 1, "other": 0})
 row("div", "DivBackward0", lambda self, other: self / other,
-    lambda grad, self, other: (grad / other, -grad * self / (other * other)))
+    lambda grad, self, other: (grad / other, -grad * self / (other * other)),
+    needed_by={"self": 1})
 # d/dx 1/x = -1/x^2 = -result^2
 row("reciprocal", "ReciprocalBackward0", lambda self: 1 / self,
     lambda grad, result: (-grad * result * result,))
@@ -132,7 +138,8 @@ row("pow", "PowBackward0", lambda self, *, exponent: self ** exponent,
 row("pow_tensor", "PowBackward1", lambda self, other: self ** other,
     lambda grad, self, other, result: (
         grad * other * self ** (other - 1),
-        grad * _w((self == 0) & (other >= 0), 0.0, result * self.log())))
+        grad * _w((self == 0) & (other >= 0), 0.0, result * self.log())),
+    needed_by={"other": 0, "result": 1})
 # d/dy c^y = c^y log c   (c a number)
 row("pow_scalar", "PowBackward2", lambda other, *, base: base ** other,
     lambda grad, result, base: (grad * result * math.log(base) if base != 0 else grad * 0,))
@@ -298,13 +305,17 @@ row("log_softmax", "LogSoftmaxBackward0",
 
 # Matrix products. d(AB) = dA B + A dB, so grad_A = grad B^T and grad_B = A^T grad.
 row("mm", "MmBackward0", lambda self, mat2: jnp.matmul(self, mat2),
-    lambda grad, self, mat2: (grad.mm(mat2.t()), self.t().mm(grad)))
+    lambda grad, self, mat2: (grad.mm(mat2.t()), self.t().mm(grad)),
+    needed_by={"self": 1, "mat2": 0})
 row("mv", "MvBackward0", lambda self, vec: jnp.matmul(self, vec),
-    lambda grad, self, vec: (grad.unsqueeze(1).mm(vec.unsqueeze(0)), self.t().mv(grad)))
+    lambda grad, self, vec: (grad.unsqueeze(1).mm(vec.unsqueeze(0)), self.t().mv(grad)),
+    needed_by={"self": 1, "vec": 0})
 row("bmm", "BmmBackward0", lambda self, mat2: jnp.matmul(self, mat2),
-    lambda grad, self, mat2: (grad.bmm(mat2.transpose(1, 2)), self.transpose(1, 2).bmm(grad)))
+    lambda grad, self, mat2: (grad.bmm(mat2.transpose(1, 2)), self.transpose(1, 2).bmm(grad)),
+    needed_by={"self": 1, "mat2": 0})
 row("dot", "DotBackward0", lambda self, tensor: jnp.dot(self, tensor),
-    lambda grad, self, tensor: (grad * tensor, grad * self))
+    lambda grad, self, tensor: (grad * tensor, grad * self),
+    needed_by={"self": 1, "tensor": 0})
 
 # Views: the result shares the input's storage; the forward, applied to an index array,
 # says which elements it covers. The gradient is mapped back by the inverse view.
@@ -437,7 +448,7 @@ row("index_put", "IndexPutBackward0",
 def alias_row(op, node, of):
     """A second torch name for an existing row (the same maths, recorded under ``node``)."""
     r = RULES[of]
-    row(op, node, r.forward, r.backward, r.is_view, r.tensor_attrs)
+    row(op, node, r.forward, r.backward, r.is_view, r.tensor_attrs, r.needed_by)
 
 
 alias_row("squeeze_matmul", "SqueezeBackward4", of="squeeze_dims")
@@ -483,7 +494,8 @@ row("erf", "ErfBackward0", lambda self: jax.scipy.special.erf(self),
 
 # linear: bias + input @ weight.T. d/d mat1 = grad mat2^T, d/d mat2 = mat1^T grad
 row("addmm", "AddmmBackward0", lambda self, mat1, mat2: self + jnp.matmul(mat1, mat2),
-    lambda grad, mat1, mat2: (grad, grad.mm(mat2.t()), mat1.t().mm(grad)))
+    lambda grad, mat1, mat2: (grad, grad.mm(mat2.t()), mat1.t().mm(grad)),
+    needed_by={"mat1": 2, "mat2": 1})
 
 
 # gelu(x) = x Phi(x):  d/dx = Phi(x) + x phi(x).  'tanh': 0.5 x (1 + tanh(k (x + c x^3)))

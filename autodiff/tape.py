@@ -173,14 +173,14 @@ class SavedTensor:
 
     __slots__ = ("tensor", "version", "is_output")
 
-    def __init__(self, tensor, is_output):
+    def __init__(self, tensor, is_output, checked=True):
         self.is_output = is_output
-        self.version = tensor._vc[0]
+        self.version = tensor._vc[0] if checked else None    # None: not checked
         self.tensor = tensor.detach() if is_output else tensor
 
     def unpack(self, node):
         t = self.tensor
-        if t._vc[0] != self.version:
+        if self.version is not None and t._vc[0] != self.version:
             raise RuntimeError(_modified_inplace(t, self, node))
         if self.is_output and node is not None:
             t = _alias(t, grad_fn=node)
@@ -909,8 +909,9 @@ def record(rule, inputs, attrs, result):
     node.next_functions, node._input_meta = tuple(edges), meta
     if rule.save_slots:
         node._saved = tuple(_save(attrs[i]) if isinstance(i, str) else
-                            SavedTensor(result, True) if i < 0 else _save(inputs[i])
-                            for i in rule.save_slots)
+                            SavedTensor(result, True) if i < 0 else
+                            _save(inputs[i], _needed(rule, name, inputs))
+                            for i, name in zip(rule.save_slots, rule.saves))
         if rule.tensor_attrs:     # those travel as saved tensors, not as attributes
             attrs = {k: v for k, v in attrs.items() if k not in rule.tensor_attrs}
     else:
@@ -924,9 +925,18 @@ def record(rule, inputs, attrs, result):
     return node
 
 
-def _save(x):
+def _save(x, checked=True):
     """Tensors are saved with their version; Python numbers as they are."""
-    return SavedTensor(x, False) if isinstance(x, Tensor) else x
+    return SavedTensor(x, False, checked) if isinstance(x, Tensor) else x
+
+
+def _needed(rule, name, inputs):
+    """Whether an input the rule saves is used by a gradient that will be computed."""
+    users = rule.needed_by.get(name)
+    if users is None:
+        return True
+    users = users if isinstance(users, tuple) else (users,)
+    return any(isinstance(inputs[i], Tensor) and inputs[i]._requires_grad for i in users)
 
 
 def _unpack(saved, node):

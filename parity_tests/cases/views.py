@@ -116,3 +116,23 @@ def retained_grad_on_view_after_base_write(T):
     (v * 5).sum().backward()
     yield "v.grad", v.grad
     yield "a.grad", a.grad
+
+
+def div_by_a_constant_then_write_the_numerator(T):
+    """Found by the fuzzer: x0 is saved only for the constant's gradient, so not checked."""
+    x0 = T.tensor(2.0, requires_grad=True)
+    x1 = T.tensor(4.0)
+    v2 = x0 / x1
+    with T.no_grad():
+        x0.add_(1.0)
+    v2.backward()
+    yield "x0.grad", x0.grad
+
+
+def writing_what_mul_saved_for_the_other_gradient(T):
+    x0 = T.tensor(2.0, requires_grad=True)
+    x1 = T.tensor(4.0)
+    v2 = x0 * x1
+    x1.add_(1.0)
+    v2.backward()
+    yield "x0.grad", x0.grad
