@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import statistics
 import time
 
 import torch
 
 import autodiff
 
-from .timing import block
+from .timing import block, summary
 
 LENGTHS = (100, 1_000, 10_000, 100_000)
 
@@ -38,5 +37,5 @@ def run(quick):
         for _ in range((1 if longest else 3) if quick else (3 if longest else 7)):
             for name, lib in libs.items():            # interleaved, as in timing.compare
                 samples[name].append(chain_backward(lib, n) / n)
-        rows.append({"nodes": n, **{name: statistics.median(s) for name, s in samples.items()}})
+        rows.append({"nodes": n, **summary(samples, [("autodiff", "torch")])})
     return rows

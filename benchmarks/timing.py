@@ -25,14 +25,15 @@ def block(result):
         result.block_until_ready()
 
 
-def compare(fns, *, repeat, min_batch_s):
+def compare(fns, ratios, *, repeat, min_batch_s):
     """Median seconds per call of each of ``fns`` (name -> callable, or (callable, context
-    manager factory) to run its batches in, e.g. ``autodiff.no_grad``).
+    manager factory) to run its batches in, e.g. ``autodiff.no_grad``), and the median of
+    each of ``ratios`` ((a, b) pairs of names: ``"a / b"``).
 
     Each is warmed up (JAX compiles on a first call) and given a batch size that lasts at
     least ``min_batch_s``; then the rounds interleave them, a batch of each per round, so
-    that a machine busy for a while slows them all alike. A batch ends when its last
-    result is ready.
+    that a machine busy for a while slows them all alike; a ratio is taken round by round,
+    between batches run side by side. A batch ends when its last result is ready.
     """
     runs = {name: fn if isinstance(fn, tuple) else (fn, contextlib.nullcontext)
             for name, fn in fns.items()}
@@ -42,7 +43,15 @@ def compare(fns, *, repeat, min_batch_s):
     for _ in range(repeat):
         for name, (fn, context) in runs.items():
             samples[name].append(_batch(fn, numbers[name], context) / numbers[name])
-    return {name: statistics.median(s) for name, s in samples.items()}
+    return summary(samples, ratios)
+
+
+def summary(samples, ratios):
+    """Medians of the samples (name -> list), and medians of the round-by-round ratios."""
+    row = {name: statistics.median(s) for name, s in samples.items()}
+    for a, b in ratios:
+        row[f"{a} / {b}"] = statistics.median(x / y for x, y in zip(samples[a], samples[b]))
+    return row
 
 
 def _batch_size(fn, context, min_batch_s):

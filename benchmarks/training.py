@@ -6,8 +6,11 @@ from . import mlp
 from .timing import compare
 
 
+RATIOS = [("autodiff compiled", "jax.jit"), ("autodiff eager", "torch eager")]
+
+
 def run(quick):
     timing = dict(repeat=3 if quick else 11, min_batch_s=0.02 if quick else 0.1)
     return [{"size": name, "batch": batch, "widths": list(widths),
-             **compare(mlp.steps(batch, widths), **timing)}
+             **compare(mlp.steps(batch, widths), RATIOS, **timing)}
             for name, batch, widths in mlp.SIZES]
