@@ -1,0 +1,78 @@
+"""The Tensor surface beyond gradients: creation, integer and bool arithmetic, shapes,
+and how tensors print."""
+
+
+def ints_and_bools(T):
+    a = T.tensor([[1, -2, 3], [4, 5, -6]])
+    yield "sum", a.sum()
+    yield "sum0", a.sum(0)
+    yield "a*2", a * 2
+    yield "a/2", a / 2
+    yield "a//2", a // 2
+    yield "a%3", a % 3
+    yield "a>0", a > 0
+    yield "mask sum", (a > 0).sum()
+    yield "argmax", a.argmax()
+    yield "argmax1", a.argmax(1)
+    yield "max0", a.max(0)
+    yield "float", a.float()
+    yield "abs", a.abs()
+    yield "neg", -a
+    yield "exp", a.exp()
+    yield "pow", a ** 2
+    yield "pow.5", a.abs() ** 0.5
+    yield "tolist", a.tolist()
+    yield "item", a[0, 0].item()
+    yield "int32", a.int() + a
+    yield "bool", T.tensor([True, False]) & T.tensor([True, True])
+    yield "where", T.where(a > 0, a, 0)
+    yield "clamp", a.clamp(min=0)
+    yield "eq", T.equal(a, a)
+    yield "allclose", T.allclose(a.float(), a.float() + 1e-9)
+    yield "mean err", a.mean()
+
+def creation(T):
+    yield "zeros", T.zeros(2, 3)
+    yield "ones_like", T.ones_like(T.tensor([1, 2]))
+    yield "full", T.full((2,), 7)
+    yield "arange", T.arange(1, 10, 3)
+    yield "arange f", T.arange(0.5, 2)
+    yield "linspace", T.linspace(-1, 1, 5)
+    yield "eye", T.eye(3)
+    yield "from list of 0-d", T.tensor([T.tensor(1.0), T.tensor(2.0)])
+    yield "empty shape", T.empty(2, 0).shape
+    yield "size", T.zeros(2, 3).size()
+    yield "size1", T.zeros(2, 3).size(1)
+    yield "numel", T.zeros(2, 3).numel()
+    yield "double", T.tensor([1.5]).double()
+    yield "half", T.tensor([1.5]).half()
+    yield "int from float", T.tensor([1.7, -1.7]).long()
+    yield "is_floating", T.tensor([1]).is_floating_point()
+    yield "stack", T.stack([T.ones(2), T.zeros(2)], 1)
+    yield "cat", T.cat([T.ones(2), T.zeros(3)])
+    yield "chunk", T.arange(5).chunk(2)
+    yield "split", T.arange(5).split(2)
+    yield "unbind", T.arange(4).reshape(2, 2).unbind(1)
+    yield "flatten", T.zeros(2, 3, 4).flatten(1).shape
+    yield "squeeze", T.zeros(1, 2, 1).squeeze().shape
+    yield "permute", T.zeros(1, 2, 3).permute(2, 0, 1).shape
+    yield "expand", T.tensor([1, 2]).expand(3, 2)
+    yield "view -1", T.arange(6).view(-1, 2)
+    yield "reshape bad", T.arange(6).reshape(4, 2)
+
+def printing(T):
+    yield "f32", repr(T.tensor([1.0, 2.5, -3.25]))
+    yield "big", repr(T.arange(10000.0))
+    yield "sci", repr(T.tensor([1e-8, 1.0]))
+    yield "ints", repr(T.tensor([[1, 200], [3, 4]]))
+    yield "bool", repr(T.tensor([[True, False]]))
+    yield "nan", repr(T.tensor([float("nan"), 1.0, float("-inf")]))
+    yield "0d", repr(T.tensor(3.5))
+    yield "neg0", repr(T.tensor([-0.0, 0.0]))
+    yield "grad", repr(T.tensor([1.0], requires_grad=True) * 2)
+    yield "f64 grad", repr(T.tensor([1.0], dtype=T.float64, requires_grad=True))
+    yield "3d", repr(T.arange(24.0).reshape(2, 3, 4))
+    yield "size", repr(T.zeros(2, 3).shape)
+    yield "dtype", repr(T.float64)
+    yield "str", str(T.tensor([1.0, 2.0]))
+    yield "format", f"{T.tensor(2.5):.2f}"
