@@ -1,11 +1,12 @@
 """The built-in cases, one module per group.
 
-``seeds`` and ``seed_nn`` replay the five seed articles, ``misuse`` every error
-and warning the engine must reproduce, ``api`` the tensor surface (creation,
-integer arithmetic, printing), ``ops`` one case per row of the
-derivative table, ``views`` storage sharing and in-place histories, ``training`` models trained
-step for step (nn, optim, data), ``autograd`` what comes after first derivatives (higher order,
-hooks, custom Functions, the functional API, gradcheck, anomaly detection). :func:`builtin_cases` collects them for the runner and pytest.
+``seeds`` and ``seed_nn`` replay the five seed articles; ``misuse`` every error and
+warning the engine must reproduce; ``api`` the tensor surface (creation, integer
+arithmetic, printing); ``views`` storage sharing and in-place histories; ``ops`` one case
+per row of the derivative table; ``autograd`` what comes after first derivatives (higher
+order, hooks, custom Functions, the functional API, gradcheck, anomaly detection);
+``training`` models trained step for step (nn, optim, data). :func:`builtin_cases`
+collects them for the runner and pytest.
 """
 
 from parity_tests.cases import api, autograd, misuse, ops, seed_nn, seeds, training, views
