@@ -61,8 +61,11 @@ def test_every_public_name_is_in_the_api_reference(site):
     for page, module in public_api.available_modules():
         for name in public_api.public_names(module):
             obj = getattr(module, name)
-            if public_api.kind(obj) == "module":     # documented on a page of its own
+            kind = public_api.kind(obj)
+            if kind == "module":                     # documented on a page of its own
                 found = any(f'id="module-{obj.__name__}"' in html for html in pages.values())
+            elif kind == "class" and public_api.home_of(obj) != f"{module.__name__}.{name}":
+                found = f'#{public_api.home_of(obj)}"' in pages[page]     # a link to it
             else:
                 found = f'id="{module.__name__}.{name}"' in pages[page]
             if not found:

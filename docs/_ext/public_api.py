@@ -125,8 +125,9 @@ def _rst(module) -> list[str]:
 _PAGES = {module: page for page, module in API_MODULES}
 
 
-def _home(cls) -> str:
-    """Where a class is documented in full: the first API module that offers it."""
+def home_of(cls) -> str:
+    """Where a class is documented: the first API module that offers it (``autodiff.Tensor``
+    for ``Tensor``, also offered by ``autodiff.nn.functional``)."""
     for _, module in available_modules():
         for name in public_names(module):
             if getattr(module, name) is cls:
@@ -139,9 +140,9 @@ def _entry(module, name, obj, k):
         page = _PAGES.get(obj.__name__)
         return [f"* :doc:`{page}`" if page else f"* ``{obj.__name__}``", ""]
     if k == "class":
-        home = _home(obj)
-        if home != f"{module.__name__}.{name}":     # a class offered again: point home
-            return [f".. py:class:: {name}", "", f"   The class :class:`{home}`.", ""]
+        home = home_of(obj)
+        if home != f"{module.__name__}.{name}":     # offered again: a link, not a second target
+            return [f"* ``{name}``: the class :class:`{home}`.", ""]
         options = ["   :members:", "   :undoc-members:", "   :show-inheritance:"]
         return [f".. autoclass:: {name}", *(options if obj.__name__ == name else ()), ""]
     if k == "function":
