@@ -151,7 +151,7 @@ def _like(fn):
     def like(input, dtype=None, device=None, requires_grad=False, **kw):
         return fn(*input.shape, dtype=dtype or input.dtype, device=device,
                   requires_grad=requires_grad, **kw)
-    like.__name__ = fn.__name__ + "_like"
+    like.__name__ = like.__qualname__ = fn.__name__ + "_like"
     like.__doc__ = f"``{fn.__name__}`` with the shape and dtype of ``input``."
     return like
 
@@ -479,7 +479,7 @@ def _compare(fn):
             dt = D.result_type(input, other)
             a, b = _arr_cast(a, dt), _arr_cast(b, dt)
         return _make(fn(a, b))
-    compare.__name__ = fn.__name__
+    compare.__name__ = compare.__qualname__ = fn.__name__
     return compare
 
 
@@ -1385,3 +1385,9 @@ _OPERATORS = {
 for _name, _f in _OPERATORS.items():
     setattr(Tensor, _name, _f)
 Tensor.__hash__ = object.__hash__
+
+
+# ``from .ops import *`` in the package gives torch's namespace: the functions and types
+# defined here, not the modules this file imports (there is no ``torch.jax``).
+__all__ = [name for name, value in list(globals().items())
+           if not name.startswith("_") and getattr(value, "__module__", None) == __name__]

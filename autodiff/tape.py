@@ -207,9 +207,9 @@ def _modified_inplace(t, saved, node):
 
 def _short_name(name):
     """How torch's message names a node: ``MulBackward0`` -> ``Mul``, ``MaxBackward1`` ->
-    ``Max1``, ``CopySlices`` by its C++ name."""
-    if name == "CopySlices":
-        return "autodiff::autograd::CopySlices"
+    ``Max1``; ``autodiff::autograd::CopySlices`` as it is."""
+    if "::" in name:
+        return name
     name = name.replace("Backward", "", 1)
     return name[:-1] if name.endswith("0") else name
 
@@ -247,7 +247,7 @@ class Node:
             key = name[len("_saved_"):]
             names = type(self).rule.saves
             if key in names:
-                return _unpack(self._saved_or_raise()[names.index(key)], self)
+                return _introspect(self._saved_or_raise()[names.index(key)], self)
             if self._attrs is not None and key in self._attrs:
                 return self._attrs[key]
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
@@ -315,6 +315,9 @@ class AccumulateGrad(Node):
 
     __slots__ = ("variable",)
 
+    def name(self):
+        return "autodiff::autograd::AccumulateGrad"     # torch's C++ name
+
     def __init__(self, variable):
         self.variable = variable
         self.next_functions = ()
@@ -364,8 +367,14 @@ def node_class(name, rule):
     key = (name, rule)
     cls = _NODE_CLASSES.get(key)
     if cls is None:
-        cls = _NODE_CLASSES[key] = type(name, (Node,), {"__slots__": (), "rule": rule})
+        namespace = {"__slots__": (), "rule": rule}
+        if name in _CPP_NODES:        # torch's hand-written C++ nodes answer name() in full
+            namespace["name"] = lambda self: f"autodiff::autograd::{name}"
+        cls = _NODE_CLASSES[key] = type(name, (Node,), namespace)
     return cls
+
+
+_CPP_NODES = {"CopySlices"}
 
 
 # ---------------------------------------------------------------------------------------
@@ -769,7 +778,7 @@ class Tensor:
             body = _printing.tensor_str(value.astype(np.float64) if floating else value,
                                         floating, indent)
         if self.grad_fn is not None:
-            suffixes.append(f"grad_fn=<{self.grad_fn.name()}>")
+            suffixes.append(f"grad_fn=<{type(self.grad_fn).__name__}>")
         elif self._requires_grad:
             suffixes.append("requires_grad=True")
         return _printing.add_suffixes(prefix + body, suffixes, indent)
@@ -941,6 +950,17 @@ def _needed(rule, name, inputs):
 
 def _unpack(saved, node):
     return saved.unpack(node) if isinstance(saved, SavedTensor) else saved
+
+
+def _introspect(saved, node):
+    """What ``grad_fn._saved_<name>`` shows, as torch: None for an input kept only for a
+    gradient nobody asked for, a Python number as the 0-d tensor torch wraps it in."""
+    if isinstance(saved, SavedTensor):
+        return None if saved.version is None and not saved.is_output else saved.unpack(node)
+    if isinstance(saved, (bool, int, float)):
+        return _make(jnp.asarray(saved, D.scalar_dtype(saved).np if isinstance(saved, int)
+                                 else np.float64))
+    return saved
 
 
 class anomaly:

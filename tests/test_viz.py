@@ -50,10 +50,6 @@ def two_leaves(T):
 
 
 SNIPPETS = [seed000_retain_grad, diamond, broadcast_mean, two_leaves]
-# autodiff's nodes save every tensor their row names; torch's save only what the inputs
-# that require grad need, and save a Python number as a 0-d tensor (3 * y: _saved_self is
-# None, _saved_other is tensor(3)). The pictures with saved tensors differ there.
-SAVES_MORE = pytest.mark.xfail(strict=True, reason="torch saves fewer tensors (engine)")
 
 
 def structure(dot):
@@ -73,9 +69,9 @@ def structure(dot):
 # --- draw ------------------------------------------------------------------------------
 
 @needs_dot
-@pytest.mark.parametrize("snippet, show_saved", [(s, False) for s in SNIPPETS] + [
-    pytest.param(s, True, marks=[] if s is two_leaves else SAVES_MORE) for s in SNIPPETS],
-    ids=lambda v: getattr(v, "__name__", f"saved={v}"))
+@pytest.mark.parametrize("snippet, show_saved",
+                         [(s, saved) for saved in (False, True) for s in SNIPPETS],
+                         ids=lambda v: getattr(v, "__name__", f"saved={v}"))
 def test_draw_shows_what_torch_shows(snippet, show_saved):
     pictures = []
     for T in (torch, autodiff):
