@@ -76,7 +76,16 @@ class _GradMode:
     _args = ()
 
 
-class no_grad(_GradMode):
+class _NoParamDecorator(_GradMode):
+    """Also usable bare, as ``@no_grad`` (without the parentheses), as torch allows."""
+
+    def __new__(cls, orig_func=None):
+        if orig_func is None:
+            return super().__new__(cls)
+        return cls()(orig_func)
+
+
+class no_grad(_NoParamDecorator):
     """Stop recording: results of operations have no ``grad_fn``.
 
     >>> import autodiff
@@ -89,7 +98,7 @@ class no_grad(_GradMode):
     mode = False
 
 
-class enable_grad(_GradMode):
+class enable_grad(_NoParamDecorator):
     """Record again inside a ``no_grad`` block."""
     mode = True
 

@@ -76,3 +76,30 @@ def printing(T):
     yield "dtype", repr(T.float64)
     yield "str", str(T.tensor([1.0, 2.0]))
     yield "format", f"{T.tensor(2.5):.2f}"
+
+
+def grad_modes_as_decorators(T):
+    x = T.tensor([1.0], requires_grad=True)
+
+    @T.no_grad
+    def bare(t):
+        return t * 2
+
+    @T.no_grad()
+    def called(t):
+        return t * 2
+
+    @T.enable_grad()
+    def enabled(t):
+        return t * 2
+
+    yield "bare", bare(x).requires_grad
+    yield "called", called(x).requires_grad
+    with T.no_grad():
+        yield "enable_grad inside no_grad", enabled(x).requires_grad
+    with T.inference_mode():
+        yield "inference_mode", (x * 2).requires_grad
+    previous = T.set_grad_enabled(False)
+    yield "plain call", (x * 2).requires_grad
+    T.set_grad_enabled(True)
+    yield "restored", T.is_grad_enabled()
