@@ -138,7 +138,8 @@ def test_observation_names_are_safe_in_a_table_cell(text, cell):
 
 def test_the_page_says_so_when_the_harness_is_missing(tmp_path):
     target = tmp_path / "parity.md"
-    parity_matrix.write_page(tmp_path, tmp_path / "cache", target)
+    parity_matrix.write_page(parity_matrix.HarnessRun(tmp_path, tmp_path / "cache"), tmp_path,
+                             target)
     assert "could not be generated" in target.read_text()
     assert "`parity_tests` is not in this checkout yet" in target.read_text()
 

@@ -1,10 +1,11 @@
 """The live parity matrix: run ``python -m parity_tests --json`` and write it as MyST tables.
 
-At the start of every build the harness runs every built-in case under torch and under
-autodiff; ``docs/parity.md`` includes the tables written from its report
-(``_generated/parity.md``, with the report itself beside it as ``parity.json``). The report is cached under ``docs/_build/.cache``, keyed by
-the sources of ``autodiff`` and ``parity_tests`` and the torch version, so an unchanged
-tree is not run twice, and any change to either is.
+When a build starts, the harness starts running every built-in case under torch and under
+autodiff, in the background. When Sphinx comes to read ``docs/parity.md``, the page waits
+for it and includes the tables written from its report (``_generated/parity.md``, with
+the report itself beside it as ``parity.json``). The report is cached under
+``docs/_build/.cache``, keyed by the sources of ``autodiff`` and ``parity_tests`` and the
+torch version: an unchanged tree is not run twice, and any change to either is.
 
 If the harness cannot run (not installed yet, or crashing), the page says so and shows
 why; the build goes on.
@@ -18,6 +19,7 @@ import json
 import re
 import subprocess
 import sys
+import tempfile
 from importlib import metadata
 from pathlib import Path
 
@@ -41,29 +43,55 @@ def source_key(repo: Path, packages=("autodiff", "parity_tests")) -> str:
     return h.hexdigest()[:16]
 
 
-def run_harness(repo: Path, cache: Path) -> tuple[dict | None, str]:
-    """The JSON report of every built-in case, and '' -- or None and why there is none."""
-    if not (repo / "parity_tests" / "__main__.py").exists():
-        return None, "`parity_tests` is not in this checkout yet."
-    cached = cache / f"parity-{source_key(repo)}.json"
-    if not cached.exists():
+class HarnessRun:
+    """One run of ``python -m parity_tests --json``, started in the background when the build
+    starts (it then overlaps the execution of the notebooks); ``result()`` waits for it."""
+
+    def __init__(self, repo: Path, cache: Path):
+        self.process, self.why_not = None, ""
+        if not (repo / "parity_tests" / "__main__.py").exists():
+            self.why_not = "`parity_tests` is not in this checkout yet."
+            return
+        self.cache = cache
+        self.report = cache / f"parity-{source_key(repo)}.json"
+        if self.report.exists():
+            return
         cache.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_suffix(".partial")
+        self.partial = self.report.with_suffix(".partial")
+        self.stderr = tempfile.TemporaryFile("w+", encoding="utf-8")
         logger.info("running the parity harness (python -m parity_tests --json)...")
-        try:
-            done = subprocess.run([sys.executable, "-m", "parity_tests", "--json", str(partial)],
-                                  cwd=repo, capture_output=True, text=True,
-                                  timeout=HARNESS_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            return None, f"`python -m parity_tests` ran past {HARNESS_TIMEOUT} seconds."
-        if not partial.exists():           # exit code 1 only means a mismatch: still a report
-            return None, ("`python -m parity_tests --json` wrote no report (exit code "
-                          f"{done.returncode}):\n\n```text\n{done.stderr[-3000:]}\n```")
-        partial.replace(cached)
-        for old in cache.glob("parity-*.json"):
-            if old != cached:
-                old.unlink()
-    return json.loads(cached.read_text(encoding="utf-8")), ""
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "parity_tests", "--json", str(self.partial)], cwd=repo,
+            stdout=subprocess.DEVNULL, stderr=self.stderr, text=True)
+
+    def result(self) -> tuple[dict | None, str]:
+        """The JSON report of every built-in case, and '' -- or None and why there is none."""
+        if self.why_not:
+            return None, self.why_not
+        if self.process is not None:
+            try:
+                code = self.process.wait(timeout=HARNESS_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.stop()
+                self.why_not = f"`python -m parity_tests` ran past {HARNESS_TIMEOUT} seconds."
+                return None, self.why_not
+            self.process = None
+            if not self.partial.exists():     # exit code 1 only means a mismatch: still a report
+                self.stderr.seek(0)
+                self.why_not = ("`python -m parity_tests --json` wrote no report (exit code "
+                                f"{code}):\n\n```text\n{self.stderr.read()[-3000:]}\n```")
+                return None, self.why_not
+            self.partial.replace(self.report)
+            for old in self.cache.glob("parity-*.json"):
+                if old != self.report:
+                    old.unlink()
+        return json.loads(self.report.read_text(encoding="utf-8")), ""
+
+    def stop(self) -> None:
+        """End the run if it is still going (a build that never read the page)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
 
 
 def _code(text) -> str:
@@ -146,9 +174,9 @@ def _version(name: str) -> str:
         return "(not installed)"
 
 
-def write_page(repo: Path, cache: Path, target: Path) -> None:
+def write_page(run: HarnessRun, repo: Path, target: Path) -> None:
     """Write the page's tables to ``target`` and the report they show next to it (.json)."""
-    matrix, why_not = run_harness(repo, cache)
+    matrix, why_not = run.result()
     report = target.with_suffix(".json")
     if matrix is None:
         logger.info("no parity matrix: %s", why_not.splitlines()[0])
@@ -168,11 +196,36 @@ def write_if_changed(path: Path, text: str) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-def _generate(app, config):
+# The build's run of the harness: started with the build, waited for when the page is read.
+_run: HarnessRun | None = None
+PAGE = "parity"
+
+
+def _start(app, config):
+    global _run
     srcdir = Path(app.srcdir)
-    write_page(srcdir.parent, srcdir / "_build" / ".cache", srcdir / "_generated" / "parity.md")
+    _run = HarnessRun(srcdir.parent, srcdir / "_build" / ".cache")
+
+
+def _always_reread(app, env, added, changed, removed):
+    """The page shows this build's report, so it is read again by every build."""
+    return [PAGE] if PAGE in env.found_docs else []
+
+
+def _write_before_reading(app, docname, source):
+    if docname == PAGE:
+        srcdir = Path(app.srcdir)
+        write_page(_run, srcdir.parent, srcdir / "_generated" / "parity.md")
+
+
+def _stop(app, exception):
+    _run.stop()
 
 
 def setup(app):
-    app.connect("config-inited", _generate)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    app.connect("config-inited", _start)
+    app.connect("env-get-outdated", _always_reread)
+    app.connect("source-read", _write_before_reading)
+    app.connect("build-finished", _stop)
+    # the run is a child of the main process: pages cannot be read in parallel workers
+    return {"parallel_read_safe": False, "parallel_write_safe": True}

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import sys
 import types
+from pathlib import Path
 
 from docutils import nodes
 from docutils.statemachine import StringList
@@ -105,7 +107,8 @@ def missing_docstrings() -> list[str]:
 def _rst(module) -> list[str]:
     """reStructuredText documenting ``module`` and every one of its public names."""
     objects = {name: getattr(module, name) for name in public_names(module)}
-    lines = [f".. automodule:: {module.__name__}", "", f".. currentmodule:: {module.__name__}", ""]
+    lines = [f".. automodule:: {module.__name__}", *_shadowed(module), "",
+             f".. currentmodule:: {module.__name__}", ""]
     groups = [("Modules", "module"), ("Classes", "class"), ("Functions", "function"),
               ("Data", "data")]
     summary = [name for _, k in groups for name, obj in objects.items()
@@ -120,6 +123,16 @@ def _rst(module) -> list[str]:
             for name in names:
                 lines += _entry(module, name, objects[name], k)
     return lines
+
+
+def _shadowed(module) -> list[str]:
+    """Options for a module whose name its package gives to something else: ``autodiff.compile``
+    is the function ``compile`` of the module ``autodiff.compile``, as in torch. The name
+    is the function's; the module's page does not claim it."""
+    package, _, name = module.__name__.rpartition(".")
+    if package and getattr(sys.modules[package], name, module) is not module:
+        return ["   :no-index:"]
+    return []
 
 
 _PAGES = {module: page for page, module in API_MODULES}
@@ -168,7 +181,9 @@ class PublicAPI(SphinxDirective):
                 raise
             lines = [".. note::", "", f"   ``{name}`` is not written yet."]
         else:
-            self.env.note_dependency(inspect.getsourcefile(module))
+            root = Path(inspect.getsourcefile(importlib.import_module("autodiff"))).parent
+            for source in root.rglob("*.py"):      # a name may be defined anywhere in autodiff
+                self.env.note_dependency(str(source))
             lines = _rst(module)
         holder = nodes.container()
         self.state.nested_parse(StringList(lines, source=f"<public-api {name}>"),
