@@ -736,14 +736,16 @@ def _long_name(d):
 
 
 def mm(input, mat2):
-    if input.ndim != 2:
+    a, b = input._array.shape, mat2._array.shape
+    if len(a) != 2:
         raise RuntimeError(f"self must be a matrix")
-    if mat2.ndim != 2:
+    if len(b) != 2:
         raise RuntimeError(f"mat2 must be a matrix")
-    if input.shape[1] != mat2.shape[0]:
-        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({input.shape[0]}x"
-                           f"{input.shape[1]} and {mat2.shape[0]}x{mat2.shape[1]})")
-    _check_dtypes_match(input, mat2)
+    if a[1] != b[0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({a[0]}x{a[1]} and "
+                           f"{b[0]}x{b[1]})")
+    if input._array.dtype != mat2._array.dtype:
+        _check_dtypes_match(input, mat2)
     return apply(R["mm"], input, mat2)
 
 
@@ -787,7 +789,7 @@ def dot(input, tensor):
 
 def matmul(input, other):
     """The ``@`` operator, built from dot/mv/mm/bmm as torch builds it."""
-    a, b = input.ndim, other.ndim
+    a, b = len(input._array.shape), len(other._array.shape)
     if a == 0 or b == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
                            f"{a}D and {b}D")

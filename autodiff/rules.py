@@ -57,6 +57,7 @@ class Rule:
         self.save_slots = tuple(-1 if n == "result" else n if n in tensor_attrs
                                 else self.inputs.index(n) for n in self.saves)
         self.node_cls = tape.node_class(node, self)
+        self.forward = _compiled_forward(forward, params)
 
     def view_fn(self, **attrs):
         """A view's forward applied to an index array says which elements it covers."""
@@ -64,6 +65,25 @@ class Rule:
 
     def __repr__(self):
         return f"<rule {self.op}: {self.node}>"
+
+
+# A row's forward runs as one jax.jit-compiled function when its attributes allow it: a
+# compiled call is dispatched from C++ (about 2 us less than an op-by-op jax.numpy call,
+# and several jax.numpy calls fuse). Attributes that describe shapes are static (part of
+# the compiled function); Python numbers are arguments (a new learning rate must not
+# compile again); rows with other attributes (tensors, index keys, views) run op by op.
+_STATIC_ATTRS = {"dim", "keepdim", "self_sym_sizes", "size", "dims", "dim0", "dim1", "index",
+                 "start", "end", "step", "sizes", "dtype", "ord", "correction", "reduction",
+                 "exponent", "normalized_shape", "eps", "approximate", "stride", "padding",
+                 "dilation", "lhs_dilation", "dimension_numbers", "kernel_size", "ceil_mode"}
+_NUMBER_ATTRS = {"alpha", "other", "value", "min", "max", "base"}
+
+
+def _compiled_forward(forward, params):
+    attrs = {p.name for p in params if p.kind == p.KEYWORD_ONLY}
+    if not attrs <= _STATIC_ATTRS | _NUMBER_ATTRS:
+        return forward
+    return jax.jit(forward, static_argnames=sorted(attrs & _STATIC_ATTRS))
 
 
 def row(op, node, forward, backward, view=False, tensor_attrs=(), needed_by=None):
@@ -110,11 +130,11 @@ def _w(cond, a, b):
 #    op            torch node            forward (arrays)              backward (Tensors)
 # ---------------------------------------------------------------------------------------
 # Arithmetic. d(a+b) = da + db; d(a*b) = b da + a db; d(a/b) = da/b - a db/b^2.
-row("add", "AddBackward0", lambda self, other, *, alpha=1: self + alpha * other if alpha != 1
-    else self + other,
+row("add", "AddBackward0", lambda self, other, *, alpha=None: self + other if alpha is None
+    else self + alpha * other,
     lambda grad, alpha=1: (grad, grad * alpha if alpha != 1 else grad))
-row("sub", "SubBackward0", lambda self, other, *, alpha=1: self - alpha * other if alpha != 1
-    else self - other,
+row("sub", "SubBackward0", lambda self, other, *, alpha=None: self - other if alpha is None
+    else self - alpha * other,
     lambda grad, alpha=1: (grad, -grad * alpha if alpha != 1 else -grad))
 # rsub(self, other) = other - alpha * self: with a tensor, and with a number (`2 - x`)
 row("rsub", "RsubBackward0", lambda self, other, *, alpha=1: other - alpha * self,

@@ -439,13 +439,16 @@ class Tensor:
         self._seen = storage.version
 
     def _flat_index(self):
-        """Which elements of the storage this tensor covers (an int array of its shape)."""
-        if self._view is None:
-            return jnp.arange(self._storage.array.size).reshape(self._storage.array.shape)
-        if self._index is None:
-            parent, fn = self._view
-            self._index = fn(parent._flat_index())
-        return self._index
+        """Which elements of the storage this tensor covers (an int array of its shape).
+        It depends on shapes only, so it is computed at once even while JAX traces a
+        compiled step (``autodiff.compile``)."""
+        with jax.ensure_compile_time_eval():
+            if self._view is None:
+                return jnp.arange(self._storage.array.size).reshape(self._storage.array.shape)
+            if self._index is None:
+                parent, fn = self._view
+                self._index = fn(parent._flat_index())
+            return self._index
 
     def _set_array(self, new):
         """Write ``new`` (this tensor's shape and dtype) through to the storage."""

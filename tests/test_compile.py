@@ -172,8 +172,6 @@ def test_a_graph_recorded_before_a_step_sees_its_parameters_modified():
         stale.backward()
 
 
-@pytest.mark.xfail(raises=jax.errors.TracerArrayConversionError, strict=True,
-                   reason="Tensor._flat_index runs jax.numpy while JAX traces (engine fix)")
 def test_views_of_parameters_inside_a_step():
     def step(params, x, y):
         loss = (x @ params[0].t().t().reshape(WIDTHS[:2])).sum() + mlp_loss(params, x, y)

@@ -99,7 +99,7 @@ def grad_modes_as_decorators(T):
         yield "enable_grad inside no_grad", enabled(x).requires_grad
     with T.inference_mode():
         yield "inference_mode", (x * 2).requires_grad
-    previous = T.set_grad_enabled(False)
+    T.set_grad_enabled(False)
     yield "plain call", (x * 2).requires_grad
     T.set_grad_enabled(True)
     yield "restored", T.is_grad_enabled()
