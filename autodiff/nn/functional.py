@@ -88,7 +88,7 @@ def dropout(input, p=0.5, training=True, inplace=False):
     >>> import autodiff
     >>> import autodiff.nn.functional as F
     >>> _ = autodiff.manual_seed(0)
-    >>> F.dropout(autodiff.ones(6), p=0.5)
+    >>> F.dropout(autodiff.ones(6), p=0.5)   # autodiff-only (its own random numbers)
     tensor([2., 0., 0., 0., 2., 2.])
     """
     if p < 0.0 or p > 1.0:
