@@ -109,6 +109,8 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
             "requires_grad_(True), rather than autodiff.tensor(sourceTensor).",
             UserWarning, stacklevel=2)
     arr = _infer(data, _to_dtype(dtype))
+    if arr.dtype.kind == "c":
+        raise TypeError("autodiff: complex tensors are not supported")
     dt = D.from_numpy_dtype(arr.dtype)
     _check_requires_grad(dt, requires_grad)
     return _make(_place(jnp.asarray(arr, dt.np), device), bool(requires_grad))
@@ -189,14 +191,15 @@ class Generator:
     """A seeded source of random numbers (NumPy's PCG64 underneath)."""
 
     def __init__(self, device="cpu"):
-        self._rng = np.random.default_rng(0)
+        self.manual_seed(67280421310721)         # torch's default seed
 
     def manual_seed(self, seed):
-        self._rng = np.random.default_rng(int(seed))
+        self._seed = int(seed)
+        self._rng = np.random.default_rng(self._seed)
         return self
 
     def initial_seed(self):
-        return 0
+        return self._seed
 
 
 default_generator = Generator().manual_seed(np.random.SeedSequence().entropy % 2**63)
@@ -851,18 +854,63 @@ def _infer_size(size, numel):
 
 
 def view(input, *size):
+    """The same elements under a new shape, sharing storage (ViewBackward0).
+
+    >>> import autodiff
+    >>> autodiff.arange(6).view(2, 3)
+    tensor([[0, 1, 2],
+            [3, 4, 5]])
+    """
     if len(size) == 1 and isinstance(size[0], D.dtype):
         raise NotImplementedError("autodiff: view(dtype) is not supported")
     size = _infer_size(_shape_arg(size), input.numel())
+    if not _viewable(input, size):
+        raise RuntimeError("view size is not compatible with input tensor's size and stride "
+                           "(at least one dimension spans across two contiguous subspaces). "
+                           "Use .reshape(...) instead.")
     return apply(R["view"], input, size=size, self_sym_sizes=input._array.shape)
 
 
 def reshape(input, *shape):
-    """A view when the elements are laid out in order, a copy otherwise (as torch)."""
+    """A view when the elements' layout allows it, a copy otherwise (as torch)."""
     size = _infer_size(_shape_arg(shape), input.numel())
-    if _is_contiguous(input):
+    if _viewable(input, size):
         return apply(R["view"], input, size=size, self_sym_sizes=input._array.shape)
     return apply(R["unsafe_view"], clone(input), size=size, self_sym_sizes=input._array.shape)
+
+
+def _strides(t):
+    """The element strides of ``t`` in its storage, read off its index map."""
+    shape = t._array.shape
+    if t._view is None:
+        return tuple(math.prod(shape[d + 1:]) for d in range(len(shape)))
+    index = np.asarray(t._flat_index())
+    return tuple(int(index[(0,) * d + (1,) + (0,) * (len(shape) - d - 1)] - index.flat[0])
+                 if n > 1 else 1 for d, n in enumerate(shape))
+
+
+def _viewable(t, new_shape):
+    """Whether ``new_shape`` can be a view of ``t``: ATen's ``computeStride`` walks the
+    dims from the last, and each run of dims that is contiguous in memory must be
+    re-chunked exactly by the new dims."""
+    old_shape = t._array.shape
+    if t._view is None or not old_shape or t.numel() == 0:
+        return True
+    old_stride = _strides(t)
+    view_d, chunk_base = len(new_shape) - 1, old_stride[-1]
+    tensor_numel = view_numel = 1
+    for d in range(len(old_shape) - 1, -1, -1):
+        tensor_numel *= old_shape[d]
+        if d == 0 or (old_shape[d - 1] != 1 and
+                      old_stride[d - 1] != tensor_numel * chunk_base):
+            while view_d >= 0 and (view_numel < tensor_numel or new_shape[view_d] == 1):
+                view_numel *= new_shape[view_d]
+                view_d -= 1
+            if view_numel != tensor_numel:
+                return False
+            if d > 0:
+                chunk_base, tensor_numel, view_numel = old_stride[d - 1], 1, 1
+    return view_d == -1
 
 
 def _is_contiguous(t):
@@ -987,7 +1035,7 @@ def select(input, dim, index):
 
 
 def as_strided(input, size, stride, storage_offset=0):
-    """The view whose element ``i`` is ``input``'s flat element ``offset + i . stride``."""
+    """The view whose element ``i`` is ``input``'s flat element ``offset + i * stride``."""
     index = storage_offset + builtins.sum(np.arange(n).reshape((-1,) + (1,) * (len(size) - k - 1)) * s
                                  for k, (n, s) in enumerate(zip(size, stride)))
     index = np.broadcast_to(index, tuple(size))

@@ -229,7 +229,7 @@ class Node:
     Subclasses are made per rule (``MulBackward0``...); ``rule`` is the table row.
     """
 
-    __slots__ = ("next_functions", "_saved", "_attrs", "_input_meta", "_sequence_nr",
+    __slots__ = ("next_functions", "_saved", "_attrs", "_input_meta", "_seq",
                  "_pre_hooks", "_retain_hooks", "_hooks", "metadata",
                  "__weakref__")
     rule = None
@@ -240,6 +240,10 @@ class Node:
 
     def __repr__(self):
         return f"<{type(self).__name__} object at {hex(id(self))}>"
+
+    def _sequence_nr(self):
+        """This node's place on the tape (torch's name; later nodes have larger numbers)."""
+        return self._seq
 
     @property
     def saved_tensors(self):
@@ -277,20 +281,23 @@ class Node:
         return _Handle(self._pre_hooks, fn)
 
     def apply(self, *grads):
-        """Run this node's rule on the gradients of its outputs (torch's ``node(grad)``);
-        its saved tensors are kept."""
-        return self.backward(grads, True)
+        """Run this node's rule on the gradients of its outputs (torch's ``node(grad)``):
+        the gradients for its inputs as the rule gives them (the engine's broadcast
+        reduction is not applied); its saved tensors are kept."""
+        return tuple(self._rule_gradients(grads, retain_graph=True))
 
     def __call__(self, *grads):
         return self.apply(*grads)
 
     def backward(self, grads, retain_graph):
         """The gradients flowing to each input: the rule, then the engine's reductions."""
+        return _reduce_to_inputs(self._rule_gradients(grads, retain_graph), self._input_meta)
+
+    def _rule_gradients(self, grads, retain_graph):
         saved = [_unpack(s, self) for s in self._saved_or_raise()]
         if not retain_graph and self._saved:
             self._saved = None                        # free the buffers
-        out = self.rule.backward(grads[0], *saved, **self._attrs)
-        return _reduce_to_inputs(out, self._input_meta)
+        return self.rule.backward(grads[0], *saved, **self._attrs)
 
 
 def _reduce_to_inputs(grads, meta):
@@ -331,7 +338,7 @@ class AccumulateGrad(Node):
         self.variable = variable
         self.next_functions = ()
         self._saved = ()
-        self._sequence_nr = sys.maxsize   # torch's UINT64_MAX: runs as soon as it is ready
+        self._seq = sys.maxsize   # torch's UINT64_MAX: runs as soon as it is ready
         self._pre_hooks = self._hooks = self._retain_hooks = None
 
     def backward(self, grads, retain_graph):
@@ -938,7 +945,7 @@ def record(rule, inputs, attrs, result):
     else:
         node._saved = ()
     node._attrs = attrs
-    node._sequence_nr = next(_sequence)
+    node._seq = next(_sequence)
     node._pre_hooks = node._retain_hooks = node._hooks = None
     if anomaly.enabled:
         node.metadata = {"traceback_": anomaly.user_stack()}
@@ -1094,7 +1101,7 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs, accumula
     waiting = {n: sum(p in nodes for p in parents[n]) for n in nodes}
 
     # (c) replay: always the ready node recorded last
-    ready = [(-n._sequence_nr, id(n), n) for n in buffers if n in nodes and not waiting[n]]
+    ready = [(-n._seq, id(n), n) for n in buffers if n in nodes and not waiting[n]]
     heapq.heapify(ready)
     global _grad_enabled
     prev_mode, _grad_enabled = _grad_enabled, bool(create_graph)
@@ -1111,7 +1118,7 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs, accumula
                     _add_to_buffer(buffers, next_node, nr, g)
                 waiting[next_node] -= 1
                 if not waiting[next_node]:
-                    heapq.heappush(ready, (-next_node._sequence_nr, id(next_node), next_node))
+                    heapq.heappush(ready, (-next_node._seq, id(next_node), next_node))
     finally:
         _grad_enabled = prev_mode
     if accumulate and inputs is not None:       # backward(inputs=[non_leaf]) fills .grad

@@ -56,7 +56,7 @@ def _is_leaf_node(node):
 
 
 def _sequence_nr(node):
-    nr = node._sequence_nr
+    nr = node._sequence_nr()
     return nr() if callable(nr) else nr       # a method in torch, an attribute here
 
 

@@ -86,7 +86,7 @@ def test_tape_order_is_creation_order():
     a = x * 2
     b = a + 1
     c = b.exp()
-    seq = [t.grad_fn._sequence_nr for t in (a, b, c)]
+    seq = [t.grad_fn._sequence_nr() for t in (a, b, c)]
     assert seq == sorted(seq) and len(set(seq)) == 3
 
 

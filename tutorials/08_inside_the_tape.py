@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -32,7 +34,7 @@ print(tape.__doc__)
 #
 # Every recorded operation makes a `Node`: the `grad_fn` of its result. Its class is
 # named after torch's and carries the *rule* it replays; the instance holds
-# `next_functions` (where the gradients go next), what it saved, and `_sequence_nr`:
+# `next_functions` (where the gradients go next), what it saved, and `_sequence_nr()`:
 # the number of nodes recorded before it. That number is the tape.
 
 # %%
@@ -40,7 +42,7 @@ x = torch.tensor([1.0, 2.0], requires_grad=True)
 y = x * x
 z = y.sum()
 for node in (y.grad_fn, z.grad_fn):
-    print(node.name(), node._sequence_nr, node.next_functions, node.rule)
+    print(node.name(), node._sequence_nr(), node.next_functions, node.rule)
 
 # %% [markdown]
 # `record` is what every operation calls when something requires grad. Read it:

@@ -136,3 +136,15 @@ def writing_what_mul_saved_for_the_other_gradient(T):
     x1.add_(1.0)
     v2.backward()
     yield "x0.grad", x0.grad
+
+
+def view_and_reshape_of_strided_tensors(T):
+    """view() works where the strides allow (torch's computeStride); reshape copies else."""
+    x = T.arange(24.0).reshape(2, 3, 4)
+    yield "t then reshape", x[0].t().reshape(12)
+    yield "permute then reshape", x.permute(1, 0, 2).reshape(3, 8)
+    yield "slice then reshape", x[:, 1:].reshape(2, 8)
+    yield "select then view", x[:, :, 1].view(6)
+    yield "transpose then view", x.transpose(0, 1).view(3, 2, 2, 2)
+    yield "row view", x[1].view(3, 2, 2)
+    x.t().view(24)
