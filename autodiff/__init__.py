@@ -39,18 +39,22 @@ __version__ = "0.1.0"
 
 
 def is_tensor(obj):
+    """Whether ``obj`` is an autodiff tensor."""
     return isinstance(obj, Tensor)
 
 
 def numel(input):
+    """The number of elements of ``input``."""
     return input.numel()
 
 
 def get_default_dtype():
+    """The dtype of floating-point tensors made from Python floats: float32."""
     return float32
 
 
 def is_floating_point(input):
+    """Whether ``input`` has a floating-point dtype."""
     return input.dtype.is_floating_point
 
 

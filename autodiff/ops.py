@@ -117,12 +117,14 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
 
 
 def as_tensor(data, dtype=None, device=None):
+    """``data`` as a tensor, without a copy when it already is one of that dtype."""
     if isinstance(data, Tensor) and (dtype is None or _to_dtype(dtype) is data.dtype):
         return data
     return tensor(data, dtype=dtype, device=device)
 
 
 def from_numpy(array):
+    """A tensor holding a NumPy array's values."""
     return _make(jnp.asarray(array))
 
 
@@ -133,18 +135,22 @@ def _filled(fill, size, dtype, device, requires_grad, default=None):
 
 
 def zeros(*size, dtype=None, device=None, requires_grad=False):
+    """A tensor of the given shape filled with zeros."""
     return _filled(0, size, dtype, device, requires_grad)
 
 
 def ones(*size, dtype=None, device=None, requires_grad=False):
+    """A tensor of the given shape filled with ones."""
     return _filled(1, size, dtype, device, requires_grad)
 
 
 def empty(*size, dtype=None, device=None, requires_grad=False):
+    """A tensor of the given shape (filled with zeros in autodiff)."""
     return _filled(0, size, dtype, device, requires_grad)
 
 
 def full(size, fill_value, dtype=None, device=None, requires_grad=False):
+    """A tensor of the given shape filled with ``fill_value``."""
     default = D.scalar_dtype(fill_value)
     return _filled(fill_value, (size,), dtype, device, requires_grad, default)
 
@@ -162,11 +168,13 @@ zeros_like, ones_like, empty_like = _like(zeros), _like(ones), _like(empty)
 
 
 def full_like(input, fill_value, dtype=None, device=None, requires_grad=False):
+    """``full`` with the shape and dtype of ``input``."""
     return full(input.shape, fill_value, dtype=dtype or input.dtype, device=device,
                 requires_grad=requires_grad)
 
 
 def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False):
+    """Values from ``start`` to ``end`` (exclusive) by ``step``: int64 for integers, float32 otherwise."""
     if end is None:
         start, end = 0, start
     values = (start, end, step)
@@ -177,11 +185,13 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
 
 
 def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
+    """``steps`` values evenly spaced from ``start`` to ``end`` (inclusive)."""
     dt = _to_dtype(dtype) or D.DEFAULT_FLOAT
     return _make(_place(jnp.linspace(start, end, steps, dtype=dt.np), device), requires_grad)
 
 
 def eye(n, m=None, dtype=None, device=None, requires_grad=False):
+    """The ``n`` x ``m`` identity matrix."""
     dt = _to_dtype(dtype) or D.DEFAULT_FLOAT
     return _make(_place(jnp.eye(n, m, dtype=dt.np), device), requires_grad)
 
@@ -218,15 +228,18 @@ def _random(draw, size, dtype, device, requires_grad, generator):
 
 
 def rand(*size, dtype=None, device=None, requires_grad=False, generator=None):
+    """Uniform random numbers in [0, 1) from autodiff's generator."""
     return _random(lambda rng, s: rng.random(s), size, dtype, device, requires_grad, generator)
 
 
 def randn(*size, dtype=None, device=None, requires_grad=False, generator=None):
+    """Standard normal random numbers from autodiff's generator."""
     return _random(lambda rng, s: rng.standard_normal(s), size, dtype, device, requires_grad,
                    generator)
 
 
 def randint(low, high=None, size=None, dtype=None, device=None, generator=None):
+    """Random integers in ``[low, high)`` from autodiff's generator."""
     if high is None:
         low, high = 0, low
     rng = (generator or default_generator)._rng
@@ -235,16 +248,19 @@ def randint(low, high=None, size=None, dtype=None, device=None, generator=None):
 
 
 def randperm(n, dtype=None, device=None, generator=None):
+    """A random permutation of ``0 .. n-1``."""
     rng = (generator or default_generator)._rng
     return _make(_place(jnp.asarray(rng.permutation(n), (_to_dtype(dtype) or D.int64).np),
                         device))
 
 
 def rand_like(input, dtype=None, device=None, requires_grad=False):
+    """``rand`` with the shape and dtype of ``input``."""
     return rand(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
 def randn_like(input, dtype=None, device=None, requires_grad=False):
+    """``randn`` with the shape and dtype of ``input``."""
     return randn(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
@@ -268,6 +284,7 @@ def _broadcast_shapes(a, b):
 
 
 def broadcast_shapes(*shapes):
+    """The shape that ``shapes`` broadcast to (torch's broadcasting rules and errors)."""
     out = ()
     for s in shapes:
         out = _broadcast_shapes(out, tuple(s))
@@ -331,6 +348,7 @@ def _check_not_bool_sub(a, b):
 
 
 def sub(input, other, alpha=1):
+    """``input - alpha * other``, broadcasting (SubBackward0)."""
     _check_not_bool_sub(input, other)
     if alpha != 1:
         return _binary(R["sub"], input, other, alpha=alpha)
@@ -349,6 +367,7 @@ def rsub(input, other, alpha=1):
 
 
 def mul(input, other):
+    """``input * other``, broadcasting (MulBackward0)."""
     return _binary(R["mul"], input, other)
 
 
@@ -366,14 +385,17 @@ def div(input, other, rounding_mode=None):
 
 
 def true_divide(input, other):
+    """``input / other`` (DivBackward0); integers divide to float32."""
     return div(input, other)
 
 
 def floor_divide(input, other):
+    """Division rounded down to an integer value (not recorded)."""
     return div(input, other, rounding_mode="floor")
 
 
 def remainder(input, other):
+    """Python's ``%`` elementwise (the sign of the divisor; not recorded)."""
     a = input._value() if isinstance(input, Tensor) else input
     b = other._value() if isinstance(other, Tensor) else other
     return _make(jnp.remainder(a, b).astype(D.result_type(input, other).np))
@@ -394,10 +416,12 @@ def pow(input, exponent):
 
 
 def square(input):
+    """``input ** 2`` (PowBackward0)."""
     return pow(input, 2)
 
 
 def neg(input):
+    """``-input`` (NegBackward0)."""
     if input.dtype is D.bool_:
         raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If "
                            "you are trying to invert a mask, use the `~` or `logical_not()` "
@@ -434,6 +458,7 @@ erf = _elementwise("erf", floating=True)
 
 
 def clamp(input, min=None, max=None):
+    """Each element limited to ``[min, max]`` (ClampBackward1: the gradient flows inside the range)."""
     if min is None and max is None:
         raise RuntimeError("clamp: At least one of 'min' or 'max' must not be None")
     return apply(R["clamp"], input, min=min, max=max)
@@ -449,11 +474,13 @@ def _tensor_arg(fn, name, position, value):
 
 
 def maximum(input, other):
+    """The elementwise maximum of two tensors (MaximumBackward0; ties split the gradient)."""
     _tensor_arg("maximum", "other", 2, other)
     return _binary(R["maximum"], input, other)
 
 
 def minimum(input, other):
+    """The elementwise minimum of two tensors (MinimumBackward0; ties split the gradient)."""
     _tensor_arg("minimum", "other", 2, other)
     return _binary(R["minimum"], input, other)
 
@@ -483,6 +510,8 @@ def _compare(fn):
             a, b = _arr_cast(a, dt), _arr_cast(b, dt)
         return _make(fn(a, b))
     compare.__name__ = compare.__qualname__ = fn.__name__
+    compare.__doc__ = (f"Elementwise ``{fn.__name__}`` of two tensors or a tensor and a number: "
+                       "a bool tensor, broadcasting, never recorded.")
     return compare
 
 
@@ -499,6 +528,8 @@ def _bitwise(fn):
         a = input._value() if isinstance(input, Tensor) else input
         b = other._value() if isinstance(other, Tensor) else other
         return _make(fn(a, b))
+    op.__name__ = op.__qualname__ = fn.__name__
+    op.__doc__ = f"Elementwise ``{fn.__name__}`` of integer or bool tensors (never recorded)."
     return op
 
 
@@ -507,34 +538,42 @@ bitwise_and, bitwise_or, bitwise_xor = (_bitwise(f) for f in (jnp.bitwise_and, j
 
 
 def logical_not(input):
+    """Elementwise logical not (a bool tensor)."""
     return _make(jnp.logical_not(input._value()))
 
 
 def bitwise_not(input):
+    """Elementwise bitwise not (``~``) of an integer or bool tensor (never recorded)."""
     return _make(jnp.invert(input._value()))
 
 
 def equal(input, other):
+    """Whether two tensors have the same shape and elements (a Python bool)."""
     return input.shape == other.shape and bool(jnp.all(input._value() == other._value()))
 
 
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """Whether ``input`` and ``other`` agree elementwise within ``atol + rtol * |other|``."""
     return bool(jnp.allclose(input._value(), other._value(), rtol, atol, equal_nan))
 
 
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """Elementwise: whether ``input`` and ``other`` agree within ``atol + rtol * |other|``."""
     return _make(jnp.isclose(input._value(), other._value(), rtol, atol, equal_nan))
 
 
 def isnan(input):
+    """Elementwise: whether each element is NaN."""
     return _make(jnp.isnan(input._value()))
 
 
 def isinf(input):
+    """Elementwise: whether each element is infinite."""
     return _make(jnp.isinf(input._value()))
 
 
 def isfinite(input):
+    """Elementwise: whether each element is finite."""
     return _make(jnp.isfinite(input._value()))
 
 
@@ -542,7 +581,9 @@ def _unrecorded(fn):
     """An op whose gradient is zero almost everywhere: computed, never recorded."""
     def op(input, *args, **kwargs):
         return _make(fn(input._value(), *args, **kwargs))
-    op.__name__ = fn.__name__
+    op.__name__ = op.__qualname__ = fn.__name__
+    op.__doc__ = (f"``{fn.__name__}`` of each element (not recorded: its gradient is zero "
+                  "almost everywhere).")
     return op
 
 
@@ -565,6 +606,7 @@ def sum(input, dim=None, keepdim=False, dtype=None):
 
 
 def mean(input, dim=None, keepdim=False, dtype=None):
+    """The mean of all elements (MeanBackward0) or along ``dim`` (MeanBackward1)."""
     if dtype is not None:
         input = input.to(dtype)
     if not input.dtype.is_floating_point:
@@ -578,6 +620,7 @@ def mean(input, dim=None, keepdim=False, dtype=None):
 
 
 def prod(input, dim=None, keepdim=False, dtype=None):
+    """The product of all elements (ProdBackward0) or along ``dim`` (ProdBackward1)."""
     if dtype is not None:
         input = input.to(dtype)
     if dim is None:
@@ -606,6 +649,8 @@ def _return_type(name):
 
 
 class return_types:
+    """The named tuples ``max``, ``min`` and ``sort`` return: ``(values, indices)``."""
+
     max = _return_type("max")
     min = _return_type("min")
     sort = _return_type("sort")
@@ -636,21 +681,25 @@ def max(input, dim=None, keepdim=False, *, other=None):
 
 
 def min(input, dim=None, keepdim=False, *, other=None):
+    """``min()`` of all elements, ``min(dim)`` -> (values, indices), or ``min(a, b)``."""
     return _extremum(input, dim, keepdim, other, R["min"], R["min_dim"], jnp.argmin, minimum,
                      "min")
 
 
 def amax(input, dim=(), keepdim=False):
+    """The largest elements along ``dim`` (all of them by default); ties share the gradient."""
     dims = _dims(dim, input.ndim) if dim != () else None
     return apply(R["amax"], input, dim=dims, keepdim=keepdim)
 
 
 def amin(input, dim=(), keepdim=False):
+    """The smallest elements along ``dim`` (all of them by default); ties share the gradient."""
     dims = _dims(dim, input.ndim) if dim != () else None
     return apply(R["amin"], input, dim=dims, keepdim=keepdim)
 
 
 def argmax(input, dim=None, keepdim=False):
+    """The index of the largest element (of the flattened tensor, or along ``dim``)."""
     if dim is None:
         return _make(jnp.argmax(input._value()).astype(np.int64))
     return _make(jnp.argmax(input._value(), tape._wrap_dim(dim, input.ndim),
@@ -658,6 +707,7 @@ def argmax(input, dim=None, keepdim=False):
 
 
 def argmin(input, dim=None, keepdim=False):
+    """The index of the smallest element (of the flattened tensor, or along ``dim``)."""
     if dim is None:
         return _make(jnp.argmin(input._value()).astype(np.int64))
     return _make(jnp.argmin(input._value(), tape._wrap_dim(dim, input.ndim),
@@ -665,10 +715,12 @@ def argmin(input, dim=None, keepdim=False):
 
 
 def all(input, dim=None, keepdim=False):
+    """Whether every element is true (or along ``dim``)."""
     return _make(jnp.all(input._value(), dim, keepdims=keepdim))
 
 
 def any(input, dim=None, keepdim=False):
+    """Whether any element is true (or along ``dim``)."""
     return _make(jnp.any(input._value(), dim, keepdims=keepdim))
 
 
@@ -685,6 +737,7 @@ def _correction(unbiased, correction):
 
 
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """The variance, with Bessel's correction by default (VarBackward0)."""
     if isinstance(dim, bool):
         dim, unbiased = None, dim
     return apply(R["var"], input, dim=_dims(dim, input.ndim),
@@ -692,6 +745,7 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 
 
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """The standard deviation, with Bessel's correction by default (StdBackward0)."""
     if isinstance(dim, bool):
         dim, unbiased = None, dim
     return apply(R["std"], input, dim=_dims(dim, input.ndim),
@@ -699,22 +753,26 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 
 
 def logsumexp(input, dim, keepdim=False):
+    """``log(sum(exp(input)))`` along ``dim``, computed stably (LogsumexpBackward0)."""
     return apply(R["logsumexp"], input, dim=_dims(dim, input.ndim), keepdim=keepdim)
 
 
 def softmax(input, dim, dtype=None):
+    """``exp(input) / sum(exp(input))`` along ``dim`` (SoftmaxBackward0)."""
     if dtype is not None:
         input = input.to(dtype)
     return apply(R["softmax"], input, dim=tape._wrap_dim(dim, input.ndim))
 
 
 def log_softmax(input, dim, dtype=None):
+    """``log(softmax(input, dim))``, computed stably (LogSoftmaxBackward0)."""
     if dtype is not None:
         input = input.to(dtype)
     return apply(R["log_softmax"], input, dim=tape._wrap_dim(dim, input.ndim))
 
 
 def cumsum(input, dim):
+    """Cumulative sum along ``dim`` (not recorded)."""
     return _make(jnp.cumsum(input._value(), dim))
 
 
@@ -739,6 +797,7 @@ def _long_name(d):
 
 
 def mm(input, mat2):
+    """The product of two matrices (MmBackward0)."""
     a, b = input._array.shape, mat2._array.shape
     if len(a) != 2:
         raise RuntimeError(f"self must be a matrix")
@@ -753,6 +812,7 @@ def mm(input, mat2):
 
 
 def mv(input, vec):
+    """The product of a matrix and a vector (MvBackward0)."""
     if input.ndim != 2 or vec.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.ndim}, "
                            f"{vec.ndim}")
@@ -765,6 +825,7 @@ def mv(input, vec):
 
 
 def bmm(input, mat2):
+    """Batched matrix product of two 3-d tensors (BmmBackward0)."""
     if input.ndim != 3:
         raise RuntimeError("batch1 must be a 3D tensor")
     if mat2.ndim != 3:
@@ -778,6 +839,7 @@ def bmm(input, mat2):
 
 
 def dot(input, tensor):
+    """The dot product of two 1-d tensors (DotBackward0)."""
     if input.ndim != 1 or tensor.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {tensor.ndim}D "
                            "tensors")
@@ -921,6 +983,7 @@ def _is_contiguous(t):
 
 
 def flatten(input, start_dim=0, end_dim=-1):
+    """The dims ``start_dim`` to ``end_dim`` merged into one (a view when possible)."""
     if input.ndim == 0:
         return reshape(input, 1)
     s = tape._wrap_dim(start_dim, input.ndim)
@@ -932,11 +995,13 @@ def flatten(input, start_dim=0, end_dim=-1):
 
 
 def unflatten(input, dim, sizes):
+    """Dim ``dim`` split into ``sizes`` (a view when possible)."""
     d = tape._wrap_dim(dim, input.ndim)
     return reshape(input, input.shape[:d] + tuple(sizes) + input.shape[d + 1:])
 
 
 def t(input):
+    """The transpose of a matrix (TBackward0; a vector is returned as it is)."""
     if input.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is "
                            f"{input.ndim}D")
@@ -944,6 +1009,7 @@ def t(input):
 
 
 def transpose(input, dim0, dim1):
+    """A view with dims ``dim0`` and ``dim1`` swapped (TransposeBackward0)."""
     n = input.ndim
     return apply(R["transpose"], input, dim0=tape._wrap_dim(dim0, n),
                  dim1=tape._wrap_dim(dim1, n))
@@ -953,6 +1019,7 @@ swapaxes = swapdims = transpose
 
 
 def permute(input, *dims):
+    """A view with the dims reordered (PermuteBackward0)."""
     dims = tuple(tape._wrap_dim(d, input.ndim) for d in _shape_arg(dims))
     if len(dims) != input.ndim:
         raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input "
@@ -968,6 +1035,7 @@ def flip(input, dims):
 
 
 def movedim(input, source, destination):
+    """A view with dim ``source`` moved to position ``destination``."""
     n = input.ndim
     src, dst = tape._wrap_dim(source, n), tape._wrap_dim(destination, n)
     order = [d for d in range(n) if d != src]
@@ -976,6 +1044,7 @@ def movedim(input, source, destination):
 
 
 def squeeze(input, dim=None):
+    """A view without size-1 dims (all of them, or ``dim``)."""
     if dim is None:
         return apply(R["squeeze"], input, self_sym_sizes=input._array.shape)
     if isinstance(dim, (tuple, list)):
@@ -986,10 +1055,12 @@ def squeeze(input, dim=None):
 
 
 def unsqueeze(input, dim):
+    """A view with a size-1 dim inserted at ``dim`` (UnsqueezeBackward0)."""
     return apply(R["unsqueeze"], input, dim=tape._wrap_dim(dim, input.ndim + 1))
 
 
 def expand(input, *sizes):
+    """A view repeating size-1 dims to ``sizes`` without copying (ExpandBackward0)."""
     sizes = _shape_arg(sizes)
     lead = len(sizes) - input.ndim
     if lead < 0:
@@ -1013,20 +1084,24 @@ def expand(input, *sizes):
 
 
 def expand_as(input, other):
+    """``input.expand(other.shape)``."""
     return expand(input, other.shape)
 
 
 def broadcast_to(input, size):
+    """``input`` expanded to ``size`` (a view; ExpandBackward0)."""
     return expand(input, size)
 
 
 def narrow(input, dim, start, length):
+    """The view of ``length`` elements from ``start`` along ``dim`` (SliceBackward0)."""
     d = tape._wrap_dim(dim, input.ndim)
     return apply(R["slice"], input, dim=d, start=start, end=start + length, step=1,
                  self_sym_sizes=input._array.shape)
 
 
 def select(input, dim, index):
+    """The view at ``index`` along ``dim``, that dim removed (SelectBackward0)."""
     d = tape._wrap_dim(dim, input.ndim)
     size = input.shape[d]
     if not -size <= index < size:
@@ -1050,11 +1125,13 @@ def as_strided(input, size, stride, storage_offset=0):
 
 
 def unbind(input, dim=0):
+    """The views along ``dim``, one per index (SelectBackward0 each)."""
     d = tape._wrap_dim(dim, input.ndim)
     return tuple(select(input, d, i) for i in range(input.shape[d]))
 
 
 def split(input, split_size_or_sections, dim=0):
+    """Views of ``split_size_or_sections`` elements each along ``dim``."""
     d = tape._wrap_dim(dim, input.ndim)
     n = input.shape[d]
     if isinstance(split_size_or_sections, int):
@@ -1067,11 +1144,13 @@ def split(input, split_size_or_sections, dim=0):
 
 
 def chunk(input, chunks, dim=0):
+    """``input`` split into ``chunks`` views of (nearly) equal size along ``dim``."""
     n = input.shape[tape._wrap_dim(dim, input.ndim)]
     return split(input, -(-n // chunks), dim)
 
 
 def cat(tensors, dim=0):
+    """Tensors joined along an existing dim (CatBackward0)."""
     tensors = list(tensors)
     if not tensors:
         raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
@@ -1096,6 +1175,7 @@ concat = concatenate = cat
 
 
 def stack(tensors, dim=0):
+    """Tensors of one shape joined along a new dim (StackBackward0)."""
     tensors = list(tensors)
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
@@ -1128,7 +1208,7 @@ def _normalize_key(key):
     return out
 
 
-def getitem(self, key):
+def _getitem(self, key):
     """``x[key]``: ints, slices, None and ``...`` give views; masks and index tensors copy."""
     single_slice = isinstance(key, slice)
     parts = _normalize_key(key)
@@ -1191,10 +1271,12 @@ def _check_mask(t, dim, mask):
 
 
 def clone(input, memory_format=None):
+    """A copy with its own storage, on the graph (CloneBackward0)."""
     return apply(R["clone"], input)
 
 
 def contiguous(input, memory_format=None):
+    """``input`` itself when its elements are in order in memory, else a copy."""
     return input if _is_contiguous(input) else clone(input)
 
 
@@ -1220,6 +1302,7 @@ def to(input, *args, dtype=None, device=None, non_blocking=False, copy=False):
 
 
 def type_as(input, other):
+    """``input`` cast to the dtype of ``other``."""
     return to(input, other.dtype)
 
 
@@ -1318,6 +1401,7 @@ def _inplace_unary(fn):
 
 
 def copy_(self, src, non_blocking=False):
+    """Copy ``src`` (broadcast, cast) into ``self`` in place."""
     if not isinstance(src, Tensor):
         src = tensor(src)
     _broadcast_shapes(self.shape, src.shape)
@@ -1329,10 +1413,12 @@ def copy_(self, src, non_blocking=False):
 
 
 def zero_(self):
+    """Set every element of ``self`` to zero, in place."""
     return _inplace(self, lambda old: apply(R["zero_"], old))
 
 
 def fill_(self, value):
+    """Set every element of ``self`` to ``value``, in place."""
     return _inplace(self, lambda old: apply(R["fill_"], old, value=value))
 
 
@@ -1343,7 +1429,7 @@ def index_put_(self, indices, values, accumulate=False):
                                             accumulate=accumulate))
 
 
-def setitem(self, key, value):
+def _setitem(self, key, value):
     """``x[key] = value``: a copy into the view ``x[key]`` (CopySlices on ``x``), or an
     ``index_put_`` when the key has index tensors or masks."""
     if not isinstance(value, Tensor):
@@ -1351,7 +1437,7 @@ def setitem(self, key, value):
     parts = _normalize_key(key)
     if builtins.any(hasattr(p, "dtype") for p in parts):   # index arrays: no view to write
         return index_put_(self, tuple(parts), value)
-    target = getitem(self, key)
+    target = _getitem(self, key)
     _check_inplace(target)
     copy_(target, value)
 
@@ -1419,7 +1505,7 @@ def _reflected(fn):
 
 
 _OPERATORS = {
-    "__getitem__": getitem, "__setitem__": setitem,
+    "__getitem__": _getitem, "__setitem__": _setitem,
     "__add__": add, "__radd__": add, "__iadd__": _inplace_binary(add),
     "__sub__": sub, "__rsub__": rsub, "__isub__": _inplace_binary(sub),
     "__mul__": mul, "__rmul__": mul, "__imul__": _inplace_binary(mul),

@@ -87,6 +87,7 @@ def _compiled_forward(forward, params):
 
 
 def row(op, node, forward, backward, view=False, tensor_attrs=(), needed_by=None):
+    """Add a row to the table: op name, torch's node name, forward, backward."""
     RULES[op] = Rule(op, node, forward, backward, view, tensor_attrs, needed_by)
 
 

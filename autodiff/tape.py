@@ -149,6 +149,8 @@ class set_grad_enabled(_GradMode):
 # about (as in torch). Nodes compare it with the version of what they saved.
 
 class Storage:
+    """The mutable box of one JAX array, shared by a tensor, its views and aliases."""
+
     __slots__ = ("array", "version")
 
     def __init__(self, array):

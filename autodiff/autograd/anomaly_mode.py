@@ -22,10 +22,12 @@ from ..tape import anomaly
 
 
 def is_anomaly_enabled():
+    """Whether anomaly detection is on."""
     return anomaly.enabled
 
 
 def is_anomaly_check_nan_enabled():
+    """Whether anomaly detection also checks each node's gradients for NaN."""
     return anomaly.check_nan
 
 
