@@ -248,7 +248,7 @@ def randint(low, high=None, size=None, dtype=None, device=None, generator=None):
 
 
 def randperm(n, dtype=None, device=None, generator=None):
-    """A random permutation of ``0 .. n-1``."""
+    """A random permutation of ``range(n)``."""
     rng = (generator or default_generator)._rng
     return _make(_place(jnp.asarray(rng.permutation(n), (_to_dtype(dtype) or D.int64).np),
                         device))
