@@ -36,7 +36,7 @@ class Rule:
     """One row of the table."""
 
     __slots__ = ("op", "node", "forward", "backward", "inputs", "saves", "save_slots",
-                 "tensor_attrs", "needed_by", "is_view", "node_cls")
+                 "save_plan", "tensor_attrs", "needed_by", "is_view", "node_cls")
 
     def __init__(self, op, node, forward, backward, view=False, tensor_attrs=(),
                  needed_by=None):
@@ -56,6 +56,9 @@ class Rule:
         # the name of a tensor attribute
         self.save_slots = tuple(-1 if n == "result" else n if n in tensor_attrs
                                 else self.inputs.index(n) for n in self.saves)
+        # what record() saves, each with the inputs whose gradient uses it (None: always)
+        self.save_plan = tuple((slot, _as_indices(self.needed_by.get(name)))
+                               for slot, name in zip(self.save_slots, self.saves))
         self.node_cls = tape.node_class(node, self)
         self.forward = _compiled_forward(forward, params)
 
@@ -84,6 +87,10 @@ def _compiled_forward(forward, params):
     if not attrs <= _STATIC_ATTRS | _NUMBER_ATTRS:
         return forward
     return jax.jit(forward, static_argnames=sorted(attrs & _STATIC_ATTRS))
+
+
+def _as_indices(users):
+    return None if users is None else users if isinstance(users, tuple) else (users,)
 
 
 def row(op, node, forward, backward, view=False, tensor_attrs=(), needed_by=None):

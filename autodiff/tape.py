@@ -937,11 +937,18 @@ def record(rule, inputs, attrs, result):
             edges.append(_NO_EDGE)
             meta.append(None)
     node.next_functions, node._input_meta = tuple(edges), meta
-    if rule.save_slots:
-        node._saved = tuple(_save(attrs[i]) if isinstance(i, str) else
-                            SavedTensor(result, True) if i < 0 else
-                            _save(inputs[i], _needed(rule, name, inputs))
-                            for i, name in zip(rule.save_slots, rule.saves))
+    if rule.save_plan:
+        saved = []
+        for slot, users in rule.save_plan:
+            if type(slot) is str:                       # a tensor attribute (where's mask)
+                saved.append(_save(attrs[slot]))
+            elif slot < 0:                              # the result
+                saved.append(SavedTensor(result, True))
+            else:                                       # an input
+                x = inputs[slot]
+                saved.append(SavedTensor(x, False, users is None or _wanted(users, inputs))
+                             if isinstance(x, Tensor) else x)
+        node._saved = tuple(saved)
         if rule.tensor_attrs:     # those travel as saved tensors, not as attributes
             attrs = {k: v for k, v in attrs.items() if k not in rule.tensor_attrs}
     else:
@@ -955,18 +962,19 @@ def record(rule, inputs, attrs, result):
     return node
 
 
-def _save(x, checked=True):
+def _save(x):
     """Tensors are saved with their version; Python numbers as they are."""
-    return SavedTensor(x, False, checked) if isinstance(x, Tensor) else x
+    return SavedTensor(x, False) if isinstance(x, Tensor) else x
 
 
-def _needed(rule, name, inputs):
-    """Whether an input the rule saves is used by a gradient that will be computed."""
-    users = rule.needed_by.get(name)
-    if users is None:
-        return True
-    users = users if isinstance(users, tuple) else (users,)
-    return any(isinstance(inputs[i], Tensor) and inputs[i]._requires_grad for i in users)
+def _wanted(users, inputs):
+    """Whether a saved input is used by a gradient that will be computed: one of the
+    inputs whose gradient formula reads it requires grad."""
+    for i in users:
+        x = inputs[i]
+        if isinstance(x, Tensor) and x._requires_grad:
+            return True
+    return False
 
 
 def _unpack(saved, node):
