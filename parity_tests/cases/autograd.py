@@ -211,30 +211,19 @@ def custom_function_needs_input_grad_and_non_differentiable(T):
     yield "v.requires_grad", v.requires_grad
 
 
+def _doubling(T, name, backward):
+    """A custom Function computing ``2 * x`` whose backward is ``backward(grad)``."""
+    return type(name, (T.autograd.Function,), {
+        "forward": staticmethod(lambda ctx, x: x * 2),
+        "backward": staticmethod(lambda ctx, g: backward(g))})
+
+
 def custom_function_returns_too_many_gradients(T):
-    class Twice(T.autograd.Function):
-        @staticmethod
-        def forward(ctx, x):
-            return x * 2
-
-        @staticmethod
-        def backward(ctx, g):
-            return g, g
-
-    Twice.apply(_f64(T, [1.0, 2.0])).sum().backward()
+    _doubling(T, "Twice", lambda g: (g, g)).apply(_f64(T, [1.0, 2.0])).sum().backward()
 
 
 def custom_function_returns_a_gradient_of_the_wrong_shape(T):
-    class Bad(T.autograd.Function):
-        @staticmethod
-        def forward(ctx, x):
-            return x * 2
-
-        @staticmethod
-        def backward(ctx, g):
-            return g[:1]
-
-    Bad.apply(_f64(T, [1.0, 2.0])).sum().backward()
+    _doubling(T, "Bad", lambda g: g[:1]).apply(_f64(T, [1.0, 2.0])).sum().backward()
 
 
 def custom_function_saved_tensor_modified_in_place(T):
@@ -290,15 +279,7 @@ def gradcheck_passes_on_a_correct_rule(T):
 
 
 def gradcheck_names_a_wrong_rule(T):
-    class Wrong(T.autograd.Function):
-        @staticmethod
-        def forward(ctx, x):
-            return x * 2
-
-        @staticmethod
-        def backward(ctx, g):
-            return g * 3
-
+    Wrong = _doubling(T, "Wrong", lambda g: g * 3)        # d(2x)/dx is 2, not 3
     x = _f64(T, [1.0, 2.0])
     yield "raise_exception=False", T.autograd.gradcheck(Wrong.apply, (x,),
                                                         raise_exception=False)

@@ -8,6 +8,7 @@ generator (loaded with ``load_state_dict``, as a learner restores a checkpoint).
 
 import numpy as np
 
+from parity_tests.cases.seed_nn import _my_net_class
 from parity_tests.harness import needs
 
 STEPS = 50
@@ -58,20 +59,6 @@ def training_xor_mlp_adam_cross_entropy(T):
     yield "predictions", model(x).argmax(1)
 
 
-def _my_net_class(T):
-    """Article 002's template, verbatim but for ``torch`` -> ``T``."""
-    class MyNet(T.nn.Module):
-        def __init__(self, input_size, output_size, hidden_size):
-            super().__init__()
-            self.hidden = T.nn.Linear(input_size, hidden_size)
-            self.output = T.nn.Linear(hidden_size, output_size)
-
-        def forward(self, x):
-            x = self.hidden(x)
-            x = T.sigmoid(x)
-            x = self.output(x)
-            return x
-    return MyNet
 
 
 @needs("nn", "optim")
