@@ -975,6 +975,12 @@ def _viewable(t, new_shape):
     return view_d == -1
 
 
+def _overlaps(t):
+    """Whether two elements of the view ``t`` are one element of its storage (expand)."""
+    index = np.asarray(t._flat_index()).reshape(-1)
+    return np.unique(index).size != index.size
+
+
 def _is_contiguous(t):
     if t._view is None:
         return True
@@ -1349,9 +1355,14 @@ def _snapshot(self):
     return t
 
 
-def _inplace(self, compute, src_for_view=None):
-    """Run ``compute(old) -> new`` and write ``new`` into ``self``."""
+def _inplace(self, compute, src_for_view=None, fills=False):
+    """Run ``compute(old) -> new`` and write ``new`` into ``self`` (``fills``: the new
+    value does not depend on the old, so overlapping elements may be written)."""
     _check_inplace(self)
+    if not fills and self._view is not None and _overlaps(self):
+        raise RuntimeError("unsupported operation: more than one element of the written-to "
+                           "tensor refers to a single memory location. Please clone() the "
+                           "tensor before performing the operation.")
     recording = tape._grad_enabled
     out = compute(_snapshot(self) if recording and self._requires_grad else self)
     if not D.can_cast(out.dtype, self.dtype):
@@ -1414,12 +1425,12 @@ def copy_(self, src, non_blocking=False):
 
 def zero_(self):
     """Set every element of ``self`` to zero, in place."""
-    return _inplace(self, lambda old: apply(R["zero_"], old))
+    return _inplace(self, lambda old: apply(R["zero_"], old), fills=True)
 
 
 def fill_(self, value):
     """Set every element of ``self`` to ``value``, in place."""
-    return _inplace(self, lambda old: apply(R["fill_"], old, value=value))
+    return _inplace(self, lambda old: apply(R["fill_"], old, value=value), fills=True)
 
 
 def index_put_(self, indices, values, accumulate=False):

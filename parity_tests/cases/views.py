@@ -148,3 +148,14 @@ def view_and_reshape_of_strided_tensors(T):
     yield "transpose then view", x.transpose(0, 1).view(3, 2, 2, 2)
     yield "row view", x[1].view(3, 2, 2)
     x.t().view(24)
+
+
+def writes_into_an_expanded_view(T):
+    """Fills may write one element many times; an update (add_) may not, as in torch."""
+    x = T.zeros(3)
+    e = x.expand(2, 3)
+    e[0] = 1.0
+    yield "x after e[0] = 1", x
+    e.fill_(2.0)
+    yield "x after fill_", x
+    e.add_(1)
