@@ -227,3 +227,42 @@ def test_an_nn_model_with_an_optimizer(optimizer):
         return loss
 
     assert_same_run(step, make_state, [batch(seed=s) for s in range(4)], traces=2)
+
+
+def test_losses_with_value_checks_compile_and_match_eager():
+    """cross_entropy (class indices), embedding and binary_cross_entropy check their
+    values eagerly; a compiled step skips those checks and computes the same."""
+    import autodiff.nn as nn
+    import autodiff.nn.functional as F
+
+    def make():
+        autodiff.manual_seed(0)
+        model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3))
+        emb = nn.Embedding(5, 4)
+        return model, emb, autodiff.optim.SGD([*model.parameters(), *emb.parameters()],
+                                              lr=0.1)
+
+    autodiff.manual_seed(1)
+    x, y = autodiff.randn(16, 4), autodiff.randint(0, 3, (16,))
+    idx = autodiff.tensor([0, 1, 2, 3] * 4)
+
+    def step_of(model, emb, opt):
+        def step(x, y, idx):
+            opt.zero_grad()
+            h = model(x + emb(idx))
+            loss = F.cross_entropy(h, y) + F.binary_cross_entropy(h.sigmoid()[:, 0],
+                                                                  (y > 0).float())
+            loss.backward()
+            opt.step()
+            return loss
+        return step
+
+    eager_parts, compiled_parts = make(), make()
+    eager = step_of(*eager_parts)
+    compiled = compile(step_of(*compiled_parts), state=list(compiled_parts))
+    for _ in range(3):
+        np.testing.assert_allclose(compiled(x, y, idx).item(), eager(x, y, idx).item(),
+                                   rtol=1e-5)
+    for a, b in zip(compiled_parts[0].parameters(), eager_parts[0].parameters()):
+        np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-5,
+                                   atol=1e-6)

@@ -34,6 +34,12 @@ from ..tape import Tensor, _make, apply
 relu, sigmoid, tanh = ops.relu, ops.sigmoid, ops.tanh
 
 
+
+def _concrete(array):
+    """Whether ``array`` has values to check: not a tracer inside ``autodiff.compile``
+    (like torch.compile, a compiled step skips the value checks of eager mode)."""
+    return not isinstance(array, jax.core.Tracer)
+
 def gelu(input, approximate="none"):
     """The Gaussian error linear unit ``x * Phi(x)`` (``approximate='tanh'``: its tanh
     approximation).
@@ -147,14 +153,14 @@ def embedding(input, weight, padding_idx=None):
                            f"autodiff.{input.dtype._legacy} instead (while checking "
                            "arguments for embedding)")
     n = weight.shape[0]
-    values = np.asarray(input._value())
-    if values.size and (values.min() < -n or values.max() >= n):
+    values = input._value()
+    if _concrete(values) and values.size and (values.min() < -n or values.max() >= n):
         raise IndexError("index out of range in self")
     if padding_idx is None:
         padding_idx = -1
     elif padding_idx < 0:
         padding_idx += n
-    return apply(RULES["embedding"], weight, indices=_make(jnp.asarray(values % n)),
+    return apply(RULES["embedding"], weight, indices=_make(values % n),
                  padding_idx=padding_idx, weight_sym_argsize_0=n)
 
 
@@ -383,10 +389,11 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     enum = _reduction_enum(reduction)
     _check_targets(input, target)
     n_classes = input.shape[0 if input.ndim == 1 else 1]
-    t = np.asarray(target._value())
-    wrong = t[(t != ignore_index) & ((t < 0) | (t >= n_classes))]
-    if wrong.size:
-        raise IndexError(f"Target {wrong.flat[0]} is out of bounds.")
+    if _concrete(target._value()):
+        t = np.asarray(target._value())
+        wrong = t[(t != ignore_index) & ((t < 0) | (t >= n_classes))]
+        if wrong.size:
+            raise IndexError(f"Target {wrong.flat[0]} is out of bounds.")
     attrs = dict(target=target, weight=weight, reduction=enum, ignore_index=ignore_index,
                  self_sym_sizes=input.shape)
     if input.ndim <= 2:
@@ -490,7 +497,7 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
                          f"input size ({_size(input)}) is deprecated. Please ensure they have "
                          "the same size.")
     values = input._value()
-    if not bool(jnp.all((values >= 0) & (values <= 1))):
+    if _concrete(values) and not bool(jnp.all((values >= 0) & (values <= 1))):
         raise RuntimeError("all elements of input should be between 0 and 1")
     if weight is not None:
         weight = weight.expand(ops.broadcast_shapes(target.shape, weight.shape))
