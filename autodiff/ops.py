@@ -800,9 +800,9 @@ def mm(input, mat2):
     """The product of two matrices (MmBackward0)."""
     a, b = input._array.shape, mat2._array.shape
     if len(a) != 2:
-        raise RuntimeError(f"self must be a matrix")
+        raise RuntimeError("self must be a matrix")
     if len(b) != 2:
-        raise RuntimeError(f"mat2 must be a matrix")
+        raise RuntimeError("mat2 must be a matrix")
     if a[1] != b[0]:
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({a[0]}x{a[1]} and "
                            f"{b[0]}x{b[1]})")

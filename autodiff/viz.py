@@ -18,7 +18,7 @@ import shutil
 
 import numpy as np
 
-from . import autograd, tape
+from . import autograd
 
 INSTALL_DOT = (
     "autodiff.viz.draw needs Graphviz's `dot` program, and it is not on the PATH. Install "

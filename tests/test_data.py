@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-import torch.utils.data
+import torch.utils.data  # noqa: F401  (makes torch.utils.data an attribute)
 
 import autodiff
 import autodiff.utils.data as data

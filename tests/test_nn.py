@@ -24,8 +24,6 @@ from hypothesis import strategies as st
 
 import autodiff
 import autodiff.nn  # noqa: F401  (makes autodiff.nn an attribute, as torch.nn is)
-from autodiff import tape
-from autodiff.rules import RULES
 
 FRAMEWORKS = (torch, autodiff)
 TOL = {"float32": dict(rtol=2e-5, atol=2e-5), "float64": dict(rtol=1e-9, atol=1e-9)}

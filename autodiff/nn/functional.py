@@ -15,7 +15,6 @@ tensor(0.4076, grad_fn=<NllLossBackward0>)
 
 from __future__ import annotations
 
-import math
 import warnings
 
 import jax
@@ -25,7 +24,7 @@ import numpy as np
 from .. import dtypes as D
 from .. import ops
 from ..rules import RULES
-from ..tape import Tensor, _make, apply
+from ..tape import _make, apply
 
 # ---------------------------------------------------------------------------------------
 # Activations
