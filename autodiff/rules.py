@@ -229,10 +229,11 @@ row("prod_dim", "ProdBackward1", lambda self, *, dim, keepdim: jnp.prod(self, di
     lambda grad, self, dim, keepdim: (
         _unsqueeze_dims(grad, (dim,), keepdim, self.ndim) * _prod_others(self, dim),))
 # max()/min() of all elements: the gradient is shared by the elements equal to the result
+# (the others get exactly 0, even where the gradient is inf: torch masks, not multiplies)
 row("max", "MaxBackward1", lambda self: jnp.max(self), lambda grad, self, result: (
-    grad * (self == result) / (self == result).sum(),))
+    _w(self == result, grad / (self == result).sum(), 0.0),))
 row("min", "MinBackward1", lambda self: jnp.min(self), lambda grad, self, result: (
-    grad * (self == result) / (self == result).sum(),))
+    _w(self == result, grad / (self == result).sum(), 0.0),))
 # max/min along a dim: the gradient goes to the element each index points at
 row("max_dim", "MaxBackward0",
     lambda self, *, dim, keepdim, indices, self_sym_sizes: jnp.max(self, dim, keepdims=keepdim),
@@ -250,7 +251,7 @@ def _to_indices(grad, dim, keepdim, indices, shape):
     shape_1 = [1] * len(shape)
     shape_1[dim] = shape[dim]
     hit = tape._make(jnp.arange(shape[dim]).reshape(shape_1) == picked)
-    return _unsqueeze_dims(grad, (dim,), keepdim, len(shape)) * hit
+    return _w(hit, _unsqueeze_dims(grad, (dim,), keepdim, len(shape)), 0.0)
 
 
 row("amax", "AmaxBackward0", lambda self, *, dim, keepdim: jnp.max(self, dim, keepdims=keepdim),
@@ -268,8 +269,7 @@ def _count(hit, dim):
 
 def _shared_among_ties(grad, self, result, dim, keepdim):
     hit = self == _unsqueeze_dims(result, dim, keepdim, self.ndim)
-    return (_unsqueeze_dims(grad, dim, keepdim, self.ndim) * hit
-            / _count(hit, dim),)
+    return (_unsqueeze_dims(grad, dim, keepdim, self.ndim) / _count(hit, dim) * hit,)
 
 
 # ||x||_p: d/dx = x |x|^(p-2) / ||x||^(p-1)   (0 where the norm is 0)
@@ -288,7 +288,7 @@ def _norm_grad(self, result, ord, dim, keepdim):
         return self.sign()
     if ord == math.inf:
         hit = self.abs() == r
-        return self.sign() * hit / _count(hit, dim)
+        return _w(hit, self.sign() / _count(hit, dim), 0.0)
     return _w(r == 0, 0.0, self * self.abs() ** (ord - 2) / r ** (ord - 1))
 
 

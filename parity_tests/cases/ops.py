@@ -223,3 +223,15 @@ VARIANT_CASES = {
 }
 
 CASES = {f"op_{name}": case for name, case in {**OP_CASES, **VARIANT_CASES}.items()}
+
+
+def max_backward_with_an_infinite_gradient(T):
+    """Found by the fuzzer: the elements that are not the max get 0, not inf * 0 = nan."""
+    x = T.tensor([0.0, 0.0, -0.25], requires_grad=True)
+    x.max().sqrt().backward()
+    yield "max", x.grad
+    for name, f in (("amax", lambda t: t.amax(0)), ("max(dim)", lambda t: t.max(0).values),
+                    ("min", lambda t: (-t).min())):
+        x.grad = None
+        f(x).abs().sqrt().backward()
+        yield name, x.grad
