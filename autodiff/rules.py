@@ -229,11 +229,19 @@ row("prod_dim", "ProdBackward1", lambda self, *, dim, keepdim: jnp.prod(self, di
     lambda grad, self, dim, keepdim: (
         _unsqueeze_dims(grad, (dim,), keepdim, self.ndim) * _prod_others(self, dim),))
 # max()/min() of all elements: the gradient is shared by the elements equal to the result
-# (the others get exactly 0, even where the gradient is inf: torch masks, not multiplies)
+# (a NaN result comes from the NaNs; the others get exactly 0, even where the gradient is
+# inf: torch masks rather than multiplies)
 row("max", "MaxBackward1", lambda self: jnp.max(self), lambda grad, self, result: (
-    _w(self == result, grad / (self == result).sum(), 0.0),))
+    _evenly_distributed(grad, self, result),))
 row("min", "MinBackward1", lambda self: jnp.min(self), lambda grad, self, result: (
-    _w(self == result, grad / (self == result).sum(), 0.0),))
+    _evenly_distributed(grad, self, result),))
+
+
+def _evenly_distributed(grad, self, result):
+    hit = (self == result) | (self.isnan() & result.isnan())
+    return _w(hit, grad / hit.sum(), 0.0)
+
+
 # max/min along a dim: the gradient goes to the element each index points at
 row("max_dim", "MaxBackward0",
     lambda self, *, dim, keepdim, indices, self_sym_sizes: jnp.max(self, dim, keepdims=keepdim),

@@ -235,3 +235,13 @@ def max_backward_with_an_infinite_gradient(T):
         x.grad = None
         f(x).abs().sqrt().backward()
         yield name, x.grad
+
+
+def max_of_a_tensor_with_nan(T):
+    """Found by the fuzzer: a NaN max sends its gradient to the NaN elements."""
+    x = T.tensor([0.0, 0.0, -1.75], requires_grad=True)
+    v = x.sqrt()
+    v.retain_grad()
+    v.max().backward()
+    yield "v.grad", v.grad
+    yield "x.grad", x.grad
