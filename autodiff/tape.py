@@ -537,7 +537,15 @@ class Tensor:
         history, derived from the base's (``AsStridedBackward0``), as in torch.
         """
         if self._view is not None and self._grad_fn_version != self._vc[0] \
-                and self._requires_grad and not self._no_grad_view:
+                and self._requires_grad:
+            if self._no_grad_view:
+                raise RuntimeError(
+                    "A view was created in no_grad mode and its base or another view of its "
+                    "base has been modified inplace with grad mode enabled. Given that this "
+                    "use case is ambiguous and error-prone, it is forbidden. You can clarify "
+                    "your code by moving both the view and the inplace either both inside the "
+                    "no_grad block (if you don't want the inplace to be tracked) or both "
+                    "outside (if you want the inplace to be tracked).")
             self._rederive_view_history()
         return self._grad_fn
 
@@ -798,8 +806,13 @@ class Tensor:
                 suffixes.append(f"dtype={self.dtype}")
             body = _printing.tensor_str(value.astype(np.float64) if floating else value,
                                         floating, indent)
-        if self.grad_fn is not None:
-            suffixes.append(f"grad_fn=<{type(self.grad_fn).__name__}>")
+        try:
+            grad_fn = self.grad_fn
+            name = None if grad_fn is None else type(grad_fn).__name__
+        except RuntimeError:              # a view whose history cannot be re-derived
+            name = "Invalid"
+        if name is not None:
+            suffixes.append(f"grad_fn=<{name}>")
         elif self._requires_grad:
             suffixes.append("requires_grad=True")
         return _printing.add_suffixes(prefix + body, suffixes, indent)

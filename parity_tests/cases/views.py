@@ -159,3 +159,14 @@ def writes_into_an_expanded_view(T):
     e.fill_(2.0)
     yield "x after fill_", x
     e.add_(1)
+
+
+def no_grad_view_of_a_base_written_in_place(T):
+    """Found by the fuzzer: a no_grad view whose base was then written cannot be used."""
+    x0 = T.tensor([1.0], requires_grad=True)
+    with T.no_grad():
+        v1 = x0.reshape(-1)
+    with T.no_grad():
+        x0[0] = 2.0
+    yield "repr", repr(v1)
+    v1.abs()
