@@ -294,11 +294,12 @@ def broadcast_shapes(*shapes):
 def _binary(rule, a, b, float_result=False, **attrs):
     """Apply a broadcasting binary rule: promote, check shapes, then record."""
     if isinstance(b, Tensor) and isinstance(a, Tensor):
-        if a._array.shape != b._array.shape:
-            _broadcast_shapes(a._array.shape, b._array.shape)
-        if a._array.dtype == b._array.dtype and not (float_result and a._array.dtype.kind != "f"):
+        x, y = a._array.aval, b._array.aval              # abstract values: shape and dtype
+        if x.shape != y.shape:
+            _broadcast_shapes(x.shape, y.shape)
+        if x.dtype == y.dtype and not (float_result and x.dtype.kind != "f"):
             return apply(rule, a, b, **attrs)            # the common case: nothing to promote
-    elif type(b) is float and a._array.dtype.kind == "f":
+    elif type(b) is float and a._array.aval.dtype.kind == "f":
         return apply(rule, a, b, **attrs)                # a float tensor keeps its dtype
     dt = D.result_type(a, b)
     if float_result and not dt.is_floating_point:
@@ -798,15 +799,19 @@ def _long_name(d):
 
 def mm(input, mat2):
     """The product of two matrices (MmBackward0)."""
-    a, b = input._array.shape, mat2._array.shape
-    if len(a) != 2:
+    return _mm(input, mat2, input._array.aval, mat2._array.aval)
+
+
+def _mm(input, mat2, a, b):
+    """``mm`` given the arrays' abstract values (shape and dtype; ``matmul`` has them)."""
+    if a.ndim != 2:
         raise RuntimeError("self must be a matrix")
-    if len(b) != 2:
+    if b.ndim != 2:
         raise RuntimeError("mat2 must be a matrix")
-    if a[1] != b[0]:
-        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({a[0]}x{a[1]} and "
-                           f"{b[0]}x{b[1]})")
-    if input._array.dtype != mat2._array.dtype:
+    (m, k), (k2, n) = a.shape, b.shape
+    if k != k2:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({m}x{k} and {k2}x{n})")
+    if a.dtype != b.dtype:
         _check_dtypes_match(input, mat2)
     return apply(R["mm"], input, mat2)
 
@@ -854,7 +859,10 @@ def dot(input, tensor):
 
 def matmul(input, other):
     """The ``@`` operator, built from dot/mv/mm/bmm as torch builds it."""
-    a, b = len(input._array.shape), len(other._array.shape)
+    avals = input._array.aval, other._array.aval
+    a, b = avals[0].ndim, avals[1].ndim
+    if a == 2 and b == 2:
+        return _mm(input, other, *avals)
     if a == 0 or b == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
                            f"{a}D and {b}D")
@@ -862,8 +870,6 @@ def matmul(input, other):
         return dot(input, other)
     if a == 2 and b == 1:
         return mv(input, other)
-    if a == 2 and b == 2:
-        return mm(input, other)
     if a == 1 and b == 2:
         out = mm(input.unsqueeze(0), other)
         return apply(R["squeeze_matmul"], out, dim=(0,), self_sym_sizes=out._array.shape)

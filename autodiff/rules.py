@@ -43,9 +43,9 @@ class Rule:
         self.op, self.node, self.forward, self.backward = op, node, forward, backward
         self.is_view = view
         self.tensor_attrs = tensor_attrs      # attributes that are tensors: saved, versioned
-        # saved input -> the inputs whose gradient uses it: torch checks a saved tensor's
-        # version only when one of those requires grad (mul's `other` is only used for
-        # `self`'s gradient)
+        # saved input -> the one input whose gradient uses it: torch checks a saved
+        # tensor's version only when that input requires grad (mul's `other` is only used
+        # for `self`'s gradient)
         self.needed_by = needed_by or {}
         params = list(inspect.signature(forward).parameters.values())
         self.inputs = [p.name for p in params if p.kind == p.POSITIONAL_OR_KEYWORD]
@@ -56,8 +56,8 @@ class Rule:
         # the name of a tensor attribute
         self.save_slots = tuple(-1 if n == "result" else n if n in tensor_attrs
                                 else self.inputs.index(n) for n in self.saves)
-        # what record() saves, each with the inputs whose gradient uses it (None: always)
-        self.save_plan = tuple((slot, _as_indices(self.needed_by.get(name)))
+        # what record() saves, each with the input whose gradient uses it (None: all)
+        self.save_plan = tuple((slot, self.needed_by.get(name))
                                for slot, name in zip(self.save_slots, self.saves))
         self.node_cls = tape.node_class(node, self)
         self.forward = _compiled_forward(forward, params)
@@ -87,10 +87,6 @@ def _compiled_forward(forward, params):
     if not attrs <= _STATIC_ATTRS | _NUMBER_ATTRS:
         return forward
     return jax.jit(forward, static_argnames=sorted(attrs & _STATIC_ATTRS))
-
-
-def _as_indices(users):
-    return None if users is None else users if isinstance(users, tuple) else (users,)
 
 
 def row(op, node, forward, backward, view=False, tensor_attrs=(), needed_by=None):

@@ -309,11 +309,10 @@ def _reduce_to_inputs(grads, meta):
         if g is None or m is None:
             result.append(None)
             continue
-        shape, dt = m
-        if g._array.shape != shape:
-            g = sum_to(g, shape)
-        if g._array.dtype != dt:
-            g = g.to(D.from_numpy_dtype(dt))
+        if g._array.shape != m.shape:
+            g = sum_to(g, m.shape)
+        if g._array.dtype != m.dtype:
+            g = g.to(D.from_numpy_dtype(m.dtype))
         result.append(g)
     return result
 
@@ -870,7 +869,7 @@ def _make(array, requires_grad=False, grad_fn=None, storage=None, view=None, vc=
     t._view, t._index = view, None
     t._requires_grad, t._grad_fn, t.output_nr = requires_grad, grad_fn, 0
     t._grad_fn_version, t._no_grad_view = t._vc[0], False
-    t._grad = t._retains_grad = t._backward_hooks = t._post_acc_hooks = t._acc = None
+    t._grad = t._backward_hooks = t._post_acc_hooks = t._acc = None
     t._retains_grad = False
     return t
 
@@ -938,28 +937,31 @@ _NO_EDGE = (None, 0)
 
 def record(rule, inputs, attrs, result):
     """Make ``result``'s grad_fn: a node of ``rule`` pointing at each input's edge, with
-    the inputs' shapes and dtypes (for the engine's reductions) and what the rule saves."""
+    the inputs' abstract values (shape and dtype, for the engine's reductions) and what the
+    rule saves."""
     node = rule.node_cls.__new__(rule.node_cls)
     edges, meta = [], []
     for x in inputs:
         if isinstance(x, Tensor) and x._requires_grad:
             edges.append((x.grad_fn, x.output_nr) if x.grad_fn is not None
                          else (x._accumulator(), 0))
-            meta.append((x._array.shape, x._array.dtype))
+            meta.append(x._array.aval)
         else:
             edges.append(_NO_EDGE)
             meta.append(None)
     node.next_functions, node._input_meta = tuple(edges), meta
     if rule.save_plan:
         saved = []
-        for slot, users in rule.save_plan:
+        for slot, user in rule.save_plan:
             if type(slot) is str:                       # a tensor attribute (where's mask)
                 saved.append(_save(attrs[slot]))
             elif slot < 0:                              # the result
                 saved.append(SavedTensor(result, True))
             else:                                       # an input
                 x = inputs[slot]
-                saved.append(SavedTensor(x, False, users is None or _wanted(users, inputs))
+                # checked only if a gradient that reads it will be computed: the one
+                # input that uses it requires grad (has an abstract value in ``meta``)
+                saved.append(SavedTensor(x, False, user is None or meta[user] is not None)
                              if isinstance(x, Tensor) else x)
         node._saved = tuple(saved)
         if rule.tensor_attrs:     # those travel as saved tensors, not as attributes
@@ -971,23 +973,13 @@ def record(rule, inputs, attrs, result):
     node._pre_hooks = node._retain_hooks = node._hooks = None
     if anomaly.enabled:
         node.metadata = {"traceback_": anomaly.user_stack()}
-    result.grad_fn, result._requires_grad = node, True
+    result._grad_fn, result._requires_grad = node, True    # a new tensor: no version to update
     return node
 
 
 def _save(x):
     """Tensors are saved with their version; Python numbers as they are."""
     return SavedTensor(x, False) if isinstance(x, Tensor) else x
-
-
-def _wanted(users, inputs):
-    """Whether a saved input is used by a gradient that will be computed: one of the
-    inputs whose gradient formula reads it requires grad."""
-    for i in users:
-        x = inputs[i]
-        if isinstance(x, Tensor) and x._requires_grad:
-            return True
-    return False
 
 
 def _unpack(saved, node):
@@ -1108,8 +1100,8 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs, accumula
         node, nr = root._edge()
         _add_to_buffer(buffers, node, nr, g)
 
-    # (b) every node reachable from the roots, and how many edges lead into each
-    nodes, parents = _discover(list(buffers))
+    # (b) every node reachable from the roots
+    nodes = _discover(list(buffers))
 
     # which gradients to capture (autograd.grad) or to restrict accumulation to
     targets = None
@@ -1119,9 +1111,9 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs, accumula
             if not t._requires_grad:
                 raise RuntimeError("One of the differentiated Tensors does not require grad")
             targets.setdefault(t._edge(), []).append(k)
-        nodes = _ancestors({node for node, _ in targets}, parents) & nodes
+        nodes = _ancestors({node for node, _ in targets}, nodes)
     captured = [None] * (len(inputs) if inputs is not None else 0)
-    waiting = {n: sum(p in nodes for p in parents[n]) for n in nodes}
+    waiting = _dependencies(nodes)
 
     # (c) replay: always the ready node recorded last
     ready = [(-n._seq, id(n), n) for n in buffers if n in nodes and not waiting[n]]
@@ -1215,27 +1207,38 @@ def _run_pre_hooks(node, grads):
 
 
 def _discover(starts):
-    """All nodes reachable from ``starts`` through ``next_functions``, and each node's
-    parents (the nodes that send it a gradient, once per edge). An iterative DFS."""
-    parents = {n: [] for n in starts}
-    stack = list(starts)
+    """All nodes reachable from ``starts`` through ``next_functions`` (an iterative DFS)."""
+    found, stack = set(starts), list(starts)
     while stack:
-        node = stack.pop()
-        for nxt, _ in node.next_functions:
-            if nxt is None:
-                continue
-            if nxt not in parents:
-                parents[nxt] = []
+        for nxt, _ in stack.pop().next_functions:
+            if nxt is not None and nxt not in found:
+                found.add(nxt)
                 stack.append(nxt)
-            parents[nxt].append(node)
-    return set(parents), parents
+    return found
 
 
-def _ancestors(targets, parents):
-    """The nodes from which a target can be reached (the rest need not run)."""
-    found, stack = set(targets), list(targets)
+def _dependencies(nodes):
+    """How many edges from ``nodes`` lead into each of them (torch's dependency count):
+    a node is ready to run once that many gradients have been sent to it."""
+    waiting = dict.fromkeys(nodes, 0)
+    for node in nodes:
+        for nxt, _ in node.next_functions:
+            if nxt in waiting:
+                waiting[nxt] += 1
+    return waiting
+
+
+def _ancestors(targets, nodes):
+    """Those of ``nodes`` from which a target can be reached (the rest need not run)."""
+    parents = {n: [] for n in nodes}
+    for node in nodes:
+        for nxt, _ in node.next_functions:
+            if nxt is not None:
+                parents[nxt].append(node)
+    found = {t for t in targets if t in parents}        # a target the roots don't reach
+    stack = list(found)
     while stack:
-        for p in parents.get(stack.pop(), ()):
+        for p in parents[stack.pop()]:
             if p not in found:
                 found.add(p)
                 stack.append(p)

@@ -88,10 +88,10 @@ class BackwardCFunction(FunctionCtx, Node):
             if not is_tensor:
                 continue
             meta = self._input_meta[len(grads_in)]
-            if g is not None and meta is not None and not _reducible(g.shape, meta[0]):
+            if g is not None and meta is not None and not _reducible(g.shape, meta.shape):
                 raise RuntimeError(
                     f"Function {self.name()} returned an invalid gradient at index {i} - got "
-                    f"{list(g.shape)} but expected shape compatible with {list(meta[0])}")
+                    f"{list(g.shape)} but expected shape compatible with {list(meta.shape)}")
             grads_in.append(g)
         return tape._reduce_to_inputs(grads_in, self._input_meta)
 
@@ -147,8 +147,7 @@ def _record(ctx, args, outs):
     """Put ``ctx`` on the tape as the grad_fn of the differentiable outputs."""
     tensors = [a for a in args if isinstance(a, Tensor)]
     ctx.next_functions = tuple(t._edge() for t in tensors)
-    ctx._input_meta = tuple((t._array.shape, t._array.dtype) if t._requires_grad else None
-                            for t in tensors)
+    ctx._input_meta = tuple(t._array.aval if t._requires_grad else None for t in tensors)
     ctx._attrs = {}
     ctx._seq = next(tape._sequence)
     ctx._pre_hooks = ctx._retain_hooks = ctx._hooks = None
