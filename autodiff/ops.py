@@ -390,6 +390,58 @@ def true_divide(input, other):
     return div(input, other)
 
 
+def addcmul(input, tensor1, tensor2, *, value=1):
+    """``input + value * tensor1 * tensor2``, broadcasting (AddcmulBackward0)."""
+    return _addc(R["addcmul"], input, tensor1, tensor2, value)
+
+
+_ADDCDIV_OF_INTEGERS = (
+    "Integer division with addcdiv is no longer supported, and in a future  release addcdiv "
+    "will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can "
+    "be implemented as (input + value * autodiff.trunc(tensor1 / tensor2)).to(input.dtype) "
+    "for integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The "
+    "future addcdiv behavior is just the latter implementation: (input + value * tensor1 / "
+    "tensor2), for all dtypes.")
+
+
+def addcdiv(input, tensor1, tensor2, *, value=1):
+    """``input + value * tensor1 / tensor2``, broadcasting (AddcdivBackward0)."""
+    if not (tensor1.dtype.is_floating_point or tensor2.dtype.is_floating_point):
+        raise RuntimeError(_ADDCDIV_OF_INTEGERS)
+    return _addc(R["addcdiv"], input, tensor1, tensor2, value)
+
+
+def _addc(rule, input, tensor1, tensor2, value):
+    """addcmul and addcdiv: the three tensors broadcast and promote; the value follows."""
+    broadcast_shapes(input.shape, tensor1.shape, tensor2.shape)
+    dt = D.result_type(input, tensor1, tensor2)
+    if not dt.is_floating_point:
+        value = int(value)                        # torch casts the value to the dtype
+    if builtins.any(t.dtype is not dt for t in (input, tensor1, tensor2)):
+        rule = _CastRule(rule, dt)
+    return apply(rule, input, tensor1, tensor2, value=value)
+
+
+def lerp(input, end, weight):
+    """``input + weight * (end - input)``, computed from the nearer end as torch does;
+    ``weight`` a number (LerpBackward0) or a tensor (LerpBackward1)."""
+    scalar = not isinstance(weight, Tensor)
+    checked = [("end", end)] if scalar or weight.ndim == 0 else [("end", end), ("weight", weight)]
+    for name, t in checked:                       # no promotion: one dtype (a 0-d weight cast)
+        if t.dtype is not input.dtype:
+            raise RuntimeError(f"expected dtype {_long_name(input.dtype)} for `{name}` but got "
+                               f"dtype {_long_name(t.dtype)}")
+    broadcast_shapes(input.shape, end.shape, *(() if scalar else (weight.shape,)))
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f'"lerp_kernel_{"scalar" if scalar else "tensor"}" not '
+                                  f"implemented for '{D.c_name(input.dtype)}'")
+    if scalar:
+        return apply(R["lerp"], input, end, weight=weight)
+    rule = R["lerp_tensor"] if weight.dtype is input.dtype else _CastRule(R["lerp_tensor"],
+                                                                          input.dtype)
+    return apply(rule, input, end, weight)
+
+
 def floor_divide(input, other):
     """Division rounded down to an integer value (not recorded)."""
     return div(input, other, rounding_mode="floor")
@@ -1466,7 +1518,7 @@ def _setitem(self, key, value):
 _METHODS = [
     add, sub, mul, div, true_divide, floor_divide, remainder, pow, square, neg, negative,
     reciprocal, abs, sign, exp, log, sqrt, rsqrt, sin, cos, tanh, sigmoid, relu, clamp, clip,
-    maximum, minimum, eq, ne, lt, le, gt, ge, greater, less, greater_equal, less_equal,
+    addcmul, addcdiv, lerp, maximum, minimum, eq, ne, lt, le, gt, ge, greater, less, greater_equal, less_equal,
     not_equal, logical_and, logical_or, logical_xor, logical_not, equal, allclose, isclose,
     isnan, isinf, isfinite, floor, ceil, round, trunc, sum, mean, prod, max, min, amax, amin,
     argmax, argmin, all, any, norm, var, std, logsumexp, softmax, log_softmax, cumsum, mm, mv,
@@ -1479,9 +1531,9 @@ for _f in _METHODS:
     setattr(Tensor, _f.__name__, _f)
 for _f in (add, sub, mul, div, pow, clamp, abs, neg, exp, log, sqrt, sigmoid, tanh, relu, sin,
            cos, rsqrt, reciprocal, square, t, transpose, unsqueeze, squeeze, clip, sign,
-           true_divide):
+           true_divide, addcmul, addcdiv, lerp):
     setattr(Tensor, _f.__name__ + "_", _inplace_binary(_f) if _f in (
-        add, sub, mul, div, pow, true_divide) else _inplace_unary(_f))
+        add, sub, mul, div, pow, true_divide, addcmul, addcdiv, lerp) else _inplace_unary(_f))
 Tensor.where = lambda self, condition, other: where(condition, self, other)
 Tensor.is_contiguous = lambda self, memory_format=None: _is_contiguous(self)
 Tensor.view_as = lambda self, other: view(self, other.shape)

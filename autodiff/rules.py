@@ -60,7 +60,7 @@ class Rule:
         self.save_plan = tuple((slot, self.needed_by.get(name))
                                for slot, name in zip(self.save_slots, self.saves))
         self.node_cls = tape.node_class(node, self)
-        self.forward = _compiled_forward(forward, params)
+        self.forward = _compiled_forward(forward, params, tensor_attrs)
 
     def view_fn(self, **attrs):
         """A view's forward applied to an index array says which elements it covers."""
@@ -79,12 +79,12 @@ _STATIC_ATTRS = {"dim", "keepdim", "self_sym_sizes", "size", "dims", "dim0", "di
                  "start", "end", "step", "sizes", "dtype", "ord", "correction", "reduction",
                  "exponent", "normalized_shape", "eps", "approximate", "stride", "padding",
                  "dilation", "lhs_dilation", "dimension_numbers", "kernel_size", "ceil_mode"}
-_NUMBER_ATTRS = {"alpha", "other", "value", "min", "max", "base"}
+_NUMBER_ATTRS = {"alpha", "other", "value", "min", "max", "base", "weight"}
 
 
-def _compiled_forward(forward, params):
+def _compiled_forward(forward, params, tensor_attrs):
     attrs = {p.name for p in params if p.kind == p.KEYWORD_ONLY}
-    if not attrs <= _STATIC_ATTRS | _NUMBER_ATTRS:
+    if tensor_attrs or not attrs <= _STATIC_ATTRS | _NUMBER_ATTRS:
         return forward
     return jax.jit(forward, static_argnames=sorted(attrs & _STATIC_ATTRS))
 
@@ -150,6 +150,32 @@ row("mul", "MulBackward0", lambda self, other: self * other,
 row("div", "DivBackward0", lambda self, other: self / other,
     lambda grad, self, other: (grad / other, -grad * self / (other * other)),
     needed_by={"self": 1})
+# addcmul = s + v t1 t2:  d/dt1 = v t2, d/dt2 = v t1
+row("addcmul", "AddcmulBackward0",
+    lambda self, tensor1, tensor2, *, value: self + value * tensor1 * tensor2,
+    lambda grad, tensor1, tensor2, value: (grad, grad * (tensor2 * value),
+                                           grad * (tensor1 * value)),
+    needed_by={"tensor1": 2, "tensor2": 1})
+# addcdiv = s + v t1 / t2:  d/dt1 = v / t2, d/dt2 = -v t1 / t2^2
+row("addcdiv", "AddcdivBackward0",
+    lambda self, tensor1, tensor2, *, value: self + value * tensor1 / tensor2,
+    lambda grad, tensor1, tensor2, value: (grad, grad * (value / tensor2),
+                                           -grad * (value * tensor1 / (tensor2 * tensor2))),
+    needed_by={"tensor1": 2})
+
+
+def _lerp(start, end, weight):
+    """torch's lerp kernel: start + w (end - start), computed from the nearer end."""
+    return jnp.where(jnp.abs(weight) < 0.5, start + weight * (end - start),
+                     end - (end - start) * (1 - weight))
+
+
+# lerp = s + w (e - s):  d/ds = 1 - w, d/de = w;  with a tensor weight, d/dw = e - s
+row("lerp", "LerpBackward0", lambda self, end, *, weight: _lerp(self, end, weight),
+    lambda grad, weight: (grad * (1 - weight), grad * weight))
+row("lerp_tensor", "LerpBackward1", lambda self, end, weight: _lerp(self, end, weight),
+    lambda grad, self, end, weight: (grad * (1 - weight), grad * weight, grad * (end - self)),
+    needed_by={"self": 2, "end": 2})
 # d/dx 1/x = -1/x^2 = -result^2
 row("reciprocal", "ReciprocalBackward0", lambda self: 1 / self,
     lambda grad, result: (-grad * result * result,))
@@ -613,7 +639,8 @@ row("binary_cross_entropy", "BinaryCrossEntropyBackward0",
                       - target * jnp.maximum(jnp.log(self), -100.0),
                       None if weight is None else weight._value()), reduction),
     lambda grad, self, target, weight, reduction: _bce_backward(
-        _times_weight(_spread(grad, self.shape, reduction), weight), self, target))
+        _times_weight(_spread(grad, self.shape, reduction), weight), self, target),
+    tensor_attrs=("weight",))
 
 
 def _bce_backward(g, self, target):
@@ -652,7 +679,8 @@ row("binary_cross_entropy_with_logits", "BinaryCrossEntropyWithLogitsBackward0",
     lambda self, target, *, weight, pos_weight, reduction: _reduced(
         _bce_logits_forward(self, target, weight, pos_weight), reduction),
     lambda grad, self, target, weight, pos_weight, reduction: _bce_logits_backward(
-        _spread(grad, self.shape, reduction), self, target, weight, pos_weight))
+        _spread(grad, self.shape, reduction), self, target, weight, pos_weight),
+    tensor_attrs=("weight", "pos_weight"))
 
 # embedding: rows of weight picked by indices; the gradient of a row is the sum of the
 # gradients of its picks (none for padding_idx)

@@ -886,6 +886,13 @@ class IndexView:
         return a.reshape(-1)[self.index]
 
 
+def concrete(array):
+    """Whether ``array`` has values: not a tracer while ``autodiff.compile`` traces a step
+    (values are not known then; like torch.compile, a compiled step skips eager-mode value
+    checks, and optimizers keep their step counts as tensors, torch's capturable path)."""
+    return not isinstance(array, jax.core.Tracer)
+
+
 def _alias(t, grad_fn=None, vc=None):
     """Another tensor over the same storage and elements (``detach``, ``.data``), sharing
     ``t``'s version counter unless given its own."""

@@ -54,28 +54,28 @@ def sgd(params, x, y):
     return loss
 
 
-def assert_same_run(step, make_state, calls, traces):
+def assert_same_run(step, make_state, calls, traces, atol=1e-6):
     """Run ``step(state, *args)`` for each args of ``calls``, eagerly and compiled."""
     eager, fast = make_state(), make_state()
     compiled = compile(lambda *args: step(fast, *args), state=fast)
     for args in calls:
         expected, got = step(eager, *args), compiled(*args)
         assert got.grad_fn is None
-        close(got, expected)
+        close(got, expected, atol)
     eager_tensors, fast_tensors = _find_state(eager)[0], _find_state(fast)[0]
     assert len(fast_tensors) == len(eager_tensors)
     for e, f in zip(eager_tensors, fast_tensors):
         assert not isinstance(f._value(), jax.core.Tracer)
-        close(f, e)
+        close(f, e, atol)
         assert (f.grad is None) == (e.grad is None)
         if e.grad is not None:
-            close(f.grad, e.grad)
+            close(f.grad, e.grad, atol)
     assert compiled.traces == traces
 
 
-def close(got, expected):
+def close(got, expected, atol=1e-6):
     np.testing.assert_allclose(got.detach().numpy(), expected.detach().numpy(), rtol=1e-5,
-                               atol=1e-6)
+                               atol=atol)
 
 
 def test_a_compiled_mlp_step_matches_the_eager_step():
@@ -204,14 +204,13 @@ def test_an_nn_model():
     assert_same_run(step, make_state, [batch(seed=s) for s in range(4)], traces=1)
 
 
-@pytest.mark.parametrize("optimizer", [
-    "SGD", pytest.param("Adam", marks=pytest.mark.xfail(
-        raises=jax.errors.TracerArrayConversionError, strict=True,
-        reason="Adam reads its step count with .item() (torch's capturable=False path)"))])
+@pytest.mark.parametrize("optimizer", ["SGD", "Adam", "AdamW", "Adagrad", "RMSprop"])
 def test_an_nn_model_with_an_optimizer(optimizer):
     nn = pytest.importorskip("autodiff.nn")
     optim = pytest.importorskip("autodiff.optim")
-    options = {"SGD": dict(lr=LR, momentum=0.9), "Adam": dict(lr=LR)}[optimizer]
+    options = {"SGD": dict(lr=LR, momentum=0.9), "Adam": dict(lr=LR, amsgrad=True),
+               "AdamW": dict(lr=LR), "Adagrad": dict(lr=LR, lr_decay=0.1),
+               "RMSprop": dict(lr=LR, momentum=0.9, centered=True)}[optimizer]
 
     def make_state():
         autodiff.manual_seed(0)
@@ -226,7 +225,12 @@ def test_an_nn_model_with_an_optimizer(optimizer):
         opt.step()
         return loss
 
-    assert_same_run(step, make_state, [batch(seed=s) for s in range(4)], traces=2)
+    # Compiled, Adam folds its step size into the denominator (torch's capturable
+    # formulas: the step count is a tensor): the last bits of float32 differ, and Adam's
+    # normalised step (about lr whatever the gradient) carries that to the parameters of
+    # near-zero gradients; 1e-4 of the learning rate still tells a wrong update apart.
+    atol = LR * 1e-4 if optimizer.startswith("Adam") else 1e-6
+    assert_same_run(step, make_state, [batch(seed=s) for s in range(4)], traces=2, atol=atol)
 
 
 def test_losses_with_value_checks_compile_and_match_eager():

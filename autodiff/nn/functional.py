@@ -24,7 +24,7 @@ import numpy as np
 from .. import dtypes as D
 from .. import ops
 from ..rules import RULES
-from ..tape import _make, apply
+from ..tape import _make, apply, concrete
 
 # ---------------------------------------------------------------------------------------
 # Activations
@@ -32,12 +32,6 @@ from ..tape import _make, apply
 
 relu, sigmoid, tanh = ops.relu, ops.sigmoid, ops.tanh
 
-
-
-def _concrete(array):
-    """Whether ``array`` has values to check: not a tracer inside ``autodiff.compile``
-    (like torch.compile, a compiled step skips the value checks of eager mode)."""
-    return not isinstance(array, jax.core.Tracer)
 
 def gelu(input, approximate="none"):
     """The Gaussian error linear unit ``x * Phi(x)`` (``approximate='tanh'``: its tanh
@@ -153,7 +147,7 @@ def embedding(input, weight, padding_idx=None):
                            "arguments for embedding)")
     n = weight.shape[0]
     values = input._value()
-    if _concrete(values) and values.size and (values.min() < -n or values.max() >= n):
+    if concrete(values) and values.size and (values.min() < -n or values.max() >= n):
         raise IndexError("index out of range in self")
     if padding_idx is None:
         padding_idx = -1
@@ -388,7 +382,7 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     enum = _reduction_enum(reduction)
     _check_targets(input, target)
     n_classes = input.shape[0 if input.ndim == 1 else 1]
-    if _concrete(target._value()):
+    if concrete(target._value()):
         t = np.asarray(target._value())
         wrong = t[(t != ignore_index) & ((t < 0) | (t >= n_classes))]
         if wrong.size:
@@ -496,7 +490,7 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
                          f"input size ({_size(input)}) is deprecated. Please ensure they have "
                          "the same size.")
     values = input._value()
-    if _concrete(values) and not bool(jnp.all((values >= 0) & (values <= 1))):
+    if concrete(values) and not bool(jnp.all((values >= 0) & (values <= 1))):
         raise RuntimeError("all elements of input should be between 0 and 1")
     if weight is not None:
         weight = weight.expand(ops.broadcast_shapes(target.shape, weight.shape))

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from .. import ops
-from .optimizer import Optimizer, _check_at_least
+from ..tape import Tensor
+from .optimizer import Optimizer, _check_at_least, _step_count
 
 
 class Adagrad(Optimizer):
@@ -42,9 +43,12 @@ class Adagrad(Optimizer):
         state = self.state[param]
         if group["maximize"]:
             grad = -grad
-        step = state["step"].add_(1).item()
+        step = _step_count(state["step"].add_(1))
         if group["weight_decay"] != 0:
             grad = grad.add(param, alpha=group["weight_decay"])
-        lr = group["lr"] / (1 + (step - 1) * group["lr_decay"])
-        std = state["sum"].add_(grad * grad).sqrt().add_(group["eps"])
-        param.add_(grad / std, alpha=-lr)
+        clr = group["lr"] / (1 + (step - 1) * group["lr_decay"])
+        std = state["sum"].addcmul_(grad, grad, value=1).sqrt().add_(group["eps"])
+        if isinstance(clr, Tensor):       # while compiling: the step size folded in
+            param.addcdiv_(grad, std / -clr)
+        else:
+            param.addcdiv_(grad, std, value=-clr)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from .. import ops
-from .optimizer import Optimizer, _check_at_least
+from ..tape import Tensor
+from .optimizer import Optimizer, _check_at_least, _step_count
 
 
 class Adam(Optimizer):
@@ -56,22 +57,29 @@ class Adam(Optimizer):
         if group["maximize"]:
             grad = -grad
         lr, (beta1, beta2), weight_decay = group["lr"], group["betas"], group["weight_decay"]
-        step = state["step"].add_(1).item()
+        step = _step_count(state["step"].add_(1))
         if weight_decay != 0:
             if group["decoupled_weight_decay"]:
                 param.mul_(1 - lr * weight_decay)
             else:
                 grad = grad.add(param, alpha=weight_decay)
         exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
-        exp_avg.add_(grad - exp_avg, alpha=1 - beta1)         # lerp toward g
-        exp_avg_sq.mul_(beta2).add_(grad * grad, alpha=1 - beta2)
+        exp_avg.lerp_(grad, 1 - beta1)
+        exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
         second_moment = exp_avg_sq
         if group["amsgrad"]:                                  # the largest v seen so far
             second_moment = state["max_exp_avg_sq"].copy_(
                 ops.maximum(state["max_exp_avg_sq"], exp_avg_sq))
-        step_size = lr / (1 - beta1 ** step)
-        denom = (second_moment.sqrt() / (1 - beta2 ** step) ** 0.5).add_(group["eps"])
-        param.add_(exp_avg / denom, alpha=-step_size)
+        bias_correction1 = 1 - beta1 ** step
+        bias_correction2_sqrt = (1 - beta2 ** step) ** 0.5
+        if isinstance(step, Tensor):      # torch's capturable path: the step size folded in
+            step_size_neg = -(lr / bias_correction1)
+            denom = (second_moment.sqrt() / (bias_correction2_sqrt * step_size_neg)).add_(
+                group["eps"] / step_size_neg)
+            param.addcdiv_(exp_avg, denom)
+        else:
+            denom = (second_moment.sqrt() / bias_correction2_sqrt).add_(group["eps"])
+            param.addcdiv_(exp_avg, denom, value=-(lr / bias_correction1))
 
 
 class AdamW(Adam):

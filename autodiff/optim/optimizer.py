@@ -173,3 +173,10 @@ def _cast_like(param, name, value):
     if isinstance(value, Tensor) and name != "step" and param.is_floating_point():
         return value.to(param.dtype)
     return value
+
+
+def _step_count(step_t):
+    """The step count as torch reads it (``.item()``): a Python number; still a tensor
+    while ``autodiff.compile`` traces the step (its value is not known yet), where the
+    update then follows torch's ``capturable`` formulas."""
+    return step_t.item() if tape.concrete(step_t._value()) else step_t

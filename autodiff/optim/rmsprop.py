@@ -51,16 +51,15 @@ class RMSprop(Optimizer):
         state["step"].add_(1)
         if group["weight_decay"] != 0:
             grad = grad.add(param, alpha=group["weight_decay"])
-        square_avg = state["square_avg"].mul_(alpha).add_(grad * grad, alpha=1 - alpha)
+        square_avg = state["square_avg"].mul_(alpha).addcmul_(grad, grad, value=1 - alpha)
         if group["centered"]:
-            grad_avg = state["grad_avg"]
-            grad_avg.add_(grad - grad_avg, alpha=1 - alpha)           # lerp toward g
-            avg = (square_avg - grad_avg * grad_avg).sqrt()
+            grad_avg = state["grad_avg"].lerp_(grad, 1 - alpha)
+            avg = square_avg.addcmul(grad_avg, grad_avg, value=-1).sqrt_()
         else:
             avg = square_avg.sqrt()
         avg = avg.add_(group["eps"])
         if momentum > 0:
-            buf = state["momentum_buffer"].mul_(momentum).add_(grad / avg)
+            buf = state["momentum_buffer"].mul_(momentum).addcdiv_(grad, avg)
             param.add_(buf, alpha=-group["lr"])
         else:
-            param.add_(grad / avg, alpha=-group["lr"])
+            param.addcdiv_(grad, avg, value=-group["lr"])

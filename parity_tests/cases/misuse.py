@@ -224,3 +224,47 @@ def backward_with_empty_inputs(T):
     """``RuntimeError: `inputs` argument to `backward()` cannot be empty.``"""
     x = _leaf(T)
     (x * 2).sum().backward(inputs=[])
+
+
+def lerp_end_of_another_dtype(T):
+    """``RuntimeError: expected dtype float for `end` but got dtype double`` (lerp does
+    not promote)"""
+    T.lerp(T.ones(2), T.ones(2, dtype=T.float64), 0.5)
+
+
+def lerp_weight_of_another_dtype(T):
+    """``RuntimeError: expected dtype float for `weight` but got dtype long int`` (a 0-d
+    weight is cast; a weight with dimensions is not)"""
+    yield "0-d weight", T.lerp(T.zeros(2), T.ones(2), T.tensor(1))
+    T.lerp(T.zeros(2), T.ones(2), T.tensor([0, 1]))
+
+
+def lerp_of_integers(T):
+    """``NotImplementedError: "lerp_kernel_scalar" not implemented for 'Long'``"""
+    T.lerp(T.tensor([1, 2]), T.tensor([3, 4]), 0.5)
+
+
+def addcdiv_of_integers(T):
+    """``RuntimeError: Integer division with addcdiv is no longer supported, ...``"""
+    yield "an integer input", T.addcdiv(T.tensor([1, 2]), T.ones(2), T.ones(2))
+    T.addcdiv(T.ones(2), T.tensor([1, 2]), T.tensor([3, 4]))
+
+
+def addcmul_in_place_into_a_smaller_tensor(T):
+    """``RuntimeError: output with shape [3] doesn't match the broadcast shape [2, 3]``"""
+    T.ones(3).addcmul_(T.ones(2, 3), T.ones(3))
+
+
+def addcdiv_divisor_modified_in_place(T):
+    """addcdiv keeps its divisor for every gradient (torch saves and checks it even when
+    only ``input`` needs one), the numerator only for the divisor's:
+    ``RuntimeError: one of the variables needed for gradient computation has been
+    modified by an inplace operation: ...``"""
+    a = _leaf(T)
+    b, c = T.ones(3), T.full((3,), 2.0)
+    y = T.addcdiv(a, b, c)
+    b.mul_(2)
+    y.sum().backward(retain_graph=True)
+    yield "a.grad after the numerator changed", a.grad
+    c.mul_(2)
+    y.sum().backward()

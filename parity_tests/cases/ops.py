@@ -77,6 +77,11 @@ OP_CASES = {
     "maximum": binary("maximum"),
     "minimum": binary("minimum"),
     "where": op_case("torch.where(a > 0, a, b)", (2, 3), (2, 3)),
+    # Elementwise, three inputs (broadcast), and lerp from either end.
+    "addcmul": op_case("torch.addcmul(a, b, c, value=0.5)", (2, 3), (3,), (2, 1)),
+    "addcdiv": op_case("torch.addcdiv(a, b, c * c + 0.5, value=-2)", (2, 3), (3,), (2, 1)),
+    "lerp": op_case("torch.lerp(a, b, 0.3) + b.lerp(a, 0.8)", (2, 3), (3,)),
+    "lerp_tensor": op_case("torch.lerp(a, b, c)", (2, 3), (3,), (2, 1)),
     # Elementwise, one input.
     "neg": unary("neg"),
     "abs": unary("abs"),
