@@ -1392,12 +1392,7 @@ def _check_inplace(self):
     if not tape._grad_enabled:
         return
     if self._no_grad_view:
-        raise RuntimeError(
-            "A view was created in no_grad mode and is being modified inplace with grad mode "
-            "enabled. Given that this use case is ambiguous and error-prone, it is forbidden. "
-            "You can clarify your code by moving both the view and the inplace either both "
-            "inside the no_grad block (if you don't want the inplace to be tracked) or both "
-            "outside (if you want the inplace to be tracked).")
+        raise RuntimeError(tape._no_grad_view_written(self, indirect=False))
     if self.grad_fn is None and self._requires_grad:
         raise RuntimeError(tape._LEAF_INPLACE)
     if self._view is not None:

@@ -36,7 +36,8 @@ class Rule:
     """One row of the table."""
 
     __slots__ = ("op", "node", "forward", "backward", "inputs", "saves", "save_slots",
-                 "save_plan", "tensor_attrs", "needed_by", "is_view", "node_cls")
+                 "save_plan", "unpack_order", "tensor_attrs", "needed_by", "is_view",
+                 "node_cls")
 
     def __init__(self, op, node, forward, backward, view=False, tensor_attrs=(),
                  needed_by=None):
@@ -59,6 +60,9 @@ class Rule:
         # what record() saves, each with the input whose gradient uses it (None: all)
         self.save_plan = tuple((slot, self.needed_by.get(name))
                                for slot, name in zip(self.save_slots, self.saves))
+        # torch unpacks (and version-checks) saved values in the order of their names: when
+        # two were modified in place, the error names the first of them
+        self.unpack_order = tuple(sorted(range(len(self.saves)), key=self.saves.__getitem__))
         self.node_cls = tape.node_class(node, self)
         self.forward = _compiled_forward(forward, params, tensor_attrs)
 

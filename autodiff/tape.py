@@ -216,6 +216,22 @@ def _modified_inplace(t, saved, node):
                 "check_nan=False)."))
 
 
+def _no_grad_view_written(view, indirect):
+    """torch's error for a view made in no_grad mode (or a view of one) that is written in
+    place (``indirect``: through its base or another view) with grad mode on."""
+    if view._grad_fn is None:
+        what = "A view was created in"
+    else:
+        what = (f"Output {view.output_nr} of {_short_name(view._grad_fn.name())} is a view "
+                "of a view which was created in")
+    how = "its base or another view of its base has been" if indirect else "is being"
+    return (f"{what} no_grad mode and {how} modified inplace with grad mode enabled. Given "
+            "that this use case is ambiguous and error-prone, it is forbidden. You can clarify "
+            "your code by moving both the view and the inplace either both inside the no_grad "
+            "block (if you don't want the inplace to be tracked) or both outside (if you want "
+            "the inplace to be tracked).")
+
+
 def _short_name(name):
     """How torch's message names a node: ``MulBackward0`` -> ``Mul``, ``MaxBackward1`` ->
     ``Max1``; ``autodiff::autograd::CopySlices`` as it is."""
@@ -296,7 +312,10 @@ class Node:
         return _reduce_to_inputs(self._rule_gradients(grads, retain_graph), self._input_meta)
 
     def _rule_gradients(self, grads, retain_graph):
-        saved = [_unpack(s, self) for s in self._saved_or_raise()]
+        stored = self._saved_or_raise()
+        saved = [None] * len(stored)
+        for i in self.rule.unpack_order:
+            saved[i] = _unpack(stored[i], self)
         if not retain_graph and self._saved:
             self._saved = None                        # free the buffers
         return self.rule.backward(grads[0], *saved, **self._attrs)
@@ -538,13 +557,7 @@ class Tensor:
         if self._view is not None and self._grad_fn_version != self._vc[0] \
                 and self._requires_grad:
             if self._no_grad_view:
-                raise RuntimeError(
-                    "A view was created in no_grad mode and its base or another view of its "
-                    "base has been modified inplace with grad mode enabled. Given that this "
-                    "use case is ambiguous and error-prone, it is forbidden. You can clarify "
-                    "your code by moving both the view and the inplace either both inside the "
-                    "no_grad block (if you don't want the inplace to be tracked) or both "
-                    "outside (if you want the inplace to be tracked).")
+                raise RuntimeError(_no_grad_view_written(self, indirect=True))
             self._rederive_view_history()
         return self._grad_fn
 
@@ -927,6 +940,7 @@ def apply(rule, *inputs, **attrs):
         base = inputs[0]
         result = _make(out, storage=base._storage, view=(base, rule.view_fn(**attrs)),
                        vc=base._vc)
+        result._no_grad_view = base._no_grad_view     # so is a view of a no_grad view
     else:
         result = _make(out)
     if needs_grad:
@@ -1047,6 +1061,8 @@ def _make_root_grads(roots, grad_roots, create_graph):
         elif g.shape != root.shape:
             raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of "
                                f"{g.shape} and output[{i}] has a shape of {root.shape}.")
+        elif g._array.dtype != root._array.dtype:     # the engine casts it, as torch's
+            g = g.to(root.dtype)
         result.append(g)
     return result
 

@@ -59,6 +59,10 @@ def _broadcast(left, right):
     return np.broadcast_shapes(left, right)
 
 
+def _broadcast3(first, second, third):
+    return np.broadcast_shapes(first, second, third)
+
+
 def _matmul(left, right):
     return np.matmul(np.empty(left), np.empty(right)).shape
 
@@ -121,6 +125,8 @@ OPS = {
     "div": Op("{} / {}", _broadcast),
     "maximum": Op("torch.maximum({}, {})", _broadcast),
     "where": Op("torch.where({0} > {1}, {0}, {1})", _broadcast),
+    "addcmul": Op("torch.addcmul({}, {}, {}, value=0.5)", _broadcast3),
+    "lerp": Op("{}.lerp({}, 0.75)", _broadcast),
     "neg": Op("-{}", _same),
     "abs": Op("{}.abs()", _same),
     "exp": Op("{}.exp()", _same),

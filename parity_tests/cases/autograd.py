@@ -326,3 +326,15 @@ def saved_tensors_are_introspectable_then_freed(T):
     yield "_saved_self_sym_sizes", s.grad_fn._saved_self_sym_sizes
     z.sum().backward()
     z.grad_fn._saved_result
+
+
+def backward_with_a_gradient_of_another_dtype(T):
+    """``backward(gradient=...)`` with a float64 gradient for a float32 output: the engine
+    casts it to the output's dtype first, so the whole backward pass runs in float32
+    (found by the fuzzer)."""
+    x = T.tensor([0.25], requires_grad=True)
+    w = T.tensor(0.75, dtype=T.float64, requires_grad=True)
+    (x / w).backward(gradient=T.tensor([0.5], dtype=T.float64))
+    yield "x.grad", x.grad
+    yield "w.grad", w.grad
+    yield "an integer grad_output", T.autograd.grad(x * 2, x, T.tensor([1]))

@@ -268,3 +268,24 @@ def addcdiv_divisor_modified_in_place(T):
     yield "a.grad after the numerator changed", a.grad
     c.mul_(2)
     y.sum().backward()
+
+
+def _both_saved_inputs_modified(code):
+    def case(T):
+        """Both tensors a node saved were modified in place: torch checks them in the order
+        of their saved names (``other`` before ``self``, ``mat2`` before ``self``), and the
+        error names the first that fails."""
+        a, b = T.ones(2, 3, requires_grad=True) * 1, T.ones(1, 3, requires_grad=True) * 1
+        y = eval(code, {"torch": T, "a": a, "b": b})
+        yield "y.grad_fn", type(y.grad_fn).__name__
+        with T.no_grad():
+            a.mul_(2)
+            b.mul_(2)
+        y.sum().backward()
+    return case
+
+
+CASES = {f"both_saved_inputs_modified_{name}": _both_saved_inputs_modified(code)
+         for name, code in [("mul", "a * b"), ("mm", "a @ b.T"), ("pow", "a ** b"),
+                            ("addcmul", "torch.addcmul(a, a, b)"),
+                            ("maximum", "torch.maximum(a, b)")]}

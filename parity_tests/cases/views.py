@@ -170,3 +170,28 @@ def no_grad_view_of_a_base_written_in_place(T):
         x0[0] = 2.0
     yield "repr", repr(v1)
     v1.abs()
+
+
+def view_of_a_no_grad_view_written_in_place(T):
+    """A view taken (with grad mode on) of a view made under ``no_grad`` inherits its
+    restriction: writing it in place is forbidden, and torch's error names its node
+    (``Output 0 of Select is a view of a view which was created in no_grad mode ...``;
+    found by the fuzzer)."""
+    x = T.tensor([[0.0, 1.0]], requires_grad=True)
+    with T.no_grad():
+        v = x.unsqueeze(0)
+    w = v[0]
+    yield "w.grad_fn", type(w.grad_fn).__name__
+    w.mul_(2)
+
+
+def view_of_a_no_grad_view_after_its_base_changed(T):
+    """... and once its base is written in place, reading its ``grad_fn`` says so."""
+    x = T.tensor([[0.0, 1.0]], requires_grad=True)
+    with T.no_grad():
+        v = x.unsqueeze(0)
+    w = v[0]
+    with T.no_grad():
+        v.mul_(2)
+    yield "w", w
+    w.grad_fn
