@@ -60,9 +60,10 @@ class Rule:
         # what record() saves, each with the input whose gradient uses it (None: all)
         self.save_plan = tuple((slot, self.needed_by.get(name))
                                for slot, name in zip(self.save_slots, self.saves))
-        # torch unpacks (and version-checks) saved values in the order of their names: when
-        # two were modified in place, the error names the first of them
-        self.unpack_order = tuple(sorted(range(len(self.saves)), key=self.saves.__getitem__))
+        # torch unpacks (and version-checks) the saved inputs in the order of their names,
+        # then the saved result: when two were modified in place, the error names the first
+        self.unpack_order = tuple(sorted(range(len(self.saves)),
+                                         key=lambda i: (self.saves[i] == "result", self.saves[i])))
         self.node_cls = tape.node_class(node, self)
         self.forward = _compiled_forward(forward, params, tensor_attrs)
 

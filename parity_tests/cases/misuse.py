@@ -289,3 +289,15 @@ CASES = {f"both_saved_inputs_modified_{name}": _both_saved_inputs_modified(code)
          for name, code in [("mul", "a * b"), ("mm", "a @ b.T"), ("pow", "a ** b"),
                             ("addcmul", "torch.addcmul(a, a, b)"),
                             ("maximum", "torch.maximum(a, b)")]}
+
+
+def saved_input_and_result_both_modified(T):
+    """amax saves its input and its result; when both were modified in place, torch
+    checks the inputs first, and the error names the input (found by the fuzzer)."""
+    a = T.ones(2, 3, requires_grad=True) * 1
+    y = a.amax(dim=-1)
+    with T.no_grad():
+        a.mul_(2)
+    y.unsqueeze(0)[0] = 0.0
+    yield "y.grad_fn", type(y.grad_fn).__name__
+    y.sum().backward()
