@@ -316,9 +316,17 @@ class Node:
         saved = [None] * len(stored)
         for i in self.rule.unpack_order:
             saved[i] = _unpack(stored[i], self)
-        if not retain_graph and self._saved:
+        if not retain_graph and any(_torch_saves(x) for x in stored):
             self._saved = None                        # free the buffers
         return self.rule.backward(grads[0], *saved, **self._attrs)
+
+
+def _torch_saves(saved):
+    """Whether torch keeps this value as a saved variable (freed after a backward pass
+    without retain_graph): the result, or a tensor a wanted gradient reads. A node holding
+    none of them (``x + 1``, or ``addcmul`` whose factors need no gradient) can run again;
+    what it keeps only to compute the gradients nobody wants stays for that."""
+    return isinstance(saved, SavedTensor) and (saved.is_output or saved.version is not None)
 
 
 def _reduce_to_inputs(grads, meta):
@@ -386,9 +394,9 @@ class AccumulateGrad(Node):
 class _Handle:
     """What ``register_hook`` returns: ``handle.remove()`` takes the hook off."""
 
-    def __init__(self, hooks, fn):
+    def __init__(self, hooks, fn, prepend=False):
         self._hooks, self._fn = hooks, fn
-        hooks.append(fn)
+        hooks.insert(0, fn) if prepend else hooks.append(fn)
 
     def remove(self):
         if self._fn in self._hooks:

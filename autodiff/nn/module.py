@@ -85,6 +85,8 @@ class Module:
         object.__setattr__(self, "_buffers", {})
         object.__setattr__(self, "_non_persistent_buffers_set", set())
         object.__setattr__(self, "_modules", {})
+        object.__setattr__(self, "_forward_pre_hooks", [])    # (hook, with_kwargs) pairs
+        object.__setattr__(self, "_forward_hooks", [])
 
     # -- calling -----------------------------------------------------------------------
     def forward(self, *args, **kwargs):
@@ -93,7 +95,48 @@ class Module:
                                   '"forward" function')
 
     def __call__(self, *args, **kwargs):
-        return self.forward(*args, **kwargs)
+        """``forward``, between the forward pre-hooks and the forward hooks."""
+        for hook, with_kwargs in list(self._forward_pre_hooks):
+            if with_kwargs:
+                result = hook(self, args, kwargs)
+                if result is not None:
+                    if not (isinstance(result, tuple) and len(result) == 2):
+                        raise RuntimeError("forward pre-hook must return None or a tuple of "
+                                           f"(new_args, new_kwargs), but got {result}.")
+                    args, kwargs = result
+            else:
+                result = hook(self, args)
+                if result is not None:
+                    args = result if isinstance(result, tuple) else (result,)
+        output = self.forward(*args, **kwargs)
+        for hook, with_kwargs in list(self._forward_hooks):
+            result = hook(self, args, kwargs, output) if with_kwargs else hook(self, args, output)
+            if result is not None:
+                output = result
+        return output
+
+    def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
+        """Call ``hook(module, args)`` before each ``forward``; what it returns (other
+        than None) replaces the positional arguments. ``with_kwargs=True``: the hook is
+        ``hook(module, args, kwargs)`` and returns None or ``(args, kwargs)``."""
+        return tape._Handle(self._forward_pre_hooks, (hook, with_kwargs), prepend)
+
+    def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False):
+        """Call ``hook(module, args, output)`` after each ``forward`` (to look at the
+        output, e.g. keep activations); what it returns (other than None) replaces the
+        output. ``with_kwargs=True``: ``hook(module, args, kwargs, output)``.
+
+        >>> import autodiff
+        >>> import autodiff.nn as nn
+        >>> layer, seen = nn.Linear(3, 2), []
+        >>> handle = layer.register_forward_hook(lambda m, args, out: seen.append(out.shape))
+        >>> _ = layer(autodiff.ones(4, 3))
+        >>> handle.remove()
+        >>> _ = layer(autodiff.ones(5, 3))
+        >>> seen
+        [autodiff.Size([4, 2])]
+        """
+        return tape._Handle(self._forward_hooks, (hook, with_kwargs), prepend)
 
     # -- registering parameters, buffers and sub-modules -------------------------------
     def register_parameter(self, name, param):

@@ -103,3 +103,37 @@ def grad_modes_as_decorators(T):
     yield "plain call", (x * 2).requires_grad
     T.set_grad_enabled(True)
     yield "restored", T.is_grad_enabled()
+
+
+def module_forward_hooks(T):
+    """Forward pre-hooks and forward hooks: look at (or replace) a layer's inputs and
+    output; ``prepend=True`` runs first; ``handle.remove()`` takes a hook off."""
+    net = T.nn.Sequential(T.nn.Linear(3, 4), T.nn.ReLU(), T.nn.Linear(4, 1))
+    with T.no_grad():                   # the same weights in both (each has its own RNG)
+        for p in net.parameters():
+            p.copy_(T.arange(p.numel(), dtype=T.float32).reshape(p.shape) / 10 - 0.3)
+    seen = []
+    keep = net[1].register_forward_hook(lambda m, args, out: seen.append(("relu", out)))
+    net[0].register_forward_hook(lambda m, args, out: seen.append(("linear", args[0])))
+    first = net[0].register_forward_hook(lambda m, args, out: seen.append(("first",)),
+                                         prepend=True)
+    double = net[0].register_forward_pre_hook(lambda m, args: args[0] * 2)
+    x = T.ones(2, 3)
+    y = net(x)
+    yield "y", y
+    yield "seen", seen
+    keep.remove()
+    first.remove()
+    double.remove()
+    seen.clear()
+    yield "y without the pre-hook", net(x)
+    yield "seen after remove", seen
+    net[2].register_forward_hook(lambda m, args, kwargs, out: out * 0, with_kwargs=True)
+    net[2].register_forward_pre_hook(lambda m, args, kwargs: ((args[0] + 1,), kwargs),
+                                     with_kwargs=True)
+    y = net(x)
+    y.sum().backward()
+    yield "y through with_kwargs hooks", y
+    yield "weight grad", net[2].weight.grad
+    net[0].register_forward_pre_hook(lambda m, args, kwargs: 5, with_kwargs=True)
+    net(x)

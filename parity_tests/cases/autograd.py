@@ -338,3 +338,17 @@ def backward_with_a_gradient_of_another_dtype(T):
     yield "x.grad", x.grad
     yield "w.grad", w.grad
     yield "an integer grad_output", T.autograd.grad(x * 2, x, T.tensor([1]))
+
+
+def backward_twice_through_nodes_that_saved_nothing_needed(T):
+    """A second ``backward()`` without ``retain_graph`` fails only where a node freed
+    something it saved: ``x + 1`` saves nothing, ``addcmul(x, c, c)`` (no gradient for
+    ``c``) and ``lerp(x, c, 0.3)`` neither, ``x * c`` saves ``c`` (found by the fuzzer)."""
+    for code in ("x + 1", "torch.addcmul(x, c, c, value=0.5)", "torch.lerp(x, c, 0.3)",
+                 "x * c"):
+        x = T.tensor([0.5, 1.0], requires_grad=True)
+        c = T.tensor([2.0, 3.0])
+        y = eval(code, {"torch": T, "x": x, "c": c}).sum()
+        y.backward()
+        y.backward()
+        yield f"x.grad after two backward passes of {code}", x.grad
