@@ -449,11 +449,18 @@ class Tensor:
     tensor([2., 4., 6.])
     """
 
-    __slots__ = ("_storage", "_array", "_seen", "_view", "_index", "_requires_grad",
-                 "_vc", "_grad_fn", "_grad_fn_version", "_no_grad_view", "output_nr", "_grad",
-                 "_retains_grad",
-                 "_backward_hooks",
-                 "_post_acc_hooks", "_acc", "__weakref__", "__dict__")
+    # What every tensor has, in slots (set by ``_make``, the only place tensors are built)
+    __slots__ = ("_storage", "_array", "_seen", "_view", "_requires_grad", "_vc", "_grad_fn",
+                 "_grad_fn_version", "output_nr", "__weakref__", "__dict__")
+    # ... and what few tensors need, as class defaults until set (in the instance dict):
+    # every op pays for what its result must initialise
+    _index = None             # a view's cached flat storage positions
+    _no_grad_view = False     # a view made under no_grad of a tensor that requires grad
+    _grad = None
+    _retains_grad = False
+    _backward_hooks = None
+    _post_acc_hooks = None
+    _acc = None               # weak reference to a leaf's AccumulateGrad
 
     # -- where the numbers are ---------------------------------------------------------
     # ``_array`` caches this tensor's value; ``_seen`` is the storage version it was read
@@ -886,12 +893,9 @@ def _make(array, requires_grad=False, grad_fn=None, storage=None, view=None, vc=
     t = Tensor.__new__(Tensor)
     t._storage = Storage(array) if storage is None else storage
     t._vc = [0] if vc is None else vc
-    t._array, t._seen = array, t._storage.version
-    t._view, t._index = view, None
+    t._array, t._seen, t._view = array, t._storage.version, view
     t._requires_grad, t._grad_fn, t.output_nr = requires_grad, grad_fn, 0
-    t._grad_fn_version, t._no_grad_view = t._vc[0], False
-    t._grad = t._backward_hooks = t._post_acc_hooks = t._acc = None
-    t._retains_grad = False
+    t._grad_fn_version = t._vc[0]
     return t
 
 
@@ -919,7 +923,8 @@ def _alias(t, grad_fn=None, vc=None):
     ``t``'s version counter unless given its own."""
     a = _make(t._value(), grad_fn is not None, grad_fn, t._storage, t._view,
               t._vc if vc is None else vc)
-    a._index = t._index
+    if t._index is not None:
+        a._index = t._index
     return a
 
 
@@ -948,7 +953,8 @@ def apply(rule, *inputs, **attrs):
         base = inputs[0]
         result = _make(out, storage=base._storage, view=(base, rule.view_fn(**attrs)),
                        vc=base._vc)
-        result._no_grad_view = base._no_grad_view     # so is a view of a no_grad view
+        if base._no_grad_view:                        # so is a view of a no_grad view
+            result._no_grad_view = True
     else:
         result = _make(out)
     if needs_grad:
