@@ -248,7 +248,7 @@ class Node:
     """
 
     __slots__ = ("next_functions", "_saved", "_attrs", "_input_meta", "_seq",
-                 "_pre_hooks", "_retain_hooks", "_hooks", "metadata",
+                 "_tensor_hooks", "_retain_hooks", "_pre_hooks", "_hooks", "metadata",
                  "__weakref__")
     rule = None
     num_outputs = 1
@@ -287,7 +287,8 @@ class Node:
         raise RuntimeError(f"autodiff: no gradient reached output {i} of {self.name()}")
 
     def register_hook(self, fn):
-        """A hook called with (grad_inputs, grad_outputs) after this node runs."""
+        """A hook called with (grad_inputs, grad_outputs) after this node runs; what it
+        returns (a tuple, or None) replaces grad_inputs."""
         if self._hooks is None:
             self._hooks = []
         return _Handle(self._hooks, fn)
@@ -316,17 +317,23 @@ class Node:
         saved = [None] * len(stored)
         for i in self.rule.unpack_order:
             saved[i] = _unpack(stored[i], self)
-        if not retain_graph and any(_torch_saves(x) for x in stored):
+        if not retain_graph and self._holds_saved_variables():
             self._saved = None                        # free the buffers
         return self.rule.backward(grads[0], *saved, **self._attrs)
 
-
-def _torch_saves(saved):
-    """Whether torch keeps this value as a saved variable (freed after a backward pass
-    without retain_graph): the result, or a tensor a wanted gradient reads. A node holding
-    none of them (``x + 1``, or ``addcmul`` whose factors need no gradient) can run again;
-    what it keeps only to compute the gradients nobody wants stays for that."""
-    return isinstance(saved, SavedTensor) and (saved.is_output or saved.version is not None)
+    def _holds_saved_variables(self):
+        """Whether torch saved variables here (freed after a backward pass without
+        retain_graph): the result, a tensor attribute, or an input -- a Python number
+        too, which torch wraps in a tensor -- that a wanted gradient reads. A node with
+        none of them (``x + 1``; ``addcmul`` whose factors need no gradient) can run
+        again; what it keeps only for the gradients nobody wants stays for that."""
+        for (slot, user), value in zip(self.rule.save_plan, self._saved):
+            if type(slot) is str:
+                if value is not None:
+                    return True
+            elif slot < 0 or user is None or self._input_meta[user] is not None:
+                return True
+        return False
 
 
 def _reduce_to_inputs(grads, meta):
@@ -367,7 +374,7 @@ class AccumulateGrad(Node):
         self.next_functions = ()
         self._saved = ()
         self._seq = sys.maxsize   # torch's UINT64_MAX: runs as soon as it is ready
-        self._pre_hooks = self._hooks = self._retain_hooks = None
+        self._tensor_hooks = self._retain_hooks = self._pre_hooks = self._hooks = None
 
     def backward(self, grads, retain_graph):
         leaf, grad = self.variable, grads[0]
@@ -698,10 +705,10 @@ class Tensor:
                 self._backward_hooks = []
             return _Handle(self._backward_hooks, hook)
         node = self.grad_fn
-        if node._pre_hooks is None:
-            node._pre_hooks = []
+        if node._tensor_hooks is None:
+            node._tensor_hooks = []
         nr = self.output_nr
-        return _Handle(node._pre_hooks, lambda grads: _hook_on_output(grads, nr, hook))
+        return _Handle(node._tensor_hooks, lambda grads: _hook_on_output(grads, nr, hook))
 
     def register_post_accumulate_grad_hook(self, hook):
         """Call ``hook(tensor)`` after a leaf's ``.grad`` has been accumulated."""
@@ -883,9 +890,40 @@ def _hook_on_output(grads, nr, hook):
     new = hook(grads[nr])
     if new is None:
         return None
+    _check_hook_value(hook, grads[nr], new)
     grads = list(grads)
     grads[nr] = new
     return tuple(grads)
+
+
+def _checked_hook_result(hook, old, new):
+    """The gradients a node hook returned in place of ``old``, checked as torch does."""
+    if not isinstance(new, tuple):
+        raise TypeError(f"expected tuple, but hook returned '{type(new).__name__}'")
+    if len(new) != len(old):
+        raise RuntimeError(f"hook '{_hook_name(hook)}' has returned an incorrect number of "
+                           f"values (got {len(new)}, but expected {len(old)})")
+    for o, n in zip(old, new):
+        _check_hook_value(hook, o, n)
+    return list(new)
+
+
+def _check_hook_value(hook, old, new):
+    if new is None:
+        return
+    if old is None:
+        raise RuntimeError("can't replace a None gradient with a non-None value")
+    if not isinstance(new, Tensor):
+        raise TypeError(f"expected Variable, but hook returned '{type(new).__name__}'")
+    if new.dtype is not old.dtype:
+        raise RuntimeError(f"hook '{_hook_name(hook)}' has changed the type of value (was "
+                           f"autodiff.{old.dtype._legacy} got autodiff.{new.dtype._legacy})")
+    if new.shape != old.shape:
+        raise RuntimeError(f"hook '{_hook_name(hook)}' has changed the size of value")
+
+
+def _hook_name(hook):
+    return getattr(hook, "__name__", type(hook).__name__)
 
 
 def _make(array, requires_grad=False, grad_fn=None, storage=None, view=None, vc=None):
@@ -1005,7 +1043,7 @@ def record(rule, inputs, attrs, result):
         node._saved = ()
     node._attrs = attrs
     node._seq = next(_sequence)
-    node._pre_hooks = node._retain_hooks = node._hooks = None
+    node._tensor_hooks = node._retain_hooks = node._pre_hooks = node._hooks = None
     if anomaly.enabled:
         node.metadata = {"traceback_": anomaly.user_stack()}
     result._grad_fn, result._requires_grad = node, True    # a new tensor: no version to update
@@ -1201,8 +1239,10 @@ def _run_node(node, grads, targets, captured, nodes, accumulate, retain_graph):
         in_grads = _backward_with_anomaly_checks(node, grads, retain_graph)
     else:
         in_grads = node.backward(grads, retain_graph)
-    for hook in list(node._hooks or ()):
-        hook(tuple(in_grads), tuple(grads))
+    for hook in list(node._hooks or ()):           # post-hooks may replace them
+        new = hook(tuple(in_grads), tuple(grads))
+        if new is not None:
+            in_grads = _checked_hook_result(hook, in_grads, new)
     return in_grads
 
 
@@ -1232,14 +1272,20 @@ def _backward_with_anomaly_checks(node, grads, retain_graph):
 
 
 def _run_pre_hooks(node, grads):
-    """Tensor hooks of the node's outputs, then ``retain_grad``'s (always last)."""
-    for hook in list(node._pre_hooks or ()):
+    """Before a node runs, as in torch: the hooks of its output tensors, then their
+    ``retain_grad`` (so ``.grad`` is what the tensor hooks made of the gradient), then
+    the node's own pre-hooks."""
+    for hook in list(node._tensor_hooks or ()):
         new = hook(tuple(grads))
         if new is not None:
             grads = list(new)
     for nr, retain in (node._retain_hooks or {}).items():
         if grads[nr] is not None:
             retain(grads[nr])
+    for hook in list(node._pre_hooks or ()):
+        new = hook(tuple(grads))
+        if new is not None:
+            grads = _checked_hook_result(hook, grads, new)
     return grads
 
 

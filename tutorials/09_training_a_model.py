@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -148,3 +150,48 @@ def one_training_step(torch):
 
 
 side_by_side(one_training_step)
+
+# %% [markdown]
+# ## Looking inside with module hooks
+#
+# A module can call you back. `register_forward_hook(hook)` calls `hook(module, args,
+# output)` after each forward -- here, to see how many hidden units the ReLU lets
+# through -- and `register_full_backward_hook(hook)` calls `hook(module, grad_input,
+# grad_output)` once the gradients of the module's inputs are known: here, how large
+# the gradient reaching each layer's output is. Both return a handle; `remove()` takes
+# the hook off. (A backward hook puts an identity node, `BackwardHookFunctionBackward`,
+# before and after the module, so that the backward pass has a place to call it from:
+# it shows in the graph.)
+
+# %%
+def inspect_with_hooks(torch):
+    model = torch.nn.Sequential(torch.nn.Linear(64, 16), torch.nn.ReLU(),
+                                torch.nn.Linear(16, 10))
+    with torch.no_grad():
+        for parameter, value in zip(model.parameters(), initial):
+            parameter.copy_(torch.tensor(value))
+    active, grad_norms = [], {}
+
+    def count_active(module, args, output):           # returns None: output unchanged
+        active.append((output > 0).float().mean())
+
+    def gradient_norm(name):
+        def hook(module, grad_input, grad_output):    # returns None: grads unchanged
+            grad_norms[name] = grad_output[0].norm()
+        return hook
+
+    handles = [model[1].register_forward_hook(count_active),
+               model[0].register_full_backward_hook(gradient_norm("first layer")),
+               model[2].register_full_backward_hook(gradient_norm("last layer"))]
+    x = torch.tensor(batch[0], requires_grad=True)
+    loss = torch.nn.functional.cross_entropy(model(x), torch.tensor(batch[1]))
+    loss.backward()
+    yield "share of active hidden units", active
+    yield "norm of the gradient at each layer's output", grad_norms
+    yield "the output's grad_fn", type(model(x).grad_fn).__name__
+    for handle in handles:
+        handle.remove()
+    yield "after remove()", type(model(x).grad_fn).__name__
+
+
+side_by_side(inspect_with_hooks)

@@ -135,7 +135,12 @@ class Function:
         single = not isinstance(outputs, tuple)
         outs = [outputs] if single else list(outputs)
         # an input returned as it is becomes a new tensor, so its history is not rewritten
-        outs = [tape._alias(o) if any(o is a for a in args) else o for o in outs]
+        # (and a non-differentiable mark on it holds for the new one)
+        for i, o in enumerate(outs):
+            if any(o is a for a in args):
+                outs[i] = tape._alias(o)
+                if id(o) in ctx._non_differentiable:
+                    ctx._non_differentiable.add(id(outs[i]))
         if tape._grad_enabled and any(ctx.needs_input_grad):
             _record(ctx, args, outs)
         else:
@@ -150,7 +155,7 @@ def _record(ctx, args, outs):
     ctx._input_meta = tuple(t._array.aval if t._requires_grad else None for t in tensors)
     ctx._attrs = {}
     ctx._seq = next(tape._sequence)
-    ctx._pre_hooks = ctx._retain_hooks = ctx._hooks = None
+    ctx._tensor_hooks = ctx._retain_hooks = ctx._pre_hooks = ctx._hooks = None
     ctx.num_outputs = len(outs)
     ctx._output_meta = [(o._array.shape, o._array.dtype) if isinstance(o, Tensor) else None
                         for o in outs]

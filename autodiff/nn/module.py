@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import collections
 import itertools
+import warnings
 
 from .. import dtypes as D
 from .. import tape
 from ..tape import Tensor
+from ..utils.hooks import BackwardHook
 from .parameter import Parameter
 
 
@@ -85,8 +87,12 @@ class Module:
         object.__setattr__(self, "_buffers", {})
         object.__setattr__(self, "_non_persistent_buffers_set", set())
         object.__setattr__(self, "_modules", {})
-        object.__setattr__(self, "_forward_pre_hooks", [])    # (hook, with_kwargs) pairs
+        # hooks, in calling order: (hook, with_kwargs) pairs for the forward pre-hooks,
+        # (hook, with_kwargs, always_call) for the forward hooks, hooks for the backward ones
+        object.__setattr__(self, "_forward_pre_hooks", [])
         object.__setattr__(self, "_forward_hooks", [])
+        object.__setattr__(self, "_backward_pre_hooks", [])
+        object.__setattr__(self, "_backward_hooks", [])
 
     # -- calling -----------------------------------------------------------------------
     def forward(self, *args, **kwargs):
@@ -95,25 +101,60 @@ class Module:
                                   '"forward" function')
 
     def __call__(self, *args, **kwargs):
-        """``forward``, between the forward pre-hooks and the forward hooks."""
-        for hook, with_kwargs in list(self._forward_pre_hooks):
-            if with_kwargs:
-                result = hook(self, args, kwargs)
-                if result is not None:
-                    if not (isinstance(result, tuple) and len(result) == 2):
-                        raise RuntimeError("forward pre-hook must return None or a tuple of "
-                                           f"(new_args, new_kwargs), but got {result}.")
-                    args, kwargs = result
-            else:
-                result = hook(self, args)
-                if result is not None:
-                    args = result if isinstance(result, tuple) else (result,)
-        output = self.forward(*args, **kwargs)
-        for hook, with_kwargs in list(self._forward_hooks):
-            result = hook(self, args, kwargs, output) if with_kwargs else hook(self, args, output)
-            if result is not None:
-                output = result
-        return output
+        if not (self._forward_pre_hooks or self._forward_hooks or self._backward_pre_hooks
+                or self._backward_hooks):
+            return self.forward(*args, **kwargs)
+        return self._call_with_hooks(args, kwargs)
+
+    def _call_with_hooks(self, args, kwargs):
+        """``forward`` with its hooks, in torch's order: forward pre-hooks; the backward
+        hooks' identity node on the inputs; forward; forward hooks; the identity node on
+        the outputs (see ``autodiff.utils.hooks``)."""
+        output, called = None, set()
+        try:
+            for hook, with_kwargs in list(self._forward_pre_hooks):
+                if with_kwargs:
+                    result = hook(self, args, kwargs)
+                    if result is not None:
+                        if not (isinstance(result, tuple) and len(result) == 2):
+                            raise RuntimeError("forward pre-hook must return None or a tuple "
+                                               f"of (new_args, new_kwargs), but got {result}.")
+                        args, kwargs = result
+                else:
+                    result = hook(self, args)
+                    if result is not None:
+                        args = result if isinstance(result, tuple) else (result,)
+            backward_hook = None
+            if self._backward_hooks or self._backward_pre_hooks:
+                backward_hook = BackwardHook(self, list(self._backward_hooks),
+                                             list(self._backward_pre_hooks))
+                args = backward_hook.setup_input_hook(args)
+            output = self.forward(*args, **kwargs)
+            for entry in list(self._forward_hooks):
+                called.add(id(entry))
+                output = self._run_forward_hook(entry, args, kwargs, output)
+            if backward_hook is not None:
+                if not isinstance(output, (Tensor, tuple)):
+                    warnings.warn("For backward hooks to be called, module output should be a "
+                                  f"Tensor or a tuple of Tensors but received {type(output)}",
+                                  stacklevel=2)
+                output = backward_hook.setup_output_hook(output)
+            return output
+        except Exception:
+            for entry in self._forward_hooks:        # always_call hooks run on an error too
+                if entry[2] and id(entry) not in called:
+                    try:
+                        output = self._run_forward_hook(entry, args, kwargs, output)
+                    except Exception as e:
+                        warnings.warn("module forward hook with ``always_call=True`` raised "
+                                      "an exception that was silenced as another error was "
+                                      f"raised in forward: {e}", stacklevel=2)
+            raise
+
+    def _run_forward_hook(self, entry, args, kwargs, output):
+        hook, with_kwargs, _ = entry
+        result = hook(self, args, kwargs, output) if with_kwargs else hook(self, args, output)
+        return output if result is None else result
 
     def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
         """Call ``hook(module, args)`` before each ``forward``; what it returns (other
@@ -121,10 +162,12 @@ class Module:
         ``hook(module, args, kwargs)`` and returns None or ``(args, kwargs)``."""
         return tape._Handle(self._forward_pre_hooks, (hook, with_kwargs), prepend)
 
-    def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False):
+    def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False,
+                              always_call=False):
         """Call ``hook(module, args, output)`` after each ``forward`` (to look at the
         output, e.g. keep activations); what it returns (other than None) replaces the
-        output. ``with_kwargs=True``: ``hook(module, args, kwargs, output)``.
+        output. ``with_kwargs=True``: ``hook(module, args, kwargs, output)``;
+        ``always_call=True``: called even when ``forward`` raises.
 
         >>> import autodiff
         >>> import autodiff.nn as nn
@@ -136,7 +179,30 @@ class Module:
         >>> seen
         [autodiff.Size([4, 2])]
         """
-        return tape._Handle(self._forward_hooks, (hook, with_kwargs), prepend)
+        return tape._Handle(self._forward_hooks, (hook, with_kwargs, always_call), prepend)
+
+    def register_full_backward_pre_hook(self, hook, *, prepend=False):
+        """Call ``hook(module, grad_output)`` when the gradients of the module's outputs
+        are known, before those of its inputs are computed; what it returns (other than
+        None) replaces ``grad_output``."""
+        return tape._Handle(self._backward_pre_hooks, hook, prepend)
+
+    def register_full_backward_hook(self, hook, *, prepend=False):
+        """Call ``hook(module, grad_input, grad_output)`` when the gradients of the
+        module's inputs are known (None for inputs that are not tensors or need no
+        gradient); what it returns (other than None) replaces ``grad_input``.
+
+        >>> import autodiff
+        >>> import autodiff.nn as nn
+        >>> layer, seen = nn.Linear(3, 2), []
+        >>> _ = layer.register_full_backward_hook(
+        ...     lambda m, grad_input, grad_output: seen.append(grad_output[0].shape))
+        >>> x = autodiff.ones(4, 3, requires_grad=True)
+        >>> layer(x).sum().backward()
+        >>> seen
+        [autodiff.Size([4, 2])]
+        """
+        return tape._Handle(self._backward_hooks, hook, prepend)
 
     # -- registering parameters, buffers and sub-modules -------------------------------
     def register_parameter(self, name, param):

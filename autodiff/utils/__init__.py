@@ -1,5 +1,6 @@
-"""``autodiff.utils``: helpers around training (``autodiff.utils.data``)."""
+"""``autodiff.utils``: helpers around training (``autodiff.utils.data``) and the module
+backward hooks' machinery (``autodiff.utils.hooks``)."""
 
-from . import data
+from . import data, hooks
 
-__all__ = ["data"]
+__all__ = ["data", "hooks"]

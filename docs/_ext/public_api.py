@@ -34,6 +34,7 @@ API_MODULES = [
     ("optim", "autodiff.optim"),
     ("optim.lr_scheduler", "autodiff.optim.lr_scheduler"),
     ("utils.data", "autodiff.utils.data"),
+    ("utils.hooks", "autodiff.utils.hooks"),
     ("compile", "autodiff.compile"),
     ("viz", "autodiff.viz"),
 ]

@@ -137,3 +137,75 @@ def module_forward_hooks(T):
     yield "weight grad", net[2].weight.grad
     net[0].register_forward_pre_hook(lambda m, args, kwargs: 5, with_kwargs=True)
     net(x)
+
+
+def _hooked_net(T):
+    net = T.nn.Sequential(T.nn.Linear(3, 4), T.nn.Tanh(), T.nn.Linear(4, 2))
+    with T.no_grad():                   # the same weights in both (each has its own RNG)
+        for p in net.parameters():
+            p.copy_(T.arange(p.numel(), dtype=T.float32).reshape(p.shape) / 10 - 0.3)
+    return net
+
+
+def module_full_backward_hooks(T):
+    """Full backward hooks see ``grad_input`` and ``grad_output`` of a module; a backward
+    pre-hook may replace ``grad_output``, a backward hook ``grad_input``. The module's
+    output comes out of an identity node, ``BackwardHookFunctionBackward``."""
+    net = _hooked_net(T)
+    seen = []
+    net[0].register_full_backward_hook(
+        lambda m, gi, go: seen.append(("first", gi, go)))
+    net[2].register_full_backward_pre_hook(lambda m, go: (go[0] * 10,))
+    net[2].register_full_backward_hook(
+        lambda m, gi, go: seen.append(("last", gi, go)))
+    net[1].register_full_backward_hook(lambda m, gi, go: (gi[0] * 0.5,))
+    x = T.tensor([[1.0, -1.0, 0.5]], requires_grad=True)
+    y = net(x)
+    yield "y.grad_fn", type(y.grad_fn).__name__
+    yield "next", [type(f).__name__ for f, _ in y.grad_fn.next_functions if f is not None]
+    y.sum().backward()
+    yield "seen", seen
+    yield "x.grad", x.grad
+    yield "weight grad", net[0].weight.grad
+
+
+def module_full_backward_hook_without_input_grad(T):
+    """When no input requires grad the hook fires from the outputs' node, with None
+    for every grad_input, and torch warns; it must not return gradients."""
+    net = _hooked_net(T)
+    seen = []
+    net.register_full_backward_hook(lambda m, gi, go: seen.append((gi, go)))
+    net(T.ones(2, 3)).sum().backward()
+    yield "seen", seen
+    yield "weight grad", net[0].weight.grad
+    net[0].register_full_backward_hook(lambda m, gi, go: (T.ones(2, 3),))
+    net(T.ones(2, 3)).sum().backward()
+
+
+def module_backward_hook_returning_too_many(T):
+    """``RuntimeError: Backward hook returned an invalid number of grad_input, got 2, but
+    expected 1``"""
+    layer = _hooked_net(T)[0]
+    layer.register_full_backward_hook(lambda m, gi, go: (gi[0], gi[0]))
+    layer(T.ones(2, 3, requires_grad=True)).sum().backward()
+
+
+def node_hooks_replacing_gradients(T):
+    """A node's post-hook may return new grad_inputs, its pre-hook new grad_outputs;
+    torch checks what they return."""
+    x = T.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = x * 2
+    y.grad_fn.register_prehook(lambda go: (go[0] * 3,))
+    y.grad_fn.register_hook(lambda gi, go: (gi[0] + 1, None))
+    y.sum().backward()
+    yield "x.grad", x.grad
+    for bad in ("5", "(T.ones(3),)", "(T.ones(2), None)", "(T.ones(3, dtype=T.float64), None)",
+                "(T.ones(3), T.ones(3))", "(7, None)"):
+        x = T.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        y = x * 2
+        y.grad_fn.register_hook(lambda gi, go, bad=bad: eval(bad, {"T": T}))
+        try:
+            y.sum().backward()
+        except (TypeError, RuntimeError) as error:
+            yield f"hook returning {bad}", (type(error).__name__,
+                                            str(error).replace("torch", "autodiff"))

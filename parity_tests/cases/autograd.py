@@ -343,12 +343,38 @@ def backward_with_a_gradient_of_another_dtype(T):
 def backward_twice_through_nodes_that_saved_nothing_needed(T):
     """A second ``backward()`` without ``retain_graph`` fails only where a node freed
     something it saved: ``x + 1`` saves nothing, ``addcmul(x, c, c)`` (no gradient for
-    ``c``) and ``lerp(x, c, 0.3)`` neither, ``x * c`` saves ``c`` (found by the fuzzer)."""
+    ``c``) and ``lerp(x, c, 0.3)`` neither; ``x * c`` saves ``c``, and ``x * 2`` the 2 (a
+    number wrapped in a tensor; found by the fuzzer)."""
     for code in ("x + 1", "torch.addcmul(x, c, c, value=0.5)", "torch.lerp(x, c, 0.3)",
-                 "x * c"):
+                 "x * c", "x * 2"):
         x = T.tensor([0.5, 1.0], requires_grad=True)
         c = T.tensor([2.0, 3.0])
         y = eval(code, {"torch": T, "x": x, "c": c}).sum()
         y.backward()
         y.backward()
         yield f"x.grad after two backward passes of {code}", x.grad
+
+
+def hooks_around_a_node_in_torch_order(T):
+    """Before a node runs: its output tensors' hooks (in order), then their
+    ``retain_grad`` (which sees what the tensor hooks made), then the node's pre-hooks."""
+    x = T.ones(2, requires_grad=True)
+    y = x * 2
+    order = []
+
+    def node_pre_hook(grads):
+        order.append("node pre-hook")
+        return (grads[0] * 10,)
+
+    def tensor_hook(grad):
+        order.append("tensor hook")
+        return grad * 3
+
+    y.grad_fn.register_prehook(node_pre_hook)
+    y.register_hook(tensor_hook)
+    y.retain_grad()
+    y.register_hook(lambda grad: order.append("second tensor hook"))
+    y.sum().backward()
+    yield "order", order
+    yield "y.grad", y.grad
+    yield "x.grad", x.grad
