@@ -511,13 +511,36 @@ erf = _elementwise("erf", floating=True)
 
 
 def clamp(input, min=None, max=None):
-    """Each element limited to ``[min, max]`` (ClampBackward1: the gradient flows inside the range)."""
+    """Each element limited to ``[min, max]``: numbers (ClampBackward1: the gradient flows
+    inside the range) or tensors, broadcast (ClampBackward0: a bound gets the gradient
+    where it binds)."""
     if min is None and max is None:
         raise RuntimeError("clamp: At least one of 'min' or 'max' must not be None")
-    return apply(R["clamp"], input, min=min, max=max)
+    bounds = [b for b in (min, max) if b is not None]
+    dt = D.result_type(input, *bounds)                 # an int tensor clamped to 0.5: float
+    if builtins.any(isinstance(b, Tensor) for b in bounds):
+        min, max = (b if b is None or isinstance(b, Tensor) else tensor(b) for b in (min, max))
+        broadcast_shapes(input.shape, *(b.shape for b in (min, max) if b is not None))
+        rule, inputs, attrs = R["clamp_tensor"], (input, min, max), {}
+    else:
+        rule, inputs, attrs = R["clamp"], (input,), {"min": min, "max": max}
+    if builtins.any(isinstance(x, Tensor) and x.dtype is not dt for x in inputs):
+        rule = _CastRule(rule, dt)
+    return apply(rule, *inputs, **attrs)
 
 
 clip = clamp
+
+
+def clamp_(input, min=None, max=None):
+    """``clamp`` in place."""
+    bounds = [b for b in (min, max) if b is not None]
+    if bounds and not builtins.any(isinstance(b, Tensor) for b in bounds):
+        dt = D.result_type(input, *bounds)           # torch's scalar overload words its
+        if not D.can_cast(dt, input.dtype):          # cast check with C type names
+            raise RuntimeError(f"result type {D.c_name(dt)} can't be cast to the desired "
+                               f"output type {_long_name(input.dtype)}")
+    return _inplace(input, lambda old: clamp(old, min, max))
 
 
 def _tensor_arg(fn, name, position, value):
@@ -1524,11 +1547,12 @@ _METHODS = [
 ]
 for _f in _METHODS:
     setattr(Tensor, _f.__name__, _f)
-for _f in (add, sub, mul, div, pow, clamp, abs, neg, exp, log, sqrt, sigmoid, tanh, relu, sin,
-           cos, rsqrt, reciprocal, square, t, transpose, unsqueeze, squeeze, clip, sign,
+for _f in (add, sub, mul, div, pow, abs, neg, exp, log, sqrt, sigmoid, tanh, relu, sin,
+           cos, rsqrt, reciprocal, square, t, transpose, unsqueeze, squeeze, sign,
            true_divide, addcmul, addcdiv, lerp):
     setattr(Tensor, _f.__name__ + "_", _inplace_binary(_f) if _f in (
         add, sub, mul, div, pow, true_divide, addcmul, addcdiv, lerp) else _inplace_unary(_f))
+Tensor.clamp_ = Tensor.clip_ = clamp_
 Tensor.where = lambda self, condition, other: where(condition, self, other)
 Tensor.is_contiguous = lambda self, memory_format=None: _is_contiguous(self)
 Tensor.view_as = lambda self, other: view(self, other.shape)

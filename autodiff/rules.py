@@ -219,6 +219,27 @@ row("clamp", "ClampBackward1", lambda self, *, min=None, max=None: jnp.clip(self
     lambda grad, self, min=None, max=None: (                                         # 1 inside
         _w((self >= (-math.inf if min is None else min)) &
            (self <= (math.inf if max is None else max)), grad, 0.0),))
+# with tensor bounds, the one that binds gets the gradient (max wins where min > max)
+row("clamp_tensor", "ClampBackward0", lambda self, min, max: jnp.clip(self, min, max),
+    lambda grad, self, min, max: _clamp_backward(grad, self, min, max))
+
+
+def _clamp_backward(grad, self, min, max):
+    """torch's clamp_backward and clamp_backward_min_max (either bound may be None)."""
+    above_min = True if min is None else self >= min
+    below_max = True if max is None else self <= max
+    grad_self = _w(above_min & below_max, grad, 0.0) if min is not None and max is not None \
+        else _w(above_min if max is None else below_max, grad, 0.0)
+    grad_min = grad_max = None
+    if min is not None:
+        binds = self < min if max is None else (self < min) & (min < max)
+        grad_min = _w(binds, grad, 0.0)
+    if max is not None:
+        binds = self > max if min is None else (self > max) | (max < min)
+        grad_max = _w(binds, grad, 0.0)
+    return grad_self, grad_min, grad_max
+
+
 # max/min of two tensors: the gradient goes to the larger (smaller); split evenly on ties
 # (a NaN compares false both ways, so both sides get the whole gradient, as in torch)
 row("maximum", "MaximumBackward0", lambda self, other: jnp.maximum(self, other),

@@ -388,7 +388,10 @@ class AccumulateGrad(Node):
             if grad.grad_fn is not None:        # create_graph: .grad is a recorded copy
                 from .rules import RULES
                 grad = apply(RULES["copy_"], _make(jnp.zeros_like(grad._value())), grad)
-            leaf._grad = grad if grad.grad_fn is not None else _alias(grad)
+            # a tensor of its own (a new storage over the immutable array: no copy), so
+            # that accumulating in place later writes no other tensor (torch clones a
+            # gradient that is referenced elsewhere)
+            leaf._grad = grad if grad.grad_fn is not None else _make(grad._value())
         elif _grad_enabled:                # create_graph: keep the sum on the tape
             leaf._grad = leaf._grad + grad
         else:                              # accumulate in place, as torch does
@@ -734,7 +737,7 @@ class Tensor:
         """Where a gradient for this tensor goes: (node, which output of it)."""
         if self.grad_fn is not None:
             return (self.grad_fn, self.output_nr)
-        if self._requires_grad:
+        if self._requires_grad and not self._no_grad_view:
             return (self._accumulator(), 0)
         return (None, 0)
 
@@ -1015,12 +1018,15 @@ def record(rule, inputs, attrs, result):
     node = rule.node_cls.__new__(rule.node_cls)
     edges, meta = [], []
     for x in inputs:
-        if isinstance(x, Tensor) and x._requires_grad:
-            edges.append((x.grad_fn, x.output_nr) if x.grad_fn is not None
-                         else (x._accumulator(), 0))
+        fn = x.grad_fn if isinstance(x, Tensor) and x._requires_grad else None
+        if fn is not None:
+            edges.append((fn, x.output_nr))
             meta.append(x._array.aval)
-        else:
-            edges.append(_NO_EDGE)
+        elif isinstance(x, Tensor) and x._requires_grad and not x._no_grad_view:
+            edges.append((x._accumulator(), 0))               # a leaf
+            meta.append(x._array.aval)
+        else:     # no gradient wanted; a view made under no_grad is a leaf without an
+            edges.append(_NO_EDGE)        # AccumulateGrad: its gradient goes nowhere (torch)
             meta.append(None)
     node.next_functions, node._input_meta = tuple(edges), meta
     if rule.save_plan:

@@ -22,6 +22,7 @@ can be pasted into a Python prompt.
 Inputs are multiples of 0.25 in [-2, 2]: sums and products of such numbers are
 exact in float32, so a mismatch is a real disagreement and not rounding noise,
 and ties (``max``, ``relu`` at 0, ``abs`` at 0) are frequent, as in real data.
+Some leaves that need no gradient are int64 (the same numbers, truncated).
 
 Two hypothesis profiles: ``ci`` (a few hundred programs, deterministic, used by
 pytest) and ``intense`` (``python -m parity_tests --fuzz 20000``). pytest's
@@ -333,9 +334,13 @@ def programs(draw, max_leaves: int = 3, max_steps: int = 8) -> Program:
     for index in range(draw(st.integers(1, max_leaves))):
         shape = _leaf_shape(draw, base)
         requires_grad = index == 0 or draw(st.booleans())
-        var = new_var("x", shape, draw(st.sampled_from(["float32", "float64"])),
-                      requires_grad, is_leaf=True)
-        statements.append(Leaf(var, _values(draw, shape)))
+        # an integer leaf (never requiring grad) now and then: promotion, integer results
+        dtype = "int64" if not requires_grad and draw(st.integers(0, 3)) == 0 else \
+            draw(st.sampled_from(["float32", "float64"]))
+        var = new_var("x", shape, dtype, requires_grad, is_leaf=True)
+        values = _values(draw, shape)
+        statements.append(Leaf(var, np.array(values, dtype=np.int64).tolist()
+                               if dtype == "int64" else values))
 
     for _ in range(draw(st.integers(1, max_steps))):
         kind = draw(st.sampled_from(["apply"] * 5 + ["in_place", "set_item", "retain_grad"]))
@@ -350,6 +355,8 @@ def programs(draw, max_leaves: int = 3, max_steps: int = 8) -> Program:
                 continue
             no_grad = draw(st.integers(0, 5)) == 0
             dtype = "float64" if any(arg.dtype == "float64" for arg in args) else "float32"
+            # (an approximation for integer arguments: only a gradient's dtype depends on it,
+            # and the engine casts that to the output's dtype)
             requires_grad = op.tracks and not no_grad and any(arg.requires_grad for arg in args)
             var = new_var("v", shape, dtype, requires_grad, is_leaf=not requires_grad)
             statements.append(Apply(var, name, tuple(arg.name for arg in args), no_grad))

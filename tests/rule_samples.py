@@ -100,6 +100,8 @@ SAMPLES: dict[str, Sample] = {
     "sigmoid": Sample(lambda a: a.sigmoid(), [(3,)]),
     "relu": Sample(lambda a: a.relu() * a, [(4,)], 0.2, 1.5),
     "clamp": Sample(lambda a: a.clamp(-0.5, 0.5) * a, [(4,)], 0.6, 1.5),
+    "clamp_tensor": Sample(lambda a, lo, hi: a.clamp(lo, hi) * a, [(2, 6), (6,), (2, 1)],
+                           ranges=[(-1.5, 1.5), (-1.0, -0.2), (0.2, 1.0)]),
     "maximum": Sample(lambda a, b: T.maximum(a, b) ** 2, [(3,), (3,)]),
     "minimum": Sample(lambda a, b: T.minimum(a, b) ** 2, [(3,), (3,)]),
     "where": Sample(lambda a, b: T.where(a > 0, a * a, b), [(4,), (4,)]),

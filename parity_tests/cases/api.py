@@ -209,3 +209,20 @@ def node_hooks_replacing_gradients(T):
         except (TypeError, RuntimeError) as error:
             yield f"hook returning {bad}", (type(error).__name__,
                                             str(error).replace("torch", "autodiff"))
+
+
+def clamp_promotes_and_takes_tensor_bounds(T):
+    """An integer tensor clamped to a float bound is float32 (torch's promotion; found by
+    the fuzzer); tensor bounds broadcast, and where min > max the max wins."""
+    i = T.tensor([1, 5, -3])
+    yield "int clamped to floats", i.clamp(min=-1.0, max=1.0)
+    yield "int clamped to an int", i.clamp(min=0)
+    yield "bool clamped", T.tensor([True, False]).clamp(min=0)
+    yield "int clamped to a 0-d float tensor", i.clamp(min=T.tensor(0.5))
+    x = T.tensor([1.0, 5.0, -3.0, 0.25], requires_grad=True)
+    low = T.tensor([0.5, 6.0, -3.0, 0.0], requires_grad=True)
+    high = T.tensor(2.0, requires_grad=True)
+    y = x.clamp(low, high)
+    (y * T.tensor([1.0, 2.0, 3.0, 4.0])).sum().backward()
+    yield "y", y
+    yield "grads", (x.grad, low.grad, high.grad)

@@ -301,3 +301,10 @@ def saved_input_and_result_both_modified(T):
     y.unsqueeze(0)[0] = 0.0
     yield "y.grad_fn", type(y.grad_fn).__name__
     y.sum().backward()
+
+
+def clamp_in_place_of_an_int_to_a_float(T):
+    """``RuntimeError: result type Float can't be cast to the desired output type long
+    int`` (clamp_'s number overload names the C type; clip_ is the same op)"""
+    yield "clip_ of floats", T.tensor([1.0, 2.0]).clip_(max=1.5)
+    T.tensor([1, 2]).clip_(min=0.5)

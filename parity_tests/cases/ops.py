@@ -97,6 +97,7 @@ OP_CASES = {
     "sigmoid": unary("sigmoid"),
     "relu": unary("relu"),
     "clamp": op_case("torch.clamp(a, min=-0.5, max=1.0)", (2, 3)),
+    "clamp_tensor": op_case("torch.clamp(a, b, c - 1)", (2, 3), (3,), (2, 1)),
     # Products of matrices and vectors.
     "mm": op_case("torch.mm(a, b)", (2, 3), (3, 4)),
     "mv": op_case("torch.mv(a, b)", (2, 3), (3,)),

@@ -195,3 +195,35 @@ def view_of_a_no_grad_view_after_its_base_changed(T):
         v.mul_(2)
     yield "w", w
     w.grad_fn
+
+
+def gradient_of_a_no_grad_view_goes_nowhere(T):
+    """A view made under no_grad of a leaf that requires grad is itself a leaf that
+    requires grad, but it has no AccumulateGrad: the edges to it are ``(None, 0)`` and its
+    gradient is dropped (found by the fuzzer)."""
+    x = T.tensor([1.0, 2.0], requires_grad=True)
+    with T.no_grad():
+        v = x.reshape(-1)
+    yield "v.is_leaf, v.requires_grad", (v.is_leaf, v.requires_grad)
+    w = T.ones(2, requires_grad=True)
+    y = v * w + x
+    yield "next_functions", [f is None for f, _ in y.grad_fn.next_functions[0][0].next_functions]
+    y.sum().backward()
+    y = v * w + x
+    y.sum().backward()
+    yield "grads", (v.grad, x.grad, w.grad)
+
+
+def leaves_given_the_same_gradient_accumulate_apart(T):
+    """``x + z`` sends one gradient to both leaves; each ``.grad`` must be its own tensor,
+    or the second backward's in-place accumulation would count twice (found by the
+    fuzzer)."""
+    x, z = T.ones(2, requires_grad=True), T.ones(2, requires_grad=True)
+    for _ in range(2):
+        (x + z).sum().backward()
+    yield "grads", (x.grad, z.grad)
+    g = T.tensor([1.0, 1.0])
+    y = T.zeros(2, requires_grad=True)
+    y.backward(g)
+    g.mul_(5)
+    yield "y.grad after the gradient given changed", y.grad
