@@ -464,6 +464,8 @@ def pow(input, exponent):
     if isinstance(exponent, Tensor):
         return _binary(R["pow_tensor"], input, exponent)
     dt = D.result_type(input, exponent)
+    if not dt.is_floating_point and exponent < 0:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
     rule = R["pow"] if dt is input.dtype else _CastRule(R["pow"], dt)
     return apply(rule, input, exponent=exponent)
 
@@ -803,6 +805,9 @@ def any(input, dim=None, keepdim=False):
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     """The vector p-norm (2 by default) of all elements or along ``dim``."""
     ord = 2 if p in ("fro", None) else p
+    if not input.dtype.is_floating_point:
+        raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor "
+                           f"as input. Got {D.c_name(input.dtype)}")
     return apply(R["norm"], input, ord=ord, dim=_dims(dim, input.ndim), keepdim=keepdim)
 
 
@@ -812,8 +817,14 @@ def _correction(unbiased, correction):
     return 1 if unbiased in (None, True) else 0
 
 
+def _check_var_dtype(input):
+    if not input.dtype.is_floating_point:
+        raise RuntimeError("std and var only support floating point and complex dtypes")
+
+
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """The variance, with Bessel's correction by default (VarBackward0)."""
+    _check_var_dtype(input)
     if isinstance(dim, bool):
         dim, unbiased = None, dim
     return apply(R["var"], input, dim=_dims(dim, input.ndim),
@@ -822,6 +833,7 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """The standard deviation, with Bessel's correction by default (StdBackward0)."""
+    _check_var_dtype(input)
     if isinstance(dim, bool):
         dim, unbiased = None, dim
     return apply(R["std"], input, dim=_dims(dim, input.ndim),
@@ -830,21 +842,30 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 
 def logsumexp(input, dim, keepdim=False):
     """``log(sum(exp(input)))`` along ``dim``, computed stably (LogsumexpBackward0)."""
+    if not input.dtype.is_floating_point:               # integers: in the default float
+        input = input.to(D.DEFAULT_FLOAT)
     return apply(R["logsumexp"], input, dim=_dims(dim, input.ndim), keepdim=keepdim)
 
 
 def softmax(input, dim, dtype=None):
     """``exp(input) / sum(exp(input))`` along ``dim`` (SoftmaxBackward0)."""
-    if dtype is not None:
-        input = input.to(dtype)
-    return apply(R["softmax"], input, dim=tape._wrap_dim(dim, input.ndim))
+    return _softmax("softmax", input, dim, dtype)
 
 
 def log_softmax(input, dim, dtype=None):
     """``log(softmax(input, dim))``, computed stably (LogSoftmaxBackward0)."""
+    return _softmax("log_softmax", input, dim, dtype)
+
+
+def _softmax(name, input, dim, dtype):
     if dtype is not None:
         input = input.to(dtype)
-    return apply(R["log_softmax"], input, dim=tape._wrap_dim(dim, input.ndim))
+    dim = tape._wrap_dim(dim, input.ndim)
+    if not input.dtype.is_floating_point:       # torch's kernel names, for the last dim or not
+        kernel = "lastdim_kernel_impl" if dim == input.ndim - 1 else "kernel_impl"
+        raise NotImplementedError(f'"{name}_{kernel}" not implemented for '
+                                  f"'{D.c_name(input.dtype)}'")
+    return apply(R[name], input, dim=dim)
 
 
 def cumsum(input, dim):
@@ -1116,9 +1137,11 @@ def permute(input, *dims):
     return apply(R["permute"], input, dims=dims)
 
 
-def flip(input, dims):
-    """The elements in reverse order along each of ``dims`` (a copy, as in torch)."""
-    return apply(R["flip"], input, dims=_dims(tuple(dims), input.ndim))
+def flip(input, *dims):
+    """The elements in reverse order along each of ``dims`` (a copy, as in torch); the
+    dims as a tuple, or one by one."""
+    dims = tuple(dims[0]) if len(dims) == 1 and not isinstance(dims[0], int) else dims
+    return apply(R["flip"], input, dims=_dims(dims, input.ndim))
 
 
 def movedim(input, source, destination):

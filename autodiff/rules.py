@@ -84,7 +84,8 @@ _STATIC_ATTRS = {"dim", "keepdim", "self_sym_sizes", "size", "dims", "dim0", "di
                  "start", "end", "step", "sizes", "dtype", "ord", "correction", "reduction",
                  "exponent", "normalized_shape", "eps", "approximate", "stride", "padding",
                  "dilation", "lhs_dilation", "dimension_numbers", "kernel_size", "ceil_mode"}
-_NUMBER_ATTRS = {"alpha", "other", "value", "min", "max", "base", "weight"}
+_NUMBER_ATTRS = {"alpha", "other", "value", "min", "max", "base", "weight", "negative_slope",
+                 "scale", "input_scale", "beta", "threshold", "min_val", "max_val"}
 
 
 def _compiled_forward(forward, params, tensor_attrs):
@@ -189,14 +190,24 @@ row("neg", "NegBackward0", lambda self: -self, lambda grad: (-grad,))
 row("pow", "PowBackward0", lambda self, *, exponent: self ** exponent,
     lambda grad, self, exponent: (grad * 0 if exponent == 0
                                   else grad * exponent * self ** (exponent - 1),))
+def _power(base, exponent):
+    """``base ** exponent``; for integers, torch's rule for a negative exponent: 1 and -1
+    keep their powers, any other base gives 0."""
+    if not jnp.issubdtype(jnp.result_type(base, exponent), jnp.integer):
+        return base ** exponent
+    negative = exponent < 0
+    small = jnp.where(base == 1, 1, jnp.where(base == -1, 1 - 2 * (exponent % 2), 0))
+    return jnp.where(negative, small, base ** jnp.where(negative, 0, exponent))
+
+
 # d/dx x^y = y x^(y-1);  d/dy x^y = x^y log x   (0 where x = 0 and y >= 0)
-row("pow_tensor", "PowBackward1", lambda self, other: self ** other,
+row("pow_tensor", "PowBackward1", lambda self, other: _power(self, other),
     lambda grad, self, other, result: (
         grad * other * self ** (other - 1),
         grad * _w((self == 0) & (other >= 0), 0.0, result * self.log())),
     needed_by={"other": 0, "result": 1})
 # d/dy c^y = c^y log c   (c a number)
-row("pow_scalar", "PowBackward2", lambda other, *, base: base ** other,
+row("pow_scalar", "PowBackward2", lambda other, *, base: _power(base, other),
     lambda grad, result, base: (grad * result * math.log(base) if base != 0 else grad * 0,))
 
 # Elementwise functions.
@@ -602,6 +613,42 @@ def _gelu_derivative(x, approximate):
 
 row("gelu", "GeluBackward0", lambda self, *, approximate: _gelu_forward(self, approximate),
     lambda grad, self, approximate: (grad * _gelu_derivative(self, approximate),))
+
+# leaky_relu = x if x > 0 else s x:  d/dx = 1 or s
+row("leaky_relu", "LeakyReluBackward0",
+    lambda self, *, negative_slope: jnp.where(self > 0, self, self * negative_slope),
+    lambda grad, self, negative_slope: (_w(self > 0, grad, grad * negative_slope),))
+# elu = scale x if x > 0 else scale alpha (e^(input_scale x) - 1) (selu: torch's constants)
+#   d/dx = scale, or scale alpha input_scale e^(input_scale x)
+row("elu", "EluBackward0",
+    lambda self, *, alpha, scale, input_scale: jnp.where(
+        self <= 0, jnp.expm1(self * input_scale) * (alpha * scale), self * scale),
+    lambda grad, self, alpha, scale, input_scale: (_w(
+        self <= 0, grad * (input_scale * alpha * scale) * (self * input_scale).exp(),
+        grad * scale),))
+# their in-place forms keep the result instead:  d/dx = 1 or s;  scale, or
+#   input_scale (result + alpha scale) where the result is <= 0
+row("leaky_relu_", "LeakyReluBackward1",
+    lambda self, *, negative_slope: jnp.where(self > 0, self, self * negative_slope),
+    lambda grad, result, negative_slope: (_w(result > 0, grad, grad * negative_slope),))
+row("elu_", "EluBackward1",
+    lambda self, *, alpha, scale, input_scale: jnp.where(
+        self <= 0, jnp.expm1(self * input_scale) * (alpha * scale), self * scale),
+    lambda grad, result, alpha, scale, input_scale: (_w(
+        result <= 0, grad * input_scale * (result + alpha * scale), grad * scale),))
+# silu = x sigmoid(x):  d/dx = s (1 + x (1 - s)),  s = sigmoid(x)
+row("silu", "SiluBackward0", lambda self: self / (1 + jnp.exp(-self)),
+    lambda grad, self: (grad * self.sigmoid() * (1 + self * (1 - self.sigmoid())),))
+# softplus = log(1 + e^(beta x)) / beta (x itself past the threshold):  d/dx = sigmoid(beta x)
+row("softplus", "SoftplusBackward0",
+    lambda self, *, beta, threshold: jnp.where(self * beta > threshold, self,
+                                               jnp.log1p(jnp.exp(self * beta)) / beta),
+    lambda grad, self, beta, threshold: (_w(self * beta > threshold, grad,
+                                            grad * (self * beta).sigmoid()),))
+# hardtanh = x clipped to [min_val, max_val]:  d/dx = 1 strictly inside
+row("hardtanh", "HardtanhBackward0",
+    lambda self, *, min_val, max_val: jnp.clip(self, min_val, max_val),
+    lambda grad, self, min_val, max_val: (_w((self > min_val) & (self < max_val), grad, 0.0),))
 
 # mse = reduce((x - t)^2):  d/dx = 2 (x - t),  d/dt = -2 (x - t)
 row("mse_loss", "MseLossBackward0",

@@ -47,6 +47,65 @@ def gelu(input, approximate="none"):
     return apply(RULES["gelu"], input, approximate=approximate)
 
 
+def _activation(name, input, inplace, **attrs):
+    """An activation row applied to ``input``; ``inplace=True`` writes the result into it,
+    with the row of the in-place form where torch has its own (one that keeps the result:
+    ``leaky_relu_``, ``elu_``)."""
+    if inplace:
+        rule = RULES.get(name + "_", RULES[name])
+        return ops._inplace(input, lambda old: apply(rule, old, **attrs))
+    return apply(RULES[name], input, **attrs)
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    """``x`` where positive, ``negative_slope * x`` elsewhere.
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.leaky_relu(autodiff.tensor([-2.0, 3.0]), 0.1)
+    tensor([-0.2000,  3.0000])
+    """
+    return _activation("leaky_relu", input, inplace, negative_slope=negative_slope)
+
+
+def elu(input, alpha=1.0, inplace=False):
+    """``x`` where positive, ``alpha * (exp(x) - 1)`` elsewhere."""
+    return _activation("elu", input, inplace, alpha=alpha, scale=1, input_scale=1)
+
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def selu(input, inplace=False):
+    """``elu`` with torch's self-normalising constants, scaled (EluBackward0)."""
+    return _activation("elu", input, inplace, alpha=_SELU_ALPHA, scale=_SELU_SCALE,
+                       input_scale=1)
+
+
+def silu(input, inplace=False):
+    """``x * sigmoid(x)`` (also called swish)."""
+    return _activation("silu", input, inplace)
+
+
+def softplus(input, beta=1, threshold=20):
+    """``log(1 + exp(beta * x)) / beta``, a smooth ReLU (``x`` itself where ``beta * x``
+    passes ``threshold``)."""
+    return apply(RULES["softplus"], input, beta=beta, threshold=threshold)
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    """``x`` clipped to ``[min_val, max_val]``."""
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+    return _activation("hardtanh", input, inplace, min_val=min_val, max_val=max_val)
+
+
+def relu6(input, inplace=False):
+    """``min(max(x, 0), 6)`` (HardtanhBackward0)."""
+    return hardtanh(input, 0, 6, inplace)
+
+
 def _softmax_dim(name, ndim):
     """torch's choice when ``dim`` is not given (with its deprecation warning)."""
     warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the "

@@ -226,3 +226,43 @@ def clamp_promotes_and_takes_tensor_bounds(T):
     (y * T.tensor([1.0, 2.0, 3.0, 4.0])).sum().backward()
     yield "y", y
     yield "grads", (x.grad, low.grad, high.grad)
+
+
+def more_activations(T):
+    """LeakyReLU, ELU, SELU, SiLU, Softplus, Hardtanh and ReLU6: reprs, values, gradients,
+    node names and saved settings; the in-place forms of leaky_relu and elu keep their
+    result (LeakyReluBackward1, EluBackward1)."""
+    modules = [T.nn.LeakyReLU(), T.nn.LeakyReLU(0.2, inplace=True), T.nn.ELU(alpha=0.5),
+               T.nn.SELU(), T.nn.SiLU(), T.nn.Softplus(beta=2, threshold=5), T.nn.Hardtanh(),
+               T.nn.ReLU6(inplace=True)]
+    yield "reprs", [repr(m) for m in modules]
+    for m in modules:
+        x = T.tensor([-1.5, -0.25, 0.0, 0.5, 3.0], requires_grad=True)
+        y = m(x * 2)
+        saved = {name: getattr(y.grad_fn, "_saved_" + name)
+                 for name in ("negative_slope", "alpha", "scale", "input_scale", "beta",
+                              "threshold", "min_val", "max_val")
+                 if hasattr(y.grad_fn, "_saved_" + name)}
+        y.backward(T.tensor([1.0, 2.0, 3.0, 4.0, 5.0]))
+        yield repr(m), (y, type(y.grad_fn).__name__, saved, x.grad)
+    yield "F.softplus's own defaults", T.nn.functional.softplus(
+        T.ones(1, requires_grad=True)).grad_fn._saved_threshold
+    T.nn.Hardtanh(2.0, 1.0)
+
+
+def integer_tensors_through_float_ops(T):
+    """What torch does with int64 tensors in float ops: logsumexp computes in float32;
+    norm, var, std, softmax and log_softmax refuse (each with its own message); an
+    integer to a negative power is 0 unless the base is 1 or -1 (found by the fuzzer)."""
+    i = T.tensor([[1, -2], [0, 3]])
+    yield "logsumexp", i.logsumexp(0)
+    yield "2 ** i", 2 ** i
+    yield "(-1) ** i", (-1) ** i
+    yield "i ** i", i ** i
+    yield "flip", (i.flip(0), i.flip(0, 1), T.flip(i, (1,)))
+    for code in ("i.norm()", "i.var()", "i.std(0)", "i.softmax(0)", "i.softmax(-1)",
+                 "i.log_softmax(1)", "i ** -1"):
+        try:
+            eval(code, {"i": i})
+        except (RuntimeError, NotImplementedError) as error:
+            yield code, (type(error).__name__, str(error))
