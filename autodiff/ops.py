@@ -862,7 +862,7 @@ def _softmax(name, input, dim, dtype):
         input = input.to(dtype)
     dim = tape._wrap_dim(dim, input.ndim)
     if not input.dtype.is_floating_point:       # torch's kernel names, for the last dim or not
-        kernel = "lastdim_kernel_impl" if dim == input.ndim - 1 else "kernel_impl"
+        kernel = "lastdim_kernel_impl" if dim >= input.ndim - 1 else "kernel_impl"
         raise NotImplementedError(f'"{name}_{kernel}" not implemented for '
                                   f"'{D.c_name(input.dtype)}'")
     return apply(R[name], input, dim=dim)

@@ -221,11 +221,31 @@ row("rsqrt", "RsqrtBackward0", lambda self: 1 / jnp.sqrt(self),                 
 row("sin", "SinBackward0", lambda self: jnp.sin(self), lambda grad, self: (grad * self.cos(),))         # cos x
 row("cos", "CosBackward0", lambda self: jnp.cos(self), lambda grad, self: (grad * -self.sin(),))        # -sin x
 row("tanh", "TanhBackward0", lambda self: jnp.tanh(self),                                               # 1 - tanh^2
-    lambda grad, result: (grad * (1 - result * result),))
+    lambda grad, result: (tape.apply(RULES["tanh_backward"], grad, result),))
 row("sigmoid", "SigmoidBackward0", lambda self: 1 / (1 + jnp.exp(-self)),           # s (1 - s)
-    lambda grad, result: (grad * result * (1 - result),))
+    lambda grad, result: (tape.apply(RULES["sigmoid_backward"], grad, result),))
 row("relu", "ReluBackward0", lambda self: jnp.maximum(self, 0),                     # 1 where x > 0
-    lambda grad, result: (_w(result > 0, grad, 0.0),))
+    lambda grad, result: (tape.apply(RULES["threshold_backward"], grad, result, threshold=0),))
+# ... whose gradients torch computes with kernels of their own: differentiated again
+# (create_graph=True), a gradient goes through their nodes.
+#   tanh_backward(g, y) = g (1 - y^2):     d/dg = 1 - y^2,  d/dy = -2 y g
+#   sigmoid_backward(g, y) = g (1 - y) y:  d/dg = (1 - y) y, d/dy = g (1 - 2y)
+#   threshold_backward(g, x, t) = g where x > t, else 0:  d/dg = the same mask, d/dx = 0
+row("tanh_backward", "TanhBackwardBackward0",
+    lambda grad_output, output: grad_output * (1 - output * output),
+    lambda grad, grad_output, output: (tape.apply(RULES["tanh_backward"], grad, output),
+                                       grad * (-2 * output * grad_output)),
+    needed_by={"grad_output": 1})
+row("sigmoid_backward", "SigmoidBackwardBackward0",
+    lambda grad_output, output: grad_output * (1 - output) * output,
+    lambda grad, grad_output, output: (tape.apply(RULES["sigmoid_backward"], grad, output),
+                                       grad * grad_output * (-2 * output + 1)),
+    needed_by={"grad_output": 1})
+row("threshold_backward", "ThresholdBackwardBackward0",
+    lambda grad_output, self, *, threshold: jnp.where(self <= threshold, 0, grad_output),
+    lambda grad, self, threshold: (
+        tape.apply(RULES["threshold_backward"], grad, self, threshold=threshold),
+        _const(jnp.zeros_like(grad._value()))))
 row("clamp", "ClampBackward1", lambda self, *, min=None, max=None: jnp.clip(self, min, max),
     lambda grad, self, min=None, max=None: (                                         # 1 inside
         _w((self >= (-math.inf if min is None else min)) &
@@ -617,7 +637,15 @@ row("gelu", "GeluBackward0", lambda self, *, approximate: _gelu_forward(self, ap
 # leaky_relu = x if x > 0 else s x:  d/dx = 1 or s
 row("leaky_relu", "LeakyReluBackward0",
     lambda self, *, negative_slope: jnp.where(self > 0, self, self * negative_slope),
-    lambda grad, self, negative_slope: (_w(self > 0, grad, grad * negative_slope),))
+    lambda grad, self, negative_slope: (tape.apply(RULES["leaky_relu_backward"], grad, self,
+                                                   negative_slope=negative_slope),))
+# ... a kernel of its own in torch, as threshold_backward:  d/dg = 1 or s,  d/dx = 0
+row("leaky_relu_backward", "LeakyReluBackwardBackward0",
+    lambda grad_output, self, *, negative_slope: jnp.where(self > 0, grad_output,
+                                                           grad_output * negative_slope),
+    lambda grad, self, negative_slope: (
+        tape.apply(RULES["leaky_relu_backward"], grad, self, negative_slope=negative_slope),
+        _const(jnp.zeros_like(grad._value()))))
 # elu = scale x if x > 0 else scale alpha (e^(input_scale x) - 1) (selu: torch's constants)
 #   d/dx = scale, or scale alpha input_scale e^(input_scale x)
 row("elu", "EluBackward0",

@@ -99,6 +99,13 @@ SAMPLES: dict[str, Sample] = {
     "tanh": Sample(lambda a: a.tanh(), [(3,)]),
     "sigmoid": Sample(lambda a: a.sigmoid(), [(3,)]),
     "relu": Sample(lambda a: a.relu() * a, [(4,)], 0.2, 1.5),
+    "tanh_backward": Sample(lambda g, y: tape.apply(RULES["tanh_backward"], g, y),
+                            [(4,), (4,)]),
+    "sigmoid_backward": Sample(lambda g, y: tape.apply(RULES["sigmoid_backward"], g, y),
+                               [(4,), (4,)]),
+    "threshold_backward": Sample(
+        lambda g, x: tape.apply(RULES["threshold_backward"], g, x, threshold=0.1) * x,
+        [(6,), (6,)], ranges=[(-1.5, 1.5), (0.3, 1.5)]),
     "clamp": Sample(lambda a: a.clamp(-0.5, 0.5) * a, [(4,)], 0.6, 1.5),
     "clamp_tensor": Sample(lambda a, lo, hi: a.clamp(lo, hi) * a, [(2, 6), (6,), (2, 1)],
                            ranges=[(-1.5, 1.5), (-1.0, -0.2), (0.2, 1.0)]),
@@ -172,6 +179,9 @@ SAMPLES.update({
     "addmm": Sample(lambda b, x, w: F.linear(x, w, b), [(2,), (3, 4), (2, 4)]),
     "gelu": Sample(lambda a: F.gelu(a) + F.gelu(a, approximate="tanh"), [(5,)]),
     "leaky_relu": Sample(lambda a: F.leaky_relu(a, 0.2) * a, [(6,)]),
+    "leaky_relu_backward": Sample(
+        lambda g, x: tape.apply(RULES["leaky_relu_backward"], g, x, negative_slope=0.2) * x,
+        [(6,), (6,)]),
     "leaky_relu_": Sample(lambda a: F.leaky_relu(a * 1.0, 0.2, inplace=True) * a, [(6,)]),
     "elu": Sample(lambda a: F.elu(a, 0.5) + F.selu(a), [(6,)]),
     "elu_": Sample(lambda a: F.elu(a * 1.0, 0.5, inplace=True) * a, [(6,)]),

@@ -96,6 +96,13 @@ OP_CASES = {
     "tanh": unary("tanh"),
     "sigmoid": unary("sigmoid"),
     "relu": unary("relu"),
+    # the backward kernels, reached by differentiating a gradient again
+    "tanh_backward": op_case("g, = torch.autograd.grad((a.tanh() * b).sum(), a, "
+                             "create_graph=True)\ng", (2, 3), (2, 3)),
+    "sigmoid_backward": op_case("g, = torch.autograd.grad((a.sigmoid() * b).sum(), a, "
+                                "create_graph=True)\ng", (2, 3), (2, 3)),
+    "threshold_backward": op_case("g, = torch.autograd.grad((a.relu() * b).sum(), a, "
+                                  "create_graph=True)\ng * a", (2, 3), (2, 3)),
     "clamp": op_case("torch.clamp(a, min=-0.5, max=1.0)", (2, 3)),
     "clamp_tensor": op_case("torch.clamp(a, b, c - 1)", (2, 3), (3,), (2, 1)),
     # Products of matrices and vectors.
@@ -173,6 +180,8 @@ OP_CASES = {
     "div_scalar": op_case(NN + "cross_entropy(a, b.softmax(1))", (2, 3), (2, 3)),
     "gelu": op_case(NN + "gelu(a)", (2, 3)),
     "leaky_relu": op_case(NN + "leaky_relu(a, 0.2)", (2, 3)),
+    "leaky_relu_backward": op_case("g, = torch.autograd.grad((" + NN + "leaky_relu(a, 0.2) "
+                                   "* b).sum(), a, create_graph=True)\ng * a", (2, 3), (2, 3)),
     "leaky_relu_": op_case(NN + "leaky_relu(a * 1, 0.2, inplace=True)", (2, 3)),
     "elu": op_case(NN + "elu(a, 0.5) + " + NN + "selu(a)", (2, 3)),
     "elu_": op_case(NN + "elu(a * 1, inplace=True)", (2, 3)),
