@@ -424,6 +424,9 @@ def node_class(name, rule):
         namespace = {"__slots__": (), "rule": rule}
         if name in _CPP_NODES:        # torch's hand-written C++ nodes answer name() in full
             namespace["name"] = lambda self: f"autodiff::autograd::{name}"
+            # and CopySlices lets go of the op it wraps after a backward pass: a second
+            # one fails, whatever that op saved
+            namespace["_holds_saved_variables"] = lambda self: True
         cls = _NODE_CLASSES[key] = type(name, (Node,), namespace)
     return cls
 
@@ -1193,6 +1196,10 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs, accumula
                 raise RuntimeError("One of the differentiated Tensors does not require grad")
             targets.setdefault(t._edge(), []).append(k)
         nodes = _ancestors({node for node, _ in targets}, nodes)
+        for root in [n for n in buffers if n not in nodes]:
+            # a root that leads to none of the inputs does not run, but torch still
+            # calls its tensors' hooks (retain_grad fills the root's .grad)
+            _run_tensor_hooks(root, buffers[root])
     captured = [None] * (len(inputs) if inputs is not None else 0)
     waiting = _dependencies(nodes)
 
@@ -1278,9 +1285,19 @@ def _backward_with_anomaly_checks(node, grads, retain_graph):
 
 
 def _run_pre_hooks(node, grads):
-    """Before a node runs, as in torch: the hooks of its output tensors, then their
-    ``retain_grad`` (so ``.grad`` is what the tensor hooks made of the gradient), then
-    the node's own pre-hooks."""
+    """Before a node runs, as in torch: the hooks of its output tensors and their
+    ``retain_grad``, then the node's own pre-hooks."""
+    grads = _run_tensor_hooks(node, grads)
+    for hook in list(node._pre_hooks or ()):
+        new = hook(tuple(grads))
+        if new is not None:
+            grads = _checked_hook_result(hook, grads, new)
+    return grads
+
+
+def _run_tensor_hooks(node, grads):
+    """The hooks of a node's output tensors, then their ``retain_grad`` (so ``.grad`` is
+    what the tensor hooks made of the gradient)."""
     for hook in list(node._tensor_hooks or ()):
         new = hook(tuple(grads))
         if new is not None:
@@ -1288,10 +1305,6 @@ def _run_pre_hooks(node, grads):
     for nr, retain in (node._retain_hooks or {}).items():
         if grads[nr] is not None:
             retain(grads[nr])
-    for hook in list(node._pre_hooks or ()):
-        new = hook(tuple(grads))
-        if new is not None:
-            grads = _checked_hook_result(hook, grads, new)
     return grads
 
 

@@ -22,7 +22,9 @@ can be pasted into a Python prompt.
 Inputs are multiples of 0.25 in [-2, 2]: sums and products of such numbers are
 exact in float32, so a mismatch is a real disagreement and not rounding noise,
 and ties (``max``, ``relu`` at 0, ``abs`` at 0) are frequent, as in real data.
-Some leaves that need no gradient are int64 (the same numbers, truncated).
+Some leaves that need no gradient are int64 (the same numbers, truncated). A program
+ends with ``backward()``, or now and then with a second derivative (``autograd.grad``
+with ``create_graph=True``, then ``backward()`` through the gradient).
 
 Two hypothesis profiles: ``ci`` (a few hundred programs, deterministic, used by
 pytest) and ``intense`` (``python -m parity_tests --fuzz 20000``). pytest's
@@ -263,6 +265,23 @@ class Backward:
 
 
 @dataclasses.dataclass(frozen=True)
+class GradOfGrad:
+    """``g, = torch.autograd.grad(root, leaf, ..., create_graph=True)``, then
+    ``g.sum().backward()``: a second derivative, added into the leaves' ``.grad``."""
+
+    root: Var
+    leaf: Var
+    gradient: float | list | None
+
+    def lines(self) -> list[str]:
+        arguments = [self.root.name, self.leaf.name]
+        if self.gradient is not None:
+            arguments.append(_tensor_code(self.gradient, self.root.dtype))
+        return [f"g, = torch.autograd.grad({', '.join(arguments)}, create_graph=True, "
+                "allow_unused=True)", "g.sum().backward()"]
+
+
+@dataclasses.dataclass(frozen=True)
 class Program:
     """A list of statements, and the variables to observe once they have run."""
 
@@ -376,7 +395,13 @@ def programs(draw, max_leaves: int = 3, max_steps: int = 8) -> Program:
     root = draw(st.sampled_from(trainable[-3:]))
     needs_gradient = root.shape != () or draw(st.booleans())
     gradient = _values(draw, root.shape) if needs_gradient else None
-    statements.append(Backward(root, gradient, draw(st.booleans()), draw(st.booleans())))
+    leaves = [var for var in variables if var.is_leaf and var.requires_grad]
+    if draw(st.integers(0, 3)) == 0:          # a second derivative, now and then
+        leaf = draw(st.sampled_from(leaves))
+        statements.append(GradOfGrad(root, leaf, gradient))
+        variables.append(Var("g", leaf.shape, leaf.dtype, True, is_leaf=False))
+    else:
+        statements.append(Backward(root, gradient, draw(st.booleans()), draw(st.booleans())))
     return Program(tuple(statements), tuple(variables), frozenset(retained))
 
 

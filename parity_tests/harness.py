@@ -177,7 +177,8 @@ class Observer:
                 dtype=str(value.dtype).rsplit(".", 1)[-1],
                 shape=tuple(value.shape),
                 requires_grad=bool(value.requires_grad),
-                values=np.array(value.detach().numpy(), copy=True),
+                # force: torch's gradients can be ZeroTensors, which numpy() refuses
+                values=np.array(value.detach().numpy(force=True), copy=True),
             )
         if value is None or type(value) in (bool, int, float):
             return value

@@ -378,3 +378,32 @@ def hooks_around_a_node_in_torch_order(T):
     yield "order", order
     yield "y.grad", y.grad
     yield "x.grad", x.grad
+
+
+def retain_grad_on_a_root_that_leads_to_no_input(T):
+    """``autograd.grad(root, inputs)`` skips the nodes that lead to none of the inputs,
+    but torch still calls the root's tensor hooks: a root that retains its gradient gets
+    ``.grad``; a retained tensor below a skipped root does not (found by the fuzzer)."""
+    x0 = T.tensor([1.0, 2.0], requires_grad=True)
+    x1 = T.tensor([1.0, 2.0], requires_grad=True)
+    v = x0 * 2
+    v.retain_grad()
+    yield "unused", T.autograd.grad(v, x1, T.ones(2), allow_unused=True)
+    yield "v.grad", v.grad
+    w = x0 * 3
+    w.retain_grad()
+    T.autograd.grad(w.sum(), x1, allow_unused=True)
+    yield "w.grad", w.grad
+
+
+def backward_twice_through_copy_slices(T):
+    """``CopySlices`` (a write into a view of a tensor that needs grad) lets go of the op
+    it wraps after a backward pass, so a second one fails even when that op saved
+    nothing (found by the fuzzer)."""
+    x = T.tensor([1.0, 2.0], requires_grad=True)
+    v = x + x
+    v[0] = 0.0
+    yield "v.grad_fn", type(v.grad_fn).__name__
+    v.sum().backward()
+    yield "x.grad", x.grad
+    v.sum().backward()
