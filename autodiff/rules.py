@@ -818,6 +818,53 @@ row("layer_norm", "NativeLayerNormBackward0",
         grad, input, weight, normalized_shape, eps))
 
 
+# batch_norm: y = x_hat w + b, x_hat = (x - mean) invstd per channel (dim 1), with the
+# batch's statistics in training and the running ones in evaluation;
+#   training: dx = invstd (g - mean(g) - x_hat mean(g x_hat)),  g = grad w
+#   evaluation: dx = g invstd;   dw = sum(grad x_hat),  db = sum(grad)
+def _per_channel(v, ndim):
+    """A (C,) vector shaped (C, 1, ...) to broadcast against (N, C, ...)."""
+    return v.reshape((-1,) + (1,) * (ndim - 2))
+
+
+def _batch_norm_forward(x, weight, bias, running_mean, running_var, training, eps):
+    dims = (0,) + tuple(range(2, x.ndim))
+    if training:
+        mean, var = jnp.mean(x, dims, keepdims=True), jnp.var(x, dims, keepdims=True)
+    else:
+        mean = _per_channel(running_mean._value(), x.ndim)
+        var = _per_channel(running_var._value(), x.ndim)
+    y = (x - mean) / jnp.sqrt(var + eps)
+    y = y if weight is None else y * _per_channel(weight, x.ndim)
+    return y if bias is None else y + _per_channel(bias, x.ndim)
+
+
+def _batch_norm_backward(grad, input, weight, running_mean, running_var, training, eps):
+    dims = (0,) + tuple(range(2, input.ndim))
+    if training:
+        mean = input.mean(dims, keepdim=True)
+        var = input.var(dims, keepdim=True, correction=0)
+    else:
+        mean = _per_channel(running_mean, input.ndim)
+        var = _per_channel(running_var, input.ndim)
+    invstd = (var + eps).rsqrt()
+    x_hat = (input - mean) * invstd
+    g = grad if weight is None else grad * _per_channel(weight, input.ndim)
+    if training:
+        dx = invstd * (g - g.mean(dims, keepdim=True) - x_hat * (g * x_hat).mean(dims, keepdim=True))
+    else:
+        dx = g * invstd
+    return dx, None if weight is None else (grad * x_hat).sum(dims), grad.sum(dims)
+
+
+row("batch_norm", "NativeBatchNormBackward0",
+    lambda input, weight, bias, *, running_mean, running_var, training, eps:
+        _batch_norm_forward(input, weight, bias, running_mean, running_var, training, eps),
+    lambda grad, input, weight, running_mean, running_var, training, eps: _batch_norm_backward(
+        grad, input, weight, running_mean, running_var, training, eps),
+    tensor_attrs=("running_mean", "running_var"))
+
+
 # convolution (lax.conv_general_dilated). Its two gradients are convolutions too, so the
 # backward is recorded by this same row (double backward comes for free):
 #   d/d input  = conv(grad, flipped weight), input and output specs swapped, the

@@ -247,11 +247,17 @@ class Run:
     observations: dict[str, Any]
     error: Text | None
     warnings: list[Text]
+    broken: bool = False      # the body itself is wrong (a NameError...), not the framework
+
+
+# Errors that no framework raises for a program: they mean the case's own code is wrong,
+# and a case must not pass because both frameworks hit the same bug in it.
+CASE_BUGS = (NameError, SyntaxError, ImportError)
 
 
 def run(case: Case, framework: types.ModuleType, observer: Observer) -> Run:
     """Run ``case.body(framework)``, snapshotting observations, the error and the warnings."""
-    observations, error = {}, None
+    observations, error, broken = {}, None, False
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -260,8 +266,8 @@ def run(case: Case, framework: types.ModuleType, observer: Observer) -> Run:
             for name, value in pairs:
                 observations[name] = observer.snapshot(value)
         except Exception as exc:  # noqa: BLE001 - errors are observations
-            error = observer.exception(exc)
-    return Run(observations, error, [observer.warning(message) for message in caught])
+            error, broken = observer.exception(exc), isinstance(exc, CASE_BUGS)
+    return Run(observations, error, [observer.warning(message) for message in caught], broken)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -320,6 +326,9 @@ def compare(case: Case, reference: types.ModuleType, candidate: types.ModuleType
         for name in {**ref.observations, **cand.observations}
     ]
     rows.append(_row(ERROR, ref.error, cand.error))
+    if ref.broken:
+        rows[-1] = Row(ERROR, ref.error, cand.error, "the case's own code fails under the "
+                                                     "reference")
     rows.append(_row(WARNINGS, ref.warnings, cand.warnings))
     return Outcome(case, rows)
 

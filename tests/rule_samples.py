@@ -178,6 +178,11 @@ SAMPLES.update({
     "erf": Sample(lambda a: tape.apply(RULES["erf"], a), [(4,)]),
     "addmm": Sample(lambda b, x, w: F.linear(x, w, b), [(2,), (3, 4), (2, 4)]),
     "gelu": Sample(lambda a: F.gelu(a) + F.gelu(a, approximate="tanh"), [(5,)]),
+    "batch_norm": Sample(
+        lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True)
+        + F.batch_norm(x, T.tensor([0.1, -0.2, 0.3], dtype=T.float64),
+                       T.tensor([0.5, 1.0, 2.0], dtype=T.float64), w, b) * x,
+        [(4, 3, 2), (3,), (3,)]),
     "leaky_relu": Sample(lambda a: F.leaky_relu(a, 0.2) * a, [(6,)]),
     "leaky_relu_backward": Sample(
         lambda g, x: tape.apply(RULES["leaky_relu_backward"], g, x, negative_slope=0.2) * x,

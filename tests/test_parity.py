@@ -257,3 +257,13 @@ def test_runner_fails_on_a_mismatch(capsys, tmp_path):
     code, lines = run_main(capsys, str(flaky), str(EXAMPLES))
     assert code == 1
     assert lines[-1] == "2 passed, 1 failed"
+
+
+def test_a_case_whose_own_code_is_broken_fails_even_when_both_frameworks_agree():
+    def broken(T):
+        yield "x", T.ones(2)
+        undefined_name  # noqa: B018, F821 - the bug under test
+
+    outcome = compare(Case("broken", "tests", broken), torch, autodiff)
+    assert not outcome.passed
+    assert "own code" in outcome.mismatches()

@@ -24,6 +24,7 @@ import numpy as np
 from .. import dtypes as D
 from .. import ops
 from ..rules import RULES
+from .. import tape
 from ..tape import _make, apply, concrete
 
 # ---------------------------------------------------------------------------------------
@@ -233,6 +234,39 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
                            f"input of size{list(input.shape)}")
     return apply(RULES["layer_norm"], input, weight, bias, normalized_shape=normalized_shape,
                  eps=eps)
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
+               momentum=0.1, eps=1e-05):
+    """Normalize each channel (dim 1) to mean 0 and variance 1, then scale by ``weight``
+    and shift by ``bias``. Training: with the batch's statistics, and the running ones
+    (if given) move toward them by ``momentum``; evaluation: with the running ones.
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.batch_norm(autodiff.tensor([[1.0], [3.0]]), None, None, training=True)
+    tensor([[-1.0000],
+            [ 1.0000]])
+    """
+    if training:
+        if input.numel() // input.shape[1] <= 1:
+            raise ValueError("Expected more than 1 value per channel when training, got input "
+                             f"size {input.shape}")
+        if running_mean is not None:
+            _update_running_stats(input, running_mean, running_var, momentum)
+    elif running_mean is None:
+        raise RuntimeError("running_mean must be defined in evaluation mode")
+    return apply(RULES["batch_norm"], input, weight, bias, running_mean=running_mean,
+                 running_var=running_var, training=training, eps=eps)
+
+
+def _update_running_stats(input, running_mean, running_var, momentum):
+    """running = momentum * batch + (1 - momentum) * running (the variance unbiased)."""
+    dims = (0,) + tuple(range(2, input.ndim))
+    with tape.no_grad():
+        batch = input.detach()
+        running_mean.copy_(momentum * batch.mean(dims) + (1 - momentum) * running_mean)
+        running_var.copy_(momentum * batch.var(dims) + (1 - momentum) * running_var)
 
 
 _WARNED = set()

@@ -1,6 +1,8 @@
 """The Tensor surface beyond gradients: creation, integer and bool arithmetic, shapes,
 and how tensors print."""
 
+import numpy as np
+
 
 def ints_and_bools(T):
     a = T.tensor([[1, -2, 3], [4, 5, -6]])
@@ -266,3 +268,29 @@ def integer_tensors_through_float_ops(T):
             eval(code, {"i": i})
         except (RuntimeError, NotImplementedError) as error:
             yield code, (type(error).__name__, str(error))
+
+
+def batch_norm_modules(T):
+    """BatchNorm2d and BatchNorm1d: batch statistics and running averages in training,
+    the running averages in evaluation; momentum=None averages cumulatively; torch's
+    checks on the input."""
+    rng = np.random.default_rng(0)
+    data = rng.standard_normal((6, 3, 4, 4)).tolist()
+    bn = T.nn.BatchNorm2d(3)
+    yield "repr", (repr(bn), repr(T.nn.BatchNorm1d(3, momentum=None, affine=False)))
+    yield "state_dict keys", list(bn.state_dict())
+    x = T.tensor(data, requires_grad=True)
+    y = bn(x)
+    (y * y[:, :1]).sum().backward()
+    yield "training", (y, type(y.grad_fn).__name__, x.grad, bn.weight.grad, bn.bias.grad)
+    yield "running stats", (bn.running_mean, bn.running_var, bn.num_batches_tracked)
+    bn.eval()
+    x.grad = None
+    y = bn(x)
+    (y * y).sum().backward()
+    yield "evaluation", (y, x.grad, bn.running_mean)
+    cumulative = T.nn.BatchNorm1d(3, momentum=None)
+    for scale in (1.0, 2.0, 3.0):
+        cumulative(T.tensor(rng.standard_normal((5, 3)).tolist()) * scale)
+    yield "cumulative", (cumulative.running_mean, cumulative.running_var)
+    T.nn.BatchNorm1d(3)(T.ones(1, 3))

@@ -179,6 +179,8 @@ OP_CASES = {
                           (2, 3)),
     "div_scalar": op_case(NN + "cross_entropy(a, b.softmax(1))", (2, 3), (2, 3)),
     "gelu": op_case(NN + "gelu(a)", (2, 3)),
+    "batch_norm": op_case(NN + "batch_norm(a, None, None, b, c, training=True) * a", (4, 3),
+                          (3,), (3,)),
     "leaky_relu": op_case(NN + "leaky_relu(a, 0.2)", (2, 3)),
     "leaky_relu_backward": op_case("g, = torch.autograd.grad((" + NN + "leaky_relu(a, 0.2) "
                                    "* b).sum(), a, create_graph=True)\ng * a", (2, 3), (2, 3)),
