@@ -30,7 +30,7 @@ import types
 import jax
 import numpy as np
 
-from . import tape
+from . import ops, tape
 from .tape import Tensor, _make
 
 __all__ = ["compile"]
@@ -59,8 +59,9 @@ def compile(step_fn=None, *, state=()):
     learning rate). ``step.traces`` counts them. The state must be updated in place (as
     optimizers do: ``p -= lr * p.grad``), under ``no_grad``. Not supported inside a step:
     reading values into Python (``.item()``, ``if loss > 0``, printing) -- JAX is tracing,
-    and the values are not known yet; and random numbers, which are drawn once, at
-    tracing, and then repeat (pass them in as arguments instead).
+    and the values are not known yet. Random numbers drawn inside (dropout, ``randn``)
+    come from a JAX key that the program threads through, new at every call: other
+    numbers than eager mode draws, repeatable after ``manual_seed``.
 
     >>> import autodiff
     >>> _ = autodiff.manual_seed(0)
@@ -91,6 +92,9 @@ class CompiledStep:
     def __init__(self, step_fn, state):
         self.step_fn, self.state = step_fn, state
         self.traces = 0                      # how many times JAX traced the step
+        # the random numbers drawn inside the step come from this key, threaded through
+        # the program (seeded from autodiff's generator: manual_seed makes runs repeatable)
+        self._key = jax.random.key(int(ops.default_generator._rng.integers(2 ** 63)))
         self._programs = {}                  # signature -> _Program
         functools.update_wrapper(self, step_fn)
 
@@ -132,9 +136,12 @@ class _Program:
         self.result = None       # (treedef, which leaves are tensors) of the return value
         self.jitted = jax.jit(self.trace)
 
-    def trace(self, state_arrays, arg_arrays):
-        """The pure function JAX compiles: state and arguments in, new state out."""
+    def trace(self, state_arrays, arg_arrays, key):
+        """The pure function JAX compiles: state, arguments and the random key in, new
+        state and the next key out."""
         self.compiled.traces += 1
+        generator, numpy_rng = ops.default_generator, ops.default_generator._rng
+        generator._rng = _KeyStream(key)      # draws become part of the program
         storages = _storages_of(self.tensors)
         saved = [[getattr(t, name) for name in _RESTORED] for t in self.tensors]
         saved_grads = [t._grad for t in self.tensors]
@@ -149,8 +156,10 @@ class _Program:
             else:
                 args, kwargs = jax.tree_util.tree_unflatten(self.treedef, leaves)
             result = self.compiled.step_fn(*args, **kwargs)
-            return self._outputs(storages, state_arrays, saved_grads, result)
+            outputs = self._outputs(storages, state_arrays, saved_grads, result)
+            return outputs, generator._rng.key
         finally:                       # no tracer may outlive the trace
+            generator._rng = numpy_rng
             for t, values in zip(self.tensors, saved):
                 for name, value in zip(_RESTORED, values):
                     setattr(t, name, value)
@@ -189,8 +198,8 @@ class _Program:
 
     def run(self, storages, arg_arrays):
         """Call the compiled program and write its outputs back into the state."""
-        changed, grads, created, result = self.jitted([s.array for s in storages],
-                                                      arg_arrays)
+        (changed, grads, created, result), self.compiled._key = self.jitted(
+            [s.array for s in storages], arg_arrays, self.compiled._key)
         for i, a in zip(self.changed, changed):
             _put(storages[i], a)
         for i in self.written:
@@ -247,3 +256,35 @@ def _find_state(state):
             elif hasattr(obj, "__dict__"):
                 stack.extend(reversed(vars(obj).values()))
     return tensors, tuple(numbers)
+
+
+class _KeyStream:
+    """What the default generator draws from while a step is traced: NumPy's generator
+    methods, answered by ``jax.random`` from a key that is split at every draw, so that
+    each call of the compiled step draws new numbers."""
+
+    def __init__(self, key):
+        self.key = key
+
+    def _next(self):
+        self.key, key = jax.random.split(self.key)
+        return key
+
+    def random(self, shape):
+        return jax.random.uniform(self._next(), shape)
+
+    def uniform(self, low, high, shape):
+        return jax.random.uniform(self._next(), shape, minval=low, maxval=high)
+
+    def standard_normal(self, shape):
+        return jax.random.normal(self._next(), shape)
+
+    def normal(self, mean, std, shape):
+        return mean + std * jax.random.normal(self._next(), shape)
+
+    def integers(self, low, high, shape):
+        return jax.random.randint(self._next(), shape, low, high)
+
+    def permutation(self, n):
+        return jax.random.permutation(self._next(), n)
+

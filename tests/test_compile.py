@@ -270,3 +270,23 @@ def test_losses_with_value_checks_compile_and_match_eager():
     for a, b in zip(compiled_parts[0].parameters(), eager_parts[0].parameters()):
         np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-5,
                                    atol=1e-6)
+
+
+def test_random_numbers_inside_a_compiled_step_are_new_at_every_call():
+    """Dropout masks (and randn) come from a key the program threads through: each call
+    draws new ones, and manual_seed makes a run repeatable."""
+    nn = pytest.importorskip("autodiff.nn")
+
+    def run():
+        autodiff.manual_seed(0)
+        model = nn.Sequential(nn.Linear(5, 64), nn.Dropout(0.5))
+        step = compile(lambda x: (model(x) != 0).float().mean() + 0 * autodiff.randn(3).sum(),
+                       state=[model])
+        kept = [step(autodiff.ones(2, 5)).item() for _ in range(3)]
+        return kept, step.traces
+
+    first, traces = run()
+    assert traces == 1
+    assert len(set(first)) == 3                 # a new mask at every call
+    assert all(0.3 < kept < 0.7 for kept in first)
+    assert run()[0] == first                    # repeatable after manual_seed
