@@ -94,7 +94,8 @@ class CompiledStep:
         self.traces = 0                      # how many times JAX traced the step
         # the random numbers drawn inside the step come from this key, threaded through
         # the program (seeded from autodiff's generator: manual_seed makes runs repeatable)
-        self._key = jax.random.key(int(ops.default_generator._rng.integers(2 ** 63)))
+        # (a raw uint32 key: JAX passes it in faster than a typed one)
+        self._key = jax.random.PRNGKey(int(ops.default_generator._rng.integers(2 ** 63)))
         self._programs = {}                  # signature -> _Program
         functools.update_wrapper(self, step_fn)
 
@@ -157,7 +158,8 @@ class _Program:
                 args, kwargs = jax.tree_util.tree_unflatten(self.treedef, leaves)
             result = self.compiled.step_fn(*args, **kwargs)
             outputs = self._outputs(storages, state_arrays, saved_grads, result)
-            return outputs, generator._rng.key
+            stream = generator._rng
+            return outputs, stream.key if stream.drawn else None    # no draws: no new key
         finally:                       # no tracer may outlive the trace
             generator._rng = numpy_rng
             for t, values in zip(self.tensors, saved):
@@ -198,8 +200,10 @@ class _Program:
 
     def run(self, storages, arg_arrays):
         """Call the compiled program and write its outputs back into the state."""
-        (changed, grads, created, result), self.compiled._key = self.jitted(
+        (changed, grads, created, result), key = self.jitted(
             [s.array for s in storages], arg_arrays, self.compiled._key)
+        if key is not None:
+            self.compiled._key = key
         for i, a in zip(self.changed, changed):
             _put(storages[i], a)
         for i in self.written:
@@ -264,10 +268,11 @@ class _KeyStream:
     each call of the compiled step draws new numbers."""
 
     def __init__(self, key):
-        self.key = key
+        self.key, self.drawn = key, False
 
     def _next(self):
         self.key, key = jax.random.split(self.key)
+        self.drawn = True
         return key
 
     def random(self, shape):
