@@ -132,12 +132,18 @@ initial = [rng.normal(0, 0.1, shape).astype(np.float32)
 batch = (digits.data[:32] / 16.0).astype(np.float32), digits.target[:32]
 
 
-def one_training_step(torch):
+def small_model(torch):
+    """The same small network in either framework, with the same starting weights."""
     model = torch.nn.Sequential(torch.nn.Linear(64, 16), torch.nn.ReLU(),
                                 torch.nn.Linear(16, 10))
     with torch.no_grad():
         for parameter, value in zip(model.parameters(), initial):
             parameter.copy_(torch.tensor(value))
+    return model
+
+
+def one_training_step(torch):
+    model = small_model(torch)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.5, momentum=0.9)
     x, y = torch.tensor(batch[0]), torch.tensor(batch[1])
     loss = torch.nn.functional.cross_entropy(model(x), y)
@@ -165,11 +171,7 @@ side_by_side(one_training_step)
 
 # %%
 def inspect_with_hooks(torch):
-    model = torch.nn.Sequential(torch.nn.Linear(64, 16), torch.nn.ReLU(),
-                                torch.nn.Linear(16, 10))
-    with torch.no_grad():
-        for parameter, value in zip(model.parameters(), initial):
-            parameter.copy_(torch.tensor(value))
+    model = small_model(torch)
     active, grad_norms = [], {}
 
     def count_active(module, args, output):           # returns None: output unchanged

@@ -6,7 +6,18 @@ from . import functional as F
 from .module import Module
 
 
-class ReLU(Module):
+class _Inplace(Module):
+    """An activation whose only setting is ``inplace`` (overwrite the input)."""
+
+    def __init__(self, inplace=False):
+        super().__init__()
+        self.inplace = inplace
+
+    def extra_repr(self):
+        return "inplace=True" if self.inplace else ""
+
+
+class ReLU(_Inplace):
     """``max(x, 0)``; ``inplace=True`` overwrites the input.
 
     >>> import autodiff
@@ -15,15 +26,8 @@ class ReLU(Module):
     tensor([0., 2.])
     """
 
-    def __init__(self, inplace=False):
-        super().__init__()
-        self.inplace = inplace
-
     def forward(self, input):
         return input.relu_() if self.inplace else F.relu(input)
-
-    def extra_repr(self):
-        return "inplace=True" if self.inplace else ""
 
 
 class Sigmoid(Module):
@@ -120,32 +124,18 @@ class ELU(Module):
         return f"alpha={self.alpha}" + (", inplace=True" if self.inplace else "")
 
 
-class SELU(Module):
+class SELU(_Inplace):
     """``elu`` with torch's self-normalising constants."""
-
-    def __init__(self, inplace=False):
-        super().__init__()
-        self.inplace = inplace
 
     def forward(self, input):
         return F.selu(input, self.inplace)
 
-    def extra_repr(self):
-        return "inplace=True" if self.inplace else ""
 
-
-class SiLU(Module):
+class SiLU(_Inplace):
     """``x * sigmoid(x)``."""
-
-    def __init__(self, inplace=False):
-        super().__init__()
-        self.inplace = inplace
 
     def forward(self, input):
         return F.silu(input, self.inplace)
-
-    def extra_repr(self):
-        return "inplace=True" if self.inplace else ""
 
 
 class Softplus(Module):
@@ -186,6 +176,5 @@ class ReLU6(Hardtanh):
     def __init__(self, inplace=False):
         super().__init__(0.0, 6.0, inplace)
 
-    def extra_repr(self):
-        return "inplace=True" if self.inplace else ""
+    extra_repr = _Inplace.extra_repr
 
