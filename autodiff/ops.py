@@ -1559,14 +1559,14 @@ def _setitem(self, key, value):
 _METHODS = [
     add, sub, mul, div, true_divide, floor_divide, remainder, pow, square, neg, negative,
     reciprocal, abs, sign, exp, log, sqrt, rsqrt, sin, cos, tanh, sigmoid, relu, clamp, clip,
-    addcmul, addcdiv, lerp, maximum, minimum, eq, ne, lt, le, gt, ge, greater, less, greater_equal, less_equal,
-    not_equal, logical_and, logical_or, logical_xor, logical_not, equal, allclose, isclose,
-    isnan, isinf, isfinite, floor, ceil, round, trunc, sum, mean, prod, max, min, amax, amin,
-    argmax, argmin, all, any, norm, var, std, logsumexp, softmax, log_softmax, cumsum, mm, mv,
-    bmm, dot, matmul, view, reshape, flatten, unflatten, t, transpose, swapaxes, swapdims,
-    permute, movedim, flip, erf, squeeze, unsqueeze, expand, expand_as, broadcast_to, narrow, select,
-    unbind, split, chunk, clone, contiguous, to, type_as, copy_, zero_, fill_, as_strided,
-    index_put_,
+    addcmul, addcdiv, lerp, maximum, minimum, eq, ne, lt, le, gt, ge, greater, less,
+    greater_equal, less_equal, not_equal, logical_and, logical_or, logical_xor, logical_not,
+    equal, allclose, isclose, isnan, isinf, isfinite, floor, ceil, round, trunc, sum, mean,
+    prod, max, min, amax, amin, argmax, argmin, all, any, norm, var, std, logsumexp, softmax,
+    log_softmax, cumsum, mm, mv, bmm, dot, matmul, view, reshape, flatten, unflatten, t,
+    transpose, swapaxes, swapdims, permute, movedim, flip, erf, squeeze, unsqueeze, expand,
+    expand_as, broadcast_to, narrow, select, unbind, split, chunk, clone, contiguous, to,
+    type_as, copy_, zero_, fill_, as_strided, index_put_,
 ]
 for _f in _METHODS:
     setattr(Tensor, _f.__name__, _f)

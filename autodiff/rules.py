@@ -293,10 +293,20 @@ row("sum_dim", "SumBackward1",
                                                                    keepdims=keepdim),
     lambda grad, dim, keepdim, self_sym_sizes, dtype=None: (
         _unsqueeze_dims(grad, dim, keepdim, len(self_sym_sizes)).expand(self_sym_sizes),))
-row("mean", "MeanBackward0", lambda self, *, self_sym_sizes: jnp.mean(self),
+def _mean(x, dim=None, keepdims=False):
+    """The sum divided by the count, as torch computes a mean. XLA turns a division by a
+    constant (or by any broadcast scalar) into a multiplication by its rounded reciprocal,
+    an ulp off the quotient; an opaque array of counts is really divided by. Half floats
+    sum in float32."""
+    total = jnp.sum(x, dim, keepdims=keepdims, dtype=jnp.promote_types(x.dtype, jnp.float32))
+    counts = jnp.full(total.shape, x.size // max(total.size, 1), total.dtype)
+    return (total / jax.lax.optimization_barrier(counts)).astype(x.dtype)
+
+
+row("mean", "MeanBackward0", lambda self, *, self_sym_sizes: _mean(self),
     lambda grad, self_sym_sizes: (grad.expand(self_sym_sizes) / _numel(self_sym_sizes, None),))
 row("mean_dim", "MeanBackward1",
-    lambda self, *, dim, keepdim, self_sym_sizes: jnp.mean(self, dim, keepdims=keepdim),
+    lambda self, *, dim, keepdim, self_sym_sizes: _mean(self, dim, keepdims=keepdim),
     lambda grad, dim, keepdim, self_sym_sizes: (
         _unsqueeze_dims(grad, dim, keepdim, len(self_sym_sizes)).expand(self_sym_sizes)
         / _numel(self_sym_sizes, dim),))
@@ -580,7 +590,7 @@ alias_row("slice_backward", "SliceBackwardBackward0", of="view_backward")
 
 def _reduced(loss, reduction):
     """A loss array summed, averaged or kept elementwise (forward, on arrays)."""
-    return {0: loss, 1: jnp.mean(loss), 2: jnp.sum(loss)}[reduction]
+    return {0: loss, 1: _mean(loss), 2: jnp.sum(loss)}[reduction]
 
 
 def _spread(grad, shape, reduction):
@@ -851,7 +861,8 @@ def _batch_norm_backward(grad, input, weight, running_mean, running_var, trainin
     x_hat = (input - mean) * invstd
     g = grad if weight is None else grad * _per_channel(weight, input.ndim)
     if training:
-        dx = invstd * (g - g.mean(dims, keepdim=True) - x_hat * (g * x_hat).mean(dims, keepdim=True))
+        dx = invstd * (g - g.mean(dims, keepdim=True)
+                       - x_hat * (g * x_hat).mean(dims, keepdim=True))
     else:
         dx = g * invstd
     return dx, None if weight is None else (grad * x_hat).sum(dims), grad.sum(dims)

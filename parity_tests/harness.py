@@ -86,6 +86,7 @@ class Case:
     name: str
     group: str
     body: Callable[[types.ModuleType], Any]
+    tolerances: dict | None = None   # per dtype, instead of TOLERANCES
 
     @property
     def doc(self) -> str:
@@ -199,12 +200,13 @@ class Observer:
 
 # --- Comparing snapshots ----------------------------------------------------
 
-def disagreement(reference, candidate) -> str | None:
-    """Why two snapshots differ, or None when they agree."""
+def disagreement(reference, candidate, tolerances=None) -> str | None:
+    """Why two snapshots differ, or None when they agree (tensors within ``tolerances``,
+    by default ``TOLERANCES``)."""
     if type(reference) is not type(candidate):
         return f"type {type(reference).__name__} vs {type(candidate).__name__}"
     if isinstance(reference, TensorSnapshot):
-        return _tensor_disagreement(reference, candidate)
+        return _tensor_disagreement(reference, candidate, tolerances or TOLERANCES)
     if type(reference) is float:
         close = np.isclose(reference, candidate, equal_nan=True, **FLOAT_TOLERANCE)
         return None if close else "value"
@@ -212,25 +214,26 @@ def disagreement(reference, candidate) -> str | None:
         if len(reference) != len(candidate):
             return f"length {len(reference)} vs {len(candidate)}"
         for index, (ref, cand) in enumerate(zip(reference, candidate)):
-            if (reason := disagreement(ref, cand)) is not None:
+            if (reason := disagreement(ref, cand, tolerances)) is not None:
                 return f"[{index}]: {reason}"
         return None
     if type(reference) is dict:
         if list(reference) != list(candidate):
             return f"keys {list(reference)} vs {list(candidate)}"
         for key in reference:
-            if (reason := disagreement(reference[key], candidate[key])) is not None:
+            if (reason := disagreement(reference[key], candidate[key], tolerances)) is not None:
                 return f"[{key!r}]: {reason}"
         return None
     return None if reference == candidate else "value"
 
 
-def _tensor_disagreement(reference: TensorSnapshot, candidate: TensorSnapshot) -> str | None:
+def _tensor_disagreement(reference: TensorSnapshot, candidate: TensorSnapshot,
+                         tolerances: dict) -> str | None:
     for field in ("dtype", "shape", "requires_grad"):
         ref, cand = getattr(reference, field), getattr(candidate, field)
         if ref != cand:
             return f"{field} {ref} vs {cand}"
-    tolerance = TOLERANCES.get(reference.dtype)
+    tolerance = tolerances.get(reference.dtype)
     if tolerance is None:
         same = np.array_equal(reference.values, candidate.values)
     else:
@@ -322,7 +325,7 @@ def compare(case: Case, reference: types.ModuleType, candidate: types.ModuleType
     cand = run(case, candidate, Observer(candidate, rename_to))
     rows = [
         _row(name, ref.observations.get(name, NOT_REACHED),
-             cand.observations.get(name, NOT_REACHED))
+             cand.observations.get(name, NOT_REACHED), case.tolerances)
         for name in {**ref.observations, **cand.observations}
     ]
     rows.append(_row(ERROR, ref.error, cand.error))
@@ -333,10 +336,10 @@ def compare(case: Case, reference: types.ModuleType, candidate: types.ModuleType
     return Outcome(case, rows)
 
 
-def _row(name: str, reference, candidate) -> Row:
+def _row(name: str, reference, candidate, tolerances=None) -> Row:
     if (reference is NOT_REACHED) != (candidate is NOT_REACHED):
         return Row(name, reference, candidate, "observed by one framework only")
-    return Row(name, reference, candidate, disagreement(reference, candidate))
+    return Row(name, reference, candidate, disagreement(reference, candidate, tolerances))
 
 
 def show(value) -> str:

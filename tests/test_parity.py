@@ -19,7 +19,7 @@ from hypothesis import settings
 from parity_tests import fuzz, needs
 from parity_tests.__main__ import main
 from parity_tests.cases import builtin_cases, ops
-from parity_tests.harness import Case, Observer, Text, compare, load_cases
+from parity_tests.harness import TOLERANCES, Case, Observer, Text, compare, load_cases
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "parity_tests" / "examples" / "my_cases.py"
 CASES = builtin_cases()
@@ -267,3 +267,13 @@ def test_a_case_whose_own_code_is_broken_fails_even_when_both_frameworks_agree()
     outcome = compare(Case("broken", "tests", broken), torch, autodiff)
     assert not outcome.passed
     assert "own code" in outcome.mismatches()
+
+
+def test_a_fuzzed_program_mixing_float32_and_float64_compares_float64_like_float32():
+    def var(name, dtype):
+        return fuzz.Var(name, (), dtype, False, True)
+
+    mixed = fuzz.Program((), (var("x0", "float32"), var("x1", "float64")), frozenset())
+    only64 = fuzz.Program((), (var("x0", "float64"),), frozenset())
+    assert mixed.case().tolerances["float64"] == TOLERANCES["float32"]
+    assert only64.case().tolerances is None
