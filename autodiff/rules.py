@@ -153,8 +153,8 @@ row("rsub_scalar", "RsubBackward1", lambda self, *, other, alpha=1: other - alph
     lambda grad, other, alpha=1: (-grad * alpha if alpha != 1 else -grad,))
 row("mul", "MulBackward0", lambda self, other: self * other,
     lambda grad, self, other: (grad * other, grad * self), needed_by={"self": 1, "other": 0})
-row("div", "DivBackward0", lambda self, other: self / other,
-    lambda grad, self, other: (grad / other, -grad * self / (other * other)),
+row("div", "DivBackward0", lambda self, other: self / other,                # as torch groups it:
+    lambda grad, self, other: (grad / other, -grad * ((self / other) / other)),  # -g (a/b)/b
     needed_by={"self": 1})
 # addcmul = s + v t1 t2:  d/dt1 = v t2, d/dt2 = v t1
 row("addcmul", "AddcmulBackward0",

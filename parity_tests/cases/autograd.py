@@ -407,3 +407,16 @@ def backward_twice_through_copy_slices(T):
     v.sum().backward()
     yield "x.grad", x.grad
     v.sum().backward()
+
+
+def second_derivative_through_a_division_by_zero(T):
+    """DivBackward0 computes the divisor's gradient as torch groups it, ``-g (a / b) / b``,
+    so infinities propagate the same way through a second derivative (found by the
+    fuzzer; ``-g a / b^2`` gave nan where torch gives inf)."""
+    x = T.tensor([0.25], dtype=T.float64, requires_grad=True)
+    w = T.tensor(-0.75, dtype=T.float64, requires_grad=True)
+    a = T.tensor(0.25, requires_grad=True)
+    y = a / w.lerp(x, 0.75)                       # a / 0
+    g, = T.autograd.grad(y, x, T.tensor([0.25], dtype=T.float64), create_graph=True)
+    g.sum().backward()
+    yield "grads", (x.grad, w.grad, a.grad)
