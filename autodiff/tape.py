@@ -685,7 +685,8 @@ class Tensor:
         def retain(grad):
             t = ref()
             if t is not None:
-                t._grad = _alias(grad) if t._grad is None else t._grad + grad
+                # torch keeps a clone: its own storage, and a history under create_graph
+                t._grad = grad.clone() if t._grad is None else t._grad + grad
         node = self._grad_fn
         if node._retain_hooks is None:
             node._retain_hooks = {}

@@ -420,3 +420,14 @@ def second_derivative_through_a_division_by_zero(T):
     g, = T.autograd.grad(y, x, T.tensor([0.25], dtype=T.float64), create_graph=True)
     g.sum().backward()
     yield "grads", (x.grad, w.grad, a.grad)
+
+
+def retained_gradient_under_create_graph(T):
+    """retain_grad keeps a clone of the gradient: with ``create_graph=True`` it has a
+    history (``CloneBackward0``) and requires grad (found by the fuzzer)."""
+    x = T.tensor([1.0, 2.0], requires_grad=True)
+    v = x * 2
+    v.retain_grad()
+    g, = T.autograd.grad((v * v).sum(), x, create_graph=True)
+    yield "v.grad", (v.grad, type(v.grad.grad_fn).__name__)
+    yield "g", g
