@@ -423,7 +423,18 @@ def _logsumexp(x, dim, keepdim):
 # softmax s: ds = s * (g - sum(g s));  log_softmax l: dl = g - exp(l) sum(g)
 row("softmax", "SoftmaxBackward0",
     lambda self, *, dim: jnp.exp(self - _logsumexp(self, (dim,), True)),
-    lambda grad, result, dim: (result * (grad - (grad * result).sum(dim, keepdim=True)),))
+    lambda grad, result, dim: (tape.apply(RULES["softmax_backward_data"], grad, result,
+                                          dim=dim),))
+# ... computed, as in torch, by a kernel of its own: s_bw(g, y) = y (g - sum(g y)), so
+#   d/dg = s_bw(., y);  d/dy = g' (g - sum(g y)) - g sum(g' y)   (g' the incoming gradient)
+row("softmax_backward_data", "SoftmaxBackwardDataBackward0",
+    lambda grad_output, output, *, dim: output * (
+        grad_output - jnp.sum(grad_output * output, dim, keepdims=True)),
+    lambda grad, grad_output, output, dim: (
+        tape.apply(RULES["softmax_backward_data"], grad, output, dim=dim),
+        grad * (grad_output - (grad_output * output).sum(dim, keepdim=True))
+        - grad_output * (grad * output).sum(dim, keepdim=True)),
+    needed_by={"grad_output": 1})
 row("log_softmax", "LogSoftmaxBackward0",
     lambda self, *, dim: self - _logsumexp(self, (dim,), True),
     lambda grad, result, dim: (grad - result.exp() * grad.sum(dim, keepdim=True),))

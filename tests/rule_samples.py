@@ -99,6 +99,9 @@ SAMPLES: dict[str, Sample] = {
     "tanh": Sample(lambda a: a.tanh(), [(3,)]),
     "sigmoid": Sample(lambda a: a.sigmoid(), [(3,)]),
     "relu": Sample(lambda a: a.relu() * a, [(4,)], 0.2, 1.5),
+    "softmax_backward_data": Sample(
+        lambda g, y: tape.apply(RULES["softmax_backward_data"], g, y.softmax(1), dim=1),
+        [(2, 4), (2, 4)]),
     "tanh_backward": Sample(lambda g, y: tape.apply(RULES["tanh_backward"], g, y),
                             [(4,), (4,)]),
     "sigmoid_backward": Sample(lambda g, y: tape.apply(RULES["sigmoid_backward"], g, y),

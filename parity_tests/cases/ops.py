@@ -97,6 +97,8 @@ OP_CASES = {
     "sigmoid": unary("sigmoid"),
     "relu": unary("relu"),
     # the backward kernels, reached by differentiating a gradient again
+    "softmax_backward_data": op_case("g, = torch.autograd.grad((a.softmax(1) * b).sum(), a, "
+                                     "create_graph=True)\ng * a", (2, 3), (2, 3)),
     "tanh_backward": op_case("g, = torch.autograd.grad((a.tanh() * b).sum(), a, "
                              "create_graph=True)\ng", (2, 3), (2, 3)),
     "sigmoid_backward": op_case("g, = torch.autograd.grad((a.sigmoid() * b).sum(), a, "
