@@ -738,12 +738,15 @@ class Tensor:
         return acc
 
     def _edge(self):
-        """Where a gradient for this tensor goes: (node, which output of it)."""
-        if self.grad_fn is not None:
-            return (self.grad_fn, self.output_nr)
+        """Where a gradient for this tensor goes: (node, which output of it). A view made
+        under no_grad is a leaf without an AccumulateGrad: its gradient goes nowhere, as in
+        torch."""
+        fn = self.grad_fn
+        if fn is not None:
+            return (fn, self.output_nr)
         if self._requires_grad and not self._no_grad_view:
             return (self._accumulator(), 0)
-        return (None, 0)
+        return _NO_EDGE
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Compute the gradient of this tensor w.r.t. the leaves of its graph.
@@ -1022,16 +1025,9 @@ def record(rule, inputs, attrs, result):
     node = rule.node_cls.__new__(rule.node_cls)
     edges, meta = [], []
     for x in inputs:
-        fn = x.grad_fn if isinstance(x, Tensor) and x._requires_grad else None
-        if fn is not None:
-            edges.append((fn, x.output_nr))
-            meta.append(x._array.aval)
-        elif isinstance(x, Tensor) and x._requires_grad and not x._no_grad_view:
-            edges.append((x._accumulator(), 0))               # a leaf
-            meta.append(x._array.aval)
-        else:     # no gradient wanted; a view made under no_grad is a leaf without an
-            edges.append(_NO_EDGE)        # AccumulateGrad: its gradient goes nowhere (torch)
-            meta.append(None)
+        edge = x._edge() if isinstance(x, Tensor) and x._requires_grad else _NO_EDGE
+        edges.append(edge)
+        meta.append(None if edge[0] is None else x._array.aval)
     node.next_functions, node._input_meta = tuple(edges), meta
     if rule.save_plan:
         saved = []
