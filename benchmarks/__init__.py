@@ -11,6 +11,8 @@ Four suites, each run side by side with the frameworks it is measured against:
                   memory of one backward against torch.
 
 Figures are medians of repeats after a warm-up; JAX results are waited for with
-``block_until_ready``. ``--json FILE`` writes them; ``results/latest.{json,md}`` are the
-figures of the last full run, with the machine they were taken on.
+``block_until_ready`` (torch's on a GPU with ``torch.cuda.synchronize``). ``--json FILE``
+writes them; ``results/latest.{json,md}`` are the figures of the last full run, with the
+machine they were taken on. ``--device cuda`` runs JAX and torch on an NVIDIA GPU (every
+suite but memory) and writes ``results/latest-cuda.{json,md}``.
 """

@@ -1,4 +1,5 @@
-"""``python -m benchmarks [--quick] [--json FILE] [--only SUITE ...] [--threads N]``."""
+"""``python -m benchmarks [--quick] [--json FILE] [--only SUITE ...] [--threads N]
+[--device cpu|cuda]``."""
 
 from __future__ import annotations
 
@@ -16,26 +17,35 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer repeats, shorter runs")
     parser.add_argument("--json", metavar="FILE", help="also write the figures here")
-    parser.add_argument("--only", nargs="+", choices=SUITES, default=SUITES)
+    parser.add_argument("--only", nargs="+", choices=SUITES)
+    parser.add_argument("--device", choices=("cpu", "cuda"), default="cpu",
+                        help="where JAX and torch compute (default cpu, also on a machine "
+                             "with a GPU); cuda runs every suite but memory, which reads "
+                             "the host's RSS")
     parser.add_argument("--threads", type=int, default=1,
                         help="threads per framework (default 1: the same footing for "
                              "all, and steady figures on a shared machine)")
     args = parser.parse_args(argv)
+    everything = SUITES if args.device == "cpu" else SUITES[:-1]
+    args.only = args.only or everything
     _limit_threads(args.threads)
+    os.environ["JAX_PLATFORMS"] = args.device       # JAX's name for an NVIDIA GPU is cuda too
 
     from . import backward, memory, ops, report, timing, training    # after the limits
+    timing.DEVICE = args.device
     suites = {"ops": ops, "backward": backward, "training": training, "memory": memory}
     results = {"machine": timing.machine(), "threads": args.threads, "quick": args.quick,
-               "date": datetime.date.today().isoformat()}
+               "device": args.device, "date": datetime.date.today().isoformat()}
     for name in args.only:
         print(f"running {name}...", flush=True)
         results[name] = suites[name].run(args.quick)
     text = report.markdown(results)
     print(text)
     paths = [Path(args.json)] if args.json else []
-    if not args.quick and set(args.only) == set(SUITES):      # a full run: the docs' figures
-        paths.append(RESULTS / "latest.json")
-        (RESULTS / "latest.md").write_text(text + "\n")
+    if not args.quick and set(args.only) == set(everything):  # a full run: the docs' figures
+        name = "latest" if args.device == "cpu" else f"latest-{args.device}"
+        paths.append(RESULTS / f"{name}.json")
+        (RESULTS / f"{name}.md").write_text(text + "\n")
     for path in paths:
         path.write_text(json.dumps(results, indent=1) + "\n")
 

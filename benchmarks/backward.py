@@ -8,21 +8,21 @@ import torch
 
 import autodiff
 
-from .timing import block, summary
+from . import timing
 
 LENGTHS = (100, 1_000, 10_000, 100_000)
 
 
 def chain_backward(lib, n):
     """Seconds for ``backward()`` through ``y = x * 0.999`` repeated n times."""
-    x = lib.ones(16, requires_grad=True)
+    x = lib.ones(16, requires_grad=True, device=timing.DEVICE)
     y = x
     for _ in range(n):
         y = y * 0.999
     loss = y.sum()
     start = time.perf_counter()
     loss.backward()
-    block(x.grad)
+    timing.block(x.grad)
     return time.perf_counter() - start
 
 
@@ -37,5 +37,5 @@ def run(quick):
         for _ in range((1 if longest else 3) if quick else (3 if longest else 7)):
             for name, lib in libs.items():            # interleaved, as in timing.compare
                 samples[name].append(chain_backward(lib, n) / n)
-        rows.append({"nodes": n, **summary(samples, [("autodiff", "torch")])})
+        rows.append({"nodes": n, **timing.summary(samples, [("autodiff", "torch")])})
     return rows

@@ -18,6 +18,8 @@ import torch
 import autodiff
 from autodiff.compile import compile
 
+from . import timing
+
 LR = 0.01
 
 # (name, batch, layer widths)
@@ -65,16 +67,19 @@ def steps(batch, widths):
     """Each framework's step as a no-argument callable, by name."""
     params, x, y = data(batch, widths)
 
-    ad_params = [autodiff.tensor(p, requires_grad=True) for p in params]
-    ad_x, ad_y = autodiff.tensor(x), autodiff.tensor(y)
-    ad_compiled_params = [autodiff.tensor(p, requires_grad=True) for p in params]
+    def tensors(lib, arrays, **kw):
+        return [lib.tensor(a, device=timing.DEVICE, **kw) for a in arrays]
+
+    ad_params = tensors(autodiff, params, requires_grad=True)
+    ad_x, ad_y = tensors(autodiff, (x, y))
+    ad_compiled_params = tensors(autodiff, params, requires_grad=True)
     compiled = compile(lambda x, y: sgd_step(autodiff, ad_compiled_params, x, y),
                        state=ad_compiled_params)
 
-    torch_params = [torch.tensor(p, requires_grad=True) for p in params]
-    torch_x, torch_y = torch.tensor(x), torch.tensor(y)
+    torch_params = tensors(torch, params, requires_grad=True)
+    torch_x, torch_y = tensors(torch, (x, y))
 
-    jax_state = {"params": [jnp.asarray(p) for p in params]}
+    jax_state = {"params": [jnp.asarray(p) for p in params]}     # JAX's default device
     jax_x, jax_y = jnp.asarray(x), jnp.asarray(y)
 
     def jax_step():

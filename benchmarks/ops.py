@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import jax.numpy as jnp
 import numpy as np
 import torch
 
 import autodiff
 
-from .timing import compare
+from . import timing
 
 # One body per op, run on every framework's 4x4 tensors (jax arrays too)
 OPS = {
@@ -26,15 +25,15 @@ RATIOS = [("autodiff", "jax.numpy"), ("autodiff no_grad", "jax.numpy"), ("autodi
 def run(quick):
     rng = np.random.default_rng(0)
     a, b = (rng.standard_normal((4, 4)).astype(np.float32) for _ in range(2))
-    ad = [autodiff.tensor(v, requires_grad=True) for v in (a, b)]
-    th = [torch.tensor(v, requires_grad=True) for v in (a, b)]
-    jx = [jnp.asarray(v) for v in (a, b)]
-    timing = dict(repeat=5 if quick else 21, min_batch_s=0.01 if quick else 0.03)
+    ad = [autodiff.tensor(v, requires_grad=True, device=timing.DEVICE) for v in (a, b)]
+    th = [torch.tensor(v, requires_grad=True, device=timing.DEVICE) for v in (a, b)]
+    jx = [t.detach()._value() for t in ad]
+    budget = dict(repeat=5 if quick else 21, min_batch_s=0.01 if quick else 0.03)
     rows = []
     for name, op in OPS.items():
-        rows.append({"op": name, **compare({
+        rows.append({"op": name, **timing.compare({
             "autodiff": lambda: op(*ad),
             "autodiff no_grad": (lambda: op(*ad), autodiff.no_grad),
             "jax.numpy": lambda: op(*jx),
-            "torch": lambda: op(*th)}, RATIOS, **timing)})
+            "torch": lambda: op(*th)}, RATIOS, **budget)})
     return rows

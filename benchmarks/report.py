@@ -28,8 +28,10 @@ def _table(header, rows):
 
 def markdown(results):
     m = results["machine"]
+    where = (f"{m['gpu']} (JAX and torch on CUDA), host " if m.get("gpu") else "")
     out = ["# autodiff benchmarks", "",
-           f"{m['cpu']}, {m['cores']} cores, {results['threads']} thread(s) per framework; "
+           f"{where}{m['cpu']}, {m['cores']} cores, {results['threads']} thread(s) per "
+           "framework; "
            f"Python {m['python']}, JAX {m['jax']} ({m['jax_backend']}), torch {m['torch']}, "
            f"NumPy {m['numpy']}; load average {m['load_average']:.1f} at the start. "
            f"{results['date']}"

@@ -10,12 +10,18 @@ import time
 
 import jax
 import numpy as np
+import torch
 
 import autodiff
 
+DEVICE = "cpu"      # where JAX and torch compute: set by ``python -m benchmarks --device``
+
 
 def block(result):
-    """Wait for JAX's asynchronous dispatch to finish computing ``result``."""
+    """Wait for JAX's asynchronous dispatch (and CUDA's, for torch) to finish computing
+    ``result``."""
+    if isinstance(result, torch.Tensor) and result.is_cuda:
+        torch.cuda.synchronize()
     if isinstance(result, autodiff.Tensor):
         result = result._value()
     if isinstance(result, (list, tuple)):
@@ -73,8 +79,6 @@ def _batch(fn, number, context):
 
 def machine():
     """What the figures were measured on."""
-    import torch
-
     cpu = platform.processor() or platform.machine()
     try:
         with open("/proc/cpuinfo") as f:
@@ -82,7 +86,8 @@ def machine():
                        if line.startswith("model name"))
     except (OSError, StopIteration):
         pass
-    return {"cpu": cpu, "cores": os.cpu_count(), "platform": platform.platform(),
+    gpu = torch.cuda.get_device_name() if DEVICE == "cuda" else None
+    return {"cpu": cpu, "cores": os.cpu_count(), "gpu": gpu, "platform": platform.platform(),
             "python": platform.python_version(), "jax": jax.__version__,
             "jax_backend": jax.default_backend(), "numpy": np.__version__,
             "torch": torch.__version__, "torch_threads": torch.get_num_threads(),

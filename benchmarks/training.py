@@ -10,7 +10,7 @@ RATIOS = [("autodiff compiled", "jax.jit"), ("autodiff eager", "torch eager")]
 
 
 def run(quick):
-    timing = dict(repeat=3 if quick else 11, min_batch_s=0.02 if quick else 0.1)
+    budget = dict(repeat=3 if quick else 11, min_batch_s=0.02 if quick else 0.1)
     return [{"size": name, "batch": batch, "widths": list(widths),
-             **compare(mlp.steps(batch, widths), RATIOS, **timing)}
+             **compare(mlp.steps(batch, widths), RATIOS, **budget)}
             for name, batch, widths in mlp.SIZES]
