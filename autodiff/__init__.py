@@ -19,13 +19,18 @@ _jax.config.update("jax_enable_x64", True)   # float64 is real; float32 stays th
 
 from . import dtypes as _dtypes
 from ._printing import set_printoptions
-from .dtypes import Size, device, dtype, promote_types, result_type, can_cast
+from .dtypes import (Size, device, dtype, promote_types, result_type, can_cast,
+                     get_default_device, set_default_device)
+
+if _dtypes.has_cpu():
+    set_default_device("cpu")                # new tensors go to the CPU, as torch's do
 from .tape import (Tensor, enable_grad, inference_mode, is_grad_enabled, no_grad,
                    set_grad_enabled)
 from .ops import *  # noqa: F401,F403  (the torch.* functions)
 from .ops import (abs, all, any, max, min, pow, round, sum,  # noqa: F401  (shadow builtins)
                   Generator, default_generator, return_types)
 from . import autograd, nn, optim, utils
+from .nn.module import typename
 from .compile import compile
 
 bool = _dtypes.bool_

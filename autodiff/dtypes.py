@@ -204,9 +204,43 @@ def device_of(array) -> device:
         d = next(iter(array.devices()))
     except Exception:  # a tracer has no concrete device
         return _CPU
+    return _from_jax(d)
+
+
+def _from_jax(d) -> device:
     if d.platform == "cpu":
         return _CPU
     return device("cuda" if d.platform == "gpu" else d.platform, d.id)
 
 
 _CPU = device("cpu")
+
+
+# Where new tensors go. torch makes them on the CPU until told otherwise; JAX makes arrays
+# on its default device, a GPU where it has one. autodiff keeps torch's rule in JAX's own
+# setting, jax_default_device, so that the arrays JAX makes inside autodiff's operations
+# follow it too. Where JAX's default already is the CPU the setting stays unset: set, it
+# costs JAX a few microseconds on every call.
+def set_default_device(device_):
+    """Where factory functions (``tensor``, ``zeros``, ``randn``, ...) put new tensors, as
+    ``torch.set_default_device``: the CPU until set; ``None`` sets it back to the CPU.
+
+    autodiff keeps it in JAX's setting ``jax_default_device``, which also decides where
+    raw ``jax.numpy`` calls in the same program put their arrays.
+    """
+    target = device("cpu" if device_ is None else device_).jax_device()
+    jax.config.update("jax_default_device", None if target == jax.devices()[0] else target)
+
+
+def has_cpu() -> bool:
+    """Whether JAX has a CPU backend (``JAX_PLATFORMS=cuda`` leaves it out)."""
+    try:
+        return bool(jax.devices("cpu"))
+    except RuntimeError:
+        return False
+
+
+def get_default_device() -> device:
+    """Where factory functions put new tensors (``device(type='cpu')`` unless
+    :func:`set_default_device` said otherwise)."""
+    return _from_jax(jax.config.jax_default_device or jax.devices()[0])

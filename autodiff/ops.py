@@ -1175,7 +1175,7 @@ def expand(input, *sizes):
     lead = len(sizes) - input.ndim
     if lead < 0:
         raise RuntimeError(
-            f"expand({input.dtype._legacy[:-6].replace('Float', 'torch.Float')}"
+            f"expand({input._type_name()}"
             f"{{{list(input.shape)}}}, size={list(sizes)}): the number of sizes provided "
             f"({len(sizes)}) must be greater or equal to the number of dimensions in the "
             f"tensor ({input.ndim})")
@@ -1416,6 +1416,21 @@ def type_as(input, other):
     return to(input, other.dtype)
 
 
+def _type(input, dtype=None, non_blocking=False):
+    """``x.type()``: torch's legacy type name, ``autodiff.FloatTensor``; ``x.type(dtype)``
+    (a dtype, or such a name): ``x`` converted, as ``x.to(dtype)``."""
+    if dtype is None:
+        return input._type_name()
+    if isinstance(dtype, str):
+        *prefix, name = dtype.split(".")
+        match = [d for d in D.ALL if d._legacy == name]
+        if not match or prefix[:1] not in (["autodiff"], ["torch"]) or prefix[1:] not in (
+                [], ["cuda"]):              # torch's names work too: x.type("torch.LongTensor")
+            raise ValueError(f"invalid type: '{dtype}'")
+        return to(input, match[0], device="cuda" if "cuda" in prefix else input.device)
+    return to(input, dtype)
+
+
 def _converter(dt):
     def convert(self, memory_format=None):
         return to(self, dt)
@@ -1576,15 +1591,16 @@ for _f in (add, sub, mul, div, pow, abs, neg, exp, log, sqrt, sigmoid, tanh, rel
     setattr(Tensor, _f.__name__ + "_", _inplace_binary(_f) if _f in (
         add, sub, mul, div, pow, true_divide, addcmul, addcdiv, lerp) else _inplace_unary(_f))
 Tensor.clamp_ = Tensor.clip_ = clamp_
+Tensor.type = _type
 Tensor.where = lambda self, condition, other: where(condition, self, other)
 Tensor.is_contiguous = lambda self, memory_format=None: _is_contiguous(self)
 Tensor.view_as = lambda self, other: view(self, other.shape)
 Tensor.reshape_as = lambda self, other: reshape(self, other.shape)
-Tensor.new_zeros = lambda self, *size, **kw: zeros(*size, **{"dtype": self.dtype, **kw})
-Tensor.new_ones = lambda self, *size, **kw: ones(*size, **{"dtype": self.dtype, **kw})
+Tensor.new_zeros = lambda self, *size, **kw: zeros(*size, **_like(self, kw))
+Tensor.new_ones = lambda self, *size, **kw: ones(*size, **_like(self, kw))
 Tensor.new_empty = Tensor.new_zeros
-Tensor.new_full = lambda self, size, v, **kw: full(size, v, **{"dtype": self.dtype, **kw})
-Tensor.new_tensor = lambda self, data, **kw: tensor(data, **{"dtype": self.dtype, **kw})
+Tensor.new_full = lambda self, size, v, **kw: full(size, v, **_like(self, kw))
+Tensor.new_tensor = lambda self, data, **kw: tensor(data, **_like(self, kw))
 for _dt, _names in ((D.float32, ("float",)), (D.float64, ("double",)), (D.int64, ("long",)),
                     (D.int32, ("int",)), (D.bool_, ("bool",)), (D.float16, ("half",)),
                     (D.bfloat16, ("bfloat16",))):
@@ -1594,6 +1610,11 @@ Tensor.cpu = lambda self, memory_format=None: to(self, "cpu")
 Tensor.cuda = lambda self, device=None, non_blocking=False: to(
     self, "cuda" if device is None else D.device("cuda", device if isinstance(device, int)
                                                  else None))
+def _like(self, kw):
+    """``x.new_*``'s defaults: ``x``'s dtype and device."""
+    return {"dtype": self.dtype, "device": self.device, **kw}
+
+
 def _numpy_T(self):
     """``x.T``: the dims reversed (torch warns, once, when ``x`` is not a matrix)."""
     if self.ndim == 0:

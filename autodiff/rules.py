@@ -440,16 +440,19 @@ row("log_softmax", "LogSoftmaxBackward0",
     lambda grad, result, dim: (grad - result.exp() * grad.sum(dim, keepdim=True),))
 
 # Matrix products. d(AB) = dA B + A dB, so grad_A = grad B^T and grad_B = A^T grad.
-row("mm", "MmBackward0", lambda self, mat2: jnp.matmul(self, mat2),
+# In full float32 on GPUs too, as torch's default (JAX's would round inputs to TF32).
+_matmul = functools.partial(jnp.matmul, precision=jax.lax.Precision.HIGHEST)
+
+row("mm", "MmBackward0", lambda self, mat2: _matmul(self, mat2),
     lambda grad, self, mat2: (grad.mm(mat2.t()), self.t().mm(grad)),
     needed_by={"self": 1, "mat2": 0})
-row("mv", "MvBackward0", lambda self, vec: jnp.matmul(self, vec),
+row("mv", "MvBackward0", lambda self, vec: _matmul(self, vec),
     lambda grad, self, vec: (grad.unsqueeze(1).mm(vec.unsqueeze(0)), self.t().mv(grad)),
     needed_by={"self": 1, "vec": 0})
-row("bmm", "BmmBackward0", lambda self, mat2: jnp.matmul(self, mat2),
+row("bmm", "BmmBackward0", lambda self, mat2: _matmul(self, mat2),
     lambda grad, self, mat2: (grad.bmm(mat2.transpose(1, 2)), self.transpose(1, 2).bmm(grad)),
     needed_by={"self": 1, "mat2": 0})
-row("dot", "DotBackward0", lambda self, tensor: jnp.dot(self, tensor),
+row("dot", "DotBackward0", lambda self, tensor: _matmul(self, tensor),
     lambda grad, self, tensor: (grad * tensor, grad * self),
     needed_by={"self": 1, "tensor": 0})
 
@@ -629,7 +632,7 @@ row("erf", "ErfBackward0", lambda self: jax.scipy.special.erf(self),
     lambda grad, self: (grad * (2 / math.sqrt(math.pi)) * (-self * self).exp(),))
 
 # linear: bias + input @ weight.T. d/d mat1 = grad mat2^T, d/d mat2 = mat1^T grad
-row("addmm", "AddmmBackward0", lambda self, mat1, mat2: self + jnp.matmul(mat1, mat2),
+row("addmm", "AddmmBackward0", lambda self, mat1, mat2: self + _matmul(mat1, mat2),
     lambda grad, mat1, mat2: (grad, grad.mm(mat2.t()), mat1.t().mm(grad)),
     needed_by={"mat1": 2, "mat2": 1})
 

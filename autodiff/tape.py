@@ -199,7 +199,7 @@ class SavedTensor:
 
 
 def _modified_inplace(t, saved, node):
-    what = f"[autodiff.{t.dtype._legacy} {list(t.shape)}]"
+    what = f"[{t._type_name()} {list(t.shape)}]"
     # torch names the node that made the tensor: this one for a saved output, else the
     # tensor's current grad_fn
     producer = node.name() if saved.is_output else (t.grad_fn.name() if t.grad_fn else None)
@@ -554,6 +554,11 @@ class Tensor:
     def is_cuda(self):
         return self.device.type == "cuda"
 
+    def _type_name(self):
+        """torch's legacy type name, as its messages print it: ``autodiff.FloatTensor``,
+        ``autodiff.cuda.FloatTensor`` on a GPU."""
+        return f"autodiff.{'cuda.' if self.is_cuda else ''}{self.dtype._legacy}"
+
     def is_floating_point(self):
         return self.dtype.is_floating_point
 
@@ -786,9 +791,13 @@ class Tensor:
 
     # -- conversions -------------------------------------------------------------------
     def numpy(self, force=False):
-        if self._requires_grad and not force:
-            raise RuntimeError("Can't call numpy() on Tensor that requires grad. "
-                               "Use tensor.detach().numpy() instead.")
+        if not force:
+            if self.device.type != "cpu":
+                raise TypeError(f"can't convert {self.device} device type tensor to numpy. Use "
+                                "Tensor.cpu() to copy the tensor to host memory first.")
+            if self._requires_grad and is_grad_enabled():
+                raise RuntimeError("Can't call numpy() on Tensor that requires grad. "
+                                   "Use tensor.detach().numpy() instead.")
         return np.asarray(self._value())
 
     def __array__(self, dtype=None, copy=None):
@@ -925,9 +934,9 @@ def _check_hook_value(hook, old, new):
         raise RuntimeError("can't replace a None gradient with a non-None value")
     if not isinstance(new, Tensor):
         raise TypeError(f"expected Variable, but hook returned '{type(new).__name__}'")
-    if new.dtype is not old.dtype:
+    if (was := old._type_name()) != (got := new._type_name()):
         raise RuntimeError(f"hook '{_hook_name(hook)}' has changed the type of value (was "
-                           f"autodiff.{old.dtype._legacy} got autodiff.{new.dtype._legacy})")
+                           f"{was} got {got})")
     if new.shape != old.shape:
         raise RuntimeError(f"hook '{_hook_name(hook)}' has changed the size of value")
 

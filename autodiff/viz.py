@@ -219,7 +219,7 @@ def _values(t):
     """A tensor's numbers on one line, four decimals at most."""
     if t is None:
         return "None"
-    text = np.array2string(np.asarray(t.detach().numpy()), precision=4, separator=", ",
+    text = np.array2string(np.asarray(t.numpy(force=True)), precision=4, separator=", ",
                            suppress_small=True, threshold=12, edgeitems=2)
     return " ".join(text.split())
 

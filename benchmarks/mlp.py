@@ -11,7 +11,6 @@ from __future__ import annotations
 import types
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 import torch
 
@@ -79,8 +78,8 @@ def steps(batch, widths):
     torch_params = tensors(torch, params, requires_grad=True)
     torch_x, torch_y = tensors(torch, (x, y))
 
-    jax_state = {"params": [jnp.asarray(p) for p in params]}     # JAX's default device
-    jax_x, jax_y = jnp.asarray(x), jnp.asarray(y)
+    jax_state = {"params": [t._value() for t in tensors(autodiff, params)]}
+    jax_x, jax_y = (t._value() for t in tensors(autodiff, (x, y)))
 
     def jax_step():
         jax_state["params"], value = jax_sgd_step(jax_state["params"], jax_x, jax_y)
@@ -96,6 +95,9 @@ def steps(batch, widths):
 
 @jax.jit
 def jax_sgd_step(params, x, y):
-    """The hand-written JAX step: ``jax.jit(value_and_grad)`` and an SGD update."""
-    value, grads = jax.value_and_grad(lambda p: loss(JAX, p, x, y))(params)
+    """The hand-written JAX step: ``jax.jit(value_and_grad)`` and an SGD update. Its float32
+    matrix products are in full precision, as autodiff's and torch's (on a GPU, JAX's
+    default would round them to TF32: less work, other numbers)."""
+    with jax.default_matmul_precision("highest"):
+        value, grads = jax.value_and_grad(lambda p: loss(JAX, p, x, y))(params)
     return [p - LR * g for p, g in zip(params, grads)], value

@@ -30,7 +30,7 @@ def _scalar(program):
 
 
 def _gradient(program):
-    return lambda a: F.jacobian(program, T.tensor(a, dtype=T.float64)).numpy()
+    return lambda a: F.jacobian(program, T.tensor(a, dtype=T.float64)).numpy(force=True)
 
 
 vectors = st.lists(st.floats(-1.5, 1.5), min_size=2, max_size=4).map(np.array)
@@ -48,7 +48,7 @@ def test_jacobian_of_a_scalar_program_is_its_finite_difference_gradient(name, x)
 @given(name=st.sampled_from(sorted(PROGRAMS)), x=vectors)
 def test_hessian_is_the_finite_difference_jacobian_of_the_gradient(name, x):
     program = PROGRAMS[name]
-    hess = F.hessian(program, T.tensor(x, dtype=T.float64)).numpy()
+    hess = F.hessian(program, T.tensor(x, dtype=T.float64)).numpy(force=True)
     fd = np.stack([_fd_gradient(lambda a: _gradient(program)(a)[i], x) for i in range(x.size)])
     np.testing.assert_allclose(hess, fd, rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(hess, hess.T, rtol=1e-9, atol=1e-9)
@@ -60,13 +60,13 @@ def test_hvp_vhp_and_jvp_agree_with_the_hessian(name, x, seed):
     program = PROGRAMS[name]
     v = np.random.default_rng(seed).standard_normal(x.size)
     xt, vt = T.tensor(x, dtype=T.float64), T.tensor(v, dtype=T.float64)
-    hess = F.hessian(program, xt).numpy()
-    np.testing.assert_allclose(F.hvp(program, xt, vt)[1].numpy(), hess @ v, rtol=1e-8,
+    hess = F.hessian(program, xt).numpy(force=True)
+    np.testing.assert_allclose(F.hvp(program, xt, vt)[1].numpy(force=True), hess @ v, rtol=1e-8,
                                atol=1e-10)
-    np.testing.assert_allclose(F.vhp(program, xt, vt)[1].numpy(), v @ hess, rtol=1e-8,
+    np.testing.assert_allclose(F.vhp(program, xt, vt)[1].numpy(force=True), v @ hess, rtol=1e-8,
                                atol=1e-10)
     gradient = lambda a: F.jacobian(program, a, create_graph=True)   # noqa: E731
-    np.testing.assert_allclose(F.jvp(gradient, xt, vt)[1].numpy(), hess @ v, rtol=1e-8,
+    np.testing.assert_allclose(F.jvp(gradient, xt, vt)[1].numpy(force=True), hess @ v, rtol=1e-8,
                                atol=1e-10)
 
 

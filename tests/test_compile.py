@@ -74,7 +74,7 @@ def assert_same_run(step, make_state, calls, traces, atol=1e-6):
 
 
 def close(got, expected, atol=1e-6):
-    np.testing.assert_allclose(got.detach().numpy(), expected.detach().numpy(), rtol=1e-5,
+    np.testing.assert_allclose(got.numpy(force=True), expected.numpy(force=True), rtol=1e-5,
                                atol=atol)
 
 
@@ -268,7 +268,7 @@ def test_losses_with_value_checks_compile_and_match_eager():
         np.testing.assert_allclose(compiled(x, y, idx).item(), eager(x, y, idx).item(),
                                    rtol=1e-5)
     for a, b in zip(compiled_parts[0].parameters(), eager_parts[0].parameters()):
-        np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-5,
+        np.testing.assert_allclose(a.numpy(force=True), b.numpy(force=True), rtol=1e-5,
                                    atol=1e-6)
 
 

@@ -162,12 +162,13 @@ def test_tutorials_are_copied_and_listed(tmp_path):
     assert "tutorials/*" in included_pages.tutorials_page(names)
 
 
-def test_benchmark_figures_lose_their_title(tmp_path):
+def test_benchmark_figures_lose_their_title_and_go_one_level_down(tmp_path):
     assert "No figures yet" in included_pages.benchmarks_page(tmp_path)
     results = tmp_path / "benchmarks" / "results"
     results.mkdir(parents=True)
     (results / "latest.md").write_text("# autodiff benchmarks\n\n## One op\n\n| a |\n")
-    assert included_pages.benchmarks_page(tmp_path) == "## One op\n\n| a |\n"
+    assert included_pages.benchmarks_page(tmp_path) == "### One op\n\n| a |\n"
+    assert "latest-cuda.md" in included_pages.benchmarks_page(tmp_path, "latest-cuda")
 
 
 def test_public_names_are_autodiffs_own():

@@ -174,3 +174,38 @@ def test_devices_print_as_torch_and_a_missing_gpu_is_a_clear_error():
     if not autodiff.cuda.is_available():
         with pytest.raises(RuntimeError, match="no cuda device is available to JAX"):
             autodiff.ones(2).to("cuda")
+
+
+def test_new_tensors_go_to_the_default_device_the_cpu_until_set():
+    def body(T):
+        before = T.get_default_device()
+        T.set_default_device("cpu")
+        during = [T.get_default_device(), T.zeros(1).device, T.tensor([1.0]).device]
+        T.set_default_device(None)
+        return [before, *during, T.get_default_device()]
+    both(body)
+
+
+def test_numpy_refuses_a_tensor_that_requires_grad_only_while_grad_is_enabled():
+    def body(T):
+        x = T.ones(2, requires_grad=True)
+        with T.no_grad():
+            out = [x.numpy(), x.numpy(force=True)]
+        try:
+            x.numpy()
+        except RuntimeError as e:
+            out.append(e)
+        return out
+    both(body)
+
+
+@pytest.mark.skipif(not (autodiff.cuda.is_available() and torch.cuda.is_available()),
+                    reason="needs a GPU that JAX and torch both see")
+def test_a_gpu_tensor_is_copied_to_the_host_before_numpy():
+    def body(T):
+        x = T.tensor([1.0, 2.0], device="cuda")
+        try:
+            x.numpy()
+        except TypeError as e:
+            return [x.device, e, x.cpu().numpy(), x.numpy(force=True)]
+    both(body)

@@ -43,7 +43,7 @@ def _text(framework, text):
 
 
 def _numpy(t):
-    return t.detach().numpy()
+    return t.numpy(force=True)
 
 
 def assert_same_tensor(a, b, what=""):
@@ -123,7 +123,7 @@ def rand(*shape, seed=0, low=-2.0, high=2.0):
 
 def copy_weights(source, target):
     """Give an autodiff module the weights of a torch module (same architecture)."""
-    target.load_state_dict({k: autodiff.tensor(v.numpy()) for k, v in
+    target.load_state_dict({k: autodiff.tensor(v.numpy(force=True)) for k, v in
                             source.state_dict().items()})
 
 
@@ -276,11 +276,11 @@ def test_dropout_scales_kept_elements_and_is_seeded():
     autodiff.manual_seed(3)
     y = F.dropout(x, 0.25)
     assert y.grad_fn.name() == "MulBackward0"
-    kept = y.detach().numpy() != 0
+    kept = y.numpy(force=True) != 0
     assert 0.65 < kept.mean() < 0.85
-    np.testing.assert_allclose(y.detach().numpy()[kept], 1 / 0.75, rtol=1e-6)
+    np.testing.assert_allclose(y.numpy(force=True)[kept], 1 / 0.75, rtol=1e-6)
     y.sum().backward()
-    np.testing.assert_allclose(x.grad.numpy(), y.detach().numpy())
+    np.testing.assert_allclose(x.grad.numpy(force=True), y.numpy(force=True))
     autodiff.manual_seed(3)
     assert autodiff.equal(F.dropout(x, 0.25), y)
 
@@ -599,10 +599,10 @@ def test_linear_default_init_follows_torch_distribution():
     layer = autodiff.nn.Linear(400, 300)
     bound = 1 / math.sqrt(400)
     for p in (layer.weight, layer.bias):
-        values = p.detach().numpy()
+        values = p.numpy(force=True)
         assert np.abs(values).max() <= bound
         assert np.abs(values).max() > 0.95 * bound       # fills the whole range
-    np.testing.assert_allclose(layer.weight.detach().numpy().std(), bound / math.sqrt(3),
+    np.testing.assert_allclose(layer.weight.numpy(force=True).std(), bound / math.sqrt(3),
                                rtol=0.02)
 
 
@@ -711,4 +711,4 @@ def test_random_inits_follow_their_distribution(name, kwargs, expected_std):
     out = getattr(autodiff.nn.init, name)(w, generator=autodiff.Generator().manual_seed(1),
                                           **kwargs)
     assert out is w and w.grad_fn is None and w.requires_grad
-    np.testing.assert_allclose(w.detach().numpy().std(), expected_std, rtol=0.02)
+    np.testing.assert_allclose(w.numpy(force=True).std(), expected_std, rtol=0.02)

@@ -71,7 +71,7 @@ def test_first_derivative_matches_finite_differences(op):
     xs = _tensors(arrays)
     analytic = T.autograd.grad((sample.fn(*xs) * T.tensor(v)).sum(), xs, allow_unused=True)
     for a, n in zip(analytic, _numeric_gradient(g, arrays, sample.h)):
-        a = np.zeros_like(n) if a is None else a.numpy()
+        a = np.zeros_like(n) if a is None else a.numpy(force=True)
         np.testing.assert_allclose(a, n, rtol=1e-5, atol=1e-6)
 
 
@@ -100,5 +100,5 @@ def test_second_derivative_matches_finite_differences(op):
     numeric = _numeric_gradient(lambda ys: float(gradient_dot_w(_tensors(ys), w)), arrays,
                                 sample.h)
     for a, n in zip(analytic, numeric):
-        a = np.zeros_like(n) if a is None else a.numpy()
+        a = np.zeros_like(n) if a is None else a.numpy(force=True)
         np.testing.assert_allclose(a, n, rtol=1e-4, atol=1e-5)

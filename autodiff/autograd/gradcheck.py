@@ -46,7 +46,7 @@ def _numerical_jacobian(func, inputs, positions, eps):
     for i, x in enumerate(inputs):
         if not (isinstance(x, Tensor) and x.requires_grad):
             continue
-        base = np.array(x.detach().numpy())
+        base = np.array(x.numpy(force=True))
         columns = []
         for j in range(base.size):
             values = []
@@ -55,9 +55,9 @@ def _numerical_jacobian(func, inputs, positions, eps):
                 moved[j] += step
                 args = list(inputs)
                 args[i] = ops.tensor(moved.reshape(base.shape), dtype=x.dtype,
-                                     requires_grad=True)
+                                     device=x.device, requires_grad=True)
                 outs = _as_tuple(func(*args))
-                values.append([np.asarray(outs[p].detach().numpy(), np.float64).reshape(-1)
+                values.append([np.asarray(outs[p].numpy(force=True), np.float64).reshape(-1)
                                for p in positions])
             columns.append([(p - m) / (2 * eps) for p, m in zip(*values)])
         for k in range(n_outputs):
@@ -74,12 +74,12 @@ def _analytical_jacobian(outputs, inputs):
         for m in range(out.numel()):
             onehot = np.zeros(out.numel())
             onehot[m] = 1.0
-            v = ops.tensor(onehot.reshape(tuple(out.shape)), dtype=out.dtype)
+            v = ops.tensor(onehot.reshape(tuple(out.shape)), dtype=out.dtype, device=out.device)
             grads = _grad(out, [inputs[i] for i in diff], v, retain_graph=True,
                           allow_unused=True)
             for i, g in zip(diff, grads):
                 if g is not None:
-                    rows[i][:, m] = np.asarray(g.numpy(), np.float64).reshape(-1)
+                    rows[i][:, m] = np.asarray(g.numpy(force=True), np.float64).reshape(-1)
         for i in diff:
             jac[k][i] = rows[i]
     return jac

@@ -203,7 +203,7 @@ def embedding(input, weight, padding_idx=None):
     if input.dtype not in (D.int64, D.int32):
         raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the "
                            "following scalar types: Long, Int; but got "
-                           f"autodiff.{input.dtype._legacy} instead (while checking "
+                           f"{input._type_name()} instead (while checking "
                            "arguments for embedding)")
     n = weight.shape[0]
     values = input._value()

@@ -27,7 +27,7 @@ from .parameter import Parameter
 def typename(obj):
     """torch's ``torch.typename``: ``autodiff.FloatTensor``, ``int``, ``mymodule.Net``..."""
     if isinstance(obj, Tensor):
-        return f"autodiff.{obj.dtype._legacy}"
+        return obj._type_name()
     cls = type(obj)
     return cls.__qualname__ if cls.__module__ == "builtins" else \
         f"{cls.__module__}.{cls.__qualname__}"

@@ -6,8 +6,10 @@ Before Sphinx looks for sources:
   without its ``.ipynb`` is converted), where MyST-NB executes it; ``docs/tutorials.md``
   includes ``_generated/tutorials.md``, a toctree over them -- or a note while there are
   none, so that the build passes either way;
-* ``benchmarks/results/latest.md`` becomes ``_generated/benchmarks.md`` (its title dropped:
-  the page has one), or a note saying how to produce it.
+* ``benchmarks/results/latest.md`` becomes ``_generated/benchmarks.md``, and
+  ``latest-cuda.md`` (``--device cuda``) ``_generated/benchmarks-cuda.md`` (titles dropped
+  and sections one level down: the page has a title, and a section per machine), or a note
+  saying how to produce it.
 
 Both copies are ignored by git (``docs/.gitignore``).
 """
@@ -50,15 +52,17 @@ def tutorials_page(names: list[str]) -> str:
     return "```{toctree}\n:maxdepth: 1\n:glob:\n\ntutorials/*\n```\n"
 
 
-def benchmarks_page(repo: Path) -> str:
-    latest = repo / "benchmarks" / "results" / "latest.md"
+def benchmarks_page(repo: Path, name: str = "latest") -> str:
+    latest = repo / "benchmarks" / "results" / f"{name}.md"
     if not latest.exists():
         return ("```{note}\nNo figures yet: `make bench` (a full run of `python -m "
-                "benchmarks`) writes `benchmarks/results/latest.md`, and this page shows "
+                f"benchmarks`) writes `benchmarks/results/{name}.md`, and this page shows "
                 "it.\n```\n")
     lines = latest.read_text(encoding="utf-8").splitlines()
     if lines and lines[0].startswith("# "):
         lines = lines[1:]                 # the page's own title stands for it
+    # the page gives each machine a section: the figures' sections go one level down
+    lines = ["#" + line if line.startswith("## ") else line for line in lines]
     return "\n".join(lines).strip() + "\n"
 
 
@@ -68,6 +72,8 @@ def _generate(app, config):
     write_if_changed(srcdir / "_generated" / "tutorials.md",
                      tutorials_page(copy_tutorials(repo, srcdir)))
     write_if_changed(srcdir / "_generated" / "benchmarks.md", benchmarks_page(repo))
+    write_if_changed(srcdir / "_generated" / "benchmarks-cuda.md",
+                     benchmarks_page(repo, "latest-cuda"))
 
 
 def setup(app):

@@ -294,3 +294,15 @@ def batch_norm_modules(T):
         cumulative(T.tensor(rng.standard_normal((5, 3)).tolist()) * scale)
     yield "cumulative", (cumulative.running_mean, cumulative.running_var)
     T.nn.BatchNorm1d(3)(T.ones(1, 3))
+
+
+def legacy_type_names(T):
+    """``x.type()`` names the legacy tensor type; ``x.type(t)`` converts (a dtype, or a
+    legacy name); ``new_*`` tensors take their dtype from ``x``."""
+    x = T.tensor([1.5, -2.0])
+    yield "x.type()", x.type()
+    yield "typename", T.typename(x)
+    yield "to double", x.type(T.float64)
+    yield "by name", x.type("torch.LongTensor")
+    yield "new_ones", x.double().new_ones(2)
+    x.type("Nonsense")

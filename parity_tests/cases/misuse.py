@@ -136,6 +136,8 @@ def numpy_of_tensor_requiring_grad(T):
     """``RuntimeError: Can't call numpy() on Tensor that requires grad. Use
     tensor.detach().numpy() instead.``"""
     yield "detached", _leaf(T).detach().numpy().tolist()
+    with T.no_grad():                # torch refuses only while grad mode is on
+        yield "under no_grad", _leaf(T).numpy().tolist()
     _leaf(T).numpy()
 
 
@@ -308,3 +310,15 @@ def clamp_in_place_of_an_int_to_a_float(T):
     int`` (clamp_'s number overload names the C type; clip_ is the same op)"""
     yield "clip_ of floats", T.tensor([1.0, 2.0]).clip_(max=1.5)
     T.tensor([1, 2]).clip_(min=0.5)
+
+
+def expand_to_fewer_dims(T):
+    """``RuntimeError: expand(torch.LongTensor{[2, 3]}, size=[3]): the number of sizes
+    provided (1) must be greater or equal to the number of dimensions in the tensor (2)``
+    (the tensor's legacy type name, for every dtype)"""
+    for name in ("float32", "float64"):
+        try:
+            T.ones(2, 3, dtype=getattr(T, name)).expand(3)
+        except RuntimeError as e:
+            yield name, str(e)
+    T.ones(2, 3, dtype=T.long).expand(3)
