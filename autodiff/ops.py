@@ -895,15 +895,17 @@ def _long_name(d):
 
 def mm(input, mat2):
     """The product of two matrices (MmBackward0)."""
-    return _mm(input, mat2, input._array.aval, mat2._array.aval)
+    a, b = input._array.aval, mat2._array.aval
+    if len(a.shape) != 2:
+        raise RuntimeError("self must be a matrix")
+    if len(b.shape) != 2:
+        raise RuntimeError("mat2 must be a matrix")
+    return _mm(input, mat2, a, b)
 
 
 def _mm(input, mat2, a, b):
-    """``mm`` given the arrays' abstract values (shape and dtype; ``matmul`` has them)."""
-    if a.ndim != 2:
-        raise RuntimeError("self must be a matrix")
-    if b.ndim != 2:
-        raise RuntimeError("mat2 must be a matrix")
+    """``mm`` of two matrices, given their arrays' abstract values (shape and dtype, read
+    once: ``matmul`` has them)."""
     (m, k), (k2, n) = a.shape, b.shape
     if k != k2:
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({m}x{k} and {k2}x{n})")
@@ -955,10 +957,10 @@ def dot(input, tensor):
 
 def matmul(input, other):
     """The ``@`` operator, built from dot/mv/mm/bmm as torch builds it."""
-    avals = input._array.aval, other._array.aval
-    a, b = avals[0].ndim, avals[1].ndim
+    a_aval, b_aval = input._array.aval, other._array.aval
+    a, b = len(a_aval.shape), len(b_aval.shape)
     if a == 2 and b == 2:
-        return _mm(input, other, *avals)
+        return _mm(input, other, a_aval, b_aval)
     if a == 0 or b == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
                            f"{a}D and {b}D")

@@ -247,11 +247,13 @@ class Node:
     Subclasses are made per rule (``MulBackward0``...); ``rule`` is the table row.
     """
 
-    __slots__ = ("next_functions", "_saved", "_attrs", "_input_meta", "_seq",
-                 "_tensor_hooks", "_retain_hooks", "_pre_hooks", "_hooks", "metadata",
+    # what every node has, in slots; what few have (hooks, anomaly metadata) goes in its
+    # __dict__ when set, the class defaults standing in until then
+    __slots__ = ("next_functions", "_saved", "_attrs", "_input_meta", "_seq", "__dict__",
                  "__weakref__")
     rule = None
     num_outputs = 1
+    _tensor_hooks = _retain_hooks = _pre_hooks = _hooks = None
 
     def name(self):
         return type(self).__name__
@@ -374,7 +376,6 @@ class AccumulateGrad(Node):
         self.next_functions = ()
         self._saved = ()
         self._seq = sys.maxsize   # torch's UINT64_MAX: runs as soon as it is ready
-        self._tensor_hooks = self._retain_hooks = self._pre_hooks = self._hooks = None
 
     def backward(self, grads, retain_graph):
         leaf, grad = self.variable, grads[0]
@@ -746,7 +747,7 @@ class Tensor:
         """Where a gradient for this tensor goes: (node, which output of it). A view made
         under no_grad is a leaf without an AccumulateGrad: its gradient goes nowhere, as in
         torch."""
-        fn = self.grad_fn
+        fn = self._grad_fn if self._view is None else self.grad_fn   # (a view's may renew)
         if fn is not None:
             return (fn, self.output_nr)
         if self._requires_grad and not self._no_grad_view:
@@ -1058,7 +1059,6 @@ def record(rule, inputs, attrs, result):
         node._saved = ()
     node._attrs = attrs
     node._seq = next(_sequence)
-    node._tensor_hooks = node._retain_hooks = node._pre_hooks = node._hooks = None
     if anomaly.enabled:
         node.metadata = {"traceback_": anomaly.user_stack()}
     result._grad_fn, result._requires_grad = node, True    # a new tensor: no version to update

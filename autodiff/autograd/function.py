@@ -155,7 +155,6 @@ def _record(ctx, args, outs):
     ctx._input_meta = tuple(t._array.aval if t._requires_grad else None for t in tensors)
     ctx._attrs = {}
     ctx._seq = next(tape._sequence)
-    ctx._tensor_hooks = ctx._retain_hooks = ctx._pre_hooks = ctx._hooks = None
     ctx.num_outputs = len(outs)
     ctx._output_meta = [(o._array.shape, o._array.dtype) if isinstance(o, Tensor) else None
                         for o in outs]
