@@ -22,7 +22,7 @@ from ._printing import set_printoptions
 from .dtypes import (Size, device, dtype, promote_types, result_type, can_cast,
                      get_default_device, set_default_device)
 
-if _dtypes.has_cpu():
+if _dtypes.has_cpu() and _jax.config.jax_default_device is None:
     set_default_device("cpu")                # new tensors go to the CPU, as torch's do
 from .tape import (Tensor, enable_grad, inference_mode, is_grad_enabled, no_grad,
                    set_grad_enabled)

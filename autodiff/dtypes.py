@@ -153,7 +153,7 @@ class Size(tuple):
 class device:
     """Where a tensor lives: ``device(type='cpu')``, ``device(type='cuda', index=0)``."""
 
-    __slots__ = ("type", "index")
+    __slots__ = ("type", "index", "_outer")
 
     def __init__(self, type, index=None):
         if isinstance(type, device):
@@ -182,6 +182,15 @@ class device:
 
     def __hash__(self):
         return hash((self.type, self.index))
+
+    def __enter__(self):
+        """``with autodiff.device("cuda"):`` new tensors go there until the block ends."""
+        self._outer = get_default_device()
+        set_default_device(self)
+        return self
+
+    def __exit__(self, *exc):
+        set_default_device(self._outer)
 
     def jax_device(self):
         """The JAX device this names; a clear error where JAX has none of that kind."""

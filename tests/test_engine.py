@@ -182,7 +182,9 @@ def test_new_tensors_go_to_the_default_device_the_cpu_until_set():
         T.set_default_device("cpu")
         during = [T.get_default_device(), T.zeros(1).device, T.tensor([1.0]).device]
         T.set_default_device(None)
-        return [before, *during, T.get_default_device()]
+        with T.device("cpu") as d:
+            inside = [d, T.ones(1).device, T.get_default_device()]
+        return [before, *during, T.get_default_device(), *inside, T.get_default_device()]
     both(body)
 
 
