@@ -81,6 +81,7 @@ class Rule:
 # the compiled function); Python numbers are arguments (a new learning rate must not
 # compile again); rows with other attributes (tensors, index keys, views) run op by op.
 _STATIC_ATTRS = {"dim", "keepdim", "self_sym_sizes", "size", "dims", "dim0", "dim1", "index",
+                 "is_result",
                  "start", "end", "step", "sizes", "dtype", "ord", "correction", "reduction",
                  "exponent", "normalized_shape", "eps", "approximate", "stride", "padding",
                  "dilation", "lhs_dilation", "dimension_numbers", "kernel_size", "ceil_mode"}
@@ -420,6 +421,12 @@ def _logsumexp(x, dim, keepdim):
     return out if keepdim else jnp.squeeze(out, dim)
 
 
+def _sum_kept(x, dim):
+    """``sum(x, dim, keepdim=True)`` on arrays; a 0-d array is its own sum (torch takes
+    dim 0 or -1 there)."""
+    return jnp.sum(x, dim, keepdims=True) if x.ndim else x
+
+
 # softmax s: ds = s * (g - sum(g s));  log_softmax l: dl = g - exp(l) sum(g)
 row("softmax", "SoftmaxBackward0",
     lambda self, *, dim: jnp.exp(self - _logsumexp(self, (dim,), True)),
@@ -429,7 +436,7 @@ row("softmax", "SoftmaxBackward0",
 #   d/dg = s_bw(., y);  d/dy = g' (g - sum(g y)) - g sum(g' y)   (g' the incoming gradient)
 row("softmax_backward_data", "SoftmaxBackwardDataBackward0",
     lambda grad_output, output, *, dim: output * (
-        grad_output - jnp.sum(grad_output * output, dim, keepdims=True)),
+        grad_output - _sum_kept(grad_output * output, dim)),
     lambda grad, grad_output, output, dim: (
         tape.apply(RULES["softmax_backward_data"], grad, output, dim=dim),
         grad * (grad_output - (grad_output * output).sum(dim, keepdim=True))
@@ -437,7 +444,17 @@ row("softmax_backward_data", "SoftmaxBackwardDataBackward0",
     needed_by={"grad_output": 1})
 row("log_softmax", "LogSoftmaxBackward0",
     lambda self, *, dim: self - _logsumexp(self, (dim,), True),
-    lambda grad, result, dim: (grad - result.exp() * grad.sum(dim, keepdim=True),))
+    lambda grad, result, dim: (tape.apply(RULES["log_softmax_backward_data"], grad, result,
+                                          dim=dim),))
+# ... a kernel too: ls_bw(g, y) = g - e^y sum(g), so  d/dg = g' - sum(g' e^y),
+#   d/dy = -sum(g) e^y g'
+row("log_softmax_backward_data", "LogSoftmaxBackwardDataBackward0",
+    lambda grad_output, output, *, dim: grad_output - jnp.exp(output) * _sum_kept(
+        grad_output, dim),
+    lambda grad, grad_output, output, dim: (
+        grad - (grad * output.exp()).sum(dim, keepdim=True),
+        -grad_output.sum(dim, keepdim=True) * output.exp() * grad),
+    needed_by={"grad_output": 1})
 
 # Matrix products. d(AB) = dA B + A dB, so grad_A = grad B^T and grad_B = A^T grad.
 # In full float32 on GPUs too, as torch's default (JAX's would round inputs to TF32).
@@ -648,15 +665,34 @@ def _gelu_forward(x, approximate):
 
 
 def _gelu_derivative(x, approximate):
+    """gelu'(x), on arrays: Phi(x) + x phi(x).  'tanh', with t = tanh(u), u = k (x + c x^3):
+    (1 + t) / 2 + x (1 - t^2) u' / 2."""
+    if approximate == "tanh":
+        t = jnp.tanh(_GELU_K * (x + _GELU_C * x * x * x))
+        return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * _GELU_K * (1 + 3 * _GELU_C * x * x)
+    cdf = 0.5 * (1 + jax.scipy.special.erf(x / math.sqrt(2)))
+    return cdf + x * jnp.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
+
+
+def _gelu_second_derivative(x, approximate):
+    """gelu''(x), on tensors: phi(x) (2 - x^2).  'tanh': (1 - t^2) (u' + x (u'' - 2 t u'^2) / 2)."""
     if approximate == "tanh":
         t = (_GELU_K * (x + _GELU_C * x * x * x)).tanh()
-        return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * _GELU_K * (1 + 3 * _GELU_C * x * x)
-    cdf = 0.5 * (1 + tape.apply(RULES["erf"], x / math.sqrt(2)))
-    return cdf + x * (-0.5 * x * x).exp() / math.sqrt(2 * math.pi)
+        du = _GELU_K * (1 + 3 * _GELU_C * x * x)
+        return (1 - t * t) * (du + 0.5 * x * (6 * _GELU_K * _GELU_C * x - 2 * t * du * du))
+    return (-0.5 * x * x).exp() / math.sqrt(2 * math.pi) * (2 - x * x)
 
 
 row("gelu", "GeluBackward0", lambda self, *, approximate: _gelu_forward(self, approximate),
-    lambda grad, self, approximate: (grad * _gelu_derivative(self, approximate),))
+    lambda grad, self, approximate: (tape.apply(RULES["gelu_backward"], grad, self,
+                                                approximate=approximate),))
+# ... by a kernel: gelu_bw(g, x) = g gelu'(x):  d/dg = gelu'(x),  d/dx = g g' gelu''(x)
+row("gelu_backward", "GeluBackwardBackward0",
+    lambda grad_output, self, *, approximate: grad_output * _gelu_derivative(self, approximate),
+    lambda grad, grad_output, self, approximate: (
+        tape.apply(RULES["gelu_backward"], grad, self, approximate=approximate),
+        grad * grad_output * _gelu_second_derivative(self, approximate)),
+    needed_by={"grad_output": 1})
 
 # leaky_relu = x if x > 0 else s x:  d/dx = 1 or s
 row("leaky_relu", "LeakyReluBackward0",
@@ -675,9 +711,9 @@ row("leaky_relu_backward", "LeakyReluBackwardBackward0",
 row("elu", "EluBackward0",
     lambda self, *, alpha, scale, input_scale: jnp.where(
         self <= 0, jnp.expm1(self * input_scale) * (alpha * scale), self * scale),
-    lambda grad, self, alpha, scale, input_scale: (_w(
-        self <= 0, grad * (input_scale * alpha * scale) * (self * input_scale).exp(),
-        grad * scale),))
+    lambda grad, self, alpha, scale, input_scale: (tape.apply(
+        RULES["elu_backward"], grad, self, alpha=alpha, scale=scale, input_scale=input_scale,
+        is_result=False),))
 # their in-place forms keep the result instead:  d/dx = 1 or s;  scale, or
 #   input_scale (result + alpha scale) where the result is <= 0
 row("leaky_relu_", "LeakyReluBackward1",
@@ -686,8 +722,25 @@ row("leaky_relu_", "LeakyReluBackward1",
 row("elu_", "EluBackward1",
     lambda self, *, alpha, scale, input_scale: jnp.where(
         self <= 0, jnp.expm1(self * input_scale) * (alpha * scale), self * scale),
-    lambda grad, result, alpha, scale, input_scale: (_w(
-        result <= 0, grad * input_scale * (result + alpha * scale), grad * scale),))
+    lambda grad, result, alpha, scale, input_scale: (tape.apply(
+        RULES["elu_backward"], grad, result, alpha=alpha, scale=scale, input_scale=input_scale,
+        is_result=True),))
+# ... both by torch's kernel elu_bw(g, x or y), whose  d/dg = elu_bw(g', x or y),
+#   d/dx = g g' input_scale^2 alpha scale e^(input_scale x) where x < 0 (from the result:
+#   g g' input_scale where y < 0)
+row("elu_backward", "EluBackwardBackward0",
+    lambda grad_output, self_or_result, *, alpha, scale, input_scale, is_result: jnp.where(
+        self_or_result <= 0,
+        grad_output * input_scale * (self_or_result + alpha * scale) if is_result
+        else grad_output * (input_scale * alpha * scale) * jnp.exp(self_or_result * input_scale),
+        grad_output * scale),
+    lambda grad, grad_output, self_or_result, alpha, scale, input_scale, is_result: (
+        tape.apply(RULES["elu_backward"], grad, self_or_result, alpha=alpha, scale=scale,
+                   input_scale=input_scale, is_result=is_result),
+        _w(self_or_result < 0, grad * grad_output * input_scale * (
+            1 if is_result else input_scale * alpha * scale
+            * (self_or_result * input_scale).exp()), 0.0)),
+    needed_by={"grad_output": 1})
 # silu = x sigmoid(x):  d/dx = s (1 + x (1 - s)),  s = sigmoid(x)
 row("silu", "SiluBackward0", lambda self: self / (1 + jnp.exp(-self)),
     lambda grad, self: (grad * self.sigmoid() * (1 + self * (1 - self.sigmoid())),))
@@ -695,18 +748,53 @@ row("silu", "SiluBackward0", lambda self: self / (1 + jnp.exp(-self)),
 row("softplus", "SoftplusBackward0",
     lambda self, *, beta, threshold: jnp.where(self * beta > threshold, self,
                                                jnp.log1p(jnp.exp(self * beta)) / beta),
-    lambda grad, self, beta, threshold: (_w(self * beta > threshold, grad,
-                                            grad * (self * beta).sigmoid()),))
+    lambda grad, self, beta, threshold: (tape.apply(
+        RULES["softplus_backward"], grad, self, beta=beta, threshold=threshold),))
+# ... by a kernel: sp_bw(g, x) = g, or g s below the threshold (s = sigmoid(beta x)):
+#   d/dg = sp_bw(g', x),  d/dx = g g' beta s (1 - s) below the threshold
+row("softplus_backward", "SoftplusBackwardBackward0",
+    lambda grad_output, self, *, beta, threshold: jnp.where(
+        self * beta > threshold, grad_output, grad_output / (1 + jnp.exp(-self * beta))),
+    lambda grad, grad_output, self, beta, threshold: (
+        tape.apply(RULES["softplus_backward"], grad, self, beta=beta, threshold=threshold),
+        tape.apply(RULES["sigmoid_backward"], grad * grad_output, (self * beta).sigmoid())
+        * (self * beta < threshold).to(grad.dtype) * beta),
+    needed_by={"grad_output": 1})
 # hardtanh = x clipped to [min_val, max_val]:  d/dx = 1 strictly inside
 row("hardtanh", "HardtanhBackward0",
     lambda self, *, min_val, max_val: jnp.clip(self, min_val, max_val),
-    lambda grad, self, min_val, max_val: (_w((self > min_val) & (self < max_val), grad, 0.0),))
+    lambda grad, self, min_val, max_val: (tape.apply(
+        RULES["hardtanh_backward"], grad, self, min_val=min_val, max_val=max_val),))
+# ... by a kernel, as threshold_backward:  d/dg = the same mask,  d/dx = 0
+row("hardtanh_backward", "HardtanhBackwardBackward0",
+    lambda grad_output, self, *, min_val, max_val: jnp.where(
+        (self > min_val) & (self < max_val), grad_output, 0),
+    lambda grad, self, min_val, max_val: (
+        tape.apply(RULES["hardtanh_backward"], grad, self, min_val=min_val, max_val=max_val),
+        _const(jnp.zeros_like(grad._value()))))
 
-# mse = reduce((x - t)^2):  d/dx = 2 (x - t),  d/dt = -2 (x - t)
+# mse = reduce((x - t)^2):  d/dx = 2 (x - t),  d/dt = 2 (t - x), by torch's kernel
 row("mse_loss", "MseLossBackward0",
     lambda self, target, *, reduction: _reduced((self - target) ** 2, reduction),
-    lambda grad, self, target, reduction: _opposite_pair(
-        _spread(grad, self.shape, reduction) * 2 * (self - target)))
+    lambda grad, self, target, reduction: (
+        tape.apply(RULES["mse_loss_backward"], grad, self, target, reduction=reduction),
+        tape.apply(RULES["mse_loss_backward"], grad, target, self, reduction=reduction)))
+# mse_bw(g, x, t) = (2 / N, or 2) (x - t) g:  d/dg = mse_bw(g', x, t), reduced as the loss
+#   was;  d/dx = (2 / N, or 2) g g' = -d/dt
+row("mse_loss_backward", "MseLossBackwardBackward0",
+    lambda grad_output, self, target, *, reduction: (
+        2 / self.size if reduction == 1 else 2) * (self - target) * grad_output,
+    lambda grad, grad_output, self, target, reduction: (
+        _mse_double_backward_grad_output(grad, grad_output, self, target, reduction),
+        *_opposite_pair(2 * grad * grad_output / (self.numel() if reduction == 1 else 1))))
+
+
+def _mse_double_backward_grad_output(grad, grad_output, self, target, reduction):
+    if reduction == 0:
+        return tape.apply(RULES["mse_loss_backward"], grad, self, target, reduction=reduction)
+    ones = _const(jnp.ones_like(grad_output._value()))
+    return (tape.apply(RULES["mse_loss_backward"], ones, self, target, reduction=reduction)
+            * grad).sum()
 
 
 def _opposite_pair(g):

@@ -102,6 +102,9 @@ SAMPLES: dict[str, Sample] = {
     "softmax_backward_data": Sample(
         lambda g, y: tape.apply(RULES["softmax_backward_data"], g, y.softmax(1), dim=1),
         [(2, 4), (2, 4)]),
+    "log_softmax_backward_data": Sample(
+        lambda g, y: tape.apply(RULES["log_softmax_backward_data"], g, y.log_softmax(1), dim=1),
+        [(2, 4), (2, 4)]),
     "tanh_backward": Sample(lambda g, y: tape.apply(RULES["tanh_backward"], g, y),
                             [(4,), (4,)]),
     "sigmoid_backward": Sample(lambda g, y: tape.apply(RULES["sigmoid_backward"], g, y),
@@ -193,6 +196,23 @@ SAMPLES.update({
     "leaky_relu_": Sample(lambda a: F.leaky_relu(a * 1.0, 0.2, inplace=True) * a, [(6,)]),
     "elu": Sample(lambda a: F.elu(a, 0.5) + F.selu(a), [(6,)]),
     "elu_": Sample(lambda a: F.elu(a * 1.0, 0.5, inplace=True) * a, [(6,)]),
+    "gelu_backward": Sample(
+        lambda g, x: tape.apply(RULES["gelu_backward"], g, x, approximate="none")
+        + tape.apply(RULES["gelu_backward"], g, x, approximate="tanh"), [(5,), (5,)]),
+    "elu_backward": Sample(
+        lambda g, x: sum(tape.apply(RULES["elu_backward"], g, x, alpha=0.5, scale=1.2,
+                                    input_scale=0.8, is_result=r) for r in (False, True)),
+        [(6,), (6,)]),
+    "softplus_backward": Sample(
+        lambda g, x: tape.apply(RULES["softplus_backward"], g, x, beta=2.0, threshold=1.0),
+        [(6,), (6,)]),
+    "hardtanh_backward": Sample(
+        lambda g, x: tape.apply(RULES["hardtanh_backward"], g, x, min_val=-0.5, max_val=0.5) * x,
+        [(6,), (6,)]),
+    "mse_loss_backward": Sample(
+        lambda g, x, t: sum(tape.apply(RULES["mse_loss_backward"], grad, x, t, reduction=r)
+                            for grad, r in ((g, 0), (g.sum(), 1), (g.mean(), 2))),
+        [(2, 3), (2, 3), (2, 3)]),
     "silu": Sample(lambda a: F.silu(a), [(6,)]),
     "softplus": Sample(lambda a: F.softplus(a) + F.softplus(a, beta=3, threshold=2), [(6,)]),
     "hardtanh": Sample(lambda a: F.hardtanh(a, -0.5, 0.5) * a, [(6,)]),

@@ -431,3 +431,14 @@ def retained_gradient_under_create_graph(T):
     g, = T.autograd.grad((v * v).sum(), x, create_graph=True)
     yield "v.grad", (v.grad, type(v.grad.grad_fn).__name__)
     yield "g", g
+
+
+def softmax_of_a_scalar_differentiated_twice(T):
+    """A 0-d tensor is its own softmax dimension (found by the fuzzer: the backward
+    kernels summed over a dim the 0-d array does not have)."""
+    for name in ("softmax", "log_softmax"):
+        x = T.tensor(0.5, requires_grad=True)
+        g, = T.autograd.grad(getattr(T, name)(x, dim=-1), x, create_graph=True)
+        yield f"{name}: g", g
+        (g * x).backward()
+        yield f"{name}: x.grad", x.grad

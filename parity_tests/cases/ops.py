@@ -99,6 +99,8 @@ OP_CASES = {
     # the backward kernels, reached by differentiating a gradient again
     "softmax_backward_data": op_case("g, = torch.autograd.grad((a.softmax(1) * b).sum(), a, "
                                      "create_graph=True)\ng * a", (2, 3), (2, 3)),
+    "log_softmax_backward_data": op_case("g, = torch.autograd.grad((a.log_softmax(1) * b)"
+                                         ".sum(), a, create_graph=True)\ng * a", (2, 3), (2, 3)),
     "tanh_backward": op_case("g, = torch.autograd.grad((a.tanh() * b).sum(), a, "
                              "create_graph=True)\ng", (2, 3), (2, 3)),
     "sigmoid_backward": op_case("g, = torch.autograd.grad((a.sigmoid() * b).sum(), a, "
@@ -189,6 +191,20 @@ OP_CASES = {
     "leaky_relu_": op_case(NN + "leaky_relu(a * 1, 0.2, inplace=True)", (2, 3)),
     "elu": op_case(NN + "elu(a, 0.5) + " + NN + "selu(a)", (2, 3)),
     "elu_": op_case(NN + "elu(a * 1, inplace=True)", (2, 3)),
+    "gelu_backward": op_case("g, = torch.autograd.grad((" + NN + "gelu(a) + " + NN + "gelu(a, "
+                             "approximate='tanh') * b).sum(), a, create_graph=True)\ng * a",
+                             (2, 3), (2, 3)),
+    "elu_backward": op_case("g, = torch.autograd.grad((" + NN + "elu(a, 0.5) + " + NN
+                            + "selu(a) * b + " + NN + "elu(a * 1, inplace=True)).sum(), a, "
+                            "create_graph=True)\ng * a", (2, 3), (2, 3)),
+    "softplus_backward": op_case("g, = torch.autograd.grad((" + NN + "softplus(a, beta=2, "
+                                 "threshold=1) * b).sum(), a, create_graph=True)\ng * a",
+                                 (2, 3), (2, 3)),
+    "hardtanh_backward": op_case("g, = torch.autograd.grad((" + NN + "hardtanh(a, -0.5, 0.5) "
+                                 "* b).sum(), a, create_graph=True)\ng * a", (2, 3), (2, 3)),
+    "mse_loss_backward": op_case("g, = torch.autograd.grad(" + NN + "mse_loss(a, b) + " + NN
+                                 + "mse_loss(a, b, reduction='sum') * 2, a, "
+                                 "create_graph=True)\ng * a", (2, 3), (2, 3)),
     "silu": op_case(NN + "silu(a)", (2, 3)),
     "softplus": op_case(NN + "softplus(a) + " + NN + "softplus(a, beta=3, threshold=2)",
                         (2, 3)),
