@@ -694,9 +694,13 @@ row("gelu_backward", "GeluBackwardBackward0",
         grad * grad_output * _gelu_second_derivative(self, approximate)),
     needed_by={"grad_output": 1})
 
+
 # leaky_relu = x if x > 0 else s x:  d/dx = 1 or s
-row("leaky_relu", "LeakyReluBackward0",
-    lambda self, *, negative_slope: jnp.where(self > 0, self, self * negative_slope),
+def _leaky_relu(self, *, negative_slope):
+    return jnp.where(self > 0, self, self * negative_slope)
+
+
+row("leaky_relu", "LeakyReluBackward0", _leaky_relu,
     lambda grad, self, negative_slope: (tape.apply(RULES["leaky_relu_backward"], grad, self,
                                                    negative_slope=negative_slope),))
 # ... a kernel of its own in torch, as threshold_backward:  d/dg = 1 or s,  d/dx = 0
@@ -706,22 +710,24 @@ row("leaky_relu_backward", "LeakyReluBackwardBackward0",
     lambda grad, self, negative_slope: (
         tape.apply(RULES["leaky_relu_backward"], grad, self, negative_slope=negative_slope),
         _const(jnp.zeros_like(grad._value()))))
+
+
 # elu = scale x if x > 0 else scale alpha (e^(input_scale x) - 1) (selu: torch's constants)
 #   d/dx = scale, or scale alpha input_scale e^(input_scale x)
-row("elu", "EluBackward0",
-    lambda self, *, alpha, scale, input_scale: jnp.where(
-        self <= 0, jnp.expm1(self * input_scale) * (alpha * scale), self * scale),
+def _elu(self, *, alpha, scale, input_scale):
+    return jnp.where(self <= 0, jnp.expm1(self * input_scale) * (alpha * scale), self * scale)
+
+
+row("elu", "EluBackward0", _elu,
     lambda grad, self, alpha, scale, input_scale: (tape.apply(
         RULES["elu_backward"], grad, self, alpha=alpha, scale=scale, input_scale=input_scale,
         is_result=False),))
-# their in-place forms keep the result instead:  d/dx = 1 or s;  scale, or
-#   input_scale (result + alpha scale) where the result is <= 0
-row("leaky_relu_", "LeakyReluBackward1",
-    lambda self, *, negative_slope: jnp.where(self > 0, self, self * negative_slope),
-    lambda grad, result, negative_slope: (_w(result > 0, grad, grad * negative_slope),))
-row("elu_", "EluBackward1",
-    lambda self, *, alpha, scale, input_scale: jnp.where(
-        self <= 0, jnp.expm1(self * input_scale) * (alpha * scale), self * scale),
+# their in-place forms keep the result instead, and pass it to the same kernels (the
+# result is > 0 where the input is)
+row("leaky_relu_", "LeakyReluBackward1", _leaky_relu,
+    lambda grad, result, negative_slope: (tape.apply(
+        RULES["leaky_relu_backward"], grad, result, negative_slope=negative_slope),))
+row("elu_", "EluBackward1", _elu,
     lambda grad, result, alpha, scale, input_scale: (tape.apply(
         RULES["elu_backward"], grad, result, alpha=alpha, scale=scale, input_scale=input_scale,
         is_result=True),))

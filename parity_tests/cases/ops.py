@@ -187,7 +187,8 @@ OP_CASES = {
                           (3,), (3,)),
     "leaky_relu": op_case(NN + "leaky_relu(a, 0.2)", (2, 3)),
     "leaky_relu_backward": op_case("g, = torch.autograd.grad((" + NN + "leaky_relu(a, 0.2) "
-                                   "* b).sum(), a, create_graph=True)\ng * a", (2, 3), (2, 3)),
+                                   "* b + " + NN + "leaky_relu(a * 1, 0.2, inplace=True)).sum(), "
+                                   "a, create_graph=True)\ng * a", (2, 3), (2, 3)),
     "leaky_relu_": op_case(NN + "leaky_relu(a * 1, 0.2, inplace=True)", (2, 3)),
     "elu": op_case(NN + "elu(a, 0.5) + " + NN + "selu(a)", (2, 3)),
     "elu_": op_case(NN + "elu(a * 1, inplace=True)", (2, 3)),
