@@ -197,6 +197,59 @@ class SavedTensor:
             t = _alias(t, grad_fn=node)
         return t
 
+    def unneeded(self):
+        """An input kept only for a gradient nobody asked for (torch shows None)."""
+        return self.version is None and not self.is_output
+
+
+# Hooks for saved tensors (``autodiff.autograd.graph.saved_tensors_hooks``): while a pair
+# is set, a node keeps what ``pack_hook`` makes of each tensor it saves, and calls
+# ``unpack_hook`` when the backward pass (or ``_saved_self``) needs the tensor back.
+_saved_tensors_hooks = []        # a stack of (pack_hook, unpack_hook): the last one applies
+
+
+class PackedSavedTensor(SavedTensor):
+    """A saved tensor given to the pack hook. The hooks own the data now: there is no
+    version check (as in torch), and the unpacked tensor gets the saved tensor's place in
+    the graph back (its grad_fn, or the leaf's AccumulateGrad), so that gradients computed
+    with ``create_graph=True`` still reach the leaves."""
+
+    __slots__ = ("unpack_hook", "edge")
+
+    def __init__(self, tensor, is_output, checked=True):
+        pack_hook, self.unpack_hook = _saved_tensors_hooks[-1]
+        self.is_output, self.version = is_output, None
+        self.edge = tensor._edge() if tensor._requires_grad and not is_output else None
+        self.tensor = pack_hook(tensor)
+
+    def unpack(self, node):
+        t = self.unpack_hook(self.tensor)
+        if not isinstance(t, Tensor):
+            raise TypeError("Output of saved tensor unpack_hook expected to be a Tensor but "
+                            f"got result of type {type(t).__name__}")
+        if self.is_output:
+            return t if node is None else _alias(t, grad_fn=node)
+        out = _make(t._value())
+        if self.edge is not None:                  # the history of the tensor that was saved
+            fn, out.output_nr = self.edge
+            out._requires_grad = True
+            if isinstance(fn, AccumulateGrad):
+                out._acc = weakref.ref(fn)
+            elif fn is not None:
+                out._grad_fn = fn
+            else:                                  # a view made under no_grad: goes nowhere
+                out._no_grad_view = True
+        return out
+
+    def unneeded(self):
+        return False
+
+
+def _saver():
+    """What saves a tensor for backward right now: the pack hook's wrapper, while one is
+    set."""
+    return PackedSavedTensor if _saved_tensors_hooks else SavedTensor
+
 
 def _modified_inplace(t, saved, node):
     what = f"[{t._type_name()} {list(t.shape)}]"
@@ -1039,19 +1092,26 @@ def record(rule, inputs, attrs, result):
         edges.append(edge)
         meta.append(None if edge[0] is None else x._array.aval)
     node.next_functions, node._input_meta = tuple(edges), meta
+    result._grad_fn, result._requires_grad = node, True    # a new tensor: no version to update
     if rule.save_plan:
+        save = PackedSavedTensor if _saved_tensors_hooks else SavedTensor   # (_saver())
         saved = []
         for slot, user in rule.save_plan:
             if type(slot) is str:                       # a tensor attribute (where's mask)
-                saved.append(_save(attrs[slot]))
+                x = attrs[slot]
+                saved.append(save(x, False) if isinstance(x, Tensor) else x)
             elif slot < 0:                              # the result
-                saved.append(SavedTensor(result, True))
-            else:                                       # an input
-                x = inputs[slot]
-                # checked only if a gradient that reads it will be computed: the one
-                # input that uses it requires grad (has an abstract value in ``meta``)
-                saved.append(SavedTensor(x, False, user is None or meta[user] is not None)
-                             if isinstance(x, Tensor) else x)
+                saved.append(save(result, True))
+            elif isinstance(x := inputs[slot], Tensor):  # an input
+                # kept (and checked, and packed) only if a gradient that reads it will be
+                # computed: the one input that uses it requires grad (has an abstract
+                # value in ``meta``)
+                if user is None or meta[user] is not None:
+                    saved.append(save(x, False))
+                else:
+                    saved.append(SavedTensor(x, False, checked=False))
+            else:
+                saved.append(x)
         node._saved = tuple(saved)
         if rule.tensor_attrs:     # those travel as saved tensors, not as attributes
             attrs = {k: v for k, v in attrs.items() if k not in rule.tensor_attrs}
@@ -1061,13 +1121,7 @@ def record(rule, inputs, attrs, result):
     node._seq = next(_sequence)
     if anomaly.enabled:
         node.metadata = {"traceback_": anomaly.user_stack()}
-    result._grad_fn, result._requires_grad = node, True    # a new tensor: no version to update
     return node
-
-
-def _save(x):
-    """Tensors are saved with their version; Python numbers as they are."""
-    return SavedTensor(x, False) if isinstance(x, Tensor) else x
 
 
 def _unpack(saved, node):
@@ -1078,7 +1132,7 @@ def _introspect(saved, node):
     """What ``grad_fn._saved_<name>`` shows, as torch: None for an input kept only for a
     gradient nobody asked for, a Python number as the 0-d tensor torch wraps it in."""
     if isinstance(saved, SavedTensor):
-        return None if saved.version is None and not saved.is_output else saved.unpack(node)
+        return None if saved.unneeded() else saved.unpack(node)
     if isinstance(saved, (bool, int, float)):
         return _make(jnp.asarray(saved, D.scalar_dtype(saved).np if isinstance(saved, int)
                                  else np.float64))

@@ -29,7 +29,7 @@ from __future__ import annotations
 import jax.numpy as jnp
 
 from .. import tape
-from ..tape import Node, SavedTensor, Tensor
+from ..tape import Node, Tensor
 
 
 class FunctionCtx:
@@ -162,7 +162,8 @@ def _record(ctx, args, outs):
         if isinstance(o, Tensor) and id(o) not in ctx._non_differentiable \
                 and o.dtype.is_floating_point:
             o.grad_fn, o.output_nr, o._requires_grad = ctx, i, True
-    ctx._saved = tuple(None if t is None else SavedTensor(t, any(t is o for o in outs))
+    save = tape._saver()
+    ctx._saved = tuple(None if t is None else save(t, any(t is o for o in outs))
                        for t in ctx._to_save)
     if tape.anomaly.enabled:
         ctx.metadata = {"traceback_": tape.anomaly.user_stack()}

@@ -13,9 +13,75 @@ True
 tensor([2.7183, 7.3891], grad_fn=<ExpBackward0>)
 """
 
+from .. import tape
 from ..tape import AccumulateGrad, Node  # noqa: F401
 
 
 def increment_version(tensor):
     """Bump the version counter of ``tensor``'s storage, as an in-place write would."""
     tensor._vc[0] += 1
+
+
+class saved_tensors_hooks:
+    """Inside this block, every tensor a node saves for backward goes through
+    ``pack_hook(tensor)``, and the node keeps what it returns; when the tensor is needed
+    (the backward pass, ``grad_fn._saved_self``), ``unpack_hook(packed)`` gives it back.
+
+    >>> import autodiff
+    >>> a = autodiff.ones(3, requires_grad=True)
+    >>> def pack(t):
+    ...     print("packing", t)
+    ...     return t.detach()
+    >>> def unpack(t):
+    ...     print("unpacking", t)
+    ...     return t
+    >>> with autodiff.autograd.graph.saved_tensors_hooks(pack, unpack):
+    ...     y = (a * a).sum()
+    packing tensor([1., 1., 1.], requires_grad=True)
+    packing tensor([1., 1., 1.], requires_grad=True)
+    >>> y.backward()
+    unpacking tensor([1., 1., 1.])
+    unpacking tensor([1., 1., 1.])
+
+    Only tensors a gradient will read are packed (``a * b`` with only ``a`` requiring
+    grad saves ``b`` alone). The hooks own the data: the saved tensor's version is not
+    checked. Nested blocks: the innermost pair applies.
+    """
+
+    def __init__(self, pack_hook, unpack_hook):
+        self.pack_hook, self.unpack_hook = pack_hook, unpack_hook
+
+    def __enter__(self):
+        if _disabled:
+            raise RuntimeError(_disabled[-1])
+        tape._saved_tensors_hooks.append((self.pack_hook, self.unpack_hook))
+        return self
+
+    def __exit__(self, *exc):
+        tape._saved_tensors_hooks.pop()
+
+
+class save_on_cpu(saved_tensors_hooks):
+    """Saved tensors are kept on the CPU and moved back to their device when needed: GPU
+    memory traded for copies (``pin_memory`` is accepted; JAX has no pinned memory)."""
+
+    def __init__(self, pin_memory=False, device_type="cuda"):
+        super().__init__(lambda t: (t.device, t.cpu()),
+                         lambda packed: packed[1].to(packed[0]))
+
+
+_disabled = []          # the messages of the disable_saved_tensors_hooks blocks we are in
+
+
+class disable_saved_tensors_hooks:
+    """Inside this block, entering :class:`saved_tensors_hooks` raises ``RuntimeError``
+    with ``error_message``."""
+
+    def __init__(self, error_message):
+        self.error_message = error_message
+
+    def __enter__(self):
+        _disabled.append(self.error_message)
+
+    def __exit__(self, *exc):
+        _disabled.pop()

@@ -442,3 +442,103 @@ def softmax_of_a_scalar_differentiated_twice(T):
         yield f"{name}: g", g
         (g * x).backward()
         yield f"{name}: x.grad", x.grad
+
+
+def saved_tensors_hooks_basics(T):
+    """saved_tensors_hooks: what is packed (only tensors a gradient reads; the result with
+    its grad_fn), what _saved_* and backward unpack."""
+    calls = []
+    def pack(t):
+        calls.append(("pack", t))
+        return t.detach()
+    def unpack(t):
+        calls.append(("unpack", t))
+        return t
+    a = T.tensor([1., 2., 3.], requires_grad=True)
+    b = T.tensor([3., 4., 5.])
+    with T.autograd.graph.saved_tensors_hooks(pack, unpack):
+        y = a * a
+        z = y.exp()
+        w = a * b
+        v = a * 2
+    yield "packs", list(calls)
+    calls.clear()
+    yield "saved_result", z.grad_fn._saved_result
+    yield "saved_self of w", w.grad_fn._saved_self
+    yield "saved_other of w", w.grad_fn._saved_other
+    yield "saved_self of y", y.grad_fn._saved_self
+    yield "unpacks", list(calls)
+    calls.clear()
+    (z.sum() + w.sum() + v.sum()).backward()
+    yield "a.grad", a.grad
+    yield "backward unpacks", len(calls)
+
+def saved_tensors_hooks_no_version_check(T):
+    """With hooks the packed data is the hooks' business: an in-place change of the saved
+    tensor is not an error (torch checks no version then)."""
+    b = T.tensor([1., 2.], requires_grad=True)
+    with T.autograd.graph.saved_tensors_hooks(lambda t: t.clone(), lambda p: p):
+        c = b * 1
+        d = c * c
+    with T.no_grad():
+        c.add_(1)
+    d.sum().backward()
+    yield "b.grad", b.grad
+
+def saved_tensors_hooks_second_order(T):
+    """An unpacked tensor keeps the saved one's place in the graph: create_graph reaches
+    the leaf."""
+    x = T.tensor([1., 2.], requires_grad=True)
+    with T.autograd.graph.saved_tensors_hooks(lambda t: t.detach(), lambda p: p):
+        y = x * x
+        h = x.exp()
+    g, = T.autograd.grad(y.sum() + h.sum(), x, create_graph=True)
+    yield "g", g
+    g.sum().backward()
+    yield "x.grad", x.grad
+
+def saved_tensors_hooks_errors(T):
+    """``TypeError: Output of saved tensor unpack_hook expected to be a Tensor but got result
+    of type int``; disable_saved_tensors_hooks' message; a second backward."""
+    b = T.tensor([1., 2.], requires_grad=True)
+    with T.autograd.graph.saved_tensors_hooks(lambda t: t.detach(), lambda p: 3):
+        e = b * b
+    try:
+        e.grad_fn._saved_self
+    except TypeError as ex:
+        yield "unpack", str(ex)
+    with T.autograd.graph.disable_saved_tensors_hooks("no hooks here"):
+        try:
+            with T.autograd.graph.saved_tensors_hooks(lambda t: t, lambda p: p):
+                pass
+        except RuntimeError as ex:
+            yield "disabled", str(ex)
+    with T.autograd.graph.saved_tensors_hooks(lambda t: t.detach(), lambda p: p):
+        f = (b * b).sum()
+    f.backward()
+    f.backward()
+
+def saved_tensors_hooks_custom_function_and_save_on_cpu(T):
+    """save_for_backward goes through the hooks too; save_on_cpu."""
+    calls = []
+    class Twice(T.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * 2
+        @staticmethod
+        def backward(ctx, g):
+            x, = ctx.saved_tensors
+            return g * x
+    a = T.tensor([1., 2.], requires_grad=True)
+    with T.autograd.graph.saved_tensors_hooks(lambda t: calls.append("pack") or t.detach(),
+                                              lambda p: calls.append("unpack") or p):
+        o = Twice.apply(a)
+    o.sum().backward()
+    yield "calls", calls
+    yield "a.grad", a.grad
+    with T.autograd.graph.save_on_cpu():
+        e = a * a
+    yield "saved_self", e.grad_fn._saved_self
+    e.sum().backward()
+    yield "a.grad", a.grad
