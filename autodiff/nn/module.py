@@ -14,6 +14,7 @@ path (``hidden.weight``); ``module(x)`` calls ``forward(x)``.
 from __future__ import annotations
 
 import collections
+import functools
 import itertools
 import warnings
 
@@ -22,6 +23,9 @@ from .. import tape
 from ..tape import Tensor
 from ..utils.hooks import BackwardHook
 from .parameter import Parameter
+
+_BOTH_KINDS = ("Cannot use both regular backward hooks and full backward hooks on a single "
+               "Module. Please use only one of them.")
 
 
 def typename(obj):
@@ -79,6 +83,7 @@ class Module:
     """
 
     training: bool
+    _is_full_backward_hook = None   # which kind _backward_hooks holds: full (True) or not
 
     def __init__(self):
         # object.__setattr__: our own __setattr__ needs these dicts to exist
@@ -125,9 +130,9 @@ class Module:
                     if result is not None:
                         args = result if isinstance(result, tuple) else (result,)
             backward_hook = None
-            if self._backward_hooks or self._backward_pre_hooks:
-                backward_hook = BackwardHook(self, list(self._backward_hooks),
-                                             list(self._backward_pre_hooks))
+            full = self._backward_hooks if self._is_full_backward_hook else []
+            if full or self._backward_pre_hooks:
+                backward_hook = BackwardHook(self, list(full), list(self._backward_pre_hooks))
                 args = backward_hook.setup_input_hook(args)
             output = self.forward(*args, **kwargs)
             for entry in list(self._forward_hooks):
@@ -139,6 +144,8 @@ class Module:
                                   f"Tensor or a tuple of Tensors but received {type(output)}",
                                   stacklevel=2)
                 output = backward_hook.setup_output_hook(output)
+            if self._is_full_backward_hook is False and self._backward_hooks:
+                self._attach_non_full_backward_hooks(args, output)
             return output
         except Exception:
             for entry in self._forward_hooks:        # always_call hooks run on an error too
@@ -150,6 +157,21 @@ class Module:
                                       "an exception that was silenced as another error was "
                                       f"raised in forward: {e}", stacklevel=2)
             raise
+
+    def _attach_non_full_backward_hooks(self, args, output):
+        """The deprecated ``register_backward_hook``: the hooks go on the node that made
+        the (first) output tensor, and see that node's gradients -- the module's own only
+        when its forward is that one node. torch warns when it can tell they are not."""
+        var = output
+        while not isinstance(var, Tensor):
+            var = next(v for v in var.values() if isinstance(v, Tensor)) \
+                if isinstance(var, dict) else var[0]
+        grad_fn = var.grad_fn
+        if grad_fn is None:
+            return
+        for hook in list(self._backward_hooks):
+            grad_fn.register_hook(functools.partial(hook, self))
+        _warn_non_full_backward_hook(args, output, grad_fn)
 
     def _run_forward_hook(self, entry, args, kwargs, output):
         hook, with_kwargs, _ = entry
@@ -187,6 +209,15 @@ class Module:
         None) replaces ``grad_output``."""
         return tape._Handle(self._backward_pre_hooks, hook, prepend)
 
+    def register_backward_hook(self, hook):
+        """Deprecated (use :meth:`register_full_backward_hook`): call ``hook(module,
+        grad_input, grad_output)`` with the gradients of the node that made the module's
+        output, which are the module's own only when its forward is a single node."""
+        if self._is_full_backward_hook is True:
+            raise RuntimeError(_BOTH_KINDS)
+        self._is_full_backward_hook = False
+        return tape._Handle(self._backward_hooks, hook)
+
     def register_full_backward_hook(self, hook, *, prepend=False):
         """Call ``hook(module, grad_input, grad_output)`` when the gradients of the
         module's inputs are known (None for inputs that are not tensors or need no
@@ -202,6 +233,9 @@ class Module:
         >>> seen
         [autodiff.Size([4, 2])]
         """
+        if self._is_full_backward_hook is False:
+            raise RuntimeError(_BOTH_KINDS)
+        self._is_full_backward_hook = True
         return tape._Handle(self._backward_hooks, hook, prepend)
 
     # -- registering parameters, buffers and sub-modules -------------------------------
@@ -554,3 +588,43 @@ def _reset_grad(param, set_to_none):
         else:
             param.grad.requires_grad_(False)
         param.grad.zero_()
+
+
+def _warn_non_full_backward_hook(inputs, result, grad_fn):
+    """torch's warnings for a deprecated (non-full) backward hook that will not see the
+    module's own gradients: outputs or inputs that are not tensors, outputs of several
+    nodes, or inputs that are not the output node's next functions."""
+    def warn(message):
+        warnings.warn(message, FutureWarning, stacklevel=4)
+
+    if isinstance(result, Tensor):
+        result = (result,)
+    elif not (isinstance(result, tuple) and all(isinstance(r, Tensor) for r in result)):
+        return warn("Using non-full backward hooks on a Module that does not return a single "
+                    "Tensor or a tuple of Tensors is deprecated and will be removed in future "
+                    "versions. This hook will be missing some of the grad_output. Please use "
+                    "register_full_backward_hook to get the documented behavior.")
+    if isinstance(inputs, Tensor):
+        inputs = (inputs,)
+    elif not (isinstance(inputs, tuple) and all(isinstance(i, Tensor) for i in inputs)):
+        return warn("Using non-full backward hooks on a Module that does not take as input a "
+                    "single Tensor or a tuple of Tensors is deprecated and will be removed in "
+                    "future versions. This hook will be missing some of the grad_input. "
+                    "Please use register_full_backward_hook to get the documented behavior.")
+    out_grad_fn = {r.grad_fn for r in result if r.grad_fn is not None}
+    if not out_grad_fn or (len(out_grad_fn) == 1 and grad_fn not in out_grad_fn):
+        warn("Using a non-full backward hook when outputs are nested in python data structure "
+             "is deprecated and will be removed in future versions. This hook will be missing "
+             "some grad_output.")
+    elif len(out_grad_fn) > 1:
+        warn("Using a non-full backward hook when outputs are generated by different autograd "
+             "Nodes is deprecated and will be removed in future versions. This hook will be "
+             "missing some grad_output. Please use register_full_backward_hook to get the "
+             "documented behavior.")
+    elif {i.grad_fn for i in inputs if i.grad_fn is not None} != {
+            n for n, _ in grad_fn.next_functions}:
+        warn("Using a non-full backward hook when the forward contains multiple autograd Nodes "
+             "is deprecated and will be removed in future versions. This hook will be missing "
+             "some grad_input. Please use register_full_backward_hook to get the documented "
+             "behavior.")
+

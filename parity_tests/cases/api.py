@@ -306,3 +306,25 @@ def legacy_type_names(T):
     yield "by name", x.type("torch.LongTensor")
     yield "new_ones", x.double().new_ones(2)
     x.type("Nonsense")
+
+def deprecated_module_backward_hook(T):
+    """Module.register_backward_hook (deprecated, still in old tutorials and Grad-CAM code):
+    the hook sees the gradients of the node that made the output, and torch warns."""
+    nn = T.nn
+    T.manual_seed(0)
+    for name, m, x in [("linear", nn.Linear(3, 2), T.ones(4, 3, requires_grad=True)),
+                       ("conv", nn.Conv2d(1, 2, 3), T.ones(1, 1, 5, 5, requires_grad=True)),
+                       ("seq", nn.Sequential(nn.Linear(3, 2), nn.ReLU()),
+                        T.ones(4, 3, requires_grad=True)),
+                       ("relu", nn.ReLU(), T.ones(4, 3, requires_grad=True) * 2)]:
+        seen = []
+        h = m.register_backward_hook(lambda mod, gi, go: seen.append(
+            (type(mod).__name__, [None if g is None else g.shape for g in gi],
+             [g.shape for g in go], go[0])))
+        y = m(x)
+        y.sum().backward()
+        yield name, seen
+        h.remove()
+    m = nn.Linear(2, 2)
+    m.register_full_backward_hook(lambda *a: None)
+    m.register_backward_hook(lambda *a: None)
