@@ -246,7 +246,7 @@ row("threshold_backward", "ThresholdBackwardBackward0",
     lambda grad_output, self, *, threshold: jnp.where(self <= threshold, 0, grad_output),
     lambda grad, self, threshold: (
         tape.apply(RULES["threshold_backward"], grad, self, threshold=threshold),
-        _const(jnp.zeros_like(grad._value()))))
+        _zeros_like(grad)))
 row("clamp", "ClampBackward1", lambda self, *, min=None, max=None: jnp.clip(self, min, max),
     lambda grad, self, min=None, max=None: (                                         # 1 inside
         _w((self >= (-math.inf if min is None else min)) &
@@ -560,17 +560,19 @@ def _starts(sizes):
 row("clone", "CloneBackward0", lambda self: self, lambda grad: (grad,))
 row("to", "ToCopyBackward0", lambda self, *, dtype: self.astype(dtype.np), lambda grad, dtype: (grad,))
 
-# In-place writes (see ops.py): the old value's gradient is what the write did not cover.
+# In-place writes (see ops.py): the old value's gradient is what the write did not cover:
+# zeros where it wrote (torch's zeros_like(grad): constants, 0 even where grad is nan).
 row("copy_", "CopyBackwards", lambda self, src: jnp.broadcast_to(src, self.shape).astype(
-    self.dtype), lambda grad: (grad * 0, grad))
-row("zero_", "ZeroBackward0", lambda self: jnp.zeros_like(self), lambda grad: (grad * 0,))
+    self.dtype), lambda grad: (_zeros_like(grad), grad))
+row("zero_", "ZeroBackward0", lambda self: jnp.zeros_like(self),
+    lambda grad: (_zeros_like(grad),))
 row("fill_", "FillBackward2", lambda self, *, value: jnp.full_like(self, value),
-    lambda grad, value: (grad * 0,))
+    lambda grad, value: (_zeros_like(grad),))
 # base[view] = src: the base's gradient outside the view, the view's part to src
 row("copy_slices", "CopySlices",
     lambda self, src, *, view, self_sym_sizes: _write_through_view(self, src, view),
     lambda grad, view, self_sym_sizes: (
-        grad * tape._make(~_view_mask(self_sym_sizes, view)),
+        _w(tape._make(_view_mask(self_sym_sizes, view)), 0.0, grad),
         tape.apply(RULES["index"], grad, key=None, view=view, self_sym_sizes=self_sym_sizes)))
 # a view whose base was written in place is re-derived from the base's new history
 row("as_strided", "AsStridedBackward0",
@@ -634,6 +636,12 @@ def _spread(grad, shape, reduction):
 def _const(array):
     """A constant (non-recorded) tensor for a backward formula."""
     return tape._make(jnp.asarray(array))
+
+
+def _zeros_like(grad):
+    """torch's ``zeros_like(grad)`` in a backward formula: constant zeros (not grad * 0,
+    which is nan where grad is)."""
+    return _const(jnp.zeros_like(grad._value()))
 
 
 # C++ composites scale by a Scalar (``mul.Scalar``): torch records MulBackward1/DivBackward1.
@@ -709,7 +717,7 @@ row("leaky_relu_backward", "LeakyReluBackwardBackward0",
                                                            grad_output * negative_slope),
     lambda grad, self, negative_slope: (
         tape.apply(RULES["leaky_relu_backward"], grad, self, negative_slope=negative_slope),
-        _const(jnp.zeros_like(grad._value()))))
+        _zeros_like(grad)))
 
 
 # elu = scale x if x > 0 else scale alpha (e^(input_scale x) - 1) (selu: torch's constants)
@@ -777,7 +785,7 @@ row("hardtanh_backward", "HardtanhBackwardBackward0",
         (self > min_val) & (self < max_val), grad_output, 0),
     lambda grad, self, min_val, max_val: (
         tape.apply(RULES["hardtanh_backward"], grad, self, min_val=min_val, max_val=max_val),
-        _const(jnp.zeros_like(grad._value()))))
+        _zeros_like(grad)))
 
 # mse = reduce((x - t)^2):  d/dx = 2 (x - t),  d/dt = 2 (t - x), by torch's kernel
 row("mse_loss", "MseLossBackward0",

@@ -542,3 +542,24 @@ def saved_tensors_hooks_custom_function_and_save_on_cpu(T):
     yield "saved_self", e.grad_fn._saved_self
     e.sum().backward()
     yield "a.grad", a.grad
+
+
+def overwritten_elements_get_zero_not_nan(T):
+    """Where an in-place write (x[0] = ..., zero_, fill_, copy_) covered the old value, its
+    gradient is zeros_like(grad): 0 even where the incoming gradient is nan (found by the
+    fuzzer: grad * 0 gave nan)."""
+    x0 = T.tensor([0.0, 0.0], requires_grad=True)
+    v1 = x0.abs()
+    v1[0] = 0.0
+    g, = T.autograd.grad(v1.sqrt(), x0, T.tensor([0.0, 0.0]), create_graph=True)
+    yield "g", g
+    g.sum().backward()
+    yield "x0.grad", x0.grad
+    a = T.tensor([1.0, 2.0], requires_grad=True)
+    b, c, d = a * 1, a * 1, a * 1
+    b.zero_()
+    c.fill_(3.0)
+    d.copy_(T.tensor([5.0, 6.0]))
+    g, = T.autograd.grad((b + c + d).sum(), a, create_graph=True)
+    yield "g2", g
+    yield "g2 requires grad", g.requires_grad
