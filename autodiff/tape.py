@@ -432,10 +432,6 @@ class AccumulateGrad(Node):
 
     def backward(self, grads, retain_graph):
         leaf, grad = self.variable, grads[0]
-        for hook in list(leaf._backward_hooks or ()):
-            new = hook(grad)
-            if new is not None:
-                grad = new
         if grad.shape != leaf.shape:       # a gradient expanded for a broadcast root
             grad = sum_to(grad, leaf.shape)
         if leaf._grad is None:
@@ -1227,6 +1223,26 @@ def _warn_once_about_grad_cycles():
         "use to break the cycle and avoid the leak.", stacklevel=4)
 
 
+class GraphTask:
+    """One backward pass while it runs: an id, and the nodes it will execute (what
+    ``autograd.graph.register_multi_grad_hook`` asks about)."""
+
+    _ids = itertools.count()
+
+    def __init__(self, nodes, grad_mode):
+        self.id, self.nodes, self.grad_mode = next(GraphTask._ids), nodes, grad_mode
+
+    def will_execute(self, node):
+        if self.grad_mode and isinstance(node, AccumulateGrad):
+            raise RuntimeError("A leaf node was passed to _will_engine_execute_node but we "
+                               "are currently running autograd.grad(). This is currently not "
+                               "supported.")
+        return node in self.nodes
+
+
+_graph_tasks = []    # the backward passes running now, innermost last (a hook may start one)
+
+
 def run_backward(roots, grad_roots, retain_graph, create_graph, inputs, accumulate):
     """The engine. Returns the gradients of ``inputs`` when ``accumulate`` is False
     (``autograd.grad``); otherwise adds them into ``.grad`` (``backward``)."""
@@ -1256,10 +1272,6 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs, accumula
                 raise RuntimeError("One of the differentiated Tensors does not require grad")
             targets.setdefault(t._edge(), []).append(k)
         nodes = _ancestors({node for node, _ in targets}, nodes)
-        for root in [n for n in buffers if n not in nodes]:
-            # a root that leads to none of the inputs does not run, but torch still
-            # calls its tensors' hooks (retain_grad fills the root's .grad)
-            _run_tensor_hooks(root, buffers[root])
     captured = [None] * (len(inputs) if inputs is not None else 0)
     waiting = _dependencies(nodes)
 
@@ -1268,7 +1280,12 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs, accumula
     heapq.heapify(ready)
     global _grad_enabled
     prev_mode, _grad_enabled = _grad_enabled, bool(create_graph)
+    _graph_tasks.append(GraphTask(nodes, grad_mode=not accumulate))
     try:
+        for root in [n for n in buffers if n not in nodes]:
+            # a root that leads to none of the inputs does not run, but torch still
+            # calls its tensors' hooks (retain_grad fills the root's .grad)
+            _run_tensor_hooks(root, buffers[root])
         while ready:
             node = heapq.heappop(ready)[2]
             in_grads = _run_node(node, buffers.pop(node, None), targets, captured, nodes,
@@ -1284,6 +1301,7 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs, accumula
                     heapq.heappush(ready, (-next_node._seq, id(next_node), next_node))
     finally:
         _grad_enabled = prev_mode
+        _graph_tasks.pop()
     if accumulate and inputs is not None:       # backward(inputs=[non_leaf]) fills .grad
         for t, g in zip(inputs, captured):
             if t.grad_fn is not None and g is not None and not t._retains_grad:
@@ -1356,8 +1374,15 @@ def _run_pre_hooks(node, grads):
 
 
 def _run_tensor_hooks(node, grads):
-    """The hooks of a node's output tensors, then their ``retain_grad`` (so ``.grad`` is
-    what the tensor hooks made of the gradient)."""
+    """The hooks of a node's output tensors (a leaf's, for its AccumulateGrad: they see
+    the gradient ``autograd.grad`` returns too), then their ``retain_grad`` (so ``.grad``
+    is what the tensor hooks made of the gradient)."""
+    if isinstance(node, AccumulateGrad) and node.variable._backward_hooks:
+        grads = list(grads)
+        for hook in list(node.variable._backward_hooks):
+            new = hook(grads[0])
+            if new is not None:
+                grads[0] = new
     for hook in list(node._tensor_hooks or ()):
         new = hook(tuple(grads))
         if new is not None:

@@ -85,3 +85,67 @@ class disable_saved_tensors_hooks:
 
     def __exit__(self, *exc):
         _disabled.pop()
+
+
+def register_multi_grad_hook(tensors, fn, *, mode="all"):
+    """Call ``fn`` once per backward pass over several tensors' gradients.
+
+    ``mode="all"``: once the pass has computed the gradient of every tensor it reaches,
+    ``fn(grads)``, with None for the tensors it does not reach. ``mode="any"``: ``fn(grad)``
+    with the first gradient computed. Returns a handle whose ``remove()`` unregisters it.
+
+    >>> import autodiff
+    >>> a = autodiff.tensor([1.0, 2.0], requires_grad=True)
+    >>> b = autodiff.tensor([3.0, 4.0], requires_grad=True)
+    >>> handle = autodiff.autograd.graph.register_multi_grad_hook((a, b), print)
+    >>> (a * 2).sum().backward()
+    [tensor([2., 2.]), None]
+    """
+    if mode not in ("all", "any"):
+        raise ValueError(f"Expects mode to be one of ('all', 'any') but got {mode}")
+    if mode == "any":
+        fired = set()                           # the passes that have called fn already
+
+        def first_only(grad):
+            task = tape._graph_tasks[-1].id
+            if task not in fired:
+                fired.add(task)
+                fn(grad)
+        return _MultiHandle([t.register_hook(first_only) for t in tensors if t.requires_grad])
+
+    nodes = [_node_of(t) for t in tensors]
+    expected, buffers = {}, {}                  # per pass: how many calls, the grads so far
+
+    def hook_for(i):
+        def hook(grad):
+            task = tape._graph_tasks[-1]
+            if task.id not in buffers:          # the first gradient of this pass
+                buffers[task.id] = [None] * len(tensors)
+                expected[task.id] = sum(map(task.will_execute, nodes))
+            grads = buffers[task.id]
+            grads[i] = grad
+            expected[task.id] -= 1
+            if not expected[task.id]:
+                del buffers[task.id], expected[task.id]
+                fn(grads)
+        return hook
+    return _MultiHandle([t.register_hook(hook_for(i)) for i, t in enumerate(tensors)
+                         if t.requires_grad])
+
+
+def _node_of(t):
+    """The node a tensor's gradient arrives at: its grad_fn, or a leaf's AccumulateGrad."""
+    if not t.requires_grad:
+        raise AssertionError("Expected gradient function to be set")
+    return t.grad_fn if t.grad_fn is not None else t._accumulator()
+
+
+class _MultiHandle:
+    """The handles of several tensor hooks, removed together."""
+
+    def __init__(self, handles):
+        self.handles = handles
+
+    def remove(self):
+        for handle in self.handles:
+            handle.remove()

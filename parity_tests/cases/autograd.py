@@ -563,3 +563,63 @@ def overwritten_elements_get_zero_not_nan(T):
     g, = T.autograd.grad((b + c + d).sum(), a, create_graph=True)
     yield "g2", g
     yield "g2 requires grad", g.requires_grad
+
+
+def multi_grad_hooks(T):
+    """autograd.graph.register_multi_grad_hook: 'all' waits for every gradient this pass
+    computes (None for tensors it does not reach), 'any' fires once, on the first."""
+    calls = []
+    a = T.tensor([1.0, 2.0], requires_grad=True)
+    b = T.tensor([3.0, 4.0], requires_grad=True)
+    h = T.autograd.graph.register_multi_grad_hook((a, b), lambda grads: calls.append(
+        ("all", type(grads).__name__, [None if g is None else g.tolist() for g in grads])))
+    (a * b).sum().backward()
+    yield "both", list(calls)
+    calls.clear()
+    (a * 2).sum().backward()
+    yield "only a", list(calls)
+    calls.clear()
+    h.remove()
+    (a * b).sum().backward()
+    yield "removed", list(calls)
+    y1, y2 = a * 2, a * 3
+    T.autograd.graph.register_multi_grad_hook([y1, y2], lambda g: calls.append(
+        ("any", g.tolist())), mode="any")
+    (y1 * y2).sum().backward()
+    yield "any", list(calls)
+    calls.clear()
+    z1, z2 = a * 2, b * 3
+    T.autograd.graph.register_multi_grad_hook([z1, z2], lambda grads: calls.append(
+        [None if g is None else g.tolist() for g in grads]))
+    T.autograd.grad((z1 * z1).sum() + z2.sum(), [a])
+    yield "grad() of non-leaves", list(calls)
+    T.autograd.graph.register_multi_grad_hook([a, T.tensor(1.0)], print)
+
+
+def multi_grad_hook_on_leaves_under_grad(T):
+    """``RuntimeError: A leaf node was passed to _will_engine_execute_node but we are
+    currently running autograd.grad(). This is currently not supported.``"""
+    a = T.tensor([1.0, 2.0], requires_grad=True)
+    b = T.tensor([3.0, 4.0], requires_grad=True)
+    T.autograd.graph.register_multi_grad_hook((a, b), print)
+    T.autograd.grad((a * b).sum(), [a])
+
+
+def multi_grad_hook_mode(T):
+    """``ValueError: Expects mode to be one of ('all', 'any') but got some``"""
+    T.autograd.graph.register_multi_grad_hook([T.ones(1, requires_grad=True)], print,
+                                              mode="some")
+
+
+def leaf_hooks_under_autograd_grad(T):
+    """A leaf's tensor hooks run in autograd.grad too, and what they return is the
+    gradient grad() gives back (it ran them only when accumulating into .grad)."""
+    calls = []
+    a = T.tensor([1.0, 2.0], requires_grad=True)
+    b = T.tensor([3.0, 4.0], requires_grad=True)
+    a.register_hook(lambda g: calls.append(("a", g.tolist())))
+    b.register_hook(lambda g: calls.append(("b", g.tolist())))
+    yield "g", T.autograd.grad((a * b).sum(), [a])
+    yield "calls", calls
+    a.register_hook(lambda g: g * 10)
+    yield "replaced", T.autograd.grad((a * b).sum(), [a])
