@@ -910,12 +910,24 @@ row("binary_cross_entropy_with_logits", "BinaryCrossEntropyWithLogitsBackward0",
     tensor_attrs=("weight", "pos_weight"))
 
 # embedding: rows of weight picked by indices; the gradient of a row is the sum of the
-# gradients of its picks (none for padding_idx)
+# gradients of its picks (none for padding_idx; each divided by how often its row was
+# picked, with scale_grad_by_freq)
 row("embedding", "EmbeddingBackward0",
-    lambda weight, *, indices, padding_idx, weight_sym_argsize_0: weight[indices._value()],
-    lambda grad, indices, padding_idx, weight_sym_argsize_0: (tape.apply(
-        RULES["index_backward"], grad * _const((indices._value() != padding_idx)[..., None]),
-        key=(indices._value(),), self_sym_sizes=(weight_sym_argsize_0, grad.shape[-1])),))
+    lambda weight, *, indices, padding_idx, scale_grad_by_freq, sparse, weight_sym_argsize_0:
+        weight[indices._value()],
+    lambda grad, indices, padding_idx, scale_grad_by_freq, sparse, weight_sym_argsize_0: (
+        tape.apply(RULES["index_backward"],
+                   _embedding_picks_grad(grad, indices._value(), padding_idx,
+                                         scale_grad_by_freq, weight_sym_argsize_0),
+                   key=(indices._value(),),
+                   self_sym_sizes=(weight_sym_argsize_0, grad.shape[-1])),))
+
+
+def _embedding_picks_grad(grad, indices, padding_idx, scale_grad_by_freq, n):
+    if scale_grad_by_freq:
+        grad = grad / _const(jnp.bincount(indices.reshape(-1), length=n)[indices][..., None]
+                             .astype(grad._array.dtype))
+    return _w(_const((indices != padding_idx)[..., None]), grad, 0.0)
 
 
 # layer_norm: y = x_hat w + b, x_hat = (x - mean) rstd over the last dims;

@@ -189,9 +189,13 @@ def linear(input, weight, bias=None):
     return out if input.ndim == 2 else out.view(*input.shape[:-1], weight.shape[0])
 
 
-def embedding(input, weight, padding_idx=None):
+def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
+              scale_grad_by_freq=False, sparse=False):
     """Rows of ``weight`` picked by the integer tensor ``input``; the ``padding_idx`` row
-    gets no gradient.
+    gets no gradient. ``max_norm``: the picked rows whose ``norm_type``-norm is larger are
+    first scaled down to it, in place (as torch's ``embedding_renorm_``);
+    ``scale_grad_by_freq``: each pick's gradient is divided by how often its row was
+    picked. ``sparse=True`` is accepted, but the gradient stays dense.
 
     >>> import autodiff
     >>> import autodiff.nn.functional as F
@@ -213,8 +217,23 @@ def embedding(input, weight, padding_idx=None):
         padding_idx = -1
     elif padding_idx < 0:
         padding_idx += n
-    return apply(RULES["embedding"], weight, indices=_make(values % n),
-                 padding_idx=padding_idx, weight_sym_argsize_0=n)
+    indices = _make(values % n)
+    if max_norm is not None:
+        _embedding_renorm_(weight, indices, max_norm, norm_type)
+    return apply(RULES["embedding"], weight, indices=indices, padding_idx=padding_idx,
+                 scale_grad_by_freq=scale_grad_by_freq, sparse=sparse,
+                 weight_sym_argsize_0=n)
+
+
+def _embedding_renorm_(weight, indices, max_norm, norm_type):
+    """Scale the picked rows of ``weight`` whose norm exceeds ``max_norm`` down to it, in
+    place and unrecorded: ``row *= max_norm / (norm + 1e-7)``, the scale taken in float64
+    as torch does."""
+    with tape.no_grad():
+        rows = weight[indices.reshape(-1)]
+        norms = rows.norm(norm_type, dim=1, keepdim=True)
+        scale = (max_norm / (norms.double() + 1e-7)).to(weight.dtype)
+        weight[indices.reshape(-1)] = ops.where(norms > max_norm, rows * scale, rows)
 
 
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):

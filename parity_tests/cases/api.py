@@ -328,3 +328,26 @@ def deprecated_module_backward_hook(T):
     m = nn.Linear(2, 2)
     m.register_full_backward_hook(lambda *a: None)
     m.register_backward_hook(lambda *a: None)
+
+
+def embedding_options(T):
+    """Embedding's max_norm (picked rows scaled down in place), norm_type,
+    scale_grad_by_freq, from_pretrained (frozen by default) and the repr."""
+    nn, F = T.nn, T.nn.functional
+    w = T.tensor([[3.0, 4.0], [0.3, 0.4], [1.0, -2.0], [6.0, 8.0]], requires_grad=True)
+    idx = T.tensor([[0, 2], [0, 1]])
+    y = F.embedding(idx, w, max_norm=2.0, scale_grad_by_freq=True)
+    yield "renormed weight", w.detach()
+    yield "version", w._version
+    yield "y", y
+    yield "saved", (y.grad_fn._saved_scale_grad_by_freq, y.grad_fn._saved_sparse)
+    (y * T.arange(8.0).reshape(2, 2, 2)).sum().backward()
+    yield "w.grad", w.grad
+    v = T.tensor([[1.0, 1.0, 1.0], [3.0, 0.0, 0.0]])
+    yield "norm_type 1", (F.embedding(T.tensor([0, 1]), v, max_norm=1.5, norm_type=1.0), v)
+    e = nn.Embedding.from_pretrained(T.tensor([[1.0, 2.0], [3.0, 4.0]]), padding_idx=1)
+    yield "pretrained", (e, e.weight, e.weight.requires_grad)
+    yield "repr", nn.Embedding(5, 3, padding_idx=0, max_norm=1.0, norm_type=1.0,
+                               scale_grad_by_freq=True, sparse=True)
+    yield "trainable", nn.Embedding.from_pretrained(T.ones(2, 2), freeze=False).weight
+    nn.Embedding.from_pretrained(T.ones(3))
