@@ -81,7 +81,7 @@ class Rule:
 # the compiled function); Python numbers are arguments (a new learning rate must not
 # compile again); rows with other attributes (tensors, index keys, views) run op by op.
 _STATIC_ATTRS = {"dim", "keepdim", "self_sym_sizes", "size", "dims", "dim0", "dim1", "index",
-                 "is_result",
+                 "is_result", "feature_group_count", "batch_group_count",
                  "start", "end", "step", "sizes", "dtype", "ord", "correction", "reduction",
                  "exponent", "normalized_shape", "eps", "approximate", "stride", "padding",
                  "dilation", "lhs_dilation", "dimension_numbers", "kernel_size", "ceil_mode"}
@@ -1009,11 +1009,15 @@ row("batch_norm", "NativeBatchNormBackward0",
 #   d/d input  = conv(grad, flipped weight), input and output specs swapped, the
 #                stride becoming a dilation of grad;
 #   d/d weight = conv(input, grad), batch and feature dims swapped.
+# Groups (torch's groups: feature groups) split the channels into independent
+# convolutions; the weight's gradient is then a convolution in batch groups, and a
+# gradient of that (double backward) one in feature groups again.
 # (jax's _conv_general_dilated_transpose_lhs/_rhs, written with autodiff ops.)
 def _conv_forward(input, weight, bias, stride, padding, dilation, lhs_dilation,
-                  dimension_numbers):
+                  dimension_numbers, feature_group_count, batch_group_count):
     out = jax.lax.conv_general_dilated(input, weight, stride, padding, lhs_dilation, dilation,
-                                       dimension_numbers)
+                                       dimension_numbers, feature_group_count,
+                                       batch_group_count)
     return out if bias is None else out + bias.reshape((-1,) + (1,) * (out.ndim - 2))
 
 
@@ -1025,8 +1029,18 @@ def _swap01(spec):
     return (spec[1], spec[0]) + tuple(spec[2:])
 
 
+def _regroup(x, src, dst, groups):
+    """Dim ``src`` split into (groups, size / groups), the groups then merged into dim
+    ``dst`` as its major part (jax's _reshape_axis_out_of and _reshape_axis_into)."""
+    shape = list(x.shape)
+    merged = list(shape)
+    merged[src], merged[dst] = shape[src] // groups, shape[dst] * groups
+    split = shape[:src] + [groups, shape[src] // groups] + shape[src + 1:]
+    return x.reshape(split).movedim(src, dst).reshape(merged)
+
+
 def _conv_backward(grad, input, weight, stride, padding, dilation, lhs_dilation,
-                   dimension_numbers):
+                   dimension_numbers, feature_group_count, batch_group_count):
     lhs_spec, rhs_spec, out_spec = dimension_numbers
     in_size = [input.shape[d] for d in lhs_spec[2:]]
     kernel = _dilated([weight.shape[d] for d in rhs_spec[2:]], dilation)
@@ -1036,18 +1050,27 @@ def _conv_backward(grad, input, weight, stride, padding, dilation, lhs_dilation,
     # input: pad so that every output position sees the kernel positions that touched it
     before = [k - p - 1 for k, p in zip(kernel, lo)]
     after = [l + k - 1 - o - b for l, k, o, b in zip(lhs, kernel, out, before)]
-    flipped = tape.apply(RULES["flip"], weight, dims=tuple(rhs_spec[2:]))
+    # (in groups: the weight's output dim holds them; they move into its input dim)
+    groups = max(feature_group_count, batch_group_count)
+    kernel_t = weight if groups == 1 else _regroup(weight, rhs_spec[0], rhs_spec[1], groups)
+    flipped = tape.apply(RULES["flip"], kernel_t, dims=tuple(rhs_spec[2:]))
     grad_input = _convolution(grad, flipped, stride=lhs_dilation,
                               padding=tuple(zip(before, after)), dilation=dilation,
                               lhs_dilation=stride,
                               dimension_numbers=jax.lax.ConvDimensionNumbers(
-                                  out_spec, _swap01(rhs_spec), lhs_spec))
-    # weight: correlate the input with grad, the kernel positions as the output
+                                  out_spec, _swap01(rhs_spec), lhs_spec),
+                              feature_group_count=groups, batch_group_count=1)
+    if batch_group_count > 1:        # batch groups: their channels go back into the batch
+        grad_input = _regroup(grad_input, lhs_spec[1], lhs_spec[0], batch_group_count)
+    # weight: correlate the input with grad, the kernel positions as the output (feature
+    # groups become batch groups, and batch groups feature groups)
     after = [o - l + k - p - 1 for o, l, k, p in zip(out, lhs, kernel, lo)]
     grad_weight = _convolution(input, grad, stride=dilation, padding=tuple(zip(lo, after)),
                                dilation=stride, lhs_dilation=lhs_dilation,
                                dimension_numbers=jax.lax.ConvDimensionNumbers(
-                                   _swap01(lhs_spec), _swap01(out_spec), _swap01(rhs_spec)))
+                                   _swap01(lhs_spec), _swap01(out_spec), _swap01(rhs_spec)),
+                               feature_group_count=batch_group_count,
+                               batch_group_count=feature_group_count)
     return grad_input, grad_weight
 
 
@@ -1057,11 +1080,13 @@ def _convolution(input, weight, **attrs):
 
 row("convolution", "ConvolutionBackward0",
     lambda input, weight, bias, *, stride, padding, dilation, lhs_dilation,
-    dimension_numbers: _conv_forward(input, weight, bias, stride, padding, dilation,
-                                     lhs_dilation, dimension_numbers),
-    lambda grad, input, weight, stride, padding, dilation, lhs_dilation, dimension_numbers: (
+    dimension_numbers, feature_group_count, batch_group_count: _conv_forward(
+        input, weight, bias, stride, padding, dilation, lhs_dilation, dimension_numbers,
+        feature_group_count, batch_group_count),
+    lambda grad, input, weight, stride, padding, dilation, lhs_dilation, dimension_numbers,
+    feature_group_count, batch_group_count: (
         *_conv_backward(grad, input, weight, stride, padding, dilation, lhs_dilation,
-                        dimension_numbers),
+                        dimension_numbers, feature_group_count, batch_group_count),
         grad.sum(tuple(d for d in range(grad.ndim) if d != dimension_numbers[2][1]))))
 
 

@@ -303,8 +303,9 @@ def _pair(x):
 
 
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
-    """2-D cross-correlation of ``input`` (N, C, H, W) with ``weight`` (O, C, kH, kW),
-    plus ``bias``: ``jax.lax.conv_general_dilated`` forward, a hand-written backward.
+    """2-D cross-correlation of ``input`` (N, C, H, W) with ``weight`` (O, C / groups,
+    kH, kW), plus ``bias``: ``jax.lax.conv_general_dilated`` forward, a hand-written
+    backward. ``groups``: the channels split into that many independent convolutions.
 
     >>> import autodiff
     >>> import autodiff.nn.functional as F
@@ -313,10 +314,11 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     tensor([[[[ 8., 12.],
               [20., 24.]]]])
     """
-    if groups != 1:
-        raise NotImplementedError("autodiff: conv2d supports groups=1 only")
+    if groups <= 0:
+        raise RuntimeError("non-positive groups is not supported")
     if input.ndim == 3:
-        return conv2d(input.unsqueeze(0), weight, bias, stride, padding, dilation).squeeze(0)
+        return conv2d(input.unsqueeze(0), weight, bias, stride, padding, dilation,
+                      groups).squeeze(0)
     stride, dilation = _pair(stride), _pair(dilation)
     if padding == "valid":
         padding = 0
@@ -328,10 +330,18 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
         pads = tuple((t // 2, t - t // 2) for t in total)
     else:
         pads = tuple((p, p) for p in _pair(padding))
-    if input.shape[1] != weight.shape[1]:
-        raise RuntimeError(f"Given groups=1, weight of size {list(weight.shape)}, expected "
-                           f"input{list(input.shape)} to have {weight.shape[1]} channels, "
-                           f"but got {input.shape[1]} channels instead")
+    if weight.shape[0] < groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be at least {groups} at "
+                           f"dimension 0, but got weight of size {list(weight.shape)} instead")
+    if weight.shape[0] % groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} "
+                           f"at dimension 0, but got weight of size [{list(weight.shape)}] "
+                           "instead")
+    if input.shape[1] != weight.shape[1] * groups:
+        raise RuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, "
+                           f"expected input{list(input.shape)} to have "
+                           f"{weight.shape[1] * groups} channels, but got {input.shape[1]} "
+                           "channels instead")
     padded = [s + lo + hi for s, (lo, hi) in zip(input.shape[2:], pads)]
     kernel = [d * (k - 1) + 1 for d, k in zip(dilation, weight.shape[2:])]
     if any(k > s for k, s in zip(kernel, padded)):
@@ -341,7 +351,8 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     numbers = jax.lax.conv_dimension_numbers(tuple(input.shape), tuple(weight.shape),
                                              ("NCHW", "OIHW", "NCHW"))
     return apply(RULES["convolution"], input, weight, bias, stride=stride, padding=pads,
-                 dilation=dilation, lhs_dilation=(1, 1), dimension_numbers=numbers)
+                 dilation=dilation, lhs_dilation=(1, 1), dimension_numbers=numbers,
+                 feature_group_count=groups, batch_group_count=1)
 
 
 def _pool_size(size, kernel, stride, pad, dilation, ceil_mode):

@@ -90,16 +90,21 @@ class Conv2d(Module):
                  dilation=1, groups=1, bias=True, padding_mode="zeros", device=None,
                  dtype=None):
         super().__init__()
-        if groups != 1 or padding_mode != "zeros":
-            raise NotImplementedError("autodiff: Conv2d supports groups=1 and "
-                                      "padding_mode='zeros' only")
+        if groups <= 0:
+            raise ValueError("groups must be a positive integer")
+        if in_channels % groups:
+            raise ValueError("in_channels must be divisible by groups")
+        if out_channels % groups:
+            raise ValueError("out_channels must be divisible by groups")
+        if padding_mode != "zeros":
+            raise NotImplementedError("autodiff: Conv2d supports padding_mode='zeros' only")
         self.in_channels, self.out_channels = in_channels, out_channels
         self.kernel_size, self.stride = F._pair(kernel_size), F._pair(stride)
         self.padding = padding if isinstance(padding, str) else F._pair(padding)
         self.dilation = F._pair(dilation)
         self.groups, self.padding_mode = groups, padding_mode
-        self.weight = Parameter(ops.empty(out_channels, in_channels, *self.kernel_size,
-                                          dtype=dtype, device=device))
+        self.weight = Parameter(ops.empty(out_channels, in_channels // groups,
+                                          *self.kernel_size, dtype=dtype, device=device))
         if bias:
             self.bias = Parameter(ops.empty(out_channels, dtype=dtype, device=device))
         else:
@@ -110,7 +115,7 @@ class Conv2d(Module):
 
     def forward(self, input):
         return F.conv2d(input, self.weight, self.bias, self.stride, self.padding,
-                        self.dilation)
+                        self.dilation, self.groups)
 
     def extra_repr(self):
         s = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
@@ -119,6 +124,8 @@ class Conv2d(Module):
             s += f", padding={self.padding}"
         if self.dilation != (1, 1):
             s += f", dilation={self.dilation}"
+        if self.groups != 1:
+            s += f", groups={self.groups}"
         if self.bias is None:
             s += ", bias=False"
         return s

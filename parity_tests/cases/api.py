@@ -351,3 +351,37 @@ def embedding_options(T):
                                scale_grad_by_freq=True, sparse=True)
     yield "trainable", nn.Embedding.from_pretrained(T.ones(2, 2), freeze=False).weight
     nn.Embedding.from_pretrained(T.ones(3))
+
+
+def grouped_convolutions(T):
+    """Conv2d with groups (depthwise too): values, gradients, double backward, repr, and
+    torch's errors."""
+    nn, F = T.nn, T.nn.functional
+    x = T.tensor([[[[float((i * 7 + j * 3 + c) % 5) - 2 for j in range(5)] for i in range(5)]
+                   for c in range(4)]], requires_grad=True)
+    w = T.tensor([[[[float((o + i * 2 + j) % 3) - 1 for j in range(3)] for i in range(3)]
+                   for _ in range(2)] for o in range(6)], requires_grad=True)
+    b = T.tensor([0.5, -1.0, 0.0, 1.0, 2.0, -0.5], requires_grad=True)
+    y = F.conv2d(x, w, b, stride=2, padding=1, groups=2)
+    yield "y", y
+    gx, gw = T.autograd.grad((y * y).sum(), [x, w], create_graph=True)
+    yield "gx", gx
+    yield "gw", gw
+    (gx.sum() + (gw * gw).sum()).backward()
+    yield "x.grad", x.grad
+    yield "w.grad", w.grad
+    yield "b.grad", b.grad
+    dw = T.tensor([[[[1.0, -1.0], [0.5, 2.0]]]] * 4, requires_grad=True)
+    yield "depthwise", F.conv2d(x, dw, groups=4, dilation=2)
+    T.manual_seed(0)
+    yield "repr", (nn.Conv2d(4, 6, 3, groups=2, bias=False),
+                   nn.Conv2d(4, 8, 3, groups=4).weight.shape)
+    for f in (lambda: nn.Conv2d(3, 4, 3, groups=2), lambda: nn.Conv2d(4, 3, 3, groups=2),
+              lambda: F.conv2d(T.ones(1, 3, 5, 5), T.ones(4, 1, 3, 3), groups=2),
+              lambda: F.conv2d(T.ones(1, 4, 5, 5), T.ones(3, 2, 3, 3), groups=2),
+              lambda: F.conv2d(T.ones(1, 4, 5, 5), T.ones(1, 2, 3, 3), groups=2)):
+        try:
+            f()
+        except (ValueError, RuntimeError) as e:
+            yield type(e).__name__, str(e)
+    F.conv2d(T.ones(1, 4, 5, 5), T.ones(4, 2, 3, 3), groups=0)

@@ -225,6 +225,8 @@ OP_CASES = {
 }
 
 VARIANT_CASES = {
+    "conv2d_groups": op_case(NN + "conv2d(a, b, c, padding=1, groups=2)", (2, 4, 5, 5),
+                             (6, 2, 3, 3), (6,)),
     # Broadcasting: the engine must sum each grad back to its input's shape.
     "add_broadcast": op_case("a + b", (2, 3), (3,)),
     "sub_broadcast": op_case("a - b", (2, 1), (1, 3)),
