@@ -9,7 +9,7 @@
 autodiff.Size([8, 4])
 """
 
-from . import functional, init
+from . import functional, init, utils
 from .activation import (ELU, GELU, SELU, Hardtanh, LeakyReLU, LogSoftmax, ReLU, ReLU6, Sigmoid,
                          SiLU, Softmax, Softplus, Tanh)
 from .container import ModuleDict, ModuleList, Sequential

@@ -31,6 +31,7 @@ API_MODULES = [
     ("nn", "autodiff.nn"),
     ("nn.functional", "autodiff.nn.functional"),
     ("nn.init", "autodiff.nn.init"),
+    ("nn.utils", "autodiff.nn.utils"),
     ("optim", "autodiff.optim"),
     ("optim.lr_scheduler", "autodiff.optim.lr_scheduler"),
     ("utils.data", "autodiff.utils.data"),

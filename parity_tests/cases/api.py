@@ -385,3 +385,33 @@ def grouped_convolutions(T):
         except (ValueError, RuntimeError) as e:
             yield type(e).__name__, str(e)
     F.conv2d(T.ones(1, 4, 5, 5), T.ones(4, 2, 3, 3), groups=0)
+
+
+def gradient_clipping(T):
+    """nn.utils.clip_grad_norm_ (returns the norm before clipping; scales in place) with
+    several norm types, clip_grad_value_, parameters_to_vector and vector_to_parameters."""
+    utils = T.nn.utils
+    for norm_type in (2.0, 1, float("inf")):
+        a = T.tensor([3.0, -4.0], requires_grad=True)
+        b = T.tensor([[1.0, 2.0], [0.5, -7.0]], requires_grad=True)
+        ((a * a).sum() + (b ** 3).sum()).backward()
+        version = a.grad._version
+        yield f"norm {norm_type}", utils.clip_grad_norm_([a, b], 5.0, norm_type)
+        yield f"grads {norm_type}", (a.grad, b.grad, a.grad._version - version)
+    yield "small norm untouched", (utils.clip_grad_norm_(a, 1e6), a.grad)
+    utils.clip_grad_value_([a, b], 0.25)
+    yield "value", (a.grad, b.grad)
+    vec = utils.parameters_to_vector([a, b])
+    yield "vector", vec
+    utils.vector_to_parameters(vec * 2, [a, b])
+    yield "back", (a, b)
+    c = T.tensor([1.0], requires_grad=True)
+    c.grad = T.tensor([float("nan")])
+    utils.clip_grad_norm_([c], 1.0, error_if_nonfinite=True)
+
+
+def gradient_clipping_edges(T):
+    """An empty generator warns (and the norm is 0); vector_to_parameters wants a tensor:
+    ``TypeError: expected torch.Tensor, but got: list``"""
+    yield "empty", T.nn.utils.clip_grad_norm_((p for p in []), 1.0)
+    T.nn.utils.vector_to_parameters([1.0], [])
