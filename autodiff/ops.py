@@ -505,10 +505,13 @@ def _elementwise(name, floating):
     return op
 
 
-exp, log, sqrt, rsqrt, sin, cos, tanh, sigmoid, reciprocal = (
+(exp, log, sqrt, rsqrt, sin, cos, tan, sinh, cosh, asin, acos, atan, log1p, expm1, tanh,
+ sigmoid, reciprocal) = (
     _elementwise(name, floating=True)
-    for name in ("exp", "log", "sqrt", "rsqrt", "sin", "cos", "tanh", "sigmoid", "reciprocal"))
+    for name in ("exp", "log", "sqrt", "rsqrt", "sin", "cos", "tan", "sinh", "cosh", "asin",
+                 "acos", "atan", "log1p", "expm1", "tanh", "sigmoid", "reciprocal"))
 abs, sign, relu = (_elementwise(name, floating=False) for name in ("abs", "sign", "relu"))
+arcsin, arccos, arctan = asin, acos, atan                # torch's NumPy-style names
 erf = _elementwise("erf", floating=True)
 
 
@@ -1575,7 +1578,8 @@ def _setitem(self, key, value):
 
 _METHODS = [
     add, sub, mul, div, true_divide, floor_divide, remainder, pow, square, neg, negative,
-    reciprocal, abs, sign, exp, log, sqrt, rsqrt, sin, cos, tanh, sigmoid, relu, clamp, clip,
+    reciprocal, abs, sign, exp, log, sqrt, rsqrt, sin, cos, tan, sinh, cosh, asin, acos, atan,
+    log1p, expm1, tanh, sigmoid, relu, clamp, clip,
     addcmul, addcdiv, lerp, maximum, minimum, eq, ne, lt, le, gt, ge, greater, less,
     greater_equal, less_equal, not_equal, logical_and, logical_or, logical_xor, logical_not,
     equal, allclose, isclose, isnan, isinf, isfinite, floor, ceil, round, trunc, sum, mean,
@@ -1588,11 +1592,13 @@ _METHODS = [
 for _f in _METHODS:
     setattr(Tensor, _f.__name__, _f)
 for _f in (add, sub, mul, div, pow, abs, neg, exp, log, sqrt, sigmoid, tanh, relu, sin,
-           cos, rsqrt, reciprocal, square, t, transpose, unsqueeze, squeeze, sign,
+           cos, tan, sinh, cosh, asin, acos, atan, log1p, expm1, rsqrt, reciprocal, square, t,
+           transpose, unsqueeze, squeeze, sign,
            true_divide, addcmul, addcdiv, lerp):
     setattr(Tensor, _f.__name__ + "_", _inplace_binary(_f) if _f in (
         add, sub, mul, div, pow, true_divide, addcmul, addcdiv, lerp) else _inplace_unary(_f))
 Tensor.clamp_ = Tensor.clip_ = clamp_
+Tensor.arcsin, Tensor.arccos, Tensor.arctan = asin, acos, atan
 Tensor.type = _type
 Tensor.where = lambda self, condition, other: where(condition, self, other)
 Tensor.is_contiguous = lambda self, memory_format=None: _is_contiguous(self)

@@ -221,6 +221,20 @@ row("rsqrt", "RsqrtBackward0", lambda self: 1 / jnp.sqrt(self),                 
     lambda grad, result: (-0.5 * grad * result ** 3,))
 row("sin", "SinBackward0", lambda self: jnp.sin(self), lambda grad, self: (grad * self.cos(),))         # cos x
 row("cos", "CosBackward0", lambda self: jnp.cos(self), lambda grad, self: (grad * -self.sin(),))        # -sin x
+row("tan", "TanBackward0", lambda self: jnp.tan(self),                              # 1 + tan^2
+    lambda grad, result: (grad * (1 + result.pow(2)),))
+row("sinh", "SinhBackward0", lambda self: jnp.sinh(self), lambda grad, self: (grad * self.cosh(),))     # cosh x
+row("cosh", "CoshBackward0", lambda self: jnp.cosh(self), lambda grad, self: (grad * self.sinh(),))     # sinh x
+row("asin", "AsinBackward0", lambda self: jnp.arcsin(self),                         # 1/sqrt(1 - x^2)
+    lambda grad, self: (grad * (-self * self + 1).rsqrt(),))
+row("acos", "AcosBackward0", lambda self: jnp.arccos(self),                         # -1/sqrt(1 - x^2)
+    lambda grad, self: (grad * -((-self * self + 1).rsqrt()),))
+row("atan", "AtanBackward0", lambda self: jnp.arctan(self),                         # 1/(1 + x^2)
+    lambda grad, self: (grad / (self * self + 1),))
+row("log1p", "Log1PBackward0", lambda self: jnp.log1p(self),                        # 1/(1 + x)
+    lambda grad, self: (grad / (self + 1),))
+row("expm1", "Expm1Backward0", lambda self: jnp.expm1(self),                        # e^x
+    lambda grad, result: (grad * (result + 1),))
 row("tanh", "TanhBackward0", lambda self: jnp.tanh(self),                                               # 1 - tanh^2
     lambda grad, result: (tape.apply(RULES["tanh_backward"], grad, result),))
 row("sigmoid", "SigmoidBackward0", lambda self: 1 / (1 + jnp.exp(-self)),           # s (1 - s)

@@ -93,6 +93,14 @@ OP_CASES = {
     "rsqrt": unary("rsqrt", **POSITIVE),
     "sin": unary("sin"),
     "cos": unary("cos"),
+    "tan": unary("tan", low=-1.2, high=1.2),
+    "sinh": unary("sinh"),
+    "cosh": unary("cosh"),
+    "asin": unary("asin", low=-0.9, high=0.9),
+    "acos": unary("acos", low=-0.9, high=0.9),
+    "atan": unary("atan"),
+    "log1p": unary("log1p", low=-0.5, high=2.0),
+    "expm1": unary("expm1"),
     "tanh": unary("tanh"),
     "sigmoid": unary("sigmoid"),
     "relu": unary("relu"),
@@ -291,3 +299,24 @@ def max_of_a_tensor_with_nan(T):
     v.max().backward()
     yield "v.grad", v.grad
     yield "x.grad", x.grad
+
+
+def more_elementwise_functions(T):
+    """tan, sinh, cosh, asin/arcsin, acos, atan, log1p, expm1: float32 values and
+    gradients, integers computed as float32, the in-place forms."""
+    x = T.tensor([-0.7, 0.1, 0.5], requires_grad=True)
+    ys = [x.tan(), x.sinh(), x.cosh(), x.asin(), T.arcsin(x), x.acos(), x.arctan(),
+          x.log1p(), T.expm1(x)]
+    yield "values", ys
+    yield "names", [type(y.grad_fn).__name__ for y in ys]
+    sum(y.sum() for y in ys).backward()
+    yield "x.grad", x.grad
+    yield "integers", [T.tan(T.tensor([1, 2])), T.log1p(T.tensor([3]))]
+    z = T.tensor([0.2, 0.3]) * 1
+    z.expm1_()
+    z.atan_()
+    yield "in place", z
+    w = T.tensor([0.2, 0.3], requires_grad=True) * 1
+    w.tan_()
+    w.sum().backward()
+    yield "grad_fn", w.grad_fn
