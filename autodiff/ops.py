@@ -893,7 +893,10 @@ def _check_same_dtype(a, b, message):
 
 
 def _long_name(d):
-    return {"float32": "float", "float64": "double", "int64": "long int"}.get(d.name, d.name)
+    """The C type torch's scalar-overload messages name: ``float``, ``long int``..."""
+    return {"float32": "float", "float64": "double", "int64": "long int", "int32": "int",
+            "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
+            "float16": "c10::Half", "bfloat16": "c10::BFloat16"}.get(d.name, d.name)
 
 
 def mm(input, mat2):
@@ -994,6 +997,102 @@ def matmul(input, other):
     out = bmm(xb.reshape(n, *x.shape[-2:]), yb.reshape(n, *y.shape[-2:]))
     size = batch + ((x.shape[-2],) if a != 1 else ()) + ((y.shape[-1],) if b != 1 else ())
     return apply(R["unsafe_view"], out, size=size, self_sym_sizes=out._array.shape)
+
+
+def gather(input, dim, index, *, sparse_grad=False):
+    """``out[i][j] = input[i][index[i][j]]`` for ``dim=1`` (GatherBackward0): ``index``
+    picks along ``dim``, and has the output's shape."""
+    dim = tape._wrap_dim(dim, input.ndim)
+    if index.dtype not in (D.int64, D.int32):
+        raise RuntimeError("gather(): Expected dtype int32/int64 for index")
+    if index.ndim != input.ndim:
+        raise RuntimeError("Index tensor must have the same number of dimensions as input "
+                           "tensor")
+    _check_index_bounds(index, dim, input.shape[dim])
+    return apply(R["gather"], input, dim=dim, index=index, sparse_grad=sparse_grad)
+
+
+def scatter_add(input, dim, index, src):
+    """``input`` with ``src`` added at the places ``index`` names along ``dim``
+    (ScatterAddBackward0; gather's adjoint)."""
+    dim = tape._wrap_dim(dim, input.ndim)
+    if index.dtype not in (D.int64, D.int32):
+        raise RuntimeError("scatter(): Expected dtype int32/int64 for index")
+    if src.dtype != input.dtype:
+        raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
+    _check_index_bounds(index, dim, input.shape[dim])
+    return apply(R["scatter_add"], input, src, dim=dim, index=index)
+
+
+def index_select(input, dim, index):
+    """The slices of ``input`` along ``dim`` that the 1-d ``index`` names
+    (IndexSelectBackward0)."""
+    dim = tape._wrap_dim(dim, input.ndim)
+    if index.ndim > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    if index.dtype not in (D.int64, D.int32):
+        raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
+    values = index._value()
+    n = input.shape[dim] if input.ndim else 1
+    if tape.concrete(values) and values.size and (values.min() < 0 or values.max() >= n):
+        raise IndexError("index out of range in self")
+    return apply(R["index_select"], input, dim=dim, index=index.reshape(-1),
+                 self_sym_sizes=input.shape)
+
+
+def index_add(input, dim, index, source, *, alpha=1):
+    """``input`` with the slices of ``source`` added at the positions ``index`` names
+    along ``dim`` (IndexAddBackward0)."""
+    dim = tape._wrap_dim(dim, input.ndim)
+    if alpha != 1:
+        source = source * alpha
+    return apply(R["index_add"], input, source, dim=dim, index=index)
+
+
+def _check_index_bounds(index, dim, size):
+    values = index._value()
+    if tape.concrete(values) and values.size and (values.min() < -size or values.max() >= size):
+        bad = int(values.max() if values.max() >= size else values.min())
+        raise RuntimeError(f"index {bad} is out of bounds for dimension {dim} with size "
+                           f"{size}")
+
+
+def masked_fill(input, mask, value):
+    """``value`` where the boolean ``mask`` (broadcast to ``input``) is True
+    (MaskedFillBackward0: those places get no gradient)."""
+    if mask.dtype is not D.bool_:
+        raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with "
+                           f"dtype {_long_name(mask.dtype)}")
+    if isinstance(value, Tensor):
+        value = value.item()
+    _broadcast_shapes(mask.shape, input.shape)
+    if mask.shape != input.shape:
+        mask = mask.expand(*input.shape)
+    return apply(R["masked_fill"], input, mask=mask, value=value)
+
+
+def tril(input, diagonal=0):
+    """The lower triangle of the last two dims, above ``diagonal`` zeroed (TrilBackward0)."""
+    if input.ndim < 2:
+        raise RuntimeError("tril: input tensor must have at least 2 dimensions")
+    return apply(R["tril"], input, diagonal=diagonal)
+
+
+def triu(input, diagonal=0):
+    """The upper triangle of the last two dims, below ``diagonal`` zeroed (TriuBackward0)."""
+    if input.ndim < 2:
+        raise RuntimeError("triu: input tensor must have at least 2 dimensions")
+    return apply(R["triu"], input, diagonal=diagonal)
+
+
+def _repeat(input, *repeats):
+    """``x.repeat(*sizes)``: ``x`` tiled ``sizes`` times along each dim (new leading dims
+    where there are more sizes than dims; RepeatBackward0)."""
+    repeats = _shape_arg(repeats)
+    if len(repeats) < input.ndim:
+        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than "
+                           "number of dimensions of tensor")
+    return apply(R["repeat"], input, repeats=tuple(repeats), self_sym_sizes=input.shape)
 
 
 def _matmul_mismatch(input, other):
@@ -1587,7 +1686,8 @@ _METHODS = [
     log_softmax, cumsum, mm, mv, bmm, dot, matmul, view, reshape, flatten, unflatten, t,
     transpose, swapaxes, swapdims, permute, movedim, flip, erf, squeeze, unsqueeze, expand,
     expand_as, broadcast_to, narrow, select, unbind, split, chunk, clone, contiguous, to,
-    type_as, copy_, zero_, fill_, as_strided, index_put_,
+    type_as, copy_, zero_, fill_, as_strided, index_put_, gather, scatter_add, index_select,
+    index_add, masked_fill, tril, triu,
 ]
 for _f in _METHODS:
     setattr(Tensor, _f.__name__, _f)
@@ -1600,6 +1700,9 @@ for _f in (add, sub, mul, div, pow, abs, neg, exp, log, sqrt, sigmoid, tanh, rel
 Tensor.clamp_ = Tensor.clip_ = clamp_
 Tensor.arcsin, Tensor.arccos, Tensor.arctan = asin, acos, atan
 Tensor.type = _type
+Tensor.repeat = _repeat
+for _f in (masked_fill, scatter_add, index_add, tril, triu):
+    setattr(Tensor, _f.__name__ + "_", _inplace_unary(_f))
 Tensor.where = lambda self, condition, other: where(condition, self, other)
 Tensor.is_contiguous = lambda self, memory_format=None: _is_contiguous(self)
 Tensor.view_as = lambda self, other: view(self, other.shape)

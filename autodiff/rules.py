@@ -81,7 +81,7 @@ class Rule:
 # the compiled function); Python numbers are arguments (a new learning rate must not
 # compile again); rows with other attributes (tensors, index keys, views) run op by op.
 _STATIC_ATTRS = {"dim", "keepdim", "self_sym_sizes", "size", "dims", "dim0", "dim1", "index",
-                 "is_result", "feature_group_count", "batch_group_count",
+                 "is_result", "feature_group_count", "batch_group_count", "diagonal", "repeats",
                  "start", "end", "step", "sizes", "dtype", "ord", "correction", "reduction",
                  "exponent", "normalized_shape", "eps", "approximate", "stride", "padding",
                  "dilation", "lhs_dilation", "dimension_numbers", "kernel_size", "ceil_mode"}
@@ -588,6 +588,75 @@ row("copy_slices", "CopySlices",
     lambda grad, view, self_sym_sizes: (
         _w(tape._make(_view_mask(self_sym_sizes, view)), 0.0, grad),
         tape.apply(RULES["index"], grad, key=None, view=view, self_sym_sizes=self_sym_sizes)))
+# Picking along a dim, and its adjoint, adding back along it (each needs the other for
+# its gradient; the saved index comes first in a backward's arguments, as saved values do). gather: out[..i..] = self[..index[..i..]..] on ``dim``; its adjoint is
+# zeros.scatter_add(dim, index, grad). index_select takes whole slices; its adjoint is
+# zeros.index_add(dim, index, grad).
+def _along(index, dim):
+    """The index arrays that read ``index``'s values on ``dim`` and every other dim's own
+    position: what gather reads and scatter_add writes."""
+    grids = list(jnp.meshgrid(*[jnp.arange(n) for n in index.shape], indexing="ij"))
+    grids[dim] = index
+    return tuple(grids)
+
+
+row("gather", "GatherBackward0",
+    lambda self, *, dim, index, sparse_grad: self[_along(index._value(), dim)],
+    lambda grad, self, index, dim, sparse_grad: (tape.apply(
+        RULES["scatter_add"], _zeros_like(self), grad, dim=dim, index=index),),
+    tensor_attrs=("index",), needed_by={"self": 0})
+row("scatter_add", "ScatterAddBackward0",
+    lambda self, src, *, dim, index: self.at[_along(index._value(), dim)].add(
+        src[tuple(slice(0, n) for n in index.shape)]),
+    lambda grad, index, dim: (grad, tape.apply(RULES["gather"], grad, dim=dim, index=index,
+                                               sparse_grad=False)),
+    tensor_attrs=("index",))
+row("index_select", "IndexSelectBackward0",
+    lambda self, *, dim, index, self_sym_sizes: jnp.take(self, index._value(), axis=dim),
+    lambda grad, index, dim, self_sym_sizes: (tape.apply(
+        RULES["index_add"], _zeros(self_sym_sizes, grad), grad,
+        dim=dim, index=index),),
+    tensor_attrs=("index",))
+row("index_add", "IndexAddBackward0",
+    lambda self, source, *, dim, index: jnp.moveaxis(jnp.moveaxis(self, dim, 0).at[
+        index._value()].add(jnp.moveaxis(source, dim, 0)), 0, dim),
+    lambda grad, index, dim: (grad, tape.apply(RULES["index_select"], grad, dim=dim,
+                                               index=index, self_sym_sizes=grad.shape)),
+    tensor_attrs=("index",))
+# masked_fill: the filled places get no gradient
+row("masked_fill", "MaskedFillBackward0",
+    lambda self, *, mask, value: jnp.where(mask._value(), jnp.asarray(value, self.dtype), self),
+    lambda grad, mask, value: (tape.apply(RULES["masked_fill"], grad, mask=mask, value=0),),
+    tensor_attrs=("mask",))
+# tril/triu keep a triangle: the gradient keeps the same one
+row("tril", "TrilBackward0", lambda self, *, diagonal: jnp.tril(self, diagonal),
+    lambda grad, diagonal: (tape.apply(RULES["tril"], grad, diagonal=diagonal),))
+row("triu", "TriuBackward0", lambda self, *, diagonal: jnp.triu(self, diagonal),
+    lambda grad, diagonal: (tape.apply(RULES["triu"], grad, diagonal=diagonal),))
+
+
+# repeat tiles the input: each element's gradient is the sum over its copies (torch's
+# repeat_backward: leading new dims summed, then each repeated dim split and summed)
+def _repeat_backward(grad, repeats, self_sym_sizes):
+    if 0 in repeats:
+        return _zeros(self_sym_sizes, grad)
+    for _ in range(grad.ndim - len(self_sym_sizes)):
+        grad = grad.sum(0)
+    size, sum_dims = [], []
+    for repeat, n in zip(repeats[len(repeats) - len(self_sym_sizes):], self_sym_sizes):
+        if repeat != 1:
+            size.append(repeat)
+            sum_dims.append(len(size) - 1)
+        size.append(n)
+    grad = grad.reshape(size)
+    return grad.sum(tuple(sum_dims)) if sum_dims else grad
+
+
+row("repeat", "RepeatBackward0",
+    lambda self, *, repeats, self_sym_sizes: jnp.tile(self, repeats),
+    lambda grad, repeats, self_sym_sizes: (_repeat_backward(grad, repeats, self_sym_sizes),))
+
+
 # a view whose base was written in place is re-derived from the base's new history
 row("as_strided", "AsStridedBackward0",
     lambda self, *, view, self_sym_sizes: view(self),
@@ -656,6 +725,11 @@ def _zeros_like(grad):
     """torch's ``zeros_like(grad)`` in a backward formula: constant zeros (not grad * 0,
     which is nan where grad is)."""
     return _const(jnp.zeros_like(grad._value()))
+
+
+def _zeros(shape, like):
+    """Constant zeros of ``shape``, of ``like``'s dtype."""
+    return _const(jnp.zeros(shape, like._array.dtype))
 
 
 # C++ composites scale by a Scalar (``mul.Scalar``): torch records MulBackward1/DivBackward1.

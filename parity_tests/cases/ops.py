@@ -225,6 +225,15 @@ OP_CASES = {
                                     low=0.1, high=0.9),
     "binary_cross_entropy_with_logits": op_case(NN + "binary_cross_entropy_with_logits(a, b)",
                                                 (2, 3), (2, 3)),
+    "gather": op_case("a.gather(1, torch.tensor([[0, 2, 2], [1, 1, 0]]))", (2, 3)),
+    "scatter_add": op_case("a.scatter_add(1, torch.tensor([[0, 2], [1, 1]]), b)", (2, 3),
+                           (2, 2)),
+    "index_select": op_case("a.index_select(0, torch.tensor([1, 0, 1]))", (2, 3)),
+    "index_add": op_case("a.index_add(1, torch.tensor([2, 0]), b)", (2, 3), (2, 2)),
+    "masked_fill": op_case("a.masked_fill(a > 0, 0.5)", (2, 3)),
+    "tril": op_case("a.tril()", (3, 3)),
+    "triu": op_case("torch.triu(a, 1)", (2, 3, 3)),
+    "repeat": op_case("a.repeat(2, 1, 2)", (2, 3)),
     "embedding": op_case(NN + "embedding(torch.tensor([[0, 2], [3, 0]]), a)", (4, 3)),
     "layer_norm": op_case(NN + "layer_norm(a, (3,), b, c)", (2, 3), (3,), (3,)),
     "convolution": op_case(NN + "conv2d(a, b, c, stride=2, padding=1)", (2, 2, 5, 5),
@@ -320,3 +329,44 @@ def more_elementwise_functions(T):
     w.tan_()
     w.sum().backward()
     yield "grad_fn", w.grad_fn
+
+
+def gather_scatter_select_fill(T):
+    """gather/scatter_add, index_select/index_add, masked_fill(_), tril/triu, repeat:
+    values, gradients, the nodes of a second derivative, and torch's errors."""
+    x = T.tensor([[1.0, -2.0, 3.0, 0.5], [4.0, 5.0, -6.0, 2.0], [0.0, 1.5, 2.5, -1.0]],
+                 requires_grad=True)
+    idx = T.tensor([[0, 3, 3], [2, 2, 0], [1, 0, 1]])
+    outs = {
+        "gather": x.gather(1, idx),
+        "gather0": T.gather(x, 0, T.tensor([[2, 0, 1, 1]])),
+        "scatter_add": T.zeros(3, 4).scatter_add(1, idx, x[:, :3]),
+        "index_select": x.index_select(0, T.tensor([2, 0, 2])),
+        "index_select1": T.index_select(x, -1, T.tensor([1])),
+        "index_add": T.ones(4, 3).index_add(0, T.tensor([3, 0, 3]), x[:, :3], alpha=2),
+        "masked_fill": x.masked_fill(x > 2, 0.5),
+        "masked_fill_row": x.masked_fill(T.tensor([True, False, False, True]), -1.0),
+        "tril": x.tril(), "triu": T.triu(x, 1), "tril_neg": x.tril(-1),
+        "repeat": x.repeat(2, 1), "repeat_new_dims": x[0].repeat(2, 3, 1),
+    }
+    for name, y in outs.items():
+        yield name, (y, type(y.grad_fn).__name__)
+        g, = T.autograd.grad((y * y).sum(), x, create_graph=True)
+        yield name + " grad", (g, type(g.grad_fn).__name__)
+        x.grad = None
+        (g * g).sum().backward()
+        yield name + " second", x.grad
+    z = x.detach().clone()
+    z.masked_fill_(z < 0, 0.0)
+    z.tril_()
+    yield "in place", z
+    for f in (lambda: x.masked_fill(T.tensor([1, 0, 0, 1]), 1.0),
+              lambda: x.gather(1, idx.float()), lambda: x.gather(1, T.tensor([[5]])),
+              lambda: x.gather(2, idx), lambda: x.index_select(0, T.tensor([[0]])),
+              lambda: x.index_select(0, T.tensor([7])), lambda: x.repeat(2),
+              lambda: T.ones(3).tril(), lambda: x.gather(1, T.tensor([0, 1]))):
+        try:
+            f()
+        except (RuntimeError, IndexError) as e:
+            yield type(e).__name__, str(e)
+    x.masked_fill(T.tensor([True, False]), 1.0)
