@@ -597,20 +597,23 @@ def _warn_non_full_backward_hook(inputs, result, grad_fn):
     def warn(message):
         warnings.warn(message, FutureWarning, stacklevel=4)
 
-    if isinstance(result, Tensor):
-        result = (result,)
-    elif not (isinstance(result, tuple) and all(isinstance(r, Tensor) for r in result)):
-        return warn("Using non-full backward hooks on a Module that does not return a single "
-                    "Tensor or a tuple of Tensors is deprecated and will be removed in future "
-                    "versions. This hook will be missing some of the grad_output. Please use "
-                    "register_full_backward_hook to get the documented behavior.")
-    if isinstance(inputs, Tensor):
-        inputs = (inputs,)
-    elif not (isinstance(inputs, tuple) and all(isinstance(i, Tensor) for i in inputs)):
-        return warn("Using non-full backward hooks on a Module that does not take as input a "
-                    "single Tensor or a tuple of Tensors is deprecated and will be removed in "
-                    "future versions. This hook will be missing some of the grad_input. "
-                    "Please use register_full_backward_hook to get the documented behavior.")
+    def as_tensors(x, verb, part):
+        if isinstance(x, Tensor):
+            return (x,)
+        if isinstance(x, tuple) and all(isinstance(t, Tensor) for t in x):
+            return x
+        warn(f"Using non-full backward hooks on a Module that does not {verb} a single Tensor "
+             "or a tuple of Tensors is deprecated and will be removed in future versions. "
+             f"This hook will be missing some of the {part}. Please use "
+             "register_full_backward_hook to get the documented behavior.")
+        return None
+
+    result = as_tensors(result, "return", "grad_output")
+    if result is None:
+        return
+    inputs = as_tensors(inputs, "take as input", "grad_input")
+    if inputs is None:
+        return
     out_grad_fn = {r.grad_fn for r in result if r.grad_fn is not None}
     if not out_grad_fn or (len(out_grad_fn) == 1 and grad_fn not in out_grad_fn):
         warn("Using a non-full backward hook when outputs are nested in python data structure "

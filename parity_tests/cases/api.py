@@ -415,3 +415,24 @@ def gradient_clipping_edges(T):
     ``TypeError: expected torch.Tensor, but got: list``"""
     yield "empty", T.nn.utils.clip_grad_norm_((p for p in []), 1.0)
     T.nn.utils.vector_to_parameters([1.0], [])
+
+
+def deprecated_hook_warnings(T):
+    """The non-full hook's warnings for a module taking or returning other things."""
+    nn = T.nn
+
+    class Pair(nn.Module):
+        def forward(self, x, scale):
+            return [x * scale, x]
+
+    class Kw(nn.Module):
+        def forward(self, x):
+            return x * 2
+
+    m = Pair()
+    m.register_backward_hook(lambda *a: None)
+    out = m(T.ones(2, requires_grad=True), 2.0)
+    yield "list out", out
+    k = Kw()
+    k.register_backward_hook(lambda *a: None)
+    yield "kw", k(x=T.ones(2, requires_grad=True))
