@@ -521,6 +521,20 @@ def clamp(input, min=None, max=None):
     where it binds)."""
     if min is None and max is None:
         raise RuntimeError("clamp: At least one of 'min' or 'max' must not be None")
+    return _clamp(input, min, max, R["clamp"], {"min": min, "max": max})
+
+
+def clamp_min(input, min):
+    """``clamp(input, min=min)``; for a number, node ClampMinBackward0."""
+    return _clamp(input, min, None, R["clamp_min"], {"min": min})
+
+
+def clamp_max(input, max):
+    """``clamp(input, max=max)``; for a number, node ClampMaxBackward0."""
+    return _clamp(input, None, max, R["clamp_max"], {"max": max})
+
+
+def _clamp(input, min, max, number_rule, attrs):
     bounds = [b for b in (min, max) if b is not None]
     dt = D.result_type(input, *bounds)                 # an int tensor clamped to 0.5: float
     if builtins.any(isinstance(b, Tensor) for b in bounds):
@@ -528,7 +542,7 @@ def clamp(input, min=None, max=None):
         broadcast_shapes(input.shape, *(b.shape for b in (min, max) if b is not None))
         rule, inputs, attrs = R["clamp_tensor"], (input, min, max), {}
     else:
-        rule, inputs, attrs = R["clamp"], (input,), {"min": min, "max": max}
+        rule, inputs = number_rule, (input,)
     if builtins.any(isinstance(x, Tensor) and x.dtype is not dt for x in inputs):
         rule = _CastRule(rule, dt)
     return apply(rule, *inputs, **attrs)
@@ -537,15 +551,21 @@ def clamp(input, min=None, max=None):
 clip = clamp
 
 
-def clamp_(input, min=None, max=None):
-    """``clamp`` in place."""
-    bounds = [b for b in (min, max) if b is not None]
-    if bounds and not builtins.any(isinstance(b, Tensor) for b in bounds):
-        dt = D.result_type(input, *bounds)           # torch's scalar overload words its
-        if not D.can_cast(dt, input.dtype):          # cast check with C type names
-            raise RuntimeError(f"result type {D.c_name(dt)} can't be cast to the desired "
-                               f"output type {_long_name(input.dtype)}")
-    return _inplace(input, lambda old: clamp(old, min, max))
+def _clamp_inplace(clamp_fn):
+    def op(input, *bounds, **named):
+        given = [b for b in (*bounds, *named.values()) if b is not None]
+        if given and not builtins.any(isinstance(b, Tensor) for b in given):
+            dt = D.result_type(input, *given)        # torch's scalar overload words its
+            if not D.can_cast(dt, input.dtype):      # cast check with C type names
+                raise RuntimeError(f"result type {D.c_name(dt)} can't be cast to the "
+                                   f"desired output type {_long_name(input.dtype)}")
+        return _inplace(input, lambda old: clamp_fn(old, *bounds, **named))
+    op.__name__ = clamp_fn.__name__ + "_"
+    op.__doc__ = f"``{clamp_fn.__name__}`` in place."
+    return op
+
+
+clamp_, clamp_min_, clamp_max_ = (_clamp_inplace(f) for f in (clamp, clamp_min, clamp_max))
 
 
 def _tensor_arg(fn, name, position, value):
@@ -1093,6 +1113,18 @@ def _repeat(input, *repeats):
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than "
                            "number of dimensions of tensor")
     return apply(R["repeat"], input, repeats=tuple(repeats), self_sym_sizes=input.shape)
+
+
+def outer(input, vec2):
+    """The outer product of two vectors: ``input.reshape(-1, 1) * vec2``, as torch computes
+    it (MulBackward0)."""
+    for name, t in (("self", input), ("vec2", vec2)):
+        if t.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t.ndim}-D")
+    return input.reshape(input.shape[0], 1) * vec2
+
+
+ger = outer
 
 
 def _matmul_mismatch(input, other):
@@ -1678,7 +1710,7 @@ def _setitem(self, key, value):
 _METHODS = [
     add, sub, mul, div, true_divide, floor_divide, remainder, pow, square, neg, negative,
     reciprocal, abs, sign, exp, log, sqrt, rsqrt, sin, cos, tan, sinh, cosh, asin, acos, atan,
-    log1p, expm1, tanh, sigmoid, relu, clamp, clip,
+    log1p, expm1, tanh, sigmoid, relu, clamp, clip, clamp_min, clamp_max,
     addcmul, addcdiv, lerp, maximum, minimum, eq, ne, lt, le, gt, ge, greater, less,
     greater_equal, less_equal, not_equal, logical_and, logical_or, logical_xor, logical_not,
     equal, allclose, isclose, isnan, isinf, isfinite, floor, ceil, round, trunc, sum, mean,
@@ -1687,7 +1719,7 @@ _METHODS = [
     transpose, swapaxes, swapdims, permute, movedim, flip, erf, squeeze, unsqueeze, expand,
     expand_as, broadcast_to, narrow, select, unbind, split, chunk, clone, contiguous, to,
     type_as, copy_, zero_, fill_, as_strided, index_put_, gather, scatter_add, index_select,
-    index_add, masked_fill, tril, triu,
+    index_add, masked_fill, tril, triu, outer, ger,
 ]
 for _f in _METHODS:
     setattr(Tensor, _f.__name__, _f)
@@ -1698,6 +1730,7 @@ for _f in (add, sub, mul, div, pow, abs, neg, exp, log, sqrt, sigmoid, tanh, rel
     setattr(Tensor, _f.__name__ + "_", _inplace_binary(_f) if _f in (
         add, sub, mul, div, pow, true_divide, addcmul, addcdiv, lerp) else _inplace_unary(_f))
 Tensor.clamp_ = Tensor.clip_ = clamp_
+Tensor.clamp_min_, Tensor.clamp_max_ = clamp_min_, clamp_max_
 Tensor.arcsin, Tensor.arccos, Tensor.arctan = asin, acos, atan
 Tensor.type = _type
 Tensor.repeat = _repeat

@@ -265,6 +265,10 @@ row("clamp", "ClampBackward1", lambda self, *, min=None, max=None: jnp.clip(self
     lambda grad, self, min=None, max=None: (                                         # 1 inside
         _w((self >= (-math.inf if min is None else min)) &
            (self <= (math.inf if max is None else max)), grad, 0.0),))
+row("clamp_min", "ClampMinBackward0", lambda self, *, min: jnp.maximum(self, min),
+    lambda grad, self, min: (_w(self >= min, grad, 0.0),))                          # 1 above
+row("clamp_max", "ClampMaxBackward0", lambda self, *, max: jnp.minimum(self, max),
+    lambda grad, self, max: (_w(self <= max, grad, 0.0),))                          # 1 below
 # with tensor bounds, the one that binds gets the gradient (max wins where min > max)
 row("clamp_tensor", "ClampBackward0", lambda self, min, max: jnp.clip(self, min, max),
     lambda grad, self, min, max: _clamp_backward(grad, self, min, max))

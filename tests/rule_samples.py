@@ -120,6 +120,8 @@ SAMPLES: dict[str, Sample] = {
     "threshold_backward": Sample(
         lambda g, x: tape.apply(RULES["threshold_backward"], g, x, threshold=0.1) * x,
         [(6,), (6,)], ranges=[(-1.5, 1.5), (0.3, 1.5)]),
+    "clamp_min": Sample(lambda a: a.clamp_min(0.5) * a, [(4,)], 0.6, 1.5),
+    "clamp_max": Sample(lambda a: a.clamp_max(-0.5) * a, [(4,)], 0.6, 1.5),
     "clamp": Sample(lambda a: a.clamp(-0.5, 0.5) * a, [(4,)], 0.6, 1.5),
     "clamp_tensor": Sample(lambda a, lo, hi: a.clamp(lo, hi) * a, [(2, 6), (6,), (2, 1)],
                            ranges=[(-1.5, 1.5), (-1.0, -0.2), (0.2, 1.0)]),

@@ -115,6 +115,8 @@ OP_CASES = {
                                 "create_graph=True)\ng", (2, 3), (2, 3)),
     "threshold_backward": op_case("g, = torch.autograd.grad((a.relu() * b).sum(), a, "
                                   "create_graph=True)\ng * a", (2, 3), (2, 3)),
+    "clamp_min": op_case("a.clamp_min(0.25)", (2, 3)),
+    "clamp_max": op_case("torch.clamp_max(a, 0.25)", (2, 3)),
     "clamp": op_case("torch.clamp(a, min=-0.5, max=1.0)", (2, 3)),
     "clamp_tensor": op_case("torch.clamp(a, b, c - 1)", (2, 3), (3,), (2, 1)),
     # Products of matrices and vectors.
@@ -370,3 +372,32 @@ def gather_scatter_select_fill(T):
         except (RuntimeError, IndexError) as e:
             yield type(e).__name__, str(e)
     x.masked_fill(T.tensor([True, False]), 1.0)
+
+
+def clamp_min_max_and_outer(T):
+    """clamp_min/clamp_max with numbers (their own nodes), in place, on integers; outer
+    (torch computes it as a reshape and a product) and its errors."""
+    x = T.tensor([-1.0, 0.25, 0.5, 2.0], requires_grad=True)
+    y = x.clamp_min(0.25)
+    z = T.clamp_max(x, 0.5)
+    yield "values", (y, z, type(y.grad_fn).__name__, type(z.grad_fn).__name__)
+    yield "saved", (y.grad_fn._saved_min, z.grad_fn._saved_max)
+    (y * z).sum().backward()
+    yield "x.grad", x.grad
+    yield "integers", (T.tensor([1, 2]).clamp_min(0.5), T.tensor([1, 5]).clamp_max(3))
+    w = T.tensor([1.0, -3.0]) * 1
+    w.clamp_min_(0.0)
+    w.clamp_max_(0.5)
+    yield "in place", w
+    a = T.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    b = T.tensor([0.5, -1.0], requires_grad=True)
+    o = T.outer(a, b)
+    yield "outer", (o, T.ger(a, b), type(o.grad_fn).__name__,
+                    type(o.grad_fn.next_functions[0][0]).__name__)
+    o.sum().backward()
+    yield "grads", (a.grad, b.grad)
+    try:
+        T.tensor([1, 2]).clamp_min_(0.5)
+    except RuntimeError as e:
+        yield "int in place", str(e)
+    T.outer(T.ones(2, 2), a)
