@@ -755,6 +755,7 @@ class return_types:
     max = _return_type("max")
     min = _return_type("min")
     sort = _return_type("sort")
+    topk = _return_type("topk")
 
 
 def _extremum(input, dim, keepdim, other, full, along, arg, binary, kind):
@@ -1067,6 +1068,55 @@ def index_add(input, dim, index, source, *, alpha=1):
     if alpha != 1:
         source = source * alpha
     return apply(R["index_add"], input, source, dim=dim, index=index)
+
+
+def scatter(input, dim, index, src):
+    """``input`` with ``src``'s values written at the places ``index`` names along ``dim``
+    (ScatterBackward0; a tensor ``src``)."""
+    dim = tape._wrap_dim(dim, input.ndim)
+    if index.dtype not in (D.int64, D.int32):
+        raise RuntimeError("scatter(): Expected dtype int32/int64 for index")
+    if not isinstance(src, Tensor):
+        src = full(index.shape, src, dtype=input.dtype)
+    if src.dtype != input.dtype:
+        raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
+    _check_index_bounds(index, dim, input.shape[dim])
+    return apply(R["scatter"], input, src, dim=dim, index=index)
+
+
+def sort(input, dim=-1, descending=False, stable=False):
+    """``(values, indices)`` sorted along ``dim`` (SortBackward0); equal elements keep their
+    order, as torch's sort does on the CPU (NaN counts as the largest)."""
+    dim = tape._wrap_dim(dim, input.ndim)
+    if input.ndim == 0:
+        return return_types.sort(input * 1, zeros((), dtype=D.int64))
+    order = jnp.argsort(input._value(), axis=dim, stable=True, descending=descending)
+    return _picked(input, "sort", dim, order)
+
+
+def argsort(input, dim=-1, descending=False, stable=False):
+    """The indices that sort ``input`` along ``dim`` (see ``sort``)."""
+    return sort(input, dim, descending, stable).indices
+
+
+def topk(input, k, dim=-1, largest=True, sorted=True):
+    """The ``k`` largest (or smallest) elements along ``dim`` and their indices
+    (TopkBackward0). Among equal elements the first ones are taken; torch's choice among
+    ties can differ."""
+    dim = tape._wrap_dim(dim, input.ndim)
+    n = input.shape[dim] if input.ndim else 1
+    if not 0 <= k <= n:
+        raise RuntimeError("selected index k out of range")
+    if input.ndim == 0:
+        return return_types.topk(input * 1, zeros((), dtype=D.int64))
+    order = jnp.argsort(input._value(), axis=dim, stable=True, descending=largest)
+    return _picked(input, "topk", dim, jax.lax.slice_in_dim(order, 0, k, axis=dim))
+
+
+def _picked(input, op, dim, indices):
+    indices = _make(indices.astype(np.int64))
+    values = apply(R[op], input, dim=dim, indices=indices, self_sym_sizes=input.shape)
+    return getattr(return_types, op)(values, indices)
 
 
 def _check_index_bounds(index, dim, size):
@@ -1719,7 +1769,7 @@ _METHODS = [
     transpose, swapaxes, swapdims, permute, movedim, flip, erf, squeeze, unsqueeze, expand,
     expand_as, broadcast_to, narrow, select, unbind, split, chunk, clone, contiguous, to,
     type_as, copy_, zero_, fill_, as_strided, index_put_, gather, scatter_add, index_select,
-    index_add, masked_fill, tril, triu, outer, ger,
+    index_add, masked_fill, tril, triu, outer, ger, scatter, sort, argsort, topk,
 ]
 for _f in _METHODS:
     setattr(Tensor, _f.__name__, _f)
@@ -1734,7 +1784,7 @@ Tensor.clamp_min_, Tensor.clamp_max_ = clamp_min_, clamp_max_
 Tensor.arcsin, Tensor.arccos, Tensor.arctan = asin, acos, atan
 Tensor.type = _type
 Tensor.repeat = _repeat
-for _f in (masked_fill, scatter_add, index_add, tril, triu):
+for _f in (masked_fill, scatter, scatter_add, index_add, tril, triu):
     setattr(Tensor, _f.__name__ + "_", _inplace_unary(_f))
 Tensor.where = lambda self, condition, other: where(condition, self, other)
 Tensor.is_contiguous = lambda self, memory_format=None: _is_contiguous(self)

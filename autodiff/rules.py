@@ -627,6 +627,29 @@ row("index_add", "IndexAddBackward0",
     lambda grad, index, dim: (grad, tape.apply(RULES["index_select"], grad, dim=dim,
                                                index=index, self_sym_sizes=grad.shape)),
     tensor_attrs=("index",))
+row("scatter", "ScatterBackward0",
+    lambda self, src, *, dim, index: self.at[_along(index._value(), dim)].set(
+        src[tuple(slice(0, n) for n in index.shape)]),
+    lambda grad, index, dim: (
+        tape.apply(RULES["scatter"], grad, _zeros(index.shape, grad), dim=dim, index=index),
+        tape.apply(RULES["gather"], grad, dim=dim, index=index, sparse_grad=False)),
+    tensor_attrs=("index",))
+
+
+# sort and topk: their values are picked from the input where ``indices`` (computed
+# beside the tape) point; each gradient goes back to its place,
+# zeros.scatter(dim, indices, grad)
+def _picked(self, *, dim, indices, self_sym_sizes):
+    return jnp.take_along_axis(self, indices._value(), axis=dim)
+
+
+def _picked_backward(grad, indices, dim, self_sym_sizes):
+    return (tape.apply(RULES["scatter"], _zeros(self_sym_sizes, grad), grad, dim=dim,
+                       index=indices),)
+
+
+row("sort", "SortBackward0", _picked, _picked_backward, tensor_attrs=("indices",))
+row("topk", "TopkBackward0", _picked, _picked_backward, tensor_attrs=("indices",))
 # masked_fill: the filled places get no gradient
 row("masked_fill", "MaskedFillBackward0",
     lambda self, *, mask, value: jnp.where(mask._value(), jnp.asarray(value, self.dtype), self),

@@ -230,6 +230,9 @@ OP_CASES = {
     "gather": op_case("a.gather(1, torch.tensor([[0, 2, 2], [1, 1, 0]]))", (2, 3)),
     "scatter_add": op_case("a.scatter_add(1, torch.tensor([[0, 2], [1, 1]]), b)", (2, 3),
                            (2, 2)),
+    "scatter": op_case("a.scatter(1, torch.tensor([[0, 2], [1, 0]]), b)", (2, 3), (2, 2)),
+    "sort": op_case("a.sort(1, descending=True).values", (2, 3)),
+    "topk": op_case("a.topk(2).values", (2, 3)),
     "index_select": op_case("a.index_select(0, torch.tensor([1, 0, 1]))", (2, 3)),
     "index_add": op_case("a.index_add(1, torch.tensor([2, 0]), b)", (2, 3), (2, 2)),
     "masked_fill": op_case("a.masked_fill(a > 0, 0.5)", (2, 3)),
@@ -401,3 +404,25 @@ def clamp_min_max_and_outer(T):
     except RuntimeError as e:
         yield "int in place", str(e)
     T.outer(T.ones(2, 2), a)
+
+
+def sort_topk_scatter(T):
+    """sort (stable, NaN largest), argsort, topk (distinct values), scatter: values,
+    indices, gradients and second derivatives' nodes."""
+    x = T.tensor([[3.0, -1.0, 2.0, 0.5], [0.0, 5.0, -4.0, 1.0]], requires_grad=True)
+    outs = {"sort": x.sort(1), "sort desc": T.sort(x, 0, descending=True),
+            "topk": x.topk(2), "topk smallest": T.topk(x, 3, dim=1, largest=False),
+            "topk dim0": x.topk(1, 0)}
+    for name, r in outs.items():
+        yield name, (r, type(r).__name__, type(r.values.grad_fn).__name__)
+        g, = T.autograd.grad((r.values ** 2).sum(), x, create_graph=True)
+        yield name + " grad", (g, type(g.grad_fn).__name__)
+    yield "ties", (T.sort(T.tensor([1.0, 0.0, 1.0, float("nan"), 0.0])),
+                   T.sort(T.tensor([1.0, 0.0, 1.0, float("nan"), 0.0]), descending=True),
+                   T.argsort(T.tensor([2, 1, 2, 1])))
+    s = T.zeros(2, 4).scatter(1, T.tensor([[3, 0], [1, 1]]), x[:, :2])
+    yield "scatter", (s, type(s.grad_fn).__name__)
+    s.sum().backward()
+    yield "x.grad", x.grad
+    yield "scatter value", T.ones(2, 3).scatter(0, T.tensor([[1, 0, 1]]), 7.0)
+    x.topk(5)
