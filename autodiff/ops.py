@@ -1733,6 +1733,25 @@ def fill_(self, value):
     return _inplace(self, lambda old: apply(R["fill_"], old, value=value), fills=True)
 
 
+def uniform_(self, from_=0.0, to=1.0, *, generator=None):
+    """Fill ``self`` in place with draws from the uniform distribution on [from, to)
+    (UniformBackward0 when recorded; NumPy's generator, so torch's numbers differ)."""
+    return _random_fill_(self, "uniform_", lambda rng, shape: rng.uniform(from_, to, shape),
+                         generator)
+
+
+def normal_(self, mean=0.0, std=1.0, *, generator=None):
+    """Fill ``self`` in place with draws from N(mean, std^2) (NormalBackward0)."""
+    return _random_fill_(self, "normal_", lambda rng, shape: rng.normal(mean, std, shape),
+                         generator)
+
+
+def _random_fill_(self, op, draw, generator):
+    draws = jnp.asarray(draw((generator or default_generator)._rng, tuple(self.shape)),
+                        self.dtype.np)
+    return _inplace(self, lambda old: apply(R[op], old, draws=draws), fills=True)
+
+
 def index_put_(self, indices, values, accumulate=False):
     """``self[indices] = values`` (or ``+=`` with ``accumulate``), in place."""
     key = tuple(i._value() if isinstance(i, Tensor) else i for i in indices)
@@ -1783,6 +1802,7 @@ Tensor.clamp_ = Tensor.clip_ = clamp_
 Tensor.clamp_min_, Tensor.clamp_max_ = clamp_min_, clamp_max_
 Tensor.arcsin, Tensor.arccos, Tensor.arctan = asin, acos, atan
 Tensor.type = _type
+Tensor.uniform_, Tensor.normal_ = uniform_, normal_
 Tensor.repeat = _repeat
 for _f in (masked_fill, scatter, scatter_add, index_add, tril, triu):
     setattr(Tensor, _f.__name__ + "_", _inplace_unary(_f))

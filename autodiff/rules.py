@@ -586,6 +586,11 @@ row("zero_", "ZeroBackward0", lambda self: jnp.zeros_like(self),
     lambda grad: (_zeros_like(grad),))
 row("fill_", "FillBackward2", lambda self, *, value: jnp.full_like(self, value),
     lambda grad, value: (_zeros_like(grad),))
+# random fills: the draws come in as an attribute; the old values get no gradient
+row("uniform_", "UniformBackward0", lambda self, *, draws: draws,
+    lambda grad, draws: (_zeros_like(grad),))
+row("normal_", "NormalBackward0", lambda self, *, draws: draws,
+    lambda grad, draws: (_zeros_like(grad),))
 # base[view] = src: the base's gradient outside the view, the view's part to src
 row("copy_slices", "CopySlices",
     lambda self, src, *, view, self_sym_sizes: _write_through_view(self, src, view),

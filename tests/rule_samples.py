@@ -241,6 +241,10 @@ SAMPLES.update({
     "gather": Sample(lambda x: x.gather(1, T.tensor([[0, 2, 2], [1, 1, 0]])) ** 2, [(2, 3)]),
     "scatter_add": Sample(lambda x, y: (x * x).scatter_add(1, T.tensor([[0, 2], [1, 1]]),
                                                            y * y), [(2, 3), (2, 2)]),
+    # the draws are the same on every call (seeded), and constant in the input
+    "uniform_": Sample(lambda a: (T.manual_seed(0), (a * a).uniform_(-1.0, 1.0))[1] * a,
+                       [(3,)]),
+    "normal_": Sample(lambda a: (T.manual_seed(0), (a * a).normal_())[1] * a, [(3,)]),
     "scatter": Sample(lambda x, y: (x * x).scatter(1, T.tensor([[0, 2], [1, 0]]), y * y),
                       [(2, 3), (2, 2)]),
     "sort": Sample(lambda x: x.sort(1, descending=True).values ** 2 * T.arange(3.0),

@@ -230,6 +230,9 @@ OP_CASES = {
     "gather": op_case("a.gather(1, torch.tensor([[0, 2, 2], [1, 1, 0]]))", (2, 3)),
     "scatter_add": op_case("a.scatter_add(1, torch.tensor([[0, 2], [1, 1]]), b)", (2, 3),
                            (2, 2)),
+    # (each framework draws its own numbers: the case multiplies them away)
+    "uniform_": op_case("(a * 1).uniform_() * 0 + a", (2, 3)),
+    "normal_": op_case("(a * 1).normal_() * 0 + a", (2, 3)),
     "scatter": op_case("a.scatter(1, torch.tensor([[0, 2], [1, 0]]), b)", (2, 3), (2, 2)),
     "sort": op_case("a.sort(1, descending=True).values", (2, 3)),
     "topk": op_case("a.topk(2).values", (2, 3)),
@@ -426,3 +429,23 @@ def sort_topk_scatter(T):
     yield "x.grad", x.grad
     yield "scatter value", T.ones(2, 3).scatter(0, T.tensor([[1, 0, 1]]), 7.0)
     x.topk(5)
+
+
+def random_fills_in_place(T):
+    """Tensor.uniform_/normal_: in place (the draws themselves come from each framework's
+    generator, so only their range and the graph are compared)."""
+    w = T.empty(200)
+    w.uniform_(-0.5, 0.25)
+    yield "range", (bool(w.min() >= -0.5), bool(w.max() < 0.25), w._version)
+    v = T.zeros(300).normal_(mean=3.0, std=0.01)
+    yield "normal", (bool((v - 3).abs().max() < 0.1), v.dtype)
+    p = T.ones(2, requires_grad=True)
+    with T.no_grad():
+        p.normal_(0, 0.01)
+    yield "under no_grad", (p.requires_grad, p.grad_fn)
+    x = p * 1
+    x.uniform_()
+    yield "recorded", (type(x.grad_fn).__name__, type(x.grad_fn.next_functions[0][0]).__name__)
+    x.sum().backward()
+    yield "p.grad", p.grad
+    p.uniform_()
