@@ -1312,6 +1312,42 @@ def transpose(input, dim0, dim1):
 swapaxes = swapdims = transpose
 
 
+def diagonal(input, offset=0, dim1=0, dim2=1):
+    """A view of the ``offset`` diagonal of dims ``dim1`` and ``dim2``, as the last dim
+    (DiagonalBackward0)."""
+    dim1, dim2 = tape._wrap_dim(dim1, input.ndim), tape._wrap_dim(dim2, input.ndim)
+    if dim1 == dim2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    return apply(R["diagonal"], input, offset=offset, dim1=dim1, dim2=dim2,
+                 self_sym_sizes=input.shape)
+
+
+def diag_embed(input, offset=0, dim1=-2, dim2=-1):
+    """The last dim of ``input`` placed on the ``offset`` diagonal of two new dims
+    (DiagEmbedBackward0)."""
+    n = input.ndim + 1
+    return apply(R["diag_embed"], input, offset=offset, dim1=tape._wrap_dim(dim1, n),
+                 dim2=tape._wrap_dim(dim2, n))
+
+
+def diag(input, diagonal=0):
+    """A vector on the ``diagonal`` of a new matrix, or a copy of a matrix's diagonal."""
+    if input.ndim == 1:
+        return diag_embed(input, diagonal, 0, 1)
+    if input.ndim != 2:
+        raise RuntimeError("diag(): Supports 1D or 2D tensors. Got " f"{input.ndim}D")
+    return apply(R["diagonal_copy"], input, offset=diagonal, dim1=0, dim2=1,
+                 self_sym_sizes=input.shape)
+
+
+def trace(input):
+    """The sum of a matrix's diagonal (TraceBackward0)."""
+    if input.ndim != 2:
+        raise RuntimeError("trace: expected a matrix, but got tensor with dim "
+                           f"{input.ndim}")
+    return apply(R["trace"], input, self_sym_sizes=input.shape)
+
+
 def permute(input, *dims):
     """A view with the dims reordered (PermuteBackward0)."""
     dims = tuple(tape._wrap_dim(d, input.ndim) for d in _shape_arg(dims))
@@ -1788,7 +1824,8 @@ _METHODS = [
     transpose, swapaxes, swapdims, permute, movedim, flip, erf, squeeze, unsqueeze, expand,
     expand_as, broadcast_to, narrow, select, unbind, split, chunk, clone, contiguous, to,
     type_as, copy_, zero_, fill_, as_strided, index_put_, gather, scatter_add, index_select,
-    index_add, masked_fill, tril, triu, outer, ger, scatter, sort, argsort, topk,
+    index_add, masked_fill, tril, triu, outer, ger, scatter, sort, argsort, topk, diagonal,
+    diag_embed, diag, trace,
 ]
 for _f in _METHODS:
     setattr(Tensor, _f.__name__, _f)

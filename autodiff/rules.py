@@ -82,6 +82,7 @@ class Rule:
 # compile again); rows with other attributes (tensors, index keys, views) run op by op.
 _STATIC_ATTRS = {"dim", "keepdim", "self_sym_sizes", "size", "dims", "dim0", "dim1", "index",
                  "is_result", "feature_group_count", "batch_group_count", "diagonal", "repeats",
+                 "offset", "dim1", "dim2", "input_sizes",
                  "start", "end", "step", "sizes", "dtype", "ord", "correction", "reduction",
                  "exponent", "normalized_shape", "eps", "approximate", "stride", "padding",
                  "dilation", "lhs_dilation", "dimension_numbers", "kernel_size", "ceil_mode"}
@@ -505,6 +506,13 @@ row("transpose", "TransposeBackward0", lambda self, *, dim0, dim1: jnp.swapaxes(
 row("permute", "PermuteBackward0", lambda self, *, dims: jnp.transpose(self, dims),
     lambda grad, dims: (grad.permute(tuple(sorted(range(len(dims)), key=dims.__getitem__))),),
     view=True)
+# diagonal: a view of the (offset) diagonal of dims dim1, dim2, moved to the last dim; its
+# gradient goes back onto that diagonal of zeros
+row("diagonal", "DiagonalBackward0",
+    lambda self, *, offset, dim1, dim2, self_sym_sizes: jnp.diagonal(self, offset, dim1, dim2),
+    lambda grad, offset, dim1, dim2, self_sym_sizes: (tape.apply(
+        RULES["diagonal_backward"], grad, offset=offset, dim1=dim1, dim2=dim2,
+        input_sizes=self_sym_sizes),), view=True)
 row("squeeze", "SqueezeBackward0", lambda self, *, self_sym_sizes: jnp.squeeze(self),
     lambda grad, self_sym_sizes: (grad.reshape(self_sym_sizes),), view=True)
 row("squeeze_dim", "SqueezeBackward1",
@@ -655,6 +663,44 @@ def _picked_backward(grad, indices, dim, self_sym_sizes):
 
 row("sort", "SortBackward0", _picked, _picked_backward, tensor_attrs=("indices",))
 row("topk", "TopkBackward0", _picked, _picked_backward, tensor_attrs=("indices",))
+# diag of a matrix copies its diagonal; diag of a vector (diag_embed) puts it on one;
+# trace sums it. Their gradients: onto a diagonal of zeros, or the diagonal read back.
+def _diagonal_positions(shape, offset, dim1, dim2):
+    return jnp.diagonal(jnp.arange(math.prod(shape)).reshape(shape), offset, dim1, dim2)
+
+
+row("diagonal_backward", "DiagonalBackwardBackward0",
+    lambda grad, *, offset, dim1, dim2, input_sizes: jnp.zeros(
+        math.prod(input_sizes), grad.dtype).at[_diagonal_positions(
+            input_sizes, offset, dim1, dim2).reshape(-1)].set(grad.reshape(-1)).reshape(
+                input_sizes),
+    lambda grad, offset, dim1, dim2, input_sizes: (
+        grad.diagonal(offset, dim1, dim2).clone(),))
+row("diagonal_copy", "DiagonalBackward0_copy",
+    lambda self, *, offset, dim1, dim2, self_sym_sizes: jnp.diagonal(self, offset, dim1, dim2),
+    lambda grad, offset, dim1, dim2, self_sym_sizes: (tape.apply(
+        RULES["diagonal_backward"], grad, offset=offset, dim1=dim1, dim2=dim2,
+        input_sizes=self_sym_sizes),))
+row("diag_embed", "DiagEmbedBackward0",
+    lambda self, *, offset, dim1, dim2: _diag_embed(self, offset, dim1, dim2),
+    lambda grad, offset, dim1, dim2: (grad.diagonal(offset, dim1, dim2),))
+row("trace", "TraceBackward0", lambda self, *, self_sym_sizes: jnp.trace(self),
+    lambda grad, self_sym_sizes: (tape.apply(       # (torch views a flat buffer: a view last)
+        RULES["diagonal_backward"], grad.expand(min(self_sym_sizes)), offset=0, dim1=0,
+        dim2=1, input_sizes=self_sym_sizes).view(self_sym_sizes),))
+
+
+def _diag_embed(x, offset, dim1, dim2):
+    """The last dim of ``x`` written on the ``offset`` diagonal of new dims dim1, dim2."""
+    n = x.shape[-1] + abs(offset)
+    out_shape = list(x.shape[:-1])
+    for d in sorted((dim1, dim2)):
+        out_shape.insert(d, n)
+    positions = _diagonal_positions(out_shape, offset, dim1, dim2)
+    return jnp.zeros(math.prod(out_shape), x.dtype).at[positions.reshape(-1)].set(
+        x.reshape(-1)).reshape(out_shape)
+
+
 # masked_fill: the filled places get no gradient
 row("masked_fill", "MaskedFillBackward0",
     lambda self, *, mask, value: jnp.where(mask._value(), jnp.asarray(value, self.dtype), self),

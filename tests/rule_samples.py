@@ -245,6 +245,13 @@ SAMPLES.update({
     "uniform_": Sample(lambda a: (T.manual_seed(0), (a * a).uniform_(-1.0, 1.0))[1] * a,
                        [(3,)]),
     "normal_": Sample(lambda a: (T.manual_seed(0), (a * a).normal_())[1] * a, [(3,)]),
+    "diagonal": Sample(lambda x: x.diagonal(1) ** 2, [(3, 4)]),
+    "diagonal_copy": Sample(lambda x: T.diag(x, -1) ** 2, [(4, 3)]),
+    "diagonal_backward": Sample(
+        lambda g: tape.apply(RULES["diagonal_backward"], g * g, offset=1, dim1=1, dim2=0,
+                             input_sizes=(4, 3)), [(3,)]),
+    "diag_embed": Sample(lambda v: T.diag_embed(v * v, -1), [(2, 3)]),
+    "trace": Sample(lambda x: T.trace(x * x), [(3, 2)]),
     "scatter": Sample(lambda x, y: (x * x).scatter(1, T.tensor([[0, 2], [1, 0]]), y * y),
                       [(2, 3), (2, 2)]),
     "sort": Sample(lambda x: x.sort(1, descending=True).values ** 2 * T.arange(3.0),

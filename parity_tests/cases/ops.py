@@ -233,6 +233,12 @@ OP_CASES = {
     # (each framework draws its own numbers: the case multiplies them away)
     "uniform_": op_case("(a * 1).uniform_() * 0 + a", (2, 3)),
     "normal_": op_case("(a * 1).normal_() * 0 + a", (2, 3)),
+    "diagonal": op_case("a.diagonal(1)", (3, 4)),
+    "diagonal_copy": op_case("torch.diag(a, -1)", (4, 3)),
+    "diagonal_backward": op_case("g, = torch.autograd.grad((a.diagonal() ** 2).sum(), a, "
+                                 "create_graph=True)\ng * b", (3, 4), (3, 4)),
+    "diag_embed": op_case("torch.diag_embed(a, 1)", (2, 3)),
+    "trace": op_case("torch.trace(a)", (3, 4)),
     "scatter": op_case("a.scatter(1, torch.tensor([[0, 2], [1, 0]]), b)", (2, 3), (2, 2)),
     "sort": op_case("a.sort(1, descending=True).values", (2, 3)),
     "topk": op_case("a.topk(2).values", (2, 3)),
@@ -449,3 +455,27 @@ def random_fills_in_place(T):
     x.sum().backward()
     yield "p.grad", p.grad
     p.uniform_()
+
+
+def diagonals_and_trace(T):
+    """diagonal (a view), diag of a vector and of a matrix, diag_embed, trace: values,
+    nodes, gradients, second derivatives, views written in place, and errors."""
+    x = T.tensor([[1.0, 2.0, 3.0], [4.0, -5.0, 6.0], [7.0, 8.0, 0.5], [1.5, -2.5, 3.5]],
+                 requires_grad=True)
+    v = T.tensor([1.0, -2.0, 0.5], requires_grad=True)
+    outs = {"diagonal": x.diagonal(), "diagonal1": T.diagonal(x, 1),
+            "diagonal-1": x.diagonal(-1, 1, 0), "diag": T.diag(x), "diag1": T.diag(x, -1),
+            "trace": T.trace(x), "diag_vec": T.diag(v) @ x.T, "diag_vec1": T.diag(v, 1).sum(0),
+            "diag_embed": T.diag_embed(x[:2], 1)}
+    for name, y in outs.items():
+        yield name, (y, type(y.grad_fn).__name__)
+        gx, gv = T.autograd.grad((y * y).sum(), [x, v], create_graph=True, allow_unused=True)
+        g = gx if gx is not None else gv
+        yield name + " grad", (g, type(g.grad_fn).__name__ if g.grad_fn else None)
+        x.grad = v.grad = None
+        (g * g).sum().backward()
+        yield name + " second", (x.grad, v.grad)
+    z = x.detach().clone()
+    z.diagonal().mul_(10)
+    yield "written through the view", z
+    T.trace(v)
