@@ -1506,6 +1506,46 @@ def cat(tensors, dim=0):
 concat = concatenate = cat
 
 
+def hstack(tensors):
+    """Tensors side by side: ``cat`` along dim 1 (dim 0 for vectors)."""
+    tensors = [atleast_1d(t) for t in tensors]
+    return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
+
+
+def vstack(tensors):
+    """Tensors one above the other: ``cat`` along dim 0 (vectors become rows)."""
+    return cat([atleast_2d(t) for t in tensors], 0)
+
+
+def atleast_1d(input):
+    """``input``, with one dim if it had none."""
+    return input.reshape(1) if input.ndim == 0 else input
+
+
+def atleast_2d(input):
+    """``input``, with a leading dim if it had fewer than two."""
+    return atleast_1d(input).unsqueeze(0) if input.ndim < 2 else input
+
+
+def tile(input, dims):
+    """``input`` repeated ``dims`` times along each dim (``repeat``, with 1s in front for
+    the dims ``dims`` leaves out)."""
+    dims = tuple(dims)
+    return _repeat(input, *((1,) * (input.ndim - len(dims)) + dims))
+
+
+def roll(input, shifts, dims=None):
+    """Elements shifted by ``shifts`` along ``dims`` (the flattened tensor without dims),
+    those past the end coming back at the start (RollBackward0)."""
+    shifts = (shifts,) if isinstance(shifts, int) else tuple(shifts)
+    dims = () if dims is None else (dims,) if isinstance(dims, int) else tuple(dims)
+    if dims and len(shifts) != len(dims):
+        raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:"
+                           f"{len(dims)}")
+    dims = tuple(tape._wrap_dim(d, input.ndim) for d in dims)
+    return apply(R["roll"], input, shifts=shifts, dims=dims)
+
+
 def stack(tensors, dim=0):
     """Tensors of one shape joined along a new dim (StackBackward0)."""
     tensors = list(tensors)
@@ -1825,7 +1865,7 @@ _METHODS = [
     expand_as, broadcast_to, narrow, select, unbind, split, chunk, clone, contiguous, to,
     type_as, copy_, zero_, fill_, as_strided, index_put_, gather, scatter_add, index_select,
     index_add, masked_fill, tril, triu, outer, ger, scatter, sort, argsort, topk, diagonal,
-    diag_embed, diag, trace,
+    diag_embed, diag, trace, roll,
 ]
 for _f in _METHODS:
     setattr(Tensor, _f.__name__, _f)
@@ -1841,6 +1881,7 @@ Tensor.arcsin, Tensor.arccos, Tensor.arctan = asin, acos, atan
 Tensor.type = _type
 Tensor.uniform_, Tensor.normal_ = uniform_, normal_
 Tensor.repeat = _repeat
+Tensor.tile = lambda self, *dims: tile(self, _shape_arg(dims))
 for _f in (masked_fill, scatter, scatter_add, index_add, tril, triu):
     setattr(Tensor, _f.__name__ + "_", _inplace_unary(_f))
 Tensor.where = lambda self, condition, other: where(condition, self, other)

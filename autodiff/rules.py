@@ -82,7 +82,7 @@ class Rule:
 # compile again); rows with other attributes (tensors, index keys, views) run op by op.
 _STATIC_ATTRS = {"dim", "keepdim", "self_sym_sizes", "size", "dims", "dim0", "dim1", "index",
                  "is_result", "feature_group_count", "batch_group_count", "diagonal", "repeats",
-                 "offset", "dim1", "dim2", "input_sizes",
+                 "offset", "dim1", "dim2", "input_sizes", "shifts",
                  "start", "end", "step", "sizes", "dtype", "ord", "correction", "reduction",
                  "exponent", "normalized_shape", "eps", "approximate", "stride", "padding",
                  "dilation", "lhs_dilation", "dimension_numbers", "kernel_size", "ceil_mode"}
@@ -701,6 +701,11 @@ def _diag_embed(x, offset, dim1, dim2):
         x.reshape(-1)).reshape(out_shape)
 
 
+# roll shifts elements around (along dims, or the flattened tensor): the gradient rolls
+# back
+row("roll", "RollBackward0", lambda self, *, shifts, dims: jnp.roll(self, shifts, dims or None),
+    lambda grad, shifts, dims: (tape.apply(RULES["roll"], grad,
+                                           shifts=tuple(-s for s in shifts), dims=dims),))
 # masked_fill: the filled places get no gradient
 row("masked_fill", "MaskedFillBackward0",
     lambda self, *, mask, value: jnp.where(mask._value(), jnp.asarray(value, self.dtype), self),

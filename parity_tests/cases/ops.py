@@ -239,6 +239,7 @@ OP_CASES = {
                                  "create_graph=True)\ng * b", (3, 4), (3, 4)),
     "diag_embed": op_case("torch.diag_embed(a, 1)", (2, 3)),
     "trace": op_case("torch.trace(a)", (3, 4)),
+    "roll": op_case("torch.roll(a, (1, -2), (0, 1))", (2, 3)),
     "scatter": op_case("a.scatter(1, torch.tensor([[0, 2], [1, 0]]), b)", (2, 3), (2, 2)),
     "sort": op_case("a.sort(1, descending=True).values", (2, 3)),
     "topk": op_case("a.topk(2).values", (2, 3)),
@@ -479,3 +480,20 @@ def diagonals_and_trace(T):
     z.diagonal().mul_(10)
     yield "written through the view", z
     T.trace(v)
+
+
+def stacking_tiling_rolling(T):
+    """hstack, vstack, tile (repeat underneath), roll (with and without dims): values,
+    nodes and gradients."""
+    x = T.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+    v = T.tensor([0.5, -1.0, 2.0], requires_grad=True)
+    outs = {"hstack": T.hstack([x, x * 2]), "hstack vectors": T.hstack([v, v, T.tensor(7.0)]),
+            "vstack": T.vstack([v, x]), "tile": T.tile(x, (2,)), "tile method": v.tile(2, 2),
+            "roll": x.roll(1, 1), "roll dims": T.roll(x, (1, -1), (0, 1)),
+            "roll flat": T.roll(x, 2)}
+    for name, y in outs.items():
+        yield name, (y, type(y.grad_fn).__name__)
+        x.grad = v.grad = None
+        (y * T.arange(float(y.numel())).reshape(y.shape)).sum().backward()
+        yield name + " grads", (x.grad, v.grad)
+    T.roll(x, (1, 2), 0)
