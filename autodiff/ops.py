@@ -1312,6 +1312,45 @@ def transpose(input, dim0, dim1):
 swapaxes = swapdims = transpose
 
 
+class _LinAlgError(RuntimeError):
+    """What torch raises for a singular matrix (``torch._C._LinAlgError``)."""
+
+
+def inverse(input):
+    """The inverse of a square matrix, or of each in a batch (LinalgInvExBackward0); a
+    singular one is an error, as in torch."""
+    _check_square_matrices(input, "linalg.inv")
+    if not input.dtype.is_floating_point:
+        raise RuntimeError("linalg.inv: Expected a floating point or complex tensor as input. "
+                           f"Got {D.c_name(input.dtype)}")
+    values = input._value()
+    if tape.concrete(values) and values.size:
+        u_diagonal = np.diagonal(np.asarray(jax.lax.linalg.lu(values)[0]), 0, -2, -1)
+        singular = np.argwhere(u_diagonal.reshape(-1, u_diagonal.shape[-1]) == 0)
+        if singular.size:
+            batch, element = singular[0]
+            where = f"(Batch element {batch}): " if input.ndim > 2 else ""
+            raise _LinAlgError(f"linalg.inv: {where}The diagonal element {element + 1} is "
+                               "zero, the inversion could not be completed because the input "
+                               "matrix is singular.")
+    return apply(R["inverse"], input)
+
+
+def det(input):
+    """The determinant of a square matrix, or of each in a batch (LinalgDetBackward0; the
+    gradient assumes an invertible matrix)."""
+    _check_square_matrices(input, "linalg.det")
+    return apply(R["det"], input)
+
+
+def _check_square_matrices(input, fn):
+    if input.ndim < 2:
+        raise RuntimeError(f"{fn}: The input tensor A must have at least 2 dimensions.")
+    if input.shape[-1] != input.shape[-2]:
+        raise RuntimeError(f"{fn}: A must be batches of square matrices, but they are "
+                           f"{input.shape[-2]} by {input.shape[-1]} matrices")
+
+
 def diagonal(input, offset=0, dim1=0, dim2=1):
     """A view of the ``offset`` diagonal of dims ``dim1`` and ``dim2``, as the last dim
     (DiagonalBackward0)."""
@@ -1865,7 +1904,7 @@ _METHODS = [
     expand_as, broadcast_to, narrow, select, unbind, split, chunk, clone, contiguous, to,
     type_as, copy_, zero_, fill_, as_strided, index_put_, gather, scatter_add, index_select,
     index_add, masked_fill, tril, triu, outer, ger, scatter, sort, argsort, topk, diagonal,
-    diag_embed, diag, trace, roll,
+    diag_embed, diag, trace, roll, inverse, det,
 ]
 for _f in _METHODS:
     setattr(Tensor, _f.__name__, _f)

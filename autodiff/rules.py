@@ -492,6 +492,14 @@ row("dot", "DotBackward0", lambda self, tensor: _matmul(self, tensor),
     lambda grad, self, tensor: (grad * tensor, grad * self),
     needed_by={"self": 1, "tensor": 0})
 
+# inverse: d(A^-1) = -A^-1 dA A^-1, so grad_A = -A^-T grad A^-T.
+# det: d det(A) = det(A) tr(A^-1 dA), so grad_A = grad det(A) A^-T (invertible A).
+row("inverse", "LinalgInvExBackward0", lambda self: jnp.linalg.inv(self),
+    lambda grad, result: (-(result.mT @ (grad @ result.mT)),))
+row("det", "LinalgDetBackward0", lambda self: jnp.linalg.det(self),
+    lambda grad, self, result: (
+        (grad * result).unsqueeze(-1).unsqueeze(-2) * self.inverse().mT,))
+
 # Views: the result shares the input's storage; the forward, applied to an index array,
 # says which elements it covers. The gradient is mapped back by the inverse view.
 row("view", "ViewBackward0", lambda self, *, size, self_sym_sizes: jnp.reshape(self, size),

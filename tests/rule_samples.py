@@ -254,6 +254,8 @@ SAMPLES.update({
     "trace": Sample(lambda x: T.trace(x * x), [(3, 2)]),
     "roll": Sample(lambda x: T.roll(x * x, (1, -2), (0, 1)) * T.arange(6.0).reshape(2, 3)
                    + T.roll(x, 1) ** 2, [(2, 3)]),
+    "inverse": Sample(lambda a: T.inverse(a + T.eye(3, dtype=T.float64) * 3), [(3, 3)]),
+    "det": Sample(lambda a: T.det(a + T.eye(3, dtype=T.float64) * 3), [(2, 3, 3)]),
     "scatter": Sample(lambda x, y: (x * x).scatter(1, T.tensor([[0, 2], [1, 0]]), y * y),
                       [(2, 3), (2, 2)]),
     "sort": Sample(lambda x: x.sort(1, descending=True).values ** 2 * T.arange(3.0),

@@ -240,6 +240,8 @@ OP_CASES = {
     "diag_embed": op_case("torch.diag_embed(a, 1)", (2, 3)),
     "trace": op_case("torch.trace(a)", (3, 4)),
     "roll": op_case("torch.roll(a, (1, -2), (0, 1))", (2, 3)),
+    "inverse": op_case("torch.inverse(a + torch.eye(3) * 3)", (3, 3)),
+    "det": op_case("torch.det(a + torch.eye(3) * 3)", (2, 3, 3)),
     "scatter": op_case("a.scatter(1, torch.tensor([[0, 2], [1, 0]]), b)", (2, 3), (2, 2)),
     "sort": op_case("a.sort(1, descending=True).values", (2, 3)),
     "topk": op_case("a.topk(2).values", (2, 3)),
@@ -497,3 +499,30 @@ def stacking_tiling_rolling(T):
         (y * T.arange(float(y.numel())).reshape(y.shape)).sum().backward()
         yield name + " grads", (x.grad, v.grad)
     T.roll(x, (1, 2), 0)
+
+
+def inverse_and_det(T):
+    """inverse and det (and their methods): values, gradients, second derivatives on
+    invertible matrices, batches, and torch's errors for singular or non-square ones."""
+    a = T.tensor([[2.0, 1.0, 0.5], [1.0, 3.0, -1.0], [0.0, 0.5, 1.5]], requires_grad=True)
+    b = T.tensor([[[1.0, 2.0], [3.0, 4.0]], [[0.5, 0.0], [1.0, 2.0]]], requires_grad=True)
+    outs = {"inverse": T.inverse(a), "det": T.det(a), "method": a.inverse() @ a.T,
+            "batched inverse": b.inverse(), "batched det": b.det()}
+    for name, y in outs.items():
+        yield name, (y, type(y.grad_fn).__name__)
+        ga, gb = T.autograd.grad((y * y).sum(), [a, b], create_graph=True, allow_unused=True)
+        g = ga if ga is not None else gb
+        # (det's gradient: torch solves, autodiff inverts; the node names differ, see
+        # docs/differences.md)
+        yield name + " grad", (g, None if "det" in name else type(g.grad_fn).__name__)
+        a.grad = b.grad = None
+        (g * g).sum().backward()
+        yield name + " second", (a.grad, b.grad)
+    for f in (lambda: T.inverse(T.ones(2, 3)), lambda: T.det(T.ones(3)),
+              lambda: T.inverse(T.tensor([[1, 2], [3, 4]])),
+              lambda: T.inverse(T.tensor([[[1.0, 0.0], [0.0, 1.0]], [[0.0, 0.0], [0.0, 1.0]]]))):
+        try:
+            f()
+        except RuntimeError as e:
+            yield type(e).__name__, str(e)
+    T.inverse(T.tensor([[1.0, 2.0], [2.0, 4.0]]))
