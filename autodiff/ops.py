@@ -1024,25 +1024,17 @@ def gather(input, dim, index, *, sparse_grad=False):
     """``out[i][j] = input[i][index[i][j]]`` for ``dim=1`` (GatherBackward0): ``index``
     picks along ``dim``, and has the output's shape."""
     dim = tape._wrap_dim(dim, input.ndim)
-    if index.dtype not in (D.int64, D.int32):
-        raise RuntimeError("gather(): Expected dtype int32/int64 for index")
+    _check_index_tensor(index, "gather", dim, input.shape[dim])
     if index.ndim != input.ndim:
         raise RuntimeError("Index tensor must have the same number of dimensions as input "
                            "tensor")
-    _check_index_bounds(index, dim, input.shape[dim])
     return apply(R["gather"], input, dim=dim, index=index, sparse_grad=sparse_grad)
 
 
 def scatter_add(input, dim, index, src):
     """``input`` with ``src`` added at the places ``index`` names along ``dim``
     (ScatterAddBackward0; gather's adjoint)."""
-    dim = tape._wrap_dim(dim, input.ndim)
-    if index.dtype not in (D.int64, D.int32):
-        raise RuntimeError("scatter(): Expected dtype int32/int64 for index")
-    if src.dtype != input.dtype:
-        raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
-    _check_index_bounds(index, dim, input.shape[dim])
-    return apply(R["scatter_add"], input, src, dim=dim, index=index)
+    return _scatter("scatter_add", input, dim, index, src)
 
 
 def index_select(input, dim, index):
@@ -1072,16 +1064,19 @@ def index_add(input, dim, index, source, *, alpha=1):
 
 def scatter(input, dim, index, src):
     """``input`` with ``src``'s values written at the places ``index`` names along ``dim``
-    (ScatterBackward0; a tensor ``src``)."""
-    dim = tape._wrap_dim(dim, input.ndim)
-    if index.dtype not in (D.int64, D.int32):
-        raise RuntimeError("scatter(): Expected dtype int32/int64 for index")
+    (ScatterBackward0; ``src`` a tensor or a number)."""
     if not isinstance(src, Tensor):
         src = full(index.shape, src, dtype=input.dtype)
+    return _scatter("scatter", input, dim, index, src)
+
+
+def _scatter(op, input, dim, index, src):
+    """scatter and scatter_add: torch's checks (both worded ``scatter()``), then the row."""
+    dim = tape._wrap_dim(dim, input.ndim)
+    _check_index_tensor(index, "scatter", dim, input.shape[dim])
     if src.dtype != input.dtype:
         raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
-    _check_index_bounds(index, dim, input.shape[dim])
-    return apply(R["scatter"], input, src, dim=dim, index=index)
+    return apply(R[op], input, src, dim=dim, index=index)
 
 
 def sort(input, dim=-1, descending=False, stable=False):
@@ -1091,7 +1086,7 @@ def sort(input, dim=-1, descending=False, stable=False):
     if input.ndim == 0:
         return return_types.sort(input * 1, zeros((), dtype=D.int64))
     order = jnp.argsort(input._value(), axis=dim, stable=True, descending=descending)
-    return _picked(input, "sort", dim, order)
+    return _sorted_picks(input, "sort", dim, order)
 
 
 def argsort(input, dim=-1, descending=False, stable=False):
@@ -1110,16 +1105,21 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     if input.ndim == 0:
         return return_types.topk(input * 1, zeros((), dtype=D.int64))
     order = jnp.argsort(input._value(), axis=dim, stable=True, descending=largest)
-    return _picked(input, "topk", dim, jax.lax.slice_in_dim(order, 0, k, axis=dim))
+    return _sorted_picks(input, "topk", dim, jax.lax.slice_in_dim(order, 0, k, axis=dim))
 
 
-def _picked(input, op, dim, indices):
+def _sorted_picks(input, op, dim, indices):
+    """sort/topk's ``(values, indices)``: the values picked by the row, where the
+    ``indices`` (computed beside the tape) point."""
     indices = _make(indices.astype(np.int64))
     values = apply(R[op], input, dim=dim, indices=indices, self_sym_sizes=input.shape)
     return getattr(return_types, op)(values, indices)
 
 
-def _check_index_bounds(index, dim, size):
+def _check_index_tensor(index, fn, dim, size):
+    """An index tensor for gather/scatter: integer, and inside ``size`` along ``dim``."""
+    if index.dtype not in (D.int64, D.int32):
+        raise RuntimeError(f"{fn}(): Expected dtype int32/int64 for index")
     values = index._value()
     if tape.concrete(values) and values.size and (values.min() < -size or values.max() >= size):
         bad = int(values.max() if values.max() >= size else values.min())
