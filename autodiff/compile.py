@@ -214,7 +214,7 @@ class _Program:
         for i, replaced in self.grads:
             self.tensors[i]._grad = _make(next(new_grads)) if replaced else None
         for t, a in zip(self.created, created):
-            _put(t._storage, a)
+            _put(t._shared_storage(), a)
         treedef, is_tensor = self.result
         return jax.tree_util.tree_unflatten(
             treedef, [_make(x) if slot else x for x, slot in zip(result, is_tensor)])
@@ -231,7 +231,7 @@ def _storages_of(tensors):
     seen = {}
     for t in tensors:
         for x in (t, t._grad):
-            if x is not None and id(x._storage) not in seen:
+            if x is not None and id(x._shared_storage()) not in seen:
                 seen[id(x._storage)] = x._storage
     return list(seen.values())
 

@@ -142,7 +142,10 @@ class set_grad_enabled(_GradMode):
 # JAX arrays are immutable, torch tensors are not. A Storage is the mutable box both
 # agree on: it holds one JAX array (in the shape of the tensor that created it) and a
 # count of the writes into it. Views, ``detach()`` and ``.data`` share the box, so an
-# in-place write through any of them is seen by all.
+# in-place write through any of them is seen by all. Most tensors never share their
+# numbers: a tensor gets its box only when the first view or alias of it is made (until
+# then its ``_storage`` is None and ``_array`` is the whole truth), so that an op's
+# result costs one object, not two.
 #
 # Autograd's version counter is a separate one-element list, shared by a tensor, its views
 # and its ``detach()``ed aliases -- but not by ``.data``, whose writes autograd is not told
@@ -531,9 +534,15 @@ class Tensor:
     # from the storage when an alias has written to it since.
 
     def _value(self):
-        if self._seen != self._storage.version:
+        if self._storage is not None and self._seen != self._storage.version:
             self._refresh()
         return self._array
+
+    def _shared_storage(self):
+        """This tensor's Storage, made now if nothing shared its numbers before."""
+        if self._storage is None:
+            self._storage, self._seen = Storage(self._array), 0
+        return self._storage
 
     def _refresh(self):
         storage = self._storage
@@ -549,7 +558,7 @@ class Tensor:
         compiled step (``autodiff.compile``)."""
         with jax.ensure_compile_time_eval():
             if self._view is None:
-                return jnp.arange(self._storage.array.size).reshape(self._storage.array.shape)
+                return jnp.arange(self._array.size).reshape(self._array.shape)
             if self._index is None:
                 parent, fn = self._view
                 self._index = fn(parent._flat_index())
@@ -558,14 +567,16 @@ class Tensor:
     def _set_array(self, new):
         """Write ``new`` (this tensor's shape and dtype) through to the storage."""
         storage = self._storage
-        if self._view is None:
-            storage.array = new
-        else:
-            flat = storage.array.reshape(-1).at[self._flat_index().reshape(-1)]
-            storage.array = flat.set(new.reshape(-1)).reshape(storage.array.shape)
-        storage.version += 1
+        if storage is not None:
+            if self._view is None:
+                storage.array = new
+            else:
+                flat = storage.array.reshape(-1).at[self._flat_index().reshape(-1)]
+                storage.array = flat.set(new.reshape(-1)).reshape(storage.array.shape)
+            storage.version += 1
+            self._seen = storage.version
         self._vc[0] += 1
-        self._array, self._seen = new, storage.version
+        self._array = new
 
     # -- metadata ----------------------------------------------------------------------
     @property
@@ -836,7 +847,8 @@ class Tensor:
 
     @data.setter
     def data(self, other):
-        self._storage, self._view, self._index = other._storage, other._view, other._index
+        self._storage, self._view = other._shared_storage(), other._view
+        self._index = other._index
         self._array, self._seen = other._array, other._seen
 
     # -- conversions -------------------------------------------------------------------
@@ -996,13 +1008,16 @@ def _hook_name(hook):
 
 
 def _make(array, requires_grad=False, grad_fn=None, storage=None, view=None, vc=None):
-    """A new Tensor object around ``array`` (the only place tensors are built)."""
+    """A new Tensor object around ``array`` (the only place tensors are built): over
+    ``storage`` if it shares one (a view, an alias), else on its own."""
     t = Tensor.__new__(Tensor)
-    t._storage = Storage(array) if storage is None else storage
-    t._vc = [0] if vc is None else vc
-    t._array, t._seen, t._view = array, t._storage.version, view
+    t._array, t._storage, t._view = array, storage, view
+    t._seen = 0 if storage is None else storage.version
+    if vc is None:
+        t._vc, t._grad_fn_version = [0], 0
+    else:
+        t._vc, t._grad_fn_version = vc, vc[0]
     t._requires_grad, t._grad_fn, t.output_nr = requires_grad, grad_fn, 0
-    t._grad_fn_version = t._vc[0]
     return t
 
 
@@ -1028,7 +1043,7 @@ def concrete(array):
 def _alias(t, grad_fn=None, vc=None):
     """Another tensor over the same storage and elements (``detach``, ``.data``), sharing
     ``t``'s version counter unless given its own."""
-    a = _make(t._value(), grad_fn is not None, grad_fn, t._storage, t._view,
+    a = _make(t._value(), grad_fn is not None, grad_fn, t._shared_storage(), t._view,
               t._vc if vc is None else vc)
     if t._index is not None:
         a._index = t._index
@@ -1051,14 +1066,15 @@ def apply(rule, *inputs, **attrs):
     needs_grad = False
     for x in inputs:
         if isinstance(x, Tensor):
-            arrays.append(x._array if x._seen == x._storage.version else x._value())
+            arrays.append(x._array if x._storage is None or x._seen == x._storage.version
+                          else x._value())
             needs_grad = needs_grad or x._requires_grad
         else:
             arrays.append(x)
     out = rule.forward(*arrays, **attrs)
     if rule.is_view:
         base = inputs[0]
-        result = _make(out, storage=base._storage, view=(base, rule.view_fn(**attrs)),
+        result = _make(out, storage=base._shared_storage(), view=(base, rule.view_fn(**attrs)),
                        vc=base._vc)
         if base._no_grad_view:                        # so is a view of a no_grad view
             result._no_grad_view = True
