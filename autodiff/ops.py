@@ -902,12 +902,6 @@ def cumsum(input, dim):
 # ---------------------------------------------------------------------------------------
 
 
-def _check_dtypes_match(a, b):
-    if a.dtype is not b.dtype:
-        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
-                           f"{_long_name(a.dtype)} != {_long_name(b.dtype)}")
-
-
 def _check_same_dtype(a, b, message):
     if a.dtype is not b.dtype:
         raise RuntimeError(message.format(a=D.c_name(a.dtype), b=D.c_name(b.dtype)))
@@ -921,24 +915,13 @@ def _long_name(d):
 
 
 def mm(input, mat2):
-    """The product of two matrices (MmBackward0)."""
-    a, b = input._array.aval, mat2._array.aval
-    if len(a.shape) != 2:
+    """The product of two matrices (MmBackward0): ``matmul`` once both are known to be
+    matrices."""
+    if input.dim() != 2:
         raise RuntimeError("self must be a matrix")
-    if len(b.shape) != 2:
+    if mat2.dim() != 2:
         raise RuntimeError("mat2 must be a matrix")
-    return _mm(input, mat2, a, b)
-
-
-def _mm(input, mat2, a, b):
-    """``mm`` of two matrices, given their arrays' abstract values (shape and dtype, read
-    once: ``matmul`` has them)."""
-    (m, k), (k2, n) = a.shape, b.shape
-    if k != k2:
-        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({m}x{k} and {k2}x{n})")
-    if a.dtype != b.dtype:
-        _check_dtypes_match(input, mat2)
-    return apply(R["mm"], input, mat2)
+    return matmul(input, mat2)
 
 
 def mv(input, vec):
@@ -986,8 +969,15 @@ def matmul(input, other):
     """The ``@`` operator, built from dot/mv/mm/bmm as torch builds it."""
     a_aval, b_aval = input._array.aval, other._array.aval
     a, b = len(a_aval.shape), len(b_aval.shape)
-    if a == 2 and b == 2:
-        return _mm(input, other, a_aval, b_aval)
+    if a == 2 and b == 2:                  # mm, the common case: checked here, at once
+        (m, k), (k2, n) = a_aval.shape, b_aval.shape
+        if k != k2:
+            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({m}x{k} and "
+                               f"{k2}x{n})")
+        if a_aval.dtype != b_aval.dtype:
+            raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
+                               f"{_long_name(input.dtype)} != {_long_name(other.dtype)}")
+        return apply(R["mm"], input, other)
     if a == 0 or b == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
                            f"{a}D and {b}D")

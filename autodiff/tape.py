@@ -516,10 +516,14 @@ class Tensor:
     """
 
     # What every tensor has, in slots (set by ``_make``, the only place tensors are built)
-    __slots__ = ("_storage", "_array", "_seen", "_view", "_requires_grad", "_vc", "_grad_fn",
-                 "_grad_fn_version", "output_nr", "__weakref__", "__dict__")
-    # ... and what few tensors need, as class defaults until set (in the instance dict):
+    __slots__ = ("_array", "_vc", "_requires_grad", "_grad_fn", "__weakref__", "__dict__")
+    # ... and what fewer tensors need, as class defaults until set (in the instance dict):
     # every op pays for what its result must initialise
+    _storage = None           # the Storage it shares with its views and aliases, if any
+    _seen = 0                 # the storage version ``_array`` was read at
+    _view = None              # a view's (base-side tensor, view function)
+    _grad_fn_version = 0      # a view's version when its grad_fn was set
+    output_nr = 0             # which output of its grad_fn it is
     _index = None             # a view's cached flat storage positions
     _no_grad_view = False     # a view made under no_grad of a tensor that requires grad
     _grad = None
@@ -795,24 +799,21 @@ class Tensor:
             self._post_acc_hooks = []
         return _Handle(self._post_acc_hooks, hook)
 
-    def _accumulator(self):
-        """This leaf's AccumulateGrad node (one per leaf, held weakly as torch does)."""
+    def _edge(self):
+        """Where a gradient for this tensor goes: (node, which output of it). That is its
+        grad_fn; for a leaf that requires grad, its AccumulateGrad -- one per leaf, held
+        weakly as torch does (made again once no graph holds it). A view made under no_grad
+        is a leaf without an AccumulateGrad: its gradient goes nowhere, as in torch."""
+        fn = self._grad_fn if self._view is None else self.grad_fn   # (a view's may renew)
+        if fn is not None:
+            return (fn, self.output_nr)
+        if not self._requires_grad or self._no_grad_view:
+            return _NO_EDGE
         acc = self._acc() if self._acc is not None else None
         if acc is None:
             acc = AccumulateGrad(self)
             self._acc = weakref.ref(acc)
-        return acc
-
-    def _edge(self):
-        """Where a gradient for this tensor goes: (node, which output of it). A view made
-        under no_grad is a leaf without an AccumulateGrad: its gradient goes nowhere, as in
-        torch."""
-        fn = self._grad_fn if self._view is None else self.grad_fn   # (a view's may renew)
-        if fn is not None:
-            return (fn, self.output_nr)
-        if self._requires_grad and not self._no_grad_view:
-            return (self._accumulator(), 0)
-        return _NO_EDGE
+        return (acc, 0)
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Compute the gradient of this tensor w.r.t. the leaves of its graph.
@@ -1008,16 +1009,16 @@ def _hook_name(hook):
 
 
 def _make(array, requires_grad=False, grad_fn=None, storage=None, view=None, vc=None):
-    """A new Tensor object around ``array`` (the only place tensors are built): over
-    ``storage`` if it shares one (a view, an alias), else on its own."""
+    """A new Tensor object around ``array`` (the only place tensors are built): on its
+    own, or over the ``storage`` it shares with version counter ``vc`` (a view, an
+    alias)."""
     t = Tensor.__new__(Tensor)
-    t._array, t._storage, t._view = array, storage, view
-    t._seen = 0 if storage is None else storage.version
-    if vc is None:
-        t._vc, t._grad_fn_version = [0], 0
+    t._array, t._requires_grad, t._grad_fn = array, requires_grad, grad_fn
+    if storage is None:
+        t._vc = [0]
     else:
+        t._storage, t._seen, t._view = storage, storage.version, view
         t._vc, t._grad_fn_version = vc, vc[0]
-    t._requires_grad, t._grad_fn, t.output_nr = requires_grad, grad_fn, 0
     return t
 
 

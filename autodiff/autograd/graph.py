@@ -137,7 +137,7 @@ def _node_of(t):
     """The node a tensor's gradient arrives at: its grad_fn, or a leaf's AccumulateGrad."""
     if not t.requires_grad:
         raise AssertionError("Expected gradient function to be set")
-    return t.grad_fn if t.grad_fn is not None else t._accumulator()
+    return t.grad_fn if t.grad_fn is not None else t._edge()[0]
 
 
 class _MultiHandle:
