@@ -6,16 +6,20 @@ A row says, in one place:
 * its forward, on JAX arrays;
 * its backward: the gradient for each input, written with autodiff's own Tensor
   operations, so that with ``create_graph=True`` the backward pass is itself recorded
-  and can be differentiated again.
+  and can be differentiated again. An op of several inputs has one formula per input
+  (a tuple, ``None`` for an input without a gradient): the engine runs only the formulas
+  of the inputs whose gradient is wanted. One-input ops, and the few whose gradients
+  share their work, have one joint backward returning a tuple of every input's gradient.
 
-The backward's parameters say what the node must save, in derivatives.yaml's
+The parameters of a formula say what the node must save, in derivatives.yaml's
 vocabulary: ``grad`` is the incoming gradient; a parameter named like a forward input
 (``self``, ``other``...) saves that input, ``result`` saves the output; every other
 name is a non-tensor attribute of the call (``dim``, ``keepdim``, ``self_sym_sizes``...).
-A row returns one gradient per forward input (``None`` for one that has none).
+A value read only by the formula of an input that needs no gradient is not saved.
 
 Broadcasting is not handled here: the engine sums each gradient down to its input's
-shape once (``tape.sum_to``), so ``mul``'s row is simply ``grad * other, grad * self``.
+shape once (``tape.sum_to``), so ``mul``'s formulas are simply ``grad * other`` and
+``grad * self``.
 """
 
 from __future__ import annotations
@@ -35,30 +39,38 @@ RULES: dict[str, "Rule"] = {}
 class Rule:
     """One row of the table."""
 
-    __slots__ = ("op", "node", "forward", "backward", "inputs", "saves", "save_slots",
-                 "save_plan", "unpack_order", "tensor_attrs", "needed_by", "is_view",
+    __slots__ = ("op", "node", "forward", "backward", "formulas", "inputs", "saves",
+                 "save_slots", "save_plan", "unpack_order", "tensor_attrs", "is_view",
                  "node_cls")
 
-    def __init__(self, op, node, forward, backward, view=False, tensor_attrs=(),
-                 needed_by=None):
+    def __init__(self, op, node, forward, backward, view=False, tensor_attrs=()):
         self.op, self.node, self.forward, self.backward = op, node, forward, backward
         self.is_view = view
         self.tensor_attrs = tensor_attrs      # attributes that are tensors: saved, versioned
-        # saved input -> the one input whose gradient uses it: torch checks a saved
-        # tensor's version only when that input requires grad (mul's `other` is only used
-        # for `self`'s gradient)
-        self.needed_by = needed_by or {}
         params = list(inspect.signature(forward).parameters.values())
         self.inputs = [p.name for p in params if p.kind == p.POSITIONAL_OR_KEYWORD]
-        names = list(inspect.signature(backward).parameters)[1:]
+        if isinstance(backward, tuple):       # one formula per input (None: no gradient)
+            if len(backward) != len(self.inputs):
+                raise ValueError(f"{op}: one formula per input {self.inputs}, or one joint "
+                                 "backward")
+            # each formula with the names it reads (after ``grad``)
+            self.formulas = tuple((f, tuple(inspect.signature(f).parameters)[1:])
+                                  if f is not None else None for f in backward)
+            read = {n for f in self.formulas if f is not None for n in f[1]}
+            names = [n for n in (*self.inputs, "result", *tensor_attrs) if n in read]
+        else:                                 # one joint backward for every input
+            self.formulas = None
+            names = list(inspect.signature(backward).parameters)[1:]
         self.saves = tuple(n for n in names
                            if n in self.inputs or n == "result" or n in tensor_attrs)
         # where each saved value comes from: an input's position, -1 for the result, or
         # the name of a tensor attribute
         self.save_slots = tuple(-1 if n == "result" else n if n in tensor_attrs
                                 else self.inputs.index(n) for n in self.saves)
-        # what record() saves, each with the input whose gradient uses it (None: all)
-        self.save_plan = tuple((slot, self.needed_by.get(name))
+        # what record() saves, each with the one input whose formula reads it (None: more
+        # than one, or a joint backward). Torch saves (and version-checks) such a value
+        # only if that input requires grad: mul's `other` is read by `self`'s formula only
+        self.save_plan = tuple((slot, self._reader(name))
                                for slot, name in zip(self.save_slots, self.saves))
         # torch unpacks (and version-checks) the saved inputs in the order of their names,
         # then the saved result: when two were modified in place, the error names the first
@@ -66,6 +78,29 @@ class Rule:
                                          key=lambda i: (self.saves[i] == "result", self.saves[i])))
         self.node_cls = tape.node_class(node, self)
         self.forward = _compiled_forward(forward, params, tensor_attrs)
+
+    def _reader(self, name):
+        if self.formulas is None:
+            return None
+        readers = [i for i, f in enumerate(self.formulas) if f is not None and name in f[1]]
+        return readers[0] if len(readers) == 1 else None
+
+    def gradients(self, grad, saved, attrs, meta):
+        """The gradient for each input, given the saved values (in ``saves`` order) and
+        the attributes: the joint backward's, or each wanted input's own formula -- an
+        input is wanted if it has an abstract value in ``meta`` (the node's edge goes
+        somewhere: torch's ``should_compute_output``); None for the others."""
+        if self.formulas is None:
+            return self.backward(grad, *saved, **attrs)
+        values = dict(zip(self.saves, saved), **attrs)
+        result = []
+        for formula, m in zip(self.formulas, meta):
+            if formula is None or m is None:
+                result.append(None)
+            else:
+                f, names = formula
+                result.append(f(grad, **{n: values[n] for n in names if n in values}))
+        return result
 
     def view_fn(self, **attrs):
         """A view's forward applied to an index array says which elements it covers."""
@@ -97,9 +132,10 @@ def _compiled_forward(forward, params, tensor_attrs):
     return jax.jit(forward, static_argnames=sorted(attrs & _STATIC_ATTRS))
 
 
-def row(op, node, forward, backward, view=False, tensor_attrs=(), needed_by=None):
-    """Add a row to the table: op name, torch's node name, forward, backward."""
-    RULES[op] = Rule(op, node, forward, backward, view, tensor_attrs, needed_by)
+def row(op, node, forward, backward, view=False, tensor_attrs=()):
+    """Add a row to the table: op name, torch's node name, forward, and the backward: one
+    formula per input (a tuple), or one joint backward giving every input's gradient."""
+    RULES[op] = Rule(op, node, forward, backward, view, tensor_attrs)
 
 
 def _unsqueeze_dims(grad, dim, keepdim, ndim):
@@ -144,32 +180,32 @@ def _w(cond, a, b):
 # Arithmetic. d(a+b) = da + db; d(a*b) = b da + a db; d(a/b) = da/b - a db/b^2.
 row("add", "AddBackward0", lambda self, other, *, alpha=None: self + other if alpha is None
     else self + alpha * other,
-    lambda grad, alpha=1: (grad, grad * alpha if alpha != 1 else grad))
+    (lambda grad: grad, lambda grad, alpha=1: grad * alpha if alpha != 1 else grad))
 row("sub", "SubBackward0", lambda self, other, *, alpha=None: self - other if alpha is None
     else self - alpha * other,
-    lambda grad, alpha=1: (grad, -grad * alpha if alpha != 1 else -grad))
+    (lambda grad: grad, lambda grad, alpha=1: -grad * alpha if alpha != 1 else -grad))
 # rsub(self, other) = other - alpha * self: with a tensor, and with a number (`2 - x`)
 row("rsub", "RsubBackward0", lambda self, other, *, alpha=1: other - alpha * self,
-    lambda grad, alpha=1: (-grad * alpha if alpha != 1 else -grad, grad))
+    (lambda grad, alpha=1: -grad * alpha if alpha != 1 else -grad, lambda grad: grad))
 row("rsub_scalar", "RsubBackward1", lambda self, *, other, alpha=1: other - alpha * self,
     lambda grad, other, alpha=1: (-grad * alpha if alpha != 1 else -grad,))
 row("mul", "MulBackward0", lambda self, other: self * other,
-    lambda grad, self, other: (grad * other, grad * self), needed_by={"self": 1, "other": 0})
-row("div", "DivBackward0", lambda self, other: self / other,                # as torch groups it:
-    lambda grad, self, other: (grad / other, -grad * ((self / other) / other)),  # -g (a/b)/b
-    needed_by={"self": 1})
+    (lambda grad, other: grad * other, lambda grad, self: grad * self))
+row("div", "DivBackward0", lambda self, other: self / other,
+    (lambda grad, other: grad / other,
+     lambda grad, self, other: -grad * ((self / other) / other)))      # -g (a/b)/b: torch's grouping
 # addcmul = s + v t1 t2:  d/dt1 = v t2, d/dt2 = v t1
 row("addcmul", "AddcmulBackward0",
     lambda self, tensor1, tensor2, *, value: self + value * tensor1 * tensor2,
-    lambda grad, tensor1, tensor2, value: (grad, grad * (tensor2 * value),
-                                           grad * (tensor1 * value)),
-    needed_by={"tensor1": 2, "tensor2": 1})
+    (lambda grad: grad,
+     lambda grad, tensor2, value: grad * (tensor2 * value),
+     lambda grad, tensor1, value: grad * (tensor1 * value)))
 # addcdiv = s + v t1 / t2:  d/dt1 = v / t2, d/dt2 = -v t1 / t2^2
 row("addcdiv", "AddcdivBackward0",
     lambda self, tensor1, tensor2, *, value: self + value * tensor1 / tensor2,
-    lambda grad, tensor1, tensor2, value: (grad, grad * (value / tensor2),
-                                           -grad * (value * tensor1 / (tensor2 * tensor2))),
-    needed_by={"tensor1": 2})
+    (lambda grad: grad,
+     lambda grad, tensor2, value: grad * (value / tensor2),
+     lambda grad, tensor1, tensor2, value: -grad * (value * tensor1 / (tensor2 * tensor2))))
 
 
 def _lerp(start, end, weight):
@@ -180,10 +216,10 @@ def _lerp(start, end, weight):
 
 # lerp = s + w (e - s):  d/ds = 1 - w, d/de = w;  with a tensor weight, d/dw = e - s
 row("lerp", "LerpBackward0", lambda self, end, *, weight: _lerp(self, end, weight),
-    lambda grad, weight: (grad * (1 - weight), grad * weight))
+    (lambda grad, weight: grad * (1 - weight), lambda grad, weight: grad * weight))
 row("lerp_tensor", "LerpBackward1", lambda self, end, weight: _lerp(self, end, weight),
-    lambda grad, self, end, weight: (grad * (1 - weight), grad * weight, grad * (end - self)),
-    needed_by={"self": 2, "end": 2})
+    (lambda grad, weight: grad * (1 - weight), lambda grad, weight: grad * weight,
+     lambda grad, self, end: grad * (end - self)))
 # d/dx 1/x = -1/x^2 = -result^2
 row("reciprocal", "ReciprocalBackward0", lambda self: 1 / self,
     lambda grad, result: (-grad * result * result,))
@@ -203,11 +239,10 @@ def _power(base, exponent):
 
 
 # d/dx x^y = y x^(y-1);  d/dy x^y = x^y log x   (0 where x = 0 and y >= 0)
-row("pow_tensor", "PowBackward1", lambda self, other: _power(self, other),
-    lambda grad, self, other, result: (
-        grad * other * self ** (other - 1),
-        grad * _w((self == 0) & (other >= 0), 0.0, result * self.log())),
-    needed_by={"other": 0, "result": 1})
+row("pow_tensor", "PowBackward1", lambda self, exponent: _power(self, exponent),
+    (lambda grad, self, exponent: grad * exponent * self ** (exponent - 1),
+     lambda grad, self, exponent, result: grad * _w((self == 0) & (exponent >= 0), 0.0,
+                                                   result * self.log())))
 # d/dy c^y = c^y log c   (c a number)
 row("pow_scalar", "PowBackward2", lambda other, *, base: _power(base, other),
     lambda grad, result, base: (grad * result * math.log(base) if base != 0 else grad * 0,))
@@ -249,19 +284,17 @@ row("relu", "ReluBackward0", lambda self: jnp.maximum(self, 0),                 
 #   threshold_backward(g, x, t) = g where x > t, else 0:  d/dg = the same mask, d/dx = 0
 row("tanh_backward", "TanhBackwardBackward0",
     lambda grad_output, output: grad_output * (1 - output * output),
-    lambda grad, grad_output, output: (tape.apply(RULES["tanh_backward"], grad, output),
-                                       grad * (-2 * output * grad_output)),
-    needed_by={"grad_output": 1})
+    (lambda grad, output: tape.apply(RULES["tanh_backward"], grad, output),
+     lambda grad, grad_output, output: grad * (-2 * output * grad_output)))
 row("sigmoid_backward", "SigmoidBackwardBackward0",
     lambda grad_output, output: grad_output * (1 - output) * output,
-    lambda grad, grad_output, output: (tape.apply(RULES["sigmoid_backward"], grad, output),
-                                       grad * grad_output * (-2 * output + 1)),
-    needed_by={"grad_output": 1})
+    (lambda grad, output: tape.apply(RULES["sigmoid_backward"], grad, output),
+     lambda grad, grad_output, output: grad * grad_output * (-2 * output + 1)))
 row("threshold_backward", "ThresholdBackwardBackward0",
     lambda grad_output, self, *, threshold: jnp.where(self <= threshold, 0, grad_output),
-    lambda grad, self, threshold: (
-        tape.apply(RULES["threshold_backward"], grad, self, threshold=threshold),
-        _zeros_like(grad)))
+    (lambda grad, self, threshold: tape.apply(RULES["threshold_backward"], grad, self,
+                                              threshold=threshold),
+     lambda grad: _zeros_like(grad)))
 row("clamp", "ClampBackward1", lambda self, *, min=None, max=None: jnp.clip(self, min, max),
     lambda grad, self, min=None, max=None: (                                         # 1 inside
         _w((self >= (-math.inf if min is None else min)) &
@@ -294,15 +327,16 @@ def _clamp_backward(grad, self, min, max):
 # max/min of two tensors: the gradient goes to the larger (smaller); split evenly on ties
 # (a NaN compares false both ways, so both sides get the whole gradient, as in torch)
 row("maximum", "MaximumBackward0", lambda self, other: jnp.maximum(self, other),
-    lambda grad, self, other: (_w(self == other, grad / 2, _w(self < other, 0.0, grad)),
-                               _w(self == other, grad / 2, _w(self > other, 0.0, grad))))
+    (lambda grad, self, other: _w(self == other, grad / 2, _w(self < other, 0.0, grad)),
+     lambda grad, self, other: _w(self == other, grad / 2, _w(self > other, 0.0, grad))))
 row("minimum", "MinimumBackward0", lambda self, other: jnp.minimum(self, other),
-    lambda grad, self, other: (_w(self == other, grad / 2, _w(self > other, 0.0, grad)),
-                               _w(self == other, grad / 2, _w(self < other, 0.0, grad))))
+    (lambda grad, self, other: _w(self == other, grad / 2, _w(self > other, 0.0, grad)),
+     lambda grad, self, other: _w(self == other, grad / 2, _w(self < other, 0.0, grad))))
 # where(c, a, b): the gradient goes to a where c holds, to b elsewhere
 row("where", "WhereBackward0",
     lambda self, other, *, condition: jnp.where(condition._value(), self, other),
-    lambda grad, condition: (_w(condition, grad, 0.0), _w(condition, 0.0, grad)),
+    (lambda grad, condition: _w(condition, grad, 0.0),
+     lambda grad, condition: _w(condition, 0.0, grad)),
     tensor_attrs=("condition",))
 
 # Reductions. The gradient of a sum is spread back over what was summed.
@@ -456,11 +490,11 @@ row("softmax", "SoftmaxBackward0",
 row("softmax_backward_data", "SoftmaxBackwardDataBackward0",
     lambda grad_output, output, *, dim: output * (
         grad_output - _sum_kept(grad_output * output, dim)),
-    lambda grad, grad_output, output, dim: (
-        tape.apply(RULES["softmax_backward_data"], grad, output, dim=dim),
-        grad * (grad_output - (grad_output * output).sum(dim, keepdim=True))
-        - grad_output * (grad * output).sum(dim, keepdim=True)),
-    needed_by={"grad_output": 1})
+    (lambda grad, output, dim: tape.apply(RULES["softmax_backward_data"], grad, output,
+                                          dim=dim),
+     lambda grad, grad_output, output, dim: (
+         grad * (grad_output - (grad_output * output).sum(dim, keepdim=True))
+         - grad_output * (grad * output).sum(dim, keepdim=True))))
 row("log_softmax", "LogSoftmaxBackward0",
     lambda self, *, dim: self - _logsumexp(self, (dim,), True),
     lambda grad, result, dim: (tape.apply(RULES["log_softmax_backward_data"], grad, result,
@@ -470,27 +504,24 @@ row("log_softmax", "LogSoftmaxBackward0",
 row("log_softmax_backward_data", "LogSoftmaxBackwardDataBackward0",
     lambda grad_output, output, *, dim: grad_output - jnp.exp(output) * _sum_kept(
         grad_output, dim),
-    lambda grad, grad_output, output, dim: (
-        grad - (grad * output.exp()).sum(dim, keepdim=True),
-        -grad_output.sum(dim, keepdim=True) * output.exp() * grad),
-    needed_by={"grad_output": 1})
+    (lambda grad, output, dim: grad - (grad * output.exp()).sum(dim, keepdim=True),
+     lambda grad, grad_output, output, dim: (
+         -grad_output.sum(dim, keepdim=True) * output.exp() * grad)))
 
 # Matrix products. d(AB) = dA B + A dB, so grad_A = grad B^T and grad_B = A^T grad.
 # In full float32 on GPUs too, as torch's default (JAX's would round inputs to TF32).
 _matmul = functools.partial(jnp.matmul, precision=jax.lax.Precision.HIGHEST)
 
 row("mm", "MmBackward0", lambda self, mat2: _matmul(self, mat2),
-    lambda grad, self, mat2: (grad.mm(mat2.t()), self.t().mm(grad)),
-    needed_by={"self": 1, "mat2": 0})
+    (lambda grad, mat2: grad.mm(mat2.t()), lambda grad, self: self.t().mm(grad)))
 row("mv", "MvBackward0", lambda self, vec: _matmul(self, vec),
-    lambda grad, self, vec: (grad.unsqueeze(1).mm(vec.unsqueeze(0)), self.t().mv(grad)),
-    needed_by={"self": 1, "vec": 0})
+    (lambda grad, vec: grad.unsqueeze(1).mm(vec.unsqueeze(0)),
+     lambda grad, self: self.t().mv(grad)))
 row("bmm", "BmmBackward0", lambda self, mat2: _matmul(self, mat2),
-    lambda grad, self, mat2: (grad.bmm(mat2.transpose(1, 2)), self.transpose(1, 2).bmm(grad)),
-    needed_by={"self": 1, "mat2": 0})
+    (lambda grad, mat2: grad.bmm(mat2.transpose(1, 2)),
+     lambda grad, self: self.transpose(1, 2).bmm(grad)))
 row("dot", "DotBackward0", lambda self, tensor: _matmul(self, tensor),
-    lambda grad, self, tensor: (grad * tensor, grad * self),
-    needed_by={"self": 1, "tensor": 0})
+    (lambda grad, tensor: grad * tensor, lambda grad, self: grad * self))
 
 # inverse: d(A^-1) = -A^-1 dA A^-1, so grad_A = -A^-T grad A^-T.
 # det: d det(A) = det(A) tr(A^-1 dA), so grad_A = grad det(A) A^-T (invertible A).
@@ -597,7 +628,7 @@ row("to", "ToCopyBackward0", lambda self, *, dtype: self.astype(dtype.np), lambd
 # In-place writes (see ops.py): the old value's gradient is what the write did not cover:
 # zeros where it wrote (torch's zeros_like(grad): constants, 0 even where grad is nan).
 row("copy_", "CopyBackwards", lambda self, src: jnp.broadcast_to(src, self.shape).astype(
-    self.dtype), lambda grad: (_zeros_like(grad), grad))
+    self.dtype), (lambda grad: _zeros_like(grad), lambda grad: grad))
 row("zero_", "ZeroBackward0", lambda self: jnp.zeros_like(self),
     lambda grad: (_zeros_like(grad),))
 row("fill_", "FillBackward2", lambda self, *, value: jnp.full_like(self, value),
@@ -610,9 +641,10 @@ row("normal_", "NormalBackward0", lambda self, *, draws: draws,
 # base[view] = src: the base's gradient outside the view, the view's part to src
 row("copy_slices", "CopySlices",
     lambda self, src, *, view, self_sym_sizes: _write_through_view(self, src, view),
-    lambda grad, view, self_sym_sizes: (
-        _w(tape._make(_view_mask(self_sym_sizes, view)), 0.0, grad),
-        tape.apply(RULES["index"], grad, key=None, view=view, self_sym_sizes=self_sym_sizes)))
+    (lambda grad, view, self_sym_sizes: _w(tape._make(_view_mask(self_sym_sizes, view)), 0.0,
+                                           grad),
+     lambda grad, view, self_sym_sizes: tape.apply(RULES["index"], grad, key=None, view=view,
+                                                   self_sym_sizes=self_sym_sizes)))
 # Picking along a dim, and its adjoint, adding back along it (each needs the other for
 # its gradient; the saved index comes first in a backward's arguments, as saved values do). gather: out[..i..] = self[..index[..i..]..] on ``dim``; its adjoint is
 # zeros.scatter_add(dim, index, grad). index_select takes whole slices; its adjoint is
@@ -629,12 +661,13 @@ row("gather", "GatherBackward0",
     lambda self, *, dim, index, sparse_grad: self[_along(index._value(), dim)],
     lambda grad, self, index, dim, sparse_grad: (tape.apply(
         RULES["scatter_add"], _zeros_like(self), grad, dim=dim, index=index),),
-    tensor_attrs=("index",), needed_by={"self": 0})
+    tensor_attrs=("index",))
 row("scatter_add", "ScatterAddBackward0",
     lambda self, src, *, dim, index: self.at[_along(index._value(), dim)].add(
         src[tuple(slice(0, n) for n in index.shape)]),
-    lambda grad, index, dim: (grad, tape.apply(RULES["gather"], grad, dim=dim, index=index,
-                                               sparse_grad=False)),
+    (lambda grad: grad,
+     lambda grad, index, dim: tape.apply(RULES["gather"], grad, dim=dim, index=index,
+                                         sparse_grad=False)),
     tensor_attrs=("index",))
 row("index_select", "IndexSelectBackward0",
     lambda self, *, dim, index, self_sym_sizes: jnp.take(self, index._value(), axis=dim),
@@ -645,15 +678,17 @@ row("index_select", "IndexSelectBackward0",
 row("index_add", "IndexAddBackward0",
     lambda self, source, *, dim, index: jnp.moveaxis(jnp.moveaxis(self, dim, 0).at[
         index._value()].add(jnp.moveaxis(source, dim, 0)), 0, dim),
-    lambda grad, index, dim: (grad, tape.apply(RULES["index_select"], grad, dim=dim,
-                                               index=index, self_sym_sizes=grad.shape)),
+    (lambda grad: grad,
+     lambda grad, index, dim: tape.apply(RULES["index_select"], grad, dim=dim, index=index,
+                                         self_sym_sizes=grad.shape)),
     tensor_attrs=("index",))
 row("scatter", "ScatterBackward0",
     lambda self, src, *, dim, index: self.at[_along(index._value(), dim)].set(
         src[tuple(slice(0, n) for n in index.shape)]),
-    lambda grad, index, dim: (
-        tape.apply(RULES["scatter"], grad, _zeros(index.shape, grad), dim=dim, index=index),
-        tape.apply(RULES["gather"], grad, dim=dim, index=index, sparse_grad=False)),
+    (lambda grad, index, dim: tape.apply(RULES["scatter"], grad, _zeros(index.shape, grad),
+                                         dim=dim, index=index),
+     lambda grad, index, dim: tape.apply(RULES["gather"], grad, dim=dim, index=index,
+                                         sparse_grad=False)),
     tensor_attrs=("index",))
 
 
@@ -771,16 +806,16 @@ def _write_through_view(base, src, view):
 row("index_put", "IndexPutBackward0",
     lambda self, values, *, key, accumulate: (self.at[key].add(values) if accumulate
                                               else self.at[key].set(values)),
-    lambda grad, key, accumulate: (
-        grad if accumulate else tape.apply(RULES["index_put"], grad, 0.0, key=key,
-                                           accumulate=False),
-        tape.apply(RULES["index"], grad, key=key, self_sym_sizes=grad._array.shape)))
+    (lambda grad, key, accumulate: grad if accumulate else tape.apply(
+        RULES["index_put"], grad, 0.0, key=key, accumulate=False),
+     lambda grad, key: tape.apply(RULES["index"], grad, key=key,
+                                  self_sym_sizes=grad._array.shape)))
 
 
 def alias_row(op, node, of):
     """A second torch name for an existing row (the same maths, recorded under ``node``)."""
     r = RULES[of]
-    row(op, node, r.forward, r.backward, r.is_view, r.tensor_attrs, r.needed_by)
+    row(op, node, r.forward, r.backward, r.is_view, r.tensor_attrs)
 
 
 alias_row("squeeze_matmul", "SqueezeBackward4", of="squeeze_dims")
@@ -837,8 +872,8 @@ row("erf", "ErfBackward0", lambda self: jax.scipy.special.erf(self),
 
 # linear: bias + input @ weight.T. d/d mat1 = grad mat2^T, d/d mat2 = mat1^T grad
 row("addmm", "AddmmBackward0", lambda self, mat1, mat2: self + _matmul(mat1, mat2),
-    lambda grad, mat1, mat2: (grad, grad.mm(mat2.t()), mat1.t().mm(grad)),
-    needed_by={"mat1": 2, "mat2": 1})
+    (lambda grad: grad, lambda grad, mat2: grad.mm(mat2.t()),
+     lambda grad, mat1: mat1.t().mm(grad)))
 
 
 # gelu(x) = x Phi(x):  d/dx = Phi(x) + x phi(x).  'tanh': 0.5 x (1 + tanh(k (x + c x^3)))
@@ -876,10 +911,10 @@ row("gelu", "GeluBackward0", lambda self, *, approximate: _gelu_forward(self, ap
 # ... by a kernel: gelu_bw(g, x) = g gelu'(x):  d/dg = gelu'(x),  d/dx = g g' gelu''(x)
 row("gelu_backward", "GeluBackwardBackward0",
     lambda grad_output, self, *, approximate: grad_output * _gelu_derivative(self, approximate),
-    lambda grad, grad_output, self, approximate: (
-        tape.apply(RULES["gelu_backward"], grad, self, approximate=approximate),
-        grad * grad_output * _gelu_second_derivative(self, approximate)),
-    needed_by={"grad_output": 1})
+    (lambda grad, self, approximate: tape.apply(RULES["gelu_backward"], grad, self,
+                                                approximate=approximate),
+     lambda grad, grad_output, self, approximate: (
+         grad * grad_output * _gelu_second_derivative(self, approximate))))
 
 
 # leaky_relu = x if x > 0 else s x:  d/dx = 1 or s
@@ -894,9 +929,9 @@ row("leaky_relu", "LeakyReluBackward0", _leaky_relu,
 row("leaky_relu_backward", "LeakyReluBackwardBackward0",
     lambda grad_output, self, *, negative_slope: jnp.where(self > 0, grad_output,
                                                            grad_output * negative_slope),
-    lambda grad, self, negative_slope: (
-        tape.apply(RULES["leaky_relu_backward"], grad, self, negative_slope=negative_slope),
-        _zeros_like(grad)))
+    (lambda grad, self, negative_slope: tape.apply(RULES["leaky_relu_backward"], grad, self,
+                                                   negative_slope=negative_slope),
+     lambda grad: _zeros_like(grad)))
 
 
 # elu = scale x if x > 0 else scale alpha (e^(input_scale x) - 1) (selu: torch's constants)
@@ -927,13 +962,13 @@ row("elu_backward", "EluBackwardBackward0",
         grad_output * input_scale * (self_or_result + alpha * scale) if is_result
         else grad_output * (input_scale * alpha * scale) * jnp.exp(self_or_result * input_scale),
         grad_output * scale),
-    lambda grad, grad_output, self_or_result, alpha, scale, input_scale, is_result: (
-        tape.apply(RULES["elu_backward"], grad, self_or_result, alpha=alpha, scale=scale,
-                   input_scale=input_scale, is_result=is_result),
-        _w(self_or_result < 0, grad * grad_output * input_scale * (
-            1 if is_result else input_scale * alpha * scale
-            * (self_or_result * input_scale).exp()), 0.0)),
-    needed_by={"grad_output": 1})
+    (lambda grad, self_or_result, alpha, scale, input_scale, is_result: tape.apply(
+        RULES["elu_backward"], grad, self_or_result, alpha=alpha, scale=scale,
+        input_scale=input_scale, is_result=is_result),
+     lambda grad, grad_output, self_or_result, alpha, scale, input_scale, is_result: _w(
+         self_or_result < 0, grad * grad_output * input_scale * (
+             1 if is_result else input_scale * alpha * scale
+             * (self_or_result * input_scale).exp()), 0.0)))
 # silu = x sigmoid(x):  d/dx = s (1 + x (1 - s)),  s = sigmoid(x)
 row("silu", "SiluBackward0", lambda self: self / (1 + jnp.exp(-self)),
     lambda grad, self: (grad * self.sigmoid() * (1 + self * (1 - self.sigmoid())),))
@@ -948,11 +983,11 @@ row("softplus", "SoftplusBackward0",
 row("softplus_backward", "SoftplusBackwardBackward0",
     lambda grad_output, self, *, beta, threshold: jnp.where(
         self * beta > threshold, grad_output, grad_output / (1 + jnp.exp(-self * beta))),
-    lambda grad, grad_output, self, beta, threshold: (
-        tape.apply(RULES["softplus_backward"], grad, self, beta=beta, threshold=threshold),
-        tape.apply(RULES["sigmoid_backward"], grad * grad_output, (self * beta).sigmoid())
-        * (self * beta < threshold).to(grad.dtype) * beta),
-    needed_by={"grad_output": 1})
+    (lambda grad, self, beta, threshold: tape.apply(RULES["softplus_backward"], grad, self,
+                                                    beta=beta, threshold=threshold),
+     lambda grad, grad_output, self, beta, threshold: (
+         tape.apply(RULES["sigmoid_backward"], grad * grad_output, (self * beta).sigmoid())
+         * (self * beta < threshold).to(grad.dtype) * beta)))
 # hardtanh = x clipped to [min_val, max_val]:  d/dx = 1 strictly inside
 row("hardtanh", "HardtanhBackward0",
     lambda self, *, min_val, max_val: jnp.clip(self, min_val, max_val),
@@ -962,16 +997,17 @@ row("hardtanh", "HardtanhBackward0",
 row("hardtanh_backward", "HardtanhBackwardBackward0",
     lambda grad_output, self, *, min_val, max_val: jnp.where(
         (self > min_val) & (self < max_val), grad_output, 0),
-    lambda grad, self, min_val, max_val: (
-        tape.apply(RULES["hardtanh_backward"], grad, self, min_val=min_val, max_val=max_val),
-        _zeros_like(grad)))
+    (lambda grad, self, min_val, max_val: tape.apply(RULES["hardtanh_backward"], grad, self,
+                                                     min_val=min_val, max_val=max_val),
+     lambda grad: _zeros_like(grad)))
 
 # mse = reduce((x - t)^2):  d/dx = 2 (x - t),  d/dt = 2 (t - x), by torch's kernel
 row("mse_loss", "MseLossBackward0",
     lambda self, target, *, reduction: _reduced((self - target) ** 2, reduction),
-    lambda grad, self, target, reduction: (
-        tape.apply(RULES["mse_loss_backward"], grad, self, target, reduction=reduction),
-        tape.apply(RULES["mse_loss_backward"], grad, target, self, reduction=reduction)))
+    (lambda grad, self, target, reduction: tape.apply(RULES["mse_loss_backward"], grad, self,
+                                                      target, reduction=reduction),
+     lambda grad, self, target, reduction: tape.apply(RULES["mse_loss_backward"], grad, target,
+                                                      self, reduction=reduction)))
 # mse_bw(g, x, t) = (2 / N, or 2) (x - t) g:  d/dg = mse_bw(g', x, t), reduced as the loss
 #   was;  d/dx = (2 / N, or 2) g g' = -d/dt
 row("mse_loss_backward", "MseLossBackwardBackward0",

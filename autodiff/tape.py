@@ -187,22 +187,18 @@ class SavedTensor:
 
     __slots__ = ("tensor", "version", "is_output")
 
-    def __init__(self, tensor, is_output, checked=True):
+    def __init__(self, tensor, is_output):
         self.is_output = is_output
-        self.version = tensor._vc[0] if checked else None    # None: not checked
+        self.version = tensor._vc[0]
         self.tensor = tensor.detach() if is_output else tensor
 
     def unpack(self, node):
         t = self.tensor
-        if self.version is not None and t._vc[0] != self.version:
+        if t._vc[0] != self.version:
             raise RuntimeError(_modified_inplace(t, self, node))
         if self.is_output and node is not None:
             t = _alias(t, grad_fn=node)
         return t
-
-    def unneeded(self):
-        """An input kept only for a gradient nobody asked for (torch shows None)."""
-        return self.version is None and not self.is_output
 
 
 # Hooks for saved tensors (``autodiff.autograd.graph.saved_tensors_hooks``): while a pair
@@ -219,7 +215,7 @@ class PackedSavedTensor(SavedTensor):
 
     __slots__ = ("unpack_hook", "edge")
 
-    def __init__(self, tensor, is_output, checked=True):
+    def __init__(self, tensor, is_output):
         pack_hook, self.unpack_hook = _saved_tensors_hooks[-1]
         self.is_output, self.version = is_output, None
         self.edge = tensor._edge() if tensor._requires_grad and not is_output else None
@@ -243,9 +239,6 @@ class PackedSavedTensor(SavedTensor):
             else:                                  # a view made under no_grad: goes nowhere
                 out._no_grad_view = True
         return out
-
-    def unneeded(self):
-        return False
 
 
 def _saver():
@@ -377,21 +370,15 @@ class Node:
             saved[i] = _unpack(stored[i], self)
         if not retain_graph and self._holds_saved_variables():
             self._saved = None                        # free the buffers
-        return self.rule.backward(grads[0], *saved, **self._attrs)
+        return self.rule.gradients(grads[0], saved, self._attrs, self._input_meta)
 
     def _holds_saved_variables(self):
         """Whether torch saved variables here (freed after a backward pass without
         retain_graph): the result, a tensor attribute, or an input -- a Python number
         too, which torch wraps in a tensor -- that a wanted gradient reads. A node with
         none of them (``x + 1``; ``addcmul`` whose factors need no gradient) can run
-        again; what it keeps only for the gradients nobody wants stays for that."""
-        for (slot, user), value in zip(self.rule.save_plan, self._saved):
-            if type(slot) is str:
-                if value is not None:
-                    return True
-            elif slot < 0 or user is None or self._input_meta[user] is not None:
-                return True
-        return False
+        again."""
+        return any(value is not None for value in self._saved)
 
 
 def _reduce_to_inputs(grads, meta):
@@ -1110,19 +1097,15 @@ def record(rule, inputs, attrs, result):
         save = PackedSavedTensor if _saved_tensors_hooks else SavedTensor   # (_saver())
         saved = []
         for slot, user in rule.save_plan:
-            if type(slot) is str:                       # a tensor attribute (where's mask)
+            if user is not None and meta[user] is None:
+                saved.append(None)      # read only by the formula of an unwanted gradient
+            elif type(slot) is str:                     # a tensor attribute (where's mask)
                 x = attrs[slot]
                 saved.append(save(x, False) if isinstance(x, Tensor) else x)
             elif slot < 0:                              # the result
                 saved.append(save(result, True))
             elif isinstance(x := inputs[slot], Tensor):  # an input
-                # kept (and checked, and packed) only if a gradient that reads it will be
-                # computed: the one input that uses it requires grad (has an abstract
-                # value in ``meta``)
-                if user is None or meta[user] is not None:
-                    saved.append(save(x, False))
-                else:
-                    saved.append(SavedTensor(x, False, checked=False))
+                saved.append(save(x, False))
             else:
                 saved.append(x)
         node._saved = tuple(saved)
@@ -1142,10 +1125,11 @@ def _unpack(saved, node):
 
 
 def _introspect(saved, node):
-    """What ``grad_fn._saved_<name>`` shows, as torch: None for an input kept only for a
-    gradient nobody asked for, a Python number as the 0-d tensor torch wraps it in."""
+    """What ``grad_fn._saved_<name>`` shows, as torch: None for a value not saved (only
+    a gradient nobody asked for reads it), a Python number as the 0-d tensor torch wraps
+    it in."""
     if isinstance(saved, SavedTensor):
-        return None if saved.unneeded() else saved.unpack(node)
+        return saved.unpack(node)
     if isinstance(saved, (bool, int, float)):
         return _make(jnp.asarray(saved, D.scalar_dtype(saved).np if isinstance(saved, int)
                                  else np.float64))

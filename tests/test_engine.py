@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 import autodiff
 from autodiff import tape
+from autodiff.rules import Rule
 
 
 def both(body):
@@ -47,6 +48,26 @@ def test_saved_tensors_are_freed_after_backward_unless_retained():
             freed = str(e)
         return [freed, kept.grad_fn.next_functions[0][0]._saved_result]
     both(body)
+
+
+def test_only_the_formulas_of_wanted_gradients_run():
+    """One formula per input: the backward pass runs an input's formula only if its
+    gradient goes somewhere, and the node saves only what a formula that will run reads."""
+    ran = []
+    rule = Rule("counted_mul", "CountedMulBackward0", lambda self, other: self * other,
+                (lambda grad, other: ran.append("self") or grad * other,
+                 lambda grad, self: ran.append("other") or grad * self))
+    x = autodiff.tensor([1.0, 2.0], requires_grad=True)
+    w = autodiff.tensor([3.0, 4.0])
+    y = tape.apply(rule, x, w)
+    assert y.grad_fn._saved_self is None and y.grad_fn._saved_other is w
+    y.sum().backward()
+    assert ran == ["self"] and x.grad.tolist() == [3.0, 4.0]
+    ran.clear()
+    y = tape.apply(rule, w, x)                        # now only other's gradient is wanted
+    assert y.grad_fn._saved_self is w and y.grad_fn._saved_other is None
+    y.sum().backward()
+    assert ran == ["other"]
 
 
 def test_a_graph_that_saved_nothing_can_be_replayed():

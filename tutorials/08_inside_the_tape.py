@@ -54,13 +54,23 @@ print(inspect.getsource(tape.record))
 # ## The rules
 #
 # A rule is a row of `autodiff/rules.py`: the op's name, the node torch records, its
-# forward on JAX arrays and its backward written with autodiff's own operations. The
-# backward's parameters say what the node saves: `mul` needs both inputs.
+# forward on JAX arrays and its backward written with autodiff's own operations -- for
+# `mul`, one formula per input, as in PyTorch's derivatives.yaml. A formula's parameters
+# say what the node saves: `self`'s gradient reads `other`, `other`'s reads `self`.
 
 # %%
 mul = rules.RULES["mul"]
 print(mul, mul.inputs, mul.saves)
-print(inspect.getsource(mul.backward))
+print(inspect.getsource(mul.backward[0]).strip())
+
+# %% [markdown]
+# The engine computes only the gradients that go somewhere, and the node keeps only what
+# those read. Multiply by a tensor that does not require grad, and `other`'s formula will
+# not run: `self` is not saved, as torch shows.
+
+# %%
+w = torch.tensor([3.0, 4.0])
+print((x * w).grad_fn._saved_self, (x * w).grad_fn._saved_other)
 
 # %% [markdown]
 # ## The backward pass

@@ -313,6 +313,29 @@ def anomaly_detection_changes_the_inplace_hint(T):
             y.sum().backward()
 
 
+def a_node_saves_only_what_a_wanted_gradient_reads(T):
+    # one formula per input: an input that needs no gradient leaves its formula unrun,
+    # and what only that formula reads unsaved (and unchecked for in-place writes)
+    x = _f64(T, [1.0, 2.0])
+    w = T.tensor([3.0, 4.0], dtype=T.float64)
+    m = T.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=T.float64)
+    yield "mul by a constant", [(x * w).grad_fn._saved_self, (x * w).grad_fn._saved_other]
+    yield "div by a constant", [(x / w).grad_fn._saved_self, (x / w).grad_fn._saved_other]
+    yield "constant / x", [(w / x).grad_fn._saved_self, (w / x).grad_fn._saved_other]
+    p = x.unsqueeze(0) @ m
+    yield "mm", [p.grad_fn._saved_self, p.grad_fn._saved_mat2]
+    lin = T.nn.functional.linear(m, x.unsqueeze(0).expand(2, 2), x)     # addmm
+    yield "linear", [lin.grad_fn.name(), lin.grad_fn._saved_mat1, lin.grad_fn._saved_mat2]
+    e = w ** x
+    yield "pow of a constant base", [e.grad_fn._saved_self, e.grad_fn._saved_exponent,
+                                     e.grad_fn._saved_result]
+    a = x.clone()
+    y = a * w
+    a.add_(1)                 # not saved by y's node: its backward still runs
+    y.sum().backward()
+    yield "x.grad", x.grad
+
+
 def saved_tensors_are_introspectable_then_freed(T):
     x = _f64(T, [1.0, 2.0])
     w = _f64(T, [3.0, 4.0])
