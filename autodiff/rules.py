@@ -1254,15 +1254,23 @@ def _regroup(x, src, dst, groups):
     return x.reshape(split).movedim(src, dst).reshape(merged)
 
 
-def _conv_backward(grad, input, weight, stride, padding, dilation, lhs_dilation,
-                   dimension_numbers, feature_group_count, batch_group_count):
+def _conv_geometry(grad, input, weight, stride, padding, dilation, lhs_dilation,
+                   dimension_numbers):
+    """What both gradients of a convolution start from: the spatial sizes of the kernel,
+    the input and the output, each dilated as the forward saw it, and the low padding."""
     lhs_spec, rhs_spec, out_spec = dimension_numbers
-    in_size = [input.shape[d] for d in lhs_spec[2:]]
     kernel = _dilated([weight.shape[d] for d in rhs_spec[2:]], dilation)
-    lhs = _dilated(in_size, lhs_dilation)
+    lhs = _dilated([input.shape[d] for d in lhs_spec[2:]], lhs_dilation)
     out = _dilated([grad.shape[d] for d in out_spec[2:]], stride)
-    lo = [p[0] for p in padding]
-    # input: pad so that every output position sees the kernel positions that touched it
+    return kernel, lhs, out, [p[0] for p in padding]
+
+
+def _conv_input_grad(grad, input, weight, stride, padding, dilation, lhs_dilation,
+                     dimension_numbers, feature_group_count, batch_group_count):
+    lhs_spec, rhs_spec, out_spec = dimension_numbers
+    kernel, lhs, out, lo = _conv_geometry(grad, input, weight, stride, padding, dilation,
+                                          lhs_dilation, dimension_numbers)
+    # pad so that every output position sees the kernel positions that touched it
     before = [k - p - 1 for k, p in zip(kernel, lo)]
     after = [l + k - 1 - o - b for l, k, o, b in zip(lhs, kernel, out, before)]
     # (in groups: the weight's output dim holds them; they move into its input dim)
@@ -1277,16 +1285,23 @@ def _conv_backward(grad, input, weight, stride, padding, dilation, lhs_dilation,
                               feature_group_count=groups, batch_group_count=1)
     if batch_group_count > 1:        # batch groups: their channels go back into the batch
         grad_input = _regroup(grad_input, lhs_spec[1], lhs_spec[0], batch_group_count)
-    # weight: correlate the input with grad, the kernel positions as the output (feature
-    # groups become batch groups, and batch groups feature groups)
+    return grad_input
+
+
+def _conv_weight_grad(grad, input, weight, stride, padding, dilation, lhs_dilation,
+                      dimension_numbers, feature_group_count, batch_group_count):
+    # correlate the input with grad, the kernel positions as the output (feature groups
+    # become batch groups, and batch groups feature groups)
+    lhs_spec, rhs_spec, out_spec = dimension_numbers
+    kernel, lhs, out, lo = _conv_geometry(grad, input, weight, stride, padding, dilation,
+                                          lhs_dilation, dimension_numbers)
     after = [o - l + k - p - 1 for o, l, k, p in zip(out, lhs, kernel, lo)]
-    grad_weight = _convolution(input, grad, stride=dilation, padding=tuple(zip(lo, after)),
-                               dilation=stride, lhs_dilation=lhs_dilation,
-                               dimension_numbers=jax.lax.ConvDimensionNumbers(
-                                   _swap01(lhs_spec), _swap01(out_spec), _swap01(rhs_spec)),
-                               feature_group_count=batch_group_count,
-                               batch_group_count=feature_group_count)
-    return grad_input, grad_weight
+    return _convolution(input, grad, stride=dilation, padding=tuple(zip(lo, after)),
+                        dilation=stride, lhs_dilation=lhs_dilation,
+                        dimension_numbers=jax.lax.ConvDimensionNumbers(
+                            _swap01(lhs_spec), _swap01(out_spec), _swap01(rhs_spec)),
+                        feature_group_count=batch_group_count,
+                        batch_group_count=feature_group_count)
 
 
 def _convolution(input, weight, **attrs):
@@ -1298,11 +1313,9 @@ row("convolution", "ConvolutionBackward0",
     dimension_numbers, feature_group_count, batch_group_count: _conv_forward(
         input, weight, bias, stride, padding, dilation, lhs_dilation, dimension_numbers,
         feature_group_count, batch_group_count),
-    lambda grad, input, weight, stride, padding, dilation, lhs_dilation, dimension_numbers,
-    feature_group_count, batch_group_count: (
-        *_conv_backward(grad, input, weight, stride, padding, dilation, lhs_dilation,
-                        dimension_numbers, feature_group_count, batch_group_count),
-        grad.sum(tuple(d for d in range(grad.ndim) if d != dimension_numbers[2][1]))))
+    (_conv_input_grad, _conv_weight_grad,
+     lambda grad, dimension_numbers: grad.sum(                  # all but the channel dim
+         tuple(d for d in range(grad.ndim) if d != dimension_numbers[2][1]))))
 
 
 # max pooling: each output is the input element ``indices`` points at (its position in
