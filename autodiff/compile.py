@@ -228,12 +228,8 @@ def _put(storage, array):
 
 def _storages_of(tensors):
     """The distinct storages of the state tensors and of their ``.grad``, in order."""
-    seen = {}
-    for t in tensors:
-        for x in (t, t._grad):
-            if x is not None and id(x._shared_storage()) not in seen:
-                seen[id(x._storage)] = x._storage
-    return list(seen.values())
+    return list(dict.fromkeys(x._shared_storage() for t in tensors for x in (t, t._grad)
+                              if x is not None))
 
 
 def _find_state(state):
@@ -248,16 +244,14 @@ def _find_state(state):
                 tensors.append(obj)
         elif isinstance(obj, _HYPERPARAMETER):
             numbers.append(obj)
-        elif id(obj) in seen or isinstance(obj, _NOT_STATE):
-            continue
-        else:
+        elif id(obj) not in seen:
             seen.add(id(obj))
-            if isinstance(obj, dict):
+            if isinstance(obj, (list, tuple)):
+                stack.extend(reversed(obj))
+            elif isinstance(obj, dict):
                 for k, v in reversed(obj.items()):       # keys too: optimizer.state[param]
                     stack += (v, k)
-            elif isinstance(obj, (list, tuple)):
-                stack.extend(reversed(obj))
-            elif hasattr(obj, "__dict__"):
+            elif not isinstance(obj, _NOT_STATE) and hasattr(obj, "__dict__"):
                 stack.extend(reversed(vars(obj).values()))
     return tensors, tuple(numbers)
 
