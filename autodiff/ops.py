@@ -892,9 +892,13 @@ def _softmax(name, input, dim, dtype):
     return apply(R[name], input, dim=dim)
 
 
-def cumsum(input, dim):
-    """Cumulative sum along ``dim`` (not recorded)."""
-    return _make(jnp.cumsum(input._value(), dim))
+def cumsum(input, dim, *, dtype=None):
+    """Cumulative sum along ``dim`` (CumsumBackward0); integers and bools add up in int64,
+    as in torch."""
+    if dtype is None and not input.dtype.is_floating_point:
+        dtype = D.int64
+    return apply(R["cumsum"], input, dim=tape._wrap_dim(dim, input.ndim),
+                 **({"dtype": _to_dtype(dtype).np} if dtype is not None else {}))
 
 
 # ---------------------------------------------------------------------------------------

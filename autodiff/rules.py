@@ -866,6 +866,13 @@ row("div_scalar", "DivBackward1", lambda self, *, other: self / other,
 # flip reverses dims; it is its own adjoint (used by the convolution's backward)
 row("flip", "FlipBackward0", lambda self, *, dims: jnp.flip(self, dims),
     lambda grad, dims: (tape.apply(RULES["flip"], grad, dims=dims),))
+# cumsum: an element adds into every later output along dim, so its gradient is the sum of
+# the later gradients -- grad reversed, cumulatively summed, reversed back
+row("cumsum", "CumsumBackward0",
+    lambda self, *, dim, dtype=None: jnp.cumsum(jnp.atleast_1d(self), dim, dtype).reshape(
+        self.shape),
+    lambda grad, dim, dtype=None: (grad.flip(dim).cumsum(dim).flip(dim) if grad.ndim
+                                   else grad,))
 # d/dx erf(x) = 2/sqrt(pi) exp(-x^2)
 row("erf", "ErfBackward0", lambda self: jax.scipy.special.erf(self),
     lambda grad, self: (grad * (2 / math.sqrt(math.pi)) * (-self * self).exp(),))

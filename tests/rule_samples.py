@@ -191,6 +191,7 @@ SAMPLES.update({
     "mul_scalar": Sample(lambda a: F._scaled(a * a, 0.3), [(2, 3)]),
     "div_scalar": Sample(lambda a: tape.apply(RULES["div_scalar"], a * a, other=4), [(3,)]),
     "flip": Sample(lambda a: tape.apply(RULES["flip"], a * a, dims=(1,)), [(2, 3)]),
+    "cumsum": Sample(lambda a: (a * a).cumsum(1), [(2, 3)]),
     "erf": Sample(lambda a: tape.apply(RULES["erf"], a), [(4,)]),
     "addmm": Sample(lambda b, x, w: F.linear(x, w, b), [(2,), (3, 4), (2, 4)]),
     "gelu": Sample(lambda a: F.gelu(a) + F.gelu(a, approximate="tanh"), [(5,)]),

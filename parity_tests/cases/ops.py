@@ -186,6 +186,7 @@ OP_CASES = {
     "copy_slices": op_case("c = a * 1\nc[0] = b\nc", (2, 3), (3,)),
     "index_put": op_case("c = a * 1\nc[[0, 0]] = b\nc", (2, 3), (3,)),
     "flip": op_case("torch.flip(a, (1,))", (2, 3)),
+    "cumsum": op_case("torch.cumsum(a, 1)", (2, 3)),
     "erf": unary("erf"),
     # Neural-network primitives, through torch.nn.functional.
     "addmm": op_case(NN + "linear(a, b, c)", (4, 3), (2, 3), (2,)),
@@ -387,6 +388,27 @@ def gather_scatter_select_fill(T):
         except (RuntimeError, IndexError) as e:
             yield type(e).__name__, str(e)
     x.masked_fill(T.tensor([True, False]), 1.0)
+
+
+def cumsum_recorded_to_the_second_derivative(T):
+    """cumsum's gradient is a reversed cumsum (FlipBackward0, CumsumBackward0 under
+    create_graph); integers and bools add up in int64; dtype=; a 0-d tensor."""
+    x = T.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], dtype=T.float64, requires_grad=True)
+    y = T.cumsum(x, 1)
+    yield "y", (y, y.grad_fn._saved_dim)
+    g, = T.autograd.grad((y ** 2).sum(), x, create_graph=True)
+    yield "grad", (g, g.grad_fn.name(), g.grad_fn.next_functions[0][0].name())
+    g.sum().backward()
+    yield "x.grad", x.grad
+    f = T.tensor([1.0, 2.0], requires_grad=True)
+    z = f.cumsum(0, dtype=T.float64)
+    z.sum().backward()
+    yield "dtype", (z, f.grad)
+    yield "integers", (T.tensor([1, 2, 3], dtype=T.int32).cumsum(0),
+                       T.tensor([True, True]).cumsum(0))
+    s = T.tensor(5.0, requires_grad=True)
+    yield "0-d", (s.cumsum(0), s.cumsum(-1).grad_fn.name())
+    T.cumsum(x, 2)
 
 
 def clamp_min_max_and_outer(T):
