@@ -41,7 +41,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from parity_tests.harness import TOLERANCES, Case, compare
+from parity_tests.harness import TOLERANCES, Case, Observer, TensorSnapshot, compare, run
 
 PROFILE_VARIABLE = "AUTODIFF_HYPOTHESIS_PROFILE"
 settings.register_profile("ci", max_examples=300, deadline=None, derandomize=True,
@@ -313,19 +313,22 @@ class Program:
             if (var.is_leaf and var.requires_grad) or var.name in self.retained:
                 yield f"{var.name}.grad", namespace[var.name].grad
 
-    def case(self) -> Case:
-        """This program as a harness case: run the code, observe, re-raise its error."""
+    def case(self, code: str | None = None) -> Case:
+        """This program as a harness case: run the code (or ``code``, a variant of it),
+        observe, re-raise its error."""
+        code = self.code if code is None else code
+
         def body(T):
             namespace = {"torch": T}
             error = None
             try:
-                exec(self.code, namespace)
+                exec(code, namespace)
             except Exception as exc:  # noqa: BLE001 - compared by the harness
                 error = exc
             yield from self.observations(namespace)
             if error is not None:
                 raise error
-        body.__doc__ = self.code
+        body.__doc__ = code
         return Case("fuzz", "fuzz", body, self.tolerances)
 
     @property
@@ -438,7 +441,38 @@ def fuzz(reference, candidate, chosen: settings,
     @given(program=programs())
     def frameworks_agree(program):
         outcome = compare(program.case(), reference, candidate)
-        on_program(outcome.passed)
-        assert outcome.passed, f"{program.code}\n\n{outcome.mismatches()}"
+        agreed = outcome.passed or float32_rounding(program, outcome, reference)
+        on_program(agreed)
+        assert agreed, f"{program.code}\n\n{outcome.mismatches()}"
 
     frameworks_agree()
+
+
+def float32_rounding(program: Program, outcome, reference) -> bool:
+    """Whether every disagreement in ``outcome`` is float32 rounding that the program
+    magnifies: a float32 tensor no farther from the reference's than the reference's is
+    from the exact values (the program run again by the reference, in float64).
+
+    An ill-conditioned program -- the second derivative of ``tanh(expm1(2.0))`` is
+    ``1 - y^2`` with ``y`` a few float32 steps from 1 -- turns a transcendental op's
+    last-bit difference (XLA's tanh against torch's) into a relative one of percents.
+    No tolerance fixed in advance tells that from a bug; torch's own float32 error does.
+    """
+    exact = run(program.case(program.code.replace("torch.float32", "torch.float64")),
+                reference, Observer(reference, reference.__name__)).observations
+    tolerance = TOLERANCES["float32"]
+    for row in outcome.rows:
+        if row.match:
+            continue
+        ours, theirs, truth = row.candidate, row.reference, exact.get(row.name)
+        if not all(isinstance(v, TensorSnapshot) for v in (ours, theirs, truth)):
+            return False
+        if theirs.dtype != "float32" or (ours.dtype, ours.shape, ours.requires_grad) != (
+                theirs.dtype, theirs.shape, theirs.requires_grad) or truth.shape != theirs.shape:
+            return False
+        theirs64 = theirs.values.astype(np.float64)
+        their_error = np.abs(theirs64 - truth.values)
+        allowed = 2 * their_error + tolerance["atol"] + tolerance["rtol"] * np.abs(theirs64)
+        if not np.all(np.abs(ours.values - theirs64) <= allowed):
+            return False
+    return True

@@ -224,6 +224,30 @@ def test_fuzzer_finds_and_prints_a_wrong_op():
     assert "x0" in namespace
 
 
+def program_of(code, *variables):
+    """A fuzzed program with the given code (one statement holding every line)."""
+    statement = types.SimpleNamespace(lines=code.splitlines)
+    return fuzz.Program((statement,), tuple(variables), frozenset())
+
+
+def test_the_fuzzer_tells_float32_rounding_from_a_wrong_value(autodiff):
+    # an ill-conditioned program: the second derivative of tanh(expm1(2)) is 1 - y^2 with
+    # y a few float32 steps from 1, where XLA's tanh and torch's differ in the last bit
+    saturated = program_of(
+        "x0 = torch.tensor(2.0, dtype=torch.float32, requires_grad=True)\n"
+        "g, = torch.autograd.grad(x0.expm1().tanh(), x0, create_graph=True)\n"
+        "g.sum().backward()", fuzz.Var("x0", (), "float32", True, True))
+    outcome = compare(saturated.case(), torch, autodiff)
+    assert outcome.passed or fuzz.float32_rounding(saturated, outcome, torch)
+    # a well-conditioned program computed wrongly is no rounding
+    off_by_half = fake_torch(add=lambda a, b: torch.add(a, b) + 0.5)
+    plain = program_of("x0 = torch.tensor([1.0, 2.0], dtype=torch.float32)\n"
+                       "v1 = torch.add(x0, x0)", fuzz.Var("x0", (2,), "float32", False, True),
+                       fuzz.Var("v1", (2,), "float32", False, False))
+    outcome = compare(plain.case(), torch, off_by_half)
+    assert not outcome.passed and not fuzz.float32_rounding(plain, outcome, torch)
+
+
 def test_user_cases_are_found_by_convention():
     cases = load_cases(EXAMPLES)
     assert [(case.group, case.name) for case in cases] == [
