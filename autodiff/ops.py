@@ -510,7 +510,8 @@ def _elementwise(name, floating):
     _elementwise(name, floating=True)
     for name in ("exp", "log", "sqrt", "rsqrt", "sin", "cos", "tan", "sinh", "cosh", "asin",
                  "acos", "atan", "log1p", "expm1", "tanh", "sigmoid", "reciprocal"))
-abs, sign, relu = (_elementwise(name, floating=False) for name in ("abs", "sign", "relu"))
+abs, sign, sgn, relu = (_elementwise(name, floating=False)
+                        for name in ("abs", "sign", "sgn", "relu"))
 arcsin, arccos, arctan = asin, acos, atan                # torch's NumPy-style names
 erf = _elementwise("erf", floating=True)
 
@@ -1887,7 +1888,7 @@ def _setitem(self, key, value):
 
 _METHODS = [
     add, sub, mul, div, true_divide, floor_divide, remainder, pow, square, neg, negative,
-    reciprocal, abs, sign, exp, log, sqrt, rsqrt, sin, cos, tan, sinh, cosh, asin, acos, atan,
+    reciprocal, abs, sign, sgn, exp, log, sqrt, rsqrt, sin, cos, tan, sinh, cosh, asin, acos, atan,
     log1p, expm1, tanh, sigmoid, relu, clamp, clip, clamp_min, clamp_max,
     addcmul, addcdiv, lerp, maximum, minimum, eq, ne, lt, le, gt, ge, greater, less,
     greater_equal, less_equal, not_equal, logical_and, logical_or, logical_xor, logical_not,
@@ -1904,7 +1905,7 @@ for _f in _METHODS:
     setattr(Tensor, _f.__name__, _f)
 for _f in (add, sub, mul, div, pow, abs, neg, exp, log, sqrt, sigmoid, tanh, relu, sin,
            cos, tan, sinh, cosh, asin, acos, atan, log1p, expm1, rsqrt, reciprocal, square, t,
-           transpose, unsqueeze, squeeze, sign,
+           transpose, unsqueeze, squeeze, sign, sgn,
            true_divide, addcmul, addcdiv, lerp):
     setattr(Tensor, _f.__name__ + "_", _inplace_binary(_f) if _f in (
         add, sub, mul, div, pow, true_divide, addcmul, addcdiv, lerp) else _inplace_unary(_f))

@@ -248,8 +248,16 @@ row("pow_scalar", "PowBackward2", lambda other, *, base: _power(base, other),
     lambda grad, result, base: (grad * result * math.log(base) if base != 0 else grad * 0,))
 
 # Elementwise functions.
-row("abs", "AbsBackward0", lambda self: jnp.abs(self), lambda grad, self: (grad * self.sign(),))        # sign(x)
-row("sign", "SignBackward0", lambda self: jnp.sign(self), lambda grad: (grad * 0,))                     # 0
+row("abs", "AbsBackward0", lambda self: jnp.abs(self), lambda grad, self: (grad * self.sgn(),))         # sgn(x)
+def _sign(x):
+    """jnp.sign, which refuses booleans: their sign is themselves, as in torch."""
+    return x if x.dtype == bool else jnp.sign(x)
+
+
+row("sign", "SignBackward0", lambda self: _sign(self), lambda grad: (_zeros_like(grad),))               # 0
+# sgn is sign for real numbers (torch saves self and result for its complex formula)
+row("sgn", "SgnBackward0", lambda self: _sign(self),
+    lambda grad, self, result: (_zeros_like(grad),))
 row("exp", "ExpBackward0", lambda self: jnp.exp(self), lambda grad, result: (grad * result,))           # e^x
 row("log", "LogBackward0", lambda self: jnp.log(self), lambda grad, self: (grad / self,))               # 1/x
 row("sqrt", "SqrtBackward0", lambda self: jnp.sqrt(self), lambda grad, result: (grad / (2 * result),))  # 1/(2 sqrt x)

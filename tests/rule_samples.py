@@ -90,6 +90,7 @@ SAMPLES: dict[str, Sample] = {
     "pow_scalar": Sample(lambda a: 2.0 ** a, [(3,)]),
     "abs": Sample(lambda a: a.abs(), [(4,)], 0.2, 1.5),
     "sign": Sample(lambda a: a.sign() * a, [(3,)], 0.2, 1.0),
+    "sgn": Sample(lambda a: a.sgn() * a, [(3,)], 0.2, 1.0),
     "exp": Sample(lambda a: a.exp(), [(3,)]),
     "log": Sample(lambda a: a.log(), [(3,)], 0.5, 2.0),
     "sqrt": Sample(lambda a: a.sqrt(), [(3,)], 0.5, 2.0),

@@ -86,6 +86,7 @@ OP_CASES = {
     "neg": unary("neg"),
     "abs": unary("abs"),
     "sign": unary("sign"),
+    "sgn": unary("sgn"),
     "reciprocal": unary("reciprocal", **POSITIVE),
     "exp": unary("exp"),
     "log": unary("log", **POSITIVE),
@@ -409,6 +410,24 @@ def cumsum_recorded_to_the_second_derivative(T):
     s = T.tensor(5.0, requires_grad=True)
     yield "0-d", (s.cumsum(0), s.cumsum(-1).grad_fn.name())
     T.cumsum(x, 2)
+
+
+def sign_sgn_and_the_second_derivative_of_abs(T):
+    """abs's gradient is grad * sgn(x) (SgnBackward0 under create_graph); sign and sgn
+    have zero gradients, zeros even where the incoming gradient is infinite; booleans are
+    their own sign."""
+    x = T.tensor([-2.0, 0.0, 3.0], requires_grad=True)
+    g, = T.autograd.grad(x.abs().sum(), x, create_graph=True)
+    yield "grad", (g, g.grad_fn.next_functions[1][0].name())
+    y = x.sgn()
+    yield "sgn", (y, y.grad_fn._saved_self, y.grad_fn._saved_result)
+    (x.sign() * T.tensor([float("inf"), 1.0, 1.0]) + y).sum().backward()
+    yield "x.grad", x.grad
+    yield "booleans", (T.tensor([True, False]).sign(), T.tensor([True, False]).sgn(),
+                       T.tensor([3, -1, 0]).sgn())
+    w = x.detach().clone()
+    w.sgn_()
+    yield "in place", w
 
 
 def clamp_min_max_and_outer(T):
