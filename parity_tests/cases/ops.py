@@ -430,6 +430,29 @@ def sign_sgn_and_the_second_derivative_of_abs(T):
     yield "in place", w
 
 
+def linalg_norms_inverse_and_determinant(T):
+    """torch.linalg: vector norms (any ord, along dims), the Frobenius norm, inv and det,
+    with their nodes, saved attributes and gradients, and the errors of bad shapes."""
+    x = T.tensor([[3.0, -4.0], [1.0, 2.0]], dtype=T.float64, requires_grad=True)
+    for name, y in [("norm", T.linalg.norm(x)), ("fro", T.linalg.norm(x, "fro")),
+                    ("vector_norm", T.linalg.vector_norm(x, 1, dim=1)),
+                    ("norm dim", T.linalg.norm(x, 3, dim=1, keepdim=True)),
+                    ("inf", T.linalg.vector_norm(x, float("inf"))),
+                    ("vector", T.linalg.norm(x[0], 1)), ("matrix_norm", T.linalg.matrix_norm(x)),
+                    ("inv", T.linalg.inv(x)), ("det", T.linalg.det(x))]:
+        g, = T.autograd.grad(y.sum(), x)
+        yield name, (y, getattr(y.grad_fn, "_saved_ord", None),
+                     getattr(y.grad_fn, "_saved_dim", None), g)
+    for bad in (lambda: T.linalg.norm(T.ones(2, 2, 2), "fro"),
+                lambda: T.linalg.matrix_norm(T.ones(3)),
+                lambda: T.linalg.vector_norm(T.tensor([1, 2])),
+                lambda: T.linalg.inv(T.ones(2, 3))):
+        try:
+            bad()
+        except RuntimeError as e:
+            yield "error", str(e)
+
+
 def clamp_min_max_and_outer(T):
     """clamp_min/clamp_max with numbers (their own nodes), in place, on integers; outer
     (torch computes it as a reshape and a product) and its errors."""

@@ -1,0 +1,67 @@
+"""``autodiff.linalg``: the ``torch.linalg`` functions autodiff has -- vector norms, the
+Frobenius norm, the inverse and the determinant. They are recorded by the rows of
+``autodiff.norm``, ``autodiff.inverse`` and ``autodiff.det``, which torch names after
+linalg too (``LinalgVectorNormBackward0``, ``LinalgInvExBackward0``,
+``LinalgDetBackward0``).
+
+>>> import autodiff
+>>> x = autodiff.tensor([3.0, 4.0], requires_grad=True)
+>>> autodiff.linalg.vector_norm(x)
+tensor(5., grad_fn=<LinalgVectorNormBackward0>)
+>>> autodiff.linalg.norm(autodiff.tensor([[1.0, 2.0], [2.0, 4.0]]))
+tensor(5.)
+"""
+
+from __future__ import annotations
+
+from . import ops
+
+__all__ = ["vector_norm", "norm", "matrix_norm", "inv", "det"]
+
+
+def vector_norm(x, ord=2, dim=None, keepdim=False):
+    """The ``ord``-norm of the elements of ``x`` (all of them, as one vector, or along
+    ``dim``): ``sum(|x|^ord)^(1/ord)``, the largest (``inf``) or smallest (``-inf``)
+    magnitude, or the count of non-zeros (``0``)."""
+    return ops.norm(x, ord, dim, keepdim)
+
+
+def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False):
+    """The Frobenius norm of the matrices of ``A`` (over ``dim``, two dimensions): the
+    2-norm of their elements. Other matrix norms (``'nuc'``, spectral, induced) are not
+    implemented."""
+    if A.ndim < 2:
+        raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 "
+                           "dimensions.")
+    if ord != "fro":
+        raise NotImplementedError(f"autodiff.linalg.matrix_norm: ord={ord!r} is not "
+                                  "implemented (only the Frobenius norm, 'fro')")
+    return vector_norm(A, 2, dim, keepdim)
+
+
+def norm(A, ord=None, dim=None, keepdim=False):
+    """torch's ``linalg.norm``: without ``ord``, the 2-norm of all elements (or along
+    ``dim``); with ``ord``, a vector norm of a 1-d input (or one ``dim``) and a matrix norm
+    of a 2-d one (or two ``dim``)."""
+    if isinstance(dim, int):
+        dim = (dim,)
+    if ord is None:
+        return vector_norm(A, 2.0, dim, keepdim)
+    if dim is None:
+        if A.ndim not in (1, 2):
+            raise RuntimeError("linalg.norm: If dim is not specified but ord is, the input "
+                               f"must be 1D or 2D. Got {A.ndim}D.")
+        dim = (-2, -1) if A.ndim == 2 else None
+    if dim is not None and len(dim) == 2:
+        return matrix_norm(A, ord, dim, keepdim)
+    return vector_norm(A, ord, dim, keepdim)
+
+
+def inv(A):
+    """The inverse of a square matrix, or of each in a batch (LinalgInvExBackward0)."""
+    return ops.inverse(A)
+
+
+def det(A):
+    """The determinant of a square matrix, or of each in a batch (LinalgDetBackward0)."""
+    return ops.det(A)
