@@ -751,10 +751,12 @@ def _return_type(name):
 
 
 class return_types:
-    """The named tuples ``max``, ``min`` and ``sort`` return: ``(values, indices)``."""
+    """The named tuples ``max``, ``min``, ``median``, ``sort`` and ``topk`` return:
+    ``(values, indices)``."""
 
     max = _return_type("max")
     min = _return_type("min")
+    median = _return_type("median")
     sort = _return_type("sort")
     topk = _return_type("topk")
 
@@ -770,11 +772,39 @@ def _extremum(input, dim, keepdim, other, full, along, arg, binary, kind):
                                "input.numel() == 0. Specify the reduction dim with the 'dim' "
                                "argument.")
         return apply(full, input)
+    return _selected_along(input, dim, keepdim, along, arg, kind)
+
+
+def _selected_along(input, dim, keepdim, along, arg, kind):
+    """(values, indices) of the element ``arg`` picks in each slice along ``dim``: max,
+    min, median."""
     d = tape._wrap_dim(dim, input.ndim)
     indices = arg(input._value(), d, keepdims=keepdim)
     values = apply(along, input, dim=d, keepdim=keepdim, indices=indices,
                    self_sym_sizes=input._array.shape)
     return getattr(return_types, kind)(values, _make(indices.astype(np.int64)))
+
+
+def median(input, dim=None, keepdim=False):
+    """The lower median of all elements (MedianBackward0; nan if any is nan), or along
+    ``dim`` -> (values, indices) (MedianBackward1). Among equal elements the index is the
+    middle one in their order (torch's pick among ties depends on its kernel)."""
+    if dim is None:
+        return apply(R["median"], input)
+    if input.ndim and input.shape[tape._wrap_dim(dim, input.ndim)] == 0:
+        raise IndexError(f"median(): Expected reduction dim {dim} to have non-zero size.")
+    return _selected_along(input, dim, keepdim, R["median_dim"], _median_index, "median")
+
+
+def _median_index(x, dim, keepdims):
+    """Where each slice's lower median is: the middle of a stable sort (the first nan if
+    the slice has one)."""
+    if x.ndim == 0:
+        return jnp.zeros((), np.int64)
+    middle = jnp.take(jnp.argsort(x, axis=dim, stable=True), (x.shape[dim] - 1) // 2, dim)
+    nan = jnp.isnan(x)
+    index = jnp.where(nan.any(dim), jnp.argmax(nan, dim), middle)
+    return jnp.expand_dims(index, dim) if keepdims else index
 
 
 def max(input, dim=None, keepdim=False, *, other=None):
@@ -1893,7 +1923,7 @@ _METHODS = [
     addcmul, addcdiv, lerp, maximum, minimum, eq, ne, lt, le, gt, ge, greater, less,
     greater_equal, less_equal, not_equal, logical_and, logical_or, logical_xor, logical_not,
     equal, allclose, isclose, isnan, isinf, isfinite, floor, ceil, round, trunc, sum, mean,
-    prod, max, min, amax, amin, argmax, argmin, all, any, norm, var, std, logsumexp, softmax,
+    prod, max, min, median, amax, amin, argmax, argmin, all, any, norm, var, std, logsumexp, softmax,
     log_softmax, cumsum, mm, mv, bmm, dot, matmul, view, reshape, flatten, unflatten, t,
     transpose, swapaxes, swapdims, permute, movedim, flip, erf, squeeze, unsqueeze, expand,
     expand_as, broadcast_to, narrow, select, unbind, split, chunk, clone, contiguous, to,

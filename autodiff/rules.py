@@ -393,7 +393,19 @@ def _evenly_distributed(grad, self, result):
     return _w(hit, grad / hit.sum(), 0.0)
 
 
-# max/min along a dim: the gradient goes to the element each index points at
+# median: the lower middle element (nan if any is); its gradient as max's, shared by ties
+def _lower_median(x):
+    flat = jnp.sort(x.reshape(-1))
+    if flat.size == 0:
+        return jnp.asarray(jnp.nan, x.dtype)
+    return jnp.where(jnp.isnan(flat[-1]), flat[-1], flat[(flat.size - 1) // 2])
+
+
+row("median", "MedianBackward0", lambda self: _lower_median(self),
+    lambda grad, self, result: (_evenly_distributed(grad, self, result),))
+
+
+# max/min (and median) along a dim: the gradient goes to the element each index points at
 row("max_dim", "MaxBackward0",
     lambda self, *, dim, keepdim, indices, self_sym_sizes: jnp.max(self, dim, keepdims=keepdim),
     lambda grad, dim, keepdim, indices, self_sym_sizes: (
@@ -404,13 +416,31 @@ row("min_dim", "MinBackward0",
         _to_indices(grad, dim, keepdim, indices, self_sym_sizes),))
 
 
+row("median_dim", "MedianBackward1",
+    lambda self, *, dim, keepdim, indices, self_sym_sizes: _take_along(self, indices, dim,
+                                                                      keepdim),
+    lambda grad, dim, keepdim, indices, self_sym_sizes: (
+        _to_indices(grad, dim, keepdim, indices, self_sym_sizes),))
+
+
+def _take_along(x, indices, dim, keepdim):
+    """The elements ``indices`` points at along ``dim`` (one per slice)."""
+    if x.ndim == 0:
+        return x
+    kept = indices if keepdim else jnp.expand_dims(indices, dim)
+    taken = jnp.take_along_axis(x, kept, dim)
+    return taken if keepdim else jnp.squeeze(taken, dim)
+
+
 def _to_indices(grad, dim, keepdim, indices, shape):
-    """Spread ``grad`` along ``dim`` onto the positions ``indices`` picked (zeros elsewhere)."""
-    picked = jnp.expand_dims(indices, dim) if not keepdim else indices
-    shape_1 = [1] * len(shape)
-    shape_1[dim] = shape[dim]
-    hit = tape._make(jnp.arange(shape[dim]).reshape(shape_1) == picked)
-    return _w(hit, _unsqueeze_dims(grad, (dim,), keepdim, len(shape)), 0.0)
+    """Spread ``grad`` along ``dim`` onto the positions ``indices`` picked, zeros elsewhere:
+    torch's ``zeros.scatter(dim, indices, grad)`` (ScatterBackward0 when recorded)."""
+    if not shape:
+        return grad
+    picked = indices if keepdim else jnp.expand_dims(indices, dim)
+    return tape.apply(RULES["scatter"], _zeros(shape, grad),
+                      _unsqueeze_dims(grad, (dim,), keepdim, len(shape)), dim=dim,
+                      index=tape._make(picked))
 
 
 row("amax", "AmaxBackward0", lambda self, *, dim, keepdim: jnp.max(self, dim, keepdims=keepdim),

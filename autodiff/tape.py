@@ -331,7 +331,8 @@ class Node:
             if key in names:
                 return _introspect(self._saved_or_raise()[names.index(key)], self)
             if self._attrs is not None and key in self._attrs:
-                return self._attrs[key]
+                value = self._attrs[key]       # (indices kept as an array: shown as a tensor)
+                return _make(value) if isinstance(value, jax.Array) else value
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     def _missing_grad(self, i):

@@ -139,6 +139,8 @@ SAMPLES: dict[str, Sample] = {
     "min": Sample(lambda a: a.min() * a.min(), [(5,)]),
     "max_dim": Sample(lambda a: a.max(1).values ** 2, [(2, 4)]),
     "min_dim": Sample(lambda a: a.min(0).values ** 2, [(3, 2)]),
+    "median": Sample(lambda a: a.median() * a.median(), [(5,)]),
+    "median_dim": Sample(lambda a: a.median(1).values ** 2, [(2, 5)]),
     "amax": Sample(lambda a: a.amax(1) ** 2, [(2, 4)]),
     "amin": Sample(lambda a: a.amin(0) ** 2, [(3, 2)]),
     "norm": Sample(lambda a: a.norm(dim=1), [(2, 3)], 0.2, 1.5),

@@ -138,6 +138,8 @@ OP_CASES = {
     "max_dim": op_case("a.max(dim=1).values", (2, 3)),
     "min": unary("min"),
     "min_dim": op_case("a.min(dim=0, keepdim=True).values", (2, 3)),
+    "median": unary("median"),
+    "median_dim": op_case("a.median(dim=1).values", (2, 3)),
     "amax": op_case("torch.amax(a, dim=1)", (2, 3)),
     "amin": op_case("torch.amin(a, dim=1)", (2, 3)),
     "norm": unary("norm"),
@@ -451,6 +453,35 @@ def linalg_norms_inverse_and_determinant(T):
             bad()
         except RuntimeError as e:
             yield "error", str(e)
+
+
+def median_of_all_and_along_a_dim(T):
+    """median: the lower middle element; ties share the full median's gradient; along a
+    dim, (values, indices) whose gradient goes where the index points (ScatterBackward0
+    under create_graph, as max's); nan wins; the errors of empty dims."""
+    nan = float("nan")
+    yield "nan", T.tensor([[1.0, nan, 2.0, nan], [3.0, 1.0, 2.0, 2.0]]).median(1)
+    yield "ties", (T.tensor([2.0, 1.0, 2.0, 2.0, 1.0]).median(0),
+                   T.tensor([[5.0, 5.0, 5.0]]).median(1))
+    yield "empty", T.tensor([]).median()
+    yield "0-d", (T.tensor(3.0).median(), T.tensor(3.0).median(0))
+    yield "integers", (T.tensor([1, 2, 3, 4]).median(0), T.tensor([1, 2, 3, 4]).median())
+    x = T.tensor([[3.0, 1.0, 2.0, 5.0], [4.0, 4.0, 0.0, 1.0]], requires_grad=True)
+    m = x.median()
+    yield "median", (m, m.grad_fn._saved_self, m.grad_fn._saved_result)
+    m.backward()
+    yield "x.grad", x.grad
+    v, i = x.median(dim=1)
+    yield "along", (v, i, v.grad_fn._saved_dim, v.grad_fn._saved_keepdim,
+                    v.grad_fn._saved_indices, v.grad_fn._saved_self_sym_sizes)
+    yield "keepdim", T.median(x, 1, keepdim=True)
+    g, = T.autograd.grad((x.median(1).values ** 2).sum(), x, create_graph=True)
+    yield "second order", (g, g.grad_fn.name(),
+                           [n and n.name() for n, _ in g.grad_fn.next_functions])
+    y = T.tensor([1.0, 2.0, 2.0, 3.0], requires_grad=True)
+    y.median().backward()
+    yield "shared by ties", y.grad
+    T.tensor([[]]).median(1)
 
 
 def clamp_min_max_and_outer(T):
