@@ -510,6 +510,14 @@ def _elementwise(name, floating):
     _elementwise(name, floating=True)
     for name in ("exp", "log", "sqrt", "rsqrt", "sin", "cos", "tan", "sinh", "cosh", "asin",
                  "acos", "atan", "log1p", "expm1", "tanh", "sigmoid", "reciprocal"))
+def logit(input, eps=None):
+    """``log(p / (1 - p))`` of each element, ``p`` clamped to ``[eps, 1 - eps]`` first if
+    ``eps`` is given (LogitBackward0); integers are computed in the default float dtype."""
+    rule = R["logit"] if input._array.dtype.kind == "f" else _CastRule(R["logit"],
+                                                                        D.DEFAULT_FLOAT)
+    return apply(rule, input, eps=eps)
+
+
 abs, sign, sgn, relu = (_elementwise(name, floating=False)
                         for name in ("abs", "sign", "sgn", "relu"))
 arcsin, arccos, arctan = asin, acos, atan                # torch's NumPy-style names
@@ -1919,7 +1927,7 @@ def _setitem(self, key, value):
 _METHODS = [
     add, sub, mul, div, true_divide, floor_divide, remainder, pow, square, neg, negative,
     reciprocal, abs, sign, sgn, exp, log, sqrt, rsqrt, sin, cos, tan, sinh, cosh, asin, acos, atan,
-    log1p, expm1, tanh, sigmoid, relu, clamp, clip, clamp_min, clamp_max,
+    log1p, expm1, logit, tanh, sigmoid, relu, clamp, clip, clamp_min, clamp_max,
     addcmul, addcdiv, lerp, maximum, minimum, eq, ne, lt, le, gt, ge, greater, less,
     greater_equal, less_equal, not_equal, logical_and, logical_or, logical_xor, logical_not,
     equal, allclose, isclose, isnan, isinf, isfinite, floor, ceil, round, trunc, sum, mean,

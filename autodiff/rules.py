@@ -277,6 +277,18 @@ row("atan", "AtanBackward0", lambda self: jnp.arctan(self),                     
     lambda grad, self: (grad / (self * self + 1),))
 row("log1p", "Log1PBackward0", lambda self: jnp.log1p(self),                        # 1/(1 + x)
     lambda grad, self: (grad / (self + 1),))
+# logit = log(z / (1 - z)), z = x clamped to [eps, 1 - eps]:  d/dx = 1 / (x (1 - x)) in
+# that range, 0 outside it (without eps: nan outside [0, 1])
+row("logit", "LogitBackward0",
+    lambda self, *, eps: _logit(self if eps is None else jnp.clip(self, eps, 1 - eps)),
+    lambda grad, self, eps: (_w((self >= (eps or 0)) & (self <= (1 if eps is None else 1 - eps)),
+                                grad / (self * (1 - self)), math.nan if eps is None else 0.0),))
+
+
+def _logit(z):
+    return jnp.log(z / (1 - z))
+
+
 row("expm1", "Expm1Backward0", lambda self: jnp.expm1(self),                        # e^x
     lambda grad, result: (grad * (result + 1),))
 row("tanh", "TanhBackward0", lambda self: jnp.tanh(self),                                               # 1 - tanh^2

@@ -104,6 +104,7 @@ SAMPLES: dict[str, Sample] = {
     "acos": Sample(lambda a: a.acos(), [(3,)], -0.9, 0.9),
     "atan": Sample(lambda a: a.atan(), [(3,)]),
     "log1p": Sample(lambda a: a.log1p(), [(3,)], -0.5, 2.0),
+    "logit": Sample(lambda a: a.logit() + a.logit(eps=0.05), [(3,)], 0.1, 0.9),
     "expm1": Sample(lambda a: a.expm1(), [(3,)]),
     "tanh": Sample(lambda a: a.tanh(), [(3,)]),
     "sigmoid": Sample(lambda a: a.sigmoid(), [(3,)]),

@@ -101,6 +101,7 @@ OP_CASES = {
     "acos": unary("acos", low=-0.9, high=0.9),
     "atan": unary("atan"),
     "log1p": unary("log1p", low=-0.5, high=2.0),
+    "logit": op_case("torch.logit(a) + torch.logit(a, eps=0.25)", (2, 3), low=0.05, high=0.95),
     "expm1": unary("expm1"),
     "tanh": unary("tanh"),
     "sigmoid": unary("sigmoid"),
@@ -329,6 +330,22 @@ def max_of_a_tensor_with_nan(T):
     v.max().backward()
     yield "v.grad", v.grad
     yield "x.grad", x.grad
+
+
+def logit_inside_and_outside_its_range(T):
+    """logit: nan outside [0, 1] and its gradient nan there; with eps, the input clamped
+    and a zero gradient outside [eps, 1 - eps] (WhereBackward0 under create_graph)."""
+    x = T.tensor([0.2, 0.5, 0.9, 0.0, 1.2, -0.1], requires_grad=True)
+    y = T.logit(x)
+    yield "saved", (y.grad_fn._saved_eps, y.grad_fn._saved_self)
+    y.sum().backward()
+    yield "logit", (y, x.grad)
+    x.grad = None
+    y = x.logit(0.1)
+    yield "eps", (y, y.grad_fn._saved_eps)
+    g, = T.autograd.grad(y.sum(), x, create_graph=True)
+    yield "grad", (g, g.grad_fn.name(), [n and n.name() for n, _ in g.grad_fn.next_functions])
+    yield "integers", T.logit(T.tensor([1, 0]))
 
 
 def more_elementwise_functions(T):
