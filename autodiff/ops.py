@@ -323,7 +323,7 @@ class _CastRule:
     def __init__(self, rule, dt):
         self.rule, self.dt = rule, dt
 
-    def forward(self, *arrays, **attrs):
+    def forward(self, /, *arrays, **attrs):      # (an attribute may be named self: xlogy's)
         return self.rule.forward(*(_arr_cast(a, self.dt) for a in arrays), **attrs)
 
     def __getattr__(self, name):
@@ -510,12 +510,33 @@ def _elementwise(name, floating):
     _elementwise(name, floating=True)
     for name in ("exp", "log", "sqrt", "rsqrt", "sin", "cos", "tan", "sinh", "cosh", "asin",
                  "acos", "atan", "log1p", "expm1", "tanh", "sigmoid", "reciprocal"))
+def xlogy(input, other):
+    """``input * log(other)``, 0 where ``input`` is 0 (XlogyBackward0; XlogyBackward1 or 2
+    when ``input`` or ``other`` is a number); integers are computed in the default float
+    dtype."""
+    if isinstance(input, Tensor) and isinstance(other, Tensor):
+        return _binary(R["xlogy"], input, other, float_result=True)
+    if isinstance(input, Tensor):
+        return apply(_in_float(R["xlogy_scalar_other"], input), input, other=other)
+    if isinstance(other, Tensor):
+        return apply(_in_float(R["xlogy_scalar_self"], other), other, self=input)
+    raise TypeError(f"xlogy() received an invalid combination of arguments - got "
+                    f"({type(input).__name__}, {type(other).__name__}), but expected one of:\n"
+                    " * (Tensor input, Tensor other, *, Tensor out = None)\n"
+                    " * (Number self, Tensor other, *, Tensor out = None)\n"
+                    " * (Tensor input, Number other, *, Tensor out = None)\n")
+
+
+def _in_float(rule, input):
+    """``rule``, computing an integer ``input`` in the default float dtype, as torch's
+    floating-point functions do."""
+    return rule if input._array.dtype.kind == "f" else _CastRule(rule, D.DEFAULT_FLOAT)
+
+
 def logit(input, eps=None):
     """``log(p / (1 - p))`` of each element, ``p`` clamped to ``[eps, 1 - eps]`` first if
     ``eps`` is given (LogitBackward0); integers are computed in the default float dtype."""
-    rule = R["logit"] if input._array.dtype.kind == "f" else _CastRule(R["logit"],
-                                                                        D.DEFAULT_FLOAT)
-    return apply(rule, input, eps=eps)
+    return apply(_in_float(R["logit"], input), input, eps=eps)
 
 
 abs, sign, sgn, relu = (_elementwise(name, floating=False)
@@ -1927,7 +1948,7 @@ def _setitem(self, key, value):
 _METHODS = [
     add, sub, mul, div, true_divide, floor_divide, remainder, pow, square, neg, negative,
     reciprocal, abs, sign, sgn, exp, log, sqrt, rsqrt, sin, cos, tan, sinh, cosh, asin, acos, atan,
-    log1p, expm1, logit, tanh, sigmoid, relu, clamp, clip, clamp_min, clamp_max,
+    log1p, expm1, logit, xlogy, tanh, sigmoid, relu, clamp, clip, clamp_min, clamp_max,
     addcmul, addcdiv, lerp, maximum, minimum, eq, ne, lt, le, gt, ge, greater, less,
     greater_equal, less_equal, not_equal, logical_and, logical_or, logical_xor, logical_not,
     equal, allclose, isclose, isnan, isinf, isfinite, floor, ceil, round, trunc, sum, mean,

@@ -277,6 +277,24 @@ row("atan", "AtanBackward0", lambda self: jnp.arctan(self),                     
     lambda grad, self: (grad / (self * self + 1),))
 row("log1p", "Log1PBackward0", lambda self: jnp.log1p(self),                        # 1/(1 + x)
     lambda grad, self: (grad / (self + 1),))
+# xlogy(x, y) = x log y, 0 where x = 0 (nan where y is):  d/dx = log y, but 0 where x = 0
+# and y <= 0 (torch's: xlogy(grad, y) masked there);  d/dy = x / y.  A number for x or for
+# y gives torch's XlogyBackward1 or XlogyBackward2.
+def _xlogy(x, y):
+    return jnp.where(jnp.isnan(y), jnp.nan, jnp.where(x == 0, 0, x * jnp.log(y)))
+
+
+def _xlogy_self_grad(grad, self, other):
+    return grad.xlogy(other).masked_fill((self == 0) & (other <= 0), 0.0)
+
+
+row("xlogy", "XlogyBackward0", lambda self, other: _xlogy(self, other),
+    (lambda grad, self, other: _xlogy_self_grad(grad, self, other),
+     lambda grad, self, other: grad * self / other))
+row("xlogy_scalar_self", "XlogyBackward1", lambda other, *, self: _xlogy(self, other),
+    (lambda grad, other, self: grad * self / other,))
+row("xlogy_scalar_other", "XlogyBackward2", lambda self, *, other: _xlogy(self, other),
+    (lambda grad, self, other: _xlogy_self_grad(grad, self, other),))
 # logit = log(z / (1 - z)), z = x clamped to [eps, 1 - eps]:  d/dx = 1 / (x (1 - x)) in
 # that range, 0 outside it (without eps: nan outside [0, 1])
 row("logit", "LogitBackward0",

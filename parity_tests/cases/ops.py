@@ -74,6 +74,9 @@ OP_CASES = {
     "pow": op_case("a ** 2", (2, 3)),
     "pow_tensor": binary("pow", **POSITIVE),
     "pow_scalar": op_case("2 ** a", (2, 3)),
+    "xlogy": binary("xlogy", **POSITIVE),
+    "xlogy_scalar_self": op_case("torch.xlogy(2.0, a)", (2, 3), **POSITIVE),
+    "xlogy_scalar_other": op_case("a.xlogy(3.0)", (2, 3)),
     "maximum": binary("maximum"),
     "minimum": binary("minimum"),
     "where": op_case("torch.where(a > 0, a, b)", (2, 3), (2, 3)),
@@ -330,6 +333,31 @@ def max_of_a_tensor_with_nan(T):
     v.max().backward()
     yield "v.grad", v.grad
     yield "x.grad", x.grad
+
+
+def xlogy_with_zeros_nans_and_numbers(T):
+    """xlogy: 0 where x is 0 (nan where y is); the gradient of x masked where x = 0 and
+    y <= 0 (MaskedFillBackward0 over XlogyBackward0), of y x / y; a number on either side
+    (XlogyBackward1, XlogyBackward2, the number saved as is); integers in float32."""
+    a = T.tensor([0.0, 1.0, 2.0], requires_grad=True)
+    b = T.tensor([0.0, 3.0, 0.5], requires_grad=True)
+    z = T.xlogy(a, b)
+    yield "xlogy", (z, z.grad_fn._saved_self, z.grad_fn._saved_other)
+    z.sum().backward()
+    yield "grads", (a.grad, b.grad)
+    for name, z in [("number self", T.xlogy(2.0, b)), ("number other", T.xlogy(a, 2.0))]:
+        yield name, (z, z.grad_fn.name(), z.grad_fn._saved_self, z.grad_fn._saved_other)
+    a.grad = None
+    T.xlogy(a, 0.0).sum().backward()
+    yield "log 0", a.grad
+    yield "nan", T.xlogy(T.tensor([0.0, 1.0]), T.tensor([float("nan"), 2.0]))
+    yield "integers", (T.xlogy(T.tensor([1, 2]), T.tensor([3, 4])), T.tensor([1, 2]).xlogy(2),
+                       T.xlogy(2, T.tensor([1, 2])))
+    for wanted in (a, b):
+        g, = T.autograd.grad(T.xlogy(a, b).sum(), wanted, create_graph=True)
+        yield "second order", (g, g.grad_fn.name(),
+                               [n and n.name() for n, _ in g.grad_fn.next_functions])
+    T.xlogy(2.0, 3.0)
 
 
 def logit_inside_and_outside_its_range(T):
