@@ -255,9 +255,10 @@ def _sign(x):
 
 
 row("sign", "SignBackward0", lambda self: _sign(self), lambda grad: (_zeros_like(grad),))               # 0
-# sgn is sign for real numbers (torch saves self and result for its complex formula)
+# sgn is sign for real numbers (torch saves self and result for its complex formula); its
+# gradient is torch's efficient ZeroTensor, which the formulas below it skip
 row("sgn", "SgnBackward0", lambda self: _sign(self),
-    lambda grad, self, result: (_zeros_like(grad),))
+    lambda grad, self, result: (tape.zero_tensor(grad.shape, grad._array.dtype),))
 row("exp", "ExpBackward0", lambda self: jnp.exp(self), lambda grad, result: (grad * result,))           # e^x
 row("log", "LogBackward0", lambda self: jnp.log(self), lambda grad, self: (grad / self,))               # 1/x
 row("sqrt", "SqrtBackward0", lambda self: jnp.sqrt(self), lambda grad, result: (grad / (2 * result),))  # 1/(2 sqrt x)

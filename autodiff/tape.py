@@ -371,6 +371,11 @@ class Node:
             saved[i] = _unpack(stored[i], self)
         if not retain_graph and self._holds_saved_variables():
             self._saved = None                        # free the buffers
+        if grads[0]._zero_tensor and all(g._zero_tensor for g in grads):
+            # torch's ZeroTensors in, ZeroTensors out: every formula is linear in grad, so
+            # they are not computed (where an input is infinite, computing would give nan)
+            return [None if m is None else zero_tensor(m.shape, m.dtype)
+                    for m in self._input_meta]
         return self.rule.gradients(grads[0], saved, self._attrs, self._input_meta)
 
     def _holds_saved_variables(self):
@@ -518,6 +523,7 @@ class Tensor:
     _retains_grad = False
     _backward_hooks = None
     _post_acc_hooks = None
+    _zero_tensor = False      # torch's ZeroTensor: zeros a backward formula knows it made
     _acc = None               # weak reference to a leaf's AccumulateGrad
 
     # -- where the numbers are ---------------------------------------------------------
@@ -996,6 +1002,14 @@ def _hook_name(hook):
     return getattr(hook, "__name__", type(hook).__name__)
 
 
+def zero_tensor(shape, dtype):
+    """torch's ``_efficientzerotensor``: zeros that the backward pass knows are zeros, and
+    does not compute with (``sgn``'s gradient is one)."""
+    t = _make(jnp.zeros(shape, dtype))
+    t._zero_tensor = True
+    return t
+
+
 def _make(array, requires_grad=False, grad_fn=None, storage=None, view=None, vc=None):
     """A new Tensor object around ``array`` (the only place tensors are built): on its
     own, or over the ``storage`` it shares with version counter ``vc`` (a view, an
@@ -1343,7 +1357,11 @@ def _add_to_buffer(buffers, node, nr, grad):
     slots = buffers.get(node)
     if slots is None:
         slots = buffers[node] = [None] * node.num_outputs
-    slots[nr] = grad if slots[nr] is None else slots[nr] + grad
+    old = slots[nr]
+    if old is None or old._zero_tensor:               # (a ZeroTensor adds nothing)
+        slots[nr] = grad
+    elif not grad._zero_tensor:
+        slots[nr] = old + grad
 
 
 def _backward_with_anomaly_checks(node, grads, retain_graph):

@@ -475,6 +475,12 @@ def sign_sgn_and_the_second_derivative_of_abs(T):
     w = x.detach().clone()
     w.sgn_()
     yield "in place", w
+    # sgn's gradient is torch's ZeroTensor: the formulas below it are skipped, so the
+    # second derivative of |log x| at 0 is infinite, not nan
+    z = T.tensor(0.0, requires_grad=True)
+    g, = T.autograd.grad(z.log().abs(), z, create_graph=True)
+    g.backward()
+    yield "through log(0)", (g, z.grad)
 
 
 def linalg_norms_inverse_and_determinant(T):
