@@ -371,7 +371,7 @@ class Node:
             saved[i] = _unpack(stored[i], self)
         if not retain_graph and self._holds_saved_variables():
             self._saved = None                        # free the buffers
-        if grads[0]._zero_tensor and all(g._zero_tensor for g in grads):
+        if grads[0]._zeros is not None and all(_is_zero_tensor(g) for g in grads):
             # torch's ZeroTensors in, ZeroTensors out: every formula is linear in grad, so
             # they are not computed (where an input is infinite, computing would give nan)
             return [None if m is None else zero_tensor(m.shape, m.dtype)
@@ -523,7 +523,7 @@ class Tensor:
     _retains_grad = False
     _backward_hooks = None
     _post_acc_hooks = None
-    _zero_tensor = False      # torch's ZeroTensor: zeros a backward formula knows it made
+    _zeros = None             # a ZeroTensor's zeros (see zero_tensor)
     _acc = None               # weak reference to a leaf's AccumulateGrad
 
     # -- where the numbers are ---------------------------------------------------------
@@ -1004,10 +1004,15 @@ def _hook_name(hook):
 
 def zero_tensor(shape, dtype):
     """torch's ``_efficientzerotensor``: zeros that the backward pass knows are zeros, and
-    does not compute with (``sgn``'s gradient is one)."""
+    does not compute with (``sgn``'s gradient is one). The tensor remembers its zeros
+    array: written in place since (a hook's ``add_``), it is an ordinary tensor again."""
     t = _make(jnp.zeros(shape, dtype))
-    t._zero_tensor = True
+    t._zeros = t._array
     return t
+
+
+def _is_zero_tensor(t):
+    return t._zeros is not None and t._zeros is t._value()
 
 
 def _make(array, requires_grad=False, grad_fn=None, storage=None, view=None, vc=None):
@@ -1358,9 +1363,9 @@ def _add_to_buffer(buffers, node, nr, grad):
     if slots is None:
         slots = buffers[node] = [None] * node.num_outputs
     old = slots[nr]
-    if old is None or old._zero_tensor:               # (a ZeroTensor adds nothing)
+    if old is None or _is_zero_tensor(old):           # (a ZeroTensor adds nothing)
         slots[nr] = grad
-    elif not grad._zero_tensor:
+    elif not _is_zero_tensor(grad):
         slots[nr] = old + grad
 
 
