@@ -1811,7 +1811,7 @@ def _check_inplace(self):
         raise RuntimeError(tape._no_grad_view_written(self, indirect=False))
     if self.grad_fn is None and self._requires_grad:
         raise RuntimeError(tape._LEAF_INPLACE)
-    if self._view is not None:
+    if self._view is not None and self._requires_grad:    # (not a detach()ed alias of one)
         base = self._root()
         if base.grad_fn is None and base._requires_grad:
             raise RuntimeError(tape._VIEW_INPLACE)

@@ -518,6 +518,7 @@ class Tensor:
     _grad_fn_version = 0      # a view's version when its grad_fn was set
     output_nr = 0             # which output of its grad_fn it is
     _index = None             # a view's cached flat storage positions
+    _cut_off = False          # detach()/.data of a view: its elements, but no view to autograd
     _no_grad_view = False     # a view made under no_grad of a tensor that requires grad
     _grad = None
     _retains_grad = False
@@ -630,13 +631,21 @@ class Tensor:
 
     @property
     def _base(self):
-        return None if self._view is None else self._view[0]._root()
+        """The tensor this one is a view of, through views of views (None if it is none,
+        as a view's detach() is none)."""
+        if not self._is_view():
+            return None
+        base = self._view[0]
+        while base._is_view():
+            base = base._view[0]
+        return base
 
     def _root(self):
+        """The tensor whose storage this one covers part of (itself if it is no view)."""
         return self if self._view is None else self._view[0]._root()
 
     def _is_view(self):
-        return self._view is not None
+        return self._view is not None and not self._cut_off
 
     # -- autograd attributes -----------------------------------------------------------
     @property
@@ -820,8 +829,9 @@ class Tensor:
 
     # -- aliases -----------------------------------------------------------------------
     def detach(self):
-        """A tensor sharing this one's storage, cut off from the graph."""
-        return _alias(self)
+        """A tensor sharing this one's storage, cut off from the graph (a view's detach()
+        covers the same elements, but is no view to autograd, as in torch)."""
+        return _cut_off(_alias(self))
 
     def detach_(self):
         if self._view is not None and self._view[0]._requires_grad:
@@ -838,7 +848,7 @@ class Tensor:
     @property
     def data(self):
         """The same numbers, outside autograd: writes through it bump no version."""
-        return _alias(self, vc=[0])
+        return _cut_off(_alias(self, vc=[0]))
 
     @data.setter
     def data(self, other):
@@ -1046,6 +1056,12 @@ def concrete(array):
     (values are not known then; like torch.compile, a compiled step skips eager-mode value
     checks, and optimizers keep their step counts as tensors, torch's capturable path)."""
     return not isinstance(array, jax.core.Tracer)
+
+
+def _cut_off(alias):
+    if alias._view is not None:
+        alias._cut_off = True
+    return alias
 
 
 def _alias(t, grad_fn=None, vc=None):

@@ -18,6 +18,25 @@ def detach_shares_storage_and_version(T):
     yield "x._version", x._version
 
 
+def detach_of_a_view_is_no_view(T):
+    """A view's detach() (and .data) share its elements but are no views to autograd: no
+    _base, and writable in place even when the viewed leaf requires grad -- also a view
+    made under no_grad, detached (found by the fuzzer)."""
+    a = T.ones(4, requires_grad=True)
+    v = a.view(2, 2)
+    d = v.detach()
+    yield "detach", (d._is_view(), d._base, v.data._is_view(), v.data._base)
+    d2 = d[0]
+    yield "view of it", (d2._is_view(), d2._base is d)
+    d2.add_(1)
+    yield "written through", (a, v)
+    with T.no_grad():
+        n = a.reshape(-1)
+    m = n.detach()
+    m.add_(1.0)
+    yield "no_grad view detached", (m, a, m.requires_grad)
+
+
 def reshape_of_a_transpose_is_a_copy(T):
     x = T.arange(6.0).reshape(2, 3)
     y = x.t().reshape(6)
