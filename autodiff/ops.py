@@ -1812,7 +1812,7 @@ def _check_inplace(self):
     if self.grad_fn is None and self._requires_grad:
         raise RuntimeError(tape._LEAF_INPLACE)
     if self._view is not None and self._requires_grad:    # (not a detach()ed alias of one)
-        base = self._root()
+        base = self._base
         if base.grad_fn is None and base._requires_grad:
             raise RuntimeError(tape._VIEW_INPLACE)
 
@@ -1855,9 +1855,9 @@ def _inplace(self, compute, src_for_view=None, fills=False):
 
 def _write_into_view(view, src):
     """``view`` (of ``base``) takes ``src``: base gets CopySlices, the view AsStrided."""
-    base = view._root()
-    new_base = apply(R["copy_slices"], _snapshot(base), src,
-                     view=tape.IndexView(view._flat_index()), self_sym_sizes=base._array.shape)
+    base, in_base = view._in_base()
+    new_base = apply(R["copy_slices"], _snapshot(base), src, view=in_base,
+                     self_sym_sizes=base._array.shape)
     base._set_array(new_base._value())
     view._refresh()
     if new_base.grad_fn is not None:

@@ -667,15 +667,28 @@ class Tensor:
         self._grad_fn, self._grad_fn_version = node, self._vc[0]
 
     def _rederive_view_history(self):
-        base = self._root()
+        base, view = self._in_base()
         if base._grad_fn is None and not base._requires_grad:
             self._grad_fn_version = self._vc[0]
             return
         from .rules import RULES
-        node = record(RULES["as_strided"], (base,), {"view": IndexView(self._flat_index()),
+        node = record(RULES["as_strided"], (base,), {"view": view,
                                                      "self_sym_sizes": base._array.shape},
                       _make(self._array))
         self._rebase_history(node)
+
+    def _in_base(self):
+        """This view's base (to autograd), and the view as an IndexView into the base's
+        elements: they are the storage's, unless the base is a detach()ed view itself."""
+        base = self._base
+        with jax.ensure_compile_time_eval():
+            positions = self._flat_index()
+            if base._view is not None:          # storage position -> place in the base
+                within = jnp.zeros(base._storage.array.size, positions.dtype)
+                within = within.at[base._flat_index().reshape(-1)].set(
+                    jnp.arange(base._array.size, dtype=positions.dtype))
+                positions = within[positions]
+        return base, IndexView(positions)
 
     @property
     def is_leaf(self):

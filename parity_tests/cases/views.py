@@ -35,6 +35,19 @@ def detach_of_a_view_is_no_view(T):
     m = n.detach()
     m.add_(1.0)
     yield "no_grad view detached", (m, a, m.requires_grad)
+    # a tensor that requires grad written into a view of a detached view: the detached
+    # alias gets CopySlices, the leaf it was cut from stays a leaf
+    b = T.ones(5, requires_grad=True) * 1
+    f = b.view(5)[::2].detach()
+    t = T.tensor([3.0, 4.0], requires_grad=True)
+    f[1:].copy_(t)
+    yield "into a view of it", (b, f, f.grad_fn.name(), a.is_leaf)
+    (f * T.tensor([1.0, 2.0, 3.0])).sum().backward()
+    yield "t.grad", t.grad
+    c = T.ones(2, 3, requires_grad=True) * 1
+    g = c.t().detach()
+    g[1] = T.tensor([5.0, 6.0], requires_grad=True)
+    yield "transposed", (c, g, g.grad_fn.name())
 
 
 def reshape_of_a_transpose_is_a_copy(T):
