@@ -543,6 +543,22 @@ def _logsumexp(x, dim, keepdim):
     return out if keepdim else jnp.squeeze(out, dim)
 
 
+def _shifted(x, dim):
+    """``x`` minus its max along ``dim``, as torch's softmax kernels start (an infinite max
+    is not masked there: the whole slice comes out nan, as in torch)."""
+    return x - jnp.max(x, dim, keepdims=True) if x.ndim else x - x
+
+
+def _softmax(x, dim):
+    e = jnp.exp(_shifted(x, dim))
+    return e / _sum_kept(e, dim)
+
+
+def _log_softmax(x, dim):
+    s = _shifted(x, dim)
+    return s - jnp.log(_sum_kept(jnp.exp(s), dim))
+
+
 def _sum_kept(x, dim):
     """``sum(x, dim, keepdim=True)`` on arrays; a 0-d array is its own sum (torch takes
     dim 0 or -1 there)."""
@@ -551,7 +567,7 @@ def _sum_kept(x, dim):
 
 # softmax s: ds = s * (g - sum(g s));  log_softmax l: dl = g - exp(l) sum(g)
 row("softmax", "SoftmaxBackward0",
-    lambda self, *, dim: jnp.exp(self - _logsumexp(self, (dim,), True)),
+    lambda self, *, dim: _softmax(self, dim),
     lambda grad, result, dim: (tape.apply(RULES["softmax_backward_data"], grad, result,
                                           dim=dim),))
 # ... computed, as in torch, by a kernel of its own: s_bw(g, y) = y (g - sum(g y)), so
@@ -565,7 +581,7 @@ row("softmax_backward_data", "SoftmaxBackwardDataBackward0",
          grad * (grad_output - (grad_output * output).sum(dim, keepdim=True))
          - grad_output * (grad * output).sum(dim, keepdim=True))))
 row("log_softmax", "LogSoftmaxBackward0",
-    lambda self, *, dim: self - _logsumexp(self, (dim,), True),
+    lambda self, *, dim: _log_softmax(self, dim),
     lambda grad, result, dim: (tape.apply(RULES["log_softmax_backward_data"], grad, result,
                                           dim=dim),))
 # ... a kernel too: ls_bw(g, y) = g - e^y sum(g), so  d/dg = g' - sum(g' e^y),

@@ -535,6 +535,15 @@ def median_of_all_and_along_a_dim(T):
     T.tensor([[]]).median(1)
 
 
+def softmax_of_infinities(T):
+    """softmax and log_softmax shift by the max as torch's kernels do: an infinite max
+    makes the whole slice nan (found by the fuzzer); -inf elements get 0 (and -inf)."""
+    inf = float("inf")
+    for values in ([inf, 1.0], [inf, inf], [-inf, -inf], [-inf, 1.0]):
+        x = T.tensor(values)
+        yield str(values), (T.softmax(x, 0), T.log_softmax(x, 0), T.logsumexp(x, 0))
+
+
 def clamp_min_max_and_outer(T):
     """clamp_min/clamp_max with numbers (their own nodes), in place, on integers; outer
     (torch computes it as a reshape and a product) and its errors."""
