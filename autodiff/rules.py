@@ -216,7 +216,8 @@ def _lerp(start, end, weight):
 
 # lerp = s + w (e - s):  d/ds = 1 - w, d/de = w;  with a tensor weight, d/dw = e - s
 row("lerp", "LerpBackward0", lambda self, end, *, weight: _lerp(self, end, weight),
-    (lambda grad, weight: grad * (1 - weight), lambda grad, weight: grad * weight))
+    (lambda grad, weight: _times_scalar(grad, 1 - weight),
+     lambda grad, weight: _times_scalar(grad, weight)))
 row("lerp_tensor", "LerpBackward1", lambda self, end, weight: _lerp(self, end, weight),
     (lambda grad, weight: grad * (1 - weight), lambda grad, weight: grad * weight,
      lambda grad, self, end: grad * (end - self)))
@@ -250,8 +251,9 @@ row("pow_scalar", "PowBackward2", lambda other, *, base: _power(base, other),
 # Elementwise functions.
 row("abs", "AbsBackward0", lambda self: jnp.abs(self), lambda grad, self: (grad * self.sgn(),))         # sgn(x)
 def _sign(x):
-    """jnp.sign, which refuses booleans: their sign is themselves, as in torch."""
-    return x if x.dtype == bool else jnp.sign(x)
+    """torch's sign: -1, 0 or 1, and 0 for nan (jnp.sign gives nan); booleans are their
+    own sign."""
+    return x if x.dtype == bool else (x > 0).astype(x.dtype) - (x < 0).astype(x.dtype)
 
 
 row("sign", "SignBackward0", lambda self: _sign(self), lambda grad: (_zeros_like(grad),))               # 0
@@ -946,6 +948,12 @@ def _zeros(shape, like):
 # C++ composites scale by a Scalar (``mul.Scalar``): torch records MulBackward1/DivBackward1.
 row("mul_scalar", "MulBackward1", lambda self, *, other: self * other,
     lambda grad, other: (grad * other,))
+
+
+def _times_scalar(t, number):
+    """``t * number`` as torch's C++ formulas write it (mul.Scalar: MulBackward1)."""
+    return tape.apply(RULES["mul_scalar"], t, other=number)
+
 row("div_scalar", "DivBackward1", lambda self, *, other: self / other,
     lambda grad, other: (grad / other,))
 # flip reverses dims; it is its own adjoint (used by the convolution's backward)

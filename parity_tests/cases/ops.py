@@ -472,6 +472,8 @@ def sign_sgn_and_the_second_derivative_of_abs(T):
     yield "x.grad", x.grad
     yield "booleans", (T.tensor([True, False]).sign(), T.tensor([True, False]).sgn(),
                        T.tensor([3, -1, 0]).sgn())
+    yield "nan and -0", (T.tensor([float("nan"), -0.0, 2.0]).sign(),
+                         T.tensor([float("nan"), -3.0]).sgn())
     w = x.detach().clone()
     w.sgn_()
     yield "in place", w
@@ -533,6 +535,20 @@ def median_of_all_and_along_a_dim(T):
     y.median().backward()
     yield "shared by ties", y.grad
     T.tensor([[]]).median(1)
+
+
+def lerp_of_an_infinite_end_differentiated_twice(T):
+    """lerp's gradients with a number weight are C++ products by a Scalar (MulBackward1);
+    abs of nan has gradient 0 (sgn(nan) is 0, as torch's sign) -- found by the fuzzer."""
+    x = T.zeros(2, 3, requires_grad=True)
+    with T.no_grad():
+        end = T.log(x)
+    y = x.lerp(end, 0.75).abs()
+    g, = T.autograd.grad(y, x, T.ones(2, 3), create_graph=True)
+    yield "g", (g, g.grad_fn.name())
+    e = T.tensor([1.0, 2.0], requires_grad=True)
+    g, = T.autograd.grad((x[0, :2].lerp(e, 0.25) ** 2).sum(), e, create_graph=True)
+    yield "end", (g, g.grad_fn.name())
 
 
 def softmax_of_infinities(T):
