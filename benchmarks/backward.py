@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 
 import torch
@@ -28,10 +29,12 @@ def chain_backward(lib, n):
 
 def run(quick):
     libs = {"autodiff": autodiff, "torch": torch}
-    for lib in libs.values():
-        chain_backward(lib, 10)                       # warm-up: JAX compiles each op once
+    for lib in libs.values():                         # warm-up: JAX compiles each op once,
+        for n in (10, 1_000, 1_000):                  # and the first long passes run slower
+            chain_backward(lib, n)
     rows = []
     for n in LENGTHS:
+        gc.collect()                                  # not the garbage of what ran before
         samples = {name: [] for name in libs}
         longest = n == LENGTHS[-1]
         for _ in range((1 if longest else 3) if quick else (3 if longest else 7)):
