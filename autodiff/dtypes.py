@@ -128,6 +128,14 @@ def c_name(d: dtype) -> str:
     return _C_NAMES[d.name]
 
 
+def long_name(d) -> str:
+    """The C type torch's scalar-overload messages name (``float``, ``long int``...), of
+    a dtype or a NumPy dtype."""
+    return {"float32": "float", "float64": "double", "int64": "long int", "int32": "int",
+            "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
+            "float16": "c10::Half", "bfloat16": "c10::BFloat16"}.get(d.name, d.name)
+
+
 class Size(tuple):
     """A tensor's shape: a tuple that prints as ``autodiff.Size([2, 3])``."""
 

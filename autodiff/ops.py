@@ -429,8 +429,8 @@ def lerp(input, end, weight):
     checked = [("end", end)] if scalar or weight.ndim == 0 else [("end", end), ("weight", weight)]
     for name, t in checked:                       # no promotion: one dtype (a 0-d weight cast)
         if t.dtype is not input.dtype:
-            raise RuntimeError(f"expected dtype {_long_name(input.dtype)} for `{name}` but got "
-                               f"dtype {_long_name(t.dtype)}")
+            raise RuntimeError(f"expected dtype {D.long_name(input.dtype)} for `{name}` but got "
+                               f"dtype {D.long_name(t.dtype)}")
     broadcast_shapes(input.shape, end.shape, *(() if scalar else (weight.shape,)))
     if not input.dtype.is_floating_point:
         raise NotImplementedError(f'"lerp_kernel_{"scalar" if scalar else "tensor"}" not '
@@ -588,7 +588,7 @@ def _clamp_inplace(clamp_fn):
             dt = D.result_type(input, *given)        # torch's scalar overload words its
             if not D.can_cast(dt, input.dtype):      # cast check with C type names
                 raise RuntimeError(f"result type {D.c_name(dt)} can't be cast to the "
-                                   f"desired output type {_long_name(input.dtype)}")
+                                   f"desired output type {D.long_name(input.dtype)}")
         return _inplace(input, lambda old: clamp_fn(old, *bounds, **named))
     op.__name__ = clamp_fn.__name__ + "_"
     op.__doc__ = f"``{clamp_fn.__name__}`` in place."
@@ -971,13 +971,6 @@ def _check_same_dtype(a, b, message):
         raise RuntimeError(message.format(a=D.c_name(a.dtype), b=D.c_name(b.dtype)))
 
 
-def _long_name(d):
-    """The C type torch's scalar-overload messages name: ``float``, ``long int``..."""
-    return {"float32": "float", "float64": "double", "int64": "long int", "int32": "int",
-            "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
-            "float16": "c10::Half", "bfloat16": "c10::BFloat16"}.get(d.name, d.name)
-
-
 def mm(input, mat2):
     """The product of two matrices (MmBackward0): ``matmul`` once both are known to be
     matrices."""
@@ -1031,16 +1024,8 @@ def dot(input, tensor):
 
 def matmul(input, other):
     """The ``@`` operator, built from dot/mv/mm/bmm as torch builds it."""
-    a_aval, b_aval = input._array.aval, other._array.aval
-    a, b = len(a_aval.shape), len(b_aval.shape)
-    if a == 2 and b == 2:                  # mm, the common case: checked here, at once
-        (m, k), (k2, n) = a_aval.shape, b_aval.shape
-        if k != k2:
-            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({m}x{k} and "
-                               f"{k2}x{n})")
-        if a_aval.dtype != b_aval.dtype:
-            raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
-                               f"{_long_name(input.dtype)} != {_long_name(other.dtype)}")
+    a, b = len(input._array.aval.shape), len(other._array.aval.shape)
+    if a == 2 and b == 2:        # mm, the common case (its forward checks the shapes)
         return apply(R["mm"], input, other)
     if a == 0 or b == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
@@ -1186,7 +1171,7 @@ def masked_fill(input, mask, value):
     (MaskedFillBackward0: those places get no gradient)."""
     if mask.dtype is not D.bool_:
         raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with "
-                           f"dtype {_long_name(mask.dtype)}")
+                           f"dtype {D.long_name(mask.dtype)}")
     if isinstance(value, Tensor):
         value = value.item()
     _broadcast_shapes(mask.shape, input.shape)

@@ -31,7 +31,7 @@ import math
 import jax
 import jax.numpy as jnp
 
-from . import tape
+from . import dtypes as D, tape
 
 RULES: dict[str, "Rule"] = {}
 
@@ -599,7 +599,21 @@ row("log_softmax_backward_data", "LogSoftmaxBackwardDataBackward0",
 # In full float32 on GPUs too, as torch's default (JAX's would round inputs to TF32).
 _matmul = functools.partial(jnp.matmul, precision=jax.lax.Precision.HIGHEST)
 
-row("mm", "MmBackward0", lambda self, mat2: _matmul(self, mat2),
+
+
+def _mm(self, mat2):
+    """mm's forward. JAX runs a compiled forward's Python once per shapes and dtypes
+    (while tracing it), so torch's checks cost nothing here on later calls."""
+    (m, k), (k2, n) = self.shape, mat2.shape
+    if k != k2:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({m}x{k} and {k2}x{n})")
+    if self.dtype != mat2.dtype:
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
+                           f"{D.long_name(self.dtype)} != {D.long_name(mat2.dtype)}")
+    return _matmul(self, mat2)
+
+
+row("mm", "MmBackward0", _mm,
     (lambda grad, mat2: grad.mm(mat2.t()), lambda grad, self: self.t().mm(grad)))
 row("mv", "MvBackward0", lambda self, vec: _matmul(self, vec),
     (lambda grad, vec: grad.unsqueeze(1).mm(vec.unsqueeze(0)),

@@ -1103,8 +1103,7 @@ def apply(rule, *inputs, **attrs):
     needs_grad = False
     for x in inputs:
         if isinstance(x, Tensor):
-            arrays.append(x._array if x._storage is None or x._seen == x._storage.version
-                          else x._value())
+            arrays.append(x._array if x._storage is None else x._value())
             needs_grad = needs_grad or x._requires_grad
         else:
             arrays.append(x)

@@ -80,6 +80,20 @@ def test_a_graph_that_saved_nothing_can_be_replayed():
     both(body)
 
 
+def test_checks_in_a_compiled_forward_run_on_every_bad_call():
+    """mm checks its shapes while JAX traces its forward; a failed trace is not cached, so
+    the same bad call fails again (as torch's) and a good call of those shapes still runs."""
+    def body(T):
+        errors = []
+        for _ in range(2):
+            try:
+                T.ones(2, 3) @ T.ones(2, 3)
+            except RuntimeError as e:
+                errors.append(e)
+        return [*errors, T.ones(2, 3) @ T.ones(3, 2)]
+    both(body)
+
+
 def test_graph_is_freed_by_reference_counting_alone():
     gc.disable()
     try:

@@ -202,6 +202,12 @@ def matmul_matrix_mismatch(T):
     T.ones(2, 3) @ T.ones(2, 3)
 
 
+def matmul_dtype_mismatch(T):
+    """``@`` of float by double: ``RuntimeError: expected m1 and m2 to have the same dtype,
+    but got: float != double``"""
+    T.ones(2, 3) @ T.ones(3, 2, dtype=T.float64)
+
+
 def broadcast_mismatch(T):
     """``RuntimeError: The size of tensor a (3) must match the size of tensor b (2) at
     non-singleton dimension 1``"""
