@@ -36,8 +36,10 @@ def run(quick):
     for n in LENGTHS:
         gc.collect()                                  # not the garbage of what ran before
         samples = {name: [] for name in libs}
-        longest = n == LENGTHS[-1]
-        for _ in range((1 if longest else 3) if quick else (3 if longest else 7)):
+        # more samples of the short chains, whose passes last milliseconds: the medians
+        # are steady at every length (the 1,000-node one is the others' yardstick)
+        repeats = max(1, min(9, 10_000 // n)) if quick else max(3, min(41, 100_000 // n))
+        for _ in range(repeats):
             for name, lib in libs.items():            # interleaved, as in timing.compare
                 samples[name].append(chain_backward(lib, n) / n)
         rows.append({"nodes": n, **timing.summary(samples, [("autodiff", "torch")])})
