@@ -1168,16 +1168,35 @@ def _check_index_tensor(index, fn, dim, size):
 
 def masked_fill(input, mask, value):
     """``value`` where the boolean ``mask`` (broadcast to ``input``) is True
-    (MaskedFillBackward0: those places get no gradient)."""
+    (MaskedFillBackward0: those places get no gradient; a tensor ``value``, one element,
+    gets theirs: MaskedFillBackward1)."""
     if mask.dtype is not D.bool_:
         raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with "
                            f"dtype {D.long_name(mask.dtype)}")
-    if isinstance(value, Tensor):
-        value = value.item()
+    if isinstance(value, Tensor) and value.ndim:
+        raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got "
+                           f"tensor with {value.ndim} dimension(s).")
     _broadcast_shapes(mask.shape, input.shape)
     if mask.shape != input.shape:
         mask = mask.expand(*input.shape)
+    if isinstance(value, Tensor):
+        return apply(R["masked_fill_tensor"], input, value, mask=mask)
     return apply(R["masked_fill"], input, mask=mask, value=value)
+
+
+def masked_select(input, mask):
+    """The elements of ``input`` where ``mask`` holds (the two broadcast together), as a
+    1-D tensor (MaskedSelectBackward0).
+
+    >>> import autodiff
+    >>> x = autodiff.tensor([[1., -2.], [3., -4.]], requires_grad=True)
+    >>> autodiff.masked_select(x, x > 0)
+    tensor([1., 3.], grad_fn=<MaskedSelectBackward0>)
+    """
+    if mask.dtype is not D.bool_:
+        raise RuntimeError("masked_select: expected BoolTensor for mask")
+    shape = tuple(_broadcast_shapes(input.shape, mask.shape))
+    return apply(R["masked_select"], input, mask=mask.expand(*shape), shape=shape)
 
 
 def tril(input, diagonal=0):
@@ -1942,7 +1961,7 @@ _METHODS = [
     transpose, swapaxes, swapdims, permute, movedim, flip, erf, squeeze, unsqueeze, expand,
     expand_as, broadcast_to, narrow, select, unbind, split, chunk, clone, contiguous, to,
     type_as, copy_, zero_, fill_, as_strided, index_put_, gather, scatter_add, index_select,
-    index_add, masked_fill, tril, triu, outer, ger, scatter, sort, argsort, topk, diagonal,
+    index_add, masked_fill, masked_select, tril, triu, outer, ger, scatter, sort, argsort, topk, diagonal,
     diag_embed, diag, trace, roll, inverse, det,
 ]
 for _f in _METHODS:

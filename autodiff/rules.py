@@ -17,6 +17,10 @@ vocabulary: ``grad`` is the incoming gradient; a parameter named like a forward 
 name is a non-tensor attribute of the call (``dim``, ``keepdim``, ``self_sym_sizes``...).
 A value read only by the formula of an input that needs no gradient is not saved.
 
+The formulas are torch's, as its C++ writes them: arithmetic by a Python number goes
+through ``_times_scalar``, ``_plus_scalar``... (torch's ``mul.Scalar``: MulBackward1),
+so that a gradient differentiated again records torch's nodes.
+
 Broadcasting is not handled here: the engine sums each gradient down to its input's
 shape once (``tape.sum_to``), so ``mul``'s formulas are simply ``grad * other`` and
 ``grad * self``.
@@ -198,14 +202,15 @@ row("div", "DivBackward0", lambda self, other: self / other,
 row("addcmul", "AddcmulBackward0",
     lambda self, tensor1, tensor2, *, value: self + value * tensor1 * tensor2,
     (lambda grad: grad,
-     lambda grad, tensor2, value: grad * (tensor2 * value),
-     lambda grad, tensor1, value: grad * (tensor1 * value)))
+     lambda grad, tensor2, value: grad * _times_scalar(tensor2, value),
+     lambda grad, tensor1, value: grad * _times_scalar(tensor1, value)))
 # addcdiv = s + v t1 / t2:  d/dt1 = v / t2, d/dt2 = -v t1 / t2^2
 row("addcdiv", "AddcdivBackward0",
     lambda self, tensor1, tensor2, *, value: self + value * tensor1 / tensor2,
     (lambda grad: grad,
-     lambda grad, tensor2, value: grad * (value / tensor2),
-     lambda grad, tensor1, tensor2, value: -grad * (value * tensor1 / (tensor2 * tensor2))))
+     lambda grad, tensor2, value: grad * _scalar_over(value, tensor2),
+     lambda grad, tensor1, tensor2, value: -grad * (_times_scalar(tensor1, value)
+                                                    / (tensor2 * tensor2))))
 
 
 def _lerp(start, end, weight):
@@ -219,16 +224,17 @@ row("lerp", "LerpBackward0", lambda self, end, *, weight: _lerp(self, end, weigh
     (lambda grad, weight: _times_scalar(grad, 1 - weight),
      lambda grad, weight: _times_scalar(grad, weight)))
 row("lerp_tensor", "LerpBackward1", lambda self, end, weight: _lerp(self, end, weight),
-    (lambda grad, weight: grad * (1 - weight), lambda grad, weight: grad * weight,
+    (lambda grad, weight: grad * _scalar_minus(1, weight), lambda grad, weight: grad * weight,
      lambda grad, self, end: grad * (end - self)))
 # d/dx 1/x = -1/x^2 = -result^2
 row("reciprocal", "ReciprocalBackward0", lambda self: 1 / self,
-    lambda grad, result: (-grad * result * result,))
+    lambda grad, result: (-grad * (result * result),))
 row("neg", "NegBackward0", lambda self: -self, lambda grad: (-grad,))
 # d/dx x^p = p x^(p-1)   (p a number; zero gradient for p = 0)
 row("pow", "PowBackward0", lambda self, *, exponent: self ** exponent,
-    lambda grad, self, exponent: (grad * 0 if exponent == 0
-                                  else grad * exponent * self ** (exponent - 1),))
+    lambda grad, self, exponent: (
+        _zeros_like(self) if exponent == 0
+        else grad * _times_scalar(self.pow(exponent - 1), exponent),))
 def _power(base, exponent):
     """``base ** exponent``; for integers, torch's rule for a negative exponent: 1 and -1
     keep their powers, any other base gives 0."""
@@ -241,12 +247,14 @@ def _power(base, exponent):
 
 # d/dx x^y = y x^(y-1);  d/dy x^y = x^y log x   (0 where x = 0 and y >= 0)
 row("pow_tensor", "PowBackward1", lambda self, exponent: _power(self, exponent),
-    (lambda grad, self, exponent: grad * exponent * self ** (exponent - 1),
+    (lambda grad, self, exponent: _w(exponent == 0, 0.0, grad * (
+        exponent * self.pow(_minus_scalar(exponent, 1)))),
      lambda grad, self, exponent, result: grad * _w((self == 0) & (exponent >= 0), 0.0,
                                                    result * self.log())))
 # d/dy c^y = c^y log c   (c a number)
 row("pow_scalar", "PowBackward2", lambda other, *, base: _power(base, other),
-    lambda grad, result, base: (grad * result * math.log(base) if base != 0 else grad * 0,))
+    lambda grad, result, base: (grad * _times_scalar(result, math.log(base)) if base != 0
+                                else grad * 0,))
 
 # Elementwise functions.
 row("abs", "AbsBackward0", lambda self: jnp.abs(self), lambda grad, self: (grad * self.sgn(),))         # sgn(x)
@@ -263,23 +271,24 @@ row("sgn", "SgnBackward0", lambda self: _sign(self),
     lambda grad, self, result: (tape.zero_tensor(grad.shape, grad._array.dtype),))
 row("exp", "ExpBackward0", lambda self: jnp.exp(self), lambda grad, result: (grad * result,))           # e^x
 row("log", "LogBackward0", lambda self: jnp.log(self), lambda grad, self: (grad / self,))               # 1/x
-row("sqrt", "SqrtBackward0", lambda self: jnp.sqrt(self), lambda grad, result: (grad / (2 * result),))  # 1/(2 sqrt x)
+row("sqrt", "SqrtBackward0", lambda self: jnp.sqrt(self),                           # 1/(2 sqrt x)
+    lambda grad, result: (grad / _times_scalar(result, 2),))
 row("rsqrt", "RsqrtBackward0", lambda self: 1 / jnp.sqrt(self),                     # -x^(-3/2)/2
-    lambda grad, result: (-0.5 * grad * result ** 3,))
+    lambda grad, result: (_times_scalar(grad, -0.5) * result.pow(3),))
 row("sin", "SinBackward0", lambda self: jnp.sin(self), lambda grad, self: (grad * self.cos(),))         # cos x
 row("cos", "CosBackward0", lambda self: jnp.cos(self), lambda grad, self: (grad * -self.sin(),))        # -sin x
 row("tan", "TanBackward0", lambda self: jnp.tan(self),                              # 1 + tan^2
-    lambda grad, result: (grad * (1 + result.pow(2)),))
+    lambda grad, result: (grad * _plus_scalar(result.pow(2), 1),))
 row("sinh", "SinhBackward0", lambda self: jnp.sinh(self), lambda grad, self: (grad * self.cosh(),))     # cosh x
 row("cosh", "CoshBackward0", lambda self: jnp.cosh(self), lambda grad, self: (grad * self.sinh(),))     # sinh x
 row("asin", "AsinBackward0", lambda self: jnp.arcsin(self),                         # 1/sqrt(1 - x^2)
-    lambda grad, self: (grad * (-self * self + 1).rsqrt(),))
+    lambda grad, self: (grad * _plus_scalar(-self * self, 1).rsqrt(),))
 row("acos", "AcosBackward0", lambda self: jnp.arccos(self),                         # -1/sqrt(1 - x^2)
-    lambda grad, self: (grad * -((-self * self + 1).rsqrt()),))
+    lambda grad, self: (grad * -(_plus_scalar(-self * self, 1).rsqrt()),))
 row("atan", "AtanBackward0", lambda self: jnp.arctan(self),                         # 1/(1 + x^2)
-    lambda grad, self: (grad / (self * self + 1),))
+    lambda grad, self: (grad / _plus_scalar(self * self, 1),))
 row("log1p", "Log1PBackward0", lambda self: jnp.log1p(self),                        # 1/(1 + x)
-    lambda grad, self: (grad / (self + 1),))
+    lambda grad, self: (grad / _plus_scalar(self, 1),))
 # xlogy(x, y) = x log y, 0 where x = 0 (nan where y is):  d/dx = log y, but 0 where x = 0
 # and y <= 0 (torch's: xlogy(grad, y) masked there);  d/dy = x / y.  A number for x or for
 # y gives torch's XlogyBackward1 or XlogyBackward2.
@@ -295,15 +304,17 @@ row("xlogy", "XlogyBackward0", lambda self, other: _xlogy(self, other),
     (lambda grad, self, other: _xlogy_self_grad(grad, self, other),
      lambda grad, self, other: grad * self / other))
 row("xlogy_scalar_self", "XlogyBackward1", lambda other, *, self: _xlogy(self, other),
-    (lambda grad, other, self: grad * self / other,))
+    (lambda grad, other, self: _times_scalar(grad, self) / other,))
 row("xlogy_scalar_other", "XlogyBackward2", lambda self, *, other: _xlogy(self, other),
-    (lambda grad, self, other: _xlogy_self_grad(grad, self, other),))
+    (lambda grad, self, other: grad.xlogy(other) if other > 0
+     else _xlogy_self_grad(grad, self, other),))
 # logit = log(z / (1 - z)), z = x clamped to [eps, 1 - eps]:  d/dx = 1 / (x (1 - x)) in
 # that range, 0 outside it (without eps: nan outside [0, 1])
 row("logit", "LogitBackward0",
     lambda self, *, eps: _logit(self if eps is None else jnp.clip(self, eps, 1 - eps)),
     lambda grad, self, eps: (_w((self >= (eps or 0)) & (self <= (1 if eps is None else 1 - eps)),
-                                grad / (self * (1 - self)), math.nan if eps is None else 0.0),))
+                                grad / (self * _scalar_minus(1, self)),
+                                math.nan if eps is None else 0.0),))
 
 
 def _logit(z):
@@ -311,7 +322,7 @@ def _logit(z):
 
 
 row("expm1", "Expm1Backward0", lambda self: jnp.expm1(self),                        # e^x
-    lambda grad, result: (grad * (result + 1),))
+    lambda grad, result: (grad * _plus_scalar(result, 1),))
 row("tanh", "TanhBackward0", lambda self: jnp.tanh(self),                                               # 1 - tanh^2
     lambda grad, result: (tape.apply(RULES["tanh_backward"], grad, result),))
 row("sigmoid", "SigmoidBackward0", lambda self: 1 / (1 + jnp.exp(-self)),           # s (1 - s)
@@ -326,11 +337,12 @@ row("relu", "ReluBackward0", lambda self: jnp.maximum(self, 0),                 
 row("tanh_backward", "TanhBackwardBackward0",
     lambda grad_output, output: grad_output * (1 - output * output),
     (lambda grad, output: tape.apply(RULES["tanh_backward"], grad, output),
-     lambda grad, grad_output, output: grad * (-2 * output * grad_output)))
+     lambda grad, grad_output, output: grad * (_times_scalar(output, -2) * grad_output)))
 row("sigmoid_backward", "SigmoidBackwardBackward0",
     lambda grad_output, output: grad_output * (1 - output) * output,
     (lambda grad, output: tape.apply(RULES["sigmoid_backward"], grad, output),
-     lambda grad, grad_output, output: grad * grad_output * (-2 * output + 1)))
+     lambda grad, grad_output, output: grad * grad_output * _plus_scalar(
+         _times_scalar(output, -2), 1)))
 row("threshold_backward", "ThresholdBackwardBackward0",
     lambda grad_output, self, *, threshold: jnp.where(self <= threshold, 0, grad_output),
     (lambda grad, self, threshold: tape.apply(RULES["threshold_backward"], grad, self,
@@ -368,11 +380,17 @@ def _clamp_backward(grad, self, min, max):
 # max/min of two tensors: the gradient goes to the larger (smaller); split evenly on ties
 # (a NaN compares false both ways, so both sides get the whole gradient, as in torch)
 row("maximum", "MaximumBackward0", lambda self, other: jnp.maximum(self, other),
-    (lambda grad, self, other: _w(self == other, grad / 2, _w(self < other, 0.0, grad)),
-     lambda grad, self, other: _w(self == other, grad / 2, _w(self > other, 0.0, grad))))
+    (lambda grad, self, other: _half_on_ties(grad, self, other).masked_fill_(self < other, 0),
+     lambda grad, self, other: _half_on_ties(grad, self, other).masked_fill_(self > other, 0)))
 row("minimum", "MinimumBackward0", lambda self, other: jnp.minimum(self, other),
-    (lambda grad, self, other: _w(self == other, grad / 2, _w(self > other, 0.0, grad)),
-     lambda grad, self, other: _w(self == other, grad / 2, _w(self < other, 0.0, grad))))
+    (lambda grad, self, other: _half_on_ties(grad, self, other).masked_fill_(self > other, 0),
+     lambda grad, self, other: _half_on_ties(grad, self, other).masked_fill_(self < other, 0)))
+
+
+def _half_on_ties(grad, self, other):
+    return _w(self == other, _over_scalar(grad, 2), grad)
+
+
 # where(c, a, b): the gradient goes to a where c holds, to b elsewhere
 row("where", "WhereBackward0",
     lambda self, other, *, condition: jnp.where(condition._value(), self, other),
@@ -399,12 +417,13 @@ def _mean(x, dim=None, keepdims=False):
 
 
 row("mean", "MeanBackward0", lambda self, *, self_sym_sizes: _mean(self),
-    lambda grad, self_sym_sizes: (grad.expand(self_sym_sizes) / _numel(self_sym_sizes, None),))
+    lambda grad, self_sym_sizes: (_over_scalar(grad.expand(self_sym_sizes),
+                                               _numel(self_sym_sizes, None)),))
 row("mean_dim", "MeanBackward1",
     lambda self, *, dim, keepdim, self_sym_sizes: _mean(self, dim, keepdims=keepdim),
-    lambda grad, dim, keepdim, self_sym_sizes: (
-        _unsqueeze_dims(grad, dim, keepdim, len(self_sym_sizes)).expand(self_sym_sizes)
-        / _numel(self_sym_sizes, dim),))
+    lambda grad, dim, keepdim, self_sym_sizes: (_over_scalar(
+        _unsqueeze_dims(grad, dim, keepdim, len(self_sym_sizes)).expand(self_sym_sizes),
+        _numel(self_sym_sizes, dim)),))
 # d prod / dx_i = product of the other elements
 row("prod", "ProdBackward0", lambda self: jnp.prod(self),
     lambda grad, self: (grad * _prod_others(self.reshape(-1), 0).reshape(self.shape),))
@@ -422,8 +441,10 @@ row("min", "MinBackward1", lambda self: jnp.min(self), lambda grad, self, result
 
 
 def _evenly_distributed(grad, self, result):
+    """torch's evenly_distribute_backward: zeros, with the gradient shared among the
+    elements equal to the result filled in."""
     hit = (self == result) | (self.isnan() & result.isnan())
-    return _w(hit, grad / hit.sum(), 0.0)
+    return _zeros(self.shape, grad).masked_fill_(hit, grad / hit.sum())
 
 
 # median: the lower middle element (nan if any is); its gradient as max's, shared by ties
@@ -490,44 +511,71 @@ def _count(hit, dim):
 
 
 def _shared_among_ties(grad, self, result, dim, keepdim):
-    hit = self == _unsqueeze_dims(result, dim, keepdim, self.ndim)
-    return (_unsqueeze_dims(grad, dim, keepdim, self.ndim) / _count(hit, dim) * hit,)
+    shape = self.shape if keepdim else _reduced_shape(self.shape, dim)
+    hit = self == result.reshape(shape)
+    return (grad.reshape(shape) / _count(hit, dim) * hit,)
+
+
+def _reduced_shape(shape, dim):
+    """``shape`` with the reduced dims kept, as size 1 (torch's restore_reduced_dims)."""
+    dims = {d % max(len(shape), 1) for d in dim}
+    return tuple(1 if i in dims else s for i, s in enumerate(shape))
 
 
 # ||x||_p: d/dx = x |x|^(p-2) / ||x||^(p-1)   (0 where the norm is 0)
 row("norm", "LinalgVectorNormBackward0",
     lambda self, *, ord, dim, keepdim: jnp.linalg.vector_norm(self, ord=ord, axis=dim, keepdims=keepdim),
-    lambda grad, self, result, ord, dim, keepdim: (
-        _unsqueeze_dims(grad, dim, keepdim, self.ndim) * _norm_grad(self, result, ord, dim,
-                                                                    keepdim),))
+    lambda grad, self, result, ord, dim, keepdim: (_norm_backward(
+        _unsqueeze_dims(grad, dim, keepdim, self.ndim), self, ord,
+        _unsqueeze_dims(result, dim, keepdim, self.ndim), dim),))
 
 
-def _norm_grad(self, result, ord, dim, keepdim):
-    r = _unsqueeze_dims(result, dim, keepdim, self.ndim)
-    if ord == 2:
-        return _w(r == 0, 0.0, self / r)
-    if ord == 1:
-        return self.sign()
-    if ord == math.inf:
-        hit = self.abs() == r
-        return _w(hit, self.sign() / _count(hit, dim), 0.0)
-    return _w(r == 0, 0.0, self * self.abs() ** (ord - 2) / r ** (ord - 1))
+def _norm_backward(grad, self, p, norm, dim):
+    """torch's norm_backward (0 where the norm is 0)."""
+    if p == 1:
+        return self.sgn() * grad
+    if p == 2:
+        return grad * (self / norm).masked_fill_(norm == 0, 0)
+    if p == math.inf:
+        hit = self.abs() == norm
+        return self.sgn() * (grad / _count(hit, dim) * hit)
+    if p < 1:
+        return (self.sgn() * self.abs().pow(p - 1).masked_fill_(self == 0, 0) * grad
+                * norm.pow(1 - p))
+    scale = (grad / norm.pow(p - 1)).masked_fill_(norm == 0, 0)
+    if p < 2:
+        return self.sgn() * self.abs().pow(p - 1) * scale
+    return self * self.abs().pow(p - 2) * scale
 
 
 # var = sum (x - mean)^2 / (N - correction):  d/dx = 2 (x - mean) / (N - correction)
 row("var", "VarBackward0",
     lambda self, *, dim, correction, keepdim: jnp.var(self, dim, ddof=correction,
                                                    keepdims=keepdim),
-    lambda grad, self, dim, correction, keepdim: (
-        _unsqueeze_dims(grad, dim, keepdim, self.ndim) * 2
-        * (self - self.mean(dim, keepdim=True)) / (_numel(self.shape, dim) - correction),))
+    lambda grad, self, dim, correction, keepdim: (_var_backward(grad, self, dim, correction,
+                                                                keepdim),))
 # std = sqrt(var):  d/dx = (x - mean) / ((N - correction) std)
 row("std", "StdBackward0",
     lambda self, *, dim, correction, keepdim: jnp.std(self, dim, ddof=correction,
                                                    keepdims=keepdim),
-    lambda grad, self, result, dim, correction, keepdim: (
-        _unsqueeze_dims(grad / result, dim, keepdim, self.ndim)
-        * (self - self.mean(dim, keepdim=True)) / (_numel(self.shape, dim) - correction),))
+    lambda grad, self, result, dim, correction, keepdim: (_var_backward(
+        (grad / _times_scalar(result, 2)).masked_fill_(result == 0, 0), self, dim, correction,
+        keepdim),))
+
+
+def _var_backward(grad, self, dim, correction, keepdim):
+    """torch's var_backward: 2 (x - mean) / (N - correction), times grad (with no degrees
+    of freedom left, nan where x is the mean and inf elsewhere)."""
+    if self.ndim == 0 or dim is None:
+        dof = self.numel() - correction
+        if dof <= 0:
+            return grad * _w(self == self.mean(), math.nan, math.inf)
+        return _times_scalar(grad, 2.0 / dof) * (self - self.mean())
+    if not keepdim and self.ndim > 1:
+        grad = _unsqueeze_dims(grad, dim, keepdim, self.ndim)
+    dof = _numel(self.shape, dim) - correction
+    return (_times_scalar(grad, 2.0 / dof if dof else math.inf)
+            * (self - self.mean(dim, keepdim=True)))
 # logsumexp: d/dx = exp(x - lse) = softmax(x)
 row("logsumexp", "LogsumexpBackward0",
     lambda self, *, dim, keepdim: _logsumexp(self, dim, keepdim),
@@ -616,7 +664,7 @@ def _mm(self, mat2):
 row("mm", "MmBackward0", _mm,
     (lambda grad, mat2: grad.mm(mat2.t()), lambda grad, self: self.t().mm(grad)))
 row("mv", "MvBackward0", lambda self, vec: _matmul(self, vec),
-    (lambda grad, vec: grad.unsqueeze(1).mm(vec.unsqueeze(0)),
+    (lambda grad, vec: grad.reshape(-1, 1) * vec,                  # torch's outer(grad, vec)
      lambda grad, self: self.t().mv(grad)))
 row("bmm", "BmmBackward0", lambda self, mat2: _matmul(self, mat2),
     (lambda grad, mat2: grad.bmm(mat2.transpose(1, 2)),
@@ -653,14 +701,26 @@ row("diagonal", "DiagonalBackward0",
     lambda grad, offset, dim1, dim2, self_sym_sizes: (tape.apply(
         RULES["diagonal_backward"], grad, offset=offset, dim1=dim1, dim2=dim2,
         input_sizes=self_sym_sizes),), view=True)
+# squeeze removes dims of size 1: the gradient gets them back, one unsqueeze each
 row("squeeze", "SqueezeBackward0", lambda self, *, self_sym_sizes: jnp.squeeze(self),
-    lambda grad, self_sym_sizes: (grad.reshape(self_sym_sizes),), view=True)
+    lambda grad, self_sym_sizes: (_unsqueeze_to(grad, range(len(self_sym_sizes)),
+                                                self_sym_sizes),), view=True)
 row("squeeze_dim", "SqueezeBackward1",
     lambda self, *, dim, self_sym_sizes: jnp.reshape(self, _squeezed(self_sym_sizes, (dim,))),
-    lambda grad, dim, self_sym_sizes: (grad.reshape(self_sym_sizes),), view=True)
+    lambda grad, dim, self_sym_sizes: (_unsqueeze_to(grad, (dim,), self_sym_sizes),),
+    view=True)
 row("squeeze_dims", "SqueezeBackward2",
     lambda self, *, dim, self_sym_sizes: jnp.reshape(self, _squeezed(self_sym_sizes, dim)),
-    lambda grad, dim, self_sym_sizes: (grad.reshape(self_sym_sizes),), view=True)
+    lambda grad, dim, self_sym_sizes: (_unsqueeze_to(grad, dim, self_sym_sizes),), view=True)
+
+
+def _unsqueeze_to(grad, dims, sizes):
+    """Put back the dims of size 1 among ``dims`` that squeeze removed."""
+    dims = {d % max(len(sizes), 1) for d in dims}
+    for d, size in enumerate(sizes):
+        if d in dims and size == 1:
+            grad = grad.unsqueeze(d)
+    return grad
 row("unsqueeze", "UnsqueezeBackward0", lambda self, *, dim: jnp.expand_dims(self, dim),
     lambda grad, dim: (grad.squeeze(dim),), view=True)
 row("expand", "ExpandBackward0", lambda self, *, size, self_sym_sizes: jnp.broadcast_to(self, size),
@@ -855,6 +915,18 @@ row("masked_fill", "MaskedFillBackward0",
     lambda self, *, mask, value: jnp.where(mask._value(), jnp.asarray(value, self.dtype), self),
     lambda grad, mask, value: (tape.apply(RULES["masked_fill"], grad, mask=mask, value=0),),
     tensor_attrs=("mask",))
+# ... with a one-element tensor value, which gets the filled places' gradients
+row("masked_fill_tensor", "MaskedFillBackward1",
+    lambda self, value, *, mask: jnp.where(mask._value(), value.astype(self.dtype), self),
+    (lambda grad, mask: tape.apply(RULES["masked_fill"], grad, mask=mask, value=0),
+     lambda grad, mask: grad.masked_select(mask).sum()),
+    tensor_attrs=("mask",))
+# masked_select picks the elements where the mask holds: the gradient goes back there
+row("masked_select", "MaskedSelectBackward0",
+    lambda self, *, mask, shape: jnp.broadcast_to(self, shape)[mask._value()],
+    lambda grad, mask, shape: (tape.apply(RULES["index_backward"], grad, key=mask._value(),
+                                          self_sym_sizes=shape),),
+    tensor_attrs=("mask",))
 # tril/triu keep a triangle: the gradient keeps the same one
 row("tril", "TrilBackward0", lambda self, *, diagonal: jnp.tril(self, diagonal),
     lambda grad, diagonal: (tape.apply(RULES["tril"], grad, diagonal=diagonal),))
@@ -959,17 +1031,49 @@ def _zeros(shape, like):
     return _const(jnp.zeros(shape, like._array.dtype))
 
 
-# C++ composites scale by a Scalar (``mul.Scalar``): torch records MulBackward1/DivBackward1.
+# torch's C++ formulas do arithmetic with Scalars (``mul.Scalar``...), which records other
+# nodes than Python's ``x * 2`` (a number wrapped in a tensor: MulBackward0). The formulas
+# above write it with these helpers, so that a gradient differentiated again
+# (create_graph=True) shows torch's nodes.
 row("mul_scalar", "MulBackward1", lambda self, *, other: self * other,
-    lambda grad, other: (grad * other,))
+    lambda grad, other: (_times_scalar(grad, other),))
+row("div_scalar", "DivBackward1", lambda self, *, other: self / other,
+    lambda grad, other: (_over_scalar(grad, other),))
+row("add_scalar", "AddBackward1", lambda self, *, other: self + other,
+    lambda grad, other: (grad,))
+row("sub_scalar", "SubBackward1", lambda self, *, other: self - other,
+    lambda grad, other: (grad,))
 
 
 def _times_scalar(t, number):
-    """``t * number`` as torch's C++ formulas write it (mul.Scalar: MulBackward1)."""
+    """C++'s ``t * number`` and ``number * t`` (mul.Scalar: MulBackward1)."""
     return tape.apply(RULES["mul_scalar"], t, other=number)
 
-row("div_scalar", "DivBackward1", lambda self, *, other: self / other,
-    lambda grad, other: (grad / other,))
+
+def _over_scalar(t, number):
+    """C++'s ``t / number`` (div.Scalar: DivBackward1)."""
+    return tape.apply(RULES["div_scalar"], t, other=number)
+
+
+def _plus_scalar(t, number):
+    """C++'s ``t + number`` and ``number + t`` (add.Scalar: AddBackward1)."""
+    return tape.apply(RULES["add_scalar"], t, other=number)
+
+
+def _minus_scalar(t, number):
+    """C++'s ``t - number`` (sub.Scalar: SubBackward1)."""
+    return tape.apply(RULES["sub_scalar"], t, other=number)
+
+
+def _scalar_minus(number, t):
+    """C++'s ``number - t``: a tensor filled with the number, minus t (SubBackward0)."""
+    return _const(jnp.full(t.shape, number, t._array.dtype)) - t
+
+
+def _scalar_over(number, t):
+    """C++'s ``number / t``: a tensor filled with the number, divided by t (DivBackward0)."""
+    return _const(jnp.full(t.shape, number, t._array.dtype)) / t
+
 # flip reverses dims; it is its own adjoint (used by the convolution's backward)
 row("flip", "FlipBackward0", lambda self, *, dims: jnp.flip(self, dims),
     lambda grad, dims: (tape.apply(RULES["flip"], grad, dims=dims),))
@@ -982,7 +1086,7 @@ row("cumsum", "CumsumBackward0",
                                    else grad,))
 # d/dx erf(x) = 2/sqrt(pi) exp(-x^2)
 row("erf", "ErfBackward0", lambda self: jax.scipy.special.erf(self),
-    lambda grad, self: (grad * (2 / math.sqrt(math.pi)) * (-self * self).exp(),))
+    lambda grad, self: (_times_scalar((-self.pow(2)).exp(), 2 / math.sqrt(math.pi)) * grad,))
 
 # linear: bias + input @ weight.T. d/d mat1 = grad mat2^T, d/d mat2 = mat1^T grad
 row("addmm", "AddmmBackward0", lambda self, mat1, mat2: self + _matmul(mat1, mat2),
@@ -1085,7 +1189,12 @@ row("elu_backward", "EluBackwardBackward0",
              * (self_or_result * input_scale).exp()), 0.0)))
 # silu = x sigmoid(x):  d/dx = s (1 + x (1 - s)),  s = sigmoid(x)
 row("silu", "SiluBackward0", lambda self: self / (1 + jnp.exp(-self)),
-    lambda grad, self: (grad * self.sigmoid() * (1 + self * (1 - self.sigmoid())),))
+    lambda grad, self: (_silu_backward(grad, self),))
+
+
+def _silu_backward(grad, self):
+    s = self.sigmoid()
+    return grad * s * _plus_scalar(self * _scalar_minus(1, s), 1)
 # softplus = log(1 + e^(beta x)) / beta (x itself past the threshold):  d/dx = sigmoid(beta x)
 row("softplus", "SoftplusBackward0",
     lambda self, *, beta, threshold: jnp.where(self * beta > threshold, self,

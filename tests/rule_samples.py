@@ -197,6 +197,12 @@ _F64 = dict(dtype=T.float64)
 SAMPLES.update({
     "mul_scalar": Sample(lambda a: F._scaled(a * a, 0.3), [(2, 3)]),
     "div_scalar": Sample(lambda a: tape.apply(RULES["div_scalar"], a * a, other=4), [(3,)]),
+    "add_scalar": Sample(lambda a: tape.apply(RULES["add_scalar"], a * a, other=4), [(3,)]),
+    "sub_scalar": Sample(lambda a: tape.apply(RULES["sub_scalar"], a * a, other=4), [(3,)]),
+    "masked_fill_tensor": Sample(lambda x, v: x.masked_fill(T.tensor([True, False, True]),
+                                                            v.sum()) ** 2, [(3,), (2,)]),
+    "masked_select": Sample(lambda x: T.masked_select(x, T.tensor([[True], [False]])) ** 2,
+                            [(3,)]),
     "flip": Sample(lambda a: tape.apply(RULES["flip"], a * a, dims=(1,)), [(2, 3)]),
     "cumsum": Sample(lambda a: (a * a).cumsum(1), [(2, 3)]),
     "erf": Sample(lambda a: tape.apply(RULES["erf"], a), [(4,)]),

@@ -31,7 +31,8 @@ def op_case(code: str, *shapes: tuple[int, ...], low: float = -2.0, high: float 
     names = "abc"[:len(shapes)]
     *statements, expression = code.splitlines()
 
-    def case(T):
+    def run(T):
+        """The inputs (name -> leaf), the output, and the backward's weights."""
         rng = np.random.default_rng(0)
         namespace = {"torch": T}
         inputs = {name: T.tensor(rng.uniform(low, high, shape).tolist(), dtype=T.float64,
@@ -40,15 +41,20 @@ def op_case(code: str, *shapes: tuple[int, ...], low: float = -2.0, high: float 
         namespace.update(inputs)
         exec("\n".join(statements), namespace)
         out = eval(expression, namespace)
+        weights = T.tensor(rng.uniform(0.5, 1.5, tuple(out.shape)).tolist(), dtype=out.dtype)
+        return inputs, out, weights
+
+    def case(T):
+        inputs, out, weights = run(T)
         yield "out", out
         yield "out.grad_fn", None if out.grad_fn is None else type(out.grad_fn).__name__
-        weights = rng.uniform(0.5, 1.5, tuple(out.shape)).tolist()
-        out.backward(T.tensor(weights, dtype=out.dtype))
+        out.backward(weights)
         for name, tensor in inputs.items():
             yield f"{name}.grad", tensor.grad
 
     described = ", ".join(f"{name}{list(shape)}" for name, shape in zip(names, shapes))
     case.__doc__ = f"``{code}`` on float64 leaves {described} drawn in [{low}, {high})."
+    case.run = run
     return case
 
 
@@ -200,6 +206,11 @@ OP_CASES = {
     "mul_scalar": op_case(NN + "cross_entropy(a, torch.tensor([0, 2]), label_smoothing=0.1)",
                           (2, 3)),
     "div_scalar": op_case(NN + "cross_entropy(a, b.softmax(1))", (2, 3), (2, 3)),
+    # torch's C++ formulas add and subtract Python numbers with these
+    "add_scalar": op_case("g, = torch.autograd.grad(a.tan().sum(), a, create_graph=True)\ng",
+                          (2, 3), low=-1.0, high=1.0),
+    "sub_scalar": op_case("g, = torch.autograd.grad((a ** b).sum(), a, create_graph=True)\ng",
+                          (2, 3), (2, 3), **POSITIVE),
     "gelu": op_case(NN + "gelu(a)", (2, 3)),
     "batch_norm": op_case(NN + "batch_norm(a, None, None, b, c, training=True) * a", (4, 3),
                           (3,), (3,)),
@@ -256,6 +267,9 @@ OP_CASES = {
     "index_select": op_case("a.index_select(0, torch.tensor([1, 0, 1]))", (2, 3)),
     "index_add": op_case("a.index_add(1, torch.tensor([2, 0]), b)", (2, 3), (2, 2)),
     "masked_fill": op_case("a.masked_fill(a > 0, 0.5)", (2, 3)),
+    "masked_fill_tensor": op_case("a.masked_fill(a > 0, b.sum())", (2, 3), (2,)),
+    "masked_select": op_case("torch.masked_select(a, torch.tensor([True, False, True]))",
+                             (2, 3)),
     "tril": op_case("a.tril()", (3, 3)),
     "triu": op_case("torch.triu(a, 1)", (2, 3, 3)),
     "repeat": op_case("a.repeat(2, 1, 2)", (2, 3)),
