@@ -16,7 +16,29 @@ def _absolute_index(idx, size):
     return idx % size
 
 
-class Sequential(Module):
+class _Numbered(Module):
+    """What Sequential and ModuleList share: children in order, numbered 0, 1, ... again
+    after a deletion (as torch does)."""
+
+    def __delitem__(self, idx):
+        keys = list(self._modules)
+        for key in (keys[idx] if isinstance(idx, slice)
+                    else [keys[_absolute_index(idx, len(self))]]):
+            del self._modules[key]
+        self._modules = dict(zip(map(str, range(len(self._modules))), self._modules.values()))
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules.values())
+
+    def append(self, module):
+        self.add_module(str(len(self)), module)
+        return self
+
+
+class Sequential(_Numbered):
     """Modules called one after the other: ``Sequential(a, b)(x)`` is ``b(a(x))``.
     Children are named ``0``, ``1``... (or by an ``OrderedDict``'s keys).
 
@@ -51,31 +73,13 @@ class Sequential(Module):
         key = list(self._modules)[_absolute_index(idx, len(self))]
         setattr(self, key, module)
 
-    def __delitem__(self, idx):
-        keys = list(self._modules)
-        for key in (keys[idx] if isinstance(idx, slice)
-                    else [keys[_absolute_index(idx, len(self))]]):
-            del self._modules[key]
-        # keep the names numbered 0, 1, ... as torch does
-        self._modules = dict(zip(map(str, range(len(self._modules))), self._modules.values()))
-
-    def __len__(self):
-        return len(self._modules)
-
-    def __iter__(self):
-        return iter(self._modules.values())
-
-    def append(self, module):
-        self.add_module(str(len(self)), module)
-        return self
-
     def forward(self, input):
         for module in self:
             input = module(input)
         return input
 
 
-class ModuleList(Module):
+class ModuleList(_Numbered):
     """A list of modules, registered as children (a plain Python list is not seen by
     ``parameters()``). Its repr groups identical neighbours: ``(0-2): 3 x Linear(...)``.
 
@@ -98,28 +102,11 @@ class ModuleList(Module):
     def __setitem__(self, idx, module):
         setattr(self, str(_absolute_index(idx, len(self))), module)
 
-    def __delitem__(self, idx):
-        keys = list(self._modules)
-        for key in (keys[idx] if isinstance(idx, slice)
-                    else [str(_absolute_index(idx, len(self)))]):
-            del self._modules[key]
-        self._modules = dict(zip(map(str, range(len(self._modules))), self._modules.values()))
-
-    def __len__(self):
-        return len(self._modules)
-
-    def __iter__(self):
-        return iter(self._modules.values())
-
     def __iadd__(self, modules):
         return self.extend(modules)
 
     def __add__(self, other):
         return type(self)(list(self) + list(other))
-
-    def append(self, module):
-        self.add_module(str(len(self)), module)
-        return self
 
     def extend(self, modules):
         for module in modules:
