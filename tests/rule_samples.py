@@ -195,7 +195,8 @@ SAMPLES: dict[str, Sample] = {
 # Neural-network primitives (autodiff.nn.functional)
 _F64 = dict(dtype=T.float64)
 SAMPLES.update({
-    "mul_scalar": Sample(lambda a: F._scaled(a * a, 0.3), [(2, 3)]),
+    "mul_scalar": Sample(lambda a: tape.apply(RULES["mul_scalar"], a * a, other=0.3),
+                         [(2, 3)]),
     "div_scalar": Sample(lambda a: tape.apply(RULES["div_scalar"], a * a, other=4), [(3,)]),
     "add_scalar": Sample(lambda a: tape.apply(RULES["add_scalar"], a * a, other=4), [(3,)]),
     "sub_scalar": Sample(lambda a: tape.apply(RULES["sub_scalar"], a * a, other=4), [(3,)]),

@@ -24,6 +24,10 @@ import public_api  # noqa: E402
 
 BUILD_TIMEOUT = 600        # seconds; a warm build takes well under a minute
 
+# The build writes docs/_generated and docs/tutorials: one worker runs these tests (make
+# test passes --dist loadgroup), not two builds racing on those files
+pytestmark = pytest.mark.xdist_group("docs-build")
+
 
 @pytest.fixture(scope="module")
 def build(tmp_path_factory):

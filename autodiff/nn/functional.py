@@ -23,7 +23,7 @@ import numpy as np
 
 from .. import dtypes as D
 from .. import ops
-from ..rules import RULES
+from ..rules import RULES, _times_scalar
 from .. import tape
 from ..tape import _make, apply, concrete
 
@@ -559,11 +559,6 @@ def _weight_along(weight, class_dim, ndim):
     return weight.view(*[-1 if d == class_dim else 1 for d in range(ndim)])
 
 
-def _scaled(x, factor):
-    """``x * factor`` as torch's C++ records it (MulBackward1)."""
-    return apply(RULES["mul_scalar"], x, other=factor)
-
-
 def _cross_entropy_probabilities(log_p, target, weight, reduction, smoothing, class_dim):
     n_classes = log_p.shape[class_dim]
     if smoothing > 0.0:
@@ -595,7 +590,7 @@ def _smoothed(nll, log_p, target, weight, ignore_index, reduction, smoothing, cl
             smooth = smooth.sum() / _make(weight._value()[kept]).sum()
     elif reduction == "sum":
         smooth = smooth.sum()
-    return _scaled(nll, 1 - smoothing) + _scaled(smooth, smoothing / n_classes)
+    return _times_scalar(nll, 1 - smoothing) + _times_scalar(smooth, smoothing / n_classes)
 
 
 def binary_cross_entropy(input, target, weight=None, reduction="mean"):
