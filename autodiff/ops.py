@@ -542,7 +542,18 @@ def logit(input, eps=None):
 abs, sign, sgn, relu = (_elementwise(name, floating=False)
                         for name in ("abs", "sign", "sgn", "relu"))
 arcsin, arccos, arctan = asin, acos, atan                # torch's NumPy-style names
-erf = _elementwise("erf", floating=True)
+erf, erfc, erfinv, lgamma, digamma, log2, log10, exp2 = (
+    _elementwise(name, floating=True)
+    for name in ("erf", "erfc", "erfinv", "lgamma", "digamma", "log2", "log10", "exp2"))
+
+
+def polygamma(n, input):
+    """The ``n``-th derivative of the digamma function (PolygammaBackward0)."""
+    if n < 0:
+        raise RuntimeError("polygamma(n, x) does not support negative n.")
+    rule = R["polygamma"]
+    return apply(rule if input._array.dtype.kind == "f" else _CastRule(rule, D.DEFAULT_FLOAT),
+                 input, n=n)
 
 
 def clamp(input, min=None, max=None):
@@ -614,6 +625,33 @@ def minimum(input, other):
     """The elementwise minimum of two tensors (MinimumBackward0; ties split the gradient)."""
     _tensor_arg("minimum", "other", 2, other)
     return _binary(R["minimum"], input, other)
+
+
+def atan2(input, other):
+    """The angle of the point (``other``, ``input``), elementwise (Atan2Backward0);
+    integers are computed in the default float dtype."""
+    _tensor_arg("atan2", "other", 2, other)
+    return _binary(R["atan2"], input, other, float_result=True)
+
+
+def hypot(input, other):
+    """``sqrt(input**2 + other**2)``, elementwise (HypotBackward0)."""
+    return _float_binary("hypot", input, other)
+
+
+def logaddexp(input, other):
+    """``log(exp(input) + exp(other))``, computed stably (LogaddexpBackward0)."""
+    return _float_binary("logaddexp", input, other)
+
+
+def _float_binary(name, input, other):
+    """A binary op whose kernels exist for floats only (two integer tensors: torch's
+    error)."""
+    _tensor_arg(name, "other", 2, other)
+    if not (input.dtype.is_floating_point or other.dtype.is_floating_point):
+        raise NotImplementedError(f'"{name}_cpu" not implemented for '
+                                  f"'{D.c_name(D.result_type(input, other))}'")
+    return _binary(R[name], input, other)
 
 
 def where(condition, input, other):
@@ -1962,19 +2000,23 @@ _METHODS = [
     expand_as, broadcast_to, narrow, select, unbind, split, chunk, clone, contiguous, to,
     type_as, copy_, zero_, fill_, as_strided, index_put_, gather, scatter_add, index_select,
     index_add, masked_fill, masked_select, tril, triu, outer, ger, scatter, sort, argsort, topk, diagonal,
-    diag_embed, diag, trace, roll, inverse, det,
+    diag_embed, diag, trace, roll, inverse, det, erfc, erfinv, lgamma, digamma, log2, log10,
+    exp2, atan2, hypot, logaddexp,
 ]
 for _f in _METHODS:
     setattr(Tensor, _f.__name__, _f)
 for _f in (add, sub, mul, div, pow, abs, neg, exp, log, sqrt, sigmoid, tanh, relu, sin,
            cos, tan, sinh, cosh, asin, acos, atan, log1p, expm1, rsqrt, reciprocal, square, t,
-           transpose, unsqueeze, squeeze, sign, sgn,
+           transpose, unsqueeze, squeeze, sign, sgn, erf, erfc, erfinv, lgamma, digamma, log2,
+           log10, exp2, atan2, hypot,
            true_divide, addcmul, addcdiv, lerp):
     setattr(Tensor, _f.__name__ + "_", _inplace_binary(_f) if _f in (
         add, sub, mul, div, pow, true_divide, addcmul, addcdiv, lerp) else _inplace_unary(_f))
 Tensor.clamp_ = Tensor.clip_ = clamp_
 Tensor.clamp_min_, Tensor.clamp_max_ = clamp_min_, clamp_max_
 Tensor.arcsin, Tensor.arccos, Tensor.arctan = asin, acos, atan
+Tensor.arctan2 = arctan2 = atan2
+Tensor.polygamma = lambda self, n: polygamma(n, self)
 Tensor.type = _type
 Tensor.uniform_, Tensor.normal_ = uniform_, normal_
 Tensor.repeat = _repeat

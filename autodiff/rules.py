@@ -119,7 +119,7 @@ class Rule:
 # and several jax.numpy calls fuse). Attributes that describe shapes are static (part of
 # the compiled function); Python numbers are arguments (a new learning rate must not
 # compile again); rows with other attributes (tensors, index keys, views) run op by op.
-_STATIC_ATTRS = {"dim", "keepdim", "self_sym_sizes", "size", "dims", "dim0", "dim1", "index",
+_STATIC_ATTRS = {"n", "dim", "keepdim", "self_sym_sizes", "size", "dims", "dim0", "dim1", "index",
                  "is_result", "feature_group_count", "batch_group_count", "diagonal", "repeats",
                  "offset", "dim1", "dim2", "input_sizes", "shifts",
                  "start", "end", "step", "sizes", "dtype", "ord", "correction", "reduction",
@@ -287,6 +287,12 @@ row("acos", "AcosBackward0", lambda self: jnp.arccos(self),                     
     lambda grad, self: (grad * -(_plus_scalar(-self * self, 1).rsqrt()),))
 row("atan", "AtanBackward0", lambda self: jnp.arctan(self),                         # 1/(1 + x^2)
     lambda grad, self: (grad / _plus_scalar(self * self, 1),))
+row("log2", "Log2Backward0", lambda self: jnp.log2(self),                           # 1/(x ln 2)
+    lambda grad, self: (grad / _times_scalar(self, math.log(2)),))
+row("log10", "Log10Backward0", lambda self: jnp.log10(self),                        # 1/(x ln 10)
+    lambda grad, self: (grad / _times_scalar(self, math.log(10)),))
+row("exp2", "Exp2Backward0", lambda self: jnp.exp2(self),                           # 2^x ln 2
+    lambda grad, result: (_times_scalar(grad * result, math.log(2)),))
 row("log1p", "Log1PBackward0", lambda self: jnp.log1p(self),                        # 1/(1 + x)
     lambda grad, self: (grad / _plus_scalar(self, 1),))
 # xlogy(x, y) = x log y, 0 where x = 0 (nan where y is):  d/dx = log y, but 0 where x = 0
@@ -391,6 +397,24 @@ def _half_on_ties(grad, self, other):
     return _w(self == other, _over_scalar(grad, 2), grad)
 
 
+# atan2(y, x):  d/dy = x / (x^2 + y^2),  d/dx = -y / (x^2 + y^2)   (0 where x^2 + y^2 = 0)
+row("atan2", "Atan2Backward0", lambda self, other: jnp.arctan2(self, other),
+    (lambda grad, self, other: grad * other * _inverse_square_radius(self, other),
+     lambda grad, self, other: grad * -self * _inverse_square_radius(self, other)))
+
+
+def _inverse_square_radius(y, x):
+    square = y * y + x * x
+    return square.reciprocal().masked_fill(square == 0, 0)
+
+# hypot = sqrt(x^2 + y^2):  d/dx = x / hypot,  d/dy = y / hypot
+row("hypot", "HypotBackward0", lambda self, other: jnp.hypot(self, other),
+    (lambda grad, self, result: grad * self / result,
+     lambda grad, other, result: grad * other / result))
+# logaddexp = log(e^x + e^y):  d/dx = 1 / (1 + e^(y - x)),  d/dy = 1 / (1 + e^(x - y))
+row("logaddexp", "LogaddexpBackward0", lambda self, other: jnp.logaddexp(self, other),
+    (lambda grad, self, other: grad / _plus_scalar((other - self).exp(), 1),
+     lambda grad, self, other: grad / _plus_scalar((self - other).exp(), 1)))
 # where(c, a, b): the gradient goes to a where c holds, to b elsewhere
 row("where", "WhereBackward0",
     lambda self, other, *, condition: jnp.where(condition._value(), self, other),
@@ -1087,6 +1111,22 @@ row("cumsum", "CumsumBackward0",
 # d/dx erf(x) = 2/sqrt(pi) exp(-x^2)
 row("erf", "ErfBackward0", lambda self: jax.scipy.special.erf(self),
     lambda grad, self: (_times_scalar((-self.pow(2)).exp(), 2 / math.sqrt(math.pi)) * grad,))
+# d/dx erfc(x) = -2/sqrt(pi) exp(-x^2)
+row("erfc", "ErfcBackward0", lambda self: jax.scipy.special.erfc(self),
+    lambda grad, self: (_times_scalar((-self.pow(2)).exp(), -2 / math.sqrt(math.pi)) * grad,))
+# d/dx erfinv(x) = sqrt(pi)/2 exp(erfinv(x)^2)
+row("erfinv", "ErfinvBackward0", lambda self: jax.scipy.special.erfinv(self),
+    lambda grad, self: (_times_scalar(self.erfinv().pow(2).exp(), 0.5 * math.sqrt(math.pi))
+                        * grad,))
+# d/dx log|gamma(x)| = digamma(x);  d/dx digamma(x) = polygamma(1, x);
+# d/dx polygamma(n, x) = polygamma(n + 1, x)
+row("lgamma", "LgammaBackward0", lambda self: jax.scipy.special.gammaln(self),
+    lambda grad, self: (grad * self.digamma(),))
+row("digamma", "DigammaBackward0",        # torch's digamma(0) is -inf (JAX's: nan)
+    lambda self: jnp.where(self == 0, -jnp.inf, jax.scipy.special.digamma(self)),
+    lambda grad, self: (grad * tape.apply(RULES["polygamma"], self, n=1),))
+row("polygamma", "PolygammaBackward0", lambda self, *, n: jax.scipy.special.polygamma(n, self),
+    lambda grad, self, n: (grad * tape.apply(RULES["polygamma"], self, n=n + 1),))
 
 # linear: bias + input @ weight.T. d/d mat1 = grad mat2^T, d/d mat2 = mat1^T grad
 row("addmm", "AddmmBackward0", lambda self, mat1, mat2: self + _matmul(mat1, mat2),
