@@ -19,7 +19,7 @@ parity: $(STAMP)      ## the side-by-side report: every case under torch and aut
 	$(PY) -m parity_tests
 
 test: $(STAMP)        ## the whole suite (parity cases, rules, tutorials, docs build)
-	$(PY) -m pytest -n 2 --dist loadgroup -q
+	$(PY) -m pytest -n 2 -q
 
 fuzz: $(STAMP)        ## long differential fuzzing against torch
 	$(PY) -m parity_tests --fuzz 20000

@@ -1,5 +1,5 @@
 """``autodiff.linalg``: the ``torch.linalg`` functions autodiff has -- vector norms, the
-Frobenius norm, the inverse and the determinant. They are recorded by the rows of
+Frobenius norm, the inverse, the determinant and the cross product. They are recorded by the rows of
 ``autodiff.norm``, ``autodiff.inverse`` and ``autodiff.det``, which torch names after
 linalg too (``LinalgVectorNormBackward0``, ``LinalgInvExBackward0``,
 ``LinalgDetBackward0``).
@@ -16,7 +16,12 @@ from __future__ import annotations
 
 from . import ops
 
-__all__ = ["vector_norm", "norm", "matrix_norm", "inv", "det"]
+__all__ = ["vector_norm", "norm", "matrix_norm", "inv", "det", "cross"]
+
+
+def cross(input, other, *, dim=-1):
+    """The cross product of 3-vectors along ``dim`` (LinalgCrossBackward0), broadcasting."""
+    return ops._linalg_cross(input, other, dim)
 
 
 def vector_norm(x, ord=2, dim=None, keepdim=False):

@@ -180,6 +180,8 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
     values = (start, end, step)
     default = D.DEFAULT_FLOAT if builtins.any(isinstance(v, float) for v in values) else D.int64
     dt = _to_dtype(dtype) or default
+    if dt is D.bool_:
+        raise NotImplementedError("\"arange_cpu\" not implemented for 'Bool'")
     _check_requires_grad(dt, requires_grad)
     return _make(_place(jnp.arange(start, end, step, dtype=dt.np), device), requires_grad)
 
@@ -372,14 +374,26 @@ def mul(input, other):
     return _binary(R["mul"], input, other)
 
 
-def div(input, other, rounding_mode=None):
-    """True division (ints divide to float32); ``rounding_mode`` floors or truncates."""
-    if rounding_mode is not None:
-        a = input._value() if isinstance(input, Tensor) else input
-        b = other._value() if isinstance(other, Tensor) else other
-        fn = jnp.floor_divide if rounding_mode == "floor" else (lambda x, y: jnp.trunc(x / y))
-        dt = D.result_type(input, other)
-        return _make(fn(a, b).astype(dt.np))
+class _NotGiven:
+    """The default of an argument whose mere presence picks torch's overload."""
+
+    def __repr__(self):
+        return "<not given>"
+
+
+_NOT_GIVEN = _NotGiven()
+
+
+def div(input, other, rounding_mode=_NOT_GIVEN):
+    """True division (ints divide to float32); ``rounding_mode`` "floor" or "trunc" rounds
+    the quotient (DivBackward2, zero gradients: the overload torch picks whenever the
+    argument is given)."""
+    if rounding_mode is not _NOT_GIVEN:
+        if rounding_mode not in (None, "floor", "trunc"):
+            raise ValueError("div expected rounding_mode to be one of None, 'trunc', or "
+                             f"'floor' but found '{rounding_mode}'")
+        return _rounding(R["div_mode"], input, other, float_result=rounding_mode is None,
+                         rounding_mode=rounding_mode)
     if not isinstance(input, Tensor):            # 2 / x is torch's reciprocal(x) * 2
         return mul(reciprocal(other), input)
     return _binary(R["div"], input, other, float_result=True)
@@ -443,15 +457,47 @@ def lerp(input, end, weight):
 
 
 def floor_divide(input, other):
-    """Division rounded down to an integer value (not recorded)."""
-    return div(input, other, rounding_mode="floor")
+    """Division rounded down (torch has no derivative for it: a NotImplemented node)."""
+    return _rounding(R["floor_divide"], input, other)
 
 
 def remainder(input, other):
-    """Python's ``%`` elementwise (the sign of the divisor; not recorded)."""
-    a = input._value() if isinstance(input, Tensor) else input
+    """Python's ``%`` elementwise, with the sign of the divisor (RemainderBackward1;
+    RemainderBackward0 for a number divisor; a number dividend has no derivative)."""
+    if not isinstance(input, Tensor):
+        _check_divisor(input, other)
+        return apply(_in_float(R["remainder_scalar_self"], other)
+                     if isinstance(input, float) else R["remainder_scalar_self"],
+                     other, self=input)
+    if not isinstance(other, Tensor):
+        return _rounding(R["remainder_scalar"], input, other, scalar=True)
+    return _rounding(R["remainder"], input, other)
+
+
+def fmod(input, other):
+    """C's ``fmod`` elementwise, with the sign of the dividend (FmodBackward1;
+    FmodBackward0 for a number divisor)."""
+    if not isinstance(other, Tensor):
+        return _rounding(R["fmod_scalar"], input, other, scalar=True)
+    return _rounding(R["fmod"], input, other)
+
+
+def _rounding(rule, input, other, scalar=False, **attrs):
+    """Apply a rounding division's rule (a number divisor as an attribute where the rule
+    takes it so): integers divided by zero are torch's error."""
+    _check_divisor(input, other)
+    if scalar:
+        dt = D.result_type(input, other)
+        return apply(rule if dt is input.dtype else _CastRule(rule, dt), input, other=other)
+    return _binary(rule, input, other, **attrs)
+
+
+def _check_divisor(input, other):
+    if D.result_type(input, other).is_floating_point:
+        return
     b = other._value() if isinstance(other, Tensor) else other
-    return _make(jnp.remainder(a, b).astype(D.result_type(input, other).np))
+    if tape.concrete(b) and bool(jnp.any(jnp.asarray(b) == 0)):
+        raise RuntimeError("ZeroDivisionError")
 
 
 def pow(input, exponent):
@@ -545,6 +591,139 @@ arcsin, arccos, arctan = asin, acos, atan                # torch's NumPy-style n
 erf, erfc, erfinv, lgamma, digamma, log2, log10, exp2 = (
     _elementwise(name, floating=True)
     for name in ("erf", "erfc", "erfinv", "lgamma", "digamma", "log2", "log10", "exp2"))
+
+
+sinc, deg2rad, rad2deg = (_elementwise(name, floating=True)
+                          for name in ("sinc", "deg2rad", "rad2deg"))
+
+
+def frac(input):
+    """The fractional part of each element, ``input - trunc(input)`` (FracBackward0)."""
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f"\"frac_cpu\" not implemented for '{D.c_name(input.dtype)}'")
+    return apply(R["frac"], input)
+
+
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
+    """NaN, +inf and -inf replaced by ``nan``, ``posinf`` and ``neginf`` (the infinities by
+    the dtype's largest and smallest finite values unless given; NanToNumBackward0)."""
+    return apply(R["nan_to_num"], input, nan=nan, posinf=posinf, neginf=neginf)
+
+
+def copysign(input, other):
+    """The magnitude of ``input`` with the sign of ``other`` (CopysignBackward0;
+    CopysignBackward1 for a number); integers are computed in the default float dtype."""
+    if not isinstance(other, Tensor):
+        return apply(_in_float(R["copysign_scalar"], input), input, other=other)
+    return _binary(R["copysign"], input, other, float_result=True)
+
+
+def nonzero(input, *, as_tuple=False):
+    """The indices of the nonzero elements: one row per element (int64), or with
+    ``as_tuple`` one tensor of indices per dimension. Not recorded."""
+    rows = jnp.argwhere(input._value())
+    if as_tuple:
+        return tuple(_make(rows[:, d]) for d in range(builtins.max(input.ndim, 1)))
+    return _make(rows.reshape(rows.shape[0], input.ndim))
+
+
+def argwhere(input):
+    """``nonzero(input)``: the indices of the nonzero elements, one row each."""
+    return nonzero(input)
+
+
+def count_nonzero(input, dim=None):
+    """How many elements are nonzero (along ``dim``, an int or a tuple); int64."""
+    axis = None if dim is None else tuple(d % builtins.max(input.ndim, 1)
+                                          for d in (dim if isinstance(dim, (tuple, list))
+                                                    else (dim,)))
+    return _make(jnp.count_nonzero(input._value(), axis=axis).astype(jnp.int64))
+
+
+def kron(input, other):
+    """The Kronecker product, as torch composes it: each input viewed with a dim of size 1
+    beside each of its dims, their broadcast product viewed back (UnsafeViewBackward0)."""
+    ndim = builtins.max(input.ndim, other.ndim)
+    a = (1,) * (ndim - input.ndim) + tuple(input.shape)
+    b = (1,) * (ndim - other.ndim) + tuple(other.shape)
+    product = mul(_unsafe_view(input, [s for n in a for s in (n, 1)]),
+                  _unsafe_view(other, [s for n in b for s in (1, n)]))
+    return _unsafe_view(product, [m * n for m, n in zip(a, b)])
+
+
+def _unsafe_view(input, size):
+    return apply(R["unsafe_view"], input, size=tuple(size), self_sym_sizes=input._array.shape)
+
+
+def diff(input, n=1, dim=-1, prepend=None, append=None):
+    """The ``n``-th forward difference along ``dim`` (``prepend``/``append`` joined on
+    first), as torch composes it: a slice minus a slice (SubBackward0), ``n`` times;
+    booleans differ by ``!=``."""
+    if input.ndim == 0:
+        raise RuntimeError("diff expects input to be at least one-dimensional")
+    d = tape._wrap_dim(dim, input.ndim)
+    if prepend is not None or append is not None:
+        input = cat([t for t in (prepend, input, append) if t is not None], d)
+    if n == 0:                                   # a copy, as torch's (CopyBackwards)
+        return zeros_like(input).copy_(input)
+    for _ in range(n):
+        size = input.shape[d]
+        later = narrow(input, d, 1, builtins.max(size - 1, 0))
+        earlier = narrow(input, d, 0, builtins.max(size - 1, 0))
+        input = ne(later, earlier) if input.dtype is D.bool_ else sub(later, earlier)
+    return input
+
+
+def meshgrid(*tensors, indexing=None):
+    """Grids of coordinates: the i-th 1-D input viewed along dim i and expanded to every
+    input's length (ExpandBackward0); ``indexing="xy"`` swaps the first two dims."""
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    if not tensors:
+        raise RuntimeError("meshgrid expects a non-empty TensorList")
+    if indexing is None:
+        warnings.warn("autodiff.meshgrid: in an upcoming release, it will be required to "
+                      "pass the indexing argument.", UserWarning, stacklevel=2)
+        indexing = "ij"
+    if indexing not in ("ij", "xy"):
+        raise RuntimeError('autodiff.meshgrid: indexing must be one of "xy" or "ij", but '
+                           f"received: {indexing}")
+    swap = indexing == "xy" and len(tensors) >= 2       # the first two trade places
+    if swap:
+        tensors = (tensors[1], tensors[0], *tensors[2:])
+    shape = [t.numel() for t in tensors]
+    grids = [t.view(*[-1 if i == j else 1 for j in range(len(tensors))]).expand(*shape)
+             for i, t in enumerate(tensors)]
+    if swap:
+        grids[0], grids[1] = grids[1], grids[0]
+    return tuple(grids)
+
+
+def cross(input, other, dim=None):
+    """The cross product of 3-vectors along ``dim`` (LinalgCrossBackward0); without
+    ``dim``, the first dim of size 3 (deprecated in torch, which warns)."""
+    if dim is None:
+        warnings.warn("Using autodiff.cross without specifying the dim arg is deprecated.\n"
+                      "Please either pass the dim explicitly or simply use "
+                      "autodiff.linalg.cross."
+                      "\nThe default value of dim will change to agree with that of "
+                      "linalg.cross in a future release.", UserWarning, stacklevel=2)
+        dim = next((d for d, n in enumerate(broadcast_shapes(input.shape, other.shape))
+                    if n == 3), None)
+        if dim is None:
+            raise RuntimeError("no dimension of size 3 in input")
+    return _linalg_cross(input, other, dim)
+
+
+def _linalg_cross(input, other, dim=-1):
+    """``torch.linalg.cross``: the cross product along ``dim`` (default the last)."""
+    ndim = builtins.max(input.ndim, other.ndim)
+    d = tape._wrap_dim(dim, ndim) - ndim          # from the end: the inputs broadcast
+    sizes = [t.shape[d] if t.ndim >= -d else 1 for t in (input, other)]
+    if sizes != [3, 3]:
+        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got "
+                           f"{sizes[0]} and {sizes[1]}")
+    return _binary(R["linalg_cross"], input, other, dim=d)
 
 
 def polygamma(n, input):
@@ -2001,14 +2180,16 @@ _METHODS = [
     type_as, copy_, zero_, fill_, as_strided, index_put_, gather, scatter_add, index_select,
     index_add, masked_fill, masked_select, tril, triu, outer, ger, scatter, sort, argsort, topk, diagonal,
     diag_embed, diag, trace, roll, inverse, det, erfc, erfinv, lgamma, digamma, log2, log10,
-    exp2, atan2, hypot, logaddexp,
+    exp2, atan2, hypot, logaddexp, fmod, frac, nan_to_num, sinc, copysign, deg2rad, rad2deg,
+    nonzero, argwhere, count_nonzero, kron, diff, cross,
 ]
 for _f in _METHODS:
     setattr(Tensor, _f.__name__, _f)
 for _f in (add, sub, mul, div, pow, abs, neg, exp, log, sqrt, sigmoid, tanh, relu, sin,
            cos, tan, sinh, cosh, asin, acos, atan, log1p, expm1, rsqrt, reciprocal, square, t,
            transpose, unsqueeze, squeeze, sign, sgn, erf, erfc, erfinv, lgamma, digamma, log2,
-           log10, exp2, atan2, hypot,
+           log10, exp2, atan2, hypot, fmod, remainder, floor_divide, frac, nan_to_num, sinc,
+           copysign, deg2rad, rad2deg,
            true_divide, addcmul, addcdiv, lerp):
     setattr(Tensor, _f.__name__ + "_", _inplace_binary(_f) if _f in (
         add, sub, mul, div, pow, true_divide, addcmul, addcdiv, lerp) else _inplace_unary(_f))
@@ -2076,6 +2257,7 @@ _OPERATORS = {
     "__pow__": pow, "__rpow__": _reflected(pow), "__ipow__": _inplace_binary(pow),
     "__matmul__": matmul, "__rmatmul__": _reflected(matmul),
     "__floordiv__": floor_divide, "__mod__": remainder,
+    "__rfloordiv__": _reflected(floor_divide), "__rmod__": _reflected(remainder),
     "__neg__": neg, "__pos__": lambda self: self, "__abs__": abs,
     "__eq__": eq, "__ne__": ne, "__lt__": lt, "__le__": le, "__gt__": gt, "__ge__": ge,
     "__and__": bitwise_and, "__or__": bitwise_or, "__xor__": bitwise_xor,

@@ -119,7 +119,7 @@ class Rule:
 # and several jax.numpy calls fuse). Attributes that describe shapes are static (part of
 # the compiled function); Python numbers are arguments (a new learning rate must not
 # compile again); rows with other attributes (tensors, index keys, views) run op by op.
-_STATIC_ATTRS = {"n", "dim", "keepdim", "self_sym_sizes", "size", "dims", "dim0", "dim1", "index",
+_STATIC_ATTRS = {"n", "nan", "posinf", "neginf", "dim", "keepdim", "self_sym_sizes", "size", "dims", "dim0", "dim1", "index",
                  "is_result", "feature_group_count", "batch_group_count", "diagonal", "repeats",
                  "offset", "dim1", "dim2", "input_sizes", "shifts",
                  "start", "end", "step", "sizes", "dtype", "ord", "correction", "reduction",
@@ -397,6 +397,79 @@ def _half_on_ties(grad, self, other):
     return _w(self == other, _over_scalar(grad, 2), grad)
 
 
+# frac = x - trunc(x): the gradient passes (trunc is a step); nan_to_num replaces the
+# non-finite elements: they get none
+row("frac", "FracBackward0", lambda self: self - jnp.trunc(self), lambda grad: (grad,))
+row("nan_to_num", "NanToNumBackward0",
+    lambda self, *, nan, posinf, neginf: jnp.nan_to_num(self, nan=nan, posinf=posinf,
+                                                        neginf=neginf),
+    lambda grad, self, nan, posinf, neginf: (grad * self.isfinite(),))
+# sinc = sin(pi x) / (pi x):  d/dx = (pi x cos(pi x) - sin(pi x)) / (pi x^2)   (0 at 0)
+row("sinc", "SincBackward0", lambda self: jnp.sinc(self), lambda grad, self: (_sinc_backward(
+    grad, self),))
+
+
+def _sinc_backward(grad, self):
+    self_pi, self_squared_pi = _times_scalar(self, math.pi), _times_scalar(self * self, math.pi)
+    out = grad * ((self_pi * self_pi.cos() - self_pi.sin()) / self_squared_pi)
+    return _w(self_squared_pi == 0, 0.0, out)
+
+
+# copysign(x, s) = |x| with the sign of s:  d/dx = copysign(x, s) / x (0 where x = 0);
+# the sign gets no gradient
+row("copysign", "CopysignBackward0", lambda self, other: jnp.copysign(self, other),
+    (lambda grad, self, result: grad * (result / self).masked_fill_(self == 0, 0),
+     lambda grad, other: _zeros_like(other)))
+row("copysign_scalar", "CopysignBackward1", lambda self, *, other: jnp.copysign(self, other),
+    lambda grad, self, result, other: (grad * (result / self).masked_fill_(self == 0, 0),))
+# degrees and radians: a constant factor
+row("deg2rad", "Deg2RadBackward0", lambda self: jnp.deg2rad(self),
+    lambda grad: (_times_scalar(grad, math.pi / 180),))
+row("rad2deg", "Rad2DegBackward0", lambda self: jnp.rad2deg(self),
+    lambda grad: (_times_scalar(grad, 180 / math.pi),))
+# Rounding divisions. div(..., rounding_mode=) is a step function: zero gradients (torch's
+# DivBackward2; with rounding_mode=None it divides, as div). remainder and fmod are
+# x - q y with q = x / y rounded (floor, trunc): d/dx = 1, d/dy = -q.
+row("div_mode", "DivBackward2",
+    lambda self, other, *, rounding_mode: _divide(self, other, rounding_mode),
+    (lambda grad, other, rounding_mode: (grad / other if rounding_mode is None
+                                         else _zeros_like(grad)),
+     lambda grad, self, other, rounding_mode: (-grad * ((self / other) / other)
+                                               if rounding_mode is None
+                                               else _zeros_like(grad))))
+row("remainder", "RemainderBackward1", lambda self, other: jnp.remainder(self, other),
+    (lambda grad: grad, lambda grad, self, other: -grad * self.div(other, rounding_mode="floor")))
+row("remainder_scalar", "RemainderBackward0", lambda self, *, other: jnp.remainder(self, other),
+    lambda grad, other: (grad,))
+row("fmod", "FmodBackward1", lambda self, other: jnp.fmod(self, other),
+    (lambda grad: grad, lambda grad, self, other: -grad * self.div(other, rounding_mode="trunc")))
+row("fmod_scalar", "FmodBackward0", lambda self, *, other: jnp.fmod(self, other),
+    lambda grad, other: (grad,))
+# ... and the ones torch has no derivative for: a NotImplemented node, which fails the
+# backward pass that reaches it
+row("floor_divide", "NotImplemented", lambda self, other: jnp.floor_divide(self, other),
+    (lambda grad: _not_implemented("floor_divide"),
+     lambda grad: _not_implemented("floor_divide")))
+row("remainder_scalar_self", "NotImplemented",
+    lambda other, *, self: jnp.remainder(self, other),
+    (lambda grad: _not_implemented("remainder"),))
+
+
+def _divide(x, y, rounding_mode):
+    if rounding_mode == "floor":
+        return jnp.floor_divide(x, y)
+    return jnp.trunc(x / y) if rounding_mode == "trunc" else x / y
+
+
+def _not_implemented(op):
+    raise RuntimeError(f"derivative for aten::{op} is not implemented")
+
+
+# cross product along dim:  d/da = cross(b, grad),  d/db = cross(grad, a)
+row("linalg_cross", "LinalgCrossBackward0",
+    lambda self, other, *, dim: jnp.cross(self, other, axis=dim),
+    (lambda grad, other, dim: tape.apply(RULES["linalg_cross"], other, grad, dim=dim),
+     lambda grad, self, dim: tape.apply(RULES["linalg_cross"], grad, self, dim=dim)))
 # atan2(y, x):  d/dy = x / (x^2 + y^2),  d/dx = -y / (x^2 + y^2)   (0 where x^2 + y^2 = 0)
 row("atan2", "Atan2Backward0", lambda self, other: jnp.arctan2(self, other),
     (lambda grad, self, other: grad * other * _inverse_square_radius(self, other),

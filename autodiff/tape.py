@@ -470,14 +470,14 @@ def node_class(name, rule):
         namespace = {"__slots__": (), "rule": rule}
         if name in _CPP_NODES:        # torch's hand-written C++ nodes answer name() in full
             namespace["name"] = lambda self: f"autodiff::autograd::{name}"
-            # and CopySlices lets go of the op it wraps after a backward pass: a second
-            # one fails, whatever that op saved
+        if name == "CopySlices":      # it lets go of the op it wraps after a backward pass:
+            # a second one fails, whatever that op saved
             namespace["_holds_saved_variables"] = lambda self: True
         cls = _NODE_CLASSES[key] = type(name, (Node,), namespace)
     return cls
 
 
-_CPP_NODES = {"CopySlices"}
+_CPP_NODES = {"CopySlices", "CopyBackwards", "NotImplemented"}
 
 
 # ---------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ tested here on small inputs too, so that a page that is merely present is not mi
 for a page that is right.
 """
 
+import fcntl
 import json
 import re
 import subprocess
@@ -24,26 +25,34 @@ import public_api  # noqa: E402
 
 BUILD_TIMEOUT = 600        # seconds; a warm build takes well under a minute
 
-# The build writes docs/_generated and docs/tutorials: one worker runs these tests (make
-# test passes --dist loadgroup), not two builds racing on those files
-pytestmark = pytest.mark.xdist_group("docs-build")
 
-
-@pytest.fixture(scope="module")
-def build(tmp_path_factory):
-    """The site, built from scratch into a temporary directory (cells from the cache).
+@pytest.fixture(scope="session")
+def build(tmp_path_factory, worker_id):
+    """The site, built from scratch into a temporary directory (cells from the cache),
+    once per test run: pytest-xdist's workers share it, taking turns on a lock in the
+    run's temporary directory (two builds at once would race on docs/_generated and on
+    the parity harness's report).
 
     ``--keep-going`` writes every page even when there are warnings, so that the tests
     of the pages can run when the build itself fails.
     """
-    out = tmp_path_factory.mktemp("html")
-    done = subprocess.run([sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q",
-                           "-b", "html", str(DOCS), str(out)],
-                          capture_output=True, text=True, timeout=BUILD_TIMEOUT)
-    return out, done
+    base = tmp_path_factory.getbasetemp()
+    shared = base if worker_id == "master" else base.parent     # the run's, not the worker's
+    out, record = shared / "docs-html", shared / "docs-build.json"
+    with open(shared / "docs-build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not record.exists():
+            done = subprocess.run([sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q",
+                                   "-b", "html", str(DOCS), str(out)],
+                                  capture_output=True, text=True, timeout=BUILD_TIMEOUT)
+            record.write_text(json.dumps({"returncode": done.returncode,
+                                          "stderr": done.stderr}))
+    done = json.loads(record.read_text())
+    return out, subprocess.CompletedProcess("sphinx-build", done["returncode"], "",
+                                            done["stderr"])
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def site(build):
     out, _ = build
     if not (out / "index.html").exists():

@@ -343,8 +343,11 @@ def test_gradients_differentiated_again_record_torchs_nodes(name, autodiff):
         inputs, out, weights = ops.OP_CASES[name].run(T)
         if out.grad_fn is None:
             return None
-        grads = T.autograd.grad(out, list(inputs.values()), weights.requires_grad_(),
-                                create_graph=True, allow_unused=True)
+        try:
+            grads = T.autograd.grad(out, list(inputs.values()), weights.requires_grad_(),
+                                    create_graph=True, allow_unused=True)
+        except RuntimeError as error:            # an op without a derivative: torch's error
+            return str(error)
         return [None if g is None or g.grad_fn is None else _graph(g.grad_fn) for g in grads]
     assert graphs(autodiff) == graphs(torch)
 

@@ -52,8 +52,13 @@ def _ops_in_graph(t):
     return ops
 
 
+# rows of ops torch has no derivative for (their backward fails: the parity cases check
+# torch's error)
+NOT_DIFFERENTIABLE = {op for op, rule in RULES.items() if rule.node == "NotImplemented"}
+
+
 def test_every_row_has_a_sample():
-    assert sorted(set(RULES) - set(SAMPLES)) == []
+    assert sorted(set(RULES) - set(SAMPLES) - NOT_DIFFERENTIABLE) == []
 
 
 @pytest.mark.parametrize("op", sorted(SAMPLES))

@@ -208,6 +208,33 @@ def matmul_dtype_mismatch(T):
     T.ones(2, 3) @ T.ones(3, 2, dtype=T.float64)
 
 
+def meshgrid_without_indexing_warns(T):
+    """``UserWarning: torch.meshgrid: in an upcoming release, it will be required to pass
+    the indexing argument.``"""
+    yield "grids", T.meshgrid(T.tensor([1., 2.]), T.tensor([3., 4., 5.]))
+
+
+def cross_without_dim_warns(T):
+    """``UserWarning: Using torch.cross without specifying the dim arg is deprecated...``;
+    the first dim of size 3 is used."""
+    yield "cross", T.cross(T.tensor([[1., 0., 2.], [0., 1., 1.]]).t(),
+                           T.tensor([[0., 1., 1.], [2., 1., 0.]]).t())
+
+
+def floor_divide_has_no_derivative(T):
+    """``RuntimeError: derivative for aten::floor_divide is not implemented`` (at backward;
+    the node is a NotImplemented)."""
+    x = _leaf(T, (3.5, 7.0))
+    y = x // 2
+    yield "grad_fn", y.grad_fn.name()
+    y.sum().backward()
+
+
+def integer_remainder_by_zero(T):
+    """``RuntimeError: ZeroDivisionError``"""
+    T.tensor([5, -3]) % T.tensor([2, 0])
+
+
 def broadcast_mismatch(T):
     """``RuntimeError: The size of tensor a (3) must match the size of tensor b (2) at
     non-singleton dimension 1``"""

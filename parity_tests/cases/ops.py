@@ -212,6 +212,21 @@ OP_CASES = {
     "atan2": binary("atan2"),
     "hypot": binary("hypot"),
     "logaddexp": binary("logaddexp"),
+    "frac": unary("frac"),
+    "nan_to_num": op_case("torch.nan_to_num(torch.log(a), nan=0.5, posinf=2.0)", (2, 3)),
+    "sinc": op_case("torch.sinc(torch.cat([a, a * 0]))", (2, 3)),
+    "copysign": binary("copysign"),
+    "copysign_scalar": op_case("a.copysign(-1.0)", (2, 3)),
+    "deg2rad": unary("deg2rad"),
+    "rad2deg": unary("rad2deg"),
+    "div_mode": op_case("torch.div(a, b, rounding_mode='floor')", (2, 3), (2, 3), **POSITIVE),
+    "remainder": binary("remainder", **POSITIVE),
+    "remainder_scalar": op_case("a % 0.7", (2, 3)),
+    "fmod": binary("fmod", **POSITIVE),
+    "fmod_scalar": op_case("torch.fmod(a, -0.7)", (2, 3)),
+    "floor_divide": op_case("a // b", (2, 3), (2, 3), **POSITIVE),        # no derivative
+    "remainder_scalar_self": op_case("5 % a", (2, 3), **POSITIVE),        # no derivative
+    "linalg_cross": op_case("torch.linalg.cross(a, b)", (2, 3), (2, 3)),
     # Neural-network primitives, through torch.nn.functional.
     "addmm": op_case(NN + "linear(a, b, c)", (4, 3), (2, 3), (2,)),
     "mul_scalar": op_case(NN + "cross_entropy(a, torch.tensor([0, 2]), label_smoothing=0.1)",
@@ -292,6 +307,18 @@ OP_CASES = {
 }
 
 VARIANT_CASES = {
+    # Composites, recorded as torch composes them
+    "kron": op_case("torch.kron(a, b)", (2, 2), (3, 2)),
+    "kron_mixed_dims": op_case("torch.kron(a, b)", (3,), (2, 2)),
+    "diff": op_case("torch.diff(a, dim=0)", (3, 2)),
+    "diff_twice_prepended": op_case("torch.diff(a, n=2, prepend=b, append=b)", (4,), (1,)),
+    "meshgrid_ij": op_case("x, y = torch.meshgrid(a, b, indexing='ij')\nx * y + x", (3,), (2,)),
+    "meshgrid_xy": op_case("x, y = torch.meshgrid(a, b, indexing='xy')\nx * y + x", (3,), (2,)),
+    "cross_dim": op_case("torch.cross(a, b, dim=0)", (3, 2), (3, 2)),
+    "div_rounding_trunc": op_case("a.div(b, rounding_mode='trunc')", (2, 3), (2, 3), **POSITIVE),
+    "div_rounding_none": op_case("torch.div(a, b, rounding_mode=None)", (2, 3), (2, 3),
+                                 **POSITIVE),
+    "copysign_broadcast": op_case("torch.copysign(a, b)", (2, 3), (3,)),
     "conv2d_groups": op_case(NN + "conv2d(a, b, c, padding=1, groups=2)", (2, 4, 5, 5),
                              (6, 2, 3, 3), (6,)),
     # Broadcasting: the engine must sum each grad back to its input's shape.
