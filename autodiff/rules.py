@@ -825,16 +825,29 @@ row("expand", "ExpandBackward0", lambda self, *, size, self_sym_sizes: jnp.broad
 # x[i] and x[a:b:c] along one dim: the gradient is scattered back into zeros
 row("select", "SelectBackward0",
     lambda self, *, dim, index, self_sym_sizes: jnp.take(self, index, dim),
-    lambda grad, dim, index, self_sym_sizes: (
-        _view_backward("select_backward", grad, self_sym_sizes, RULES["select"].view_fn(
-            dim=dim, index=index, self_sym_sizes=self_sym_sizes)),), view=True)
+    lambda grad, dim, index, self_sym_sizes: (tape.apply(
+        RULES["select_backward"], grad, input_sizes=self_sym_sizes, dim=dim, index=index),),
+    view=True)
 row("slice", "SliceBackward0",
     lambda self, *, dim, start, end, step, self_sym_sizes: self[
         (slice(None),) * dim + (slice(start, end, step),)],
-    lambda grad, dim, start, end, step, self_sym_sizes: (
-        _view_backward("slice_backward", grad, self_sym_sizes, RULES["slice"].view_fn(
-            dim=dim, start=start, end=end, step=step, self_sym_sizes=self_sym_sizes)),),
+    lambda grad, dim, start, end, step, self_sym_sizes: (tape.apply(
+        RULES["slice_backward"], grad, input_sizes=self_sym_sizes, dim=dim, start=start,
+        end=end, step=step),),
     view=True)
+# ... their gradients put back into zeros, whose own gradients select and slice again
+row("select_backward", "SelectBackwardBackward0",
+    lambda grad_output, *, input_sizes, dim, index: jnp.zeros(
+        input_sizes, grad_output.dtype).at[(slice(None),) * dim + (index,)].set(grad_output),
+    lambda grad, input_sizes, dim, index: (tape.apply(
+        RULES["select"], grad, dim=dim, index=index, self_sym_sizes=input_sizes),))
+row("slice_backward", "SliceBackwardBackward0",
+    lambda grad_output, *, input_sizes, dim, start, end, step: jnp.zeros(
+        input_sizes, grad_output.dtype).at[(slice(None),) * dim + (slice(start, end, step),)].set(
+        grad_output),
+    lambda grad, input_sizes, dim, start, end, step: (tape.apply(
+        RULES["slice"], grad, dim=dim, start=start, end=end, step=step,
+        self_sym_sizes=input_sizes),))
 # the adjoint of a view: scatter-add through its index map (and back again)
 row("view_backward", "AsStridedBackward0",
     lambda grad, *, self_sym_sizes, view: _scatter_through_view(grad, self_sym_sizes, view),
@@ -1089,8 +1102,6 @@ def alias_row(op, node, of):
 
 
 alias_row("squeeze_matmul", "SqueezeBackward4", of="squeeze_dims")
-alias_row("select_backward", "SelectBackwardBackward0", of="view_backward")
-alias_row("slice_backward", "SliceBackwardBackward0", of="view_backward")
 
 
 # ---------------------------------------------------------------------------------------

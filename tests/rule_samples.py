@@ -59,10 +59,10 @@ def _filled(a):
     return (a * 2.0).fill_(3.0) * a
 
 
-def _view_backward(op, a, view="select", **where):
+def _view_backward(a, **where):
     """The scatter of a gradient back into a 2x3 zero tensor (a view's adjoint)."""
-    view = RULES[view].view_fn(self_sym_sizes=(2, 3), **where)
-    out = tape.apply(RULES[op], a, self_sym_sizes=(2, 3), view=view)
+    view = RULES["select"].view_fn(self_sym_sizes=(2, 3), **where)
+    out = tape.apply(RULES["view_backward"], a, self_sym_sizes=(2, 3), view=view)
     return out * T.arange(6.0, dtype=T.float64).view(2, 3)
 
 
@@ -171,12 +171,14 @@ SAMPLES: dict[str, Sample] = {
     "expand": Sample(lambda a: (a * a).expand(2, 3) * T.arange(6.).view(2, 3), [(3,)]),
     "select": Sample(lambda a: (a * a)[1], [(2, 3)]),
     "slice": Sample(lambda a: (a * a)[:, ::2], [(2, 3)]),
-    "view_backward": Sample(lambda a: _view_backward("view_backward", a * a, dim=0, index=1),
+    "view_backward": Sample(lambda a: _view_backward(a * a, dim=0, index=1),
                             [(3,)]),
-    "select_backward": Sample(lambda a: _view_backward("select_backward", a * a, dim=0,
-                                                       index=1), [(3,)]),
-    "slice_backward": Sample(lambda a: _view_backward("slice_backward", a * a, "slice", dim=1,
-                                                      start=1, end=3, step=1), [(2, 2)]),
+    "select_backward": Sample(lambda a: tape.apply(
+        RULES["select_backward"], a * a, input_sizes=(2, 3), dim=0, index=1)
+        * T.arange(6.0, dtype=T.float64).view(2, 3), [(3,)]),
+    "slice_backward": Sample(lambda a: tape.apply(
+        RULES["slice_backward"], a * a, input_sizes=(2, 3), dim=1, start=1, end=3, step=1)
+        * T.arange(6.0, dtype=T.float64).view(2, 3), [(2, 2)]),
     "index": Sample(lambda a: (a * a)[T.tensor([0, 2, 0])], [(4,)]),
     "index_backward": Sample(lambda a: _index_backward(a * a), [(3,)]),
     "cat": Sample(lambda a, b: T.cat([a * a, b], 1), [(2, 3), (2, 1)]),
