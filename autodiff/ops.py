@@ -181,7 +181,7 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
     default = D.DEFAULT_FLOAT if builtins.any(isinstance(v, float) for v in values) else D.int64
     dt = _to_dtype(dtype) or default
     if dt is D.bool_:
-        raise NotImplementedError("\"arange_cpu\" not implemented for 'Bool'")
+        raise _kernel_missing("arange_cpu", dt)
     _check_requires_grad(dt, requires_grad)
     return _make(_place(jnp.arange(start, end, step, dtype=dt.np), device), requires_grad)
 
@@ -600,7 +600,7 @@ sinc, deg2rad, rad2deg = (_elementwise(name, floating=True)
 def frac(input):
     """The fractional part of each element, ``input - trunc(input)`` (FracBackward0)."""
     if not input.dtype.is_floating_point:
-        raise NotImplementedError(f"\"frac_cpu\" not implemented for '{D.c_name(input.dtype)}'")
+        raise _kernel_missing("frac_cpu", input.dtype)
     return apply(R["frac"], input)
 
 
@@ -649,6 +649,11 @@ def kron(input, other):
     product = mul(_unsafe_view(input, [s for n in a for s in (n, 1)]),
                   _unsafe_view(other, [s for n in b for s in (1, n)]))
     return _unsafe_view(product, [m * n for m, n in zip(a, b)])
+
+
+def _kernel_missing(kernel, dtype):
+    """torch's error for a kernel that has no version for ``dtype``."""
+    return NotImplementedError(f"\"{kernel}\" not implemented for '{D.c_name(dtype)}'")
 
 
 def _unsafe_view(input, size):
@@ -828,8 +833,7 @@ def _float_binary(name, input, other):
     error)."""
     _tensor_arg(name, "other", 2, other)
     if not (input.dtype.is_floating_point or other.dtype.is_floating_point):
-        raise NotImplementedError(f'"{name}_cpu" not implemented for '
-                                  f"'{D.c_name(D.result_type(input, other))}'")
+        raise _kernel_missing(f"{name}_cpu", D.result_type(input, other))
     return _binary(R[name], input, other)
 
 
@@ -1164,8 +1168,7 @@ def _softmax(name, input, dim, dtype):
     dim = tape._wrap_dim(dim, input.ndim)
     if not input.dtype.is_floating_point:       # torch's kernel names, for the last dim or not
         kernel = "lastdim_kernel_impl" if dim >= input.ndim - 1 else "kernel_impl"
-        raise NotImplementedError(f'"{name}_{kernel}" not implemented for '
-                                  f"'{D.c_name(input.dtype)}'")
+        raise _kernel_missing(f"{name}_{kernel}", input.dtype)
     return apply(R[name], input, dim=dim)
 
 
@@ -1261,7 +1264,7 @@ def matmul(input, other):
         folded = input.reshape(-1, n)
         out = mv(folded, other) if b == 1 else mm(folded, other)
         size = input.shape[:-1] + (() if b == 1 else (other.shape[-1],))
-        return apply(R["unsafe_view"], out, size=size, self_sym_sizes=out._array.shape)
+        return _unsafe_view(out, size)
     # batched: broadcast the batch dims, fold them into one, bmm, unfold
     x = input.unsqueeze(0) if a == 1 else input
     y = other.unsqueeze(-1) if b == 1 else other
@@ -1273,7 +1276,7 @@ def matmul(input, other):
     yb = y.expand(*batch, *y.shape[-2:]) if y.shape[:-2] != batch else y
     out = bmm(xb.reshape(n, *x.shape[-2:]), yb.reshape(n, *y.shape[-2:]))
     size = batch + ((x.shape[-2],) if a != 1 else ()) + ((y.shape[-1],) if b != 1 else ())
-    return apply(R["unsafe_view"], out, size=size, self_sym_sizes=out._array.shape)
+    return _unsafe_view(out, size)
 
 
 def gather(input, dim, index, *, sparse_grad=False):
@@ -1501,7 +1504,7 @@ def reshape(input, *shape):
     size = _infer_size(_shape_arg(shape), input.numel())
     if _viewable(input, size):
         return apply(R["view"], input, size=size, self_sym_sizes=input._array.shape)
-    return apply(R["unsafe_view"], clone(input), size=size, self_sym_sizes=input._array.shape)
+    return _unsafe_view(clone(input), size)
 
 
 def _strides(t):

@@ -418,10 +418,14 @@ def _sinc_backward(grad, self):
 # copysign(x, s) = |x| with the sign of s:  d/dx = copysign(x, s) / x (0 where x = 0);
 # the sign gets no gradient
 row("copysign", "CopysignBackward0", lambda self, other: jnp.copysign(self, other),
-    (lambda grad, self, result: grad * (result / self).masked_fill_(self == 0, 0),
+    (lambda grad, self, result: _copysign_self_grad(grad, self, result),
      lambda grad, other: _zeros_like(other)))
 row("copysign_scalar", "CopysignBackward1", lambda self, *, other: jnp.copysign(self, other),
-    lambda grad, self, result, other: (grad * (result / self).masked_fill_(self == 0, 0),))
+    lambda grad, self, result, other: (_copysign_self_grad(grad, self, result),))
+
+
+def _copysign_self_grad(grad, self, result):
+    return grad * (result / self).masked_fill_(self == 0, 0)
 # degrees and radians: a constant factor
 row("deg2rad", "Deg2RadBackward0", lambda self: jnp.deg2rad(self),
     lambda grad: (_times_scalar(grad, math.pi / 180),))
