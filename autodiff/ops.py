@@ -1279,6 +1279,323 @@ def matmul(input, other):
     return _unsafe_view(out, size)
 
 
+def tensordot(a, b, dims=2, out=None):
+    """Contract ``a``'s dims ``dims[0]`` with ``b``'s ``dims[1]`` (an int ``n``: ``a``'s
+    last n with ``b``'s first n), as torch composes it: permute each so the contracted
+    dims meet, reshape to matrices, ``mm``, reshape to the result.
+
+    >>> import autodiff
+    >>> a = autodiff.arange(6.0).view(2, 3)
+    >>> autodiff.tensordot(a, a, dims=([1], [1]))
+    tensor([[ 5., 14.],
+            [14., 50.]])
+    """
+    if not isinstance(dims, (tuple, list, Tensor, int)):
+        raise RuntimeError(f"tensordot expects dims to be int or tuple[list[int], list[int]] "
+                           f"or list[list[int]] containing two lists, but got dims={dims}")
+    if isinstance(dims, Tensor):
+        dims = dims.tolist() if dims.numel() > 1 else int(dims.item())
+    if isinstance(dims, int):
+        if dims < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        if dims > builtins.min(a.ndim, b.ndim):
+            raise RuntimeError(f"tensordot expects dims < ndim_a or ndim_b, but got dims={dims}")
+        dims = (range(-dims, 0), range(dims))
+    dims_a, dims_b = ([tape._wrap_dim(d, t.ndim) for d in ds] for t, ds in zip((a, b), dims))
+    if len(dims_a) != len(dims_b):
+        raise RuntimeError("both dimension lists should have same length")
+    if a.dtype != b.dtype:
+        raise RuntimeError("both inputs should have same dtype")
+    csize = 1                                   # how many elements each contraction sums
+    for da, db in zip(dims_a, dims_b):
+        sa, sb = a.shape[da], b.shape[db]
+        if sb == 1:                             # broadcast dims are summed right away
+            a = a.sum(da, True)
+        elif sa == 1:
+            b = b.sum(db, True)
+        elif sa != sb:
+            raise RuntimeError(f"contracted dimensions need to match, but first has size {sa} "
+                               f"in dim {da} and second has size {sb} in dim {db}")
+        else:
+            csize *= sa
+    kept_a = [d for d in range(a.ndim) if d not in dims_a]
+    kept_b = [d for d in range(b.ndim) if d not in dims_b]
+    size_a, size_b = (math.prod(t.shape[d] for d in kept) for t, kept in ((a, kept_a), (b, kept_b)))
+    result = mm(a.permute(kept_a + dims_a).reshape(size_a, csize),
+                b.permute(dims_b + kept_b).reshape(csize, size_b))
+    return result.reshape([a.shape[d] for d in kept_a] + [b.shape[d] for d in kept_b])
+
+
+# einsum's labels: A-Z are subscripts 0-25, a-z 26-51, and an ellipsis is 52
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_ELLIPSIS = len(_LETTERS)
+
+
+def einsum(*args):
+    """Einstein summation, as torch computes it: the operands' dims aligned (diagonals for
+    repeated labels, unsqueezed missing ones, permuted), then contracted a pair at a time
+    by ``_sumproduct_pair`` (permutes and one ``bmm``) -- left to right for two operands,
+    along opt_einsum's path for more (torch asks opt_einsum too) -- and the summed dims
+    dropped by a view (or summed, for one operand). Operands come one by one or as a
+    list; the sublist form ``einsum(x, [0, 1], y, [1, 2], [0, 2])`` works too.
+
+    >>> import autodiff
+    >>> a = autodiff.arange(6.0).view(2, 3)
+    >>> autodiff.einsum("ij,ij->i", a, a)
+    tensor([ 5., 50.])
+    >>> autodiff.einsum("ii", autodiff.eye(3))
+    tensor(3.)
+    """
+    if len(args) < 2:
+        raise ValueError("einsum(): must specify the equation string and at least one "
+                         "operand, or at least one operand and its subscripts list")
+    if isinstance(args[0], Tensor):                     # the sublist form
+        def letters(sublist):
+            for s in sublist:
+                if s is not Ellipsis and not 0 <= s < _ELLIPSIS:
+                    raise ValueError("einsum(): subscript in subscript list is not within "
+                                     "the valid range [0, 52)")
+            return "".join("..." if s is Ellipsis else _LETTERS[s] for s in sublist)
+        equation = ",".join(letters(s) for s in args[1::2])
+        if len(args) % 2:
+            equation += "->" + letters(args[-1])
+        operands = args[:-1:2] if len(args) % 2 else args[::2]
+    else:
+        equation, operands = args[0], args[1:]
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = operands[0]
+    path = None
+    if len(operands) > 2:
+        import opt_einsum        # a dependency of JAX's; torch asks it for the order too
+        pairs = opt_einsum.contract_path(equation, *operands, optimize="auto")[0]
+        path = [i for pair in pairs for i in pair]
+    return _einsum(equation, list(operands), path)
+
+
+def _einsum_check(condition, message):
+    if not condition:
+        raise RuntimeError("einsum(): " + message)
+
+
+def _einsum_subscripts(text, offset, on_comma, what):
+    """Read the labels of ``text`` (the operands', or the output's): each letter's
+    subscript, ``_ELLIPSIS`` for "...", ``on_comma(n)`` at each "," (operand ``n`` next;
+    None: the output, where a comma is no subscript).
+    ``offset`` places ``text`` in the equation (errors give the index)."""
+    labels, i = [[]], 0
+    while i < len(text):
+        c = text[i]
+        if c == "," and on_comma is not None:
+            on_comma(len(labels))
+            labels.append([])
+        elif c == ".":
+            _einsum_check(_ELLIPSIS not in labels[-1], what(len(labels) - 1, "ellipsis"))
+            _einsum_check(text[i:i + 3] == "...", what(len(labels) - 1, "dots"))
+            labels[-1].append(_ELLIPSIS)
+            i += 2
+        elif c != " ":
+            _einsum_check(c in _LETTERS, f"invalid subscript given at index {offset + i} in "
+                          f"the equation string, subscripts must be in [a-zA-Z]")
+            labels[-1].append(_LETTERS.index(c))
+        i += 1
+    return labels
+
+
+def _operand_dots(i, problem):
+    return (f"found '.' for operand {i} for which an ellipsis was already found"
+            if problem == "ellipsis" else f"found '.' for operand {i} that is not part of "
+            f"any ellipsis")
+
+
+def _output_dots(i, problem):
+    return ("found '.' for output but an ellipsis (...) was already found"
+            if problem == "ellipsis" else "found '.' for output that is not part of any "
+            "ellipsis (...)")
+
+
+def _einsum(equation, operands, path):
+    """torch's einsum kernel (ATen's Linear.cpp), step by step."""
+    _einsum_check(operands, "must provide at least one operand")
+    num_ops = len(operands)
+    if path is not None:
+        _einsum_check(len(path) == (1 if num_ops == 1 else 2 * (num_ops - 1)),
+                      f"expected contraction path given in path parameter to have size "
+                      f"{1 if num_ops == 1 else 2 * (num_ops - 1)} but got {len(path)}")
+    lhs, arrow, rhs = equation.partition("->")
+
+    def next_operand(n):
+        _einsum_check(n < num_ops, "fewer operands were provided than specified in the "
+                      "equation")
+    op_labels = _einsum_subscripts(lhs, 0, next_operand, _operand_dots)
+    _einsum_check(len(op_labels) == num_ops, "more operands were provided than specified in "
+                  "the equation")
+
+    # how often each label appears, and how many dims the widest ellipsis covers
+    label_count = [0] * _ELLIPSIS
+    ell_num_dim = 0
+    for i, (op, labels) in enumerate(zip(operands, op_labels)):
+        nlabels = len(labels) - (_ELLIPSIS in labels)
+        for s in labels:
+            if s != _ELLIPSIS:
+                label_count[s] += 1
+        if _ELLIPSIS in labels:
+            ell_num_dim = builtins.max(ell_num_dim, op.ndim - nlabels)
+            _einsum_check(nlabels <= op.ndim, f"the number of subscripts in the equation "
+                          f"({nlabels}) is more than the number of dimensions ({op.ndim}) "
+                          f"for operand {i}")
+        else:
+            _einsum_check(nlabels == op.ndim, f"the number of subscripts in the equation "
+                          f"({nlabels}) does not match the number of dimensions ({op.ndim}) "
+                          f"for operand {i} and no ellipsis was given")
+
+    # every operand is aligned to the dims: output dims first, then the summed ones
+    label_perm_index = [-1] * _ELLIPSIS
+    if not arrow:              # implicit output: the ellipsis, then labels seen once
+        ell_index, perm_index = 0, ell_num_dim
+        for s in range(_ELLIPSIS):
+            if label_count[s] == 1:
+                label_perm_index[s], perm_index = perm_index, perm_index + 1
+    else:
+        ell_index, perm_index = None, 0
+        for s in _einsum_subscripts(rhs, len(lhs) + 2, None, _output_dots)[0]:
+            if s == _ELLIPSIS:
+                ell_index, perm_index = perm_index, perm_index + ell_num_dim
+                continue
+            _einsum_check(label_count[s] > 0 and label_perm_index[s] == -1,
+                          f"output subscript {_LETTERS[s]}" + (
+                              " appears more than once in the output"
+                              if label_perm_index[s] > -1 else
+                              " does not appear in the equation for any input operand"))
+            label_perm_index[s], perm_index = perm_index, perm_index + 1
+    out_num_dim = perm_index
+    if ell_index is None:                       # an ellipsis not in the output is summed
+        ell_index, perm_index = perm_index, perm_index + ell_num_dim
+    for s in range(_ELLIPSIS):
+        if label_count[s] > 0 and label_perm_index[s] == -1:
+            label_perm_index[s], perm_index = perm_index, perm_index + 1
+
+    # check sizes, take diagonals of repeated labels, unsqueeze missing dims, permute;
+    # dim_counts: how many operands have each dim with a size other than 1
+    label_size, ell_sizes = [1] * _ELLIPSIS, [1] * ell_num_dim
+    dim_counts = [0] * perm_index
+    ops = []
+    for i, (op, labels) in enumerate(zip(operands, op_labels)):
+        permutation = [-1] * perm_index
+        dim = 0
+        for s in labels:
+            if s == _ELLIPSIS:
+                covered = op.ndim - (len(labels) - 1)
+                for j in range(ell_num_dim - covered, ell_num_dim):
+                    if op.shape[dim] != 1:
+                        _einsum_check(ell_sizes[j] in (1, op.shape[dim]),
+                                      f"dimension {dim} covered by ellipsis in operand {i}has "
+                                      f"size {op.shape[dim]} which does not broadcast with "
+                                      f"previously seen ellipsis with size {ell_sizes[j]} for "
+                                      f"the respective dimension")
+                        ell_sizes[j] = op.shape[dim]
+                        dim_counts[ell_index + j] += 1
+                    permutation[ell_index + j], dim = dim, dim + 1
+            elif permutation[label_perm_index[s]] == -1:
+                if op.shape[dim] != 1:
+                    _einsum_check(label_size[s] in (1, op.shape[dim]),
+                                  f"subscript {_LETTERS[s]} has size {op.shape[dim]} for "
+                                  f"operand {i} which does not broadcast with previously seen "
+                                  f"size {label_size[s]}")
+                    label_size[s] = op.shape[dim]
+                    dim_counts[label_perm_index[s]] += 1
+                permutation[label_perm_index[s]], dim = dim, dim + 1
+            else:                               # a repeated label: its diagonal
+                prev = permutation[label_perm_index[s]]
+                _einsum_check(op.shape[dim] == op.shape[prev],
+                              f"subscript {_LETTERS[s]} is repeated for operand {i} but the "
+                              f"sizes don't match, {op.shape[dim]} != {op.shape[prev]}")
+                op = op.diagonal(0, prev, dim).movedim(-1, prev)
+        for k in range(perm_index):
+            if permutation[k] == -1:
+                op = op.unsqueeze(dim)
+                permutation[k], dim = dim, dim + 1
+        ops.append(op.permute(permutation))
+
+    # contract a pair at a time: a dim is summed once no other operand has it
+    steps = iter(path or ())
+    while len(ops) > 1:
+        i, j = 0, 1
+        if path is not None:
+            i, j = sorted((next(steps), next(steps)))
+            _einsum_check(i != j and i >= 0 and j < len(ops), f"invalid contraction ({i}, {j})" +
+                          (" cannot contract an operand with itself" if i == j else
+                           " operand index is out of bounds"))
+        a, b = ops[i], ops[j]
+        del ops[j], ops[i]
+        sum_dims, a_dims, b_dims = [], [], []
+        for d in range(out_num_dim, perm_index):
+            if a.shape[d] != 1 and b.shape[d] != 1:
+                if a.shape[d] != b.shape[d]:
+                    raise RuntimeError("non-broadcast dimensions must match")
+                dim_counts[d] -= 1
+                if dim_counts[d] == 1:
+                    sum_dims.append(d)
+                    dim_counts[d] = 0
+            elif dim_counts[d] == 1:
+                if a.shape[d] != 1:
+                    a_dims.append(d)
+                    dim_counts[d] = 0
+                elif b.shape[d] != 1:
+                    b_dims.append(d)
+                    dim_counts[d] = 0
+        if a_dims:
+            a = a.sum(a_dims, True)
+        if b_dims:
+            b = b.sum(b_dims, True)
+        ops.insert(len(ops) if path is not None else 0, _sumproduct_pair(a, b, sum_dims))
+
+    result = ops[0]
+    if perm_index > out_num_dim:               # drop the summed dims (size 1 by now)
+        if num_ops > 1:
+            return result.view(result.shape[:out_num_dim])
+        return result.sum(list(range(out_num_dim, perm_index)))
+    return result
+
+
+def _sumproduct_pair(left, right, sum_dims):
+    """``(left * right).sum(sum_dims, keepdim=True)`` for operands aligned dim by dim, by
+    permutes and one ``bmm``: dims in both and the output (lro) are the batch, those only
+    in left (lo) the rows, only in right (ro) the columns, summed ones the inner dim."""
+    if not sum_dims:
+        return left * right
+    lro, lo, ro = [], [], []
+    sum_size = 1
+    for d in range(left.ndim):
+        in_left, in_right = left.shape[d] != 1, right.shape[d] != 1
+        if d in sum_dims:
+            if in_left and in_right:
+                if left.shape[d] != right.shape[d]:
+                    raise RuntimeError("non-broadcast dimensions must match")
+                sum_size *= left.shape[d]
+            elif in_left:                       # summed in one operand only: at once
+                left = left.sum(d, True)
+            elif in_right:
+                right = right.sum(d, True)
+        elif in_left and in_right:
+            if left.shape[d] != right.shape[d]:
+                raise RuntimeError("non-broadcast dimensions must match")
+            lro.append(d)
+        elif in_left:
+            lo.append(d)
+        else:
+            ro.append(d)
+    if lo and ro and ro[-1] < lo[0]:    # right's dims come first in the output: swap, so
+        left, right, lo, ro = right, left, ro, lo      # that bmm writes them in that order
+    lro_size, lo_size = (math.prod(left.shape[d] for d in ds) for ds in (lro, lo))
+    ro_size = math.prod(right.shape[d] for d in ro)
+    out_size = ([left.shape[d] for d in lro + lo] + [1] * len(sum_dims) +
+                [right.shape[d] for d in ro])
+    order = lro + lo + sum_dims + ro
+    left = left.permute(order).reshape(lro_size, lo_size, sum_size)
+    right = right.permute(lro + sum_dims + ro + lo).reshape(lro_size, sum_size, ro_size)
+    return bmm(left, right).view(out_size).permute([order.index(d) for d in range(len(order))])
+
+
 def gather(input, dim, index, *, sparse_grad=False):
     """``out[i][j] = input[i][index[i][j]]`` for ``dim=1`` (GatherBackward0): ``index``
     picks along ``dim``, and has the output's shape."""
@@ -1500,31 +1817,57 @@ def view(input, *size):
 
 
 def reshape(input, *shape):
-    """A view when the elements' layout allows it, a copy otherwise (as torch)."""
+    """A view when the elements' layout allows it, a copy otherwise (as torch): of
+    elements in order ViewBackward0, of others ReshapeAliasBackward0."""
     size = _infer_size(_shape_arg(shape), input.numel())
     if _viewable(input, size):
-        return apply(R["view"], input, size=size, self_sym_sizes=input._array.shape)
+        rule = R["view"] if _is_contiguous(input) else R["reshape_alias"]
+        return apply(rule, input, size=size, self_sym_sizes=input._array.shape)
     return _unsafe_view(clone(input), size)
 
 
+def _contiguous_strides(shape):
+    return tuple(math.prod(shape[d + 1:]) for d in range(len(shape)))
+
+
 def _strides(t):
-    """The element strides of ``t`` in its storage, read off its index map."""
+    """``t``'s strides as torch has them: a view's follow from its base's by torch's rule
+    for that view (``_VIEW_STRIDES``), which also gives dims of size 1 theirs (an
+    unsqueezed dim's is its neighbour's extent) -- reshape's choice depends on them. A
+    view without a rule (one re-derived after an in-place write) reads its strides off
+    its index map, 1 for dims of size 1."""
+    chain = []                                  # the views down to the root, innermost last
+    while t._view is not None:
+        base, fn = t._view
+        rule = _VIEW_STRIDES.get(getattr(fn, "func", None))
+        if rule is None:
+            break
+        chain.append((rule, base._array.shape, fn.keywords))
+        t = base
     shape = t._array.shape
     if t._view is None:
-        return tuple(math.prod(shape[d + 1:]) for d in range(len(shape)))
-    index = np.asarray(t._flat_index())
-    return tuple(int(index[(0,) * d + (1,) + (0,) * (len(shape) - d - 1)] - index.flat[0])
-                 if n > 1 else 1 for d, n in enumerate(shape))
+        strides = _contiguous_strides(shape)
+    else:
+        index = np.asarray(t._flat_index())
+        strides = tuple(int(index[(0,) * d + (1,) + (0,) * (len(shape) - d - 1)] -
+                            index.flat[0]) if n > 1 else 1 for d, n in enumerate(shape))
+    for rule, base_shape, attrs in reversed(chain):
+        strides = tuple(rule(base_shape, strides, **attrs))
+    return strides
 
 
-def _viewable(t, new_shape):
-    """Whether ``new_shape`` can be a view of ``t``: ATen's ``computeStride`` walks the
-    dims from the last, and each run of dims that is contiguous in memory must be
-    re-chunked exactly by the new dims."""
-    old_shape = t._array.shape
-    if t._view is None or not old_shape or t.numel() == 0:
-        return True
-    old_stride = _strides(t)
+def _compute_stride(old_shape, old_stride, new_shape):
+    """ATen's ``computeStride``: the strides of ``new_shape`` as a view of a tensor of
+    ``old_shape`` and ``old_stride``, or None where no view can be: it walks the dims from
+    the last, and each run of dims contiguous in memory must be re-chunked exactly by the
+    new dims."""
+    if not old_shape:
+        return (1,) * len(new_shape)
+    if math.prod(old_shape) == 0:
+        if tuple(old_shape) == tuple(new_shape):
+            return old_stride
+        return _contiguous_strides([builtins.max(n, 1) for n in new_shape])
+    new_stride = [0] * len(new_shape)
     view_d, chunk_base = len(new_shape) - 1, old_stride[-1]
     tensor_numel = view_numel = 1
     for d in range(len(old_shape) - 1, -1, -1):
@@ -1532,13 +1875,68 @@ def _viewable(t, new_shape):
         if d == 0 or (old_shape[d - 1] != 1 and
                       old_stride[d - 1] != tensor_numel * chunk_base):
             while view_d >= 0 and (view_numel < tensor_numel or new_shape[view_d] == 1):
+                new_stride[view_d] = view_numel * chunk_base
                 view_numel *= new_shape[view_d]
                 view_d -= 1
             if view_numel != tensor_numel:
-                return False
+                return None
             if d > 0:
                 chunk_base, tensor_numel, view_numel = old_stride[d - 1], 1, 1
-    return view_d == -1
+    return new_stride if view_d == -1 else None
+
+
+def _viewable(t, new_shape):
+    """Whether ``new_shape`` can be a view of ``t`` (as torch decides, from strides)."""
+    if t._view is None:
+        return True
+    return _compute_stride(t._array.shape, _strides(t), new_shape) is not None
+
+
+def _expand_strides(shape, strides, *, size, self_sym_sizes):
+    """ATen's ``inferExpandGeometry``: an expanded dim strides 0; a new leading dim
+    strides as if contiguous over the dims after it."""
+    out = [0] * len(size)
+    for i in range(len(size) - 1, -1, -1):
+        d = i - (len(size) - len(shape))
+        if d >= 0:
+            out[i] = strides[d] if shape[d] == size[i] else 0
+        else:
+            out[i] = (size[i + 1] * out[i + 1] if i + 1 < len(size) else 1) if size[i] == 1 else 0
+    return out
+
+
+def _squeezed_strides(shape, strides, dims):
+    return [s for d, (n, s) in enumerate(zip(shape, strides)) if not (d in dims and n == 1)]
+
+
+# How a view's strides follow from its base's (shape, strides), one entry per view row
+# with the row's attributes: torch's view functions, on strides
+_VIEW_STRIDES = {R[name].forward: rule for name, rule in {
+    "view": lambda shape, strides, *, size, self_sym_sizes: _compute_stride(
+        shape, strides, size),
+    "alias": lambda shape, strides: strides,
+    "t": lambda shape, strides: strides[::-1],
+    "transpose": lambda shape, strides, *, dim0, dim1: [
+        strides[{dim0: dim1, dim1: dim0}.get(d, d)] for d in range(len(shape))],
+    "permute": lambda shape, strides, *, dims: [strides[d] for d in dims],
+    "diagonal": lambda shape, strides, *, offset, dim1, dim2, self_sym_sizes: [
+        s for d, s in enumerate(strides) if d not in (dim1, dim2)] + [
+        strides[dim1] + strides[dim2]],
+    "squeeze": lambda shape, strides, *, self_sym_sizes: _squeezed_strides(
+        shape, strides, range(len(shape))),
+    "squeeze_dim": lambda shape, strides, *, dim, self_sym_sizes: _squeezed_strides(
+        shape, strides, (dim,)),
+    "squeeze_dims": lambda shape, strides, *, dim, self_sym_sizes: _squeezed_strides(
+        shape, strides, dim),
+    "unsqueeze": lambda shape, strides, *, dim: [*strides[:dim], shape[dim] * strides[dim]
+                                                 if dim < len(shape) else 1, *strides[dim:]],
+    "expand": _expand_strides,
+    "select": lambda shape, strides, *, dim, index, self_sym_sizes: [
+        s for d, s in enumerate(strides) if d != dim],
+    "slice": lambda shape, strides, *, dim, start, end, step, self_sym_sizes: [
+        s * step if d == dim else s for d, s in enumerate(strides)],
+}.items()}
+_VIEW_STRIDES[R["reshape_alias"].forward] = _VIEW_STRIDES[R["view"].forward]
 
 
 def _overlaps(t):
@@ -1684,12 +2082,28 @@ def flip(input, *dims):
 
 
 def movedim(input, source, destination):
-    """A view with dim ``source`` moved to position ``destination``."""
+    """A view with dims ``source`` (one, or a sequence) moved to positions
+    ``destination``, the others keeping their order: a permute, as torch (even one that
+    moves nothing; a 0-d tensor's is an alias)."""
+    src, dst = ([source] if isinstance(source, int) else list(source),
+                [destination] if isinstance(destination, int) else list(destination))
+    if len(src) != len(dst):
+        raise RuntimeError(f"movedim: Invalid source or destination dims: source ({src} dims) "
+                           f"should contain the same number of dims as destination ({dst} "
+                           f"dims)")
     n = input.ndim
-    src, dst = tape._wrap_dim(source, n), tape._wrap_dim(destination, n)
-    order = [d for d in range(n) if d != src]
-    order.insert(dst, src)
-    return input if order == list(range(n)) else permute(input, order)
+    src, dst = [tape._wrap_dim(d, n) for d in src], [tape._wrap_dim(d, n) for d in dst]
+    for name, dims in (("source", src), ("destination", dst)):
+        if len(set(dims)) != len(dims):
+            raise RuntimeError(f"movedim: repeated dim in `{name}` ({dims})")
+    if n == 0:
+        return apply(R["alias"], input)
+    order = [-1] * n
+    for s, d in zip(src, dst):
+        order[d] = s
+    rest = iter(d for d in range(n) if d not in src)
+    order = [next(rest) if d == -1 else d for d in order]
+    return permute(input, order)
 
 
 def squeeze(input, dim=None):

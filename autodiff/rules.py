@@ -785,6 +785,10 @@ row("det", "LinalgDetBackward0", lambda self: jnp.linalg.det(self),
 # says which elements it covers. The gradient is mapped back by the inverse view.
 row("view", "ViewBackward0", lambda self, *, size, self_sym_sizes: jnp.reshape(self, size),
     lambda grad, size, self_sym_sizes: (grad.reshape(self_sym_sizes),), view=True)
+# reshape's view of a tensor whose elements are not in order (torch's _reshape_alias)
+row("reshape_alias", "ReshapeAliasBackward0",
+    lambda self, *, size, self_sym_sizes: jnp.reshape(self, size),
+    lambda grad, size, self_sym_sizes: (grad.reshape(self_sym_sizes),), view=True)
 row("unsafe_view", "UnsafeViewBackward0",
     lambda self, *, size, self_sym_sizes: jnp.reshape(self, size),
     lambda grad, size, self_sym_sizes: (grad.reshape(self_sym_sizes),))

@@ -158,6 +158,7 @@ SAMPLES: dict[str, Sample] = {
     "bmm": Sample(lambda a, b: a.bmm(b), [(2, 2, 3), (2, 3, 2)]),
     "dot": Sample(lambda a, b: a.dot(b), [(3,), (3,)]),
     "view": Sample(lambda a: (a * a).view(3, 2), [(2, 3)]),
+    "reshape_alias": Sample(lambda a: (a * a).t().reshape(3, 1, 2), [(2, 3)]),
     "unsafe_view": Sample(lambda a, b: a @ b, [(2, 2, 3), (3, 2)]),
     "alias": Sample(lambda a: (a * a)[...], [(3,)]),
     "t": Sample(lambda a: (a * a).t(), [(2, 3)]),
