@@ -533,6 +533,17 @@ def neg(input):
 negative = neg
 
 
+def float_power(input, exponent):
+    """``input ** exponent`` in float64, as torch: both converted first (ToCopyBackward0)."""
+    if isinstance(input, Tensor):
+        input = input.to(D.float64)
+    if isinstance(exponent, Tensor):
+        exponent = exponent.to(D.float64)
+    elif not isinstance(exponent, bool):
+        exponent = float(exponent)
+    return pow(input, exponent)
+
+
 def _elementwise(name, floating):
     """The public function of a one-input row: ``exp(x)`` applies row ``exp``.
 
@@ -924,6 +935,28 @@ def isinf(input):
     return _make(jnp.isinf(input._value()))
 
 
+def positive(input):
+    """``input`` itself (torch's unary ``+``), refused for booleans."""
+    if input.dtype == D.bool_:
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+    return input
+
+
+def signbit(input):
+    """Elementwise: whether the sign bit is set (true for -0.0)."""
+    return _make(jnp.signbit(input._value()))
+
+
+def isposinf(input):
+    """Elementwise: whether each element is +inf."""
+    return _make(jnp.isposinf(input._value()))
+
+
+def isneginf(input):
+    """Elementwise: whether each element is -inf."""
+    return _make(jnp.isneginf(input._value()))
+
+
 def isfinite(input):
     """Elementwise: whether each element is finite."""
     return _make(jnp.isfinite(input._value()))
@@ -1243,7 +1276,10 @@ def dot(input, tensor):
 
 
 def matmul(input, other):
-    """The ``@`` operator, built from dot/mv/mm/bmm as torch builds it."""
+    """The ``@`` operator, built from dot/mv/mm/bmm as torch builds it (ATen's
+    ``_matmul_impl``): a batch is folded into the rows of one ``mm``/``mv`` when torch
+    would (``_should_fold``), else both operands are expanded to the common batch,
+    flattened to one batch dim, and multiplied by ``bmm``."""
     a, b = len(input._array.aval.shape), len(other._array.aval.shape)
     if a == 2 and b == 2:        # mm, the common case (its forward checks the shapes)
         return apply(R["mm"], input, other)
@@ -1257,27 +1293,51 @@ def matmul(input, other):
     if a == 1 and b == 2:
         out = mm(input.unsqueeze(0), other)
         return apply(R["squeeze_matmul"], out, dim=(0,), self_sym_sizes=out._array.shape)
-    if a >= 3 and b <= 2:                        # fold the batch into the rows
-        n = input.shape[-1]
-        if b == 1 and n != other.shape[0] or b == 2 and n != other.shape[0]:
-            _matmul_mismatch(input, other)
-        folded = input.reshape(-1, n)
-        out = mv(folded, other) if b == 1 else mm(folded, other)
-        size = input.shape[:-1] + (() if b == 1 else (other.shape[-1],))
-        return _unsafe_view(out, size)
-    # batched: broadcast the batch dims, fold them into one, bmm, unfold
-    x = input.unsqueeze(0) if a == 1 else input
-    y = other.unsqueeze(-1) if b == 1 else other
-    if x.shape[-1] != y.shape[-2]:
-        _matmul_mismatch(input, other)
-    batch = tuple(broadcast_shapes(x.shape[:-2], y.shape[:-2]))
-    n = math.prod(batch)
-    xb = x.expand(*batch, *x.shape[-2:]) if x.shape[:-2] != batch else x
-    yb = y.expand(*batch, *y.shape[-2:]) if y.shape[:-2] != batch else y
-    out = bmm(xb.reshape(n, *x.shape[-2:]), yb.reshape(n, *y.shape[-2:]))
-    size = batch + ((x.shape[-2],) if a != 1 else ()) + ((y.shape[-1],) if b != 1 else ())
-    return _unsafe_view(out, size)
+    if _should_fold(input, other):           # the batch becomes rows of one mm (or mv)
+        transpose = b > a
+        t1 = other.mT if transpose else input
+        t2 = (input.t() if a == 2 else input) if transpose else other
+        size = t1.shape[:-1] + ((t2.shape[1],) if t2.ndim == 2 else ())
+        folded = t1.reshape(math.prod(t1.shape[:-1]), t1.shape[-1])
+        if t2.ndim == 1:
+            return _unsafe_view(folded.mv(t2), size)
+        out = _unsafe_view(folded.mm(t2), size)
+        return contiguous(out.mT) if transpose else out
+    n = input.shape[-2] if a > 1 else 1
+    m1, m2 = input.shape[-1], other.shape[-2] if b > 1 else other.shape[0]
+    p = other.shape[-1] if b > 1 else 1
+    batch1, batch2 = input.shape[:-2], other.shape[:-2]
+    if a == 3 and b == 3 and batch1[0] != batch2[0]:  # a batch of one: drop it (as torch)
+        if batch1[0] == 1 and input.requires_grad:
+            return matmul(input.squeeze(0), other)
+        if batch2[0] == 1 and other.requires_grad:
+            return matmul(input, other.squeeze(0))
+    batch = tuple(broadcast_shapes(batch1, batch2))
+    total = math.prod(batch)
+    x = input.expand(*batch, n, m1).reshape(total, n, m1)
+    if b == 1:
+        out = bmm(x, other.expand(*batch, m2).reshape(total, m2).unsqueeze(2)).squeeze(-1)
+    else:
+        out = bmm(x, other.expand(*batch, m2, p).reshape(total, m2, p))
+    return _unsafe_view(out, batch + ((n,) if a > 1 else ()) + ((p,) if b > 1 else ()))
 
+
+def _should_fold(tensor1, tensor2):
+    """ATen's ``should_fold``: whether the larger operand's batch can be folded into the
+    rows of one matrix (only for 3+ dims against 1 or 2) -- always when the other operand
+    requires grad, else only when it costs no copy."""
+    t1, small = (tensor1, tensor2) if tensor1.ndim >= tensor2.ndim else (tensor2.mT, tensor1)
+    if not (t1.ndim >= 3 and small.ndim <= 2):
+        return False
+    if small.requires_grad:
+        return True
+    if tensor1.ndim == 2:
+        return False
+    if t1.numel() == 0:
+        return True
+    shape, strides = t1.shape, _strides(t1)
+    return builtins.all(strides[i] == strides[i + 1] * shape[i + 1]
+                        for i in range(t1.ndim - 2))
 
 def tensordot(a, b, dims=2, out=None):
     """Contract ``a``'s dims ``dims[0]`` with ``b``'s ``dims[1]`` (an int ``n``: ``a``'s
@@ -1321,9 +1381,31 @@ def tensordot(a, b, dims=2, out=None):
     kept_a = [d for d in range(a.ndim) if d not in dims_a]
     kept_b = [d for d in range(b.ndim) if d not in dims_b]
     size_a, size_b = (math.prod(t.shape[d] for d in kept) for t, kept in ((a, kept_a), (b, kept_b)))
-    result = mm(a.permute(kept_a + dims_a).reshape(size_a, csize),
-                b.permute(dims_b + kept_b).reshape(csize, size_b))
-    return result.reshape([a.shape[d] for d in kept_a] + [b.shape[d] for d in kept_b])
+    sizes = [a.shape[d] for d in kept_a] + [b.shape[d] for d in kept_b]
+    a, b = a.permute(kept_a + dims_a), b.permute(dims_b + kept_b)
+    if size_a != 1 or size_b != 1:
+        return mm(a.reshape(size_a, csize), b.reshape(csize, size_b)).reshape(sizes)
+    if _is_contiguous(a) and _is_contiguous(b):     # a full contraction: dot, or mul + sum
+        return dot(a.flatten(), b.flatten()).reshape(sizes)
+    product = a.squeeze() * b.squeeze()
+    return (product.sum() if product.dtype.is_floating_point else
+            product.sum(dtype=a.dtype)).reshape(sizes)
+
+
+def inner(input, other):
+    """The sum of products over the last dims (``tensordot`` of the last dims, as torch;
+    a 0-d operand multiplies).
+
+    >>> import autodiff
+    >>> autodiff.inner(autodiff.tensor([1.0, 2.0]), autodiff.tensor([3.0, 4.0]))
+    tensor(11.)
+    """
+    if input.ndim == 0 or other.ndim == 0:
+        return input * other
+    if input.shape[-1] != other.shape[-1]:
+        raise RuntimeError(f"inner() the last dimension must match on both input tensors but "
+                           f"got shapes {list(input.shape)} and {list(other.shape)}")
+    return tensordot(input, other, ([-1], [-1]))
 
 
 # einsum's labels: A-Z are subscripts 0-25, a-z 26-51, and an ellipsis is 52
@@ -1613,6 +1695,122 @@ def scatter_add(input, dim, index, src):
     return _scatter("scatter_add", input, dim, index, src)
 
 
+def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
+    """Each element repeated ``repeats`` times along ``dim`` (of the flattened tensor
+    without ``dim``), as torch: an int repeats by unsqueeze, expand, a contiguous copy
+    and a view; a tensor of counts picks with ``index_select``. With only a tensor of
+    counts: the indices that repeat each position that often.
+
+    >>> import autodiff
+    >>> autodiff.tensor([1, 2]).repeat_interleave(2)
+    tensor([1, 1, 2, 2])
+    """
+    if repeats is None:                      # the indices form: repeat_interleave(counts)
+        if input.ndim != 1:
+            raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
+        counts = np.asarray(input._value())
+        return _make(jnp.asarray(np.repeat(np.arange(counts.size), counts)))
+    if dim is None:
+        input, dim = input.flatten(), 0
+    dim = tape._wrap_dim(dim, input.ndim)
+    if isinstance(repeats, Tensor):
+        if repeats.ndim == 0 or repeats.shape == (1,):
+            repeats = repeats.reshape(1).expand(input.shape[dim])
+        elif repeats.ndim != 1:
+            raise RuntimeError("repeats must be 0-dim or 1-dim tensor")
+        elif repeats.shape[0] != input.shape[dim]:
+            raise RuntimeError(f"repeats must have the same size as input along dim, but got "
+                               f"repeats.size(0) = {repeats.shape[0]} and input.size({dim}) = "
+                               f"{input.shape[dim]}")
+        return index_select(input, dim, repeat_interleave(repeats))
+    if repeats < 0:
+        raise RuntimeError("Repeats must be non-negative")
+    shape = list(input.shape)
+    expanded = input.unsqueeze(dim + 1).expand(*shape[:dim + 1], repeats, *shape[dim + 1:])
+    shape[dim] *= repeats
+    return clone(expanded).view(shape)
+
+
+def broadcast_tensors(*tensors):
+    """The tensors expanded to their common shape (each already of that shape: itself).
+
+    >>> import autodiff
+    >>> a, b = autodiff.broadcast_tensors(autodiff.ones(2, 1), autodiff.zeros(3))
+    >>> a.shape, b.shape
+    (autodiff.Size([2, 3]), autodiff.Size([2, 3]))
+    """
+    shape = broadcast_shapes(*(t.shape for t in tensors))
+    return tuple(t if t.shape == shape else t.expand(shape) for t in tensors)
+
+
+def diagflat(input, offset=0):
+    """The flattened ``input`` on the ``offset`` diagonal of a new matrix (DiagEmbedBackward0)."""
+    return diag_embed(ravel(input), offset)
+
+
+def matrix_power(input, n):
+    """The matrix (or each of a batch) to the integer power ``n``, as torch: ``n == 0`` the
+    identity, ``n < 0`` powers of the inverse, else products of repeated squares (the
+    bits of ``n`` from the lowest).
+
+    >>> import autodiff
+    >>> autodiff.tensor([[1.0, 1.0], [0.0, 1.0]]).matrix_power(3)
+    tensor([[1., 3.],
+            [0., 1.]])
+    """
+    if input.ndim < 2:
+        raise RuntimeError("linalg.matrix_power: The input tensor A must have at least 2 "
+                           "dimensions.")
+    if input.shape[-1] != input.shape[-2]:
+        raise RuntimeError(f"linalg.matrix_power: A must be batches of square matrices, but "
+                           f"they are {input.shape[-2]} by {input.shape[-1]} matrices")
+    if n == 0:
+        return clone(input).copy_(eye(input.shape[-1], dtype=input.dtype).expand_as(input))
+    if n < 0:
+        input, n = inverse(input), -n
+    if n == 1:
+        return clone(input)
+    if n == 2:
+        return matmul(input, input)
+    if n == 3:
+        return matmul(matmul(input, input), input)
+    square = result = None
+    while n > 0:
+        n, bit = divmod(n, 2)
+        square = input if square is None else matmul(square, square)
+        if bit:
+            result = square if result is None else matmul(result, square)
+    return result
+
+
+def take_along_dim(input, indices, dim=None):
+    """The elements at ``indices`` along ``dim`` (broadcast against each other), or of the
+    flattened tensor: ``gather`` of the broadcast tensors, as torch.
+
+    >>> import autodiff
+    >>> x = autodiff.tensor([[10.0, 30.0, 20.0], [60.0, 40.0, 50.0]])
+    >>> autodiff.take_along_dim(x, x.argmax(1, keepdim=True), 1)
+    tensor([[30.],
+            [60.]])
+    """
+    if dim is None:
+        return gather(input.view(-1), 0, indices.view(-1))
+    if input.ndim != indices.ndim:
+        raise RuntimeError(f"autodiff.take_along_dim(): input and indices should have the same "
+                           f"number of dimensions, but got {input.ndim} dimensions for input, "
+                           f"and {indices.ndim} dimensions for indices")
+    if indices.dtype != D.int64:
+        raise RuntimeError(f"autodiff.take_along_dim(): dtype of indices should be Long but got "
+                           f"{D.c_name(indices.dtype)}")
+    dim = tape._wrap_dim(dim, input.ndim)
+    def along(shape, n):
+        return [n if d == dim else s for d, s in enumerate(shape)]
+    indices = indices.expand(broadcast_shapes(along(input.shape, indices.shape[dim]),
+                                              indices.shape))
+    input = input.expand(broadcast_shapes(along(indices.shape, input.shape[dim]), input.shape))
+    return gather(input, dim, indices)
+
+
 def index_select(input, dim, index):
     """The slices of ``input`` along ``dim`` that the 1-d ``index`` names
     (IndexSelectBackward0)."""
@@ -1663,6 +1861,11 @@ def sort(input, dim=-1, descending=False, stable=False):
         return return_types.sort(input * 1, zeros((), dtype=D.int64))
     order = jnp.argsort(input._value(), axis=dim, stable=True, descending=descending)
     return _sorted_picks(input, "sort", dim, order)
+
+
+def msort(input):
+    """The values of ``sort`` along dim 0."""
+    return sort(input, 0).values
 
 
 def argsort(input, dim=-1, descending=False, stable=False):
@@ -1770,13 +1973,6 @@ def outer(input, vec2):
 
 
 ger = outer
-
-
-def _matmul_mismatch(input, other):
-    raise RuntimeError(
-        f"mat1 and mat2 shapes cannot be multiplied "
-        f"({math.prod(input.shape[:-1])}x{input.shape[-1]} and "
-        f"{other.shape[0]}x{math.prod(other.shape[1:])})")
 
 
 # ---------------------------------------------------------------------------------------
@@ -2081,6 +2277,20 @@ def flip(input, *dims):
     return apply(R["flip"], input, dims=_dims(dims, input.ndim))
 
 
+def fliplr(input):
+    """``flip`` of dim 1: columns in reverse order."""
+    if input.ndim < 2:
+        raise RuntimeError("Input must be >= 2-d.")
+    return flip(input, 1)
+
+
+def flipud(input):
+    """``flip`` of dim 0: rows in reverse order."""
+    if input.ndim < 1:
+        raise RuntimeError("Input must be >= 1-d.")
+    return flip(input, 0)
+
+
 def movedim(input, source, destination):
     """A view with dims ``source`` (one, or a sequence) moved to positions
     ``destination``, the others keeping their order: a permute, as torch (even one that
@@ -2206,6 +2416,65 @@ def split(input, split_size_or_sections, dim=0):
     return tuple(narrow(input, d, s, k) for s, k in zip(starts, sizes))
 
 
+def tensor_split(input, indices_or_sections, dim=0):
+    """Views along ``dim``: ``n`` sections of sizes differing by at most one (the first
+    ones larger), or the pieces between the given indices (SliceBackward0 each).
+
+    >>> import autodiff
+    >>> [t.tolist() for t in autodiff.arange(5).tensor_split(2)]
+    [[0, 1, 2], [3, 4]]
+    """
+    d = tape._wrap_dim(dim, input.ndim)
+    n = input.shape[d]
+    if isinstance(indices_or_sections, Tensor):
+        indices_or_sections = (indices_or_sections.tolist() if indices_or_sections.ndim
+                               else indices_or_sections.item())
+    if isinstance(indices_or_sections, int):
+        sections = indices_or_sections
+        if sections <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {sections}")
+        size, extra = divmod(n, sections)
+        bounds = np.cumsum([0] + [size + (k < extra) for k in range(sections)]).tolist()
+    else:
+        bounds = [0, *indices_or_sections, n]
+    return tuple(apply(R["slice"], input, dim=d, start=builtins.min(start, n),
+                       end=builtins.min(builtins.max(start, end), n), step=1,
+                       self_sym_sizes=input._array.shape)
+                 for start, end in zip(bounds, bounds[1:]))
+
+
+def _split_along(name, dim, least):
+    def split_(input, indices_or_sections):
+        if input.ndim < least:
+            raise RuntimeError(f"autodiff.{name} requires a tensor with at least {least} "
+                               f"dimension, but got a tensor with {input.ndim} dimensions!")
+        d = 0 if name == "hsplit" and input.ndim == 1 else dim
+        if isinstance(indices_or_sections, int) and input.shape[d] % indices_or_sections:
+            raise RuntimeError(
+                f"autodiff.{name} attempted to split along dimension {d}, but the size of the "
+                f"dimension {input.shape[d]} is not divisible by the split_size "
+                f"{indices_or_sections}!")
+        return tensor_split(input, indices_or_sections, d)
+    split_.__name__ = split_.__qualname__ = name
+    split_.__doc__ = f"``tensor_split`` along dim {dim}, into equal sections if a number."
+    return split_
+
+
+hsplit = _split_along("hsplit", 1, 1)
+vsplit = _split_along("vsplit", 0, 2)
+dsplit = _split_along("dsplit", 2, 3)
+
+
+def ravel(input):
+    """The elements as one dim: a view when in order, else of a contiguous copy.
+
+    >>> import autodiff
+    >>> autodiff.arange(4).view(2, 2).t().ravel()
+    tensor([0, 2, 1, 3])
+    """
+    return contiguous(input).view(-1)
+
+
 def chunk(input, chunks, dim=0):
     """``input`` split into ``chunks`` views of (nearly) equal size along ``dim``."""
     n = input.shape[tape._wrap_dim(dim, input.ndim)]
@@ -2216,7 +2485,7 @@ def cat(tensors, dim=0):
     """Tensors joined along an existing dim (CatBackward0)."""
     tensors = list(tensors)
     if not tensors:
-        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+        raise RuntimeError("autodiff.cat(): expected a non-empty list of Tensors")
     d = tape._wrap_dim(dim, tensors[0].ndim)
     dt = tensors[0].dtype
     for t_ in tensors[1:]:
@@ -2256,6 +2525,31 @@ def atleast_1d(input):
 def atleast_2d(input):
     """``input``, with a leading dim if it had fewer than two."""
     return atleast_1d(input).unsqueeze(0) if input.ndim < 2 else input
+
+
+def column_stack(tensors):
+    """Tensors as columns side by side (vectors and scalars become columns): ``cat`` along
+    dim 1."""
+    if not tensors:
+        raise RuntimeError("column_stack expects a non-empty TensorList")
+    return cat([t.view(t.numel(), 1) if t.ndim <= 1 else t for t in tensors], 1)
+
+
+def dstack(tensors):
+    """Tensors stacked along a third dim (fewer dims padded as ``atleast_3d``)."""
+    if not tensors:
+        raise RuntimeError("dstack expects a non-empty TensorList")
+    return cat([atleast_3d(t) for t in tensors], 2)
+
+
+def atleast_3d(input):
+    """``input`` with at least three dims: a vector becomes ``(1, n, 1)``, a matrix
+    ``(m, n, 1)``."""
+    if input.ndim == 0:
+        return input.reshape(1, 1, 1)
+    if input.ndim == 1:
+        return input.unsqueeze(0).unsqueeze(-1)
+    return input.unsqueeze(-1) if input.ndim == 2 else input
 
 
 def tile(input, dims):
@@ -2583,6 +2877,8 @@ def _setitem(self, key, value):
 # Tensor methods and operators
 # ---------------------------------------------------------------------------------------
 
+multiply, subtract, divide, moveaxis = mul, sub, div, movedim
+
 _METHODS = [
     add, sub, mul, div, true_divide, floor_divide, remainder, pow, square, neg, negative,
     reciprocal, abs, sign, sgn, exp, log, sqrt, rsqrt, sin, cos, tan, sinh, cosh, asin, acos, atan,
@@ -2598,7 +2894,9 @@ _METHODS = [
     index_add, masked_fill, masked_select, tril, triu, outer, ger, scatter, sort, argsort, topk, diagonal,
     diag_embed, diag, trace, roll, inverse, det, erfc, erfinv, lgamma, digamma, log2, log10,
     exp2, atan2, hypot, logaddexp, fmod, frac, nan_to_num, sinc, copysign, deg2rad, rad2deg,
-    nonzero, argwhere, count_nonzero, kron, diff, cross,
+    nonzero, argwhere, count_nonzero, kron, diff, cross, inner, take_along_dim, fliplr, flipud,
+    tensor_split, hsplit, vsplit, dsplit, ravel, positive, signbit, isposinf, isneginf,
+    float_power, msort, repeat_interleave, diagflat, matrix_power,
 ]
 for _f in _METHODS:
     setattr(Tensor, _f.__name__, _f)
@@ -2614,6 +2912,7 @@ Tensor.clamp_ = Tensor.clip_ = clamp_
 Tensor.clamp_min_, Tensor.clamp_max_ = clamp_min_, clamp_max_
 Tensor.arcsin, Tensor.arccos, Tensor.arctan = asin, acos, atan
 Tensor.arctan2 = arctan2 = atan2
+Tensor.multiply, Tensor.subtract, Tensor.divide, Tensor.moveaxis = mul, sub, div, movedim
 Tensor.polygamma = lambda self, n: polygamma(n, self)
 Tensor.type = _type
 Tensor.uniform_, Tensor.normal_ = uniform_, normal_

@@ -355,3 +355,70 @@ def expand_to_fewer_dims(T):
         except RuntimeError as e:
             yield name, str(e)
     T.ones(2, 3, dtype=T.long).expand(3)
+
+
+def einsum_mistakes(T):
+    """``RuntimeError: einsum(): the number of subscripts in the equation (2) does not match
+    the number of dimensions (1) for operand 0 and no ellipsis was given`` -- and the other
+    equation errors, each as torch words it."""
+    a, b = T.ones(2, 3), T.ones(3, 4)
+    for equation, operands in (("ij,jk->k", (a, b, b)), ("ij,kl", (a,)), ("ij->i,j", (a,)),
+                               ("ij,jk->ii", (a, b)), ("i.j", (a,)), ("ij,ij", (a, b)),
+                               ("ij->q", (a,)), ("i2", (a,))):
+        try:
+            T.einsum(equation, *operands)
+        except RuntimeError as e:
+            yield equation, str(e)
+    T.einsum("ij", T.ones(2))
+
+
+def split_into_unequal_sections(T):
+    """``RuntimeError: torch.hsplit attempted to split along dimension 1, but the size of
+    the dimension 3 is not divisible by the split_size 2!``"""
+    yield "sections of 0", str(_raised(lambda: T.tensor_split(T.ones(3), 0)))
+    yield "vsplit of a vector", str(_raised(lambda: T.vsplit(T.ones(3), 1)))
+    T.hsplit(T.ones(2, 3), 2)
+
+
+def take_along_dim_with_float_indices(T):
+    """``RuntimeError: torch.take_along_dim(): dtype of indices should be Long but got
+    Float``"""
+    x = T.ones(2, 3)
+    yield "fewer dims", str(_raised(lambda: T.take_along_dim(x, T.tensor([0]), 1)))
+    T.take_along_dim(x, T.tensor([[0.0]]), 1)
+
+
+def matrix_power_of_a_non_square_matrix(T):
+    """``RuntimeError: linalg.matrix_power: A must be batches of square matrices, but they
+    are 2 by 3 matrices``"""
+    yield "a vector", str(_raised(lambda: T.matrix_power(T.ones(3), 2)))
+    T.ones(2, 3).matrix_power(2)
+
+
+def repeat_interleave_negative(T):
+    """``RuntimeError: Repeats must be non-negative``"""
+    yield "counts of wrong length", str(_raised(
+        lambda: T.ones(2, 3).repeat_interleave(T.tensor([1, 2, 3]), dim=0)))
+    T.ones(2).repeat_interleave(-1)
+
+
+def movedim_repeated_dims(T):
+    """``RuntimeError: movedim: repeated dim in `source` ([0, 0])``"""
+    x = T.ones(2, 3, 4)
+    yield "lengths differ", str(_raised(lambda: x.movedim([0, 1], [1])))
+    x.movedim([0, 0], [1, 2])
+
+
+def cat_of_nothing(T):
+    """``RuntimeError: torch.cat(): expected a non-empty list of Tensors`` (the message
+    names the framework)"""
+    yield "stack of nothing", str(_raised(lambda: T.stack([])))
+    T.cat([])
+
+
+def _raised(fn):
+    try:
+        fn()
+    except RuntimeError as error:
+        return error
+    return None
