@@ -2485,7 +2485,7 @@ def cat(tensors, dim=0):
     """Tensors joined along an existing dim (CatBackward0)."""
     tensors = list(tensors)
     if not tensors:
-        raise RuntimeError("autodiff.cat(): expected a non-empty list of Tensors")
+        raise ValueError("autodiff.cat(): expected a non-empty list of Tensors")
     d = tape._wrap_dim(dim, tensors[0].ndim)
     dt = tensors[0].dtype
     for t_ in tensors[1:]:

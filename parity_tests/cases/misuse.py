@@ -410,7 +410,7 @@ def movedim_repeated_dims(T):
 
 
 def cat_of_nothing(T):
-    """``RuntimeError: torch.cat(): expected a non-empty list of Tensors`` (the message
+    """``ValueError: torch.cat(): expected a non-empty list of Tensors`` (the message
     names the framework)"""
     yield "stack of nothing", str(_raised(lambda: T.stack([])))
     T.cat([])
