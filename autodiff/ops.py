@@ -1261,6 +1261,83 @@ def bmm(input, mat2):
     return apply(R["bmm"], input, mat2)
 
 
+def addmm(input, mat1, mat2, *, beta=1, alpha=1):
+    """``beta * input + alpha * (mat1 @ mat2)``, ``input`` broadcast to the product's shape
+    (AddmmBackward0); ``beta=0`` ignores ``input``, NaNs included.
+
+    >>> import autodiff
+    >>> autodiff.addmm(autodiff.ones(2), autodiff.eye(2), autodiff.tensor([[1.0, 2.0], [3.0, 4.0]]))
+    tensor([[2., 3.],
+            [4., 5.]])
+    """
+    for name, m in (("mat1", mat1), ("mat2", mat2)):
+        if m.ndim != 2:
+            raise RuntimeError(f"{name} must be a matrix, got {m.ndim}-D tensor")
+    for name, t in (("mat1", mat1), ("self", input)):
+        if t.dtype != mat2.dtype:
+            raise RuntimeError(f"{name} and mat2 must have the same dtype, but got "
+                               f"{D.c_name(t.dtype)} and {D.c_name(mat2.dtype)}")
+    if mat1.shape[1] != mat2.shape[0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({mat1.shape[0]}x"
+                           f"{mat1.shape[1]} and {mat2.shape[0]}x{mat2.shape[1]})")
+    _expanded_shape(input, (mat1.shape[0], mat2.shape[1]))
+    return apply(R["addmm"], input, mat1, mat2, beta=beta, alpha=alpha)
+
+
+def addmv(input, mat, vec, *, beta=1, alpha=1):
+    """``beta * input + alpha * (mat @ vec)`` (AddmvBackward0)."""
+    if not (mat.ndim == 2 and vec.ndim == 1 and input.ndim <= 1):
+        raise RuntimeError(f"vector + matrix @ vector expected, got {input.ndim}, {mat.ndim}, "
+                           f"{vec.ndim}")
+    if mat.shape[1] != vec.shape[0] or input.numel() not in (1, mat.shape[0]):
+        raise RuntimeError(f"size mismatch, got input ({input.numel()}), mat ({mat.shape[0]}x"
+                           f"{mat.shape[1]}), vec ({vec.shape[0]})")
+    return apply(R["addmv"], input, mat, vec, beta=beta, alpha=alpha)
+
+
+def addr(input, vec1, vec2, *, beta=1, alpha=1):
+    """``beta * input + alpha * outer(vec1, vec2)`` (AddrBackward0)."""
+    for name, v in (("vec1", vec1), ("vec2", vec2)):
+        if v.ndim != 1:
+            raise RuntimeError(f"addr: Expected 1-D argument {name}, but got {v.ndim}-D")
+    _expanded_shape(input, (vec1.shape[0], vec2.shape[0]))
+    return apply(R["addr"], input, vec1, vec2, beta=beta, alpha=alpha)
+
+
+def _check_batches(batch1, batch2):
+    for name, b in (("batch1", batch1), ("batch2", batch2)):
+        if b.ndim != 3:
+            raise RuntimeError(f"{name} must be a 3D tensor")
+
+
+def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
+    """``beta * input + alpha * bmm(batch1, batch2)`` (BaddbmmBackward0)."""
+    _check_batches(batch1, batch2)
+    if not input.dtype == batch1.dtype == batch2.dtype:
+        raise RuntimeError(f"Input dtypes must be the same, got: input "
+                           f"{D.long_name(input.dtype)}, batch1: {D.long_name(batch1.dtype)}, "
+                           f"batch2: {D.long_name(batch2.dtype)}")
+    (b, n, m), (b2, m2, p) = batch1.shape, batch2.shape
+    if (b2, m2) != (b, m):
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                           f"[{b}, {m}] but got: [{b2}, {m2}].")
+    _expanded_shape(input, (b, n, p))
+    return apply(R["baddbmm"], input, batch1, batch2, beta=beta, alpha=alpha)
+
+
+def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
+    """``beta * input + alpha * bmm(batch1, batch2).sum(0)`` (AddbmmBackward0)."""
+    _check_batches(batch1, batch2)
+    (b, n, m), (b2, m2, p) = batch1.shape, batch2.shape
+    if b != b2:
+        raise RuntimeError(f"batch1 and batch2 must have same number of batches, got {b} and "
+                           f"{b2}")
+    if m != m2:
+        raise RuntimeError(f"Incompatible matrix sizes for bmm ({n}x{m} and {m2}x{p})")
+    _expanded_shape(input, (n, p))
+    return apply(R["addbmm"], input, batch1, batch2, beta=beta, alpha=alpha)
+
+
 def dot(input, tensor):
     """The dot product of two 1-d tensors (DotBackward0)."""
     if input.ndim != 1 or tensor.ndim != 1:
@@ -2334,7 +2411,12 @@ def unsqueeze(input, dim):
 
 def expand(input, *sizes):
     """A view repeating size-1 dims to ``sizes`` without copying (ExpandBackward0)."""
-    sizes = _shape_arg(sizes)
+    shape = _expanded_shape(input, _shape_arg(sizes))
+    return apply(R["expand"], input, size=shape, self_sym_sizes=input._array.shape)
+
+
+def _expanded_shape(input, sizes):
+    """The shape ``input`` expands to (-1: its own size), or torch's error."""
     lead = len(sizes) - input.ndim
     if lead < 0:
         raise RuntimeError(
@@ -2353,7 +2435,7 @@ def expand(input, *sizes):
                 f"at non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor "
                 f"sizes: {list(input.shape)}")
         shape.append(s)
-    return apply(R["expand"], input, size=tuple(shape), self_sym_sizes=input._array.shape)
+    return tuple(shape)
 
 
 def expand_as(input, other):
@@ -2896,7 +2978,8 @@ _METHODS = [
     exp2, atan2, hypot, logaddexp, fmod, frac, nan_to_num, sinc, copysign, deg2rad, rad2deg,
     nonzero, argwhere, count_nonzero, kron, diff, cross, inner, take_along_dim, fliplr, flipud,
     tensor_split, hsplit, vsplit, dsplit, ravel, positive, signbit, isposinf, isneginf,
-    float_power, msort, repeat_interleave, diagflat, matrix_power,
+    float_power, msort, repeat_interleave, diagflat, matrix_power, addmm, addmv, addr, baddbmm,
+    addbmm,
 ]
 for _f in _METHODS:
     setattr(Tensor, _f.__name__, _f)
@@ -2905,9 +2988,10 @@ for _f in (add, sub, mul, div, pow, abs, neg, exp, log, sqrt, sigmoid, tanh, rel
            transpose, unsqueeze, squeeze, sign, sgn, erf, erfc, erfinv, lgamma, digamma, log2,
            log10, exp2, atan2, hypot, fmod, remainder, floor_divide, frac, nan_to_num, sinc,
            copysign, deg2rad, rad2deg,
-           true_divide, addcmul, addcdiv, lerp):
+           true_divide, addcmul, addcdiv, lerp, addmm, addmv, addr, baddbmm, addbmm):
     setattr(Tensor, _f.__name__ + "_", _inplace_binary(_f) if _f in (
-        add, sub, mul, div, pow, true_divide, addcmul, addcdiv, lerp) else _inplace_unary(_f))
+        add, sub, mul, div, pow, true_divide, addcmul, addcdiv, lerp, addmm, addmv, addr,
+        baddbmm, addbmm) else _inplace_unary(_f))
 Tensor.clamp_ = Tensor.clip_ = clamp_
 Tensor.clamp_min_, Tensor.clamp_max_ = clamp_min_, clamp_max_
 Tensor.arcsin, Tensor.arccos, Tensor.arctan = asin, acos, atan

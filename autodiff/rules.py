@@ -1166,6 +1166,11 @@ def _times_scalar(t, number):
     return tape.apply(RULES["mul_scalar"], t, other=number)
 
 
+def _maybe_multiply(t, number):
+    """C++'s ``maybe_multiply``: ``t`` itself when ``number`` is 1, else ``t * number``."""
+    return t if number == 1 else _times_scalar(t, number)
+
+
 def _over_scalar(t, number):
     """C++'s ``t / number`` (div.Scalar: DivBackward1)."""
     return tape.apply(RULES["div_scalar"], t, other=number)
@@ -1220,10 +1225,46 @@ row("digamma", "DigammaBackward0",        # torch's digamma(0) is -inf (JAX's: n
 row("polygamma", "PolygammaBackward0", lambda self, *, n: jax.scipy.special.polygamma(n, self),
     lambda grad, self, n: (grad * tape.apply(RULES["polygamma"], self, n=n + 1),))
 
-# linear: bias + input @ weight.T. d/d mat1 = grad mat2^T, d/d mat2 = mat1^T grad
-row("addmm", "AddmmBackward0", lambda self, mat1, mat2: self + _matmul(mat1, mat2),
-    (lambda grad: grad, lambda grad, mat2: grad.mm(mat2.t()),
-     lambda grad, mat1: mat1.t().mm(grad)))
+# The products with a term: beta self + alpha product (beta = 0 leaves self out, its NaNs
+# too). d/dself = beta; each factor's gradient is the plain product's, times alpha.
+# addmm (linear's op): d/d mat1 = grad mat2^T, d/d mat2 = mat1^T grad
+row("addmm", "AddmmBackward0",
+    lambda self, mat1, mat2, *, beta, alpha: _beta_alpha(self, _matmul(mat1, mat2), beta, alpha),
+    (lambda grad, beta: _maybe_multiply(grad, beta),
+     lambda grad, mat2, alpha: _maybe_multiply(grad.mm(mat2.t()), alpha),
+     lambda grad, mat1, alpha: _maybe_multiply(mat1.t().mm(grad), alpha)))
+# addmv: d/d mat = outer(grad, vec), d/d vec = mat^T grad
+row("addmv", "AddmvBackward0",
+    lambda self, mat, vec, *, beta, alpha: _beta_alpha(self, _matmul(mat, vec), beta, alpha),
+    (lambda grad, beta: _maybe_multiply(grad, beta),
+     lambda grad, vec, alpha: _maybe_multiply(grad.reshape(-1, 1) * vec, alpha),
+     lambda grad, mat, alpha: _maybe_multiply(mat.t().mv(grad), alpha)))
+# addr (outer product): d/d vec1 = grad vec2, d/d vec2 = grad^T vec1
+row("addr", "AddrBackward0",
+    lambda self, vec1, vec2, *, beta, alpha: _beta_alpha(self, vec1[:, None] * vec2, beta, alpha),
+    (lambda grad, beta: _maybe_multiply(grad, beta),
+     lambda grad, vec2, alpha: _maybe_multiply(grad.mv(vec2), alpha),
+     lambda grad, vec1, alpha: _maybe_multiply(grad.t().mv(vec1), alpha)))
+# baddbmm (a batch of products): as bmm's
+row("baddbmm", "BaddbmmBackward0",
+    lambda self, batch1, batch2, *, beta, alpha: _beta_alpha(
+        self, _matmul(batch1, batch2), beta, alpha),
+    (lambda grad, beta: _maybe_multiply(grad, beta),
+     lambda grad, batch2, alpha: _maybe_multiply(grad.bmm(batch2.transpose(1, 2)), alpha),
+     lambda grad, batch1, alpha: _maybe_multiply(batch1.transpose(1, 2).bmm(grad), alpha)))
+# addbmm (the batch's products summed): grad goes to every product of the batch
+row("addbmm", "AddbmmBackward0",
+    lambda self, batch1, batch2, *, beta, alpha: _beta_alpha(
+        self, _matmul(batch1, batch2).sum(0), beta, alpha),
+    (lambda grad, beta: _maybe_multiply(grad, beta),
+     lambda grad, batch2, alpha: _maybe_multiply(grad.unsqueeze(0).expand(
+         batch2.shape[0], grad.shape[0], grad.shape[1]).bmm(batch2.transpose(1, 2)), alpha),
+     lambda grad, batch1, alpha: _maybe_multiply(batch1.transpose(1, 2).bmm(
+         grad.unsqueeze(0).expand(batch1.shape[0], grad.shape[0], grad.shape[1])), alpha)))
+
+
+def _beta_alpha(self, product, beta, alpha):
+    return jnp.where(beta == 0, jnp.zeros_like(product), beta * self) + alpha * product
 
 
 # gelu(x) = x Phi(x):  d/dx = Phi(x) + x phi(x).  'tanh': 0.5 x (1 + tanh(k (x + c x^3)))

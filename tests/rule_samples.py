@@ -237,6 +237,10 @@ SAMPLES.update({
     "fmod": Sample(lambda a, b: T.fmod(a * 3, b) * a, [(3,), (3,)], 0.5, 0.9),
     "fmod_scalar": Sample(lambda a: T.fmod(a * 3, 0.7) * a, [(3,)], 0.3, 0.6),
     "addmm": Sample(lambda b, x, w: F.linear(x, w, b), [(2,), (3, 4), (2, 4)]),
+    "addmv": Sample(lambda s, m, v: T.addmv(s, m, v, beta=0.5, alpha=2), [(2,), (2, 3), (3,)]),
+    "addr": Sample(lambda s, a, b: T.addr(s, a, b, alpha=-1.5), [(2, 3), (2,), (3,)]),
+    "baddbmm": Sample(lambda s, a, b: T.baddbmm(s, a, b, beta=2), [(3,), (2, 2, 3), (2, 3, 3)]),
+    "addbmm": Sample(lambda s, a, b: T.addbmm(s, a, b, alpha=0.5), [(2, 3), (2, 2, 4), (2, 4, 3)]),
     "gelu": Sample(lambda a: F.gelu(a) + F.gelu(a, approximate="tanh"), [(5,)]),
     "batch_norm": Sample(
         lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True)

@@ -185,7 +185,7 @@ def linear(input, weight, bias=None):
     if rows.shape[1] != weight.shape[1]:
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows.shape[0]}x"
                            f"{rows.shape[1]} and {weight.shape[1]}x{weight.shape[0]})")
-    out = apply(RULES["addmm"], bias, rows, weight.t())
+    out = apply(RULES["addmm"], bias, rows, weight.t(), beta=1, alpha=1)
     return out if input.ndim == 2 else out.view(*input.shape[:-1], weight.shape[0])
 
 

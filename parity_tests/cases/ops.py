@@ -230,6 +230,10 @@ OP_CASES = {
     "linalg_cross": op_case("torch.linalg.cross(a, b)", (2, 3), (2, 3)),
     # Neural-network primitives, through torch.nn.functional.
     "addmm": op_case(NN + "linear(a, b, c)", (4, 3), (2, 3), (2,)),
+    "addmv": op_case("torch.addmv(a, b, c, beta=0.5, alpha=2)", (2,), (2, 3), (3,)),
+    "addr": op_case("a.addr(b, c, alpha=-1.5)", (2, 3), (2,), (3,)),
+    "baddbmm": op_case("torch.baddbmm(a, b, c, beta=2)", (3,), (2, 2, 3), (2, 3, 3)),
+    "addbmm": op_case("torch.addbmm(a, b, c)", (2, 3), (2, 2, 4), (2, 4, 3)),
     "mul_scalar": op_case(NN + "cross_entropy(a, torch.tensor([0, 2]), label_smoothing=0.1)",
                           (2, 3)),
     "div_scalar": op_case(NN + "cross_entropy(a, b.softmax(1))", (2, 3), (2, 3)),
@@ -365,6 +369,8 @@ VARIANT_CASES = {
     "matrix_power_inverse": op_case("torch.matrix_power(a + 3 * torch.eye(2), -2)", (2, 2)),
     "multiply_subtract_divide": op_case("torch.divide(torch.multiply(a, b), torch.subtract(b, "
                                         "a, alpha=3).exp())", (2, 3), (3,)),
+    "addmm_scaled": op_case("torch.addmm(a, b, c, beta=0.5, alpha=-2)", (3,), (2, 4), (4, 3)),
+    "addmm_beta_zero": op_case("torch.addmm(a / 0, b, c, beta=0)", (2, 3), (2, 4), (4, 3)),
     "moveaxis": op_case("a.moveaxis(0, -1)", (2, 3, 1)),
     "cross_dim": op_case("torch.cross(a, b, dim=0)", (3, 2), (3, 2)),
     "div_rounding_trunc": op_case("a.div(b, rounding_mode='trunc')", (2, 3), (2, 3), **POSITIVE),
