@@ -698,8 +698,8 @@ def meshgrid(*tensors, indexing=None):
     if not tensors:
         raise RuntimeError("meshgrid expects a non-empty TensorList")
     if indexing is None:
-        warnings.warn("autodiff.meshgrid: in an upcoming release, it will be required to "
-                      "pass the indexing argument.", UserWarning, stacklevel=2)
+        tape._warn_once("autodiff.meshgrid: in an upcoming release, it will be required to "
+                        "pass the indexing argument.")
         indexing = "ij"
     if indexing not in ("ij", "xy"):
         raise RuntimeError('autodiff.meshgrid: indexing must be one of "xy" or "ij", but '
@@ -719,11 +719,10 @@ def cross(input, other, dim=None):
     """The cross product of 3-vectors along ``dim`` (LinalgCrossBackward0); without
     ``dim``, the first dim of size 3 (deprecated in torch, which warns)."""
     if dim is None:
-        warnings.warn("Using autodiff.cross without specifying the dim arg is deprecated.\n"
-                      "Please either pass the dim explicitly or simply use "
-                      "autodiff.linalg.cross."
-                      "\nThe default value of dim will change to agree with that of "
-                      "linalg.cross in a future release.", UserWarning, stacklevel=2)
+        tape._warn_once("Using autodiff.cross without specifying the dim arg is deprecated.\n"
+                        "Please either pass the dim explicitly or simply use "
+                        "autodiff.linalg.cross.\nThe default value of dim will change to "
+                        "agree with that of linalg.cross in a future release.")
         dim = next((d for d, n in enumerate(broadcast_shapes(input.shape, other.shape))
                     if n == 3), None)
         if dim is None:
@@ -822,6 +821,18 @@ def minimum(input, other):
     return _binary(R["minimum"], input, other)
 
 
+def fmax(input, other):
+    """The elementwise maximum, where a NaN loses to a number (FmaxBackward0)."""
+    _tensor_arg("fmax", "other", 2, other)
+    return _binary(R["fmax"], input, other)
+
+
+def fmin(input, other):
+    """The elementwise minimum, where a NaN loses to a number (FminBackward0)."""
+    _tensor_arg("fmin", "other", 2, other)
+    return _binary(R["fmin"], input, other)
+
+
 def atan2(input, other):
     """The angle of the point (``other``, ``input``), elementwise (Atan2Backward0);
     integers are computed in the default float dtype."""
@@ -837,6 +848,11 @@ def hypot(input, other):
 def logaddexp(input, other):
     """``log(exp(input) + exp(other))``, computed stably (LogaddexpBackward0)."""
     return _float_binary("logaddexp", input, other)
+
+
+def logaddexp2(input, other):
+    """``log2(2**input + 2**other)``, computed stably (Logaddexp2Backward0)."""
+    return _float_binary("logaddexp2", input, other)
 
 
 def _float_binary(name, input, other):
@@ -962,17 +978,36 @@ def isfinite(input):
     return _make(jnp.isfinite(input._value()))
 
 
-def _unrecorded(fn):
-    """An op whose gradient is zero almost everywhere: computed, never recorded."""
-    def op(input, *args, **kwargs):
-        return _make(fn(input._value(), *args, **kwargs))
-    op.__name__ = op.__qualname__ = fn.__name__
-    op.__doc__ = (f"``{fn.__name__}`` of each element (not recorded: its gradient is zero "
-                  "almost everywhere).")
+def _to_whole(name):
+    """floor, ceil, trunc: each float rounded (a row whose gradient is zeros); integers
+    are whole already (a copy, as torch)."""
+    rule = R[name]
+
+    def op(input):
+        if input._array.dtype.kind != "f":
+            return _make(input._value())
+        return apply(rule, input)
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"``{name}`` of each element ({rule.node}: its gradient is zeros)."
     return op
 
 
-floor, ceil, round, trunc = (_unrecorded(f) for f in (jnp.floor, jnp.ceil, jnp.round, jnp.trunc))
+floor, ceil, trunc = (_to_whole(name) for name in ("floor", "ceil", "trunc"))
+
+
+def round(input, *, decimals=0):
+    """Each element rounded to ``decimals`` places, halves to even (RoundBackward0, or
+    RoundBackward1 with ``decimals``: gradients of zeros).
+
+    >>> import autodiff
+    >>> autodiff.tensor([0.5, 1.5, 2.5]).round()
+    tensor([0., 2., 2.])
+    """
+    if input._array.dtype.kind != "f":
+        return _make(input._value())
+    if decimals:
+        return apply(R["round_decimals"], input, decimals=decimals)
+    return apply(R["round"], input)
 
 # ---------------------------------------------------------------------------------------
 # Reductions
@@ -981,6 +1016,7 @@ floor, ceil, round, trunc = (_unrecorded(f) for f in (jnp.floor, jnp.ceil, jnp.r
 
 def sum(input, dim=None, keepdim=False, dtype=None):
     """Sum of all elements (SumBackward0) or along ``dim`` (SumBackward1)."""
+    _check_result_dtype(input, dtype)
     if not input.dtype.is_floating_point and dtype is None:
         dtype = D.int64                                   # torch sums integers as int64
     if dim is None and not keepdim and dtype is None:
@@ -990,22 +1026,51 @@ def sum(input, dim=None, keepdim=False, dtype=None):
                  **({"dtype": _to_dtype(dtype).np} if dtype is not None else {}))
 
 
+def nansum(input, dim=None, keepdim=False, *, dtype=None):
+    """The sum with NaNs counted as zero (NansumBackward0: they get no gradient)."""
+    _check_result_dtype(input, dtype)
+    if not input.dtype.is_floating_point and dtype is None:
+        dtype = D.int64
+    dims = None if dim is None else _dims(dim, input.ndim)
+    return apply(R["nansum"], input, dim=dims, keepdim=keepdim,
+                 self_sym_sizes=input._array.shape,
+                 **({"dtype": _to_dtype(dtype).np} if dtype is not None else {}))
+
+
+def nanmean(input, dim=None, keepdim=False, *, dtype=None):
+    """The mean of the elements that are not NaN: ``nansum`` over their count, as torch."""
+    if not input.dtype.is_floating_point:
+        raise RuntimeError(f"nanmean(): expected input to have floating point or complex "
+                           f"dtype but got {D.c_name(input.dtype)}")
+    count = isnan(input).logical_not().sum(dim, keepdim)
+    return nansum(input, dim, keepdim, dtype=dtype).div(count)
+
+
 def mean(input, dim=None, keepdim=False, dtype=None):
     """The mean of all elements (MeanBackward0) or along ``dim`` (MeanBackward1)."""
+    which, dt = ("Optional", _to_dtype(dtype)) if dtype is not None else ("Input", input.dtype)
+    if not dt.is_floating_point:
+        raise RuntimeError(
+            f"mean(): could not infer output dtype. {which} dtype must be either a floating "
+            f"point or complex dtype. Got: {D.c_name(dt)}")
     if dtype is not None:
         input = input.to(dtype)
-    if not input.dtype.is_floating_point:
-        raise RuntimeError(
-            "mean(): could not infer output dtype. Input dtype must be either a floating "
-            f"point or complex dtype. Got: {D.c_name(input.dtype)}")
     if dim is None and not keepdim:
         return apply(R["mean"], input, self_sym_sizes=input._array.shape)
     dims = _dims(dim, input.ndim) if dim is not None else tuple(range(input.ndim))
     return apply(R["mean_dim"], input, dim=dims, keepdim=keepdim, self_sym_sizes=input._array.shape)
 
 
+def _check_result_dtype(input, dtype):
+    """torch's error for an op asked for an integer result of a tensor that requires grad."""
+    if (dtype is not None and not _to_dtype(dtype).is_floating_point and input.requires_grad
+            and tape.is_grad_enabled()):
+        raise RuntimeError(f"Autograd not support dtype: {D.c_name(_to_dtype(dtype))}")
+
+
 def prod(input, dim=None, keepdim=False, dtype=None):
     """The product of all elements (ProdBackward0) or along ``dim`` (ProdBackward1)."""
+    _check_result_dtype(input, dtype)
     if dtype is not None:
         input = input.to(dtype)
     if dim is None:
@@ -1034,10 +1099,12 @@ def _return_type(name):
 
 
 class return_types:
-    """The named tuples ``max``, ``min``, ``median``, ``sort`` and ``topk`` return:
-    ``(values, indices)``."""
+    """The named tuples ``max``, ``min``, ``median``, ``sort``, ``topk``, ``cummax`` and
+    ``cummin`` return: ``(values, indices)``."""
 
     max = _return_type("max")
+    cummax = _return_type("cummax")
+    cummin = _return_type("cummin")
     min = _return_type("min")
     median = _return_type("median")
     sort = _return_type("sort")
@@ -1208,10 +1275,40 @@ def _softmax(name, input, dim, dtype):
 def cumsum(input, dim, *, dtype=None):
     """Cumulative sum along ``dim`` (CumsumBackward0); integers and bools add up in int64,
     as in torch."""
+    _check_result_dtype(input, dtype)
     if dtype is None and not input.dtype.is_floating_point:
         dtype = D.int64
     return apply(R["cumsum"], input, dim=tape._wrap_dim(dim, input.ndim),
                  **({"dtype": _to_dtype(dtype).np} if dtype is not None else {}))
+
+
+def cummax(input, dim):
+    """``(values, indices)``: the largest element so far along ``dim`` and where it is
+    (the latest of equal ones; NaN, once met, wins) (CummaxBackward0)."""
+    return _cumulative_extremum(input, dim, "cummax", jnp.greater_equal)
+
+
+def cummin(input, dim):
+    """``(values, indices)``: the smallest element so far along ``dim`` and where it is
+    (CumminBackward0; see ``cummax``)."""
+    return _cumulative_extremum(input, dim, "cummin", jnp.less_equal)
+
+
+def _cumulative_extremum(input, dim, op, better):
+    dim = tape._wrap_dim(dim, input.ndim)
+    x = jnp.atleast_1d(input._value())
+
+    def latest_best(earlier, later):          # torch's kernel, as an associative scan
+        (v1, i1), (v2, i2) = earlier, later
+        take = jnp.isnan(v2) | (~jnp.isnan(v1) & better(v2, v1)) if jnp.issubdtype(
+            x.dtype, jnp.floating) else better(v2, v1)
+        return jnp.where(take, v2, v1), jnp.where(take, i2, i1)
+    positions = jnp.broadcast_to(jnp.expand_dims(
+        jnp.arange(x.shape[dim], dtype=jnp.int64), tuple(range(1, x.ndim - dim))), x.shape)
+    _, indices = jax.lax.associative_scan(latest_best, (x, positions), axis=dim)
+    indices = _make(indices.reshape(input.shape))
+    values = apply(R[op], input, dim=dim, indices=indices)
+    return getattr(return_types, op)(values, indices)
 
 
 # ---------------------------------------------------------------------------------------
@@ -1340,6 +1437,18 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
 
 def dot(input, tensor):
     """The dot product of two 1-d tensors (DotBackward0)."""
+    _check_vectors(input, tensor)
+    return apply(R["dot"], input, tensor)
+
+
+def vdot(input, other):
+    """The dot product of two 1-d tensors, the first conjugated: for real tensors, ``dot``
+    (VdotBackward0)."""
+    _check_vectors(input, other)
+    return apply(R["vdot"], input, other)
+
+
+def _check_vectors(input, tensor):
     if input.ndim != 1 or tensor.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {tensor.ndim}D "
                            "tensors")
@@ -1349,7 +1458,6 @@ def dot(input, tensor):
                            f"got {input.shape[0]} and {tensor.shape[0]} elements respectively")
     _check_same_dtype(input, tensor, "dot : expected both vectors to have same dtype, but "
                       "found {a} and {b}")
-    return apply(R["dot"], input, tensor)
 
 
 def matmul(input, other):
@@ -2354,6 +2462,21 @@ def flip(input, *dims):
     return apply(R["flip"], input, dims=_dims(dims, input.ndim))
 
 
+def rot90(input, k=1, dims=(0, 1)):
+    """``input`` turned ``k`` quarter turns in the plane of ``dims``, from the first
+    towards the second (Rot90Backward0)."""
+    dims = tuple(dims)
+    if len(dims) != 2:
+        raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
+    if input.ndim < 2:
+        raise RuntimeError(f"expected total dims >= 2, but got total dims = {input.ndim}")
+    wrapped = tuple(tape._wrap_dim(d, input.ndim) for d in dims)
+    if wrapped[0] == wrapped[1]:
+        raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {dims[0]} "
+                           f"and dim1 = {dims[1]}")
+    return apply(R["rot90"], input, k=k, dims=wrapped)
+
+
 def fliplr(input):
     """``flip`` of dim 1: columns in reverse order."""
     if input.ndim < 2:
@@ -2770,7 +2893,9 @@ def to(input, *args, dtype=None, device=None, non_blocking=False, copy=False):
             device = a
     out = input
     if dtype is not None and _to_dtype(dtype) is not input.dtype:
-        out = apply(R["to"], input, dtype=_to_dtype(dtype))
+        dtype = _to_dtype(dtype)
+        out = (apply(R["to"], input, dtype=dtype) if dtype.is_floating_point else
+               _make(input._value().astype(dtype.np)))    # integers: no gradient, no history
     if device is not None and D.device(device) != input.device:
         dev = D.device(device).jax_device()
         moved = _make(jax.device_put(out._value(), dev), out._requires_grad, out.grad_fn)
@@ -2979,7 +3104,7 @@ _METHODS = [
     nonzero, argwhere, count_nonzero, kron, diff, cross, inner, take_along_dim, fliplr, flipud,
     tensor_split, hsplit, vsplit, dsplit, ravel, positive, signbit, isposinf, isneginf,
     float_power, msort, repeat_interleave, diagflat, matrix_power, addmm, addmv, addr, baddbmm,
-    addbmm,
+    addbmm, vdot, fmax, fmin, logaddexp2, nansum, nanmean, cummax, cummin, rot90,
 ]
 for _f in _METHODS:
     setattr(Tensor, _f.__name__, _f)
@@ -2987,7 +3112,7 @@ for _f in (add, sub, mul, div, pow, abs, neg, exp, log, sqrt, sigmoid, tanh, rel
            cos, tan, sinh, cosh, asin, acos, atan, log1p, expm1, rsqrt, reciprocal, square, t,
            transpose, unsqueeze, squeeze, sign, sgn, erf, erfc, erfinv, lgamma, digamma, log2,
            log10, exp2, atan2, hypot, fmod, remainder, floor_divide, frac, nan_to_num, sinc,
-           copysign, deg2rad, rad2deg,
+           copysign, deg2rad, rad2deg, floor, ceil, trunc, round,
            true_divide, addcmul, addcdiv, lerp, addmm, addmv, addr, baddbmm, addbmm):
     setattr(Tensor, _f.__name__ + "_", _inplace_binary(_f) if _f in (
         add, sub, mul, div, pow, true_divide, addcmul, addcdiv, lerp, addmm, addmv, addr,

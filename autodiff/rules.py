@@ -124,7 +124,8 @@ _STATIC_ATTRS = {"n", "nan", "posinf", "neginf", "dim", "keepdim", "self_sym_siz
                  "offset", "dim1", "dim2", "input_sizes", "shifts",
                  "start", "end", "step", "sizes", "dtype", "ord", "correction", "reduction",
                  "exponent", "normalized_shape", "eps", "approximate", "stride", "padding",
-                 "dilation", "lhs_dilation", "dimension_numbers", "kernel_size", "ceil_mode"}
+                 "dilation", "lhs_dilation", "dimension_numbers", "kernel_size", "ceil_mode",
+                 "k", "decimals"}
 _NUMBER_ATTRS = {"alpha", "other", "value", "min", "max", "base", "weight", "negative_slope",
                  "scale", "input_scale", "beta", "threshold", "min_val", "max_val"}
 
@@ -265,6 +266,13 @@ def _sign(x):
 
 
 row("sign", "SignBackward0", lambda self: _sign(self), lambda grad: (_zeros_like(grad),))               # 0
+# rounding: flat between the steps, so its gradient is zeros (torch records it)
+row("floor", "FloorBackward0", lambda self: jnp.floor(self), lambda grad: (_zeros_like(grad),))
+row("ceil", "CeilBackward0", lambda self: jnp.ceil(self), lambda grad: (_zeros_like(grad),))
+row("trunc", "TruncBackward0", lambda self: jnp.trunc(self), lambda grad: (_zeros_like(grad),))
+row("round", "RoundBackward0", lambda self: jnp.round(self), lambda grad: (_zeros_like(grad),))
+row("round_decimals", "RoundBackward1", lambda self, *, decimals: jnp.round(self, decimals),
+    lambda grad, decimals: (_zeros_like(grad),))
 # sgn is sign for real numbers (torch saves self and result for its complex formula); its
 # gradient is torch's efficient ZeroTensor, which the formulas below it skip
 row("sgn", "SgnBackward0", lambda self: _sign(self),
@@ -391,6 +399,18 @@ row("maximum", "MaximumBackward0", lambda self, other: jnp.maximum(self, other),
 row("minimum", "MinimumBackward0", lambda self, other: jnp.minimum(self, other),
     (lambda grad, self, other: _half_on_ties(grad, self, other).masked_fill_(self > other, 0),
      lambda grad, self, other: _half_on_ties(grad, self, other).masked_fill_(self < other, 0)))
+# fmax/fmin: maximum/minimum that skip a NaN; the gradient goes to the one taken (self on
+# ties), through torch's masks
+row("fmax", "FmaxBackward0", lambda self, other: jnp.fmax(self, other),
+    (lambda grad, self, other: grad.masked_fill(_self_taken(self >= other, other).logical_not(), 0),
+     lambda grad, self, other: grad.masked_fill(_self_taken(self >= other, other), 0)))
+row("fmin", "FminBackward0", lambda self, other: jnp.fmin(self, other),
+    (lambda grad, self, other: grad.masked_fill(_self_taken(self <= other, other).logical_not(), 0),
+     lambda grad, self, other: grad.masked_fill(_self_taken(self <= other, other), 0)))
+
+
+def _self_taken(better, other):
+    return better.logical_or(other.isnan())
 
 
 def _half_on_ties(grad, self, other):
@@ -492,6 +512,10 @@ row("hypot", "HypotBackward0", lambda self, other: jnp.hypot(self, other),
 row("logaddexp", "LogaddexpBackward0", lambda self, other: jnp.logaddexp(self, other),
     (lambda grad, self, other: grad / _plus_scalar((other - self).exp(), 1),
      lambda grad, self, other: grad / _plus_scalar((self - other).exp(), 1)))
+# log2(2^x + 2^y): d/dx = 1 / (1 + 2^(y - x))
+row("logaddexp2", "Logaddexp2Backward0", lambda self, other: jnp.logaddexp2(self, other),
+    (lambda grad, self, other: grad / _plus_scalar(2 ** (other - self), 1),
+     lambda grad, self, other: grad / _plus_scalar(2 ** (self - other), 1)))
 # where(c, a, b): the gradient goes to a where c holds, to b elsewhere
 row("where", "WhereBackward0",
     lambda self, other, *, condition: jnp.where(condition._value(), self, other),
@@ -507,6 +531,15 @@ row("sum_dim", "SumBackward1",
                                                                    keepdims=keepdim),
     lambda grad, dim, keepdim, self_sym_sizes, dtype=None: (
         _unsqueeze_dims(grad, dim, keepdim, len(self_sym_sizes)).expand(self_sym_sizes),))
+# nansum: a sum with NaNs counted as 0, so they get no gradient
+row("nansum", "NansumBackward0",
+    lambda self, *, dim, keepdim, self_sym_sizes, dtype=None: jnp.nansum(
+        self, dim, dtype, keepdims=keepdim),
+    lambda grad, self, dim, keepdim, self_sym_sizes, dtype=None: (
+        _unsqueeze_dims(grad, dim, keepdim, len(self_sym_sizes)).expand(self_sym_sizes)
+        * self.isnan().logical_not(),))
+
+
 def _mean(x, dim=None, keepdims=False):
     """The sum divided by the count, as torch computes a mean. XLA turns a division by a
     constant (or by any broadcast scalar) into a multiplication by its rounded reciprocal,
@@ -772,6 +805,8 @@ row("bmm", "BmmBackward0", lambda self, mat2: _matmul(self, mat2),
      lambda grad, self: self.transpose(1, 2).bmm(grad)))
 row("dot", "DotBackward0", lambda self, tensor: _matmul(self, tensor),
     (lambda grad, tensor: grad * tensor, lambda grad, self: grad * self))
+row("vdot", "VdotBackward0", lambda self, other: jnp.vdot(self, other),
+    (lambda grad, other: grad * other, lambda grad, self: grad * self))
 
 # inverse: d(A^-1) = -A^-1 dA A^-1, so grad_A = -A^-T grad A^-T.
 # det: d det(A) = det(A) tr(A^-1 dA), so grad_A = grad det(A) A^-T (invertible A).
@@ -1198,6 +1233,24 @@ def _scalar_over(number, t):
 # flip reverses dims; it is its own adjoint (used by the convolution's backward)
 row("flip", "FlipBackward0", lambda self, *, dims: jnp.flip(self, dims),
     lambda grad, dims: (tape.apply(RULES["flip"], grad, dims=dims),))
+# rot90 turns k quarter turns in the plane of dims; the gradient turns back
+row("rot90", "Rot90Backward0", lambda self, *, k, dims: jnp.rot90(self, k, dims),
+    lambda grad, k, dims: (tape.apply(RULES["rot90"], grad, k=-k, dims=dims),))
+# cummax/cummin: each output is an earlier element (``indices``); the gradients go back
+# there, added up: zeros.scatter_add(dim, indices, grad)
+def _cummaxmin(self, *, dim, indices):
+    return jnp.take_along_axis(jnp.atleast_1d(self), jnp.atleast_1d(indices._value()),
+                               axis=dim).reshape(self.shape)
+
+
+def _cummaxmin_backward(grad, self, indices, dim):
+    if self.ndim == 0:                     # its one element is its own maximum
+        return (grad,)
+    return (_zeros(self.shape, grad).scatter_add(dim, indices, grad),)
+
+
+row("cummax", "CummaxBackward0", _cummaxmin, _cummaxmin_backward, tensor_attrs=("indices",))
+row("cummin", "CumminBackward0", _cummaxmin, _cummaxmin_backward, tensor_attrs=("indices",))
 # cumsum: an element adds into every later output along dim, so its gradient is the sum of
 # the later gradients -- grad reversed, cumulatively summed, reversed back
 row("cumsum", "CumsumBackward0",

@@ -1254,11 +1254,36 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
 
 
 _warned = set()
+_warn_always = False
+
+
+def set_warn_always(b):
+    """Make the warnings torch gives once per process warn every time (or once again).
+
+    >>> import autodiff
+    >>> autodiff.set_warn_always(True)
+    >>> autodiff.is_warn_always_enabled()
+    True
+    >>> autodiff.set_warn_always(False)
+    """
+    global _warn_always
+    _warn_always = bool(b)
+
+
+def is_warn_always_enabled():
+    """Whether ``set_warn_always(True)`` is in effect.
+
+    >>> import autodiff
+    >>> autodiff.is_warn_always_enabled()
+    False
+    """
+    return _warn_always
 
 
 def _warn_once(message, stacklevel=3):
-    """torch's TORCH_WARN_ONCE: a UserWarning the first time in the process, then never."""
-    if message not in _warned:
+    """torch's TORCH_WARN_ONCE: a UserWarning the first time in the process, then never
+    (every time after ``set_warn_always(True)``)."""
+    if _warn_always or message not in _warned:
         _warned.add(message)
         warnings.warn(message, UserWarning, stacklevel=stacklevel)
 

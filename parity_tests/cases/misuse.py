@@ -7,6 +7,8 @@ message. A case observes what it can before the mistake, so that a candidate
 failing earlier than torch shows where.
 """
 
+import contextlib
+
 
 def _leaf(T, values=(1., 2., 3.), dtype=None):
     return T.tensor(list(values), dtype=dtype or T.float32, requires_grad=True)
@@ -210,15 +212,29 @@ def matmul_dtype_mismatch(T):
 
 def meshgrid_without_indexing_warns(T):
     """``UserWarning: torch.meshgrid: in an upcoming release, it will be required to pass
-    the indexing argument.``"""
-    yield "grids", T.meshgrid(T.tensor([1., 2.]), T.tensor([3., 4., 5.]))
+    the indexing argument.`` (once per process; every time after ``set_warn_always``)"""
+    with _warning_always(T):
+        yield "grids", T.meshgrid(T.tensor([1., 2.]), T.tensor([3., 4., 5.]))
 
 
 def cross_without_dim_warns(T):
-    """``UserWarning: Using torch.cross without specifying the dim arg is deprecated...``;
-    the first dim of size 3 is used."""
-    yield "cross", T.cross(T.tensor([[1., 0., 2.], [0., 1., 1.]]).t(),
-                           T.tensor([[0., 1., 1.], [2., 1., 0.]]).t())
+    """``UserWarning: Using torch.cross without specifying the dim arg is deprecated...``
+    (once per process, as meshgrid's); the first dim of size 3 is used."""
+    with _warning_always(T):
+        yield "cross", T.cross(T.tensor([[1., 0., 2.], [0., 1., 1.]]).t(),
+                               T.tensor([[0., 1., 1.], [2., 1., 0.]]).t())
+
+
+@contextlib.contextmanager
+def _warning_always(T):
+    """torch warns about some things once per process: for a case that must see the
+    warning whatever ran before, ``set_warn_always(True)`` while it runs."""
+    before = T.is_warn_always_enabled()
+    T.set_warn_always(True)
+    try:
+        yield
+    finally:
+        T.set_warn_always(before)
 
 
 def floor_divide_has_no_derivative(T):
@@ -414,6 +430,16 @@ def cat_of_nothing(T):
     names the framework)"""
     yield "stack of nothing", str(_raised(lambda: T.stack([])))
     T.cat([])
+
+
+def integer_result_of_a_tensor_requiring_grad(T):
+    """``RuntimeError: Autograd not support dtype: Long`` -- asking sum for an integer
+    result; a conversion (``x.long()``) instead has no history at all."""
+    x = T.tensor([1.5, 2.5], requires_grad=True)
+    yield "x.long()", x.long()
+    yield "requires_grad", x.long().requires_grad
+    yield "mean", str(_raised(lambda: x.mean(dtype=T.int64)))
+    x.sum(dtype=T.int64)
 
 
 def _raised(fn):
