@@ -3054,10 +3054,138 @@ def normal_(self, mean=0.0, std=1.0, *, generator=None):
                          generator)
 
 
-def _random_fill_(self, op, draw, generator):
+def bernoulli_(self, p=0.5, *, generator=None):
+    """Fill ``self`` in place with 1 where a draw falls below ``p`` (a number, or a tensor
+    of probabilities broadcast to ``self``), else 0 (BernoulliBackward2 / 1)."""
+    if isinstance(p, Tensor):
+        probs = np.broadcast_to(np.asarray(p._value()), tuple(self.shape))
+        return _random_fill_(self, "bernoulli_tensor_", lambda rng, shape: rng.random(shape)
+                             < probs, generator, p)
+    return _random_fill_(self, "bernoulli_float_", lambda rng, shape: rng.random(shape) < p,
+                         generator)
+
+
+def exponential_(self, lambd=1.0, *, generator=None):
+    """Fill ``self`` in place with draws from the exponential distribution of rate
+    ``lambd`` (ExponentialBackward0)."""
+    return _random_fill_(self, "exponential_", lambda rng, shape: rng.exponential(
+        1 / lambd, shape), generator)
+
+
+def geometric_(self, p, *, generator=None):
+    """Fill ``self`` in place with the number of trials until a success of probability
+    ``p`` (GeometricBackward0)."""
+    return _random_fill_(self, "geometric_", lambda rng, shape: rng.geometric(p, shape),
+                         generator)
+
+
+def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
+    """Fill ``self`` in place with ``exp`` of draws from N(mean, std^2) (LogNormalBackward0)."""
+    return _random_fill_(self, "log_normal_", lambda rng, shape: rng.lognormal(
+        mean, std, shape), generator)
+
+
+def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
+    """Fill ``self`` in place with draws from the Cauchy distribution (CauchyBackward0)."""
+    return _random_fill_(self, "cauchy_", lambda rng, shape: median + sigma *
+                         rng.standard_cauchy(shape), generator)
+
+
+def random_(self, *bounds, to=None, generator=None):
+    """Fill ``self`` in place with random integers: in ``[from, to)`` (two bounds:
+    RandomBackward0), ``[0, to)`` (one: RandomBackward1), or, without bounds, ``[0,
+    2**mantissa]`` for floats, the dtype's range for integers (RandomBackward2)."""
+    if to is not None:
+        bounds = (*bounds, to)
+    if len(bounds) == 2:
+        op, (low, high) = "random_from_", bounds
+    elif len(bounds) == 1:
+        op, low, high = "random_to_", 0, bounds[0]
+    else:
+        info = np.finfo(self.dtype.np) if self.dtype.is_floating_point else None
+        op, low = "random_", 0
+        high = (2 ** (info.nmant + 1) + 1 if info is not None else
+                int(np.iinfo(self.dtype.np).max) if self.dtype != D.bool_ else 2)
+    return _random_fill_(self, op, lambda rng, shape: rng.integers(low, high, shape),
+                         generator)
+
+
+def _random_fill_(self, op, draw, generator, *inputs):
     draws = jnp.asarray(draw((generator or default_generator)._rng, tuple(self.shape)),
                         self.dtype.np)
-    return _inplace(self, lambda old: apply(R[op], old, draws=draws), fills=True)
+    return _inplace(self, lambda old: apply(R[op], old, *inputs, draws=draws), fills=True)
+
+
+def bernoulli(input, p=None, *, generator=None):
+    """1 with probability ``input`` (or ``p``), else 0, elementwise (BernoulliBackward0:
+    zero gradients; with ``p``, torch has no derivative).
+
+    >>> import autodiff
+    >>> autodiff.bernoulli(autodiff.tensor([0.0, 1.0]))
+    tensor([0., 1.])
+    """
+    rng = (generator or default_generator)._rng
+    probs = np.asarray(input._value()) if p is None else p
+    draws = jnp.asarray(rng.random(tuple(input.shape)) < probs, input.dtype.np)
+    return apply(R["bernoulli" if p is None else "bernoulli_p"], input, draws=draws)
+
+
+def poisson(input, generator=None):
+    """A draw from the Poisson distribution of each rate in ``input`` (PoissonBackward0:
+    zero gradients)."""
+    rng = (generator or default_generator)._rng
+    draws = jnp.asarray(rng.poisson(np.asarray(input._value())), input.dtype.np)
+    return apply(R["poisson"], input, draws=draws)
+
+
+def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, device=None,
+           requires_grad=False):
+    """Draws from N(mean, std^2): ``mean`` and ``std`` numbers (then ``size`` is the shape)
+    or tensors, broadcast (NormalBackward1/2/3: zero gradients for them, as torch)."""
+    rng = (generator or default_generator)._rng
+    tensors = [t for t in (mean, std) if isinstance(t, Tensor)]
+    if not isinstance(std, Tensor) and std < 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
+    if not tensors:
+        return _random(lambda rng_, shape: rng_.normal(mean, std, shape), size, dtype, device,
+                       requires_grad, generator)
+    shape = broadcast_shapes(*(t.shape for t in tensors))
+    values = [np.asarray(t._value()) if isinstance(t, Tensor) else t for t in (mean, std)]
+    draws = jnp.asarray(rng.normal(*values, tuple(shape)), tensors[0].dtype.np)
+    if isinstance(mean, Tensor) and isinstance(std, Tensor):
+        return apply(R["normal_tensor_tensor"], mean, std, draws=draws,
+                     mean_sym_sizes=mean._array.shape, std_sym_sizes=std._array.shape)
+    if isinstance(mean, Tensor):
+        return apply(R["normal_tensor_float"], mean, draws=draws,
+                     mean_sym_sizes=mean._array.shape)
+    return apply(R["normal_float_tensor"], std, draws=draws, std_sym_sizes=std._array.shape)
+
+
+def multinomial(input, num_samples, replacement=False, *, generator=None):
+    """``num_samples`` indices drawn for each row of weights in ``input`` (1-d or 2-d),
+    with or without replacement (int64; not recorded).
+
+    >>> import autodiff
+    >>> autodiff.multinomial(autodiff.tensor([0.0, 0.0, 1.0]), 2, replacement=True)
+    tensor([2, 2])
+    """
+    if input.ndim not in (1, 2):
+        raise RuntimeError("prob_dist must be 1 or 2 dim")
+    n = input.shape[-1]
+    if not replacement and num_samples > n:
+        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without "
+                           "replacement")
+    rng = (generator or default_generator)._rng
+    weights = np.asarray(input._value(), np.float64).reshape(-1, n)
+    rows = [rng.choice(n, num_samples, replace=replacement, p=w / w.sum()) for w in weights]
+    return _make(jnp.asarray(np.stack(rows).reshape(*input.shape[:-1], num_samples), jnp.int64))
+
+
+def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_grad=False):
+    """``randint`` with the shape (and dtype) of ``input``: one bound is ``high``."""
+    if high is None:
+        low, high = 0, low
+    return randint(low, high, tuple(input.shape), dtype=dtype or input.dtype)
 
 
 def index_put_(self, indices, values, accumulate=False):
@@ -3125,6 +3253,10 @@ Tensor.multiply, Tensor.subtract, Tensor.divide, Tensor.moveaxis = mul, sub, div
 Tensor.polygamma = lambda self, n: polygamma(n, self)
 Tensor.type = _type
 Tensor.uniform_, Tensor.normal_ = uniform_, normal_
+(Tensor.bernoulli_, Tensor.exponential_, Tensor.geometric_, Tensor.log_normal_, Tensor.cauchy_,
+ Tensor.random_) = bernoulli_, exponential_, geometric_, log_normal_, cauchy_, random_
+Tensor.bernoulli = lambda self, p=None, *, generator=None: bernoulli(self, p, generator=generator)
+Tensor.multinomial = multinomial
 Tensor.repeat = _repeat
 Tensor.tile = lambda self, *dims: tile(self, _shape_arg(dims))
 for _f in (masked_fill, scatter, scatter_add, index_add, tril, triu):

@@ -947,11 +947,46 @@ row("zero_", "ZeroBackward0", lambda self: jnp.zeros_like(self),
     lambda grad: (_zeros_like(grad),))
 row("fill_", "FillBackward2", lambda self, *, value: jnp.full_like(self, value),
     lambda grad, value: (_zeros_like(grad),))
-# random fills: the draws come in as an attribute; the old values get no gradient
+# Random draws: made beside the tape (autodiff's generator) and handed in as ``draws``.
+# Nothing flows back through a draw: zeros (torch's formulas; bernoulli(x, p) has none).
+# ... in-place fills, whose old values are forgotten
 row("uniform_", "UniformBackward0", lambda self, *, draws: draws,
     lambda grad, draws: (_zeros_like(grad),))
 row("normal_", "NormalBackward0", lambda self, *, draws: draws,
     lambda grad, draws: (_zeros_like(grad),))
+row("bernoulli_float_", "BernoulliBackward2", lambda self, *, draws: draws,
+    lambda grad, draws: (_zeros_like(grad),))
+row("bernoulli_tensor_", "BernoulliBackward1", lambda self, p, *, draws: draws,
+    (lambda grad: _zeros_like(grad), lambda grad, p: _zeros_like(p)))
+row("exponential_", "ExponentialBackward0", lambda self, *, draws: draws,
+    lambda grad, draws: (_zeros_like(grad),))
+row("geometric_", "GeometricBackward0", lambda self, *, draws: draws,
+    lambda grad, draws: (_zeros_like(grad),))
+row("log_normal_", "LogNormalBackward0", lambda self, *, draws: draws,
+    lambda grad, draws: (_zeros_like(grad),))
+row("cauchy_", "CauchyBackward0", lambda self, *, draws: draws,
+    lambda grad, draws: (_zeros_like(grad),))
+row("random_from_", "RandomBackward0", lambda self, *, draws: draws,
+    lambda grad, draws: (_zeros_like(grad),))
+row("random_to_", "RandomBackward1", lambda self, *, draws: draws,
+    lambda grad, draws: (_zeros_like(grad),))
+row("random_", "RandomBackward2", lambda self, *, draws: draws,
+    lambda grad, draws: (_zeros_like(grad),))
+# ... and draws from distributions whose parameters are tensors
+row("bernoulli", "BernoulliBackward0", lambda self, *, draws: draws,
+    lambda grad, draws: (_zeros_like(grad),))
+row("bernoulli_p", "NotImplemented", lambda self, *, draws: draws,
+    (lambda grad: _not_implemented("bernoulli"),))
+row("poisson", "PoissonBackward0", lambda self, *, draws: draws,
+    lambda grad, draws: (_zeros_like(grad),))
+row("normal_tensor_float", "NormalBackward1", lambda mean, *, draws, mean_sym_sizes: draws,
+    lambda grad, draws, mean_sym_sizes: (_zeros(mean_sym_sizes, grad),))
+row("normal_float_tensor", "NormalBackward2", lambda std, *, draws, std_sym_sizes: draws,
+    lambda grad, draws, std_sym_sizes: (_zeros(std_sym_sizes, grad),))
+row("normal_tensor_tensor", "NormalBackward3",
+    lambda mean, std, *, draws, mean_sym_sizes, std_sym_sizes: draws,
+    lambda grad, draws, mean_sym_sizes, std_sym_sizes: (_zeros(mean_sym_sizes, grad),
+                                                        _zeros(std_sym_sizes, grad)))
 # base[view] = src: the base's gradient outside the view, the view's part to src
 row("copy_slices", "CopySlices",
     lambda self, src, *, view, self_sym_sizes: _write_through_view(self, src, view),

@@ -306,6 +306,25 @@ SAMPLES.update({
     "uniform_": Sample(lambda a: (T.manual_seed(0), (a * a).uniform_(-1.0, 1.0))[1] * a,
                        [(3,)]),
     "normal_": Sample(lambda a: (T.manual_seed(0), (a * a).normal_())[1] * a, [(3,)]),
+    # draws: fixed by the seed; those drawn from the input's values are multiplied by 0
+    # (the draw itself moves with its mean, while torch's gradient says zero)
+    "bernoulli_float_": Sample(lambda a: (T.manual_seed(0), (a * a).bernoulli_(0.5))[1] * a,
+                               [(3,)]),
+    "bernoulli_tensor_": Sample(lambda a, p: (T.manual_seed(0), (a * a).bernoulli_(p))[1] * a
+                                + p * p, [(3,), (3,)], 0.2, 0.8),
+    "exponential_": Sample(lambda a: (T.manual_seed(0), (a * a).exponential_())[1] * a, [(3,)]),
+    "geometric_": Sample(lambda a: (T.manual_seed(0), (a * a).geometric_(0.3))[1] * a, [(3,)]),
+    "log_normal_": Sample(lambda a: (T.manual_seed(0), (a * a).log_normal_())[1] * a, [(3,)]),
+    "cauchy_": Sample(lambda a: (T.manual_seed(0), (a * a).cauchy_())[1] * a, [(3,)]),
+    "random_": Sample(lambda a: (T.manual_seed(0), (a * a).random_())[1] * 0 + a * a, [(3,)]),
+    "random_to_": Sample(lambda a: (T.manual_seed(0), (a * a).random_(5))[1] * a, [(3,)]),
+    "random_from_": Sample(lambda a: (T.manual_seed(0), (a * a).random_(2, 5))[1] * a, [(3,)]),
+    "bernoulli": Sample(lambda a: T.bernoulli(a) * 0 + a * a, [(3,)], 0.2, 0.8),
+    "poisson": Sample(lambda a: T.poisson(a) * 0 + a * a, [(3,)], 0.5, 2.0),
+    "normal_tensor_float": Sample(lambda a: T.normal(a, 2.0) * 0 + a * a, [(3,)]),
+    "normal_float_tensor": Sample(lambda a: T.normal(1.0, a) * 0 + a * a, [(3,)], 0.5, 2.0),
+    "normal_tensor_tensor": Sample(lambda a, b: T.normal(a, b) * 0 + a * b, [(2, 1), (3,)],
+                                   0.5, 2.0),
     "diagonal": Sample(lambda x: x.diagonal(1) ** 2, [(3, 4)]),
     "diagonal_copy": Sample(lambda x: T.diag(x, -1) ** 2, [(4, 3)]),
     "diagonal_backward": Sample(
