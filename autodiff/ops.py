@@ -19,7 +19,7 @@ import numpy as np
 
 from . import dtypes as D
 from . import tape
-from .rules import RULES
+from .rules import RULES, _split_sizes
 from .tape import Tensor, _make, apply
 
 R = RULES
@@ -2603,22 +2603,37 @@ def as_strided(input, size, stride, storage_offset=0):
 
 
 def unbind(input, dim=0):
-    """The views along ``dim``, one per index (SelectBackward0 each)."""
+    """The views along ``dim``, one per index: outputs of one UnbindBackward0 (writing
+    into one in place is an error, as in torch)."""
     d = tape._wrap_dim(dim, input.ndim)
-    return tuple(select(input, d, i) for i in range(input.shape[d]))
+    shape = input._array.shape
+    return tape.apply_views(R["unbind"], input, [
+        (R["select"], dict(dim=d, index=i, self_sym_sizes=shape)) for i in range(shape[d])],
+        dim=d)
 
 
 def split(input, split_size_or_sections, dim=0):
-    """Views of ``split_size_or_sections`` elements each along ``dim``."""
+    """Views of ``split_size_or_sections`` elements each along ``dim`` (a list: those
+    sizes), outputs of one SplitBackward0 (SplitWithSizesBackward0)."""
     d = tape._wrap_dim(dim, input.ndim)
-    n = input.shape[d]
+    shape = input._array.shape
     if isinstance(split_size_or_sections, int):
-        sizes = [builtins.min(split_size_or_sections, n - s)
-                 for s in range(0, n, split_size_or_sections)]
+        if split_size_or_sections < 0:
+            raise RuntimeError(f"split expects split_size be non-negative, but got split_size="
+                               f"{split_size_or_sections}")
+        rule, attrs = R["split"], dict(split_size=split_size_or_sections)
+        sizes = _split_sizes(split_size_or_sections, shape[d])
     else:
         sizes = list(split_size_or_sections)
+        if builtins.sum(sizes) != shape[d]:
+            raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to "
+                               f"{shape[d]} (input tensor's size at dimension {d}), but got "
+                               f"split_sizes={sizes}")
+        rule, attrs = R["split_with_sizes"], dict(split_sizes=tuple(sizes))
     starts = np.cumsum([0] + sizes[:-1]).tolist()
-    return tuple(narrow(input, d, s, k) for s, k in zip(starts, sizes))
+    return tape.apply_views(rule, input, [
+        (R["slice"], dict(dim=d, start=s, end=s + k, step=1, self_sym_sizes=shape))
+        for s, k in zip(starts, sizes)], dim=d, self_sym_sizes=shape, **attrs)
 
 
 def tensor_split(input, indices_or_sections, dim=0):
@@ -2948,6 +2963,8 @@ def _check_inplace(self):
         return
     if self._no_grad_view:
         raise RuntimeError(tape._no_grad_view_written(self, indirect=False))
+    if self._multi_view and self._requires_grad:
+        raise RuntimeError(tape._multi_view_written(self, indirect=False))
     if self.grad_fn is None and self._requires_grad:
         raise RuntimeError(tape._LEAF_INPLACE)
     if self._view is not None and self._requires_grad:    # (not a detach()ed alias of one)

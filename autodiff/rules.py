@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import itertools
 import math
 
 import jax
@@ -45,11 +46,13 @@ class Rule:
 
     __slots__ = ("op", "node", "forward", "backward", "formulas", "inputs", "saves",
                  "save_slots", "save_plan", "unpack_order", "tensor_attrs", "is_view",
-                 "node_cls")
+                 "multi_view", "node_cls")
 
-    def __init__(self, op, node, forward, backward, view=False, tensor_attrs=()):
+    def __init__(self, op, node, forward, backward, view=False, tensor_attrs=(),
+                 multi_view=False):
         self.op, self.node, self.forward, self.backward = op, node, forward, backward
-        self.is_view = view
+        self.is_view = view or multi_view
+        self.multi_view = multi_view    # several views, one node (its backward: all grads)
         self.tensor_attrs = tensor_attrs      # attributes that are tensors: saved, versioned
         params = list(inspect.signature(forward).parameters.values())
         self.inputs = [p.name for p in params if p.kind == p.POSITIONAL_OR_KEYWORD]
@@ -125,7 +128,7 @@ _STATIC_ATTRS = {"n", "nan", "posinf", "neginf", "dim", "keepdim", "self_sym_siz
                  "start", "end", "step", "sizes", "dtype", "ord", "correction", "reduction",
                  "exponent", "normalized_shape", "eps", "approximate", "stride", "padding",
                  "dilation", "lhs_dilation", "dimension_numbers", "kernel_size", "ceil_mode",
-                 "k", "decimals"}
+                 "k", "decimals", "split_size", "split_sizes"}
 _NUMBER_ATTRS = {"alpha", "other", "value", "min", "max", "base", "weight", "negative_slope",
                  "scale", "input_scale", "beta", "threshold", "min_val", "max_val"}
 
@@ -137,10 +140,10 @@ def _compiled_forward(forward, params, tensor_attrs):
     return jax.jit(forward, static_argnames=sorted(attrs & _STATIC_ATTRS))
 
 
-def row(op, node, forward, backward, view=False, tensor_attrs=()):
+def row(op, node, forward, backward, view=False, tensor_attrs=(), multi_view=False):
     """Add a row to the table: op name, torch's node name, forward, and the backward: one
     formula per input (a tuple), or one joint backward giving every input's gradient."""
-    RULES[op] = Rule(op, node, forward, backward, view, tensor_attrs)
+    RULES[op] = Rule(op, node, forward, backward, view, tensor_attrs, multi_view)
 
 
 def _unsqueeze_dims(grad, dim, keepdim, ndim):
@@ -920,11 +923,50 @@ row("index_backward", "IndexPutImplBackward0",
         tape.apply(RULES["index"], grad, key=key, self_sym_sizes=self_sym_sizes, view=view),))
 
 # Joining: the gradient is cut back into the pieces.
+# unbind and split: several views of self along dim from one node, output i being view i.
+# The gradients come back joined (stack / cat), zeros for the outputs none reached.
+row("unbind", "UnbindBackward0", lambda self, *, dim: tuple(jnp.moveaxis(self, dim, 0)),
+    lambda grads, dim: (tape.apply(RULES["stack"], *_zeros_for_missing(
+        grads, [None] * len(grads)), dim=dim),), multi_view=True)
+row("split", "SplitBackward0",
+    lambda self, *, split_size, dim, self_sym_sizes: _split(
+        self, _split_sizes(split_size, self_sym_sizes[dim]), dim),
+    lambda grads, split_size, dim, self_sym_sizes: (_cat_splits(
+        grads, _split_sizes(split_size, self_sym_sizes[dim]), dim, self_sym_sizes),),
+    multi_view=True)
+row("split_with_sizes", "SplitWithSizesBackward0",
+    lambda self, *, split_sizes, dim, self_sym_sizes: _split(self, split_sizes, dim),
+    lambda grads, split_sizes, dim, self_sym_sizes: (_cat_splits(
+        grads, split_sizes, dim, self_sym_sizes),), multi_view=True)
+
+
+def _split_sizes(split_size, n):
+    return [min(split_size, n - start) for start in range(0, n, split_size)] or [0]
+
+
+def _split(x, sizes, dim):
+    return tuple(jnp.split(x, list(itertools.accumulate(sizes))[:-1], axis=dim))
+
+
+def _zeros_for_missing(grads, shapes):
+    """The gradients, zeros (of ``shapes[i]``, or a present gradient's shape) where none
+    reached output i."""
+    present = next(g for g in grads if g is not None)
+    return [g if g is not None else _zeros(present.shape if shape is None else shape, present)
+            for g, shape in zip(grads, shapes)]
+
+
+def _cat_splits(grads, sizes, dim, self_sym_sizes):
+    shapes = [tuple(n if d == dim else s for d, s in enumerate(self_sym_sizes)) for n in sizes]
+    return tape.apply(RULES["cat"], *_zeros_for_missing(grads, shapes), dim=dim,
+                      sizes=tuple(sizes))
+
+
 row("cat", "CatBackward0", lambda *tensors, dim, sizes: jnp.concatenate(tensors, dim),
     lambda grad, dim, sizes: tuple(
         grad.narrow(dim, start, size) for start, size in zip(_starts(sizes), sizes)))
 row("stack", "StackBackward0", lambda *tensors, dim: jnp.stack(tensors, dim),
-    lambda grad, dim: tuple(grad.unbind(dim)))
+    lambda grad, dim: tuple(grad.select(dim, i) for i in range(grad.shape[dim])))
 
 
 def _starts(sizes):

@@ -281,6 +281,16 @@ def _no_grad_view_written(view, indirect):
             "the inplace to be tracked).")
 
 
+def _multi_view_written(view, indirect):
+    """torch's error for writing in place into one of several views made by one node
+    (``indirect``: the base or another view was written, and this one is used)."""
+    how = "its base or another view of its base has been" if indirect else "is being"
+    return (f"Output {view.output_nr} of {_short_name(view._grad_fn.name())} is a view and "
+            f"{how} modified inplace. This view is the output of a function that returns "
+            "multiple views. Such functions do not allow the output views to be modified "
+            "inplace. You should replace the inplace operation by an out-of-place one.")
+
+
 def _short_name(name):
     """How torch's message names a node: ``MulBackward0`` -> ``Mul``, ``MaxBackward1`` ->
     ``Max1``; ``autodiff::autograd::CopySlices`` as it is."""
@@ -336,6 +346,8 @@ class Node:
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     def _missing_grad(self, i):
+        if self.rule is not None and self.rule.multi_view:
+            return None                    # its formula puts zeros there
         raise RuntimeError(f"autodiff: no gradient reached output {i} of {self.name()}")
 
     def register_hook(self, fn):
@@ -371,6 +383,8 @@ class Node:
             saved[i] = _unpack(stored[i], self)
         if not retain_graph and self._holds_saved_variables():
             self._saved = None                        # free the buffers
+        if self.rule.multi_view:                      # its backward takes every output's
+            return self.rule.gradients(grads, saved, self._attrs, self._input_meta)
         if grads[0]._zeros is not None and all(_is_zero_tensor(g) for g in grads):
             # torch's ZeroTensors in, ZeroTensors out: every formula is linear in grad, so
             # they are not computed (where an input is infinite, computing would give nan)
@@ -403,7 +417,10 @@ def _reduce_to_inputs(grads, meta):
 
 
 def sum_to(grad, shape):
-    """Sum ``grad`` down to ``shape``: the adjoint of broadcasting ``shape`` up to it."""
+    """Sum ``grad`` down to ``shape``: the adjoint of broadcasting ``shape`` up to it
+    (ATen's ``sum_to``: a 0-d shape is a plain ``sum()``)."""
+    if not shape:
+        return grad.sum()
     lead = grad.ndim - len(shape)
     dims = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape)
                                       if s == 1 and grad.shape[i + lead] != 1)
@@ -520,6 +537,7 @@ class Tensor:
     _index = None             # a view's cached flat storage positions
     _cut_off = False          # detach()/.data of a view: its elements, but no view to autograd
     _no_grad_view = False     # a view made under no_grad of a tensor that requires grad
+    _multi_view = False       # one of several views made by one node (split, unbind)
     _grad = None
     _retains_grad = False
     _backward_hooks = None
@@ -659,6 +677,8 @@ class Tensor:
                 and self._requires_grad:
             if self._no_grad_view:
                 raise RuntimeError(_no_grad_view_written(self, indirect=True))
+            if self._multi_view:
+                raise RuntimeError(_multi_view_written(self, indirect=True))
             self._rederive_view_history()
         return self._grad_fn
 
@@ -1124,6 +1144,31 @@ def apply(rule, *inputs, **attrs):
             # requires grad too, and may not be written in place with grad mode on (torch)
             result._requires_grad = result._no_grad_view = True
     return result
+
+
+def apply_views(rule, base, views, **attrs):
+    """Several views of ``base`` made by one node of ``rule`` (unbind, split): output i is
+    view i, and ``views`` gives each its own view row and attributes (select, slice: how
+    it reads the storage). torch forbids writing into such views in place."""
+    storage = base._shared_storage()
+    results = tuple(
+        _make(out, storage=storage, view=(base, view_rule.view_fn(**view_attrs)), vc=base._vc)
+        for out, (view_rule, view_attrs) in zip(rule.forward(base._value(), **attrs), views))
+    for i, result in enumerate(results):
+        result.output_nr = i
+        if base._no_grad_view:
+            result._no_grad_view = True
+    if base._requires_grad:
+        if _grad_enabled:
+            node = record(rule, (base,), attrs, results[0])
+            node.num_outputs = len(results)
+            for result in results:
+                result._grad_fn, result._requires_grad = node, True
+                result._multi_view = True
+        else:
+            for result in results:
+                result._requires_grad = result._no_grad_view = True
+    return results
 
 
 _NO_EDGE = (None, 0)

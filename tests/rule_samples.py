@@ -191,6 +191,11 @@ SAMPLES: dict[str, Sample] = {
     "index": Sample(lambda a: (a * a)[T.tensor([0, 2, 0])], [(4,)]),
     "index_backward": Sample(lambda a: _index_backward(a * a), [(3,)]),
     "cat": Sample(lambda a, b: T.cat([a * a, b], 1), [(2, 3), (2, 1)]),
+    "split": Sample(lambda a: (lambda x, y, z: x * y.sum() + z.sum())(*(a * a).split(2)),
+                    [(5, 3)]),
+    "split_with_sizes": Sample(lambda a: (lambda x, y: x * y)(*(a * a).split([1, 3], 1)),
+                               [(2, 4)]),
+    "unbind": Sample(lambda a: (lambda x, y, z: x * z)(*(a * a).unbind(1)), [(2, 3)]),
     "stack": Sample(lambda a, b: T.stack([a * a, b], 1), [(2, 3), (2, 3)]),
     "clone": Sample(lambda a: (a * a).clone(), [(3,)]),
     # through float32 and back: a linear sample and a wide step keep rounding out of it

@@ -168,6 +168,9 @@ OP_CASES = {
     "log_softmax": op_case("torch.log_softmax(a, dim=1)", (2, 3)),
     # Joining.
     "cat": op_case("torch.cat([a, b], dim=0)", (2, 3), (1, 3)),
+    "split": op_case("x, y, z = a.split(2)\nx * y.sum() + z.sum()", (5, 3)),
+    "split_with_sizes": op_case("x, y = torch.split(a, [1, 3], dim=1)\nx * y", (2, 4)),
+    "unbind": op_case("x, y, z = a.unbind(1)\nx * z", (2, 3)),
     "stack": op_case("torch.stack([a, b])", (2, 3), (2, 3)),
     # Views and reshapes.
     "view": op_case("a.view(3, 2)", (2, 3)),
@@ -401,6 +404,7 @@ VARIANT_CASES = {
     "addmm_beta_zero": op_case("torch.addmm(a / 0, b, c, beta=0)", (2, 3), (2, 4), (4, 3)),
     "nanmean": op_case("torch.nanmean(a.sqrt(), 1, keepdim=True)", (2, 3)),
     "nansum_all": op_case("a.log().nansum()", (2, 3)),
+    "chunk": op_case("x, y = a.chunk(2, -1)\ny", (2, 4)),
     "moveaxis": op_case("a.moveaxis(0, -1)", (2, 3, 1)),
     "cross_dim": op_case("torch.cross(a, b, dim=0)", (3, 2), (3, 2)),
     "div_rounding_trunc": op_case("a.div(b, rounding_mode='trunc')", (2, 3), (2, 3), **POSITIVE),
