@@ -1282,6 +1282,21 @@ def cumsum(input, dim, *, dtype=None):
                  **({"dtype": _to_dtype(dtype).np} if dtype is not None else {}))
 
 
+def cumprod(input, dim, *, dtype=None):
+    """Cumulative product along ``dim`` (CumprodBackward0; exact gradients with zeros, as
+    torch's); integers and bools multiply up in int64."""
+    _check_result_dtype(input, dtype)
+    if dtype is None and not input.dtype.is_floating_point:
+        dtype = D.int64
+    return apply(R["cumprod"], input, dim=tape._wrap_dim(dim, input.ndim),
+                 **({"dtype": _to_dtype(dtype).np} if dtype is not None else {}))
+
+
+def logcumsumexp(input, dim):
+    """``log(cumsum(exp(input)))`` along ``dim``, computed stably (LogcumsumexpBackward0)."""
+    return apply(R["logcumsumexp"], input, dim=tape._wrap_dim(dim, input.ndim))
+
+
 def cummax(input, dim):
     """``(values, indices)``: the largest element so far along ``dim`` and where it is
     (the latest of equal ones; NaN, once met, wins) (CummaxBackward0)."""
@@ -3249,7 +3264,8 @@ _METHODS = [
     nonzero, argwhere, count_nonzero, kron, diff, cross, inner, take_along_dim, fliplr, flipud,
     tensor_split, hsplit, vsplit, dsplit, ravel, positive, signbit, isposinf, isneginf,
     float_power, msort, repeat_interleave, diagflat, matrix_power, addmm, addmv, addr, baddbmm,
-    addbmm, vdot, fmax, fmin, logaddexp2, nansum, nanmean, cummax, cummin, rot90,
+    addbmm, vdot, fmax, fmin, logaddexp2, nansum, nanmean, cummax, cummin, rot90, cumprod,
+    logcumsumexp,
 ]
 for _f in _METHODS:
     setattr(Tensor, _f.__name__, _f)

@@ -1333,8 +1333,69 @@ row("cummin", "CumminBackward0", _cummaxmin, _cummaxmin_backward, tensor_attrs=(
 row("cumsum", "CumsumBackward0",
     lambda self, *, dim, dtype=None: jnp.cumsum(jnp.atleast_1d(self), dim, dtype).reshape(
         self.shape),
-    lambda grad, dim, dtype=None: (grad.flip(dim).cumsum(dim).flip(dim) if grad.ndim
-                                   else grad,))
+    lambda grad, dim, dtype=None: (_reversed_cumsum(grad, dim),))
+# cumprod: y_j = x_0 ... x_j, so dy_j/dx_k = y_j / x_k for k <= j: grad_x = reversed
+# cumsum(y grad) / x. Where x has zeros, torch's loop of "the product of the others".
+row("cumprod", "CumprodBackward0",
+    lambda self, *, dim, dtype=None: jnp.cumprod(jnp.atleast_1d(self), dim, dtype).reshape(
+        self.shape),
+    lambda grad, self, result, dim, dtype=None: (_cumprod_backward(grad, self, dim, result),))
+# logcumsumexp: y_j = log sum_{i<=j} e^x_i, so dy_j/dx_k = e^(x_k - y_j) for k <= j;
+# torch sums the positive and negative parts of grad apart, in log space
+row("logcumsumexp", "LogcumsumexpBackward0",
+    lambda self, *, dim: jax.lax.cumlogsumexp(jnp.atleast_1d(self), axis=dim).reshape(
+        self.shape),
+    lambda grad, self, result, dim: (_logcumsumexp_backward(grad, self, dim, result),))
+
+
+def _reversed_cumsum(grad, dim):
+    """The sum of each element and the ones after it along ``dim`` (cumsum's gradient)."""
+    if grad.numel() <= 1 or grad.shape[dim] == 1:
+        return grad
+    return grad.flip(dim).cumsum(dim).flip(dim)
+
+
+def _cumprod_backward(grad, self, dim, result):
+    if self.numel() <= 1 or self.shape[dim] == 1:
+        return grad
+    if not tape.concrete(self._value()) or bool((self._value() == 0).any()):
+        return _cumprod_backward_with_zeros(grad, self, dim)
+    return _reversed_cumsum(result * grad, dim).div(self)
+
+
+def _cumprod_backward_with_zeros(grad, self, dim):
+    """torch's O(n^2) formula: the gradient of x_k sums grad_j times the product of the
+    x_i, i <= j, other than x_k itself (written into zeros, one slice at a time)."""
+    n = self.shape[dim]
+    ones = _const(jnp.ones((1,), grad._array.dtype)).expand(
+        *(1 if d == dim else s for d, s in enumerate(self.shape)))
+    grad_input = _zeros(self.shape, grad)
+    for k in range(n):
+        if k == 0:
+            others = tape.apply(RULES["cat"], ones, self.narrow(dim, 1, n - 1).cumprod(dim),
+                                dim=dim, sizes=(1, n - 1))
+        else:
+            before = self.narrow(dim, 0, k).prod(dim, True)
+            if k == n - 1:
+                others = before
+            else:
+                after = self.narrow(dim, k + 1, n - k - 1).cumprod(dim)
+                others = tape.apply(RULES["cat"], before, before.expand_as(after) * after,
+                                    dim=dim, sizes=(1, n - k - 1))
+        grad_input.select(dim, k).copy_((grad.narrow(dim, k, n - k) * others).sum(dim))
+    return grad_input
+
+
+def _logcumsumexp_backward(grad, self, dim, result):
+    if grad.ndim == 0 or grad.numel() == 0:
+        return grad
+    lowest = _const(jnp.asarray(jnp.finfo(grad._array.dtype).min, grad._array.dtype))
+    log_abs_grad = grad.abs().log()
+
+    def part(mask):
+        log_grad = _w(mask, log_abs_grad, lowest) - result
+        return (log_grad.flip(dim).logcumsumexp(dim).flip(dim) + self).exp()
+    return part(grad > 0) - part(grad < 0)
 # d/dx erf(x) = 2/sqrt(pi) exp(-x^2)
 row("erf", "ErfBackward0", lambda self: jax.scipy.special.erf(self),
     lambda grad, self: (_times_scalar((-self.pow(2)).exp(), 2 / math.sqrt(math.pi)) * grad,))

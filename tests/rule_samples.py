@@ -222,6 +222,8 @@ SAMPLES.update({
                             [(3,)]),
     "flip": Sample(lambda a: tape.apply(RULES["flip"], a * a, dims=(1,)), [(2, 3)]),
     "cumsum": Sample(lambda a: (a * a).cumsum(1), [(2, 3)]),
+    "cumprod": Sample(lambda a: a.cumprod(1), [(2, 3)], 0.5, 1.5),
+    "logcumsumexp": Sample(lambda a: a.logcumsumexp(1), [(2, 3)]),
     "rot90": Sample(lambda a: (a * a).rot90(1, (1, 0)), [(2, 3)]),
     "cummax": Sample(lambda a: a.cummax(1).values ** 2, [(2, 4)]),
     "cummin": Sample(lambda a: a.cummin(0).values ** 2, [(3, 2)]),
