@@ -991,36 +991,32 @@ row("fill_", "FillBackward2", lambda self, *, value: jnp.full_like(self, value),
     lambda grad, value: (_zeros_like(grad),))
 # Random draws: made beside the tape (autodiff's generator) and handed in as ``draws``.
 # Nothing flows back through a draw: zeros (torch's formulas; bernoulli(x, p) has none).
+def _drawn(self, *, draws):
+    return draws
+
+
+def _nothing_back_through_a_draw(grad, draws):
+    return (_zeros_like(grad),)
+
+
 # ... in-place fills, whose old values are forgotten
-row("uniform_", "UniformBackward0", lambda self, *, draws: draws,
-    lambda grad, draws: (_zeros_like(grad),))
-row("normal_", "NormalBackward0", lambda self, *, draws: draws,
-    lambda grad, draws: (_zeros_like(grad),))
-row("bernoulli_float_", "BernoulliBackward2", lambda self, *, draws: draws,
-    lambda grad, draws: (_zeros_like(grad),))
+row("uniform_", "UniformBackward0", _drawn, _nothing_back_through_a_draw)
+row("normal_", "NormalBackward0", _drawn, _nothing_back_through_a_draw)
+row("bernoulli_float_", "BernoulliBackward2", _drawn, _nothing_back_through_a_draw)
 row("bernoulli_tensor_", "BernoulliBackward1", lambda self, p, *, draws: draws,
     (lambda grad: _zeros_like(grad), lambda grad, p: _zeros_like(p)))
-row("exponential_", "ExponentialBackward0", lambda self, *, draws: draws,
-    lambda grad, draws: (_zeros_like(grad),))
-row("geometric_", "GeometricBackward0", lambda self, *, draws: draws,
-    lambda grad, draws: (_zeros_like(grad),))
-row("log_normal_", "LogNormalBackward0", lambda self, *, draws: draws,
-    lambda grad, draws: (_zeros_like(grad),))
-row("cauchy_", "CauchyBackward0", lambda self, *, draws: draws,
-    lambda grad, draws: (_zeros_like(grad),))
-row("random_from_", "RandomBackward0", lambda self, *, draws: draws,
-    lambda grad, draws: (_zeros_like(grad),))
-row("random_to_", "RandomBackward1", lambda self, *, draws: draws,
-    lambda grad, draws: (_zeros_like(grad),))
-row("random_", "RandomBackward2", lambda self, *, draws: draws,
-    lambda grad, draws: (_zeros_like(grad),))
+row("exponential_", "ExponentialBackward0", _drawn, _nothing_back_through_a_draw)
+row("geometric_", "GeometricBackward0", _drawn, _nothing_back_through_a_draw)
+row("log_normal_", "LogNormalBackward0", _drawn, _nothing_back_through_a_draw)
+row("cauchy_", "CauchyBackward0", _drawn, _nothing_back_through_a_draw)
+row("random_from_", "RandomBackward0", _drawn, _nothing_back_through_a_draw)
+row("random_to_", "RandomBackward1", _drawn, _nothing_back_through_a_draw)
+row("random_", "RandomBackward2", _drawn, _nothing_back_through_a_draw)
 # ... and draws from distributions whose parameters are tensors
-row("bernoulli", "BernoulliBackward0", lambda self, *, draws: draws,
-    lambda grad, draws: (_zeros_like(grad),))
-row("bernoulli_p", "NotImplemented", lambda self, *, draws: draws,
+row("bernoulli", "BernoulliBackward0", _drawn, _nothing_back_through_a_draw)
+row("bernoulli_p", "NotImplemented", _drawn,
     (lambda grad: _not_implemented("bernoulli"),))
-row("poisson", "PoissonBackward0", lambda self, *, draws: draws,
-    lambda grad, draws: (_zeros_like(grad),))
+row("poisson", "PoissonBackward0", _drawn, _nothing_back_through_a_draw)
 row("normal_tensor_float", "NormalBackward1", lambda mean, *, draws, mean_sym_sizes: draws,
     lambda grad, draws, mean_sym_sizes: (_zeros(mean_sym_sizes, grad),))
 row("normal_float_tensor", "NormalBackward2", lambda std, *, draws, std_sym_sizes: draws,
