@@ -809,28 +809,27 @@ def _tensor_arg(fn, name, position, value):
                         f"not {type(value).__name__}")
 
 
-def maximum(input, other):
-    """The elementwise maximum of two tensors (MaximumBackward0; ties split the gradient)."""
-    _tensor_arg("maximum", "other", 2, other)
-    return _binary(R["maximum"], input, other)
+def _of_two_tensors(name, doc):
+    """The public function of a two-input row that takes tensors only (torch's TypeError
+    for a number)."""
+    rule = R[name]
+
+    def op(input, other):
+        _tensor_arg(name, "other", 2, other)
+        return _binary(rule, input, other)
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = doc
+    return op
 
 
-def minimum(input, other):
-    """The elementwise minimum of two tensors (MinimumBackward0; ties split the gradient)."""
-    _tensor_arg("minimum", "other", 2, other)
-    return _binary(R["minimum"], input, other)
-
-
-def fmax(input, other):
-    """The elementwise maximum, where a NaN loses to a number (FmaxBackward0)."""
-    _tensor_arg("fmax", "other", 2, other)
-    return _binary(R["fmax"], input, other)
-
-
-def fmin(input, other):
-    """The elementwise minimum, where a NaN loses to a number (FminBackward0)."""
-    _tensor_arg("fmin", "other", 2, other)
-    return _binary(R["fmin"], input, other)
+maximum = _of_two_tensors("maximum", "The elementwise maximum of two tensors "
+                          "(MaximumBackward0; ties split the gradient).")
+minimum = _of_two_tensors("minimum", "The elementwise minimum of two tensors "
+                          "(MinimumBackward0; ties split the gradient).")
+fmax = _of_two_tensors("fmax", "The elementwise maximum, where a NaN loses to a number "
+                       "(FmaxBackward0).")
+fmin = _of_two_tensors("fmin", "The elementwise minimum, where a NaN loses to a number "
+                       "(FminBackward0).")
 
 
 def atan2(input, other):
