@@ -39,7 +39,8 @@ def markdown(results):
     if "ops" in results:
         out += ["## One op on 4x4 tensors", "",
                 "Microseconds per call (medians); ratios to the raw `jax.numpy` call, "
-                "each the median of ratios of batches run side by side "
+                "each the median of ratios of batches run side by side, over the rounds "
+                f"of {results['ops'][0].get('processes', 1)} fresh processes "
                 f"(targets: recording ≤ {OP_RECORDING}x, no_grad ≤ {OP_NO_GRAD}x).", ""]
         out += _table(
             ["op", "autodiff", "autodiff no_grad", "jax.numpy", "torch", "autodiff / jnp",

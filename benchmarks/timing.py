@@ -34,7 +34,12 @@ def block(result):
 def compare(fns, ratios, *, repeat, min_batch_s):
     """Median seconds per call of each of ``fns`` (name -> callable, or (callable, context
     manager factory) to run its batches in, e.g. ``autodiff.no_grad``), and the median of
-    each of ``ratios`` ((a, b) pairs of names: ``"a / b"``).
+    each of ``ratios`` ((a, b) pairs of names: ``"a / b"``)."""
+    return summary(rounds(fns, repeat=repeat, min_batch_s=min_batch_s), ratios)
+
+
+def rounds(fns, *, repeat, min_batch_s):
+    """Seconds per call of each of ``fns`` (as for ``compare``), ``repeat`` samples each.
 
     Each is warmed up (JAX compiles on a first call) and given a batch size that lasts at
     least ``min_batch_s``; then the rounds interleave them, a batch of each per round, so
@@ -49,7 +54,7 @@ def compare(fns, ratios, *, repeat, min_batch_s):
     for _ in range(repeat):
         for name, (fn, context) in runs.items():
             samples[name].append(_batch(fn, numbers[name], context) / numbers[name])
-    return summary(samples, ratios)
+    return samples
 
 
 def summary(samples, ratios):
