@@ -1453,7 +1453,7 @@ def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     (tensor(2.6458, grad_fn=<StdMeanBackward0>), tensor(3., grad_fn=<StdMeanBackward0>))
     >>> (std + mean).backward()
     >>> x.grad
-    tensor([0.0563, 0.1453, 0.7984])
+    tensor([-0.0446,  0.1444,  0.9003])
     """
     return tape.apply_multi(R["std_mean"], input, **_spread_args(
         input, dim, unbiased, keepdim, correction, "std_mean"))
