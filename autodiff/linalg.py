@@ -1,8 +1,8 @@
 """``autodiff.linalg``: the ``torch.linalg`` functions autodiff has -- vector norms, the
-Frobenius norm, the inverse, the determinant and the cross product. They are recorded by the rows of
-``autodiff.norm``, ``autodiff.inverse`` and ``autodiff.det``, which torch names after
-linalg too (``LinalgVectorNormBackward0``, ``LinalgInvExBackward0``,
-``LinalgDetBackward0``).
+Frobenius norm, the inverse, the determinant (and its sign and log) and the cross product.
+They are recorded by the rows of ``autodiff.norm``, ``autodiff.inverse``, ``autodiff.det``
+and ``autodiff.slogdet``, which torch names after linalg too (``LinalgVectorNormBackward0``,
+``LinalgInvExBackward0``, ``LinalgDetBackward0``, ``LinalgSlogdetBackward0``).
 
 >>> import autodiff
 >>> x = autodiff.tensor([3.0, 4.0], requires_grad=True)
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from . import ops
 
-__all__ = ["vector_norm", "norm", "matrix_norm", "inv", "det", "cross"]
+__all__ = ["vector_norm", "norm", "matrix_norm", "inv", "det", "slogdet", "cross"]
 
 
 def cross(input, other, *, dim=-1):
@@ -70,3 +70,9 @@ def inv(A):
 def det(A):
     """The determinant of a square matrix, or of each in a batch (LinalgDetBackward0)."""
     return ops.det(A)
+
+
+def slogdet(A):
+    """``(sign, logabsdet)`` of the determinant of a square matrix, or of each in a batch
+    (LinalgSlogdetBackward0; only ``logabsdet`` has a gradient)."""
+    return ops.return_types.linalg_slogdet(*ops._slogdet(A, "linalg.slogdet"))

@@ -19,7 +19,7 @@ import numpy as np
 
 from . import dtypes as D
 from . import tape
-from .rules import RULES, _split_sizes
+from .rules import RULES, _over_scalar, _split_sizes, _times_scalar
 from .tape import Tensor, _make, apply
 
 R = RULES
@@ -1078,28 +1078,27 @@ def prod(input, dim=None, keepdim=False, dtype=None):
 
 
 class _ReturnType(tuple):
-    """torch.return_types.max & co: a (values, indices) pair with names."""
+    """torch.return_types.max & co: a pair with names, ``_fields``."""
 
-    _name = "max"
+    _name, _fields = "max", ("values", "indices")
 
-    def __new__(cls, values, indices):
-        return tuple.__new__(cls, (values, indices))
-
-    values = property(lambda self: self[0])
-    indices = property(lambda self: self[1])
+    def __new__(cls, *items):
+        return tuple.__new__(cls, items)
 
     def __repr__(self):
-        return (f"autodiff.return_types.{self._name}(\nvalues={self[0]!r},\n"
-                f"indices={self[1]!r})")
+        fields = ",\n".join(f"{name}={value!r}" for name, value in zip(self._fields, self))
+        return f"autodiff.return_types.{self._name}(\n{fields})"
 
 
-def _return_type(name):
-    return type(name, (_ReturnType,), {"_name": name})
+def _return_type(name, fields=("values", "indices")):
+    named = {field: property(lambda self, i=i: self[i]) for i, field in enumerate(fields)}
+    return type(name, (_ReturnType,), {"_name": name, "_fields": fields, **named})
 
 
 class return_types:
-    """The named tuples ``max``, ``min``, ``median``, ``sort``, ``topk``, ``cummax`` and
-    ``cummin`` return: ``(values, indices)``."""
+    """The named tuples ``max``, ``min``, ``median``, ``sort``, ``topk``, ``cummax``,
+    ``cummin``, ``kthvalue`` and ``mode`` return: ``(values, indices)``; ``aminmax``'s
+    ``(min, max)``, ``slogdet``'s ``(sign, logabsdet)``."""
 
     max = _return_type("max")
     cummax = _return_type("cummax")
@@ -1108,6 +1107,11 @@ class return_types:
     median = _return_type("median")
     sort = _return_type("sort")
     topk = _return_type("topk")
+    kthvalue = _return_type("kthvalue")
+    mode = _return_type("mode")
+    aminmax = _return_type("aminmax", ("min", "max"))
+    slogdet = _return_type("slogdet", ("sign", "logabsdet"))
+    linalg_slogdet = _return_type("linalg_slogdet", ("sign", "logabsdet"))
 
 
 def _extremum(input, dim, keepdim, other, full, along, arg, binary, kind):
@@ -1145,6 +1149,66 @@ def median(input, dim=None, keepdim=False):
     return _selected_along(input, dim, keepdim, R["median_dim"], _median_index, "median")
 
 
+def kthvalue(input, k, dim=-1, keepdim=False):
+    """``(values, indices)``: the ``k``-th smallest element along ``dim`` and where it is
+    (KthvalueBackward0). Among equal elements the index is the ``k``-th in a stable sort
+    (torch's pick among ties depends on its kernel).
+
+    >>> import autodiff
+    >>> x = autodiff.tensor([[3.0, 1.0, 2.0], [0.0, 5.0, 4.0]], requires_grad=True)
+    >>> autodiff.kthvalue(x, 2, 1)
+    autodiff.return_types.kthvalue(
+    values=tensor([2., 4.], grad_fn=<KthvalueBackward0>),
+    indices=tensor([2, 2]))
+    """
+    d = _nonempty_dim(input, dim, "kthvalue")
+    if not 1 <= k <= (input.shape[d] if input.ndim else 1):
+        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
+
+    def kth_index(x, dim, keepdims):
+        if x.ndim == 0:
+            return jnp.zeros((), np.int64)
+        index = jnp.take(jnp.argsort(x, axis=dim, stable=True), k - 1, dim)
+        return jnp.expand_dims(index, dim) if keepdims else index
+    return _selected_along(input, d, keepdim, R["kthvalue"], kth_index, "kthvalue")
+
+
+def mode(input, dim=-1, keepdim=False):
+    """``(values, indices)``: the most frequent element along ``dim`` (the smallest of
+    equally frequent ones) and the last place it is at (ModeBackward0).
+
+    >>> import autodiff
+    >>> x = autodiff.tensor([[1.0, 3.0, 3.0, 1.0], [2.0, 2.0, 0.0, 5.0]], requires_grad=True)
+    >>> autodiff.mode(x, 1)
+    autodiff.return_types.mode(
+    values=tensor([1., 2.], grad_fn=<ModeBackward0>),
+    indices=tensor([3, 1]))
+    """
+    d = _nonempty_dim(input, dim, "mode")
+    return _selected_along(input, d, keepdim, R["mode"], _mode_index, "mode")
+
+
+def _nonempty_dim(input, dim, fn):
+    """``dim`` wrapped, checked to have elements (torch's error for an empty one)."""
+    d = tape._wrap_dim(dim, input.ndim)
+    if input.ndim and input.shape[d] == 0:
+        raise IndexError(f"{fn}(): Expected reduction dim {d} to have non-zero size.")
+    return d
+
+
+def _mode_index(x, dim, keepdims):
+    """Where each slice's mode is: of the most frequent values the smallest, at its last
+    place (counted by comparing every pair: the slices of a teaching library are short)."""
+    if x.ndim == 0:
+        return jnp.zeros((), np.int64)
+    x = jnp.moveaxis(x, dim, -1)
+    counts = (x[..., :, None] == x[..., None, :]).sum(-1)
+    frequent = counts == counts.max(-1, keepdims=True)
+    value = jnp.where(frequent, x, x.max(-1, keepdims=True)).min(-1, keepdims=True)
+    index = x.shape[-1] - 1 - jnp.argmax(jnp.flip(x == value, -1), -1)
+    return jnp.expand_dims(index, dim) if keepdims else index
+
+
 def _median_index(x, dim, keepdims):
     """Where each slice's lower median is: the middle of a stable sort (the first nan if
     the slice has one)."""
@@ -1166,6 +1230,26 @@ def min(input, dim=None, keepdim=False, *, other=None):
     """``min()`` of all elements, ``min(dim)`` -> (values, indices), or ``min(a, b)``."""
     return _extremum(input, dim, keepdim, other, R["min"], R["min_dim"], jnp.argmin, minimum,
                      "min")
+
+
+def aminmax(input, *, dim=None, keepdim=False):
+    """``(min, max)`` of all elements, or along ``dim``, in one node (AminmaxBackward0);
+    ties share each one's gradient, as in ``amin`` and ``amax``.
+
+    >>> import autodiff
+    >>> x = autodiff.tensor([[1.0, 3.0], [4.0, 2.0]], requires_grad=True)
+    >>> autodiff.aminmax(x, dim=1)
+    autodiff.return_types.aminmax(
+    min=tensor([1., 2.], grad_fn=<AminmaxBackward0>),
+    max=tensor([3., 4.], grad_fn=<AminmaxBackward0>))
+    """
+    if dim is not None:
+        dim = tape._wrap_dim(dim, input.ndim) if input.ndim else None
+    if input.numel() == 0 and (dim is None or input.shape[dim] == 0):
+        raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the "
+                           "operation has no identity.")
+    return return_types.aminmax(*tape.apply_multi(R["aminmax"], input, dim=dim,
+                                                  keepdim=keepdim))
 
 
 def amax(input, dim=(), keepdim=False):
@@ -1215,33 +1299,164 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     return apply(R["norm"], input, ord=ord, dim=_dims(dim, input.ndim), keepdim=keepdim)
 
 
+def dist(input, other, p=2):
+    """The ``p``-norm of ``input - other`` (broadcast), in one node (DistBackward0).
+
+    >>> import autodiff
+    >>> a = autodiff.tensor([1.0, 2.0], requires_grad=True)
+    >>> autodiff.dist(a, autodiff.tensor([4.0, 6.0]))
+    tensor(5., grad_fn=<DistBackward0>)
+    """
+    _broadcast_shapes(input.shape, other.shape)
+    for x in (input, other):
+        if not x.dtype.is_floating_point:
+            raise RuntimeError("norm(): input dtype should be either floating point or complex. "
+                               f"Got {x.dtype._legacy.replace('Tensor', '')} instead.")
+    return apply(R["dist"], input, other, p=float(p))
+
+
+def trapezoid(y, x=None, *, dx=None, dim=-1):
+    """The integral of ``y`` along ``dim`` by the trapezoidal rule, with samples spaced
+    ``dx`` (1 by default) or at the points ``x``: torch's composition of slices, sums and
+    products.
+
+    >>> import autodiff
+    >>> autodiff.trapezoid(autodiff.tensor([1.0, 2.0, 4.0]))
+    tensor(4.5000)
+    >>> autodiff.trapezoid(autodiff.tensor([1.0, 2.0, 4.0]), autodiff.tensor([0.0, 1.0, 3.0]))
+    tensor(7.5000)
+    """
+    dim = tape._wrap_dim(dim, y.ndim)
+    n = y.shape[dim]
+    if n == 0:          # no samples: zeros, as numpy
+        return zeros(*(s for d, s in enumerate(y.shape) if d != dim), dtype=y.dtype)
+    if y.dtype is D.bool_ or (x is not None and x.dtype is D.bool_):
+        which = "`y`" if y.dtype is D.bool_ else "`x`"
+        raise RuntimeError(f"trapezoid: received a bool input for {which}, but bool is not "
+                           "supported")
+    if not y.dtype.is_floating_point:        # integers integrate to the default float
+        y = y.to(D.DEFAULT_FLOAT)
+    if x is None:       # evenly spaced: the sum, less half the two ends, times dx
+        ends = select(y, dim, 0) + select(y, dim, -1)
+        return _times_scalar(sum(y, dim) - _times_scalar(ends, 0.5), 1 if dx is None else dx)
+    if x.ndim == 1:     # x's points lie along dim
+        if x.shape[0] != n:
+            raise RuntimeError("trapezoid: There must be one `x` value for each sample point")
+        x = view(x, [n if d == dim else 1 for d in range(y.ndim)])
+    elif x.ndim < y.ndim:
+        x = view(x, (1,) * (y.ndim - x.ndim) + tuple(x.shape))
+    spacing = narrow(x, dim, 1, x.shape[dim] - 1) - narrow(x, dim, 0, x.shape[dim] - 1)
+    return _over_scalar(sum((narrow(y, dim, 1, n - 1) + narrow(y, dim, 0, n - 1)) * spacing,
+                            dim), 2.0)
+
+
+def cov(input, *, correction=1, fweights=None, aweights=None):
+    """The covariance matrix of the variables in the rows of ``input`` (its columns are the
+    observations), weighted by ``fweights`` (integer counts) and ``aweights``: torch's
+    composition (the deviations from the weighted mean, their product, a division).
+
+    >>> import autodiff
+    >>> autodiff.cov(autodiff.tensor([[0.0, 1.0, 2.0], [2.0, 1.0, 0.0]]))
+    tensor([[ 1., -1.],
+            [-1.,  1.]])
+    """
+    if input.ndim > 2:
+        raise RuntimeError("cov(): expected input to have two or fewer dimensions but got an "
+                           f"input with {input.ndim} dimensions")
+    if input.dtype is D.bool_:
+        raise RuntimeError("cov(): bool dtype is not supported for input")
+    observations = input.view(1, -1) if input.ndim < 2 else input
+    n = observations.shape[1]
+    w = None
+    for weights, name, kind, right_kind in (
+            (fweights, "fweights", "integral", lambda t: not t.dtype.is_floating_point),
+            (aweights, "aweights", "floating point", lambda t: t.dtype.is_floating_point)):
+        if weights is None:
+            continue
+        if weights.ndim > 1:
+            raise RuntimeError(f"cov(): expected {name} to have one or fewer dimensions but "
+                               f"got {name} with {weights.ndim} dimensions")
+        if not right_kind(weights) or weights.dtype is D.bool_:
+            raise RuntimeError(f"cov(): expected {name} to have {kind} dtype but got {name} "
+                               f"with {weights.dtype._legacy.replace('Tensor', '')} dtype")
+        if weights.numel() != n:
+            raise RuntimeError(f"cov(): expected {name} to have the same numel as there are "
+                               f"observations in the input but got {weights.numel()} != {n}")
+        if n and bool((weights.detach() < 0).any()):
+            raise RuntimeError(f"cov(): {name} cannot be negative")
+        w = weights if w is None else w * weights
+    w_sum = tensor(n) if w is None else w.sum()
+    if w is not None and not bool(w_sum.detach() != 0):
+        raise RuntimeError("cov(): weights sum to zero, can't be normalized")
+    avg = sum(observations if w is None else observations * w, 1) / w_sum
+    if w is not None and aweights is not None and correction != 0:
+        norm_factor = w_sum - _times_scalar((w * aweights).sum(), correction) / w_sum
+    else:
+        norm_factor = w_sum - correction
+    if bool(norm_factor.detach() <= 0):
+        warnings.warn("cov(): degrees of freedom is <= 0. Correction should be strictly less "
+                      "than the number of observations.", UserWarning, stacklevel=2)
+        norm_factor = norm_factor.zero_()
+    deviations = observations - avg.unsqueeze(1)
+    product = mm(deviations, (deviations if w is None else deviations * w).t())
+    return true_divide(product, norm_factor).squeeze()
+
+
 def _correction(unbiased, correction):
     if correction is not None:
         return correction
     return 1 if unbiased in (None, True) else 0
 
 
-def _check_var_dtype(input):
+def _spread_args(input, dim, unbiased, keepdim, correction, fn):
+    """The attributes of var, std, var_mean and std_mean (``x.var(False)``: ``unbiased``
+    given in ``dim``'s place), checked as torch does."""
     if not input.dtype.is_floating_point:
-        raise RuntimeError("std and var only support floating point and complex dtypes")
+        raise RuntimeError(f"{fn} only support floating point and complex dtypes")
+    if isinstance(dim, bool):
+        dim, unbiased = None, dim
+    return dict(dim=_dims(dim, input.ndim), correction=_correction(unbiased, correction),
+                keepdim=keepdim)
 
 
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """The variance, with Bessel's correction by default (VarBackward0)."""
-    _check_var_dtype(input)
-    if isinstance(dim, bool):
-        dim, unbiased = None, dim
-    return apply(R["var"], input, dim=_dims(dim, input.ndim),
-                 correction=_correction(unbiased, correction), keepdim=keepdim)
+    return apply(R["var"], input, **_spread_args(input, dim, unbiased, keepdim, correction,
+                                                 "std and var"))
 
 
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """The standard deviation, with Bessel's correction by default (StdBackward0)."""
-    _check_var_dtype(input)
-    if isinstance(dim, bool):
-        dim, unbiased = None, dim
-    return apply(R["std"], input, dim=_dims(dim, input.ndim),
-                 correction=_correction(unbiased, correction), keepdim=keepdim)
+    return apply(R["std"], input, **_spread_args(input, dim, unbiased, keepdim, correction,
+                                                 "std and var"))
+
+
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """``(var, mean)`` in one node (VarMeanBackward0), with ``var``'s arguments.
+
+    >>> import autodiff
+    >>> x = autodiff.tensor([[1.0, 2.0, 4.0], [0.0, 1.0, 2.0]], requires_grad=True)
+    >>> autodiff.var_mean(x, 1)
+    (tensor([2.3333, 1.0000], grad_fn=<VarMeanBackward0>), tensor([2.3333, 1.0000], grad_fn=<VarMeanBackward0>))
+    """
+    return tape.apply_multi(R["var_mean"], input, **_spread_args(
+        input, dim, unbiased, keepdim, correction, "var_mean"))
+
+
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """``(std, mean)`` in one node (StdMeanBackward0), with ``std``'s arguments.
+
+    >>> import autodiff
+    >>> x = autodiff.tensor([1.0, 2.0, 6.0], requires_grad=True)
+    >>> std, mean = autodiff.std_mean(x)
+    >>> (std, mean)
+    (tensor(2.6458, grad_fn=<StdMeanBackward0>), tensor(3., grad_fn=<StdMeanBackward0>))
+    >>> (std + mean).backward()
+    >>> x.grad
+    tensor([-0.0446,  0.1444,  0.9003])
+    """
+    return tape.apply_multi(R["std_mean"], input, **_spread_args(
+        input, dim, unbiased, keepdim, correction, "std_mean"))
 
 
 def logsumexp(input, dim, keepdim=False):
@@ -2390,10 +2605,7 @@ class _LinAlgError(RuntimeError):
 def inverse(input):
     """The inverse of a square matrix, or of each in a batch (LinalgInvExBackward0); a
     singular one is an error, as in torch."""
-    _check_square_matrices(input, "linalg.inv")
-    if not input.dtype.is_floating_point:
-        raise RuntimeError("linalg.inv: Expected a floating point or complex tensor as input. "
-                           f"Got {D.c_name(input.dtype)}")
+    _check_float_matrices(input, "linalg.inv")
     values = input._value()
     if tape.concrete(values) and values.size:
         u_diagonal = np.diagonal(np.asarray(jax.lax.linalg.lu(values)[0]), 0, -2, -1)
@@ -2412,6 +2624,46 @@ def det(input):
     gradient assumes an invertible matrix)."""
     _check_square_matrices(input, "linalg.det")
     return apply(R["det"], input)
+
+
+def slogdet(input):
+    """``(sign, logabsdet)``: the sign of the determinant and the log of its absolute value,
+    of a square matrix or of each in a batch, in one node (LinalgSlogdetBackward0); only
+    ``logabsdet`` has a gradient.
+
+    >>> import autodiff
+    >>> a = autodiff.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    >>> autodiff.slogdet(a)
+    autodiff.return_types.slogdet(
+    sign=tensor(-1., grad_fn=<LinalgSlogdetBackward0>),
+    logabsdet=tensor(0.6931, grad_fn=<LinalgSlogdetBackward0>))
+    """
+    return return_types.slogdet(*_slogdet(input, "linalg.slogdet"))
+
+
+def _slogdet(input, fn):
+    _check_float_matrices(input, fn)
+    return tape.apply_multi(R["slogdet"], input)
+
+
+def logdet(input):
+    """The log of the determinant: nan where it is negative (torch's composition:
+    WhereBackward0 over LinalgSlogdetBackward0's ``logabsdet``).
+
+    >>> import autodiff
+    >>> a = autodiff.tensor([[2.0, 1.0], [1.0, 3.0]], requires_grad=True)
+    >>> autodiff.logdet(a)
+    tensor(1.6094, grad_fn=<WhereBackward0>)
+    """
+    sign, logabsdet = _slogdet(input, "logdet")
+    return apply(R["where"], math.nan, logabsdet, condition=sign == -1)
+
+
+def _check_float_matrices(input, fn):
+    _check_square_matrices(input, fn)
+    if not input.dtype.is_floating_point:
+        raise RuntimeError(f"{fn}: Expected a floating point or complex tensor as input. "
+                           f"Got {D.c_name(input.dtype)}")
 
 
 def _check_square_matrices(input, fn):
@@ -3264,7 +3516,7 @@ _METHODS = [
     tensor_split, hsplit, vsplit, dsplit, ravel, positive, signbit, isposinf, isneginf,
     float_power, msort, repeat_interleave, diagflat, matrix_power, addmm, addmv, addr, baddbmm,
     addbmm, vdot, fmax, fmin, logaddexp2, nansum, nanmean, cummax, cummin, rot90, cumprod,
-    logcumsumexp,
+    logcumsumexp, aminmax, kthvalue, mode, dist, cov, logdet, slogdet,
 ]
 for _f in _METHODS:
     setattr(Tensor, _f.__name__, _f)

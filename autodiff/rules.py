@@ -46,13 +46,17 @@ class Rule:
 
     __slots__ = ("op", "node", "forward", "backward", "formulas", "inputs", "saves",
                  "save_slots", "save_plan", "unpack_order", "tensor_attrs", "is_view",
-                 "multi_view", "node_cls")
+                 "multi_view", "multi_output", "node_cls")
 
     def __init__(self, op, node, forward, backward, view=False, tensor_attrs=(),
-                 multi_view=False):
+                 multi_view=False, outputs=None):
         self.op, self.node, self.forward, self.backward = op, node, forward, backward
         self.is_view = view or multi_view
         self.multi_view = multi_view    # several views, one node (its backward: all grads)
+        # several outputs, one node (``outputs``: their names, as torch saves them); its
+        # backward takes every output's gradient
+        self.multi_output = multi_view or outputs is not None
+        outputs = outputs or ()
         self.tensor_attrs = tensor_attrs      # attributes that are tensors: saved, versioned
         params = list(inspect.signature(forward).parameters.values())
         self.inputs = [p.name for p in params if p.kind == p.POSITIONAL_OR_KEYWORD]
@@ -68,12 +72,13 @@ class Rule:
         else:                                 # one joint backward for every input
             self.formulas = None
             names = list(inspect.signature(backward).parameters)[1:]
-        self.saves = tuple(n for n in names
-                           if n in self.inputs or n == "result" or n in tensor_attrs)
-        # where each saved value comes from: an input's position, -1 for the result, or
-        # the name of a tensor attribute
-        self.save_slots = tuple(-1 if n == "result" else n if n in tensor_attrs
-                                else self.inputs.index(n) for n in self.saves)
+        self.saves = tuple(n for n in names if n in self.inputs or n == "result"
+                           or n in tensor_attrs or n in outputs)
+        # where each saved value comes from: an input's position, -1 for the result (-1 - i
+        # for output i of several), or the name of a tensor attribute
+        self.save_slots = tuple(-1 if n == "result" else -1 - outputs.index(n) if n in outputs
+                                else n if n in tensor_attrs else self.inputs.index(n)
+                                for n in self.saves)
         # what record() saves, each with the one input whose formula reads it (None: more
         # than one, or a joint backward). Torch saves (and version-checks) such a value
         # only if that input requires grad: mul's `other` is read by `self`'s formula only
@@ -81,8 +86,8 @@ class Rule:
                                for slot, name in zip(self.save_slots, self.saves))
         # torch unpacks (and version-checks) the saved inputs in the order of their names,
         # then the saved result: when two were modified in place, the error names the first
-        self.unpack_order = tuple(sorted(range(len(self.saves)),
-                                         key=lambda i: (self.saves[i] == "result", self.saves[i])))
+        self.unpack_order = tuple(sorted(range(len(self.saves)), key=lambda i: (
+            self.saves[i] == "result" or self.saves[i] in outputs, self.saves[i])))
         self.node_cls = tape.node_class(node, self)
         self.forward = _compiled_forward(forward, params, tensor_attrs)
 
@@ -128,7 +133,7 @@ _STATIC_ATTRS = {"n", "nan", "posinf", "neginf", "dim", "keepdim", "self_sym_siz
                  "start", "end", "step", "sizes", "dtype", "ord", "correction", "reduction",
                  "exponent", "normalized_shape", "eps", "approximate", "stride", "padding",
                  "dilation", "lhs_dilation", "dimension_numbers", "kernel_size", "ceil_mode",
-                 "k", "decimals", "split_size", "split_sizes"}
+                 "k", "decimals", "split_size", "split_sizes", "p"}
 _NUMBER_ATTRS = {"alpha", "other", "value", "min", "max", "base", "weight", "negative_slope",
                  "scale", "input_scale", "beta", "threshold", "min_val", "max_val"}
 
@@ -140,10 +145,12 @@ def _compiled_forward(forward, params, tensor_attrs):
     return jax.jit(forward, static_argnames=sorted(attrs & _STATIC_ATTRS))
 
 
-def row(op, node, forward, backward, view=False, tensor_attrs=(), multi_view=False):
+def row(op, node, forward, backward, view=False, tensor_attrs=(), multi_view=False,
+        outputs=None):
     """Add a row to the table: op name, torch's node name, forward, and the backward: one
-    formula per input (a tuple), or one joint backward giving every input's gradient."""
-    RULES[op] = Rule(op, node, forward, backward, view, tensor_attrs, multi_view)
+    formula per input (a tuple), or one joint backward giving every input's gradient (of
+    a node with several ``outputs``, it takes all their gradients)."""
+    RULES[op] = Rule(op, node, forward, backward, view, tensor_attrs, multi_view, outputs)
 
 
 def _unsqueeze_dims(grad, dim, keepdim, ndim):
@@ -607,11 +614,15 @@ row("min_dim", "MinBackward0",
         _to_indices(grad, dim, keepdim, indices, self_sym_sizes),))
 
 
-row("median_dim", "MedianBackward1",
-    lambda self, *, dim, keepdim, indices, self_sym_sizes: _take_along(self, indices, dim,
-                                                                      keepdim),
-    lambda grad, dim, keepdim, indices, self_sym_sizes: (
-        _to_indices(grad, dim, keepdim, indices, self_sym_sizes),))
+# median, kthvalue and mode along a dim: the elements ``indices`` points at (torch's
+# value_selecting_reduction_backward)
+for _op, _node in (("median_dim", "MedianBackward1"), ("kthvalue", "KthvalueBackward0"),
+                   ("mode", "ModeBackward0")):
+    row(_op, _node,
+        lambda self, *, dim, keepdim, indices, self_sym_sizes: _take_along(self, indices, dim,
+                                                                          keepdim),
+        lambda grad, dim, keepdim, indices, self_sym_sizes: (
+            _to_indices(grad, dim, keepdim, indices, self_sym_sizes),))
 
 
 def _take_along(x, indices, dim, keepdim):
@@ -635,11 +646,36 @@ def _to_indices(grad, dim, keepdim, indices, shape):
 
 
 row("amax", "AmaxBackward0", lambda self, *, dim, keepdim: jnp.max(self, dim, keepdims=keepdim),
-    lambda grad, self, result, dim, keepdim: _shared_among_ties(grad, self, result, dim,
-                                                               keepdim))
+    lambda grad, self, result, dim, keepdim: (_shared_among_ties(grad, self, result, dim,
+                                                                keepdim),))
 row("amin", "AminBackward0", lambda self, *, dim, keepdim: jnp.min(self, dim, keepdims=keepdim),
-    lambda grad, self, result, dim, keepdim: _shared_among_ties(grad, self, result, dim,
-                                                               keepdim))
+    lambda grad, self, result, dim, keepdim: (_shared_among_ties(grad, self, result, dim,
+                                                                keepdim),))
+# aminmax: amin and amax in one node, the gradient of each shared by its ties; the
+# gradients of the two outputs add up (torch's aminmax_backward)
+row("aminmax", "AminmaxBackward0",
+    lambda self, *, dim, keepdim: (jnp.min(self, dim, keepdims=keepdim),
+                                   jnp.max(self, dim, keepdims=keepdim)),
+    lambda grads, self, min, max, dim, keepdim: (_sum_of_present(
+        _if_given(_shared_among_ties, g, self, extremum, None if dim is None else (dim,),
+                  keepdim) for g, extremum in zip(grads, (min, max))),),
+    outputs=("min", "max"))
+
+
+def _if_given(formula, grad, *args):
+    """``formula(grad, *args)``, or None where no gradient reached that output (torch's
+    ``grad.defined() ? ... : Tensor()``)."""
+    return None if grad is None else formula(grad, *args)
+
+
+def _sum_of_present(grads):
+    """The sum of the gradients that are there (None if none is): a node of several
+    outputs adds up the contributions of those that got a gradient."""
+    total = None
+    for g in grads:
+        if g is not None:
+            total = g if total is None else total + g
+    return total
 
 
 def _count(hit, dim):
@@ -648,14 +684,19 @@ def _count(hit, dim):
 
 
 def _shared_among_ties(grad, self, result, dim, keepdim):
-    shape = self.shape if keepdim else _reduced_shape(self.shape, dim)
-    hit = self == result.reshape(shape)
-    return (grad.reshape(shape) / _count(hit, dim) * hit,)
+    """torch's scale_grad_by_count: the gradient shared by the elements equal to the result
+    (per slice along ``dim``, or among all), its reduced dims restored unless kept."""
+    if not keepdim:
+        shape = _reduced_shape(self.shape, dim)
+        grad, result = grad.reshape(shape), result.reshape(shape)
+    hit = self == result
+    return grad / _count(hit, dim) * hit
 
 
 def _reduced_shape(shape, dim):
-    """``shape`` with the reduced dims kept, as size 1 (torch's restore_reduced_dims)."""
-    dims = {d % max(len(shape), 1) for d in dim}
+    """``shape`` with the reduced dims (all for None) kept, as size 1 (torch's
+    restore_reduced_dims)."""
+    dims = range(len(shape)) if dim is None else {d % max(len(shape), 1) for d in dim}
     return tuple(1 if i in dims else s for i, s in enumerate(shape))
 
 
@@ -685,6 +726,13 @@ def _norm_backward(grad, self, p, norm, dim):
     return self * self.abs().pow(p - 2) * scale
 
 
+# dist(a, b, p) = ||a - b||_p: the norm's gradient at a - b, negated for b
+row("dist", "DistBackward0",
+    lambda self, other, *, p: jnp.linalg.vector_norm(self - other, ord=p),
+    (lambda grad, self, other, result, p: _norm_backward(grad, self - other, p, result, None),
+     lambda grad, self, other, result, p: -_norm_backward(grad, self - other, p, result, None)))
+
+
 # var = sum (x - mean)^2 / (N - correction):  d/dx = 2 (x - mean) / (N - correction)
 row("var", "VarBackward0",
     lambda self, *, dim, correction, keepdim: jnp.var(self, dim, ddof=correction,
@@ -695,9 +743,38 @@ row("var", "VarBackward0",
 row("std", "StdBackward0",
     lambda self, *, dim, correction, keepdim: jnp.std(self, dim, ddof=correction,
                                                    keepdims=keepdim),
-    lambda grad, self, result, dim, correction, keepdim: (_var_backward(
-        (grad / _times_scalar(result, 2)).masked_fill_(result == 0, 0), self, dim, correction,
-        keepdim),))
+    lambda grad, self, result, dim, correction, keepdim: (_std_backward(
+        grad, self, result, dim, correction, keepdim),))
+
+
+# var_mean, std_mean: var (std) and mean in one node; the gradients of the two outputs add
+# up (torch's var_mean_backward, std_mean_backward)
+row("var_mean", "VarMeanBackward0",
+    lambda self, *, dim, correction, keepdim: (
+        jnp.var(self, dim, ddof=correction, keepdims=keepdim), _mean(self, dim, keepdim)),
+    lambda grads, self, dim, correction, keepdim: (_sum_of_present((
+        _if_given(_var_backward, grads[0], self, dim, correction, keepdim),
+        _if_given(_mean_backward, grads[1], self, dim, keepdim))),),
+    outputs=("result0", "result1"))
+row("std_mean", "StdMeanBackward0",
+    lambda self, *, dim, correction, keepdim: (
+        jnp.std(self, dim, ddof=correction, keepdims=keepdim), _mean(self, dim, keepdim)),
+    lambda grads, self, result0, dim, correction, keepdim: (_sum_of_present((
+        _if_given(_std_backward, grads[0], self, result0, dim, correction, keepdim),
+        _if_given(_mean_backward, grads[1], self, dim, keepdim))),),
+    outputs=("result0", "result1"))
+
+
+def _std_backward(grad, self, result, dim, correction, keepdim):
+    """torch's std_backward: var's, of grad / (2 std) (0 where std is 0)."""
+    return _var_backward((grad / _times_scalar(result, 2)).masked_fill_(result == 0, 0), self,
+                         dim, correction, keepdim)
+
+
+def _mean_backward(grad, self, dim, keepdim):
+    """torch's mean_backward: grad spread back over what was averaged, divided by the count."""
+    return _over_scalar(_unsqueeze_dims(grad, dim, keepdim, self.ndim).expand(self.shape),
+                        _numel(self.shape, dim))
 
 
 def _var_backward(grad, self, dim, correction, keepdim):
@@ -818,6 +895,11 @@ row("inverse", "LinalgInvExBackward0", lambda self: jnp.linalg.inv(self),
 row("det", "LinalgDetBackward0", lambda self: jnp.linalg.det(self),
     lambda grad, self, result: (
         (grad * result).unsqueeze(-1).unsqueeze(-2) * self.inverse().mT,))
+# slogdet: (sign, log|det A|) in one node; of a real A only log|det A| has a gradient:
+# d log|det A| = tr(A^-1 dA), so grad_A = grad A^-T
+row("slogdet", "LinalgSlogdetBackward0", lambda A: tuple(jnp.linalg.slogdet(A)),
+    lambda grads, A: (_if_given(lambda g: g.unsqueeze(-1).unsqueeze(-2) * A.inverse().mT,
+                                grads[1]),), outputs=("sign", "logabsdet"))
 
 # Views: the result shares the input's storage; the forward, applied to an index array,
 # says which elements it covers. The gradient is mapped back by the inverse view.

@@ -185,10 +185,10 @@ class SavedTensor:
     cycle) and given it back when unpacked, as torch's ``SavedVariable`` does.
     """
 
-    __slots__ = ("tensor", "version", "is_output")
+    __slots__ = ("tensor", "version", "is_output", "output_nr")
 
     def __init__(self, tensor, is_output):
-        self.is_output = is_output
+        self.is_output, self.output_nr = is_output, tensor.output_nr
         self.version = tensor._vc[0]
         self.tensor = tensor.detach() if is_output else tensor
 
@@ -197,8 +197,17 @@ class SavedTensor:
         if t._vc[0] != self.version:
             raise RuntimeError(_modified_inplace(t, self, node))
         if self.is_output and node is not None:
-            t = _alias(t, grad_fn=node)
+            t = _output_of(node, t, self.output_nr)
         return t
+
+
+def _output_of(node, t, output_nr):
+    """A saved output given its node back, as the output it was (of a node with several:
+    std_mean, slogdet)."""
+    out = _alias(t, grad_fn=node)
+    if output_nr:
+        out.output_nr = output_nr
+    return out
 
 
 # Hooks for saved tensors (``autodiff.autograd.graph.saved_tensors_hooks``): while a pair
@@ -217,7 +226,7 @@ class PackedSavedTensor(SavedTensor):
 
     def __init__(self, tensor, is_output):
         pack_hook, self.unpack_hook = _saved_tensors_hooks[-1]
-        self.is_output, self.version = is_output, None
+        self.is_output, self.version, self.output_nr = is_output, None, tensor.output_nr
         self.edge = tensor._edge() if tensor._requires_grad and not is_output else None
         self.tensor = pack_hook(tensor)
 
@@ -227,7 +236,7 @@ class PackedSavedTensor(SavedTensor):
             raise TypeError("Output of saved tensor unpack_hook expected to be a Tensor but "
                             f"got result of type {type(t).__name__}")
         if self.is_output:
-            return t if node is None else _alias(t, grad_fn=node)
+            return t if node is None else _output_of(node, t, self.output_nr)
         out = _make(t._value())
         if self.edge is not None:                  # the history of the tensor that was saved
             fn, out.output_nr = self.edge
@@ -346,8 +355,8 @@ class Node:
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     def _missing_grad(self, i):
-        if self.rule is not None and self.rule.multi_view:
-            return None                    # its formula puts zeros there
+        if self.rule is not None and self.rule.multi_output:
+            return None                    # its formula makes do without it
         raise RuntimeError(f"autodiff: no gradient reached output {i} of {self.name()}")
 
     def register_hook(self, fn):
@@ -383,7 +392,7 @@ class Node:
             saved[i] = _unpack(stored[i], self)
         if not retain_graph and self._holds_saved_variables():
             self._saved = None                        # free the buffers
-        if self.rule.multi_view:                      # its backward takes every output's
+        if self.rule.multi_output:                    # its backward takes every output's
             return self.rule.gradients(grads, saved, self._attrs, self._input_meta)
         if grads[0]._zeros is not None and all(_is_zero_tensor(g) for g in grads):
             # torch's ZeroTensors in, ZeroTensors out: every formula is linear in grad, so
@@ -1171,13 +1180,29 @@ def apply_views(rule, base, views, **attrs):
     return results
 
 
+def apply_multi(rule, *inputs, **attrs):
+    """Several outputs made by one node of ``rule`` (std_mean, aminmax, slogdet): output i
+    is the forward's i-th array, and the rule's backward takes every output's gradient
+    (None for an output that none reached)."""
+    results = tuple(_make(out) for out in rule.forward(
+        *(x._value() if isinstance(x, Tensor) else x for x in inputs), **attrs))
+    for i, result in enumerate(results):
+        result.output_nr = i
+    if _grad_enabled and any(isinstance(x, Tensor) and x._requires_grad for x in inputs):
+        node = record(rule, inputs, attrs, results[0], results)
+        node.num_outputs = len(results)
+        for result in results:
+            result._grad_fn, result._requires_grad = node, True
+    return results
+
+
 _NO_EDGE = (None, 0)
 
 
-def record(rule, inputs, attrs, result):
+def record(rule, inputs, attrs, result, outputs=None):
     """Make ``result``'s grad_fn: a node of ``rule`` pointing at each input's edge, with
     the inputs' abstract values (shape and dtype, for the engine's reductions) and what the
-    rule saves."""
+    rule saves (of a node with several ``outputs``, output i is saved from slot -1 - i)."""
     node = rule.node_cls.__new__(rule.node_cls)
     edges, meta = [], []
     for x in inputs:
@@ -1196,7 +1221,7 @@ def record(rule, inputs, attrs, result):
                 x = attrs[slot]
                 saved.append(save(x, False) if isinstance(x, Tensor) else x)
             elif slot < 0:                              # the result
-                saved.append(save(result, True))
+                saved.append(save(result if outputs is None else outputs[-1 - slot], True))
             elif isinstance(x := inputs[slot], Tensor):  # an input
                 saved.append(save(x, False))
             else:

@@ -316,7 +316,7 @@ SECOND_ORDER_GRAPHS_DIFFER = {
     "diagonal_backward", "elu_backward", "embedding", "gelu_backward", "index_add",
     "layer_norm", "masked_select", "max_pool2d", "mse_loss_backward", "mul_scalar",
     "nll_loss", "nll_loss2d", "prod", "prod_dim", "scatter", "softmax_backward_data",
-    "softplus_backward", "trace", "view_backward",
+    "slogdet", "softplus_backward", "trace", "view_backward",
 }
 
 

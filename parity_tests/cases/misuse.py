@@ -442,6 +442,34 @@ def integer_result_of_a_tensor_requiring_grad(T):
     x.sum(dtype=T.int64)
 
 
+def kthvalue_out_of_range(T):
+    """``RuntimeError: kthvalue(): selected number k out of range for dimension 1``"""
+    x = T.tensor([[3.0, 1.0, 2.0]], requires_grad=True)
+    yield "k = 3", x.kthvalue(3, 1)
+    x.kthvalue(4, 1)
+
+
+def std_mean_of_integers(T):
+    """``RuntimeError: std_mean only support floating point and complex dtypes``"""
+    yield "floats", T.std_mean(T.tensor([1.0, 2.0]))
+    T.std_mean(T.tensor([1, 2]))
+
+
+def cov_with_float_frequency_weights(T):
+    """``RuntimeError: cov(): expected fweights to have integral dtype but got fweights with
+    Float dtype``"""
+    x = T.tensor([[1.0, 2.0, 4.0], [0.0, 1.0, 1.0]])
+    yield "integer fweights", T.cov(x, fweights=T.tensor([1, 2, 1]))
+    T.cov(x, fweights=T.tensor([1.0, 2.0, 1.0]))
+
+
+def aminmax_of_nothing(T):
+    """``RuntimeError: aminmax(): cannot compute aminmax over an empty dimension as the
+    operation has no identity.``"""
+    yield "along a non-empty dim", T.aminmax(T.ones(0, 2), dim=1)
+    T.aminmax(T.ones(0, 2))
+
+
 def _raised(fn):
     try:
         fn()

@@ -163,6 +163,13 @@ OP_CASES = {
     "norm": unary("norm"),
     "var": unary("var"),
     "std": unary("std"),
+    "var_mean": op_case("v, m = torch.var_mean(a, 1)\nv * m", (2, 3)),
+    "std_mean": op_case("s, m = torch.std_mean(a, 0, keepdim=True)\ns + m * m", (3, 2)),
+    "aminmax": op_case("lo, hi = a.aminmax(dim=1)\nhi - lo * lo", (2, 3)),
+    "kthvalue": op_case("torch.kthvalue(a, 2, 1).values", (2, 4)),
+    "mode": op_case("a.round().mode(0).values * a[0]", (5, 3)),
+    "dist": op_case("torch.dist(a, b, 3)", (2, 3), (3,)),
+    "slogdet": op_case("s, l = torch.linalg.slogdet(a + 3 * torch.eye(3))\ns * l", (2, 3, 3)),
     "logsumexp": op_case("torch.logsumexp(a, dim=1)", (2, 3)),
     "softmax": op_case("torch.softmax(a, dim=1)", (2, 3)),
     "log_softmax": op_case("torch.log_softmax(a, dim=1)", (2, 3)),
@@ -448,6 +455,20 @@ VARIANT_CASES = {
     "sum_dims": op_case("a.sum(dim=(0, 2))", (2, 3, 2)),
     "norm_dim": op_case("a.norm(dim=1)", (2, 3)),
     "var_dim": op_case("a.var(dim=1)", (2, 3)),
+    "std_mean_all": op_case("torch.std_mean(a)[0]", (2, 3)),
+    "var_mean_mean_only": op_case("torch.var_mean(a, (0, 1), correction=0)[1]", (2, 3)),
+    "aminmax_all": op_case("torch.aminmax(a).max", (2, 3)),
+    "dist_inf": op_case("a.dist(b, float('inf'))", (2, 3), (2, 3)),
+    "logdet": op_case("torch.logdet(a @ a.mT + torch.eye(3))", (2, 3, 3)),
+    "slogdet_method": op_case("a.slogdet().logabsdet", (3, 3)),
+    "trapezoid": op_case("torch.trapezoid(a)", (2, 4)),
+    "trapezoid_dx": op_case("torch.trapezoid(a, dx=0.5, dim=0)", (3, 2)),
+    "trapezoid_x": op_case("torch.trapezoid(a, b.cumsum(0))", (2, 4), (4,), **POSITIVE),
+    "trapezoid_x_batched": op_case("torch.trapezoid(a, b, dim=0)", (3, 2), (3, 2)),
+    "cov": op_case("torch.cov(a)", (2, 4)),
+    "cov_vector": op_case("a.cov(correction=0)", (4,)),
+    "cov_weighted": op_case("torch.cov(a, fweights=torch.tensor([1, 2, 1, 3]), aweights=b)",
+                            (2, 4), (4,), **POSITIVE),
     "std_dim_keepdim": op_case("a.std(dim=0, keepdim=True)", (2, 3)),
     "softmax_last_dim": op_case("a.softmax(-1)", (2, 2, 3)),
     "cat_dim1": op_case("torch.cat([a, b], dim=1)", (2, 3), (2, 1)),
@@ -691,6 +712,78 @@ def median_of_all_and_along_a_dim(T):
     y.median().backward()
     yield "shared by ties", y.grad
     T.tensor([[]]).median(1)
+
+
+def moments_extrema_and_selections_of_several_outputs(T):
+    """std_mean/var_mean and aminmax: two outputs of one node (output_nr 0 and 1, the saved
+    results), a gradient from either or both; kthvalue and mode: (values, indices), the
+    gradient where the index points (ScatterBackward0 under create_graph); the errors."""
+    x = T.tensor([[1.0, 3.0, 3.0, 0.5], [4.0, 2.0, 4.0, -1.0]], requires_grad=True)
+    s, m = T.std_mean(x, 1)
+    yield "std_mean", (s, m, s.grad_fn is m.grad_fn, s.output_nr, m.output_nr,
+                       s.grad_fn._saved_result0, s.grad_fn._saved_correction)
+    for wanted in ([s], [m], [s, m]):
+        g, = T.autograd.grad(sum(t.sum() for t in wanted), x, create_graph=True)
+        yield "std_mean grad", (g, g.grad_fn.name())
+    v, m = T.var_mean(x, False)
+    yield "var_mean unbiased=False", (v, m)
+    lo, hi = x.aminmax(dim=0, keepdim=True)
+    yield "aminmax", (lo, hi, lo.grad_fn._saved_min, lo.grad_fn._saved_max)
+    g, = T.autograd.grad(hi.sum() * 2 + lo.sum(), x, create_graph=True)
+    yield "aminmax grad", (g, g.grad_fn.name())
+    yield "aminmax all", T.aminmax(x)
+    yield "aminmax bool", T.aminmax(T.tensor([True, False]))
+    yield "kthvalue", (x.kthvalue(3, 1), T.kthvalue(x, 1, 0, keepdim=True))
+    g, = T.autograd.grad((x.kthvalue(2, 1).values ** 2).sum(), x, create_graph=True)
+    yield "kthvalue grad", (g, g.grad_fn.name())
+    yield "mode", (T.mode(T.tensor([[1, 3, 3, 1], [2, 2, 0, 5]])), T.tensor(5.0).mode(),
+                   x.mode(0, keepdim=True))
+    yield "0-d", (T.tensor(5.0).kthvalue(1), T.aminmax(T.tensor(2.0), dim=0))
+    for bad in (lambda: x.kthvalue(5, 1), lambda: x.kthvalue(0), lambda: x.mode(2),
+                lambda: T.tensor([]).mode(), lambda: T.kthvalue(T.ones(2, 0), 1),
+                lambda: T.aminmax(T.ones(0, 2)), lambda: T.aminmax(x, dim=2),
+                lambda: T.std_mean(T.tensor([1, 2])), lambda: T.var_mean(T.tensor([1, 2]))):
+        try:
+            bad()
+        except (RuntimeError, IndexError) as e:
+            yield type(e).__name__, str(e)
+
+
+def determinants_distances_integrals_and_covariances(T):
+    """slogdet (sign and log|det|, one node; the sign has no gradient), logdet (nan for a
+    negative determinant, -inf for a singular matrix), dist for any p, trapezoid and cov
+    with their weights, integers and warnings; the errors of bad inputs."""
+    a = T.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    sign, logabsdet = T.slogdet(a)
+    yield "slogdet", (T.slogdet(a), T.linalg.slogdet(a), sign.output_nr, logabsdet.output_nr)
+    g, = T.autograd.grad(logabsdet, a)
+    yield "slogdet grad", g
+    yield "sign only", T.autograd.grad(sign, a, allow_unused=True)
+    yield "logdet", (T.logdet(a), a.logdet(), T.logdet(a @ a.T), T.logdet(T.zeros(2, 2)))
+    b = T.tensor([0.5, -1.0], requires_grad=True)
+    for p in (0.5, 1, 2, 3, float("inf")):
+        g = T.autograd.grad(T.dist(a, b, p), (a, b))
+        yield f"dist {p}", (T.dist(a, b, p), g)
+    y = T.tensor([[1.0, 2.0, 4.0], [0.0, 1.0, 5.0]], requires_grad=True)
+    yield "trapezoid", (T.trapezoid(y), T.trapezoid(y, dx=2, dim=0),
+                        T.trapezoid(y, T.tensor([0.0, 1.0, 3.0])), T.trapezoid(T.tensor([1, 2, 4])),
+                        T.trapezoid(T.ones(2, 0)))
+    yield "cov", (T.cov(y), y.cov(correction=0), T.cov(y, fweights=T.tensor([1, 2, 1])),
+                  T.cov(y, aweights=T.tensor([0.5, 1.0, 2.0])),
+                  T.cov(T.tensor([[1, 2, 4], [0, 1, 1]])))
+    yield "cov of one observation", T.cov(T.tensor([1.0, 2.0]), correction=2)
+    for bad in (lambda: T.slogdet(T.ones(3)), lambda: T.logdet(T.ones(2, 3)),
+                lambda: T.slogdet(T.ones(2, 2, dtype=T.int64)), lambda: T.dist(a, T.ones(3)),
+                lambda: T.dist(T.tensor([1, 2]), T.tensor([1, 3])),
+                lambda: T.trapezoid(T.tensor([True])), lambda: T.trapezoid(y, T.ones(2)),
+                lambda: T.cov(T.ones(2, 2, 2)), lambda: T.cov(y, fweights=T.ones(3)),
+                lambda: T.cov(y, aweights=T.tensor([1, 2, 1])),
+                lambda: T.cov(y, fweights=T.tensor([1, -2, 1])),
+                lambda: T.cov(y, aweights=T.zeros(3)), lambda: T.cov(y, fweights=T.ones(4, dtype=T.int64))):
+        try:
+            bad()
+        except RuntimeError as e:
+            yield "error", str(e)
 
 
 def lerp_of_an_infinite_end_differentiated_twice(T):
