@@ -410,8 +410,6 @@ VARIANT_CASES = {
     "block_diag_mixed_dtypes": op_case("torch.block_diag(a.float(), b)", (2, 3), (2, 2)),
     "index_copy_in_place": op_case("c = a * 1\nc.index_copy_(0, torch.tensor([1]), b)", (2, 3),
                                    (1, 3)),
-    "index_fill_in_place_on_a_view": op_case("c = a * 1\nc[1].index_fill_(0, "
-                                             "torch.tensor([0, 2]), -1.0)\nc", (2, 3)),
     "masked_scatter_in_place": op_case("c = a * 1\nc.masked_scatter_(a > 0, b)\nc", (2, 3),
                                        (6,)),
     "fliplr": op_case("torch.fliplr(a)", (2, 3)),
@@ -780,6 +778,78 @@ def clamp_min_max_and_outer(T):
     except RuntimeError as e:
         yield "int in place", str(e)
     T.outer(T.ones(2, 2), a)
+
+
+def writes_at_indices_in_place(T):
+    """index_fill_, index_copy_, masked_scatter_, put_ and renorm_: in place (a view's
+    write rebases its base: CopySlices), the version counter, gradients through them, and
+    a failed write (an index out of range) leaving the tensor as it was (torch writes the
+    indices before a bad one: autodiff checks them all first)."""
+    x = T.tensor([[1.0, -2.0, 3.0], [4.0, 5.0, -6.0]], requires_grad=True)
+    y = x * 1
+    y[1].index_fill_(0, T.tensor([0, 2]), -1.0)
+    y.index_copy_(1, T.tensor([1]), x[:, :1] * 10)
+    yield "y", (y, type(y.grad_fn).__name__, y._version)
+    z = (x * 1).masked_scatter_(x > 0, T.arange(6.0, dtype=x.dtype)).put_(
+        T.tensor([0, -1]), T.tensor([7.0, 8.0]), accumulate=True).renorm_(2, 0, 5.0)
+    yield "z", (z, type(z.grad_fn).__name__)
+    (y * y).sum().backward(retain_graph=True)
+    yield "x.grad", x.grad
+    x.grad = None
+    (z * z).sum().backward()
+    yield "x.grad after z", x.grad
+    for write in (lambda w: w.index_fill_(1, T.tensor([3, 1]), 1.0),
+                  lambda w: w.index_copy_(0, T.tensor([2]), T.ones(1, 3)),
+                  lambda w: w.put_(T.tensor([6, 1]), T.ones(2))):
+        w = T.zeros(2, 3)
+        try:
+            write(w)
+        except IndexError as e:
+            yield "failed", (str(e), w, w._version)
+    x.index_fill_(0, T.tensor([0]), 1.0)
+
+
+def counting_and_searching(T):
+    """searchsorted (1-D and batched boundaries, right/side, int32, a sorter, a number),
+    bucketize, bincount (weights, minlength), histc (range given or the data's), unique
+    (inverse, counts, NaNs, a dim): values and dtypes, none recorded; heaviside's values;
+    strides of tensors and views (unfold's)."""
+    s = T.tensor([1.0, 3.0, 5.0, 7.0], requires_grad=True)
+    v = T.tensor([[3.0, 6.0], [0.0, 9.0]], requires_grad=True)
+    yield "searchsorted", (T.searchsorted(s, v), T.searchsorted(s, v, right=True),
+                           T.searchsorted(s, v, side="right", out_int32=True),
+                           T.searchsorted(s, 4.0),
+                           T.searchsorted(T.tensor([[1, 3, 5], [2, 4, 6]]), T.tensor([[3], [5]])),
+                           T.searchsorted(T.tensor([5.0, 1.0, 3.0]), v,
+                                          sorter=T.tensor([1, 2, 0])))
+    yield "bucketize", (T.bucketize(v, s), T.bucketize(v, s, right=True),
+                        T.bucketize(v, s, out_int32=True))
+    i = T.tensor([1, 1, 3])
+    yield "bincount", (T.bincount(i), i.bincount(minlength=6),
+                       T.bincount(i, T.tensor([0.5, 1.0, 2.0], dtype=T.float64)),
+                       T.bincount(i, weights=T.tensor([1, 2, 3])),
+                       T.bincount(T.tensor([], dtype=T.long)))
+    h = T.tensor([1.0, 2.0, 1.0, 4.0, 9.0], requires_grad=True)
+    yield "histc", (T.histc(h, bins=4, min=0, max=8), h.histc(3),
+                    T.histc(h.double(), 5, 1, 4), T.histc(T.tensor([2.0, 2.0]), 2))
+    yield "unique", (T.unique(T.tensor([3, 1, 3, 2])), h.unique(return_inverse=True),
+                     T.unique(T.tensor([[2, 1], [1, 5]]), return_counts=True, return_inverse=True),
+                     T.unique(T.tensor([1.0, float("nan"), 1.0, float("nan")]),
+                              return_counts=True),
+                     T.unique(T.tensor([[1, 2], [1, 2], [0, 3]]), dim=0, return_inverse=True,
+                              return_counts=True),
+                     T.unique(T.tensor(3.0), return_inverse=True),
+                     T.tensor([True, False, True]).unique(sorted=False, return_counts=True))
+    yield "heaviside", (T.heaviside(T.tensor([-1.0, 0.0, 2.0, float("nan")]), T.tensor([5.0])),
+                        T.tensor([-1, 0, 2]).heaviside(T.tensor([7])))
+    x = T.zeros(2, 3, 4)
+    yield "strides", (x.stride(), x.stride(-2), x[:, 1].stride(), x.transpose(0, 2).stride(),
+                      x[0].unfold(1, 2, 2).stride(), x.unfold(2, 3, 1).stride(),
+                      x.unsqueeze(1).expand(2, 5, 3, 4).stride(), T.zeros(2, 0, 3).stride(),
+                      T.tensor(1.0).unfold(0, 1, 1).stride(), T.tensor(2.0).stride())
+    u = x.unfold(1, 2, 1)
+    yield "unfold", (u.shape, u.is_contiguous(), u.reshape(-1).shape, u._base is x)
+    T.bincount(T.tensor([1.0]))
 
 
 def sort_topk_scatter(T):
