@@ -2770,6 +2770,9 @@ _VIEW_STRIDES = {R[name].forward: rule for name, rule in {
         s for d, s in enumerate(strides) if d != dim],
     "slice": lambda shape, strides, *, dim, start, end, step, self_sym_sizes: [
         s * step if d == dim else s for d, s in enumerate(strides)],
+    "unfold": lambda shape, strides, *, dimension, size, step, self_sym_sizes: [
+        s * step if d == dimension else s for d, s in enumerate(strides)] + [
+        strides[dimension] if shape else 1],
 }.items()}
 _VIEW_STRIDES[R["reshape_alias"].forward] = _VIEW_STRIDES[R["view"].forward]
 
