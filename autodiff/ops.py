@@ -10,6 +10,7 @@ nodes. At the bottom, the functions are bound as Tensor methods and operators.
 from __future__ import annotations
 
 import builtins
+import functools
 import math
 import warnings
 
@@ -809,14 +810,14 @@ def _tensor_arg(fn, name, position, value):
                         f"not {type(value).__name__}")
 
 
-def _of_two_tensors(name, doc):
+def _of_two_tensors(name, doc, float_result=False):
     """The public function of a two-input row that takes tensors only (torch's TypeError
-    for a number)."""
+    for a number); ``float_result``: integers give the default float dtype."""
     rule = R[name]
 
     def op(input, other):
         _tensor_arg(name, "other", 2, other)
-        return _binary(rule, input, other)
+        return _binary(rule, input, other, float_result)
     op.__name__ = op.__qualname__ = name
     op.__doc__ = doc
     return op
@@ -830,6 +831,13 @@ fmax = _of_two_tensors("fmax", "The elementwise maximum, where a NaN loses to a 
                        "(FmaxBackward0).")
 fmin = _of_two_tensors("fmin", "The elementwise minimum, where a NaN loses to a number "
                        "(FminBackward0).")
+ldexp = _of_two_tensors("ldexp", """``input * 2 ** other`` (LdexpBackward0; integers give
+    the default float dtype).
+
+    >>> import autodiff
+    >>> autodiff.ldexp(autodiff.tensor([1.0, 3.0]), autodiff.tensor([2, -1]))
+    tensor([4.0000, 1.5000])
+    """, float_result=True)
 
 
 def atan2(input, other):
@@ -2353,6 +2361,437 @@ def masked_select(input, mask):
     return apply(R["masked_select"], input, mask=mask.expand(*shape), shape=shape)
 
 
+def take(input, index):
+    """The elements of the flattened ``input`` at ``index`` (negative from the end), in
+    ``index``'s shape (TakeBackward0).
+
+    >>> import autodiff
+    >>> autodiff.tensor([[4.0, 3.0], [5.0, 7.0]]).take(autodiff.tensor([0, 3, -1]))
+    tensor([4., 7., 7.])
+    """
+    _tensor_arg("take", "index", 2, index)
+    if index.dtype is not D.int64:
+        raise RuntimeError(f"take(): Expected a long tensor for index, but got "
+                           f"{D.c_name(index.dtype)}")
+    _check_flat_index(index, input.numel())
+    return apply(R["take"], input, index=index)
+
+
+def put(input, index, source, accumulate=False):
+    """``input`` with ``source``'s elements written (or added, with ``accumulate``) at the
+    flat positions ``index`` names (PutBackward0).
+
+    >>> import autodiff
+    >>> autodiff.zeros(2, 2).put(autodiff.tensor([3, 0]), autodiff.tensor([1.0, 2.0]))
+    tensor([[2., 0.],
+            [0., 1.]])
+    """
+    if index.dtype is not D.int64:
+        raise RuntimeError(f"put_(): Expected a long tensor for index, but got "
+                           f"{D.c_name(index.dtype)}")
+    if source.dtype is not input.dtype:
+        raise RuntimeError(f"put_(): self and source expected to have the same dtype, but got "
+                           f"self.dtype = {D.c_name(input.dtype)} and source.dtype = "
+                           f"{D.c_name(source.dtype)}")
+    if source.numel() != index.numel():
+        raise IndexError(f"put_(): Expected source and index to have the same number of "
+                         f"elements, but got source.numel() = {source.numel()}, "
+                         f"index.numel() = {index.numel()}")
+    _check_flat_index(index, input.numel())
+    return apply(R["put"], input, source, index=index, accumulate=bool(accumulate))
+
+
+def _check_flat_index(index, numel):
+    """take/put's bounds: ``-numel <= i < numel``."""
+    values = index._value()
+    if tape.concrete(values) and values.size:
+        bad = values[(values < -numel) | (values >= numel)]
+        if bad.size:
+            raise IndexError(f"out of range: tried to access index {int(bad[0])} on a tensor "
+                             f"of {numel} elements.")
+
+
+def index_fill(input, dim, index, value):
+    """``input`` with ``value`` written into the slices along ``dim`` that ``index`` names
+    (IndexFillBackward0; a 0-d tensor value gets their gradient: IndexFillBackward1).
+
+    >>> import autodiff
+    >>> autodiff.zeros(2, 3).index_fill(1, autodiff.tensor([0, 2]), 5.0)
+    tensor([[5., 0., 5.],
+            [5., 0., 5.]])
+    """
+    dim = tape._wrap_dim(dim, input.ndim)
+    if index.dtype is not D.int64:
+        raise IndexError("index_fill_(): Expected dtype int64 for index.")
+    if index.ndim > 1:
+        raise RuntimeError("Index has to be a vector/scalar")
+    if isinstance(value, Tensor) and value.ndim:
+        raise RuntimeError("index_fill_ only supports a 0-dimensional value tensor, but got "
+                           f"tensor with {value.ndim} dimension(s).")
+    _check_index_along(index, "", dim, input.shape[dim] if input.ndim else 1, negative=True)
+    if isinstance(value, Tensor):
+        return apply(R["index_fill_tensor"], input, value, dim=dim, index=index)
+    return apply(R["index_fill"], input, dim=dim, index=index, value=value)
+
+
+def index_copy(input, dim, index, source):
+    """``input`` with the slices of ``source`` along ``dim`` written at the positions
+    ``index`` names (IndexCopyBackward0).
+
+    >>> import autodiff
+    >>> autodiff.zeros(2, 3).index_copy(1, autodiff.tensor([2, 0]), autodiff.ones(2, 2))
+    tensor([[1., 0., 1.],
+            [1., 0., 1.]])
+    """
+    dim = tape._wrap_dim(dim, input.ndim)
+    if index.dtype is not D.int64:
+        raise RuntimeError(f"index_copy_(): Expected a long tensor for index, but got "
+                           f"{D.c_name(index.dtype)}")
+    if source.dtype is not input.dtype:
+        raise RuntimeError(f"index_copy_(): self and source expected to have the same dtype, "
+                           f"but got (self) {D.c_name(input.dtype)} and (source) "
+                           f"{D.c_name(source.dtype)}")
+    sliced = [s_ for d, s_ in enumerate(input.shape) if d != dim]
+    source_sliced = [s_ for d, s_ in enumerate(source.shape) if d != dim]
+    if sliced != source_sliced:
+        raise RuntimeError(f"index_copy_(): Source/destination tensor must have same slice "
+                           f"shapes. Destination slice shape: {' '.join(map(str, sliced))} at "
+                           f"dimension {dim} and source slice shape: "
+                           f"{' '.join(map(str, source_sliced))} at dimension 0.")
+    if source.ndim and index.numel() != source.shape[dim]:
+        raise IndexError(f"index_copy_(): Number of indices ({index.numel()}) should be equal "
+                         f"to source.size(dim) ({source.shape[dim]})")
+    _check_index_along(index, "index_copy_(): ", dim, input.shape[dim], negative=False)
+    return apply(R["index_copy"], input, source, dim=dim, index=index)
+
+
+def _check_index_along(index, prefix, dim, size, negative):
+    """Each index inside ``size`` along ``dim`` (from the end too, where ``negative``)."""
+    values = index._value()
+    if tape.concrete(values) and values.size:
+        bad = values[(values < (-size if negative else 0)) | (values >= size)]
+        if bad.size:
+            raise IndexError(f"{prefix}index {int(bad[0])} is out of bounds for dimension "
+                             f"{dim} with size {size}")
+
+
+def masked_scatter(input, mask, source):
+    """``input`` (broadcast with the boolean ``mask``) with ``source``'s first elements,
+    in order, written where ``mask`` holds (MaskedScatterBackward0).
+
+    >>> import autodiff
+    >>> autodiff.zeros(2, 2).masked_scatter(autodiff.tensor([True, False]),
+    ...                                     autodiff.tensor([1.0, 2.0, 3.0]))
+    tensor([[1., 0.],
+            [2., 0.]])
+    """
+    _tensor_arg("masked_scatter", "source", 2, source)
+    if mask.dtype is not D.bool_:
+        raise RuntimeError("masked_scatter_ only supports boolean masks, but got mask with "
+                           f"dtype {D.c_name(mask.dtype)}")
+    if source.dtype is not input.dtype:
+        raise RuntimeError(f"masked_scatter: expected self and source to have same dtypes but "
+                           f"got{D.c_name(input.dtype)} and {D.c_name(source.dtype)}")
+    shape = tuple(_broadcast_shapes(mask.shape, input.shape))
+    if mask.shape != shape:
+        mask = mask.expand(*shape)
+    hits = mask._value()
+    if tape.concrete(hits) and int(hits.sum()) > source.numel():
+        raise RuntimeError("Number of elements of source < number of ones in mask")
+    return apply(R["masked_scatter"], input, source, mask=mask)
+
+
+def select_scatter(input, src, dim, index):
+    """``input`` with ``src`` written into the slice ``input.select(dim, index)``
+    (SelectScatterBackward0).
+
+    >>> import autodiff
+    >>> autodiff.select_scatter(autodiff.zeros(2, 2), autodiff.ones(2), 0, 1)
+    tensor([[0., 0.],
+            [1., 1.]])
+    """
+    dim = tape._wrap_dim(dim, input.ndim)
+    size = input.shape[dim]
+    if not -size <= index < size:
+        raise IndexError(f"select(): index {index} out of range for tensor of size "
+                         f"{list(input.shape)} at dimension {dim}")
+    index %= size
+    _check_scatter_slice(src, input.shape[:dim] + input.shape[dim + 1:])
+    return apply(R["select_scatter"], input, src, dim=dim, index=index)
+
+
+def slice_scatter(input, src, dim=0, start=None, end=None, step=1):
+    """``input`` with ``src`` written into the slice ``start:end:step`` along ``dim``
+    (SliceScatterBackward0).
+
+    >>> import autodiff
+    >>> autodiff.slice_scatter(autodiff.zeros(2, 4), autodiff.ones(2, 2), 1, 0, None, 2)
+    tensor([[1., 0., 1., 0.],
+            [1., 0., 1., 0.]])
+    """
+    dim = tape._wrap_dim(dim, input.ndim)
+    start, end, step = slice(start, end, step).indices(input.shape[dim])
+    end = builtins.max(end, start)
+    _check_scatter_slice(src, input.shape[:dim] + (len(range(start, end, step)),) +
+                         input.shape[dim + 1:])
+    return apply(R["slice_scatter"], input, src, dim=dim, start=start, end=end, step=step)
+
+
+def _check_scatter_slice(src, shape):
+    if tuple(src.shape) != tuple(shape):
+        raise RuntimeError(f"expected src to have a size equal to the slice of self. src size "
+                           f"= {list(src.shape)}, slice size = {list(shape)}")
+
+
+def heaviside(input, values):
+    """The step function: 0 where ``input`` is negative, 1 where positive, ``values``
+    where it is 0 (torch has no derivative: a NotImplemented node).
+
+    >>> import autodiff
+    >>> autodiff.heaviside(autodiff.tensor([-1.5, 0.0, 2.0]), autodiff.tensor([0.5]))
+    tensor([0.0000, 0.5000, 1.0000])
+    """
+    _tensor_arg("heaviside", "values", 2, values)
+    if values.dtype is not input.dtype:
+        raise RuntimeError("heaviside is not yet implemented for tensors with different "
+                           "dtypes.")
+    return _binary(R["heaviside"], input, values)
+
+
+def renorm(input, p, dim, maxnorm):
+    """Each slice along ``dim`` whose ``p``-norm exceeds ``maxnorm`` scaled down to that
+    norm (RenormBackward0).
+
+    >>> import autodiff
+    >>> autodiff.tensor([[3.0, 4.0], [0.3, 0.4]]).renorm(2, 0, 1.0)
+    tensor([[0.6000, 0.8000],
+            [0.3000, 0.4000]])
+    """
+    if p <= 0:
+        raise RuntimeError("renorm: non-positive-norm not supported")
+    if maxnorm < 0:
+        raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {maxnorm}")
+    if input.ndim <= 1:
+        raise RuntimeError(f"renorm: input needs at least 2 dimensions, got {input.ndim} "
+                           "dimensions")
+    if not input.dtype.is_floating_point:
+        raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor "
+                           f"as input. Got {D.c_name(input.dtype)}")
+    return apply(R["renorm"], input, p=p, dim=tape._wrap_dim(dim, input.ndim),
+                 maxnorm=maxnorm)
+
+
+def block_diag(*tensors):
+    """The matrices on the diagonal of a matrix of zeros, in order (a vector counts as one
+    row, a number as 1x1; BlockDiagBackward0).
+
+    >>> import autodiff
+    >>> autodiff.block_diag(autodiff.tensor([[1, 2]]), autodiff.tensor(3))
+    tensor([[1, 2, 0],
+            [0, 0, 3]])
+    """
+    if not tensors:
+        return empty(1, 0)
+    for i, t_ in enumerate(tensors):
+        if t_.ndim > 2:
+            raise RuntimeError(f"autodiff.block_diag: Input tensors must have 2 or fewer "
+                               f"dimensions. Input {i} has {t_.ndim} dimensions")
+    dt = functools.reduce(D.promote_types, (t_.dtype for t_ in tensors))
+    rule = R["block_diag"] if builtins.all(t_.dtype is dt for t_ in tensors) else \
+        _CastRule(R["block_diag"], dt)
+    return apply(rule, *tensors, shapes=tuple(tuple(t_.shape) for t_ in tensors))
+
+
+def cartesian_prod(*tensors):
+    """The rows of every combination of the vectors' elements, as torch composes it: a
+    meshgrid (``"ij"``), each grid flattened, stacked along dim 1.
+
+    >>> import autodiff
+    >>> autodiff.cartesian_prod(autodiff.tensor([1, 2]), autodiff.tensor([5, 6]))
+    tensor([[1, 5],
+            [1, 6],
+            [2, 5],
+            [2, 6]])
+    """
+    for t_ in tensors:
+        if t_.ndim != 1:
+            raise RuntimeError(f"Expect a 1D vector, but got shape {list(t_.shape)}")
+    if len(tensors) == 1:
+        return tensors[0]
+    return stack([g.flatten() for g in meshgrid(*tensors, indexing="ij")], 1)
+
+
+# ---------------------------------------------------------------------------------------
+# Counting and searching: integer (or unrecorded) results, computed beside the tape
+# ---------------------------------------------------------------------------------------
+
+
+def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None,
+                 sorter=None):
+    """For each value of ``input``, the index in the sorted innermost dim of
+    ``sorted_sequence`` where it would be inserted to keep it sorted (the first such
+    place; the last with ``right`` or ``side="right"``); not recorded.
+
+    >>> import autodiff
+    >>> autodiff.searchsorted(autodiff.tensor([1, 3, 5, 7]), autodiff.tensor([3, 6]))
+    tensor([1, 3])
+    """
+    if side is not None:
+        if side not in ("left", "right"):
+            raise RuntimeError(f"torch.searchsorted(): side can only be 'left' or 'right' but "
+                               f"got {side}".replace("torch.", "autodiff."))
+        if right and side == "left":
+            raise RuntimeError("autodiff.searchsorted(): side and right can't be set to "
+                               "opposites, got side of left while right was True")
+        right = side == "right"
+    boundaries = np.asarray(sorted_sequence._value())
+    scalar = not isinstance(input, Tensor)
+    values = np.asarray(input if scalar else input._value())
+    if sorter is not None:
+        boundaries = np.take_along_axis(boundaries, np.asarray(sorter._value()), -1)
+    if boundaries.ndim > 1 and (scalar or boundaries.shape[:-1] != values.shape[:-1]):
+        raise RuntimeError(
+            "autodiff.searchsorted(): boundaries tensor should be 1 dimension or the first "
+            "N-1 dimensions of boundaries tensor and input value tensor must match, but we "
+            f"got boundaries tensor {list(boundaries.shape)} and input value tensor "
+            f"{list(values.shape)}")
+    found = _searched(boundaries, values, "right" if right else "left")
+    return _make(jnp.asarray(found, np.int32 if out_int32 else np.int64))
+
+
+def _searched(boundaries, values, side):
+    if boundaries.ndim <= 1:
+        return np.searchsorted(boundaries.reshape(-1), values, side)
+    rows = zip(boundaries.reshape(-1, boundaries.shape[-1]),
+               values.reshape(-1, values.shape[-1]))
+    return np.stack([np.searchsorted(b, v, side) for b, v in rows]).reshape(values.shape)
+
+
+def bucketize(input, boundaries, *, out_int32=False, right=False):
+    """The bucket of each element among the sorted 1-D ``boundaries``: ``i`` such that
+    ``boundaries[i-1] < x <= boundaries[i]`` (``<=`` and ``<`` swapped with ``right``);
+    not recorded.
+
+    >>> import autodiff
+    >>> autodiff.bucketize(autodiff.tensor([0.5, 3.0, 9.0]), autodiff.tensor([1.0, 3.0, 5.0]))
+    tensor([0, 1, 3])
+    """
+    if boundaries.ndim != 1:
+        raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim"
+                           f"({boundaries.ndim})")
+    return searchsorted(boundaries, input, out_int32=out_int32, right=right)
+
+
+def bincount(input, weights=None, minlength=0):
+    """How often each non-negative integer occurs in the 1-D ``input`` (at least
+    ``minlength`` counts), or the sum of its ``weights`` (float64 for integer weights;
+    torch has no derivative: a NotImplemented node).
+
+    >>> import autodiff
+    >>> autodiff.bincount(autodiff.tensor([1, 1, 3]))
+    tensor([0, 2, 0, 1])
+    """
+    if input.dtype.is_floating_point:
+        raise _kernel_missing("bincount_cpu", input.dtype)
+    values = np.asarray(input._value())
+    if input.ndim != 1 or (values.size and values.min() < 0):
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    if weights is None:
+        return _make(jnp.asarray(np.bincount(values, minlength=minlength), np.int64))
+    if weights.ndim != 1 or weights.shape[0] != values.size:
+        raise RuntimeError("weights should be 1-d and have the same length as input")
+    dt = weights.dtype if weights.dtype.is_floating_point else D.float64
+    counted = jnp.asarray(np.bincount(values, np.asarray(weights._value(), np.float64),
+                                      minlength), dt.np)
+    return apply(R["bincount"], weights, counted=counted)
+
+
+def histc(input, bins=100, min=0, max=0):
+    """The histogram of ``input``'s elements in ``bins`` equal bins from ``min`` to
+    ``max`` (both 0: the elements' own range); elements outside are not counted, ``max``
+    is in the last bin. Not recorded.
+
+    >>> import autodiff
+    >>> autodiff.histc(autodiff.tensor([1.0, 2.0, 1.0, 4.0]), bins=4, min=0, max=4)
+    tensor([0., 2., 1., 1.])
+    """
+    if not input.dtype.is_floating_point:
+        raise _kernel_missing("histogram_cpu", input.dtype)
+    if bins <= 0:
+        raise RuntimeError(f"autodiff.histogram(): bins must be > 0, but got {bins} for "
+                           "dimension 0")
+    if max < min:
+        raise RuntimeError("autodiff.histc: max must be larger than min")
+    x = np.asarray(input._value(), np.float64).reshape(-1)
+    low, high = float(min), float(max)
+    if low == high and x.size:
+        low, high = float(x.min()), float(x.max())
+    if low == high:
+        low, high = low - 1, high + 1
+    counts, _ = np.histogram(x, bins, (low, high))
+    return _make(jnp.asarray(counts, input.dtype.np))
+
+
+def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    """The distinct elements of ``input``, sorted (each NaN its own), or the distinct
+    slices along ``dim``; with ``return_inverse``, where each element went, with
+    ``return_counts``, how often each occurs. A float result requiring grad records
+    Unique2Backward0 (UniqueDimBackward0), which torch cannot differentiate.
+
+    >>> import autodiff
+    >>> autodiff.unique(autodiff.tensor([3, 1, 3, 2]), return_counts=True)
+    (tensor([1, 2, 3]), tensor([1, 1, 2]))
+    """
+    x = np.asarray(input._value())
+    if dim is None:
+        values, inverse, counts = np.unique(x.reshape(-1), return_inverse=True,
+                                            return_counts=True, equal_nan=False)
+        inverse = inverse.reshape(x.shape)
+        out = apply(R["unique"], input, counted=jnp.asarray(values))
+    else:
+        dim = tape._wrap_dim(dim, input.ndim)
+        values, inverse, counts = np.unique(x, return_inverse=True, return_counts=True,
+                                            axis=dim)
+        out = apply(R["unique_dim"], input, counted=jnp.asarray(values), dim=dim)
+        inverse = inverse.reshape(-1)
+    extras = [_make(jnp.asarray(a, np.int64)) for a, wanted in
+              ((inverse, return_inverse), (counts, return_counts)) if wanted]
+    return (out, *extras) if extras else out
+
+
+def _unfold(input, dimension, size, step):
+    """``x.unfold(dimension, size, step)``: a view of the windows of ``size`` elements,
+    ``step`` apart, along ``dimension``, as a new last dim (UnfoldBackward0).
+
+    >>> import autodiff
+    >>> autodiff.arange(5).unfold(0, 2, 2)
+    tensor([[0, 1],
+            [2, 3]])
+    """
+    dimension = tape._wrap_dim(dimension, input.ndim)
+    n = input.shape[dimension] if input.ndim else 1
+    if size > n:
+        raise RuntimeError(f"maximum size for tensor at dimension {dimension} is {n} but size "
+                           f"is {size}")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    return apply(R["unfold"], input, dimension=dimension, size=size, step=step,
+                 self_sym_sizes=input._array.shape)
+
+
+def _stride(input, dim=None):
+    """``x.stride()``: how far apart in memory consecutive elements of each dim are, as
+    torch has them (a view's follow from its base's).
+
+    >>> import autodiff
+    >>> x = autodiff.zeros(2, 3)
+    >>> x.stride(), x.t().stride(), x.unfold(1, 2, 1).stride()
+    ((3, 1), (1, 3), (3, 1, 1))
+    """
+    strides = tuple(int(s) for s in _strides(input))
+    return strides if dim is None else strides[tape._wrap_dim(dim, input.ndim)]
+
+
 def tril(input, diagonal=0):
     """The lower triangle of the last two dims, above ``diagonal`` zeroed (TrilBackward0)."""
     if input.ndim < 2:
@@ -2437,7 +2876,8 @@ def reshape(input, *shape):
 
 
 def _contiguous_strides(shape):
-    return tuple(math.prod(shape[d + 1:]) for d in range(len(shape)))
+    return tuple(math.prod(builtins.max(n, 1) for n in shape[d + 1:])
+                 for d in range(len(shape)))
 
 
 def _strides(t):
@@ -2545,6 +2985,9 @@ _VIEW_STRIDES = {R[name].forward: rule for name, rule in {
         s for d, s in enumerate(strides) if d != dim],
     "slice": lambda shape, strides, *, dim, start, end, step, self_sym_sizes: [
         s * step if d == dim else s for d, s in enumerate(strides)],
+    "unfold": lambda shape, strides, *, dimension, size, step, self_sym_sizes: [
+        s * step if d == dimension else s for d, s in enumerate(strides)] + [
+        strides[dimension] if shape else 1],
 }.items()}
 _VIEW_STRIDES[R["reshape_alias"].forward] = _VIEW_STRIDES[R["view"].forward]
 
@@ -3517,6 +3960,8 @@ _METHODS = [
     float_power, msort, repeat_interleave, diagflat, matrix_power, addmm, addmv, addr, baddbmm,
     addbmm, vdot, fmax, fmin, logaddexp2, nansum, nanmean, cummax, cummin, rot90, cumprod,
     logcumsumexp, aminmax, kthvalue, mode, dist, cov, logdet, slogdet,
+    take, put, index_fill, index_copy, masked_scatter, select_scatter,
+    slice_scatter, heaviside, ldexp, renorm, bincount, histc, unique,
 ]
 for _f in _METHODS:
     setattr(Tensor, _f.__name__, _f)
@@ -3543,8 +3988,10 @@ Tensor.bernoulli = lambda self, p=None, *, generator=None: bernoulli(self, p, ge
 Tensor.multinomial = multinomial
 Tensor.repeat = _repeat
 Tensor.tile = lambda self, *dims: tile(self, _shape_arg(dims))
-for _f in (masked_fill, scatter, scatter_add, index_add, tril, triu):
+for _f in (masked_fill, scatter, scatter_add, index_add, tril, triu, put, index_fill,
+           index_copy, masked_scatter, heaviside, ldexp, renorm):
     setattr(Tensor, _f.__name__ + "_", _inplace_unary(_f))
+Tensor.unfold, Tensor.stride = _unfold, _stride
 Tensor.where = lambda self, condition, other: where(condition, self, other)
 Tensor.is_contiguous = lambda self, memory_format=None: _is_contiguous(self)
 Tensor.view_as = lambda self, other: view(self, other.shape)

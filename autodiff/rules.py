@@ -127,7 +127,7 @@ class Rule:
 # and several jax.numpy calls fuse). Attributes that describe shapes are static (part of
 # the compiled function); Python numbers are arguments (a new learning rate must not
 # compile again); rows with other attributes (tensors, index keys, views) run op by op.
-_STATIC_ATTRS = {"n", "nan", "posinf", "neginf", "dim", "keepdim", "self_sym_sizes", "size", "dims", "dim0", "dim1", "index",
+_STATIC_ATTRS = {"dimension", "shapes", "n", "nan", "posinf", "neginf", "dim", "keepdim", "self_sym_sizes", "size", "dims", "dim0", "dim1", "index",
                  "is_result", "feature_group_count", "batch_group_count", "diagonal", "repeats",
                  "offset", "dim1", "dim2", "input_sizes", "shifts",
                  "start", "end", "step", "sizes", "dtype", "ord", "correction", "reduction",
@@ -266,6 +266,10 @@ row("pow_tensor", "PowBackward1", lambda self, exponent: _power(self, exponent),
 row("pow_scalar", "PowBackward2", lambda other, *, base: _power(base, other),
     lambda grad, result, base: (grad * _times_scalar(result, math.log(base)) if base != 0
                                 else grad * 0,))
+# ldexp(x, n) = x 2^n:  d/dx = 2^n,  d/dn = x 2^n log 2
+row("ldexp", "LdexpBackward0", lambda self, other: self * jnp.exp2(other),
+    (lambda grad, other: grad * 2 ** other,
+     lambda grad, result: _times_scalar(grad * result, math.log(2))))
 
 # Elementwise functions.
 row("abs", "AbsBackward0", lambda self: jnp.abs(self), lambda grad, self: (grad * self.sgn(),))         # sgn(x)
@@ -487,6 +491,16 @@ row("floor_divide", "NotImplemented", lambda self, other: jnp.floor_divide(self,
 row("remainder_scalar_self", "NotImplemented",
     lambda other, *, self: jnp.remainder(self, other),
     (lambda grad: _not_implemented("remainder"),))
+row("heaviside", "NotImplemented",
+    lambda self, values: jnp.where(self == 0, values, (self > 0).astype(self.dtype)),
+    (lambda grad: _not_implemented("heaviside"), lambda grad: _not_implemented("heaviside")))
+# (bincount's and unique's results are counted beside the tape and handed in)
+row("bincount", "NotImplemented", lambda weights, *, counted: counted,
+    (lambda grad: _not_implemented("bincount"),))
+row("unique", "Unique2Backward0", lambda self, *, counted: counted,
+    (lambda grad: _derivative_missing("_unique2"),))
+row("unique_dim", "UniqueDimBackward0", lambda self, *, counted, dim: counted,
+    (lambda grad, dim: _derivative_missing("unique_dim"),))
 
 
 def _divide(x, y, rounding_mode):
@@ -497,6 +511,11 @@ def _divide(x, y, rounding_mode):
 
 def _not_implemented(op):
     raise RuntimeError(f"derivative for aten::{op} is not implemented")
+
+
+def _derivative_missing(op):
+    """torch's not_implemented() of derivatives.yaml (a NotImplementedError)."""
+    raise NotImplementedError(f"the derivative for '{op}' is not implemented.")
 
 
 # cross product along dim:  d/da = cross(b, grad),  d/db = cross(grad, a)
@@ -733,6 +752,32 @@ row("dist", "DistBackward0",
      lambda grad, self, other, result, p: -_norm_backward(grad, self - other, p, result, None)))
 
 
+# renorm scales each slice along dim whose p-norm exceeds maxnorm down to maxnorm:
+# y = x maxnorm / (||x|| + 1e-7) there, so dy = maxnorm / (||x|| + 1e-7) (dx - x d||x|| /
+# (||x|| + 1e-7)), with d||x|| from norm's backward (torch's renorm_backward)
+def _renorm(x, p, dim, maxnorm):
+    norm = jnp.linalg.vector_norm(x, ord=p, axis=_other_dims(x.ndim, dim), keepdims=True)
+    return x * jnp.where(norm > maxnorm, maxnorm / (norm + 1e-7), 1.0).astype(x.dtype)
+
+
+def _other_dims(ndim, dim):
+    return tuple(d for d in range(ndim) if d != dim)
+
+
+def _renorm_backward(grad, self, p, dim, maxnorm):
+    dims = _other_dims(self.ndim, dim)
+    norm = tape.apply(RULES["norm"], self, ord=p, dim=dims, keepdim=True)
+    grad_output = (self * grad).sum(dims, keepdim=True)
+    nb = _norm_backward(grad_output, self, p, norm, dims)
+    invnorm = _plus_scalar(norm, 1e-7).reciprocal()
+    grad_norm = _times_scalar(invnorm, maxnorm) * (grad - invnorm * nb)
+    return _w(norm > maxnorm, grad_norm, grad)
+
+
+row("renorm", "RenormBackward0", lambda self, *, p, dim, maxnorm: _renorm(self, p, dim, maxnorm),
+    lambda grad, self, p, dim, maxnorm: (_renorm_backward(grad, self, p, dim, maxnorm),))
+
+
 # var = sum (x - mean)^2 / (N - correction):  d/dx = 2 (x - mean) / (N - correction)
 row("var", "VarBackward0",
     lambda self, *, dim, correction, keepdim: jnp.var(self, dim, ddof=correction,
@@ -950,6 +995,29 @@ row("unsqueeze", "UnsqueezeBackward0", lambda self, *, dim: jnp.expand_dims(self
     lambda grad, dim: (grad.squeeze(dim),), view=True)
 row("expand", "ExpandBackward0", lambda self, *, size, self_sym_sizes: jnp.broadcast_to(self, size),
     lambda grad, size, self_sym_sizes: (tape.sum_to(grad, self_sym_sizes),), view=True)
+# unfold: a view of the windows of ``size`` elements, ``step`` apart, along a dim (a new
+# last dim); the gradient adds each window's back where it came from (unfold_backward,
+# whose own gradient unfolds again)
+def _unfold(x, *, dimension, size, step):
+    if x.ndim == 0:
+        return x.reshape(1)
+    windows = jnp.arange((x.shape[dimension] - size) // step + 1)[:, None] * step + \
+        jnp.arange(size)
+    return jnp.moveaxis(jnp.take(x, windows, axis=dimension), dimension + 1, -1)
+
+
+row("unfold", "UnfoldBackward0",
+    lambda self, *, dimension, size, step, self_sym_sizes: _unfold(
+        self, dimension=dimension, size=size, step=step),
+    lambda grad, dimension, size, step, self_sym_sizes: (tape.apply(
+        RULES["unfold_backward"], grad, input_sizes=self_sym_sizes, dim=dimension, size=size,
+        step=step),), view=True)
+row("unfold_backward", "UnfoldBackwardBackward0",
+    lambda grad_in, *, input_sizes, dim, size, step: _scatter_through_view(
+        grad_in, input_sizes, functools.partial(_unfold, dimension=dim, size=size, step=step)),
+    lambda grad, input_sizes, dim, size, step: (tape.apply(
+        RULES["unfold"], grad, dimension=dim, size=size, step=step,
+        self_sym_sizes=input_sizes),))
 # x[i] and x[a:b:c] along one dim: the gradient is scattered back into zeros
 row("select", "SelectBackward0",
     lambda self, *, dim, index, self_sym_sizes: jnp.take(self, index, dim),
@@ -1161,6 +1229,125 @@ row("scatter", "ScatterBackward0",
     tensor_attrs=("index",))
 
 
+# take reads the flattened tensor at ``index``; its adjoint puts (adds) the gradient back
+# there: torch's zeros_like(self).put_(index, grad, accumulate=True) (PutBackward0 when
+# recorded). put writes ``source`` at flat positions: self keeps the gradient elsewhere
+# (all of it when the writes accumulate), source reads it back with take.
+def _flat_index(index, n):
+    return index._value().reshape(-1) % max(n, 1)
+
+
+def _put(self, source, index, accumulate):
+    at = self.reshape(-1).at[_flat_index(index, self.size)]
+    flat = at.add(source.reshape(-1)) if accumulate else at.set(source.reshape(-1))
+    return flat.reshape(self.shape)
+
+
+row("take", "TakeBackward0",
+    lambda self, *, index: self.reshape(-1)[_flat_index(index, self.size)].reshape(
+        index.shape),
+    lambda grad, self, index: (tape.apply(RULES["put"], _zeros_like(self), grad, index=index,
+                                          accumulate=True),),
+    tensor_attrs=("index",))
+row("put", "PutBackward0",
+    lambda self, source, *, index, accumulate: _put(self, source, index, accumulate),
+    (lambda grad, source, index, accumulate: grad if accumulate else tape.apply(
+        RULES["put"], grad, _zeros_like(source), index=index, accumulate=False),
+     lambda grad, source, index: tape.apply(RULES["take"], grad, index=index).reshape_as(
+        source)),
+    tensor_attrs=("index",))
+
+
+# index_fill writes one value into the slices ``index`` names along ``dim``: those slices
+# get no gradient (a 0-d tensor value: the sum of theirs, each slice once); index_copy
+# writes the slices of ``source`` there, which read their gradient back (index_select)
+def _along_dim(dim, index):
+    """The key of the slices at ``index`` along ``dim``, for ``.at[...]``."""
+    return (slice(None),) * dim + (index._value().reshape(-1),)
+
+
+def _index_fill(grad, dim, index):
+    return tape.apply(RULES["index_fill"], grad, dim=dim, index=index, value=0)
+
+
+row("index_fill", "IndexFillBackward0",
+    lambda self, *, dim, index, value: self.at[_along_dim(dim, index)].set(
+        jnp.asarray(value, self.dtype)),
+    lambda grad, index, dim, value: (_index_fill(grad, dim, index),),
+    tensor_attrs=("index",))
+row("index_fill_tensor", "IndexFillBackward1",
+    lambda self, value, *, dim, index: self.at[_along_dim(dim, index)].set(
+        value.astype(self.dtype)),
+    (lambda grad, dim, index: _index_fill(grad, dim, index),
+     lambda grad, dim, index: tape.apply(
+         RULES["index_select"], grad, dim=dim, index=_const(jnp.unique(index._value())),
+         self_sym_sizes=grad.shape).sum()),
+    tensor_attrs=("index",))
+row("index_copy", "IndexCopyBackward0",
+    lambda self, source, *, dim, index: self.at[_along_dim(dim, index)].set(source),
+    (lambda grad, dim, index: _index_fill(grad, dim, index),
+     lambda grad, source, dim, index: tape.apply(
+         RULES["index_select"], grad, dim=dim, index=index.reshape(-1),
+         self_sym_sizes=grad.shape).expand_as(source)),
+    tensor_attrs=("index",))
+
+
+# masked_scatter writes source's first elements, in order, where the mask holds: those
+# places get no gradient, and source gets theirs back in that order (zeros after)
+def _masked_scatter(self, source, mask):
+    hit, self = mask.reshape(-1), jnp.broadcast_to(self, mask.shape)
+    order = jnp.clip(jnp.cumsum(hit) - 1, 0, max(source.size - 1, 0))
+    taken = source.reshape(-1)[order] if source.size else jnp.zeros_like(hit, self.dtype)
+    return jnp.where(hit, taken.astype(self.dtype), self.reshape(-1)).reshape(self.shape)
+
+
+row("masked_scatter", "MaskedScatterBackward0",
+    lambda self, source, *, mask: _masked_scatter(self, source, mask._value()),
+    (lambda grad, mask: tape.apply(RULES["masked_fill"], grad, mask=mask, value=0),
+     lambda grad, mask, source: tape.apply(RULES["masked_scatter_backward"], grad, mask=mask,
+                                           sizes=tuple(source.shape))),
+    tensor_attrs=("mask",))
+row("masked_scatter_backward", "MaskedScatterBackwardBackward0",
+    lambda grad_output, *, mask, sizes: jnp.concatenate([
+        grad_output[mask._value()], jnp.zeros(math.prod(sizes), grad_output.dtype)])[
+            :math.prod(sizes)].reshape(sizes),
+    lambda grad, mask, sizes: (tape.apply(RULES["masked_scatter"], _zeros(mask.shape, grad),
+                                          grad, mask=mask),),
+    tensor_attrs=("mask",))
+
+
+# select_scatter and slice_scatter write src into the view select / slice would give:
+# self keeps the gradient outside it, src reads it back through the view
+def _at_view(self, src, key):
+    return self.at[key].set(src.astype(self.dtype))
+
+
+def _slice_key(dim, start, end, step):
+    return (slice(None),) * dim + (slice(start, end, step),)
+
+
+def _sliced_shape(shape, dim, start, end, step):
+    return shape[:dim] + (len(range(start, end, step)),) + shape[dim + 1:]
+
+
+row("select_scatter", "SelectScatterBackward0",
+    lambda self, src, *, dim, index: _at_view(self, src, (slice(None),) * dim + (index,)),
+    (lambda grad, dim, index: tape.apply(
+        RULES["select_scatter"], grad, _zeros(grad.shape[:dim] + grad.shape[dim + 1:], grad),
+        dim=dim, index=index),
+     lambda grad, dim, index: tape.apply(RULES["select"], grad, dim=dim, index=index,
+                                         self_sym_sizes=grad.shape)))
+row("slice_scatter", "SliceScatterBackward0",
+    lambda self, src, *, dim, start, end, step: _at_view(self, src, _slice_key(
+        dim, start, end, step)),
+    (lambda grad, dim, start, end, step: tape.apply(
+        RULES["slice_scatter"], grad, _zeros(_sliced_shape(grad.shape, dim, start, end, step),
+                                             grad), dim=dim, start=start, end=end, step=step),
+     lambda grad, dim, start, end, step: tape.apply(RULES["slice"], grad, dim=dim,
+                                                    start=start, end=end, step=step,
+                                                    self_sym_sizes=grad.shape)))
+
+
 # sort and topk: their values are picked from the input where ``indices`` (computed
 # beside the tape) point; each gradient goes back to its place,
 # zeros.scatter(dim, indices, grad)
@@ -1200,6 +1387,41 @@ row("trace", "TraceBackward0", lambda self, *, self_sym_sizes: jnp.trace(self),
     lambda grad, self_sym_sizes: (tape.apply(       # (torch views a flat buffer: a view last)
         RULES["diagonal_backward"], grad.expand(min(self_sym_sizes)), offset=0, dim1=0,
         dim2=1, input_sizes=self_sym_sizes).view(self_sym_sizes),))
+
+
+# block_diag puts the matrices (a vector: one row, a number: 1x1) along a diagonal of
+# zeros; each gets its block of the gradient back (torch's block_diag_backward: two
+# slices, squeezed for a vector or a number)
+def _block_shape(shape):
+    return (tuple(shape) if len(shape) == 2 else (1, *shape) if len(shape) == 1 else (1, 1))
+
+
+def _block_diag(tensors, shapes):
+    blocks = [_block_shape(s) for s in shapes]
+    out = jnp.zeros((sum(r for r, _ in blocks), sum(c for _, c in blocks)), tensors[0].dtype)
+    for x, (r, c), i, j in zip(tensors, blocks, _starts(b[0] for b in blocks),
+                               _starts(b[1] for b in blocks)):
+        out = out.at[i:i + r, j:j + c].set(x.reshape(r, c))
+    return out
+
+
+def _block_diag_backward(grad, shapes):
+    blocks = [_block_shape(s) for s in shapes]
+    grads = []
+    for shape, (r, c), i, j in zip(shapes, blocks, _starts(b[0] for b in blocks),
+                                   _starts(b[1] for b in blocks)):
+        if tuple(shape) == (0,):
+            grads.append(_zeros((0,), grad))
+            continue
+        block = grad.narrow(0, i, r).narrow(1, j, c)
+        for _ in range(2 - len(shape)):
+            block = block.squeeze(-1)
+        grads.append(block)
+    return tuple(grads)
+
+
+row("block_diag", "BlockDiagBackward0", lambda *tensors, shapes: _block_diag(tensors, shapes),
+    lambda grad, shapes: _block_diag_backward(grad, shapes))
 
 
 def _diag_embed(x, offset, dim1, dim2):

@@ -361,6 +361,30 @@ SAMPLES.update({
                         [(2, 3), (2, 2)]),
     "masked_fill": Sample(lambda x: x.masked_fill(T.tensor([True, False, True]), 0.5) ** 2,
                           [(2, 3)]),
+    "take": Sample(lambda x: (x * x).take(T.tensor([[0, 5], [-1, 2]])), [(2, 3)]),
+    "put": Sample(lambda x, y: (x * x).put(T.tensor([4, 0, -1]), y * y), [(2, 3), (3,)]),
+    "index_fill": Sample(lambda x: (x * x).index_fill(1, T.tensor([0, 2]), 0.5), [(2, 3)]),
+    "index_fill_tensor": Sample(lambda x, v: (x * x).index_fill(0, T.tensor([1, 1]), v * v)
+                                * x, [(2, 3), ()]),
+    "index_copy": Sample(lambda x, y: (x * x).index_copy(1, T.tensor([2, 0]), y * y),
+                         [(2, 3), (2, 2)]),
+    "masked_scatter": Sample(lambda x, y: (x * x).masked_scatter(
+        T.tensor([[True, False, True], [False, False, True]]), y * y), [(2, 3), (4,)]),
+    "masked_scatter_backward": Sample(lambda g: tape.apply(
+        RULES["masked_scatter_backward"], g * g, mask=T.tensor([True, False, True]),
+        sizes=(2, 2)), [(3,)]),
+    "select_scatter": Sample(lambda x, y: T.select_scatter(x * x, y * y, 1, -1), [(2, 3), (2,)]),
+    "slice_scatter": Sample(lambda x, y: T.slice_scatter(x * x, y * y, 1, 0, 3, 2),
+                            [(2, 3), (2, 2)]),
+    "ldexp": Sample(lambda x, n: T.ldexp(x * x, n), [(2, 3), (3,)]),
+    # the first row's norm above maxnorm, the second's below
+    "renorm": Sample(lambda x: (x * T.tensor([[3.0], [0.2]], **_F64)).renorm(2, 0, 1.0),
+                     [(2, 3)], 0.5, 1.5),
+    "block_diag": Sample(lambda a, b, c: T.block_diag(a * a, b * b, c * c), [(2, 2), (2,), ()]),
+    "unfold": Sample(lambda x: (x * x).unfold(1, 2, 1) * x.unfold(0, 2, 1).transpose(0, 1), [(3, 3)]),
+    "unfold_backward": Sample(lambda g: tape.apply(
+        RULES["unfold_backward"], g * g, input_sizes=(2, 4), dim=1, size=2, step=1),
+        [(2, 3, 2)]),
     "tril": Sample(lambda x: x.tril(-1) ** 2 + x.tril(1), [(3, 3)]),
     "triu": Sample(lambda x: x.triu(1) ** 2, [(2, 3, 3)]),
     "repeat": Sample(lambda x: x.repeat(2, 1, 2) ** 2, [(2, 3)]),

@@ -476,3 +476,92 @@ def _raised(fn):
     except RuntimeError as error:
         return error
     return None
+
+
+def take_out_of_range(T):
+    """``IndexError: out of range: tried to access index 6 on a tensor of 6 elements.`` --
+    and the other index mistakes of take, put, index_fill and index_copy, each as torch
+    words it."""
+    x = T.ones(2, 3)
+    for name, f in (("take float", lambda: T.take(x, T.tensor([1.0]))),
+                    ("put int32", lambda: x.put(T.tensor([1], dtype=T.int32), T.ones(1))),
+                    ("put dtype", lambda: x.put(T.tensor([1]), T.ones(1, dtype=T.float64))),
+                    ("index_fill float", lambda: x.index_fill(1, T.tensor([1.0]), 1.0)),
+                    ("index_fill matrix", lambda: x.index_fill(1, T.tensor([[1]]), 1.0)),
+                    ("index_fill value", lambda: x.index_fill(1, T.tensor([1]), T.ones(1))),
+                    ("index_fill range", lambda: x.index_fill(1, T.tensor([3]), 1.0)),
+                    ("index_copy float", lambda: x.index_copy(1, T.tensor([1.0]), T.ones(2, 1))),
+                    ("index_copy dtype", lambda: x.index_copy(
+                        1, T.tensor([1]), T.ones(2, 1, dtype=T.float64))),
+                    ("index_copy slices", lambda: x.index_copy(1, T.tensor([1]), T.ones(3, 1))),
+                    ("index_copy count", lambda: x.index_copy(1, T.tensor([1, 2]), T.ones(2, 1))),
+                    ("index_copy negative", lambda: x.index_copy(1, T.tensor([-1]),
+                                                                 T.ones(2, 1)))):
+        yield name, _raised_any(f)
+    T.take(x, T.tensor([6]))
+
+
+def masked_scatter_with_too_small_a_source(T):
+    """``RuntimeError: Number of elements of source < number of ones in mask`` -- and the
+    mask's and source's dtypes, and select_scatter/slice_scatter's shapes."""
+    x = T.ones(2, 3)
+    mask = T.tensor([True, False, True])
+    for name, f in (("mask of ints", lambda: x.masked_scatter(T.tensor([1, 0, 1]), T.ones(6))),
+                    ("source dtype", lambda: x.masked_scatter(mask, T.ones(6, dtype=T.float64))),
+                    ("source a number", lambda: x.masked_scatter(mask, 1.0)),
+                    ("select_scatter shape", lambda: T.select_scatter(x, T.ones(2), 0, 1)),
+                    ("select_scatter index", lambda: T.select_scatter(x, T.ones(3), 0, 2)),
+                    ("slice_scatter shape", lambda: T.slice_scatter(x, T.ones(2, 3), 1, 0, 3, 2))):
+        yield name, _raised_any(f)
+    x.masked_scatter(mask, T.ones(3))
+
+
+def renorm_of_a_vector(T):
+    """``RuntimeError: renorm: input needs at least 2 dimensions, got 1 dimensions`` -- and
+    the other argument errors of renorm, heaviside, ldexp, block_diag, cartesian_prod,
+    unfold, bincount, histc, searchsorted and unique."""
+    x = T.ones(2, 3)
+    for name, f in (("renorm p", lambda: x.renorm(0, 0, 1)),
+                    ("renorm maxnorm", lambda: x.renorm(2, 0, -1)),
+                    ("renorm integers", lambda: T.tensor([[1, 2]]).renorm(2, 0, 1)),
+                    ("heaviside dtypes", lambda: T.heaviside(x, T.ones(3, dtype=T.float64))),
+                    ("heaviside number", lambda: T.heaviside(x, 0.5)),
+                    ("ldexp number", lambda: T.ldexp(x, 2)),
+                    ("block_diag 3-d", lambda: T.block_diag(T.ones(1, 1, 1))),
+                    ("cartesian_prod 2-d", lambda: T.cartesian_prod(x)),
+                    ("unfold size", lambda: x.unfold(1, 4, 1)),
+                    ("unfold step", lambda: x.unfold(1, 2, 0)),
+                    ("bincount negative", lambda: T.bincount(T.tensor([-1]))),
+                    ("bincount weights", lambda: T.bincount(T.tensor([1, 2]), T.ones(1))),
+                    ("histc integers", lambda: T.histc(T.tensor([1, 2]), 3)),
+                    ("histc range", lambda: T.histc(T.ones(2), 3, min=2, max=1)),
+                    ("histc bins", lambda: T.histc(T.ones(2), -1)),
+                    ("searchsorted shapes", lambda: T.searchsorted(T.ones(1, 2), T.ones(1))),
+                    ("searchsorted side", lambda: T.searchsorted(T.ones(2), T.ones(1),
+                                                                 side="left", right=True)),
+                    ("bucketize boundaries", lambda: T.bucketize(T.ones(2), T.ones(1, 2))),
+                    ("unique dim", lambda: T.unique(T.ones(1, 2), dim=3))):
+        yield name, _raised_any(f)
+    T.ones(3).renorm(2, 0, 1)
+
+
+def backward_through_heaviside_unique_or_bincount(T):
+    """``RuntimeError: derivative for aten::heaviside is not implemented`` -- unique's
+    is a NotImplementedError (``the derivative for '_unique2' is not implemented.``)."""
+    x = _leaf(T)
+    u = T.unique(x)
+    yield "unique", (u, type(u.grad_fn).__name__)
+    yield "unique backward", _raised_any(lambda: u.sum().backward())
+    w = T.bincount(T.tensor([0, 2, 2]), weights=x)
+    yield "bincount", (w, w.grad_fn.name())
+    yield "bincount backward", _raised_any(lambda: w.sum().backward())
+    yield "histc", T.histc(x, 3).requires_grad
+    T.heaviside(x, x).sum().backward()
+
+
+def _raised_any(fn):
+    try:
+        fn()
+    except Exception as error:        # (IndexError, TypeError, NotImplementedError too)
+        return type(error).__name__, str(error)
+    return None

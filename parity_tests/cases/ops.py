@@ -341,6 +341,29 @@ OP_CASES = {
     "masked_fill_tensor": op_case("a.masked_fill(a > 0, b.sum())", (2, 3), (2,)),
     "masked_select": op_case("torch.masked_select(a, torch.tensor([True, False, True]))",
                              (2, 3)),
+    "take": op_case("torch.take(a, torch.tensor([[0, 5], [-1, 2]]))", (2, 3)),
+    "put": op_case("a.put(torch.tensor([4, 0, -1]), b)", (2, 3), (3,)),
+    "index_fill": op_case("a.index_fill(1, torch.tensor([0, -1]), 0.5)", (2, 3)),
+    "index_fill_tensor": op_case("a.index_fill(1, torch.tensor([2, 0, 2]), b.sum())", (2, 3),
+                                 (2,)),
+    "index_copy": op_case("a.index_copy(1, torch.tensor([2, 0]), b)", (2, 3), (2, 2)),
+    "masked_scatter": op_case("a.masked_scatter(torch.tensor([[[True, False, True]], "
+                              "[[False, True, True]]]), b)", (2, 3), (2, 3, 2)),
+    "masked_scatter_backward": op_case("g, = torch.autograd.grad((a.masked_scatter(a > 0, b) "
+                                       "* c).sum(), b, create_graph=True)\ng * b",
+                                       (2, 3), (7,), (2, 3)),
+    "select_scatter": op_case("torch.select_scatter(a, b, 0, -1)", (2, 3), (3,)),
+    "slice_scatter": op_case("torch.slice_scatter(a, b, 1, 0, 3, 2)", (2, 3), (2, 2)),
+    "heaviside": op_case("torch.heaviside(a, b)", (2, 3), (3,)),
+    "ldexp": op_case("torch.ldexp(a, b)", (2, 3), (3,)),
+    "renorm": op_case("a.renorm(2, 0, 1.0)", (2, 3)),
+    "block_diag": op_case("torch.block_diag(a, b.sum(), c, torch.ones(0))", (2,), (2,), (2, 2)),
+    "unfold": op_case("a.unfold(0, 2, 3) * a.unfold(0, 2, 3)", (7, 2)),
+    "unfold_backward": op_case("g, = torch.autograd.grad((a.unfold(1, 2, 1) * b).sum(), a, "
+                               "create_graph=True)\ng * a", (2, 3), (2, 2, 2)),
+    "bincount": op_case("torch.bincount(torch.tensor([1, 1, 3]), weights=a)", (3,)),
+    "unique": op_case("torch.unique(a.round())", (2, 3)),
+    "unique_dim": op_case("torch.unique(a.round(), dim=1)", (2, 3)),
     "tril": op_case("a.tril()", (3, 3)),
     "triu": op_case("torch.triu(a, 1)", (2, 3, 3)),
     "repeat": op_case("a.repeat(2, 1, 2)", (2, 3)),
@@ -384,6 +407,18 @@ VARIANT_CASES = {
     "take_along_dim": op_case("torch.take_along_dim(a, a.argsort(1), 1)", (2, 3)),
     "take_along_dim_broadcast": op_case("a.take_along_dim(torch.tensor([[2, 0]]), 1)", (3, 3)),
     "take_along_dim_flat": op_case("torch.take_along_dim(a, torch.tensor([0, 4]))", (2, 3)),
+    "cartesian_prod": op_case("torch.cartesian_prod(a, b)", (3,), (2,)),
+    "cartesian_prod_three": op_case("torch.cartesian_prod(a, b, a)", (2,), (1,)),
+    "put_accumulate": op_case("a.put(torch.tensor([[4, 0], [4, 1]]), b, accumulate=True)",
+                              (2, 3), (2, 2)),
+    "ldexp_integer_exponent": op_case("torch.ldexp(a, torch.tensor([1, -1, 2]))", (2, 3)),
+    "renorm_p1": op_case("a.renorm(1, 1, 1.5)", (2, 3)),
+    "renorm_inf": op_case("a.renorm(float('inf'), -1, 1.0)", (2, 3, 2)),
+    "block_diag_mixed_dtypes": op_case("torch.block_diag(a.float(), b)", (2, 3), (2, 2)),
+    "index_copy_in_place": op_case("c = a * 1\nc.index_copy_(0, torch.tensor([1]), b)", (2, 3),
+                                   (1, 3)),
+    "masked_scatter_in_place": op_case("c = a * 1\nc.masked_scatter_(a > 0, b)\nc", (2, 3),
+                                       (6,)),
     "fliplr": op_case("torch.fliplr(a)", (2, 3)),
     "flipud": op_case("a.flipud()", (2, 3)),
     "tensor_split_sections": op_case("x, y = torch.tensor_split(a, 2, dim=1)\nx.sum() * y", (2, 3)),
@@ -836,6 +871,78 @@ def clamp_min_max_and_outer(T):
     except RuntimeError as e:
         yield "int in place", str(e)
     T.outer(T.ones(2, 2), a)
+
+
+def writes_at_indices_in_place(T):
+    """index_fill_, index_copy_, masked_scatter_, put_ and renorm_: in place (a view's
+    write rebases its base: CopySlices), the version counter, gradients through them, and
+    a failed write (an index out of range) leaving the tensor as it was (torch writes the
+    indices before a bad one: autodiff checks them all first)."""
+    x = T.tensor([[1.0, -2.0, 3.0], [4.0, 5.0, -6.0]], requires_grad=True)
+    y = x * 1
+    y[1].index_fill_(0, T.tensor([0, 2]), -1.0)
+    y.index_copy_(1, T.tensor([1]), x[:, :1] * 10)
+    yield "y", (y, type(y.grad_fn).__name__, y._version)
+    z = (x * 1).masked_scatter_(x > 0, T.arange(6.0, dtype=x.dtype)).put_(
+        T.tensor([0, -1]), T.tensor([7.0, 8.0]), accumulate=True).renorm_(2, 0, 5.0)
+    yield "z", (z, type(z.grad_fn).__name__)
+    (y * y).sum().backward(retain_graph=True)
+    yield "x.grad", x.grad
+    x.grad = None
+    (z * z).sum().backward()
+    yield "x.grad after z", x.grad
+    for write in (lambda w: w.index_fill_(1, T.tensor([3, 1]), 1.0),
+                  lambda w: w.index_copy_(0, T.tensor([2]), T.ones(1, 3)),
+                  lambda w: w.put_(T.tensor([6, 1]), T.ones(2))):
+        w = T.zeros(2, 3)
+        try:
+            write(w)
+        except IndexError as e:
+            yield "failed", (str(e), w, w._version)
+    x.index_fill_(0, T.tensor([0]), 1.0)
+
+
+def counting_and_searching(T):
+    """searchsorted (1-D and batched boundaries, right/side, int32, a sorter, a number),
+    bucketize, bincount (weights, minlength), histc (range given or the data's), unique
+    (inverse, counts, NaNs, a dim): values and dtypes, none recorded; heaviside's values;
+    strides of tensors and views (unfold's)."""
+    s = T.tensor([1.0, 3.0, 5.0, 7.0], requires_grad=True)
+    v = T.tensor([[3.0, 6.0], [0.0, 9.0]], requires_grad=True)
+    yield "searchsorted", (T.searchsorted(s, v), T.searchsorted(s, v, right=True),
+                           T.searchsorted(s, v, side="right", out_int32=True),
+                           T.searchsorted(s, 4.0),
+                           T.searchsorted(T.tensor([[1, 3, 5], [2, 4, 6]]), T.tensor([[3], [5]])),
+                           T.searchsorted(T.tensor([5.0, 1.0, 3.0]), v,
+                                          sorter=T.tensor([1, 2, 0])))
+    yield "bucketize", (T.bucketize(v, s), T.bucketize(v, s, right=True),
+                        T.bucketize(v, s, out_int32=True))
+    i = T.tensor([1, 1, 3])
+    yield "bincount", (T.bincount(i), i.bincount(minlength=6),
+                       T.bincount(i, T.tensor([0.5, 1.0, 2.0], dtype=T.float64)),
+                       T.bincount(i, weights=T.tensor([1, 2, 3])),
+                       T.bincount(T.tensor([], dtype=T.long)))
+    h = T.tensor([1.0, 2.0, 1.0, 4.0, 9.0], requires_grad=True)
+    yield "histc", (T.histc(h, bins=4, min=0, max=8), h.histc(3),
+                    T.histc(h.double(), 5, 1, 4), T.histc(T.tensor([2.0, 2.0]), 2))
+    yield "unique", (T.unique(T.tensor([3, 1, 3, 2])), h.unique(return_inverse=True),
+                     T.unique(T.tensor([[2, 1], [1, 5]]), return_counts=True, return_inverse=True),
+                     T.unique(T.tensor([1.0, float("nan"), 1.0, float("nan")]),
+                              return_counts=True),
+                     T.unique(T.tensor([[1, 2], [1, 2], [0, 3]]), dim=0, return_inverse=True,
+                              return_counts=True),
+                     T.unique(T.tensor(3.0), return_inverse=True),
+                     T.tensor([True, False, True]).unique(sorted=False, return_counts=True))
+    yield "heaviside", (T.heaviside(T.tensor([-1.0, 0.0, 2.0, float("nan")]), T.tensor([5.0])),
+                        T.tensor([-1, 0, 2]).heaviside(T.tensor([7])))
+    x = T.zeros(2, 3, 4)
+    yield "strides", (x.stride(), x.stride(-2), x[:, 1].stride(), x.transpose(0, 2).stride(),
+                      x[0].unfold(1, 2, 2).stride(), x.unfold(2, 3, 1).stride(),
+                      x.unsqueeze(1).expand(2, 5, 3, 4).stride(), T.zeros(2, 0, 3).stride(),
+                      T.tensor(1.0).unfold(0, 1, 1).stride(), T.tensor(2.0).stride())
+    u = x.unfold(1, 2, 1)
+    yield "unfold", (u.shape, u.is_contiguous(), u.reshape(-1).shape, u._base is x)
+    T.bincount(T.tensor([1.0]))
 
 
 def sort_topk_scatter(T):
