@@ -62,15 +62,45 @@ SETTINGS = {
     "adagrad_decay": lambda T, p: T.optim.Adagrad(p, lr=0.1, lr_decay=0.1, weight_decay=0.05,
                                                   initial_accumulator_value=0.5,
                                                   maximize=True),
+    "adamax": lambda T, p: T.optim.Adamax(p, lr=0.05),
+    "adamax_decay_maximize": lambda T, p: T.optim.Adamax(p, lr=0.05, betas=(0.8, 0.9),
+                                                         eps=1e-3, weight_decay=0.1,
+                                                         maximize=True),
+    "nadam": lambda T, p: T.optim.NAdam(p, lr=0.05),
+    "nadam_decay": lambda T, p: T.optim.NAdam(p, lr=0.05, betas=(0.8, 0.9), weight_decay=0.1,
+                                              momentum_decay=0.1),
+    "nadamw_maximize": lambda T, p: T.optim.NAdam(p, lr=0.05, weight_decay=0.5,
+                                                  decoupled_weight_decay=True, maximize=True),
+    "nadam_foreach_flag": lambda T, p: T.optim.NAdam(p, lr=0.05, foreach=False),
+    "radam": lambda T, p: T.optim.RAdam(p, lr=0.05),
+    "radam_decay": lambda T, p: T.optim.RAdam(p, lr=0.05, betas=(0.8, 0.99), eps=1e-3,
+                                              weight_decay=0.1, maximize=True),
+    "radamw": lambda T, p: T.optim.RAdam(p, lr=0.05, betas=(0.9, 0.9), weight_decay=0.5,
+                                         decoupled_weight_decay=True),
+    "adadelta": lambda T, p: T.optim.Adadelta(p),
+    "adadelta_decay_maximize": lambda T, p: T.optim.Adadelta(p, lr=0.5, rho=0.5, eps=1e-3,
+                                                             weight_decay=0.1, maximize=True),
+    "asgd": lambda T, p: T.optim.ASGD(p, lr=0.05),
+    "asgd_averaging": lambda T, p: T.optim.ASGD(p, lr=0.05, lambd=0.1, alpha=0.5, t0=2,
+                                                weight_decay=0.1, maximize=True),
+    "rprop": lambda T, p: T.optim.Rprop(p, lr=0.05),
+    "rprop_bounds_maximize": lambda T, p: T.optim.Rprop(p, lr=0.05, etas=(0.3, 1.5),
+                                                        step_sizes=(0.01, 0.08),
+                                                        maximize=True, foreach=True),
     "param_groups": lambda T, p: T.optim.SGD([{"params": [p[0]]},
                                               {"params": p[1], "lr": 0.01, "momentum": 0.5}],
                                              lr=0.1),
+    "param_groups_asgd": lambda T, p: T.optim.ASGD([{"params": [p[0]]},
+                                                    {"params": p[1], "lr": 0.1, "t0": 1}]),
 }
+# RAdam's rectified step starts once its estimate rho_t passes 5: run on past that
+STEPS = {"radam": 10, "radam_decay": 10, "radamw": 10}
 
 
 @pytest.mark.parametrize("setting", sorted(SETTINGS))
 def test_optimizer_matches_torch_step_for_step(setting):
-    results = {T: _trajectory(T, SETTINGS[setting]) for T in FRAMEWORKS}
+    steps = STEPS.get(setting, 6)
+    results = {T: _trajectory(T, SETTINGS[setting], steps) for T in FRAMEWORKS}
     assert_same(results[torch], results[autodiff])
 
 

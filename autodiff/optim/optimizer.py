@@ -15,7 +15,7 @@ import copy
 import itertools
 import warnings
 
-from .. import tape
+from .. import ops, tape
 from ..nn.module import _reset_grad, typename
 from ..tape import Tensor
 
@@ -34,6 +34,16 @@ def _check_at_least(value, what, low=0.0):
     """torch's argument checks: ``Invalid learning rate: -1``."""
     if not low <= value:
         raise ValueError(f"Invalid {what}: {value}")
+
+
+def _check_adam_like(lr, eps, betas, weight_decay):
+    """The checks of the Adam family (Adam, Adamax, NAdam, RAdam), in torch's order."""
+    _check_at_least(lr, "learning rate")
+    _check_at_least(eps, "epsilon value")
+    for i, beta in enumerate(betas):
+        if not 0.0 <= beta < 1.0:
+            raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
+    _check_at_least(weight_decay, "weight_decay value")
 
 
 class Optimizer:
@@ -110,13 +120,27 @@ class Optimizer:
         if closure is not None:
             with tape.enable_grad():
                 loss = closure()
-        with tape.no_grad():
+        # differentiable=True records the update (torch's _use_grad_for_differentiable)
+        with tape.set_grad_enabled(self.defaults.get("differentiable", False)):
             for group in self.param_groups:
                 for param in group["params"]:
                     if param.grad is not None:
                         self._update(param, param.grad, group)
         self._opt_called = True          # lr schedulers check the order of step() calls
         return loss
+
+    def _lazy_state(self, param, *zeros, **numbers):
+        """``self.state[param]``, filled at the parameter's first step as torch's
+        ``_init_group`` does: a float32 ``step`` count, the 0-d float32 tensors
+        ``numbers`` (NAdam's ``mu_product``...), then zero buffers shaped like ``param``."""
+        state = self.state[param]
+        if not state:
+            state["step"] = ops.tensor(0.0)
+            for name, value in numbers.items():
+                state[name] = ops.tensor(float(value))
+            for name in zeros:
+                state[name] = ops.zeros_like(param)
+        return state
 
     def _update(self, param, grad, group):
         """The rule for one parameter: change ``param`` in place, keeping what it needs
@@ -176,7 +200,36 @@ def _cast_like(param, name, value):
 
 
 def _step_count(step_t):
-    """The step count as torch reads it (``.item()``): a Python number; still a tensor
-    while ``autodiff.compile`` traces the step (its value is not known yet), where the
-    update then follows torch's ``capturable`` formulas."""
+    """The step count (or another 0-d state tensor: ASGD's ``eta``...) as torch reads it
+    (``.item()``): a Python number; still a tensor while ``autodiff.compile`` traces the
+    step (its value is not known yet), where the update then follows torch's
+    ``capturable`` formulas."""
     return step_t.item() if tape.concrete(step_t._value()) else step_t
+
+
+def _count_step(state, group, holders="params and state_steps", xla=True):
+    """``state["step"] += 1``, returned as :func:`_step_count` reads it. Before that,
+    torch's refusal of ``capturable=True`` in eager mode: its capturable kernels run on
+    GPUs only, and autodiff's tensors are CPU tensors (``holders`` and ``xla`` word the
+    message as each torch optimizer does)."""
+    step_t = state["step"]
+    if group.get("capturable") and tape.concrete(step_t._value()):
+        devices = ["cuda", "xpu", "hpu", "privateuseone"] + ["xla"] * xla
+        raise AssertionError(f"If capturable=True, {holders} must be on supported "
+                             f"devices: {devices}.")
+    return _step_count(step_t.add_(1))
+
+
+def _descent_grad(param, grad, group):
+    """The gradient a rule steps against: negated for ``maximize``; ``weight_decay``
+    adds ``weight_decay * p`` to it (L2), or -- ``decoupled_weight_decay`` (AdamW's)
+    -- shrinks the parameter instead, ``p *= 1 - lr * weight_decay``."""
+    if group["maximize"]:
+        grad = -grad
+    weight_decay = group["weight_decay"]
+    if weight_decay != 0:
+        if group.get("decoupled_weight_decay"):
+            param.mul_(1 - group["lr"] * weight_decay)
+        else:
+            grad = grad.add(param, alpha=weight_decay)
+    return grad
