@@ -97,6 +97,9 @@ SETTINGS = {
 STEPS = {"radam": 10, "radam_decay": 10, "radamw": 10}
 
 
+NEW_OPTIMIZERS = ["ASGD", "Adadelta", "Adamax", "NAdam", "RAdam", "Rprop"]
+
+
 @pytest.mark.parametrize("setting", sorted(SETTINGS))
 def test_optimizer_matches_torch_step_for_step(setting):
     steps = STEPS.get(setting, 6)
@@ -106,6 +109,54 @@ def test_optimizer_matches_torch_step_for_step(setting):
 
 def test_adagrad_state_exists_before_the_first_step():
     same_outcome(lambda T: T.optim.Adagrad([T.ones(2, requires_grad=True)]).state_dict())
+
+
+@pytest.mark.parametrize("name", NEW_OPTIMIZERS)
+def test_defaults_repr_and_first_state(name):
+    """torch's defaults (repr, ``defaults``), and the state its first step makes."""
+    def body(T):
+        w = T.tensor([1.0, -2.0], requires_grad=True)
+        optimizer = getattr(T.optim, name)([w])
+        (w * w).sum().backward()
+        optimizer.step()
+        return [repr(optimizer), optimizer.defaults, optimizer.state_dict(), w]
+    same_outcome(body)
+
+
+@pytest.mark.parametrize("name", NEW_OPTIMIZERS)
+def test_capturable_is_refused_off_a_gpu(name):
+    """torch's capturable kernels need a GPU: on CPU tensors its step raises, once the
+    state is made."""
+    def body(T):
+        w = T.tensor([1.0, -2.0], requires_grad=True)
+        optimizer = getattr(T.optim, name)([w], capturable=True)
+        (w * w).sum().backward()
+        try:
+            optimizer.step()
+        except AssertionError as error:
+            return [str(error), optimizer.state_dict(), w]
+    same_outcome(body)
+
+
+@pytest.mark.parametrize("steps", [1, 2])
+@pytest.mark.parametrize("name", NEW_OPTIMIZERS)
+def test_differentiable_steps_record_the_update(name, steps):
+    """``differentiable=True``: the step is recorded (a non-leaf may be optimized, with
+    an assigned grad), so gradients flow to the start and to the gradients; or, where
+    a second step writes what the first one's backward needs (Adamax, Rprop), the same
+    version error as torch's."""
+    def body(T):
+        start = T.tensor([1.0, -2.0, 0.5], dtype=T.float64, requires_grad=True)
+        g = T.tensor([0.3, -0.2, 0.1], dtype=T.float64, requires_grad=True)
+        p = start.clone()
+        optimizer = getattr(T.optim, name)([p], lr=0.1, differentiable=True)
+        for i in range(steps):
+            p.grad = g * (i + 1.0)
+            optimizer.step()
+        seen = [p, p.grad_fn.name(), optimizer.state_dict()["param_groups"]]
+        (p * p).sum().backward()
+        return seen + [start.grad, g.grad]
+    same_outcome(body)
 
 
 def test_zero_grad_closure_and_skipped_parameters():
@@ -125,15 +176,16 @@ def test_zero_grad_closure_and_skipped_parameters():
     same_outcome(body)
 
 
-def test_state_dict_round_trip_continues_identically():
+@pytest.mark.parametrize("name", ["Adam", *NEW_OPTIMIZERS])
+def test_state_dict_round_trip_continues_identically(name):
     def body(T):
         params, loss = _problem(T)
-        first = T.optim.Adam(params, lr=0.05)
+        first = getattr(T.optim, name)(params, lr=0.05)
         for _ in range(2):
             first.zero_grad()
             loss().backward()
             first.step()
-        second = T.optim.Adam(params, lr=1.0)
+        second = getattr(T.optim, name)(params, lr=1.0)
         second.load_state_dict(first.state_dict())
         second.zero_grad()
         loss().backward()
@@ -178,6 +230,26 @@ OPTIMIZER_ERRORS = {
     "load_wrong_groups": lambda T: T.optim.SGD([T.ones(1, requires_grad=True)], lr=0.1)
     .load_state_dict({"state": {}, "param_groups": []}),
 }
+NEW_ERRORS = {
+    "adamax_lr": ("Adamax", dict(lr=-1.0)),
+    "adamax_beta": ("Adamax", dict(betas=(0.9, 1.0))),
+    "adamax_eps": ("Adamax", dict(eps=-1e-8)),
+    "nadam_beta0": ("NAdam", dict(betas=(-0.1, 0.999))),
+    "nadam_decay": ("NAdam", dict(weight_decay=-1)),
+    "nadam_momentum_decay": ("NAdam", dict(momentum_decay=-1)),
+    "radam_lr": ("RAdam", dict(lr=-1.0)),
+    "radam_beta": ("RAdam", dict(betas=(0.9, 1.5))),
+    "adadelta_rho": ("Adadelta", dict(rho=1.5)),
+    "adadelta_eps": ("Adadelta", dict(eps=-1.0)),
+    "adadelta_decay": ("Adadelta", dict(weight_decay=-0.5)),
+    "asgd_lr": ("ASGD", dict(lr=-1.0)),
+    "asgd_decay": ("ASGD", dict(weight_decay=-1)),
+    "rprop_lr": ("Rprop", dict(lr=-1.0)),
+    "rprop_etas_low": ("Rprop", dict(etas=(1.5, 1.2))),
+    "rprop_etas_high": ("Rprop", dict(etas=(0.5, 0.9))),
+}
+OPTIMIZER_ERRORS.update({case: lambda T, name=name, options=options: getattr(T.optim, name)(
+    [T.ones(1, requires_grad=True)], **options) for case, (name, options) in NEW_ERRORS.items()})
 
 
 @pytest.mark.parametrize("case", sorted(OPTIMIZER_ERRORS))

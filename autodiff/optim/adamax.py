@@ -40,7 +40,11 @@ class Adamax(Optimizer):
         grad = _descent_grad(param, grad, group)
         exp_avg, exp_inf = state["exp_avg"], state["exp_inf"]
         exp_avg.lerp_(grad, 1 - beta1)
-        exp_inf.copy_(ops.maximum(exp_inf.mul_(beta2), grad.abs().add_(group["eps"])))
+        candidates = [exp_inf.mul_(beta2), grad.abs().add_(group["eps"])]
+        if group["differentiable"]:       # a maximum would save exp_inf, then written
+            exp_inf.copy_(ops.amax(ops.stack(candidates), 0))
+        else:
+            exp_inf.copy_(ops.maximum(*candidates))
         if isinstance(step, Tensor):      # torch's capturable path: the step size folded in
             param.addcdiv_(exp_avg, exp_inf * ((beta1 ** step - 1) / lr))
         else:

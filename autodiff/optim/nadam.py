@@ -27,7 +27,7 @@ class NAdam(Optimizer):
     >>> (w * w).sum().backward()
     >>> optimizer.step()
     >>> w
-    tensor([ 0.8623, -0.8623], requires_grad=True)
+    tensor([ 0.8944, -0.8944], requires_grad=True)
     """
 
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
