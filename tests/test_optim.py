@@ -248,8 +248,13 @@ NEW_ERRORS = {
     "rprop_etas_low": ("Rprop", dict(etas=(1.5, 1.2))),
     "rprop_etas_high": ("Rprop", dict(etas=(0.5, 0.9))),
 }
-OPTIMIZER_ERRORS.update({case: lambda T, name=name, options=options: getattr(T.optim, name)(
-    [T.ones(1, requires_grad=True)], **options) for case, (name, options) in NEW_ERRORS.items()})
+
+
+def _construct(name, options):
+    return lambda T: getattr(T.optim, name)([T.ones(1, requires_grad=True)], **options)
+
+
+OPTIMIZER_ERRORS.update({case: _construct(*made) for case, made in NEW_ERRORS.items()})
 
 
 @pytest.mark.parametrize("case", sorted(OPTIMIZER_ERRORS))

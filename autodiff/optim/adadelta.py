@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .optimizer import Optimizer, _check_at_least, _count_step, _descent_grad
+from .optimizer import Optimizer, _check_at_least
 
 
 class Adadelta(Optimizer):
@@ -17,12 +17,14 @@ class Adadelta(Optimizer):
     so that ``lr`` (1 by default) needs little tuning.
 
     >>> import autodiff
-    >>> w = autodiff.tensor([1.0, -1.0], requires_grad=True)
-    >>> optimizer = autodiff.optim.Adadelta([w], lr=1.0)
+    >>> w = autodiff.tensor([1.0], requires_grad=True)
+    >>> optimizer = autodiff.optim.Adadelta([w])           # lr=1.0
     >>> (w * w).sum().backward()
     >>> optimizer.step()
+    >>> optimizer.state[w]["acc_delta"]      # u starts at 0: the first steps are small
+    tensor([1.0000e-06])
     >>> w
-    tensor([ 0.9968, -0.9968], requires_grad=True)
+    tensor([0.9968], requires_grad=True)
     """
 
     def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, foreach=None, *,
@@ -38,10 +40,9 @@ class Adadelta(Optimizer):
         super().__init__(params, defaults)
 
     def _update(self, param, grad, group):
-        state = self._lazy_state(param, "square_avg", "acc_delta")
+        state, _, grad = self._start_step(param, grad, group, "square_avg", "acc_delta",
+                                          xla=False)
         rho, eps = group["rho"], group["eps"]
-        _count_step(state, group, xla=False)
-        grad = _descent_grad(param, grad, group)
         square_avg, acc_delta = state["square_avg"], state["acc_delta"]
         square_avg.mul_(rho).addcmul_(grad, grad, value=1 - rho)
         std = square_avg.add(eps).sqrt_()

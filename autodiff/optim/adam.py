@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .. import ops
 from ..tape import Tensor
-from .optimizer import Optimizer, _check_adam_like, _count_step, _descent_grad
+from .optimizer import Optimizer, _check_adam_like
 
 
 class Adam(Optimizer):
@@ -42,14 +42,10 @@ class Adam(Optimizer):
         super().__init__(params, defaults)
 
     def _update(self, param, grad, group):
-        state = self._lazy_state(param, "exp_avg", "exp_avg_sq",
-                                 *["max_exp_avg_sq"] * group["amsgrad"])
+        state, step, grad = self._start_step(param, grad, group, "exp_avg", "exp_avg_sq",
+                                             *["max_exp_avg_sq"] * group["amsgrad"])
         lr, (beta1, beta2) = group["lr"], group["betas"]
-        step = _count_step(state, group)
-        grad = _descent_grad(param, grad, group)
-        exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
-        exp_avg.lerp_(grad, 1 - beta1)
-        exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+        exp_avg, exp_avg_sq = _moments(state, grad, group)
         second_moment = exp_avg_sq
         if group["amsgrad"]:                                  # the largest v seen so far
             second_moment = state["max_exp_avg_sq"].copy_(
@@ -80,3 +76,13 @@ class AdamW(Adam):
                  amsgrad=False, *, maximize=False):
         super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize,
                          decoupled_weight_decay=True)
+
+
+def _moments(state, grad, group):
+    """The Adam family's running means (Adam, NAdam, RAdam): ``m`` of the gradient and
+    ``v`` of its square, updated in place and returned."""
+    beta1, beta2 = group["betas"]
+    exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
+    exp_avg.lerp_(grad, 1 - beta1)
+    exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+    return exp_avg, exp_avg_sq

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .. import ops
 from ..tape import Tensor
-from .optimizer import Optimizer, _check_adam_like, _count_step, _descent_grad
+from .optimizer import Optimizer, _check_adam_like
 
 
 class Adamax(Optimizer):
@@ -17,12 +17,14 @@ class Adamax(Optimizer):
     ``u`` needs no bias correction: a maximum does not start from zero as a mean does.
 
     >>> import autodiff
-    >>> w = autodiff.tensor([1.0, -1.0], requires_grad=True)
+    >>> w = autodiff.tensor([1.0, -3.0], requires_grad=True)
     >>> optimizer = autodiff.optim.Adamax([w], lr=0.1)
     >>> (w * w).sum().backward()
     >>> optimizer.step()
-    >>> w
-    tensor([ 0.9000, -0.9000], requires_grad=True)
+    >>> optimizer.state[w]["exp_inf"]        # |g| (+ eps): the largest so far
+    tensor([2., 6.])
+    >>> w                                    # the first step is lr, whatever |g|
+    tensor([ 0.9000, -2.9000], requires_grad=True)
     """
 
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
@@ -34,10 +36,8 @@ class Adamax(Optimizer):
         super().__init__(params, defaults)
 
     def _update(self, param, grad, group):
-        state = self._lazy_state(param, "exp_avg", "exp_inf")
+        state, step, grad = self._start_step(param, grad, group, "exp_avg", "exp_inf")
         lr, (beta1, beta2) = group["lr"], group["betas"]
-        step = _count_step(state, group)
-        grad = _descent_grad(param, grad, group)
         exp_avg, exp_inf = state["exp_avg"], state["exp_inf"]
         exp_avg.lerp_(grad, 1 - beta1)
         candidates = [exp_inf.mul_(beta2), grad.abs().add_(group["eps"])]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .. import ops
 from ..tape import Tensor
-from .optimizer import Optimizer, _check_at_least, _count_step, _descent_grad, _step_count
+from .optimizer import Optimizer, _check_at_least, _step_count
 
 
 class ASGD(Optimizer):
@@ -19,12 +19,16 @@ class ASGD(Optimizer):
     Until ``t0`` (a million steps by default) ``mu`` is 1 and ``ax`` is ``p``.
 
     >>> import autodiff
-    >>> w = autodiff.tensor([1.0, -1.0], requires_grad=True)
-    >>> optimizer = autodiff.optim.ASGD([w], lr=0.1)
-    >>> (w * w).sum().backward()
-    >>> optimizer.step()
+    >>> w = autodiff.tensor([1.0], requires_grad=True)
+    >>> optimizer = autodiff.optim.ASGD([w], lr=0.1, t0=0)  # average from the start
+    >>> for _ in range(3):
+    ...     optimizer.zero_grad()
+    ...     (w * w).sum().backward()
+    ...     optimizer.step()
+    >>> optimizer.state[w]["ax"], optimizer.state[w]["mu"]
+    (tensor([0.5760]), tensor(0.3333))
     >>> w
-    tensor([ 0.8000, -0.8000], requires_grad=True)
+    tensor([0.5120], requires_grad=True)
     """
 
     def __init__(self, params, lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0,
@@ -37,10 +41,10 @@ class ASGD(Optimizer):
         super().__init__(params, defaults)
 
     def _update(self, param, grad, group):
-        state = self._lazy_state(param, "ax", eta=group["lr"], mu=1.0)
+        state, step, grad = self._start_step(param, grad, group, "ax", eta=group["lr"],
+                                             mu=1.0,
+                                             holders="params, mus, etas, and state_steps")
         lr, lambd, alpha, t0 = group["lr"], group["lambd"], group["alpha"], group["t0"]
-        step = _count_step(state, group, "params, mus, etas, and state_steps")
-        grad = _descent_grad(param, grad, group)
         eta, mu, ax = state["eta"], state["mu"], state["ax"]
         if isinstance(step, Tensor):      # torch's capturable path: eta and mu stay tensors
             param.mul_(1 - lambd * eta)

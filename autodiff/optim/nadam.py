@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ..tape import Tensor
-from .optimizer import (Optimizer, _check_adam_like, _check_at_least, _count_step,
-                        _descent_grad, _step_count)
+from .adam import _moments
+from .optimizer import Optimizer, _check_adam_like, _check_at_least, _step_count
 
 
 class NAdam(Optimizer):
@@ -22,12 +22,16 @@ class NAdam(Optimizer):
     ``decoupled_weight_decay`` shrinks ``p`` as AdamW does (NAdamW).
 
     >>> import autodiff
-    >>> w = autodiff.tensor([1.0, -1.0], requires_grad=True)
+    >>> w = autodiff.tensor([2.0], requires_grad=True)
     >>> optimizer = autodiff.optim.NAdam([w], lr=0.1)
-    >>> (w * w).sum().backward()
-    >>> optimizer.step()
+    >>> for _ in range(2):
+    ...     optimizer.zero_grad()
+    ...     (w * w).sum().backward()
+    ...     optimizer.step()
+    >>> optimizer.state[w]["mu_product"]     # mu_1 * mu_2
+    tensor(0.2026)
     >>> w
-    tensor([ 0.8944, -0.8944], requires_grad=True)
+    tensor([1.8179], requires_grad=True)
     """
 
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
@@ -43,16 +47,14 @@ class NAdam(Optimizer):
         super().__init__(params, defaults)
 
     def _update(self, param, grad, group):
-        state = self._lazy_state(param, "exp_avg", "exp_avg_sq", mu_product=1.0)
+        state, step, grad = self._start_step(
+            param, grad, group, "exp_avg", "exp_avg_sq", mu_product=1.0,
+            holders="params, mu_products and state_steps")
         lr, (beta1, beta2), decay = group["lr"], group["betas"], group["momentum_decay"]
-        step = _count_step(state, group, "params, mu_products and state_steps")
-        grad = _descent_grad(param, grad, group)
         mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * decay))               # mu_t
         mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * decay))    # mu_{t+1}
         mu_product = state["mu_product"].mul_(mu)
-        exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
-        exp_avg.lerp_(grad, 1 - beta1)
-        exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+        exp_avg, exp_avg_sq = _moments(state, grad, group)
         denom = exp_avg_sq.div(1 - beta2 ** step).sqrt().add(group["eps"])
         if isinstance(step, Tensor) or group["differentiable"]:
             # torch's capturable/differentiable path: the factors multiply the tensors

@@ -88,7 +88,8 @@ class Optimizer:
             if not isinstance(param, Tensor):
                 raise TypeError("optimizer can only optimize Tensors, but one of the params "
                                 f"is {typename(param)}")
-            if not (self.defaults.get("differentiable") or param.is_leaf or param.retains_grad):
+            differentiable = self.defaults.get("differentiable")   # may optimize a graph
+            if not (differentiable or param.is_leaf or param.retains_grad):
                 raise ValueError("can't optimize a non-leaf Tensor")
         for name, default in self.defaults.items():
             if default is required and name not in param_group:
@@ -129,18 +130,29 @@ class Optimizer:
         self._opt_called = True          # lr schedulers check the order of step() calls
         return loss
 
-    def _lazy_state(self, param, *zeros, **numbers):
+    def _lazy_state(self, param, group, *zeros, **numbers):
         """``self.state[param]``, filled at the parameter's first step as torch's
         ``_init_group`` does: a float32 ``step`` count, the 0-d float32 tensors
-        ``numbers`` (NAdam's ``mu_product``...), then zero buffers shaped like ``param``."""
+        ``numbers`` (NAdam's ``mu_product``...), then zero buffers shaped like ``param``.
+        The 0-d ones are on the CPU, or, for ``capturable``, with the parameter."""
         state = self.state[param]
         if not state:
-            state["step"] = ops.tensor(0.0)
+            device = param.device if group.get("capturable") else None
+            state["step"] = ops.tensor(0.0, device=device)
             for name, value in numbers.items():
-                state[name] = ops.tensor(float(value))
+                state[name] = ops.tensor(float(value), device=device)
             for name in zeros:
                 state[name] = ops.zeros_like(param)
         return state
+
+    def _start_step(self, param, grad, group, *zeros, holders="params and state_steps",
+                    xla=True, **numbers):
+        """What every rule's step begins with: the state (:meth:`_lazy_state`), the step
+        count (:func:`_count_step`) and the gradient to step against
+        (:func:`_descent_grad`)."""
+        state = self._lazy_state(param, group, *zeros, **numbers)
+        step = _count_step(param, state, group, holders, xla)
+        return state, step, _descent_grad(param, grad, group)
 
     def _update(self, param, grad, group):
         """The rule for one parameter: change ``param`` in place, keeping what it needs
@@ -207,17 +219,20 @@ def _step_count(step_t):
     return step_t.item() if tape.concrete(step_t._value()) else step_t
 
 
-def _count_step(state, group, holders="params and state_steps", xla=True):
-    """``state["step"] += 1``, returned as :func:`_step_count` reads it. Before that,
-    torch's refusal of ``capturable=True`` in eager mode: its capturable kernels run on
-    GPUs only, and autodiff's tensors are CPU tensors (``holders`` and ``xla`` word the
+def _count_step(param, state, group, holders="params and state_steps", xla=True):
+    """``state["step"] += 1``, returned as :func:`_step_count` reads it, or kept a
+    tensor for ``capturable=True`` (torch's capturable formulas). Its kernels run on
+    GPUs only: torch refuses it for a CPU parameter (``holders`` and ``xla`` word the
     message as each torch optimizer does)."""
     step_t = state["step"]
-    if group.get("capturable") and tape.concrete(step_t._value()):
+    capturable = group.get("capturable") and tape.concrete(step_t._value())
+    if capturable:
         devices = ["cuda", "xpu", "hpu", "privateuseone"] + ["xla"] * xla
-        raise AssertionError(f"If capturable=True, {holders} must be on supported "
-                             f"devices: {devices}.")
-    return _step_count(step_t.add_(1))
+        if not (param.device.type == step_t.device.type and param.device.type in devices):
+            raise AssertionError(f"If capturable=True, {holders} must be on supported "
+                                 f"devices: {devices}.")
+    step_t.add_(1)
+    return step_t if capturable else _step_count(step_t)
 
 
 def _descent_grad(param, grad, group):
@@ -226,7 +241,7 @@ def _descent_grad(param, grad, group):
     -- shrinks the parameter instead, ``p *= 1 - lr * weight_decay``."""
     if group["maximize"]:
         grad = -grad
-    weight_decay = group["weight_decay"]
+    weight_decay = group.get("weight_decay", 0)          # Rprop has none
     if weight_decay != 0:
         if group.get("decoupled_weight_decay"):
             param.mul_(1 - group["lr"] * weight_decay)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from .. import ops
 from ..tape import Tensor
-from .optimizer import Optimizer, _check_adam_like, _count_step, _descent_grad
+from .adam import _moments
+from .optimizer import Optimizer, _check_adam_like
 
 
 class RAdam(Optimizer):
@@ -24,12 +25,14 @@ class RAdam(Optimizer):
     ``decoupled_weight_decay`` shrinks ``p`` as AdamW does.
 
     >>> import autodiff
-    >>> w = autodiff.tensor([1.0, -1.0], requires_grad=True)
+    >>> w = autodiff.tensor([1.0], requires_grad=True)
     >>> optimizer = autodiff.optim.RAdam([w], lr=0.1)
-    >>> (w * w).sum().backward()
-    >>> optimizer.step()
+    >>> for _ in range(3):                   # rho_t = 1, 2, 3: momentum steps
+    ...     optimizer.zero_grad()
+    ...     (w * w).sum().backward()
+    ...     optimizer.step()
     >>> w
-    tensor([ 0.8000, -0.8000], requires_grad=True)
+    tensor([0.4623], requires_grad=True)
     """
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
@@ -43,13 +46,9 @@ class RAdam(Optimizer):
         super().__init__(params, defaults)
 
     def _update(self, param, grad, group):
-        state = self._lazy_state(param, "exp_avg", "exp_avg_sq")
+        state, step, grad = self._start_step(param, grad, group, "exp_avg", "exp_avg_sq")
         lr, (beta1, beta2) = group["lr"], group["betas"]
-        step = _count_step(state, group)
-        grad = _descent_grad(param, grad, group)
-        exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
-        exp_avg.lerp_(grad, 1 - beta1)
-        exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+        exp_avg, exp_avg_sq = _moments(state, grad, group)
         bias_correction2 = 1 - beta2 ** step
         bias_corrected_exp_avg = exp_avg / (1 - beta1 ** step)
         rho_inf = 2 / (1 - beta2) - 1

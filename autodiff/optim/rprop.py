@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import ops
-from .optimizer import Optimizer, _check_at_least, _count_step
+from .optimizer import Optimizer, _check_at_least
 
 
 class Rprop(Optimizer):
@@ -19,11 +19,15 @@ class Rprop(Optimizer):
 
     >>> import autodiff
     >>> w = autodiff.tensor([1.0, -1.0], requires_grad=True)
-    >>> optimizer = autodiff.optim.Rprop([w], lr=0.1)
-    >>> (w * w).sum().backward()
-    >>> optimizer.step()
+    >>> optimizer = autodiff.optim.Rprop([w], lr=0.1)       # the first step size
+    >>> for _ in range(2):
+    ...     optimizer.zero_grad()
+    ...     (w * w).sum().backward()
+    ...     optimizer.step()
+    >>> optimizer.state[w]["step_size"]      # the sign held: 0.1 * 1.2
+    tensor([0.1200, 0.1200])
     >>> w
-    tensor([ 0.9000, -0.9000], requires_grad=True)
+    tensor([ 0.7800, -0.7800], requires_grad=True)
     """
 
     def __init__(self, params, lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), *,
@@ -37,13 +41,11 @@ class Rprop(Optimizer):
         super().__init__(params, defaults)
 
     def _update(self, param, grad, group):
-        state = self._lazy_state(param, "prev")
-        if "step_size" not in state:
-            state["step_size"] = ops.full_like(grad, group["lr"])
+        if not self.state[param]:         # each element's step size starts at lr
+            fresh = self._lazy_state(param, group, "prev")
+            fresh["step_size"] = ops.full_like(grad, group["lr"])
+        state, _, grad = self._start_step(param, grad, group)
         (etaminus, etaplus), (size_min, size_max) = group["etas"], group["step_sizes"]
-        _count_step(state, group)
-        if group["maximize"]:
-            grad = -grad
         prev, step_size = state["prev"], state["step_size"]
         sign = grad.mul(prev.clone() if group["differentiable"] else prev).sign()
         # torch's three masked writes, in its order (a NaN sign stays NaN)
