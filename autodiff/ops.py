@@ -3698,7 +3698,9 @@ def _inplace(self, compute, src_for_view=None, fills=False):
                            "tensor refers to a single memory location. Please clone() the "
                            "tensor before performing the operation.")
     recording = tape._grad_enabled
-    out = compute(_snapshot(self) if recording and self._requires_grad else self)
+    # nodes save the old value, not self: even where only the other operand needs a
+    # gradient (``a.mul_(y)``: d/dy is the old ``a``, which the write then changes)
+    out = compute(_snapshot(self) if recording else self)
     if not D.can_cast(out.dtype, self.dtype):
         raise RuntimeError(f"result type {D.c_name(out.dtype)} can't be cast to the desired "
                            f"output type {D.c_name(self.dtype)}")

@@ -204,13 +204,20 @@ def test_an_nn_model():
     assert_same_run(step, make_state, [batch(seed=s) for s in range(4)], traces=1)
 
 
-@pytest.mark.parametrize("optimizer", ["SGD", "Adam", "AdamW", "Adagrad", "RMSprop"])
+OPTIMIZER_OPTIONS = {
+    "SGD": dict(lr=LR, momentum=0.9), "Adam": dict(lr=LR, amsgrad=True),
+    "AdamW": dict(lr=LR), "Adagrad": dict(lr=LR, lr_decay=0.1),
+    "RMSprop": dict(lr=LR, momentum=0.9, centered=True),
+    "Adamax": dict(lr=LR, weight_decay=0.1), "NAdam": dict(lr=LR, momentum_decay=0.1),
+    "RAdam": dict(lr=LR, betas=(0.9, 0.9)), "Adadelta": dict(rho=0.5),
+    "ASGD": dict(lr=LR, t0=1), "Rprop": dict(lr=LR)}
+
+
+@pytest.mark.parametrize("optimizer", list(OPTIMIZER_OPTIONS))
 def test_an_nn_model_with_an_optimizer(optimizer):
     nn = pytest.importorskip("autodiff.nn")
     optim = pytest.importorskip("autodiff.optim")
-    options = {"SGD": dict(lr=LR, momentum=0.9), "Adam": dict(lr=LR, amsgrad=True),
-               "AdamW": dict(lr=LR), "Adagrad": dict(lr=LR, lr_decay=0.1),
-               "RMSprop": dict(lr=LR, momentum=0.9, centered=True)}[optimizer]
+    options = OPTIMIZER_OPTIONS[optimizer]
 
     def make_state():
         autodiff.manual_seed(0)
@@ -226,10 +233,12 @@ def test_an_nn_model_with_an_optimizer(optimizer):
         return loss
 
     # Compiled, Adam folds its step size into the denominator (torch's capturable
-    # formulas: the step count is a tensor): the last bits of float32 differ, and Adam's
-    # normalised step (about lr whatever the gradient) carries that to the parameters of
-    # near-zero gradients; 1e-4 of the learning rate still tells a wrong update apart.
-    atol = LR * 1e-4 if optimizer.startswith("Adam") else 1e-6
+    # formulas: the step count is a tensor; NAdam's factors multiply the tensors): the
+    # last bits of float32 differ, and the Adam family's normalised step (about lr
+    # whatever the gradient) carries that to the parameters of near-zero gradients;
+    # 1e-4 of the learning rate still tells a wrong update apart.
+    normalised = optimizer.startswith("Adam") or optimizer in ("NAdam", "RAdam")
+    atol = LR * 1e-4 if normalised else 1e-6
     assert_same_run(step, make_state, [batch(seed=s) for s in range(4)], traces=2, atol=atol)
 
 

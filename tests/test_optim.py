@@ -62,20 +62,101 @@ SETTINGS = {
     "adagrad_decay": lambda T, p: T.optim.Adagrad(p, lr=0.1, lr_decay=0.1, weight_decay=0.05,
                                                   initial_accumulator_value=0.5,
                                                   maximize=True),
+    "adamax": lambda T, p: T.optim.Adamax(p, lr=0.05),
+    "adamax_decay_maximize": lambda T, p: T.optim.Adamax(p, lr=0.05, betas=(0.8, 0.9),
+                                                         eps=1e-3, weight_decay=0.1,
+                                                         maximize=True),
+    "nadam": lambda T, p: T.optim.NAdam(p, lr=0.05),
+    "nadam_decay": lambda T, p: T.optim.NAdam(p, lr=0.05, betas=(0.8, 0.9), weight_decay=0.1,
+                                              momentum_decay=0.1),
+    "nadamw_maximize": lambda T, p: T.optim.NAdam(p, lr=0.05, weight_decay=0.5,
+                                                  decoupled_weight_decay=True, maximize=True),
+    "nadam_foreach_flag": lambda T, p: T.optim.NAdam(p, lr=0.05, foreach=False),
+    "radam": lambda T, p: T.optim.RAdam(p, lr=0.05),
+    "radam_decay": lambda T, p: T.optim.RAdam(p, lr=0.05, betas=(0.8, 0.99), eps=1e-3,
+                                              weight_decay=0.1, maximize=True),
+    "radamw": lambda T, p: T.optim.RAdam(p, lr=0.05, betas=(0.9, 0.9), weight_decay=0.5,
+                                         decoupled_weight_decay=True),
+    "adadelta": lambda T, p: T.optim.Adadelta(p),
+    "adadelta_decay_maximize": lambda T, p: T.optim.Adadelta(p, lr=0.5, rho=0.5, eps=1e-3,
+                                                             weight_decay=0.1, maximize=True),
+    "asgd": lambda T, p: T.optim.ASGD(p, lr=0.05),
+    "asgd_averaging": lambda T, p: T.optim.ASGD(p, lr=0.05, lambd=0.1, alpha=0.5, t0=2,
+                                                weight_decay=0.1, maximize=True),
+    "rprop": lambda T, p: T.optim.Rprop(p, lr=0.05),
+    "rprop_bounds_maximize": lambda T, p: T.optim.Rprop(p, lr=0.05, etas=(0.3, 1.5),
+                                                        step_sizes=(0.01, 0.08),
+                                                        maximize=True, foreach=True),
     "param_groups": lambda T, p: T.optim.SGD([{"params": [p[0]]},
                                               {"params": p[1], "lr": 0.01, "momentum": 0.5}],
                                              lr=0.1),
+    "param_groups_asgd": lambda T, p: T.optim.ASGD([{"params": [p[0]]},
+                                                    {"params": p[1], "lr": 0.1, "t0": 1}]),
 }
+# RAdam's rectified step starts once its estimate rho_t passes 5: run on past that
+STEPS = {"radam": 10, "radam_decay": 10, "radamw": 10}
+
+
+NEW_OPTIMIZERS = ["ASGD", "Adadelta", "Adamax", "NAdam", "RAdam", "Rprop"]
 
 
 @pytest.mark.parametrize("setting", sorted(SETTINGS))
 def test_optimizer_matches_torch_step_for_step(setting):
-    results = {T: _trajectory(T, SETTINGS[setting]) for T in FRAMEWORKS}
+    steps = STEPS.get(setting, 6)
+    results = {T: _trajectory(T, SETTINGS[setting], steps) for T in FRAMEWORKS}
     assert_same(results[torch], results[autodiff])
 
 
 def test_adagrad_state_exists_before_the_first_step():
     same_outcome(lambda T: T.optim.Adagrad([T.ones(2, requires_grad=True)]).state_dict())
+
+
+@pytest.mark.parametrize("name", NEW_OPTIMIZERS)
+def test_defaults_repr_and_first_state(name):
+    """torch's defaults (repr, ``defaults``), and the state its first step makes."""
+    def body(T):
+        w = T.tensor([1.0, -2.0], requires_grad=True)
+        optimizer = getattr(T.optim, name)([w])
+        (w * w).sum().backward()
+        optimizer.step()
+        return [repr(optimizer), optimizer.defaults, optimizer.state_dict(), w]
+    same_outcome(body)
+
+
+@pytest.mark.parametrize("name", NEW_OPTIMIZERS)
+def test_capturable_is_refused_off_a_gpu(name):
+    """torch's capturable kernels need a GPU: on CPU tensors its step raises, once the
+    state is made."""
+    def body(T):
+        w = T.tensor([1.0, -2.0], requires_grad=True)
+        optimizer = getattr(T.optim, name)([w], capturable=True)
+        (w * w).sum().backward()
+        try:
+            optimizer.step()
+        except AssertionError as error:
+            return [str(error), optimizer.state_dict(), w]
+    same_outcome(body)
+
+
+@pytest.mark.parametrize("steps", [1, 2])
+@pytest.mark.parametrize("name", NEW_OPTIMIZERS)
+def test_differentiable_steps_record_the_update(name, steps):
+    """``differentiable=True``: the step is recorded (a non-leaf may be optimized, with
+    an assigned grad), so gradients flow to the start and to the gradients; or, where
+    a second step writes what the first one's backward needs (Adamax, Rprop), the same
+    version error as torch's."""
+    def body(T):
+        start = T.tensor([1.0, -2.0, 0.5], dtype=T.float64, requires_grad=True)
+        g = T.tensor([0.3, -0.2, 0.1], dtype=T.float64, requires_grad=True)
+        p = start.clone()
+        optimizer = getattr(T.optim, name)([p], lr=0.1, differentiable=True)
+        for i in range(steps):
+            p.grad = g * (i + 1.0)
+            optimizer.step()
+        seen = [p, p.grad_fn.name(), optimizer.state_dict()["param_groups"]]
+        (p * p).sum().backward()
+        return seen + [start.grad, g.grad]
+    same_outcome(body)
 
 
 def test_zero_grad_closure_and_skipped_parameters():
@@ -95,15 +176,16 @@ def test_zero_grad_closure_and_skipped_parameters():
     same_outcome(body)
 
 
-def test_state_dict_round_trip_continues_identically():
+@pytest.mark.parametrize("name", ["Adam", *NEW_OPTIMIZERS])
+def test_state_dict_round_trip_continues_identically(name):
     def body(T):
         params, loss = _problem(T)
-        first = T.optim.Adam(params, lr=0.05)
+        first = getattr(T.optim, name)(params, lr=0.05)
         for _ in range(2):
             first.zero_grad()
             loss().backward()
             first.step()
-        second = T.optim.Adam(params, lr=1.0)
+        second = getattr(T.optim, name)(params, lr=1.0)
         second.load_state_dict(first.state_dict())
         second.zero_grad()
         loss().backward()
@@ -148,6 +230,31 @@ OPTIMIZER_ERRORS = {
     "load_wrong_groups": lambda T: T.optim.SGD([T.ones(1, requires_grad=True)], lr=0.1)
     .load_state_dict({"state": {}, "param_groups": []}),
 }
+NEW_ERRORS = {
+    "adamax_lr": ("Adamax", dict(lr=-1.0)),
+    "adamax_beta": ("Adamax", dict(betas=(0.9, 1.0))),
+    "adamax_eps": ("Adamax", dict(eps=-1e-8)),
+    "nadam_beta0": ("NAdam", dict(betas=(-0.1, 0.999))),
+    "nadam_decay": ("NAdam", dict(weight_decay=-1)),
+    "nadam_momentum_decay": ("NAdam", dict(momentum_decay=-1)),
+    "radam_lr": ("RAdam", dict(lr=-1.0)),
+    "radam_beta": ("RAdam", dict(betas=(0.9, 1.5))),
+    "adadelta_rho": ("Adadelta", dict(rho=1.5)),
+    "adadelta_eps": ("Adadelta", dict(eps=-1.0)),
+    "adadelta_decay": ("Adadelta", dict(weight_decay=-0.5)),
+    "asgd_lr": ("ASGD", dict(lr=-1.0)),
+    "asgd_decay": ("ASGD", dict(weight_decay=-1)),
+    "rprop_lr": ("Rprop", dict(lr=-1.0)),
+    "rprop_etas_low": ("Rprop", dict(etas=(1.5, 1.2))),
+    "rprop_etas_high": ("Rprop", dict(etas=(0.5, 0.9))),
+}
+
+
+def _construct(name, options):
+    return lambda T: getattr(T.optim, name)([T.ones(1, requires_grad=True)], **options)
+
+
+OPTIMIZER_ERRORS.update({case: _construct(*made) for case, made in NEW_ERRORS.items()})
 
 
 @pytest.mark.parametrize("case", sorted(OPTIMIZER_ERRORS))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .. import ops
 from ..tape import Tensor
-from .optimizer import Optimizer, _check_at_least, _step_count
+from .optimizer import Optimizer, _check_adam_like
 
 
 class Adam(Optimizer):
@@ -32,12 +32,7 @@ class Adam(Optimizer):
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
                  amsgrad=False, *, maximize=False, decoupled_weight_decay=False):
-        _check_at_least(lr, "learning rate")
-        _check_at_least(eps, "epsilon value")
-        for i, beta in enumerate(betas):
-            if not 0.0 <= beta < 1.0:
-                raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
-        _check_at_least(weight_decay, "weight_decay value")
+        _check_adam_like(lr, eps, betas, weight_decay)
         # foreach/capturable/differentiable/fused choose torch's kernels; kept so that
         # param groups read as torch's
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
@@ -47,25 +42,10 @@ class Adam(Optimizer):
         super().__init__(params, defaults)
 
     def _update(self, param, grad, group):
-        state = self.state[param]
-        if not state:
-            state["step"] = ops.tensor(0.0)
-            state["exp_avg"] = ops.zeros_like(param)
-            state["exp_avg_sq"] = ops.zeros_like(param)
-            if group["amsgrad"]:
-                state["max_exp_avg_sq"] = ops.zeros_like(param)
-        if group["maximize"]:
-            grad = -grad
-        lr, (beta1, beta2), weight_decay = group["lr"], group["betas"], group["weight_decay"]
-        step = _step_count(state["step"].add_(1))
-        if weight_decay != 0:
-            if group["decoupled_weight_decay"]:
-                param.mul_(1 - lr * weight_decay)
-            else:
-                grad = grad.add(param, alpha=weight_decay)
-        exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
-        exp_avg.lerp_(grad, 1 - beta1)
-        exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+        state, step, grad = self._start_step(param, grad, group, "exp_avg", "exp_avg_sq",
+                                             *["max_exp_avg_sq"] * group["amsgrad"])
+        lr, (beta1, beta2) = group["lr"], group["betas"]
+        exp_avg, exp_avg_sq = _moments(state, grad, group)
         second_moment = exp_avg_sq
         if group["amsgrad"]:                                  # the largest v seen so far
             second_moment = state["max_exp_avg_sq"].copy_(
@@ -96,3 +76,13 @@ class AdamW(Adam):
                  amsgrad=False, *, maximize=False):
         super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize,
                          decoupled_weight_decay=True)
+
+
+def _moments(state, grad, group):
+    """The Adam family's running means (Adam, NAdam, RAdam): ``m`` of the gradient and
+    ``v`` of its square, updated in place and returned."""
+    beta1, beta2 = group["betas"]
+    exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
+    exp_avg.lerp_(grad, 1 - beta1)
+    exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+    return exp_avg, exp_avg_sq

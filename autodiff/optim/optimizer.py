@@ -15,7 +15,7 @@ import copy
 import itertools
 import warnings
 
-from .. import tape
+from .. import ops, tape
 from ..nn.module import _reset_grad, typename
 from ..tape import Tensor
 
@@ -34,6 +34,16 @@ def _check_at_least(value, what, low=0.0):
     """torch's argument checks: ``Invalid learning rate: -1``."""
     if not low <= value:
         raise ValueError(f"Invalid {what}: {value}")
+
+
+def _check_adam_like(lr, eps, betas, weight_decay):
+    """The checks of the Adam family (Adam, Adamax, NAdam, RAdam), in torch's order."""
+    _check_at_least(lr, "learning rate")
+    _check_at_least(eps, "epsilon value")
+    for i, beta in enumerate(betas):
+        if not 0.0 <= beta < 1.0:
+            raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
+    _check_at_least(weight_decay, "weight_decay value")
 
 
 class Optimizer:
@@ -78,7 +88,8 @@ class Optimizer:
             if not isinstance(param, Tensor):
                 raise TypeError("optimizer can only optimize Tensors, but one of the params "
                                 f"is {typename(param)}")
-            if not (param.is_leaf or param.retains_grad):
+            differentiable = self.defaults.get("differentiable")   # may optimize a graph
+            if not (differentiable or param.is_leaf or param.retains_grad):
                 raise ValueError("can't optimize a non-leaf Tensor")
         for name, default in self.defaults.items():
             if default is required and name not in param_group:
@@ -110,13 +121,38 @@ class Optimizer:
         if closure is not None:
             with tape.enable_grad():
                 loss = closure()
-        with tape.no_grad():
+        # differentiable=True records the update (torch's _use_grad_for_differentiable)
+        with tape.set_grad_enabled(self.defaults.get("differentiable", False)):
             for group in self.param_groups:
                 for param in group["params"]:
                     if param.grad is not None:
                         self._update(param, param.grad, group)
         self._opt_called = True          # lr schedulers check the order of step() calls
         return loss
+
+    def _lazy_state(self, param, group, *zeros, **numbers):
+        """``self.state[param]``, filled at the parameter's first step as torch's
+        ``_init_group`` does: a float32 ``step`` count, the 0-d float32 tensors
+        ``numbers`` (NAdam's ``mu_product``...), then zero buffers shaped like ``param``.
+        The 0-d ones are on the CPU, or, for ``capturable``, with the parameter."""
+        state = self.state[param]
+        if not state:
+            device = param.device if group.get("capturable") else None
+            state["step"] = ops.tensor(0.0, device=device)
+            for name, value in numbers.items():
+                state[name] = ops.tensor(float(value), device=device)
+            for name in zeros:
+                state[name] = ops.zeros_like(param)
+        return state
+
+    def _start_step(self, param, grad, group, *zeros, holders="params and state_steps",
+                    xla=True, **numbers):
+        """What every rule's step begins with: the state (:meth:`_lazy_state`), the step
+        count (:func:`_count_step`) and the gradient to step against
+        (:func:`_descent_grad`)."""
+        state = self._lazy_state(param, group, *zeros, **numbers)
+        step = _count_step(param, state, group, holders, xla)
+        return state, step, _descent_grad(param, grad, group)
 
     def _update(self, param, grad, group):
         """The rule for one parameter: change ``param`` in place, keeping what it needs
@@ -176,7 +212,39 @@ def _cast_like(param, name, value):
 
 
 def _step_count(step_t):
-    """The step count as torch reads it (``.item()``): a Python number; still a tensor
-    while ``autodiff.compile`` traces the step (its value is not known yet), where the
-    update then follows torch's ``capturable`` formulas."""
+    """The step count (or another 0-d state tensor: ASGD's ``eta``...) as torch reads it
+    (``.item()``): a Python number; still a tensor while ``autodiff.compile`` traces the
+    step (its value is not known yet), where the update then follows torch's
+    ``capturable`` formulas."""
     return step_t.item() if tape.concrete(step_t._value()) else step_t
+
+
+def _count_step(param, state, group, holders="params and state_steps", xla=True):
+    """``state["step"] += 1``, returned as :func:`_step_count` reads it, or kept a
+    tensor for ``capturable=True`` (torch's capturable formulas). Its kernels run on
+    GPUs only: torch refuses it for a CPU parameter (``holders`` and ``xla`` word the
+    message as each torch optimizer does)."""
+    step_t = state["step"]
+    capturable = group.get("capturable") and tape.concrete(step_t._value())
+    if capturable:
+        devices = ["cuda", "xpu", "hpu", "privateuseone"] + ["xla"] * xla
+        if not (param.device.type == step_t.device.type and param.device.type in devices):
+            raise AssertionError(f"If capturable=True, {holders} must be on supported "
+                                 f"devices: {devices}.")
+    step_t.add_(1)
+    return step_t if capturable else _step_count(step_t)
+
+
+def _descent_grad(param, grad, group):
+    """The gradient a rule steps against: negated for ``maximize``; ``weight_decay``
+    adds ``weight_decay * p`` to it (L2), or -- ``decoupled_weight_decay`` (AdamW's)
+    -- shrinks the parameter instead, ``p *= 1 - lr * weight_decay``."""
+    if group["maximize"]:
+        grad = -grad
+    weight_decay = group.get("weight_decay", 0)          # Rprop has none
+    if weight_decay != 0:
+        if group.get("decoupled_weight_decay"):
+            param.mul_(1 - group["lr"] * weight_decay)
+        else:
+            grad = grad.add(param, alpha=weight_decay)
+    return grad

@@ -176,6 +176,26 @@ def retained_grad_does_not_warn(T):
     yield "y.grad", y.grad
 
 
+def assigned_grad_of_non_leaf_does_not_warn(T):
+    """A grad assigned to a non-leaf (as torch's differentiable optimizers take) reads
+    without the warning: torch warns only while the non-leaf has no grad."""
+    y = _leaf(T) * 2
+    y.grad = T.ones(3)
+    yield "y.grad", y.grad
+
+
+def in_place_write_keeps_the_old_value_for_the_other_operand(T):
+    """``a.mul_(y)`` with only ``y`` requiring grad: d/dy is the old ``a``, which the
+    node keeps although ``a`` itself changes (here twice)."""
+    y = _leaf(T)
+    a = T.tensor([1., 2., 3.])
+    a.mul_(y)
+    a.div_(y * 2)
+    yield "a", a
+    a.sum().backward()
+    yield "y.grad", y.grad
+
+
 def item_of_many_elements(T):
     """``RuntimeError: a Tensor with 3 elements cannot be converted to Scalar``"""
     yield "one element", T.tensor([2.5]).item()
