@@ -1964,12 +1964,14 @@ row("hardswish_backward", "HardswishBackwardBackward0",
     (lambda grad, self: tape.apply(RULES["hardswish_backward"], grad, self),
      lambda grad, grad_output, self: _w((self > -3) & (self < 3),
                                         _over_scalar(grad * grad_output, 3.0), 0.0)))
-# hardsigmoid = relu6(x + 3) / 6:  d/dx = 1/6 strictly between -3 and 3; torch's kernel has
-# no derivative of its own
+# hardsigmoid = relu6(x + 3) / 6:  d/dx = 1/6 strictly between -3 and 3 (torch's kernel
+# writes 1.0f / 6.0f: a float32 sixth, in float64 too); the kernel has no derivative
+_ONE_SIXTH_IN_FLOAT32 = float(np.float32(1.0) / np.float32(6.0))
 row("hardsigmoid", "HardsigmoidBackward0", lambda self: jnp.clip(self + 3, 0, 6) / 6,
     lambda grad, self: (tape.apply(RULES["hardsigmoid_backward"], grad, self),))
 row("hardsigmoid_backward", "NotImplemented",
-    lambda grad_output, self: jnp.where((self > -3) & (self < 3), grad_output / 6, 0),
+    lambda grad_output, self: jnp.where((self > -3) & (self < 3),
+                                        grad_output * _ONE_SIXTH_IN_FLOAT32, 0),
     (lambda grad: _not_implemented("hardsigmoid_backward"),
      lambda grad: _not_implemented("hardsigmoid_backward")))
 
@@ -1987,16 +1989,13 @@ row("mish", "MishBackward0", lambda self: self * jnp.tanh(jax.nn.softplus(self))
 # celu(x, alpha) = elu(x, alpha, input_scale=1 / alpha): elu's maths under its own names
 alias_row("celu", "CeluBackward0", of="elu")
 alias_row("celu_", "CeluBackward1", of="elu_")
-# threshold = x where x > threshold, else value:  d/dx = 1 where x > threshold (in place:
-# the mask read from the result, as torch does)
+# threshold = x where x > threshold, else value:  d/dx = 1 where x > threshold (in place
+# too: from the input, which torch saves)
 row("threshold", "ThresholdBackward0",
     lambda self, *, threshold, value: jnp.where(self > threshold, self, value),
     lambda grad, self, threshold, value: (tape.apply(RULES["threshold_backward"], grad, self,
                                                      threshold=threshold),))
-row("threshold_", "ThresholdBackward1",
-    lambda self, *, threshold, value: jnp.where(self > threshold, self, value),
-    lambda grad, result, threshold, value: (tape.apply(RULES["threshold_backward"], grad,
-                                                       result, threshold=threshold),))
+alias_row("threshold_", "ThresholdBackward1", of="threshold")
 
 
 # glu(x) = a sigmoid(b), a and b the halves of x along dim:
@@ -2074,7 +2073,8 @@ row("constant_pad_nd", "ConstantPadNdBackward0",
 # huber = reduce(0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta)). Their gradients
 # come from torch's kernels (mse's pattern): bw(g, x, t) = g clip(d k, -c, c) (by N for
 # a mean), k = 1 / beta, c = 1 for smooth_l1 and k = 1, c = delta for huber; minus that for t.
-#   d/dg = bw(g', x, t), reduced as the loss was;  d/dx = g g' k where |d| < beta (delta)
+#   d/dg = bw(g', x, t), reduced as the loss was;  d/dx = g g' / beta (g g') where |d| <
+#   beta (delta)
 def _smooth_l1(d, beta):
     z = jnp.abs(d)
     return jnp.where(z < beta, 0.5 * z * z / beta, z - 0.5 * beta)
@@ -2091,19 +2091,20 @@ def _clipped_slope(grad_output, self, target, reduction, k, c):
     return norm * grad_output * jnp.clip((self - target) * k, -c, c)
 
 
-def _inside_slope(grad, grad_output, self, target, reduction, cap, k):
-    """The kernel's derivative for x: g g' k where |x - t| < cap (by N for a mean);
-    minus that for t."""
+def _inside_slope(grad, grad_output, self, target, reduction, cap, divisor):
+    """The kernel's derivative for x: g g' (/ divisor) where |x - t| < cap (by N for a
+    mean); minus that for t."""
     g = grad * grad_output * ((self - target).abs() < cap).to(grad.dtype)
-    g = _maybe_multiply(g, k)
+    g = g if divisor is None else _over_scalar(g, divisor)
     return _opposite_pair(_over_scalar(g, self.numel()) if reduction == 1 else g)
 
 
-def _loss_kernel_grads(kernel, grad, grad_output, self, target, reduction, cap, k, **attrs):
+def _loss_kernel_grads(kernel, grad, grad_output, self, target, reduction, cap, divisor,
+                       **attrs):
     """A loss kernel's gradients: for grad_output, for x and for t."""
     return (_loss_double_backward_grad_output(kernel, grad, grad_output, self, target,
                                               reduction, **attrs),
-            *_inside_slope(grad, grad_output, self, target, reduction, cap, k))
+            *_inside_slope(grad, grad_output, self, target, reduction, cap, divisor))
 
 
 def _x_and_t_grads(kernel, **attrs):
@@ -2122,8 +2123,8 @@ row("smooth_l1_loss_backward", "SmoothL1LossBackwardBackward0",
     lambda grad_output, self, target, *, reduction, beta: _clipped_slope(
         grad_output, self, target, reduction, 1 / beta, 1),
     lambda grad, grad_output, self, target, reduction, beta: _loss_kernel_grads(
-        "smooth_l1_loss_backward", grad, grad_output, self, target, reduction, beta,
-        1 / beta, beta=beta))
+        "smooth_l1_loss_backward", grad, grad_output, self, target, reduction, beta, beta,
+        beta=beta))
 row("huber_loss", "HuberLossBackward0",
     lambda self, target, *, reduction, delta: _reduced(_huber(self - target, delta),
                                                        reduction),
@@ -2134,7 +2135,7 @@ row("huber_loss_backward", "HuberLossBackwardBackward0",
     lambda grad_output, self, target, *, reduction, delta: _clipped_slope(
         grad_output, self, target, reduction, 1, delta),
     lambda grad, grad_output, self, target, reduction, delta: _loss_kernel_grads(
-        "huber_loss_backward", grad, grad_output, self, target, reduction, delta, 1,
+        "huber_loss_backward", grad, grad_output, self, target, reduction, delta, None,
         delta=delta))
 # at::norm(x, p, dim, keepdim) (pairwise_distance's): vector_norm's maths, torch's other node
 alias_row("norm_scalaropt_dim", "NormBackward1", of="norm")
@@ -2218,7 +2219,8 @@ row("avg_pool2d_backward", "AvgPool2DBackwardBackward0",
      lambda grad: _zeros_like(grad)))
 row("adaptive_avg_pool2d", "AdaptiveAvgPool2DBackward0",
     lambda self, *, output_size: _pooled(self, _adaptive_maps(self.shape, output_size)),
-    lambda grad, self: (tape.apply(RULES["adaptive_avg_pool2d_backward"], grad, self),))
+    lambda grad, self, output_size: (tape.apply(RULES["adaptive_avg_pool2d_backward"], grad,
+                                                self),))
 row("adaptive_avg_pool2d_backward", "AdaptiveAvgPool2DBackwardBackward0",
     lambda grad_output, self: _unpooled(grad_output, _adaptive_maps(self.shape,
                                                                     grad_output.shape[-2:])),
