@@ -1986,9 +1986,18 @@ def _mish_backward(grad, self):
 
 row("mish", "MishBackward0", lambda self: self * jnp.tanh(jax.nn.softplus(self)),
     lambda grad, self: (_mish_backward(grad, self),))
-# celu(x, alpha) = elu(x, alpha, input_scale=1 / alpha): elu's maths under its own names
-alias_row("celu", "CeluBackward0", of="elu")
-alias_row("celu_", "CeluBackward1", of="elu_")
+# celu(x, alpha) = elu(x, alpha, input_scale=1 / alpha): elu's maths under its own names,
+# but torch's formula takes the gradient's input_scale as 1.0 / alpha.toFloat() (alpha
+# rounded to float32)
+def _celu_backward(grad, self_or_result, alpha, is_result):
+    return (tape.apply(RULES["elu_backward"], grad, self_or_result, alpha=alpha, scale=1,
+                       input_scale=1 / float(np.float32(alpha)), is_result=is_result),)
+
+
+row("celu", "CeluBackward0", _elu,
+    lambda grad, self, alpha, scale, input_scale: _celu_backward(grad, self, alpha, False))
+row("celu_", "CeluBackward1", _elu,
+    lambda grad, result, alpha, scale, input_scale: _celu_backward(grad, result, alpha, True))
 # threshold = x where x > threshold, else value:  d/dx = 1 where x > threshold (in place
 # too: from the input, which torch saves)
 row("threshold", "ThresholdBackward0",

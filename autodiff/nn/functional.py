@@ -1065,7 +1065,7 @@ def adaptive_avg_pool2d(input, output_size):
     >>> import autodiff
     >>> import autodiff.nn.functional as F
     >>> F.adaptive_avg_pool2d(autodiff.arange(6.0).reshape(1, 2, 3), (1, 2))
-    tensor([[[1.5000, 3.5000]]])
+    tensor([[[2., 3.]]])
     """
     if input.ndim not in (3, 4):
         raise RuntimeError(f"adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got "
