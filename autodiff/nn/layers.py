@@ -24,6 +24,15 @@ def _uniform_bias(bias, weight):
     init.uniform_(bias, -bound, bound)
 
 
+def _affine_parameters(module, shape, affine, bias, dtype, device):
+    """A normalization's learned ``weight`` (ones) and ``bias`` (zeros), or None for
+    each it has not."""
+    kind = dict(dtype=dtype, device=device)
+    module.register_parameter("weight", Parameter(ops.ones(shape, **kind)) if affine else None)
+    module.register_parameter("bias", Parameter(ops.zeros(shape, **kind)) if affine and bias
+                              else None)
+
+
 class Identity(Module):
     """Returns its input (a placeholder, e.g. for a removed layer)."""
 
@@ -284,15 +293,7 @@ class LayerNorm(Module):
         self.normalized_shape = (normalized_shape,) if isinstance(normalized_shape, int) \
             else tuple(normalized_shape)
         self.eps, self.elementwise_affine = eps, elementwise_affine
-        kind = dict(dtype=dtype, device=device)
-        if elementwise_affine:
-            self.weight = Parameter(ops.ones(self.normalized_shape, **kind))
-        else:
-            self.register_parameter("weight", None)
-        if elementwise_affine and bias:
-            self.bias = Parameter(ops.zeros(self.normalized_shape, **kind))
-        else:
-            self.register_parameter("bias", None)
+        _affine_parameters(self, self.normalized_shape, elementwise_affine, bias, dtype, device)
 
     def forward(self, input):
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
@@ -315,15 +316,8 @@ class _BatchNorm(Module):
         super().__init__()
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
+        _affine_parameters(self, num_features, affine, bias, dtype, device)
         kind = dict(dtype=dtype, device=device)
-        if affine:
-            self.weight = Parameter(ops.ones(num_features, **kind))
-        else:
-            self.register_parameter("weight", None)
-        if affine and bias:
-            self.bias = Parameter(ops.zeros(num_features, **kind))
-        else:
-            self.register_parameter("bias", None)
         if track_running_stats:
             self.register_buffer("running_mean", ops.zeros(num_features, **kind))
             self.register_buffer("running_var", ops.ones(num_features, **kind))
@@ -443,15 +437,7 @@ class GroupNorm(Module):
                              f"({num_groups})")
         self.num_groups, self.num_channels = num_groups, num_channels
         self.eps, self.affine = eps, affine
-        kind = dict(dtype=dtype, device=device)
-        if affine:
-            self.weight = Parameter(ops.ones(num_channels, **kind))
-        else:
-            self.register_parameter("weight", None)
-        if affine and bias:
-            self.bias = Parameter(ops.zeros(num_channels, **kind))
-        else:
-            self.register_parameter("bias", None)
+        _affine_parameters(self, num_channels, affine, bias, dtype, device)
 
     def forward(self, input):
         return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
