@@ -35,6 +35,7 @@ import math
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from . import dtypes as D, tape
 
@@ -1906,10 +1907,19 @@ row("mse_loss_backward", "MseLossBackwardBackward0",
 
 
 def _mse_double_backward_grad_output(grad, grad_output, self, target, reduction):
+    return _loss_double_backward_grad_output("mse_loss_backward", grad, grad_output, self,
+                                             target, reduction)
+
+
+def _loss_double_backward_grad_output(kernel, grad, grad_output, self, target, reduction,
+                                      **attrs):
+    """The gradient of a loss's backward kernel for its incoming gradient (torch's
+    ``*_double_backward_grad_output``): the kernel applied to ``grad`` itself, or, reduced,
+    to ones and summed against ``grad``."""
     if reduction == 0:
-        return tape.apply(RULES["mse_loss_backward"], grad, self, target, reduction=reduction)
+        return tape.apply(RULES[kernel], grad, self, target, reduction=reduction, **attrs)
     ones = _const(jnp.ones_like(grad_output._value()))
-    return (tape.apply(RULES["mse_loss_backward"], ones, self, target, reduction=reduction)
+    return (tape.apply(RULES[kernel], ones, self, target, reduction=reduction, **attrs)
             * grad).sum()
 
 
@@ -2227,3 +2237,338 @@ row("max_pool2d", "MaxPool2DWithIndicesBackward0",
     self_sym_sizes: _gather_plane(self, indices),
     lambda grad, kernel_size, stride, padding, dilation, ceil_mode, indices, self_sym_sizes: (
         _scatter_plane(grad, indices, self_sym_sizes),))
+
+
+# ---------------------------------------------------------------------------------------
+# More activations, losses, pools and norms (autodiff.nn.functional)
+# ---------------------------------------------------------------------------------------
+# log_sigmoid = -softplus(-x):  d/dx = sigmoid(-x), by torch's kernel
+row("log_sigmoid", "LogSigmoidBackward0", lambda self: _log_sigmoid(self),
+    lambda grad, self: (tape.apply(RULES["log_sigmoid_backward"], grad, self),))
+# ... ls_bw(g, x) = g sigmoid(-x):  d/dg = ls_bw(g', x),  d/dx = g g' (s - 1) s, s = sigmoid(x)
+row("log_sigmoid_backward", "LogSigmoidBackwardBackward0",
+    lambda grad_output, self: grad_output / (1 + jnp.exp(self)),
+    (lambda grad, self: tape.apply(RULES["log_sigmoid_backward"], grad, self),
+     lambda grad, grad_output, self: _sigmoid_times_its_complement(grad * grad_output, self)))
+
+
+def _sigmoid_times_its_complement(g, x):
+    """torch's ``g * (z - 1) * z``, z = sigmoid(x)."""
+    z = x.sigmoid()
+    return g * _minus_scalar(z, 1) * z
+
+
+# hardswish = x relu6(x + 3) / 6:  d/dx = 0 below -3, x / 3 + 1/2 up to 3, 1 above
+row("hardswish", "HardswishBackward0", lambda self: self * jnp.clip(self + 3, 0, 6) / 6,
+    lambda grad, self: (tape.apply(RULES["hardswish_backward"], grad, self),))
+# ... by a kernel:  d/dg = hs_bw(g', x),  d/dx = g g' / 3 strictly between -3 and 3
+row("hardswish_backward", "HardswishBackwardBackward0",
+    lambda grad_output, self: jnp.where(self < -3, 0, jnp.where(
+        self <= 3, grad_output * (self / 3 + 0.5), grad_output)),
+    (lambda grad, self: tape.apply(RULES["hardswish_backward"], grad, self),
+     lambda grad, grad_output, self: _w((self > -3) & (self < 3),
+                                        _over_scalar(grad * grad_output, 3.0), 0.0)))
+# hardsigmoid = relu6(x + 3) / 6:  d/dx = 1/6 strictly between -3 and 3 (torch's kernel
+# writes 1.0f / 6.0f: a float32 sixth, in float64 too); the kernel has no derivative
+_ONE_SIXTH_IN_FLOAT32 = float(np.float32(1.0) / np.float32(6.0))
+row("hardsigmoid", "HardsigmoidBackward0", lambda self: jnp.clip(self + 3, 0, 6) / 6,
+    lambda grad, self: (tape.apply(RULES["hardsigmoid_backward"], grad, self),))
+row("hardsigmoid_backward", "NotImplemented",
+    lambda grad_output, self: jnp.where((self > -3) & (self < 3),
+                                        grad_output * _ONE_SIXTH_IN_FLOAT32, 0),
+    (lambda grad: _not_implemented("hardsigmoid_backward"),
+     lambda grad: _not_implemented("hardsigmoid_backward")))
+
+
+# mish = x tanh(softplus(x)):  d/dx = t + x s (1 - t^2),  t = tanh(softplus(x)),
+# s = sigmoid(x) (torch's infinitely differentiable formula)
+def _mish_backward(grad, self):
+    s = self.sigmoid()
+    t = self.exp().log1p().tanh()
+    return grad * (t + self * s * _scalar_minus(1, t * t))
+
+
+row("mish", "MishBackward0", lambda self: self * jnp.tanh(jax.nn.softplus(self)),
+    lambda grad, self: (_mish_backward(grad, self),))
+# celu(x, alpha) = elu(x, alpha, input_scale=1 / alpha): elu's maths under its own names,
+# but torch's formula takes the gradient's input_scale as 1.0 / alpha.toFloat() (alpha
+# rounded to float32)
+def _celu_backward(grad, self_or_result, alpha, is_result):
+    return (tape.apply(RULES["elu_backward"], grad, self_or_result, alpha=alpha, scale=1,
+                       input_scale=1 / float(np.float32(alpha)), is_result=is_result),)
+
+
+row("celu", "CeluBackward0", _elu,
+    lambda grad, self, alpha, scale, input_scale: _celu_backward(grad, self, alpha, False))
+row("celu_", "CeluBackward1", _elu,
+    lambda grad, result, alpha, scale, input_scale: _celu_backward(grad, result, alpha, True))
+# threshold = x where x > threshold, else value:  d/dx = 1 where x > threshold (in place
+# too: from the input, which torch saves)
+row("threshold", "ThresholdBackward0",
+    lambda self, *, threshold, value: jnp.where(self > threshold, self, value),
+    lambda grad, self, threshold, value: (tape.apply(RULES["threshold_backward"], grad, self,
+                                                     threshold=threshold),))
+alias_row("threshold_", "ThresholdBackward1", of="threshold")
+
+
+# glu(x) = a sigmoid(b), a and b the halves of x along dim:
+#   d/da = g sigmoid(b),  d/db = g a sigmoid(b) (1 - sigmoid(b)), by torch's kernel
+def _glu_forward(self, dim):
+    first, second = jnp.split(self, 2, axis=dim)
+    return first * jax.nn.sigmoid(second)
+
+
+def _glu_backward_forward(grad_output, self, dim):
+    first, second = jnp.split(self, 2, axis=dim)
+    s = jax.nn.sigmoid(second)
+    return jnp.concatenate([grad_output * s, grad_output * first * s * (1 - s)], axis=dim)
+
+
+def _glu_halves(t, dim):
+    half = t.shape[dim] // 2
+    return t.narrow(dim, 0, half), t.narrow(dim, half, half)
+
+
+def _glu_double_backward_grad_output(grad, self, dim):
+    """torch's: grad times glu_backward(ones), its halves added."""
+    sizes = list(self.shape)
+    sizes[dim] //= 2
+    ones = _const(jnp.ones(sizes, self._array.dtype))
+    first, second = _glu_halves(grad * tape.apply(RULES["glu_backward"], ones, self, dim=dim),
+                                dim)
+    return first + second
+
+
+def _glu_double_backward(grad, grad_output, self, dim):
+    """torch's glu_double_backward: the second derivatives of a sigmoid(b)."""
+    first, second = _glu_halves(self, dim)
+    gg_first, gg_second = _glu_halves(grad, dim)
+    s = second.sigmoid()
+    one_minus_s = _scalar_minus(1, s)
+    s_one_minus_s = s * one_minus_s
+    grad_first = gg_second * grad_output * s_one_minus_s
+    second_order = s_one_minus_s * one_minus_s - s.pow(2) * one_minus_s
+    grad_second = (gg_second * first * grad_output * second_order
+                   + gg_first * grad_output * s_one_minus_s)
+    return tape.apply(RULES["cat"], grad_first, grad_second, dim=dim,
+                      sizes=(first.shape[dim],) * 2)
+
+
+row("glu", "GluBackward0", lambda self, *, dim: _glu_forward(self, dim),
+    lambda grad, self, dim: (tape.apply(RULES["glu_backward"], grad, self, dim=dim),))
+row("glu_backward", "GluBackwardBackward0",
+    lambda grad_output, self, *, dim: _glu_backward_forward(grad_output, self, dim),
+    (lambda grad, self, dim: _glu_double_backward_grad_output(grad, self, dim),
+     _glu_double_backward))
+# prelu = x where x > 0, else w x (w viewed to broadcast along the channels):
+#   d/dx = 1 or w,  d/dw = 0 or x
+row("prelu", "PreluKernelBackward0",
+    lambda self, weight: jnp.where(self > 0, self, weight * self),
+    (lambda grad, self, weight: _w(self > 0, grad, weight * grad),
+     lambda grad, self: _w(self > 0, 0.0, self * grad)))
+# constant_pad_nd: pad (last dim first, (before, after) pairs; negative crops) with value;
+# the gradient is grad cropped back: constant_pad_nd with the pads negated
+def _pad_config(pad, ndim):
+    pairs = [(0, 0, 0)] * (ndim - len(pad) // 2)
+    pairs += [(pad[2 * i], pad[2 * i + 1], 0) for i in reversed(range(len(pad) // 2))]
+    return pairs
+
+
+row("constant_pad_nd", "ConstantPadNdBackward0",
+    lambda self, *, pad, value: jax.lax.pad(self, jnp.asarray(value, self.dtype),
+                                            _pad_config(pad, self.ndim)),
+    lambda grad, pad, value: (tape.apply(RULES["constant_pad_nd"], grad,
+                                         pad=tuple(-p for p in pad), value=0),))
+
+
+
+# smooth_l1 = reduce(0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta),  d = x - t;
+# huber = reduce(0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta)). Their gradients
+# come from torch's kernels (mse's pattern): bw(g, x, t) = g clip(d k, -c, c) (by N for
+# a mean), k = 1 / beta, c = 1 for smooth_l1 and k = 1, c = delta for huber; minus that for t.
+#   d/dg = bw(g', x, t), reduced as the loss was;  d/dx = g g' / beta (g g') where |d| <
+#   beta (delta)
+def _smooth_l1(d, beta):
+    z = jnp.abs(d)
+    return jnp.where(z < beta, 0.5 * z * z / beta, z - 0.5 * beta)
+
+
+def _huber(d, delta):
+    z = jnp.abs(d)
+    return jnp.where(z < delta, 0.5 * z * z, delta * (z - 0.5 * delta))
+
+
+def _clipped_slope(grad_output, self, target, reduction, k, c):
+    """A loss kernel's gradient: grad_output clip((x - t) k, -c, c), by N for a mean."""
+    norm = 1 / self.size if reduction == 1 else 1
+    return norm * grad_output * jnp.clip((self - target) * k, -c, c)
+
+
+def _inside_slope(grad, grad_output, self, target, reduction, cap, divisor):
+    """The kernel's derivative for x: g g' (/ divisor) where |x - t| < cap (by N for a
+    mean); minus that for t."""
+    g = grad * grad_output * ((self - target).abs() < cap).to(grad.dtype)
+    g = g if divisor is None else _over_scalar(g, divisor)
+    return _opposite_pair(_over_scalar(g, self.numel()) if reduction == 1 else g)
+
+
+def _loss_kernel_grads(kernel, grad, grad_output, self, target, reduction, cap, divisor,
+                       **attrs):
+    """A loss kernel's gradients: for grad_output, for x and for t."""
+    return (_loss_double_backward_grad_output(kernel, grad, grad_output, self, target,
+                                              reduction, **attrs),
+            *_inside_slope(grad, grad_output, self, target, reduction, cap, divisor))
+
+
+def _x_and_t_grads(kernel, **attrs):
+    """A loss of ``x - t`` whose gradients are its kernel's: bw(g, x, t) and bw(g, t, x)."""
+    return (lambda grad, self, target: tape.apply(RULES[kernel], grad, self, target, **attrs),
+            lambda grad, self, target: tape.apply(RULES[kernel], grad, target, self, **attrs))
+
+
+row("smooth_l1_loss", "SmoothL1LossBackward0",
+    lambda self, target, *, reduction, beta: _reduced(_smooth_l1(self - target, beta),
+                                                      reduction),
+    lambda grad, self, target, reduction, beta: tuple(
+        f(grad, self, target) for f in _x_and_t_grads("smooth_l1_loss_backward",
+                                                       reduction=reduction, beta=beta)))
+row("smooth_l1_loss_backward", "SmoothL1LossBackwardBackward0",
+    lambda grad_output, self, target, *, reduction, beta: _clipped_slope(
+        grad_output, self, target, reduction, 1 / beta, 1),
+    lambda grad, grad_output, self, target, reduction, beta: _loss_kernel_grads(
+        "smooth_l1_loss_backward", grad, grad_output, self, target, reduction, beta, beta,
+        beta=beta))
+row("huber_loss", "HuberLossBackward0",
+    lambda self, target, *, reduction, delta: _reduced(_huber(self - target, delta),
+                                                       reduction),
+    lambda grad, self, target, reduction, delta: tuple(
+        f(grad, self, target) for f in _x_and_t_grads("huber_loss_backward",
+                                                       reduction=reduction, delta=delta)))
+row("huber_loss_backward", "HuberLossBackwardBackward0",
+    lambda grad_output, self, target, *, reduction, delta: _clipped_slope(
+        grad_output, self, target, reduction, 1, delta),
+    lambda grad, grad_output, self, target, reduction, delta: _loss_kernel_grads(
+        "huber_loss_backward", grad, grad_output, self, target, reduction, delta, None,
+        delta=delta))
+# at::norm(x, p, dim, keepdim) (pairwise_distance's): vector_norm's maths, torch's other node
+alias_row("norm_scalaropt_dim", "NormBackward1", of="norm")
+
+
+# avg_pool2d and adaptive_avg_pool2d: each output is a weighted sum of a window, separable
+# into an (out, in) matrix per spatial dim (1 / the window's count, or 1 / the divisor):
+# y = Mh x Mw^T over the last two dims. The gradient is the transposed map (torch's
+# ``*_backward`` kernel), whose own gradient is the pool of grad (and 0 for the input).
+def _pooling_output_shape(size, kernel, stride, pad, dilation, ceil_mode):
+    """torch's ``pooling_output_shape``: how many windows fit along one dim."""
+    span = size + 2 * pad - dilation * (kernel - 1) - 1 + (stride - 1 if ceil_mode else 0)
+    out = span // stride + 1
+    if ceil_mode and (out - 1) * stride >= size + pad:
+        out -= 1          # the last window must start inside the input or its left padding
+    return out
+
+
+def _avg_windows(size, kernel, stride, pad, ceil_mode, count_include_pad, divisor):
+    """One dim of avg_pool2d: the (out, in) matrix of window weights (``divisor``: the
+    windows are summed, the divisor applied once)."""
+    m = np.zeros((_pooling_output_shape(size, kernel, stride, pad, 1, ceil_mode), size))
+    for o in range(m.shape[0]):
+        start = o * stride - pad
+        end = min(start + kernel, size + pad)
+        lo, hi = max(start, 0), min(end, size)
+        m[o, lo:hi] = 1.0 if divisor else 1.0 / (end - start if count_include_pad else hi - lo)
+    return m
+
+
+def _adaptive_windows(size, out):
+    """One dim of adaptive_avg_pool2d: windows [floor(o n / out), ceil((o + 1) n / out))."""
+    m = np.zeros((out, size))
+    for o in range(out):
+        lo, hi = (o * size) // out, -(-((o + 1) * size) // out)
+        m[o, lo:hi] = 1.0 / (hi - lo)
+    return m
+
+
+def _avg_pool_maps(shape, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                   divisor_override):
+    mh, mw = (_avg_windows(n, k, s, p, ceil_mode, count_include_pad, divisor_override)
+              for n, k, s, p in zip(shape[-2:], kernel_size, stride, padding))
+    return mh / (divisor_override or 1), mw
+
+
+def _adaptive_maps(shape, output_size):
+    return tuple(_adaptive_windows(n, o) for n, o in zip(shape[-2:], output_size))
+
+
+def _pooled(x, maps):
+    mh, mw = (jnp.asarray(m, x.dtype) for m in maps)
+    return jnp.einsum("...hw,oh,pw->...op", x, mh, mw)
+
+
+def _unpooled(grad, maps):
+    mh, mw = (jnp.asarray(m, grad.dtype) for m in maps)
+    return jnp.einsum("...op,oh,pw->...hw", grad, mh, mw)
+
+
+row("avg_pool2d", "AvgPool2DBackward0",
+    lambda self, *, kernel_size, stride, padding, ceil_mode, count_include_pad,
+    divisor_override: _pooled(self, _avg_pool_maps(self.shape, kernel_size, stride, padding,
+                                                   ceil_mode, count_include_pad,
+                                                   divisor_override)),
+    lambda grad, self, kernel_size, stride, padding, ceil_mode, count_include_pad,
+    divisor_override: (tape.apply(
+        RULES["avg_pool2d_backward"], grad, self, kernel_size=kernel_size, stride=stride,
+        padding=padding, ceil_mode=ceil_mode, count_include_pad=count_include_pad,
+        divisor_override=divisor_override),))
+row("avg_pool2d_backward", "AvgPool2DBackwardBackward0",
+    lambda grad_output, self, *, kernel_size, stride, padding, ceil_mode, count_include_pad,
+    divisor_override: _unpooled(grad_output, _avg_pool_maps(
+        self.shape, kernel_size, stride, padding, ceil_mode, count_include_pad,
+        divisor_override)),
+    (lambda grad, kernel_size, stride, padding, ceil_mode, count_include_pad,
+     divisor_override: tape.apply(
+         RULES["avg_pool2d"], grad, kernel_size=kernel_size, stride=stride, padding=padding,
+         ceil_mode=ceil_mode, count_include_pad=count_include_pad,
+         divisor_override=divisor_override),
+     lambda grad: _zeros_like(grad)))
+row("adaptive_avg_pool2d", "AdaptiveAvgPool2DBackward0",
+    lambda self, *, output_size: _pooled(self, _adaptive_maps(self.shape, output_size)),
+    lambda grad, self, output_size: (tape.apply(RULES["adaptive_avg_pool2d_backward"], grad,
+                                                self),))
+row("adaptive_avg_pool2d_backward", "AdaptiveAvgPool2DBackwardBackward0",
+    lambda grad_output, self: _unpooled(grad_output, _adaptive_maps(self.shape,
+                                                                    grad_output.shape[-2:])),
+    (lambda grad, grad_output: tape.apply(RULES["adaptive_avg_pool2d"], grad,
+                                          output_size=tuple(grad_output.shape[-2:])),
+     lambda grad: _zeros_like(grad)))
+
+
+# group_norm: y = x_hat w + b, x_hat = (x - mean) rstd over each group of channels (and
+# the positions); w and b per channel (dim 1):
+#   dx = rstd (g - mean(g) - x_hat mean(g x_hat)) per group, g = grad w;
+#   dw = sum(grad x_hat),  db = sum(grad) (over all but the channel dim)
+def _group_norm_forward(x, weight, bias, group, eps):
+    g = x.reshape(x.shape[0], group, -1)
+    mean, var = jnp.mean(g, -1, keepdims=True), jnp.var(g, -1, keepdims=True)
+    y = ((g - mean) / jnp.sqrt(var + eps)).reshape(x.shape)
+    y = y if weight is None else y * _per_channel(weight, x.ndim)
+    return y if bias is None else y + _per_channel(bias, x.ndim)
+
+
+def _group_norm_backward(grad, input, weight, group, eps):
+    groups = (input.shape[0], group, -1)
+    x = input.reshape(groups)
+    rstd = (x.var(-1, keepdim=True, correction=0) + eps).rsqrt()
+    x_hat = (x - x.mean(-1, keepdim=True)) * rstd
+    g = (grad if weight is None else grad * _per_channel(weight, input.ndim)).reshape(groups)
+    dx = rstd * (g - g.mean(-1, keepdim=True) - x_hat * (g * x_hat).mean(-1, keepdim=True))
+    dims = (0,) + tuple(range(2, input.ndim))
+    return (dx.reshape(input.shape),
+            None if weight is None else (grad * x_hat.reshape(input.shape)).sum(dims),
+            grad.sum(dims))
+
+
+row("group_norm", "NativeGroupNormBackward0",
+    lambda input, weight, bias, *, group, eps: _group_norm_forward(input, weight, bias, group,
+                                                                   eps),
+    lambda grad, input, weight, group, eps: _group_norm_backward(grad, input, weight, group,
+                                                                 eps))

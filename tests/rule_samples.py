@@ -398,4 +398,50 @@ SAMPLES.update({
     # piecewise linear in x*x: its second derivative adds nothing
     "max_pool2d": Sample(lambda x: F.max_pool2d(x * x, 2, stride=1, padding=1), [(1, 2, 3, 3)],
                          second_order=False),
+    # more activations, losses and pools
+    "log_sigmoid": Sample(lambda a: F.logsigmoid(a) * a, [(6,)]),
+    "log_sigmoid_backward": Sample(
+        lambda g, x: tape.apply(RULES["log_sigmoid_backward"], g, x) * x, [(5,), (5,)]),
+    "hardswish": Sample(lambda a: F.hardswish(a * 4) * a, [(6,)], -1.2, 1.2),
+    "hardswish_backward": Sample(
+        lambda g, x: tape.apply(RULES["hardswish_backward"], g, x * 4) * x, [(5,), (5,)],
+        -1.2, 1.2),
+    "hardsigmoid": Sample(lambda a: F.hardsigmoid(a * 4) * a, [(6,)], -1.2, 1.2,
+                          second_order=False),
+    "mish": Sample(lambda a: F.mish(a) * a, [(6,)]),
+    "celu": Sample(lambda a: F.celu(a, 0.5) * a, [(6,)]),
+    "celu_": Sample(lambda a: F.celu(a * 1.0, 0.5, inplace=True) * a, [(6,)]),
+    "threshold": Sample(lambda a: F.threshold(a, 0.1, 2.0) * a, [(6,)]),
+    "threshold_": Sample(lambda a: F.threshold(a * 1.0, 0.1, 2.0, inplace=True) * a, [(6,)]),
+    "glu": Sample(lambda a: F.glu(a, 0), [(4, 3)]),
+    "glu_backward": Sample(
+        lambda g, x: tape.apply(RULES["glu_backward"], g, x, dim=0) * x, [(2, 3), (4, 3)]),
+    "prelu": Sample(lambda a, w: F.prelu(a, w) * a, [(2, 3, 2), (3,)]),
+    "constant_pad_nd": Sample(lambda a: F.pad(a, (1, 2, -1, 0), value=0.5) ** 2, [(2, 3)]),
+    "smooth_l1_loss": Sample(lambda a, b: F.smooth_l1_loss(a, b, reduction="none", beta=0.7),
+                             [(2, 3), (2, 3)]),
+    "smooth_l1_loss_backward": Sample(
+        lambda g, x, t: sum(tape.apply(RULES["smooth_l1_loss_backward"], grad, x, t,
+                                       reduction=r, beta=0.7) * x
+                            for grad, r in ((g, 0), (g.sum(), 1))), [(2, 3), (2, 3), (2, 3)]),
+    "huber_loss": Sample(lambda a, b: F.huber_loss(a, b, reduction="none", delta=0.7),
+                         [(2, 3), (2, 3)]),
+    "huber_loss_backward": Sample(
+        lambda g, x, t: sum(tape.apply(RULES["huber_loss_backward"], grad, x, t,
+                                       reduction=r, delta=0.7) * x
+                            for grad, r in ((g, 0), (g.sum(), 2))), [(2, 3), (2, 3), (2, 3)]),
+    "norm_scalaropt_dim": Sample(lambda a, b: F.pairwise_distance(a, b, p=3), [(2, 3), (2, 3)]),
+    "avg_pool2d": Sample(lambda x: F.avg_pool2d(x * x, 3, 2, 1, ceil_mode=True,
+                                                count_include_pad=False), [(1, 2, 5, 4)]),
+    "avg_pool2d_backward": Sample(
+        lambda g, x: tape.apply(RULES["avg_pool2d_backward"], g, x, kernel_size=(2, 2),
+                                stride=(1, 1), padding=(1, 1), ceil_mode=False,
+                                count_include_pad=True, divisor_override=3) * x,
+        [(1, 2, 4, 5), (1, 2, 3, 4)]),
+    "adaptive_avg_pool2d": Sample(lambda x: F.adaptive_avg_pool2d(x * x, (2, 3)),
+                                  [(1, 2, 5, 4)]),
+    "adaptive_avg_pool2d_backward": Sample(
+        lambda g, x: tape.apply(RULES["adaptive_avg_pool2d_backward"], g, x) * x,
+        [(2, 2, 3), (2, 5, 4)]),
+    "group_norm": Sample(lambda x, w, b: F.group_norm(x, 2, w, b), [(2, 4, 3), (4,), (4,)]),
 })

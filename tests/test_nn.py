@@ -217,6 +217,57 @@ FUNCTIONAL_CASES = {
         x, y, weight=T.tensor([0.5, 2.0], dtype=T.float64),
         pos_weight=T.tensor([3.0, 0.5], dtype=T.float64), reduction="none"),
         [rand(3, 2), rand(3, 2, seed=1, low=0, high=1)]),
+    # more activations, distances, losses, pools and norms
+    "logsigmoid": (lambda T, x: T.nn.functional.logsigmoid(x), [rand(2, 3)]),
+    "hardswish": (lambda T, x: T.nn.functional.hardswish(x * 2), [rand(2, 3)]),
+    "hardsigmoid": (lambda T, x: T.nn.functional.hardsigmoid(x * 2), [rand(2, 3)]),
+    "mish": (lambda T, x: T.nn.functional.mish(x), [rand(2, 3)]),
+    "mish_inplace": (lambda T, x: T.nn.functional.mish(x * 1, inplace=True), [rand(2, 3)]),
+    "hardswish_inplace": (lambda T, x: T.nn.functional.hardswish(x * 3, True), [rand(2, 3)]),
+    "softsign": (lambda T, x: T.nn.functional.softsign(x), [rand(2, 3)]),
+    "softmin": (lambda T, x: T.nn.functional.softmin(x, 0), [rand(2, 3)]),
+    "glu": (lambda T, x: T.nn.functional.glu(x), [rand(3, 4)]),
+    "prelu": (lambda T, x, w: T.nn.functional.prelu(x, w), [rand(2, 3, 2), rand(3)]),
+    "prelu_1d": (lambda T, x, w: T.nn.functional.prelu(x, w), [rand(3), rand(1)]),
+    "celu": (lambda T, x: T.nn.functional.celu(x, 0.7), [rand(2, 3)]),
+    "threshold": (lambda T, x: T.nn.functional.threshold(x, 0.5, -3.0), [rand(2, 3)]),
+    "normalize": (lambda T, x: T.nn.functional.normalize(x), [rand(2, 3)]),
+    "normalize_p1": (lambda T, x: T.nn.functional.normalize(x, 1.0, 0), [rand(2, 3)]),
+    "cosine_similarity": (lambda T, x, y: T.nn.functional.cosine_similarity(x, y, 0),
+                          [rand(3, 2), rand(3, 2, seed=1)]),
+    "pairwise_distance": (lambda T, x, y: T.nn.functional.pairwise_distance(x, y, 1.0),
+                          [rand(3, 2), rand(3, 2, seed=1)]),
+    "pad": (lambda T, x: T.nn.functional.pad(x, (2, 0, 1, 1, 0, 1)), [rand(1, 2, 3)]),
+    "pad_crop": (lambda T, x: T.nn.functional.pad(x, [-1, 1], value=-2.0), [rand(2, 3)]),
+    "smooth_l1_loss": (lambda T, x, y: T.nn.functional.smooth_l1_loss(x, y, beta=0.5),
+                       [rand(4, 3), rand(4, 3, seed=1)]),
+    "smooth_l1_loss_none": (lambda T, x, y: T.nn.functional.smooth_l1_loss(
+        x, y, reduction="none"), [rand(4, 3), rand(4, 3, seed=1)]),
+    "huber_loss": (lambda T, x, y: T.nn.functional.huber_loss(x, y, "sum", 0.8),
+                   [rand(4, 3), rand(4, 3, seed=1)]),
+    "kl_div": (lambda T, x, y: T.nn.functional.kl_div(x.log_softmax(1), y.softmax(1),
+                                                      reduction="batchmean"),
+               [rand(4, 3), rand(4, 3, seed=1)]),
+    "kl_div_log_target_sum": (lambda T, x, y: T.nn.functional.kl_div(
+        x, y, reduction="sum", log_target=True), [rand(4, 3), rand(4, 3, seed=1)]),
+    "cosine_embedding_loss": (lambda T, x, y: T.nn.functional.cosine_embedding_loss(
+        x, y, T.tensor([1, -1, -1]), 0.1), [rand(3, 2), rand(3, 2, seed=1)]),
+    "cosine_embedding_loss_0d": (lambda T, x, y: T.nn.functional.cosine_embedding_loss(
+        x, y, T.tensor(-1), reduction="none"), [rand(3), rand(3, seed=1)]),
+    "margin_ranking_loss": (lambda T, x, y: T.nn.functional.margin_ranking_loss(
+        x, y, T.tensor([1.0, -1.0, 1.0], dtype=T.float64), 0.3), [rand(3), rand(3, seed=1)]),
+    "avg_pool2d": (lambda T, x: T.nn.functional.avg_pool2d(x, 2), [rand(2, 3, 6, 7)]),
+    "avg_pool2d_padded": (lambda T, x: T.nn.functional.avg_pool2d(
+        x, (3, 2), 2, (1, 1), ceil_mode=True), [rand(1, 2, 6, 7)]),
+    "avg_pool2d_divisor": (lambda T, x: T.nn.functional.avg_pool2d(
+        x, 3, 1, 1, count_include_pad=False, divisor_override=4), [rand(2, 5, 4)]),
+    "adaptive_avg_pool2d": (lambda T, x: T.nn.functional.adaptive_avg_pool2d(x, (3, None)),
+                            [rand(2, 2, 7, 5)]),
+    "adaptive_avg_pool2d_one": (lambda T, x: T.nn.functional.adaptive_avg_pool2d(x, 1),
+                                [rand(2, 2, 3, 3)]),
+    "group_norm": (lambda T, x, w, b: T.nn.functional.group_norm(x, 3, w, b),
+                   [rand(2, 6, 2, 2), rand(6), rand(6)]),
+    "group_norm_plain": (lambda T, x: T.nn.functional.group_norm(x, 1), [rand(3, 2, 4)]),
 }
 
 
@@ -342,6 +393,64 @@ ERROR_CASES = {
     "softmax_implicit_dim": lambda T: T.nn.functional.softmax(T.ones(3, 2)),
     "log_softmax_implicit_dim": lambda T: T.nn.functional.log_softmax(T.ones(3)),
     "gelu_approximate": lambda T: T.nn.functional.gelu(T.ones(3), approximate="fast"),
+    "glu_odd": lambda T: T.nn.functional.glu(T.ones(3)),
+    "glu_scalar": lambda T: T.nn.functional.glu(T.tensor(1.0)),
+    "prelu_channels": lambda T: T.nn.functional.prelu(T.ones(2, 3), T.ones(2)),
+    "prelu_2d_weight": lambda T: T.nn.functional.prelu(T.ones(2, 3), T.ones(1, 3)),
+    "prelu_scalar_input": lambda T: T.nn.functional.prelu(T.tensor(1.0), T.ones(3)),
+    "celu_alpha_zero": lambda T: T.nn.functional.celu(T.ones(3), 0.0),
+    "softmin_implicit_dim": lambda T: T.nn.functional.softmin(T.ones(2, 3)),
+    "pad_odd": lambda T: T.nn.functional.pad(T.ones(2, 3), (1,)),
+    "pad_too_long": lambda T: T.nn.functional.pad(T.ones(2, 3), (1, 1, 1, 1, 1, 1)),
+    "pad_negative_size": lambda T: T.nn.functional.pad(T.ones(2, 3), (-2, -2)),
+    "pad_to_empty": lambda T: T.nn.functional.pad(T.ones(2, 3), (-2, -1)),
+    "one_hot": lambda T: T.nn.functional.one_hot(T.tensor([[0, 3], [1, 1]])),
+    "one_hot_classes": lambda T: T.nn.functional.one_hot(T.tensor([2, 0]), 4),
+    "one_hot_empty": lambda T: T.nn.functional.one_hot(T.tensor([], dtype=T.int64), 3),
+    "one_hot_empty_inferred": lambda T: T.nn.functional.one_hot(T.tensor([], dtype=T.int64)),
+    "one_hot_float": lambda T: T.nn.functional.one_hot(T.tensor([0.0, 1.0])),
+    "one_hot_negative": lambda T: T.nn.functional.one_hot(T.tensor([0, -1])),
+    "one_hot_too_few": lambda T: T.nn.functional.one_hot(T.tensor([0, 3]), 2),
+    "cosine_similarity_shapes": lambda T: T.nn.functional.cosine_similarity(T.ones(2, 3),
+                                                                            T.ones(2, 4)),
+    "cosine_similarity_ints": lambda T: T.nn.functional.cosine_similarity(
+        T.tensor([[1, 2]]), T.tensor([[2, 2]])),
+    "cosine_similarity_zero": lambda T: T.nn.functional.cosine_similarity(T.zeros(1, 2),
+                                                                          T.ones(1, 2)),
+    "margin_ranking_dims": lambda T: T.nn.functional.margin_ranking_loss(
+        T.ones(2, 3), T.ones(3), T.ones(3)),
+    "cosine_embedding_target_2d": lambda T: T.nn.functional.cosine_embedding_loss(
+        T.ones(2, 3), T.ones(2, 3), T.ones(2, 1)),
+    "cosine_embedding_1d_target": lambda T: T.nn.functional.cosine_embedding_loss(
+        T.ones(2, 3), T.ones(3), T.ones(2)),
+    "cosine_embedding_0d_target": lambda T: T.nn.functional.cosine_embedding_loss(
+        T.ones(2, 3), T.ones(2, 3), T.ones(())),
+    "kl_div_mean_warns": lambda T: T.nn.functional.kl_div(T.ones(2, 3), T.ones(2, 3)),
+    "kl_div_bad_reduction": lambda T: T.nn.functional.kl_div(T.ones(2, 3), T.ones(2, 3),
+                                                             reduction="bad"),
+    "kl_div_batchmean_0d": lambda T: T.nn.functional.kl_div(T.tensor(1.0), T.tensor(2.0),
+                                                            reduction="batchmean"),
+    "kl_div_legacy": lambda T: T.nn.functional.kl_div(T.ones(2, 3), T.ones(2, 3) / 2,
+                                                      size_average=False),
+    "smooth_l1_negative_beta": lambda T: T.nn.functional.smooth_l1_loss(T.ones(3), T.ones(3),
+                                                                        beta=-1.0),
+    "smooth_l1_broadcast_warns": lambda T: T.nn.functional.smooth_l1_loss(T.ones(2, 3),
+                                                                          T.zeros(3)),
+    "huber_delta": lambda T: T.nn.functional.huber_loss(T.ones(3), T.ones(3), delta=0.0),
+    "huber_broadcast_warns": lambda T: T.nn.functional.huber_loss(T.ones(2, 3), T.zeros(3)),
+    "avg_pool_padding": lambda T: T.nn.functional.avg_pool2d(T.ones(1, 1, 4, 4), 3,
+                                                             padding=2),
+    "avg_pool_too_small": lambda T: T.nn.functional.avg_pool2d(T.ones(1, 1, 2, 2), 3),
+    "adaptive_pool_2d_input": lambda T: T.nn.functional.adaptive_avg_pool2d(T.ones(4, 4), 2),
+    "adaptive_pool_size": lambda T: T.nn.functional.adaptive_avg_pool2d(T.ones(1, 2, 4, 4),
+                                                                        (2, 3, 4)),
+    "group_norm_groups": lambda T: T.nn.functional.group_norm(T.ones(2, 3, 4), 2),
+    "group_norm_weight": lambda T: T.nn.functional.group_norm(T.ones(2, 4, 4), 2, T.ones(3)),
+    "group_norm_module": lambda T: T.nn.GroupNorm(3, 4),
+    "unflatten_size": lambda T: T.nn.Unflatten(1, 3),
+    "parameter_list_call": lambda T: T.nn.ParameterList()(T.ones(1)),
+    "parameter_list_extend": lambda T: T.nn.ParameterList().extend(T.ones(2)),
+    "parameter_list_index": lambda T: T.nn.ParameterList([T.ones(2)])[1],
 }
 
 
@@ -559,6 +668,10 @@ LAYERS = {
     "layer_norm": lambda T: T.nn.LayerNorm(3),
     "layer_norm_no_bias": lambda T: T.nn.LayerNorm([2, 3], bias=False, eps=1e-3),
     "layer_norm_no_affine": lambda T: T.nn.LayerNorm(3, elementwise_affine=False),
+    "prelu": lambda T: T.nn.PReLU(3, init=0.1),
+    "group_norm": lambda T: T.nn.GroupNorm(2, 4),
+    "group_norm_no_bias": lambda T: T.nn.GroupNorm(1, 3, eps=1e-3, bias=False),
+    "group_norm_no_affine": lambda T: T.nn.GroupNorm(2, 4, affine=False),
 }
 
 
@@ -573,6 +686,8 @@ LAYER_INPUTS = {
     "conv": (rand(2, 2, 7, 8),), "conv_no_bias": (rand(1, 2, 4, 5),),
     "layer_norm": (rand(2, 3),), "layer_norm_no_bias": (rand(4, 2, 3),),
     "layer_norm_no_affine": (rand(2, 3),),
+    "prelu": (rand(2, 3, 4),), "group_norm": (rand(2, 4, 3),),
+    "group_norm_no_bias": (rand(2, 3, 2, 2),), "group_norm_no_affine": (rand(3, 4),),
 }
 
 
@@ -613,6 +728,16 @@ ACTIVATIONS = {
     "identity": lambda T: T.nn.Identity(3, key="ignored"),
     "flatten": lambda T: T.nn.Flatten(0, 1), "pool": lambda T: T.nn.MaxPool2d((1, 2)),
     "dropout_eval": lambda T: T.nn.Dropout(0.2).eval(),
+    "logsigmoid": lambda T: T.nn.LogSigmoid(), "softsign": lambda T: T.nn.Softsign(),
+    "hardswish": lambda T: T.nn.Hardswish(inplace=True),
+    "hardsigmoid": lambda T: T.nn.Hardsigmoid(), "mish": lambda T: T.nn.Mish(inplace=True),
+    "softmin": lambda T: T.nn.Softmin(dim=1), "glu": lambda T: T.nn.GLU(),
+    "celu": lambda T: T.nn.CELU(0.5), "celu_inplace": lambda T: T.nn.CELU(inplace=True),
+    "threshold": lambda T: T.nn.Threshold(0.1, 20),
+    "threshold_inplace": lambda T: T.nn.Threshold(-0.5, 1.5, inplace=True),
+    "avg_pool": lambda T: T.nn.AvgPool2d((1, 2), 1, (0, 1), False, False, 3),
+    "adaptive_avg_pool": lambda T: T.nn.AdaptiveAvgPool2d((None, 1)),
+    "unflatten": lambda T: T.nn.Unflatten(1, (3, 1)),
 }
 
 
@@ -659,6 +784,11 @@ LOSS_MODULES = {
                                                                        high=1)),
     "bce_logits": (lambda T: T.nn.BCEWithLogitsLoss(
         pos_weight=T.tensor([2.0], dtype=T.float64)), rand(4, 1), rand(4, 1, low=0, high=1)),
+    "smooth_l1": (lambda T: T.nn.SmoothL1Loss(reduction="sum", beta=0.5), rand(4, 3),
+                  rand(4, 3, seed=2)),
+    "huber": (lambda T: T.nn.HuberLoss(delta=0.7), rand(4, 3), rand(4, 3, seed=2)),
+    "kl_div": (lambda T: T.nn.KLDivLoss(reduction="batchmean", log_target=True), rand(4, 3),
+               rand(4, 3, seed=2)),
 }
 
 
@@ -712,3 +842,54 @@ def test_random_inits_follow_their_distribution(name, kwargs, expected_std):
                                           **kwargs)
     assert out is w and w.grad_fn is None and w.requires_grad
     np.testing.assert_allclose(w.numpy(force=True).std(), expected_std, rtol=0.02)
+
+
+PAIR_MODULES = {
+    "cosine_similarity": lambda T: T.nn.CosineSimilarity(dim=0, eps=1e-6),
+    "pairwise_distance": lambda T: T.nn.PairwiseDistance(p=3.0, keepdim=True),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PAIR_MODULES))
+def test_distance_modules_match_torch(case):
+    assert repr(PAIR_MODULES[case](autodiff)) == repr(PAIR_MODULES[case](torch))
+    same_forward_backward(lambda T, x, y: PAIR_MODULES[case](T)(x, y), rand(3, 2),
+                          rand(3, 2, seed=1))
+
+
+@pytest.mark.parametrize("make, shape", [
+    (lambda T: T.nn.CosineEmbeddingLoss(margin=0.2, reduction="sum"), (2, 3)),
+    (lambda T: T.nn.MarginRankingLoss(0.5), (2,))])
+def test_three_input_loss_modules_match_torch(make, shape):
+    assert repr(make(autodiff)) == repr(make(torch))
+    same_forward_backward(lambda T, x, y: make(T)(x, y, T.tensor([1.0, -1.0],
+                                                                 dtype=T.float64)),
+                          rand(*shape), rand(*shape, seed=1))
+
+
+def test_parameter_list_behaves_as_torch():
+    def body(T):
+        params = T.nn.ParameterList([T.nn.Parameter(T.ones(2, 3)), T.zeros(3)])
+        params += [T.ones(1, dtype=T.float64)]
+        params.append(T.nn.Parameter(T.ones(2), requires_grad=False))
+        params[0] = T.zeros(4)
+        holder = T.nn.Module()
+        holder.params = params
+        return dict(repr=repr(params), sliced=repr(params[1:3]), last=repr(params[-1]),
+                    length=len(params), kinds=[type(p).__name__ for p in params],
+                    names=[n for n, _ in holder.named_parameters()],
+                    held=repr(holder), state=list(holder.state_dict()))
+    same_outcome(body)
+
+
+def test_one_hot_has_no_gradient_and_int64():
+    same_outcome(lambda T: [str(T.nn.functional.one_hot(T.tensor([1, 0])).dtype),
+                            T.nn.functional.one_hot(T.tensor([1, 0])).requires_grad])
+
+
+def test_hardsigmoid_gradient_has_no_derivative_as_in_torch():
+    def body(T):
+        x = T.tensor([0.5, 1.0], requires_grad=True)
+        g, = T.autograd.grad(T.nn.functional.hardsigmoid(x).sum(), x, create_graph=True)
+        g.sum().backward()
+    same_outcome(body)

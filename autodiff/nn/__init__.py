@@ -10,12 +10,16 @@ autodiff.Size([8, 4])
 """
 
 from . import functional, init, utils
-from .activation import (ELU, GELU, SELU, Hardtanh, LeakyReLU, LogSoftmax, ReLU, ReLU6, Sigmoid,
-                         SiLU, Softmax, Softplus, Tanh)
-from .container import ModuleDict, ModuleList, Sequential
-from .layers import (BatchNorm1d, BatchNorm2d, Conv2d, Dropout, Embedding, Flatten, Identity,
-                     LayerNorm, Linear, MaxPool2d)
-from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
+from .activation import (CELU, ELU, GELU, GLU, SELU, Hardsigmoid, Hardswish, Hardtanh, LeakyReLU,
+                         LogSigmoid, LogSoftmax, Mish, PReLU, ReLU, ReLU6, Sigmoid, SiLU,
+                         Softmax, Softmin, Softplus, Softsign, Tanh, Threshold)
+from .container import ModuleDict, ModuleList, ParameterList, Sequential
+from .distance import CosineSimilarity, PairwiseDistance
+from .layers import (AdaptiveAvgPool2d, AvgPool2d, BatchNorm1d, BatchNorm2d, Conv2d, Dropout,
+                     Embedding, Flatten, GroupNorm, Identity, LayerNorm, Linear, MaxPool2d,
+                     Unflatten)
+from .loss import (BCELoss, BCEWithLogitsLoss, CosineEmbeddingLoss, CrossEntropyLoss, HuberLoss,
+                   KLDivLoss, L1Loss, MarginRankingLoss, MSELoss, NLLLoss, SmoothL1Loss)
 from .module import Module
 from .parameter import Parameter
 
@@ -25,4 +29,8 @@ __all__ = [
     "LayerNorm", "LeakyReLU", "Linear", "LogSoftmax", "MSELoss", "MaxPool2d", "Module",
     "ModuleDict", "ModuleList", "NLLLoss", "Parameter", "ReLU", "ReLU6", "SELU", "Sequential",
     "SiLU", "Sigmoid", "Softmax", "Softplus", "Tanh", "functional", "init",
+    "AdaptiveAvgPool2d", "AvgPool2d", "CELU", "CosineEmbeddingLoss", "CosineSimilarity", "GLU",
+    "GroupNorm", "Hardsigmoid", "Hardswish", "HuberLoss", "KLDivLoss", "LogSigmoid",
+    "MarginRankingLoss", "Mish", "PReLU", "PairwiseDistance", "ParameterList", "SmoothL1Loss",
+    "Softmin", "Softsign", "Threshold", "Unflatten",
 ]

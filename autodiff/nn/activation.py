@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from .. import ops
 from . import functional as F
+from . import init
 from .module import Module
+from .parameter import Parameter
 
 
 class _Inplace(Module):
@@ -178,3 +181,161 @@ class ReLU6(Hardtanh):
 
     extra_repr = _Inplace.extra_repr
 
+
+
+class LogSigmoid(Module):
+    """``log(sigmoid(x))``.
+
+    >>> import autodiff
+    >>> import autodiff.nn as nn
+    >>> nn.LogSigmoid()(autodiff.tensor([0.0]))
+    tensor([-0.6931])
+    """
+
+    def forward(self, input):
+        return F.logsigmoid(input)
+
+
+class Softsign(Module):
+    """``x / (1 + |x|)``.
+
+    >>> import autodiff
+    >>> import autodiff.nn as nn
+    >>> nn.Softsign()(autodiff.tensor([1.0]))
+    tensor([0.5000])
+    """
+
+    def forward(self, input):
+        return F.softsign(input)
+
+
+class Hardswish(_Inplace):
+    """``x * relu6(x + 3) / 6`` (torch's repr leaves ``inplace`` out).
+
+    >>> import autodiff.nn as nn
+    >>> nn.Hardswish(inplace=True)
+    Hardswish()
+    """
+
+    def forward(self, input):
+        return F.hardswish(input, self.inplace)
+
+    def extra_repr(self):
+        return ""
+
+
+class Hardsigmoid(Hardswish):
+    """``relu6(x + 3) / 6``.
+
+    >>> import autodiff
+    >>> import autodiff.nn as nn
+    >>> nn.Hardsigmoid()(autodiff.tensor([0.0]))
+    tensor([0.5000])
+    """
+
+    def forward(self, input):
+        return F.hardsigmoid(input, self.inplace)
+
+
+class Mish(_Inplace):
+    """``x * tanh(softplus(x))``.
+
+    >>> import autodiff.nn as nn
+    >>> nn.Mish(inplace=True)
+    Mish(inplace=True)
+    """
+
+    def forward(self, input):
+        return F.mish(input, self.inplace)
+
+
+class Softmin(Softmax):
+    """``softmax(-x)`` along ``dim``.
+
+    >>> import autodiff
+    >>> import autodiff.nn as nn
+    >>> nn.Softmin(dim=0)(autodiff.tensor([1.0, 2.0]))
+    tensor([0.7311, 0.2689])
+    """
+
+    def forward(self, input):
+        return F.softmin(input, self.dim)
+
+
+class GLU(Module):
+    """The gated linear unit: ``a * sigmoid(b)`` of the halves of the input along ``dim``.
+
+    >>> import autodiff.nn as nn
+    >>> nn.GLU()
+    GLU(dim=-1)
+    """
+
+    def __init__(self, dim=-1):
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, input):
+        return F.glu(input, self.dim)
+
+    def extra_repr(self):
+        return f"dim={self.dim}"
+
+
+class PReLU(Module):
+    """``x`` where positive, ``weight * x`` elsewhere, with a learned slope (one, or one per
+    channel), starting at ``init``.
+
+    >>> import autodiff
+    >>> import autodiff.nn as nn
+    >>> nn.PReLU()
+    PReLU(num_parameters=1)
+    >>> nn.PReLU()(autodiff.tensor([-2.0, 1.0]))
+    tensor([-0.5000,  1.0000], grad_fn=<PreluKernelBackward0>)
+    """
+
+    def __init__(self, num_parameters=1, init=0.25, device=None, dtype=None):
+        super().__init__()
+        self.num_parameters, self.init = num_parameters, init
+        self.weight = Parameter(ops.empty(num_parameters, dtype=dtype, device=device))
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        init.constant_(self.weight, self.init)
+
+    def forward(self, input):
+        return F.prelu(input, self.weight)
+
+    def extra_repr(self):
+        return f"num_parameters={self.num_parameters}"
+
+
+class CELU(ELU):
+    """``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))``.
+
+    >>> import autodiff.nn as nn
+    >>> nn.CELU(0.5)
+    CELU(alpha=0.5)
+    """
+
+    def forward(self, input):
+        return F.celu(input, self.alpha, self.inplace)
+
+
+class Threshold(Module):
+    """``x`` where ``x > threshold``, ``value`` elsewhere.
+
+    >>> import autodiff.nn as nn
+    >>> nn.Threshold(0.1, 20)
+    Threshold(threshold=0.1, value=20)
+    """
+
+    def __init__(self, threshold, value, inplace=False):
+        super().__init__()
+        self.threshold, self.value, self.inplace = threshold, value, inplace
+
+    def forward(self, input):
+        return F.threshold(input, self.threshold, self.value, self.inplace)
+
+    def extra_repr(self):
+        return f"threshold={self.threshold}, value={self.value}" + (
+            ", inplace=True" if self.inplace else "")

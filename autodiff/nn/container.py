@@ -4,9 +4,12 @@
 from __future__ import annotations
 
 import collections
+import collections.abc
 import operator
 
+from ..tape import Tensor
 from .module import Module, _addindent
+from .parameter import Parameter
 
 
 def _absolute_index(idx, size):
@@ -188,3 +191,75 @@ class ModuleDict(Module):
         pairs = modules.items() if hasattr(modules, "items") else modules
         for key, module in pairs:
             self[key] = module
+
+
+class ParameterList(Module):
+    """Parameters held in a list and registered (as ``0``, ``1``...), so that
+    ``parameters()`` finds them; a plain tensor put in becomes a ``Parameter``.
+
+    >>> import autodiff
+    >>> import autodiff.nn as nn
+    >>> params = nn.ParameterList([nn.Parameter(autodiff.ones(2, 3))])
+    >>> params.append(autodiff.zeros(3))
+    ParameterList(
+        (0): Parameter containing: [autodiff.float32 of size 2x3]
+        (1): Parameter containing: [autodiff.float32 of size 3]
+    )
+    >>> len(list(params.parameters()))
+    2
+    """
+
+    def __init__(self, values=None):
+        super().__init__()
+        self._size = 0
+        if values is not None:
+            self += values
+
+    def __getitem__(self, idx):
+        if isinstance(idx, slice):
+            out = type(self)()
+            for i in range(*idx.indices(len(self))):
+                out.append(self[i])
+            return out
+        return getattr(self, str(_absolute_index(idx, len(self))))
+
+    def __setitem__(self, idx, param):
+        if isinstance(param, Tensor) and not isinstance(param, Parameter):
+            param = Parameter(param)
+        setattr(self, str(_absolute_index(idx, len(self))), param)
+
+    def __len__(self):
+        return self._size
+
+    def __iter__(self):
+        return iter(self[i] for i in range(len(self)))
+
+    def __iadd__(self, parameters):
+        return self.extend(parameters)
+
+    def append(self, value):
+        self._size += 1
+        self[self._size - 1] = value
+        return self
+
+    def extend(self, values):
+        if not isinstance(values, collections.abc.Iterable) or isinstance(values, Tensor):
+            raise TypeError("ParameterList.extend should be called with an iterable, but got "
+                            + type(values).__name__)
+        for value in values:
+            self.append(value)
+        return self
+
+    def extra_repr(self):
+        lines = []
+        for k, p in enumerate(self):
+            if isinstance(p, Tensor):
+                size = "x".join(str(n) for n in p.shape)
+                kind = "Parameter" if isinstance(p, Parameter) else "Tensor"
+                lines.append(f"  ({k}): {kind} containing: [{p.dtype} of size {size}]")
+            else:
+                lines.append(f"  ({k}): Object of type: {type(p).__name__}")
+        return "\n".join(lines)
+
+    def __call__(self, *args, **kwargs):
+        raise RuntimeError("ParameterList should not be called.")

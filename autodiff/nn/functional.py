@@ -23,7 +23,8 @@ import numpy as np
 
 from .. import dtypes as D
 from .. import ops
-from ..rules import RULES, _times_scalar
+from ..rules import (RULES, _minus_scalar, _plus_scalar, _pooling_output_shape, _scalar_minus,
+                     _times_scalar)
 from .. import tape
 from ..tape import _make, apply, concrete
 
@@ -355,13 +356,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
                  feature_group_count=groups, batch_group_count=1)
 
 
-def _pool_size(size, kernel, stride, pad, dilation, ceil_mode):
-    """torch's ``pooling_output_shape``: how many windows fit along one dim."""
-    span = size + 2 * pad - dilation * (kernel - 1) - 1 + (stride - 1 if ceil_mode else 0)
-    out = span // stride + 1
-    if ceil_mode and (out - 1) * stride >= size + pad:
-        out -= 1          # the last window must start inside the input or its left padding
-    return out
+_pool_size = _pooling_output_shape     # how many windows fit along one dim
 
 
 def _window_indices(height, width, kernel, stride, padding, dilation, ceil_mode):
@@ -632,3 +627,479 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
                          f"({_size(input)})")
     return apply(RULES["binary_cross_entropy_with_logits"], input, target, weight=weight,
                  pos_weight=pos_weight, reduction=enum)
+
+
+# ---------------------------------------------------------------------------------------
+# More activations
+# ---------------------------------------------------------------------------------------
+
+
+def logsigmoid(input):
+    """``log(sigmoid(x))``, computed stably (LogSigmoidBackward0).
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.logsigmoid(autodiff.tensor([-1.0, 0.0, 1.0]))
+    tensor([-1.3133, -0.6931, -0.3133])
+    """
+    return apply(RULES["log_sigmoid"], input)
+
+
+def hardswish(input, inplace=False):
+    """``x * relu6(x + 3) / 6`` (HardswishBackward0).
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.hardswish(autodiff.tensor([-4.0, 1.0, 4.0]))
+    tensor([-0.0000,  0.6667,  4.0000])
+    """
+    return _activation("hardswish", input, inplace)
+
+
+def hardsigmoid(input, inplace=False):
+    """``relu6(x + 3) / 6`` (HardsigmoidBackward0; its gradient has no derivative, as in
+    torch).
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.hardsigmoid(autodiff.tensor([-4.0, 0.0, 1.5]))
+    tensor([0.0000, 0.5000, 0.7500])
+    """
+    return _activation("hardsigmoid", input, inplace)
+
+
+def mish(input, inplace=False):
+    """``x * tanh(softplus(x))`` (MishBackward0).
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.mish(autodiff.tensor([-1.0, 0.0, 1.0]))
+    tensor([-0.3034,  0.0000,  0.8651])
+    """
+    return _activation("mish", input, inplace)
+
+
+def softsign(input):
+    """``x / (1 + |x|)``, as torch composes it.
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.softsign(autodiff.tensor([-3.0, 1.0]))
+    tensor([-0.7500,  0.5000])
+    """
+    return input / (input.abs() + 1)
+
+
+def softmin(input, dim=None, dtype=None):
+    """``softmax(-x)`` along ``dim``.
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.softmin(autodiff.tensor([1.0, 2.0]), dim=0)
+    tensor([0.7311, 0.2689])
+    """
+    if dim is None:
+        dim = _softmax_dim("softmin", input.ndim)
+    return ops.softmax(-input, dim, dtype=dtype)
+
+
+def glu(input, dim=-1):
+    """The gated linear unit: ``a * sigmoid(b)``, ``a`` and ``b`` the two halves of
+    ``input`` along ``dim`` (GluBackward0).
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.glu(autodiff.tensor([1.0, 2.0, 0.0, 100.0]))
+    tensor([0.5000, 2.0000])
+    """
+    if input.ndim == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    d = tape._wrap_dim(dim, input.ndim)
+    if input.shape[d] % 2:
+        raise RuntimeError(f"Halving dimension must be even, but dimension {d} is size "
+                           f"{input.shape[d]}")
+    return apply(RULES["glu"], input, dim=d)
+
+
+def prelu(input, weight):
+    """``x`` where positive, ``weight * x`` elsewhere, with one learned slope or one per
+    channel (dim 1): torch's view of the weight, then PreluKernelBackward0.
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.prelu(autodiff.tensor([-2.0, 3.0]), autodiff.tensor([0.25]))
+    tensor([-0.5000,  3.0000])
+    """
+    if weight.ndim > 1:
+        raise RuntimeError(f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: "
+                           f"ndim = {weight.ndim}")
+    n = weight.numel()
+    if n != 1:
+        if input.ndim == 0:
+            raise RuntimeError("Not allow zero-dim input tensor.")
+        channels = input.shape[1] if input.ndim > 1 else 1
+        if channels != n:
+            raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found "
+                               f"parameter numbers = {n} and channel size = {channels}.")
+    if input.ndim != weight.ndim:
+        weight = weight.view(*[n if d == 1 else 1 for d in range(input.ndim)])
+    return apply(RULES["prelu"], input, weight)
+
+
+def celu(input, alpha=1.0, inplace=False):
+    """``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))`` (CeluBackward0).
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.celu(autodiff.tensor([-1.0, 2.0]), alpha=0.5)
+    tensor([-0.4323,  2.0000])
+    """
+    if alpha == 0:
+        raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
+    return _activation("celu", input, inplace, alpha=alpha, scale=1, input_scale=1 / alpha)
+
+
+def threshold(input, threshold, value, inplace=False):
+    """``x`` where ``x > threshold``, ``value`` elsewhere (ThresholdBackward0).
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.threshold(autodiff.tensor([0.5, 2.0]), 1.0, -1.0)
+    tensor([-1.,  2.])
+    """
+    return _activation("threshold", input, inplace, threshold=threshold, value=value)
+
+
+# ---------------------------------------------------------------------------------------
+# Distances, normalization, padding, one-hot
+# ---------------------------------------------------------------------------------------
+
+
+def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
+    """``input`` divided by its ``p``-norm along ``dim`` (at least ``eps``), as torch
+    composes it: ``input / norm.clamp_min(eps).expand_as(input)``.
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.normalize(autodiff.tensor([[3.0, 4.0]]))
+    tensor([[0.6000, 0.8000]])
+    """
+    denom = input.norm(p, dim, keepdim=True).clamp_min(eps).expand_as(input)
+    if out is None:
+        return input / denom
+    return ops.div(input, denom, out=out)
+
+
+def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+    """The cosine of the angle between ``x1`` and ``x2`` along ``dim``: each divided by
+    its norm (clamped to ``eps``, outside the graph), multiplied and summed, as torch's
+    C++ does.
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.cosine_similarity(autodiff.tensor([[1.0, 0.0]]), autodiff.tensor([[1.0, 1.0]]))
+    tensor([0.7071])
+    """
+    common = D.promote_types(x1.dtype, x2.dtype)
+    if not common.is_floating_point:
+        raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is "
+                           f"{D.c_name(common)}")
+    x1, x2 = (x if x.dtype.is_floating_point else x.to(common) for x in (x1, x2))
+    if x1.shape != x2.shape:
+        shape = ops.broadcast_shapes(x1.shape, x2.shape)
+        x1, x2 = x1.expand(shape), x2.expand(shape)
+    norms = [x.norm(2, dim, keepdim=True).clone() for x in (x1, x2)]
+    with tape.no_grad():
+        for n in norms:
+            n.clamp_min_(eps)
+    return ((x1 / norms[0]) * (x2 / norms[1])).sum(dim)
+
+
+def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
+    """The ``p``-norm of ``x1 - x2 + eps`` along the last dim (NormBackward1, torch's
+    ``at::norm``).
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.pairwise_distance(autodiff.tensor([[0.0, 0.0]]), autodiff.tensor([[3.0, 4.0]]))
+    tensor([5.0000])
+    """
+    dim = max(x1.ndim, x2.ndim) - 1
+    diff = _plus_scalar(x1 - x2, eps)
+    return apply(RULES["norm_scalaropt_dim"], diff, ord=p, dim=(dim,) if dim >= 0 else None,
+                 keepdim=keepdim)
+
+
+def one_hot(tensor, num_classes=-1):
+    """Class indices (int64) as one-hot rows of ``num_classes`` (by default one more than
+    the largest index); int64, without a gradient.
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.one_hot(autodiff.tensor([0, 2]), 3)
+    tensor([[1, 0, 0],
+            [0, 0, 1]])
+    """
+    if tensor.dtype is not D.int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    values = np.asarray(tensor._value())
+    if values.size == 0:
+        if num_classes == -1:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+    else:
+        if values.min() < 0:
+            raise RuntimeError("Class values must be non-negative.")
+        if num_classes == -1:
+            num_classes = int(values.max()) + 1
+        elif values.max() >= num_classes:
+            raise RuntimeError("Class values must be smaller than num_classes.")
+    return _make(jnp.asarray(values[..., None] == np.arange(num_classes), jnp.int64))
+
+
+def pad(input, pad, mode="constant", value=None):
+    """Pad the last ``len(pad) // 2`` dims: ``pad`` is (before, after) for the last dim,
+    then the one before it... (negative values crop). ``mode='constant'`` only: it fills
+    with ``value`` (0 by default); ConstantPadNdBackward0.
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.pad(autodiff.tensor([[1.0, 2.0]]), (1, 0), value=9.0)
+    tensor([[9., 1., 2.]])
+    """
+    if mode != "constant":
+        raise NotImplementedError(f"autodiff: pad supports mode='constant' only, not "
+                                  f"{mode!r}")
+    pad = tuple(pad)
+    if len(pad) % 2:
+        raise RuntimeError("Padding length must be divisible by 2")
+    if len(pad) // 2 > input.ndim:
+        raise RuntimeError(f"Padding length should be less than or equal to two times the "
+                           f"input dimension but got padding length {len(pad)} and input of "
+                           f"dimension {input.ndim}")
+    if any(input.shape[-1 - i] + pad[2 * i] + pad[2 * i + 1] < 0
+           for i in range(len(pad) // 2)):
+        raise RuntimeError("narrow(): length must be non-negative.")
+    return apply(RULES["constant_pad_nd"], input, pad=pad, value=0 if value is None else value)
+
+
+# ---------------------------------------------------------------------------------------
+# More losses
+# ---------------------------------------------------------------------------------------
+
+
+def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
+    """``0.5 d^2 / beta`` where ``|d| < beta``, else ``|d| - 0.5 beta`` (``d = input -
+    target``), averaged (SmoothL1LossBackward0; ``beta=0`` is ``l1_loss``, as in torch).
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.smooth_l1_loss(autodiff.tensor([0.5, 3.0]), autodiff.tensor([0.0, 0.0]))
+    tensor(1.3125)
+    """
+    enum = _reduction_enum(reduction)
+    input, target = _broadcast_pair(input, target)
+    if beta == 0.0:
+        return _reduce((input - target).abs(), reduction)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    return apply(RULES["smooth_l1_loss"], input, target, reduction=enum, beta=beta)
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+    """``0.5 d^2`` where ``|d| < delta``, else ``delta (|d| - 0.5 delta)``
+    (``d = input - target``), averaged (HuberLossBackward0).
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.huber_loss(autodiff.tensor([0.5, 3.0]), autodiff.tensor([0.0, 0.0]), delta=2.0)
+    tensor(2.0625)
+    """
+    if weight is not None:
+        raise NotImplementedError("autodiff: huber_loss does not take a weight")
+    enum = _reduction_enum(reduction)
+    input, target = _broadcast_pair(input, target)
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    return apply(RULES["huber_loss"], input, target, reduction=enum, delta=delta)
+
+
+def _legacy_reduction(size_average, reduce):
+    """torch's ``_Reduction.legacy_get_string``, with its warning."""
+    warnings.warn("size_average and reduce args will be deprecated, please use reduction="
+                  f"'{_legacy_name(size_average, reduce)}' instead.", UserWarning, stacklevel=3)
+    return _legacy_name(size_average, reduce)
+
+
+def _legacy_name(size_average, reduce):
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    return "none" if not reduce else "mean" if size_average else "sum"
+
+
+def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+    """The Kullback-Leibler divergence of ``target`` from log-probabilities ``input``:
+    ``xlogy(t, t) - t * input`` (``exp(t) * (t - input)`` with ``log_target``), reduced;
+    ``'batchmean'`` divides the sum by the batch size (torch warns that ``'mean'``
+    divides by every element).
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> p = autodiff.tensor([[0.25, 0.75]])
+    >>> F.kl_div(p.log(), autodiff.tensor([[0.5, 0.5]]), reduction="batchmean")
+    tensor(0.1438)
+    """
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce)
+    elif reduction == "mean":
+        warnings.warn("reduction: 'mean' divides the total loss by both the batch size and "
+                      "the support size.'batchmean' divides only by the batch size, and "
+                      "aligns with the KL div math definition.'mean' will be changed to "
+                      "behave the same as 'batchmean' in the next major release.",
+                      UserWarning, stacklevel=2)
+    batchmean = reduction == "batchmean"
+    if batchmean:
+        reduction = "sum" if input.ndim != 0 else "mean"
+    _reduction_enum(reduction)
+    if log_target:
+        loss = target.exp() * (target - input)
+    else:
+        loss = ops.xlogy(target, target) - target * input
+    loss = _reduce(loss, reduction)
+    return loss / input.shape[0] if batchmean and input.ndim != 0 else loss
+
+
+def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction="mean"):
+    """``1 - cos(x1, x2)`` where ``target`` is 1, ``max(0, cos(x1, x2) - margin)`` where it
+    is -1, as torch's C++ composes it.
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> x = autodiff.tensor([[1.0, 0.0], [0.0, 1.0]])
+    >>> F.cosine_embedding_loss(x, autodiff.tensor([[1.0, 1.0], [0.0, 1.0]]),
+    ...                         autodiff.tensor([1, -1]))
+    tensor(0.6464)
+    """
+    enum = _reduction_enum(reduction)
+    dim = target.ndim
+    if dim > 1:
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if dim == 1 and not (input1.ndim == 2 and input2.ndim == 2):
+        raise RuntimeError(f"1D target tensor expects 2D input tensors, but found inputs with "
+                           f"sizes {list(input1.shape)} and {list(input2.shape)}.")
+    if dim == 0 and not (input1.ndim == 1 and input2.ndim == 1):
+        raise RuntimeError(f"0D target tensor expects 1D input tensors, but found inputs with "
+                           f"sizes {list(input1.shape)} and {list(input2.shape)}.")
+    prod_sum = (input1 * input2).sum(dim)
+    mag_square1 = _plus_scalar((input1 * input1).sum(dim), 1e-12)
+    mag_square2 = _plus_scalar((input2 * input2).sum(dim), 1e-12)
+    cos = prod_sum / (mag_square1 * mag_square2).sqrt_()
+    zeros = ops.zeros_like(cos)
+    output = (ops.where(target == 1, _scalar_minus(1, cos), zeros)
+              + ops.where(target == -1, _minus_scalar(cos, margin).clamp_min_(0), zeros))
+    return _reduce(output, list(_REDUCTIONS)[enum])
+
+
+def margin_ranking_loss(input1, input2, target, margin=0.0, reduction="mean"):
+    """``max(0, -target * (x1 - x2) + margin)``: ``target`` 1 asks for ``x1`` ranked above
+    ``x2``, -1 below.
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.margin_ranking_loss(autodiff.tensor([1.0, 0.0]), autodiff.tensor([0.0, 0.5]),
+    ...                       autodiff.tensor([1.0, 1.0]), margin=0.5)
+    tensor(0.5000)
+    """
+    if not input1.ndim == input2.ndim == target.ndim:
+        raise RuntimeError(f"margin_ranking_loss : All input tensors should have same "
+                           f"dimension but got sizes: input1: {_size(input1)}, input2: "
+                           f"{_size(input2)}, target: {_size(target)} ")
+    _reduction_enum(reduction)
+    return _reduce(_plus_scalar(-target * (input1 - input2), margin).clamp_min_(0), reduction)
+
+
+# ---------------------------------------------------------------------------------------
+# More pools and norms
+# ---------------------------------------------------------------------------------------
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
+               count_include_pad=True, divisor_override=None):
+    """The mean of each ``kernel_size`` window of (N, C, H, W) or (C, H, W) ``input``
+    (stride defaults to the kernel size); ``count_include_pad`` counts the zero padding
+    in the mean, ``divisor_override`` divides by a number of your own (AvgPool2DBackward0).
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.avg_pool2d(autodiff.arange(16.0).reshape(1, 1, 4, 4), 2)
+    tensor([[[[ 2.5000,  4.5000],
+              [10.5000, 12.5000]]]])
+    """
+    kernel = _pair(kernel_size)
+    stride = kernel if stride is None or stride == [] else _pair(stride)
+    padding = _pair(padding)
+    if input.ndim not in (3, 4):
+        raise RuntimeError("non-empty 3D or 4D (batch mode) tensor expected for input")
+    for p, k in zip(padding, kernel):
+        if p > k // 2:
+            raise RuntimeError(f"pad should be at most half of effective kernel size, but got "
+                               f"pad={p}, kernel_size={k} and dilation=1")
+    c, h, w = input.shape[-3:]
+    out = [_pool_size(n, k, s, p, 1, ceil_mode)
+           for n, k, s, p in zip((h, w), kernel, stride, padding)]
+    if min(out) < 1:
+        raise RuntimeError(f"Given input size: ({c}x{h}x{w}). Calculated output size: "
+                           f"({c}x{out[0]}x{out[1]}). Output size is too small")
+    if divisor_override is not None and divisor_override == 0:
+        raise RuntimeError("divisor must be not zero")
+    return apply(RULES["avg_pool2d"], input, kernel_size=kernel, stride=stride,
+                 padding=padding, ceil_mode=ceil_mode, count_include_pad=count_include_pad,
+                 divisor_override=divisor_override)
+
+
+def adaptive_avg_pool2d(input, output_size):
+    """The mean over windows that split (N, C, H, W) or (C, H, W) ``input`` into
+    ``output_size`` (an int, or a pair whose ``None`` keeps that size) as evenly as they
+    can: AdaptiveAvgPool2DBackward0, or a mean over H and W for an output of 1 x 1 (torch's
+    choice).
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.adaptive_avg_pool2d(autodiff.arange(6.0).reshape(1, 2, 3), (1, 2))
+    tensor([[[2., 3.]]])
+    """
+    if input.ndim not in (3, 4):
+        raise RuntimeError(f"adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got "
+                           f"{list(input.shape)}")
+    size = (output_size, output_size) if isinstance(output_size, int) else tuple(output_size)
+    if len(size) != 2:
+        raise RuntimeError("adaptive_avg_pool2d: output_size must be 2")
+    size = tuple(n if o is None else o for o, n in zip(size, input.shape[-2:]))
+    if size == (1, 1):
+        return input.mean((-1, -2), keepdim=True)
+    return apply(RULES["adaptive_avg_pool2d"], input, output_size=size)
+
+
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):
+    """Normalize each group of ``num_groups`` groups of channels (dim 1), over its
+    channels and positions, to mean 0 and variance 1; then scale by ``weight`` and shift
+    by ``bias``, per channel (NativeGroupNormBackward0).
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.group_norm(autodiff.tensor([[1.0, 3.0, 0.0, 4.0]]), 2)
+    tensor([[-1.0000,  1.0000, -1.0000,  1.0000]])
+    """
+    if input.ndim < 2:
+        raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received "
+                           f"{input.ndim}")
+    channels = input.shape[1]
+    if channels % num_groups:
+        raise RuntimeError(f"Expected number of channels in input to be divisible by "
+                           f"num_groups, but got input of shape {list(input.shape)} and "
+                           f"num_groups={num_groups}")
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and (t.ndim != 1 or t.numel() != channels):
+            raise RuntimeError(f"Expected {name} to be a vector of size equal to the number "
+                               f"of channels in input, but got {name} of shape "
+                               f"{list(t.shape)} and input of shape {list(input.shape)}")
+    return apply(RULES["group_norm"], input, weight, bias, group=num_groups, eps=eps)

@@ -24,6 +24,15 @@ def _uniform_bias(bias, weight):
     init.uniform_(bias, -bound, bound)
 
 
+def _affine_parameters(module, shape, affine, bias, dtype, device):
+    """A normalization's learned ``weight`` (ones) and ``bias`` (zeros), or None for
+    each it has not."""
+    kind = dict(dtype=dtype, device=device)
+    module.register_parameter("weight", Parameter(ops.ones(shape, **kind)) if affine else None)
+    module.register_parameter("bias", Parameter(ops.zeros(shape, **kind)) if affine and bias
+                              else None)
+
+
 class Identity(Module):
     """Returns its input (a placeholder, e.g. for a removed layer)."""
 
@@ -284,15 +293,7 @@ class LayerNorm(Module):
         self.normalized_shape = (normalized_shape,) if isinstance(normalized_shape, int) \
             else tuple(normalized_shape)
         self.eps, self.elementwise_affine = eps, elementwise_affine
-        kind = dict(dtype=dtype, device=device)
-        if elementwise_affine:
-            self.weight = Parameter(ops.ones(self.normalized_shape, **kind))
-        else:
-            self.register_parameter("weight", None)
-        if elementwise_affine and bias:
-            self.bias = Parameter(ops.zeros(self.normalized_shape, **kind))
-        else:
-            self.register_parameter("bias", None)
+        _affine_parameters(self, self.normalized_shape, elementwise_affine, bias, dtype, device)
 
     def forward(self, input):
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
@@ -315,15 +316,8 @@ class _BatchNorm(Module):
         super().__init__()
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
+        _affine_parameters(self, num_features, affine, bias, dtype, device)
         kind = dict(dtype=dtype, device=device)
-        if affine:
-            self.weight = Parameter(ops.ones(num_features, **kind))
-        else:
-            self.register_parameter("weight", None)
-        if affine and bias:
-            self.bias = Parameter(ops.zeros(num_features, **kind))
-        else:
-            self.register_parameter("bias", None)
         if track_running_stats:
             self.register_buffer("running_mean", ops.zeros(num_features, **kind))
             self.register_buffer("running_var", ops.ones(num_features, **kind))
@@ -380,3 +374,99 @@ class BatchNorm2d(_BatchNorm):
 
     _dims, _dims_text = (4,), "4D"
 
+
+
+class AvgPool2d(Module):
+    """The mean of each ``kernel_size`` window (stride defaults to the kernel size).
+
+    >>> import autodiff.nn as nn
+    >>> nn.AvgPool2d(2)
+    AvgPool2d(kernel_size=2, stride=2, padding=0)
+    """
+
+    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False,
+                 count_include_pad=True, divisor_override=None):
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = stride if stride is not None else kernel_size
+        self.padding, self.ceil_mode = padding, ceil_mode
+        self.count_include_pad, self.divisor_override = count_include_pad, divisor_override
+
+    def forward(self, input):
+        return F.avg_pool2d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                            self.count_include_pad, self.divisor_override)
+
+    def extra_repr(self):
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class AdaptiveAvgPool2d(Module):
+    """The mean over windows that split the image into ``output_size``.
+
+    >>> import autodiff
+    >>> import autodiff.nn as nn
+    >>> nn.AdaptiveAvgPool2d((None, 1))(autodiff.ones(1, 2, 3, 4)).shape
+    autodiff.Size([1, 2, 3, 1])
+    """
+
+    def __init__(self, output_size):
+        super().__init__()
+        self.output_size = output_size
+
+    def forward(self, input):
+        return F.adaptive_avg_pool2d(input, self.output_size)
+
+    def extra_repr(self):
+        return f"output_size={self.output_size}"
+
+
+class GroupNorm(Module):
+    """Normalize groups of channels, then scale and shift each channel by learned
+    ``weight`` (ones) and ``bias`` (zeros).
+
+    >>> import autodiff.nn as nn
+    >>> nn.GroupNorm(2, 4)
+    GroupNorm(2, 4, eps=1e-05, affine=True, bias=True)
+    """
+
+    def __init__(self, num_groups, num_channels, eps=1e-05, affine=True, device=None,
+                 dtype=None, *, bias=True):
+        super().__init__()
+        if num_channels % num_groups != 0:
+            raise ValueError(f"num_channels ({num_channels}) must be divisible by num_groups "
+                             f"({num_groups})")
+        self.num_groups, self.num_channels = num_groups, num_channels
+        self.eps, self.affine = eps, affine
+        _affine_parameters(self, num_channels, affine, bias, dtype, device)
+
+    def forward(self, input):
+        return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
+
+    def extra_repr(self):
+        return (f"{self.num_groups}, {self.num_channels}, eps={self.eps}, "
+                f"affine={self.affine}, bias={self.bias is not None}")
+
+
+class Unflatten(Module):
+    """Split dim ``dim`` into ``unflattened_size``.
+
+    >>> import autodiff
+    >>> import autodiff.nn as nn
+    >>> nn.Unflatten(1, (2, 3))(autodiff.zeros(4, 6)).shape
+    autodiff.Size([4, 2, 3])
+    """
+
+    def __init__(self, dim, unflattened_size):
+        super().__init__()
+        if not isinstance(dim, int):
+            raise TypeError("invalid argument type for dim parameter")
+        if not isinstance(unflattened_size, (tuple, list)):
+            raise TypeError("unflattened_size must be a tuple of ints, but found type "
+                            f"{type(unflattened_size).__name__}")
+        self.dim, self.unflattened_size = dim, unflattened_size
+
+    def forward(self, input):
+        return input.unflatten(self.dim, self.unflattened_size)
+
+    def extra_repr(self):
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"

@@ -94,3 +94,85 @@ class BCEWithLogitsLoss(_Loss):
         return F.binary_cross_entropy_with_logits(input, target, self.weight,
                                                   reduction=self.reduction,
                                                   pos_weight=self.pos_weight)
+
+
+class SmoothL1Loss(_Loss):
+    """Squared error below ``beta``, absolute error above it (scaled to join smoothly).
+
+    >>> import autodiff.nn as nn
+    >>> nn.SmoothL1Loss(beta=0.5)
+    SmoothL1Loss()
+    """
+
+    def __init__(self, reduction="mean", beta=1.0):
+        super().__init__(reduction)
+        self.beta = beta
+
+    def forward(self, input, target):
+        return F.smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
+
+
+class HuberLoss(_Loss):
+    """Squared error below ``delta``, ``delta`` times the absolute error above it.
+
+    >>> import autodiff
+    >>> import autodiff.nn as nn
+    >>> nn.HuberLoss()(autodiff.tensor([0.5, 3.0]), autodiff.tensor([0.0, 0.0]))
+    tensor(1.3125)
+    """
+
+    def __init__(self, reduction="mean", delta=1.0):
+        super().__init__(reduction)
+        self.delta = delta
+
+    def forward(self, input, target):
+        return F.huber_loss(input, target, reduction=self.reduction, delta=self.delta)
+
+
+class KLDivLoss(_Loss):
+    """The Kullback-Leibler divergence of the target from log-probabilities
+    (``reduction='batchmean'`` for its mathematical definition).
+
+    >>> import autodiff.nn as nn
+    >>> nn.KLDivLoss(reduction="batchmean", log_target=True)
+    KLDivLoss()
+    """
+
+    def __init__(self, reduction="mean", log_target=False):
+        super().__init__(reduction)
+        self.log_target = log_target
+
+    def forward(self, input, target):
+        return F.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)
+
+
+class _MarginLoss(_Loss):
+    def __init__(self, margin=0.0, reduction="mean"):
+        super().__init__(reduction)
+        self.margin = margin
+
+
+class CosineEmbeddingLoss(_MarginLoss):
+    """``1 - cos(x1, x2)`` for pairs marked 1, ``max(0, cos(x1, x2) - margin)`` for -1.
+
+    >>> import autodiff.nn as nn
+    >>> nn.CosineEmbeddingLoss(margin=0.5)
+    CosineEmbeddingLoss()
+    """
+
+    def forward(self, input1, input2, target):
+        return F.cosine_embedding_loss(input1, input2, target, self.margin, self.reduction)
+
+
+class MarginRankingLoss(_MarginLoss):
+    """``max(0, -target * (x1 - x2) + margin)``.
+
+    >>> import autodiff
+    >>> import autodiff.nn as nn
+    >>> nn.MarginRankingLoss()(autodiff.tensor([1.0]), autodiff.tensor([2.0]),
+    ...                        autodiff.tensor([1.0]))
+    tensor(1.)
+    """
+
+    def forward(self, input1, input2, target):
+        return F.margin_ranking_loss(input1, input2, target, self.margin, self.reduction)

@@ -372,9 +372,65 @@ OP_CASES = {
     "convolution": op_case(NN + "conv2d(a, b, c, stride=2, padding=1)", (2, 2, 5, 5),
                            (3, 2, 3, 3), (3,)),
     "max_pool2d": op_case(NN + "max_pool2d(a, 2)", (1, 2, 4, 4)),
+    # more activations, losses and pools
+    "log_sigmoid": op_case(NN + "logsigmoid(a)", (2, 3)),
+    "log_sigmoid_backward": op_case("g, = torch.autograd.grad((" + NN + "logsigmoid(a) * b).sum(), a, create_graph=True)\ng * a", (2, 3), (2, 3)),
+    "hardswish": op_case(NN + "hardswish(a * 3)", (2, 3)),
+    "hardswish_backward": op_case("g, = torch.autograd.grad((" + NN + "hardswish(a * 3) * b).sum(), a, create_graph=True)\ng * a", (2, 3), (2, 3)),
+    "hardsigmoid": op_case(NN + "hardsigmoid(a * 3)", (2, 3)),
+    "hardsigmoid_backward": op_case("g, = torch.autograd.grad((" + NN + "hardsigmoid(a * 3) * b).sum(), a, create_graph=True)\ng * a", (2, 3), (2, 3)),
+    "mish": op_case(NN + "mish(a)", (2, 3)),
+    "celu": op_case(NN + "celu(a, 0.5)", (2, 3)),
+    "celu_": op_case(NN + "celu(a * 1, 0.5, inplace=True)", (2, 3)),
+    "threshold": op_case(NN + "threshold(a, 0.1, 2.0)", (2, 3)),
+    "threshold_": op_case(NN + "threshold(a * 1, 0.1, 2.0, inplace=True)", (2, 3)),
+    "glu": op_case(NN + "glu(a, 0)", (4, 3)),
+    "glu_backward": op_case("g, = torch.autograd.grad((" + NN + "glu(a, 0) * b).sum(), a, "
+                            "create_graph=True)\ng * a", (4, 3), (2, 3)),
+    "prelu": op_case(NN + "prelu(a, b)", (2, 3, 2), (3,)),
+    "constant_pad_nd": op_case(NN + "pad(a, (1, 2, -1, 0), value=0.5)", (2, 3)),
+    "smooth_l1_loss": op_case(NN + "smooth_l1_loss(a, b, beta=0.5)", (2, 3), (2, 3)),
+    "smooth_l1_loss_backward": op_case("g, = torch.autograd.grad(" + NN + "smooth_l1_loss(a, b, "
+                                       "beta=2.0) + " + NN + "smooth_l1_loss(a, b, reduction='sum'), "
+                                       "a, create_graph=True)\ng * a", (2, 3), (2, 3)),
+    "huber_loss": op_case(NN + "huber_loss(a, b, reduction='sum', delta=0.5)", (2, 3), (2, 3)),
+    "huber_loss_backward": op_case("g, = torch.autograd.grad(" + NN + "huber_loss(a, b, "
+                                   "delta=2.0) + " + NN + "huber_loss(a, b, reduction='sum'), "
+                                   "a, create_graph=True)\ng * a", (2, 3), (2, 3)),
+    "norm_scalaropt_dim": op_case(NN + "pairwise_distance(a, b, p=3)", (2, 3), (2, 3)),
+    "avg_pool2d": op_case(NN + "avg_pool2d(a, 3, 2, 1, ceil_mode=True, "
+                          "count_include_pad=False)", (1, 2, 5, 6)),
+    "avg_pool2d_backward": op_case("g, = torch.autograd.grad((" + NN + "avg_pool2d(a, 2, 1, 1) "
+                                   "* b).sum(), a, create_graph=True)\ng * a", (1, 2, 3, 4),
+                                   (1, 2, 4, 5)),
+    "adaptive_avg_pool2d": op_case(NN + "adaptive_avg_pool2d(a, (2, 3))", (1, 2, 5, 4)),
+    "adaptive_avg_pool2d_backward": op_case("g, = torch.autograd.grad((" + NN
+                                            + "adaptive_avg_pool2d(a, (2, 3)) * b).sum(), a, "
+                                            "create_graph=True)\ng * a", (2, 5, 4), (2, 2, 3)),
+    "group_norm": op_case(NN + "group_norm(a, 2, b, c) * a", (2, 4, 3), (4,), (4,)),
 }
 
 VARIANT_CASES = {
+    # nn functions torch composes of other ops
+    "softsign": op_case(NN + "softsign(a)", (2, 3)),
+    "softmin": op_case(NN + "softmin(a, 1)", (2, 3)),
+    "normalize": op_case(NN + "normalize(a, p=3, dim=0)", (2, 3)),
+    "cosine_similarity": op_case(NN + "cosine_similarity(a, b)", (2, 3), (2, 3)),
+    "cosine_similarity_broadcast": op_case(NN + "cosine_similarity(a, b, dim=-1)", (2, 3), (3,)),
+    "pairwise_distance_keepdim": op_case(NN + "pairwise_distance(a, b, keepdim=True)", (2, 3),
+                                         (3,)),
+    "prelu_one_slope": op_case(NN + "prelu(a, b)", (2, 3), (1,)),
+    "smooth_l1_loss_beta_zero": op_case(NN + "smooth_l1_loss(a, b, beta=0.0)", (2, 3), (2, 3)),
+    "kl_div_batchmean": op_case(NN + "kl_div(a, b.softmax(1), reduction='batchmean')", (2, 3),
+                                (2, 3)),
+    "kl_div_log_target": op_case(NN + "kl_div(a, b, reduction='none', log_target=True)",
+                                 (2, 3), (2, 3)),
+    "cosine_embedding_loss": op_case(NN + "cosine_embedding_loss(a, b, torch.tensor([1, -1]), "
+                                     "margin=-0.5)", (2, 3), (2, 3)),
+    "margin_ranking_loss": op_case(NN + "margin_ranking_loss(a, b, torch.tensor([1.0, -1.0, "
+                                   "1.0], dtype=torch.float64), 0.2, reduction='sum')", (3,),
+                                   (3,)),
+    "adaptive_avg_pool2d_one": op_case(NN + "adaptive_avg_pool2d(a, 1)", (1, 2, 3, 3)),
     # Composites, recorded as torch composes them
     "kron": op_case("torch.kron(a, b)", (2, 2), (3, 2)),
     "kron_mixed_dims": op_case("torch.kron(a, b)", (3,), (2, 2)),
