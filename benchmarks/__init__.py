@@ -4,7 +4,8 @@ Four suites, each run side by side with the frameworks it is measured against:
 
 * ``ops``      -- the cost of one small op: autodiff recording, autodiff under no_grad,
                   raw jax.numpy, torch eager (in several fresh processes: see ops.py).
-* ``backward`` -- backward cost per node, for chains of 100 to 100,000 ops.
+* ``backward`` -- backward cost per node, for chains of 100 to 100,000 ops (in several
+                  fresh processes too).
 * ``training`` -- one training step of an MLP at three sizes: autodiff eager, autodiff
                   compiled, torch eager, and a hand-written ``jax.jit(value_and_grad)``.
 * ``memory``   -- peak RSS over many small steps (is the graph freed?), and the peak

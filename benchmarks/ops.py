@@ -1,17 +1,13 @@
 """Per-op cost on small tensors: what autodiff adds on top of the jax.numpy call it makes.
 
-A process's own layout of code and data in memory (where the interpreter, JAX and the
-arrays happen to land) biases all its timings of such short calls by a few per cent: the
-same 4x4 matmul measured 1.05x jnp in one process and 1.11x in the next, each figure
-steady within its process. So the rounds are spread over several fresh processes
-(``python -m benchmarks.ops DEVICE ROUNDS MIN_BATCH_S``), as pyperf does, and the figures
-are the medians of all their rounds together.
+The rounds run in five fresh processes (``python -m benchmarks.ops DEVICE ROUNDS
+MIN_BATCH_S``, see ``timing.in_processes``): the same 4x4 matmul read 1.03x jnp in one
+process and 1.15x in the next, each figure steady within its process.
 """
 
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 
 import numpy as np
@@ -52,18 +48,8 @@ def rounds(repeat, min_batch_s):
 
 def run(quick):
     processes, repeat, min_batch_s = (2, 3, 0.01) if quick else (5, 9, 0.03)
-    runs = [json.loads(subprocess.run(
-        [sys.executable, "-m", "benchmarks.ops", timing.DEVICE, str(repeat), str(min_batch_s)],
-        check=True, capture_output=True, text=True).stdout) for _ in range(processes)]
-    rows = []
-    for name in OPS:
-        pooled = {framework: [t for run in runs for t in run[name][framework]]
-                  for framework in runs[0][name]}
-        each = [timing.summary(run[name], RATIOS) for run in runs]
-        rows.append({"op": name, "processes": processes, **timing.summary(pooled, RATIOS),
-                     **{f"{a} / {b}, each process": [e[f"{a} / {b}"] for e in each]
-                        for a, b in RATIOS}})
-    return rows
+    runs = timing.in_processes("benchmarks.ops", processes, repeat, min_batch_s)
+    return [{"op": name, **timing.pooled(runs, name, RATIOS)} for name in OPS]
 
 
 if __name__ == "__main__":

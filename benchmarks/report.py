@@ -53,7 +53,8 @@ def markdown(results):
         rows = results["backward"]
         base = next(r["autodiff"] for r in rows if r["nodes"] == 1_000)
         out += ["## Backward through a chain of n ops", "",
-                "Microseconds per node; the per-node cost should stay flat from 1,000 "
+                f"Microseconds per node (medians over {rows[0].get('processes', 1)} fresh "
+                "processes); the per-node cost should stay flat from 1,000 "
                 f"nodes on (within {BACKWARD_FLAT}x of the 1,000-node chain). A 100-node "
                 "chain still shows the pass's fixed cost, shared by few nodes (in torch's "
                 "figures too).", ""]

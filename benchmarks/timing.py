@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import platform
 import statistics
+import subprocess
+import sys
 import time
 
 import jax
@@ -55,6 +58,29 @@ def rounds(fns, *, repeat, min_batch_s):
         for name, (fn, context) in runs.items():
             samples[name].append(_batch(fn, numbers[name], context) / numbers[name])
     return samples
+
+
+def in_processes(module, processes, *args):
+    """Run ``python -m module DEVICE *args`` in ``processes`` fresh processes, one after
+    the other; each prints its samples as JSON (case -> name -> list of seconds).
+
+    A process's own layout of code and data in memory (where the interpreter, JAX and the
+    arrays happen to land) biases all its timings of short calls by a few per cent, steady
+    within the process: spreading the rounds over fresh processes, as pyperf does, and
+    pooling them, averages that bias out.
+    """
+    return [json.loads(subprocess.run([sys.executable, "-m", module, DEVICE, *map(str, args)],
+                                      check=True, capture_output=True, text=True).stdout)
+            for _ in range(processes)]
+
+
+def pooled(runs, case, ratios):
+    """The summary of one case's samples from every process of ``runs``, with each
+    process's own ratios beside it (``"a / b, each process"``)."""
+    samples = {name: [t for run in runs for t in run[case][name]] for name in runs[0][case]}
+    each = [summary(run[case], ratios) for run in runs]
+    return {"processes": len(runs), **summary(samples, ratios),
+            **{f"{a} / {b}, each process": [e[f"{a} / {b}"] for e in each] for a, b in ratios}}
 
 
 def summary(samples, ratios):
