@@ -129,7 +129,7 @@ def stdout_console() -> Console:
     """The report's console: a terminal's width, or when piped no width limit at all (a
     table folded at 80 columns is unreadable in a file)."""
     console = Console()
-    return console if console.is_terminal else Console(width=100_000)
+    return console if console.is_terminal or console.is_jupyter else Console(width=100_000)
 
 
 def run_fuzz(reference, candidate, count: int, console: Console) -> int:

@@ -289,8 +289,8 @@ def _tensor_disagreement(reference: TensorSnapshot, candidate: TensorSnapshot,
             relative = gap / np.abs(ref.astype(np.float64))[~same]
         size = (f" (max abs difference {np.nanmax(gap, initial=0):.3g}, "
                 f"max rel difference {np.nanmax(relative, initial=0):.3g})")
-    return (f"values differ{size}: {differing}{where}: {ref_name} {ref[first]}, "
-            f"{cand_name} {cand[first]}")
+    return (f"values differ{size}: {differing}{where}: {ref_name} {ref[first]!s}, "
+            f"{cand_name} {cand[first]!s}")
 
 
 def error_disagreement(reference: Text | None, candidate: Text | None,
@@ -306,7 +306,9 @@ def error_disagreement(reference: Text | None, candidate: Text | None,
     if _error_type(reference) != _error_type(candidate):
         return f"{ref_name} raises {_error_type(reference)}, {cand_name} raises " \
                f"{_error_type(candidate)}"
-    return _text_disagreement(reference.text, candidate.text, names, what="error messages")
+    kind = _error_type(reference)
+    return _text_disagreement(reference.text[len(kind) + 2:], candidate.text[len(kind) + 2:],
+                              names, what=f"{kind} messages")
 
 
 def _error_type(error: Text) -> str:

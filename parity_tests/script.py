@@ -203,7 +203,7 @@ def report(comparison: Comparison, title: str, console: Console) -> int:
     if not comparison.differs:
         console.print(table(comparison, title))
         console.print(f"[green]same output[/] under {REFERENCE} and {CANDIDATE} "
-                      f"({lines} lines)", highlight=False)
+                      f"({lines} line{'' if lines == 1 else 's'})", highlight=False)
         return 0
     console.print(table(comparison, title))
     count = sum(not match for _, _, match in comparison.pairs)
