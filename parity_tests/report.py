@@ -36,8 +36,8 @@ def tables(outcomes: list[Outcome], reference: str, candidate: str,
         group = outcome.case.group
         if group not in grids:
             grids[group] = Table(title=group, title_justify="left")
-            for header, widest in (("case", None), ("observation", None), (reference, 100),
-                                   (candidate, 100), ("match", 80)):
+            for header, widest in (("case", None), ("observation", None), (reference, 120),
+                                   (candidate, 120), ("match", None)):
                 grids[group].add_column(header, overflow="fold", max_width=widest)
         _add_rows(grids[group], outcome, (reference, candidate))
     return list(grids.values())
