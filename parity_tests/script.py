@@ -103,16 +103,19 @@ def what_went_wrong(stderr: str) -> list[str]:
     return found
 
 
+def masked(line: str) -> str:
+    """A line without its memory addresses, which differ from run to run."""
+    return re.sub(r" at 0x[0-9a-fA-F]+", " at 0x…", line)
+
+
 def normalised(line: str) -> str:
     """A reference line as the candidate would print it."""
-    line = re.sub(r" at 0x[0-9a-fA-F]+", " at 0x…", line)
-    return re.sub(rf"\b{REFERENCE}\b", CANDIDATE, line)
+    return re.sub(rf"\b{REFERENCE}\b", CANDIDATE, masked(line))
 
 
 def same(reference: str, candidate: str) -> bool:
     """Whether two printed lines say the same (see the module docstring)."""
-    reference, candidate = normalised(reference), re.sub(r" at 0x[0-9a-fA-F]+", " at 0x…",
-                                                         candidate)
+    reference, candidate = normalised(reference), masked(candidate)
     if reference == candidate:
         return True
     if NUMBER.sub("#", reference) != NUMBER.sub("#", candidate):
@@ -147,7 +150,7 @@ def compare(reference: Printed, candidate: Printed) -> Comparison:
     """Line up two runs' lines (difflib on the normalised lines), pairing the lines of a
     replaced block one to one."""
     ours = [normalised(line) for line in reference.lines]
-    theirs = [re.sub(r" at 0x[0-9a-fA-F]+", " at 0x…", line) for line in candidate.lines]
+    theirs = [masked(line) for line in candidate.lines]
     pairs = []
     matcher = difflib.SequenceMatcher(None, ours, theirs, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -169,7 +172,7 @@ def why(reference: str | None, candidate: str | None) -> str:
         return f"{REFERENCE} {reference}, {CANDIDATE} does not"
     if reference is None or candidate is None:
         return f"only {REFERENCE if candidate is None else CANDIDATE} prints this line"
-    if NUMBER.sub("#", normalised(reference)) == NUMBER.sub("#", candidate):
+    if NUMBER.sub("#", normalised(reference)) == NUMBER.sub("#", masked(candidate)):
         return "numbers differ"
     return "the lines differ"
 
@@ -200,12 +203,11 @@ def table(comparison: Comparison, title: str, context: int = 2) -> Table:
 def report(comparison: Comparison, title: str, console: Console) -> int:
     """Print the comparison: the lines side by side and a verdict; 1 when they differ."""
     lines = len(comparison.pairs)
+    console.print(table(comparison, title))
     if not comparison.differs:
-        console.print(table(comparison, title))
         console.print(f"[green]same output[/] under {REFERENCE} and {CANDIDATE} "
                       f"({lines} line{'' if lines == 1 else 's'})", highlight=False)
         return 0
-    console.print(table(comparison, title))
     count = sum(not match for _, _, match in comparison.pairs)
     console.print(f"[bold red]{count} of {lines} lines differ[/] between {REFERENCE} "
                   f"and {CANDIDATE}", highlight=False)
@@ -213,6 +215,7 @@ def report(comparison: Comparison, title: str, console: Console) -> int:
 
 
 def compare_script(script: str, args=(), timeout: float | None = None) -> Comparison:
+    """Run ``script`` under torch, then under autodiff, and line up what they printed."""
     return compare(run(script, REFERENCE, args, timeout), run(script, CANDIDATE, args, timeout))
 
 
@@ -221,8 +224,7 @@ def main(argv: list[str]) -> int:
     from parity_tests.__main__ import stdout_console
     console = stdout_console()
     if not argv or argv[0] in ("-h", "--help"):
-        console.print("usage: python -m parity_tests run SCRIPT.py [ARGS...]\n\n"
-                      + escape(__doc__.split("\n\n", 1)[1].split("\n\n", 1)[1]), highlight=False)
+        console.print(escape(__doc__), highlight=False)
         return 0 if argv else 2
     script, args = argv[0], argv[1:]
     if not Path(script).is_file():
