@@ -1943,7 +1943,7 @@ row("softplus_backward", "SoftplusBackwardBackward0",
          * (self * beta < threshold).to(grad.dtype) * beta)))
 # hardtanh = x clipped to [min_val, max_val]:  d/dx = 1 strictly inside
 row("hardtanh", "HardtanhBackward0",
-    lambda self, *, min_val, max_val: jnp.clip(self, min_val, max_val),
+    lambda self, *, min_val, max_val: jnp.clip(self, min_val, max_val).astype(self.dtype),
     lambda grad, self, min_val, max_val: (tape.apply(
         RULES["hardtanh_backward"], grad, self, min_val=min_val, max_val=max_val),))
 # ... by a kernel, as threshold_backward:  d/dg = the same mask,  d/dx = 0

@@ -59,13 +59,29 @@ def gelu(input, approximate="none"):
     """
     if approximate not in ("none", "tanh"):
         raise RuntimeError("approximate argument must be either none or tanh.")
+    _check_kernel("gelu", input)
     return apply(RULES["gelu"], input, approximate=approximate)
+
+
+# torch's CPU kernels of these rows have no integer version: their names, for its error
+_FLOAT_KERNELS = {"gelu": "GeluKernelImpl", "softplus": "softplus_cpu", "silu": "silu_cpu",
+                  "leaky_relu": "leaky_relu_cpu", "elu": "elu_cpu", "mish": "mish_cpu",
+                  "hardswish": "hardswish_cpu", "hardsigmoid": "hardsigmoid_cpu",
+                  "celu": "elu_cpu", "log_sigmoid": "log_sigmoid_cpu", "mse_loss": "mse_cpu"}
+
+
+def _check_kernel(name, input):
+    """torch's NotImplementedError for a row whose kernel has no version for ``input``'s
+    (integer) dtype: ``"silu_cpu" not implemented for 'Long'``."""
+    if name in _FLOAT_KERNELS and not input.dtype.is_floating_point:
+        raise ops._kernel_missing(_FLOAT_KERNELS[name], input.dtype)
 
 
 def _activation(name, input, inplace, **attrs):
     """An activation row applied to ``input``; ``inplace=True`` writes the result into it,
     with the row of the in-place form where torch has its own (one that keeps the result:
     ``leaky_relu_``, ``elu_``)."""
+    _check_kernel(name, input)
     if inplace:
         rule = RULES.get(name + "_", RULES[name])
         return ops._inplace(input, lambda old: apply(rule, old, **attrs))
@@ -106,6 +122,7 @@ def silu(input, inplace=False):
 def softplus(input, beta=1, threshold=20):
     """``log(1 + exp(beta * x)) / beta``, a smooth ReLU (``x`` itself where ``beta * x``
     passes ``threshold``)."""
+    _check_kernel("softplus", input)
     return apply(RULES["softplus"], input, beta=beta, threshold=threshold)
 
 
@@ -473,6 +490,7 @@ def mse_loss(input, target, reduction="mean"):
     """
     enum = _reduction_enum(reduction)
     input, target = _broadcast_pair(input, target)
+    _check_kernel("mse_loss", input)
     return apply(RULES["mse_loss"], input, target, reduction=enum)
 
 
@@ -655,6 +673,7 @@ def logsigmoid(input):
     >>> F.logsigmoid(autodiff.tensor([-1.0, 0.0, 1.0]))
     tensor([-1.3133, -0.6931, -0.3133])
     """
+    _check_kernel("log_sigmoid", input)
     return apply(RULES["log_sigmoid"], input)
 
 
