@@ -20,6 +20,15 @@ named in ``state=`` (a model, an optimizer, a list of tensors), with its ``.grad
 
 This is the job ``torch.compile`` does for torch, done the way JAX wants it: state is
 threaded through as inputs and outputs, because a compiled JAX function cannot mutate.
+
+Data parallelism (``mesh=``) is a matter of where the arrays are, not of other code: before
+each call the state is replicated on every device of a ``jax.sharding.Mesh`` and each
+tensor argument is split along its first dimension (the batch) over them
+(``_Placement``). JAX compiles the same step for those placements (its GSPMD partitioner):
+each device runs the step on its slice of the batch, and where the step sums over the
+batch -- the loss, hence every gradient -- XLA inserts the all-reduce. This is what
+``torch.nn.parallel.DistributedDataParallel`` does with one process per GPU and a hook per
+bucket of gradients; here one program does it all.
 """
 
 from __future__ import annotations
@@ -29,6 +38,7 @@ import types
 
 import jax
 import numpy as np
+from jax.sharding import AxisType, Mesh, NamedSharding, PartitionSpec
 
 from . import ops, tape
 from .tape import Tensor, _make
@@ -45,7 +55,7 @@ _NOT_STATE = (type, types.ModuleType, types.FunctionType, types.BuiltinFunctionT
               types.MethodType, functools.partial, jax.Array, np.ndarray, np.generic)
 
 
-def compile(step_fn=None, *, state=()):
+def compile(step_fn=None, *, state=(), mesh=None):
     """Compile a training step: forward, backward through autodiff's tape, and update.
 
     ``state`` names what the step reads and updates in place -- models, optimizers,
@@ -80,22 +90,32 @@ def compile(step_fn=None, *, state=()):
     (True, 1)
 
     It can also decorate: ``@autodiff.compile(state=[model, optimizer])``.
+
+    ``mesh`` (a ``jax.sharding.Mesh``, e.g. ``jax.make_mesh((jax.device_count(),),
+    ("data",))``) makes the step data-parallel over the mesh's devices: the state is
+    replicated on every device, each tensor argument is split along its first dimension
+    (the batch; its size must be a multiple of the number of devices; 0-d tensors are
+    replicated), and XLA reduces the gradients across devices. The numbers are those of
+    the step on one device, up to the order of float additions.
     """
     if step_fn is None:
-        return functools.partial(compile, state=state)
-    return CompiledStep(step_fn, state)
+        return functools.partial(compile, state=state, mesh=mesh)
+    return CompiledStep(step_fn, state, mesh)
 
 
 class CompiledStep:
     """What ``autodiff.compile`` returns: call it as you would call the step."""
 
-    def __init__(self, step_fn, state):
+    def __init__(self, step_fn, state, mesh=None):
         self.step_fn, self.state = step_fn, state
         self.traces = 0                      # how many times JAX traced the step
+        self.placement = None if mesh is None else _Placement(mesh)
         # the random numbers drawn inside the step come from this key, threaded through
         # the program (seeded from autodiff's generator: manual_seed makes runs repeatable)
         # (a raw uint32 key: JAX passes it in faster than a typed one)
         self._key = jax.random.PRNGKey(int(ops.default_generator._rng.integers(2 ** 63)))
+        if self.placement is not None:
+            self._key = self.placement.replicate(self._key)
         self._programs = {}                  # signature -> _Program
         functools.update_wrapper(self, step_fn)
 
@@ -113,8 +133,12 @@ class CompiledStep:
         program = self._programs.get(signature)
         if program is None:
             program = self._programs[signature] = _Program(self, tensors, treedef, leaves)
-        result = program.run(_storages_of(tensors),
-                             [x._value() for x in leaves if isinstance(x, Tensor)])
+        storages = _storages_of(tensors)
+        arg_arrays = [x._value() for x in leaves if isinstance(x, Tensor)]
+        if self.placement is not None:
+            self.placement.put_state(storages)
+            arg_arrays = self.placement.split_batch(arg_arrays)
+        result = program.run(storages, arg_arrays)
         if program.created:     # it made Python objects (buffers): they exist now, so a
             del self._programs[signature]         # later call with this signature traces
         return result
@@ -159,7 +183,13 @@ class _Program:
             result = self.compiled.step_fn(*args, **kwargs)
             outputs = self._outputs(storages, state_arrays, saved_grads, result)
             stream = generator._rng
-            return outputs, stream.key if stream.drawn else None    # no draws: no new key
+            key = stream.key if stream.drawn else None              # no draws: no new key
+            placement = self.compiled.placement
+            if placement is not None:  # the new state (and key) replicated, as it came in
+                *state, returned = outputs
+                state, key = placement.keep_replicated((state, key))
+                outputs = (*state, returned)
+            return outputs, key
         finally:                       # no tracer may outlive the trace
             generator._rng = numpy_rng
             for t, values in zip(self.tensors, saved):
@@ -218,6 +248,55 @@ class _Program:
         treedef, is_tensor = self.result
         return jax.tree_util.tree_unflatten(
             treedef, [_make(x) if slot else x for x, slot in zip(result, is_tensor)])
+
+
+class _Placement:
+    """Where the arrays of a data-parallel step go on a device mesh: the state replicated
+    on every device, each tensor argument split along its first dimension over them all.
+    ``jax.jit`` compiles the step for the placements of its inputs."""
+
+    def __init__(self, mesh):
+        # axes of the "auto" kind: JAX's partitioner decides how each op inside the step
+        # is split (on "explicit" axes, jax.make_mesh's default, every op whose output's
+        # placement is ambiguous -- a matmul summing over the batch -- would have to say)
+        names = mesh.axis_names
+        mesh = Mesh(mesh.devices, names, axis_types=(AxisType.Auto,) * len(names))
+        self.devices = mesh.size
+        self.replicated = NamedSharding(mesh, PartitionSpec())
+        # the batch dimension over every axis of the mesh (several axes: hosts x devices)
+        self.split = NamedSharding(mesh, PartitionSpec(names[0] if len(names) == 1 else names))
+
+    def replicate(self, array):
+        return (array if array.sharding == self.replicated
+                else jax.device_put(array, self.replicated))
+
+    def put_state(self, storages):
+        """Replicate the state's arrays that are not yet (the first call, new tensors)."""
+        for s in storages:
+            if s.array.sharding != self.replicated:
+                _put(s, jax.device_put(s.array, self.replicated))
+
+    def split_batch(self, arrays):
+        """The arguments' arrays split along their first dimension (0-d: replicated)."""
+        placed = []
+        for a in arrays:
+            if a.ndim == 0:
+                placed.append(self.replicate(a))
+                continue
+            if a.shape[0] % self.devices:
+                raise ValueError(
+                    f"autodiff.compile: a data-parallel step splits every tensor argument "
+                    f"along its first dimension over the mesh's {self.devices} devices; "
+                    f"an argument has shape {tuple(a.shape)}. Pass batches whose first "
+                    f"dimension is a multiple of {self.devices}, and tensors that are not "
+                    "per-example in state= (replicated).")
+            placed.append(a if a.sharding == self.split else jax.device_put(a, self.split))
+        return placed
+
+    def keep_replicated(self, arrays):
+        """Inside the traced step: the new state stays replicated, whatever XLA would
+        infer (the all-reduce of the gradients is what makes it so)."""
+        return jax.lax.with_sharding_constraint(arrays, self.replicated)
 
 
 def _put(storage, array):

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
-SUITES = ("ops", "backward", "training", "memory")
+SUITES = ("ops", "backward", "training", "workloads", "memory")
 
 
 def main(argv=None):
@@ -31,9 +31,10 @@ def main(argv=None):
     _limit_threads(args.threads)
     os.environ["JAX_PLATFORMS"] = args.device       # JAX's name for an NVIDIA GPU is cuda too
 
-    from . import backward, memory, ops, report, timing, training    # after the limits
+    from . import backward, memory, ops, report, timing, training, workloads  # after the limits
     timing.DEVICE = args.device
-    suites = {"ops": ops, "backward": backward, "training": training, "memory": memory}
+    suites = {"ops": ops, "backward": backward, "training": training, "workloads": workloads,
+              "memory": memory}
     results = {"machine": timing.machine(), "threads": args.threads, "quick": args.quick,
                "device": args.device, "date": datetime.date.today().isoformat()}
     for name in args.only:

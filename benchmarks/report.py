@@ -6,6 +6,9 @@ from __future__ import annotations
 OP_RECORDING, OP_NO_GRAD = 1.5, 1.1      # autodiff / jax.numpy, per op
 BACKWARD_FLAT = 1.2                      # per-node cost, 100,000 vs 1,000 nodes
 COMPILED = 1.1                           # autodiff.compile / hand-written jax.jit step
+# The targets of issue #20, autodiff / torch: whole scripts
+WORKLOAD_TARGETS = {"dag": 3.0, "chain": 2.0}
+TWO_LAYER_NET = 1.5
 
 
 def _us(seconds):
@@ -76,6 +79,8 @@ def markdown(results):
               _ms(r["jax.jit"]), _ratio(r["autodiff compiled / jax.jit"], COMPILED),
               _ratio(r["autodiff eager / torch eager"])] for r in results["training"]])
         out += [""]
+    if "workloads" in results:
+        out += _workloads(results["workloads"])
     if "memory" in results:
         mem = results["memory"]
         out += ["## Memory", "",
@@ -93,3 +98,54 @@ def markdown(results):
                       [[r["framework"], f"{r['peak_mb']:.1f}"] for r in mem["backward"]])
         out += [""]
     return "\n".join(out)
+
+
+def _s(seconds):
+    return f"{seconds:.3f}"
+
+
+def _workloads(w):
+    sizes = w["sizes"]
+    out = ["## Whole scripts (issue 20)", "",
+           f"Seconds per forward + backward: `y[i]` for {sizes['rows']:,} rows summed (row "
+           f"loop), `stack` of {sizes['stack']:,} tensors then `.sum()` (stack), one input "
+           f"through {sizes['branches']:,} branches summed (dag), a chain of "
+           f"{sizes['chain']:,} ops (chain). *first* is the first pass in a fresh process "
+           "(what compiles, compiles then); the others are medians after a warm-up. Raw "
+           "JAX is `jax.value_and_grad` of the same body, op by op (not jitted). Targets: "
+           + ", ".join(f"{k} ≤ {v}x torch" for k, v in WORKLOAD_TARGETS.items()) + ".", ""]
+    rows = []
+    for r in w["graphs"]:
+        first = [_s(r[f"{f} first"]) if f"{f} first" in r else "" for f in
+                 ("autodiff", "jax", "torch")]
+        rows.append([r["workload"], f"{r['n']:,}", *first, _s(r["autodiff"]), _s(r["jax"]),
+                     _s(r["torch"]), _ratio(r["autodiff"] / r["torch"],
+                                            WORKLOAD_TARGETS.get(r["workload"]))]
+                    + [_ratio(r["autodiff first"] / r["torch first"])
+                       if "torch first" in r else ""])
+    out += _table(["workload", "n", "autodiff first", "jax first", "torch first", "autodiff",
+                   "jax", "torch", "autodiff / torch", "first: autodiff / torch"], rows)
+    net = w["two-layer net"]
+    out += ["", "The two-layer net of the PyTorch tutorial *Learning PyTorch with Examples* "
+            f"(N, D_in, H, D_out = 64, 1000, 100, 10): seconds for {net[0]['steps']} steps "
+            f"of each of its scripts, eager (target ≤ {TWO_LAYER_NET}x torch), and of the "
+            "autograd script as one `autodiff.compile` step against a hand-written "
+            f"`jax.jit(value_and_grad)` step (target ≤ {COMPILED}x).", ""]
+    out += _table(["script", "autodiff", "torch", "autodiff / torch"],
+                  [[r["script"], _s(r["autodiff"]), _s(r["torch"]),
+                    _ratio(r["autodiff"] / r["torch"], TWO_LAYER_NET)]
+                   for r in net if "torch" in r])
+    out += [""]
+    out += _table(["script", "autodiff compiled", "jax.jit", "compiled / jax.jit"],
+                  [[r["script"], _s(r["autodiff compiled"]), _s(r["jax.jit"]),
+                    _ratio(r["autodiff compiled"] / r["jax.jit"], COMPILED)]
+                   for r in net if "jax.jit" in r])
+    dp = w["data parallel"]
+    out += ["", f"Data parallel: the compiled step ({dp['steps']} steps), on one device and "
+            f"over a mesh of {dp['devices']} (`autodiff.compile(..., mesh=...)`). On a CPU "
+            "these are four devices made by `--xla_force_host_platform_device_count=4` "
+            "that share the machine's cores: they show the mechanism, not a speed-up.", ""]
+    out += _table(["one device", f"mesh of {dp['devices']}", "mesh / one device"],
+                  [[_s(dp["one device"]), _s(dp["mesh"]),
+                    _ratio(dp["mesh"] / dp["one device"])]]) + [""]
+    return out

@@ -42,3 +42,26 @@ def test_the_report_marks_the_targets():
     assert "| inside | 1.0 | 1.0 | 1.0 | 1.0 | 1.50x ✓ | 1.10x ✓ | 1.00x |" in lines
     assert "| outside | 1.0 | 1.0 | 1.0 | 1.0 | 1.51x ✗ | 1.10x ✗ | 1.00x |" in lines
     assert any("5 fresh processes" in line for line in lines)
+
+
+def test_the_whole_script_suite_runs_at_its_quick_size_and_reports_its_targets():
+    from benchmarks import workloads
+    results = workloads.run(quick=True)
+    assert [r["workload"] for r in results["graphs"]] == list(workloads.GRAPHS)
+    for row in results["graphs"]:
+        assert all(row[f] > 0 for f in workloads.LIBS)
+        first = {f"{f} first" for f in workloads.LIBS}
+        assert first <= set(row) if row["workload"] in ("row loop", "stack") else not first & set(row)
+    scripts = [r["script"] for r in results["two-layer net"]]
+    assert scripts == [*workloads.SCRIPTS, "autograd, one compiled step"]
+    assert results["data parallel"]["devices"] == 4          # its own process, four devices
+    # the report marks the targets; made-up ratios on both sides of each
+    results["graphs"][2].update(autodiff=3.0, torch=1.0)     # dag: 3x, on the line
+    results["graphs"][3].update(autodiff=2.1, torch=1.0)     # chain: 2.1x, over
+    results["two-layer net"][0].update(autodiff=1.5, torch=1.0)
+    machine = {"cpu": "a CPU", "cores": 2, "python": "3", "jax": "0", "jax_backend": "cpu",
+               "torch": "2", "numpy": "2", "load_average": 0.0}
+    text = report.markdown({"machine": machine, "threads": 1, "quick": True, "date": "today",
+                            "workloads": results})
+    assert "| 3.00x ✓ |" in text and "| 2.10x ✗ |" in text
+    assert "| hand-written |" in text and "1.50x ✓" in text

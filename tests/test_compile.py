@@ -6,6 +6,11 @@ and through ``compile``; the losses and the final state (tensors and their grads
 agree. ``step.traces`` counts how many times JAX traced the step.
 """
 
+import json
+import os
+import subprocess
+import sys
+
 import jax
 import numpy as np
 import pytest
@@ -299,3 +304,84 @@ def test_random_numbers_inside_a_compiled_step_are_new_at_every_call():
     assert len(set(first)) == 3                 # a new mask at every call
     assert all(0.3 < kept < 0.7 for kept in first)
     assert run()[0] == first                    # repeatable after manual_seed
+
+
+# -- data parallel over a device mesh ------------------------------------------------------
+# JAX reads XLA_FLAGS when it starts: four CPU devices need a process of their own, which
+# runs this file as a script (the ``__main__`` block below) and prints what it saw.
+FOUR_CPU_DEVICES = "--xla_force_host_platform_device_count=4"
+
+
+def data_parallel_run():
+    """An nn model trained with Adam for five steps: eagerly, and compiled over meshes of
+    the four devices (one axis made by jax.make_mesh, and two axes); what came out where."""
+    import autodiff.nn as nn
+
+    def make():
+        autodiff.manual_seed(0)
+        model = nn.Sequential(nn.Linear(5, 16), nn.ReLU(), nn.Linear(16, 3))
+        return model, autodiff.optim.Adam(model.parameters(), lr=0.01)
+
+    def step_of(model, optimizer):
+        def step(x, y):
+            optimizer.zero_grad()
+            out = model(x)
+            loss = nn.functional.cross_entropy(out, y)
+            loss.backward()
+            optimizer.step()
+            return loss, out.detach()
+        return step
+
+    autodiff.manual_seed(1)
+    batches = [(autodiff.randn(16, 5), autodiff.randint(0, 3, (16,))) for _ in range(5)]
+    eager_model, eager_optimizer = make()
+    eager = step_of(eager_model, eager_optimizer)
+    seen = {"devices": jax.device_count(),
+            "eager": [eager(x, y)[0].item() for x, y in batches]}
+    for name, mesh in [("one axis", jax.make_mesh((4,), ("data",))),
+                       ("two axes", jax.make_mesh((2, 2), ("host", "device")))]:
+        model, optimizer = make()
+        step = compile(step_of(model, optimizer), state=[model, optimizer], mesh=mesh)
+        losses = [step(x, y) for x, y in batches]
+        loss, out = losses[-1]
+        weight = model[0].weight._value()
+        seen[name] = {
+            "losses": [loss.item() for loss, _ in losses], "traces": step.traces,
+            "params": max(float(np.abs(a.detach().numpy() - b.detach().numpy()).max())
+                          for a, b in zip(model.parameters(), eager_model.parameters())),
+            "output shards": sorted((s.device.id, s.data.shape[0])
+                                    for s in out._value().addressable_shards),
+            "weight devices": len(weight.sharding.device_set),
+            "weight replicated": weight.is_fully_replicated,
+            "loss replicated": loss._value().is_fully_replicated}
+    try:
+        step(autodiff.randn(10, 5), autodiff.randint(0, 3, (10,)))
+    except ValueError as error:
+        seen["uneven batch"] = str(error)
+    return seen
+
+
+def test_a_step_compiled_over_a_mesh_of_four_devices_is_data_parallel():
+    env = {**os.environ, "XLA_FLAGS": f"{os.environ.get('XLA_FLAGS', '')} {FOUR_CPU_DEVICES}",
+           "JAX_PLATFORMS": "cpu"}
+    done = subprocess.run([sys.executable, __file__, "data-parallel"], env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-5000:]
+    seen = json.loads(done.stdout.splitlines()[-1])
+    assert seen["devices"] == 4
+    for name in ("one axis", "two axes"):
+        run = seen[name]
+        # the same losses and parameters as one device: the gradients were summed over
+        # the four slices of each batch (a device alone would have a quarter of them)
+        np.testing.assert_allclose(run["losses"], seen["eager"], rtol=1e-5)
+        assert run["params"] < 1e-5
+        assert run["traces"] == 2                  # as on one device (no .grad, then .grad)
+        # each device computed the outputs of its own 4 examples of the 16
+        assert run["output shards"] == [[0, 4], [1, 4], [2, 4], [3, 4]]
+        assert run["weight devices"] == 4 and run["weight replicated"]
+        assert run["loss replicated"]
+    assert "multiple of 4" in seen["uneven batch"]
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["data-parallel"]:
+    print(json.dumps(data_parallel_run()))
