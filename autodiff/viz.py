@@ -1,7 +1,9 @@
 """Pictures and tables of the tape: what a learner would rather look at than read.
 
-* :func:`draw` -- the ``grad_fn`` graph as a picture (a ``graphviz.Digraph``), drawn the
+* :func:`draw` -- the ``grad_fn`` graph as a picture (a :class:`Graph`, SVG), drawn the
   way torchviz draws torch's. It draws torch's graphs too, so the two can be compared.
+  Graphviz's ``dot`` lays it out where it is installed; a small layout in pure Python
+  (:mod:`autodiff._layout`) does elsewhere.
 * :func:`explain` -- one backward call, node by node, as a table: what reaches each node,
   which row of ``autodiff/rules.py`` it applies, and what it sends to each input.
 * :func:`side_by_side` -- a torch snippet run under torch and under autodiff, what each
@@ -15,19 +17,22 @@ from __future__ import annotations
 import html
 import re
 import shutil
+import subprocess
 
 import numpy as np
 
-from . import autograd
+from . import _layout, autograd
 
 INSTALL_DOT = (
-    "autodiff.viz.draw needs Graphviz's `dot` program, and it is not on the PATH. Install "
-    "Graphviz with your system's package manager: `apt-get install graphviz` (Debian, "
-    "Ubuntu), `brew install graphviz` (macOS) or `conda install -c conda-forge graphviz`.")
+    "Graph.svg(engine='dot') needs Graphviz's `dot` program, and it is not on the PATH. "
+    "Install Graphviz with your system's package manager: `apt-get install graphviz` "
+    "(Debian, Ubuntu), `brew install graphviz` (macOS) or `conda install -c conda-forge "
+    "graphviz`; or draw with engine='python' (what draw does without `dot`).")
 
-# torchviz's look: boxes, filled, small monospace text
+# torchviz's look: boxes, filled, small monospace text; a little more room between them
 _NODE_STYLE = dict(style="filled", shape="box", align="left", fontsize="10",
                    height="0.2", fontname="monospace")
+_GRAPH_STYLE = dict(ranksep="0.3", nodesep="0.25")
 _LEAF, _OUTPUT, _SAVED, _FREED = "lightblue", "darkolivegreen1", "orange", "lightgrey"
 
 
@@ -97,37 +102,44 @@ def _saved_tensors(node):
 
 # --- draw -----------------------------------------------------------------------------
 
-def draw(tensors, params=None, show_saved=False):
-    """The graph behind ``tensors``, as a picture: a ``graphviz.Digraph``.
+def draw(tensors, params=None, show_saved=False, show_attrs=False, max_attr_chars=50):
+    """The graph behind ``tensors``, as a picture: a :class:`Graph`.
 
-    Drawn as torchviz draws torch's: one box per node of the graph, named by its class
-    (``MulBackward0``) and numbered by its place on the tape (``#1`` was recorded first;
-    the backward pass runs the highest number first); a blue box above each leaf's
-    ``AccumulateGrad`` with the leaf's shape; a green box below each tensor drawn, with
-    its shape. Edges point the way the forward pass went.
+    Drawn as torchviz's ``make_dot`` draws torch's: one grey box per node of the graph,
+    named by its class (``MulBackward0``) and numbered by its place on the tape (``#1``
+    was recorded first; the backward pass runs the highest number first); a blue box
+    above each leaf's ``AccumulateGrad``, with the leaf's shape; a green box below each
+    tensor drawn, with its shape. Edges point the way the forward pass went.
 
-    Parameters
-    ----------
-    tensors : Tensor or sequence of Tensors
-        The outputs whose history is drawn (autodiff's, or torch's to compare).
-    params : dict of str to Tensor, optional
-        Names for the tensors, e.g. ``dict(model.named_parameters())``.
-    show_saved : bool
-        Also draw what each node saved for its backward (orange, with shapes), or a grey
-        box where those buffers were freed by a backward pass.
+    Args:
+        tensors (Tensor or sequence of Tensors): the outputs whose history is drawn
+            (autodiff's, or torch's to compare).
+        params (dict of str to Tensor, optional): names for the tensors, e.g.
+            ``dict(model.named_parameters())``.
+        show_saved (bool): also draw what each node saved for its backward (orange, with
+            shapes), or a grey box where those buffers were freed by a backward pass.
+        show_attrs (bool): also list in each node's box what it keeps for its backward,
+            as torchviz's ``show_attrs=True`` does: each non-tensor attribute
+            (``dim: (1,)``, ``keepdim: True``...) with its value, each saved tensor as
+            ``[saved tensor]``.
+        max_attr_chars (int): with ``show_attrs``, the longest value shown (longer ones
+            end in ``...``).
 
-    In Jupyter the result shows itself; elsewhere ``.render()`` or ``.source``. Needs the
-    ``graphviz`` Python package and Graphviz's ``dot`` program.
+    Returns:
+        Graph: shows itself in Jupyter (as SVG); ``.svg()`` is the picture's text,
+        ``.save(path)`` writes it, ``.source`` is the graph in Graphviz's DOT language.
+        Graphviz's ``dot`` program draws it where it is on the PATH; elsewhere a small
+        layout written in Python does (:mod:`autodiff._layout`).
 
     >>> import autodiff
     >>> from autodiff.viz import draw
     >>> x = autodiff.tensor([1.0, 2.0], requires_grad=True)
     >>> y = (x * x).sum()
     >>> picture = draw(y, params={"x": x})     # autodiff-only
-    >>> [line.strip() for line in picture.body if "label" in line][:2]
-    ['... [label="SumBackward0\\n#2"]', '... [label="MulBackward0\\n#1"]']
+    >>> [label for label, colour in picture.nodes.values()]
+    ['SumBackward0\\n#2', 'MulBackward0\\n#1', 'AccumulateGrad', 'x\\n(2)', '(1)']
     """
-    dot = _digraph()
+    graph = Graph()
     roots = [tensors] if hasattr(tensors, "grad_fn") else list(tensors)
     names = {id(t): name for name, t in (params or {}).items()}
     nodes = _walk([t.grad_fn for t in roots if t.grad_fn is not None])
@@ -135,46 +147,132 @@ def draw(tensors, params=None, show_saved=False):
     for node in nodes:
         here = str(id(node))
         if _is_leaf_node(node):
-            dot.node(here, type(node).__name__)
+            graph.node(here, type(node).__name__)
             variable = node.variable
-            dot.node(str(id(variable)), _tensor_label(variable, names), fillcolor=_LEAF)
-            dot.edge(str(id(variable)), here)
+            graph.node(str(id(variable)), _tensor_label(variable, names), fillcolor=_LEAF)
+            graph.edge(str(id(variable)), here)
         else:
-            dot.node(here, f"{type(node).__name__}\n#{numbers[node]}")
+            label = f"{type(node).__name__}\n#{numbers[node]}"
+            if show_attrs:
+                label += _attributes_label(node, label, max_attr_chars)
+            graph.node(here, label)
         for next_node, _ in node.next_functions:
             if next_node is not None:
-                dot.edge(str(id(next_node)), here)
+                graph.edge(str(id(next_node)), here)
         if show_saved:
-            _draw_saved(dot, node)
+            _draw_saved(graph, node)
     for t in roots:
-        dot.node(str(id(t)), _tensor_label(t, names), fillcolor=_OUTPUT)
+        graph.node(str(id(t)), _tensor_label(t, names), fillcolor=_OUTPUT)
         if t.grad_fn is not None:
-            dot.edge(str(id(t.grad_fn)), str(id(t)))
-    return dot
+            graph.edge(str(id(t.grad_fn)), str(id(t)))
+    return graph
 
 
-def _draw_saved(dot, node):
+def _draw_saved(graph, node):
     saved = _saved_tensors(node)
     if saved is None:
-        dot.node(f"freed_{id(node)}", "saved tensors\nfreed", fillcolor=_FREED)
-        dot.edge(f"freed_{id(node)}", str(id(node)), dir="none")
+        graph.node(f"freed_{id(node)}", "saved tensors\nfreed", fillcolor=_FREED)
+        graph.edge(f"freed_{id(node)}", str(id(node)), arrow=False)
         return
     for name, value in saved:
         box = f"saved_{id(node)}_{name}"
-        dot.node(box, f"{name}\n{_shape(value)}", fillcolor=_SAVED)
-        dot.edge(box, str(id(node)), dir="none")
+        graph.node(box, f"{name}\n{_shape(value)}", fillcolor=_SAVED)
+        graph.edge(box, str(id(node)), arrow=False)
 
 
-def _digraph():
-    try:
-        import graphviz
-    except ImportError as error:
-        raise ImportError("autodiff.viz.draw needs the graphviz Python package: "
-                          "pip install graphviz") from error
-    if shutil.which("dot") is None:
-        raise RuntimeError(INSTALL_DOT)
-    return graphviz.Digraph(node_attr=_NODE_STYLE, graph_attr=dict(size="12,12",
-                                                                   ranksep="0.1"))
+def _attributes(node):
+    """``{name: text}`` of what ``node`` keeps for its backward, as torchviz lists it."""
+    rule = getattr(type(node), "rule", None)
+    if rule is not None:                      # autodiff: the row's saved inputs, the call's
+        names = [*rule.saves, *(node._attrs or {})]       # attributes
+    else:                                     # torch: one attribute per saved value
+        names = [a[len("_saved_"):] for a in dir(node) if a.startswith("_saved_")]
+    shown = {}
+    for name in sorted(names):
+        try:
+            value = getattr(node, "_saved_" + name)
+        except RuntimeError:                  # freed by a backward pass
+            shown[name] = "[freed]"
+            continue
+        if hasattr(value, "grad_fn") and hasattr(value, "shape"):
+            shown[name] = "[saved tensor]"
+        elif isinstance(value, tuple) and any(hasattr(v, "grad_fn") for v in value):
+            shown[name] = "[saved tensors]"
+        else:
+            shown[name] = str(value)
+    return shown
+
+
+def _attributes_label(node, label, max_chars):
+    """What ``show_attrs`` adds under a node's name: a rule, then ``name: value`` lines."""
+    shown = _attributes(node)
+    if not shown:
+        return ""
+    max_chars = max(max_chars, 3)
+    shown = {k: v if len(v) <= max_chars else v[:max_chars - 3] + "..."
+             for k, v in shown.items()}
+    key_width = max(len(k) for k in shown)
+    lines = [f"{k.ljust(key_width)}: {v}" for k, v in shown.items()]
+    width = max(len(line) for line in lines + label.split("\n"))
+    # lines of one width: centred, as box labels are, their colons stay aligned
+    return "\n" + "-" * width + "\n" + "\n".join(line.ljust(width) for line in lines)
+
+
+class Graph:
+    """A drawing: boxes (``nodes``: ``{key: (label, fill colour or None)}``) and the
+    edges between them (``edges``: ``(tail, head, arrow)``), in the order they were
+    added. Made by :func:`draw`; shows itself in Jupyter."""
+
+    def __init__(self):
+        self.nodes, self.edges = {}, []
+
+    def node(self, key, label, fillcolor=None):
+        self.nodes[key] = (label, fillcolor)
+
+    def edge(self, tail, head, arrow=True):
+        self.edges.append((tail, head, arrow))
+
+    @property
+    def source(self):
+        """The graph in Graphviz's DOT language (what ``dot`` is given)."""
+        def quoted(text):
+            return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace(
+                "\n", "\\n") + '"'
+
+        style = " ".join(f"{k}={quoted(v)}" for k, v in _NODE_STYLE.items())
+        lines = ["digraph {", f"\tgraph [{' '.join(f'{k}={quoted(v)}' for k, v in _GRAPH_STYLE.items())}]",
+                 f"\tnode [{style}]"]
+        for key, (label, fill) in self.nodes.items():
+            colour = f" fillcolor={quoted(fill)}" if fill else ""
+            lines.append(f"\t{quoted(key)} [label={quoted(label)}{colour}]")
+        for tail, head, arrow in self.edges:
+            lines.append(f"\t{quoted(tail)} -> {quoted(head)}" +
+                         ("" if arrow else " [dir=none]"))
+        return "\n".join(lines + ["}"]) + "\n"
+
+    def svg(self, engine=None):
+        """The picture as SVG text. ``engine``: ``"dot"`` (Graphviz's program),
+        ``"python"`` (:mod:`autodiff._layout`), or None: ``dot`` where it is on the PATH,
+        Python elsewhere."""
+        if engine is None:
+            engine = "dot" if shutil.which("dot") else "python"
+        if engine == "python":
+            return _layout.svg(self.nodes, self.edges)
+        if engine != "dot":
+            raise ValueError(f"engine must be 'dot', 'python' or None, not {engine!r}")
+        if shutil.which("dot") is None:
+            raise RuntimeError(INSTALL_DOT)
+        return subprocess.run(["dot", "-Tsvg"], input=self.source, capture_output=True,
+                              text=True, check=True).stdout
+
+    def save(self, path, engine=None):
+        """Write the picture to ``path`` as an SVG file; returns ``path``."""
+        with open(path, "w", encoding="utf-8") as file:
+            file.write(self.svg(engine))
+        return path
+
+    def _repr_svg_(self):
+        return self.svg()
 
 
 # --- Tables ---------------------------------------------------------------------------
