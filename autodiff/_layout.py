@@ -235,6 +235,7 @@ def _draw(layers, routes):
                 indent = len(line) - len(line.lstrip())
                 start = x - len(line) * CHAR_WIDTH / 2 + indent * CHAR_WIDTH
                 out.append(f'<text x="{start:.1f}" y="{first + k * LINE_HEIGHT:.1f}" '
-                           f'dominant-baseline="central" xml:space="preserve">{html.escape(line.strip())}</text>')
+                           'dominant-baseline="central" xml:space="preserve">'
+                           f'{html.escape(line.strip())}</text>')
     out.append("</svg>")
     return "\n".join(out)

@@ -6,16 +6,20 @@
   (:mod:`autodiff._layout`) does elsewhere.
 * :func:`explain` -- one backward call, node by node, as a table: what reaches each node,
   which row of ``autodiff/rules.py`` it applies, and what it sends to each input.
-* :func:`side_by_side` -- a torch snippet run under torch and under autodiff, what each
-  showed in a table, one observation per row (the parity harness, for the tutorials).
+
+``parity_tests.side_by_side`` (the parity harness's, for the tutorials) shows a snippet
+run under torch and under autodiff in a :class:`Table`: autodiff does not depend on its
+test harness.
 
 Nothing here is part of torch's API: this module is autodiff's own, for learning.
 """
 
 from __future__ import annotations
 
+import ast
+import functools
 import html
-import re
+import linecache
 import shutil
 import subprocess
 
@@ -137,7 +141,7 @@ def draw(tensors, params=None, show_saved=False, show_attrs=False, max_attr_char
     >>> y = (x * x).sum()
     >>> picture = draw(y, params={"x": x})     # autodiff-only
     >>> [label for label, colour in picture.nodes.values()]
-    ['SumBackward0\\n#2', 'MulBackward0\\n#1', 'AccumulateGrad', 'x\\n(2)', '(1)']
+    ['SumBackward0\\n#2', 'MulBackward0\\n#1', 'AccumulateGrad', 'x\\n(2)', '()']
     """
     graph = Graph()
     roots = [tensors] if hasattr(tensors, "grad_fn") else list(tensors)
@@ -239,9 +243,11 @@ class Graph:
             return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace(
                 "\n", "\\n") + '"'
 
-        style = " ".join(f"{k}={quoted(v)}" for k, v in _NODE_STYLE.items())
-        lines = ["digraph {", f"\tgraph [{' '.join(f'{k}={quoted(v)}' for k, v in _GRAPH_STYLE.items())}]",
-                 f"\tnode [{style}]"]
+        def attributes(style):
+            return " ".join(f"{k}={quoted(v)}" for k, v in style.items())
+
+        lines = ["digraph {", f"\tgraph [{attributes(_GRAPH_STYLE)}]",
+                 f"\tnode [{attributes(_NODE_STYLE)}]"]
         for key, (label, fill) in self.nodes.items():
             colour = f" fillcolor={quoted(fill)}" if fill else ""
             lines.append(f"\t{quoted(key)} [label={quoted(label)}{colour}]")
@@ -324,14 +330,61 @@ def _values(t):
 
 # --- explain --------------------------------------------------------------------------
 
+@functools.cache
+def _lambdas_of(filename):
+    """The source of ``filename`` and its lambdas, by the line they start on."""
+    source = "".join(linecache.getlines(filename))
+    by_line = {}
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Lambda):
+            by_line.setdefault(node.lineno, []).append(node)
+    return source, by_line
+
+
+def _formula_text(function):
+    """What a backward formula computes, as ``autodiff/rules.py`` writes it: a lambda's
+    body (``grad * other``), or a function's name where it is a ``def``."""
+    code = function.__code__
+    if function.__name__ != "<lambda>":
+        return function.__name__ + "(...)"
+    source, by_line = _lambdas_of(code.co_filename)
+    candidates = by_line.get(code.co_firstlineno, [])
+    # several lambdas on one line: the one whose span holds the code's first column
+    column = next((c for _, _, c, _ in code.co_positions() if c), None)
+    for candidate in candidates:
+        if column is None or candidate.col_offset <= column <= candidate.end_col_offset:
+            return " ".join(ast.get_source_segment(source, candidate.body).split())
+    return "<lambda>"
+
+
+def _formulas(node):
+    """One line per input of ``node``: the formula its row applies to ``grad`` for that
+    input (``other: grad * self``), the local derivative written out."""
+    rule = type(node).rule
+    if rule is None:                          # a custom autograd.Function
+        return [f"{type(node).__name__}.backward(ctx, grad)"]
+    if rule.formulas is not None:             # one formula per input
+        return [f"{name}: {_formula_text(f[0])}" for name, f in zip(rule.inputs,
+                                                                     rule.formulas)
+                if f is not None]
+    text = _formula_text(rule.backward)       # one joint backward, returning a tuple
+    tree = ast.parse(text, mode="eval").body if text != "<lambda>" else None
+    if isinstance(tree, ast.Tuple) and len(tree.elts) == len(rule.inputs):
+        return [f"{name}: {ast.unparse(element)}"
+                for name, element in zip(rule.inputs, tree.elts)]
+    return [text]
+
+
 def explain(tensor, gradient=None, params=None):
     """One backward call from ``tensor``, node by node: the backward table, live.
 
     Runs the engine once (``autodiff.autograd.grad`` with ``retain_graph=True``, so the
     graph stays usable and no ``.grad`` changes) and returns a :class:`Table` with one
     row per node, in the order the engine ran them: the node and its tape number (as
-    :func:`draw` shows it), the gradient that reached it, the rule it applied (``op``
-    of its row in ``autodiff.rules``), and the gradient it sent to each input. A leaf's
+    :func:`draw` shows it), the rule it applied (``op`` of its row in
+    ``autodiff.rules``), the gradient that reached it, the local derivative (the row's
+    formula for each input, as ``rules.py`` writes it: ``grad`` is what reached the
+    node), and the gradient it sent to each input. A leaf's
     ``AccumulateGrad`` has its row as soon as its gradient is complete, which is when
     the engine runs it. ``gradient`` is ``backward``'s: needed when ``tensor`` is not a
     scalar. ``params`` names leaves, as for :func:`draw`. Hooks registered on tensors
@@ -341,12 +394,12 @@ def explain(tensor, gradient=None, params=None):
     >>> from autodiff.viz import explain
     >>> x = autodiff.tensor([1.0, 2.0], requires_grad=True)
     >>> print(explain((x * x).sum(), params={"x": x}))    # autodiff-only
-    step  node             rule  gradient in  gradient out
-    ----  ---------------  ----  -----------  -------------------------------
-    1     SumBackward0 #2  sum   1.           -> MulBackward0 #1: [1., 1.]
-    2     MulBackward0 #1  mul   [1., 1.]     -> AccumulateGrad (x): [1., 2.]
-                                              -> AccumulateGrad (x): [1., 2.]
-    3     AccumulateGrad   x     [2., 4.]     -> x.grad
+    step  node             rule  gradient in  local derivative                   gradient out
+    ----  ---------------  ----  -----------  ---------------------------------  -------------------------------
+    1     SumBackward0 #2  sum   1.           self: grad.expand(self_sym_sizes)  -> MulBackward0 #1: [1., 1.]
+    2     MulBackward0 #1  mul   [1., 1.]     self: grad * other                 -> AccumulateGrad (x): [1., 2.]
+                                              other: grad * self                 -> AccumulateGrad (x): [1., 2.]
+    3     AccumulateGrad   x     [2., 4.]     x.grad += grad                     -> x.grad
     """
     if tensor.grad_fn is None:
         raise ValueError("explain needs the result of an operation: this tensor has no "
@@ -384,7 +437,7 @@ def explain(tensor, gradient=None, params=None):
         return f"{type(node).__name__} #{numbers[node]}"
 
     leaf_rows = {leaf: ("AccumulateGrad", leaf_name(leaf), _values(grad),
-                        f"-> {leaf_name(leaf)}.grad")
+                        f"{leaf_name(leaf)}.grad += grad", f"-> {leaf_name(leaf)}.grad")
                  for leaf, grad in zip(leaves, leaf_grads)}
     edges_left = dict.fromkeys(leaves, 0)     # a leaf runs once all its edges delivered
     for node in ops:
@@ -400,45 +453,12 @@ def explain(tensor, gradient=None, params=None):
                 for (n, _), g in zip(node.next_functions, grads_out)]
         rows.append((node_name(node), rule.op if rule is not None else "Function.backward",
                      "\n".join(_values(g) for g in grads_in if g is not None),
-                     "\n".join(sent)))
+                     "\n".join(_formulas(node)), "\n".join(sent)))
         for next_node, _ in node.next_functions:
             if next_node in edges_left:
                 edges_left[next_node] -= 1
                 if not edges_left[next_node]:
                     rows.append(leaf_rows.pop(next_node))
     rows += leaf_rows.values()                 # leaves no gradient reached
-    return Table(("step", "node", "rule", "gradient in", "gradient out"),
+    return Table(("step", "node", "rule", "gradient in", "local derivative", "gradient out"),
                  [(str(k), *row) for k, row in enumerate(rows, 1)])
-
-
-# --- side_by_side ---------------------------------------------------------------------
-
-def side_by_side(body):
-    """Run ``body(torch)`` and ``body(autodiff)`` and show what each observed, side by side.
-
-    ``body`` is a case of the parity harness (``parity_tests``): a function of the
-    framework module that yields ``(name, value)`` pairs. Each row of the returned
-    :class:`Table` is one observation under both frameworks; an error or warnings are
-    observations too. Raises ``AssertionError`` (showing the table) when they disagree,
-    so a tutorial executed as a test fails. Needs torch (``pip install -e '.[parity]'``).
-    """
-    import torch
-
-    import autodiff
-    from parity_tests.harness import ERROR, WARNINGS, Case, compare, show
-
-    outcome = compare(Case(body.__name__, "tutorial", body), torch, autodiff)
-    rows = [(row.name, _in_torchs_words(show(row.reference)), show(row.candidate),
-             "yes" if row.match else f"NO: {row.reason}")
-            for row in outcome.rows
-            if row.name not in (ERROR, WARNINGS) or row.reference or row.candidate]
-    table = Table(("observation", "torch", "autodiff", "same"), rows, title=body.__name__)
-    if not outcome.passed:
-        raise AssertionError(f"torch and autodiff disagree:\n{table}")
-    return table
-
-
-def _in_torchs_words(text):
-    # the harness writes torch's texts with autodiff's name, to compare them; show them
-    # as torch printed them
-    return re.sub(r"\bautodiff\b", "torch", text)
