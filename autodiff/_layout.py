@@ -21,6 +21,8 @@ Every step is a loop over lists, no recursion: a chain of thousands of nodes is 
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable, Mapping
+from typing import Any
 from dataclasses import dataclass, field
 
 CHAR_WIDTH, LINE_HEIGHT = 6.2, 12.5       # monospace text at 10px
@@ -57,7 +59,8 @@ class _Point:
         return len(self.lines) * LINE_HEIGHT + 2 * PAD_Y if self.lines else 0.0
 
 
-def svg(nodes, edges):
+def svg(nodes: Mapping[Any, tuple[str, str | None]],
+        edges: Iterable[tuple[Any, Any, bool]]) -> str:
     """The SVG text of a drawing. ``nodes``: ``{key: (label, fill)}`` (a label's lines
     split at ``\\n``; fill a colour name or None); ``edges``: ``(tail, head, arrow)``
     triples, arrow False for a plain line. The graph must have no cycle."""
@@ -73,15 +76,15 @@ def svg(nodes, edges):
 
 def _assign_layers(points, edges):
     """Step 1: layer = (the graph's height) - (the longest path from the node to a sink)."""
-    successors = {key: [] for key in points}
+    successors: dict[Any, list] = {key: [] for key in points}
     waiting = dict.fromkeys(points, 0)           # successors whose height is unknown
     for tail, head, _ in edges:
         successors[tail].append(head)
         waiting[tail] += 1
-    predecessors = {key: [] for key in points}
+    predecessors: dict[Any, list] = {key: [] for key in points}
     for tail, head, _ in edges:
         predecessors[head].append(tail)
-    height = {}
+    height: dict[Any, int] = {}
     ready = [key for key, n in waiting.items() if n == 0]
     while ready:                                 # Kahn's topological order, sinks first
         key = ready.pop()
@@ -100,7 +103,8 @@ def _assign_layers(points, edges):
 def _split_long_edges(points, edges):
     """Step 2: dummies. Returns the layers (lists of points, in a first order: the order
     the nodes were given) and each edge's route (its points from tail to head)."""
-    layers = [[] for _ in range(1 + max((p.layer for p in points.values()), default=0))]
+    count = 1 + max((p.layer for p in points.values()), default=0)
+    layers: list[list[_Point]] = [[] for _ in range(count)]
     for point in points.values():
         layers[point.layer].append(point)
     routes = []

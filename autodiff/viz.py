@@ -3,7 +3,7 @@
 * :func:`draw` -- the ``grad_fn`` graph as a picture (a :class:`Graph`, SVG), drawn the
   way torchviz draws torch's. It draws torch's graphs too, so the two can be compared.
   Graphviz's ``dot`` lays it out where it is installed; a small layout in pure Python
-  (:mod:`autodiff._layout`) does elsewhere.
+  (``autodiff/_layout.py``) does elsewhere.
 * :func:`explain` -- one backward call, node by node, as a table: what reaches each node,
   which row of ``autodiff/rules.py`` it applies, and what it sends to each input.
 
@@ -22,10 +22,16 @@ import html
 import linecache
 import shutil
 import subprocess
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+PathLike = Any     # a str or os.PathLike: what open() takes
 
 import numpy as np
 
 from . import _layout, autograd
+
+__all__ = ["draw", "explain", "Graph", "Table"]
 
 INSTALL_DOT = (
     "Graph.svg(engine='dot') needs Graphviz's `dot` program, and it is not on the PATH. "
@@ -106,7 +112,8 @@ def _saved_tensors(node):
 
 # --- draw -----------------------------------------------------------------------------
 
-def draw(tensors, params=None, show_saved=False, show_attrs=False, max_attr_chars=50):
+def draw(tensors: Any, params: Mapping[str, Any] | None = None, show_saved: bool = False,
+         show_attrs: bool = False, max_attr_chars: int = 50) -> Graph:
     """The graph behind ``tensors``, as a picture: a :class:`Graph`.
 
     Drawn as torchviz's ``make_dot`` draws torch's: one grey box per node of the graph,
@@ -133,7 +140,7 @@ def draw(tensors, params=None, show_saved=False, show_attrs=False, max_attr_char
         Graph: shows itself in Jupyter (as SVG); ``.svg()`` is the picture's text,
         ``.save(path)`` writes it, ``.source`` is the graph in Graphviz's DOT language.
         Graphviz's ``dot`` program draws it where it is on the PATH; elsewhere a small
-        layout written in Python does (:mod:`autodiff._layout`).
+        layout written in Python does (``autodiff/_layout.py``).
 
     >>> import autodiff
     >>> from autodiff.viz import draw
@@ -227,23 +234,24 @@ class Graph:
     edges between them (``edges``: ``(tail, head, arrow)``), in the order they were
     added. Made by :func:`draw`; shows itself in Jupyter."""
 
-    def __init__(self):
-        self.nodes, self.edges = {}, []
+    def __init__(self) -> None:
+        self.nodes: dict[str, tuple[str, str | None]] = {}
+        self.edges: list[tuple[str, str, bool]] = []
 
-    def node(self, key, label, fillcolor=None):
+    def node(self, key: str, label: str, fillcolor: str | None = None) -> None:
         self.nodes[key] = (label, fillcolor)
 
-    def edge(self, tail, head, arrow=True):
+    def edge(self, tail: str, head: str, arrow: bool = True) -> None:
         self.edges.append((tail, head, arrow))
 
     @property
-    def source(self):
+    def source(self) -> str:
         """The graph in Graphviz's DOT language (what ``dot`` is given)."""
-        def quoted(text):
+        def quoted(text: str) -> str:
             return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace(
                 "\n", "\\n") + '"'
 
-        def attributes(style):
+        def attributes(style: Mapping[str, str]) -> str:
             return " ".join(f"{k}={quoted(v)}" for k, v in style.items())
 
         lines = ["digraph {", f"\tgraph [{attributes(_GRAPH_STYLE)}]",
@@ -256,9 +264,9 @@ class Graph:
                          ("" if arrow else " [dir=none]"))
         return "\n".join(lines + ["}"]) + "\n"
 
-    def svg(self, engine=None):
+    def svg(self, engine: str | None = None) -> str:
         """The picture as SVG text. ``engine``: ``"dot"`` (Graphviz's program),
-        ``"python"`` (:mod:`autodiff._layout`), or None: ``dot`` where it is on the PATH,
+        ``"python"`` (``autodiff/_layout.py``), or None: ``dot`` where it is on the PATH,
         Python elsewhere."""
         if engine is None:
             engine = "dot" if shutil.which("dot") else "python"
@@ -271,13 +279,13 @@ class Graph:
         return subprocess.run(["dot", "-Tsvg"], input=self.source, capture_output=True,
                               text=True, check=True).stdout
 
-    def save(self, path, engine=None):
+    def save(self, path: PathLike, engine: str | None = None) -> PathLike:
         """Write the picture to ``path`` as an SVG file; returns ``path``."""
         with open(path, "w", encoding="utf-8") as file:
             file.write(self.svg(engine))
         return path
 
-    def _repr_svg_(self):
+    def _repr_svg_(self) -> str:
         return self.svg()
 
 
@@ -289,10 +297,11 @@ class Table:
     A cell may hold several lines (one per input of a node, say).
     """
 
-    def __init__(self, header, rows, title=""):
+    def __init__(self, header: Iterable[str], rows: Iterable[Iterable[str]],
+                 title: str = "") -> None:
         self.header, self.rows, self.title = tuple(header), [tuple(r) for r in rows], title
 
-    def __str__(self):
+    def __str__(self) -> str:
         lines = [self.header] + self.rows
         widths = [max(len(part) for line in lines for part in str(line[i]).split("\n"))
                   for i in range(len(self.header))]
@@ -308,7 +317,7 @@ class Table:
 
     __repr__ = __str__
 
-    def _repr_html_(self):
+    def _repr_html_(self) -> str:
         def cells(line, tag):
             return "".join(f"<{tag} style='text-align:left; vertical-align:top'>"
                            f"{html.escape(str(c)).replace(chr(10), '<br>')}</{tag}>"
@@ -334,7 +343,7 @@ def _values(t):
 def _lambdas_of(filename):
     """The source of ``filename`` and its lambdas, by the line they start on."""
     source = "".join(linecache.getlines(filename))
-    by_line = {}
+    by_line: dict[int, list[ast.Lambda]] = {}
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Lambda):
             by_line.setdefault(node.lineno, []).append(node)
@@ -353,7 +362,7 @@ def _formula_text(function):
     column = next((c for _, _, c, _ in code.co_positions() if c), None)
     for candidate in candidates:
         if column is None or candidate.col_offset <= column <= candidate.end_col_offset:
-            return " ".join(ast.get_source_segment(source, candidate.body).split())
+            return " ".join((ast.get_source_segment(source, candidate.body) or "").split())
     return "<lambda>"
 
 
@@ -375,7 +384,8 @@ def _formulas(node):
     return [text]
 
 
-def explain(tensor, gradient=None, params=None):
+def explain(tensor: Any, gradient: Any = None,
+            params: Mapping[str, Any] | None = None) -> Table:
     """One backward call from ``tensor``, node by node: the backward table, live.
 
     Runs the engine once (``autodiff.autograd.grad`` with ``retain_graph=True``, so the
