@@ -210,7 +210,8 @@ def _draw(layers, routes):
            'font-family="monospace" font-size="10">',
            '<defs><marker id="autodiff-arrow" viewBox="0 0 10 10" refX="10" refY="5" '
            'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
-           '<path d="M 0 0 L 10 5 L 0 10 z" fill="#000"/></marker></defs>']
+           '<path d="M 0 0 L 10 5 L 0 10 z" fill="#000"/></marker></defs>',
+           '<rect width="100%" height="100%" fill="#fff"/>']      # dark themes too
     for route, arrow in routes:
         # down the tail's bottom, straight through each layer crossed, to the head's top
         (x0, y0), (x1, y1) = centre(route[0]), centre(route[-1])
