@@ -418,3 +418,12 @@ def test_the_runner_without_torch_says_which_extra_to_install(tmp_path):
                               capture_output=True, text=True, env=env, timeout=120)
     assert "ModuleNotFoundError: parity_tests needs autodiff's `parity` extra" in \
         imported.stderr
+
+
+def test_the_readmes_picture_is_what_the_renderer_draws(tmp_path):
+    script = pathlib.Path(ROOT) / "docs" / "_static" / "make_pictures.py"
+    subprocess.run([sys.executable, str(script), str(tmp_path / "graph.svg")], check=True,
+                   env={**os.environ, "PYTHONPATH": ROOT}, timeout=120)
+    committed = (script.parent / "graph.svg").read_text()
+    assert (tmp_path / "graph.svg").read_text() == committed, \
+        "run python docs/_static/make_pictures.py and commit docs/_static/graph.svg"
