@@ -16,10 +16,12 @@ sys.path[:0] = [str(DOCS / "_ext"), str(REPO)]
 
 from parity_matrix import source_key  # noqa: E402
 
+import autodiff  # noqa: E402
+
 project = "autodiff"
 author = "the autodiff authors"
 copyright = "autodiff authors, BSD-3-Clause"
-release = version = "0.1.0"
+release = version = autodiff.__version__
 
 extensions = [
     "myst_nb",

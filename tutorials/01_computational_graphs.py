@@ -32,7 +32,8 @@
 
 # %%
 import autodiff as torch          # the torch API, on autodiff's engine
-from autodiff.viz import Table, draw, explain, side_by_side
+from autodiff.viz import Table, draw, explain
+from parity_tests import side_by_side
 
 # %% [markdown]
 # ## The graph as data

@@ -26,7 +26,8 @@
 
 # %%
 import autodiff as torch
-from autodiff.viz import draw, side_by_side
+from autodiff.viz import draw
+from parity_tests import side_by_side
 
 # %% [markdown]
 # ## requires_grad spreads to results

@@ -22,7 +22,7 @@
 import matplotlib.pyplot as plt
 
 import autodiff as torch
-from autodiff.viz import side_by_side
+from parity_tests import side_by_side
 
 # %% [markdown]
 # ## A function of one variable

@@ -19,7 +19,8 @@
 
 # %%
 import autodiff as torch
-from autodiff.viz import explain, side_by_side
+from autodiff.viz import explain
+from parity_tests import side_by_side
 
 # %%
 x = torch.tensor([[1., 2., 3.], [4., 5., 6.]], requires_grad=True)

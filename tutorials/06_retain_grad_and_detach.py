@@ -21,7 +21,8 @@
 
 # %%
 import autodiff as torch
-from autodiff.viz import draw, explain, side_by_side
+from autodiff.viz import draw, explain
+from parity_tests import side_by_side
 
 # %% [markdown]
 # ## Caching an intermediate gradient

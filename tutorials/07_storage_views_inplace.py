@@ -22,7 +22,7 @@
 
 # %%
 import autodiff as torch
-from autodiff.viz import side_by_side
+from parity_tests import side_by_side
 
 # %% [markdown]
 # ## What shares memory

@@ -25,7 +25,8 @@ import inspect
 
 import autodiff as torch
 from autodiff import rules, tape
-from autodiff.viz import draw, explain, side_by_side
+from autodiff.viz import draw, explain
+from parity_tests import side_by_side
 
 print(tape.__doc__)
 

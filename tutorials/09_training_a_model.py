@@ -29,7 +29,8 @@ from sklearn.datasets import load_digits
 
 import autodiff as torch
 import autodiff.nn as nn
-from autodiff.viz import draw, side_by_side
+from autodiff.viz import draw
+from parity_tests import side_by_side
 
 digits = load_digits()
 fig, axes = plt.subplots(1, 8, figsize=(8, 1.3))

@@ -22,7 +22,8 @@
 import matplotlib.pyplot as plt
 
 import autodiff as torch
-from autodiff.viz import draw, side_by_side
+from autodiff.viz import draw
+from parity_tests import side_by_side
 
 # %% [markdown]
 # ## A second derivative
