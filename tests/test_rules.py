@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import autodiff as T
-from autodiff.rules import RULES
+from autodiff.tape import RULES
 
 from rule_samples import SAMPLES
 
