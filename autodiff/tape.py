@@ -243,6 +243,7 @@ def push_saved_tensors_hooks(pack_hook, unpack_hook):
 
 
 def pop_saved_tensors_hooks():
+    """Drop the pair of hooks pushed last."""
     _saved_tensors_hooks.pop()
 
 
@@ -658,8 +659,10 @@ def row(op, node, forward, backward, view=False, tensor_attrs=(), multi_view=Fal
         outputs=None):
     """Add a row to the table: op name, torch's node name, forward, and the backward: one
     formula per input (a tuple), or one joint backward giving every input's gradient (of
-    a node with several ``outputs``, it takes all their gradients)."""
+    a node with several ``outputs``, it takes all their gradients). Returns the rule, for
+    ``apply``."""
     RULES[op] = Rule(op, node, forward, backward, view, tensor_attrs, multi_view, outputs)
+    return RULES[op]
 
 
 # ---------------------------------------------------------------------------------------
@@ -1477,6 +1480,9 @@ row("as_strided", "AsStridedBackward0",
 
 
 def check_inplace(self):
+    """torch's checks before an in-place write that autograd must know about: a leaf that
+    requires grad, a view of one, a view made in no_grad mode or one of several views of
+    one node cannot be written (their errors)."""
     if not _grad_enabled:
         return
     if self._no_grad_view:
@@ -1543,6 +1549,7 @@ def _write_into_view(view, src):
 
 
 def inplace_binary(fn):
+    """The in-place method of a binary op: ``x.add_(y)`` writes ``add(x, y)`` into x."""
     def op(self, other, *args, **kwargs):
         return inplace(self, lambda old: fn(old, other, *args, **kwargs))
     op.__name__ = fn.__name__ + "_"
@@ -1550,6 +1557,7 @@ def inplace_binary(fn):
 
 
 def inplace_unary(fn):
+    """The in-place method of a unary op: ``x.exp_()`` writes ``exp(x)`` into x."""
     def op(self, *args, **kwargs):
         return inplace(self, lambda old: fn(old, *args, **kwargs))
     op.__name__ = fn.__name__ + "_"
@@ -1593,6 +1601,7 @@ def _make_root_grads(roots, grad_roots, create_graph):
 
 
 def as_tuple(x):
+    """A tensor or a sequence of them (``backward``'s and ``grad``'s arguments) as a tuple."""
     if x is None:
         return None
     return (x,) if isinstance(x, Tensor) else tuple(x)

@@ -26,7 +26,7 @@ from .. import ops
 from ..rules import (RULES, _minus_scalar, _plus_scalar, _pooling_output_shape, _scalar_minus,
                      _times_scalar)
 from .. import tape
-from ..tape import make_tensor, apply, concrete
+from ..tape import apply, concrete
 
 # ---------------------------------------------------------------------------------------
 # Activations
@@ -159,7 +159,7 @@ def dropout(input, p=0.5, training=True, inplace=False):
         mask = ops.zeros((), dtype=input.dtype)
     else:
         keep = ops.default_generator._rng.random(tuple(input.shape)) >= p
-        mask = make_tensor(jnp.asarray(keep / (1 - p), input.dtype.np))
+        mask = tape.make_tensor(jnp.asarray(keep / (1 - p), input.dtype.np))
     return input.mul_(mask) if inplace else input * mask
 
 
@@ -218,7 +218,7 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
         padding_idx = -1
     elif padding_idx < 0:
         padding_idx += n
-    indices = make_tensor(values % n)
+    indices = tape.make_tensor(values % n)
     if max_norm is not None:
         _embedding_renorm_(weight, indices, max_norm, norm_type)
     return apply(RULES["embedding"], weight, indices=indices, padding_idx=padding_idx,
@@ -403,7 +403,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     out = apply(RULES["max_pool2d"], input, kernel_size=kernel, stride=stride,
                 padding=padding, dilation=dilation, ceil_mode=ceil_mode, indices=indices,
                 self_sym_sizes=input.shape)
-    return (out, make_tensor(indices.astype(np.int64))) if return_indices else out
+    return (out, tape.make_tensor(indices.astype(np.int64))) if return_indices else out
 
 
 # ---------------------------------------------------------------------------------------
@@ -572,7 +572,7 @@ def _smoothed(nll, log_p, target, weight, ignore_index, reduction, smoothing, cl
             smooth = smooth.sum() / (~ignored).sum()
         else:
             kept = target._value()[~ignored._value()]
-            smooth = smooth.sum() / make_tensor(weight._value()[kept]).sum()
+            smooth = smooth.sum() / tape.make_tensor(weight._value()[kept]).sum()
     elif reduction == "sum":
         smooth = smooth.sum()
     return _times_scalar(nll, 1 - smoothing) + _times_scalar(smooth, smoothing / n_classes)
@@ -843,7 +843,7 @@ def one_hot(tensor, num_classes=-1):
             num_classes = int(values.max()) + 1
         elif values.max() >= num_classes:
             raise RuntimeError("Class values must be smaller than num_classes.")
-    return make_tensor(jnp.asarray(values[..., None] == np.arange(num_classes), jnp.int64))
+    return tape.make_tensor(jnp.asarray(values[..., None] == np.arange(num_classes), jnp.int64))
 
 
 def pad(input, pad, mode="constant", value=None):
