@@ -904,29 +904,66 @@ row("unfold_backward", "UnfoldBackwardBackward0",
     lambda grad, input_sizes, dim, size, step: (tape.apply(
         RULES["unfold"], grad, dimension=dim, size=size, step=step,
         self_sym_sizes=input_sizes),))
+# Reading and writing at an index, or a slice, along one dim. The position is an operand
+# of the compiled kernel (lax.dynamic_slice), not part of it: a loop over rows, `x[i]` for
+# a thousand i, compiles one kernel per shape, not one per index.
+@functools.partial(jax.jit, static_argnames="dim")
+def _select_at(x, index, *, dim):
+    return jax.lax.dynamic_index_in_dim(x, index, dim, keepdims=False)
+
+
+@functools.partial(jax.jit, static_argnames="dim")
+def _select_put(x, src, index, *, dim):
+    return jax.lax.dynamic_update_index_in_dim(x, src.astype(x.dtype), index, dim)
+
+
+def _window(n, start, end, step):
+    """Where ``[start:end:step]`` sits in ``n`` elements: its first index and its length."""
+    start, end, step = slice(start, end, step).indices(n)
+    return start, len(range(start, end, step))
+
+
+def _span(length, step):
+    return (length - 1) * step + 1 if length else 0
+
+
+@functools.partial(jax.jit, static_argnames=("dim", "length", "step"))
+def _slice_at(x, start, length, *, dim, step):
+    window = jax.lax.dynamic_slice_in_dim(x, start, _span(length, step), dim)
+    return jax.lax.slice_in_dim(window, 0, None, step, dim)
+
+
+@functools.partial(jax.jit, static_argnames=("dim", "step"))
+def _slice_put(x, src, start, *, dim, step):
+    window = jax.lax.dynamic_slice_in_dim(x, start, _span(src.shape[dim], step), dim)
+    window = window.at[(slice(None),) * dim + (slice(None, None, step),)].set(
+        src.astype(x.dtype))
+    return jax.lax.dynamic_update_slice_in_dim(x, window, start, dim)
+
+
 # x[i] and x[a:b:c] along one dim: the gradient is scattered back into zeros
 row("select", "SelectBackward0",
-    lambda self, *, dim, index, self_sym_sizes: jnp.take(self, index, dim),
+    lambda self, *, dim, index, self_sym_sizes: _select_at(self, index, dim=dim),
     lambda grad, dim, index, self_sym_sizes: (tape.apply(
         RULES["select_backward"], grad, input_sizes=self_sym_sizes, dim=dim, index=index),),
     view=True)
 row("slice", "SliceBackward0",
-    lambda self, *, dim, start, end, step, self_sym_sizes: self[
-        (slice(None),) * dim + (slice(start, end, step),)],
+    lambda self, *, dim, start, end, step, self_sym_sizes: _slice_at(
+        self, *_window(self.shape[dim], start, end, step), dim=dim, step=step),
     lambda grad, dim, start, end, step, self_sym_sizes: (tape.apply(
         RULES["slice_backward"], grad, input_sizes=self_sym_sizes, dim=dim, start=start,
         end=end, step=step),),
     view=True)
 # ... their gradients put back into zeros, whose own gradients select and slice again
 row("select_backward", "SelectBackwardBackward0",
-    lambda grad_output, *, input_sizes, dim, index: jnp.zeros(
-        input_sizes, grad_output.dtype).at[(slice(None),) * dim + (index,)].set(grad_output),
+    lambda grad_output, *, input_sizes, dim, index: _select_put(
+        jnp.zeros(input_sizes, grad_output.dtype), grad_output, index, dim=dim),
     lambda grad, input_sizes, dim, index: (tape.apply(
         RULES["select"], grad, dim=dim, index=index, self_sym_sizes=input_sizes),))
 row("slice_backward", "SliceBackwardBackward0",
-    lambda grad_output, *, input_sizes, dim, start, end, step: jnp.zeros(
-        input_sizes, grad_output.dtype).at[(slice(None),) * dim + (slice(start, end, step),)].set(
-        grad_output),
+    lambda grad_output, *, input_sizes, dim, start, end, step: _slice_put(
+        jnp.zeros(input_sizes, grad_output.dtype), grad_output,
+        _window(input_sizes[dim], start, end, step)[0], dim=dim, step=step),
     lambda grad, input_sizes, dim, start, end, step: (tape.apply(
         RULES["slice"], grad, dim=dim, start=start, end=end, step=step,
         self_sym_sizes=input_sizes),))
@@ -1193,28 +1230,20 @@ row("masked_scatter_backward", "MaskedScatterBackwardBackward0",
 
 # select_scatter and slice_scatter write src into the view select / slice would give:
 # self keeps the gradient outside it, src reads it back through the view
-def _at_view(self, src, key):
-    return self.at[key].set(src.astype(self.dtype))
-
-
-def _slice_key(dim, start, end, step):
-    return (slice(None),) * dim + (slice(start, end, step),)
-
-
 def _sliced_shape(shape, dim, start, end, step):
     return shape[:dim] + (len(range(start, end, step)),) + shape[dim + 1:]
 
 
 row("select_scatter", "SelectScatterBackward0",
-    lambda self, src, *, dim, index: _at_view(self, src, (slice(None),) * dim + (index,)),
+    lambda self, src, *, dim, index: _select_put(self, src, index, dim=dim),
     (lambda grad, dim, index: tape.apply(
         RULES["select_scatter"], grad, _zeros(grad.shape[:dim] + grad.shape[dim + 1:], grad),
         dim=dim, index=index),
      lambda grad, dim, index: tape.apply(RULES["select"], grad, dim=dim, index=index,
                                          self_sym_sizes=grad.shape)))
 row("slice_scatter", "SliceScatterBackward0",
-    lambda self, src, *, dim, start, end, step: _at_view(self, src, _slice_key(
-        dim, start, end, step)),
+    lambda self, src, *, dim, start, end, step: _slice_put(
+        self, src, _window(self.shape[dim], start, end, step)[0], dim=dim, step=step),
     (lambda grad, dim, start, end, step: tape.apply(
         RULES["slice_scatter"], grad, _zeros(_sliced_shape(grad.shape, dim, start, end, step),
                                              grad), dim=dim, start=start, end=end, step=step),
@@ -1361,10 +1390,43 @@ row("repeat", "RepeatBackward0",
     lambda grad, repeats, self_sym_sizes: (_repeat_backward(grad, repeats, self_sym_sizes),))
 
 
+def _index_put(self, values, key, accumulate):
+    """``self[key] = values`` (``+=`` with ``accumulate``). A boolean mask whose values
+    broadcast over what it selects (``g[h < 0] = 0``) is a ``where``: one kernel per shape,
+    whatever the mask holds (a scatter at its True places compiles once per count)."""
+    mask = _where_mask(key, self.shape, values)
+    if mask is not None:
+        return _masked_put(self, values, mask, accumulate=accumulate)
+    return self.at[key].add(values) if accumulate else self.at[key].set(values)
+
+
+def _where_mask(key, shape, values):
+    """``key``'s one boolean mask, shaped to broadcast against ``shape``, if the key is
+    that mask among full slices and ``values`` broadcast over the selected elements."""
+    others = [k for k in key if not isinstance(k, slice)]
+    if len(others) != 1 or getattr(others[0], "dtype", None) != bool or any(
+            k != slice(None) for k in key if isinstance(k, slice)):
+        return None
+    mask = others[0]
+    lead = next(i for i, k in enumerate(key) if k is mask)
+    trailing = shape[lead + mask.ndim:]
+    try:
+        if np.broadcast_shapes(np.shape(values), trailing) != trailing:
+            return None
+    except ValueError:
+        return None
+    return mask.reshape((1,) * lead + mask.shape + (1,) * len(trailing))
+
+
+@functools.partial(jax.jit, static_argnames="accumulate")
+def _masked_put(self, values, mask, *, accumulate):
+    values = jnp.asarray(values).astype(self.dtype)
+    return jnp.where(mask, self + values if accumulate else values, self)
+
+
 # x[key] = values: values' gradient is grad[key]; self's is grad with key's places zeroed
 row("index_put", "IndexPutBackward0",
-    lambda self, values, *, key, accumulate: (self.at[key].add(values) if accumulate
-                                              else self.at[key].set(values)),
+    lambda self, values, *, key, accumulate: _index_put(self, values, key, accumulate),
     (lambda grad, key, accumulate: grad if accumulate else tape.apply(
         RULES["index_put"], grad, 0.0, key=key, accumulate=False),
      lambda grad, key: tape.apply(RULES["index"], grad, key=key,

@@ -636,11 +636,14 @@ class Rule:
 # compiled call is dispatched from C++ (about 2 us less than an op-by-op jax.numpy call,
 # and several jax.numpy calls fuse). Attributes that describe shapes are static (part of
 # the compiled function); Python numbers are arguments (a new learning rate must not
-# compile again); rows with other attributes (tensors, index keys, views) run op by op.
-_STATIC_ATTRS = {"dimension", "shapes", "n", "nan", "posinf", "neginf", "dim", "keepdim", "self_sym_sizes", "size", "dims", "dim0", "dim1", "index",
+# compile again); rows with other attributes (tensors, index keys, views, and positions:
+# select's index, slice's start and end) run op by op, the positions as operands of the
+# row's own kernels (``rules._select_at``): no value a loop varies is compiled in.
+_STATIC_ATTRS = {"dimension", "shapes", "n", "nan", "posinf", "neginf", "dim", "keepdim",
+                 "self_sym_sizes", "size", "dims", "dim0", "dim1",
                  "is_result", "feature_group_count", "batch_group_count", "diagonal", "repeats",
                  "offset", "dim1", "dim2", "input_sizes", "shifts",
-                 "start", "end", "step", "sizes", "dtype", "ord", "correction", "reduction",
+                 "step", "sizes", "dtype", "ord", "correction", "reduction",
                  "exponent", "normalized_shape", "eps", "approximate", "stride", "padding",
                  "dilation", "lhs_dilation", "dimension_numbers", "kernel_size", "ceil_mode",
                  "k", "decimals", "split_size", "split_sizes", "p"}
