@@ -23,8 +23,11 @@ Inputs are multiples of 0.25 in [-2, 2]: sums and products of such numbers are
 exact in float32, so a mismatch is a real disagreement and not rounding noise,
 and ties (``max``, ``relu`` at 0, ``abs`` at 0) are frequent, as in real data.
 Some leaves that need no gradient are int64 (the same numbers, truncated). A program
-ends with ``backward()``, or now and then with a second derivative (``autograd.grad``
-with ``create_graph=True``, then ``backward()`` through the gradient).
+draws from arithmetic, elementwise functions, reductions (over dims of 0-d tensors too),
+views (select, unbind, chunk, split, expand...), boolean masks (read and written),
+``torch.nn.functional``, in-place updates, hooks that change a gradient and
+``retain_grad``; it ends with ``backward()``, or now and then with a second derivative
+(``autograd.grad`` with ``create_graph=True``, then ``backward()`` through the gradient).
 
 Two hypothesis profiles: ``ci`` (a few hundred programs, deterministic, used by
 pytest) and ``intense`` (``python -m parity_tests --fuzz 20000``). pytest's
@@ -108,6 +111,31 @@ def _unsqueezed(shape):
     return (1,) + shape
 
 
+def _first_dim_reduced(shape):
+    """``sum(dim=0)``: a 0-d tensor takes dim 0 (and -1) as its own, as torch does."""
+    return shape[1:]
+
+
+def _last_dim_halved(shape):
+    if not shape:
+        raise ValueError("a 0-d tensor has no dim to chunk")
+    return shape[:-1] + ((shape[-1] + 1) // 2,)
+
+
+def _squeezed(shape):
+    return tuple(n for n in shape if n != 1)
+
+
+def _expanded(shape):
+    return (2,) + shape
+
+
+def _equal(left, right):
+    if left != right:      # mse_loss warns about broadcasting: a different program
+        raise ValueError("mse_loss takes two tensors of one shape")
+    return ()
+
+
 @dataclasses.dataclass(frozen=True)
 class Op:
     """A code template and the shape of its result (which raises when arguments do not fit)."""
@@ -161,9 +189,33 @@ OPS = {
     "transpose": Op("{}.T", _reversed),
     "flatten": Op("{}.reshape(-1)", _flattened),
     "unsqueeze": Op("{}.unsqueeze(0)", _unsqueezed),
+    "select_last": Op("{}[-1]", _first_dim_dropped),
+    "unbind": Op("{}.unbind(0)[-1]", _first_dim_dropped),
+    "chunk": Op("{}.chunk(2, dim=-1)[0]", _last_dim_halved),
+    "split": Op("{}.split(1, dim=-1)[-1]", _last_dim_narrowed),
+    "squeeze": Op("{}.squeeze()", _squeezed),
+    "expand": Op("{0}.expand(2, *{0}.shape)", _expanded),
+    # dims of 0-d tensors: dim=0 and dim=-1 are the tensor itself
+    "sum_dim0": Op("{}.sum(dim=0)", _first_dim_reduced),
+    "softmax_dim0": Op("torch.softmax({}, dim=0)", _same),
+    # boolean masks: what they select has a data-dependent shape, so it is reduced at once
+    "masked_sum": Op("{0}[{0} > 0].sum()", _reduce_all),
+    # torch.nn.functional
+    "gelu": Op("torch.nn.functional.gelu({})", _same),
+    "softplus": Op("torch.nn.functional.softplus({})", _same),
+    "silu": Op("torch.nn.functional.silu({})", _same),
+    "leaky_relu": Op("torch.nn.functional.leaky_relu({}, 0.25)", _same),
+    "elu": Op("torch.nn.functional.elu({})", _same),
+    "log_softmax": Op("torch.nn.functional.log_softmax({}, dim=-1)", _same),
+    "hardtanh": Op("torch.nn.functional.hardtanh({})", _same),
+    "mse_loss": Op("torch.nn.functional.mse_loss({}, {})", _equal),
 }
 
-IN_PLACE = ("add_", "mul_", "sub_")
+# in-place updates, ``{t}`` the target and ``{v}`` a number of the grid
+IN_PLACE = ("{t}.add_({v})", "{t}.mul_({v})", "{t}.sub_({v})", "{t}.clamp_(min={v})",
+            "{t}.masked_fill_({t} > {v}, 0.5)", "torch.nn.functional.relu({t}, inplace=True)")
+# the keys of ``x[key] = value``: a view's element, or a boolean mask
+SET_ITEM_KEYS = ("0", "-1", "{t} > {v}")
 
 
 # --- Programs as data -------------------------------------------------------
@@ -216,27 +268,42 @@ class Apply:
 
 @dataclasses.dataclass(frozen=True)
 class InPlace:
-    """``v3.mul_(0.5)``, under no_grad when the target is a leaf requiring grad."""
+    """``v3.mul_(0.5)`` (a template of IN_PLACE), under no_grad when the target is a leaf
+    requiring grad."""
 
     target: str
-    method: str
+    template: str
     operand: float
     no_grad: bool
 
     def lines(self) -> list[str]:
-        return _in_no_grad(f"{self.target}.{self.method}({self.operand})", self.no_grad)
+        return _in_no_grad(self.template.format(t=self.target, v=self.operand), self.no_grad)
 
 
 @dataclasses.dataclass(frozen=True)
 class SetItem:
-    """``v3[0] = 0.5``: a write into the view ``v3[0]`` (CopySlices on ``v3``)."""
+    """``v3[0] = 0.5``: a write into the view ``v3[0]`` (CopySlices on ``v3``), or through
+    a boolean mask, ``v3[v3 > 0.25] = 0.5`` (an index_put_)."""
 
     target: str
+    key: str
     value: float
     no_grad: bool
 
     def lines(self) -> list[str]:
-        return _in_no_grad(f"{self.target}[0] = {self.value}", self.no_grad)
+        key = self.key.format(t=self.target, v=self.value)
+        return _in_no_grad(f"{self.target}[{key}] = {self.value}", self.no_grad)
+
+
+@dataclasses.dataclass(frozen=True)
+class RegisterHook:
+    """``v3.register_hook(lambda grad: grad * 2.0)``: a hook that changes the gradient."""
+
+    target: str
+    factor: float
+
+    def lines(self) -> list[str]:
+        return [f"{self.target}.register_hook(lambda grad: grad * {self.factor})"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -359,7 +426,7 @@ def _leaf_shape(draw, base):
 @st.composite
 def programs(draw, max_leaves: int = 3, max_steps: int = 8) -> Program:
     """A random program: leaves, then ops, in-place updates and retain_grad, then backward."""
-    base = draw(st.tuples(st.integers(1, 3), st.integers(1, 3)))
+    base = tuple(draw(st.lists(st.integers(1, 3), min_size=0, max_size=2)))
     statements, variables, retained = [], [], set()
 
     def new_var(prefix, shape, dtype, requires_grad, is_leaf):
@@ -379,7 +446,8 @@ def programs(draw, max_leaves: int = 3, max_steps: int = 8) -> Program:
                                if dtype == "int64" else values))
 
     for _ in range(draw(st.integers(1, max_steps))):
-        kind = draw(st.sampled_from(["apply"] * 5 + ["in_place", "set_item", "retain_grad"]))
+        kind = draw(st.sampled_from(["apply"] * 5 + ["in_place", "set_item", "retain_grad",
+                                                     "hook"]))
         target = draw(st.sampled_from(variables))
         if kind == "apply":
             name = draw(st.sampled_from(sorted(OPS)))
@@ -401,9 +469,13 @@ def programs(draw, max_leaves: int = 3, max_steps: int = 8) -> Program:
             statements.append(InPlace(target.name, draw(st.sampled_from(IN_PLACE)),
                                       draw(GRID), no_grad))
         elif kind == "set_item":
-            if target.shape:
+            key = draw(st.sampled_from(SET_ITEM_KEYS))
+            if target.shape or "{t}" in key:
                 no_grad = target.is_leaf and target.requires_grad or draw(st.booleans())
-                statements.append(SetItem(target.name, draw(GRID), no_grad))
+                statements.append(SetItem(target.name, key, draw(GRID), no_grad))
+        elif kind == "hook":
+            if target.requires_grad:
+                statements.append(RegisterHook(target.name, draw(GRID)))
         elif target.requires_grad:
             statements.append(RetainGrad(target.name))
             retained.add(target.name)

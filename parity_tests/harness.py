@@ -200,45 +200,145 @@ class Observer:
 
 # --- Comparing snapshots ----------------------------------------------------
 
-def disagreement(reference, candidate, tolerances=None) -> str | None:
-    """Why two snapshots differ, or None when they agree (tensors within ``tolerances``,
-    by default ``TOLERANCES``)."""
+def disagreement(reference, candidate, tolerances=None,
+                 names: tuple[str, str] = ("torch", "autodiff")) -> str | None:
+    """Why two snapshots differ, in plain words, or None when they agree (tensors within
+    ``tolerances``, by default ``TOLERANCES``). ``names`` are the two frameworks' names,
+    reference first, as the reason says them."""
+    ref_name, cand_name = names
     if type(reference) is not type(candidate):
-        return f"type {type(reference).__name__} vs {type(candidate).__name__}"
+        return f"{ref_name} gives {_kind(reference)}, {cand_name} gives {_kind(candidate)}"
     if isinstance(reference, TensorSnapshot):
-        return _tensor_disagreement(reference, candidate, tolerances or TOLERANCES)
+        return _tensor_disagreement(reference, candidate, tolerances or TOLERANCES, names)
+    if isinstance(reference, Text):
+        return None if reference == candidate else _text_disagreement(reference.text,
+                                                                      candidate.text, names)
     if type(reference) is float:
-        close = np.isclose(reference, candidate, equal_nan=True, **FLOAT_TOLERANCE)
-        return None if close else "value"
+        if np.isclose(reference, candidate, equal_nan=True, **FLOAT_TOLERANCE):
+            return None
+        return (f"{ref_name} gives {reference!r}, {cand_name} gives {candidate!r} "
+                f"(differ by {abs(reference - candidate):.3g})")
     if type(reference) in (list, tuple):
         if len(reference) != len(candidate):
-            return f"length {len(reference)} vs {len(candidate)}"
+            return (f"{ref_name} gives {_items(len(reference))}, "
+                    f"{cand_name} gives {_items(len(candidate))}")
         for index, (ref, cand) in enumerate(zip(reference, candidate)):
-            if (reason := disagreement(ref, cand, tolerances)) is not None:
-                return f"[{index}]: {reason}"
+            if (reason := disagreement(ref, cand, tolerances, names)) is not None:
+                return f"item {index}: {reason}"
         return None
     if type(reference) is dict:
         if list(reference) != list(candidate):
-            return f"keys {list(reference)} vs {list(candidate)}"
+            return f"keys differ: {ref_name} {list(reference)}, {cand_name} {list(candidate)}"
         for key in reference:
-            if (reason := disagreement(reference[key], candidate[key], tolerances)) is not None:
+            if (reason := disagreement(reference[key], candidate[key], tolerances,
+                                       names)) is not None:
                 return f"[{key!r}]: {reason}"
         return None
-    return None if reference == candidate else "value"
+    return None if reference == candidate else (f"{ref_name} gives {reference!r}, "
+                                                f"{cand_name} gives {candidate!r}")
+
+
+_KINDS = {type(None): "None", TensorSnapshot: "a tensor", Text: "a text", bool: "a bool",
+          int: "an int", float: "a float", list: "a list", tuple: "a tuple", dict: "a dict"}
+
+
+def _kind(value) -> str:
+    return _KINDS.get(type(value), type(value).__name__)
+
+
+def _items(count: int) -> str:
+    return f"{count} item" if count == 1 else f"{count} items"
+
+
+def _text_disagreement(reference: str, candidate: str, names: tuple[str, str],
+                       what: str = "texts") -> str:
+    """Where two texts part: the first differing character and a few around it."""
+    at = next((k for k, (a, b) in enumerate(zip(reference, candidate)) if a != b),
+              min(len(reference), len(candidate)))
+    start = max(0, at - 10)
+
+    def excerpt(text):
+        part = text[start:at + 20]
+        return ("…" if start else "") + repr(part)[1:-1] + ("…" if at + 20 < len(text) else "")
+    return (f"{what} differ from character {at + 1}: {names[0]} '{excerpt(reference)}', "
+            f"{names[1]} '{excerpt(candidate)}'")
 
 
 def _tensor_disagreement(reference: TensorSnapshot, candidate: TensorSnapshot,
-                         tolerances: dict) -> str | None:
+                         tolerances: dict, names: tuple[str, str]) -> str | None:
+    ref_name, cand_name = names
     for field in ("dtype", "shape", "requires_grad"):
         ref, cand = getattr(reference, field), getattr(candidate, field)
         if ref != cand:
-            return f"{field} {ref} vs {cand}"
+            return f"{field} differs: {ref_name} {ref}, {cand_name} {cand}"
     tolerance = tolerances.get(reference.dtype)
+    ref, cand = reference.values, candidate.values
     if tolerance is None:
-        same = np.array_equal(reference.values, candidate.values)
+        same = ref == cand
     else:
-        same = np.allclose(reference.values, candidate.values, equal_nan=True, **tolerance)
-    return None if same else "values"
+        same = np.isclose(ref, cand, equal_nan=True, **tolerance)
+    if np.all(same):
+        return None
+    first = tuple(int(k) for k in np.argwhere(~same)[0])
+    where = f"first at index {list(first)}" if first else "the value"
+    differing = f"{np.count_nonzero(~same)} of {same.size} elements differ; " if first else ""
+    size = ""
+    if reference.dtype != "bool":
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            gap = np.abs(ref.astype(np.float64) - cand.astype(np.float64))[~same]
+            relative = gap / np.abs(ref.astype(np.float64))[~same]
+        size = (f" (max abs difference {np.nanmax(gap, initial=0):.3g}, "
+                f"max rel difference {np.nanmax(relative, initial=0):.3g})")
+    return (f"values differ{size}: {differing}{where}: {ref_name} {ref[first]!s}, "
+            f"{cand_name} {cand[first]!s}")
+
+
+def error_disagreement(reference: Text | None, candidate: Text | None,
+                       names: tuple[str, str]) -> str | None:
+    """Why the two frameworks' errors (``Type: message``, or None) differ, in plain words."""
+    ref_name, cand_name = names
+    if reference == candidate:
+        return None
+    if candidate is None:
+        return f"{ref_name} raises {_error_type(reference)}, {cand_name} raises nothing"
+    if reference is None:
+        return unexpected_error(candidate.text, cand_name, ref_name)
+    if _error_type(reference) != _error_type(candidate):
+        return f"{ref_name} raises {_error_type(reference)}, {cand_name} raises " \
+               f"{_error_type(candidate)}"
+    kind = _error_type(reference)
+    return _text_disagreement(reference.text[len(kind) + 2:], candidate.text[len(kind) + 2:],
+                              names, what=f"{kind} messages")
+
+
+def _error_type(error: Text) -> str:
+    return error.text.split(":", 1)[0]
+
+
+def unexpected_error(error: str, name: str, other: str) -> str:
+    """An error only the candidate raises, said as a learner would say it."""
+    if found := re.match(r"AttributeError: module '([\w.]+)' has no attribute '(\w+)'", error):
+        module, attribute = found.groups()
+        return f"{module} has no function {attribute}"
+    if found := re.match(r"AttributeError: '(\w+)' object has no attribute '(\w+)'", error):
+        return f"{name}'s {found[1]} has no attribute {found[2]}"
+    if found := re.fullmatch(r"NotImplementedError: ?(.*)", error, flags=re.DOTALL):
+        return f"{name} does not implement this yet" + (f": {found[1]}" if found[1] else "")
+    message = error if len(error) <= 200 else error[:200] + "…"
+    return f"{name} raises {message} -- {other} raises nothing"
+
+
+def warnings_disagreement(reference: list[Text], candidate: list[Text],
+                          names: tuple[str, str]) -> str | None:
+    """Why the two frameworks' warnings differ: one warns and the other does not, or not
+    the same warnings."""
+    if reference == candidate:
+        return None
+    if not candidate:
+        return f"{names[0]} warns {reference[0]}, {names[1]} does not"
+    if not reference:
+        return f"{names[1]} warns {candidate[0]}, {names[0]} does not"
+    return disagreement(reference, candidate, names=names)
 
 
 # --- Running a case ---------------------------------------------------------
@@ -320,26 +420,30 @@ def compare(case: Case, reference: types.ModuleType, candidate: types.ModuleType
     missing = [name for name in case.needs if not hasattr(candidate, name)]
     if missing:
         return Outcome(case, [], skipped=f"{candidate.__name__}.{missing[0]} does not exist yet")
-    rename_to = candidate.__name__
-    ref = run(case, reference, Observer(reference, rename_to))
-    cand = run(case, candidate, Observer(candidate, rename_to))
-    rows = [
-        _row(name, ref.observations.get(name, NOT_REACHED),
-             cand.observations.get(name, NOT_REACHED), case.tolerances)
-        for name in {**ref.observations, **cand.observations}
-    ]
-    rows.append(_row(ERROR, ref.error, cand.error))
+    names = reference.__name__, candidate.__name__
+    ref = run(case, reference, Observer(reference, names[1]))
+    cand = run(case, candidate, Observer(candidate, names[1]))
+    rows = [_row(name, ref, cand, case.tolerances, names)
+            for name in {**ref.observations, **cand.observations}]
+    reason = error_disagreement(ref.error, cand.error, names)
     if ref.broken:
-        rows[-1] = Row(ERROR, ref.error, cand.error, "the case's own code fails under the "
-                                                     "reference")
-    rows.append(_row(WARNINGS, ref.warnings, cand.warnings))
+        reason = f"the case's own code fails under {names[0]} ({ref.error}): fix the case"
+    rows.append(Row(ERROR, ref.error, cand.error, reason))
+    rows.append(Row(WARNINGS, ref.warnings, cand.warnings,
+                    warnings_disagreement(ref.warnings, cand.warnings, names)))
     return Outcome(case, rows)
 
 
-def _row(name: str, reference, candidate, tolerances=None) -> Row:
-    if (reference is NOT_REACHED) != (candidate is NOT_REACHED):
-        return Row(name, reference, candidate, "observed by one framework only")
-    return Row(name, reference, candidate, disagreement(reference, candidate, tolerances))
+def _row(name: str, ref: Run, cand: Run, tolerances, names: tuple[str, str]) -> Row:
+    """One observation of both runs; a side that never yielded it says why."""
+    reference = ref.observations.get(name, NOT_REACHED)
+    candidate = cand.observations.get(name, NOT_REACHED)
+    for side, run_, value in ((names[1], cand, candidate), (names[0], ref, reference)):
+        if value is NOT_REACHED:
+            why = (f"never gets here: it raised {_error_type(run_.error)} first"
+                   if run_.error is not None else "never yields it")
+            return Row(name, reference, candidate, f"{side} {why}")
+    return Row(name, reference, candidate, disagreement(reference, candidate, tolerances, names))
 
 
 def show(value) -> str:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from rich.markup import escape
 from rich.table import Table
 
-from parity_tests.harness import Outcome, show
+from parity_tests.harness import ERROR, WARNINGS, Outcome, Row, show
 
 MATCH, MISMATCH = "[green]✓[/]", "[bold red]✗[/]"
 
@@ -19,29 +20,56 @@ def _status(outcome: Outcome) -> str:
     return "passed" if outcome.passed else "failed"
 
 
-def table(outcomes: list[Outcome], reference: str, candidate: str) -> Table:
-    """Case, observation, reference, candidate, match: the side-by-side report.
+def tables(outcomes: list[Outcome], reference: str, candidate: str,
+           failures_only: bool = False) -> list[Table]:
+    """The side-by-side report, one table per group of cases: case, observation, what the
+    reference showed, what the candidate showed, and whether they match (or why not).
 
-    A passing case takes one row; a failing case shows all its observations,
-    so that the mismatch is seen in context.
+    Every observation of every case is a row, matches too, except the error and the
+    warnings of a case where neither framework raised or warned. ``failures_only`` keeps
+    the failing cases (all their rows, to see the mismatch in context).
     """
-    grid = Table(show_lines=True)
-    for header in ("case", "observation", reference, candidate, "match"):
-        grid.add_column(header, overflow="fold")
+    grids = {}
     for outcome in outcomes:
-        name = outcome.case.name
-        if outcome.skipped is not None:
-            grid.add_row(name, "[yellow]skipped[/]", outcome.skipped, "", "")
-        elif outcome.passed:
-            grid.add_row(name, f"{len(outcome.rows)} observations", "", "", MATCH)
-        else:
-            for row in outcome.rows:
-                grid.add_row(escape(name), escape(row.name), escape(show(row.reference)),
-                             escape(show(row.candidate)),
-                             MATCH if row.match else f"{MISMATCH} {row.reason}",
-                             style="" if row.match else "red")
-                name = ""
-    return grid
+        if failures_only and not outcome.failed:
+            continue
+        group = outcome.case.group
+        if group not in grids:
+            grids[group] = Table(title=group, title_justify="left")
+            for header, widest in (("case", None), ("observation", None), (reference, 120),
+                                   (candidate, 120), ("match", None)):
+                grids[group].add_column(header, overflow="fold", max_width=widest)
+        _add_rows(grids[group], outcome, (reference, candidate))
+    return list(grids.values())
+
+
+def _add_rows(grid: Table, outcome: Outcome, names: tuple[str, str]) -> None:
+    name = escape(outcome.case.name)
+    if outcome.skipped is not None:
+        grid.add_row(name, "[yellow]skipped[/]", escape(outcome.skipped), "", "",
+                     end_section=True)
+    rows = shown_rows(outcome)
+    for row in rows:
+        grid.add_row(name, escape(row.name), escape(shown(row.reference, *names)),
+                     escape(show(row.candidate)), _verdict(row), style="" if row.match else "red",
+                     end_section=row is rows[-1])
+        name = ""
+
+
+def shown_rows(outcome: Outcome) -> list[Row]:
+    """The rows worth a line: all but an error or warnings neither framework showed."""
+    return [row for row in outcome.rows
+            if row.name not in (ERROR, WARNINGS) or row.reference or row.candidate]
+
+
+def shown(reference_value, reference: str, candidate: str) -> str:
+    """A reference snapshot as the reference printed it: the harness writes its texts with
+    the candidate's name (``autodiff.float64``) to compare them; a reader wants torch's."""
+    return re.sub(rf"\b{re.escape(candidate)}\b", reference, show(reference_value))
+
+
+def _verdict(row: Row) -> str:
+    return MATCH if row.match else f"{MISMATCH} {escape(row.reason)}"
 
 
 def details(outcome: Outcome, reference: str, candidate: str) -> str:
@@ -50,9 +78,8 @@ def details(outcome: Outcome, reference: str, candidate: str) -> str:
     if outcome.skipped is not None:
         lines.append(f"[yellow]skipped:[/] {outcome.skipped}")
     for row in outcome.rows:
-        verdict = MATCH if row.match else f"{MISMATCH} {row.reason}"
-        lines += [f"[bold]{escape(row.name)}[/] {verdict}",
-                  f"  {reference}: {escape(show(row.reference))}",
+        lines += [f"[bold]{escape(row.name)}[/] {_verdict(row)}",
+                  f"  {reference}: {escape(shown(row.reference, reference, candidate))}",
                   f"  {candidate}: {escape(show(row.candidate))}"]
     return "\n".join(lines)
 

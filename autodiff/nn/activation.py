@@ -30,7 +30,7 @@ class ReLU(_Inplace):
     """
 
     def forward(self, input):
-        return input.relu_() if self.inplace else F.relu(input)
+        return F.relu(input, self.inplace)
 
 
 class Sigmoid(Module):

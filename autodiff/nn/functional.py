@@ -32,7 +32,20 @@ from ..tape import apply, concrete
 # Activations
 # ---------------------------------------------------------------------------------------
 
-relu, sigmoid, tanh = ops.relu, ops.sigmoid, ops.tanh
+sigmoid, tanh = ops.sigmoid, ops.tanh
+
+
+def relu(input, inplace=False):
+    """``max(x, 0)`` (ReluBackward0); ``inplace=True`` writes it into ``input``
+    (``input.relu_()``).
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> x = autodiff.tensor([-1.0, 2.0])
+    >>> F.relu(x, inplace=True) is x, x
+    (True, tensor([0., 2.]))
+    """
+    return input.relu_() if inplace else ops.relu(input)
 
 
 def gelu(input, approximate="none"):
