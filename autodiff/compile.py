@@ -41,7 +41,7 @@ import numpy as np
 from jax.sharding import AxisType, Mesh, NamedSharding, PartitionSpec
 
 from . import ops, tape
-from .tape import Tensor, _make
+from .tape import Tensor, make_tensor
 
 __all__ = ["compile"]
 
@@ -127,7 +127,7 @@ class CompiledStep:
             leaves, treedef = args, len(args)
         # shapes and dtypes are not in it: jax.jit retraces by itself when they change
         signature = (tuple([(id(t), t._requires_grad, t._grad is None) for t in tensors]),
-                     hyper, treedef, tape._grad_enabled,
+                     hyper, treedef, tape.is_grad_enabled(),
                      tuple([x._requires_grad if isinstance(x, Tensor) else (x,)
                             for x in leaves]))
         program = self._programs.get(signature)
@@ -175,7 +175,8 @@ class _Program:
             _put(s, a)
         try:
             arrays = iter(arg_arrays)
-            leaves = [_make(next(arrays), x) if is_tensor else x for is_tensor, x in self.leaves]
+            leaves = [make_tensor(next(arrays), x) if is_tensor else x
+                      for is_tensor, x in self.leaves]
             if isinstance(self.treedef, int):
                 args, kwargs = leaves, {}
             else:
@@ -242,12 +243,12 @@ class _Program:
             self.tensors[i]._grad._vc[0] += 1
         new_grads = iter(grads)
         for i, replaced in self.grads:
-            self.tensors[i]._grad = _make(next(new_grads)) if replaced else None
+            self.tensors[i]._grad = make_tensor(next(new_grads)) if replaced else None
         for t, a in zip(self.created, created):
             _put(t._shared_storage(), a)
         treedef, is_tensor = self.result
         return jax.tree_util.tree_unflatten(
-            treedef, [_make(x) if slot else x for x, slot in zip(result, is_tensor)])
+            treedef, [make_tensor(x) if slot else x for x, slot in zip(result, is_tensor)])
 
 
 class _Placement:

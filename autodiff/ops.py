@@ -21,7 +21,7 @@ import numpy as np
 from . import dtypes as D
 from . import tape
 from .rules import RULES, _over_scalar, _split_sizes, _times_scalar
-from .tape import Tensor, _make, apply
+from .tape import Tensor, apply, make_tensor
 
 R = RULES
 
@@ -43,7 +43,7 @@ def _dims(dim, ndim):
         return None
     if isinstance(dim, int):
         dim = (dim,)
-    dims = tuple(tape._wrap_dim(d, ndim) for d in dim)
+    dims = tuple(tape.wrap_dim(d, ndim) for d in dim)
     return dims if ndim else ()           # a 0-d tensor has no dim to reduce
 
 
@@ -114,7 +114,7 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
         raise TypeError("autodiff: complex tensors are not supported")
     dt = D.from_numpy_dtype(arr.dtype)
     _check_requires_grad(dt, requires_grad)
-    return _make(_place(jnp.asarray(arr, dt.np), device), bool(requires_grad))
+    return make_tensor(_place(jnp.asarray(arr, dt.np), device), bool(requires_grad))
 
 
 def as_tensor(data, dtype=None, device=None):
@@ -126,13 +126,13 @@ def as_tensor(data, dtype=None, device=None):
 
 def from_numpy(array):
     """A tensor holding a NumPy array's values."""
-    return _make(jnp.asarray(array))
+    return make_tensor(jnp.asarray(array))
 
 
 def _filled(fill, size, dtype, device, requires_grad, default=None):
     dt = _to_dtype(dtype) or default or D.DEFAULT_FLOAT
     _check_requires_grad(dt, requires_grad)
-    return _make(_place(jnp.full(_shape_arg(size), fill, dt.np), device), bool(requires_grad))
+    return make_tensor(_place(jnp.full(_shape_arg(size), fill, dt.np), device), bool(requires_grad))
 
 
 def zeros(*size, dtype=None, device=None, requires_grad=False):
@@ -184,19 +184,19 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
     if dt is D.bool_:
         raise _kernel_missing("arange_cpu", dt)
     _check_requires_grad(dt, requires_grad)
-    return _make(_place(jnp.arange(start, end, step, dtype=dt.np), device), requires_grad)
+    return make_tensor(_place(jnp.arange(start, end, step, dtype=dt.np), device), requires_grad)
 
 
 def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
     """``steps`` values evenly spaced from ``start`` to ``end`` (inclusive)."""
     dt = _to_dtype(dtype) or D.DEFAULT_FLOAT
-    return _make(_place(jnp.linspace(start, end, steps, dtype=dt.np), device), requires_grad)
+    return make_tensor(_place(jnp.linspace(start, end, steps, dtype=dt.np), device), requires_grad)
 
 
 def eye(n, m=None, dtype=None, device=None, requires_grad=False):
     """The ``n`` x ``m`` identity matrix."""
     dt = _to_dtype(dtype) or D.DEFAULT_FLOAT
-    return _make(_place(jnp.eye(n, m, dtype=dt.np), device), requires_grad)
+    return make_tensor(_place(jnp.eye(n, m, dtype=dt.np), device), requires_grad)
 
 
 # Random numbers come from autodiff's own generator (values need not equal torch's).
@@ -226,7 +226,7 @@ def manual_seed(seed):
 def _random(draw, size, dtype, device, requires_grad, generator):
     dt = _to_dtype(dtype) or D.DEFAULT_FLOAT
     rng = (generator or default_generator)._rng
-    return _make(_place(jnp.asarray(draw(rng, _shape_arg(size)), dt.np), device),
+    return make_tensor(_place(jnp.asarray(draw(rng, _shape_arg(size)), dt.np), device),
                  requires_grad)
 
 
@@ -247,13 +247,13 @@ def randint(low, high=None, size=None, dtype=None, device=None, generator=None):
         low, high = 0, low
     rng = (generator or default_generator)._rng
     dt = _to_dtype(dtype) or D.int64
-    return _make(_place(jnp.asarray(rng.integers(low, high, tuple(size)), dt.np), device))
+    return make_tensor(_place(jnp.asarray(rng.integers(low, high, tuple(size)), dt.np), device))
 
 
 def randperm(n, dtype=None, device=None, generator=None):
     """A random permutation of ``range(n)``."""
     rng = (generator or default_generator)._rng
-    return _make(_place(jnp.asarray(rng.permutation(n), (_to_dtype(dtype) or D.int64).np),
+    return make_tensor(_place(jnp.asarray(rng.permutation(n), (_to_dtype(dtype) or D.int64).np),
                         device))
 
 
@@ -635,8 +635,8 @@ def nonzero(input, *, as_tuple=False):
     ``as_tuple`` one tensor of indices per dimension. Not recorded."""
     rows = jnp.argwhere(input._value())
     if as_tuple:
-        return tuple(_make(rows[:, d]) for d in range(builtins.max(input.ndim, 1)))
-    return _make(rows.reshape(rows.shape[0], input.ndim))
+        return tuple(make_tensor(rows[:, d]) for d in range(builtins.max(input.ndim, 1)))
+    return make_tensor(rows.reshape(rows.shape[0], input.ndim))
 
 
 def argwhere(input):
@@ -649,7 +649,7 @@ def count_nonzero(input, dim=None):
     axis = None if dim is None else tuple(d % builtins.max(input.ndim, 1)
                                           for d in (dim if isinstance(dim, (tuple, list))
                                                     else (dim,)))
-    return _make(jnp.count_nonzero(input._value(), axis=axis).astype(jnp.int64))
+    return make_tensor(jnp.count_nonzero(input._value(), axis=axis).astype(jnp.int64))
 
 
 def kron(input, other):
@@ -678,7 +678,7 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
     booleans differ by ``!=``."""
     if input.ndim == 0:
         raise RuntimeError("diff expects input to be at least one-dimensional")
-    d = tape._wrap_dim(dim, input.ndim)
+    d = tape.wrap_dim(dim, input.ndim)
     if prepend is not None or append is not None:
         input = cat([t for t in (prepend, input, append) if t is not None], d)
     if n == 0:                                   # a copy, as torch's (CopyBackwards)
@@ -699,7 +699,7 @@ def meshgrid(*tensors, indexing=None):
     if not tensors:
         raise RuntimeError("meshgrid expects a non-empty TensorList")
     if indexing is None:
-        tape._warn_once("autodiff.meshgrid: in an upcoming release, it will be required to "
+        tape.warn_once("autodiff.meshgrid: in an upcoming release, it will be required to "
                         "pass the indexing argument.")
         indexing = "ij"
     if indexing not in ("ij", "xy"):
@@ -720,7 +720,7 @@ def cross(input, other, dim=None):
     """The cross product of 3-vectors along ``dim`` (LinalgCrossBackward0); without
     ``dim``, the first dim of size 3 (deprecated in torch, which warns)."""
     if dim is None:
-        tape._warn_once("Using autodiff.cross without specifying the dim arg is deprecated.\n"
+        tape.warn_once("Using autodiff.cross without specifying the dim arg is deprecated.\n"
                         "Please either pass the dim explicitly or simply use "
                         "autodiff.linalg.cross.\nThe default value of dim will change to "
                         "agree with that of linalg.cross in a future release.")
@@ -734,7 +734,7 @@ def cross(input, other, dim=None):
 def _linalg_cross(input, other, dim=-1):
     """``torch.linalg.cross``: the cross product along ``dim`` (default the last)."""
     ndim = builtins.max(input.ndim, other.ndim)
-    d = tape._wrap_dim(dim, ndim) - ndim          # from the end: the inputs broadcast
+    d = tape.wrap_dim(dim, ndim) - ndim          # from the end: the inputs broadcast
     sizes = [t.shape[d] if t.ndim >= -d else 1 for t in (input, other)]
     if sizes != [3, 3]:
         raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got "
@@ -795,7 +795,7 @@ def _clamp_inplace(clamp_fn):
             if not D.can_cast(dt, input.dtype):      # cast check with C type names
                 raise RuntimeError(f"result type {D.c_name(dt)} can't be cast to the "
                                    f"desired output type {D.long_name(input.dtype)}")
-        return _inplace(input, lambda old: clamp_fn(old, *bounds, **named))
+        return tape.inplace(input, lambda old: clamp_fn(old, *bounds, **named))
     op.__name__ = clamp_fn.__name__ + "_"
     op.__doc__ = f"``{clamp_fn.__name__}`` in place."
     return op
@@ -881,7 +881,7 @@ def where(condition, input, other):
     rule = R["where"] if (not a_t or input.dtype is dt) and (not b_t or other.dtype is dt) \
         else _CastRule(R["where"], dt)
     if not a_t and not b_t:
-        return _make(jnp.where(condition._value(), input, other).astype(dt.np))
+        return make_tensor(jnp.where(condition._value(), input, other).astype(dt.np))
     return apply(rule, input, other, condition=condition)
 
 
@@ -894,7 +894,7 @@ def _compare(fn):
             _broadcast_shapes(input.shape, other.shape)
             dt = D.result_type(input, other)
             a, b = _arr_cast(a, dt), _arr_cast(b, dt)
-        return _make(fn(a, b))
+        return make_tensor(fn(a, b))
     compare.__name__ = compare.__qualname__ = fn.__name__
     compare.__doc__ = (f"Elementwise ``{fn.__name__}`` of two tensors or a tensor and a number: "
                        "a bool tensor, broadcasting, never recorded.")
@@ -913,7 +913,7 @@ def _bitwise(fn):
     def op(input, other):
         a = input._value() if isinstance(input, Tensor) else input
         b = other._value() if isinstance(other, Tensor) else other
-        return _make(fn(a, b))
+        return make_tensor(fn(a, b))
     op.__name__ = op.__qualname__ = fn.__name__
     op.__doc__ = f"Elementwise ``{fn.__name__}`` of integer or bool tensors (never recorded)."
     return op
@@ -925,12 +925,12 @@ bitwise_and, bitwise_or, bitwise_xor = (_bitwise(f) for f in (jnp.bitwise_and, j
 
 def logical_not(input):
     """Elementwise logical not (a bool tensor)."""
-    return _make(jnp.logical_not(input._value()))
+    return make_tensor(jnp.logical_not(input._value()))
 
 
 def bitwise_not(input):
     """Elementwise bitwise not (``~``) of an integer or bool tensor (never recorded)."""
-    return _make(jnp.invert(input._value()))
+    return make_tensor(jnp.invert(input._value()))
 
 
 def equal(input, other):
@@ -945,17 +945,17 @@ def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
 
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """Elementwise: whether ``input`` and ``other`` agree within ``atol + rtol * |other|``."""
-    return _make(jnp.isclose(input._value(), other._value(), rtol, atol, equal_nan))
+    return make_tensor(jnp.isclose(input._value(), other._value(), rtol, atol, equal_nan))
 
 
 def isnan(input):
     """Elementwise: whether each element is NaN."""
-    return _make(jnp.isnan(input._value()))
+    return make_tensor(jnp.isnan(input._value()))
 
 
 def isinf(input):
     """Elementwise: whether each element is infinite."""
-    return _make(jnp.isinf(input._value()))
+    return make_tensor(jnp.isinf(input._value()))
 
 
 def positive(input):
@@ -967,22 +967,22 @@ def positive(input):
 
 def signbit(input):
     """Elementwise: whether the sign bit is set (true for -0.0)."""
-    return _make(jnp.signbit(input._value()))
+    return make_tensor(jnp.signbit(input._value()))
 
 
 def isposinf(input):
     """Elementwise: whether each element is +inf."""
-    return _make(jnp.isposinf(input._value()))
+    return make_tensor(jnp.isposinf(input._value()))
 
 
 def isneginf(input):
     """Elementwise: whether each element is -inf."""
-    return _make(jnp.isneginf(input._value()))
+    return make_tensor(jnp.isneginf(input._value()))
 
 
 def isfinite(input):
     """Elementwise: whether each element is finite."""
-    return _make(jnp.isfinite(input._value()))
+    return make_tensor(jnp.isfinite(input._value()))
 
 
 def _to_whole(name):
@@ -992,7 +992,7 @@ def _to_whole(name):
 
     def op(input):
         if input._array.dtype.kind != "f":
-            return _make(input._value())
+            return make_tensor(input._value())
         return apply(rule, input)
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"``{name}`` of each element ({rule.node}: its gradient is zeros)."
@@ -1011,7 +1011,7 @@ def round(input, *, decimals=0):
     tensor([0., 2., 2.])
     """
     if input._array.dtype.kind != "f":
-        return _make(input._value())
+        return make_tensor(input._value())
     if decimals:
         return apply(R["round_decimals"], input, decimals=decimals)
     return apply(R["round"], input)
@@ -1082,7 +1082,7 @@ def prod(input, dim=None, keepdim=False, dtype=None):
         input = input.to(dtype)
     if dim is None:
         return apply(R["prod"], input)
-    return apply(R["prod_dim"], input, dim=tape._wrap_dim(dim, input.ndim), keepdim=keepdim)
+    return apply(R["prod_dim"], input, dim=tape.wrap_dim(dim, input.ndim), keepdim=keepdim)
 
 
 class _ReturnType(tuple):
@@ -1139,11 +1139,11 @@ def _extremum(input, dim, keepdim, other, full, along, arg, binary, kind):
 def _selected_along(input, dim, keepdim, along, arg, kind):
     """(values, indices) of the element ``arg`` picks in each slice along ``dim``: max,
     min, median."""
-    d = tape._wrap_dim(dim, input.ndim)
+    d = tape.wrap_dim(dim, input.ndim)
     indices = arg(input._value(), d, keepdims=keepdim)
     values = apply(along, input, dim=d, keepdim=keepdim, indices=indices,
                    self_sym_sizes=input._array.shape)
-    return getattr(return_types, kind)(values, _make(indices.astype(np.int64)))
+    return getattr(return_types, kind)(values, make_tensor(indices.astype(np.int64)))
 
 
 def median(input, dim=None, keepdim=False):
@@ -1152,7 +1152,7 @@ def median(input, dim=None, keepdim=False):
     middle one in their order (torch's pick among ties depends on its kernel)."""
     if dim is None:
         return apply(R["median"], input)
-    if input.ndim and input.shape[tape._wrap_dim(dim, input.ndim)] == 0:
+    if input.ndim and input.shape[tape.wrap_dim(dim, input.ndim)] == 0:
         raise IndexError(f"median(): Expected reduction dim {dim} to have non-zero size.")
     return _selected_along(input, dim, keepdim, R["median_dim"], _median_index, "median")
 
@@ -1198,7 +1198,7 @@ def mode(input, dim=-1, keepdim=False):
 
 def _nonempty_dim(input, dim, fn):
     """``dim`` wrapped, checked to have elements (torch's error for an empty one)."""
-    d = tape._wrap_dim(dim, input.ndim)
+    d = tape.wrap_dim(dim, input.ndim)
     if input.ndim and input.shape[d] == 0:
         raise IndexError(f"{fn}(): Expected reduction dim {d} to have non-zero size.")
     return d
@@ -1252,7 +1252,7 @@ def aminmax(input, *, dim=None, keepdim=False):
     max=tensor([3., 4.], grad_fn=<AminmaxBackward0>))
     """
     if dim is not None:
-        dim = tape._wrap_dim(dim, input.ndim) if input.ndim else None
+        dim = tape.wrap_dim(dim, input.ndim) if input.ndim else None
     if input.numel() == 0 and (dim is None or input.shape[dim] == 0):
         raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the "
                            "operation has no identity.")
@@ -1275,27 +1275,27 @@ def amin(input, dim=(), keepdim=False):
 def argmax(input, dim=None, keepdim=False):
     """The index of the largest element (of the flattened tensor, or along ``dim``)."""
     if dim is None:
-        return _make(jnp.argmax(input._value()).astype(np.int64))
-    return _make(jnp.argmax(input._value(), tape._wrap_dim(dim, input.ndim),
+        return make_tensor(jnp.argmax(input._value()).astype(np.int64))
+    return make_tensor(jnp.argmax(input._value(), tape.wrap_dim(dim, input.ndim),
                             keepdims=keepdim).astype(np.int64))
 
 
 def argmin(input, dim=None, keepdim=False):
     """The index of the smallest element (of the flattened tensor, or along ``dim``)."""
     if dim is None:
-        return _make(jnp.argmin(input._value()).astype(np.int64))
-    return _make(jnp.argmin(input._value(), tape._wrap_dim(dim, input.ndim),
+        return make_tensor(jnp.argmin(input._value()).astype(np.int64))
+    return make_tensor(jnp.argmin(input._value(), tape.wrap_dim(dim, input.ndim),
                             keepdims=keepdim).astype(np.int64))
 
 
 def all(input, dim=None, keepdim=False):
     """Whether every element is true (or along ``dim``)."""
-    return _make(jnp.all(input._value(), dim, keepdims=keepdim))
+    return make_tensor(jnp.all(input._value(), dim, keepdims=keepdim))
 
 
 def any(input, dim=None, keepdim=False):
     """Whether any element is true (or along ``dim``)."""
-    return _make(jnp.any(input._value(), dim, keepdims=keepdim))
+    return make_tensor(jnp.any(input._value(), dim, keepdims=keepdim))
 
 
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
@@ -1334,7 +1334,7 @@ def trapezoid(y, x=None, *, dx=None, dim=-1):
     >>> autodiff.trapezoid(autodiff.tensor([1.0, 2.0, 4.0]), autodiff.tensor([0.0, 1.0, 3.0]))
     tensor(7.5000)
     """
-    dim = tape._wrap_dim(dim, y.ndim)
+    dim = tape.wrap_dim(dim, y.ndim)
     n = y.shape[dim]
     if n == 0:          # no samples: zeros, as numpy
         return zeros(*(s for d, s in enumerate(y.shape) if d != dim), dtype=y.dtype)
@@ -1487,7 +1487,7 @@ def log_softmax(input, dim, dtype=None):
 def _softmax(name, input, dim, dtype):
     if dtype is not None:
         input = input.to(dtype)
-    dim = tape._wrap_dim(dim, input.ndim)
+    dim = tape.wrap_dim(dim, input.ndim)
     if not input.dtype.is_floating_point:       # torch's kernel names, for the last dim or not
         kernel = "lastdim_kernel_impl" if dim >= input.ndim - 1 else "kernel_impl"
         raise _kernel_missing(f"{name}_{kernel}", input.dtype)
@@ -1500,7 +1500,7 @@ def cumsum(input, dim, *, dtype=None):
     _check_result_dtype(input, dtype)
     if dtype is None and not input.dtype.is_floating_point:
         dtype = D.int64
-    return apply(R["cumsum"], input, dim=tape._wrap_dim(dim, input.ndim),
+    return apply(R["cumsum"], input, dim=tape.wrap_dim(dim, input.ndim),
                  **({"dtype": _to_dtype(dtype).np} if dtype is not None else {}))
 
 
@@ -1510,13 +1510,13 @@ def cumprod(input, dim, *, dtype=None):
     _check_result_dtype(input, dtype)
     if dtype is None and not input.dtype.is_floating_point:
         dtype = D.int64
-    return apply(R["cumprod"], input, dim=tape._wrap_dim(dim, input.ndim),
+    return apply(R["cumprod"], input, dim=tape.wrap_dim(dim, input.ndim),
                  **({"dtype": _to_dtype(dtype).np} if dtype is not None else {}))
 
 
 def logcumsumexp(input, dim):
     """``log(cumsum(exp(input)))`` along ``dim``, computed stably (LogcumsumexpBackward0)."""
-    return apply(R["logcumsumexp"], input, dim=tape._wrap_dim(dim, input.ndim))
+    return apply(R["logcumsumexp"], input, dim=tape.wrap_dim(dim, input.ndim))
 
 
 def cummax(input, dim):
@@ -1532,7 +1532,7 @@ def cummin(input, dim):
 
 
 def _cumulative_extremum(input, dim, op, better):
-    dim = tape._wrap_dim(dim, input.ndim)
+    dim = tape.wrap_dim(dim, input.ndim)
     x = jnp.atleast_1d(input._value())
 
     def latest_best(earlier, later):          # torch's kernel, as an associative scan
@@ -1543,7 +1543,7 @@ def _cumulative_extremum(input, dim, op, better):
     positions = jnp.broadcast_to(jnp.expand_dims(
         jnp.arange(x.shape[dim], dtype=jnp.int64), tuple(range(1, x.ndim - dim))), x.shape)
     _, indices = jax.lax.associative_scan(latest_best, (x, positions), axis=dim)
-    indices = _make(indices.reshape(input.shape))
+    indices = make_tensor(indices.reshape(input.shape))
     values = apply(R[op], input, dim=dim, indices=indices)
     return getattr(return_types, op)(values, indices)
 
@@ -1783,7 +1783,7 @@ def tensordot(a, b, dims=2, out=None):
         if dims > builtins.min(a.ndim, b.ndim):
             raise RuntimeError(f"tensordot expects dims < ndim_a or ndim_b, but got dims={dims}")
         dims = (range(-dims, 0), range(dims))
-    dims_a, dims_b = ([tape._wrap_dim(d, t.ndim) for d in ds] for t, ds in zip((a, b), dims))
+    dims_a, dims_b = ([tape.wrap_dim(d, t.ndim) for d in ds] for t, ds in zip((a, b), dims))
     if len(dims_a) != len(dims_b):
         raise RuntimeError("both dimension lists should have same length")
     if a.dtype != b.dtype:
@@ -2103,7 +2103,7 @@ def _sumproduct_pair(left, right, sum_dims):
 def gather(input, dim, index, *, sparse_grad=False):
     """``out[i][j] = input[i][index[i][j]]`` for ``dim=1`` (GatherBackward0): ``index``
     picks along ``dim``, and has the output's shape."""
-    dim = tape._wrap_dim(dim, input.ndim)
+    dim = tape.wrap_dim(dim, input.ndim)
     _check_index_tensor(index, "gather", dim, input.shape[dim])
     if index.ndim != input.ndim:
         raise RuntimeError("Index tensor must have the same number of dimensions as input "
@@ -2131,10 +2131,10 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
         if input.ndim != 1:
             raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
         counts = np.asarray(input._value())
-        return _make(jnp.asarray(np.repeat(np.arange(counts.size), counts)))
+        return make_tensor(jnp.asarray(np.repeat(np.arange(counts.size), counts)))
     if dim is None:
         input, dim = input.flatten(), 0
-    dim = tape._wrap_dim(dim, input.ndim)
+    dim = tape.wrap_dim(dim, input.ndim)
     if isinstance(repeats, Tensor):
         if repeats.ndim == 0 or repeats.shape == (1,):
             repeats = repeats.reshape(1).expand(input.shape[dim])
@@ -2224,7 +2224,7 @@ def take_along_dim(input, indices, dim=None):
     if indices.dtype != D.int64:
         raise RuntimeError(f"autodiff.take_along_dim(): dtype of indices should be Long but got "
                            f"{D.c_name(indices.dtype)}")
-    dim = tape._wrap_dim(dim, input.ndim)
+    dim = tape.wrap_dim(dim, input.ndim)
     def along(shape, n):
         return [n if d == dim else s for d, s in enumerate(shape)]
     indices = indices.expand(broadcast_shapes(along(input.shape, indices.shape[dim]),
@@ -2236,7 +2236,7 @@ def take_along_dim(input, indices, dim=None):
 def index_select(input, dim, index):
     """The slices of ``input`` along ``dim`` that the 1-d ``index`` names
     (IndexSelectBackward0)."""
-    dim = tape._wrap_dim(dim, input.ndim)
+    dim = tape.wrap_dim(dim, input.ndim)
     if index.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
     if index.dtype not in (D.int64, D.int32):
@@ -2252,7 +2252,7 @@ def index_select(input, dim, index):
 def index_add(input, dim, index, source, *, alpha=1):
     """``input`` with the slices of ``source`` added at the positions ``index`` names
     along ``dim`` (IndexAddBackward0)."""
-    dim = tape._wrap_dim(dim, input.ndim)
+    dim = tape.wrap_dim(dim, input.ndim)
     if alpha != 1:
         source = source * alpha
     return apply(R["index_add"], input, source, dim=dim, index=index)
@@ -2268,7 +2268,7 @@ def scatter(input, dim, index, src):
 
 def _scatter(op, input, dim, index, src):
     """scatter and scatter_add: torch's checks (both worded ``scatter()``), then the row."""
-    dim = tape._wrap_dim(dim, input.ndim)
+    dim = tape.wrap_dim(dim, input.ndim)
     _check_index_tensor(index, "scatter", dim, input.shape[dim])
     if src.dtype != input.dtype:
         raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
@@ -2278,7 +2278,7 @@ def _scatter(op, input, dim, index, src):
 def sort(input, dim=-1, descending=False, stable=False):
     """``(values, indices)`` sorted along ``dim`` (SortBackward0); equal elements keep their
     order, as torch's sort does on the CPU (NaN counts as the largest)."""
-    dim = tape._wrap_dim(dim, input.ndim)
+    dim = tape.wrap_dim(dim, input.ndim)
     if input.ndim == 0:
         return return_types.sort(input * 1, zeros((), dtype=D.int64))
     order = jnp.argsort(input._value(), axis=dim, stable=True, descending=descending)
@@ -2299,7 +2299,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     """The ``k`` largest (or smallest) elements along ``dim`` and their indices
     (TopkBackward0). Among equal elements the first ones are taken; torch's choice among
     ties can differ."""
-    dim = tape._wrap_dim(dim, input.ndim)
+    dim = tape.wrap_dim(dim, input.ndim)
     n = input.shape[dim] if input.ndim else 1
     if not 0 <= k <= n:
         raise RuntimeError("selected index k out of range")
@@ -2312,7 +2312,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
 def _sorted_picks(input, op, dim, indices):
     """sort/topk's ``(values, indices)``: the values picked by the row, where the
     ``indices`` (computed beside the tape) point."""
-    indices = _make(indices.astype(np.int64))
+    indices = make_tensor(indices.astype(np.int64))
     values = apply(R[op], input, dim=dim, indices=indices, self_sym_sizes=input.shape)
     return getattr(return_types, op)(values, indices)
 
@@ -2420,7 +2420,7 @@ def index_fill(input, dim, index, value):
     tensor([[5., 0., 5.],
             [5., 0., 5.]])
     """
-    dim = tape._wrap_dim(dim, input.ndim)
+    dim = tape.wrap_dim(dim, input.ndim)
     if index.dtype is not D.int64:
         raise IndexError("index_fill_(): Expected dtype int64 for index.")
     if index.ndim > 1:
@@ -2443,7 +2443,7 @@ def index_copy(input, dim, index, source):
     tensor([[1., 0., 1.],
             [1., 0., 1.]])
     """
-    dim = tape._wrap_dim(dim, input.ndim)
+    dim = tape.wrap_dim(dim, input.ndim)
     if index.dtype is not D.int64:
         raise RuntimeError(f"index_copy_(): Expected a long tensor for index, but got "
                            f"{D.c_name(index.dtype)}")
@@ -2510,7 +2510,7 @@ def select_scatter(input, src, dim, index):
     tensor([[0., 0.],
             [1., 1.]])
     """
-    dim = tape._wrap_dim(dim, input.ndim)
+    dim = tape.wrap_dim(dim, input.ndim)
     size = input.shape[dim]
     if not -size <= index < size:
         raise IndexError(f"select(): index {index} out of range for tensor of size "
@@ -2529,7 +2529,7 @@ def slice_scatter(input, src, dim=0, start=None, end=None, step=1):
     tensor([[1., 0., 1., 0.],
             [1., 0., 1., 0.]])
     """
-    dim = tape._wrap_dim(dim, input.ndim)
+    dim = tape.wrap_dim(dim, input.ndim)
     start, end, step = slice(start, end, step).indices(input.shape[dim])
     end = builtins.max(end, start)
     _check_scatter_slice(src, input.shape[:dim] + (len(range(start, end, step)),) +
@@ -2577,7 +2577,7 @@ def renorm(input, p, dim, maxnorm):
     if not input.dtype.is_floating_point:
         raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor "
                            f"as input. Got {D.c_name(input.dtype)}")
-    return apply(R["renorm"], input, p=p, dim=tape._wrap_dim(dim, input.ndim),
+    return apply(R["renorm"], input, p=p, dim=tape.wrap_dim(dim, input.ndim),
                  maxnorm=maxnorm)
 
 
@@ -2656,7 +2656,7 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
             f"got boundaries tensor {list(boundaries.shape)} and input value tensor "
             f"{list(values.shape)}")
     found = _searched(boundaries, values, "right" if right else "left")
-    return _make(jnp.asarray(found, np.int32 if out_int32 else np.int64))
+    return make_tensor(jnp.asarray(found, np.int32 if out_int32 else np.int64))
 
 
 def _searched(boundaries, values, side):
@@ -2697,7 +2697,7 @@ def bincount(input, weights=None, minlength=0):
     if input.ndim != 1 or (values.size and values.min() < 0):
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     if weights is None:
-        return _make(jnp.asarray(np.bincount(values, minlength=minlength), np.int64))
+        return make_tensor(jnp.asarray(np.bincount(values, minlength=minlength), np.int64))
     if weights.ndim != 1 or weights.shape[0] != values.size:
         raise RuntimeError("weights should be 1-d and have the same length as input")
     dt = weights.dtype if weights.dtype.is_floating_point else D.float64
@@ -2729,7 +2729,7 @@ def histc(input, bins=100, min=0, max=0):
     if low == high:
         low, high = low - 1, high + 1
     counts, _ = np.histogram(x, bins, (low, high))
-    return _make(jnp.asarray(counts, input.dtype.np))
+    return make_tensor(jnp.asarray(counts, input.dtype.np))
 
 
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
@@ -2749,12 +2749,12 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
         inverse = inverse.reshape(x.shape)
         out = apply(R["unique"], input, counted=jnp.asarray(values))
     else:
-        dim = tape._wrap_dim(dim, input.ndim)
+        dim = tape.wrap_dim(dim, input.ndim)
         values, inverse, counts = np.unique(x, return_inverse=True, return_counts=True,
                                             axis=dim)
         out = apply(R["unique_dim"], input, counted=jnp.asarray(values), dim=dim)
         inverse = inverse.reshape(-1)
-    extras = [_make(jnp.asarray(a, np.int64)) for a, wanted in
+    extras = [make_tensor(jnp.asarray(a, np.int64)) for a, wanted in
               ((inverse, return_inverse), (counts, return_counts)) if wanted]
     return (out, *extras) if extras else out
 
@@ -2768,7 +2768,7 @@ def _unfold(input, dimension, size, step):
     tensor([[0, 1],
             [2, 3]])
     """
-    dimension = tape._wrap_dim(dimension, input.ndim)
+    dimension = tape.wrap_dim(dimension, input.ndim)
     n = input.shape[dimension] if input.ndim else 1
     if size > n:
         raise RuntimeError(f"maximum size for tensor at dimension {dimension} is {n} but size "
@@ -2789,7 +2789,7 @@ def _stride(input, dim=None):
     ((3, 1), (1, 3), (3, 1, 1))
     """
     strides = tuple(int(s) for s in _strides(input))
-    return strides if dim is None else strides[tape._wrap_dim(dim, input.ndim)]
+    return strides if dim is None else strides[tape.wrap_dim(dim, input.ndim)]
 
 
 def tril(input, diagonal=0):
@@ -2992,12 +2992,6 @@ _VIEW_STRIDES = {R[name].forward: rule for name, rule in {
 _VIEW_STRIDES[R["reshape_alias"].forward] = _VIEW_STRIDES[R["view"].forward]
 
 
-def _overlaps(t):
-    """Whether two elements of the view ``t`` are one element of its storage (expand)."""
-    index = np.asarray(t._flat_index()).reshape(-1)
-    return np.unique(index).size != index.size
-
-
 def _is_contiguous(t):
     if t._view is None:
         return True
@@ -3009,8 +3003,8 @@ def flatten(input, start_dim=0, end_dim=-1):
     """The dims ``start_dim`` to ``end_dim`` merged into one (a view when possible)."""
     if input.ndim == 0:
         return reshape(input, 1)
-    s = tape._wrap_dim(start_dim, input.ndim)
-    e = tape._wrap_dim(end_dim, input.ndim)
+    s = tape.wrap_dim(start_dim, input.ndim)
+    e = tape.wrap_dim(end_dim, input.ndim)
     if s == e:
         return input
     shape = input.shape[:s] + (math.prod(input.shape[s:e + 1]),) + input.shape[e + 1:]
@@ -3019,7 +3013,7 @@ def flatten(input, start_dim=0, end_dim=-1):
 
 def unflatten(input, dim, sizes):
     """Dim ``dim`` split into ``sizes`` (a view when possible)."""
-    d = tape._wrap_dim(dim, input.ndim)
+    d = tape.wrap_dim(dim, input.ndim)
     return reshape(input, input.shape[:d] + tuple(sizes) + input.shape[d + 1:])
 
 
@@ -3034,8 +3028,8 @@ def t(input):
 def transpose(input, dim0, dim1):
     """A view with dims ``dim0`` and ``dim1`` swapped (TransposeBackward0)."""
     n = input.ndim
-    return apply(R["transpose"], input, dim0=tape._wrap_dim(dim0, n),
-                 dim1=tape._wrap_dim(dim1, n))
+    return apply(R["transpose"], input, dim0=tape.wrap_dim(dim0, n),
+                 dim1=tape.wrap_dim(dim1, n))
 
 
 swapaxes = swapdims = transpose
@@ -3120,7 +3114,7 @@ def _check_square_matrices(input, fn):
 def diagonal(input, offset=0, dim1=0, dim2=1):
     """A view of the ``offset`` diagonal of dims ``dim1`` and ``dim2``, as the last dim
     (DiagonalBackward0)."""
-    dim1, dim2 = tape._wrap_dim(dim1, input.ndim), tape._wrap_dim(dim2, input.ndim)
+    dim1, dim2 = tape.wrap_dim(dim1, input.ndim), tape.wrap_dim(dim2, input.ndim)
     if dim1 == dim2:
         raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
     return apply(R["diagonal"], input, offset=offset, dim1=dim1, dim2=dim2,
@@ -3131,8 +3125,8 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
     """The last dim of ``input`` placed on the ``offset`` diagonal of two new dims
     (DiagEmbedBackward0)."""
     n = input.ndim + 1
-    return apply(R["diag_embed"], input, offset=offset, dim1=tape._wrap_dim(dim1, n),
-                 dim2=tape._wrap_dim(dim2, n))
+    return apply(R["diag_embed"], input, offset=offset, dim1=tape.wrap_dim(dim1, n),
+                 dim2=tape.wrap_dim(dim2, n))
 
 
 def diag(input, diagonal=0):
@@ -3155,7 +3149,7 @@ def trace(input):
 
 def permute(input, *dims):
     """A view with the dims reordered (PermuteBackward0)."""
-    dims = tuple(tape._wrap_dim(d, input.ndim) for d in _shape_arg(dims))
+    dims = tuple(tape.wrap_dim(d, input.ndim) for d in _shape_arg(dims))
     if len(dims) != input.ndim:
         raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input "
                            f"does not match the length of the desired ordering of dimensions "
@@ -3179,7 +3173,7 @@ def rot90(input, k=1, dims=(0, 1)):
         raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
     if input.ndim < 2:
         raise RuntimeError(f"expected total dims >= 2, but got total dims = {input.ndim}")
-    wrapped = tuple(tape._wrap_dim(d, input.ndim) for d in dims)
+    wrapped = tuple(tape.wrap_dim(d, input.ndim) for d in dims)
     if wrapped[0] == wrapped[1]:
         raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {dims[0]} "
                            f"and dim1 = {dims[1]}")
@@ -3211,7 +3205,7 @@ def movedim(input, source, destination):
                            f"should contain the same number of dims as destination ({dst} "
                            f"dims)")
     n = input.ndim
-    src, dst = [tape._wrap_dim(d, n) for d in src], [tape._wrap_dim(d, n) for d in dst]
+    src, dst = [tape.wrap_dim(d, n) for d in src], [tape.wrap_dim(d, n) for d in dst]
     for name, dims in (("source", src), ("destination", dst)):
         if len(set(dims)) != len(dims):
             raise RuntimeError(f"movedim: repeated dim in `{name}` ({dims})")
@@ -3232,13 +3226,13 @@ def squeeze(input, dim=None):
     if isinstance(dim, (tuple, list)):
         return apply(R["squeeze_dims"], input, dim=_dims(tuple(dim), input.ndim),
                      self_sym_sizes=input._array.shape)
-    return apply(R["squeeze_dim"], input, dim=tape._wrap_dim(dim, input.ndim),
+    return apply(R["squeeze_dim"], input, dim=tape.wrap_dim(dim, input.ndim),
                  self_sym_sizes=input._array.shape)
 
 
 def unsqueeze(input, dim):
     """A view with a size-1 dim inserted at ``dim`` (UnsqueezeBackward0)."""
-    return apply(R["unsqueeze"], input, dim=tape._wrap_dim(dim, input.ndim + 1))
+    return apply(R["unsqueeze"], input, dim=tape.wrap_dim(dim, input.ndim + 1))
 
 
 def expand(input, *sizes):
@@ -3282,14 +3276,14 @@ def broadcast_to(input, size):
 
 def narrow(input, dim, start, length):
     """The view of ``length`` elements from ``start`` along ``dim`` (SliceBackward0)."""
-    d = tape._wrap_dim(dim, input.ndim)
+    d = tape.wrap_dim(dim, input.ndim)
     return apply(R["slice"], input, dim=d, start=start, end=start + length, step=1,
                  self_sym_sizes=input._array.shape)
 
 
 def select(input, dim, index):
     """The view at ``index`` along ``dim``, that dim removed (SelectBackward0)."""
-    d = tape._wrap_dim(dim, input.ndim)
+    d = tape.wrap_dim(dim, input.ndim)
     size = input.shape[d]
     if not -size <= index < size:
         raise IndexError(f"index {index} is out of bounds for dimension {d} with size {size}")
@@ -3314,7 +3308,7 @@ def as_strided(input, size, stride, storage_offset=0):
 def unbind(input, dim=0):
     """The views along ``dim``, one per index: outputs of one UnbindBackward0 (writing
     into one in place is an error, as in torch)."""
-    d = tape._wrap_dim(dim, input.ndim)
+    d = tape.wrap_dim(dim, input.ndim)
     shape = input._array.shape
     return tape.apply_views(R["unbind"], input, [
         (R["select"], dict(dim=d, index=i, self_sym_sizes=shape)) for i in range(shape[d])],
@@ -3324,7 +3318,7 @@ def unbind(input, dim=0):
 def split(input, split_size_or_sections, dim=0):
     """Views of ``split_size_or_sections`` elements each along ``dim`` (a list: those
     sizes), outputs of one SplitBackward0 (SplitWithSizesBackward0)."""
-    d = tape._wrap_dim(dim, input.ndim)
+    d = tape.wrap_dim(dim, input.ndim)
     shape = input._array.shape
     if isinstance(split_size_or_sections, int):
         if split_size_or_sections < 0:
@@ -3353,7 +3347,7 @@ def tensor_split(input, indices_or_sections, dim=0):
     >>> [t.tolist() for t in autodiff.arange(5).tensor_split(2)]
     [[0, 1, 2], [3, 4]]
     """
-    d = tape._wrap_dim(dim, input.ndim)
+    d = tape.wrap_dim(dim, input.ndim)
     n = input.shape[d]
     if isinstance(indices_or_sections, Tensor):
         indices_or_sections = (indices_or_sections.tolist() if indices_or_sections.ndim
@@ -3406,7 +3400,7 @@ def ravel(input):
 
 def chunk(input, chunks, dim=0):
     """``input`` split into ``chunks`` views of (nearly) equal size along ``dim``."""
-    n = input.shape[tape._wrap_dim(dim, input.ndim)]
+    n = input.shape[tape.wrap_dim(dim, input.ndim)]
     return split(input, -(-n // chunks), dim)
 
 
@@ -3415,7 +3409,7 @@ def cat(tensors, dim=0):
     tensors = list(tensors)
     if not tensors:
         raise ValueError("autodiff.cat(): expected a non-empty list of Tensors")
-    d = tape._wrap_dim(dim, tensors[0].ndim)
+    d = tape.wrap_dim(dim, tensors[0].ndim)
     dt = tensors[0].dtype
     for t_ in tensors[1:]:
         dt = D.promote_types(dt, t_.dtype)
@@ -3496,7 +3490,7 @@ def roll(input, shifts, dims=None):
     if dims and len(shifts) != len(dims):
         raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:"
                            f"{len(dims)}")
-    dims = tuple(tape._wrap_dim(d, input.ndim) for d in dims)
+    dims = tuple(tape.wrap_dim(d, input.ndim) for d in dims)
     return apply(R["roll"], input, shifts=shifts, dims=dims)
 
 
@@ -3510,7 +3504,7 @@ def stack(tensors, dim=0):
             raise RuntimeError(f"stack expects each tensor to be equal size, but got "
                                f"{list(tensors[0].shape)} at entry 0 and {list(t_.shape)} at "
                                f"entry {i}")
-    d = tape._wrap_dim(dim, tensors[0].ndim + 1)
+    d = tape.wrap_dim(dim, tensors[0].ndim + 1)
     return apply(R["stack"], *tensors, dim=d)
 
 
@@ -3619,10 +3613,10 @@ def to(input, *args, dtype=None, device=None, non_blocking=False, copy=False):
     if dtype is not None and _to_dtype(dtype) is not input.dtype:
         dtype = _to_dtype(dtype)
         out = (apply(R["to"], input, dtype=dtype) if dtype.is_floating_point else
-               _make(input._value().astype(dtype.np)))    # integers: no gradient, no history
+               make_tensor(input._value().astype(dtype.np)))    # integers: no gradient, no history
     if device is not None and D.device(device) != input.device:
         dev = D.device(device).jax_device()
-        moved = _make(jax.device_put(out._value(), dev), out._requires_grad, out.grad_fn)
+        moved = make_tensor(jax.device_put(out._value(), dev), out._requires_grad, out.grad_fn)
         out = moved
     if copy and out is input:
         out = clone(input)
@@ -3657,96 +3651,6 @@ def _converter(dt):
     return convert
 
 
-# ---------------------------------------------------------------------------------------
-# In-place operations
-# ---------------------------------------------------------------------------------------
-# An in-place op computes its result out of place (recording the usual node on a
-# snapshot of the old value), then writes it through the storage -- every alias sees it,
-# the shared version counter goes up -- and gives the tensor the new node as history.
-# A write into a view also rewrites the history of its base (CopySlices), as torch does.
-# Every check comes before the write, so a failed op leaves the tensor as it was.
-
-
-def _check_inplace(self):
-    if not tape._grad_enabled:
-        return
-    if self._no_grad_view:
-        raise RuntimeError(tape._no_grad_view_written(self, indirect=False))
-    if self._multi_view and self._requires_grad:
-        raise RuntimeError(tape._multi_view_written(self, indirect=False))
-    if self.grad_fn is None and self._requires_grad:
-        raise RuntimeError(tape._LEAF_INPLACE)
-    if self._view is not None and self._requires_grad:    # (not a detach()ed alias of one)
-        base = self._base
-        if base.grad_fn is None and base._requires_grad:
-            raise RuntimeError(tape._VIEW_INPLACE)
-
-
-def _snapshot(self):
-    """The old value as its own tensor: what nodes of the in-place op save."""
-    t = _make(self._value(), self._requires_grad, self.grad_fn)
-    t.output_nr = self.output_nr
-    return t
-
-
-def _inplace(self, compute, src_for_view=None, fills=False):
-    """Run ``compute(old) -> new`` and write ``new`` into ``self`` (``fills``: the new
-    value does not depend on the old, so overlapping elements may be written)."""
-    _check_inplace(self)
-    if not fills and self._view is not None and _overlaps(self):
-        raise RuntimeError("unsupported operation: more than one element of the written-to "
-                           "tensor refers to a single memory location. Please clone() the "
-                           "tensor before performing the operation.")
-    recording = tape._grad_enabled
-    # nodes save the old value, not self: even where only the other operand needs a
-    # gradient (``a.mul_(y)``: d/dy is the old ``a``, which the write then changes)
-    out = compute(_snapshot(self) if recording else self)
-    if not D.can_cast(out.dtype, self.dtype):
-        raise RuntimeError(f"result type {D.c_name(out.dtype)} can't be cast to the desired "
-                           f"output type {D.c_name(self.dtype)}")
-    if out.shape != self.shape:
-        raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast "
-                           f"shape {list(out.shape)}")
-    new = out._value()
-    if new.dtype != self._array.dtype:
-        new = new.astype(self._array.dtype)
-    needs_history = recording and (out._requires_grad or self._requires_grad)
-    if self._view is not None and needs_history:
-        _write_into_view(self, out if src_for_view is None else src_for_view)
-    else:
-        self._set_array(new)
-        if needs_history:
-            self._rebase_history(out.grad_fn)
-    return self
-
-
-def _write_into_view(view, src):
-    """``view`` (of ``base``) takes ``src``: base gets CopySlices, the view AsStrided."""
-    base, in_base = view._in_base()
-    new_base = apply(R["copy_slices"], _snapshot(base), src, view=in_base,
-                     self_sym_sizes=base._array.shape)
-    base._set_array(new_base._value())
-    view._refresh()
-    if new_base.grad_fn is not None:
-        base._rebase_history(new_base.grad_fn)
-        view._requires_grad = True
-        view._rederive_view_history()
-
-
-def _inplace_binary(fn):
-    def op(self, other, *args, **kwargs):
-        return _inplace(self, lambda old: fn(old, other, *args, **kwargs))
-    op.__name__ = fn.__name__ + "_"
-    return op
-
-
-def _inplace_unary(fn):
-    def op(self, *args, **kwargs):
-        return _inplace(self, lambda old: fn(old, *args, **kwargs))
-    op.__name__ = fn.__name__ + "_"
-    return op
-
-
 def copy_(self, src, non_blocking=False):
     """Copy ``src`` (broadcast, cast) into ``self`` in place."""
     if not isinstance(src, Tensor):
@@ -3756,17 +3660,17 @@ def copy_(self, src, non_blocking=False):
             s != 1 and s != o for s, o in zip(reversed(src.shape), reversed(self.shape))):
         raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the "
                            f"broadcast shape {list(broadcast_shapes(self.shape, src.shape))}")
-    return _inplace(self, lambda old: apply(R["copy_"], old, src), src_for_view=src)
+    return tape.inplace(self, lambda old: apply(R["copy_"], old, src), src_for_view=src)
 
 
 def zero_(self):
     """Set every element of ``self`` to zero, in place."""
-    return _inplace(self, lambda old: apply(R["zero_"], old), fills=True)
+    return tape.inplace(self, lambda old: apply(R["zero_"], old), fills=True)
 
 
 def fill_(self, value):
     """Set every element of ``self`` to ``value``, in place."""
-    return _inplace(self, lambda old: apply(R["fill_"], old, value=value), fills=True)
+    return tape.inplace(self, lambda old: apply(R["fill_"], old, value=value), fills=True)
 
 
 def uniform_(self, from_=0.0, to=1.0, *, generator=None):
@@ -3841,7 +3745,7 @@ def random_(self, *bounds, to=None, generator=None):
 def _random_fill_(self, op, draw, generator, *inputs):
     draws = jnp.asarray(draw((generator or default_generator)._rng, tuple(self.shape)),
                         self.dtype.np)
-    return _inplace(self, lambda old: apply(R[op], old, *inputs, draws=draws), fills=True)
+    return tape.inplace(self, lambda old: apply(R[op], old, *inputs, draws=draws), fills=True)
 
 
 def bernoulli(input, p=None, *, generator=None):
@@ -3906,7 +3810,7 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):
     rng = (generator or default_generator)._rng
     weights = np.asarray(input._value(), np.float64).reshape(-1, n)
     rows = [rng.choice(n, num_samples, replace=replacement, p=w / w.sum()) for w in weights]
-    return _make(jnp.asarray(np.stack(rows).reshape(*input.shape[:-1], num_samples), jnp.int64))
+    return make_tensor(jnp.asarray(np.stack(rows).reshape(*input.shape[:-1], num_samples), jnp.int64))
 
 
 def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_grad=False):
@@ -3919,7 +3823,7 @@ def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_g
 def index_put_(self, indices, values, accumulate=False):
     """``self[indices] = values`` (or ``+=`` with ``accumulate``), in place."""
     key = tuple(i._value() if isinstance(i, Tensor) else i for i in indices)
-    return _inplace(self, lambda old: apply(R["index_put"], old, values, key=key,
+    return tape.inplace(self, lambda old: apply(R["index_put"], old, values, key=key,
                                             accumulate=accumulate))
 
 
@@ -3927,12 +3831,12 @@ def _setitem(self, key, value):
     """``x[key] = value``: a copy into the view ``x[key]`` (CopySlices on ``x``), or an
     ``index_put_`` when the key has index tensors or masks."""
     if not isinstance(value, Tensor):
-        value = _make(jnp.asarray(value, self._array.dtype))
+        value = make_tensor(jnp.asarray(value, self._array.dtype))
     parts = _normalize_key(key)
     if builtins.any(hasattr(p, "dtype") for p in parts):   # index arrays: no view to write
         return index_put_(self, tuple(parts), value)
     target = _getitem(self, key)
-    _check_inplace(target)
+    tape.check_inplace(target)
     copy_(target, value)
 
 
@@ -3973,9 +3877,9 @@ for _f in (add, sub, mul, div, pow, abs, neg, exp, log, sqrt, sigmoid, tanh, rel
            log10, exp2, atan2, hypot, fmod, remainder, floor_divide, frac, nan_to_num, sinc,
            copysign, deg2rad, rad2deg, floor, ceil, trunc, round,
            true_divide, addcmul, addcdiv, lerp, addmm, addmv, addr, baddbmm, addbmm):
-    setattr(Tensor, _f.__name__ + "_", _inplace_binary(_f) if _f in (
+    setattr(Tensor, _f.__name__ + "_", tape.inplace_binary(_f) if _f in (
         add, sub, mul, div, pow, true_divide, addcmul, addcdiv, lerp, addmm, addmv, addr,
-        baddbmm, addbmm) else _inplace_unary(_f))
+        baddbmm, addbmm) else tape.inplace_unary(_f))
 Tensor.clamp_ = Tensor.clip_ = clamp_
 Tensor.clamp_min_, Tensor.clamp_max_ = clamp_min_, clamp_max_
 Tensor.arcsin, Tensor.arccos, Tensor.arctan = asin, acos, atan
@@ -3992,7 +3896,7 @@ Tensor.repeat = _repeat
 Tensor.tile = lambda self, *dims: tile(self, _shape_arg(dims))
 for _f in (masked_fill, scatter, scatter_add, index_add, tril, triu, put, index_fill,
            index_copy, masked_scatter, heaviside, ldexp, renorm):
-    setattr(Tensor, _f.__name__ + "_", _inplace_unary(_f))
+    setattr(Tensor, _f.__name__ + "_", tape.inplace_unary(_f))
 Tensor.unfold, Tensor.stride = _unfold, _stride
 Tensor.where = lambda self, condition, other: where(condition, self, other)
 Tensor.is_contiguous = lambda self, memory_format=None: _is_contiguous(self)
@@ -4020,10 +3924,10 @@ def _like(self, kw):
 def _numpy_T(self):
     """``x.T``: the dims reversed (torch warns, once, when ``x`` is not a matrix)."""
     if self.ndim == 0:
-        tape._warn_once("Tensor.T is deprecated on 0-D tensors. This function is the "
+        tape.warn_once("Tensor.T is deprecated on 0-D tensors. This function is the "
                         "identity in these cases.")
     elif self.ndim != 2:
-        tape._warn_once(
+        tape.warn_once(
             "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
             "deprecated and it will throw an error in a future release. Consider `x.mT` to "
             "transpose batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` "
@@ -4040,11 +3944,11 @@ def _reflected(fn):
 
 _OPERATORS = {
     "__getitem__": _getitem, "__setitem__": _setitem,
-    "__add__": add, "__radd__": add, "__iadd__": _inplace_binary(add),
-    "__sub__": sub, "__rsub__": rsub, "__isub__": _inplace_binary(sub),
-    "__mul__": mul, "__rmul__": mul, "__imul__": _inplace_binary(mul),
-    "__truediv__": div, "__rtruediv__": _reflected(div), "__itruediv__": _inplace_binary(div),
-    "__pow__": pow, "__rpow__": _reflected(pow), "__ipow__": _inplace_binary(pow),
+    "__add__": add, "__radd__": add, "__iadd__": tape.inplace_binary(add),
+    "__sub__": sub, "__rsub__": rsub, "__isub__": tape.inplace_binary(sub),
+    "__mul__": mul, "__rmul__": mul, "__imul__": tape.inplace_binary(mul),
+    "__truediv__": div, "__rtruediv__": _reflected(div), "__itruediv__": tape.inplace_binary(div),
+    "__pow__": pow, "__rpow__": _reflected(pow), "__ipow__": tape.inplace_binary(pow),
     "__matmul__": matmul, "__rmatmul__": _reflected(matmul),
     "__floordiv__": floor_divide, "__mod__": remainder,
     "__rfloordiv__": _reflected(floor_divide), "__rmod__": _reflected(remainder),
@@ -4055,7 +3959,6 @@ _OPERATORS = {
 }
 for _name, _f in _OPERATORS.items():
     setattr(Tensor, _name, _f)
-Tensor.__hash__ = object.__hash__
 
 
 # ``from .ops import *`` in the package gives torch's namespace: the functions and types

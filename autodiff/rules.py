@@ -29,7 +29,6 @@ shape once (``tape.sum_to``), so ``mul``'s formulas are simply ``grad * other`` 
 from __future__ import annotations
 
 import functools
-import inspect
 import itertools
 import math
 
@@ -38,124 +37,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import dtypes as D, tape
-
-RULES: dict[str, "Rule"] = {}
-
-
-class Rule:
-    """One row of the table."""
-
-    __slots__ = ("op", "node", "forward", "backward", "formulas", "inputs", "saves",
-                 "save_slots", "save_plan", "unpack_order", "tensor_attrs", "is_view",
-                 "multi_view", "multi_output", "node_cls")
-
-    def __init__(self, op, node, forward, backward, view=False, tensor_attrs=(),
-                 multi_view=False, outputs=None):
-        self.op, self.node, self.forward, self.backward = op, node, forward, backward
-        self.is_view = view or multi_view
-        self.multi_view = multi_view    # several views, one node (its backward: all grads)
-        # several outputs, one node (``outputs``: their names, as torch saves them); its
-        # backward takes every output's gradient
-        self.multi_output = multi_view or outputs is not None
-        outputs = outputs or ()
-        self.tensor_attrs = tensor_attrs      # attributes that are tensors: saved, versioned
-        params = list(inspect.signature(forward).parameters.values())
-        self.inputs = [p.name for p in params if p.kind == p.POSITIONAL_OR_KEYWORD]
-        if isinstance(backward, tuple):       # one formula per input (None: no gradient)
-            if len(backward) != len(self.inputs):
-                raise ValueError(f"{op}: one formula per input {self.inputs}, or one joint "
-                                 "backward")
-            # each formula with the names it reads (after ``grad``)
-            self.formulas = tuple((f, tuple(inspect.signature(f).parameters)[1:])
-                                  if f is not None else None for f in backward)
-            read = {n for f in self.formulas if f is not None for n in f[1]}
-            names = [n for n in (*self.inputs, "result", *tensor_attrs) if n in read]
-        else:                                 # one joint backward for every input
-            self.formulas = None
-            names = list(inspect.signature(backward).parameters)[1:]
-        self.saves = tuple(n for n in names if n in self.inputs or n == "result"
-                           or n in tensor_attrs or n in outputs)
-        # where each saved value comes from: an input's position, -1 for the result (-1 - i
-        # for output i of several), or the name of a tensor attribute
-        self.save_slots = tuple(-1 if n == "result" else -1 - outputs.index(n) if n in outputs
-                                else n if n in tensor_attrs else self.inputs.index(n)
-                                for n in self.saves)
-        # what record() saves, each with the one input whose formula reads it (None: more
-        # than one, or a joint backward). Torch saves (and version-checks) such a value
-        # only if that input requires grad: mul's `other` is read by `self`'s formula only
-        self.save_plan = tuple((slot, self._reader(name))
-                               for slot, name in zip(self.save_slots, self.saves))
-        # torch unpacks (and version-checks) the saved inputs in the order of their names,
-        # then the saved result: when two were modified in place, the error names the first
-        self.unpack_order = tuple(sorted(range(len(self.saves)), key=lambda i: (
-            self.saves[i] == "result" or self.saves[i] in outputs, self.saves[i])))
-        self.node_cls = tape.node_class(node, self)
-        self.forward = _compiled_forward(forward, params, tensor_attrs)
-
-    def _reader(self, name):
-        if self.formulas is None:
-            return None
-        readers = [i for i, f in enumerate(self.formulas) if f is not None and name in f[1]]
-        return readers[0] if len(readers) == 1 else None
-
-    def gradients(self, grad, saved, attrs, meta):
-        """The gradient for each input, given the saved values (in ``saves`` order) and
-        the attributes: the joint backward's, or each wanted input's own formula -- an
-        input is wanted if it has an abstract value in ``meta`` (the node's edge goes
-        somewhere: torch's ``should_compute_output``); None for the others."""
-        if self.formulas is None:
-            return self.backward(grad, *saved, **attrs)
-        values = dict(zip(self.saves, saved), **attrs)
-        result = []
-        for formula, m in zip(self.formulas, meta):
-            if formula is None or m is None:
-                result.append(None)
-            else:
-                f, names = formula
-                result.append(f(grad, **{n: values[n] for n in names if n in values}))
-        return result
-
-    def view_fn(self, **attrs):
-        """A view's forward applied to an index array says which elements it covers."""
-        return functools.partial(self.forward, **attrs)
-
-    def __repr__(self):
-        return f"<rule {self.op}: {self.node}>"
-
-
-# A row's forward runs as one jax.jit-compiled function when its attributes allow it: a
-# compiled call is dispatched from C++ (about 2 us less than an op-by-op jax.numpy call,
-# and several jax.numpy calls fuse). Attributes that describe shapes are static (part of
-# the compiled function); Python numbers are arguments (a new learning rate must not
-# compile again); rows with other attributes (tensors, index keys, views, and positions:
-# select's index, slice's start and end) run op by op, the positions as operands of the
-# row's own kernels (``_select_at``): no value a loop varies is compiled in.
-_STATIC_ATTRS = {"dimension", "shapes", "n", "nan", "posinf", "neginf", "dim", "keepdim",
-                 "self_sym_sizes", "size", "dims", "dim0", "dim1",
-                 "is_result", "feature_group_count", "batch_group_count", "diagonal", "repeats",
-                 "offset", "dim1", "dim2", "input_sizes", "shifts",
-                 "step", "sizes", "dtype", "ord", "correction", "reduction",
-                 "exponent", "normalized_shape", "eps", "approximate", "stride", "padding",
-                 "dilation", "lhs_dilation", "dimension_numbers", "kernel_size", "ceil_mode",
-                 "k", "decimals", "split_size", "split_sizes", "p"}
-_NUMBER_ATTRS = {"alpha", "other", "value", "min", "max", "base", "weight", "negative_slope",
-                 "scale", "input_scale", "beta", "threshold", "min_val", "max_val"}
-
-
-def _compiled_forward(forward, params, tensor_attrs):
-    attrs = {p.name for p in params if p.kind == p.KEYWORD_ONLY}
-    if tensor_attrs or not attrs <= _STATIC_ATTRS | _NUMBER_ATTRS:
-        return forward
-    return jax.jit(forward, static_argnames=sorted(attrs & _STATIC_ATTRS))
-
-
-def row(op, node, forward, backward, view=False, tensor_attrs=(), multi_view=False,
-        outputs=None):
-    """Add a row to the table: op name, torch's node name, forward, and the backward: one
-    formula per input (a tuple), or one joint backward giving every input's gradient (of
-    a node with several ``outputs``, it takes all their gradients)."""
-    RULES[op] = Rule(op, node, forward, backward, view, tensor_attrs, multi_view, outputs)
-
+from .tape import RULES, row
 
 def _unsqueeze_dims(grad, dim, keepdim, ndim):
     """Put back the dimensions a reduction removed, so ``grad`` broadcasts against self."""
@@ -182,7 +64,7 @@ def _prod_others(self, dim):
     """For each element, the product of the others along ``dim`` (exact with zeros)."""
     x = self.movedim(dim, -1)
     n = x.shape[-1]
-    eye = tape._make(jnp.eye(n, dtype=bool))
+    eye = tape.make_tensor(jnp.eye(n, dtype=bool))
     others = tape.apply(RULES["where"], 1.0, x.unsqueeze(-2).expand(*x.shape[:-1], n, n),
                         condition=eye).prod(-1)
     return others.movedim(-1, dim)
@@ -665,7 +547,7 @@ def _to_indices(grad, dim, keepdim, indices, shape):
     picked = indices if keepdim else jnp.expand_dims(indices, dim)
     return tape.apply(RULES["scatter"], _zeros(shape, grad),
                       _unsqueeze_dims(grad, (dim,), keepdim, len(shape)), dim=dim,
-                      index=tape._make(picked))
+                      index=tape.make_tensor(picked))
 
 
 row("amax", "AmaxBackward0", lambda self, *, dim, keepdim: jnp.max(self, dim, keepdims=keepdim),
@@ -1172,10 +1054,6 @@ def _starts(sizes):
 row("clone", "CloneBackward0", lambda self: self, lambda grad: (grad,))
 row("to", "ToCopyBackward0", lambda self, *, dtype: self.astype(dtype.np), lambda grad, dtype: (grad,))
 
-# In-place writes (see ops.py): the old value's gradient is what the write did not cover:
-# zeros where it wrote (torch's zeros_like(grad): constants, 0 even where grad is nan).
-row("copy_", "CopyBackwards", lambda self, src: jnp.broadcast_to(src, self.shape).astype(
-    self.dtype), (lambda grad: _zeros_like(grad), lambda grad: grad))
 row("zero_", "ZeroBackward0", lambda self: jnp.zeros_like(self),
     lambda grad: (_zeros_like(grad),))
 row("fill_", "FillBackward2", lambda self, *, value: jnp.full_like(self, value),
@@ -1216,13 +1094,6 @@ row("normal_tensor_tensor", "NormalBackward3",
     lambda mean, std, *, draws, mean_sym_sizes, std_sym_sizes: draws,
     lambda grad, draws, mean_sym_sizes, std_sym_sizes: (_zeros(mean_sym_sizes, grad),
                                                         _zeros(std_sym_sizes, grad)))
-# base[view] = src: the base's gradient outside the view, the view's part to src
-row("copy_slices", "CopySlices",
-    lambda self, src, *, view, self_sym_sizes: _write_through_view(self, src, view),
-    (lambda grad, view, self_sym_sizes: _w(tape._make(_view_mask(self_sym_sizes, view)), 0.0,
-                                           grad),
-     lambda grad, view, self_sym_sizes: tape.apply(RULES["index"], grad, key=None, view=view,
-                                                   self_sym_sizes=self_sym_sizes)))
 # Picking along a dim, and its adjoint, adding back along it (each needs the other for
 # its gradient; the saved index comes first in a backward's arguments, as saved values do). gather: out[..i..] = self[..index[..i..]..] on ``dim``; its adjoint is
 # zeros.scatter_add(dim, index, grad). index_select takes whole slices; its adjoint is
@@ -1321,7 +1192,7 @@ row("index_fill_tensor", "IndexFillBackward1",
         value.astype(self.dtype)),
     (lambda grad, dim, index: _index_fill(grad, dim, index),
      lambda grad, dim, index: tape.apply(
-         RULES["index_select"], grad, dim=dim, index=_const(jnp.unique(index._value())),
+         RULES["index_select"], grad, dim=dim, index=tape.constant(jnp.unique(index._value())),
          self_sym_sizes=grad.shape).sum()),
     tensor_attrs=("index",))
 row("index_copy", "IndexCopyBackward0",
@@ -1519,25 +1390,6 @@ row("repeat", "RepeatBackward0",
     lambda grad, repeats, self_sym_sizes: (_repeat_backward(grad, repeats, self_sym_sizes),))
 
 
-# a view whose base was written in place is re-derived from the base's new history
-row("as_strided", "AsStridedBackward0",
-    lambda self, *, view, self_sym_sizes: view(self),
-    lambda grad, view, self_sym_sizes: (_view_backward("view_backward", grad, self_sym_sizes,
-                                                       view),),
-    view=True)
-
-
-def _view_mask(shape, view):
-    index = view(jnp.arange(math.prod(shape)).reshape(shape)).reshape(-1)
-    return jnp.zeros(math.prod(shape), bool).at[index].set(True).reshape(shape)
-
-
-def _write_through_view(base, src, view):
-    index = view(jnp.arange(base.size).reshape(base.shape))
-    src = jnp.broadcast_to(src, index.shape).astype(base.dtype)
-    return base.reshape(-1).at[index.reshape(-1)].set(src.reshape(-1)).reshape(base.shape)
-
-
 def _index_put(self, values, key, accumulate):
     """``self[key] = values`` (``+=`` with ``accumulate``). A boolean mask whose values
     broadcast over what it selects (``g[h < 0] = 0``) is a ``where``: one kernel per shape,
@@ -1609,20 +1461,15 @@ def _spread(grad, shape, reduction):
     return grad.expand(shape) / (math.prod(shape) if reduction == 1 else 1)
 
 
-def _const(array):
-    """A constant (non-recorded) tensor for a backward formula."""
-    return tape._make(jnp.asarray(array))
-
-
 def _zeros_like(grad):
     """torch's ``zeros_like(grad)`` in a backward formula: constant zeros (not grad * 0,
     which is nan where grad is)."""
-    return _const(jnp.zeros_like(grad._value()))
+    return tape.constant(jnp.zeros_like(grad._value()))
 
 
 def _zeros(shape, like):
     """Constant zeros of ``shape``, of ``like``'s dtype."""
-    return _const(jnp.zeros(shape, like._array.dtype))
+    return tape.constant(jnp.zeros(shape, like._array.dtype))
 
 
 # torch's C++ formulas do arithmetic with Scalars (``mul.Scalar``...), which records other
@@ -1666,12 +1513,12 @@ def _minus_scalar(t, number):
 
 def _scalar_minus(number, t):
     """C++'s ``number - t``: a tensor filled with the number, minus t (SubBackward0)."""
-    return _const(jnp.full(t.shape, number, t._array.dtype)) - t
+    return tape.constant(jnp.full(t.shape, number, t._array.dtype)) - t
 
 
 def _scalar_over(number, t):
     """C++'s ``number / t``: a tensor filled with the number, divided by t (DivBackward0)."""
-    return _const(jnp.full(t.shape, number, t._array.dtype)) / t
+    return tape.constant(jnp.full(t.shape, number, t._array.dtype)) / t
 
 # flip reverses dims; it is its own adjoint (used by the convolution's backward)
 row("flip", "FlipBackward0", lambda self, *, dims: jnp.flip(self, dims),
@@ -1733,7 +1580,7 @@ def _cumprod_backward_with_zeros(grad, self, dim):
     """torch's O(n^2) formula: the gradient of x_k sums grad_j times the product of the
     x_i, i <= j, other than x_k itself (written into zeros, one slice at a time)."""
     n = self.shape[dim]
-    ones = _const(jnp.ones((1,), grad._array.dtype)).expand(
+    ones = tape.constant(jnp.ones((1,), grad._array.dtype)).expand(
         *(1 if d == dim else s for d, s in enumerate(self.shape)))
     grad_input = _zeros(self.shape, grad)
     for k in range(n):
@@ -1755,7 +1602,7 @@ def _cumprod_backward_with_zeros(grad, self, dim):
 def _logcumsumexp_backward(grad, self, dim, result):
     if grad.ndim == 0 or grad.numel() == 0:
         return grad
-    lowest = _const(jnp.asarray(jnp.finfo(grad._array.dtype).min, grad._array.dtype))
+    lowest = tape.constant(jnp.asarray(jnp.finfo(grad._array.dtype).min, grad._array.dtype))
     log_abs_grad = grad.abs().log()
 
     def part(mask):
@@ -1983,7 +1830,7 @@ def _loss_double_backward_grad_output(kernel, grad, grad_output, self, target, r
     to ones and summed against ``grad``."""
     if reduction == 0:
         return tape.apply(RULES[kernel], grad, self, target, reduction=reduction, **attrs)
-    ones = _const(jnp.ones_like(grad_output._value()))
+    ones = tape.constant(jnp.ones_like(grad_output._value()))
     return (tape.apply(RULES[kernel], ones, self, target, reduction=reduction, **attrs)
             * grad).sum()
 
@@ -2015,7 +1862,7 @@ def _nll_forward(self, target, weight, reduction, ignore_index):
 
 
 def _nll_backward(grad, self_shape, target, weight, reduction, ignore_index):
-    w = _const(_nll_weights(self_shape, target, weight, ignore_index))
+    w = tape.constant(_nll_weights(self_shape, target, weight, ignore_index))
     if reduction == 1:
         grad = grad / w.sum()
     elif reduction == 0 and len(self_shape) > 1:
@@ -2102,9 +1949,9 @@ row("embedding", "EmbeddingBackward0",
 
 def _embedding_picks_grad(grad, indices, padding_idx, scale_grad_by_freq, n):
     if scale_grad_by_freq:
-        grad = grad / _const(jnp.bincount(indices.reshape(-1), length=n)[indices][..., None]
+        grad = grad / tape.constant(jnp.bincount(indices.reshape(-1), length=n)[indices][..., None]
                              .astype(grad._array.dtype))
-    return _w(_const((indices != padding_idx)[..., None]), grad, 0.0)
+    return _w(tape.constant((indices != padding_idx)[..., None]), grad, 0.0)
 
 
 # layer_norm: y = x_hat w + b, x_hat = (x - mean) rstd over the last dims;
@@ -2398,7 +2245,7 @@ def _glu_double_backward_grad_output(grad, self, dim):
     """torch's: grad times glu_backward(ones), its halves added."""
     sizes = list(self.shape)
     sizes[dim] //= 2
-    ones = _const(jnp.ones(sizes, self._array.dtype))
+    ones = tape.constant(jnp.ones(sizes, self._array.dtype))
     first, second = _glu_halves(grad * tape.apply(RULES["glu_backward"], ones, self, dim=dim),
                                 dim)
     return first + second

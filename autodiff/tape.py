@@ -4,19 +4,35 @@
 2. Storage         -- where a tensor's numbers live, shared by views and aliases.
 3. Nodes           -- one per recorded operation (``grad_fn``), stamped with its place on
                       the tape; ``AccumulateGrad`` delivers gradients to leaves.
-4. Tensor          -- a JAX array plus what autograd needs to know about it.
-5. Recording       -- ``apply(rule, *inputs)``: run a rule's forward, record a node.
-6. The backward pass -- replay the tape in reverse, summing what flows into each input.
+4. Derivative rules -- ``Rule`` and ``row``: one row per op in the table ``RULES``.
+5. Tensor          -- a JAX array plus what autograd needs to know about it.
+6. Recording       -- ``apply(rule, *inputs)``: run a rule's forward, record a node.
+7. In-place writes -- version counters, CopySlices, rewriting a tensor's history.
+8. The backward pass -- replay the tape in reverse, summing what flows into each input.
 
-The derivative rules themselves (one row per op) are in ``rules.py``; the public
-operations that call ``apply`` are in ``ops.py``. PyTorch's names are used throughout:
-the analogous C++ pieces are ``torch/csrc/autograd/{function.h,engine.cpp,variable.h}``.
+The engine is the bottom of the package: it imports none of the ops. The op modules fill
+``RULES`` as they are imported, through the engine's public API -- which is also the way
+for a user to add an op (``docs/howto/add-op.md``):
+
+* ``row(op, node, forward, backward)`` -- add a rule to ``RULES``;
+* ``apply(rule, *inputs, **attrs)`` (``apply_multi``, ``apply_views``) -- run it, record it;
+* ``make_tensor(array)`` -- a new tensor around a JAX array; ``constant(array)`` for a
+  backward formula; ``sum_to(grad, shape)`` -- the adjoint of broadcasting;
+* ``wrap_dim(dim, ndim)`` -- a negative ``dim`` counted from the end, checked as torch does;
+* ``inplace(self, compute)``, ``inplace_unary(fn)``, ``inplace_binary(fn)`` and
+  ``check_inplace(self)`` -- an op's in-place form; ``warn_once(message)``.
+
+PyTorch's names are used throughout: the analogous C++ pieces are
+``torch/csrc/autograd/{function.h,engine.cpp,variable.h}``.
 """
 
 from __future__ import annotations
 
+import functools
 import heapq
+import inspect
 import itertools
+import math
 import sys
 import warnings
 import weakref
@@ -171,6 +187,11 @@ class Storage:
 
 _sequence = itertools.count()
 
+
+def next_sequence_nr():
+    """The next place on the tape (a node recorded later runs earlier in backward)."""
+    return next(_sequence)
+
 _FREED = ("Trying to backward through the graph a second time (or directly access saved "
           "tensors after they have already been freed). Saved intermediate values of the "
           "graph are freed when you call .backward() or autograd.grad(). Specify "
@@ -204,7 +225,7 @@ class SavedTensor:
 def _output_of(node, t, output_nr):
     """A saved output given its node back, as the output it was (of a node with several:
     std_mean, slogdet)."""
-    out = _alias(t, grad_fn=node)
+    out = alias(t, grad_fn=node)
     if output_nr:
         out.output_nr = output_nr
     return out
@@ -214,6 +235,16 @@ def _output_of(node, t, output_nr):
 # is set, a node keeps what ``pack_hook`` makes of each tensor it saves, and calls
 # ``unpack_hook`` when the backward pass (or ``_saved_self``) needs the tensor back.
 _saved_tensors_hooks = []        # a stack of (pack_hook, unpack_hook): the last one applies
+
+
+def push_saved_tensors_hooks(pack_hook, unpack_hook):
+    """Make nodes pack what they save with ``pack_hook`` until the matching pop."""
+    _saved_tensors_hooks.append((pack_hook, unpack_hook))
+
+
+def pop_saved_tensors_hooks():
+    """Drop the pair of hooks pushed last."""
+    _saved_tensors_hooks.pop()
 
 
 class PackedSavedTensor(SavedTensor):
@@ -237,7 +268,7 @@ class PackedSavedTensor(SavedTensor):
                             f"got result of type {type(t).__name__}")
         if self.is_output:
             return t if node is None else _output_of(node, t, self.output_nr)
-        out = _make(t._value())
+        out = make_tensor(t._value())
         if self.edge is not None:                  # the history of the tensor that was saved
             fn, out.output_nr = self.edge
             out._requires_grad = True
@@ -250,7 +281,7 @@ class PackedSavedTensor(SavedTensor):
         return out
 
 
-def _saver():
+def saver():
     """What saves a tensor for backward right now: the pack hook's wrapper, while one is
     set."""
     return PackedSavedTensor if _saved_tensors_hooks else SavedTensor
@@ -351,7 +382,7 @@ class Node:
                 return _introspect(self._saved_or_raise()[names.index(key)], self)
             if self._attrs is not None and key in self._attrs:
                 value = self._attrs[key]       # (indices kept as an array: shown as a tensor)
-                return _make(value) if isinstance(value, jax.Array) else value
+                return make_tensor(value) if isinstance(value, jax.Array) else value
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     def _missing_grad(self, i):
@@ -364,13 +395,13 @@ class Node:
         returns (a tuple, or None) replaces grad_inputs."""
         if self._hooks is None:
             self._hooks = []
-        return _Handle(self._hooks, fn)
+        return RemovableHandle(self._hooks, fn)
 
     def register_prehook(self, fn):
         """A hook called with (grad_outputs,) before this node runs; may replace them."""
         if self._pre_hooks is None:
             self._pre_hooks = []
-        return _Handle(self._pre_hooks, fn)
+        return RemovableHandle(self._pre_hooks, fn)
 
     def apply(self, *grads):
         """Run this node's rule on the gradients of its outputs (torch's ``node(grad)``):
@@ -383,7 +414,7 @@ class Node:
 
     def backward(self, grads, retain_graph):
         """The gradients flowing to each input: the rule, then the engine's reductions."""
-        return _reduce_to_inputs(self._rule_gradients(grads, retain_graph), self._input_meta)
+        return reduce_to_inputs(self._rule_gradients(grads, retain_graph), self._input_meta)
 
     def _rule_gradients(self, grads, retain_graph):
         stored = self._saved_or_raise()
@@ -410,7 +441,7 @@ class Node:
         return any(value is not None for value in self._saved)
 
 
-def _reduce_to_inputs(grads, meta):
+def reduce_to_inputs(grads, meta):
     """Broadcasting, reduced once: sum each gradient down to its input's shape and dtype."""
     result = []
     for g, m in zip(grads, meta):
@@ -458,12 +489,11 @@ class AccumulateGrad(Node):
             grad = sum_to(grad, leaf.shape)
         if leaf._grad is None:
             if grad.grad_fn is not None:        # create_graph: .grad is a recorded copy
-                from .rules import RULES
-                grad = apply(RULES["copy_"], _make(jnp.zeros_like(grad._value())), grad)
+                grad = apply(RULES["copy_"], make_tensor(jnp.zeros_like(grad._value())), grad)
             # a tensor of its own (a new storage over the immutable array: no copy), so
             # that accumulating in place later writes no other tensor (torch clones a
             # gradient that is referenced elsewhere)
-            leaf._grad = grad if grad.grad_fn is not None else _make(grad._value())
+            leaf._grad = grad if grad.grad_fn is not None else make_tensor(grad._value())
         elif _grad_enabled:                # create_graph: keep the sum on the tape
             leaf._grad = leaf._grad + grad
         else:                              # accumulate in place, as torch does
@@ -473,7 +503,7 @@ class AccumulateGrad(Node):
         return ()
 
 
-class _Handle:
+class RemovableHandle:
     """What ``register_hook`` returns: ``handle.remove()`` takes the hook off."""
 
     def __init__(self, hooks, fn, prepend=False):
@@ -507,7 +537,139 @@ _CPP_NODES = {"CopySlices", "CopyBackwards", "NotImplemented"}
 
 
 # ---------------------------------------------------------------------------------------
-# 4. Tensor
+# 4. Derivative rules: one row per op
+# ---------------------------------------------------------------------------------------
+# A rule is one row of PyTorch's ``derivatives.yaml``: the op's name, the node torch records
+# for it (``MulBackward0``), its forward on JAX arrays, and its backward: one formula per
+# input in derivatives.yaml's vocabulary (``grad``, ``self``, ``other``, ``result``, the
+# attributes' names), written with autodiff's own Tensor operations so that the backward
+# pass can itself be recorded. ``row(...)`` files a rule in ``RULES`` under its op's name;
+# the op modules (``autodiff/ops``, ``autodiff/nn/functional``) fill the table as they are
+# imported, each row next to the function that applies it.
+
+RULES: dict[str, "Rule"] = {}
+
+
+class Rule:
+    """One row of the table: an op's forward (on JAX arrays), its backward (on Tensors) and
+    what its node saves. ``row(...)`` makes one and files it under the op's name."""
+
+    __slots__ = ("op", "node", "forward", "backward", "formulas", "inputs", "saves",
+                 "save_slots", "save_plan", "unpack_order", "tensor_attrs", "is_view",
+                 "multi_view", "multi_output", "node_cls")
+
+    def __init__(self, op, node, forward, backward, view=False, tensor_attrs=(),
+                 multi_view=False, outputs=None):
+        self.op, self.node, self.forward, self.backward = op, node, forward, backward
+        self.is_view = view or multi_view
+        self.multi_view = multi_view    # several views, one node (its backward: all grads)
+        # several outputs, one node (``outputs``: their names, as torch saves them); its
+        # backward takes every output's gradient
+        self.multi_output = multi_view or outputs is not None
+        outputs = outputs or ()
+        self.tensor_attrs = tensor_attrs      # attributes that are tensors: saved, versioned
+        params = list(inspect.signature(forward).parameters.values())
+        self.inputs = [p.name for p in params if p.kind == p.POSITIONAL_OR_KEYWORD]
+        if isinstance(backward, tuple):       # one formula per input (None: no gradient)
+            if len(backward) != len(self.inputs):
+                raise ValueError(f"{op}: one formula per input {self.inputs}, or one joint "
+                                 "backward")
+            # each formula with the names it reads (after ``grad``)
+            self.formulas = tuple((f, tuple(inspect.signature(f).parameters)[1:])
+                                  if f is not None else None for f in backward)
+            read = {n for f in self.formulas if f is not None for n in f[1]}
+            names = [n for n in (*self.inputs, "result", *tensor_attrs) if n in read]
+        else:                                 # one joint backward for every input
+            self.formulas = None
+            names = list(inspect.signature(backward).parameters)[1:]
+        self.saves = tuple(n for n in names if n in self.inputs or n == "result"
+                           or n in tensor_attrs or n in outputs)
+        # where each saved value comes from: an input's position, -1 for the result (-1 - i
+        # for output i of several), or the name of a tensor attribute
+        self.save_slots = tuple(-1 if n == "result" else -1 - outputs.index(n) if n in outputs
+                                else n if n in tensor_attrs else self.inputs.index(n)
+                                for n in self.saves)
+        # what record() saves, each with the one input whose formula reads it (None: more
+        # than one, or a joint backward). Torch saves (and version-checks) such a value
+        # only if that input requires grad: mul's `other` is read by `self`'s formula only
+        self.save_plan = tuple((slot, self._reader(name))
+                               for slot, name in zip(self.save_slots, self.saves))
+        # torch unpacks (and version-checks) the saved inputs in the order of their names,
+        # then the saved result: when two were modified in place, the error names the first
+        self.unpack_order = tuple(sorted(range(len(self.saves)), key=lambda i: (
+            self.saves[i] == "result" or self.saves[i] in outputs, self.saves[i])))
+        self.node_cls = node_class(node, self)
+        self.forward = _compiled_forward(forward, params, tensor_attrs)
+
+    def _reader(self, name):
+        if self.formulas is None:
+            return None
+        readers = [i for i, f in enumerate(self.formulas) if f is not None and name in f[1]]
+        return readers[0] if len(readers) == 1 else None
+
+    def gradients(self, grad, saved, attrs, meta):
+        """The gradient for each input, given the saved values (in ``saves`` order) and
+        the attributes: the joint backward's, or each wanted input's own formula -- an
+        input is wanted if it has an abstract value in ``meta`` (the node's edge goes
+        somewhere: torch's ``should_compute_output``); None for the others."""
+        if self.formulas is None:
+            return self.backward(grad, *saved, **attrs)
+        values = dict(zip(self.saves, saved), **attrs)
+        result = []
+        for formula, m in zip(self.formulas, meta):
+            if formula is None or m is None:
+                result.append(None)
+            else:
+                f, names = formula
+                result.append(f(grad, **{n: values[n] for n in names if n in values}))
+        return result
+
+    def view_fn(self, **attrs):
+        """A view's forward applied to an index array says which elements it covers."""
+        return functools.partial(self.forward, **attrs)
+
+    def __repr__(self):
+        return f"<rule {self.op}: {self.node}>"
+
+
+# A row's forward runs as one jax.jit-compiled function when its attributes allow it: a
+# compiled call is dispatched from C++ (about 2 us less than an op-by-op jax.numpy call,
+# and several jax.numpy calls fuse). Attributes that describe shapes are static (part of
+# the compiled function); Python numbers are arguments (a new learning rate must not
+# compile again); rows with other attributes (tensors, index keys, views, and positions:
+# select's index, slice's start and end) run op by op, the positions as operands of the
+# row's own kernels (``rules._select_at``): no value a loop varies is compiled in.
+_STATIC_ATTRS = {"dimension", "shapes", "n", "nan", "posinf", "neginf", "dim", "keepdim",
+                 "self_sym_sizes", "size", "dims", "dim0", "dim1",
+                 "is_result", "feature_group_count", "batch_group_count", "diagonal", "repeats",
+                 "offset", "dim1", "dim2", "input_sizes", "shifts",
+                 "step", "sizes", "dtype", "ord", "correction", "reduction",
+                 "exponent", "normalized_shape", "eps", "approximate", "stride", "padding",
+                 "dilation", "lhs_dilation", "dimension_numbers", "kernel_size", "ceil_mode",
+                 "k", "decimals", "split_size", "split_sizes", "p"}
+_NUMBER_ATTRS = {"alpha", "other", "value", "min", "max", "base", "weight", "negative_slope",
+                 "scale", "input_scale", "beta", "threshold", "min_val", "max_val"}
+
+
+def _compiled_forward(forward, params, tensor_attrs):
+    attrs = {p.name for p in params if p.kind == p.KEYWORD_ONLY}
+    if tensor_attrs or not attrs <= _STATIC_ATTRS | _NUMBER_ATTRS:
+        return forward
+    return jax.jit(forward, static_argnames=sorted(attrs & _STATIC_ATTRS))
+
+
+def row(op, node, forward, backward, view=False, tensor_attrs=(), multi_view=False,
+        outputs=None):
+    """Add a row to the table: op name, torch's node name, forward, and the backward: one
+    formula per input (a tuple), or one joint backward giving every input's gradient (of
+    a node with several ``outputs``, it takes all their gradients). Returns the rule, for
+    ``apply``."""
+    RULES[op] = Rule(op, node, forward, backward, view, tensor_attrs, multi_view, outputs)
+    return RULES[op]
+
+
+# ---------------------------------------------------------------------------------------
+# 5. Tensor
 # ---------------------------------------------------------------------------------------
 
 _LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
@@ -534,7 +696,7 @@ class Tensor:
     tensor([2., 4., 6.])
     """
 
-    # What every tensor has, in slots (set by ``_make``, the only place tensors are built)
+    # What every tensor has, in slots (set by ``make_tensor``, the only place tensors are built)
     __slots__ = ("_array", "_vc", "_requires_grad", "_grad_fn", "__weakref__", "__dict__")
     # ... and what fewer tensors need, as class defaults until set (in the instance dict):
     # every op pays for what its result must initialise
@@ -614,7 +776,7 @@ class Tensor:
         return D.Size(self._array.shape)
 
     def size(self, dim=None):
-        return self.shape if dim is None else self._array.shape[_wrap_dim(dim, self.ndim)]
+        return self.shape if dim is None else self._array.shape[wrap_dim(dim, self.ndim)]
 
     @property
     def ndim(self):
@@ -667,10 +829,6 @@ class Tensor:
             base = base._view[0]
         return base
 
-    def _root(self):
-        """The tensor whose storage this one covers part of (itself if it is no view)."""
-        return self if self._view is None else self._view[0]._root()
-
     def _is_view(self):
         return self._view is not None and not self._cut_off
 
@@ -700,10 +858,9 @@ class Tensor:
         if base._grad_fn is None and not base._requires_grad:
             self._grad_fn_version = self._vc[0]
             return
-        from .rules import RULES
         node = record(RULES["as_strided"], (base,), {"view": view,
                                                      "self_sym_sizes": base._array.shape},
-                      _make(self._array))
+                      make_tensor(self._array))
         self._rebase_history(node)
 
     def _in_base(self):
@@ -826,12 +983,12 @@ class Tensor:
         if self.grad_fn is None:
             if self._backward_hooks is None:
                 self._backward_hooks = []
-            return _Handle(self._backward_hooks, hook)
+            return RemovableHandle(self._backward_hooks, hook)
         node = self.grad_fn
         if node._tensor_hooks is None:
             node._tensor_hooks = []
         nr = self.output_nr
-        return _Handle(node._tensor_hooks, lambda grads: _hook_on_output(grads, nr, hook))
+        return RemovableHandle(node._tensor_hooks, lambda grads: _hook_on_output(grads, nr, hook))
 
     def register_post_accumulate_grad_hook(self, hook):
         """Call ``hook(tensor)`` after a leaf's ``.grad`` has been accumulated."""
@@ -843,7 +1000,7 @@ class Tensor:
                 "post accumulate grad hooks cannot be registered on non-leaf tensors")
         if self._post_acc_hooks is None:
             self._post_acc_hooks = []
-        return _Handle(self._post_acc_hooks, hook)
+        return RemovableHandle(self._post_acc_hooks, hook)
 
     def _edge(self):
         """Where a gradient for this tensor goes: (node, which output of it). That is its
@@ -874,7 +1031,7 @@ class Tensor:
     def detach(self):
         """A tensor sharing this one's storage, cut off from the graph (a view's detach()
         covers the same elements, but is no view to autograd, as in torch)."""
-        return _cut_off(_alias(self))
+        return _cut_off(alias(self))
 
     def detach_(self):
         if self._view is not None and self._view[0]._requires_grad:
@@ -891,7 +1048,7 @@ class Tensor:
     @property
     def data(self):
         """The same numbers, outside autograd: writes through it bump no version."""
-        return _cut_off(_alias(self, vc=[0]))
+        return _cut_off(alias(self, vc=[0]))
 
     @data.setter
     def data(self, other):
@@ -941,8 +1098,8 @@ class Tensor:
                                "ambiguous")
         return bool(self.item())
 
-    def __hash__(self):
-        return id(self)
+    # hashed by identity, as torch's (``==`` is elementwise, so it cannot say "same key")
+    __hash__ = object.__hash__
 
     def __iter__(self):
         if self.ndim == 0:
@@ -988,9 +1145,9 @@ class Tensor:
         return object.__format__(self, spec)
 
     def __deepcopy__(self, memo):
-        new = _make(self._value(), self._requires_grad)
+        new = make_tensor(self._value(), self._requires_grad)
         if self._grad is not None:
-            new._grad = _make(self._grad._value())
+            new._grad = make_tensor(self._grad._value())
         new.__dict__.update(self.__dict__)
         memo[id(self)] = new
         return new
@@ -1000,14 +1157,16 @@ class Tensor:
 
 
 def _rebuild(array, requires_grad):
-    return _make(jnp.asarray(array), requires_grad)
+    return make_tensor(jnp.asarray(array), requires_grad)
 
 
 def _c_type(d):
     return {"float64": "double", "float32": "float", "int64": "long int"}.get(d.name, d.name)
 
 
-def _wrap_dim(dim, ndim):
+def wrap_dim(dim, ndim):
+    """``dim`` as a non-negative index among ``ndim`` dims (torch's ``maybe_wrap_dim``: a
+    0-d tensor has one dim, -1 or 0), or torch's IndexError."""
     if not -max(ndim, 1) <= dim < max(ndim, 1):
         lo, hi = -max(ndim, 1), max(ndim, 1) - 1
         raise IndexError(f"Dimension out of range (expected to be in range of [{lo}, {hi}], "
@@ -1059,7 +1218,7 @@ def zero_tensor(shape, dtype):
     """torch's ``_efficientzerotensor``: zeros that the backward pass knows are zeros, and
     does not compute with (``sgn``'s gradient is one). The tensor remembers its zeros
     array: written in place since (a hook's ``add_``), it is an ordinary tensor again."""
-    t = _make(jnp.zeros(shape, dtype))
+    t = make_tensor(jnp.zeros(shape, dtype))
     t._zeros = t._array
     return t
 
@@ -1068,7 +1227,7 @@ def _is_zero_tensor(t):
     return t._zeros is not None and t._zeros is t._value()
 
 
-def _make(array, requires_grad=False, grad_fn=None, storage=None, view=None, vc=None):
+def make_tensor(array, requires_grad=False, grad_fn=None, storage=None, view=None, vc=None):
     """A new Tensor object around ``array`` (the only place tensors are built): on its
     own, or over the ``storage`` it shares with version counter ``vc`` (a view, an
     alias)."""
@@ -1080,6 +1239,11 @@ def _make(array, requires_grad=False, grad_fn=None, storage=None, view=None, vc=
         t._storage, t._seen, t._view = storage, storage.version, view
         t._vc, t._grad_fn_version = vc, vc[0]
     return t
+
+
+def constant(array):
+    """A constant (never recorded) tensor of ``array``, for a backward formula."""
+    return make_tensor(jnp.asarray(array))
 
 
 class IndexView:
@@ -1107,10 +1271,10 @@ def _cut_off(alias):
     return alias
 
 
-def _alias(t, grad_fn=None, vc=None):
+def alias(t, grad_fn=None, vc=None):
     """Another tensor over the same storage and elements (``detach``, ``.data``), sharing
     ``t``'s version counter unless given its own."""
-    a = _make(t._value(), grad_fn is not None, grad_fn, t._shared_storage(), t._view,
+    a = make_tensor(t._value(), grad_fn is not None, grad_fn, t._shared_storage(), t._view,
               t._vc if vc is None else vc)
     if t._index is not None:
         a._index = t._index
@@ -1118,7 +1282,7 @@ def _alias(t, grad_fn=None, vc=None):
 
 
 # ---------------------------------------------------------------------------------------
-# 5. Recording: apply a rule, record a node
+# 6. Recording: apply a rule, record a node
 # ---------------------------------------------------------------------------------------
 
 def apply(rule, *inputs, **attrs):
@@ -1140,12 +1304,13 @@ def apply(rule, *inputs, **attrs):
     out = rule.forward(*arrays, **attrs)
     if rule.is_view:
         base = inputs[0]
-        result = _make(out, storage=base._shared_storage(), view=(base, rule.view_fn(**attrs)),
-                       vc=base._vc)
+        result = make_tensor(out, storage=base._shared_storage(),
+                             view=(base, rule.view_fn(**attrs)),
+                             vc=base._vc)
         if base._no_grad_view:                        # so is a view of a no_grad view
             result._no_grad_view = True
     else:
-        result = _make(out)
+        result = make_tensor(out)
     if needs_grad:
         if _grad_enabled:
             record(rule, inputs, attrs, result)
@@ -1162,7 +1327,7 @@ def apply_views(rule, base, views, **attrs):
     it reads the storage). torch forbids writing into such views in place."""
     storage = base._shared_storage()
     results = tuple(
-        _make(out, storage=storage, view=(base, view_rule.view_fn(**view_attrs)), vc=base._vc)
+        make_tensor(out, storage=storage, view=(base, view_rule.view_fn(**view_attrs)), vc=base._vc)
         for out, (view_rule, view_attrs) in zip(rule.forward(base._value(), **attrs), views))
     for i, result in enumerate(results):
         result.output_nr = i
@@ -1185,7 +1350,7 @@ def apply_multi(rule, *inputs, **attrs):
     """Several outputs made by one node of ``rule`` (std_mean, aminmax, slogdet): output i
     is the forward's i-th array, and the rule's backward takes every output's gradient
     (None for an output that none reached)."""
-    results = tuple(_make(out) for out in rule.forward(
+    results = tuple(make_tensor(out) for out in rule.forward(
         *(x._value() if isinstance(x, Tensor) else x for x in inputs), **attrs))
     for i, result in enumerate(results):
         result.output_nr = i
@@ -1213,7 +1378,7 @@ def record(rule, inputs, attrs, result, outputs=None):
     node.next_functions, node._input_meta = tuple(edges), meta
     result._grad_fn, result._requires_grad = node, True    # a new tensor: no version to update
     if rule.save_plan:
-        save = PackedSavedTensor if _saved_tensors_hooks else SavedTensor   # (_saver())
+        save = PackedSavedTensor if _saved_tensors_hooks else SavedTensor   # (saver())
         saved = []
         for slot, user in rule.save_plan:
             if user is not None and meta[user] is None:
@@ -1250,7 +1415,7 @@ def _introspect(saved, node):
     if isinstance(saved, SavedTensor):
         return saved.unpack(node)
     if isinstance(saved, (bool, int, float)):
-        return _make(jnp.asarray(saved, D.scalar_dtype(saved).np if isinstance(saved, int)
+        return make_tensor(jnp.asarray(saved, D.scalar_dtype(saved).np if isinstance(saved, int)
                                  else np.float64))
     return saved
 
@@ -1275,7 +1440,141 @@ _PACKAGE_DIR = __file__.rsplit("/", 1)[0]
 
 
 # ---------------------------------------------------------------------------------------
-# 6. The backward pass
+# 7. In-place writes: version counters, CopySlices, history rebasing
+# ---------------------------------------------------------------------------------------
+# An in-place op computes its result out of place (recording the usual node on a
+# snapshot of the old value), then writes it through the storage -- every alias sees it,
+# the shared version counter goes up -- and gives the tensor the new node as history.
+# A write into a view also rewrites the history of its base (CopySlices), as torch does.
+# Every check comes before the write, so a failed op leaves the tensor as it was.
+# (A node saved before the write sees the version move on, and fails its backward: see
+# ``SavedTensor``.)
+
+# In-place writes: the old value's gradient is what the write did not cover:
+# zeros where it wrote (torch's zeros_like(grad): constants, 0 even where grad is nan).
+row("copy_", "CopyBackwards", lambda self, src: jnp.broadcast_to(src, self.shape).astype(
+    self.dtype), (lambda grad: constant(jnp.zeros_like(grad._value())), lambda grad: grad))
+
+
+def _view_mask(shape, view):
+    index = view(jnp.arange(math.prod(shape)).reshape(shape)).reshape(-1)
+    return jnp.zeros(math.prod(shape), bool).at[index].set(True).reshape(shape)
+
+
+def _write_through_view(base, src, view):
+    index = view(jnp.arange(base.size).reshape(base.shape))
+    src = jnp.broadcast_to(src, index.shape).astype(base.dtype)
+    return base.reshape(-1).at[index.reshape(-1)].set(src.reshape(-1)).reshape(base.shape)
+
+
+# base[view] = src: the base's gradient outside the view, the view's part to src
+row("copy_slices", "CopySlices",
+    lambda self, src, *, view, self_sym_sizes: _write_through_view(self, src, view),
+    (lambda grad, view, self_sym_sizes: apply(
+        RULES["where"], 0.0, grad, condition=constant(_view_mask(self_sym_sizes, view))),
+     lambda grad, view, self_sym_sizes: apply(RULES["index"], grad, key=None, view=view,
+                                              self_sym_sizes=self_sym_sizes)))
+# a view whose base was written in place is re-derived from the base's new history
+row("as_strided", "AsStridedBackward0",
+    lambda self, *, view, self_sym_sizes: view(self),
+    lambda grad, view, self_sym_sizes: (apply(RULES["view_backward"], grad,
+                                              self_sym_sizes=self_sym_sizes, view=view),),
+    view=True)
+
+
+def check_inplace(self):
+    """torch's checks before an in-place write that autograd must know about: a leaf that
+    requires grad, a view of one, a view made in no_grad mode or one of several views of
+    one node cannot be written (their errors)."""
+    if not _grad_enabled:
+        return
+    if self._no_grad_view:
+        raise RuntimeError(_no_grad_view_written(self, indirect=False))
+    if self._multi_view and self._requires_grad:
+        raise RuntimeError(_multi_view_written(self, indirect=False))
+    if self.grad_fn is None and self._requires_grad:
+        raise RuntimeError(_LEAF_INPLACE)
+    if self._view is not None and self._requires_grad:    # (not a detach()ed alias of one)
+        base = self._base
+        if base.grad_fn is None and base._requires_grad:
+            raise RuntimeError(_VIEW_INPLACE)
+
+
+def _snapshot(self):
+    """The old value as its own tensor: what nodes of the in-place op save."""
+    t = make_tensor(self._value(), self._requires_grad, self.grad_fn)
+    t.output_nr = self.output_nr
+    return t
+
+
+def inplace(self, compute, src_for_view=None, fills=False):
+    """Run ``compute(old) -> new`` and write ``new`` into ``self`` (``fills``: the new
+    value does not depend on the old, so overlapping elements may be written)."""
+    check_inplace(self)
+    if not fills and self._view is not None and _overlaps(self):
+        raise RuntimeError("unsupported operation: more than one element of the written-to "
+                           "tensor refers to a single memory location. Please clone() the "
+                           "tensor before performing the operation.")
+    recording = _grad_enabled
+    # nodes save the old value, not self: even where only the other operand needs a
+    # gradient (``a.mul_(y)``: d/dy is the old ``a``, which the write then changes)
+    out = compute(_snapshot(self) if recording else self)
+    if not D.can_cast(out.dtype, self.dtype):
+        raise RuntimeError(f"result type {D.c_name(out.dtype)} can't be cast to the desired "
+                           f"output type {D.c_name(self.dtype)}")
+    if out.shape != self.shape:
+        raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast "
+                           f"shape {list(out.shape)}")
+    new = out._value()
+    if new.dtype != self._array.dtype:
+        new = new.astype(self._array.dtype)
+    needs_history = recording and (out._requires_grad or self._requires_grad)
+    if self._view is not None and needs_history:
+        _write_into_view(self, out if src_for_view is None else src_for_view)
+    else:
+        self._set_array(new)
+        if needs_history:
+            self._rebase_history(out.grad_fn)
+    return self
+
+
+def _write_into_view(view, src):
+    """``view`` (of ``base``) takes ``src``: base gets CopySlices, the view AsStrided."""
+    base, in_base = view._in_base()
+    new_base = apply(RULES["copy_slices"], _snapshot(base), src, view=in_base,
+                     self_sym_sizes=base._array.shape)
+    base._set_array(new_base._value())
+    view._refresh()
+    if new_base.grad_fn is not None:
+        base._rebase_history(new_base.grad_fn)
+        view._requires_grad = True
+        view._rederive_view_history()
+
+
+def inplace_binary(fn):
+    """The in-place method of a binary op: ``x.add_(y)`` writes ``add(x, y)`` into x."""
+    def op(self, other, *args, **kwargs):
+        return inplace(self, lambda old: fn(old, other, *args, **kwargs))
+    op.__name__ = fn.__name__ + "_"
+    return op
+
+
+def inplace_unary(fn):
+    """The in-place method of a unary op: ``x.exp_()`` writes ``exp(x)`` into x."""
+    def op(self, *args, **kwargs):
+        return inplace(self, lambda old: fn(old, *args, **kwargs))
+    op.__name__ = fn.__name__ + "_"
+    return op
+
+
+def _overlaps(t):
+    """Whether two elements of the view ``t`` are one element of its storage (expand)."""
+    index = np.asarray(t._flat_index()).reshape(-1)
+    return np.unique(index).size != index.size
+
+
+# ---------------------------------------------------------------------------------------
+# 8. The backward pass
 # ---------------------------------------------------------------------------------------
 # backward() (a) turns the roots and their gradients into a starting buffer, (b) finds
 # every node reachable from the roots and counts, for each, the edges that will bring it
@@ -1292,9 +1591,9 @@ def _make_root_grads(roots, grad_roots, create_graph):
         if g is None:
             if root.numel() != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            g = _make(jnp.ones(root._array.shape, root._array.dtype))
+            g = make_tensor(jnp.ones(root._array.shape, root._array.dtype))
         elif not isinstance(g, Tensor):
-            g = _make(jnp.asarray(g, root._array.dtype))
+            g = make_tensor(jnp.asarray(g, root._array.dtype))
         elif g.shape != root.shape:
             raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of "
                                f"{g.shape} and output[{i}] has a shape of {root.shape}.")
@@ -1304,7 +1603,8 @@ def _make_root_grads(roots, grad_roots, create_graph):
     return result
 
 
-def _as_tuple(x):
+def as_tuple(x):
+    """A tensor or a sequence of them (``backward``'s and ``grad``'s arguments) as a tuple."""
     if x is None:
         return None
     return (x,) if isinstance(x, Tensor) else tuple(x)
@@ -1313,12 +1613,12 @@ def _as_tuple(x):
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
              inputs=None):
     """``autodiff.autograd.backward``: accumulate gradients of ``tensors`` into leaves."""
-    tensors = _as_tuple(tensors)
+    tensors = as_tuple(tensors)
     if inputs is not None:
-        inputs = _as_tuple(inputs)
+        inputs = as_tuple(inputs)
         if len(inputs) == 0:
             raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
-    grads = _as_tuple(grad_tensors) or (None,) * len(tensors)
+    grads = as_tuple(grad_tensors) or (None,) * len(tensors)
     if create_graph:
         _warn_once_about_grad_cycles()
     run_backward(tensors, grads, retain_graph, create_graph, inputs, accumulate=True)
@@ -1351,7 +1651,7 @@ def is_warn_always_enabled():
     return _warn_always
 
 
-def _warn_once(message, stacklevel=3):
+def warn_once(message, stacklevel=3):
     """torch's TORCH_WARN_ONCE: a UserWarning the first time in the process, then never
     (every time after ``set_warn_always(True)``)."""
     if _warn_always or message not in _warned:
@@ -1360,7 +1660,7 @@ def _warn_once(message, stacklevel=3):
 
 
 def _warn_once_about_grad_cycles():
-    _warn_once(
+    warn_once(
         "Using backward() with create_graph=True will create a reference cycle between the "
         "parameter and its gradient which can cause a memory leak. We recommend using "
         "autograd.grad when creating the graph to avoid this. If you have to use this "
@@ -1386,6 +1686,11 @@ class GraphTask:
 
 
 _graph_tasks = []    # the backward passes running now, innermost last (a hook may start one)
+
+
+def current_graph_task():
+    """The backward pass running now (the innermost one, when a hook started another)."""
+    return _graph_tasks[-1]
 
 
 def run_backward(roots, grad_roots, retain_graph, create_graph, inputs, accumulate):
@@ -1450,7 +1755,7 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs, accumula
     if accumulate and inputs is not None:       # backward(inputs=[non_leaf]) fills .grad
         for t, g in zip(inputs, captured):
             if t.grad_fn is not None and g is not None and not t._retains_grad:
-                t._grad = _alias(g) if t._grad is None else t._grad + g
+                t._grad = alias(g) if t._grad is None else t._grad + g
     return captured
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 import autodiff as T
 import autodiff.nn.functional as F
 from autodiff import tape
-from autodiff.rules import RULES
+from autodiff.tape import RULES
 
 
 @dataclasses.dataclass

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import autodiff
 from autodiff import tape
-from autodiff.rules import Rule
+from autodiff.tape import Rule
 
 
 def both(body):

@@ -29,10 +29,8 @@ CASES = builtin_cases()
 
 @pytest.fixture(scope="session")
 def autodiff():
-    try:
-        return importlib.import_module("autodiff")
-    except Exception as error:  # noqa: BLE001 - any import failure means "not ready"
-        pytest.skip(f"autodiff is not importable yet ({type(error).__name__}: {error})")
+    # a package that fails to import fails every parity test (it is never "not ready")
+    return importlib.import_module("autodiff")
 
 
 # --- autodiff against torch -------------------------------------------------
@@ -46,7 +44,7 @@ def test_case(case, autodiff):
 
 
 def test_every_rule_has_an_op_case(autodiff):
-    missing = sorted(set(autodiff.rules.RULES) - set(ops.OP_CASES))
+    missing = sorted(set(autodiff.tape.RULES) - set(ops.OP_CASES))
     assert not missing, f"add these ops to OP_CASES in parity_tests/cases/ops.py: {missing}"
 
 

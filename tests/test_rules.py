@@ -6,11 +6,14 @@ element by element. The second-order check does the same for the gradient itself
 computed with ``create_graph=True``: it is what makes higher-order gradients right.
 """
 
+import jax.numpy as jnp
 import numpy as np
 import pytest
+import torch
 
 import autodiff as T
-from autodiff.rules import RULES
+from autodiff import tape
+from autodiff.tape import RULES
 
 from rule_samples import SAMPLES
 
@@ -108,3 +111,42 @@ def test_second_derivative_matches_finite_differences(op):
     for a, n in zip(analytic, numeric):
         a = np.zeros_like(n) if a is None else a.numpy(force=True)
         np.testing.assert_allclose(a, n, rtol=1e-4, atol=1e-5)
+
+
+# --- An op added from outside the library, through the engine's public API -------------
+
+def _add_entr():
+    """docs/howto/add-op.md's example: torch.special.entr(x) = -x log x (0 at 0, -inf
+    below), as a user writes it with ``row`` and ``apply``."""
+    # d/dx -x log x = -(1 + log x)
+    rule = tape.row("special_entr", "SpecialEntrBackward0",
+                    lambda self: jnp.where(self > 0, -self * jnp.log(self),
+                                           jnp.where(self == 0, 0.0, -jnp.inf)),
+                    lambda grad, self: (grad * -(1 + self.log()),))
+    return lambda input: tape.apply(rule, input)
+
+
+def test_an_op_added_through_the_public_api_matches_torch():
+    entr = _add_entr()
+    try:
+        values = [0.25, 0.5, 1.0, 2.5]
+        x, tx = (lib.tensor(values, dtype=lib.float64, requires_grad=True) for lib in (T, torch))
+        y, ty = entr(x), torch.special.entr(tx)
+        assert type(y.grad_fn).__name__ == type(ty.grad_fn).__name__ == "SpecialEntrBackward0"
+        np.testing.assert_allclose(y.detach().numpy(), ty.detach().numpy())
+        g, = T.autograd.grad(y.sum(), x, create_graph=True)
+        tg, = torch.autograd.grad(ty.sum(), tx, create_graph=True)
+        np.testing.assert_allclose(g.detach().numpy(), tg.detach().numpy())
+        g.sum().backward()                    # the gradient's own gradient: -1 / x
+        tg.sum().backward()
+        np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy())
+        # and against finite differences, as every row of the table
+        arrays = [np.array(values)]
+        v = np.random.default_rng(0).normal(size=4)
+        fd, = _numeric_gradient(
+            lambda a: float((entr(T.tensor(a[0])).numpy() * v).sum()), arrays, 1e-6)
+        xv = T.tensor(values, dtype=T.float64, requires_grad=True)
+        (entr(xv) * T.tensor(v)).sum().backward()
+        np.testing.assert_allclose(xv.grad.numpy(), fd, rtol=1e-6, atol=1e-8)
+    finally:
+        del RULES["special_entr"]        # the table's completeness tests see the library's

@@ -9,6 +9,8 @@
 * :mod:`graph` -- the node type, for introspection.
 """
 
+import jax.numpy as jnp
+
 from .. import tape
 from ..tape import backward  # noqa: F401
 
@@ -25,11 +27,11 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     >>> autodiff.autograd.grad(g, x)                                  # 6 x
     (tensor(18.),)
     """
-    outputs = tape._as_tuple(outputs)
-    inputs = tape._as_tuple(inputs)
+    outputs = tape.as_tuple(outputs)
+    inputs = tape.as_tuple(inputs)
     if len(inputs) == 0:
         raise RuntimeError("grad requires non-empty inputs.")
-    grads = tape._as_tuple(grad_outputs) or (None,) * len(outputs)
+    grads = tape.as_tuple(grad_outputs) or (None,) * len(outputs)
     if allow_unused is None:
         allow_unused = materialize_grads
     if materialize_grads and not allow_unused:
@@ -41,7 +43,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     for i, (t, g) in enumerate(zip(inputs, result)):
         if g is None:
             if materialize_grads:
-                g = tape._make(tape.jnp.zeros(t._array.shape, t._array.dtype))
+                g = tape.constant(jnp.zeros(t._array.shape, t._array.dtype))
             elif not allow_unused:
                 raise RuntimeError(
                     f"The differentiated Tensor at index {i} appears to not have been used in "

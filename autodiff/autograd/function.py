@@ -72,7 +72,7 @@ class BackwardCFunction(FunctionCtx, Node):
         if not self._materialize:
             return None
         shape, dtype = self._output_meta[i]
-        return tape._make(jnp.zeros(shape, dtype))
+        return tape.make_tensor(jnp.zeros(shape, dtype))
 
     def backward(self, grads, retain_graph):
         result = self._forward_cls.backward(self, *grads)
@@ -93,7 +93,7 @@ class BackwardCFunction(FunctionCtx, Node):
                     f"Function {self.name()} returned an invalid gradient at index {i} - got "
                     f"{list(g.shape)} but expected shape compatible with {list(meta.shape)}")
             grads_in.append(g)
-        return tape._reduce_to_inputs(grads_in, self._input_meta)
+        return tape.reduce_to_inputs(grads_in, self._input_meta)
 
 
 def _reducible(grad_shape, shape):
@@ -138,10 +138,10 @@ class Function:
         # (and a non-differentiable mark on it holds for the new one)
         for i, o in enumerate(outs):
             if any(o is a for a in args):
-                outs[i] = tape._alias(o)
+                outs[i] = tape.alias(o)
                 if id(o) in ctx._non_differentiable:
                     ctx._non_differentiable.add(id(outs[i]))
-        if tape._grad_enabled and any(ctx.needs_input_grad):
+        if tape.is_grad_enabled() and any(ctx.needs_input_grad):
             _record(ctx, args, outs)
         else:
             ctx._saved = ()
@@ -154,7 +154,7 @@ def _record(ctx, args, outs):
     ctx.next_functions = tuple(t._edge() for t in tensors)
     ctx._input_meta = tuple(t._array.aval if t._requires_grad else None for t in tensors)
     ctx._attrs = {}
-    ctx._seq = next(tape._sequence)
+    ctx._seq = tape.next_sequence_nr()
     ctx.num_outputs = len(outs)
     ctx._output_meta = [(o._array.shape, o._array.dtype) if isinstance(o, Tensor) else None
                         for o in outs]
@@ -162,7 +162,7 @@ def _record(ctx, args, outs):
         if isinstance(o, Tensor) and id(o) not in ctx._non_differentiable \
                 and o.dtype.is_floating_point:
             o.grad_fn, o.output_nr, o._requires_grad = ctx, i, True
-    save = tape._saver()
+    save = tape.saver()
     ctx._saved = tuple(None if t is None else save(t, any(t is o for o in outs))
                        for t in ctx._to_save)
     if tape.anomaly.enabled:

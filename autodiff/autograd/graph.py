@@ -54,11 +54,11 @@ class saved_tensors_hooks:
     def __enter__(self):
         if _disabled:
             raise RuntimeError(_disabled[-1])
-        tape._saved_tensors_hooks.append((self.pack_hook, self.unpack_hook))
+        tape.push_saved_tensors_hooks(self.pack_hook, self.unpack_hook)
         return self
 
     def __exit__(self, *exc):
-        tape._saved_tensors_hooks.pop()
+        tape.pop_saved_tensors_hooks()
 
 
 class save_on_cpu(saved_tensors_hooks):
@@ -107,7 +107,7 @@ def register_multi_grad_hook(tensors, fn, *, mode="all"):
         fired = set()                           # the passes that have called fn already
 
         def first_only(grad):
-            task = tape._graph_tasks[-1].id
+            task = tape.current_graph_task().id
             if task not in fired:
                 fired.add(task)
                 fn(grad)
@@ -118,7 +118,7 @@ def register_multi_grad_hook(tensors, fn, *, mode="all"):
 
     def hook_for(i):
         def hook(grad):
-            task = tape._graph_tasks[-1]
+            task = tape.current_graph_task()
             if task.id not in buffers:          # the first gradient of this pass
                 buffers[task.id] = [None] * len(tensors)
                 expected[task.id] = sum(map(task.will_execute, nodes))

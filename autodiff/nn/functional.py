@@ -26,7 +26,7 @@ from .. import ops
 from ..rules import (RULES, _minus_scalar, _plus_scalar, _pooling_output_shape, _scalar_minus,
                      _times_scalar)
 from .. import tape
-from ..tape import _make, apply, concrete
+from ..tape import apply, concrete
 
 # ---------------------------------------------------------------------------------------
 # Activations
@@ -84,7 +84,7 @@ def _activation(name, input, inplace, **attrs):
     _check_kernel(name, input)
     if inplace:
         rule = RULES.get(name + "_", RULES[name])
-        return ops._inplace(input, lambda old: apply(rule, old, **attrs))
+        return tape.inplace(input, lambda old: apply(rule, old, **attrs))
     return apply(RULES[name], input, **attrs)
 
 
@@ -189,7 +189,7 @@ def dropout(input, p=0.5, training=True, inplace=False):
         mask = ops.zeros((), dtype=input.dtype)
     else:
         keep = ops.default_generator._rng.random(tuple(input.shape)) >= p
-        mask = _make(jnp.asarray(keep / (1 - p), input.dtype.np))
+        mask = tape.make_tensor(jnp.asarray(keep / (1 - p), input.dtype.np))
     return input.mul_(mask) if inplace else input * mask
 
 
@@ -248,7 +248,7 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
         padding_idx = -1
     elif padding_idx < 0:
         padding_idx += n
-    indices = _make(values % n)
+    indices = tape.make_tensor(values % n)
     if max_norm is not None:
         _embedding_renorm_(weight, indices, max_norm, norm_type)
     return apply(RULES["embedding"], weight, indices=indices, padding_idx=padding_idx,
@@ -319,16 +319,6 @@ def _update_running_stats(input, running_mean, running_var, momentum):
         running_var.copy_(momentum * batch.var(dims) + (1 - momentum) * running_var)
 
 
-_WARNED = set()
-
-
-def _warn_once(message):
-    """torch's TORCH_WARN_ONCE: a warning shown the first time only, per process."""
-    if message not in _WARNED:
-        _WARNED.add(message)
-        warnings.warn(message, UserWarning, stacklevel=3)
-
-
 def _pair(x):
     return tuple(x) if isinstance(x, (tuple, list)) else (x, x)
 
@@ -356,7 +346,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     if padding == "same":
         total = [d * (k - 1) for d, k in zip(dilation, weight.shape[2:])]
         if any(t % 2 for t in total):
-            _warn_once("Using padding='same' with even kernel lengths and odd dilation may "
+            tape.warn_once("Using padding='same' with even kernel lengths and odd dilation may "
                        "require a zero-padded copy of the input be created")
         pads = tuple((t // 2, t - t // 2) for t in total)
     else:
@@ -443,7 +433,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     out = apply(RULES["max_pool2d"], input, kernel_size=kernel, stride=stride,
                 padding=padding, dilation=dilation, ceil_mode=ceil_mode, indices=indices,
                 self_sym_sizes=input.shape)
-    return (out, _make(indices.astype(np.int64))) if return_indices else out
+    return (out, tape.make_tensor(indices.astype(np.int64))) if return_indices else out
 
 
 # ---------------------------------------------------------------------------------------
@@ -613,7 +603,7 @@ def _smoothed(nll, log_p, target, weight, ignore_index, reduction, smoothing, cl
             smooth = smooth.sum() / (~ignored).sum()
         else:
             kept = target._value()[~ignored._value()]
-            smooth = smooth.sum() / _make(weight._value()[kept]).sum()
+            smooth = smooth.sum() / tape.make_tensor(weight._value()[kept]).sum()
     elif reduction == "sum":
         smooth = smooth.sum()
     return _times_scalar(nll, 1 - smoothing) + _times_scalar(smooth, smoothing / n_classes)
@@ -746,7 +736,7 @@ def glu(input, dim=-1):
     """
     if input.ndim == 0:
         raise RuntimeError("glu does not support scalars because halving size must be even")
-    d = tape._wrap_dim(dim, input.ndim)
+    d = tape.wrap_dim(dim, input.ndim)
     if input.shape[d] % 2:
         raise RuntimeError(f"Halving dimension must be even, but dimension {d} is size "
                            f"{input.shape[d]}")
@@ -885,7 +875,7 @@ def one_hot(tensor, num_classes=-1):
             num_classes = int(values.max()) + 1
         elif values.max() >= num_classes:
             raise RuntimeError("Class values must be smaller than num_classes.")
-    return _make(jnp.asarray(values[..., None] == np.arange(num_classes), jnp.int64))
+    return tape.make_tensor(jnp.asarray(values[..., None] == np.arange(num_classes), jnp.int64))
 
 
 def pad(input, pad, mode="constant", value=None):

@@ -23,7 +23,7 @@ from .. import ops, tape
 def _fill(tensor, draw, generator=None):
     """Write ``draw(rng, shape)`` (a NumPy array) into ``tensor``, unrecorded."""
     rng = (generator or ops.default_generator)._rng
-    values = tape._make(jnp.asarray(draw(rng, tuple(tensor.shape)), tensor.dtype.np))
+    values = tape.make_tensor(jnp.asarray(draw(rng, tuple(tensor.shape)), tensor.dtype.np))
     with tape.no_grad():
         tensor.copy_(values)
     return tensor

@@ -182,7 +182,7 @@ class Module:
         """Call ``hook(module, args)`` before each ``forward``; what it returns (other
         than None) replaces the positional arguments. ``with_kwargs=True``: the hook is
         ``hook(module, args, kwargs)`` and returns None or ``(args, kwargs)``."""
-        return tape._Handle(self._forward_pre_hooks, (hook, with_kwargs), prepend)
+        return tape.RemovableHandle(self._forward_pre_hooks, (hook, with_kwargs), prepend)
 
     def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False,
                               always_call=False):
@@ -201,13 +201,13 @@ class Module:
         >>> seen
         [autodiff.Size([4, 2])]
         """
-        return tape._Handle(self._forward_hooks, (hook, with_kwargs, always_call), prepend)
+        return tape.RemovableHandle(self._forward_hooks, (hook, with_kwargs, always_call), prepend)
 
     def register_full_backward_pre_hook(self, hook, *, prepend=False):
         """Call ``hook(module, grad_output)`` when the gradients of the module's outputs
         are known, before those of its inputs are computed; what it returns (other than
         None) replaces ``grad_output``."""
-        return tape._Handle(self._backward_pre_hooks, hook, prepend)
+        return tape.RemovableHandle(self._backward_pre_hooks, hook, prepend)
 
     def register_backward_hook(self, hook):
         """Deprecated (use :meth:`register_full_backward_hook`): call ``hook(module,
@@ -216,7 +216,7 @@ class Module:
         if self._is_full_backward_hook is True:
             raise RuntimeError(_BOTH_KINDS)
         self._is_full_backward_hook = False
-        return tape._Handle(self._backward_hooks, hook)
+        return tape.RemovableHandle(self._backward_hooks, hook)
 
     def register_full_backward_hook(self, hook, *, prepend=False):
         """Call ``hook(module, grad_input, grad_output)`` when the gradients of the
@@ -236,7 +236,7 @@ class Module:
         if self._is_full_backward_hook is False:
             raise RuntimeError(_BOTH_KINDS)
         self._is_full_backward_hook = True
-        return tape._Handle(self._backward_hooks, hook, prepend)
+        return tape.RemovableHandle(self._backward_hooks, hook, prepend)
 
     # -- registering parameters, buffers and sub-modules -------------------------------
     def register_parameter(self, name, param):

@@ -28,7 +28,7 @@ class Parameter(Tensor):
         if requires_grad and not data.dtype.is_floating_point:
             raise RuntimeError("Only Tensors of floating point and complex dtype can require "
                                "gradients")
-        parameter = tape._alias(data)        # same storage, no history
+        parameter = tape.alias(data)        # same storage, no history
         parameter.__class__ = cls
         return parameter.requires_grad_(requires_grad)
 
@@ -45,4 +45,4 @@ class Parameter(Tensor):
 
 
 def _rebuild_parameter(array, requires_grad):
-    return Parameter(tape._make(jnp.asarray(array)), requires_grad)
+    return Parameter(tape.make_tensor(jnp.asarray(array)), requires_grad)
