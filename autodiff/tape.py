@@ -36,6 +36,7 @@ import math
 import sys
 import warnings
 import weakref
+from typing import TYPE_CHECKING, Any
 
 import jax
 import jax.numpy as jnp
@@ -715,6 +716,12 @@ class Tensor:
     _post_acc_hooks = None
     _zeros = None             # a ZeroTensor's zeros (see zero_tensor)
     _acc = None               # weak reference to a leaf's AccumulateGrad
+
+    if TYPE_CHECKING:
+        # The methods and operators that the op modules attach to this class: to a type
+        # checker, whatever they return is Any (nothing runs here)
+        def __getattr__(self, name: str) -> Any: ...
+        def __getitem__(self, index: Any) -> Any: ...
 
     # -- where the numbers are ---------------------------------------------------------
     # ``_array`` caches this tensor's value; ``_seen`` is the storage version it was read
