@@ -498,7 +498,7 @@ class AccumulateGrad(Node):
         elif _grad_enabled:                # create_graph: keep the sum on the tape
             leaf._grad = leaf._grad + grad
         else:                              # accumulate in place, as torch does
-            leaf._grad._set_array(leaf._grad._value() + grad._value())
+            leaf._grad._set_array(_add_arrays(leaf._grad._value(), grad._value()))
         for hook in list(leaf._post_acc_hooks or ()):
             hook(leaf)
         return ()
@@ -650,6 +650,12 @@ _STATIC_ATTRS = {"dimension", "shapes", "n", "nan", "posinf", "neginf", "dim", "
                  "k", "decimals", "split_size", "split_sizes", "p"}
 _NUMBER_ATTRS = {"alpha", "other", "value", "min", "max", "base", "weight", "negative_slope",
                  "scale", "input_scale", "beta", "threshold", "min_val", "max_val"}
+
+
+# The engine's own arithmetic on arrays, compiled the same way (once per shape and dtype):
+# the ones that seed ``backward()`` and the sums that ``AccumulateGrad`` keeps.
+_ones = jax.jit(jnp.ones, static_argnums=(0, 1))
+_add_arrays = jax.jit(jnp.add)
 
 
 def _compiled_forward(forward, params, tensor_attrs):
@@ -1598,7 +1604,7 @@ def _make_root_grads(roots, grad_roots, create_graph):
         if g is None:
             if root.numel() != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            g = make_tensor(jnp.ones(root._array.shape, root._array.dtype))
+            g = make_tensor(_ones(root._array.shape, root._array.dtype))
         elif not isinstance(g, Tensor):
             g = make_tensor(jnp.asarray(g, root._array.dtype))
         elif g.shape != root.shape:
