@@ -104,17 +104,17 @@ print(frozen, frozen.requires_grad, frozen.is_leaf)
 # %% [markdown]
 # ## Grad modes: no_grad, set_grad_enabled, inference_mode
 #
-# `no_grad` is one of three switches of the same *grad mode* (`torch.is_grad_enabled()`
-# says whether it is on):
+# `no_grad` is one of several switches of the same *grad mode*; `torch.is_grad_enabled()`
+# says whether it is on.
 #
 # * `set_grad_enabled(mode)` takes the mode as an argument, so one piece of code can
-#   serve training (`True`) and evaluation (`False`). It works as a `with` block, a
-#   decorator, or a plain call that switches the mode until the next call.
-# * `inference_mode()` is `no_grad` for code that will *never* be differentiated. torch
-#   goes further inside it (below); `enable_grad()` switches recording back on inside a
-#   `no_grad` block.
+#   serve training (`True`) and evaluation (`False`). Called on its own line, it switches
+#   the mode until the next call.
+# * `inference_mode()` is `no_grad` for code that will *never* be differentiated; torch
+#   goes further inside it (below).
+# * `enable_grad()` switches recording back on inside a `no_grad` block.
 #
-# Each of them also works as a decorator (`@torch.no_grad()` above a function).
+# Each works as a `with` block and as a decorator (`@torch.no_grad()` above a function).
 
 # %%
 def loss_of(w, train):
@@ -124,8 +124,10 @@ def loss_of(w, train):
 
 print(loss_of(w, train=True).grad_fn, loss_of(w, train=False).grad_fn)
 
-modes = {"no_grad()": torch.no_grad, "set_grad_enabled(False)": lambda: torch.set_grad_enabled(False),
-         "inference_mode()": torch.inference_mode, "enable_grad()": torch.enable_grad}
+modes = {"no_grad()": torch.no_grad,
+         "set_grad_enabled(False)": lambda: torch.set_grad_enabled(False),
+         "inference_mode()": torch.inference_mode,
+         "enable_grad()": torch.enable_grad}
 rows = []
 for name, mode in modes.items():
     with mode():
