@@ -4,8 +4,8 @@ The notebooks are committed *with* their outputs (tables, pictures, printed valu
 that GitHub shows a tutorial as it runs. After editing a tutorial's ``.py`` (the source),
 run this script: for each tutorial (all, or those whose numbers are given) it takes the
 cells of the ``.py``, keeps the cell ids of the ``.ipynb``, executes the notebook in a
-fresh kernel and writes it back. The result is the same on every run and every machine,
-up to numbers that really differ (timings):
+fresh kernel and writes it back. The result is the same on every run, up to what really
+differs (timings; on another CPU, the last digits of some floats):
 
 * the kernel runs on the CPU (``JAX_PLATFORMS=cpu``), shows matplotlib's figures inline
   (as PNG) and imports autodiff from this checkout;
