@@ -34,6 +34,6 @@ def _check_parity_extra():
 _check_parity_extra()
 
 from parity_tests.harness import Case, compare, needs, printed  # noqa: E402
-from parity_tests.tutorials import side_by_side  # noqa: E402
+from parity_tests.tutorials import check, side_by_side  # noqa: E402
 
-__all__ = ["Case", "compare", "needs", "printed", "side_by_side"]
+__all__ = ["Case", "check", "compare", "needs", "printed", "side_by_side"]

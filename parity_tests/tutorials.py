@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from parity_tests.harness import ERROR, WARNINGS, Case, compare, show
+from parity_tests.harness import ERROR, WARNINGS, Case, Observer, compare, disagreement, show
 
 
 def side_by_side(body):
@@ -41,3 +41,38 @@ def _in_torchs_words(text):
     # the harness writes torch's texts with autodiff's name, to compare them; show them
     # as torch printed them
     return re.sub(r"\bautodiff\b", "torch", text)
+
+
+def check(exercise, answer, reference):
+    """Say whether a learner's ``answer`` to an exercise is what real torch gives.
+
+    ``reference`` is a function of the framework module, run with real PyTorch; its
+    result and ``answer`` are compared as the harness compares two frameworks'
+    observations (tensors by dtype, shape and values within tolerance; numbers within
+    tolerance, an ``int`` standing for the same ``float``; names, lists, tuples, dicts
+    item by item). ``answer`` may hold autodiff tensors. Prints ``right: EXERCISE`` or
+    ``not yet: EXERCISE: why``.
+
+    >>> check("d/dx x**2 at 3", 6, lambda torch: torch.func.grad(lambda x: x ** 2)(
+    ...     torch.tensor(3.0)).item())
+    right: d/dx x**2 at 3
+    """
+    import torch
+
+    import autodiff
+
+    expected = _as_floats(Observer(torch, "autodiff").snapshot(reference(torch)))
+    given = _as_floats(Observer(autodiff, "autodiff").snapshot(answer))
+    reason = disagreement(expected, given, names=("torch", "your answer"))
+    print(f"right: {exercise}" if reason is None else f"not yet: {exercise}: {reason}")
+
+
+def _as_floats(snapshot):
+    # a learner writes 96 for 96.0: numbers compare as floats
+    if type(snapshot) is int:
+        return float(snapshot)
+    if type(snapshot) in (list, tuple):
+        return type(snapshot)(_as_floats(item) for item in snapshot)
+    if type(snapshot) is dict:
+        return {key: _as_floats(item) for key, item in snapshot.items()}
+    return snapshot

@@ -33,7 +33,7 @@
 # %%
 import autodiff as torch          # the torch API, on autodiff's engine
 from autodiff.viz import Table, draw, explain
-from parity_tests import side_by_side
+from parity_tests import check, side_by_side
 
 # %% [markdown]
 # ## The graph as data
@@ -187,3 +187,64 @@ side_by_side(small_graph)
 # %% [markdown]
 # Every row says `yes`: same values, same gradients, same node names. The next tutorial
 # looks at the tensors' side of this: `requires_grad`, `grad_fn`, `is_leaf` and `.grad`.
+
+# %% [markdown]
+# ## Exercises
+#
+# Each exercise has a cell for your answer and a cell that checks it: it computes the
+# same thing with real PyTorch and says `right` or `not yet` (and why). The answers are
+# filled in; replace them with your own and run the check again.
+#
+# **1. Gradients by hand.** $f = a \cdot a + a \cdot b$ at $a = 3$, $b = 2$: what are
+# $\partial f/\partial a$ and $\partial f/\partial b$?
+
+# %%
+df_da, df_db = 8.0, 3.0                           # your answer
+
+
+# %%
+def f_gradients(torch):
+    a = torch.tensor(3.0, requires_grad=True)
+    b = torch.tensor(2.0, requires_grad=True)
+    (a * a + a * b).backward()
+    return a.grad.item(), b.grad.item()
+
+
+check("df/da and df/db", (df_da, df_db), f_gradients)
+
+# %% [markdown]
+# **2. A derivative rule.** Add division to the hand-made graph above: fill in
+# `local_derivatives["div"]`, the derivatives of $x / y$ with respect to $x$ and to $y$.
+# The check evaluates it at $x = 3$, $y = 2$ against torch's gradients of `a / b`.
+
+# %%
+local_derivatives["div"] = lambda x, y: [1 / y, -x / y ** 2]      # your answer
+
+
+# %%
+def div_gradients(torch):
+    a = torch.tensor(3.0, requires_grad=True)
+    b = torch.tensor(2.0, requires_grad=True)
+    (a / b).backward()
+    return [a.grad.item(), b.grad.item()]
+
+
+check("the local derivatives of x / y", local_derivatives["div"](3.0, 2.0), div_gradients)
+
+# %% [markdown]
+# **3. Read a graph.** For `f = (a * b).sin() + b`, what are the names of the nodes that
+# `f.grad_fn.next_functions` points to, in order? (Draw it with `draw` if you like.)
+
+# %%
+next_nodes = ["SinBackward0", "AccumulateGrad"]   # your answer
+
+
+# %%
+def next_node_names(torch):
+    a = torch.tensor(3.0, requires_grad=True)
+    b = torch.tensor(2.0, requires_grad=True)
+    f = (a * b).sin() + b
+    return [type(node).__name__ for node, _ in f.grad_fn.next_functions]
+
+
+check("the nodes after AddBackward0", next_nodes, next_node_names)

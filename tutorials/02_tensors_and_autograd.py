@@ -26,8 +26,8 @@
 
 # %%
 import autodiff as torch
-from autodiff.viz import draw
-from parity_tests import side_by_side
+from autodiff.viz import Table, draw
+from parity_tests import check, side_by_side
 
 # %% [markdown]
 # ## requires_grad spreads to results
@@ -102,6 +102,64 @@ frozen = (w * 3).detach()
 print(frozen, frozen.requires_grad, frozen.is_leaf)
 
 # %% [markdown]
+# ## Grad modes: no_grad, set_grad_enabled, inference_mode
+#
+# `no_grad` is one of several switches of the same *grad mode*; `torch.is_grad_enabled()`
+# says whether it is on.
+#
+# * `set_grad_enabled(mode)` takes the mode as an argument, so one piece of code can
+#   serve training (`True`) and evaluation (`False`). Called on its own line, it switches
+#   the mode until the next call.
+# * `inference_mode()` is `no_grad` for code that will *never* be differentiated; torch
+#   goes further inside it (below).
+# * `enable_grad()` switches recording back on inside a `no_grad` block.
+#
+# Each works as a `with` block and as a decorator (`@torch.no_grad()` above a function).
+
+# %%
+def loss_of(w, train):
+    with torch.set_grad_enabled(train):
+        return (w * 3).sum()
+
+
+print(loss_of(w, train=True).grad_fn, loss_of(w, train=False).grad_fn)
+
+modes = {"no_grad()": torch.no_grad,
+         "set_grad_enabled(False)": lambda: torch.set_grad_enabled(False),
+         "inference_mode()": torch.inference_mode,
+         "enable_grad()": torch.enable_grad}
+rows = []
+for name, mode in modes.items():
+    with mode():
+        result = w * 3
+        rows.append((name, torch.is_grad_enabled(), result.requires_grad, result.grad_fn))
+Table(("inside", "is_grad_enabled()", "requires_grad", "grad_fn"), rows)
+
+# %% [markdown]
+# ### What torch adds: inference tensors
+#
+# In torch, a tensor made under `inference_mode` is an *inference tensor*:
+# `is_inference()` says so, torch skips the bookkeeping of in-place writes for it, and it
+# may never be saved for a backward pass later. autodiff's `inference_mode` is
+# `no_grad`: it has no inference tensors and no `is_inference()` (see "Differences from
+# PyTorch" in the documentation). This cell is real PyTorch:
+
+# %%
+import torch as pytorch           # real PyTorch, for what autodiff does not have
+
+weights = pytorch.tensor([1.0, -2.0], requires_grad=True)
+with pytorch.no_grad():
+    plain = weights * 3
+with pytorch.inference_mode():
+    frozen_for_good = weights * 3
+print(plain.is_inference(), plain.requires_grad)
+print(frozen_for_good.is_inference(), frozen_for_good.requires_grad)
+try:
+    (frozen_for_good * weights).sum().backward()
+except RuntimeError as error:
+    print("RuntimeError:", str(error).split(".")[0])
+
+# %% [markdown]
 # ## Side by side with torch
 #
 # Everything above, run under torch and under autodiff: values, flags, node names, the
@@ -127,3 +185,74 @@ def tensors_and_autograd(torch):
 
 
 side_by_side(tensors_and_autograd)
+
+
+# %%
+def grad_modes(torch):
+    w = torch.tensor([1.0, -2.0], requires_grad=True)
+    modes = {"no_grad": torch.no_grad, "inference_mode": torch.inference_mode,
+             "set_grad_enabled(False)": lambda: torch.set_grad_enabled(False),
+             "set_grad_enabled(True)": lambda: torch.set_grad_enabled(True)}
+    for name, mode in modes.items():
+        with mode():
+            yield name, (torch.is_grad_enabled(), repr(w * 3))
+    torch.set_grad_enabled(False)                # a plain call: until the next one
+    yield "after set_grad_enabled(False)", repr(w * 3)
+    torch.set_grad_enabled(True)
+    with torch.no_grad():
+        with torch.enable_grad():
+            yield "enable_grad inside no_grad", repr(w * 3)
+
+    @torch.inference_mode()
+    def evaluate(w):
+        return w * 3
+    yield "@inference_mode()", repr(evaluate(w))
+
+
+side_by_side(grad_modes)
+
+# %% [markdown]
+# ## Exercises
+#
+# Fill in each answer; the cell after it checks it against real PyTorch and says `right`
+# or `not yet` (and why). The answers given are right: replace them with your own.
+#
+# **1. Which results require grad?** Read `which_require_grad` and say, for each of
+# `a` to `e`, whether it requires grad.
+
+# %%
+def which_require_grad(torch):
+    w = torch.tensor([1.0, 2.0], requires_grad=True)
+    a = w * 2
+    with torch.no_grad():
+        b = w * 2
+        with torch.enable_grad():
+            c = w * 2
+    with torch.set_grad_enabled(False):
+        d = a * 2
+    e = b * w
+    return {name: t.requires_grad for name, t in dict(a=a, b=b, c=c, d=d, e=e).items()}
+
+
+# %%
+requires = {"a": True, "b": False, "c": True, "d": False, "e": True}     # your answer
+
+# %%
+check("requires_grad under each mode", requires, which_require_grad)
+
+# %% [markdown]
+# **2. A gradient.** For `loss = (x ** 3).sum()` at `x = [1., 2., 3.]`, what is
+# `x.grad` after `loss.backward()`? Give it as a list of numbers.
+
+# %%
+x_grad = [3.0, 12.0, 27.0]                         # your answer
+
+
+# %%
+def cube_gradient(torch):
+    x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    (x ** 3).sum().backward()
+    return x.grad.tolist()
+
+
+check("x.grad of (x ** 3).sum()", x_grad, cube_gradient)

@@ -22,7 +22,7 @@
 import matplotlib.pyplot as plt
 
 import autodiff as torch
-from parity_tests import side_by_side
+from parity_tests import check, side_by_side
 
 # %% [markdown]
 # ## A function of one variable
@@ -117,3 +117,47 @@ def gradients_by_hand(torch):
 
 
 side_by_side(gradients_by_hand)
+
+# %% [markdown]
+# ## Exercises
+#
+# Fill in each answer; the cell after it checks it against real PyTorch and says `right`
+# or `not yet` (and why). The answers given are right: replace them with your own.
+#
+# **1. A derivative rule.** Write the derivative of $y = x \sin x$ as a function of `x`,
+# with autodiff's operations (`x.sin()`, `x.cos()`, `*`, `+`). The check evaluates it at
+# seven points against what torch's backward pass gives.
+
+# %%
+def dy_dx(x):
+    return x.sin() + x * x.cos()                   # your answer
+
+
+# %%
+def x_sin_x_gradient(torch):
+    x = torch.linspace(-3, 3, 7, requires_grad=True)
+    (x * x.sin()).sum().backward()
+    return x.grad
+
+
+check("d/dx (x sin x)", dy_dx(torch.linspace(-3, 3, 7)), x_sin_x_gradient)
+
+# %% [markdown]
+# **2. A matrix gradient.** For `y = torch.mm(a, b).sum()` with `a` of shape 2×3 and `b`
+# below, `a.grad` is a 2×3 matrix. Write it as an expression in `b` (hint: each
+# $y_{ij}$ is a row of `a` times a column of `b`; a product with a matrix of ones sums).
+
+# %%
+b = torch.tensor([[1.0, -1.0], [2.0, 0.5], [0.0, 3.0]])
+a_grad = torch.ones(2, 2) @ b.t()                  # your answer
+
+
+# %%
+def mm_gradient(torch):
+    a = torch.zeros(2, 3, requires_grad=True)
+    b = torch.tensor([[1.0, -1.0], [2.0, 0.5], [0.0, 3.0]])
+    torch.mm(a, b).sum().backward()
+    return a.grad
+
+
+check("a.grad of mm(a, b).sum()", a_grad, mm_gradient)

@@ -20,7 +20,7 @@
 # %%
 import autodiff as torch
 from autodiff.viz import explain
-from parity_tests import side_by_side
+from parity_tests import check, side_by_side
 
 # %%
 x = torch.tensor([[1., 2., 3.], [4., 5., 6.]], requires_grad=True)
@@ -121,3 +121,44 @@ def vector_jacobian_products(torch):
 
 
 side_by_side(vector_jacobian_products)
+
+# %% [markdown]
+# ## Exercises
+#
+# Fill in each answer; the cell after it checks it against real PyTorch and says `right`
+# or `not yet` (and why). The answers given are right: replace them with your own.
+#
+# **1. A vector-Jacobian product.** `y = 3 * x ** 2` at `x = [1., 2., 3.]`, and
+# `y.backward(v)` with `v = [1., 0.5, 0.]`: what is `x.grad`? Give it as a list.
+
+# %%
+x_grad = [6.0, 6.0, 0.0]                           # your answer
+
+
+# %%
+def weighted_gradient(torch):
+    x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    (3 * x ** 2).backward(torch.tensor([1.0, 0.5, 0.0]))
+    return x.grad.tolist()
+
+
+check("x.grad after y.backward(v)", x_grad, weighted_gradient)
+
+# %% [markdown]
+# **2. A Jacobian by hand.** $f(x) = (x_0 x_1,\; x_0 + x_1,\; x_1^2)$ at $x = (2, 3)$:
+# write its 3×2 Jacobian as a list of rows.
+
+# %%
+jacobian_by_hand = [[3.0, 2.0],
+                    [1.0, 1.0],
+                    [0.0, 6.0]]                    # your answer
+
+
+# %%
+def jacobian_of_f(torch):
+    def f(x):
+        return torch.stack([x[0] * x[1], x[0] + x[1], x[1] ** 2])
+    return torch.autograd.functional.jacobian(f, torch.tensor([2.0, 3.0])).tolist()
+
+
+check("the Jacobian of f at (2, 3)", jacobian_by_hand, jacobian_of_f)

@@ -21,7 +21,7 @@
 # %%
 import autodiff as torch
 from autodiff.viz import draw
-from parity_tests import side_by_side
+from parity_tests import check, side_by_side
 
 # %% [markdown]
 # ## Saved tensors, then freed
@@ -115,3 +115,54 @@ def graph_lifetime(torch):
 
 
 side_by_side(graph_lifetime)
+
+# %% [markdown]
+# ## Exercises
+#
+# Fill in each answer; the cell after it checks it against real PyTorch and says `right`
+# or `not yet` (and why). The answers given are right: replace them with your own.
+#
+# **1. Accumulation.** `x = [1., 2.]`, `loss = (x * x).sum()`, and
+# `loss.backward(retain_graph=True)` three times: what is `x.grad`?
+
+# %%
+x_grad = [6.0, 12.0]                               # your answer
+
+
+# %%
+def three_backwards(torch):
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    loss = (x * x).sum()
+    for _ in range(3):
+        loss.backward(retain_graph=True)
+    return x.grad.tolist()
+
+
+check("x.grad after three backward calls", x_grad, three_backwards)
+
+# %% [markdown]
+# **2. Which second backward fails?** For each graph, `loss.backward()` is called twice
+# *without* `retain_graph`. Say `"RuntimeError"` where the second call fails (a node
+# needs a tensor it freed) and `"no error"` where it does not (no node saved anything).
+
+# %%
+second_backward = {"x * x": "RuntimeError", "x + 1": "no error",
+                   "x.exp()": "RuntimeError"}      # your answer
+
+
+# %%
+def twice(torch):
+    outcome = {}
+    for name, make in {"x * x": lambda x: x * x, "x + 1": lambda x: x + 1,
+                       "x.exp()": lambda x: x.exp()}.items():
+        loss = make(torch.tensor([1.0, 2.0], requires_grad=True)).sum()
+        loss.backward()
+        try:
+            loss.backward()
+            outcome[name] = "no error"
+        except RuntimeError:
+            outcome[name] = "RuntimeError"
+    return outcome
+
+
+check("the second backward", second_backward, twice)

@@ -12,17 +12,18 @@
 # ---
 
 # %% [markdown]
-# # 6. retain_grad and detach
+# # 6. retain_grad, detach and hooks
 #
-# Two tools to change what the backward pass does at one tensor of the graph:
+# Three tools to change what the backward pass does at one tensor of the graph:
 # `retain_grad()` keeps the gradient of an intermediate result, `detach()` stops the
-# gradient there. Both examples come from the same network: a layer
+# gradient there, and `register_hook()` lets you see it, or change it, on its way.
+# The first two examples come from the same network: a layer
 # $y = w_1^\top x + b_1$, then $z = w_2 y + b_2$.
 
 # %%
 import autodiff as torch
 from autodiff.viz import draw, explain
-from parity_tests import side_by_side
+from parity_tests import check, side_by_side
 
 # %% [markdown]
 # ## Caching an intermediate gradient
@@ -100,6 +101,47 @@ y_.zero_()
 print(y)
 
 # %% [markdown]
+# ## Hooks: see or change a gradient on its way
+#
+# `y.register_hook(hook)` asks the backward pass to call `hook(grad)` as soon as the
+# gradient of `y` is known. A hook that returns `None` only looks; one that returns a
+# tensor replaces the gradient: what flows on to `y`'s inputs is the hook's result.
+# Hooks run in the order they were registered, and `register_hook` returns a *handle*
+# whose `remove()` takes the hook off again.
+
+# %%
+w = torch.tensor([2.0, 3.0], requires_grad=True)
+x = torch.tensor([10.0, 20.0])
+y = w * x
+show = y.register_hook(lambda grad: print("gradient reaching y:", grad))
+double = y.register_hook(lambda grad: grad * 2)      # returns a tensor: replaces it
+out = (3 * y).sum()
+out.backward(retain_graph=True)
+print("w.grad:", w.grad)                             # 2 * 3 * x
+
+# %% [markdown]
+# Remove both hooks and run the same backward again: the gradient is `3 * x` this time.
+
+# %%
+show.remove()
+double.remove()
+w.grad = None
+out.backward()
+print("w.grad:", w.grad)
+
+# %% [markdown]
+# A hook on a leaf sees its gradient before it is added into `.grad`: the place to clip
+# or log the gradient of one parameter. (Module hooks, which see a whole layer's inputs
+# and outputs, come in tutorial 9.)
+
+# %%
+w.grad = None
+clip = w.register_hook(lambda grad: grad.clamp(max=50.0))
+(3 * w * x).sum().backward()
+print("w.grad:", w.grad)                             # 3 * x = [30, 60], clipped at 50
+clip.remove()
+
+# %% [markdown]
 # ## Side by side with torch
 #
 # The two examples, as the article printed them:
@@ -126,3 +168,69 @@ def retain_grad_and_detach(torch):
 
 
 side_by_side(retain_grad_and_detach)
+
+
+# %%
+def tensor_hooks(torch):
+    w = torch.tensor([2.0, 3.0], requires_grad=True)
+    x = torch.tensor([10.0, 20.0])
+    y = w * x
+    seen = []
+    looks = y.register_hook(lambda grad: seen.append(grad.clone()))
+    double = y.register_hook(lambda grad: grad * 2)
+    clip = w.register_hook(lambda grad: grad.clamp(max=50.0))
+    out = (3 * y).sum()
+    out.backward(retain_graph=True)
+    yield "what the first hook saw", seen
+    yield "w.grad, doubled then clipped", w.grad
+    yield "the handle", type(double).__name__
+    for handle in (looks, double, clip):
+        handle.remove()
+    w.grad = None
+    out.backward()
+    yield "w.grad without hooks", w.grad
+
+
+side_by_side(tensor_hooks)
+
+# %% [markdown]
+# ## Exercises
+#
+# Fill in each answer; the cell after it checks it against real PyTorch and says `right`
+# or `not yet` (and why). The answers given are right: replace them with your own.
+#
+# **1. A hook that scales.** What is `w.grad` after this backward pass? Give it as a list.
+
+# %%
+def hooked(torch):
+    w = torch.tensor([1.0, 2.0], requires_grad=True)
+    x = torch.tensor([3.0, 4.0])
+    y = w * x
+    y.register_hook(lambda grad: grad * 10)
+    (y * 2).sum().backward()
+    return w.grad.tolist()
+
+
+# %%
+w_grad = [60.0, 80.0]                              # your answer
+
+# %%
+check("w.grad through a hook", w_grad, hooked)
+
+# %% [markdown]
+# **2. Where detach stops the gradient.** `w` is used twice, once detached. What are
+# `w.grad` and `x.grad`?
+
+# %%
+def half_detached(torch):
+    w = torch.tensor([1.0, 2.0], requires_grad=True)
+    x = torch.tensor([3.0, 4.0], requires_grad=True)
+    (w.detach() * x + w * x).sum().backward()
+    return {"w.grad": w.grad.tolist(), "x.grad": x.grad.tolist()}
+
+
+# %%
+grads = {"w.grad": [3.0, 4.0], "x.grad": [2.0, 4.0]}   # your answer
+
+# %%
+check("gradients around a detach", grads, half_detached)

@@ -22,7 +22,7 @@
 
 # %%
 import autodiff as torch
-from parity_tests import side_by_side
+from parity_tests import check, side_by_side
 
 # %% [markdown]
 # ## What shares memory
@@ -117,3 +117,55 @@ def storage_and_versions(torch):
 
 
 side_by_side(storage_and_versions)
+
+# %% [markdown]
+# ## Exercises
+#
+# Fill in each answer; the cell after it checks it against real PyTorch and says `right`
+# or `not yet` (and why). The answers given are right: replace them with your own.
+#
+# **1. Who sees a write?** After these lines, what do `a` and `c` hold, and how many
+# in-place writes has `a`'s storage counted?
+
+# %%
+def shared_storage(torch):
+    a = torch.arange(4.0)
+    v = a.view(2, 2)
+    v[1] = 10.0
+    c = a.clone()
+    a.mul_(2)
+    return {"a": a.tolist(), "c": c.tolist(), "a._version": a._version}
+
+
+# %%
+after_writes = {"a": [0.0, 2.0, 20.0, 20.0], "c": [0.0, 1.0, 10.0, 10.0],
+                "a._version": 2}                   # your answer
+
+# %%
+check("views, clones and versions", after_writes, shared_storage)
+
+# %% [markdown]
+# **2. Which in-place write breaks the backward pass?** `y = x * 2`, then `z` is computed
+# from `y`, then `y.add_(1)`, then `z.sum().backward()`. Say `"RuntimeError"` where the
+# node of `z` saved `y` (and so sees the write) and `"no error"` where it did not.
+
+# %%
+def write_after_use(torch):
+    outcome = {}
+    for name, make in {"y.sin()": lambda y: y.sin(), "y * 3": lambda y: y * 3}.items():
+        y = torch.tensor([0.5, 1.0], requires_grad=True) * 2
+        z = make(y)
+        y.add_(1)
+        try:
+            z.sum().backward()
+            outcome[name] = "no error"
+        except RuntimeError:
+            outcome[name] = "RuntimeError"
+    return outcome
+
+
+# %%
+backward_after_write = {"y.sin()": "RuntimeError", "y * 3": "no error"}   # your answer
+
+# %%
+check("in-place writes and saved tensors", backward_after_write, write_after_use)

@@ -26,7 +26,7 @@ import inspect
 import autodiff as torch
 from autodiff import rules, tape
 from autodiff.viz import draw, explain
-from parity_tests import side_by_side
+from parity_tests import check, side_by_side
 
 print(tape.__doc__)
 
@@ -166,10 +166,8 @@ explain(e, params=dict(a=a, b=b))
 # order of the walk. It is torch's.
 
 # %%
-def backward_order(torch):
-    a = torch.tensor(2.0, requires_grad=True)
-    b = torch.tensor(4.0, requires_grad=True)
-    e = (a * b + b).sin() * a + (a * 3).exp()
+def backward_walk(e):
+    """The nodes below ``e``, named in the order ``e.backward()`` runs them."""
     order, stack, seen = [], [e.grad_fn], set()
     while stack:
         node = stack.pop()
@@ -178,8 +176,63 @@ def backward_order(torch):
             node.register_prehook(lambda grads, node=node: order.append(type(node).__name__))
             stack.extend(n for n, _ in node.next_functions)
     e.backward()
-    yield "order", order
+    return order
+
+
+def backward_order(torch):
+    a = torch.tensor(2.0, requires_grad=True)
+    b = torch.tensor(4.0, requires_grad=True)
+    yield "order", backward_walk((a * b + b).sin() * a + (a * 3).exp())
     yield "a.grad, b.grad", (a.grad, b.grad)
 
 
 side_by_side(backward_order)
+
+# %% [markdown]
+# ## Exercises
+#
+# Fill in each answer; the cell after it checks it against real PyTorch and says `right`
+# or `not yet` (and why). The answers given are right: replace them with your own.
+#
+# **1. A rule for the tiny tape.** Give `Value` an `exp` method: fill in the local
+# derivative of $e^x$. The check runs the toy's backward pass on
+# $e = e^{ab} + a$ and compares the gradients with torch's.
+
+# %%
+def value_exp(self):
+    return Value(math.exp(self.data), (self,), (math.exp(self.data),))   # your answer
+
+
+Value.exp = value_exp
+a, b = Value(0.5), Value(-1.0)
+((a * b).exp() + a).backward()
+toy_grads = (a.grad, b.grad)
+
+
+# %%
+def exp_gradients(torch):
+    a = torch.tensor(0.5, requires_grad=True, dtype=torch.float64)
+    b = torch.tensor(-1.0, requires_grad=True, dtype=torch.float64)
+    ((a * b).exp() + a).backward()
+    return a.grad.item(), b.grad.item()
+
+
+check("the toy's exp rule", toy_grads, exp_gradients)
+
+# %% [markdown]
+# **2. The order of the walk.** For `e = (a * b).exp() * b`, in which order does the
+# backward pass run the nodes? Name them by `type(node).__name__`.
+
+# %%
+walk = ["MulBackward0", "ExpBackward0", "MulBackward0",
+        "AccumulateGrad", "AccumulateGrad"]         # your answer
+
+
+# %%
+def walk_order(torch):
+    a = torch.tensor(0.5, requires_grad=True)
+    b = torch.tensor(-1.0, requires_grad=True)
+    return backward_walk((a * b).exp() * b)
+
+
+check("the backward order", walk, walk_order)

@@ -30,7 +30,7 @@ from sklearn.datasets import load_digits
 import autodiff as torch
 import autodiff.nn as nn
 from autodiff.viz import draw
-from parity_tests import side_by_side
+from parity_tests import check, side_by_side
 
 digits = load_digits()
 fig, axes = plt.subplots(1, 8, figsize=(8, 1.3))
@@ -198,3 +198,51 @@ def inspect_with_hooks(torch):
 
 
 side_by_side(inspect_with_hooks)
+
+# %% [markdown]
+# ## Exercises
+#
+# Fill in each answer; the cell after it checks it against real PyTorch and says `right`
+# or `not yet` (and why). The answers given are right: replace them with your own.
+#
+# **1. The rule of cross-entropy.** Write the gradient of
+# `nn.functional.cross_entropy(logits, target)` (the mean over a batch) with respect to
+# `logits`, with autodiff's operations. Hint: the softmax of the scores, minus the
+# one-hot target (`nn.functional.one_hot`), over the batch size.
+
+# %%
+def cross_entropy_grad(logits, target):
+    one_hot = nn.functional.one_hot(target, logits.shape[1]).float()
+    return (torch.softmax(logits, dim=1) - one_hot) / len(target)     # your answer
+
+
+scores = np.random.default_rng(2).normal(size=(4, 10)).astype(np.float32)
+targets = np.array([3, 0, 9, 3])
+
+
+# %%
+def cross_entropy_gradient(torch):
+    logits = torch.tensor(scores, requires_grad=True)
+    torch.nn.functional.cross_entropy(logits, torch.tensor(targets)).backward()
+    return logits.grad
+
+
+check("the gradient of cross-entropy",
+      cross_entropy_grad(torch.tensor(scores), torch.tensor(targets)), cross_entropy_gradient)
+
+# %% [markdown]
+# **2. Counting parameters.** How many numbers does the optimizer update in `MLP()`
+# (64 inputs, 32 hidden units, 10 outputs, a bias for each unit)?
+
+# %%
+parameter_count = 64 * 32 + 32 + 32 * 10 + 10     # your answer
+
+
+# %%
+def count_parameters(torch):
+    model = torch.nn.Sequential(torch.nn.Linear(64, 32), torch.nn.ReLU(),
+                                torch.nn.Linear(32, 10))
+    return sum(parameter.numel() for parameter in model.parameters())
+
+
+check("the number of parameters", parameter_count, count_parameters)

@@ -23,7 +23,7 @@ import matplotlib.pyplot as plt
 
 import autodiff as torch
 from autodiff.viz import draw
-from parity_tests import side_by_side
+from parity_tests import check, side_by_side
 
 # %% [markdown]
 # ## A second derivative
@@ -97,3 +97,43 @@ def higher_order(torch):
 
 
 side_by_side(higher_order)
+
+# %% [markdown]
+# ## Exercises
+#
+# Fill in each answer; the cell after it checks it against real PyTorch and says `right`
+# or `not yet` (and why). The answers given are right: replace them with your own.
+#
+# **1. A third derivative.** $f(x) = x^4$: what is $f^{(3)}(2)$?
+
+# %%
+third_derivative = 48.0                            # your answer
+
+
+# %%
+def third_derivative_at_2(torch):
+    x = torch.tensor(2.0, requires_grad=True)
+    (d1,) = torch.autograd.grad(x ** 4, x, create_graph=True)
+    (d2,) = torch.autograd.grad(d1, x, create_graph=True)
+    (d3,) = torch.autograd.grad(d2, x)
+    return d3.item()
+
+
+check("d3/dx3 x**4 at 2", third_derivative, third_derivative_at_2)
+
+# %% [markdown]
+# **2. A Hessian by hand.** $f(x) = x_0^2 x_1$ at $x = (1, 2)$: write the 2×2 matrix
+# of its second derivatives as a list of rows.
+
+# %%
+hessian_by_hand = [[4.0, 2.0],
+                   [2.0, 0.0]]                     # your answer
+
+
+# %%
+def hessian_of_f(torch):
+    return torch.autograd.functional.hessian(lambda x: x[0] ** 2 * x[1],
+                                             torch.tensor([1.0, 2.0])).tolist()
+
+
+check("the Hessian of x0² x1 at (1, 2)", hessian_by_hand, hessian_of_f)

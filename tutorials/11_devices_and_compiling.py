@@ -25,6 +25,7 @@ import jax
 import jax.numpy as jnp
 
 import autodiff as torch
+from parity_tests import check
 
 jax.devices()
 
@@ -75,7 +76,8 @@ targets = inputs @ true_w
 w = jnp.zeros(20)
 
 compiled = jax.jit(loss_and_grad)
-compiled(w, inputs, targets)                     # the first call compiles
+loss, grad = compiled(w, inputs, targets)        # the first call compiles
+print(f"loss {float(loss):.4g}, gradient of shape {grad.shape}")
 
 # %% [markdown]
 # The same numbers from autodiff's tape:
@@ -85,9 +87,8 @@ w_t = torch.zeros(20, requires_grad=True)
 inputs_t, targets_t = torch.tensor(inputs.tolist()), torch.tensor(targets.tolist())
 loss_t = ((inputs_t @ w_t - targets_t) ** 2).mean()
 loss_t.backward()
-loss, grad = compiled(w, inputs, targets)
-print(loss_t.item(), float(loss))
-print(jnp.abs(w_t.grad.numpy() - grad).max())
+print(f"loss {loss_t.item():.4g} (autodiff), {float(loss):.4g} (jax.jit)")
+print("same gradient:", bool(jnp.allclose(w_t.grad.numpy(), grad, rtol=1e-5, atol=1e-3)))
 
 # %% [markdown]
 # And the time of one step each way:
@@ -117,3 +118,35 @@ print(f"eager autodiff: {seconds(eager_step) * 1e3:.2f} ms, jax.jit: "
 # Compiling a whole autodiff training step -- forward, tape, backward, optimizer -- is
 # what `autodiff.compile` is for; see the how-to guide "Compile a training step" in the
 # documentation.
+
+# %% [markdown]
+# ## Exercises
+#
+# Fill in each answer; the cell after it checks it against real PyTorch and says `right`
+# or `not yet` (and why). The answers given are right: replace them with your own.
+#
+# **1. A gradient on arrays, by hand.** Like `loss_and_grad` above, write the gradient
+# of the *mean absolute error* $\frac{1}{n}\sum_i |x_i \cdot w - t_i|$ with respect to
+# `w`, on JAX arrays (`jnp.sign` is the derivative of `abs`). The check compares it with
+# torch's backward pass on a small problem.
+
+# %%
+def mae_grad(w, inputs, targets):
+    error = inputs @ w - targets
+    return inputs.T @ jnp.sign(error) / error.size     # your answer
+
+
+small_inputs = [[1.0, 2.0], [3.0, -1.0], [0.5, 0.5]]
+small_targets = [1.0, 2.0, -3.0]
+by_hand = mae_grad(jnp.array([0.5, -0.5]), jnp.array(small_inputs), jnp.array(small_targets))
+
+
+# %%
+def mae_gradient(torch):
+    w = torch.tensor([0.5, -0.5], requires_grad=True)
+    error = torch.tensor(small_inputs) @ w - torch.tensor(small_targets)
+    error.abs().mean().backward()
+    return w.grad.tolist()
+
+
+check("the gradient of the mean absolute error", by_hand.tolist(), mae_gradient)
