@@ -600,8 +600,10 @@ class Rule:
             # each formula with the names it reads (after ``grad``)
             self.formulas = tuple((f, tuple(inspect.signature(f).parameters)[1:])
                                   if f is not None else None for f in backward)
-            read = {n for f in self.formulas if f is not None for n in f[1]}
-            names = [n for n in (*self.inputs, "result", *tensor_attrs) if n in read]
+            # saved in the order torch's generated code saves them: as the formulas,
+            # taken input by input, first read them (mul saves `other`, then `self`)
+            names = list(dict.fromkeys(n for f in self.formulas if f is not None
+                                       for n in f[1]))
         else:                                 # one joint backward for every input
             self.formulas = None
             names = list(inspect.signature(backward).parameters)[1:]

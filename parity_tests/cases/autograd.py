@@ -680,3 +680,31 @@ def grad_mode_is_per_thread(T):
         thread.join()
         seen.append(T.is_grad_enabled())
     yield "new thread, then this one", seen
+
+
+def saved_tensors_hooks_pack_in_torch_order(T):
+    """Each node packs what it saves in the order torch's generated code saves it (mul:
+    ``other`` then ``self``; mm: ``mat2`` then ``self``), and only what a wanted gradient
+    reads; the backward pass unpacks them node by node."""
+    log = []
+
+    def pack(t):
+        log.append(("pack", tuple(t.shape), t.requires_grad,
+                    t.grad_fn.name() if t.grad_fn is not None else None))
+        return t
+
+    def unpack(t):
+        log.append(("unpack", tuple(t.shape)))
+        return t
+
+    a = T.tensor([1., 2., 3.], requires_grad=True)
+    b = T.tensor([[2.], [3.]], requires_grad=True)
+    c = T.tensor([0.5, 0.25, 2.])
+    with T.autograd.graph.saved_tensors_hooks(pack, unpack):
+        y = ((a * b).sum() + (a / c).exp().sum() + a.pow(2).sigmoid().sum()
+             + (b @ a[None]).tanh().sum() + T.addcmul(a, a, c).sum() + a.sin().cos().sum()
+             + T.where(a > 1, a, b).sum() + a.log_softmax(0).sum() + a.norm()
+             + T.nn.functional.linear(a[None], T.ones(2, 3), T.ones(2)).sum())
+    yield "packed", log
+    y.backward()
+    yield "then unpacked", log
