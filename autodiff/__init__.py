@@ -9,8 +9,8 @@
     >>> x.grad
     tensor(7., dtype=autodiff.float64)
 
-Start reading at ``autodiff/tape.py`` (the engine), then ``rules.py`` (the table of
-derivative rules) and ``ops.py`` (the operations).
+Start reading at ``autodiff/tape.py`` (the engine), then ``autodiff/ops/`` (the
+operations by family, each beside the row of the derivative table it applies).
 """
 
 import jax as _jax

@@ -638,7 +638,7 @@ class Rule:
 # the compiled function); Python numbers are arguments (a new learning rate must not
 # compile again); rows with other attributes (tensors, index keys, views, and positions:
 # select's index, slice's start and end) run op by op, the positions as operands of the
-# row's own kernels (``rules._select_at``): no value a loop varies is compiled in.
+# row's own kernels (``ops.shape._select_at``): no value a loop varies is compiled in.
 _STATIC_ATTRS = {"dimension", "shapes", "n", "nan", "posinf", "neginf", "dim", "keepdim",
                  "self_sym_sizes", "size", "dims", "dim0", "dim1",
                  "is_result", "feature_group_count", "batch_group_count", "diagonal", "repeats",

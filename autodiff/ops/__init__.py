@@ -1,0 +1,31 @@
+"""The operations: torch's functions and Tensor methods, one module per family.
+
+Each function does what torch's front end does before the kernel runs: parse the
+arguments, check shapes, work out the result dtype by torch's promotion rules, then
+``apply`` a row of the derivative table. The row sits directly above the function that
+applies it (``row("mul", "MulBackward0", ...)`` above ``def mul``), with its maths in a
+comment. Composite ops (``matmul``, ``flatten``, ``square``...) are written with other
+ops, so their graphs have torch's nodes.
+
+The families import one another in one direction only (``tape`` at the bottom):
+``_common`` <- ``creation``, ``random``, ``comparison``, ``shape``, ``conversion``,
+``pointwise``, ``reduction``, ``searching``, ``linalg``, ``indexing``.
+"""
+
+from . import (comparison, conversion, creation, indexing, linalg, pointwise, random,
+               reduction, searching, shape)
+from .comparison import *  # noqa: F401,F403
+from .conversion import *  # noqa: F401,F403
+from .creation import *  # noqa: F401,F403
+from .indexing import *  # noqa: F401,F403
+from .linalg import *  # noqa: F401,F403
+from .pointwise import *  # noqa: F401,F403
+from .random import *  # noqa: F401,F403
+from .reduction import *  # noqa: F401,F403
+from .searching import *  # noqa: F401,F403
+from .shape import *  # noqa: F401,F403
+from . import _methods  # noqa: F401  (binds the functions as Tensor methods and operators)
+
+__all__ = [name for family in (comparison, conversion, creation, indexing, linalg, pointwise,
+                               random, reduction, searching, shape)
+           for name in family.__all__]
