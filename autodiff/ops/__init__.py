@@ -5,7 +5,10 @@ arguments, check shapes, work out the result dtype by torch's promotion rules, t
 ``apply`` a row of the derivative table. The row sits directly above the function that
 applies it (``row("mul", "MulBackward0", ...)`` above ``def mul``), with its maths in a
 comment. Composite ops (``matmul``, ``flatten``, ``square``...) are written with other
-ops, so their graphs have torch's nodes.
+ops, so their graphs have torch's nodes. A function that is also a Tensor method says
+so where it is defined: ``@method`` above it (``@method(inplace=tape.inplace_unary)``
+for its ``x.name_()`` form too), ``methods(...)`` below a line that makes several, and
+operators as ``Tensor.__add__ = add`` beside their function.
 
 The families import one another in one direction only (``tape`` at the bottom):
 ``_common`` <- ``creation``, ``random``, ``comparison``, ``shape``, ``conversion``,
@@ -24,7 +27,6 @@ from .random import *  # noqa: F401,F403
 from .reduction import *  # noqa: F401,F403
 from .searching import *  # noqa: F401,F403
 from .shape import *  # noqa: F401,F403
-from . import _methods  # noqa: F401  (binds the functions as Tensor methods and operators)
 
 __all__ = [name for family in (comparison, conversion, creation, indexing, linalg, pointwise,
                                random, reduction, searching, shape)

@@ -267,3 +267,28 @@ def exported(namespace):
     return [name for name, value in list(namespace.items())
             if not name.startswith("_")
             and getattr(value, "__module__", None) == namespace["__name__"]]
+
+
+def methods(*fns, inplace=None):
+    """Bind each function as the Tensor method of its name (``fn.__name__``): ``x.exp()``
+    is ``exp(x)``. With ``inplace`` (``tape.inplace_unary``, or ``tape.inplace_binary``
+    for an op of another tensor operand), also its in-place form: ``x.exp_()`` writes
+    ``exp(x)`` into ``x``."""
+    for fn in fns:
+        setattr(Tensor, fn.__name__, fn)
+        if inplace is not None:
+            setattr(Tensor, fn.__name__ + "_", inplace(fn))
+
+
+def method(fn=None, *, inplace=None):
+    """``@method`` above a function makes it a Tensor method too (``methods(fn)``);
+    ``@method(inplace=tape.inplace_unary)`` adds its in-place form."""
+    if fn is None:
+        return functools.partial(method, inplace=inplace)
+    methods(fn, inplace=inplace)
+    return fn
+
+
+def _reflected(fn):
+    """``2 - x`` calls ``x.__rsub__(2)``: the operands swap back."""
+    return lambda self, other: fn(other, self)

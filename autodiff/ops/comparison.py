@@ -7,7 +7,7 @@ import jax.numpy as jnp
 
 from .. import dtypes as D
 from ..tape import Tensor, make_tensor
-from ._common import _arr_cast, _broadcast_shapes, exported
+from ._common import _arr_cast, _broadcast_shapes, exported, method, methods
 
 
 # Comparisons and logical ops: bool results, never recorded.
@@ -30,8 +30,12 @@ eq, ne, lt, le, gt, ge = (_compare(f) for f in (jnp.equal, jnp.not_equal, jnp.le
                                                  jnp.less_equal, jnp.greater,
                                                  jnp.greater_equal))
 greater, less, greater_equal, less_equal, not_equal = gt, lt, ge, le, ne
+methods(greater, less, greater_equal, less_equal, not_equal)
+(Tensor.__eq__, Tensor.__ne__, Tensor.__lt__, Tensor.__le__, Tensor.__gt__,
+ Tensor.__ge__) = eq, ne, lt, le, gt, ge
 logical_and, logical_or, logical_xor = (_compare(f) for f in (jnp.logical_and, jnp.logical_or,
                                                                jnp.logical_xor))
+methods(logical_and, logical_or, logical_xor)
 
 
 def _bitwise(fn):
@@ -46,8 +50,10 @@ def _bitwise(fn):
 
 bitwise_and, bitwise_or, bitwise_xor = (_bitwise(f) for f in (jnp.bitwise_and, jnp.bitwise_or,
                                                                jnp.bitwise_xor))
+Tensor.__and__, Tensor.__or__, Tensor.__xor__ = bitwise_and, bitwise_or, bitwise_xor
 
 
+@method
 def logical_not(input):
     """Elementwise logical not (a bool tensor)."""
     return make_tensor(jnp.logical_not(input._value()))
@@ -58,46 +64,58 @@ def bitwise_not(input):
     return make_tensor(jnp.invert(input._value()))
 
 
+Tensor.__invert__ = bitwise_not
+
+
+@method
 def equal(input, other):
     """Whether two tensors have the same shape and elements (a Python bool)."""
     return input.shape == other.shape and bool(jnp.all(input._value() == other._value()))
 
 
+@method
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """Whether ``input`` and ``other`` agree elementwise within ``atol + rtol * |other|``."""
     return bool(jnp.allclose(input._value(), other._value(), rtol, atol, equal_nan))
 
 
+@method
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """Elementwise: whether ``input`` and ``other`` agree within ``atol + rtol * |other|``."""
     return make_tensor(jnp.isclose(input._value(), other._value(), rtol, atol, equal_nan))
 
 
+@method
 def isnan(input):
     """Elementwise: whether each element is NaN."""
     return make_tensor(jnp.isnan(input._value()))
 
 
+@method
 def isinf(input):
     """Elementwise: whether each element is infinite."""
     return make_tensor(jnp.isinf(input._value()))
 
 
+@method
 def signbit(input):
     """Elementwise: whether the sign bit is set (true for -0.0)."""
     return make_tensor(jnp.signbit(input._value()))
 
 
+@method
 def isposinf(input):
     """Elementwise: whether each element is +inf."""
     return make_tensor(jnp.isposinf(input._value()))
 
 
+@method
 def isneginf(input):
     """Elementwise: whether each element is -inf."""
     return make_tensor(jnp.isneginf(input._value()))
 
 
+@method
 def isfinite(input):
     """Elementwise: whether each element is finite."""
     return make_tensor(jnp.isfinite(input._value()))

@@ -9,13 +9,14 @@ import jax.numpy as jnp
 
 from .. import dtypes as D, tape
 from ..tape import RULES, Tensor, apply, make_tensor, row
-from ._common import _to_dtype, _zeros_like, exported
+from ._common import _to_dtype, _zeros_like, exported, method
 from .shape import clone
 
 
 row("to", "ToCopyBackward0", lambda self, *, dtype: self.astype(dtype.np), lambda grad, dtype: (grad,))
 
 
+@method
 def to(input, *args, dtype=None, device=None, non_blocking=False, copy=False):
     """``to(dtype)``, ``to(device)``, ``to(other)`` or ``to(device, dtype)``."""
     for a in args:
@@ -39,6 +40,13 @@ def to(input, *args, dtype=None, device=None, non_blocking=False, copy=False):
     return out
 
 
+Tensor.cpu = lambda self, memory_format=None: to(self, "cpu")
+Tensor.cuda = lambda self, device=None, non_blocking=False: to(
+    self, "cuda" if device is None else D.device("cuda", device if isinstance(device, int)
+                                                 else None))
+
+
+@method
 def type_as(input, other):
     """``input`` cast to the dtype of ``other``."""
     return to(input, other.dtype)
@@ -59,6 +67,9 @@ def _type(input, dtype=None, non_blocking=False):
     return to(input, dtype)
 
 
+Tensor.type = _type
+
+
 def _converter(dt):
     def convert(self, memory_format=None):
         return to(self, dt)
@@ -67,10 +78,16 @@ def _converter(dt):
     return convert
 
 
+(Tensor.float, Tensor.double, Tensor.long, Tensor.int, Tensor.bool, Tensor.half,
+ Tensor.bfloat16) = (_converter(dt) for dt in (D.float32, D.float64, D.int64, D.int32,
+                                               D.bool_, D.float16, D.bfloat16))
+
+
 row("zero_", "ZeroBackward0", lambda self: jnp.zeros_like(self),
     lambda grad: (_zeros_like(grad),))
 
 
+@method
 def zero_(self):
     """Set every element of ``self`` to zero, in place."""
     return tape.inplace(self, lambda old: apply(RULES["zero_"], old), fills=True)
@@ -80,6 +97,7 @@ row("fill_", "FillBackward2", lambda self, *, value: jnp.full_like(self, value),
     lambda grad, value: (_zeros_like(grad),))
 
 
+@method
 def fill_(self, value):
     """Set every element of ``self`` to ``value``, in place."""
     return tape.inplace(self, lambda old: apply(RULES["fill_"], old, value=value), fills=True)

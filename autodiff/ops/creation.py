@@ -98,6 +98,18 @@ def full(size, fill_value, dtype=None, device=None, requires_grad=False):
     return _filled(fill_value, (size,), dtype, device, requires_grad, default)
 
 
+def _new_defaults(self, kw):
+    """``x.new_*``'s defaults: ``x``'s dtype and device."""
+    return {"dtype": self.dtype, "device": self.device, **kw}
+
+
+Tensor.new_zeros = lambda self, *size, **kw: zeros(*size, **_new_defaults(self, kw))
+Tensor.new_ones = lambda self, *size, **kw: ones(*size, **_new_defaults(self, kw))
+Tensor.new_empty = Tensor.new_zeros
+Tensor.new_full = lambda self, size, v, **kw: full(size, v, **_new_defaults(self, kw))
+Tensor.new_tensor = lambda self, data, **kw: tensor(data, **_new_defaults(self, kw))
+
+
 def _like(fn):
     def like(input, dtype=None, device=None, requires_grad=False, **kw):
         return fn(*input.shape, dtype=dtype or input.dtype, device=device,

@@ -15,7 +15,7 @@ import numpy as np
 from .. import dtypes as D, tape
 from ..tape import RULES, Tensor, apply, make_tensor, row
 from ._common import (_broadcast_shapes, _scatter_through_view, _select_put, _slice_put,
-                      _tensor_arg, _window, _zeros, _zeros_like, exported)
+                      _tensor_arg, _window, _zeros, _zeros_like, exported, method)
 from .creation import full, tensor
 from .shape import broadcast_shapes, clone, select, unsqueeze
 
@@ -39,6 +39,7 @@ row("gather", "GatherBackward0",
     tensor_attrs=("index",))
 
 
+@method
 def gather(input, dim, index, *, sparse_grad=False):
     """``out[i][j] = input[i][index[i][j]]`` for ``dim=1`` (GatherBackward0): ``index``
     picks along ``dim``, and has the output's shape."""
@@ -59,12 +60,14 @@ row("scatter_add", "ScatterAddBackward0",
     tensor_attrs=("index",))
 
 
+@method(inplace=tape.inplace_unary)
 def scatter_add(input, dim, index, src):
     """``input`` with ``src`` added at the places ``index`` names along ``dim``
     (ScatterAddBackward0; gather's adjoint)."""
     return _scatter("scatter_add", input, dim, index, src)
 
 
+@method
 def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     """Each element repeated ``repeats`` times along ``dim`` (of the flattened tensor
     without ``dim``), as torch: an int repeats by unsqueeze, expand, a contiguous copy
@@ -101,6 +104,7 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     return clone(expanded).view(shape)
 
 
+@method
 def take_along_dim(input, indices, dim=None):
     """The elements at ``indices`` along ``dim`` (broadcast against each other), or of the
     flattened tensor: ``gather`` of the broadcast tensors, as torch.
@@ -137,6 +141,7 @@ row("index_select", "IndexSelectBackward0",
     tensor_attrs=("index",))
 
 
+@method
 def index_select(input, dim, index):
     """The slices of ``input`` along ``dim`` that the 1-d ``index`` names
     (IndexSelectBackward0)."""
@@ -162,6 +167,7 @@ row("index_add", "IndexAddBackward0",
     tensor_attrs=("index",))
 
 
+@method(inplace=tape.inplace_unary)
 def index_add(input, dim, index, source, *, alpha=1):
     """``input`` with the slices of ``source`` added at the positions ``index`` names
     along ``dim`` (IndexAddBackward0)."""
@@ -181,6 +187,7 @@ row("scatter", "ScatterBackward0",
     tensor_attrs=("index",))
 
 
+@method(inplace=tape.inplace_unary)
 def scatter(input, dim, index, src):
     """``input`` with ``src``'s values written at the places ``index`` names along ``dim``
     (ScatterBackward0; ``src`` a tensor or a number)."""
@@ -222,6 +229,7 @@ row("masked_fill_tensor", "MaskedFillBackward1",
     tensor_attrs=("mask",))
 
 
+@method(inplace=tape.inplace_unary)
 def masked_fill(input, mask, value):
     """``value`` where the boolean ``mask`` (broadcast to ``input``) is True
     (MaskedFillBackward0: those places get no gradient; a tensor ``value``, one element,
@@ -248,6 +256,7 @@ row("masked_select", "MaskedSelectBackward0",
     tensor_attrs=("mask",))
 
 
+@method
 def masked_select(input, mask):
     """The elements of ``input`` where ``mask`` holds (the two broadcast together), as a
     1-D tensor (MaskedSelectBackward0).
@@ -279,6 +288,7 @@ row("take", "TakeBackward0",
     tensor_attrs=("index",))
 
 
+@method
 def take(input, index):
     """The elements of the flattened ``input`` at ``index`` (negative from the end), in
     ``index``'s shape (TakeBackward0).
@@ -310,6 +320,7 @@ row("put", "PutBackward0",
     tensor_attrs=("index",))
 
 
+@method(inplace=tape.inplace_unary)
 def put(input, index, source, accumulate=False):
     """``input`` with ``source``'s elements written (or added, with ``accumulate``) at the
     flat positions ``index`` names (PutBackward0).
@@ -371,6 +382,7 @@ row("index_fill_tensor", "IndexFillBackward1",
     tensor_attrs=("index",))
 
 
+@method(inplace=tape.inplace_unary)
 def index_fill(input, dim, index, value):
     """``input`` with ``value`` written into the slices along ``dim`` that ``index`` names
     (IndexFillBackward0; a 0-d tensor value gets their gradient: IndexFillBackward1).
@@ -403,6 +415,7 @@ row("index_copy", "IndexCopyBackward0",
     tensor_attrs=("index",))
 
 
+@method(inplace=tape.inplace_unary)
 def index_copy(input, dim, index, source):
     """``input`` with the slices of ``source`` along ``dim`` written at the positions
     ``index`` names (IndexCopyBackward0).
@@ -470,6 +483,7 @@ row("masked_scatter", "MaskedScatterBackward0",
     tensor_attrs=("mask",))
 
 
+@method(inplace=tape.inplace_unary)
 def masked_scatter(input, mask, source):
     """``input`` (broadcast with the boolean ``mask``) with ``source``'s first elements,
     in order, written where ``mask`` holds (MaskedScatterBackward0).
@@ -505,6 +519,7 @@ row("select_scatter", "SelectScatterBackward0",
                                          self_sym_sizes=grad.shape)))
 
 
+@method
 def select_scatter(input, src, dim, index):
     """``input`` with ``src`` written into the slice ``input.select(dim, index)``
     (SelectScatterBackward0).
@@ -541,6 +556,7 @@ row("slice_scatter", "SliceScatterBackward0",
                                                     self_sym_sizes=grad.shape)))
 
 
+@method
 def slice_scatter(input, src, dim=0, start=None, end=None, step=1):
     """``input`` with ``src`` written into the slice ``start:end:step`` along ``dim``
     (SliceScatterBackward0).
@@ -633,6 +649,9 @@ def _getitem(self, key):
     return out
 
 
+Tensor.__getitem__ = _getitem
+
+
 def _check_index(t, dim, i):
     if dim >= t.ndim:
         raise IndexError(f"too many indices for tensor of dimension {t.ndim}")
@@ -649,6 +668,7 @@ def _check_mask(t, dim, mask):
                              f"[{', '.join(map(str, t.shape))}] at index {dim + k}")
 
 
+@method
 def copy_(self, src, non_blocking=False):
     """Copy ``src`` (broadcast, cast) into ``self`` in place."""
     if not isinstance(src, Tensor):
@@ -704,6 +724,7 @@ row("index_put", "IndexPutBackward0",
                                   self_sym_sizes=grad._array.shape)))
 
 
+@method
 def index_put_(self, indices, values, accumulate=False):
     """``self[indices] = values`` (or ``+=`` with ``accumulate``), in place."""
     key = tuple(i._value() if isinstance(i, Tensor) else i for i in indices)
@@ -722,6 +743,9 @@ def _setitem(self, key, value):
     target = _getitem(self, key)
     tape.check_inplace(target)
     copy_(target, value)
+
+
+Tensor.__setitem__ = _setitem
 
 
 __all__ = exported(globals())

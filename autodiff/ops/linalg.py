@@ -15,13 +15,15 @@ import numpy as np
 
 from .. import dtypes as D, tape
 from ..tape import RULES, Tensor, apply, row
-from ._common import _binary, _expanded_shape, _if_given, _times_scalar, _unsafe_view, exported
+from ._common import (_binary, _expanded_shape, _if_given, _reflected, _times_scalar,
+                      _unsafe_view, exported, method)
 from .creation import eye, tensor
 from .pointwise import mul, true_divide
 from .reduction import return_types, sum
 from .shape import _is_contiguous, _strides, broadcast_shapes, clone, contiguous
 
 
+@method
 def kron(input, other):
     """The Kronecker product, as torch composes it: each input viewed with a dim of size 1
     beside each of its dims, their broadcast product viewed back (UnsafeViewBackward0)."""
@@ -33,6 +35,7 @@ def kron(input, other):
     return _unsafe_view(product, [m * n for m, n in zip(a, b)])
 
 
+@method
 def cross(input, other, dim=None):
     """The cross product of 3-vectors along ``dim`` (LinalgCrossBackward0); without
     ``dim``, the first dim of size 3 (deprecated in torch, which warns)."""
@@ -66,6 +69,7 @@ def _linalg_cross(input, other, dim=-1):
     return _binary(RULES["linalg_cross"], input, other, dim=d)
 
 
+@method
 def cov(input, *, correction=1, fweights=None, aweights=None):
     """The covariance matrix of the variables in the rows of ``input`` (its columns are the
     observations), weighted by ``fweights`` (integer counts) and ``aweights``: torch's
@@ -123,6 +127,7 @@ def _check_same_dtype(a, b, message):
         raise RuntimeError(message.format(a=D.c_name(a.dtype), b=D.c_name(b.dtype)))
 
 
+@method
 def mm(input, mat2):
     """The product of two matrices (MmBackward0): ``matmul`` once both are known to be
     matrices."""
@@ -141,6 +146,7 @@ row("mv", "MvBackward0", lambda self, vec: _matmul(self, vec),
      lambda grad, self: self.t().mv(grad)))
 
 
+@method
 def mv(input, vec):
     """The product of a matrix and a vector (MvBackward0)."""
     if input.ndim != 2 or vec.ndim != 1:
@@ -159,6 +165,7 @@ row("bmm", "BmmBackward0", lambda self, mat2: _matmul(self, mat2),
      lambda grad, self: self.transpose(1, 2).bmm(grad)))
 
 
+@method
 def bmm(input, mat2):
     """Batched matrix product of two 3-d tensors (BmmBackward0)."""
     if input.ndim != 3:
@@ -192,6 +199,7 @@ row("addmm", "AddmmBackward0",
      lambda grad, mat1, alpha: _maybe_multiply(mat1.t().mm(grad), alpha)))
 
 
+@method(inplace=tape.inplace_binary)
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     """``beta * input + alpha * (mat1 @ mat2)``, ``input`` broadcast to the product's shape
     (AddmmBackward0); ``beta=0`` ignores ``input``, NaNs included.
@@ -223,6 +231,7 @@ row("addmv", "AddmvBackward0",
      lambda grad, mat, alpha: _maybe_multiply(mat.t().mv(grad), alpha)))
 
 
+@method(inplace=tape.inplace_binary)
 def addmv(input, mat, vec, *, beta=1, alpha=1):
     """``beta * input + alpha * (mat @ vec)`` (AddmvBackward0)."""
     if not (mat.ndim == 2 and vec.ndim == 1 and input.ndim <= 1):
@@ -242,6 +251,7 @@ row("addr", "AddrBackward0",
      lambda grad, vec1, alpha: _maybe_multiply(grad.t().mv(vec1), alpha)))
 
 
+@method(inplace=tape.inplace_binary)
 def addr(input, vec1, vec2, *, beta=1, alpha=1):
     """``beta * input + alpha * outer(vec1, vec2)`` (AddrBackward0)."""
     for name, v in (("vec1", vec1), ("vec2", vec2)):
@@ -266,6 +276,7 @@ row("baddbmm", "BaddbmmBackward0",
      lambda grad, batch1, alpha: _maybe_multiply(batch1.transpose(1, 2).bmm(grad), alpha)))
 
 
+@method(inplace=tape.inplace_binary)
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
     """``beta * input + alpha * bmm(batch1, batch2)`` (BaddbmmBackward0)."""
     _check_batches(batch1, batch2)
@@ -292,6 +303,7 @@ row("addbmm", "AddbmmBackward0",
          grad.unsqueeze(0).expand(batch1.shape[0], grad.shape[0], grad.shape[1])), alpha)))
 
 
+@method(inplace=tape.inplace_binary)
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
     """``beta * input + alpha * bmm(batch1, batch2).sum(0)`` (AddbmmBackward0)."""
     _check_batches(batch1, batch2)
@@ -309,6 +321,7 @@ row("dot", "DotBackward0", lambda self, tensor: _matmul(self, tensor),
     (lambda grad, tensor: grad * tensor, lambda grad, self: grad * self))
 
 
+@method
 def dot(input, tensor):
     """The dot product of two 1-d tensors (DotBackward0)."""
     _check_vectors(input, tensor)
@@ -319,6 +332,7 @@ row("vdot", "VdotBackward0", lambda self, other: jnp.vdot(self, other),
     (lambda grad, other: grad * other, lambda grad, self: grad * self))
 
 
+@method
 def vdot(input, other):
     """The dot product of two 1-d tensors, the first conjugated: for real tensors, ``dot``
     (VdotBackward0)."""
@@ -354,6 +368,7 @@ row("mm", "MmBackward0", _mm,
     (lambda grad, mat2: grad.mm(mat2.t()), lambda grad, self: self.t().mm(grad)))
 
 
+@method
 def matmul(input, other):
     """The ``@`` operator, built from dot/mv/mm/bmm as torch builds it (ATen's
     ``_matmul_impl``): a batch is folded into the rows of one ``mm``/``mv`` when torch
@@ -399,6 +414,9 @@ def matmul(input, other):
     else:
         out = bmm(x, other.expand(*batch, m2, p).reshape(total, m2, p))
     return _unsafe_view(out, batch + ((n,) if a > 1 else ()) + ((p,) if b > 1 else ()))
+
+
+Tensor.__matmul__, Tensor.__rmatmul__ = matmul, _reflected(matmul)
 
 
 def _should_fold(tensor1, tensor2):
@@ -472,6 +490,7 @@ def tensordot(a, b, dims=2, out=None):
             product.sum(dtype=a.dtype)).reshape(sizes)
 
 
+@method
 def inner(input, other):
     """The sum of products over the last dims (``tensordot`` of the last dims, as torch;
     a 0-d operand multiplies).
@@ -758,6 +777,7 @@ def _sumproduct_pair(left, right, sum_dims):
     return bmm(left, right).view(out_size).permute([order.index(d) for d in range(len(order))])
 
 
+@method
 def matrix_power(input, n):
     """The matrix (or each of a batch) to the integer power ``n``, as torch: ``n == 0`` the
     identity, ``n < 0`` powers of the inverse, else products of repeated squares (the
@@ -793,6 +813,7 @@ def matrix_power(input, n):
     return result
 
 
+@method
 def outer(input, vec2):
     """The outer product of two vectors: ``input.reshape(-1, 1) * vec2``, as torch computes
     it (MulBackward0)."""
@@ -815,6 +836,7 @@ row("inverse", "LinalgInvExBackward0", lambda self: jnp.linalg.inv(self),
     lambda grad, result: (-(result.mT @ (grad @ result.mT)),))
 
 
+@method
 def inverse(input):
     """The inverse of a square matrix, or of each in a batch (LinalgInvExBackward0); a
     singular one is an error, as in torch."""
@@ -837,6 +859,7 @@ row("det", "LinalgDetBackward0", lambda self: jnp.linalg.det(self),
         (grad * result).unsqueeze(-1).unsqueeze(-2) * self.inverse().mT,))
 
 
+@method
 def det(input):
     """The determinant of a square matrix, or of each in a batch (LinalgDetBackward0; the
     gradient assumes an invertible matrix)."""
@@ -844,6 +867,7 @@ def det(input):
     return apply(RULES["det"], input)
 
 
+@method
 def slogdet(input):
     """``(sign, logabsdet)``: the sign of the determinant and the log of its absolute value,
     of a square matrix or of each in a batch, in one node (LinalgSlogdetBackward0); only
@@ -871,6 +895,7 @@ def _slogdet(input, fn):
     return tape.apply_multi(RULES["slogdet"], input)
 
 
+@method
 def logdet(input):
     """The log of the determinant: nan where it is negative (torch's composition:
     WhereBackward0 over LinalgSlogdetBackward0's ``logabsdet``).

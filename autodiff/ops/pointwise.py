@@ -14,8 +14,8 @@ import jax.numpy as jnp
 from .. import dtypes as D, tape
 from ..tape import RULES, Tensor, apply, make_tensor, row
 from ._common import (_binary, _CastRule, _kernel_missing, _minus_scalar, _not_implemented,
-                      _over_scalar, _plus_scalar, _scalar_minus, _tensor_arg, _times_scalar,
-                      _w, _zeros_like, exported)
+                      _over_scalar, _plus_scalar, _reflected, _scalar_minus, _tensor_arg,
+                      _times_scalar, _w, _zeros_like, exported, method, methods)
 from .creation import tensor, zeros_like
 from .comparison import ne
 from .shape import broadcast_shapes, cat, narrow
@@ -27,11 +27,16 @@ row("add", "AddBackward0", lambda self, other, *, alpha=None: self + other if al
     (lambda grad: grad, lambda grad, alpha=1: grad * alpha if alpha != 1 else grad))
 
 
+@method(inplace=tape.inplace_binary)
 def add(input, other, alpha=1):
     """``input + alpha * other``, broadcasting."""
     if alpha != 1:
         return _binary(RULES["add"], input, other, alpha=alpha)
     return _binary(RULES["add"], input, other)
+
+
+Tensor.__add__ = Tensor.__radd__ = add
+Tensor.__iadd__ = tape.inplace_binary(add)
 
 
 def _check_not_bool_sub(a, b):
@@ -50,12 +55,17 @@ row("sub", "SubBackward0", lambda self, other, *, alpha=None: self - other if al
     (lambda grad: grad, lambda grad, alpha=1: -grad * alpha if alpha != 1 else -grad))
 
 
+@method(inplace=tape.inplace_binary)
 def sub(input, other, alpha=1):
     """``input - alpha * other``, broadcasting (SubBackward0)."""
     _check_not_bool_sub(input, other)
     if alpha != 1:
         return _binary(RULES["sub"], input, other, alpha=alpha)
     return _binary(RULES["sub"], input, other)
+
+
+Tensor.__sub__ = sub
+Tensor.__isub__ = tape.inplace_binary(sub)
 
 
 # rsub(self, other) = other - alpha * self: with a tensor, and with a number (`2 - x`)
@@ -76,13 +86,21 @@ def rsub(input, other, alpha=1):
     return _binary(RULES["rsub"], input, other, **kw)
 
 
+Tensor.__rsub__ = rsub
+
+
 row("mul", "MulBackward0", lambda self, other: self * other,
     (lambda grad, other: grad * other, lambda grad, self: grad * self))
 
 
+@method(inplace=tape.inplace_binary)
 def mul(input, other):
     """``input * other``, broadcasting (MulBackward0)."""
     return _binary(RULES["mul"], input, other)
+
+
+Tensor.__mul__ = Tensor.__rmul__ = mul
+Tensor.__imul__ = tape.inplace_binary(mul)
 
 
 class _NotGiven:
@@ -119,6 +137,7 @@ row("div_mode", "DivBackward2",
                                                else _zeros_like(grad))))
 
 
+@method(inplace=tape.inplace_binary)
 def div(input, other, rounding_mode=_NOT_GIVEN):
     """True division (ints divide to float32); ``rounding_mode`` "floor" or "trunc" rounds
     the quotient (DivBackward2, zero gradients: the overload torch picks whenever the
@@ -132,9 +151,15 @@ def div(input, other, rounding_mode=_NOT_GIVEN):
     if not isinstance(input, Tensor):            # 2 / x is torch's reciprocal(x) * 2
         return mul(reciprocal(other), input)
     return _binary(RULES["div"], input, other, float_result=True)
+
+
+Tensor.__truediv__, Tensor.__rtruediv__ = div, _reflected(div)
+Tensor.__itruediv__ = tape.inplace_binary(div)
 multiply, subtract, divide = mul, sub, div
+Tensor.multiply, Tensor.subtract, Tensor.divide = mul, sub, div
 
 
+@method(inplace=tape.inplace_binary)
 def true_divide(input, other):
     """``input / other`` (DivBackward0); integers divide to float32."""
     return div(input, other)
@@ -148,6 +173,7 @@ row("addcmul", "AddcmulBackward0",
      lambda grad, tensor1, value: grad * _times_scalar(tensor1, value)))
 
 
+@method(inplace=tape.inplace_binary)
 def addcmul(input, tensor1, tensor2, *, value=1):
     """``input + value * tensor1 * tensor2``, broadcasting (AddcmulBackward0)."""
     return _addc(RULES["addcmul"], input, tensor1, tensor2, value)
@@ -176,6 +202,7 @@ row("addcdiv", "AddcdivBackward0",
                                                     / (tensor2 * tensor2))))
 
 
+@method(inplace=tape.inplace_binary)
 def addcdiv(input, tensor1, tensor2, *, value=1):
     """``input + value * tensor1 / tensor2``, broadcasting (AddcdivBackward0)."""
     if not (tensor1.dtype.is_floating_point or tensor2.dtype.is_floating_point):
@@ -209,6 +236,7 @@ row("lerp_tensor", "LerpBackward1", lambda self, end, weight: _lerp(self, end, w
      lambda grad, self, end: grad * (end - self)))
 
 
+@method(inplace=tape.inplace_binary)
 def lerp(input, end, weight):
     """``input + weight * (end - input)``, computed from the nearer end as torch does;
     ``weight`` a number (LerpBackward0) or a tensor (LerpBackward1)."""
@@ -236,9 +264,13 @@ row("floor_divide", "NotImplemented", lambda self, other: jnp.floor_divide(self,
      lambda grad: _not_implemented("floor_divide")))
 
 
+@method(inplace=tape.inplace_unary)
 def floor_divide(input, other):
     """Division rounded down (torch has no derivative for it: a NotImplemented node)."""
     return _rounding(RULES["floor_divide"], input, other)
+
+
+Tensor.__floordiv__, Tensor.__rfloordiv__ = floor_divide, _reflected(floor_divide)
 
 
 row("remainder", "RemainderBackward1", lambda self, other: jnp.remainder(self, other),
@@ -250,6 +282,7 @@ row("remainder_scalar_self", "NotImplemented",
     (lambda grad: _not_implemented("remainder"),))
 
 
+@method(inplace=tape.inplace_unary)
 def remainder(input, other):
     """Python's ``%`` elementwise, with the sign of the divisor (RemainderBackward1;
     RemainderBackward0 for a number divisor; a number dividend has no derivative)."""
@@ -263,12 +296,16 @@ def remainder(input, other):
     return _rounding(RULES["remainder"], input, other)
 
 
+Tensor.__mod__, Tensor.__rmod__ = remainder, _reflected(remainder)
+
+
 row("fmod", "FmodBackward1", lambda self, other: jnp.fmod(self, other),
     (lambda grad: grad, lambda grad, self, other: -grad * self.div(other, rounding_mode="trunc")))
 row("fmod_scalar", "FmodBackward0", lambda self, *, other: jnp.fmod(self, other),
     lambda grad, other: (grad,))
 
 
+@method(inplace=tape.inplace_unary)
 def fmod(input, other):
     """C's ``fmod`` elementwise, with the sign of the dividend (FmodBackward1;
     FmodBackward0 for a number divisor)."""
@@ -324,6 +361,7 @@ row("pow_scalar", "PowBackward2", lambda other, *, base: _power(base, other),
                                 else grad * 0,))
 
 
+@method(inplace=tape.inplace_binary)
 def pow(input, exponent):
     """``input ** exponent``: PowBackward0 for a number exponent, PowBackward1 for a
     tensor, PowBackward2 for a number base."""
@@ -340,6 +378,11 @@ def pow(input, exponent):
     return apply(rule, input, exponent=exponent)
 
 
+Tensor.__pow__, Tensor.__rpow__ = pow, _reflected(pow)
+Tensor.__ipow__ = tape.inplace_binary(pow)
+
+
+@method(inplace=tape.inplace_unary)
 def square(input):
     """``input ** 2`` (PowBackward0)."""
     return pow(input, 2)
@@ -348,6 +391,7 @@ def square(input):
 row("neg", "NegBackward0", lambda self: -self, lambda grad: (-grad,))
 
 
+@method(inplace=tape.inplace_unary)
 def neg(input):
     """``-input`` (NegBackward0)."""
     if input.dtype is D.bool_:
@@ -357,9 +401,14 @@ def neg(input):
     return apply(RULES["neg"], input)
 
 
+Tensor.__neg__ = neg
+Tensor.__pos__ = lambda self: self
+
+
 negative = neg
 
 
+@method
 def float_power(input, exponent):
     """``input ** exponent`` in float64, as torch: both converted first (ToCopyBackward0)."""
     if isinstance(input, Tensor):
@@ -437,6 +486,8 @@ row("sigmoid", "SigmoidBackward0", lambda self: 1 / (1 + jnp.exp(-self)),       
     _elementwise(name, floating=True)
     for name in ("exp", "log", "sqrt", "rsqrt", "sin", "cos", "tan", "sinh", "cosh", "asin",
                  "acos", "atan", "log1p", "expm1", "tanh", "sigmoid", "reciprocal"))
+methods(exp, log, sqrt, rsqrt, sin, cos, tan, sinh, cosh, asin, acos, atan, log1p, expm1,
+        tanh, sigmoid, reciprocal, inplace=tape.inplace_unary)
 
 
 # xlogy(x, y) = x log y, 0 where x = 0 (nan where y is):  d/dx = log y, but 0 where x = 0
@@ -460,6 +511,7 @@ row("xlogy_scalar_other", "XlogyBackward2", lambda self, *, other: _xlogy(self, 
      else _xlogy_self_grad(grad, self, other),))
 
 
+@method
 def xlogy(input, other):
     """``input * log(other)``, 0 where ``input`` is 0 (XlogyBackward0; XlogyBackward1 or 2
     when ``input`` or ``other`` is a number); integers are computed in the default float
@@ -496,6 +548,7 @@ row("logit", "LogitBackward0",
                                 math.nan if eps is None else 0.0),))
 
 
+@method
 def logit(input, eps=None):
     """``log(p / (1 - p))`` of each element, ``p`` clamped to ``[eps, 1 - eps]`` first if
     ``eps`` is given (LogitBackward0); integers are computed in the default float dtype."""
@@ -521,7 +574,10 @@ row("relu", "ReluBackward0", lambda self: jnp.maximum(self, 0),                 
     lambda grad, result: (tape.apply(RULES["threshold_backward"], grad, result, threshold=0),))
 abs, sign, sgn, relu = (_elementwise(name, floating=False)
                         for name in ("abs", "sign", "sgn", "relu"))
+methods(abs, sign, sgn, relu, inplace=tape.inplace_unary)
+Tensor.__abs__ = abs
 arcsin, arccos, arctan = asin, acos, atan                # torch's NumPy-style names
+Tensor.arcsin, Tensor.arccos, Tensor.arctan = asin, acos, atan
 row("log2", "Log2Backward0", lambda self: jnp.log2(self),                           # 1/(x ln 2)
     lambda grad, self: (grad / _times_scalar(self, math.log(2)),))
 row("log10", "Log10Backward0", lambda self: jnp.log10(self),                        # 1/(x ln 10)
@@ -548,6 +604,8 @@ row("digamma", "DigammaBackward0",        # torch's digamma(0) is -inf (JAX's: n
 erf, erfc, erfinv, lgamma, digamma, log2, log10, exp2 = (
     _elementwise(name, floating=True)
     for name in ("erf", "erfc", "erfinv", "lgamma", "digamma", "log2", "log10", "exp2"))
+methods(erf, erfc, erfinv, lgamma, digamma, log2, log10, exp2,
+        inplace=tape.inplace_unary)
 
 
 def _sinc_backward(grad, self):
@@ -566,11 +624,13 @@ row("rad2deg", "Rad2DegBackward0", lambda self: jnp.rad2deg(self),
     lambda grad: (_times_scalar(grad, 180 / math.pi),))
 sinc, deg2rad, rad2deg = (_elementwise(name, floating=True)
                           for name in ("sinc", "deg2rad", "rad2deg"))
+methods(sinc, deg2rad, rad2deg, inplace=tape.inplace_unary)
 # frac = x - trunc(x): the gradient passes (trunc is a step); nan_to_num replaces the
 # non-finite elements: they get none
 row("frac", "FracBackward0", lambda self: self - jnp.trunc(self), lambda grad: (grad,))
 
 
+@method(inplace=tape.inplace_unary)
 def frac(input):
     """The fractional part of each element, ``input - trunc(input)`` (FracBackward0)."""
     if not input.dtype.is_floating_point:
@@ -584,6 +644,7 @@ row("nan_to_num", "NanToNumBackward0",
     lambda grad, self, nan, posinf, neginf: (grad * self.isfinite(),))
 
 
+@method(inplace=tape.inplace_unary)
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
     """NaN, +inf and -inf replaced by ``nan``, ``posinf`` and ``neginf`` (the infinities by
     the dtype's largest and smallest finite values unless given; NanToNumBackward0)."""
@@ -603,6 +664,7 @@ row("copysign_scalar", "CopysignBackward1", lambda self, *, other: jnp.copysign(
     lambda grad, self, result, other: (_copysign_self_grad(grad, self, result),))
 
 
+@method(inplace=tape.inplace_unary)
 def copysign(input, other):
     """The magnitude of ``input`` with the sign of ``other`` (CopysignBackward0;
     CopysignBackward1 for a number); integers are computed in the default float dtype."""
@@ -611,6 +673,7 @@ def copysign(input, other):
     return _binary(RULES["copysign"], input, other, float_result=True)
 
 
+@method
 def diff(input, n=1, dim=-1, prepend=None, append=None):
     """The ``n``-th forward difference along ``dim`` (``prepend``/``append`` joined on
     first), as torch composes it: a slice minus a slice (SubBackward0), ``n`` times;
@@ -643,12 +706,16 @@ def polygamma(n, input):
                  input, n=n)
 
 
+Tensor.polygamma = lambda self, n: polygamma(n, self)     # x.polygamma(n): n comes first
+
+
 row("clamp", "ClampBackward1", lambda self, *, min=None, max=None: jnp.clip(self, min, max),
     lambda grad, self, min=None, max=None: (                                         # 1 inside
         _w((self >= (-math.inf if min is None else min)) &
            (self <= (math.inf if max is None else max)), grad, 0.0),))
 
 
+@method
 def clamp(input, min=None, max=None):
     """Each element limited to ``[min, max]``: numbers (ClampBackward1: the gradient flows
     inside the range) or tensors, broadcast (ClampBackward0: a bound gets the gradient
@@ -662,6 +729,7 @@ row("clamp_min", "ClampMinBackward0", lambda self, *, min: jnp.maximum(self, min
     lambda grad, self, min: (_w(self >= min, grad, 0.0),))                          # 1 above
 
 
+@method
 def clamp_min(input, min):
     """``clamp(input, min=min)``; for a number, node ClampMinBackward0."""
     return _clamp(input, min, None, RULES["clamp_min"], {"min": min})
@@ -671,6 +739,7 @@ row("clamp_max", "ClampMaxBackward0", lambda self, *, max: jnp.minimum(self, max
     lambda grad, self, max: (_w(self <= max, grad, 0.0),))                          # 1 below
 
 
+@method
 def clamp_max(input, max):
     """``clamp(input, max=max)``; for a number, node ClampMaxBackward0."""
     return _clamp(input, None, max, RULES["clamp_max"], {"max": max})
@@ -729,6 +798,8 @@ def _clamp_inplace(clamp_fn):
 
 
 clamp_, clamp_min_, clamp_max_ = (_clamp_inplace(f) for f in (clamp, clamp_min, clamp_max))
+methods(clamp_, clamp_min_, clamp_max_)
+Tensor.clip_ = clamp_
 
 
 def _of_two_tensors(name, doc, float_result=False):
@@ -755,11 +826,13 @@ row("maximum", "MaximumBackward0", lambda self, other: jnp.maximum(self, other),
      lambda grad, self, other: _half_on_ties(grad, self, other).masked_fill_(self > other, 0)))
 maximum = _of_two_tensors("maximum", "The elementwise maximum of two tensors "
                           "(MaximumBackward0; ties split the gradient).")
+methods(maximum)
 row("minimum", "MinimumBackward0", lambda self, other: jnp.minimum(self, other),
     (lambda grad, self, other: _half_on_ties(grad, self, other).masked_fill_(self > other, 0),
      lambda grad, self, other: _half_on_ties(grad, self, other).masked_fill_(self < other, 0)))
 minimum = _of_two_tensors("minimum", "The elementwise minimum of two tensors "
                           "(MinimumBackward0; ties split the gradient).")
+methods(minimum)
 
 
 def _self_taken(better, other):
@@ -773,11 +846,13 @@ row("fmax", "FmaxBackward0", lambda self, other: jnp.fmax(self, other),
      lambda grad, self, other: grad.masked_fill(_self_taken(self >= other, other), 0)))
 fmax = _of_two_tensors("fmax", "The elementwise maximum, where a NaN loses to a number "
                        "(FmaxBackward0).")
+methods(fmax)
 row("fmin", "FminBackward0", lambda self, other: jnp.fmin(self, other),
     (lambda grad, self, other: grad.masked_fill(_self_taken(self <= other, other).logical_not(), 0),
      lambda grad, self, other: grad.masked_fill(_self_taken(self <= other, other), 0)))
 fmin = _of_two_tensors("fmin", "The elementwise minimum, where a NaN loses to a number "
                        "(FminBackward0).")
+methods(fmin)
 # ldexp(x, n) = x 2^n:  d/dx = 2^n,  d/dn = x 2^n log 2
 row("ldexp", "LdexpBackward0", lambda self, other: self * jnp.exp2(other),
     (lambda grad, other: grad * 2 ** other,
@@ -789,6 +864,7 @@ ldexp = _of_two_tensors("ldexp", """``input * 2 ** other`` (LdexpBackward0; inte
     >>> autodiff.ldexp(autodiff.tensor([1.0, 3.0]), autodiff.tensor([2, -1]))
     tensor([4.0000, 1.5000])
     """, float_result=True)
+methods(ldexp, inplace=tape.inplace_unary)
 
 
 def _inverse_square_radius(y, x):
@@ -802,12 +878,14 @@ row("atan2", "Atan2Backward0", lambda self, other: jnp.arctan2(self, other),
      lambda grad, self, other: grad * -self * _inverse_square_radius(self, other)))
 
 
+@method(inplace=tape.inplace_unary)
 def atan2(input, other):
     """The angle of the point (``other``, ``input``), elementwise (Atan2Backward0);
     integers are computed in the default float dtype."""
     _tensor_arg("atan2", "other", 2, other)
     return _binary(RULES["atan2"], input, other, float_result=True)
 arctan2 = atan2
+Tensor.arctan2 = atan2
 
 
 # hypot = sqrt(x^2 + y^2):  d/dx = x / hypot,  d/dy = y / hypot
@@ -816,6 +894,7 @@ row("hypot", "HypotBackward0", lambda self, other: jnp.hypot(self, other),
      lambda grad, other, result: grad * other / result))
 
 
+@method(inplace=tape.inplace_unary)
 def hypot(input, other):
     """``sqrt(input**2 + other**2)``, elementwise (HypotBackward0)."""
     return _float_binary("hypot", input, other)
@@ -827,6 +906,7 @@ row("logaddexp", "LogaddexpBackward0", lambda self, other: jnp.logaddexp(self, o
      lambda grad, self, other: grad / _plus_scalar((self - other).exp(), 1)))
 
 
+@method
 def logaddexp(input, other):
     """``log(exp(input) + exp(other))``, computed stably (LogaddexpBackward0)."""
     return _float_binary("logaddexp", input, other)
@@ -838,6 +918,7 @@ row("logaddexp2", "Logaddexp2Backward0", lambda self, other: jnp.logaddexp2(self
      lambda grad, self, other: grad / _plus_scalar(2 ** (self - other), 1)))
 
 
+@method
 def logaddexp2(input, other):
     """``log2(2**input + 2**other)``, computed stably (Logaddexp2Backward0)."""
     return _float_binary("logaddexp2", input, other)
@@ -874,6 +955,10 @@ def where(condition, input, other):
     return apply(rule, input, other, condition=condition)
 
 
+Tensor.where = lambda self, condition, other: where(condition, self, other)
+
+
+@method
 def positive(input):
     """``input`` itself (torch's unary ``+``), refused for booleans."""
     if input.dtype == D.bool_:
@@ -897,11 +982,13 @@ def _to_whole(name):
 
 row("ceil", "CeilBackward0", lambda self: jnp.ceil(self), lambda grad: (_zeros_like(grad),))
 floor, ceil, trunc = (_to_whole(name) for name in ("floor", "ceil", "trunc"))
+methods(floor, ceil, trunc, inplace=tape.inplace_unary)
 row("round", "RoundBackward0", lambda self: jnp.round(self), lambda grad: (_zeros_like(grad),))
 row("round_decimals", "RoundBackward1", lambda self, *, decimals: jnp.round(self, decimals),
     lambda grad, decimals: (_zeros_like(grad),))
 
 
+@method(inplace=tape.inplace_unary)
 def round(input, *, decimals=0):
     """Each element rounded to ``decimals`` places, halves to even (RoundBackward0, or
     RoundBackward1 with ``decimals``: gradients of zeros).
@@ -922,6 +1009,7 @@ row("heaviside", "NotImplemented",
     (lambda grad: _not_implemented("heaviside"), lambda grad: _not_implemented("heaviside")))
 
 
+@method(inplace=tape.inplace_unary)
 def heaviside(input, values):
     """The step function: 0 where ``input`` is negative, 1 where positive, ``values``
     where it is 0 (torch has no derivative: a NotImplemented node).

@@ -12,7 +12,7 @@ import numpy as np
 from .. import dtypes as D, tape
 from ..tape import RULES, Tensor, apply, make_tensor, row
 from ._common import (_not_implemented, _place, _shape_arg, _to_dtype, _zeros, _zeros_like,
-                      exported)
+                      exported, method)
 from .shape import broadcast_shapes
 
 
@@ -98,6 +98,7 @@ def _nothing_back_through_a_draw(grad, draws):
 row("uniform_", "UniformBackward0", _drawn, _nothing_back_through_a_draw)
 
 
+@method
 def uniform_(self, from_=0.0, to=1.0, *, generator=None):
     """Fill ``self`` in place with draws from the uniform distribution on [from, to)
     (UniformBackward0 when recorded; NumPy's generator, so torch's numbers differ)."""
@@ -108,6 +109,7 @@ def uniform_(self, from_=0.0, to=1.0, *, generator=None):
 row("normal_", "NormalBackward0", _drawn, _nothing_back_through_a_draw)
 
 
+@method
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
     """Fill ``self`` in place with draws from N(mean, std^2) (NormalBackward0)."""
     return _random_fill_(self, "normal_", lambda rng, shape: rng.normal(mean, std, shape),
@@ -119,6 +121,7 @@ row("bernoulli_tensor_", "BernoulliBackward1", lambda self, p, *, draws: draws,
     (lambda grad: _zeros_like(grad), lambda grad, p: _zeros_like(p)))
 
 
+@method
 def bernoulli_(self, p=0.5, *, generator=None):
     """Fill ``self`` in place with 1 where a draw falls below ``p`` (a number, or a tensor
     of probabilities broadcast to ``self``), else 0 (BernoulliBackward2 / 1)."""
@@ -133,6 +136,7 @@ def bernoulli_(self, p=0.5, *, generator=None):
 row("exponential_", "ExponentialBackward0", _drawn, _nothing_back_through_a_draw)
 
 
+@method
 def exponential_(self, lambd=1.0, *, generator=None):
     """Fill ``self`` in place with draws from the exponential distribution of rate
     ``lambd`` (ExponentialBackward0)."""
@@ -143,6 +147,7 @@ def exponential_(self, lambd=1.0, *, generator=None):
 row("geometric_", "GeometricBackward0", _drawn, _nothing_back_through_a_draw)
 
 
+@method
 def geometric_(self, p, *, generator=None):
     """Fill ``self`` in place with the number of trials until a success of probability
     ``p`` (GeometricBackward0)."""
@@ -153,6 +158,7 @@ def geometric_(self, p, *, generator=None):
 row("log_normal_", "LogNormalBackward0", _drawn, _nothing_back_through_a_draw)
 
 
+@method
 def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
     """Fill ``self`` in place with ``exp`` of draws from N(mean, std^2) (LogNormalBackward0)."""
     return _random_fill_(self, "log_normal_", lambda rng, shape: rng.lognormal(
@@ -162,6 +168,7 @@ def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
 row("cauchy_", "CauchyBackward0", _drawn, _nothing_back_through_a_draw)
 
 
+@method
 def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
     """Fill ``self`` in place with draws from the Cauchy distribution (CauchyBackward0)."""
     return _random_fill_(self, "cauchy_", lambda rng, shape: median + sigma *
@@ -173,6 +180,7 @@ row("random_to_", "RandomBackward1", _drawn, _nothing_back_through_a_draw)
 row("random_", "RandomBackward2", _drawn, _nothing_back_through_a_draw)
 
 
+@method
 def random_(self, *bounds, to=None, generator=None):
     """Fill ``self`` in place with random integers: in ``[from, to)`` (two bounds:
     RandomBackward0), ``[0, to)`` (one: RandomBackward1), or, without bounds, ``[0,
@@ -216,6 +224,10 @@ def bernoulli(input, p=None, *, generator=None):
     probs = np.asarray(input._value()) if p is None else p
     draws = jnp.asarray(rng.random(tuple(input.shape)) < probs, input.dtype.np)
     return apply(RULES["bernoulli" if p is None else "bernoulli_p"], input, draws=draws)
+
+
+Tensor.bernoulli = lambda self, p=None, *, generator=None: bernoulli(
+    self, p, generator=generator)
 
 
 row("poisson", "PoissonBackward0", _drawn, _nothing_back_through_a_draw)
@@ -262,6 +274,7 @@ def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, device=None,
     return apply(RULES["normal_float_tensor"], std, draws=draws, std_sym_sizes=std._array.shape)
 
 
+@method
 def multinomial(input, num_samples, replacement=False, *, generator=None):
     """``num_samples`` indices drawn for each row of weights in ``input`` (1-d or 2-d),
     with or without replacement (int64; not recorded).

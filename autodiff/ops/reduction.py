@@ -14,7 +14,7 @@ from .. import dtypes as D, tape
 from ..tape import RULES, Tensor, apply, make_tensor, row
 from ._common import (_broadcast_shapes, _dims, _if_given, _kernel_missing, _mean,
                       _over_scalar, _plus_scalar, _times_scalar, _to_dtype, _w, _zeros,
-                      alias_row, exported)
+                      alias_row, exported, method)
 from .creation import zeros
 from .pointwise import maximum, minimum
 from .comparison import isnan
@@ -42,6 +42,7 @@ row("sum_dim", "SumBackward1",
         _unsqueeze_dims(grad, dim, keepdim, len(self_sym_sizes)).expand(self_sym_sizes),))
 
 
+@method
 def sum(input, dim=None, keepdim=False, dtype=None):
     """Sum of all elements (SumBackward0) or along ``dim`` (SumBackward1)."""
     _check_result_dtype(input, dtype)
@@ -63,6 +64,7 @@ row("nansum", "NansumBackward0",
         * self.isnan().logical_not(),))
 
 
+@method
 def nansum(input, dim=None, keepdim=False, *, dtype=None):
     """The sum with NaNs counted as zero (NansumBackward0: they get no gradient)."""
     _check_result_dtype(input, dtype)
@@ -74,6 +76,7 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None):
                  **({"dtype": _to_dtype(dtype).np} if dtype is not None else {}))
 
 
+@method
 def nanmean(input, dim=None, keepdim=False, *, dtype=None):
     """The mean of the elements that are not NaN: ``nansum`` over their count, as torch."""
     if not input.dtype.is_floating_point:
@@ -98,6 +101,7 @@ row("mean_dim", "MeanBackward1",
         _numel(self_sym_sizes, dim)),))
 
 
+@method
 def mean(input, dim=None, keepdim=False, dtype=None):
     """The mean of all elements (MeanBackward0) or along ``dim`` (MeanBackward1)."""
     which, dt = ("Optional", _to_dtype(dtype)) if dtype is not None else ("Input", input.dtype)
@@ -139,6 +143,7 @@ row("prod_dim", "ProdBackward1", lambda self, *, dim, keepdim: jnp.prod(self, di
         _unsqueeze_dims(grad, (dim,), keepdim, self.ndim) * _prod_others(self, dim),))
 
 
+@method
 def prod(input, dim=None, keepdim=False, dtype=None):
     """The product of all elements (ProdBackward0) or along ``dim`` (ProdBackward1)."""
     _check_result_dtype(input, dtype)
@@ -293,6 +298,7 @@ for _op, _node in (("median_dim", "MedianBackward1"), ("kthvalue", "KthvalueBack
             _to_indices(grad, dim, keepdim, indices, self_sym_sizes),))
 
 
+@method
 def median(input, dim=None, keepdim=False):
     """The lower median of all elements (MedianBackward0; nan if any is nan), or along
     ``dim`` -> (values, indices) (MedianBackward1). Among equal elements the index is the
@@ -304,6 +310,7 @@ def median(input, dim=None, keepdim=False):
     return _selected_along(input, dim, keepdim, RULES["median_dim"], _median_index, "median")
 
 
+@method
 def kthvalue(input, k, dim=-1, keepdim=False):
     """``(values, indices)``: the ``k``-th smallest element along ``dim`` and where it is
     (KthvalueBackward0). Among equal elements the index is the ``k``-th in a stable sort
@@ -328,6 +335,7 @@ def kthvalue(input, k, dim=-1, keepdim=False):
     return _selected_along(input, d, keepdim, RULES["kthvalue"], kth_index, "kthvalue")
 
 
+@method
 def mode(input, dim=-1, keepdim=False):
     """``(values, indices)``: the most frequent element along ``dim`` (the smallest of
     equally frequent ones) and the last place it is at (ModeBackward0).
@@ -387,6 +395,7 @@ row("max_dim", "MaxBackward0",
         _to_indices(grad, dim, keepdim, indices, self_sym_sizes),))
 
 
+@method
 def max(input, dim=None, keepdim=False, *, other=None):
     """``max()`` of all elements, ``max(dim)`` -> (values, indices), or ``max(a, b)``."""
     return _extremum(input, dim, keepdim, other, RULES["max"], RULES["max_dim"], jnp.argmax, maximum,
@@ -401,6 +410,7 @@ row("min_dim", "MinBackward0",
         _to_indices(grad, dim, keepdim, indices, self_sym_sizes),))
 
 
+@method
 def min(input, dim=None, keepdim=False, *, other=None):
     """``min()`` of all elements, ``min(dim)`` -> (values, indices), or ``min(a, b)``."""
     return _extremum(input, dim, keepdim, other, RULES["min"], RULES["min_dim"], jnp.argmin, minimum,
@@ -450,6 +460,7 @@ row("aminmax", "AminmaxBackward0",
     outputs=("min", "max"))
 
 
+@method
 def aminmax(input, *, dim=None, keepdim=False):
     """``(min, max)`` of all elements, or along ``dim``, in one node (AminmaxBackward0);
     ties share each one's gradient, as in ``amin`` and ``amax``.
@@ -475,6 +486,7 @@ row("amax", "AmaxBackward0", lambda self, *, dim, keepdim: jnp.max(self, dim, ke
                                                                 keepdim),))
 
 
+@method
 def amax(input, dim=(), keepdim=False):
     """The largest elements along ``dim`` (all of them by default); ties share the gradient."""
     dims = _dims(dim, input.ndim) if dim != () else None
@@ -486,12 +498,14 @@ row("amin", "AminBackward0", lambda self, *, dim, keepdim: jnp.min(self, dim, ke
                                                                 keepdim),))
 
 
+@method
 def amin(input, dim=(), keepdim=False):
     """The smallest elements along ``dim`` (all of them by default); ties share the gradient."""
     dims = _dims(dim, input.ndim) if dim != () else None
     return apply(RULES["amin"], input, dim=dims, keepdim=keepdim)
 
 
+@method
 def argmax(input, dim=None, keepdim=False):
     """The index of the largest element (of the flattened tensor, or along ``dim``)."""
     if dim is None:
@@ -500,6 +514,7 @@ def argmax(input, dim=None, keepdim=False):
                             keepdims=keepdim).astype(np.int64))
 
 
+@method
 def argmin(input, dim=None, keepdim=False):
     """The index of the smallest element (of the flattened tensor, or along ``dim``)."""
     if dim is None:
@@ -508,11 +523,13 @@ def argmin(input, dim=None, keepdim=False):
                             keepdims=keepdim).astype(np.int64))
 
 
+@method
 def all(input, dim=None, keepdim=False):
     """Whether every element is true (or along ``dim``)."""
     return make_tensor(jnp.all(input._value(), dim, keepdims=keepdim))
 
 
+@method
 def any(input, dim=None, keepdim=False):
     """Whether any element is true (or along ``dim``)."""
     return make_tensor(jnp.any(input._value(), dim, keepdims=keepdim))
@@ -546,6 +563,7 @@ row("norm", "LinalgVectorNormBackward0",
 alias_row("norm_scalaropt_dim", "NormBackward1", of="norm")
 
 
+@method
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     """The vector p-norm (2 by default) of all elements or along ``dim``."""
     ord = 2 if p in ("fro", None) else p
@@ -562,6 +580,7 @@ row("dist", "DistBackward0",
      lambda grad, self, other, result, p: -_norm_backward(grad, self - other, p, result, None)))
 
 
+@method
 def dist(input, other, p=2):
     """The ``p``-norm of ``input - other`` (broadcast), in one node (DistBackward0).
 
@@ -653,6 +672,7 @@ row("var", "VarBackward0",
                                                                 keepdim),))
 
 
+@method
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """The variance, with Bessel's correction by default (VarBackward0)."""
     return apply(RULES["var"], input, **_spread_args(input, dim, unbiased, keepdim, correction,
@@ -673,6 +693,7 @@ row("std", "StdBackward0",
         grad, self, result, dim, correction, keepdim),))
 
 
+@method
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """The standard deviation, with Bessel's correction by default (StdBackward0)."""
     return apply(RULES["std"], input, **_spread_args(input, dim, unbiased, keepdim, correction,
@@ -750,6 +771,7 @@ row("logsumexp", "LogsumexpBackward0",
         * (self - _unsqueeze_dims(result, dim, keepdim, self.ndim)).exp(),))
 
 
+@method
 def logsumexp(input, dim, keepdim=False):
     """``log(sum(exp(input)))`` along ``dim``, computed stably (LogsumexpBackward0)."""
     if not input.dtype.is_floating_point:               # integers: in the default float
@@ -793,6 +815,7 @@ row("softmax", "SoftmaxBackward0",
                                           dim=dim),))
 
 
+@method
 def softmax(input, dim, dtype=None):
     """``exp(input) / sum(exp(input))`` along ``dim`` (SoftmaxBackward0)."""
     return _softmax("softmax", input, dim, dtype)
@@ -819,6 +842,7 @@ row("log_softmax", "LogSoftmaxBackward0",
                                           dim=dim),))
 
 
+@method
 def log_softmax(input, dim, dtype=None):
     """``log(softmax(input, dim))``, computed stably (LogSoftmaxBackward0)."""
     return _softmax("log_softmax", input, dim, dtype)
@@ -849,6 +873,7 @@ row("cumsum", "CumsumBackward0",
     lambda grad, dim, dtype=None: (_reversed_cumsum(grad, dim),))
 
 
+@method
 def cumsum(input, dim, *, dtype=None):
     """Cumulative sum along ``dim`` (CumsumBackward0); integers and bools add up in int64,
     as in torch."""
@@ -898,6 +923,7 @@ row("cumprod", "CumprodBackward0",
     lambda grad, self, result, dim, dtype=None: (_cumprod_backward(grad, self, dim, result),))
 
 
+@method
 def cumprod(input, dim, *, dtype=None):
     """Cumulative product along ``dim`` (CumprodBackward0; exact gradients with zeros, as
     torch's); integers and bools multiply up in int64."""
@@ -928,17 +954,20 @@ row("logcumsumexp", "LogcumsumexpBackward0",
     lambda grad, self, result, dim: (_logcumsumexp_backward(grad, self, dim, result),))
 
 
+@method
 def logcumsumexp(input, dim):
     """``log(cumsum(exp(input)))`` along ``dim``, computed stably (LogcumsumexpBackward0)."""
     return apply(RULES["logcumsumexp"], input, dim=tape.wrap_dim(dim, input.ndim))
 
 
+@method
 def cummax(input, dim):
     """``(values, indices)``: the largest element so far along ``dim`` and where it is
     (the latest of equal ones; NaN, once met, wins) (CummaxBackward0)."""
     return _cumulative_extremum(input, dim, "cummax", jnp.greater_equal)
 
 
+@method
 def cummin(input, dim):
     """``(values, indices)``: the smallest element so far along ``dim`` and where it is
     (CumminBackward0; see ``cummax``)."""
@@ -988,6 +1017,7 @@ row("renorm", "RenormBackward0", lambda self, *, p, dim, maxnorm: _renorm(self, 
     lambda grad, self, p, dim, maxnorm: (_renorm_backward(grad, self, p, dim, maxnorm),))
 
 
+@method(inplace=tape.inplace_unary)
 def renorm(input, p, dim, maxnorm):
     """Each slice along ``dim`` whose ``p``-norm exceeds ``maxnorm`` scaled down to that
     norm (RenormBackward0).

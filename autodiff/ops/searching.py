@@ -12,11 +12,12 @@ import numpy as np
 
 from .. import dtypes as D, tape
 from ..tape import RULES, Tensor, apply, make_tensor, row
-from ._common import _kernel_missing, _not_implemented, exported
+from ._common import _kernel_missing, _not_implemented, exported, method
 from .creation import zeros
 from .reduction import return_types
 
 
+@method
 def nonzero(input, *, as_tuple=False):
     """The indices of the nonzero elements: one row per element (int64), or with
     ``as_tuple`` one tensor of indices per dimension. Not recorded."""
@@ -26,11 +27,13 @@ def nonzero(input, *, as_tuple=False):
     return make_tensor(rows.reshape(rows.shape[0], input.ndim))
 
 
+@method
 def argwhere(input):
     """``nonzero(input)``: the indices of the nonzero elements, one row each."""
     return nonzero(input)
 
 
+@method
 def count_nonzero(input, dim=None):
     """How many elements are nonzero (along ``dim``, an int or a tuple); int64."""
     axis = None if dim is None else tuple(d % builtins.max(input.ndim, 1)
@@ -39,6 +42,7 @@ def count_nonzero(input, dim=None):
     return make_tensor(jnp.count_nonzero(input._value(), axis=axis).astype(jnp.int64))
 
 
+@method
 def sort(input, dim=-1, descending=False, stable=False):
     """``(values, indices)`` sorted along ``dim`` (SortBackward0); equal elements keep their
     order, as torch's sort does on the CPU (NaN counts as the largest)."""
@@ -49,16 +53,19 @@ def sort(input, dim=-1, descending=False, stable=False):
     return _sorted_picks(input, "sort", dim, order)
 
 
+@method
 def msort(input):
     """The values of ``sort`` along dim 0."""
     return sort(input, 0).values
 
 
+@method
 def argsort(input, dim=-1, descending=False, stable=False):
     """The indices that sort ``input`` along ``dim`` (see ``sort``)."""
     return sort(input, dim, descending, stable).indices
 
 
+@method
 def topk(input, k, dim=-1, largest=True, sorted=True):
     """The ``k`` largest (or smallest) elements along ``dim`` and their indices
     (TopkBackward0). Among equal elements the first ones are taken; torch's choice among
@@ -142,6 +149,7 @@ row("bincount", "NotImplemented", lambda weights, *, counted: counted,
     (lambda grad: _not_implemented("bincount"),))
 
 
+@method
 def bincount(input, weights=None, minlength=0):
     """How often each non-negative integer occurs in the 1-D ``input`` (at least
     ``minlength`` counts), or the sum of its ``weights`` (float64 for integer weights;
@@ -166,6 +174,7 @@ def bincount(input, weights=None, minlength=0):
     return apply(RULES["bincount"], weights, counted=counted)
 
 
+@method
 def histc(input, bins=100, min=0, max=0):
     """The histogram of ``input``'s elements in ``bins`` equal bins from ``min`` to
     ``max`` (both 0: the elements' own range); elements outside are not counted, ``max``
@@ -203,6 +212,7 @@ row("unique_dim", "UniqueDimBackward0", lambda self, *, counted, dim: counted,
     (lambda grad, dim: _derivative_missing("unique_dim"),))
 
 
+@method
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
     """The distinct elements of ``input``, sorted (each NaN its own), or the distinct
     slices along ``dim``; with ``return_inverse``, where each element went, with

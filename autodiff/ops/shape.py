@@ -18,7 +18,7 @@ from .. import dtypes as D, tape
 from ..tape import RULES, Tensor, apply, row
 from ._common import (_broadcast_shapes, _CastRule, _dims, _expanded_shape,
                       _scatter_through_view, _select_put, _shape_arg, _slice_put, _span,
-                      _unsafe_view, _window, _zeros, alias_row, exported)
+                      _unsafe_view, _window, _zeros, alias_row, exported, method, methods)
 from .creation import empty
 
 
@@ -67,6 +67,7 @@ def broadcast_tensors(*tensors):
     return tuple(t if t.shape == shape else t.expand(shape) for t in tensors)
 
 
+@method
 def diagflat(input, offset=0):
     """The flattened ``input`` on the ``offset`` diagonal of a new matrix (DiagEmbedBackward0)."""
     return diag_embed(ravel(input), offset)
@@ -200,6 +201,9 @@ def _unfold(input, dimension, size, step):
                  self_sym_sizes=input._array.shape)
 
 
+Tensor.unfold = _unfold
+
+
 def _stride(input, dim=None):
     """``x.stride()``: how far apart in memory consecutive elements of each dim are, as
     torch has them (a view's follow from its base's).
@@ -213,11 +217,15 @@ def _stride(input, dim=None):
     return strides if dim is None else strides[tape.wrap_dim(dim, input.ndim)]
 
 
+Tensor.stride = _stride
+
+
 # tril/triu keep a triangle: the gradient keeps the same one
 row("tril", "TrilBackward0", lambda self, *, diagonal: jnp.tril(self, diagonal),
     lambda grad, diagonal: (tape.apply(RULES["tril"], grad, diagonal=diagonal),))
 
 
+@method(inplace=tape.inplace_unary)
 def tril(input, diagonal=0):
     """The lower triangle of the last two dims, above ``diagonal`` zeroed (TrilBackward0)."""
     if input.ndim < 2:
@@ -229,6 +237,7 @@ row("triu", "TriuBackward0", lambda self, *, diagonal: jnp.triu(self, diagonal),
     lambda grad, diagonal: (tape.apply(RULES["triu"], grad, diagonal=diagonal),))
 
 
+@method(inplace=tape.inplace_unary)
 def triu(input, diagonal=0):
     """The upper triangle of the last two dims, below ``diagonal`` zeroed (TriuBackward0)."""
     if input.ndim < 2:
@@ -268,6 +277,9 @@ def _repeat(input, *repeats):
     return apply(RULES["repeat"], input, repeats=tuple(repeats), self_sym_sizes=input.shape)
 
 
+Tensor.repeat = _repeat
+
+
 def _infer_size(size, numel):
     size = list(size)
     if size.count(-1) > 1:
@@ -293,6 +305,7 @@ row("view", "ViewBackward0", lambda self, *, size, self_sym_sizes: jnp.reshape(s
     lambda grad, size, self_sym_sizes: (grad.reshape(self_sym_sizes),), view=True)
 
 
+@method
 def view(input, *size):
     """The same elements under a new shape, sharing storage (ViewBackward0).
 
@@ -311,12 +324,16 @@ def view(input, *size):
     return apply(RULES["view"], input, size=size, self_sym_sizes=input._array.shape)
 
 
+Tensor.view_as = lambda self, other: view(self, other.shape)
+
+
 # reshape's view of a tensor whose elements are not in order (torch's _reshape_alias)
 row("reshape_alias", "ReshapeAliasBackward0",
     lambda self, *, size, self_sym_sizes: jnp.reshape(self, size),
     lambda grad, size, self_sym_sizes: (grad.reshape(self_sym_sizes),), view=True)
 
 
+@method
 def reshape(input, *shape):
     """A view when the elements' layout allows it, a copy otherwise (as torch): of
     elements in order ViewBackward0, of others ReshapeAliasBackward0."""
@@ -325,6 +342,9 @@ def reshape(input, *shape):
         rule = RULES["view"] if _is_contiguous(input) else RULES["reshape_alias"]
         return apply(rule, input, size=size, self_sym_sizes=input._array.shape)
     return _unsafe_view(clone(input), size)
+
+
+Tensor.reshape_as = lambda self, other: reshape(self, other.shape)
 
 
 def _contiguous_strides(shape):
@@ -418,6 +438,10 @@ def _is_contiguous(t):
     return index.size == 0 or bool(np.all(np.diff(index) == 1))
 
 
+Tensor.is_contiguous = lambda self, memory_format=None: _is_contiguous(self)
+
+
+@method
 def flatten(input, start_dim=0, end_dim=-1):
     """The dims ``start_dim`` to ``end_dim`` merged into one (a view when possible)."""
     if input.ndim == 0:
@@ -430,6 +454,7 @@ def flatten(input, start_dim=0, end_dim=-1):
     return reshape(input, shape)
 
 
+@method
 def unflatten(input, dim, sizes):
     """Dim ``dim`` split into ``sizes`` (a view when possible)."""
     d = tape.wrap_dim(dim, input.ndim)
@@ -439,6 +464,7 @@ def unflatten(input, dim, sizes):
 row("t", "TBackward0", lambda self: jnp.transpose(self), lambda grad: (grad.t(),), view=True)
 
 
+@method(inplace=tape.inplace_unary)
 def t(input):
     """The transpose of a matrix (TBackward0; a vector is returned as it is)."""
     if input.ndim > 2:
@@ -451,11 +477,15 @@ row("transpose", "TransposeBackward0", lambda self, *, dim0, dim1: jnp.swapaxes(
     lambda grad, dim0, dim1: (grad.transpose(dim0, dim1),), view=True)
 
 
+@method(inplace=tape.inplace_unary)
 def transpose(input, dim0, dim1):
     """A view with dims ``dim0`` and ``dim1`` swapped (TransposeBackward0)."""
     n = input.ndim
     return apply(RULES["transpose"], input, dim0=tape.wrap_dim(dim0, n),
                  dim1=tape.wrap_dim(dim1, n))
+
+
+Tensor.mT = property(lambda self: transpose(self, -2, -1))
 
 
 swapaxes = swapdims = transpose
@@ -483,6 +513,7 @@ row("diagonal", "DiagonalBackward0",
         input_sizes=self_sym_sizes),), view=True)
 
 
+@method
 def diagonal(input, offset=0, dim1=0, dim2=1):
     """A view of the ``offset`` diagonal of dims ``dim1`` and ``dim2``, as the last dim
     (DiagonalBackward0)."""
@@ -509,6 +540,7 @@ row("diag_embed", "DiagEmbedBackward0",
     lambda grad, offset, dim1, dim2: (grad.diagonal(offset, dim1, dim2),))
 
 
+@method
 def diag_embed(input, offset=0, dim1=-2, dim2=-1):
     """The last dim of ``input`` placed on the ``offset`` diagonal of two new dims
     (DiagEmbedBackward0)."""
@@ -524,6 +556,7 @@ row("diagonal_copy", "DiagonalBackward0_copy",
         input_sizes=self_sym_sizes),))
 
 
+@method
 def diag(input, diagonal=0):
     """A vector on the ``diagonal`` of a new matrix, or a copy of a matrix's diagonal."""
     if input.ndim == 1:
@@ -540,6 +573,7 @@ row("trace", "TraceBackward0", lambda self, *, self_sym_sizes: jnp.trace(self),
         dim2=1, input_sizes=self_sym_sizes).view(self_sym_sizes),))
 
 
+@method
 def trace(input):
     """The sum of a matrix's diagonal (TraceBackward0)."""
     if input.ndim != 2:
@@ -553,6 +587,7 @@ row("permute", "PermuteBackward0", lambda self, *, dims: jnp.transpose(self, dim
     view=True)
 
 
+@method
 def permute(input, *dims):
     """A view with the dims reordered (PermuteBackward0)."""
     dims = tuple(tape.wrap_dim(d, input.ndim) for d in _shape_arg(dims))
@@ -564,11 +599,29 @@ def permute(input, *dims):
     return apply(RULES["permute"], input, dims=dims)
 
 
+def _numpy_T(self):
+    """``x.T``: the dims reversed (torch warns, once, when ``x`` is not a matrix)."""
+    if self.ndim == 0:
+        tape.warn_once("Tensor.T is deprecated on 0-D tensors. This function is the "
+                        "identity in these cases.")
+    elif self.ndim != 2:
+        tape.warn_once(
+            "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
+            "deprecated and it will throw an error in a future release. Consider `x.mT` to "
+            "transpose batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` "
+            "to reverse the dimensions of a tensor.".replace("torch.", "autodiff."))
+    return permute(self, tuple(reversed(range(self.ndim))))
+
+
+Tensor.T = property(_numpy_T)
+
+
 # flip reverses dims; it is its own adjoint (used by the convolution's backward)
 row("flip", "FlipBackward0", lambda self, *, dims: jnp.flip(self, dims),
     lambda grad, dims: (tape.apply(RULES["flip"], grad, dims=dims),))
 
 
+@method
 def flip(input, *dims):
     """The elements in reverse order along each of ``dims`` (a copy, as in torch); the
     dims as a tuple, or one by one."""
@@ -581,6 +634,7 @@ row("rot90", "Rot90Backward0", lambda self, *, k, dims: jnp.rot90(self, k, dims)
     lambda grad, k, dims: (tape.apply(RULES["rot90"], grad, k=-k, dims=dims),))
 
 
+@method
 def rot90(input, k=1, dims=(0, 1)):
     """``input`` turned ``k`` quarter turns in the plane of ``dims``, from the first
     towards the second (Rot90Backward0)."""
@@ -596,6 +650,7 @@ def rot90(input, k=1, dims=(0, 1)):
     return apply(RULES["rot90"], input, k=k, dims=wrapped)
 
 
+@method
 def fliplr(input):
     """``flip`` of dim 1: columns in reverse order."""
     if input.ndim < 2:
@@ -603,6 +658,7 @@ def fliplr(input):
     return flip(input, 1)
 
 
+@method
 def flipud(input):
     """``flip`` of dim 0: rows in reverse order."""
     if input.ndim < 1:
@@ -613,6 +669,7 @@ def flipud(input):
 row("alias", "AliasBackward0", lambda self: self, lambda grad: (grad,), view=True)
 
 
+@method
 def movedim(input, source, destination):
     """A view with dims ``source`` (one, or a sequence) moved to positions
     ``destination``, the others keeping their order: a permute, as torch (even one that
@@ -637,6 +694,7 @@ def movedim(input, source, destination):
     order = [next(rest) if d == -1 else d for d in order]
     return permute(input, order)
 moveaxis = movedim
+Tensor.moveaxis = movedim
 
 
 def _unsqueeze_to(grad, dims, sizes):
@@ -669,6 +727,7 @@ row("squeeze_dims", "SqueezeBackward2",
 alias_row("squeeze_matmul", "SqueezeBackward4", of="squeeze_dims")
 
 
+@method(inplace=tape.inplace_unary)
 def squeeze(input, dim=None):
     """A view without size-1 dims (all of them, or ``dim``)."""
     if dim is None:
@@ -684,6 +743,7 @@ row("unsqueeze", "UnsqueezeBackward0", lambda self, *, dim: jnp.expand_dims(self
     lambda grad, dim: (grad.squeeze(dim),), view=True)
 
 
+@method(inplace=tape.inplace_unary)
 def unsqueeze(input, dim):
     """A view with a size-1 dim inserted at ``dim`` (UnsqueezeBackward0)."""
     return apply(RULES["unsqueeze"], input, dim=tape.wrap_dim(dim, input.ndim + 1))
@@ -693,17 +753,20 @@ row("expand", "ExpandBackward0", lambda self, *, size, self_sym_sizes: jnp.broad
     lambda grad, size, self_sym_sizes: (tape.sum_to(grad, self_sym_sizes),), view=True)
 
 
+@method
 def expand(input, *sizes):
     """A view repeating size-1 dims to ``sizes`` without copying (ExpandBackward0)."""
     shape = _expanded_shape(input, _shape_arg(sizes))
     return apply(RULES["expand"], input, size=shape, self_sym_sizes=input._array.shape)
 
 
+@method
 def expand_as(input, other):
     """``input.expand(other.shape)``."""
     return expand(input, other.shape)
 
 
+@method
 def broadcast_to(input, size):
     """``input`` expanded to ``size`` (a view; ExpandBackward0)."""
     return expand(input, size)
@@ -733,6 +796,7 @@ row("slice", "SliceBackward0",
     view=True)
 
 
+@method
 def narrow(input, dim, start, length):
     """The view of ``length`` elements from ``start`` along ``dim`` (SliceBackward0)."""
     d = tape.wrap_dim(dim, input.ndim)
@@ -764,6 +828,7 @@ row("select", "SelectBackward0",
     view=True)
 
 
+@method
 def select(input, dim, index):
     """The view at ``index`` along ``dim``, that dim removed (SelectBackward0)."""
     d = tape.wrap_dim(dim, input.ndim)
@@ -773,6 +838,7 @@ def select(input, dim, index):
     return apply(RULES["select"], input, dim=d, index=index % size, self_sym_sizes=input._array.shape)
 
 
+@method
 def as_strided(input, size, stride, storage_offset=0):
     """The view whose element ``i`` is ``input``'s flat element ``offset + i * stride``."""
     index = storage_offset + builtins.sum(np.arange(n).reshape((-1,) + (1,) * (len(size) - k - 1)) * s
@@ -804,6 +870,7 @@ row("unbind", "UnbindBackward0", lambda self, *, dim: tuple(jnp.moveaxis(self, d
         grads, [None] * len(grads)), dim=dim),), multi_view=True)
 
 
+@method
 def unbind(input, dim=0):
     """The views along ``dim``, one per index: outputs of one UnbindBackward0 (writing
     into one in place is an error, as in torch)."""
@@ -840,6 +907,7 @@ row("split_with_sizes", "SplitWithSizesBackward0",
         grads, split_sizes, dim, self_sym_sizes),), multi_view=True)
 
 
+@method
 def split(input, split_size_or_sections, dim=0):
     """Views of ``split_size_or_sections`` elements each along ``dim`` (a list: those
     sizes), outputs of one SplitBackward0 (SplitWithSizesBackward0)."""
@@ -864,6 +932,7 @@ def split(input, split_size_or_sections, dim=0):
         for s, k in zip(starts, sizes)], dim=d, self_sym_sizes=shape, **attrs)
 
 
+@method
 def tensor_split(input, indices_or_sections, dim=0):
     """Views along ``dim``: ``n`` sections of sizes differing by at most one (the first
     ones larger), or the pieces between the given indices (SliceBackward0 each).
@@ -909,10 +978,14 @@ def _split_along(name, dim, least):
 
 
 hsplit = _split_along("hsplit", 1, 1)
+methods(hsplit)
 vsplit = _split_along("vsplit", 0, 2)
+methods(vsplit)
 dsplit = _split_along("dsplit", 2, 3)
+methods(dsplit)
 
 
+@method
 def ravel(input):
     """The elements as one dim: a view when in order, else of a contiguous copy.
 
@@ -923,6 +996,7 @@ def ravel(input):
     return contiguous(input).view(-1)
 
 
+@method
 def chunk(input, chunks, dim=0):
     """``input`` split into ``chunks`` views of (nearly) equal size along ``dim``."""
     n = input.shape[tape.wrap_dim(dim, input.ndim)]
@@ -1012,6 +1086,9 @@ def tile(input, dims):
     return _repeat(input, *((1,) * (input.ndim - len(dims)) + dims))
 
 
+Tensor.tile = lambda self, *dims: tile(self, _shape_arg(dims))
+
+
 # roll shifts elements around (along dims, or the flattened tensor): the gradient rolls
 # back
 row("roll", "RollBackward0", lambda self, *, shifts, dims: jnp.roll(self, shifts, dims or None),
@@ -1019,6 +1096,7 @@ row("roll", "RollBackward0", lambda self, *, shifts, dims: jnp.roll(self, shifts
                                            shifts=tuple(-s for s in shifts), dims=dims),))
 
 
+@method
 def roll(input, shifts, dims=None):
     """Elements shifted by ``shifts`` along ``dims`` (the flattened tensor without dims),
     those past the end coming back at the start (RollBackward0)."""
@@ -1053,11 +1131,13 @@ def stack(tensors, dim=0):
 row("clone", "CloneBackward0", lambda self: self, lambda grad: (grad,))
 
 
+@method
 def clone(input, memory_format=None):
     """A copy with its own storage, on the graph (CloneBackward0)."""
     return apply(RULES["clone"], input)
 
 
+@method
 def contiguous(input, memory_format=None):
     """``input`` itself when its elements are in order in memory, else a copy."""
     return input if _is_contiguous(input) else clone(input)
