@@ -3,6 +3,7 @@ results, never recorded."""
 
 from __future__ import annotations
 
+import jax
 import jax.numpy as jnp
 
 from .. import dtypes as D
@@ -11,7 +12,12 @@ from ._common import _arr_cast, _broadcast_shapes, exported, method, methods
 
 
 # Comparisons and logical ops: bool results, never recorded.
+# These ops record nothing, so they call their kernels directly: compiled once per shape
+# and dtype (a number operand is an argument of the kernel, not a constant in it).
+
 def _compare(fn):
+    kernel = jax.jit(fn)
+
     def compare(input, other):
         a = input._value() if isinstance(input, Tensor) else input
         b = other._value() if isinstance(other, Tensor) else other
@@ -19,7 +25,7 @@ def _compare(fn):
             _broadcast_shapes(input.shape, other.shape)
             dt = D.result_type(input, other)
             a, b = _arr_cast(a, dt), _arr_cast(b, dt)
-        return make_tensor(fn(a, b))
+        return make_tensor(kernel(a, b))
     compare.__name__ = compare.__qualname__ = fn.__name__
     compare.__doc__ = (f"Elementwise ``{fn.__name__}`` of two tensors or a tensor and a number: "
                        "a bool tensor, broadcasting, never recorded.")
@@ -39,10 +45,12 @@ methods(logical_and, logical_or, logical_xor)
 
 
 def _bitwise(fn):
+    kernel = jax.jit(fn)
+
     def op(input, other):
         a = input._value() if isinstance(input, Tensor) else input
         b = other._value() if isinstance(other, Tensor) else other
-        return make_tensor(fn(a, b))
+        return make_tensor(kernel(a, b))
     op.__name__ = op.__qualname__ = fn.__name__
     op.__doc__ = f"Elementwise ``{fn.__name__}`` of integer or bool tensors (never recorded)."
     return op

@@ -934,8 +934,9 @@ def _float_binary(name, input, other):
 
 
 # where(c, a, b): the gradient goes to a where c holds, to b elsewhere
+_where = jax.jit(jnp.where)     # (a row with a tensor attribute compiles its own kernel)
 row("where", "WhereBackward0",
-    lambda self, other, *, condition: jnp.where(condition._value(), self, other),
+    lambda self, other, *, condition: _where(condition._value(), self, other),
     (lambda grad, condition: _w(condition, grad, 0.0),
      lambda grad, condition: _w(condition, 0.0, grad)),
     tensor_attrs=("condition",))
