@@ -589,7 +589,7 @@ def _normalize_key(key):
             k = k._value()
             if k.ndim == 0 and k.dtype != bool:
                 k = int(k)
-        elif isinstance(k, list):
+        elif isinstance(k, (list, bool)):     # (True: a 0-d mask, a new dim of size 1)
             k = jnp.asarray(k)
         out.append(k)
     return out
@@ -612,19 +612,26 @@ def _getitem(self, key):
     """``x[key]``: ints, slices, None and ``...`` give views; masks and index tensors copy."""
     single_slice = isinstance(key, slice)
     parts = _normalize_key(key)
+    used = builtins.sum(0 if p is None else (p.ndim if hasattr(p, "dtype") and p.dtype == bool
+                                             else 1) for p in parts if p is not Ellipsis)
+    if used > self.ndim:
+        if self.ndim == 0 and isinstance(key, (int, np.integer)):
+            raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                             "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
+        if self.ndim == 0 and single_slice:
+            raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+        raise IndexError(f"too many indices for tensor of dimension {self.ndim}")
     if builtins.any(p is Ellipsis for p in parts):
         i = next(i for i, p in enumerate(parts) if p is Ellipsis)
-        used = builtins.sum(0 if p is None else (p.ndim if hasattr(p, "dtype") and p.dtype == bool
-                                                 else 1) for p in parts if p is not Ellipsis)
         parts[i:i + 1] = [slice(None)] * (self.ndim - used)
     out, dim, advanced = self, 0, []
-    for p in parts:
+    for position, p in enumerate(parts):     # (torch's errors count dims by position)
         if p is None:
             out = unsqueeze(out, dim)
             advanced.append(slice(None))
             dim += 1
         elif isinstance(p, (int, np.integer)):
-            _check_index(out, dim, int(p))
+            _check_index(out, dim, int(p), position)
             out = select(out, dim, int(p))
         elif isinstance(p, slice):
             n = out.shape[dim]
@@ -652,12 +659,10 @@ def _getitem(self, key):
 Tensor.__getitem__ = _getitem
 
 
-def _check_index(t, dim, i):
-    if dim >= t.ndim:
-        raise IndexError(f"too many indices for tensor of dimension {t.ndim}")
+def _check_index(t, dim, i, position):
     n = t.shape[dim]
     if not -n <= i < n:
-        raise IndexError(f"index {i} is out of bounds for dimension {dim} with size {n}")
+        raise IndexError(f"index {i} is out of bounds for dimension {position} with size {n}")
 
 
 def _check_mask(t, dim, mask):

@@ -406,6 +406,7 @@ Tensor.__pos__ = lambda self: self
 
 
 negative = neg
+Tensor.negative, Tensor.negative_ = neg, Tensor.neg_
 
 
 @method
@@ -578,6 +579,7 @@ methods(abs, sign, sgn, relu, inplace=tape.inplace_unary)
 Tensor.__abs__ = abs
 arcsin, arccos, arctan = asin, acos, atan                # torch's NumPy-style names
 Tensor.arcsin, Tensor.arccos, Tensor.arctan = asin, acos, atan
+Tensor.arcsin_, Tensor.arccos_, Tensor.arctan_ = Tensor.asin_, Tensor.acos_, Tensor.atan_
 row("log2", "Log2Backward0", lambda self: jnp.log2(self),                           # 1/(x ln 2)
     lambda grad, self: (grad / _times_scalar(self, math.log(2)),))
 row("log10", "Log10Backward0", lambda self: jnp.log10(self),                        # 1/(x ln 10)

@@ -799,6 +799,8 @@ row("slice", "SliceBackward0",
 @method
 def narrow(input, dim, start, length):
     """The view of ``length`` elements from ``start`` along ``dim`` (SliceBackward0)."""
+    if input.ndim == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     d = tape.wrap_dim(dim, input.ndim)
     return apply(RULES["slice"], input, dim=d, start=start, end=start + length, step=1,
                  self_sym_sizes=input._array.shape)
@@ -831,10 +833,13 @@ row("select", "SelectBackward0",
 @method
 def select(input, dim, index):
     """The view at ``index`` along ``dim``, that dim removed (SelectBackward0)."""
+    if input.ndim == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
     d = tape.wrap_dim(dim, input.ndim)
     size = input.shape[d]
     if not -size <= index < size:
-        raise IndexError(f"index {index} is out of bounds for dimension {d} with size {size}")
+        raise IndexError(f"select(): index {index} out of range for tensor of size "
+                         f"{list(input.shape)} at dimension {d}")
     return apply(RULES["select"], input, dim=d, index=index % size, self_sym_sizes=input._array.shape)
 
 
@@ -875,6 +880,8 @@ def unbind(input, dim=0):
     """The views along ``dim``, one per index: outputs of one UnbindBackward0 (writing
     into one in place is an error, as in torch)."""
     d = tape.wrap_dim(dim, input.ndim)
+    if input.ndim == 0:
+        raise IndexError(f"Dimension specified as {d} but tensor has no dimensions")
     shape = input._array.shape
     return tape.apply_views(RULES["unbind"], input, [
         (RULES["select"], dict(dim=d, index=i, self_sym_sizes=shape)) for i in range(shape[d])],
@@ -911,6 +918,8 @@ row("split_with_sizes", "SplitWithSizesBackward0",
 def split(input, split_size_or_sections, dim=0):
     """Views of ``split_size_or_sections`` elements each along ``dim`` (a list: those
     sizes), outputs of one SplitBackward0 (SplitWithSizesBackward0)."""
+    if input.ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
     d = tape.wrap_dim(dim, input.ndim)
     shape = input._array.shape
     if isinstance(split_size_or_sections, int):
@@ -941,6 +950,9 @@ def tensor_split(input, indices_or_sections, dim=0):
     >>> [t.tolist() for t in autodiff.arange(5).tensor_split(2)]
     [[0, 1, 2], [3, 4]]
     """
+    if input.ndim == 0:
+        raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a "
+                           "tensor with 0 dims")
     d = tape.wrap_dim(dim, input.ndim)
     n = input.shape[d]
     if isinstance(indices_or_sections, Tensor):
@@ -999,6 +1011,10 @@ def ravel(input):
 @method
 def chunk(input, chunks, dim=0):
     """``input`` split into ``chunks`` views of (nearly) equal size along ``dim``."""
+    if input.ndim == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     n = input.shape[tape.wrap_dim(dim, input.ndim)]
     return split(input, -(-n // chunks), dim)
 
