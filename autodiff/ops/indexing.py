@@ -646,6 +646,9 @@ def _getitem(self, key):
         else:
             if p.dtype == bool:
                 _check_mask(out, dim, p)
+            else:
+                _check_index_array(p, out.shape[dim], builtins.sum(
+                    not isinstance(a, slice) and a.dtype != bool for a in advanced))
             advanced.append(p)
             dim += p.ndim if p.dtype == bool else 1
     if builtins.any(not isinstance(a, slice) for a in advanced):
@@ -657,6 +660,49 @@ def _getitem(self, key):
 
 
 Tensor.__getitem__ = _getitem
+
+
+def _check_index_array(index, size, position):
+    """An index tensor along a dim of ``size``: integer, its values inside (torch counts
+    ``position`` among the index tensors)."""
+    if not jnp.issubdtype(index.dtype, jnp.integer):
+        raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+    if tape.concrete(index):
+        values = np.asarray(index).reshape(-1)
+        bad = values[(values < -size) | (values >= size)]
+        if bad.size:
+            raise IndexError(f"index {bad[0]} is out of bounds for dimension {position} with "
+                             f"size {size}")
+
+
+def _check_index_put(self, key, values):
+    """torch's checks before ``self[key] = values`` with index tensors: the values
+    broadcast to what ``self[key]`` selects, and have ``self``'s dtype."""
+    if builtins.all(tape.concrete(k) for k in key if hasattr(k, "dtype")):
+        # the shape self[key] would have, from a zero-strided stand-in for self
+        stand_in = np.lib.stride_tricks.as_strided(np.zeros(1, bool), self.shape,
+                                                   (0,) * self.ndim)
+        try:
+            target = stand_in[tuple(np.asarray(k) if hasattr(k, "dtype") else k
+                                    for k in key)].shape
+        except IndexError as e:           # an index out of range: NumPy found it
+            raise IndexError(str(e).replace(" axis ", " dimension ")) from None
+        if _broadcast_to(values.shape, target) != target:
+            raise RuntimeError(f"shape mismatch: value tensor of shape {list(values.shape)} "
+                               "cannot be broadcast to indexing result of shape "
+                               f"{list(target)}")
+    if values.dtype != self.dtype:
+        raise RuntimeError("Index put requires the source and destination dtypes match, got "
+                           f"{D.c_name(self.dtype)} for the destination and "
+                           f"{D.c_name(values.dtype)} for the source.")
+
+
+def _broadcast_to(shape, target):
+    """The shape ``shape`` broadcasts to against ``target`` (None if it cannot)."""
+    try:
+        return np.broadcast_shapes(shape, target)
+    except ValueError:
+        return None
 
 
 def _check_index(t, dim, i, position):
@@ -733,6 +779,7 @@ row("index_put", "IndexPutBackward0",
 def index_put_(self, indices, values, accumulate=False):
     """``self[indices] = values`` (or ``+=`` with ``accumulate``), in place."""
     key = tuple(i._value() if isinstance(i, Tensor) else i for i in indices)
+    _check_index_put(self, key, values)
     return tape.inplace(self, lambda old: apply(RULES["index_put"], old, values, key=key,
                                             accumulate=accumulate))
 
