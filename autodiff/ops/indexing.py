@@ -240,9 +240,9 @@ def masked_fill(input, mask, value):
     if isinstance(value, Tensor) and value.ndim:
         raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got "
                            f"tensor with {value.ndim} dimension(s).")
-    _broadcast_shapes(mask.shape, input.shape)
-    if mask.shape != input.shape:
-        mask = mask.expand(*input.shape)
+    shape = _broadcast_shapes(mask.shape, input.shape)     # (input broadcasts too)
+    if mask.shape != shape:
+        mask = mask.expand(*shape)
     if isinstance(value, Tensor):
         return apply(RULES["masked_fill_tensor"], input, value, mask=mask)
     return apply(RULES["masked_fill"], input, mask=mask, value=value)

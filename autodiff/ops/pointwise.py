@@ -427,12 +427,10 @@ def _elementwise(name, floating):
     ``floating`` ops compute integer inputs in the default float dtype, as torch does
     (``autodiff.exp(autodiff.tensor([1]))`` is a float32 tensor).
     """
-    rule, as_float = RULES[name], _CastRule(RULES[name], D.DEFAULT_FLOAT)
+    rule = RULES[name]
 
     def op(input):
-        if not floating or input._array.dtype.kind == "f":
-            return apply(rule, input)
-        return apply(as_float, input)
+        return apply(_in_float(rule, input) if floating else rule, input)
     op.__name__ = op.__qualname__ = name
     op.__doc__ = (f"``{name}`` of each element (row ``{name}`` of the derivative table, "
                   f"node ``{rule.node}``).")
@@ -703,9 +701,7 @@ def polygamma(n, input):
     """The ``n``-th derivative of the digamma function (PolygammaBackward0)."""
     if n < 0:
         raise RuntimeError("polygamma(n, x) does not support negative n.")
-    rule = RULES["polygamma"]
-    return apply(rule if input._array.dtype.kind == "f" else _CastRule(rule, D.DEFAULT_FLOAT),
-                 input, n=n)
+    return apply(_in_float(RULES["polygamma"], input), input, n=n)
 
 
 Tensor.polygamma = lambda self, n: polygamma(n, self)     # x.polygamma(n): n comes first
