@@ -696,6 +696,8 @@ class Tensor:
     tensor([2., 4., 6.])
     """
 
+    __module__ = "autodiff"   # it is ``autodiff.Tensor``, as torch's is ``torch.Tensor``
+
     # What every tensor has, in slots (set by ``make_tensor``, the only place tensors are built)
     __slots__ = ("_array", "_vc", "_requires_grad", "_grad_fn", "__weakref__", "__dict__")
     # ... and what fewer tensors need, as class defaults until set (in the instance dict):
@@ -1231,7 +1233,7 @@ def make_tensor(array, requires_grad=False, grad_fn=None, storage=None, view=Non
     """A new Tensor object around ``array`` (the only place tensors are built): on its
     own, or over the ``storage`` it shares with version counter ``vc`` (a view, an
     alias)."""
-    t = Tensor.__new__(Tensor)
+    t = object.__new__(Tensor)
     t._array, t._requires_grad, t._grad_fn = array, requires_grad, grad_fn
     if storage is None:
         t._vc = [0]

@@ -11,7 +11,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import dtypes as D
-from ..tape import Tensor, make_tensor
+from ..tape import RULES, Tensor, apply, make_tensor
 from ._common import _kernel_missing, _place, _shape_arg, _to_dtype, exported
 
 
@@ -153,4 +153,48 @@ def eye(n, m=None, dtype=None, device=None, requires_grad=False):
     return make_tensor(_place(jnp.eye(n, m, dtype=dt.np), device), requires_grad)
 
 
-__all__ = exported(globals())
+# torch's legacy constructors: ``autodiff.Tensor(data)``, ``autodiff.Tensor(2, 3)``, and
+# one class per dtype (``autodiff.FloatTensor([1, 2])``, ``isinstance(x, LongTensor)``)
+
+def _legacy(dt, args, device):
+    """What ``Tensor(*args)`` makes in dtype ``dt``: a copy of data, zeros of a size
+    (torch leaves them uninitialised), an empty tensor, or an alias of a tensor."""
+    if not args:
+        return empty(0, dtype=dt, device=device)
+    if len(args) == 1 and isinstance(args[0], Tensor):
+        return apply(RULES["alias"], args[0])
+    if isinstance(args[0], D.Size) or builtins.all(isinstance(a, int) and not isinstance(a, bool)
+                                                   for a in args):
+        size = tuple(args[0] if isinstance(args[0], D.Size) else args)
+        if builtins.any(n < 0 for n in size):
+            raise RuntimeError(f"Trying to create tensor with negative dimension "
+                               f"{builtins.min(size)}: {list(size)}")
+        return empty(*size, dtype=dt, device=device)
+    if len(args) > 1 or isinstance(args[0], str):
+        raise TypeError(f"new(): invalid data type '{type(args[-1]).__name__}'")
+    return tensor(args[0], dtype=dt, device=device)
+
+
+def _legacy_tensor(cls, *args, device=None):
+    return _legacy(D.DEFAULT_FLOAT, args, device)
+
+
+Tensor.__new__ = staticmethod(_legacy_tensor)     # (make_tensor builds tensors without it)
+
+
+class _LegacyType(type):
+    """The type of ``autodiff.FloatTensor`` and the others: calling one makes a tensor of
+    its dtype; ``isinstance`` asks for that dtype on the CPU."""
+
+    def __call__(cls, *args, device=None):
+        return _legacy(cls.dtype, args, device)
+
+    def __instancecheck__(cls, obj):
+        return isinstance(obj, Tensor) and obj.dtype is cls.dtype and obj.device.type == "cpu"
+
+
+(BoolTensor, ByteTensor, CharTensor, ShortTensor, IntTensor, LongTensor, HalfTensor,
+ BFloat16Tensor, FloatTensor, DoubleTensor) = (
+    _LegacyType(d._legacy, (), {"dtype": d, "__module__": "autodiff"}) for d in D.ALL)
+
+__all__ = exported(globals()) + [d._legacy for d in D.ALL]

@@ -478,3 +478,29 @@ def python_bool_as_an_index(T):
     yield "y[True]", y[True]
     yield "y[False]", y[False]
     yield "y[0, True]", y[0, True]
+
+
+def legacy_constructors(T):
+    t = T.tensor([1., 2.], requires_grad=True)
+    yield "Tensor(data)", (T.Tensor([1, 2]), T.Tensor([[1.5]]), T.Tensor((1, 2)))
+    yield "Tensor(sizes)", (T.Tensor(2, 3).shape, T.Tensor(T.Size([2])).shape, T.Tensor().shape)
+    yield "Tensor(tensor)", T.Tensor(t)
+    yield "typed", (T.FloatTensor([1]), T.LongTensor([1, 2]), T.LongTensor([1.7]),
+                    T.DoubleTensor(2, 2).dtype, T.BoolTensor([1, 0]), T.IntTensor([1]))
+    yield "type()", (T.FloatTensor([1]).type(), T.LongTensor(2).type())
+    yield "isinstance", (isinstance(T.FloatTensor([1]), T.FloatTensor),
+                         isinstance(T.FloatTensor([1]), T.DoubleTensor),
+                         isinstance(t, T.FloatTensor), isinstance(t, T.Tensor))
+    yield "classes", (repr(T.Tensor), repr(T.FloatTensor), repr(type(t)))
+
+
+def legacy_constructor_of_a_string(T):
+    yield "negative size", _error_text(lambda: T.Tensor(2, -3))
+    T.Tensor("a")
+
+
+def _error_text(f):
+    try:
+        f()
+    except Exception as e:
+        return f"{type(e).__name__}: {e}"
