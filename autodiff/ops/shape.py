@@ -306,6 +306,32 @@ row("view", "ViewBackward0", lambda self, *, size, self_sym_sizes: jnp.reshape(s
 
 
 @method
+def resize_(self, *sizes, memory_format=None):
+    """Give ``self`` a new shape in place, keeping its first elements in order (new ones
+    are zeros: torch leaves them uninitialised). Not recorded: a tensor that requires grad
+    cannot be resized (torch's error)."""
+    if self.requires_grad:
+        raise RuntimeError("cannot resize variables that require grad")
+    if self._storage is not None:
+        raise RuntimeError("autodiff: resize_ of a tensor that shares its storage (a view, "
+                           "or a tensor with views or aliases) is not supported")
+    size = _shape_arg(sizes)
+    if builtins.any(n < 0 for n in size):
+        raise RuntimeError(f"Trying to create tensor with negative dimension "
+                           f"{builtins.min(size)}: {list(size)}")
+    flat, n = self._value().reshape(-1), math.prod(size)
+    grown = jnp.concatenate([flat, jnp.zeros(builtins.max(n - flat.size, 0), flat.dtype)])
+    self._set_array(grown[:n].reshape(size))
+    return self
+
+
+@method
+def resize_as_(self, the_template, memory_format=None):
+    """``self.resize_(the_template.shape)``."""
+    return resize_(self, the_template.shape)
+
+
+@method
 def view(input, *size):
     """The same elements under a new shape, sharing storage (ViewBackward0).
 

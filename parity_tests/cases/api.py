@@ -504,3 +504,14 @@ def _error_text(f):
         f()
     except Exception as e:
         return f"{type(e).__name__}: {e}"
+
+
+def resize_in_place(T):
+    a = T.arange(6.)
+    a.resize_(2, 2)
+    yield "shrunk", (a, a._version)
+    b = T.arange(3.)
+    yield "grown shape", b.resize_(5).shape
+    c = T.arange(4.)
+    yield "resize_as_", c.resize_as_(T.zeros(2, 2))
+    yield "of one that requires grad", _error_text(lambda: T.ones(2, requires_grad=True).resize_(3))
