@@ -28,11 +28,38 @@ def _infer(data, dt):
     elif isinstance(data, (list, tuple)) and builtins.any(isinstance(x, Tensor) for x in data):
         arr = np.stack([_infer(x, dt) for x in data])
     else:
-        arr = np.asarray(data, dtype=None if dt is None else dt.np)
+        try:
+            arr = np.asarray(data, dtype=None if dt is None else dt.np)
+        except ValueError:
+            _check_nesting(data)
+            raise
         if dt is None and arr.dtype == np.float64 and not isinstance(data, (np.ndarray,
                                                                            np.generic)):
             arr = arr.astype(D.DEFAULT_FLOAT.np)
     return arr if dt is None else arr.astype(dt.np)
+
+
+def _check_nesting(data):
+    """torch's errors for nested sequences that do not make a box: the sizes are those
+    of the first element at each depth, and every sequence must have them."""
+    sizes, x = [], data
+    while isinstance(x, (list, tuple)):
+        sizes.append(len(x))
+        x = x[0] if x else None
+    pending = [(data, 0)]
+    while pending:
+        x, dim = pending.pop(0)
+        if dim == len(sizes):
+            if isinstance(x, (list, tuple)):
+                raise TypeError(f"'{type(x).__name__}' object cannot be interpreted as an "
+                                "integer")
+            continue
+        if not isinstance(x, (list, tuple)):
+            raise TypeError("not a sequence")
+        if len(x) != sizes[dim]:
+            raise ValueError(f"expected sequence of length {sizes[dim]} at dim {dim} "
+                             f"(got {len(x)})")
+        pending.extend((y, dim + 1) for y in x)
 
 
 def tensor(data, dtype=None, device=None, requires_grad=False):

@@ -657,3 +657,13 @@ def index_put_of_values_of_another_dtype(T):
 def default_dtype_must_be_floating(T):
     """``TypeError: only floating-point types are supported as the default type``"""
     T.set_default_dtype(T.int64)
+
+
+def ragged_nested_lists(T):
+    """``ValueError: expected sequence of length 2 at dim 1 (got 1)``"""
+    T.tensor([[1, 2], [3]])
+
+
+def ragged_nested_lists_deeper(T):
+    """``ValueError: expected sequence of length 2 at dim 2 (got 1)``"""
+    T.tensor([[[1, 2], [3, 4]], [[1, 2], [3]]])
