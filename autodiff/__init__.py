@@ -25,8 +25,8 @@ from .dtypes import (Size, device, dtype, promote_types, result_type, can_cast,
 
 if _dtypes.has_cpu() and _jax.config.jax_default_device is None:
     set_default_device("cpu")                # new tensors go to the CPU, as torch's do
-from .tape import (Tensor, enable_grad, inference_mode, is_grad_enabled, is_warn_always_enabled,
-                   no_grad, set_grad_enabled, set_warn_always)
+from .tape import (Tensor, enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
+                   is_warn_always_enabled, no_grad, set_grad_enabled, set_warn_always)
 from .ops import *  # noqa: F401,F403  (the torch.* functions)
 from .ops import (abs, all, any, max, min, pow, round, sum,  # noqa: F401  (shadow builtins)
                   Generator, default_generator, return_types)

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import functools
 import types
+from typing import Any, Callable, Optional, Union
 
 import jax
 import numpy as np
@@ -55,7 +56,9 @@ _NOT_STATE = (type, types.ModuleType, types.FunctionType, types.BuiltinFunctionT
               types.MethodType, functools.partial, jax.Array, np.ndarray, np.generic)
 
 
-def compile(step_fn=None, *, state=(), mesh=None):
+def compile(step_fn: Optional[Callable[..., Any]] = None, *, state: Any = (),
+            mesh: Optional[Mesh] = None
+            ) -> Union[CompiledStep, Callable[[Callable[..., Any]], CompiledStep]]:
     """Compile a training step: forward, backward through autodiff's tape, and update.
 
     ``state`` names what the step reads and updates in place -- models, optimizers,
@@ -99,14 +102,15 @@ def compile(step_fn=None, *, state=(), mesh=None):
     the step on one device, up to the order of float additions.
     """
     if step_fn is None:
-        return functools.partial(compile, state=state, mesh=mesh)
+        return lambda step_fn: CompiledStep(step_fn, state, mesh)
     return CompiledStep(step_fn, state, mesh)
 
 
 class CompiledStep:
     """What ``autodiff.compile`` returns: call it as you would call the step."""
 
-    def __init__(self, step_fn, state, mesh=None):
+    def __init__(self, step_fn: Callable[..., Any], state: Any,
+                 mesh: Optional[Mesh] = None) -> None:
         self.step_fn, self.state = step_fn, state
         self.traces = 0                      # how many times JAX traced the step
         self.placement = None if mesh is None else _Placement(mesh)
@@ -116,11 +120,12 @@ class CompiledStep:
         self._key = jax.random.PRNGKey(int(ops.default_generator._rng.integers(2 ** 63)))
         if self.placement is not None:
             self._key = self.placement.replicate(self._key)
-        self._programs = {}                  # signature -> _Program
+        self._programs: dict[tuple, _Program] = {}      # signature -> _Program
         functools.update_wrapper(self, step_fn)
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         tensors, hyper = _find_state(self.state)
+        leaves: Any
         if kwargs or not all(isinstance(x, Tensor) for x in args):
             leaves, treedef = jax.tree_util.tree_flatten((args, kwargs))
         else:                                     # the common case: step(x, y)
@@ -153,12 +158,14 @@ class _Program:
         self.leaves = [(True, x._requires_grad) if isinstance(x, Tensor) else (False, x)
                        for x in leaves]
         # filled in while tracing: what each output of the program is
-        self.changed = ()        # indices of the storages the step wrote
-        self.grads = ()          # (tensor index, replaced): .grad replaced, or set to None
-        self.created = ()        # tensors the step added to the state (lazy buffers)
-        self.written = ()        # indices of the tensors whose version counters go up
-        self.grads_written = ()  # ... and of those whose (kept) .grad's do
-        self.result = None       # (treedef, which leaves are tensors) of the return value
+        self.changed: tuple[int, ...] = ()   # indices of the storages the step wrote
+        # (tensor index, replaced): .grad replaced, or set to None
+        self.grads: tuple[tuple[int, bool], ...] = ()
+        self.created: tuple[Tensor, ...] = ()  # tensors the step added to the state (buffers)
+        self.written: tuple[int, ...] = ()   # indices of the tensors whose versions go up
+        self.grads_written: tuple[int, ...] = ()  # ... and of those whose (kept) .grad's do
+        # (treedef, which leaves are tensors) of the return value
+        self.result: tuple[Any, tuple[bool, ...]] = (None, ())
         self.jitted = jax.jit(self.trace)
 
     def trace(self, state_arrays, arg_arrays, key):

@@ -35,7 +35,9 @@ import itertools
 import math
 import sys
 import warnings
+import threading
 import weakref
+from typing import TYPE_CHECKING, Any
 
 import jax
 import jax.numpy as jnp
@@ -47,10 +49,17 @@ from . import dtypes as D
 # ---------------------------------------------------------------------------------------
 # 1. Grad mode
 # ---------------------------------------------------------------------------------------
-# One global flag: when it is off, operations compute values and record nothing.
-# (torch keeps it per thread; a teaching library keeps it simple.)
+# One flag per thread: when it is off, operations compute values and record nothing. As
+# in torch, each thread has its own, and a new thread starts with grad mode on. Inference
+# mode is grad mode off plus a second flag: the tensors made under it are *inference
+# tensors*, which autograd refuses to save or to see written in place later.
 
-_grad_enabled = True
+class _Modes(threading.local):
+    grad_enabled = True
+    inference = False
+
+
+_modes = _Modes()
 
 
 def is_grad_enabled() -> bool:
@@ -63,22 +72,28 @@ def is_grad_enabled() -> bool:
     ...     autodiff.is_grad_enabled()
     False
     """
-    return _grad_enabled
+    return _modes.grad_enabled
+
+
+def is_inference_mode_enabled() -> bool:
+    """Whether this thread is inside an ``inference_mode()`` block."""
+    return _modes.inference
 
 
 class _GradMode:
     """Base of the grad-mode switches: a context manager, a decorator, or both."""
 
-    mode: bool
+    mode: bool                # grad mode inside the block
+    inference = None          # inference mode inside it (None: as outside)
 
     def __enter__(self):
-        global _grad_enabled
-        self._prev = _grad_enabled
-        _grad_enabled = self.mode
+        self._prev = (_modes.grad_enabled, _modes.inference)
+        _modes.grad_enabled = self.mode
+        if self.inference is not None:
+            _modes.inference = self.inference
 
     def __exit__(self, *exc):
-        global _grad_enabled
-        _grad_enabled = self._prev
+        _modes.grad_enabled, _modes.inference = self._prev
 
     def __call__(self, func):
         import functools
@@ -120,10 +135,19 @@ class enable_grad(_NoParamDecorator):
 
 
 class inference_mode(_GradMode):
-    """Like ``no_grad`` (autodiff has no separate inference tensors)."""
+    """``no_grad``, and more: the tensors made inside are *inference tensors*, which
+    never join a graph later (autograd refuses to save them, or to see them written in
+    place outside inference mode). ``inference_mode(False)`` switches both off.
+
+    >>> import autodiff
+    >>> with autodiff.inference_mode():
+    ...     y = autodiff.ones(2) * 2
+    >>> y.is_inference(), y.requires_grad
+    (True, False)
+    """
 
     def __init__(self, mode=True):
-        self.mode = not mode
+        self.mode, self.inference = not mode, bool(mode)
         self._args = (mode,)
 
 
@@ -138,18 +162,13 @@ class set_grad_enabled(_GradMode):
     """
 
     def __init__(self, mode):
-        global _grad_enabled
         self.mode = bool(mode)
         self._args = (mode,)
-        self._prev = _grad_enabled
-        _grad_enabled = self.mode     # a plain call takes effect at once
+        self._prev = (_modes.grad_enabled, _modes.inference)
+        _modes.grad_enabled = self.mode     # a plain call takes effect at once
 
     def __enter__(self):
-        pass                          # already switched by __init__
-
-    def __exit__(self, *exc):
-        global _grad_enabled
-        _grad_enabled = self._prev
+        pass                                # already switched by __init__
 
 
 # ---------------------------------------------------------------------------------------
@@ -209,6 +228,8 @@ class SavedTensor:
     __slots__ = ("tensor", "version", "is_output", "output_nr")
 
     def __init__(self, tensor, is_output):
+        if tensor._inference:
+            raise RuntimeError(_INFERENCE_SAVED)
         self.is_output, self.output_nr = is_output, tensor.output_nr
         self.version = tensor._vc[0]
         self.tensor = tensor.detach() if is_output else tensor
@@ -256,6 +277,8 @@ class PackedSavedTensor(SavedTensor):
     __slots__ = ("unpack_hook", "edge")
 
     def __init__(self, tensor, is_output):
+        if tensor._inference:
+            raise RuntimeError(_INFERENCE_SAVED)
         pack_hook, self.unpack_hook = _saved_tensors_hooks[-1]
         self.is_output, self.version, self.output_nr = is_output, None, tensor.output_nr
         self.edge = tensor._edge() if tensor._requires_grad and not is_output else None
@@ -494,10 +517,10 @@ class AccumulateGrad(Node):
             # that accumulating in place later writes no other tensor (torch clones a
             # gradient that is referenced elsewhere)
             leaf._grad = grad if grad.grad_fn is not None else make_tensor(grad._value())
-        elif _grad_enabled:                # create_graph: keep the sum on the tape
+        elif _modes.grad_enabled:          # create_graph: keep the sum on the tape
             leaf._grad = leaf._grad + grad
         else:                              # accumulate in place, as torch does
-            leaf._grad._set_array(leaf._grad._value() + grad._value())
+            leaf._grad._set_array(_add_arrays(leaf._grad._value(), grad._value()))
         for hook in list(leaf._post_acc_hooks or ()):
             hook(leaf)
         return ()
@@ -651,6 +674,12 @@ _NUMBER_ATTRS = {"alpha", "other", "value", "min", "max", "base", "weight", "neg
                  "scale", "input_scale", "beta", "threshold", "min_val", "max_val"}
 
 
+# The engine's own arithmetic on arrays, compiled the same way (once per shape and dtype):
+# the ones that seed ``backward()`` and the sums that ``AccumulateGrad`` keeps.
+_ones = jax.jit(jnp.ones, static_argnums=(0, 1))
+_add_arrays = jax.jit(jnp.add)
+
+
 def _compiled_forward(forward, params, tensor_attrs):
     attrs = {p.name for p in params if p.kind == p.KEYWORD_ONLY}
     if tensor_attrs or not attrs <= _STATIC_ATTRS | _NUMBER_ATTRS:
@@ -673,6 +702,11 @@ def row(op, node, forward, backward, view=False, tensor_attrs=(), multi_view=Fal
 # ---------------------------------------------------------------------------------------
 
 _LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
+_INFERENCE_SAVED = (
+    "Inference tensors cannot be saved for backward. Please do not use Tensors created in "
+    "inference mode in computation tracked by autograd. To work around this, you can make a "
+    "clone to get a normal tensor and use it in autograd, or use `autodiff.no_grad()` instead "
+    "of `autodiff.inference_mode()`.")
 _VIEW_INPLACE = ("a view of a leaf Variable that requires grad is being used in an in-place "
                  "operation.")
 _NON_LEAF_GRAD = (
@@ -717,6 +751,13 @@ class Tensor:
     _post_acc_hooks = None
     _zeros = None             # a ZeroTensor's zeros (see zero_tensor)
     _acc = None               # weak reference to a leaf's AccumulateGrad
+    _inference = False        # made in inference mode
+
+    if TYPE_CHECKING:
+        # The methods and operators that the op modules attach to this class: to a type
+        # checker, whatever they return is Any (nothing runs here)
+        def __getattr__(self, name: str) -> Any: ...
+        def __getitem__(self, index: Any) -> Any: ...
 
     # -- where the numbers are ---------------------------------------------------------
     # ``_array`` caches this tensor's value; ``_seen`` is the storage version it was read
@@ -818,7 +859,13 @@ class Tensor:
 
     @property
     def _version(self):
+        if self._inference:
+            raise RuntimeError("Inference tensors do not track version counter.")
         return self._vc[0]
+
+    def is_inference(self):
+        """Whether this tensor was made in ``inference_mode``."""
+        return self._inference
 
     @property
     def _base(self):
@@ -1082,11 +1129,17 @@ class Tensor:
                                "to Scalar")
         return np.asarray(self._value()).reshape(()).item()
 
+    def _python_number(self):
+        """``float(t)``, ``int(t)``: Python's conversions raise ValueError (torch's)."""
+        if self.numel() != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return self.item()
+
     def __float__(self):
-        return float(self.item())
+        return float(self._python_number())
 
     def __int__(self):
-        return int(self.item())
+        return int(self._python_number())
 
     def __index__(self):
         if self.dtype.is_floating_point or self.numel() != 1:
@@ -1237,6 +1290,8 @@ def make_tensor(array, requires_grad=False, grad_fn=None, storage=None, view=Non
     t._array, t._requires_grad, t._grad_fn = array, requires_grad, grad_fn
     if storage is None:
         t._vc = [0]
+        if _modes.inference:               # (a view is what its base is)
+            t._inference = True
     else:
         t._storage, t._seen, t._view = storage, storage.version, view
         t._vc, t._grad_fn_version = vc, vc[0]
@@ -1314,7 +1369,7 @@ def apply(rule, *inputs, **attrs):
     else:
         result = make_tensor(out)
     if needs_grad:
-        if _grad_enabled:
+        if _modes.grad_enabled:
             record(rule, inputs, attrs, result)
         elif rule.is_view:
             # a view made under no_grad of a tensor that requires grad: a leaf that
@@ -1336,7 +1391,7 @@ def apply_views(rule, base, views, **attrs):
         if base._no_grad_view:
             result._no_grad_view = True
     if base._requires_grad:
-        if _grad_enabled:
+        if _modes.grad_enabled:
             node = record(rule, (base,), attrs, results[0])
             node.num_outputs = len(results)
             for result in results:
@@ -1356,7 +1411,7 @@ def apply_multi(rule, *inputs, **attrs):
         *(x._value() if isinstance(x, Tensor) else x for x in inputs), **attrs))
     for i, result in enumerate(results):
         result.output_nr = i
-    if _grad_enabled and any(isinstance(x, Tensor) and x._requires_grad for x in inputs):
+    if _modes.grad_enabled and any(isinstance(x, Tensor) and x._requires_grad for x in inputs):
         node = record(rule, inputs, attrs, results[0], results)
         node.num_outputs = len(results)
         for result in results:
@@ -1488,7 +1543,12 @@ def check_inplace(self):
     """torch's checks before an in-place write that autograd must know about: a leaf that
     requires grad, a view of one, a view made in no_grad mode or one of several views of
     one node cannot be written (their errors)."""
-    if not _grad_enabled:
+    if self._inference and not _modes.inference:
+        raise RuntimeError("Inplace update to inference tensor outside InferenceMode is not "
+                           "allowed.You can make a clone to get a normal tensor before doing "
+                           "inplace update.See https://github.com/pytorch/rfcs/pull/17 for "
+                           "more details.")
+    if not _modes.grad_enabled:
         return
     if self._no_grad_view:
         raise RuntimeError(_no_grad_view_written(self, indirect=False))
@@ -1517,7 +1577,7 @@ def inplace(self, compute, src_for_view=None, fills=False):
         raise RuntimeError("unsupported operation: more than one element of the written-to "
                            "tensor refers to a single memory location. Please clone() the "
                            "tensor before performing the operation.")
-    recording = _grad_enabled
+    recording = _modes.grad_enabled
     # nodes save the old value, not self: even where only the other operand needs a
     # gradient (``a.mul_(y)``: d/dy is the old ``a``, which the write then changes)
     out = compute(_snapshot(self) if recording else self)
@@ -1593,7 +1653,7 @@ def _make_root_grads(roots, grad_roots, create_graph):
         if g is None:
             if root.numel() != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            g = make_tensor(jnp.ones(root._array.shape, root._array.dtype))
+            g = make_tensor(_ones(root._array.shape, root._array.dtype))
         elif not isinstance(g, Tensor):
             g = make_tensor(jnp.asarray(g, root._array.dtype))
         elif g.shape != root.shape:
@@ -1730,8 +1790,7 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs, accumula
     # (c) replay: always the ready node recorded last
     ready = [(-n._seq, id(n), n) for n in buffers if n in nodes and not waiting[n]]
     heapq.heapify(ready)
-    global _grad_enabled
-    prev_mode, _grad_enabled = _grad_enabled, bool(create_graph)
+    prev_mode, _modes.grad_enabled = _modes.grad_enabled, bool(create_graph)
     _graph_tasks.append(GraphTask(nodes, grad_mode=not accumulate))
     try:
         for root in [n for n in buffers if n not in nodes]:
@@ -1752,7 +1811,7 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs, accumula
                 if not waiting[next_node]:
                     heapq.heappush(ready, (-next_node._seq, id(next_node), next_node))
     finally:
-        _grad_enabled = prev_mode
+        _modes.grad_enabled = prev_mode
         _graph_tasks.pop()
     if accumulate and inputs is not None:       # backward(inputs=[non_leaf]) fills .grad
         for t, g in zip(inputs, captured):
@@ -1838,6 +1897,7 @@ def _run_tensor_hooks(node, grads):
         for hook in list(node.variable._backward_hooks):
             new = hook(grads[0])
             if new is not None:
+                _check_hook_value(hook, grads[0], new)
                 grads[0] = new
     for hook in list(node._tensor_hooks or ()):
         new = hook(tuple(grads))

@@ -25,11 +25,18 @@ tensor([[ 6.,  0.],
 
 from __future__ import annotations
 
+from typing import Callable, Optional, Union
+
 from .. import ops, tape
 from ..tape import Tensor
 from . import grad as _grad
 
 __all__ = ["vjp", "jvp", "jacobian", "hessian", "vhp", "hvp"]
+
+# A function's inputs and outputs: one Tensor, or a tuple of them (torch's hints)
+Tensors = Union[Tensor, tuple[Tensor, ...]]
+# jacobian/hessian: a Tensor, a tuple over inputs (or outputs), or a tuple of such tuples
+Jacobian = Union[Tensor, tuple[Tensor, ...], tuple[tuple[Tensor, ...], ...]]
 
 
 # -- the shapes of arguments and results: a Tensor or a tuple of Tensors ----------------
@@ -144,7 +151,8 @@ def _scalar_function_output(func, inputs, fn_name, strict):
 
 # -- the six functions ------------------------------------------------------------------
 
-def vjp(func, inputs, v=None, create_graph=False, strict=False):
+def vjp(func: Callable[..., Tensors], inputs: Tensors, v: Optional[Tensors] = None,
+        create_graph: bool = False, strict: bool = False) -> tuple[Tensors, Tensors]:
     """``(func(inputs), v^T J)``: the vector-Jacobian product, one backward pass."""
     with tape.enable_grad():
         in_tuple, inputs = _leaves(inputs, "vjp", create_graph)
@@ -157,7 +165,8 @@ def vjp(func, inputs, v=None, create_graph=False, strict=False):
     return _results(outputs, out_tuple, res, in_tuple, create_graph)
 
 
-def jvp(func, inputs, v=None, create_graph=False, strict=False):
+def jvp(func: Callable[..., Tensors], inputs: Tensors, v: Optional[Tensors] = None,
+        create_graph: bool = False, strict: bool = False) -> tuple[Tensors, Tensors]:
     """``(func(inputs), J v)``, by differentiating the vjp w.r.t. its vector."""
     with tape.enable_grad():
         in_tuple, inputs = _leaves(inputs, "jvp", create_graph)
@@ -173,8 +182,9 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
     return _results(outputs, out_tuple, res, out_tuple, create_graph)
 
 
-def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False,
-             strategy="reverse-mode"):
+def jacobian(func: Callable[..., Tensors], inputs: Tensors, create_graph: bool = False,
+             strict: bool = False, vectorize: bool = False,
+             strategy: str = "reverse-mode") -> Jacobian:
     """The Jacobian, one backward pass per output element (``vectorize`` is accepted and
     ignored: autodiff has no batched backward)."""
     if strategy != "reverse-mode":
@@ -184,7 +194,7 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False,
         out_tuple, outputs = _outputs_of(func, inputs, "jacobian", strict)
         jac = []
         for i, out in enumerate(outputs):
-            rows = [[] for _ in inputs]
+            rows: list[list[Tensor]] = [[] for _ in inputs]
             flat = out.reshape(-1)
             for j in range(out.numel()):
                 vj = _vjp_raw((flat[j],), inputs, None, create_graph)
@@ -201,8 +211,9 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False,
     return _unpack(tuple(_unpack(row, in_tuple) for row in jac), out_tuple)
 
 
-def hessian(func, inputs, create_graph=False, strict=False, vectorize=False,
-            outer_jacobian_strategy="reverse-mode"):
+def hessian(func: Callable[..., Tensor], inputs: Tensors, create_graph: bool = False,
+            strict: bool = False, vectorize: bool = False,
+            outer_jacobian_strategy: str = "reverse-mode") -> Jacobian:
     """The Hessian of a scalar function: the Jacobian of its gradient."""
     in_tuple, _ = _as_tuple(inputs, "inputs", "hessian")
 
@@ -214,12 +225,14 @@ def hessian(func, inputs, create_graph=False, strict=False, vectorize=False,
                     strategy=outer_jacobian_strategy)
 
 
-def vhp(func, inputs, v=None, create_graph=False, strict=False):
+def vhp(func: Callable[..., Tensor], inputs: Tensors, v: Optional[Tensors] = None,
+        create_graph: bool = False, strict: bool = False) -> tuple[Tensor, Tensors]:
     """``(func(inputs), v^T H)``: a backward pass through the gradient."""
     return _hessian_product(func, inputs, v, create_graph, strict, "vhp")
 
 
-def hvp(func, inputs, v=None, create_graph=False, strict=False):
+def hvp(func: Callable[..., Tensor], inputs: Tensors, v: Optional[Tensors] = None,
+        create_graph: bool = False, strict: bool = False) -> tuple[Tensor, Tensors]:
     """``(func(inputs), H v)`` (equal to ``vhp`` for twice-differentiable functions)."""
     return _hessian_product(func, inputs, v, create_graph, strict, "hvp")
 

@@ -16,6 +16,7 @@ True
 from __future__ import annotations
 
 import warnings
+from typing import Any, Callable, Optional
 
 import numpy as np
 
@@ -42,7 +43,7 @@ def _numerical_jacobian(func, inputs, positions, eps):
     """J[k][i]: (numel of input i) x (numel of output k), by central differences of the
     outputs at ``positions`` (those that are differentiable)."""
     n_outputs = len(positions)
-    jac = [[None] * len(inputs) for _ in range(n_outputs)]
+    jac: list[list[Optional[np.ndarray]]] = [[None] * len(inputs) for _ in range(n_outputs)]
     for i, x in enumerate(inputs):
         if not (isinstance(x, Tensor) and x.requires_grad):
             continue
@@ -68,7 +69,7 @@ def _numerical_jacobian(func, inputs, positions, eps):
 def _analytical_jacobian(outputs, inputs):
     """J[k][i] from one vector-Jacobian product per output element."""
     diff = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
-    jac = [[None] * len(inputs) for _ in outputs]
+    jac: list[list[Optional[np.ndarray]]] = [[None] * len(inputs) for _ in outputs]
     for k, out in enumerate(outputs):
         rows = {i: np.zeros((inputs[i].numel(), out.numel())) for i in diff}
         for m in range(out.numel()):
@@ -85,8 +86,8 @@ def _analytical_jacobian(outputs, inputs):
     return jac
 
 
-def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True,
-              **unused):
+def gradcheck(func: Callable[..., Any], inputs: Any, *, eps: float = 1e-6, atol: float = 1e-5,
+              rtol: float = 1e-3, raise_exception: bool = True, **unused: Any) -> bool:
     """Check the gradients of ``func`` at ``inputs`` against finite differences."""
     inputs = _as_tuple(inputs)
     for idx, x in enumerate(inputs):
@@ -116,8 +117,9 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
     return True
 
 
-def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=1e-3,
-                  raise_exception=True, **unused):
+def gradgradcheck(func: Callable[..., Any], inputs: Any, grad_outputs: Any = None, *,
+                  eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3,
+                  raise_exception: bool = True, **unused: Any) -> bool:
     """``gradcheck`` of the gradient itself (built with ``create_graph=True``): checks the
     backward formulas are differentiable and right."""
     inputs = _as_tuple(inputs)

@@ -13,11 +13,15 @@ True
 tensor([2.7183, 7.3891], grad_fn=<ExpBackward0>)
 """
 
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence
+
 from .. import tape
-from ..tape import AccumulateGrad, Node  # noqa: F401
+from ..tape import AccumulateGrad, Node, Tensor  # noqa: F401
 
 
-def increment_version(tensor):
+def increment_version(tensor: Tensor) -> None:
     """Bump the version counter of ``tensor``'s storage, as an in-place write would."""
     tensor._vc[0] += 1
 
@@ -48,16 +52,17 @@ class saved_tensors_hooks:
     checked. Nested blocks: the innermost pair applies.
     """
 
-    def __init__(self, pack_hook, unpack_hook):
+    def __init__(self, pack_hook: Callable[[Tensor], Any],
+                 unpack_hook: Callable[[Any], Tensor]) -> None:
         self.pack_hook, self.unpack_hook = pack_hook, unpack_hook
 
-    def __enter__(self):
+    def __enter__(self) -> saved_tensors_hooks:
         if _disabled:
             raise RuntimeError(_disabled[-1])
         tape.push_saved_tensors_hooks(self.pack_hook, self.unpack_hook)
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         tape.pop_saved_tensors_hooks()
 
 
@@ -65,29 +70,30 @@ class save_on_cpu(saved_tensors_hooks):
     """Saved tensors are kept on the CPU and moved back to their device when needed: GPU
     memory traded for copies (``pin_memory`` is accepted; JAX has no pinned memory)."""
 
-    def __init__(self, pin_memory=False, device_type="cuda"):
+    def __init__(self, pin_memory: bool = False, device_type: str = "cuda") -> None:
         super().__init__(lambda t: (t.device, t.cpu()),
                          lambda packed: packed[1].to(packed[0]))
 
 
-_disabled = []          # the messages of the disable_saved_tensors_hooks blocks we are in
+_disabled: list[str] = []          # the messages of the disable_saved_tensors_hooks blocks we are in
 
 
 class disable_saved_tensors_hooks:
     """Inside this block, entering :class:`saved_tensors_hooks` raises ``RuntimeError``
     with ``error_message``."""
 
-    def __init__(self, error_message):
+    def __init__(self, error_message: str) -> None:
         self.error_message = error_message
 
-    def __enter__(self):
+    def __enter__(self) -> None:
         _disabled.append(self.error_message)
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         _disabled.pop()
 
 
-def register_multi_grad_hook(tensors, fn, *, mode="all"):
+def register_multi_grad_hook(tensors: Sequence[Tensor], fn: Callable[[Any], None], *,
+                             mode: str = "all") -> _MultiHandle:
     """Call ``fn`` once per backward pass over several tensors' gradients.
 
     ``mode="all"``: once the pass has computed the gradient of every tensor it reaches,

@@ -13,6 +13,8 @@ import numbers
 
 import numpy as np
 
+from typing import Any, Callable, Iterator, Optional, Sequence
+
 from .. import ops
 from ..tape import Tensor
 
@@ -20,7 +22,7 @@ from ..tape import Tensor
 class Dataset:
     """Base class of map-style datasets: define ``__getitem__`` and ``__len__``."""
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: Any) -> Any:
         raise NotImplementedError("Subclasses of Dataset should implement __getitem__.")
 
 
@@ -35,32 +37,33 @@ class TensorDataset(Dataset):
     (3, (tensor([2., 3.]), tensor(1)))
     """
 
-    def __init__(self, *tensors):
+    def __init__(self, *tensors: Tensor) -> None:
         if not all(tensors[0].size(0) == t.size(0) for t in tensors):
             raise AssertionError("Size mismatch between tensors")
         self.tensors = tensors
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: Any) -> tuple[Tensor, ...]:
         return tuple(t[index] for t in self.tensors)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self.tensors[0].size(0)
 
 
 class Subset(Dataset):
     """The samples of ``dataset`` at ``indices``, renumbered from 0."""
 
-    def __init__(self, dataset, indices):
+    def __init__(self, dataset: Dataset, indices: Sequence[int]) -> None:
         self.dataset, self.indices = dataset, indices
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: int) -> Any:
         return self.dataset[self.indices[index]]
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.indices)
 
 
-def random_split(dataset, lengths, generator=None):
+def random_split(dataset: Any, lengths: Sequence[float],
+                 generator: Optional[ops.Generator] = None) -> list[Subset]:
     """Split ``dataset`` at random into subsets of the given ``lengths`` (counts, or
     fractions summing to 1).
 
@@ -84,7 +87,7 @@ def random_split(dataset, lengths, generator=None):
     return [Subset(dataset, order[s:s + k]) for s, k in zip(starts, lengths)]
 
 
-def default_collate(batch):
+def default_collate(batch: list[Any]) -> Any:
     """Stack a list of samples into one batch, keeping their structure: tensors are
     stacked along a new dim 0, numbers become a tensor, tuples become lists of batches.
 
@@ -126,24 +129,25 @@ class DataLoader:
     [[0.0, 1.0], [2.0, 3.0], [4.0]]
     """
 
-    def __init__(self, dataset, batch_size=1, shuffle=False, collate_fn=None, drop_last=False,
-                 generator=None):
+    def __init__(self, dataset: Any, batch_size: int = 1, shuffle: bool = False,
+                 collate_fn: Optional[Callable[[list[Any]], Any]] = None,
+                 drop_last: bool = False, generator: Optional[ops.Generator] = None) -> None:
         self.dataset, self.batch_size = dataset, batch_size
         self.shuffle, self.drop_last, self.generator = shuffle, drop_last, generator
         self.collate_fn = default_collate if collate_fn is None else collate_fn
 
-    def __len__(self):
+    def __len__(self) -> int:
         n = len(self.dataset)
         return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
 
-    def _batches_of_indices(self):
+    def _batches_of_indices(self) -> Iterator[list[int]]:
         n = len(self.dataset)
         order = (ops.randperm(n, generator=self.generator).tolist() if self.shuffle
                  else list(range(n)))
         for start in range(0, len(self) * self.batch_size, self.batch_size):
             yield order[start:start + self.batch_size]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         for indices in self._batches_of_indices():
             if isinstance(self.dataset, TensorDataset) and self.collate_fn is default_collate:
                 # the same batch as collating the rows one by one, in one indexing per tensor

@@ -646,3 +646,37 @@ def leaf_hooks_under_autograd_grad(T):
     yield "calls", calls
     a.register_hook(lambda g: g * 10)
     yield "replaced", T.autograd.grad((a * b).sum(), [a])
+
+
+def inference_mode_makes_inference_tensors(T):
+    a = T.tensor([1.0, 2.0], requires_grad=True)
+    with T.inference_mode():
+        yield "enabled inside", (T.is_inference_mode_enabled(), T.is_grad_enabled())
+        b = a * 2
+        view = a[:1]                   # a view of a normal tensor is not an inference tensor
+        leaf = T.ones(2, requires_grad=True)
+        with T.inference_mode(False):
+            yield "inference_mode(False)", (T.is_inference_mode_enabled(),
+                                            T.is_grad_enabled(), T.ones(1).is_inference())
+    yield "enabled outside", T.is_inference_mode_enabled()
+    yield "b", (b, b.is_inference(), b.requires_grad)
+    yield "view", (view.is_inference(), view.requires_grad)
+    yield "leaf", (leaf.is_inference(), leaf.requires_grad)
+    c = b + 1                          # outside: a normal tensor again
+    yield "c", (c, c.is_inference())
+
+    @T.inference_mode()
+    def decorated():
+        return T.ones(1).is_inference()
+    yield "decorated", decorated()
+
+
+def grad_mode_is_per_thread(T):
+    import threading
+    seen = []
+    with T.no_grad():
+        thread = threading.Thread(target=lambda: seen.append(T.is_grad_enabled()))
+        thread.start()
+        thread.join()
+        seen.append(T.is_grad_enabled())
+    yield "new thread, then this one", seen

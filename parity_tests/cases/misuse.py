@@ -667,3 +667,49 @@ def ragged_nested_lists(T):
 def ragged_nested_lists_deeper(T):
     """``ValueError: expected sequence of length 2 at dim 2 (got 1)``"""
     T.tensor([[[1, 2], [3, 4]], [[1, 2], [3]]])
+
+def float_of_a_tensor_of_several_elements(T):
+    """``ValueError: only one element tensors can be converted to Python scalars``
+    (``.item()`` says it differently: a RuntimeError)"""
+    float(T.zeros(2))
+
+
+def int_of_a_tensor_of_several_elements(T):
+    """``ValueError: only one element tensors can be converted to Python scalars``"""
+    int(T.zeros(2))
+
+
+def hook_changes_the_shape_of_a_gradient(T):
+    """``RuntimeError: hook '<lambda>' has changed the size of value``"""
+    x = _leaf(T)
+    x.register_hook(lambda g: g.sum())
+    (x * 2).sum().backward()
+
+
+def inference_tensor_written_in_place_outside_inference_mode(T):
+    """``RuntimeError: Inplace update to inference tensor outside InferenceMode is not
+    allowed.You can make a clone to get a normal tensor before doing inplace update.See
+    https://github.com/pytorch/rfcs/pull/17 for more details.``"""
+    with T.inference_mode():
+        x = T.ones(2)
+        x.add_(1)                       # inside: allowed
+    yield "x", x
+    with T.no_grad():
+        x.add_(1)
+
+
+def inference_tensor_saved_for_backward(T):
+    """``RuntimeError: Inference tensors cannot be saved for backward. ...``"""
+    with T.inference_mode():
+        x = T.ones(2)
+    w = _leaf(T, (1., 2.))
+    yield "w + x", (w + x).sum()        # add saves nothing: allowed
+    (w * x).sum()
+
+
+def version_counter_of_an_inference_tensor(T):
+    """``RuntimeError: Inference tensors do not track version counter.``"""
+    with T.inference_mode():
+        x = T.ones(2) * 2
+    yield "x", x
+    x._version
