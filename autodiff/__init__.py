@@ -9,8 +9,8 @@
     >>> x.grad
     tensor(7., dtype=autodiff.float64)
 
-Start reading at ``autodiff/tape.py`` (the engine), then ``rules.py`` (the table of
-derivative rules) and ``ops.py`` (the operations).
+Start reading at ``autodiff/tape.py`` (the engine), then ``autodiff/ops/`` (the
+operations by family, each beside the row of the derivative table it applies).
 """
 
 import jax as _jax
@@ -20,7 +20,8 @@ _jax.config.update("jax_enable_x64", True)   # float64 is real; float32 stays th
 from . import dtypes as _dtypes
 from ._printing import set_printoptions
 from .dtypes import (Size, device, dtype, promote_types, result_type, can_cast,
-                     get_default_device, set_default_device)
+                     get_default_device, set_default_device, get_default_dtype,
+                     set_default_dtype)
 
 if _dtypes.has_cpu() and _jax.config.jax_default_device is None:
     set_default_device("cpu")                # new tensors go to the CPU, as torch's do
@@ -51,11 +52,6 @@ def is_tensor(obj):
 def numel(input):
     """The number of elements of ``input``."""
     return input.numel()
-
-
-def get_default_dtype():
-    """The dtype of floating-point tensors made from Python floats: float32."""
-    return float32
 
 
 def is_floating_point(input):

@@ -56,7 +56,22 @@ ALIASES = {"bool": bool_, "float": float32, "double": float64, "half": float16,
            "long": int64, "int": int32, "short": int16}
 _FROM_NP = {d.np: d for d in ALL}
 
-DEFAULT_FLOAT = float32
+DEFAULT_FLOAT = float32          # what Python floats become: set_default_dtype changes it
+
+
+def set_default_dtype(d: dtype) -> None:
+    """``torch.set_default_dtype``: the dtype of floating-point tensors made from Python
+    floats, of ``zeros``/``randn``/... without a dtype, and of integers computed as floats
+    (float32 until set)."""
+    global DEFAULT_FLOAT
+    if not isinstance(d, dtype) or not d.is_floating_point:
+        raise TypeError("only floating-point types are supported as the default type")
+    DEFAULT_FLOAT = d
+
+
+def get_default_dtype() -> dtype:
+    """The dtype :func:`set_default_dtype` set: float32 until then."""
+    return DEFAULT_FLOAT
 
 
 def from_numpy_dtype(np_dtype) -> dtype:

@@ -15,13 +15,14 @@ tensor(5.)
 from __future__ import annotations
 
 from . import ops
+from .ops.linalg import _linalg_cross, _slogdet
 
 __all__ = ["vector_norm", "norm", "matrix_norm", "inv", "det", "slogdet", "cross"]
 
 
 def cross(input, other, *, dim=-1):
     """The cross product of 3-vectors along ``dim`` (LinalgCrossBackward0), broadcasting."""
-    return ops._linalg_cross(input, other, dim)
+    return _linalg_cross(input, other, dim)
 
 
 def vector_norm(x, ord=2, dim=None, keepdim=False):
@@ -75,4 +76,4 @@ def det(A):
 def slogdet(A):
     """``(sign, logabsdet)`` of the determinant of a square matrix, or of each in a batch
     (LinalgSlogdetBackward0; only ``logabsdet`` has a gradient)."""
-    return ops.return_types.linalg_slogdet(*ops._slogdet(A, "linalg.slogdet"))
+    return ops.return_types.linalg_slogdet(*_slogdet(A, "linalg.slogdet"))

@@ -9,6 +9,7 @@
 6. Recording       -- ``apply(rule, *inputs)``: run a rule's forward, record a node.
 7. In-place writes -- version counters, CopySlices, rewriting a tensor's history.
 8. The backward pass -- replay the tape in reverse, summing what flows into each input.
+9. Forward mode    -- tangents carried along with values, pushed through the same rules.
 
 The engine is the bottom of the package: it imports none of the ops. The op modules fill
 ``RULES`` as they are imported, through the engine's public API -- which is also the way
@@ -663,7 +664,7 @@ class Rule:
 # the compiled function); Python numbers are arguments (a new learning rate must not
 # compile again); rows with other attributes (tensors, index keys, views, and positions:
 # select's index, slice's start and end) run op by op, the positions as operands of the
-# row's own kernels (``rules._select_at``): no value a loop varies is compiled in.
+# row's own kernels (``ops.shape._select_at``): no value a loop varies is compiled in.
 _STATIC_ATTRS = {"dimension", "shapes", "n", "nan", "posinf", "neginf", "dim", "keepdim",
                  "self_sym_sizes", "size", "dims", "dim0", "dim1",
                  "is_result", "feature_group_count", "batch_group_count", "diagonal", "repeats",
@@ -732,6 +733,8 @@ class Tensor:
     tensor([2., 4., 6.])
     """
 
+    __module__ = "autodiff"   # it is ``autodiff.Tensor``, as torch's is ``torch.Tensor``
+
     # What every tensor has, in slots (set by ``make_tensor``, the only place tensors are built)
     __slots__ = ("_array", "_vc", "_requires_grad", "_grad_fn", "__weakref__", "__dict__")
     # ... and what fewer tensors need, as class defaults until set (in the instance dict):
@@ -752,6 +755,7 @@ class Tensor:
     _zeros = None             # a ZeroTensor's zeros (see zero_tensor)
     _acc = None               # weak reference to a leaf's AccumulateGrad
     _inference = False        # made in inference mode
+    _tangent = None           # forward mode: (dual level, tangent), see section 9
 
     if TYPE_CHECKING:
         # The methods and operators that the op modules attach to this class: to a type
@@ -1190,6 +1194,8 @@ class Tensor:
             suffixes.append(f"grad_fn=<{name}>")
         elif self._requires_grad:
             suffixes.append("requires_grad=True")
+        if (tangent := tangent_of(self)) is not None:
+            suffixes.append(f"tangent={tangent}")
         return _printing.add_suffixes(prefix + body, suffixes, indent)
 
     __str__ = __repr__
@@ -1286,7 +1292,7 @@ def make_tensor(array, requires_grad=False, grad_fn=None, storage=None, view=Non
     """A new Tensor object around ``array`` (the only place tensors are built): on its
     own, or over the ``storage`` it shares with version counter ``vc`` (a view, an
     alias)."""
-    t = Tensor.__new__(Tensor)
+    t = object.__new__(Tensor)
     t._array, t._requires_grad, t._grad_fn = array, requires_grad, grad_fn
     if storage is None:
         t._vc = [0]
@@ -1375,6 +1381,8 @@ def apply(rule, *inputs, **attrs):
             # a view made under no_grad of a tensor that requires grad: a leaf that
             # requires grad too, and may not be written in place with grad mode on (torch)
             result._requires_grad = result._no_grad_view = True
+    if _dual_level is not None:
+        push_tangents(inputs, (result,), lambda *xs: (apply(rule, *xs, **attrs),))
     return result
 
 
@@ -1400,6 +1408,8 @@ def apply_views(rule, base, views, **attrs):
         else:
             for result in results:
                 result._requires_grad = result._no_grad_view = True
+    if _dual_level is not None:
+        push_tangents((base,), results, lambda x: apply_views(rule, x, views, **attrs))
     return results
 
 
@@ -1416,6 +1426,8 @@ def apply_multi(rule, *inputs, **attrs):
         node.num_outputs = len(results)
         for result in results:
             result._grad_fn, result._requires_grad = node, True
+    if _dual_level is not None:
+        push_tangents(inputs, results, lambda *xs: apply_multi(rule, *xs, **attrs))
     return results
 
 
@@ -1565,7 +1577,7 @@ def check_inplace(self):
 def _snapshot(self):
     """The old value as its own tensor: what nodes of the in-place op save."""
     t = make_tensor(self._value(), self._requires_grad, self.grad_fn)
-    t.output_nr = self.output_nr
+    t.output_nr, t._tangent = self.output_nr, self._tangent
     return t
 
 
@@ -1597,6 +1609,8 @@ def inplace(self, compute, src_for_view=None, fills=False):
         self._set_array(new)
         if needs_history:
             self._rebase_history(out.grad_fn)
+    if out._tangent is not None or self._tangent is not None:
+        _write_tangent(self, out._tangent)     # forward mode: the tangent is written too
     return self
 
 
@@ -1946,3 +1960,75 @@ def _ancestors(targets, nodes):
                 found.add(p)
                 stack.append(p)
     return found
+
+
+# ---------------------------------------------------------------------------------------
+# 9. Forward mode: tangents carried along with values
+# ---------------------------------------------------------------------------------------
+# Inside a dual level (``autodiff.autograd.forward_ad.dual_level``) a tensor may carry a
+# tangent t, and every op gives its result the tangent J t: the directional derivative,
+# computed as the values are. The table has no forward formulas: J t comes from the
+# backward ones by the "double-vjp trick". u -> J^T u is linear in u, so the gradient of
+# <J^T u, t> with respect to u is J t -- one op's forward and two small backward passes
+# (torch has a forward formula per op; this reuses the rows every op already has).
+
+_dual_level = None               # the level we are in (None: forward mode is off)
+_dual_levels = itertools.count()
+
+
+def tangent_of(t):
+    """``t``'s tangent at the current dual level, or None (a tangent of a level that has
+    been exited is forgotten)."""
+    entry = t._tangent
+    if entry is None or entry[0] != _dual_level or _dual_level is None:
+        return None
+    return entry[1]
+
+
+def _write_tangent(t, entry):
+    """An in-place write into ``t`` writes its tangent too: ``entry`` (level, tangent)
+    becomes ``t``'s, and a view's tangent goes into its base's tangent as well."""
+    t._tangent = entry
+    if t._view is not None and entry is not None:
+        base, in_base = t._in_base()
+        level, tangent = entry
+        old = tangent_of(base)
+        before = jnp.zeros_like(base._value()) if old is None else old._value()
+        base._tangent = (level, make_tensor(_write_through_view(before, tangent._value(),
+                                                                in_base)))
+
+
+def push_tangents(inputs, outputs, rerun):
+    """Give ``outputs`` (of one op on ``inputs``) their tangents J t, from the inputs'
+    tangents t: ``rerun(*xs)`` runs the same op again on detached inputs, on the tape."""
+    global _dual_level
+    tangents = [tangent_of(x) if isinstance(x, Tensor) else None for x in inputs]
+    if all(t is None for t in tangents):
+        return
+    level, _dual_level = _dual_level, None          # nothing below carries a tangent
+    try:
+        with enable_grad():
+            xs = [x if not isinstance(x, Tensor) else
+                  x.detach().requires_grad_(t is not None) for x, t in zip(inputs, tangents)]
+            wrt = [(x, t) for x, t in zip(xs, tangents) if t is not None]
+            again = rerun(*xs)              # the op, recorded: its outputs in order
+            outs = [o for o in again if o._requires_grad]
+            # (any u will do: J^T u is linear in u; ones keep log-domain formulas finite)
+            us = [make_tensor(jnp.ones_like(o._value()), requires_grad=True) for o in outs]
+            jts = [None] * len(outs)
+            if outs:
+                vjps = run_backward(outs, us, retain_graph=True, create_graph=True,
+                                    inputs=[x for x, _ in wrt], accumulate=False)
+                pairs = [(g * t).sum() for g, (_, t) in zip(vjps, wrt)   # <J^T u, t>
+                         if g is not None and g._requires_grad]
+                if pairs:
+                    jts = run_backward([sum(pairs[1:], pairs[0])], [None], retain_graph=False,
+                                       create_graph=False, inputs=us, accumulate=False)
+    finally:
+        _dual_level = level
+    jts = dict(zip(map(id, outs), jts))
+    for out, out_again in zip(outputs, again):
+        if out_again._requires_grad:       # a float output that depends on a tangent
+            jt = jts[id(out_again)]
+            out._tangent = (level, make_tensor(
+                jnp.zeros_like(out._value()) if jt is None else jt._value()))

@@ -5,7 +5,7 @@
   Graphviz's ``dot`` lays it out where it is installed; a small layout in pure Python
   (``autodiff/_layout.py``) does elsewhere.
 * :func:`explain` -- one backward call, node by node, as a table: what reaches each node,
-  which row of ``autodiff/rules.py`` it applies, and what it sends to each input.
+  which row of the derivative table it applies, and what it sends to each input.
 
 ``parity_tests.side_by_side`` (the parity harness's, for the tutorials) shows a snippet
 run under torch and under autodiff in a :class:`Table`: autodiff does not depend on its
@@ -351,7 +351,7 @@ def _lambdas_of(filename):
 
 
 def _formula_text(function):
-    """What a backward formula computes, as ``autodiff/rules.py`` writes it: a lambda's
+    """What a backward formula computes, as its row in ``autodiff/ops/`` writes it: a lambda's
     body (``grad * other``), or a function's name where it is a ``def``."""
     code = function.__code__
     if function.__name__ != "<lambda>":
@@ -392,8 +392,8 @@ def explain(tensor: Any, gradient: Any = None,
     graph stays usable and no ``.grad`` changes) and returns a :class:`Table` with one
     row per node, in the order the engine ran them: the node and its tape number (as
     :func:`draw` shows it), the rule it applied (``op`` of its row in
-    ``autodiff.rules``), the gradient that reached it, the local derivative (the row's
-    formula for each input, as ``rules.py`` writes it: ``grad`` is what reached the
+    ``autodiff.tape.RULES``), the gradient that reached it, the local derivative (the row's
+    formula for each input, as its row writes it: ``grad`` is what reached the
     node), and the gradient it sent to each input. A leaf's
     ``AccumulateGrad`` has its row as soon as its gradient is complete, which is when
     the engine runs it. ``gradient`` is ``backward``'s: needed when ``tensor`` is not a

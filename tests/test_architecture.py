@@ -38,6 +38,13 @@ def test_the_engine_is_the_bottom_of_an_acyclic_graph():
     assert all(level[m] > level["tape"] for m in edges if m not in leaves)
 
 
+def test_the_op_families_import_one_another_without_a_loop():
+    edges = module_graph.graph(module_graph.PACKAGE / "ops")
+    level = module_graph.layers(edges)          # raises on an import cycle
+    assert edges["_common"] == set()            # the shared helpers import no family
+    assert all(level[m] > level["_common"] for m in edges if m != "_common")
+
+
 def test_the_drawing_sees_an_import_cycle():
     with pytest.raises(ValueError, match="import cycle"):
         module_graph.layers({"a": {"b"}, "b": {"a"}})

@@ -150,7 +150,7 @@ draw(e, params=dict(a=a, b=b, e=e))
 
 # %% [markdown]
 # `explain` runs the backward walk and shows it as the table above: each node, the
-# gradient that reached it, the rule it applied (a row of `autodiff/rules.py`) and what
+# gradient that reached it, the rule it applied (a row of the derivative table) and what
 # it sent to each input. The nodes run from the highest tape number down, so every node
 # runs after all the nodes that send it a gradient; a leaf's `AccumulateGrad` runs as
 # soon as its gradient is complete.

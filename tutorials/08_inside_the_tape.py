@@ -5,8 +5,6 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
-#       format_version: '1.3'
-#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -24,7 +22,7 @@
 import inspect
 
 import autodiff as torch
-from autodiff import rules, tape
+from autodiff import tape
 from autodiff.viz import draw, explain
 from parity_tests import check, side_by_side
 
@@ -54,13 +52,15 @@ print(inspect.getsource(tape.record))
 # %% [markdown]
 # ## The rules
 #
-# A rule is a row of `autodiff/rules.py`: the op's name, the node torch records, its
-# forward on JAX arrays and its backward written with autodiff's own operations -- for
-# `mul`, one formula per input, as in PyTorch's derivatives.yaml. A formula's parameters
-# say what the node saves: `self`'s gradient reads `other`, `other`'s reads `self`.
+# A rule is a row of the derivative table, `autodiff.tape.RULES`, written directly above
+# the function that applies it (`mul`'s is in `autodiff/ops/pointwise.py`): the op's name,
+# the node torch records, its forward on JAX arrays and its backward written with
+# autodiff's own operations -- for `mul`, one formula per input, as in PyTorch's
+# derivatives.yaml. A formula's parameters say what the node saves: `self`'s gradient
+# reads `other`, `other`'s reads `self`.
 
 # %%
-mul = rules.RULES["mul"]
+mul = tape.RULES["mul"]
 print(mul, mul.inputs, mul.saves)
 print(inspect.getsource(mul.backward[0]).strip())
 

@@ -59,7 +59,7 @@ else:
 # JAX can compile a *pure function of arrays* into one XLA program with `jax.jit`: the
 # first call traces it, later calls skip Python. Here is the loss of a linear model and
 # its gradient, written on arrays -- the gradient by hand, the way a rule of
-# `autodiff/rules.py` would write it.
+# `autodiff/ops/` would write it.
 
 # %%
 def loss_and_grad(w, inputs, targets):

@@ -18,19 +18,19 @@ PACKAGE = Path(__file__).resolve().parents[2] / "autodiff"
 SVG = Path(__file__).resolve().parents[1] / "module-graph.svg"
 
 
-def unit(path):
+def unit(path, root=PACKAGE):
     """The graph's node for a file of the package: a top-level module, or a subpackage."""
-    parts = path.relative_to(PACKAGE).with_suffix("").parts
+    parts = path.relative_to(root).with_suffix("").parts
     if len(parts) == 1:
         return "autodiff" if parts[0] == "__init__" else parts[0]
     return parts[0]
 
 
-def _imported(path, node):
+def _imported(path, node, root=PACKAGE):
     """The package modules an import statement in ``path`` names (relative imports)."""
     if not isinstance(node, ast.ImportFrom) or node.level == 0:
         return []
-    here = path.relative_to(PACKAGE).parent.parts
+    here = path.relative_to(root).parent.parts
     base = list(here[:len(here) - (node.level - 1)])
     if node.module:
         base += node.module.split(".")
@@ -39,15 +39,16 @@ def _imported(path, node):
     return [alias.name for alias in node.names]       # ``from . import dtypes, tape``
 
 
-def graph():
-    """{node: the set of nodes it imports}, for every node of the package."""
+def graph(root=PACKAGE):
+    """{node: the set of nodes it imports}, for every node of the package (or of one of
+    its subpackages, ``root``: the imports among its modules)."""
     edges = {}
-    for path in sorted(PACKAGE.rglob("*.py")):
-        src = unit(path)
+    for path in sorted(root.rglob("*.py")):
+        src = unit(path, root)
         targets = edges.setdefault(src, set())
         for node in ast.walk(ast.parse(path.read_text())):
-            for name in _imported(path, node):
-                name = name if (PACKAGE / name).is_dir() or (PACKAGE / f"{name}.py").exists() \
+            for name in _imported(path, node, root):
+                name = name if (root / name).is_dir() or (root / f"{name}.py").exists() \
                     else None
                 if name and name != src:
                     targets.add(name)

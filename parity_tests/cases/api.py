@@ -436,3 +436,82 @@ def deprecated_hook_warnings(T):
     k = Kw()
     k.register_backward_hook(lambda *a: None)
     yield "kw", k(x=T.ones(2, requires_grad=True))
+
+
+def default_dtype_float64(T):
+    T.set_default_dtype(T.float64)
+    try:
+        i, f = T.tensor([1, 2]), T.tensor([1.5, 2.])
+        yield "get_default_dtype", T.get_default_dtype()
+        yield "from floats", (T.tensor(1.5), f, T.tensor([1, 2.5]))
+        yield "creation", (T.zeros(2), T.arange(3.), T.linspace(0, 1, 3), T.full((2,), 2.),
+                           T.randn(2).dtype, T.eye(2))
+        yield "integers as floats", (i / 2, i.exp(), i.float())
+        yield "a float32 tensor keeps its dtype", T.ones(2, dtype=T.float32) * 1.5
+    finally:
+        T.set_default_dtype(T.float32)
+    yield "back to float32", T.tensor(1.5)
+
+
+def function_forms_of_in_place_ops(T):
+    x = T.tensor([0.5, -1.0])
+    T.sin_(x)
+    yield "sin_", x
+    T.relu_(x)
+    yield "relu_", x
+    T.negative_(x)
+    T.arcsin_(x)
+    yield "negative_ arcsin_", x
+    yield "no add_", hasattr(T, "add_")
+
+
+def masked_fill_broadcasts_self_to_the_mask(T):
+    x = T.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = x.masked_fill(T.tensor([[True, False, True], [False, False, True]]), 0.0)
+    yield "y", y
+    y.sum().backward()
+    yield "x.grad", x.grad
+
+
+def python_bool_as_an_index(T):
+    y = T.arange(6.).reshape(2, 3)
+    yield "y[True]", y[True]
+    yield "y[False]", y[False]
+    yield "y[0, True]", y[0, True]
+
+
+def legacy_constructors(T):
+    t = T.tensor([1., 2.], requires_grad=True)
+    yield "Tensor(data)", (T.Tensor([1, 2]), T.Tensor([[1.5]]), T.Tensor((1, 2)))
+    yield "Tensor(sizes)", (T.Tensor(2, 3).shape, T.Tensor(T.Size([2])).shape, T.Tensor().shape)
+    yield "Tensor(tensor)", T.Tensor(t)
+    yield "typed", (T.FloatTensor([1]), T.LongTensor([1, 2]), T.LongTensor([1.7]),
+                    T.DoubleTensor(2, 2).dtype, T.BoolTensor([1, 0]), T.IntTensor([1]))
+    yield "type()", (T.FloatTensor([1]).type(), T.LongTensor(2).type())
+    yield "isinstance", (isinstance(T.FloatTensor([1]), T.FloatTensor),
+                         isinstance(T.FloatTensor([1]), T.DoubleTensor),
+                         isinstance(t, T.FloatTensor), isinstance(t, T.Tensor))
+    yield "classes", (repr(T.Tensor), repr(T.FloatTensor), repr(type(t)))
+
+
+def legacy_constructor_of_a_string(T):
+    yield "negative size", _error_text(lambda: T.Tensor(2, -3))
+    T.Tensor("a")
+
+
+def _error_text(f):
+    try:
+        f()
+    except Exception as e:
+        return f"{type(e).__name__}: {e}"
+
+
+def resize_in_place(T):
+    a = T.arange(6.)
+    a.resize_(2, 2)
+    yield "shrunk", (a, a._version)
+    b = T.arange(3.)
+    yield "grown shape", b.resize_(5).shape
+    c = T.arange(4.)
+    yield "resize_as_", c.resize_as_(T.zeros(2, 2))
+    yield "of one that requires grad", _error_text(lambda: T.ones(2, requires_grad=True).resize_(3))

@@ -587,6 +587,87 @@ def _raised_any(fn):
     return None
 
 
+def split_of_a_0_dim_tensor(T):
+    """``RuntimeError: split expects at least a 1-dimensional tensor``"""
+    T.tensor(3.).split(1, 0)
+
+
+def chunk_of_a_0_dim_tensor(T):
+    """``RuntimeError: chunk expects at least a 1-dimensional tensor``"""
+    T.tensor(3.).chunk(1)
+
+
+def unbind_of_a_0_dim_tensor(T):
+    """``IndexError: Dimension specified as 0 but tensor has no dimensions``"""
+    T.tensor(3.).unbind(-1)
+
+
+def select_of_a_0_dim_tensor(T):
+    """``IndexError: select() cannot be applied to a 0-dim tensor.``"""
+    T.tensor(3.).select(0, 0)
+
+
+def select_out_of_range(T):
+    """``IndexError: select(): index -5 out of range for tensor of size [2, 3] at dimension 1``"""
+    T.zeros(2, 3).select(-1, -5)
+
+
+def int_index_of_a_0_dim_tensor(T):
+    """``IndexError: invalid index of a 0-dim tensor. Use `tensor.item()` in Python ...``"""
+    T.tensor(3.)[0]
+
+
+def too_many_indices(T):
+    """``IndexError: too many indices for tensor of dimension 2``"""
+    T.zeros(2, 3)[0, 0, 0]
+
+
+def index_out_of_range_counts_dims_by_position(T):
+    """``IndexError: index 5 is out of bounds for dimension 2 with size 3``"""
+    T.zeros(2, 3)[None, 0, 5]
+
+
+def index_tensor_out_of_range(T):
+    """``IndexError: index 5 is out of bounds for dimension 0 with size 3``"""
+    T.zeros(3)[T.tensor([0, 5])]
+
+
+def float_tensor_as_an_index(T):
+    """``IndexError: tensors used as indices must be long, int, byte or bool tensors``"""
+    T.zeros(3)[T.tensor([1.0])]
+
+
+def index_put_of_values_of_the_wrong_shape(T):
+    """``RuntimeError: shape mismatch: value tensor of shape [3] cannot be broadcast to
+    indexing result of shape [2]``: nothing is written"""
+    a = T.zeros(3)
+    try:
+        a[T.tensor([0, 1])] = T.tensor([1., 2., 3.])
+    finally:
+        yield "a unchanged", a
+
+
+def index_put_of_values_of_another_dtype(T):
+    """``RuntimeError: Index put requires the source and destination dtypes match, got
+    Float for the destination and Long for the source.``"""
+    a = T.zeros(3)
+    a[T.tensor([0, 1])] = T.tensor([1, 2])
+
+
+def default_dtype_must_be_floating(T):
+    """``TypeError: only floating-point types are supported as the default type``"""
+    T.set_default_dtype(T.int64)
+
+
+def ragged_nested_lists(T):
+    """``ValueError: expected sequence of length 2 at dim 1 (got 1)``"""
+    T.tensor([[1, 2], [3]])
+
+
+def ragged_nested_lists_deeper(T):
+    """``ValueError: expected sequence of length 2 at dim 2 (got 1)``"""
+    T.tensor([[[1, 2], [3, 4]], [[1, 2], [3]]])
+
 def float_of_a_tensor_of_several_elements(T):
     """``ValueError: only one element tensors can be converted to Python scalars``
     (``.item()`` says it differently: a RuntimeError)"""

@@ -1,0 +1,34 @@
+"""``Dropout``: zeroes elements in training, the identity in evaluation.
+
+Each is a thin ``Module`` around a function of ``autodiff.nn.functional``: ``__init__``
+creates the parameters with torch's default initialisation, ``forward`` calls the
+function, ``extra_repr`` prints the settings as torch does."""
+
+from __future__ import annotations
+
+from . import functional as F
+from .module import Module
+
+
+class Dropout(Module):
+    """In training mode, zero each element with probability ``p`` and scale the others by
+    ``1 / (1 - p)``; in evaluation mode (``.eval()``), pass the input through.
+
+    >>> import autodiff
+    >>> import autodiff.nn as nn
+    >>> drop = nn.Dropout(0.5).eval()
+    >>> drop(autodiff.ones(3))
+    tensor([1., 1., 1.])
+    """
+
+    def __init__(self, p=0.5, inplace=False):
+        super().__init__()
+        if p < 0 or p > 1:
+            raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+        self.p, self.inplace = p, inplace
+
+    def forward(self, input):
+        return F.dropout(input, self.p, self.training, self.inplace)
+
+    def extra_repr(self):
+        return f"p={self.p}, inplace={self.inplace}"

@@ -1,0 +1,210 @@
+"""Normalization: ``layer_norm``, ``batch_norm``, ``group_norm``, ``normalize``."""
+
+from __future__ import annotations
+
+import jax.numpy as jnp
+
+from ... import ops, tape
+from ...tape import RULES, apply, row
+
+
+# layer_norm: y = x_hat w + b, x_hat = (x - mean) rstd over the last dims;
+#   dx = rstd (g' - mean(g') - x_hat mean(g' x_hat)) with g' = grad w
+def _layer_norm_forward(x, weight, bias, normalized_shape, eps):
+    dims = tuple(range(x.ndim - len(normalized_shape), x.ndim))
+    mean = jnp.mean(x, dims, keepdims=True)
+    y = (x - mean) / jnp.sqrt(jnp.var(x, dims, keepdims=True) + eps)
+    return (y if weight is None else y * weight) + (0 if bias is None else bias)
+
+
+def _layer_norm_backward(grad, input, weight, normalized_shape, eps):
+    dims = tuple(range(input.ndim - len(normalized_shape), input.ndim))
+    centered = input - input.mean(dims, keepdim=True)
+    rstd = (input.var(dims, keepdim=True, correction=0) + eps).rsqrt()
+    x_hat = centered * rstd
+    g = grad if weight is None else grad * weight
+    dx = rstd * (g - g.mean(dims, keepdim=True) - x_hat * (g * x_hat).mean(dims, keepdim=True))
+    return (dx, None if weight is None else grad * x_hat, grad)
+
+
+row("layer_norm", "NativeLayerNormBackward0",
+    lambda input, weight, bias, *, normalized_shape, eps: _layer_norm_forward(
+        input, weight, bias, normalized_shape, eps),
+    lambda grad, input, weight, normalized_shape, eps: _layer_norm_backward(
+        grad, input, weight, normalized_shape, eps))
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
+    """Normalize over the last ``len(normalized_shape)`` dims to mean 0 and variance 1,
+    then scale by ``weight`` and shift by ``bias``.
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.layer_norm(autodiff.tensor([[1.0, 2.0, 3.0]]), (3,))
+    tensor([[-1.2247,  0.0000,  1.2247]])
+    """
+    normalized_shape = (normalized_shape,) if isinstance(normalized_shape, int) \
+        else tuple(normalized_shape)
+    if tuple(input.shape[input.ndim - len(normalized_shape):]) != normalized_shape:
+        raise RuntimeError(f"Given normalized_shape={list(normalized_shape)}, expected input "
+                           f"with shape [*, {', '.join(map(str, normalized_shape))}], but got "
+                           f"input of size{list(input.shape)}")
+    return apply(RULES["layer_norm"], input, weight, bias, normalized_shape=normalized_shape,
+                 eps=eps)
+
+
+# batch_norm: y = x_hat w + b, x_hat = (x - mean) invstd per channel (dim 1), with the
+# batch's statistics in training and the running ones in evaluation;
+#   training: dx = invstd (g - mean(g) - x_hat mean(g x_hat)),  g = grad w
+#   evaluation: dx = g invstd;   dw = sum(grad x_hat),  db = sum(grad)
+def _per_channel(v, ndim):
+    """A (C,) vector shaped (C, 1, ...) to broadcast against (N, C, ...)."""
+    return v.reshape((-1,) + (1,) * (ndim - 2))
+
+
+def _batch_norm_forward(x, weight, bias, running_mean, running_var, training, eps):
+    dims = (0,) + tuple(range(2, x.ndim))
+    if training:
+        mean, var = jnp.mean(x, dims, keepdims=True), jnp.var(x, dims, keepdims=True)
+    else:
+        mean = _per_channel(running_mean._value(), x.ndim)
+        var = _per_channel(running_var._value(), x.ndim)
+    y = (x - mean) / jnp.sqrt(var + eps)
+    y = y if weight is None else y * _per_channel(weight, x.ndim)
+    return y if bias is None else y + _per_channel(bias, x.ndim)
+
+
+def _batch_norm_backward(grad, input, weight, running_mean, running_var, training, eps):
+    dims = (0,) + tuple(range(2, input.ndim))
+    if training:
+        mean = input.mean(dims, keepdim=True)
+        var = input.var(dims, keepdim=True, correction=0)
+    else:
+        mean = _per_channel(running_mean, input.ndim)
+        var = _per_channel(running_var, input.ndim)
+    invstd = (var + eps).rsqrt()
+    x_hat = (input - mean) * invstd
+    g = grad if weight is None else grad * _per_channel(weight, input.ndim)
+    if training:
+        dx = invstd * (g - g.mean(dims, keepdim=True)
+                       - x_hat * (g * x_hat).mean(dims, keepdim=True))
+    else:
+        dx = g * invstd
+    return dx, None if weight is None else (grad * x_hat).sum(dims), grad.sum(dims)
+
+
+row("batch_norm", "NativeBatchNormBackward0",
+    lambda input, weight, bias, *, running_mean, running_var, training, eps:
+        _batch_norm_forward(input, weight, bias, running_mean, running_var, training, eps),
+    lambda grad, input, weight, running_mean, running_var, training, eps: _batch_norm_backward(
+        grad, input, weight, running_mean, running_var, training, eps),
+    tensor_attrs=("running_mean", "running_var"))
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
+               momentum=0.1, eps=1e-05):
+    """Normalize each channel (dim 1) to mean 0 and variance 1, then scale by ``weight``
+    and shift by ``bias``. Training: with the batch's statistics, and the running ones
+    (if given) move toward them by ``momentum``; evaluation: with the running ones.
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.batch_norm(autodiff.tensor([[1.0], [3.0]]), None, None, training=True)
+    tensor([[-1.0000],
+            [ 1.0000]])
+    """
+    if training:
+        if input.numel() // input.shape[1] <= 1:
+            raise ValueError("Expected more than 1 value per channel when training, got input "
+                             f"size {input.shape}")
+        if running_mean is not None:
+            _update_running_stats(input, running_mean, running_var, momentum)
+    elif running_mean is None:
+        raise RuntimeError("running_mean must be defined in evaluation mode")
+    return apply(RULES["batch_norm"], input, weight, bias, running_mean=running_mean,
+                 running_var=running_var, training=training, eps=eps)
+
+
+def _update_running_stats(input, running_mean, running_var, momentum):
+    """running = momentum * batch + (1 - momentum) * running (the variance unbiased)."""
+    dims = (0,) + tuple(range(2, input.ndim))
+    with tape.no_grad():
+        batch = input.detach()
+        running_mean.copy_(momentum * batch.mean(dims) + (1 - momentum) * running_mean)
+        running_var.copy_(momentum * batch.var(dims) + (1 - momentum) * running_var)
+
+
+def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
+    """``input`` divided by its ``p``-norm along ``dim`` (at least ``eps``), as torch
+    composes it: ``input / norm.clamp_min(eps).expand_as(input)``.
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.normalize(autodiff.tensor([[3.0, 4.0]]))
+    tensor([[0.6000, 0.8000]])
+    """
+    denom = input.norm(p, dim, keepdim=True).clamp_min(eps).expand_as(input)
+    if out is None:
+        return input / denom
+    return ops.div(input, denom, out=out)
+
+
+# group_norm: y = x_hat w + b, x_hat = (x - mean) rstd over each group of channels (and
+# the positions); w and b per channel (dim 1):
+#   dx = rstd (g - mean(g) - x_hat mean(g x_hat)) per group, g = grad w;
+#   dw = sum(grad x_hat),  db = sum(grad) (over all but the channel dim)
+def _group_norm_forward(x, weight, bias, group, eps):
+    g = x.reshape(x.shape[0], group, -1)
+    mean, var = jnp.mean(g, -1, keepdims=True), jnp.var(g, -1, keepdims=True)
+    y = ((g - mean) / jnp.sqrt(var + eps)).reshape(x.shape)
+    y = y if weight is None else y * _per_channel(weight, x.ndim)
+    return y if bias is None else y + _per_channel(bias, x.ndim)
+
+
+def _group_norm_backward(grad, input, weight, group, eps):
+    groups = (input.shape[0], group, -1)
+    x = input.reshape(groups)
+    rstd = (x.var(-1, keepdim=True, correction=0) + eps).rsqrt()
+    x_hat = (x - x.mean(-1, keepdim=True)) * rstd
+    g = (grad if weight is None else grad * _per_channel(weight, input.ndim)).reshape(groups)
+    dx = rstd * (g - g.mean(-1, keepdim=True) - x_hat * (g * x_hat).mean(-1, keepdim=True))
+    dims = (0,) + tuple(range(2, input.ndim))
+    return (dx.reshape(input.shape),
+            None if weight is None else (grad * x_hat.reshape(input.shape)).sum(dims),
+            grad.sum(dims))
+
+
+row("group_norm", "NativeGroupNormBackward0",
+    lambda input, weight, bias, *, group, eps: _group_norm_forward(input, weight, bias, group,
+                                                                   eps),
+    lambda grad, input, weight, group, eps: _group_norm_backward(grad, input, weight, group,
+                                                                 eps))
+
+
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):
+    """Normalize each group of ``num_groups`` groups of channels (dim 1), over its
+    channels and positions, to mean 0 and variance 1; then scale by ``weight`` and shift
+    by ``bias``, per channel (NativeGroupNormBackward0).
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.group_norm(autodiff.tensor([[1.0, 3.0, 0.0, 4.0]]), 2)
+    tensor([[-1.0000,  1.0000, -1.0000,  1.0000]])
+    """
+    if input.ndim < 2:
+        raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received "
+                           f"{input.ndim}")
+    channels = input.shape[1]
+    if channels % num_groups:
+        raise RuntimeError(f"Expected number of channels in input to be divisible by "
+                           f"num_groups, but got input of shape {list(input.shape)} and "
+                           f"num_groups={num_groups}")
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and (t.ndim != 1 or t.numel() != channels):
+            raise RuntimeError(f"Expected {name} to be a vector of size equal to the number "
+                               f"of channels in input, but got {name} of shape "
+                               f"{list(t.shape)} and input of shape {list(input.shape)}")
+    return apply(RULES["group_norm"], input, weight, bias, group=num_groups, eps=eps)
+
+
+__all__ = ["layer_norm", "batch_norm", "normalize", "group_norm"]

@@ -1,0 +1,249 @@
+"""Pooling: ``max_pool2d``, ``avg_pool2d``, ``adaptive_avg_pool2d``."""
+
+from __future__ import annotations
+
+import math
+
+import jax.numpy as jnp
+import numpy as np
+
+from ... import tape
+from ...tape import RULES, apply, row
+from ...ops._common import _zeros_like
+from ._common import _pair
+
+
+# avg_pool2d and adaptive_avg_pool2d: each output is a weighted sum of a window, separable
+# into an (out, in) matrix per spatial dim (1 / the window's count, or 1 / the divisor):
+# y = Mh x Mw^T over the last two dims. The gradient is the transposed map (torch's
+# ``*_backward`` kernel), whose own gradient is the pool of grad (and 0 for the input).
+def _pooling_output_shape(size, kernel, stride, pad, dilation, ceil_mode):
+    """torch's ``pooling_output_shape``: how many windows fit along one dim."""
+    span = size + 2 * pad - dilation * (kernel - 1) - 1 + (stride - 1 if ceil_mode else 0)
+    out = span // stride + 1
+    if ceil_mode and (out - 1) * stride >= size + pad:
+        out -= 1          # the last window must start inside the input or its left padding
+    return out
+
+
+_pool_size = _pooling_output_shape     # how many windows fit along one dim
+
+
+def _window_indices(height, width, kernel, stride, padding, dilation, ceil_mode):
+    """For each output position and kernel tap: the flat input position, or -1 (padding)."""
+    axes = []
+    for size, k, s, p, d in zip((height, width), kernel, stride, padding, dilation):
+        out = _pool_size(size, k, s, p, d, ceil_mode)
+        pos = np.arange(out)[:, None] * s - p + np.arange(k)[None, :] * d     # (out, k)
+        axes.append(np.where((pos >= 0) & (pos < size), pos, -1))
+    rows, cols = axes
+    flat = rows[:, None, :, None] * width + cols[None, :, None, :]           # (oh, ow, kh, kw)
+    valid = (rows[:, None, :, None] >= 0) & (cols[None, :, None, :] >= 0)
+    return np.where(valid, flat, -1).reshape(rows.shape[0], cols.shape[0], -1)
+
+
+# max pooling: each output is the input element ``indices`` points at (its position in
+# the H*W plane, as torch's return_indices); the gradient is scattered back there.
+def _gather_plane(x, indices):
+    n, c = x.shape[:2]
+    flat = jnp.take_along_axis(x.reshape(n, c, -1), indices.reshape(n, c, -1), axis=2)
+    return flat.reshape(indices.shape)
+
+
+def _scatter_plane(grad, indices, self_sym_sizes):
+    n, c = self_sym_sizes[:2]
+    key = (jnp.arange(n)[:, None, None], jnp.arange(c)[None, :, None],
+           indices.reshape(n, c, -1))
+    plane = (n, c, math.prod(self_sym_sizes[2:]))
+    return tape.apply(RULES["index_backward"], grad.reshape(n, c, -1), key=key,
+                      self_sym_sizes=plane).reshape(self_sym_sizes)
+
+
+row("max_pool2d", "MaxPool2DWithIndicesBackward0",
+    lambda self, *, kernel_size, stride, padding, dilation, ceil_mode, indices,
+    self_sym_sizes: _gather_plane(self, indices),
+    lambda grad, kernel_size, stride, padding, dilation, ceil_mode, indices, self_sym_sizes: (
+        _scatter_plane(grad, indices, self_sym_sizes),))
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    """The largest element of each ``kernel_size`` window of (N, C, H, W) ``input``;
+    ``return_indices=True`` also gives where it was (a position in the H*W plane).
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.max_pool2d(autodiff.arange(16.0).reshape(1, 1, 4, 4), 2)
+    tensor([[[[ 5.,  7.],
+              [13., 15.]]]])
+    """
+    if input.ndim == 3:
+        out = max_pool2d(input.unsqueeze(0), kernel_size, stride, padding, dilation,
+                         ceil_mode, return_indices)
+        return tuple(o.squeeze(0) for o in out) if return_indices else out.squeeze(0)
+    kernel = _pair(kernel_size)
+    stride = kernel if stride is None or stride == [] else _pair(stride)
+    padding, dilation = _pair(padding), _pair(dilation)
+    for p, k, d in zip(padding, kernel, dilation):
+        if p > (d * (k - 1) + 1) // 2:
+            raise RuntimeError(f"pad should be at most half of effective kernel size, but got "
+                               f"pad={p}, kernel_size={k} and dilation={d}")
+    if any(p > k // 2 for p, k in zip(padding, kernel)):
+        raise RuntimeError(f"pad should be smaller than or equal to half of kernel size, but "
+                           f"got padW = {padding[1]}, padH = {padding[0]}, kW = {kernel[1]}, "
+                           f"kH = {kernel[0]}")
+    n, c, h, w = input.shape
+    out = [_pool_size(*args, ceil_mode) for args in zip((h, w), kernel, stride, padding,
+                                                         dilation)]
+    if min(out) < 1:
+        raise RuntimeError(f"Given input size: ({c}x{h}x{w}). Calculated output size: "
+                           f"({c}x{out[0]}x{out[1]}). Output size is too small")
+    taps = _window_indices(h, w, kernel, stride, padding, dilation, ceil_mode)
+    x = input._value().reshape(n, c, -1)
+    windows = jnp.where(taps >= 0, x[:, :, np.maximum(taps, 0)], -jnp.inf)  # n,c,oh,ow,taps
+    best = jnp.argmax(windows, axis=-1)
+    indices = jnp.take_along_axis(jnp.broadcast_to(taps, windows.shape), best[..., None],
+                                  axis=-1)[..., 0]
+    out = apply(RULES["max_pool2d"], input, kernel_size=kernel, stride=stride,
+                padding=padding, dilation=dilation, ceil_mode=ceil_mode, indices=indices,
+                self_sym_sizes=input.shape)
+    return (out, tape.make_tensor(indices.astype(np.int64))) if return_indices else out
+
+
+def _avg_windows(size, kernel, stride, pad, ceil_mode, count_include_pad, divisor):
+    """One dim of avg_pool2d: the (out, in) matrix of window weights (``divisor``: the
+    windows are summed, the divisor applied once)."""
+    m = np.zeros((_pooling_output_shape(size, kernel, stride, pad, 1, ceil_mode), size))
+    for o in range(m.shape[0]):
+        start = o * stride - pad
+        end = min(start + kernel, size + pad)
+        lo, hi = max(start, 0), min(end, size)
+        m[o, lo:hi] = 1.0 if divisor else 1.0 / (end - start if count_include_pad else hi - lo)
+    return m
+
+
+def _avg_pool_maps(shape, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                   divisor_override):
+    mh, mw = (_avg_windows(n, k, s, p, ceil_mode, count_include_pad, divisor_override)
+              for n, k, s, p in zip(shape[-2:], kernel_size, stride, padding))
+    return mh / (divisor_override or 1), mw
+
+
+def _unpooled(grad, maps):
+    mh, mw = (jnp.asarray(m, grad.dtype) for m in maps)
+    return jnp.einsum("...op,oh,pw->...hw", grad, mh, mw)
+
+
+row("avg_pool2d_backward", "AvgPool2DBackwardBackward0",
+    lambda grad_output, self, *, kernel_size, stride, padding, ceil_mode, count_include_pad,
+    divisor_override: _unpooled(grad_output, _avg_pool_maps(
+        self.shape, kernel_size, stride, padding, ceil_mode, count_include_pad,
+        divisor_override)),
+    (lambda grad, kernel_size, stride, padding, ceil_mode, count_include_pad,
+     divisor_override: tape.apply(
+         RULES["avg_pool2d"], grad, kernel_size=kernel_size, stride=stride, padding=padding,
+         ceil_mode=ceil_mode, count_include_pad=count_include_pad,
+         divisor_override=divisor_override),
+     lambda grad: _zeros_like(grad)))
+
+
+def _pooled(x, maps):
+    mh, mw = (jnp.asarray(m, x.dtype) for m in maps)
+    return jnp.einsum("...hw,oh,pw->...op", x, mh, mw)
+
+
+row("avg_pool2d", "AvgPool2DBackward0",
+    lambda self, *, kernel_size, stride, padding, ceil_mode, count_include_pad,
+    divisor_override: _pooled(self, _avg_pool_maps(self.shape, kernel_size, stride, padding,
+                                                   ceil_mode, count_include_pad,
+                                                   divisor_override)),
+    lambda grad, self, kernel_size, stride, padding, ceil_mode, count_include_pad,
+    divisor_override: (tape.apply(
+        RULES["avg_pool2d_backward"], grad, self, kernel_size=kernel_size, stride=stride,
+        padding=padding, ceil_mode=ceil_mode, count_include_pad=count_include_pad,
+        divisor_override=divisor_override),))
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
+               count_include_pad=True, divisor_override=None):
+    """The mean of each ``kernel_size`` window of (N, C, H, W) or (C, H, W) ``input``
+    (stride defaults to the kernel size); ``count_include_pad`` counts the zero padding
+    in the mean, ``divisor_override`` divides by a number of your own (AvgPool2DBackward0).
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.avg_pool2d(autodiff.arange(16.0).reshape(1, 1, 4, 4), 2)
+    tensor([[[[ 2.5000,  4.5000],
+              [10.5000, 12.5000]]]])
+    """
+    kernel = _pair(kernel_size)
+    stride = kernel if stride is None or stride == [] else _pair(stride)
+    padding = _pair(padding)
+    if input.ndim not in (3, 4):
+        raise RuntimeError("non-empty 3D or 4D (batch mode) tensor expected for input")
+    for p, k in zip(padding, kernel):
+        if p > k // 2:
+            raise RuntimeError(f"pad should be at most half of effective kernel size, but got "
+                               f"pad={p}, kernel_size={k} and dilation=1")
+    c, h, w = input.shape[-3:]
+    out = [_pool_size(n, k, s, p, 1, ceil_mode)
+           for n, k, s, p in zip((h, w), kernel, stride, padding)]
+    if min(out) < 1:
+        raise RuntimeError(f"Given input size: ({c}x{h}x{w}). Calculated output size: "
+                           f"({c}x{out[0]}x{out[1]}). Output size is too small")
+    if divisor_override is not None and divisor_override == 0:
+        raise RuntimeError("divisor must be not zero")
+    return apply(RULES["avg_pool2d"], input, kernel_size=kernel, stride=stride,
+                 padding=padding, ceil_mode=ceil_mode, count_include_pad=count_include_pad,
+                 divisor_override=divisor_override)
+
+
+def _adaptive_windows(size, out):
+    """One dim of adaptive_avg_pool2d: windows [floor(o n / out), ceil((o + 1) n / out))."""
+    m = np.zeros((out, size))
+    for o in range(out):
+        lo, hi = (o * size) // out, -(-((o + 1) * size) // out)
+        m[o, lo:hi] = 1.0 / (hi - lo)
+    return m
+
+
+def _adaptive_maps(shape, output_size):
+    return tuple(_adaptive_windows(n, o) for n, o in zip(shape[-2:], output_size))
+
+
+row("adaptive_avg_pool2d_backward", "AdaptiveAvgPool2DBackwardBackward0",
+    lambda grad_output, self: _unpooled(grad_output, _adaptive_maps(self.shape,
+                                                                    grad_output.shape[-2:])),
+    (lambda grad, grad_output: tape.apply(RULES["adaptive_avg_pool2d"], grad,
+                                          output_size=tuple(grad_output.shape[-2:])),
+     lambda grad: _zeros_like(grad)))
+row("adaptive_avg_pool2d", "AdaptiveAvgPool2DBackward0",
+    lambda self, *, output_size: _pooled(self, _adaptive_maps(self.shape, output_size)),
+    lambda grad, self, output_size: (tape.apply(RULES["adaptive_avg_pool2d_backward"], grad,
+                                                self),))
+
+
+def adaptive_avg_pool2d(input, output_size):
+    """The mean over windows that split (N, C, H, W) or (C, H, W) ``input`` into
+    ``output_size`` (an int, or a pair whose ``None`` keeps that size) as evenly as they
+    can: AdaptiveAvgPool2DBackward0, or a mean over H and W for an output of 1 x 1 (torch's
+    choice).
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.adaptive_avg_pool2d(autodiff.arange(6.0).reshape(1, 2, 3), (1, 2))
+    tensor([[[2., 3.]]])
+    """
+    if input.ndim not in (3, 4):
+        raise RuntimeError(f"adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got "
+                           f"{list(input.shape)}")
+    size = (output_size, output_size) if isinstance(output_size, int) else tuple(output_size)
+    if len(size) != 2:
+        raise RuntimeError("adaptive_avg_pool2d: output_size must be 2")
+    size = tuple(n if o is None else o for o, n in zip(size, input.shape[-2:]))
+    if size == (1, 1):
+        return input.mean((-1, -2), keepdim=True)
+    return apply(RULES["adaptive_avg_pool2d"], input, output_size=size)
+
+
+__all__ = ["max_pool2d", "avg_pool2d", "adaptive_avg_pool2d"]

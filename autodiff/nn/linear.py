@@ -1,0 +1,71 @@
+"""``Identity`` and ``Linear``: ``x @ weight.T + bias``, torch's default initialisation.
+
+Each is a thin ``Module`` around a function of ``autodiff.nn.functional``: ``__init__``
+creates the parameters with torch's default initialisation, ``forward`` calls the
+function, ``extra_repr`` prints the settings as torch does."""
+
+from __future__ import annotations
+
+import math
+
+from .. import ops
+from . import functional as F
+from . import init
+from .module import Module
+from .parameter import Parameter
+
+
+def _uniform_bias(bias, weight):
+    """torch's default bias: uniform on +-1/sqrt(fan_in)."""
+    fan_in, _ = init._calculate_fan_in_and_fan_out(weight)
+    bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
+    init.uniform_(bias, -bound, bound)
+
+
+class Identity(Module):
+    """Returns its input (a placeholder, e.g. for a removed layer)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__()
+
+    def forward(self, input):
+        return input
+
+
+class Linear(Module):
+    """``y = x @ weight.T + bias``, with ``weight`` (out_features, in_features).
+
+    Weights start uniform on +-1/sqrt(in_features) (``kaiming_uniform_`` with
+    ``a=sqrt(5)``), and so does the bias.
+
+    >>> import autodiff
+    >>> import autodiff.nn as nn
+    >>> layer = nn.Linear(3, 2)
+    >>> layer
+    Linear(in_features=3, out_features=2, bias=True)
+    >>> layer(autodiff.ones(5, 3)).shape
+    autodiff.Size([5, 2])
+    """
+
+    def __init__(self, in_features, out_features, bias=True, device=None, dtype=None):
+        super().__init__()
+        self.in_features, self.out_features = in_features, out_features
+        self.weight = Parameter(ops.empty(out_features, in_features, dtype=dtype,
+                                          device=device))
+        if bias:
+            self.bias = Parameter(ops.empty(out_features, dtype=dtype, device=device))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            _uniform_bias(self.bias, self.weight)
+
+    def forward(self, input):
+        return F.linear(input, self.weight, self.bias)
+
+    def extra_repr(self):
+        return (f"in_features={self.in_features}, out_features={self.out_features}, "
+                f"bias={self.bias is not None}")

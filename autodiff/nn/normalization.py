@@ -1,0 +1,146 @@
+"""Normalization layers: ``LayerNorm``, ``BatchNorm1d``, ``BatchNorm2d``, ``GroupNorm``.
+
+Each is a thin ``Module`` around a function of ``autodiff.nn.functional``: ``__init__``
+creates the parameters with torch's default initialisation, ``forward`` calls the
+function, ``extra_repr`` prints the settings as torch does."""
+
+from __future__ import annotations
+
+from .. import ops
+from . import functional as F
+from . import init
+from .module import Module
+from .parameter import Parameter
+
+
+def _affine_parameters(module, shape, affine, bias, dtype, device):
+    """A normalization's learned ``weight`` (ones) and ``bias`` (zeros), or None for
+    each it has not."""
+    kind = dict(dtype=dtype, device=device)
+    module.register_parameter("weight", Parameter(ops.ones(shape, **kind)) if affine else None)
+    module.register_parameter("bias", Parameter(ops.zeros(shape, **kind)) if affine and bias
+                              else None)
+
+
+class LayerNorm(Module):
+    """Normalize over the last dims (``normalized_shape``) to mean 0 and variance 1, then
+    scale and shift by learned ``weight`` (ones) and ``bias`` (zeros).
+
+    >>> import autodiff.nn as nn
+    >>> nn.LayerNorm(4)
+    LayerNorm((4,), eps=1e-05, elementwise_affine=True, bias=True)
+    """
+
+    def __init__(self, normalized_shape, eps=1e-05, elementwise_affine=True, bias=True,
+                 device=None, dtype=None):
+        super().__init__()
+        self.normalized_shape = (normalized_shape,) if isinstance(normalized_shape, int) \
+            else tuple(normalized_shape)
+        self.eps, self.elementwise_affine = eps, elementwise_affine
+        _affine_parameters(self, self.normalized_shape, elementwise_affine, bias, dtype, device)
+
+    def forward(self, input):
+        return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
+
+    def extra_repr(self):
+        return (f"{self.normalized_shape}, eps={self.eps}, "
+                f"elementwise_affine={self.elementwise_affine}, bias={self.bias is not None}")
+
+
+class _BatchNorm(Module):
+    """Batch normalization (``BatchNorm1d``, ``BatchNorm2d``): normalize each channel with
+    the batch's statistics while training, keeping running averages of them (buffers) to
+    normalize with in evaluation; then scale and shift by learned ``weight`` and ``bias``."""
+
+    _dims = ()            # the input ranks it accepts
+    _dims_text = ""
+
+    def __init__(self, num_features, eps=1e-05, momentum=0.1, affine=True,
+                 track_running_stats=True, device=None, dtype=None, *, bias=True):
+        super().__init__()
+        self.num_features, self.eps, self.momentum = num_features, eps, momentum
+        self.affine, self.track_running_stats = affine, track_running_stats
+        _affine_parameters(self, num_features, affine, bias, dtype, device)
+        kind = dict(dtype=dtype, device=device)
+        if track_running_stats:
+            self.register_buffer("running_mean", ops.zeros(num_features, **kind))
+            self.register_buffer("running_var", ops.ones(num_features, **kind))
+            self.register_buffer("num_batches_tracked", ops.tensor(0))       # int64
+        else:
+            for name in ("running_mean", "running_var", "num_batches_tracked"):
+                self.register_buffer(name, None)
+
+    def reset_running_stats(self):
+        if self.track_running_stats:
+            self.running_mean.zero_()
+            self.running_var.fill_(1)
+            self.num_batches_tracked.zero_()
+
+    def reset_parameters(self):
+        self.reset_running_stats()
+        if self.affine:
+            init.ones_(self.weight)
+            if self.bias is not None:
+                init.zeros_(self.bias)
+
+    def forward(self, input):
+        if input.ndim not in self._dims:
+            raise ValueError(f"expected {self._dims_text} input (got {input.ndim}D input)")
+        momentum = 0.0 if self.momentum is None else self.momentum
+        if self.training and self.track_running_stats:
+            self.num_batches_tracked.add_(1)
+            if self.momentum is None:              # a cumulative average
+                momentum = 1.0 / float(self.num_batches_tracked)
+        tracked = not self.training or self.track_running_stats
+        return F.batch_norm(input, self.running_mean if tracked else None,
+                            self.running_var if tracked else None, self.weight, self.bias,
+                            self.training or self.running_mean is None, momentum, self.eps)
+
+    def extra_repr(self):
+        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
+                f"affine={self.affine}, bias={self.bias is not None}, "
+                f"track_running_stats={self.track_running_stats}")
+
+
+class BatchNorm1d(_BatchNorm):
+    """Batch normalization of (N, C) or (N, C, L) inputs, per channel C.
+
+    >>> import autodiff.nn as nn
+    >>> nn.BatchNorm1d(3)
+    BatchNorm1d(3, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)
+    """
+
+    _dims, _dims_text = (2, 3), "2D or 3D"
+
+
+class BatchNorm2d(_BatchNorm):
+    """Batch normalization of (N, C, H, W) inputs, per channel C."""
+
+    _dims, _dims_text = (4,), "4D"
+
+
+class GroupNorm(Module):
+    """Normalize groups of channels, then scale and shift each channel by learned
+    ``weight`` (ones) and ``bias`` (zeros).
+
+    >>> import autodiff.nn as nn
+    >>> nn.GroupNorm(2, 4)
+    GroupNorm(2, 4, eps=1e-05, affine=True, bias=True)
+    """
+
+    def __init__(self, num_groups, num_channels, eps=1e-05, affine=True, device=None,
+                 dtype=None, *, bias=True):
+        super().__init__()
+        if num_channels % num_groups != 0:
+            raise ValueError(f"num_channels ({num_channels}) must be divisible by num_groups "
+                             f"({num_groups})")
+        self.num_groups, self.num_channels = num_groups, num_channels
+        self.eps, self.affine = eps, affine
+        _affine_parameters(self, num_channels, affine, bias, dtype, device)
+
+    def forward(self, input):
+        return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
+
+    def extra_repr(self):
+        return (f"{self.num_groups}, {self.num_channels}, eps={self.eps}, "
+                f"affine={self.affine}, bias={self.bias is not None}")

@@ -1,0 +1,294 @@
+"""What several op families share: argument parsing (shapes, dims, dtypes, devices),
+torch's error for a missing kernel, broadcasting, and the helpers that derivative formulas
+use everywhere (arithmetic with a Python number as torch's C++ writes it: ``_times_scalar``
+is ``mul.Scalar``, MulBackward1; constant zeros; ``where``)."""
+
+from __future__ import annotations
+
+import builtins
+import functools
+import math
+
+import jax
+import jax.numpy as jnp
+
+from .. import dtypes as D, tape
+from ..tape import RULES, Tensor, apply, row
+
+
+def _shape_arg(size):
+    """``zeros(2, 3)``, ``zeros((2, 3))`` and ``zeros([2, 3])`` all mean shape (2, 3)."""
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = size[0]
+    return tuple(int(s) for s in size)
+
+
+def _dims(dim, ndim):
+    """A dim argument (int, tuple or None) as a tuple of non-negative dims, or None."""
+    if dim is None:
+        return None
+    if isinstance(dim, int):
+        dim = (dim,)
+    dims = tuple(tape.wrap_dim(d, ndim) for d in dim)
+    return dims if ndim else ()           # a 0-d tensor has no dim to reduce
+
+
+def _to_dtype(d):
+    if d is None or isinstance(d, D.dtype):
+        return d
+    if isinstance(d, str):
+        return D.ALIASES.get(d) or getattr(D, d)
+    if d is float:
+        return D.float64
+    if d is int:
+        return D.int64
+    if d is bool:
+        return D.bool_
+    return D.from_numpy_dtype(d)
+
+
+def _place(array, device):
+    if device is None:
+        return array
+    dev = D.device(device) if not isinstance(device, D.device) else device
+    return jax.device_put(array, dev.jax_device())
+
+
+def _broadcast_shapes(a, b):
+    """torch's broadcasting check, with its error text."""
+    out = []
+    for i in range(1, builtins.max(len(a), len(b)) + 1):
+        x = a[-i] if i <= len(a) else 1
+        y = b[-i] if i <= len(b) else 1
+        if x != y and x != 1 and y != 1:
+            raise RuntimeError(
+                f"The size of tensor a ({x}) must match the size of tensor b ({y}) at "
+                f"non-singleton dimension {builtins.max(len(a), len(b)) - i}")
+        out.append(x if y == 1 else y)
+    return tuple(reversed(out))
+
+
+def _binary(rule, a, b, float_result=False, **attrs):
+    """Apply a broadcasting binary rule: promote, check shapes, then record."""
+    if isinstance(b, Tensor) and isinstance(a, Tensor):
+        x, y = a._array.aval, b._array.aval              # abstract values: shape and dtype
+        if x.shape != y.shape:
+            _broadcast_shapes(x.shape, y.shape)
+        if x.dtype == y.dtype and not (float_result and x.dtype.kind != "f"):
+            return apply(rule, a, b, **attrs)            # the common case: nothing to promote
+    elif type(b) is float and a._array.aval.dtype.kind == "f":
+        return apply(rule, a, b, **attrs)                # a float tensor keeps its dtype
+    dt = D.result_type(a, b)
+    if float_result and not dt.is_floating_point:
+        dt = D.DEFAULT_FLOAT
+    if (isinstance(a, Tensor) and a.dtype is not dt) or (isinstance(b, Tensor) and
+                                                          b.dtype is not dt):
+        rule = _CastRule(rule, dt)
+    return apply(rule, a, b, **attrs)
+
+
+def _arr_cast(x, dt):
+    return x.astype(dt.np) if hasattr(x, "astype") and x.dtype != dt.np else x
+
+
+class _CastRule:
+    """A rule seen through a dtype cast of its inputs: torch promotes inside the kernel."""
+
+    __slots__ = ("rule", "dt")
+    is_view = False
+
+    def __init__(self, rule, dt):
+        self.rule, self.dt = rule, dt
+
+    def forward(self, /, *arrays, **attrs):      # (an attribute may be named self: xlogy's)
+        return self.rule.forward(*(_arr_cast(a, self.dt) for a in arrays), **attrs)
+
+    def __getattr__(self, name):
+        return getattr(self.rule, name)
+
+
+def _kernel_missing(kernel, dtype):
+    """torch's error for a kernel that has no version for ``dtype``."""
+    return NotImplementedError(f"\"{kernel}\" not implemented for '{D.c_name(dtype)}'")
+
+
+row("unsafe_view", "UnsafeViewBackward0",
+    lambda self, *, size, self_sym_sizes: jnp.reshape(self, size),
+    lambda grad, size, self_sym_sizes: (grad.reshape(self_sym_sizes),))
+
+
+def _unsafe_view(input, size):
+    return apply(RULES["unsafe_view"], input, size=tuple(size), self_sym_sizes=input._array.shape)
+
+
+def _tensor_arg(fn, name, position, value):
+    if not isinstance(value, Tensor):
+        raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be Tensor, "
+                        f"not {type(value).__name__}")
+
+
+def _expanded_shape(input, sizes):
+    """The shape ``input`` expands to (-1: its own size), or torch's error."""
+    lead = len(sizes) - input.ndim
+    if lead < 0:
+        raise RuntimeError(
+            f"expand({input._type_name()}"
+            f"{{{list(input.shape)}}}, size={list(sizes)}): the number of sizes provided "
+            f"({len(sizes)}) must be greater or equal to the number of dimensions in the "
+            f"tensor ({input.ndim})")
+    shape = []
+    for i, s in enumerate(sizes):
+        own = input.shape[i - lead] if i >= lead else 1
+        if s == -1:
+            s = own
+        elif own != 1 and own != s:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({s}) must match the existing size ({own}) "
+                f"at non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor "
+                f"sizes: {list(input.shape)}")
+        shape.append(s)
+    return tuple(shape)
+
+
+def _scatter_through_view(grad, self_sym_sizes, view):
+    """The adjoint of a view: add each element of ``grad`` back where it came from."""
+    index = view(jnp.arange(math.prod(self_sym_sizes)).reshape(self_sym_sizes))
+    flat = jnp.zeros(math.prod(self_sym_sizes), grad.dtype).at[index.reshape(-1)]
+    return flat.add(grad.reshape(-1)).reshape(self_sym_sizes)
+
+
+def _w(cond, a, b):
+    """where(cond, a, b) for the rules below (a or b may be a Python number)."""
+    return tape.apply(RULES["where"], a, b, condition=cond)
+
+
+def _not_implemented(op):
+    raise RuntimeError(f"derivative for aten::{op} is not implemented")
+
+
+def _mean(x, dim=None, keepdims=False):
+    """The sum divided by the count, as torch computes a mean. XLA turns a division by a
+    constant (or by any broadcast scalar) into a multiplication by its rounded reciprocal,
+    an ulp off the quotient; an opaque array of counts is really divided by. Half floats
+    sum in float32."""
+    total = jnp.sum(x, dim, keepdims=keepdims, dtype=jnp.promote_types(x.dtype, jnp.float32))
+    counts = jnp.full(total.shape, x.size // max(total.size, 1), total.dtype)
+    return (total / jax.lax.optimization_barrier(counts)).astype(x.dtype)
+
+
+def _if_given(formula, grad, *args):
+    """``formula(grad, *args)``, or None where no gradient reached that output (torch's
+    ``grad.defined() ? ... : Tensor()``)."""
+    return None if grad is None else formula(grad, *args)
+
+
+@functools.partial(jax.jit, static_argnames="dim")
+def _select_put(x, src, index, *, dim):
+    return jax.lax.dynamic_update_index_in_dim(x, src.astype(x.dtype), index, dim)
+
+
+def _window(n, start, end, step):
+    """Where ``[start:end:step]`` sits in ``n`` elements: its first index and its length."""
+    start, end, step = slice(start, end, step).indices(n)
+    return start, len(range(start, end, step))
+
+
+def _span(length, step):
+    return (length - 1) * step + 1 if length else 0
+
+
+@functools.partial(jax.jit, static_argnames=("dim", "step"))
+def _slice_put(x, src, start, *, dim, step):
+    window = jax.lax.dynamic_slice_in_dim(x, start, _span(src.shape[dim], step), dim)
+    window = window.at[(slice(None),) * dim + (slice(None, None, step),)].set(
+        src.astype(x.dtype))
+    return jax.lax.dynamic_update_slice_in_dim(x, window, start, dim)
+
+
+def alias_row(op, node, of):
+    """A second torch name for an existing row (the same maths, recorded under ``node``)."""
+    r = RULES[of]
+    row(op, node, r.forward, r.backward, r.is_view, r.tensor_attrs)
+
+
+def _zeros_like(grad):
+    """torch's ``zeros_like(grad)`` in a backward formula: constant zeros (not grad * 0,
+    which is nan where grad is)."""
+    return tape.constant(jnp.zeros_like(grad._value()))
+
+
+def _zeros(shape, like):
+    """Constant zeros of ``shape``, of ``like``'s dtype."""
+    return tape.constant(jnp.zeros(shape, like._array.dtype))
+
+
+def _times_scalar(t, number):
+    """C++'s ``t * number`` and ``number * t`` (mul.Scalar: MulBackward1)."""
+    return tape.apply(RULES["mul_scalar"], t, other=number)
+
+
+# torch's C++ formulas do arithmetic with Scalars (``mul.Scalar``...), which records other
+# nodes than Python's ``x * 2`` (a number wrapped in a tensor: MulBackward0). The formulas
+# above write it with these helpers, so that a gradient differentiated again
+# (create_graph=True) shows torch's nodes.
+row("mul_scalar", "MulBackward1", lambda self, *, other: self * other,
+    lambda grad, other: (_times_scalar(grad, other),))
+row("add_scalar", "AddBackward1", lambda self, *, other: self + other,
+    lambda grad, other: (grad,))
+row("sub_scalar", "SubBackward1", lambda self, *, other: self - other,
+    lambda grad, other: (grad,))
+
+
+def _over_scalar(t, number):
+    """C++'s ``t / number`` (div.Scalar: DivBackward1)."""
+    return tape.apply(RULES["div_scalar"], t, other=number)
+
+
+def _plus_scalar(t, number):
+    """C++'s ``t + number`` and ``number + t`` (add.Scalar: AddBackward1)."""
+    return tape.apply(RULES["add_scalar"], t, other=number)
+
+
+def _minus_scalar(t, number):
+    """C++'s ``t - number`` (sub.Scalar: SubBackward1)."""
+    return tape.apply(RULES["sub_scalar"], t, other=number)
+
+
+def _scalar_minus(number, t):
+    """C++'s ``number - t``: a tensor filled with the number, minus t (SubBackward0)."""
+    return tape.constant(jnp.full(t.shape, number, t._array.dtype)) - t
+
+
+
+def exported(namespace):
+    """A family module's ``__all__``: the names it defines (functions, classes and their
+    instances), not the ones it imports, so that ``from .ops import *`` gives torch's
+    namespace (there is no ``torch.jax``)."""
+    return [name for name, value in list(namespace.items())
+            if not name.startswith("_")
+            and getattr(value, "__module__", None) == namespace["__name__"]]
+
+
+def methods(*fns, inplace=None):
+    """Bind each function as the Tensor method of its name (``fn.__name__``): ``x.exp()``
+    is ``exp(x)``. With ``inplace`` (``tape.inplace_unary``, or ``tape.inplace_binary``
+    for an op of another tensor operand), also its in-place form: ``x.exp_()`` writes
+    ``exp(x)`` into ``x``."""
+    for fn in fns:
+        setattr(Tensor, fn.__name__, fn)
+        if inplace is not None:
+            setattr(Tensor, fn.__name__ + "_", inplace(fn))
+
+
+def method(fn=None, *, inplace=None):
+    """``@method`` above a function makes it a Tensor method too (``methods(fn)``);
+    ``@method(inplace=tape.inplace_unary)`` adds its in-place form."""
+    if fn is None:
+        return functools.partial(method, inplace=inplace)
+    methods(fn, inplace=inplace)
+    return fn
+
+
+def _reflected(fn):
+    """``2 - x`` calls ``x.__rsub__(2)``: the operands swap back."""
+    return lambda self, other: fn(other, self)

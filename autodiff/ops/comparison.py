@@ -1,0 +1,132 @@
+"""Comparisons, logical and bitwise ops, and the ``is*`` tests: bool (or integer)
+results, never recorded."""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+
+from .. import dtypes as D
+from ..tape import Tensor, make_tensor
+from ._common import _arr_cast, _broadcast_shapes, exported, method, methods
+
+
+# Comparisons and logical ops: bool results, never recorded.
+# These ops record nothing, so they call their kernels directly: compiled once per shape
+# and dtype (a number operand is an argument of the kernel, not a constant in it).
+
+def _compare(fn):
+    kernel = jax.jit(fn)
+
+    def compare(input, other):
+        a = input._value() if isinstance(input, Tensor) else input
+        b = other._value() if isinstance(other, Tensor) else other
+        if isinstance(input, Tensor) and isinstance(other, Tensor):
+            _broadcast_shapes(input.shape, other.shape)
+            dt = D.result_type(input, other)
+            a, b = _arr_cast(a, dt), _arr_cast(b, dt)
+        return make_tensor(kernel(a, b))
+    compare.__name__ = compare.__qualname__ = fn.__name__
+    compare.__doc__ = (f"Elementwise ``{fn.__name__}`` of two tensors or a tensor and a number: "
+                       "a bool tensor, broadcasting, never recorded.")
+    return compare
+
+
+eq, ne, lt, le, gt, ge = (_compare(f) for f in (jnp.equal, jnp.not_equal, jnp.less,
+                                                 jnp.less_equal, jnp.greater,
+                                                 jnp.greater_equal))
+greater, less, greater_equal, less_equal, not_equal = gt, lt, ge, le, ne
+methods(greater, less, greater_equal, less_equal, not_equal)
+(Tensor.__eq__, Tensor.__ne__, Tensor.__lt__, Tensor.__le__, Tensor.__gt__,
+ Tensor.__ge__) = eq, ne, lt, le, gt, ge
+logical_and, logical_or, logical_xor = (_compare(f) for f in (jnp.logical_and, jnp.logical_or,
+                                                               jnp.logical_xor))
+methods(logical_and, logical_or, logical_xor)
+
+
+def _bitwise(fn):
+    kernel = jax.jit(fn)
+
+    def op(input, other):
+        a = input._value() if isinstance(input, Tensor) else input
+        b = other._value() if isinstance(other, Tensor) else other
+        return make_tensor(kernel(a, b))
+    op.__name__ = op.__qualname__ = fn.__name__
+    op.__doc__ = f"Elementwise ``{fn.__name__}`` of integer or bool tensors (never recorded)."
+    return op
+
+
+bitwise_and, bitwise_or, bitwise_xor = (_bitwise(f) for f in (jnp.bitwise_and, jnp.bitwise_or,
+                                                               jnp.bitwise_xor))
+Tensor.__and__, Tensor.__or__, Tensor.__xor__ = bitwise_and, bitwise_or, bitwise_xor
+
+
+@method
+def logical_not(input):
+    """Elementwise logical not (a bool tensor)."""
+    return make_tensor(jnp.logical_not(input._value()))
+
+
+def bitwise_not(input):
+    """Elementwise bitwise not (``~``) of an integer or bool tensor (never recorded)."""
+    return make_tensor(jnp.invert(input._value()))
+
+
+Tensor.__invert__ = bitwise_not
+
+
+@method
+def equal(input, other):
+    """Whether two tensors have the same shape and elements (a Python bool)."""
+    return input.shape == other.shape and bool(jnp.all(input._value() == other._value()))
+
+
+@method
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """Whether ``input`` and ``other`` agree elementwise within ``atol + rtol * |other|``."""
+    return bool(jnp.allclose(input._value(), other._value(), rtol, atol, equal_nan))
+
+
+@method
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """Elementwise: whether ``input`` and ``other`` agree within ``atol + rtol * |other|``."""
+    return make_tensor(jnp.isclose(input._value(), other._value(), rtol, atol, equal_nan))
+
+
+@method
+def isnan(input):
+    """Elementwise: whether each element is NaN."""
+    return make_tensor(jnp.isnan(input._value()))
+
+
+@method
+def isinf(input):
+    """Elementwise: whether each element is infinite."""
+    return make_tensor(jnp.isinf(input._value()))
+
+
+@method
+def signbit(input):
+    """Elementwise: whether the sign bit is set (true for -0.0)."""
+    return make_tensor(jnp.signbit(input._value()))
+
+
+@method
+def isposinf(input):
+    """Elementwise: whether each element is +inf."""
+    return make_tensor(jnp.isposinf(input._value()))
+
+
+@method
+def isneginf(input):
+    """Elementwise: whether each element is -inf."""
+    return make_tensor(jnp.isneginf(input._value()))
+
+
+@method
+def isfinite(input):
+    """Elementwise: whether each element is finite."""
+    return make_tensor(jnp.isfinite(input._value()))
+
+
+__all__ = exported(globals())

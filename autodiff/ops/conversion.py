@@ -1,0 +1,106 @@
+"""Copies and conversions: ``clone``, ``contiguous``, ``to``, ``type_as`` and the dtype
+converters, ``zero_`` and ``fill_``. The gradient passes through a copy (the engine
+casts it back to the input's dtype)."""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+
+from .. import dtypes as D, tape
+from ..tape import RULES, Tensor, apply, make_tensor, row
+from ._common import _to_dtype, _zeros_like, exported, method
+from .shape import clone
+
+
+row("to", "ToCopyBackward0", lambda self, *, dtype: self.astype(dtype.np), lambda grad, dtype: (grad,))
+
+
+@method
+def to(input, *args, dtype=None, device=None, non_blocking=False, copy=False):
+    """``to(dtype)``, ``to(device)``, ``to(other)`` or ``to(device, dtype)``."""
+    for a in args:
+        if isinstance(a, D.dtype):
+            dtype = a
+        elif isinstance(a, Tensor):
+            dtype, device = a.dtype, a.device
+        else:
+            device = a
+    out = input
+    if dtype is not None and _to_dtype(dtype) is not input.dtype:
+        dtype = _to_dtype(dtype)
+        out = (apply(RULES["to"], input, dtype=dtype) if dtype.is_floating_point else
+               make_tensor(input._value().astype(dtype.np)))    # integers: no gradient, no history
+    if device is not None and D.device(device) != input.device:
+        dev = D.device(device).jax_device()
+        moved = make_tensor(jax.device_put(out._value(), dev), out._requires_grad, out.grad_fn)
+        out = moved
+    if copy and out is input:
+        out = clone(input)
+    return out
+
+
+Tensor.cpu = lambda self, memory_format=None: to(self, "cpu")
+Tensor.cuda = lambda self, device=None, non_blocking=False: to(
+    self, "cuda" if device is None else D.device("cuda", device if isinstance(device, int)
+                                                 else None))
+
+
+@method
+def type_as(input, other):
+    """``input`` cast to the dtype of ``other``."""
+    return to(input, other.dtype)
+
+
+def _type(input, dtype=None, non_blocking=False):
+    """``x.type()``: torch's legacy type name, ``autodiff.FloatTensor``; ``x.type(dtype)``
+    (a dtype, or such a name): ``x`` converted, as ``x.to(dtype)``."""
+    if dtype is None:
+        return input._type_name()
+    if isinstance(dtype, str):
+        *prefix, name = dtype.split(".")
+        match = [d for d in D.ALL if d._legacy == name]
+        if not match or prefix[:1] not in (["autodiff"], ["torch"]) or prefix[1:] not in (
+                [], ["cuda"]):              # torch's names work too: x.type("torch.LongTensor")
+            raise ValueError(f"invalid type: '{dtype}'")
+        return to(input, match[0], device="cuda" if "cuda" in prefix else input.device)
+    return to(input, dtype)
+
+
+Tensor.type = _type
+
+
+def _converter(dt):
+    def convert(self, memory_format=None):
+        return to(self, dt)
+    convert.__name__ = dt.name
+    convert.__doc__ = f"``self.to(autodiff.{dt.name})``"
+    return convert
+
+
+(Tensor.float, Tensor.double, Tensor.long, Tensor.int, Tensor.bool, Tensor.half,
+ Tensor.bfloat16) = (_converter(dt) for dt in (D.float32, D.float64, D.int64, D.int32,
+                                               D.bool_, D.float16, D.bfloat16))
+
+
+row("zero_", "ZeroBackward0", lambda self: jnp.zeros_like(self),
+    lambda grad: (_zeros_like(grad),))
+
+
+@method
+def zero_(self):
+    """Set every element of ``self`` to zero, in place."""
+    return tape.inplace(self, lambda old: apply(RULES["zero_"], old), fills=True)
+
+
+row("fill_", "FillBackward2", lambda self, *, value: jnp.full_like(self, value),
+    lambda grad, value: (_zeros_like(grad),))
+
+
+@method
+def fill_(self, value):
+    """Set every element of ``self`` to ``value``, in place."""
+    return tape.inplace(self, lambda old: apply(RULES["fill_"], old, value=value), fills=True)
+
+
+__all__ = exported(globals())

@@ -1,0 +1,803 @@
+"""Indexing: ``x[key]`` (basic indices make views, advanced ones gather), ``x[key] = v``,
+and the gathers and scatters along a dim (``gather``, ``scatter``, ``index_select``,
+``index_add``, ``masked_fill``, ``take``, ``put``...), each the adjoint of another."""
+
+from __future__ import annotations
+
+import builtins
+import functools
+import math
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from .. import dtypes as D, tape
+from ..tape import RULES, Tensor, apply, make_tensor, row
+from ._common import (_broadcast_shapes, _scatter_through_view, _select_put, _slice_put,
+                      _tensor_arg, _window, _zeros, _zeros_like, exported, method)
+from .creation import full, tensor
+from .shape import broadcast_shapes, clone, select, unsqueeze
+
+
+# Picking along a dim, and its adjoint, adding back along it (each needs the other for
+# its gradient; the saved index comes first in a backward's arguments, as saved values do). gather: out[..i..] = self[..index[..i..]..] on ``dim``; its adjoint is
+# zeros.scatter_add(dim, index, grad). index_select takes whole slices; its adjoint is
+# zeros.index_add(dim, index, grad).
+def _along(index, dim):
+    """The index arrays that read ``index``'s values on ``dim`` and every other dim's own
+    position: what gather reads and scatter_add writes."""
+    grids = list(jnp.meshgrid(*[jnp.arange(n) for n in index.shape], indexing="ij"))
+    grids[dim] = index
+    return tuple(grids)
+
+
+row("gather", "GatherBackward0",
+    lambda self, *, dim, index, sparse_grad: self[_along(index._value(), dim)],
+    lambda grad, self, index, dim, sparse_grad: (tape.apply(
+        RULES["scatter_add"], _zeros_like(self), grad, dim=dim, index=index),),
+    tensor_attrs=("index",))
+
+
+@method
+def gather(input, dim, index, *, sparse_grad=False):
+    """``out[i][j] = input[i][index[i][j]]`` for ``dim=1`` (GatherBackward0): ``index``
+    picks along ``dim``, and has the output's shape."""
+    dim = tape.wrap_dim(dim, input.ndim)
+    _check_index_tensor(index, "gather", dim, input.shape[dim])
+    if index.ndim != input.ndim:
+        raise RuntimeError("Index tensor must have the same number of dimensions as input "
+                           "tensor")
+    return apply(RULES["gather"], input, dim=dim, index=index, sparse_grad=sparse_grad)
+
+
+row("scatter_add", "ScatterAddBackward0",
+    lambda self, src, *, dim, index: self.at[_along(index._value(), dim)].add(
+        src[tuple(slice(0, n) for n in index.shape)]),
+    (lambda grad: grad,
+     lambda grad, index, dim: tape.apply(RULES["gather"], grad, dim=dim, index=index,
+                                         sparse_grad=False)),
+    tensor_attrs=("index",))
+
+
+@method(inplace=tape.inplace_unary)
+def scatter_add(input, dim, index, src):
+    """``input`` with ``src`` added at the places ``index`` names along ``dim``
+    (ScatterAddBackward0; gather's adjoint)."""
+    return _scatter("scatter_add", input, dim, index, src)
+
+
+@method
+def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
+    """Each element repeated ``repeats`` times along ``dim`` (of the flattened tensor
+    without ``dim``), as torch: an int repeats by unsqueeze, expand, a contiguous copy
+    and a view; a tensor of counts picks with ``index_select``. With only a tensor of
+    counts: the indices that repeat each position that often.
+
+    >>> import autodiff
+    >>> autodiff.tensor([1, 2]).repeat_interleave(2)
+    tensor([1, 1, 2, 2])
+    """
+    if repeats is None:                      # the indices form: repeat_interleave(counts)
+        if input.ndim != 1:
+            raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
+        counts = np.asarray(input._value())
+        return make_tensor(jnp.asarray(np.repeat(np.arange(counts.size), counts)))
+    if dim is None:
+        input, dim = input.flatten(), 0
+    dim = tape.wrap_dim(dim, input.ndim)
+    if isinstance(repeats, Tensor):
+        if repeats.ndim == 0 or repeats.shape == (1,):
+            repeats = repeats.reshape(1).expand(input.shape[dim])
+        elif repeats.ndim != 1:
+            raise RuntimeError("repeats must be 0-dim or 1-dim tensor")
+        elif repeats.shape[0] != input.shape[dim]:
+            raise RuntimeError(f"repeats must have the same size as input along dim, but got "
+                               f"repeats.size(0) = {repeats.shape[0]} and input.size({dim}) = "
+                               f"{input.shape[dim]}")
+        return index_select(input, dim, repeat_interleave(repeats))
+    if repeats < 0:
+        raise RuntimeError("Repeats must be non-negative")
+    shape = list(input.shape)
+    expanded = input.unsqueeze(dim + 1).expand(*shape[:dim + 1], repeats, *shape[dim + 1:])
+    shape[dim] *= repeats
+    return clone(expanded).view(shape)
+
+
+@method
+def take_along_dim(input, indices, dim=None):
+    """The elements at ``indices`` along ``dim`` (broadcast against each other), or of the
+    flattened tensor: ``gather`` of the broadcast tensors, as torch.
+
+    >>> import autodiff
+    >>> x = autodiff.tensor([[10.0, 30.0, 20.0], [60.0, 40.0, 50.0]])
+    >>> autodiff.take_along_dim(x, x.argmax(1, keepdim=True), 1)
+    tensor([[30.],
+            [60.]])
+    """
+    if dim is None:
+        return gather(input.view(-1), 0, indices.view(-1))
+    if input.ndim != indices.ndim:
+        raise RuntimeError(f"autodiff.take_along_dim(): input and indices should have the same "
+                           f"number of dimensions, but got {input.ndim} dimensions for input, "
+                           f"and {indices.ndim} dimensions for indices")
+    if indices.dtype != D.int64:
+        raise RuntimeError(f"autodiff.take_along_dim(): dtype of indices should be Long but got "
+                           f"{D.c_name(indices.dtype)}")
+    dim = tape.wrap_dim(dim, input.ndim)
+    def along(shape, n):
+        return [n if d == dim else s for d, s in enumerate(shape)]
+    indices = indices.expand(broadcast_shapes(along(input.shape, indices.shape[dim]),
+                                              indices.shape))
+    input = input.expand(broadcast_shapes(along(indices.shape, input.shape[dim]), input.shape))
+    return gather(input, dim, indices)
+
+
+row("index_select", "IndexSelectBackward0",
+    lambda self, *, dim, index, self_sym_sizes: jnp.take(self, index._value(), axis=dim),
+    lambda grad, index, dim, self_sym_sizes: (tape.apply(
+        RULES["index_add"], _zeros(self_sym_sizes, grad), grad,
+        dim=dim, index=index),),
+    tensor_attrs=("index",))
+
+
+@method
+def index_select(input, dim, index):
+    """The slices of ``input`` along ``dim`` that the 1-d ``index`` names
+    (IndexSelectBackward0)."""
+    dim = tape.wrap_dim(dim, input.ndim)
+    if index.ndim > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    if index.dtype not in (D.int64, D.int32):
+        raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
+    values = index._value()
+    n = input.shape[dim] if input.ndim else 1
+    if tape.concrete(values) and values.size and (values.min() < 0 or values.max() >= n):
+        raise IndexError("index out of range in self")
+    return apply(RULES["index_select"], input, dim=dim, index=index.reshape(-1),
+                 self_sym_sizes=input.shape)
+
+
+row("index_add", "IndexAddBackward0",
+    lambda self, source, *, dim, index: jnp.moveaxis(jnp.moveaxis(self, dim, 0).at[
+        index._value()].add(jnp.moveaxis(source, dim, 0)), 0, dim),
+    (lambda grad: grad,
+     lambda grad, index, dim: tape.apply(RULES["index_select"], grad, dim=dim, index=index,
+                                         self_sym_sizes=grad.shape)),
+    tensor_attrs=("index",))
+
+
+@method(inplace=tape.inplace_unary)
+def index_add(input, dim, index, source, *, alpha=1):
+    """``input`` with the slices of ``source`` added at the positions ``index`` names
+    along ``dim`` (IndexAddBackward0)."""
+    dim = tape.wrap_dim(dim, input.ndim)
+    if alpha != 1:
+        source = source * alpha
+    return apply(RULES["index_add"], input, source, dim=dim, index=index)
+
+
+row("scatter", "ScatterBackward0",
+    lambda self, src, *, dim, index: self.at[_along(index._value(), dim)].set(
+        src[tuple(slice(0, n) for n in index.shape)]),
+    (lambda grad, index, dim: tape.apply(RULES["scatter"], grad, _zeros(index.shape, grad),
+                                         dim=dim, index=index),
+     lambda grad, index, dim: tape.apply(RULES["gather"], grad, dim=dim, index=index,
+                                         sparse_grad=False)),
+    tensor_attrs=("index",))
+
+
+@method(inplace=tape.inplace_unary)
+def scatter(input, dim, index, src):
+    """``input`` with ``src``'s values written at the places ``index`` names along ``dim``
+    (ScatterBackward0; ``src`` a tensor or a number)."""
+    if not isinstance(src, Tensor):
+        src = full(index.shape, src, dtype=input.dtype)
+    return _scatter("scatter", input, dim, index, src)
+
+
+def _scatter(op, input, dim, index, src):
+    """scatter and scatter_add: torch's checks (both worded ``scatter()``), then the row."""
+    dim = tape.wrap_dim(dim, input.ndim)
+    _check_index_tensor(index, "scatter", dim, input.shape[dim])
+    if src.dtype != input.dtype:
+        raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
+    return apply(RULES[op], input, src, dim=dim, index=index)
+
+
+def _check_index_tensor(index, fn, dim, size):
+    """An index tensor for gather/scatter: integer, and inside ``size`` along ``dim``."""
+    if index.dtype not in (D.int64, D.int32):
+        raise RuntimeError(f"{fn}(): Expected dtype int32/int64 for index")
+    values = index._value()
+    if tape.concrete(values) and values.size and (values.min() < -size or values.max() >= size):
+        bad = int(values.max() if values.max() >= size else values.min())
+        raise RuntimeError(f"index {bad} is out of bounds for dimension {dim} with size "
+                           f"{size}")
+
+
+# masked_fill: the filled places get no gradient
+row("masked_fill", "MaskedFillBackward0",
+    lambda self, *, mask, value: jnp.where(mask._value(), jnp.asarray(value, self.dtype), self),
+    lambda grad, mask, value: (tape.apply(RULES["masked_fill"], grad, mask=mask, value=0),),
+    tensor_attrs=("mask",))
+# ... with a one-element tensor value, which gets the filled places' gradients
+row("masked_fill_tensor", "MaskedFillBackward1",
+    lambda self, value, *, mask: jnp.where(mask._value(), value.astype(self.dtype), self),
+    (lambda grad, mask: tape.apply(RULES["masked_fill"], grad, mask=mask, value=0),
+     lambda grad, mask: grad.masked_select(mask).sum()),
+    tensor_attrs=("mask",))
+
+
+@method(inplace=tape.inplace_unary)
+def masked_fill(input, mask, value):
+    """``value`` where the boolean ``mask`` (broadcast to ``input``) is True
+    (MaskedFillBackward0: those places get no gradient; a tensor ``value``, one element,
+    gets theirs: MaskedFillBackward1)."""
+    if mask.dtype is not D.bool_:
+        raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with "
+                           f"dtype {D.long_name(mask.dtype)}")
+    if isinstance(value, Tensor) and value.ndim:
+        raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got "
+                           f"tensor with {value.ndim} dimension(s).")
+    shape = _broadcast_shapes(mask.shape, input.shape)     # (input broadcasts too)
+    if mask.shape != shape:
+        mask = mask.expand(*shape)
+    if isinstance(value, Tensor):
+        return apply(RULES["masked_fill_tensor"], input, value, mask=mask)
+    return apply(RULES["masked_fill"], input, mask=mask, value=value)
+
+
+# masked_select picks the elements where the mask holds: the gradient goes back there
+row("masked_select", "MaskedSelectBackward0",
+    lambda self, *, mask, shape: jnp.broadcast_to(self, shape)[mask._value()],
+    lambda grad, mask, shape: (tape.apply(RULES["index_backward"], grad, key=mask._value(),
+                                          self_sym_sizes=shape),),
+    tensor_attrs=("mask",))
+
+
+@method
+def masked_select(input, mask):
+    """The elements of ``input`` where ``mask`` holds (the two broadcast together), as a
+    1-D tensor (MaskedSelectBackward0).
+
+    >>> import autodiff
+    >>> x = autodiff.tensor([[1., -2.], [3., -4.]], requires_grad=True)
+    >>> autodiff.masked_select(x, x > 0)
+    tensor([1., 3.], grad_fn=<MaskedSelectBackward0>)
+    """
+    if mask.dtype is not D.bool_:
+        raise RuntimeError("masked_select: expected BoolTensor for mask")
+    shape = tuple(_broadcast_shapes(input.shape, mask.shape))
+    return apply(RULES["masked_select"], input, mask=mask.expand(*shape), shape=shape)
+
+
+# take reads the flattened tensor at ``index``; its adjoint puts (adds) the gradient back
+# there: torch's zeros_like(self).put_(index, grad, accumulate=True) (PutBackward0 when
+# recorded). put writes ``source`` at flat positions: self keeps the gradient elsewhere
+# (all of it when the writes accumulate), source reads it back with take.
+def _flat_index(index, n):
+    return index._value().reshape(-1) % max(n, 1)
+
+
+row("take", "TakeBackward0",
+    lambda self, *, index: self.reshape(-1)[_flat_index(index, self.size)].reshape(
+        index.shape),
+    lambda grad, self, index: (tape.apply(RULES["put"], _zeros_like(self), grad, index=index,
+                                          accumulate=True),),
+    tensor_attrs=("index",))
+
+
+@method
+def take(input, index):
+    """The elements of the flattened ``input`` at ``index`` (negative from the end), in
+    ``index``'s shape (TakeBackward0).
+
+    >>> import autodiff
+    >>> autodiff.tensor([[4.0, 3.0], [5.0, 7.0]]).take(autodiff.tensor([0, 3, -1]))
+    tensor([4., 7., 7.])
+    """
+    _tensor_arg("take", "index", 2, index)
+    if index.dtype is not D.int64:
+        raise RuntimeError(f"take(): Expected a long tensor for index, but got "
+                           f"{D.c_name(index.dtype)}")
+    _check_flat_index(index, input.numel())
+    return apply(RULES["take"], input, index=index)
+
+
+def _put(self, source, index, accumulate):
+    at = self.reshape(-1).at[_flat_index(index, self.size)]
+    flat = at.add(source.reshape(-1)) if accumulate else at.set(source.reshape(-1))
+    return flat.reshape(self.shape)
+
+
+row("put", "PutBackward0",
+    lambda self, source, *, index, accumulate: _put(self, source, index, accumulate),
+    (lambda grad, source, index, accumulate: grad if accumulate else tape.apply(
+        RULES["put"], grad, _zeros_like(source), index=index, accumulate=False),
+     lambda grad, source, index: tape.apply(RULES["take"], grad, index=index).reshape_as(
+        source)),
+    tensor_attrs=("index",))
+
+
+@method(inplace=tape.inplace_unary)
+def put(input, index, source, accumulate=False):
+    """``input`` with ``source``'s elements written (or added, with ``accumulate``) at the
+    flat positions ``index`` names (PutBackward0).
+
+    >>> import autodiff
+    >>> autodiff.zeros(2, 2).put(autodiff.tensor([3, 0]), autodiff.tensor([1.0, 2.0]))
+    tensor([[2., 0.],
+            [0., 1.]])
+    """
+    if index.dtype is not D.int64:
+        raise RuntimeError(f"put_(): Expected a long tensor for index, but got "
+                           f"{D.c_name(index.dtype)}")
+    if source.dtype is not input.dtype:
+        raise RuntimeError(f"put_(): self and source expected to have the same dtype, but got "
+                           f"self.dtype = {D.c_name(input.dtype)} and source.dtype = "
+                           f"{D.c_name(source.dtype)}")
+    if source.numel() != index.numel():
+        raise IndexError(f"put_(): Expected source and index to have the same number of "
+                         f"elements, but got source.numel() = {source.numel()}, "
+                         f"index.numel() = {index.numel()}")
+    _check_flat_index(index, input.numel())
+    return apply(RULES["put"], input, source, index=index, accumulate=bool(accumulate))
+
+
+def _check_flat_index(index, numel):
+    """take/put's bounds: ``-numel <= i < numel``."""
+    values = index._value()
+    if tape.concrete(values) and values.size:
+        bad = values[(values < -numel) | (values >= numel)]
+        if bad.size:
+            raise IndexError(f"out of range: tried to access index {int(bad[0])} on a tensor "
+                             f"of {numel} elements.")
+
+
+# index_fill writes one value into the slices ``index`` names along ``dim``: those slices
+# get no gradient (a 0-d tensor value: the sum of theirs, each slice once); index_copy
+# writes the slices of ``source`` there, which read their gradient back (index_select)
+def _along_dim(dim, index):
+    """The key of the slices at ``index`` along ``dim``, for ``.at[...]``."""
+    return (slice(None),) * dim + (index._value().reshape(-1),)
+
+
+def _index_fill(grad, dim, index):
+    return tape.apply(RULES["index_fill"], grad, dim=dim, index=index, value=0)
+
+
+row("index_fill", "IndexFillBackward0",
+    lambda self, *, dim, index, value: self.at[_along_dim(dim, index)].set(
+        jnp.asarray(value, self.dtype)),
+    lambda grad, index, dim, value: (_index_fill(grad, dim, index),),
+    tensor_attrs=("index",))
+row("index_fill_tensor", "IndexFillBackward1",
+    lambda self, value, *, dim, index: self.at[_along_dim(dim, index)].set(
+        value.astype(self.dtype)),
+    (lambda grad, dim, index: _index_fill(grad, dim, index),
+     lambda grad, dim, index: tape.apply(
+         RULES["index_select"], grad, dim=dim, index=tape.constant(jnp.unique(index._value())),
+         self_sym_sizes=grad.shape).sum()),
+    tensor_attrs=("index",))
+
+
+@method(inplace=tape.inplace_unary)
+def index_fill(input, dim, index, value):
+    """``input`` with ``value`` written into the slices along ``dim`` that ``index`` names
+    (IndexFillBackward0; a 0-d tensor value gets their gradient: IndexFillBackward1).
+
+    >>> import autodiff
+    >>> autodiff.zeros(2, 3).index_fill(1, autodiff.tensor([0, 2]), 5.0)
+    tensor([[5., 0., 5.],
+            [5., 0., 5.]])
+    """
+    dim = tape.wrap_dim(dim, input.ndim)
+    if index.dtype is not D.int64:
+        raise IndexError("index_fill_(): Expected dtype int64 for index.")
+    if index.ndim > 1:
+        raise RuntimeError("Index has to be a vector/scalar")
+    if isinstance(value, Tensor) and value.ndim:
+        raise RuntimeError("index_fill_ only supports a 0-dimensional value tensor, but got "
+                           f"tensor with {value.ndim} dimension(s).")
+    _check_index_along(index, "", dim, input.shape[dim] if input.ndim else 1, negative=True)
+    if isinstance(value, Tensor):
+        return apply(RULES["index_fill_tensor"], input, value, dim=dim, index=index)
+    return apply(RULES["index_fill"], input, dim=dim, index=index, value=value)
+
+
+row("index_copy", "IndexCopyBackward0",
+    lambda self, source, *, dim, index: self.at[_along_dim(dim, index)].set(source),
+    (lambda grad, dim, index: _index_fill(grad, dim, index),
+     lambda grad, source, dim, index: tape.apply(
+         RULES["index_select"], grad, dim=dim, index=index.reshape(-1),
+         self_sym_sizes=grad.shape).expand_as(source)),
+    tensor_attrs=("index",))
+
+
+@method(inplace=tape.inplace_unary)
+def index_copy(input, dim, index, source):
+    """``input`` with the slices of ``source`` along ``dim`` written at the positions
+    ``index`` names (IndexCopyBackward0).
+
+    >>> import autodiff
+    >>> autodiff.zeros(2, 3).index_copy(1, autodiff.tensor([2, 0]), autodiff.ones(2, 2))
+    tensor([[1., 0., 1.],
+            [1., 0., 1.]])
+    """
+    dim = tape.wrap_dim(dim, input.ndim)
+    if index.dtype is not D.int64:
+        raise RuntimeError(f"index_copy_(): Expected a long tensor for index, but got "
+                           f"{D.c_name(index.dtype)}")
+    if source.dtype is not input.dtype:
+        raise RuntimeError(f"index_copy_(): self and source expected to have the same dtype, "
+                           f"but got (self) {D.c_name(input.dtype)} and (source) "
+                           f"{D.c_name(source.dtype)}")
+    sliced = [s_ for d, s_ in enumerate(input.shape) if d != dim]
+    source_sliced = [s_ for d, s_ in enumerate(source.shape) if d != dim]
+    if sliced != source_sliced:
+        raise RuntimeError(f"index_copy_(): Source/destination tensor must have same slice "
+                           f"shapes. Destination slice shape: {' '.join(map(str, sliced))} at "
+                           f"dimension {dim} and source slice shape: "
+                           f"{' '.join(map(str, source_sliced))} at dimension 0.")
+    if source.ndim and index.numel() != source.shape[dim]:
+        raise IndexError(f"index_copy_(): Number of indices ({index.numel()}) should be equal "
+                         f"to source.size(dim) ({source.shape[dim]})")
+    _check_index_along(index, "index_copy_(): ", dim, input.shape[dim], negative=False)
+    return apply(RULES["index_copy"], input, source, dim=dim, index=index)
+
+
+def _check_index_along(index, prefix, dim, size, negative):
+    """Each index inside ``size`` along ``dim`` (from the end too, where ``negative``)."""
+    values = index._value()
+    if tape.concrete(values) and values.size:
+        bad = values[(values < (-size if negative else 0)) | (values >= size)]
+        if bad.size:
+            raise IndexError(f"{prefix}index {int(bad[0])} is out of bounds for dimension "
+                             f"{dim} with size {size}")
+
+
+row("masked_scatter_backward", "MaskedScatterBackwardBackward0",
+    lambda grad_output, *, mask, sizes: jnp.concatenate([
+        grad_output[mask._value()], jnp.zeros(math.prod(sizes), grad_output.dtype)])[
+            :math.prod(sizes)].reshape(sizes),
+    lambda grad, mask, sizes: (tape.apply(RULES["masked_scatter"], _zeros(mask.shape, grad),
+                                          grad, mask=mask),),
+    tensor_attrs=("mask",))
+
+
+# masked_scatter writes source's first elements, in order, where the mask holds: those
+# places get no gradient, and source gets theirs back in that order (zeros after)
+def _masked_scatter(self, source, mask):
+    hit, self = mask.reshape(-1), jnp.broadcast_to(self, mask.shape)
+    order = jnp.clip(jnp.cumsum(hit) - 1, 0, max(source.size - 1, 0))
+    taken = source.reshape(-1)[order] if source.size else jnp.zeros_like(hit, self.dtype)
+    return jnp.where(hit, taken.astype(self.dtype), self.reshape(-1)).reshape(self.shape)
+
+
+row("masked_scatter", "MaskedScatterBackward0",
+    lambda self, source, *, mask: _masked_scatter(self, source, mask._value()),
+    (lambda grad, mask: tape.apply(RULES["masked_fill"], grad, mask=mask, value=0),
+     lambda grad, mask, source: tape.apply(RULES["masked_scatter_backward"], grad, mask=mask,
+                                           sizes=tuple(source.shape))),
+    tensor_attrs=("mask",))
+
+
+@method(inplace=tape.inplace_unary)
+def masked_scatter(input, mask, source):
+    """``input`` (broadcast with the boolean ``mask``) with ``source``'s first elements,
+    in order, written where ``mask`` holds (MaskedScatterBackward0).
+
+    >>> import autodiff
+    >>> autodiff.zeros(2, 2).masked_scatter(autodiff.tensor([True, False]),
+    ...                                     autodiff.tensor([1.0, 2.0, 3.0]))
+    tensor([[1., 0.],
+            [2., 0.]])
+    """
+    _tensor_arg("masked_scatter", "source", 2, source)
+    if mask.dtype is not D.bool_:
+        raise RuntimeError("masked_scatter_ only supports boolean masks, but got mask with "
+                           f"dtype {D.c_name(mask.dtype)}")
+    if source.dtype is not input.dtype:
+        raise RuntimeError(f"masked_scatter: expected self and source to have same dtypes but "
+                           f"got{D.c_name(input.dtype)} and {D.c_name(source.dtype)}")
+    shape = tuple(_broadcast_shapes(mask.shape, input.shape))
+    if mask.shape != shape:
+        mask = mask.expand(*shape)
+    hits = mask._value()
+    if tape.concrete(hits) and int(hits.sum()) > source.numel():
+        raise RuntimeError("Number of elements of source < number of ones in mask")
+    return apply(RULES["masked_scatter"], input, source, mask=mask)
+
+
+row("select_scatter", "SelectScatterBackward0",
+    lambda self, src, *, dim, index: _select_put(self, src, index, dim=dim),
+    (lambda grad, dim, index: tape.apply(
+        RULES["select_scatter"], grad, _zeros(grad.shape[:dim] + grad.shape[dim + 1:], grad),
+        dim=dim, index=index),
+     lambda grad, dim, index: tape.apply(RULES["select"], grad, dim=dim, index=index,
+                                         self_sym_sizes=grad.shape)))
+
+
+@method
+def select_scatter(input, src, dim, index):
+    """``input`` with ``src`` written into the slice ``input.select(dim, index)``
+    (SelectScatterBackward0).
+
+    >>> import autodiff
+    >>> autodiff.select_scatter(autodiff.zeros(2, 2), autodiff.ones(2), 0, 1)
+    tensor([[0., 0.],
+            [1., 1.]])
+    """
+    dim = tape.wrap_dim(dim, input.ndim)
+    size = input.shape[dim]
+    if not -size <= index < size:
+        raise IndexError(f"select(): index {index} out of range for tensor of size "
+                         f"{list(input.shape)} at dimension {dim}")
+    index %= size
+    _check_scatter_slice(src, input.shape[:dim] + input.shape[dim + 1:])
+    return apply(RULES["select_scatter"], input, src, dim=dim, index=index)
+
+
+# select_scatter and slice_scatter write src into the view select / slice would give:
+# self keeps the gradient outside it, src reads it back through the view
+def _sliced_shape(shape, dim, start, end, step):
+    return shape[:dim] + (len(range(start, end, step)),) + shape[dim + 1:]
+
+
+row("slice_scatter", "SliceScatterBackward0",
+    lambda self, src, *, dim, start, end, step: _slice_put(
+        self, src, _window(self.shape[dim], start, end, step)[0], dim=dim, step=step),
+    (lambda grad, dim, start, end, step: tape.apply(
+        RULES["slice_scatter"], grad, _zeros(_sliced_shape(grad.shape, dim, start, end, step),
+                                             grad), dim=dim, start=start, end=end, step=step),
+     lambda grad, dim, start, end, step: tape.apply(RULES["slice"], grad, dim=dim,
+                                                    start=start, end=end, step=step,
+                                                    self_sym_sizes=grad.shape)))
+
+
+@method
+def slice_scatter(input, src, dim=0, start=None, end=None, step=1):
+    """``input`` with ``src`` written into the slice ``start:end:step`` along ``dim``
+    (SliceScatterBackward0).
+
+    >>> import autodiff
+    >>> autodiff.slice_scatter(autodiff.zeros(2, 4), autodiff.ones(2, 2), 1, 0, None, 2)
+    tensor([[1., 0., 1., 0.],
+            [1., 0., 1., 0.]])
+    """
+    dim = tape.wrap_dim(dim, input.ndim)
+    start, end, step = slice(start, end, step).indices(input.shape[dim])
+    end = builtins.max(end, start)
+    _check_scatter_slice(src, input.shape[:dim] + (len(range(start, end, step)),) +
+                         input.shape[dim + 1:])
+    return apply(RULES["slice_scatter"], input, src, dim=dim, start=start, end=end, step=step)
+
+
+def _check_scatter_slice(src, shape):
+    if tuple(src.shape) != tuple(shape):
+        raise RuntimeError(f"expected src to have a size equal to the slice of self. src size "
+                           f"= {list(src.shape)}, slice size = {list(shape)}")
+
+
+def _normalize_key(key):
+    if not isinstance(key, tuple):
+        key = (key,)
+    out = []
+    for k in key:
+        if isinstance(k, Tensor):
+            k = k._value()
+            if k.ndim == 0 and k.dtype != bool:
+                k = int(k)
+        elif isinstance(k, (list, bool)):     # (True: a 0-d mask, a new dim of size 1)
+            k = jnp.asarray(k)
+        out.append(k)
+    return out
+
+
+row("index_backward", "IndexPutImplBackward0",
+    lambda grad, *, key, self_sym_sizes, view=None: (
+        jnp.zeros(self_sym_sizes, grad.dtype).at[key].add(grad) if view is None
+        else _scatter_through_view(grad, self_sym_sizes, view)),
+    lambda grad, *, key, self_sym_sizes, view=None: (
+        tape.apply(RULES["index"], grad, key=key, self_sym_sizes=self_sym_sizes, view=view),))
+# Advanced indexing x[mask], x[idx]: a gather; its adjoint is a scatter-add (repeats add up)
+row("index", "IndexBackward0",
+    lambda self, *, key, self_sym_sizes, view=None: self[key] if view is None else view(self),
+    lambda grad, key, self_sym_sizes, view=None: (tape.apply(
+        RULES["index_backward"], grad, key=key, self_sym_sizes=self_sym_sizes, view=view),))
+
+
+def _getitem(self, key):
+    """``x[key]``: ints, slices, None and ``...`` give views; masks and index tensors copy."""
+    single_slice = isinstance(key, slice)
+    parts = _normalize_key(key)
+    used = builtins.sum(0 if p is None else (p.ndim if hasattr(p, "dtype") and p.dtype == bool
+                                             else 1) for p in parts if p is not Ellipsis)
+    if used > self.ndim:
+        if self.ndim == 0 and isinstance(key, (int, np.integer)):
+            raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                             "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
+        if self.ndim == 0 and single_slice:
+            raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+        raise IndexError(f"too many indices for tensor of dimension {self.ndim}")
+    if builtins.any(p is Ellipsis for p in parts):
+        i = next(i for i, p in enumerate(parts) if p is Ellipsis)
+        parts[i:i + 1] = [slice(None)] * (self.ndim - used)
+    out, dim, advanced = self, 0, []
+    for position, p in enumerate(parts):     # (torch's errors count dims by position)
+        if p is None:
+            out = unsqueeze(out, dim)
+            advanced.append(slice(None))
+            dim += 1
+        elif isinstance(p, (int, np.integer)):
+            _check_index(out, dim, int(p), position)
+            out = select(out, dim, int(p))
+        elif isinstance(p, slice):
+            n = out.shape[dim]
+            start, stop, step = p.indices(n)
+            if step <= 0:
+                raise ValueError("step must be greater than zero")
+            if (start, stop, step) != (0, n, 1) or single_slice:
+                out = apply(RULES["slice"], out, dim=dim, start=start, end=builtins.max(stop, start),
+                            step=step, self_sym_sizes=out._array.shape)
+            advanced.append(slice(None))
+            dim += 1
+        else:
+            if p.dtype == bool:
+                _check_mask(out, dim, p)
+            else:
+                _check_index_array(p, out.shape[dim], builtins.sum(
+                    not isinstance(a, slice) and a.dtype != bool for a in advanced))
+            advanced.append(p)
+            dim += p.ndim if p.dtype == bool else 1
+    if builtins.any(not isinstance(a, slice) for a in advanced):
+        key = tuple(advanced)
+        return apply(RULES["index"], out, key=key, self_sym_sizes=out._array.shape)
+    if out is self:
+        return apply(RULES["alias"], self)
+    return out
+
+
+Tensor.__getitem__ = _getitem
+
+
+def _check_index_array(index, size, position):
+    """An index tensor along a dim of ``size``: integer, its values inside (torch counts
+    ``position`` among the index tensors)."""
+    if not jnp.issubdtype(index.dtype, jnp.integer):
+        raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+    if tape.concrete(index):
+        values = np.asarray(index).reshape(-1)
+        bad = values[(values < -size) | (values >= size)]
+        if bad.size:
+            raise IndexError(f"index {bad[0]} is out of bounds for dimension {position} with "
+                             f"size {size}")
+
+
+def _check_index_put(self, key, values):
+    """torch's checks before ``self[key] = values`` with index tensors: the values
+    broadcast to what ``self[key]`` selects, and have ``self``'s dtype."""
+    if builtins.all(tape.concrete(k) for k in key if hasattr(k, "dtype")):
+        # the shape self[key] would have, from a zero-strided stand-in for self
+        stand_in = np.lib.stride_tricks.as_strided(np.zeros(1, bool), self.shape,
+                                                   (0,) * self.ndim)
+        try:
+            target = stand_in[tuple(np.asarray(k) if hasattr(k, "dtype") else k
+                                    for k in key)].shape
+        except IndexError as e:           # an index out of range: NumPy found it
+            raise IndexError(str(e).replace(" axis ", " dimension ")) from None
+        if _broadcast_to(values.shape, target) != target:
+            raise RuntimeError(f"shape mismatch: value tensor of shape {list(values.shape)} "
+                               "cannot be broadcast to indexing result of shape "
+                               f"{list(target)}")
+    if values.dtype != self.dtype:
+        raise RuntimeError("Index put requires the source and destination dtypes match, got "
+                           f"{D.c_name(self.dtype)} for the destination and "
+                           f"{D.c_name(values.dtype)} for the source.")
+
+
+def _broadcast_to(shape, target):
+    """The shape ``shape`` broadcasts to against ``target`` (None if it cannot)."""
+    try:
+        return np.broadcast_shapes(shape, target)
+    except ValueError:
+        return None
+
+
+def _check_index(t, dim, i, position):
+    n = t.shape[dim]
+    if not -n <= i < n:
+        raise IndexError(f"index {i} is out of bounds for dimension {position} with size {n}")
+
+
+def _check_mask(t, dim, mask):
+    for k, s in enumerate(mask.shape):
+        if t.shape[dim + k] != s:
+            raise IndexError(f"The shape of the mask [{', '.join(map(str, mask.shape))}] at "
+                             f"index {k} does not match the shape of the indexed tensor "
+                             f"[{', '.join(map(str, t.shape))}] at index {dim + k}")
+
+
+@method
+def copy_(self, src, non_blocking=False):
+    """Copy ``src`` (broadcast, cast) into ``self`` in place."""
+    if not isinstance(src, Tensor):
+        src = tensor(src)
+    _broadcast_shapes(self.shape, src.shape)
+    if src.ndim > self.ndim or builtins.any(
+            s != 1 and s != o for s, o in zip(reversed(src.shape), reversed(self.shape))):
+        raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the "
+                           f"broadcast shape {list(broadcast_shapes(self.shape, src.shape))}")
+    return tape.inplace(self, lambda old: apply(RULES["copy_"], old, src), src_for_view=src)
+
+
+def _where_mask(key, shape, values):
+    """``key``'s one boolean mask, shaped to broadcast against ``shape``, if the key is
+    that mask among full slices and ``values`` broadcast over the selected elements."""
+    others = [k for k in key if not isinstance(k, slice)]
+    if len(others) != 1 or getattr(others[0], "dtype", None) != bool or any(
+            k != slice(None) for k in key if isinstance(k, slice)):
+        return None
+    mask = others[0]
+    lead = next(i for i, k in enumerate(key) if k is mask)
+    trailing = shape[lead + mask.ndim:]
+    try:
+        if np.broadcast_shapes(np.shape(values), trailing) != trailing:
+            return None
+    except ValueError:
+        return None
+    return mask.reshape((1,) * lead + mask.shape + (1,) * len(trailing))
+
+
+@functools.partial(jax.jit, static_argnames="accumulate")
+def _masked_put(self, values, mask, *, accumulate):
+    values = jnp.asarray(values).astype(self.dtype)
+    return jnp.where(mask, self + values if accumulate else values, self)
+
+
+def _index_put(self, values, key, accumulate):
+    """``self[key] = values`` (``+=`` with ``accumulate``). A boolean mask whose values
+    broadcast over what it selects (``g[h < 0] = 0``) is a ``where``: one kernel per shape,
+    whatever the mask holds (a scatter at its True places compiles once per count)."""
+    mask = _where_mask(key, self.shape, values)
+    if mask is not None:
+        return _masked_put(self, values, mask, accumulate=accumulate)
+    return self.at[key].add(values) if accumulate else self.at[key].set(values)
+
+
+# x[key] = values: values' gradient is grad[key]; self's is grad with key's places zeroed
+row("index_put", "IndexPutBackward0",
+    lambda self, values, *, key, accumulate: _index_put(self, values, key, accumulate),
+    (lambda grad, key, accumulate: grad if accumulate else tape.apply(
+        RULES["index_put"], grad, 0.0, key=key, accumulate=False),
+     lambda grad, key: tape.apply(RULES["index"], grad, key=key,
+                                  self_sym_sizes=grad._array.shape)))
+
+
+@method
+def index_put_(self, indices, values, accumulate=False):
+    """``self[indices] = values`` (or ``+=`` with ``accumulate``), in place."""
+    key = tuple(i._value() if isinstance(i, Tensor) else i for i in indices)
+    _check_index_put(self, key, values)
+    return tape.inplace(self, lambda old: apply(RULES["index_put"], old, values, key=key,
+                                            accumulate=accumulate))
+
+
+def _setitem(self, key, value):
+    """``x[key] = value``: a copy into the view ``x[key]`` (CopySlices on ``x``), or an
+    ``index_put_`` when the key has index tensors or masks."""
+    if not isinstance(value, Tensor):
+        value = make_tensor(jnp.asarray(value, self._array.dtype))
+    parts = _normalize_key(key)
+    if builtins.any(hasattr(p, "dtype") for p in parts):   # index arrays: no view to write
+        return index_put_(self, tuple(parts), value)
+    target = _getitem(self, key)
+    tape.check_inplace(target)
+    copy_(target, value)
+
+
+Tensor.__setitem__ = _setitem
+
+
+__all__ = exported(globals())

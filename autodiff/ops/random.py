@@ -1,0 +1,305 @@
+"""Random numbers, from autodiff's own generator (values need not equal torch's): new
+tensors (``rand``, ``randn``, ``randint``...), draws from tensors of parameters
+(``bernoulli``, ``normal``, ``poisson``, ``multinomial``) and in-place fills
+(``uniform_``, ``normal_``...). A draw is made beside the tape and handed to its row:
+nothing flows back through it."""
+
+from __future__ import annotations
+
+import jax.numpy as jnp
+import numpy as np
+
+from .. import dtypes as D, tape
+from ..tape import RULES, Tensor, apply, make_tensor, row
+from ._common import (_not_implemented, _place, _shape_arg, _to_dtype, _zeros, _zeros_like,
+                      exported, method)
+from .shape import broadcast_shapes
+
+
+# Random numbers come from autodiff's own generator (values need not equal torch's).
+class Generator:
+    """A seeded source of random numbers (NumPy's PCG64 underneath)."""
+
+    def __init__(self, device="cpu"):
+        self.manual_seed(67280421310721)         # torch's default seed
+
+    def manual_seed(self, seed):
+        self._seed = int(seed)
+        self._rng = np.random.default_rng(self._seed)
+        return self
+
+    def initial_seed(self):
+        return self._seed
+
+
+default_generator = Generator().manual_seed(np.random.SeedSequence().entropy % 2**63)
+
+
+def manual_seed(seed):
+    """Seed autodiff's default generator (``rand``, ``randn``, ``randint``, dropout...)."""
+    return default_generator.manual_seed(seed)
+
+
+def _random(draw, size, dtype, device, requires_grad, generator):
+    dt = _to_dtype(dtype) or D.DEFAULT_FLOAT
+    rng = (generator or default_generator)._rng
+    return make_tensor(_place(jnp.asarray(draw(rng, _shape_arg(size)), dt.np), device),
+                 requires_grad)
+
+
+def rand(*size, dtype=None, device=None, requires_grad=False, generator=None):
+    """Uniform random numbers in [0, 1) from autodiff's generator."""
+    return _random(lambda rng, s: rng.random(s), size, dtype, device, requires_grad, generator)
+
+
+def randn(*size, dtype=None, device=None, requires_grad=False, generator=None):
+    """Standard normal random numbers from autodiff's generator."""
+    return _random(lambda rng, s: rng.standard_normal(s), size, dtype, device, requires_grad,
+                   generator)
+
+
+def randint(low, high=None, size=None, dtype=None, device=None, generator=None):
+    """Random integers in ``[low, high)`` from autodiff's generator."""
+    if high is None:
+        low, high = 0, low
+    rng = (generator or default_generator)._rng
+    dt = _to_dtype(dtype) or D.int64
+    return make_tensor(_place(jnp.asarray(rng.integers(low, high, tuple(size)), dt.np), device))
+
+
+def randperm(n, dtype=None, device=None, generator=None):
+    """A random permutation of ``range(n)``."""
+    rng = (generator or default_generator)._rng
+    return make_tensor(_place(jnp.asarray(rng.permutation(n), (_to_dtype(dtype) or D.int64).np),
+                        device))
+
+
+def rand_like(input, dtype=None, device=None, requires_grad=False):
+    """``rand`` with the shape and dtype of ``input``."""
+    return rand(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+def randn_like(input, dtype=None, device=None, requires_grad=False):
+    """``randn`` with the shape and dtype of ``input``."""
+    return randn(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+# Random draws: made beside the tape (autodiff's generator) and handed in as ``draws``.
+# Nothing flows back through a draw: zeros (torch's formulas; bernoulli(x, p) has none).
+def _drawn(self, *, draws):
+    return draws
+
+
+def _nothing_back_through_a_draw(grad, draws):
+    return (_zeros_like(grad),)
+
+
+# ... in-place fills, whose old values are forgotten
+row("uniform_", "UniformBackward0", _drawn, _nothing_back_through_a_draw)
+
+
+@method
+def uniform_(self, from_=0.0, to=1.0, *, generator=None):
+    """Fill ``self`` in place with draws from the uniform distribution on [from, to)
+    (UniformBackward0 when recorded; NumPy's generator, so torch's numbers differ)."""
+    return _random_fill_(self, "uniform_", lambda rng, shape: rng.uniform(from_, to, shape),
+                         generator)
+
+
+row("normal_", "NormalBackward0", _drawn, _nothing_back_through_a_draw)
+
+
+@method
+def normal_(self, mean=0.0, std=1.0, *, generator=None):
+    """Fill ``self`` in place with draws from N(mean, std^2) (NormalBackward0)."""
+    return _random_fill_(self, "normal_", lambda rng, shape: rng.normal(mean, std, shape),
+                         generator)
+
+
+row("bernoulli_float_", "BernoulliBackward2", _drawn, _nothing_back_through_a_draw)
+row("bernoulli_tensor_", "BernoulliBackward1", lambda self, p, *, draws: draws,
+    (lambda grad: _zeros_like(grad), lambda grad, p: _zeros_like(p)))
+
+
+@method
+def bernoulli_(self, p=0.5, *, generator=None):
+    """Fill ``self`` in place with 1 where a draw falls below ``p`` (a number, or a tensor
+    of probabilities broadcast to ``self``), else 0 (BernoulliBackward2 / 1)."""
+    if isinstance(p, Tensor):
+        probs = np.broadcast_to(np.asarray(p._value()), tuple(self.shape))
+        return _random_fill_(self, "bernoulli_tensor_", lambda rng, shape: rng.random(shape)
+                             < probs, generator, p)
+    return _random_fill_(self, "bernoulli_float_", lambda rng, shape: rng.random(shape) < p,
+                         generator)
+
+
+row("exponential_", "ExponentialBackward0", _drawn, _nothing_back_through_a_draw)
+
+
+@method
+def exponential_(self, lambd=1.0, *, generator=None):
+    """Fill ``self`` in place with draws from the exponential distribution of rate
+    ``lambd`` (ExponentialBackward0)."""
+    return _random_fill_(self, "exponential_", lambda rng, shape: rng.exponential(
+        1 / lambd, shape), generator)
+
+
+row("geometric_", "GeometricBackward0", _drawn, _nothing_back_through_a_draw)
+
+
+@method
+def geometric_(self, p, *, generator=None):
+    """Fill ``self`` in place with the number of trials until a success of probability
+    ``p`` (GeometricBackward0)."""
+    return _random_fill_(self, "geometric_", lambda rng, shape: rng.geometric(p, shape),
+                         generator)
+
+
+row("log_normal_", "LogNormalBackward0", _drawn, _nothing_back_through_a_draw)
+
+
+@method
+def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
+    """Fill ``self`` in place with ``exp`` of draws from N(mean, std^2) (LogNormalBackward0)."""
+    return _random_fill_(self, "log_normal_", lambda rng, shape: rng.lognormal(
+        mean, std, shape), generator)
+
+
+row("cauchy_", "CauchyBackward0", _drawn, _nothing_back_through_a_draw)
+
+
+@method
+def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
+    """Fill ``self`` in place with draws from the Cauchy distribution (CauchyBackward0)."""
+    return _random_fill_(self, "cauchy_", lambda rng, shape: median + sigma *
+                         rng.standard_cauchy(shape), generator)
+
+
+row("random_from_", "RandomBackward0", _drawn, _nothing_back_through_a_draw)
+row("random_to_", "RandomBackward1", _drawn, _nothing_back_through_a_draw)
+row("random_", "RandomBackward2", _drawn, _nothing_back_through_a_draw)
+
+
+@method
+def random_(self, *bounds, to=None, generator=None):
+    """Fill ``self`` in place with random integers: in ``[from, to)`` (two bounds:
+    RandomBackward0), ``[0, to)`` (one: RandomBackward1), or, without bounds, ``[0,
+    2**mantissa]`` for floats, the dtype's range for integers (RandomBackward2)."""
+    if to is not None:
+        bounds = (*bounds, to)
+    if len(bounds) == 2:
+        op, (low, high) = "random_from_", bounds
+    elif len(bounds) == 1:
+        op, low, high = "random_to_", 0, bounds[0]
+    else:
+        info = np.finfo(self.dtype.np) if self.dtype.is_floating_point else None
+        op, low = "random_", 0
+        high = (2 ** (info.nmant + 1) + 1 if info is not None else
+                int(np.iinfo(self.dtype.np).max) if self.dtype != D.bool_ else 2)
+    return _random_fill_(self, op, lambda rng, shape: rng.integers(low, high, shape),
+                         generator)
+
+
+def _random_fill_(self, op, draw, generator, *inputs):
+    draws = jnp.asarray(draw((generator or default_generator)._rng, tuple(self.shape)),
+                        self.dtype.np)
+    return tape.inplace(self, lambda old: apply(RULES[op], old, *inputs, draws=draws), fills=True)
+
+
+# ... and draws from distributions whose parameters are tensors
+row("bernoulli", "BernoulliBackward0", _drawn, _nothing_back_through_a_draw)
+row("bernoulli_p", "NotImplemented", _drawn,
+    (lambda grad: _not_implemented("bernoulli"),))
+
+
+def bernoulli(input, p=None, *, generator=None):
+    """1 with probability ``input`` (or ``p``), else 0, elementwise (BernoulliBackward0:
+    zero gradients; with ``p``, torch has no derivative).
+
+    >>> import autodiff
+    >>> autodiff.bernoulli(autodiff.tensor([0.0, 1.0]))
+    tensor([0., 1.])
+    """
+    rng = (generator or default_generator)._rng
+    probs = np.asarray(input._value()) if p is None else p
+    draws = jnp.asarray(rng.random(tuple(input.shape)) < probs, input.dtype.np)
+    return apply(RULES["bernoulli" if p is None else "bernoulli_p"], input, draws=draws)
+
+
+Tensor.bernoulli = lambda self, p=None, *, generator=None: bernoulli(
+    self, p, generator=generator)
+
+
+row("poisson", "PoissonBackward0", _drawn, _nothing_back_through_a_draw)
+
+
+def poisson(input, generator=None):
+    """A draw from the Poisson distribution of each rate in ``input`` (PoissonBackward0:
+    zero gradients)."""
+    rng = (generator or default_generator)._rng
+    draws = jnp.asarray(rng.poisson(np.asarray(input._value())), input.dtype.np)
+    return apply(RULES["poisson"], input, draws=draws)
+
+
+row("normal_tensor_float", "NormalBackward1", lambda mean, *, draws, mean_sym_sizes: draws,
+    lambda grad, draws, mean_sym_sizes: (_zeros(mean_sym_sizes, grad),))
+row("normal_float_tensor", "NormalBackward2", lambda std, *, draws, std_sym_sizes: draws,
+    lambda grad, draws, std_sym_sizes: (_zeros(std_sym_sizes, grad),))
+row("normal_tensor_tensor", "NormalBackward3",
+    lambda mean, std, *, draws, mean_sym_sizes, std_sym_sizes: draws,
+    lambda grad, draws, mean_sym_sizes, std_sym_sizes: (_zeros(mean_sym_sizes, grad),
+                                                        _zeros(std_sym_sizes, grad)))
+
+
+def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, device=None,
+           requires_grad=False):
+    """Draws from N(mean, std^2): ``mean`` and ``std`` numbers (then ``size`` is the shape)
+    or tensors, broadcast (NormalBackward1/2/3: zero gradients for them, as torch)."""
+    rng = (generator or default_generator)._rng
+    tensors = [t for t in (mean, std) if isinstance(t, Tensor)]
+    if not isinstance(std, Tensor) and std < 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
+    if not tensors:
+        return _random(lambda rng_, shape: rng_.normal(mean, std, shape), size, dtype, device,
+                       requires_grad, generator)
+    shape = broadcast_shapes(*(t.shape for t in tensors))
+    values = [np.asarray(t._value()) if isinstance(t, Tensor) else t for t in (mean, std)]
+    draws = jnp.asarray(rng.normal(*values, tuple(shape)), tensors[0].dtype.np)
+    if isinstance(mean, Tensor) and isinstance(std, Tensor):
+        return apply(RULES["normal_tensor_tensor"], mean, std, draws=draws,
+                     mean_sym_sizes=mean._array.shape, std_sym_sizes=std._array.shape)
+    if isinstance(mean, Tensor):
+        return apply(RULES["normal_tensor_float"], mean, draws=draws,
+                     mean_sym_sizes=mean._array.shape)
+    return apply(RULES["normal_float_tensor"], std, draws=draws, std_sym_sizes=std._array.shape)
+
+
+@method
+def multinomial(input, num_samples, replacement=False, *, generator=None):
+    """``num_samples`` indices drawn for each row of weights in ``input`` (1-d or 2-d),
+    with or without replacement (int64; not recorded).
+
+    >>> import autodiff
+    >>> autodiff.multinomial(autodiff.tensor([0.0, 0.0, 1.0]), 2, replacement=True)
+    tensor([2, 2])
+    """
+    if input.ndim not in (1, 2):
+        raise RuntimeError("prob_dist must be 1 or 2 dim")
+    n = input.shape[-1]
+    if not replacement and num_samples > n:
+        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without "
+                           "replacement")
+    rng = (generator or default_generator)._rng
+    weights = np.asarray(input._value(), np.float64).reshape(-1, n)
+    rows = [rng.choice(n, num_samples, replace=replacement, p=w / w.sum()) for w in weights]
+    return make_tensor(jnp.asarray(np.stack(rows).reshape(*input.shape[:-1], num_samples), jnp.int64))
+
+
+def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_grad=False):
+    """``randint`` with the shape (and dtype) of ``input``: one bound is ``high``."""
+    if high is None:
+        low, high = 0, low
+    return randint(low, high, tuple(input.shape), dtype=dtype or input.dtype)
+
+
+__all__ = exported(globals())

@@ -1,0 +1,243 @@
+"""Sorting, searching and counting: ``sort``, ``topk``, ``nonzero``, ``unique``,
+``bincount``... Their indices and counts are integers computed beside the tape; the
+values ``sort`` and ``topk`` pick are recorded."""
+
+from __future__ import annotations
+
+import builtins
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from .. import dtypes as D, tape
+from ..tape import RULES, Tensor, apply, make_tensor, row
+from ._common import _kernel_missing, _not_implemented, exported, method
+from .creation import zeros
+from .reduction import return_types
+
+
+@method
+def nonzero(input, *, as_tuple=False):
+    """The indices of the nonzero elements: one row per element (int64), or with
+    ``as_tuple`` one tensor of indices per dimension. Not recorded."""
+    rows = jnp.argwhere(input._value())
+    if as_tuple:
+        return tuple(make_tensor(rows[:, d]) for d in range(builtins.max(input.ndim, 1)))
+    return make_tensor(rows.reshape(rows.shape[0], input.ndim))
+
+
+@method
+def argwhere(input):
+    """``nonzero(input)``: the indices of the nonzero elements, one row each."""
+    return nonzero(input)
+
+
+@method
+def count_nonzero(input, dim=None):
+    """How many elements are nonzero (along ``dim``, an int or a tuple); int64."""
+    axis = None if dim is None else tuple(d % builtins.max(input.ndim, 1)
+                                          for d in (dim if isinstance(dim, (tuple, list))
+                                                    else (dim,)))
+    return make_tensor(jnp.count_nonzero(input._value(), axis=axis).astype(jnp.int64))
+
+
+@method
+def sort(input, dim=-1, descending=False, stable=False):
+    """``(values, indices)`` sorted along ``dim`` (SortBackward0); equal elements keep their
+    order, as torch's sort does on the CPU (NaN counts as the largest)."""
+    dim = tape.wrap_dim(dim, input.ndim)
+    if input.ndim == 0:
+        return return_types.sort(input * 1, zeros((), dtype=D.int64))
+    order = jnp.argsort(input._value(), axis=dim, stable=True, descending=descending)
+    return _sorted_picks(input, "sort", dim, order)
+
+
+@method
+def msort(input):
+    """The values of ``sort`` along dim 0."""
+    return sort(input, 0).values
+
+
+@method
+def argsort(input, dim=-1, descending=False, stable=False):
+    """The indices that sort ``input`` along ``dim`` (see ``sort``)."""
+    return sort(input, dim, descending, stable).indices
+
+
+@method
+def topk(input, k, dim=-1, largest=True, sorted=True):
+    """The ``k`` largest (or smallest) elements along ``dim`` and their indices
+    (TopkBackward0). Among equal elements the first ones are taken; torch's choice among
+    ties can differ."""
+    dim = tape.wrap_dim(dim, input.ndim)
+    n = input.shape[dim] if input.ndim else 1
+    if not 0 <= k <= n:
+        raise RuntimeError("selected index k out of range")
+    if input.ndim == 0:
+        return return_types.topk(input * 1, zeros((), dtype=D.int64))
+    order = jnp.argsort(input._value(), axis=dim, stable=True, descending=largest)
+    return _sorted_picks(input, "topk", dim, jax.lax.slice_in_dim(order, 0, k, axis=dim))
+
+
+def _sorted_picks(input, op, dim, indices):
+    """sort/topk's ``(values, indices)``: the values picked by the row, where the
+    ``indices`` (computed beside the tape) point."""
+    indices = make_tensor(indices.astype(np.int64))
+    values = apply(RULES[op], input, dim=dim, indices=indices, self_sym_sizes=input.shape)
+    return getattr(return_types, op)(values, indices)
+
+
+def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None,
+                 sorter=None):
+    """For each value of ``input``, the index in the sorted innermost dim of
+    ``sorted_sequence`` where it would be inserted to keep it sorted (the first such
+    place; the last with ``right`` or ``side="right"``); not recorded.
+
+    >>> import autodiff
+    >>> autodiff.searchsorted(autodiff.tensor([1, 3, 5, 7]), autodiff.tensor([3, 6]))
+    tensor([1, 3])
+    """
+    if side is not None:
+        if side not in ("left", "right"):
+            raise RuntimeError(f"torch.searchsorted(): side can only be 'left' or 'right' but "
+                               f"got {side}".replace("torch.", "autodiff."))
+        if right and side == "left":
+            raise RuntimeError("autodiff.searchsorted(): side and right can't be set to "
+                               "opposites, got side of left while right was True")
+        right = side == "right"
+    boundaries = np.asarray(sorted_sequence._value())
+    scalar = not isinstance(input, Tensor)
+    values = np.asarray(input if scalar else input._value())
+    if sorter is not None:
+        boundaries = np.take_along_axis(boundaries, np.asarray(sorter._value()), -1)
+    if boundaries.ndim > 1 and (scalar or boundaries.shape[:-1] != values.shape[:-1]):
+        raise RuntimeError(
+            "autodiff.searchsorted(): boundaries tensor should be 1 dimension or the first "
+            "N-1 dimensions of boundaries tensor and input value tensor must match, but we "
+            f"got boundaries tensor {list(boundaries.shape)} and input value tensor "
+            f"{list(values.shape)}")
+    found = _searched(boundaries, values, "right" if right else "left")
+    return make_tensor(jnp.asarray(found, np.int32 if out_int32 else np.int64))
+
+
+def _searched(boundaries, values, side):
+    if boundaries.ndim <= 1:
+        return np.searchsorted(boundaries.reshape(-1), values, side)
+    rows = zip(boundaries.reshape(-1, boundaries.shape[-1]),
+               values.reshape(-1, values.shape[-1]))
+    return np.stack([np.searchsorted(b, v, side) for b, v in rows]).reshape(values.shape)
+
+
+def bucketize(input, boundaries, *, out_int32=False, right=False):
+    """The bucket of each element among the sorted 1-D ``boundaries``: ``i`` such that
+    ``boundaries[i-1] < x <= boundaries[i]`` (``<=`` and ``<`` swapped with ``right``);
+    not recorded.
+
+    >>> import autodiff
+    >>> autodiff.bucketize(autodiff.tensor([0.5, 3.0, 9.0]), autodiff.tensor([1.0, 3.0, 5.0]))
+    tensor([0, 1, 3])
+    """
+    if boundaries.ndim != 1:
+        raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim"
+                           f"({boundaries.ndim})")
+    return searchsorted(boundaries, input, out_int32=out_int32, right=right)
+
+
+# (bincount's and unique's results are counted beside the tape and handed in)
+row("bincount", "NotImplemented", lambda weights, *, counted: counted,
+    (lambda grad: _not_implemented("bincount"),))
+
+
+@method
+def bincount(input, weights=None, minlength=0):
+    """How often each non-negative integer occurs in the 1-D ``input`` (at least
+    ``minlength`` counts), or the sum of its ``weights`` (float64 for integer weights;
+    torch has no derivative: a NotImplemented node).
+
+    >>> import autodiff
+    >>> autodiff.bincount(autodiff.tensor([1, 1, 3]))
+    tensor([0, 2, 0, 1])
+    """
+    if input.dtype.is_floating_point:
+        raise _kernel_missing("bincount_cpu", input.dtype)
+    values = np.asarray(input._value())
+    if input.ndim != 1 or (values.size and values.min() < 0):
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    if weights is None:
+        return make_tensor(jnp.asarray(np.bincount(values, minlength=minlength), np.int64))
+    if weights.ndim != 1 or weights.shape[0] != values.size:
+        raise RuntimeError("weights should be 1-d and have the same length as input")
+    dt = weights.dtype if weights.dtype.is_floating_point else D.float64
+    counted = jnp.asarray(np.bincount(values, np.asarray(weights._value(), np.float64),
+                                      minlength), dt.np)
+    return apply(RULES["bincount"], weights, counted=counted)
+
+
+@method
+def histc(input, bins=100, min=0, max=0):
+    """The histogram of ``input``'s elements in ``bins`` equal bins from ``min`` to
+    ``max`` (both 0: the elements' own range); elements outside are not counted, ``max``
+    is in the last bin. Not recorded.
+
+    >>> import autodiff
+    >>> autodiff.histc(autodiff.tensor([1.0, 2.0, 1.0, 4.0]), bins=4, min=0, max=4)
+    tensor([0., 2., 1., 1.])
+    """
+    if not input.dtype.is_floating_point:
+        raise _kernel_missing("histogram_cpu", input.dtype)
+    if bins <= 0:
+        raise RuntimeError(f"autodiff.histogram(): bins must be > 0, but got {bins} for "
+                           "dimension 0")
+    if max < min:
+        raise RuntimeError("autodiff.histc: max must be larger than min")
+    x = np.asarray(input._value(), np.float64).reshape(-1)
+    low, high = float(min), float(max)
+    if low == high and x.size:
+        low, high = float(x.min()), float(x.max())
+    if low == high:
+        low, high = low - 1, high + 1
+    counts, _ = np.histogram(x, bins, (low, high))
+    return make_tensor(jnp.asarray(counts, input.dtype.np))
+
+
+def _derivative_missing(op):
+    """torch's not_implemented() of derivatives.yaml (a NotImplementedError)."""
+    raise NotImplementedError(f"the derivative for '{op}' is not implemented.")
+
+
+row("unique", "Unique2Backward0", lambda self, *, counted: counted,
+    (lambda grad: _derivative_missing("_unique2"),))
+row("unique_dim", "UniqueDimBackward0", lambda self, *, counted, dim: counted,
+    (lambda grad, dim: _derivative_missing("unique_dim"),))
+
+
+@method
+def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    """The distinct elements of ``input``, sorted (each NaN its own), or the distinct
+    slices along ``dim``; with ``return_inverse``, where each element went, with
+    ``return_counts``, how often each occurs. A float result requiring grad records
+    Unique2Backward0 (UniqueDimBackward0), which torch cannot differentiate.
+
+    >>> import autodiff
+    >>> autodiff.unique(autodiff.tensor([3, 1, 3, 2]), return_counts=True)
+    (tensor([1, 2, 3]), tensor([1, 1, 2]))
+    """
+    x = np.asarray(input._value())
+    if dim is None:
+        values, inverse, counts = np.unique(x.reshape(-1), return_inverse=True,
+                                            return_counts=True, equal_nan=False)
+        inverse = inverse.reshape(x.shape)
+        out = apply(RULES["unique"], input, counted=jnp.asarray(values))
+    else:
+        dim = tape.wrap_dim(dim, input.ndim)
+        values, inverse, counts = np.unique(x, return_inverse=True, return_counts=True,
+                                            axis=dim)
+        out = apply(RULES["unique_dim"], input, counted=jnp.asarray(values), dim=dim)
+        inverse = inverse.reshape(-1)
+    extras = [make_tensor(jnp.asarray(a, np.int64)) for a, wanted in
+              ((inverse, return_inverse), (counts, return_counts)) if wanted]
+    return (out, *extras) if extras else out
+
+
+__all__ = exported(globals())
