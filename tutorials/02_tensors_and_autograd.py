@@ -136,21 +136,17 @@ for name, mode in modes.items():
 Table(("inside", "is_grad_enabled()", "requires_grad", "grad_fn"), rows)
 
 # %% [markdown]
-# ### What torch adds: inference tensors
+# ### Inference tensors
 #
-# In torch, a tensor made under `inference_mode` is an *inference tensor*:
-# `is_inference()` says so, torch skips the bookkeeping of in-place writes for it, and it
-# may never be saved for a backward pass later. autodiff's `inference_mode` is
-# `no_grad`: it has no inference tensors and no `is_inference()` (see "Differences from
-# PyTorch" in the documentation). This cell is real PyTorch:
+# A tensor made under `inference_mode` is an *inference tensor*: `is_inference()` says
+# so, its in-place writes are not counted (it has no version counter), and it may never
+# be saved for a backward pass later -- the price of the promise "never differentiated":
 
 # %%
-import torch as pytorch           # real PyTorch, for what autodiff does not have
-
-weights = pytorch.tensor([1.0, -2.0], requires_grad=True)
-with pytorch.no_grad():
+weights = torch.tensor([1.0, -2.0], requires_grad=True)
+with torch.no_grad():
     plain = weights * 3
-with pytorch.inference_mode():
+with torch.inference_mode():
     frozen_for_good = weights * 3
 print(plain.is_inference(), plain.requires_grad)
 print(frozen_for_good.is_inference(), frozen_for_good.requires_grad)
@@ -207,6 +203,7 @@ def grad_modes(torch):
     def evaluate(w):
         return w * 3
     yield "@inference_mode()", repr(evaluate(w))
+    yield "is_inference()", (evaluate(w).is_inference(), (w * 3).is_inference())
 
 
 side_by_side(grad_modes)
