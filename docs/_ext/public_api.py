@@ -36,6 +36,7 @@ API_MODULES = [
     ("optim.lr_scheduler", "autodiff.optim.lr_scheduler"),
     ("utils.data", "autodiff.utils.data"),
     ("utils.hooks", "autodiff.utils.hooks"),
+    ("serialization", "autodiff.serialization"),
     ("compile", "autodiff.compile"),
     ("viz", "autodiff.viz"),
 ]
