@@ -57,5 +57,4 @@ from .anomaly_mode import (detect_anomaly, is_anomaly_check_nan_enabled,  # noqa
                            is_anomaly_enabled, set_detect_anomaly)
 from .function import Function, FunctionCtx, once_differentiable  # noqa: E402
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck  # noqa: E402
-
-Variable = tape.Tensor    # torch's old name for a tensor that records history
+from .variable import Variable  # noqa: E402

@@ -37,6 +37,13 @@ API_MODULES = [
     ("utils.data", "autodiff.utils.data"),
     ("utils.hooks", "autodiff.utils.hooks"),
     ("serialization", "autodiff.serialization"),
+    ("devices", "autodiff.cuda"),
+    ("devices", "autodiff.accelerator"),
+    ("devices", "autodiff.backends"),
+    ("devices", "autodiff.backends.cpu"),
+    ("devices", "autodiff.backends.cuda"),
+    ("devices", "autodiff.backends.cudnn"),
+    ("devices", "autodiff.backends.mps"),
     ("compile", "autodiff.compile"),
     ("viz", "autodiff.viz"),
 ]

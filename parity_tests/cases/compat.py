@@ -109,3 +109,76 @@ def load_refuses_a_class_by_default(T):
 
 def save_to_something_that_is_not_a_file(T):
     T.save(T.ones(1), 5)
+
+
+# -- devices, backends and legacy names ------------------------------------------------------
+
+@needs("nn")
+def device_selection_idioms_of_the_tutorials(T):
+    """The PyTorch quickstart's ``torch.accelerator`` line, and the older cuda / mps ones."""
+    device = (T.accelerator.current_accelerator().type if T.accelerator.is_available()
+              else "cpu")
+    yield "quickstart", device
+    yield "cuda idiom", T.device("cuda" if T.cuda.is_available() else "cpu")
+    yield "mps idiom", "mps" if T.backends.mps.is_available() else "cpu"
+    yield "device_count", (T.cuda.device_count(), T.accelerator.device_count())
+    model = T.nn.Linear(2, 1).to(device)
+    yield "weight.device", model.weight.device
+    yield "x.device", T.ones(2, device=device).to(device).device
+
+
+def backends_flags_tutorials_read_and_set(T):
+    yield "cuda.is_built", T.backends.cuda.is_built()
+    yield "mps", (T.backends.mps.is_available(), T.backends.mps.is_built())
+    yield "cudnn.is_available", T.backends.cudnn.is_available()
+    yield "cudnn.version", T.backends.cudnn.version()
+    yield "cpu capability", T.backends.cpu.get_cpu_capability()
+    cudnn = T.backends.cudnn
+    before = cudnn.enabled, cudnn.benchmark, cudnn.deterministic, cudnn.allow_tf32
+    yield "cudnn switches", before
+    cudnn.benchmark, cudnn.deterministic = True, True
+    yield "cudnn switches set", (cudnn.benchmark, cudnn.deterministic)
+    cudnn.enabled, cudnn.benchmark, cudnn.deterministic, cudnn.allow_tf32 = before
+    yield "matmul.allow_tf32", T.backends.cuda.matmul.allow_tf32
+
+
+def accelerator_index_without_an_accelerator(T):
+    if T.accelerator.is_available():
+        yield "index", T.accelerator.current_device_index()
+    else:
+        T.accelerator.current_device_index()
+
+
+def anomaly_flags_at_the_top_level(T):
+    yield "outside", (T.is_anomaly_enabled(), T.is_anomaly_check_nan_enabled())
+    with T.autograd.detect_anomaly(check_nan=False):
+        yield "inside", (T.is_anomaly_enabled(), T.is_anomaly_check_nan_enabled())
+
+
+def legacy_variable_gives_a_tensor(T):
+    """``Variable(t, requires_grad=True)``: a new leaf on t's storage, of type Tensor."""
+    from_t = T.ones(2)
+    v = T.autograd.Variable(from_t, requires_grad=True)
+    yield "v", v
+    yield "type", type(v).__name__
+    yield "is t", v is from_t
+    yield "t.requires_grad", from_t.requires_grad
+    yield "isinstance", isinstance(from_t, T.autograd.Variable)
+    y = T.autograd.Variable(v * 2)
+    yield "non-leaf detached", (y.grad_fn, y.requires_grad, y.is_leaf)
+    yield "empty", T.autograd.Variable()
+    (v * 3).sum().backward()
+    yield "v.grad", v.grad
+    T.autograd.Variable([1.0, 2.0])
+
+
+def legacy_variable_of_integers_cannot_require_grad(T):
+    T.autograd.Variable(T.ones(2, dtype=T.int64), requires_grad=True)
+
+
+@needs("nn")
+def parameter_prints_parameter_containing(T):
+    p = T.nn.Parameter(T.tensor([1.0, 2.0]))
+    yield "str", str(p)
+    yield "format", f"{p}"
+    yield "in a list", str([p])
