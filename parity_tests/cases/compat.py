@@ -182,3 +182,190 @@ def parameter_prints_parameter_containing(T):
     yield "str", str(p)
     yield "format", f"{p}"
     yield "in a list", str([p])
+
+
+# -- new-style custom Functions ---------------------------------------------------------------
+
+def _scale(T):
+    class Scale(T.autograd.Function):
+        generate_vmap_rule = True
+
+        @staticmethod
+        def forward(x, k):
+            return x * k
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            x, k = inputs
+            ctx.k = k
+            ctx.save_for_backward(x)
+            ctx.seen = (output.requires_grad, output.grad_fn, ctx.needs_input_grad)
+
+        @staticmethod
+        def backward(ctx, grad):
+            x, = ctx.saved_tensors
+            return grad * ctx.k * x.sign(), None
+    return Scale
+
+
+def function_with_setup_context(T):
+    """``forward(*inputs)`` without ctx, and ``setup_context(ctx, inputs, output)``: the
+    output is seen before it is recorded."""
+    x = T.tensor([1.0, -2.0], dtype=T.float64, requires_grad=True)
+    y = _scale(T).apply(x, 3.0)
+    yield "y", y
+    yield "grad_fn", type(y.grad_fn).__name__
+    y.sum().backward()
+    yield "x.grad", x.grad
+    z = _scale(T).apply(x.detach(), 2.0)
+    yield "no input needs grad", (z.requires_grad, z.grad_fn)
+
+
+def function_with_setup_context_sees_the_output_unrecorded(T):
+    x = T.tensor([1.0, -2.0], requires_grad=True)
+    scale = _scale(T)
+    y = scale.apply(x, 3.0)
+    y.sum().backward()
+    seen = []
+    original = scale.setup_context
+
+    def spy(ctx, inputs, output):
+        original(ctx, inputs, output)
+        seen.append(ctx.seen)
+    scale.setup_context = staticmethod(spy)
+    scale.apply(x, 2.0)
+    yield "seen", str(seen)
+
+
+def _add_inplace(T):
+    class AddInplace(T.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, y):
+            x.add_(y)
+            ctx.mark_dirty(x)
+            return x
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad, grad * 2
+    return AddInplace
+
+
+def function_mark_dirty_writes_its_input(T):
+    """An in-place Function returns its input itself, one version on, with its history
+    rewritten (its grad_fn is the Function's node)."""
+    a = T.tensor([1.0, 2.0], requires_grad=True)
+    y = T.tensor([10.0, 20.0], requires_grad=True)
+    b = a * 2
+    c = _add_inplace(T).apply(b, y)
+    yield "c is b", c is b
+    yield "b", b
+    yield "b._version", b._version
+    yield "b.grad_fn", type(b.grad_fn).__name__
+    yield "next_functions", [type(n).__name__ for n, _ in b.grad_fn.next_functions]
+    (b * b).sum().backward()
+    yield "a.grad", a.grad
+    yield "y.grad", y.grad
+
+
+def function_mark_dirty_on_a_tensor_needing_no_grad(T):
+    p = T.zeros(2)
+    q = T.tensor([1.0, 2.0], requires_grad=True)
+    r = _add_inplace(T).apply(p, q)
+    yield "r is p", r is p
+    yield "p", (p.requires_grad, p.is_leaf, p._version)
+    r.sum().backward()
+    yield "q.grad", q.grad
+    with T.no_grad():
+        s = _add_inplace(T).apply(p, q)
+    yield "no_grad", (s is p, p._version, p.grad_fn is None)
+
+
+def function_mark_dirty_on_a_view_rewrites_its_base(T):
+    """The view is written into its base as an in-place op writes one: CopySlices."""
+    a = T.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    b = a * 1
+    v = b[:2]
+    _add_inplace(T).apply(v, T.tensor([5.0, 5.0], requires_grad=True))
+    yield "b", b
+    yield "b.grad_fn", type(b.grad_fn).__name__
+    yield "v.grad_fn", type(v.grad_fn).__name__
+    yield "version", b._version
+    (b * b).sum().backward()
+    yield "a.grad", a.grad
+
+
+def function_mark_dirty_invalidates_saved_values(T):
+    a = T.tensor([1.0, 2.0], requires_grad=True)
+    b = a * 2
+    d = b ** 2
+    _add_inplace(T).apply(b, T.ones(2))
+    d.sum().backward()
+
+
+def function_mark_dirty_on_a_leaf(T):
+    a = T.tensor([1.0, 2.0], requires_grad=True)
+    _add_inplace(T).apply(a, T.ones(2))
+
+
+def function_mark_dirty_but_not_returned(T):
+    class Bad(T.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            x.add_(1)
+            ctx.mark_dirty(x)
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad
+    Bad.apply(T.ones(2, requires_grad=True) * 1)
+
+
+def function_set_materialize_grads_false(T):
+    class Twice(T.autograd.Function):
+        @staticmethod
+        def forward(x):
+            return x.clone(), x.clone()
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            ctx.set_materialize_grads(False)
+
+        @staticmethod
+        def backward(ctx, g1, g2):
+            ctx.seen = g2
+            return g1 if g2 is None else g1 + g2
+    x = T.tensor([1.0, 2.0], requires_grad=True)
+    a, b = Twice.apply(x)
+    a.sum().backward()
+    yield "g2", a.grad_fn.seen
+    yield "x.grad", x.grad
+
+
+def function_mark_non_differentiable_in_setup_context(T):
+    class Sorted(T.autograd.Function):
+        @staticmethod
+        def forward(x):
+            values, indices = x.sort()
+            return values, indices
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            ctx.mark_non_differentiable(output[1])
+            ctx.save_for_backward(output[1])
+
+        @staticmethod
+        def backward(ctx, grad, _):
+            indices, = ctx.saved_tensors
+            return T.zeros_like(grad).scatter(0, indices, grad)
+    x = T.tensor([3.0, 1.0, 2.0], requires_grad=True)
+    values, indices = Sorted.apply(x)
+    yield "indices", (indices, indices.requires_grad)
+    (values * T.tensor([1.0, 2.0, 3.0])).sum().backward()
+    yield "x.grad", x.grad
+
+
+def legacy_function_called_as_an_instance(T):
+    """A pre-1.3 Function (an instance, called): a DeprecationWarning, then torch's error."""
+    _scale(T)()(T.ones(1), 2.0)
