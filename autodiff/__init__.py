@@ -29,7 +29,8 @@ from .tape import (Tensor, enable_grad, inference_mode, is_grad_enabled, is_warn
 from .ops import *  # noqa: F401,F403  (the torch.* functions)
 from .ops import (abs, all, any, max, min, pow, round, sum,  # noqa: F401  (shadow builtins)
                   Generator, default_generator, return_types)
-from . import accelerator, autograd, backends, cuda, linalg, nn, optim, serialization, utils
+from . import (accelerator, autograd, backends, cuda, linalg, nn, optim, profiler,
+               serialization, utils)
 from .autograd import is_anomaly_check_nan_enabled, is_anomaly_enabled
 from .serialization import load, save
 from .nn.module import typename

@@ -369,3 +369,67 @@ def function_mark_non_differentiable_in_setup_context(T):
 def legacy_function_called_as_an_instance(T):
     """A pre-1.3 Function (an instance, called): a DeprecationWarning, then torch's error."""
     _scale(T)()(T.ones(1), 2.0)
+
+
+# -- the profiler (times differ by nature: what is compared is what was recorded) -----------
+
+def autograd_profiler_records_ops_nodes_and_blocks(T):
+    from_profiler = T.autograd.profiler
+    x = T.ones(3, requires_grad=True)
+    with from_profiler.profile(record_shapes=True) as prof:
+        with from_profiler.record_function("my_block"):
+            y = (x * 2).sum()
+        y.backward()
+    averages = prof.key_averages()
+    yield "types", [type(prof).__name__, type(averages).__name__, type(averages[0]).__name__]
+    names = {event.key for event in averages}
+    yield "names", sorted(names & {"my_block", "aten::mul", "aten::sum", "MulBackward0",
+                                   "SumBackward0",
+                                   "autograd::engine::evaluate_function: MulBackward0"})
+    counts = {event.key: event.count for event in averages}
+    yield "calls", [counts["my_block"], counts["aten::mul"], counts["MulBackward0"]]
+    first_mul = next(e for e in prof.function_events if e.name == "aten::mul")
+    yield "input shapes", first_mul.input_shapes
+    block = next(e for e in averages if e.key == "my_block")
+    yield "block contains its ops", block.cpu_time_total >= block.self_cpu_time_total >= 0
+    table = averages.table(sort_by="self_cpu_time_total", row_limit=3)
+    lines = table.splitlines()
+    yield "header", lines[1].split("  ")[-1].strip()
+    yield "columns", [c.strip() for c in lines[1].split("  ") if c.strip()]
+    yield "rows", len(lines)
+    yield "footer", lines[-1].split(":")[0]
+    yield "ends with a newline", table.endswith("\n")
+
+
+def autograd_profiler_groups_by_input_shape(T):
+    from_profiler = T.autograd.profiler
+    with from_profiler.profile(record_shapes=True) as prof:
+        T.ones(2) * T.ones(2)
+        T.ones(3) * T.ones(3)
+    grouped = [e for e in prof.key_averages(group_by_input_shape=True) if e.key == "aten::mul"]
+    yield "mul groups", [(e.input_shapes, e.count) for e in grouped]
+    lines = prof.key_averages(group_by_input_shape=True).table().splitlines()
+    yield "last column", [c.strip() for c in lines[1].split("  ") if c.strip()][-1]
+
+
+def profiler_with_activities_and_a_schedule(T):
+    """torch.profiler: wait 1 step, warm up 1, record 2; on_trace_ready at the last.
+    (One cycle: torch warns once per process when a second one begins.)"""
+    from_profiler = T.profiler
+    traces = []
+
+    def ready(prof):
+        traces.append(sorted(e.key for e in prof.key_averages() if e.key.startswith("step")))
+    with from_profiler.profile(activities=[from_profiler.ProfilerActivity.CPU],
+                               schedule=from_profiler.schedule(wait=1, warmup=1, active=2,
+                                                               repeat=1),
+                               on_trace_ready=ready) as prof:
+        for i in range(6):
+            with from_profiler.record_function(f"step {i}"):
+                T.ones(2) + 1
+            prof.step()
+    yield "traces", traces
+    yield "actions", [str(from_profiler.schedule(wait=1, warmup=1, active=2, repeat=1)(i))
+                      for i in range(6)]
+    yield "activity", str(from_profiler.ProfilerActivity.CPU)
+    yield "CPU supported", from_profiler.ProfilerActivity.CPU in from_profiler.supported_activities()
