@@ -433,3 +433,73 @@ def profiler_with_activities_and_a_schedule(T):
                       for i in range(6)]
     yield "activity", str(from_profiler.ProfilerActivity.CPU)
     yield "CPU supported", from_profiler.ProfilerActivity.CPU in from_profiler.supported_activities()
+
+
+# -- optim.LBFGS -------------------------------------------------------------------------------
+
+def _rosenbrock_steps(T, steps, **options):
+    w = T.tensor([-1.2, 1.0], dtype=T.float64, requires_grad=True)
+    optimizer = T.optim.LBFGS([w], **options)
+
+    def closure():
+        optimizer.zero_grad()
+        loss = (1 - w[0]) ** 2 + 100 * (w[1] - w[0] ** 2) ** 2
+        loss.backward()
+        return loss
+    for step in range(steps):
+        yield f"loss {step}", optimizer.step(closure)
+        yield f"w {step}", w.detach().clone()
+    state = optimizer.state[w]
+    yield "func_evals, n_iter", (state["func_evals"], state["n_iter"])
+    yield "t", state["t"]
+
+
+def lbfgs_rosenbrock_fixed_steps(T):
+    """The same trajectory as torch's L-BFGS, step for step, without a line search."""
+    yield from _rosenbrock_steps(T, 6, lr=0.1, max_iter=5, history_size=4)
+
+
+def lbfgs_rosenbrock_strong_wolfe(T):
+    """With the strong-Wolfe line search: the same trial steps, the same minimum."""
+    yield from _rosenbrock_steps(T, 4, line_search_fn="strong_wolfe", max_iter=10)
+
+
+@needs("nn")
+def lbfgs_least_squares_model(T):
+    """A linear model fitted by L-BFGS with a closure over an MSE loss (float64)."""
+    x = T.tensor([[0.0, 1.0], [1.0, 0.5], [2.0, -1.0], [3.0, 0.0]], dtype=T.float64)
+    y = T.tensor([[1.0], [2.5], [2.0], [6.0]], dtype=T.float64)
+    model = T.nn.Linear(2, 1).double()
+    model.load_state_dict({"weight": T.tensor([[0.1, -0.2]], dtype=T.float64),
+                           "bias": T.tensor([0.3], dtype=T.float64)})
+    optimizer = T.optim.LBFGS(model.parameters(), lr=1, max_iter=4,
+                              line_search_fn="strong_wolfe")
+
+    def closure():
+        optimizer.zero_grad()
+        loss = T.nn.functional.mse_loss(model(x), y)
+        loss.backward()
+        return loss
+    for step in range(3):
+        yield f"loss {step}", optimizer.step(closure)
+    yield "weight", model.weight
+    yield "bias", model.bias
+    yield "state keys", sorted(optimizer.state[model.weight])
+
+
+def lbfgs_refuses_parameter_groups(T):
+    a = T.zeros(1, requires_grad=True)
+    b = T.zeros(1, requires_grad=True)
+    T.optim.LBFGS([{"params": [a]}, {"params": [b], "lr": 0.1}])
+
+
+def lbfgs_refuses_an_unknown_line_search(T):
+    w = T.ones(2, requires_grad=True)
+    optimizer = T.optim.LBFGS([w], line_search_fn="backtracking")
+
+    def closure():
+        optimizer.zero_grad()
+        loss = (w ** 2).sum()
+        loss.backward()
+        return loss
+    optimizer.step(closure)
