@@ -66,3 +66,60 @@ def test_a_checkpoint_is_a_zip_archive_like_torchs(tmp_path):
     autodiff.save({"a": autodiff.ones(2), "b": autodiff.zeros(3)}, tmp_path / "c.pt")
     names = set(zipfile.ZipFile(tmp_path / "c.pt").namelist())
     assert {"archive/data.pkl", "archive/data/0", "archive/data/1"} <= names
+
+
+# -- recurrent layers: torch's own initial weights, copied into autodiff's module ------------
+
+RECURRENT = [("RNN", dict(num_layers=2, nonlinearity="relu")),
+             ("LSTM", dict(num_layers=2, bidirectional=True, batch_first=True)),
+             ("LSTM", dict(proj_size=2)),
+             ("GRU", dict(bidirectional=True, bias=False)),
+             ("RNNCell", {}), ("LSTMCell", {}), ("GRUCell", dict(bias=False))]
+
+
+def _run_recurrent(T, module, x):
+    """The outputs (flattened) and the gradients of x and of every parameter."""
+    out = module(x)
+    flat = [out] if not isinstance(out, tuple) else \
+        [out[0], *out[1]] if isinstance(out[1], tuple) else list(out)
+    sum(((v * (k + 1)) ** 2).sum() for k, v in enumerate(flat)).backward()
+    grads = [x.grad] + [p.grad for _, p in module.named_parameters()]
+    return [t.detach().numpy() for t in flat + grads]
+
+
+@pytest.mark.parametrize("dtype, tolerance", [("float64", 1e-10), ("float32", 2e-5)])
+@pytest.mark.parametrize("kind, options", RECURRENT, ids=[f"{k}-{o}" for k, o in RECURRENT])
+def test_recurrent_layers_match_torch_from_torchs_initial_weights(kind, options, dtype,
+                                                                  tolerance):
+    import numpy as np
+    torch.manual_seed(0)
+    reference = getattr(torch.nn, kind)(3, 5, **options).to(getattr(torch, dtype))
+    ours = getattr(autodiff.nn, kind)(3, 5, **options).to(getattr(autodiff, dtype))
+    state = reference.state_dict()
+    assert list(ours.state_dict()) == list(state)
+    ours.load_state_dict({k: autodiff.tensor(v.numpy()) for k, v in state.items()})
+    shape = (3,) if "Cell" in kind else (2, 4, 3)
+    x = np.random.default_rng(0).uniform(-2, 2, (2, *shape) if "Cell" in kind else shape)
+    expected = _run_recurrent(torch, reference, torch.tensor(x, dtype=getattr(torch, dtype),
+                                                            requires_grad=True))
+    got = _run_recurrent(autodiff, ours, autodiff.tensor(x, dtype=getattr(autodiff, dtype),
+                                                         requires_grad=True))
+    assert len(got) == len(expected)
+    for e, g in zip(expected, got):
+        assert g.shape == e.shape and g.dtype == e.dtype
+        np.testing.assert_allclose(g, e, rtol=tolerance, atol=tolerance)
+
+
+@pytest.mark.parametrize("kind", ["RNN", "LSTM", "GRU", "LSTMCell"])
+def test_recurrent_initial_weights_are_uniform_like_torchs(kind):
+    """torch's init: every parameter uniform on +-1/sqrt(hidden_size). Large layers, so
+    the spread of the draws shows the distribution (bounds, mean, variance)."""
+    import numpy as np
+    hidden = 64
+    values = {name: np.concatenate([p.detach().numpy().ravel() for p in T.nn.__dict__[kind](
+        32, hidden).parameters()]) for name, T in (("torch", torch), ("autodiff", autodiff))}
+    bound = 1 / hidden ** 0.5
+    for drawn in values.values():
+        assert drawn.min() >= -bound and drawn.max() <= bound
+        assert abs(drawn.mean()) < 0.05 * bound
+        assert abs(drawn.std() - bound / 3 ** 0.5) < 0.05 * bound

@@ -4,6 +4,8 @@ Functions, the profiler's shape, ``optim.LBFGS`` and the recurrent layers."""
 
 import io
 
+import numpy as np
+
 from parity_tests.cases.training import _seeded_weights
 from parity_tests.harness import needs
 
@@ -503,3 +505,134 @@ def lbfgs_refuses_an_unknown_line_search(T):
         loss.backward()
         return loss
     optimizer.step(closure)
+
+
+# -- recurrent layers (weights drawn by a seeded NumPy generator, loaded into both) -----------
+
+def _recurrent(T, module, dtype, seed=0):
+    """``module`` with the same weights in both frameworks, in ``dtype``."""
+    module = _seeded_weights(T, module, seed=seed).to(dtype)
+    return module
+
+
+def _sequence(T, shape, dtype, seed=1):
+    rng = np.random.default_rng(seed)
+    return T.tensor(rng.uniform(-1, 1, shape).tolist(), dtype=dtype, requires_grad=True)
+
+
+def _forward_backward(T, module, x, *state):
+    """Yield the outputs, then every gradient of a loss reading all of them."""
+    out = module(x, *state)
+    flat = [out[0], *out[1]] if isinstance(out[1], tuple) else list(out)
+    for i, value in enumerate(flat):
+        yield f"output {i}", value
+    sum(((v * (k + 1)) ** 2).sum() for k, v in enumerate(flat)).backward()
+    yield "x.grad", x.grad
+    for name, parameter in module.named_parameters():
+        yield f"{name}.grad", parameter.grad
+
+
+def _recurrent_case(kind, dtype_name, **options):
+    @needs("nn")
+    def case(T):
+        dtype = getattr(T, dtype_name)
+        module = _recurrent(T, getattr(T.nn, kind)(3, 4, **options), dtype)
+        yield "repr", repr(module)
+        yield "names", [(n, tuple(p.shape)) for n, p in module.named_parameters()]
+        shape = (2, 5, 3) if options.get("batch_first") else (5, 2, 3)
+        yield from _forward_backward(T, module, _sequence(T, shape, dtype))
+    case.__doc__ = f"nn.{kind}({options}) in {dtype_name}: outputs and every gradient."
+    return case
+
+
+CASES = {
+    f"{kind.lower()}_{label}_{dtype}": _recurrent_case(kind, dtype, **options)
+    for kind in ("RNN", "LSTM", "GRU")
+    for label, options in (("one_layer", {}),
+                           ("two_layers_bidirectional_batch_first",
+                            dict(num_layers=2, bidirectional=True, batch_first=True)))
+    for dtype in ("float64", "float32")
+}
+
+
+@needs("nn")
+def rnn_relu_without_bias_and_a_given_h0(T):
+    module = _recurrent(T, T.nn.RNN(3, 4, 2, nonlinearity="relu", bias=False), T.float64)
+    h0 = _sequence(T, (2, 2, 4), T.float64, seed=2)
+    yield from _forward_backward(T, module, _sequence(T, (5, 2, 3), T.float64), h0)
+    yield "h0.grad", h0.grad
+
+
+@needs("nn")
+def lstm_with_proj_size_and_given_states(T):
+    module = _recurrent(T, T.nn.LSTM(3, 4, proj_size=2, bidirectional=True), T.float64)
+    yield "names", [(n, tuple(p.shape)) for n, p in module.named_parameters()]
+    h0 = _sequence(T, (2, 2, 2), T.float64, seed=2)
+    c0 = _sequence(T, (2, 2, 4), T.float64, seed=3)
+    yield from _forward_backward(T, module, _sequence(T, (5, 2, 3), T.float64), (h0, c0))
+    yield "h0.grad, c0.grad", (h0.grad, c0.grad)
+
+
+@needs("nn")
+def gru_unbatched_input(T):
+    module = _recurrent(T, T.nn.GRU(3, 4, bidirectional=True), T.float64)
+    out, h = module(_sequence(T, (5, 3), T.float64))
+    yield "shapes", (out.shape, h.shape)
+    yield "grad_fns", (type(out.grad_fn).__name__, type(h.grad_fn).__name__)
+    yield "output", out
+
+
+def _cell_case(kind, dtype_name, **options):
+    @needs("nn")
+    def case(T):
+        dtype = getattr(T, dtype_name)
+        cell = _recurrent(T, getattr(T.nn, kind)(3, 4, **options), dtype)
+        yield "repr", repr(cell)
+        x = _sequence(T, (2, 3), dtype)
+        h = _sequence(T, (2, 4), dtype, seed=2)
+        state = (h, _sequence(T, (2, 4), dtype, seed=3)) if kind == "LSTMCell" else h
+        out = cell(x, state)
+        yield "grad_fn", type((out[0] if kind == "LSTMCell" else out).grad_fn).__name__
+        yield from _forward_backward(T, lambda *a: (cell(*a), ()) if kind != "LSTMCell"
+                                     else cell(*a), x, state)
+        yield "unbatched", cell(x[0].detach())
+    case.__doc__ = f"nn.{kind}({options}) in {dtype_name}: one step and its gradients."
+    return case
+
+
+CASES.update({
+    f"{kind.lower()}_{dtype}{'_' + label if label else ''}": _cell_case(kind, dtype, **options)
+    for kind, label, options in (("RNNCell", "", {}), ("RNNCell", "relu_no_bias",
+                                                      dict(nonlinearity="relu", bias=False)),
+                                 ("LSTMCell", "", {}), ("GRUCell", "", {}))
+    for dtype in ("float64", "float32")
+})
+
+
+@needs("nn")
+def recurrent_layers_refuse_bad_shapes(T):
+    rnn = T.nn.RNN(3, 4)
+    for bad in (lambda: rnn(T.ones(5, 2, 7)), lambda: rnn(T.ones(5, 2, 3, 1)),
+                lambda: rnn(T.ones(5, 2, 3), T.zeros(1, 3, 4)),
+                lambda: rnn(T.ones(5, 3), T.zeros(1, 2, 4)),
+                lambda: rnn(T.ones(5, 2, 3, dtype=T.float64)),
+                lambda: T.nn.LSTM(3, 4)(T.ones(5, 2, 3), (T.zeros(1, 2, 4), T.zeros(1, 3, 4))),
+                lambda: T.nn.GRU(3, 4)(T.ones(2, 2, 2, 3)),
+                lambda: T.nn.RNN(3, 4, nonlinearity="sigmoid"),
+                lambda: T.nn.GRU(3, 4, proj_size=2), lambda: T.nn.LSTM(3, 4, proj_size=4),
+                lambda: T.nn.RNN(3, 4, dropout=1.5), lambda: T.nn.RNN(3, 0),
+                lambda: T.nn.RNNCell(3, 4)(T.ones(2, 5)),
+                lambda: T.nn.GRUCell(3, 4)(T.ones(2, 3), T.zeros(3, 4)),
+                lambda: T.nn.LSTMCell(3, 4)(T.ones(2, 3), (T.zeros(2, 4), T.zeros(2, 5))),
+                lambda: T.nn.RNNCell(3, 4)(T.ones(2, 3, 1))):
+        try:
+            bad()
+            yield "no error", None
+        except (RuntimeError, ValueError, TypeError) as error:
+            yield type(error).__name__, str(error)
+
+
+@needs("nn")
+def rnn_dropout_with_one_layer_warns(T):
+    module = T.nn.GRU(3, 4, dropout=0.5)
+    yield "repr", repr(module)
