@@ -13,6 +13,8 @@ False
 True
 """
 
+import jax.numpy as jnp
+
 from . import cuda
 from .dtypes import device
 
@@ -50,5 +52,4 @@ def current_device_index():
 def synchronize(device=None):
     """Wait until the accelerator has finished its queued work."""
     _require()
-    import jax.numpy as jnp
     jnp.zeros(()).block_until_ready()       # a device runs its work in order: the last is done

@@ -31,6 +31,8 @@ import zipfile
 import numpy as np
 
 from . import dtypes as D
+from . import ops
+from .nn import Parameter
 from .tape import Tensor
 
 _ARCHIVE = "archive"
@@ -69,7 +71,7 @@ class _Pickler(pickle.Pickler):
             return None                 # pickled as usual
         key, _ = self.records.setdefault(
             id(obj), (str(len(self.records)), obj.detach().cpu().numpy().tobytes()))
-        kind = "parameter" if type(obj).__name__ == "Parameter" else "tensor"
+        kind = "parameter" if isinstance(obj, Parameter) else "tensor"
         return (kind, key, obj.dtype.name, tuple(obj.shape), obj.requires_grad)
 
 
@@ -102,8 +104,6 @@ class _Unpickler(pickle.Unpickler):
     def persistent_load(self, pid):
         kind, key, dtype, shape, requires_grad = pid
         if key not in self.loaded:      # a tensor saved twice is loaded once
-            from . import ops
-            from .nn import Parameter
             raw = self.archive.read(f"{_ARCHIVE}/data/{key}")
             array = np.frombuffer(raw, getattr(D, dtype).np).reshape(shape).copy()
             tensor = ops.from_numpy(array)

@@ -32,6 +32,7 @@ import json
 import time
 
 from .. import tape
+from .function import BackwardCFunction
 
 _active: list = []            # the open profile (at most one), as a stack
 _SUFFIXES = ("_tensor", "_scalar", "_decimals")   # table rows that are overloads of one op
@@ -247,9 +248,7 @@ def _timed_backward(backward):
     return backward_in_an_event
 
 
-def _node_classes():
-    from .function import BackwardCFunction
-    return (tape.Node, tape.AccumulateGrad, BackwardCFunction)
+_NODE_CLASSES = (tape.Node, tape.AccumulateGrad, BackwardCFunction)    # each has a backward
 
 
 class profile:
@@ -285,7 +284,7 @@ class profile:
             for rule in tape.RULES.values():
                 self._patched.append((rule, "forward", rule.forward))
                 rule.forward = _timed_forward(rule, rule.forward)
-            for cls in _node_classes():
+            for cls in _NODE_CLASSES:
                 self._patched.append((cls, "backward", cls.__dict__["backward"]))
                 cls.backward = _timed_backward(cls.__dict__["backward"])
         _active.append(self)

@@ -11,6 +11,7 @@ tensor([1., 1.], requires_grad=True)
 from __future__ import annotations
 
 from .. import tape
+from ..ops import empty
 from ..tape import Tensor
 
 
@@ -18,7 +19,6 @@ def shared_leaf(data, requires_grad):
     """A new leaf on ``data``'s storage, without its history, or an empty one for None
     (``Variable``'s and ``Parameter``'s constructor)."""
     if data is None:
-        from ..ops import empty
         data = empty(0)
     if requires_grad and not data.dtype.is_floating_point:
         raise RuntimeError("Only Tensors of floating point and complex dtype can require "

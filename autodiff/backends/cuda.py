@@ -1,13 +1,14 @@
 """``autodiff.backends.cuda``, as ``torch.backends.cuda``: whether CUDA is there, and
 the matmul switch tutorials set."""
 
+from .. import cuda
+
 __all__ = ["is_built", "matmul"]
 
 
 def is_built():
     """Whether autodiff can run on an NVIDIA GPU: JAX's CUDA backend is installed and sees
     one (torch: whether torch was compiled with CUDA)."""
-    from .. import cuda
     return cuda.is_available()
 
 

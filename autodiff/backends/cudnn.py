@@ -2,6 +2,8 @@
 (``benchmark``, ``deterministic``) are kept and read back; XLA chooses its cuDNN
 algorithms itself."""
 
+from . import cuda
+
 __all__ = ["allow_tf32", "benchmark", "deterministic", "enabled", "is_available", "version"]
 
 enabled = True
@@ -12,7 +14,6 @@ allow_tf32 = True
 
 def is_available():
     """Whether cuDNN can be used: JAX sees an NVIDIA GPU."""
-    from . import cuda
     return cuda.is_built()
 
 
