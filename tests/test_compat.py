@@ -11,6 +11,7 @@ import pytest
 import torch
 
 import autodiff
+from parity_tests.cases.compat import flat_outputs
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -79,9 +80,7 @@ RECURRENT = [("RNN", dict(num_layers=2, nonlinearity="relu")),
 
 def _run_recurrent(T, module, x):
     """The outputs (flattened) and the gradients of x and of every parameter."""
-    out = module(x)
-    flat = [out] if not isinstance(out, tuple) else \
-        [out[0], *out[1]] if isinstance(out[1], tuple) else list(out)
+    flat = flat_outputs(module(x))
     sum(((v * (k + 1)) ** 2).sum() for k, v in enumerate(flat)).backward()
     grads = [x.grad] + [p.grad for _, p in module.named_parameters()]
     return [t.detach().numpy() for t in flat + grads]

@@ -509,21 +509,22 @@ def lbfgs_refuses_an_unknown_line_search(T):
 
 # -- recurrent layers (weights drawn by a seeded NumPy generator, loaded into both) -----------
 
-def _recurrent(T, module, dtype, seed=0):
-    """``module`` with the same weights in both frameworks, in ``dtype``."""
-    module = _seeded_weights(T, module, seed=seed).to(dtype)
-    return module
-
-
 def _sequence(T, shape, dtype, seed=1):
     rng = np.random.default_rng(seed)
     return T.tensor(rng.uniform(-1, 1, shape).tolist(), dtype=dtype, requires_grad=True)
 
 
+def flat_outputs(out):
+    """A recurrent module's result as a list of tensors: ``h`` (RNNCell, GRUCell),
+    ``(h, c)`` (LSTMCell), ``(output, h_n)`` (RNN, GRU), ``(output, (h_n, c_n))`` (LSTM)."""
+    if not isinstance(out, tuple):
+        return [out]
+    return [out[0], *out[1]] if isinstance(out[1], tuple) else list(out)
+
+
 def _forward_backward(T, module, x, *state):
     """Yield the outputs, then every gradient of a loss reading all of them."""
-    out = module(x, *state)
-    flat = [out[0], *out[1]] if isinstance(out[1], tuple) else list(out)
+    flat = flat_outputs(module(x, *state))
     for i, value in enumerate(flat):
         yield f"output {i}", value
     sum(((v * (k + 1)) ** 2).sum() for k, v in enumerate(flat)).backward()
@@ -533,31 +534,48 @@ def _forward_backward(T, module, x, *state):
 
 
 def _recurrent_case(kind, dtype_name, **options):
+    """nn.<kind>(3, 4, **options) with the same weights in both frameworks: its repr,
+    parameters, outputs (a cell's given a state, a layer's from zeros) and gradients."""
     @needs("nn")
     def case(T):
         dtype = getattr(T, dtype_name)
-        module = _recurrent(T, getattr(T.nn, kind)(3, 4, **options), dtype)
+        module = _seeded_weights(T, getattr(T.nn, kind)(3, 4, **options)).to(dtype)
         yield "repr", repr(module)
         yield "names", [(n, tuple(p.shape)) for n, p in module.named_parameters()]
-        shape = (2, 5, 3) if options.get("batch_first") else (5, 2, 3)
-        yield from _forward_backward(T, module, _sequence(T, shape, dtype))
+        if kind.endswith("Cell"):
+            x = _sequence(T, (2, 3), dtype)
+            yield "unbatched", module(x[0].detach())
+            h = _sequence(T, (2, 4), dtype, seed=2)
+            state = [(h, _sequence(T, (2, 4), dtype, seed=3)) if kind == "LSTMCell" else h]
+        else:
+            x = _sequence(T, (2, 5, 3) if options.get("batch_first") else (5, 2, 3), dtype)
+            state = []
+        # torch's LSTM runs oneDNN's kernel (its own node), and with batch_first torch
+        # transposes the output in place (TransposeBackward1; autodiff's transpose_ cannot)
+        if kind != "LSTM" and not options.get("batch_first"):
+            yield "grad_fns", [type(t.grad_fn).__name__
+                               for t in flat_outputs(module(x, *state))]
+        yield from _forward_backward(T, module, x, *state)
     case.__doc__ = f"nn.{kind}({options}) in {dtype_name}: outputs and every gradient."
     return case
 
 
 CASES = {
     f"{kind.lower()}_{label}_{dtype}": _recurrent_case(kind, dtype, **options)
-    for kind in ("RNN", "LSTM", "GRU")
-    for label, options in (("one_layer", {}),
-                           ("two_layers_bidirectional_batch_first",
-                            dict(num_layers=2, bidirectional=True, batch_first=True)))
+    for kind, label, options in (
+        *((k, "one_layer", {}) for k in ("RNN", "LSTM", "GRU")),
+        *((k, "two_layers_bidirectional_batch_first",
+           dict(num_layers=2, bidirectional=True, batch_first=True))
+          for k in ("RNN", "LSTM", "GRU")),
+        ("RNNCell", "tanh", {}), ("RNNCell", "relu_no_bias", dict(nonlinearity="relu", bias=False)),
+        ("LSTMCell", "step", {}), ("GRUCell", "step", {}))
     for dtype in ("float64", "float32")
 }
 
 
 @needs("nn")
 def rnn_relu_without_bias_and_a_given_h0(T):
-    module = _recurrent(T, T.nn.RNN(3, 4, 2, nonlinearity="relu", bias=False), T.float64)
+    module = _seeded_weights(T, T.nn.RNN(3, 4, 2, nonlinearity="relu", bias=False)).double()
     h0 = _sequence(T, (2, 2, 4), T.float64, seed=2)
     yield from _forward_backward(T, module, _sequence(T, (5, 2, 3), T.float64), h0)
     yield "h0.grad", h0.grad
@@ -565,7 +583,7 @@ def rnn_relu_without_bias_and_a_given_h0(T):
 
 @needs("nn")
 def lstm_with_proj_size_and_given_states(T):
-    module = _recurrent(T, T.nn.LSTM(3, 4, proj_size=2, bidirectional=True), T.float64)
+    module = _seeded_weights(T, T.nn.LSTM(3, 4, proj_size=2, bidirectional=True)).double()
     yield "names", [(n, tuple(p.shape)) for n, p in module.named_parameters()]
     h0 = _sequence(T, (2, 2, 2), T.float64, seed=2)
     c0 = _sequence(T, (2, 2, 4), T.float64, seed=3)
@@ -575,38 +593,11 @@ def lstm_with_proj_size_and_given_states(T):
 
 @needs("nn")
 def gru_unbatched_input(T):
-    module = _recurrent(T, T.nn.GRU(3, 4, bidirectional=True), T.float64)
+    module = _seeded_weights(T, T.nn.GRU(3, 4, bidirectional=True)).double()
     out, h = module(_sequence(T, (5, 3), T.float64))
     yield "shapes", (out.shape, h.shape)
     yield "grad_fns", (type(out.grad_fn).__name__, type(h.grad_fn).__name__)
     yield "output", out
-
-
-def _cell_case(kind, dtype_name, **options):
-    @needs("nn")
-    def case(T):
-        dtype = getattr(T, dtype_name)
-        cell = _recurrent(T, getattr(T.nn, kind)(3, 4, **options), dtype)
-        yield "repr", repr(cell)
-        x = _sequence(T, (2, 3), dtype)
-        h = _sequence(T, (2, 4), dtype, seed=2)
-        state = (h, _sequence(T, (2, 4), dtype, seed=3)) if kind == "LSTMCell" else h
-        out = cell(x, state)
-        yield "grad_fn", type((out[0] if kind == "LSTMCell" else out).grad_fn).__name__
-        yield from _forward_backward(T, lambda *a: (cell(*a), ()) if kind != "LSTMCell"
-                                     else cell(*a), x, state)
-        yield "unbatched", cell(x[0].detach())
-    case.__doc__ = f"nn.{kind}({options}) in {dtype_name}: one step and its gradients."
-    return case
-
-
-CASES.update({
-    f"{kind.lower()}_{dtype}{'_' + label if label else ''}": _cell_case(kind, dtype, **options)
-    for kind, label, options in (("RNNCell", "", {}), ("RNNCell", "relu_no_bias",
-                                                      dict(nonlinearity="relu", bias=False)),
-                                 ("LSTMCell", "", {}), ("GRUCell", "", {}))
-    for dtype in ("float64", "float32")
-})
 
 
 @needs("nn")
