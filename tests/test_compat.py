@@ -122,3 +122,19 @@ def test_recurrent_initial_weights_are_uniform_like_torchs(kind):
         assert drawn.min() >= -bound and drawn.max() <= bound
         assert abs(drawn.mean()) < 0.05 * bound
         assert abs(drawn.std() - bound / 3 ** 0.5) < 0.05 * bound
+
+
+# -- the profiler's trace file -------------------------------------------------------------------
+
+@pytest.mark.parametrize("T", [torch, autodiff], ids=["torch", "autodiff"])
+def test_a_profile_exports_a_chrome_trace(T, tmp_path):
+    import json
+    x = T.ones(3, requires_grad=True)
+    with T.autograd.profiler.profile() as prof:
+        with T.autograd.profiler.record_function("my_block"):
+            (x * 2).sum().backward()
+    prof.export_chrome_trace(str(tmp_path / "trace.json"))
+    events = json.loads((tmp_path / "trace.json").read_text())["traceEvents"]
+    blocks = [e for e in events if e.get("name") == "my_block"]
+    assert len(blocks) == 1 and blocks[0]["ph"] == "X" and blocks[0]["dur"] >= 0
+    assert "Self CPU time total" in str(prof)

@@ -192,24 +192,7 @@ class Function:
                              for a in args):
             raise RuntimeError("a leaf Variable that requires grad has been used in an "
                                "in-place operation.")
-        views = {}
-        for i, o in enumerate(outs):
-            if id(o) in ctx._dirty:
-                if recording and o._view is not None:
-                    # a view is written into its base below, as an in-place op writes one
-                    # (the base gets a CopySlices node)
-                    views[i], outs[i] = o, tape.make_tensor(o._value())
-                    continue
-                o._vc[0] += 1
-                if recording or not o._requires_grad:
-                    continue            # the input itself, one version on, with a new history
-            if any(o is a for a in args):
-                # an input returned as it is (or written in place outside grad mode) becomes
-                # a new tensor, so its history is not rewritten (and a non-differentiable
-                # mark on it holds for the new one)
-                outs[i] = tape.alias(o)
-                if id(o) in ctx._non_differentiable:
-                    ctx._non_differentiable.add(id(outs[i]))
+        views = _wrap_outputs(ctx, args, outs, recording)
         if recording:
             _record(ctx, args, outs)
             for i, view in views.items():
@@ -217,6 +200,30 @@ class Function:
         else:
             ctx._saved = ()
         return outs[0] if single else tuple(outs)
+
+
+def _wrap_outputs(ctx, args, outs, recording):
+    """What each output of ``forward`` becomes (torch's ``_wrap_outputs``), in ``outs``;
+    returns the dirty views, by position, to be written into their bases after recording."""
+    views = {}
+    for i, o in enumerate(outs):
+        if id(o) in ctx._dirty:
+            if recording and o._view is not None:
+                # a view is written into its base after recording, as an in-place op is
+                # (the base gets a CopySlices node)
+                views[i], outs[i] = o, tape.make_tensor(o._value())
+                continue
+            o._vc[0] += 1
+            if recording or not o._requires_grad:
+                continue            # the input itself, one version on, with a new history
+        if any(o is a for a in args):
+            # an input returned as it is (or written in place outside grad mode) becomes
+            # a new tensor, so its history is not rewritten (and a non-differentiable
+            # mark on it holds for the new one)
+            outs[i] = tape.alias(o)
+            if id(o) in ctx._non_differentiable:
+                ctx._non_differentiable.add(id(outs[i]))
+    return views
 
 
 def _record(ctx, args, outs):
