@@ -30,7 +30,10 @@ from .tape import (Tensor, enable_grad, inference_mode, is_grad_enabled, is_infe
 from .ops import *  # noqa: F401,F403  (the torch.* functions)
 from .ops import (abs, all, any, max, min, pow, round, sum,  # noqa: F401  (shadow builtins)
                   Generator, default_generator, return_types)
-from . import autograd, linalg, nn, optim, utils
+from . import (accelerator, autograd, backends, cuda, linalg, nn, optim, profiler,
+               serialization, utils)
+from .autograd import is_anomaly_check_nan_enabled, is_anomaly_enabled
+from .serialization import load, save
 from .nn.module import typename
 from .compile import compile
 
@@ -58,17 +61,3 @@ def is_floating_point(input):
     """Whether ``input`` has a floating-point dtype."""
     return input.dtype.is_floating_point
 
-
-class cuda:
-    """``autodiff.cuda.is_available()``: whether JAX sees a GPU."""
-
-    @staticmethod
-    def is_available():
-        try:
-            return len(_jax.devices("gpu")) > 0
-        except RuntimeError:
-            return False
-
-    @staticmethod
-    def device_count():
-        return len(_jax.devices("gpu")) if cuda.is_available() else 0

@@ -52,10 +52,9 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     return tuple(out)
 
 
-from . import functional, graph  # noqa: E402
+from . import functional, graph, profiler  # noqa: E402
 from .anomaly_mode import (detect_anomaly, is_anomaly_check_nan_enabled,  # noqa: E402
                            is_anomaly_enabled, set_detect_anomaly)
 from .function import Function, FunctionCtx, once_differentiable  # noqa: E402
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck  # noqa: E402
-
-Variable = tape.Tensor    # torch's old name for a tensor that records history
+from .variable import Variable  # noqa: E402

@@ -26,6 +26,8 @@ tensor([ 3., 12.])
 
 from __future__ import annotations
 
+import warnings
+
 import jax.numpy as jnp
 
 from .. import tape
@@ -52,9 +54,9 @@ class FunctionCtx:
         self._materialize = bool(value)
 
     def mark_dirty(self, *tensors):
-        """Declare inputs modified in place by ``forward`` (their version goes up)."""
-        for t in tensors:
-            t._vc[0] += 1
+        """Declare inputs modified in place by ``forward``: their version goes up, and
+        each, returned as an output, gets this node as its ``grad_fn``."""
+        self._dirty = {id(t) for t in tensors}
 
 
 class BackwardCFunction(FunctionCtx, Node):
@@ -105,18 +107,60 @@ def _reducible(grad_shape, shape):
 
 
 class Function:
-    """Base class of custom operations: subclass it, write ``forward(ctx, ...)`` and
-    ``backward(ctx, *grads)`` as static methods, and call ``YourFunction.apply(...)``."""
+    """Base class of custom operations: subclass it, write ``forward`` and
+    ``backward(ctx, *grads)`` as static methods, and call ``YourFunction.apply(...)``.
+
+    ``forward`` is written in one of two styles. The classic one takes ``ctx`` first,
+    ``forward(ctx, *args)``. The new one (torch 2.0) takes the inputs only,
+    ``forward(*args)``, and a second static method, ``setup_context(ctx, inputs,
+    output)``, saves what ``backward`` needs: ``forward`` then reads like any function.
+    ``generate_vmap_rule = True`` is accepted (autodiff has no ``vmap``).
+
+    >>> import autodiff
+    >>> class Scale(autodiff.autograd.Function):
+    ...     @staticmethod
+    ...     def forward(x, k):
+    ...         return x * k
+    ...     @staticmethod
+    ...     def setup_context(ctx, inputs, output):
+    ...         ctx.k = inputs[1]
+    ...     @staticmethod
+    ...     def backward(ctx, grad):
+    ...         return grad * ctx.k, None          # no gradient for the number k
+    >>> x = autodiff.tensor([1.0, 2.0], requires_grad=True)
+    >>> Scale.apply(x, 3.0).sum().backward()
+    >>> x.grad
+    tensor([3., 3.])
+    """
+
+    generate_vmap_rule = False
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         cls._backward_cls = type(f"{cls.__name__}Backward", (BackwardCFunction,),
                                  {"_forward_cls": cls})
 
+    def __init__(self, *args, **kwargs):
+        warnings.warn(f"{self.__class__} should not be instantiated. Methods on autograd "
+                      "functions are all static, so you should invoke them on the class "
+                      "itself. Instantiating an autograd function will raise an error in a "
+                      "future version of PyTorch.", DeprecationWarning, stacklevel=2)
+
+    def __call__(self, *args, **kwargs):
+        raise RuntimeError("Legacy autograd function with non-static forward method is "
+                           "deprecated. Please use new-style autograd function with static "
+                           "forward method. (Example: https://pytorch.org/docs/stable/"
+                           "autograd.html#autodiff.autograd.Function)")
+
     @staticmethod
-    def forward(ctx, *args, **kwargs):
+    def forward(*args, **kwargs):
         raise NotImplementedError("You must implement the forward function for custom "
                                   "autograd.Function.")
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        """Save on ``ctx`` what ``backward`` needs (for a ``forward`` without ``ctx``)."""
+        raise NotImplementedError("setup_context is not implemented.")
 
     @staticmethod
     def backward(ctx, *grad_outputs):
@@ -128,24 +172,58 @@ class Function:
     def apply(cls, *args, **kwargs):
         ctx = cls._backward_cls.__new__(cls._backward_cls)
         ctx._to_save, ctx._non_differentiable, ctx._materialize = (), set(), True
+        ctx._dirty = set()
         ctx._arg_is_tensor = tuple(isinstance(a, Tensor) for a in args)
         ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
         with tape.no_grad():
-            outputs = cls.forward(ctx, *args, **kwargs)
+            if cls.setup_context is Function.setup_context:      # forward(ctx, *args)
+                outputs = cls.forward(ctx, *args, **kwargs)
+            else:                                                 # forward(*args)
+                outputs = cls.forward(*args, **kwargs)
+                cls.setup_context(ctx, args, outputs)
         single = not isinstance(outputs, tuple)
         outs = [outputs] if single else list(outputs)
-        # an input returned as it is becomes a new tensor, so its history is not rewritten
-        # (and a non-differentiable mark on it holds for the new one)
-        for i, o in enumerate(outs):
-            if any(o is a for a in args):
-                outs[i] = tape.alias(o)
-                if id(o) in ctx._non_differentiable:
-                    ctx._non_differentiable.add(id(outs[i]))
-        if tape.is_grad_enabled() and any(ctx.needs_input_grad):
+        if not ctx._dirty <= {id(o) for o in outs}:
+            raise RuntimeError("Some elements marked as dirty during the forward method were "
+                               "not returned as output. The inputs that are modified inplace "
+                               "must all be outputs of the Function.")
+        recording = tape.is_grad_enabled() and any(ctx.needs_input_grad)
+        if recording and any(id(a) in ctx._dirty and a.is_leaf and a._requires_grad
+                             for a in args):
+            raise RuntimeError("a leaf Variable that requires grad has been used in an "
+                               "in-place operation.")
+        views = _wrap_outputs(ctx, args, outs, recording)
+        if recording:
             _record(ctx, args, outs)
+            for i, view in views.items():
+                outs[i] = tape.inplace(view, lambda old, new=outs[i]: new)
         else:
             ctx._saved = ()
         return outs[0] if single else tuple(outs)
+
+
+def _wrap_outputs(ctx, args, outs, recording):
+    """What each output of ``forward`` becomes (torch's ``_wrap_outputs``), in ``outs``;
+    returns the dirty views, by position, to be written into their bases after recording."""
+    views = {}
+    for i, o in enumerate(outs):
+        if id(o) in ctx._dirty:
+            if recording and o._view is not None:
+                # a view is written into its base after recording, as an in-place op is
+                # (the base gets a CopySlices node)
+                views[i], outs[i] = o, tape.make_tensor(o._value())
+                continue
+            o._vc[0] += 1
+            if recording or not o._requires_grad:
+                continue            # the input itself, one version on, with a new history
+        if any(o is a for a in args):
+            # an input returned as it is (or written in place outside grad mode) becomes
+            # a new tensor, so its history is not rewritten (and a non-differentiable
+            # mark on it holds for the new one)
+            outs[i] = tape.alias(o)
+            if id(o) in ctx._non_differentiable:
+                ctx._non_differentiable.add(id(outs[i]))
+    return views
 
 
 def _record(ctx, args, outs):

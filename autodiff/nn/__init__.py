@@ -26,6 +26,7 @@ from .loss import (BCELoss, BCEWithLogitsLoss, CosineEmbeddingLoss, CrossEntropy
                    KLDivLoss, L1Loss, MarginRankingLoss, MSELoss, NLLLoss, SmoothL1Loss)
 from .module import Module
 from .parameter import Parameter
+from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 
 __all__ = [
     "BCELoss", "BCEWithLogitsLoss", "BatchNorm1d", "BatchNorm2d", "Conv2d", "CrossEntropyLoss",
@@ -37,4 +38,5 @@ __all__ = [
     "GroupNorm", "Hardsigmoid", "Hardswish", "HuberLoss", "KLDivLoss", "LogSigmoid",
     "MarginRankingLoss", "Mish", "PReLU", "PairwiseDistance", "ParameterList", "SmoothL1Loss",
     "Softmin", "Softsign", "Threshold", "Unflatten",
+    "GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "RNNBase", "RNNCell", "RNNCellBase",
 ]

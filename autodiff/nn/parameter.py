@@ -5,7 +5,8 @@ from __future__ import annotations
 import jax.numpy as jnp
 import numpy as np
 
-from .. import ops, tape
+from .. import tape
+from ..autograd.variable import shared_leaf
 from ..tape import Tensor
 
 
@@ -23,17 +24,14 @@ class Parameter(Tensor):
     __slots__ = ()
 
     def __new__(cls, data=None, requires_grad=True):
-        if data is None:
-            data = ops.empty(0)
-        if requires_grad and not data.dtype.is_floating_point:
-            raise RuntimeError("Only Tensors of floating point and complex dtype can require "
-                               "gradients")
-        parameter = tape.alias(data)        # same storage, no history
+        parameter = shared_leaf(data, requires_grad)       # same storage, no history
         parameter.__class__ = cls
-        return parameter.requires_grad_(requires_grad)
+        return parameter
 
     def __repr__(self):
         return "Parameter containing:\n" + super().__repr__()
+
+    __str__ = __repr__
 
     def __deepcopy__(self, memo):
         if id(self) not in memo:

@@ -9,10 +9,11 @@ order, hooks, custom Functions, the functional API, gradcheck, anomaly detection
 collects them for the runner and pytest.
 """
 
-from parity_tests.cases import api, autograd, misuse, ops, seed_nn, seeds, training, views
+from parity_tests.cases import (api, autograd, compat, misuse, ops, seed_nn, seeds, training,
+                                views)
 from parity_tests.harness import Case, cases_in
 
-MODULES = (seeds, seed_nn, misuse, api, views, ops, autograd, training)
+MODULES = (seeds, seed_nn, misuse, api, views, ops, autograd, training, compat)
 
 
 def builtin_cases() -> list[Case]:

@@ -1,0 +1,14 @@
+"""``autodiff.backends.mps``, as ``torch.backends.mps``: Apple's Metal GPUs. autodiff's
+JAX has no Metal backend, so neither is ever true."""
+
+__all__ = ["is_available", "is_built"]
+
+
+def is_available():
+    """Whether tensors can go to an Apple GPU: never, for autodiff."""
+    return False
+
+
+def is_built():
+    """Whether autodiff was built with Metal support: no."""
+    return False

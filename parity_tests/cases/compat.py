@@ -1,0 +1,629 @@
+"""What real torch programs use around the maths: checkpoints (``save`` / ``load``),
+device selection (``backends``, ``accelerator``), legacy names, new-style custom
+Functions, the profiler's shape, ``optim.LBFGS`` and the recurrent layers."""
+
+import io
+
+import numpy as np
+
+from parity_tests.cases.training import _seeded_weights
+from parity_tests.harness import needs
+
+
+class Checkpoint:
+    """A user class in a checkpoint: ``weights_only`` loads refuse it."""
+
+    def __init__(self, step):
+        self.step = step
+
+
+def _round_trip(T, obj, **load_args):
+    buffer = io.BytesIO()
+    T.save(obj, buffer)
+    buffer.seek(0)
+    return T.load(buffer, **load_args)
+
+
+# -- save and load --------------------------------------------------------------------------
+
+def save_load_tensors_and_containers(T):
+    """Tensors keep dtype, shape and requires_grad (a non-leaf comes back a leaf);
+    containers, numbers and strings come back as they were."""
+    x = T.tensor([1.0, 2.0], requires_grad=True)
+    loaded = _round_trip(T, {"x": x, "y": x * 2, "ints": T.arange(3), "half": T.ones(2, 2).half(),
+                             "meta": [1, 2.5, "adam", None, (True, 3)], "dtype": T.float64,
+                             "size": T.Size([2, 3])})
+    for key, value in loaded.items():
+        yield key, value
+    yield "y.is_leaf", loaded["y"].is_leaf
+    yield "y.grad_fn", loaded["y"].grad_fn
+
+
+def save_load_a_parameter(T):
+    p = T.nn.Parameter(T.tensor([1.0, -1.0]))
+    loaded = _round_trip(T, p)
+    yield "repr", repr(loaded)
+    yield "type", type(loaded).__name__
+
+
+def save_load_the_same_tensor_twice_gives_one_tensor(T):
+    x = T.tensor([1.0])
+    a, b = _round_trip(T, [x, x])
+    yield "a is b", a is b
+
+
+@needs("nn")
+def save_load_a_state_dict_into_a_new_model(T):
+    """A model's state_dict saved, loaded and copied into a second model: same outputs."""
+    model = _seeded_weights(T, T.nn.Sequential(T.nn.Linear(3, 4), T.nn.Tanh(),
+                                               T.nn.Linear(4, 2)))
+    state = _round_trip(T, model.state_dict())
+    yield "keys", list(state)
+    yield "type", type(state).__name__
+    other = T.nn.Sequential(T.nn.Linear(3, 4), T.nn.Tanh(), T.nn.Linear(4, 2))
+    yield "load_state_dict", repr(other.load_state_dict(state))
+    x = T.tensor([[0.5, -1.0, 2.0]])
+    yield "same output", T.equal(model(x), other(x))
+    yield "output", other(x)
+
+
+@needs("nn", "optim")
+def save_load_an_optimizer_state_dict_resumes_training(T):
+    """Adam's state saved after two steps and loaded into a fresh optimizer: the next
+    step is the same as the uninterrupted one's."""
+    def make():
+        w = T.tensor([1.0, -2.0, 0.5], requires_grad=True)
+        return w, T.optim.Adam([w], lr=0.1)
+
+    def step(w, optimizer):
+        optimizer.zero_grad()
+        (w ** 2).sum().backward()
+        optimizer.step()
+
+    w, optimizer = make()
+    step(w, optimizer)
+    step(w, optimizer)
+    state = _round_trip(T, {"model": {"w": w.detach()}, "optim": optimizer.state_dict()})
+    yield "optim state", state["optim"]
+    w2, optimizer2 = make()
+    with T.no_grad():
+        w2.copy_(state["model"]["w"])
+    optimizer2.load_state_dict(state["optim"])
+    step(w, optimizer)
+    step(w2, optimizer2)
+    yield "w", w
+    yield "w resumed", w2
+
+
+def load_refuses_a_class_by_default(T):
+    """torch 2.6+: ``weights_only=True`` by default; a user class needs allowing."""
+    buffer = io.BytesIO()
+    T.save(Checkpoint(7), buffer)
+    buffer.seek(0)
+    yield "weights_only=False", T.load(buffer, weights_only=False).step
+    buffer.seek(0)
+    with T.serialization.safe_globals([Checkpoint]):
+        yield "safe_globals", T.load(buffer).step
+    yield "allowed after the block", Checkpoint in T.serialization.get_safe_globals()
+    buffer.seek(0)
+    T.load(buffer)
+
+
+def save_to_something_that_is_not_a_file(T):
+    T.save(T.ones(1), 5)
+
+
+# -- devices, backends and legacy names ------------------------------------------------------
+
+@needs("nn")
+def device_selection_idioms_of_the_tutorials(T):
+    """The PyTorch quickstart's ``torch.accelerator`` line, and the older cuda / mps ones."""
+    device = (T.accelerator.current_accelerator().type if T.accelerator.is_available()
+              else "cpu")
+    yield "quickstart", device
+    yield "cuda idiom", T.device("cuda" if T.cuda.is_available() else "cpu")
+    yield "mps idiom", "mps" if T.backends.mps.is_available() else "cpu"
+    yield "device_count", (T.cuda.device_count(), T.accelerator.device_count())
+    model = T.nn.Linear(2, 1).to(device)
+    yield "weight.device", model.weight.device
+    yield "x.device", T.ones(2, device=device).to(device).device
+
+
+def backends_flags_tutorials_read_and_set(T):
+    yield "cuda.is_built", T.backends.cuda.is_built()
+    yield "mps", (T.backends.mps.is_available(), T.backends.mps.is_built())
+    yield "cudnn.is_available", T.backends.cudnn.is_available()
+    yield "cudnn.version", T.backends.cudnn.version()
+    yield "cpu capability", T.backends.cpu.get_cpu_capability()
+    cudnn = T.backends.cudnn
+    before = cudnn.enabled, cudnn.benchmark, cudnn.deterministic, cudnn.allow_tf32
+    yield "cudnn switches", before
+    cudnn.benchmark, cudnn.deterministic = True, True
+    yield "cudnn switches set", (cudnn.benchmark, cudnn.deterministic)
+    cudnn.enabled, cudnn.benchmark, cudnn.deterministic, cudnn.allow_tf32 = before
+    yield "matmul.allow_tf32", T.backends.cuda.matmul.allow_tf32
+
+
+def accelerator_index_without_an_accelerator(T):
+    if T.accelerator.is_available():
+        yield "index", T.accelerator.current_device_index()
+    else:
+        T.accelerator.current_device_index()
+
+
+def anomaly_flags_at_the_top_level(T):
+    yield "outside", (T.is_anomaly_enabled(), T.is_anomaly_check_nan_enabled())
+    with T.autograd.detect_anomaly(check_nan=False):
+        yield "inside", (T.is_anomaly_enabled(), T.is_anomaly_check_nan_enabled())
+
+
+def legacy_variable_gives_a_tensor(T):
+    """``Variable(t, requires_grad=True)``: a new leaf on t's storage, of type Tensor."""
+    from_t = T.ones(2)
+    v = T.autograd.Variable(from_t, requires_grad=True)
+    yield "v", v
+    yield "type", type(v).__name__
+    yield "is t", v is from_t
+    yield "t.requires_grad", from_t.requires_grad
+    yield "isinstance", isinstance(from_t, T.autograd.Variable)
+    y = T.autograd.Variable(v * 2)
+    yield "non-leaf detached", (y.grad_fn, y.requires_grad, y.is_leaf)
+    yield "empty", T.autograd.Variable()
+    (v * 3).sum().backward()
+    yield "v.grad", v.grad
+    T.autograd.Variable([1.0, 2.0])
+
+
+def legacy_variable_of_integers_cannot_require_grad(T):
+    T.autograd.Variable(T.ones(2, dtype=T.int64), requires_grad=True)
+
+
+@needs("nn")
+def parameter_prints_parameter_containing(T):
+    p = T.nn.Parameter(T.tensor([1.0, 2.0]))
+    yield "str", str(p)
+    yield "format", f"{p}"
+    yield "in a list", str([p])
+
+
+# -- new-style custom Functions ---------------------------------------------------------------
+
+def _scale(T):
+    class Scale(T.autograd.Function):
+        generate_vmap_rule = True
+
+        @staticmethod
+        def forward(x, k):
+            return x * k
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            x, k = inputs
+            ctx.k = k
+            ctx.save_for_backward(x)
+            ctx.seen = (output.requires_grad, output.grad_fn, ctx.needs_input_grad)
+
+        @staticmethod
+        def backward(ctx, grad):
+            x, = ctx.saved_tensors
+            return grad * ctx.k * x.sign(), None
+    return Scale
+
+
+def function_with_setup_context(T):
+    """``forward(*inputs)`` without ctx, and ``setup_context(ctx, inputs, output)``: the
+    output is seen before it is recorded."""
+    x = T.tensor([1.0, -2.0], dtype=T.float64, requires_grad=True)
+    y = _scale(T).apply(x, 3.0)
+    yield "y", y
+    yield "grad_fn", type(y.grad_fn).__name__
+    y.sum().backward()
+    yield "x.grad", x.grad
+    z = _scale(T).apply(x.detach(), 2.0)
+    yield "no input needs grad", (z.requires_grad, z.grad_fn)
+
+
+def function_with_setup_context_sees_the_output_unrecorded(T):
+    x = T.tensor([1.0, -2.0], requires_grad=True)
+    scale = _scale(T)
+    y = scale.apply(x, 3.0)
+    y.sum().backward()
+    seen = []
+    original = scale.setup_context
+
+    def spy(ctx, inputs, output):
+        original(ctx, inputs, output)
+        seen.append(ctx.seen)
+    scale.setup_context = staticmethod(spy)
+    scale.apply(x, 2.0)
+    yield "seen", str(seen)
+
+
+def _add_inplace(T):
+    class AddInplace(T.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, y):
+            x.add_(y)
+            ctx.mark_dirty(x)
+            return x
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad, grad * 2
+    return AddInplace
+
+
+def function_mark_dirty_writes_its_input(T):
+    """An in-place Function returns its input itself, one version on, with its history
+    rewritten (its grad_fn is the Function's node)."""
+    a = T.tensor([1.0, 2.0], requires_grad=True)
+    y = T.tensor([10.0, 20.0], requires_grad=True)
+    b = a * 2
+    c = _add_inplace(T).apply(b, y)
+    yield "c is b", c is b
+    yield "b", b
+    yield "b._version", b._version
+    yield "b.grad_fn", type(b.grad_fn).__name__
+    yield "next_functions", [type(n).__name__ for n, _ in b.grad_fn.next_functions]
+    (b * b).sum().backward()
+    yield "a.grad", a.grad
+    yield "y.grad", y.grad
+
+
+def function_mark_dirty_on_a_tensor_needing_no_grad(T):
+    p = T.zeros(2)
+    q = T.tensor([1.0, 2.0], requires_grad=True)
+    r = _add_inplace(T).apply(p, q)
+    yield "r is p", r is p
+    yield "p", (p.requires_grad, p.is_leaf, p._version)
+    r.sum().backward()
+    yield "q.grad", q.grad
+    with T.no_grad():
+        s = _add_inplace(T).apply(p, q)
+    yield "no_grad", (s is p, p._version, p.grad_fn is None)
+
+
+def function_mark_dirty_on_a_view_rewrites_its_base(T):
+    """The view is written into its base as an in-place op writes one: CopySlices."""
+    a = T.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    b = a * 1
+    v = b[:2]
+    _add_inplace(T).apply(v, T.tensor([5.0, 5.0], requires_grad=True))
+    yield "b", b
+    yield "b.grad_fn", type(b.grad_fn).__name__
+    yield "v.grad_fn", type(v.grad_fn).__name__
+    yield "version", b._version
+    (b * b).sum().backward()
+    yield "a.grad", a.grad
+
+
+def function_mark_dirty_invalidates_saved_values(T):
+    a = T.tensor([1.0, 2.0], requires_grad=True)
+    b = a * 2
+    d = b ** 2
+    _add_inplace(T).apply(b, T.ones(2))
+    d.sum().backward()
+
+
+def function_mark_dirty_on_a_leaf(T):
+    a = T.tensor([1.0, 2.0], requires_grad=True)
+    _add_inplace(T).apply(a, T.ones(2))
+
+
+def function_mark_dirty_but_not_returned(T):
+    class Bad(T.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            x.add_(1)
+            ctx.mark_dirty(x)
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad
+    Bad.apply(T.ones(2, requires_grad=True) * 1)
+
+
+def function_set_materialize_grads_false(T):
+    class Twice(T.autograd.Function):
+        @staticmethod
+        def forward(x):
+            return x.clone(), x.clone()
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            ctx.set_materialize_grads(False)
+
+        @staticmethod
+        def backward(ctx, g1, g2):
+            ctx.seen = g2
+            return g1 if g2 is None else g1 + g2
+    x = T.tensor([1.0, 2.0], requires_grad=True)
+    a, b = Twice.apply(x)
+    a.sum().backward()
+    yield "g2", a.grad_fn.seen
+    yield "x.grad", x.grad
+
+
+def function_mark_non_differentiable_in_setup_context(T):
+    class Sorted(T.autograd.Function):
+        @staticmethod
+        def forward(x):
+            values, indices = x.sort()
+            return values, indices
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            ctx.mark_non_differentiable(output[1])
+            ctx.save_for_backward(output[1])
+
+        @staticmethod
+        def backward(ctx, grad, _):
+            indices, = ctx.saved_tensors
+            return T.zeros_like(grad).scatter(0, indices, grad)
+    x = T.tensor([3.0, 1.0, 2.0], requires_grad=True)
+    values, indices = Sorted.apply(x)
+    yield "indices", (indices, indices.requires_grad)
+    (values * T.tensor([1.0, 2.0, 3.0])).sum().backward()
+    yield "x.grad", x.grad
+
+
+def legacy_function_called_as_an_instance(T):
+    """A pre-1.3 Function (an instance, called): a DeprecationWarning, then torch's error."""
+    _scale(T)()(T.ones(1), 2.0)
+
+
+# -- the profiler (times differ by nature: what is compared is what was recorded) -----------
+
+def autograd_profiler_records_ops_nodes_and_blocks(T):
+    from_profiler = T.autograd.profiler
+    x = T.ones(3, requires_grad=True)
+    with from_profiler.profile(record_shapes=True) as prof:
+        with from_profiler.record_function("my_block"):
+            y = (x * 2).sum()
+        y.backward()
+    averages = prof.key_averages()
+    yield "types", [type(prof).__name__, type(averages).__name__, type(averages[0]).__name__]
+    names = {event.key for event in averages}
+    yield "names", sorted(names & {"my_block", "aten::mul", "aten::sum", "MulBackward0",
+                                   "SumBackward0",
+                                   "autograd::engine::evaluate_function: MulBackward0"})
+    counts = {event.key: event.count for event in averages}
+    yield "calls", [counts["my_block"], counts["aten::mul"], counts["MulBackward0"]]
+    first_mul = next(e for e in prof.function_events if e.name == "aten::mul")
+    yield "input shapes", first_mul.input_shapes
+    block = next(e for e in averages if e.key == "my_block")
+    yield "block contains its ops", block.cpu_time_total >= block.self_cpu_time_total >= 0
+    table = averages.table(sort_by="self_cpu_time_total", row_limit=3)
+    lines = table.splitlines()
+    yield "header", lines[1].split("  ")[-1].strip()
+    yield "columns", [c.strip() for c in lines[1].split("  ") if c.strip()]
+    yield "rows", len(lines)
+    yield "footer", lines[-1].split(":")[0]
+    yield "ends with a newline", table.endswith("\n")
+
+
+def autograd_profiler_groups_by_input_shape(T):
+    from_profiler = T.autograd.profiler
+    with from_profiler.profile(record_shapes=True) as prof:
+        T.ones(2) * T.ones(2)
+        T.ones(3) * T.ones(3)
+    grouped = [e for e in prof.key_averages(group_by_input_shape=True) if e.key == "aten::mul"]
+    yield "mul groups", [(e.input_shapes, e.count) for e in grouped]
+    lines = prof.key_averages(group_by_input_shape=True).table().splitlines()
+    yield "last column", [c.strip() for c in lines[1].split("  ") if c.strip()][-1]
+
+
+def profiler_with_activities_and_a_schedule(T):
+    """torch.profiler: wait 1 step, warm up 1, record 2; on_trace_ready at the last.
+    (One cycle: torch warns once per process when a second one begins.)"""
+    from_profiler = T.profiler
+    traces = []
+
+    def ready(prof):
+        traces.append(sorted(e.key for e in prof.key_averages() if e.key.startswith("step")))
+    with from_profiler.profile(activities=[from_profiler.ProfilerActivity.CPU],
+                               schedule=from_profiler.schedule(wait=1, warmup=1, active=2,
+                                                               repeat=1),
+                               on_trace_ready=ready) as prof:
+        for i in range(6):
+            with from_profiler.record_function(f"step {i}"):
+                T.ones(2) + 1
+            prof.step()
+    yield "traces", traces
+    yield "actions", [str(from_profiler.schedule(wait=1, warmup=1, active=2, repeat=1)(i))
+                      for i in range(6)]
+    yield "activity", str(from_profiler.ProfilerActivity.CPU)
+    yield "CPU supported", from_profiler.ProfilerActivity.CPU in from_profiler.supported_activities()
+
+
+# -- optim.LBFGS -------------------------------------------------------------------------------
+
+def _rosenbrock_steps(T, steps, **options):
+    w = T.tensor([-1.2, 1.0], dtype=T.float64, requires_grad=True)
+    optimizer = T.optim.LBFGS([w], **options)
+
+    def closure():
+        optimizer.zero_grad()
+        loss = (1 - w[0]) ** 2 + 100 * (w[1] - w[0] ** 2) ** 2
+        loss.backward()
+        return loss
+    for step in range(steps):
+        yield f"loss {step}", optimizer.step(closure)
+        yield f"w {step}", w.detach().clone()
+    state = optimizer.state[w]
+    yield "func_evals, n_iter", (state["func_evals"], state["n_iter"])
+    yield "t", state["t"]
+
+
+def lbfgs_rosenbrock_fixed_steps(T):
+    """The same trajectory as torch's L-BFGS, step for step, without a line search."""
+    yield from _rosenbrock_steps(T, 6, lr=0.1, max_iter=5, history_size=4)
+
+
+def lbfgs_rosenbrock_strong_wolfe(T):
+    """With the strong-Wolfe line search: the same trial steps, the same minimum."""
+    yield from _rosenbrock_steps(T, 4, line_search_fn="strong_wolfe", max_iter=10)
+
+
+@needs("nn")
+def lbfgs_least_squares_model(T):
+    """A linear model fitted by L-BFGS with a closure over an MSE loss (float64)."""
+    x = T.tensor([[0.0, 1.0], [1.0, 0.5], [2.0, -1.0], [3.0, 0.0]], dtype=T.float64)
+    y = T.tensor([[1.0], [2.5], [2.0], [6.0]], dtype=T.float64)
+    model = T.nn.Linear(2, 1).double()
+    model.load_state_dict({"weight": T.tensor([[0.1, -0.2]], dtype=T.float64),
+                           "bias": T.tensor([0.3], dtype=T.float64)})
+    optimizer = T.optim.LBFGS(model.parameters(), lr=1, max_iter=4,
+                              line_search_fn="strong_wolfe")
+
+    def closure():
+        optimizer.zero_grad()
+        loss = T.nn.functional.mse_loss(model(x), y)
+        loss.backward()
+        return loss
+    for step in range(3):
+        yield f"loss {step}", optimizer.step(closure)
+    yield "weight", model.weight
+    yield "bias", model.bias
+    yield "state keys", sorted(optimizer.state[model.weight])
+
+
+def lbfgs_refuses_parameter_groups(T):
+    a = T.zeros(1, requires_grad=True)
+    b = T.zeros(1, requires_grad=True)
+    T.optim.LBFGS([{"params": [a]}, {"params": [b], "lr": 0.1}])
+
+
+def lbfgs_refuses_an_unknown_line_search(T):
+    w = T.ones(2, requires_grad=True)
+    optimizer = T.optim.LBFGS([w], line_search_fn="backtracking")
+
+    def closure():
+        optimizer.zero_grad()
+        loss = (w ** 2).sum()
+        loss.backward()
+        return loss
+    optimizer.step(closure)
+
+
+# -- recurrent layers (weights drawn by a seeded NumPy generator, loaded into both) -----------
+
+def _sequence(T, shape, dtype, seed=1):
+    rng = np.random.default_rng(seed)
+    return T.tensor(rng.uniform(-1, 1, shape).tolist(), dtype=dtype, requires_grad=True)
+
+
+def flat_outputs(out):
+    """A recurrent module's result as a list of tensors: ``h`` (RNNCell, GRUCell),
+    ``(h, c)`` (LSTMCell), ``(output, h_n)`` (RNN, GRU), ``(output, (h_n, c_n))`` (LSTM)."""
+    if not isinstance(out, tuple):
+        return [out]
+    return [out[0], *out[1]] if isinstance(out[1], tuple) else list(out)
+
+
+def _forward_backward(T, module, x, *state):
+    """Yield the outputs, then every gradient of a loss reading all of them."""
+    flat = flat_outputs(module(x, *state))
+    for i, value in enumerate(flat):
+        yield f"output {i}", value
+    sum(((v * (k + 1)) ** 2).sum() for k, v in enumerate(flat)).backward()
+    yield "x.grad", x.grad
+    for name, parameter in module.named_parameters():
+        yield f"{name}.grad", parameter.grad
+
+
+def _recurrent_case(kind, dtype_name, **options):
+    """nn.<kind>(3, 4, **options) with the same weights in both frameworks: its repr,
+    parameters, outputs (a cell's given a state, a layer's from zeros) and gradients."""
+    @needs("nn")
+    def case(T):
+        dtype = getattr(T, dtype_name)
+        module = _seeded_weights(T, getattr(T.nn, kind)(3, 4, **options)).to(dtype)
+        yield "repr", repr(module)
+        yield "names", [(n, tuple(p.shape)) for n, p in module.named_parameters()]
+        if kind.endswith("Cell"):
+            x = _sequence(T, (2, 3), dtype)
+            yield "unbatched", module(x[0].detach())
+            h = _sequence(T, (2, 4), dtype, seed=2)
+            state = [(h, _sequence(T, (2, 4), dtype, seed=3)) if kind == "LSTMCell" else h]
+        else:
+            x = _sequence(T, (2, 5, 3) if options.get("batch_first") else (5, 2, 3), dtype)
+            state = []
+        # torch's LSTM runs oneDNN's kernel (its own node), and with batch_first torch
+        # transposes the output in place (TransposeBackward1; autodiff's transpose_ cannot)
+        if kind != "LSTM" and not options.get("batch_first"):
+            yield "grad_fns", [type(t.grad_fn).__name__
+                               for t in flat_outputs(module(x, *state))]
+        yield from _forward_backward(T, module, x, *state)
+    case.__doc__ = f"nn.{kind}({options}) in {dtype_name}: outputs and every gradient."
+    return case
+
+
+CASES = {
+    f"{kind.lower()}_{label}_{dtype}": _recurrent_case(kind, dtype, **options)
+    for kind, label, options in (
+        *((k, "one_layer", {}) for k in ("RNN", "LSTM", "GRU")),
+        *((k, "two_layers_bidirectional_batch_first",
+           dict(num_layers=2, bidirectional=True, batch_first=True))
+          for k in ("RNN", "LSTM", "GRU")),
+        ("RNNCell", "tanh", {}), ("RNNCell", "relu_no_bias", dict(nonlinearity="relu", bias=False)),
+        ("LSTMCell", "step", {}), ("GRUCell", "step", {}))
+    for dtype in ("float64", "float32")
+}
+
+
+@needs("nn")
+def rnn_relu_without_bias_and_a_given_h0(T):
+    module = _seeded_weights(T, T.nn.RNN(3, 4, 2, nonlinearity="relu", bias=False)).double()
+    h0 = _sequence(T, (2, 2, 4), T.float64, seed=2)
+    yield from _forward_backward(T, module, _sequence(T, (5, 2, 3), T.float64), h0)
+    yield "h0.grad", h0.grad
+
+
+@needs("nn")
+def lstm_with_proj_size_and_given_states(T):
+    module = _seeded_weights(T, T.nn.LSTM(3, 4, proj_size=2, bidirectional=True)).double()
+    yield "names", [(n, tuple(p.shape)) for n, p in module.named_parameters()]
+    h0 = _sequence(T, (2, 2, 2), T.float64, seed=2)
+    c0 = _sequence(T, (2, 2, 4), T.float64, seed=3)
+    yield from _forward_backward(T, module, _sequence(T, (5, 2, 3), T.float64), (h0, c0))
+    yield "h0.grad, c0.grad", (h0.grad, c0.grad)
+
+
+@needs("nn")
+def gru_unbatched_input(T):
+    module = _seeded_weights(T, T.nn.GRU(3, 4, bidirectional=True)).double()
+    out, h = module(_sequence(T, (5, 3), T.float64))
+    yield "shapes", (out.shape, h.shape)
+    yield "grad_fns", (type(out.grad_fn).__name__, type(h.grad_fn).__name__)
+    yield "output", out
+
+
+@needs("nn")
+def recurrent_layers_refuse_bad_shapes(T):
+    rnn = T.nn.RNN(3, 4)
+    for bad in (lambda: rnn(T.ones(5, 2, 7)), lambda: rnn(T.ones(5, 2, 3, 1)),
+                lambda: rnn(T.ones(5, 2, 3), T.zeros(1, 3, 4)),
+                lambda: rnn(T.ones(5, 3), T.zeros(1, 2, 4)),
+                lambda: rnn(T.ones(5, 2, 3, dtype=T.float64)),
+                lambda: T.nn.LSTM(3, 4)(T.ones(5, 2, 3), (T.zeros(1, 2, 4), T.zeros(1, 3, 4))),
+                lambda: T.nn.GRU(3, 4)(T.ones(2, 2, 2, 3)),
+                lambda: T.nn.RNN(3, 4, nonlinearity="sigmoid"),
+                lambda: T.nn.GRU(3, 4, proj_size=2), lambda: T.nn.LSTM(3, 4, proj_size=4),
+                lambda: T.nn.RNN(3, 4, dropout=1.5), lambda: T.nn.RNN(3, 0),
+                lambda: T.nn.RNNCell(3, 4)(T.ones(2, 5)),
+                lambda: T.nn.GRUCell(3, 4)(T.ones(2, 3), T.zeros(3, 4)),
+                lambda: T.nn.LSTMCell(3, 4)(T.ones(2, 3), (T.zeros(2, 4), T.zeros(2, 5))),
+                lambda: T.nn.RNNCell(3, 4)(T.ones(2, 3, 1))):
+        try:
+            bad()
+            yield "no error", None
+        except (RuntimeError, ValueError, TypeError) as error:
+            yield type(error).__name__, str(error)
+
+
+@needs("nn")
+def rnn_dropout_with_one_layer_warns(T):
+    module = T.nn.GRU(3, 4, dropout=0.5)
+    yield "repr", repr(module)

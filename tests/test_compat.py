@@ -1,0 +1,140 @@
+"""What real torch programs use around the maths (issue 19), where the parity cases
+(``parity_tests/cases/compat.py``) cannot show it: a checkpoint read by a second process,
+files on disk, error types against torch's."""
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+import torch
+
+import autodiff
+from parity_tests.cases.compat import flat_outputs
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("T", [torch, autodiff], ids=["torch", "autodiff"])
+def test_a_checkpoint_written_by_one_process_loads_in_another(T, tmp_path):
+    """Save a model's and an optimizer's state in a subprocess; load them here."""
+    path = tmp_path / "checkpoint.pt"
+    writer = textwrap.dedent(f"""
+        import {T.__name__} as T
+        T.manual_seed(0)
+        model = T.nn.Linear(3, 2)
+        optimizer = T.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+        model(T.ones(1, 3)).sum().backward()
+        optimizer.step()
+        T.save({{"model": model.state_dict(), "optim": optimizer.state_dict(), "epoch": 4}},
+               {str(path)!r})
+        print(model.weight.tolist(), model.bias.tolist())
+    """)
+    written = subprocess.run([sys.executable, "-c", writer], capture_output=True, text=True,
+                             check=True, cwd=ROOT).stdout.strip()
+    checkpoint = T.load(path)
+    model = T.nn.Linear(3, 2)
+    model.load_state_dict(checkpoint["model"])
+    optimizer = T.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    optimizer.load_state_dict(checkpoint["optim"])
+    assert checkpoint["epoch"] == 4
+    assert f"{model.weight.tolist()} {model.bias.tolist()}" == written
+    buffers = optimizer.state_dict()["state"][0]["momentum_buffer"]
+    assert buffers.tolist() == checkpoint["optim"]["state"][0]["momentum_buffer"].tolist()
+
+
+@pytest.mark.parametrize("T", [torch, autodiff], ids=["torch", "autodiff"])
+def test_save_takes_a_path_or_a_pathlike(T, tmp_path):
+    T.save(T.arange(4), str(tmp_path / "a.pt"))
+    T.save(T.arange(4), tmp_path / "b.pt")
+    assert T.load(tmp_path / "a.pt").tolist() == T.load(str(tmp_path / "b.pt")).tolist()
+
+
+def test_load_of_a_missing_file_raises_torchs_error(tmp_path):
+    missing = tmp_path / "missing.pt"
+    with pytest.raises(FileNotFoundError) as expected:
+        torch.load(missing)
+    with pytest.raises(FileNotFoundError) as got:
+        autodiff.load(missing)
+    assert str(got.value) == str(expected.value)
+
+
+def test_a_checkpoint_is_a_zip_archive_like_torchs(tmp_path):
+    """The same layout (``archive/data.pkl`` + one record per tensor), not the same
+    pickle: torch cannot read autodiff's file (docs/unsupported.md)."""
+    import zipfile
+    autodiff.save({"a": autodiff.ones(2), "b": autodiff.zeros(3)}, tmp_path / "c.pt")
+    names = set(zipfile.ZipFile(tmp_path / "c.pt").namelist())
+    assert {"archive/data.pkl", "archive/data/0", "archive/data/1"} <= names
+
+
+# -- recurrent layers: torch's own initial weights, copied into autodiff's module ------------
+
+RECURRENT = [("RNN", dict(num_layers=2, nonlinearity="relu")),
+             ("LSTM", dict(num_layers=2, bidirectional=True, batch_first=True)),
+             ("LSTM", dict(proj_size=2)),
+             ("GRU", dict(bidirectional=True, bias=False)),
+             ("RNNCell", {}), ("LSTMCell", {}), ("GRUCell", dict(bias=False))]
+
+
+def _run_recurrent(T, module, x):
+    """The outputs (flattened) and the gradients of x and of every parameter."""
+    flat = flat_outputs(module(x))
+    sum(((v * (k + 1)) ** 2).sum() for k, v in enumerate(flat)).backward()
+    grads = [x.grad] + [p.grad for _, p in module.named_parameters()]
+    return [t.detach().numpy() for t in flat + grads]
+
+
+@pytest.mark.parametrize("dtype, tolerance", [("float64", 1e-10), ("float32", 2e-5)])
+@pytest.mark.parametrize("kind, options", RECURRENT, ids=[f"{k}-{o}" for k, o in RECURRENT])
+def test_recurrent_layers_match_torch_from_torchs_initial_weights(kind, options, dtype,
+                                                                  tolerance):
+    import numpy as np
+    torch.manual_seed(0)
+    reference = getattr(torch.nn, kind)(3, 5, **options).to(getattr(torch, dtype))
+    ours = getattr(autodiff.nn, kind)(3, 5, **options).to(getattr(autodiff, dtype))
+    state = reference.state_dict()
+    assert list(ours.state_dict()) == list(state)
+    ours.load_state_dict({k: autodiff.tensor(v.numpy()) for k, v in state.items()})
+    shape = (3,) if "Cell" in kind else (2, 4, 3)
+    x = np.random.default_rng(0).uniform(-2, 2, (2, *shape) if "Cell" in kind else shape)
+    expected = _run_recurrent(torch, reference, torch.tensor(x, dtype=getattr(torch, dtype),
+                                                            requires_grad=True))
+    got = _run_recurrent(autodiff, ours, autodiff.tensor(x, dtype=getattr(autodiff, dtype),
+                                                         requires_grad=True))
+    assert len(got) == len(expected)
+    for e, g in zip(expected, got):
+        assert g.shape == e.shape and g.dtype == e.dtype
+        np.testing.assert_allclose(g, e, rtol=tolerance, atol=tolerance)
+
+
+@pytest.mark.parametrize("kind", ["RNN", "LSTM", "GRU", "LSTMCell"])
+def test_recurrent_initial_weights_are_uniform_like_torchs(kind):
+    """torch's init: every parameter uniform on +-1/sqrt(hidden_size). Large layers, so
+    the spread of the draws shows the distribution (bounds, mean, variance)."""
+    import numpy as np
+    hidden = 64
+    values = {name: np.concatenate([p.detach().numpy().ravel() for p in T.nn.__dict__[kind](
+        32, hidden).parameters()]) for name, T in (("torch", torch), ("autodiff", autodiff))}
+    bound = 1 / hidden ** 0.5
+    for drawn in values.values():
+        assert drawn.min() >= -bound and drawn.max() <= bound
+        assert abs(drawn.mean()) < 0.05 * bound
+        assert abs(drawn.std() - bound / 3 ** 0.5) < 0.05 * bound
+
+
+# -- the profiler's trace file -------------------------------------------------------------------
+
+@pytest.mark.parametrize("T", [torch, autodiff], ids=["torch", "autodiff"])
+def test_a_profile_exports_a_chrome_trace(T, tmp_path):
+    import json
+    x = T.ones(3, requires_grad=True)
+    with T.autograd.profiler.profile() as prof:
+        with T.autograd.profiler.record_function("my_block"):
+            (x * 2).sum().backward()
+    prof.export_chrome_trace(str(tmp_path / "trace.json"))
+    events = json.loads((tmp_path / "trace.json").read_text())["traceEvents"]
+    blocks = [e for e in events if e.get("name") == "my_block"]
+    assert len(blocks) == 1 and blocks[0]["ph"] == "X" and blocks[0]["dur"] >= 0
+    assert "Self CPU time total" in str(prof)
