@@ -15,7 +15,7 @@ from ._common import _arr_cast, _broadcast_shapes, exported, method, methods
 # These ops record nothing, so they call their kernels directly: compiled once per shape
 # and dtype (a number operand is an argument of the kernel, not a constant in it).
 
-def _compare(fn):
+def _compare(fn, name):
     kernel = jax.jit(fn)
 
     def compare(input, other):
@@ -26,21 +26,23 @@ def _compare(fn):
             dt = D.result_type(input, other)
             a, b = _arr_cast(a, dt), _arr_cast(b, dt)
         return make_tensor(kernel(a, b))
-    compare.__name__ = compare.__qualname__ = fn.__name__
+    compare.__name__ = compare.__qualname__ = name
     compare.__doc__ = (f"Elementwise ``{fn.__name__}`` of two tensors or a tensor and a number: "
                        "a bool tensor, broadcasting, never recorded.")
     return compare
 
 
-eq, ne, lt, le, gt, ge = (_compare(f) for f in (jnp.equal, jnp.not_equal, jnp.less,
-                                                 jnp.less_equal, jnp.greater,
-                                                 jnp.greater_equal))
-greater, less, greater_equal, less_equal, not_equal = gt, lt, ge, le, ne
-methods(greater, less, greater_equal, less_equal, not_equal)
+eq, ne, lt, le, gt, ge = (_compare(f, name) for f, name in (
+    (jnp.equal, "eq"), (jnp.not_equal, "ne"), (jnp.less, "lt"), (jnp.less_equal, "le"),
+    (jnp.greater, "gt"), (jnp.greater_equal, "ge")))
+# torch's NumPy-style names: the same comparisons, under their own names
+greater, less, greater_equal, less_equal, not_equal = (_compare(f, f.__name__) for f in (
+    jnp.greater, jnp.less, jnp.greater_equal, jnp.less_equal, jnp.not_equal))
+methods(eq, ne, lt, le, gt, ge, greater, less, greater_equal, less_equal, not_equal)
 (Tensor.__eq__, Tensor.__ne__, Tensor.__lt__, Tensor.__le__, Tensor.__gt__,
  Tensor.__ge__) = eq, ne, lt, le, gt, ge
-logical_and, logical_or, logical_xor = (_compare(f) for f in (jnp.logical_and, jnp.logical_or,
-                                                               jnp.logical_xor))
+logical_and, logical_or, logical_xor = (_compare(f, f.__name__) for f in (
+    jnp.logical_and, jnp.logical_or, jnp.logical_xor))
 methods(logical_and, logical_or, logical_xor)
 
 

@@ -824,6 +824,7 @@ def outer(input, vec2):
 
 
 ger = outer
+Tensor.ger = outer
 
 
 class _LinAlgError(RuntimeError):

@@ -779,6 +779,7 @@ def _clamp(input, min, max, number_rule, attrs):
 
 
 clip = clamp
+Tensor.clip = clamp
 
 
 def _clamp_inplace(clamp_fn):

@@ -515,6 +515,7 @@ Tensor.mT = property(lambda self: transpose(self, -2, -1))
 
 
 swapaxes = swapdims = transpose
+Tensor.swapaxes = Tensor.swapdims = transpose
 
 
 # diag of a matrix copies its diagonal; diag of a vector (diag_embed) puts it on one;

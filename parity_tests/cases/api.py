@@ -515,3 +515,13 @@ def resize_in_place(T):
     c = T.arange(4.)
     yield "resize_as_", c.resize_as_(T.zeros(2, 2))
     yield "of one that requires grad", _error_text(lambda: T.ones(2, requires_grad=True).resize_(3))
+
+
+def comparison_methods_and_aliases(T):
+    x = T.tensor([1., 2., 3.])
+    yield "eq ne lt le gt ge", (x.eq(2), x.ne(2), x.lt(2), x.le(2), x.gt(2), x.ge(2))
+    yield "names", (T.eq.__name__, T.lt.__name__, T.greater.__name__)
+    yield "clip", x.clip(1.5, 2.5)
+    yield "swapaxes swapdims", (T.zeros(2, 3).swapaxes(0, 1).shape,
+                                T.zeros(2, 3).swapdims(0, 1).shape)
+    yield "ger", x.ger(x)
