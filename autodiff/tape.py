@@ -1976,6 +1976,32 @@ _dual_level = None               # the level we are in (None: forward mode is of
 _dual_levels = itertools.count()
 
 
+def enter_dual_level(level=None):
+    """Enter a new dual level (one at a time, as in torch), or resume ``level``."""
+    global _dual_level
+    if _dual_level is not None:
+        raise RuntimeError("Nested forward mode AD is not supported at the moment")
+    _dual_level = next(_dual_levels) if level is None else level
+    return _dual_level
+
+
+def exit_dual_level():
+    """Leave the dual level (its tangents are forgotten); returns it."""
+    global _dual_level
+    level, _dual_level = _dual_level, None
+    return level
+
+
+def current_dual_level():
+    """The dual level we are in, or None."""
+    return _dual_level
+
+
+def set_tangent(t, tangent):
+    """Give ``t`` a tangent at the current dual level."""
+    t._tangent = (_dual_level, tangent)
+
+
 def tangent_of(t):
     """``t``'s tangent at the current dual level, or None (a tangent of a level that has
     been exited is forgotten)."""

@@ -52,7 +52,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     return tuple(out)
 
 
-from . import functional, graph, profiler  # noqa: E402
+from . import forward_ad, functional, graph, profiler  # noqa: E402
 from .anomaly_mode import (detect_anomaly, is_anomaly_check_nan_enabled,  # noqa: E402
                            is_anomaly_enabled, set_detect_anomaly)
 from .function import Function, FunctionCtx, once_differentiable  # noqa: E402

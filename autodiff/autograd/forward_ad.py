@@ -30,15 +30,12 @@ class UnpackedDualTensor(NamedTuple):
 
 def enter_dual_level() -> int:
     """Start a dual level (one at a time, as in torch); returns its number."""
-    if tape._dual_level is not None:
-        raise RuntimeError("Nested forward mode AD is not supported at the moment")
-    tape._dual_level = next(tape._dual_levels)
-    return tape._dual_level
+    return tape.enter_dual_level()
 
 
 def exit_dual_level(*, level: Optional[int] = None) -> None:
     """End the current dual level: every tangent made in it is forgotten."""
-    tape._dual_level = None
+    tape.exit_dual_level()
 
 
 class dual_level:
@@ -51,9 +48,18 @@ class dual_level:
         exit_dual_level()
 
 
+def _plain_view(tensor: Tensor) -> Tensor:
+    """A view of ``tensor`` (AliasBackward0 if it requires grad) with no tangent."""
+    level = tape.exit_dual_level()
+    try:
+        return apply(RULES["alias"], tensor)
+    finally:
+        tape.enter_dual_level(level)
+
+
 def make_dual(tensor: Tensor, tangent: Tensor, *, level: Optional[int] = None) -> Tensor:
     """A view of ``tensor`` that carries ``tangent`` (of the same size)."""
-    if tape._dual_level is None:
+    if tape.current_dual_level() is None:
         raise RuntimeError("Trying to create a dual Tensor for forward AD but no level exists, "
                            "make sure to enter_dual_level() first.")
     if not tensor.dtype.is_floating_point:
@@ -64,8 +70,8 @@ def make_dual(tensor: Tensor, tangent: Tensor, *, level: Optional[int] = None) -
                            "that of the original Tensor, this is not supported. Tensor is of "
                            f"size {list(tensor.shape)} while the given forward gradient is "
                            f"of size {list(tangent.shape)}.")
-    dual = apply(RULES["alias"], tensor)
-    dual._tangent = (tape._dual_level, tangent)
+    dual = _plain_view(tensor)
+    tape.set_tangent(dual, tangent)
     return dual
 
 
@@ -74,9 +80,4 @@ def unpack_dual(tensor: Tensor, *, level: Optional[int] = None) -> UnpackedDualT
     tangent = tape.tangent_of(tensor)
     if tangent is None:
         return UnpackedDualTensor(tensor, None)
-    level_now, tape._dual_level = tape._dual_level, None    # the view carries no tangent
-    try:
-        primal = apply(RULES["alias"], tensor)
-    finally:
-        tape._dual_level = level_now
-    return UnpackedDualTensor(primal, tangent)
+    return UnpackedDualTensor(_plain_view(tensor), tangent)

@@ -3,6 +3,16 @@ the functional API, gradcheck, anomaly detection and saved-tensor introspection.
 
 import warnings
 
+import torch
+
+# torch's first dual level in a process warns (a DeprecationWarning from its own
+# TorchScript internals, not from anything a user wrote): take it here, once, so that the
+# forward-mode case compares what its own code does
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    with torch.autograd.forward_ad.dual_level():
+        torch.autograd.forward_ad.make_dual(torch.zeros(1), torch.zeros(1))
+
 
 def _f64(T, values, **kw):
     return T.tensor(values, dtype=T.float64, requires_grad=True, **kw)
@@ -708,3 +718,35 @@ def saved_tensors_hooks_pack_in_torch_order(T):
     yield "packed", log
     y.backward()
     yield "then unpacked", log
+
+
+def forward_mode_tangents(T):
+    fwAD = T.autograd.forward_ad
+    x = T.tensor([1.0, 2.0])
+    with fwAD.dual_level():
+        d = fwAD.make_dual(x, T.tensor([1.0, 0.5]))
+        yield "dual", d
+        y = (d.sin() * 2 + d.exp().sum()) / (1 + d ** 2)
+        yield "tangent", fwAD.unpack_dual(y).tangent
+        yield "primal", fwAD.unpack_dual(y).primal
+        yield "no tangent", fwAD.unpack_dual(x).tangent
+        w = T.tensor([3.0, 4.0], requires_grad=True)
+        z = (d * w).sum()
+        # (autodiff's tangents are constants: torch's would be part of w's graph, see
+        # docs/unsupported.md)
+        yield "with a graph", (z, fwAD.unpack_dual(z).tangent.detach())
+        e = T.zeros(2)
+        e.copy_(d)
+        yield "copied in place", fwAD.unpack_dual(e).tangent
+        yield "size mismatch", _error_text(lambda: fwAD.make_dual(x, T.ones(3)))
+        yield "integer primal", _error_text(lambda: fwAD.make_dual(T.tensor([1, 2]),
+                                                                    T.tensor([1, 1])))
+    yield "after the level", (fwAD.unpack_dual(d).tangent, d)
+    fwAD.make_dual(x, T.ones(2))
+
+
+def _error_text(f):
+    try:
+        f()
+    except Exception as e:
+        return f"{type(e).__name__}: {e}"
