@@ -61,3 +61,29 @@ def is_floating_point(input):
     """Whether ``input`` has a floating-point dtype."""
     return input.dtype.is_floating_point
 
+
+
+# Parts of torch autodiff leaves out on purpose. Asking for one says so, in an
+# AttributeError (so that ``hasattr(autodiff, "jit")`` is False, as for any missing name).
+_NOT_PROVIDED = {
+    "jit": "TorchScript; autodiff.compile compiles a training step with JAX instead",
+    "fx": "graph capture", "export": "graph capture", "onnx": "ONNX export",
+    "func": "torch.func's transforms; autograd.functional has vjp, jvp, jacobian, hessian",
+    "vmap": "batching transforms", "sparse": "sparse tensors", "nested": "nested tensors",
+    "masked": "masked tensors", "fft": "Fourier transforms",
+    "special": "special functions (add one: docs/howto/add-op.md)",
+    "distributed": "process groups; autodiff.compile(step, mesh=...) is data parallel",
+    "amp": "mixed precision", "autocast": "mixed precision",
+    "quantization": "quantized tensors", "distributions": "probability distributions",
+    "complex64": "complex numbers", "complex128": "complex numbers",
+    "view_as_real": "complex numbers", "view_as_complex": "complex numbers",
+    "hub": "downloading models",
+}
+
+
+def __getattr__(name):
+    if name in _NOT_PROVIDED:
+        raise AttributeError(f"module 'autodiff' has no attribute '{name}': autodiff does not "
+                             f"provide torch.{name} ({_NOT_PROVIDED[name]}); see the "
+                             "documentation's page 'What autodiff does not reproduce'")
+    raise AttributeError(f"module 'autodiff' has no attribute '{name}'")

@@ -138,3 +138,14 @@ def test_a_profile_exports_a_chrome_trace(T, tmp_path):
     blocks = [e for e in events if e.get("name") == "my_block"]
     assert len(blocks) == 1 and blocks[0]["ph"] == "X" and blocks[0]["dur"] >= 0
     assert "Self CPU time total" in str(prof)
+
+
+def test_a_part_of_torch_left_out_on_purpose_says_so():
+    assert not hasattr(autodiff, "jit") and not hasattr(autodiff, "no_such_function")
+    with pytest.raises(AttributeError, match=r"no attribute 'jit': autodiff does not "
+                                             r"provide torch\.jit \(TorchScript"):
+        autodiff.jit.script
+    with pytest.raises(AttributeError, match=r"^module 'autodiff' has no attribute "
+                                             r"'no_such_function'$"):
+        autodiff.no_such_function
+    assert all(hasattr(torch, name) for name in autodiff._NOT_PROVIDED)   # torch's names

@@ -27,9 +27,19 @@ row("add", "AddBackward0", lambda self, other, *, alpha=None: self + other if al
     (lambda grad: grad, lambda grad, alpha=1: grad * alpha if alpha != 1 else grad))
 
 
+def _alpha(fn, alpha):
+    """``alpha`` as the number torch's ``Scalar`` argument takes (a one-element tensor too)."""
+    if isinstance(alpha, Tensor):
+        if alpha.numel() != 1:
+            raise TypeError(f"{fn}(): argument 'alpha' must be Number, not Tensor")
+        return alpha.item()
+    return alpha
+
+
 @method(inplace=tape.inplace_binary)
 def add(input, other, alpha=1):
     """``input + alpha * other``, broadcasting."""
+    alpha = _alpha("add", alpha)
     if alpha != 1:
         return _binary(RULES["add"], input, other, alpha=alpha)
     return _binary(RULES["add"], input, other)
@@ -59,6 +69,7 @@ row("sub", "SubBackward0", lambda self, other, *, alpha=None: self - other if al
 def sub(input, other, alpha=1):
     """``input - alpha * other``, broadcasting (SubBackward0)."""
     _check_not_bool_sub(input, other)
+    alpha = _alpha("sub", alpha)
     if alpha != 1:
         return _binary(RULES["sub"], input, other, alpha=alpha)
     return _binary(RULES["sub"], input, other)

@@ -525,3 +525,10 @@ def comparison_methods_and_aliases(T):
     yield "swapaxes swapdims", (T.zeros(2, 3).swapaxes(0, 1).shape,
                                 T.zeros(2, 3).swapdims(0, 1).shape)
     yield "ger", x.ger(x)
+
+
+def alpha_as_a_one_element_tensor(T):
+    a = T.ones(2, requires_grad=True)
+    yield "add", T.ones(2).add(a, alpha=T.tensor(2.))
+    yield "sub", a.sub(1, alpha=T.tensor(3))
+    yield "of two elements", _error_text(lambda: T.ones(2).add(a, alpha=T.tensor([2., 3.])))
