@@ -35,8 +35,9 @@ import inspect
 import itertools
 import math
 import sys
-import warnings
 import threading
+import traceback
+import warnings
 import weakref
 from typing import TYPE_CHECKING, Any
 
@@ -97,8 +98,6 @@ class _GradMode:
         _modes.grad_enabled, _modes.inference = self._prev
 
     def __call__(self, func):
-        import functools
-
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
             with self.__class__(*self._args):
@@ -1499,7 +1498,6 @@ class anomaly:
 
     @staticmethod
     def user_stack():
-        import traceback
         frames = [f for f in traceback.extract_stack()
                   if not f.filename.startswith(_PACKAGE_DIR)]
         return traceback.format_list(frames)
