@@ -1086,6 +1086,7 @@ class Tensor:
         return _cut_off(alias(self))
 
     def detach_(self):
+        """Make this tensor a leaf that does not require grad, in place."""
         if self._view is not None and self._view[0]._requires_grad:
             raise RuntimeError("Can't detach views in-place. Use detach() instead. If you are "
                                "using DistributedDataParallel (DDP) for training, and "
@@ -1629,15 +1630,19 @@ def inplace_binary(fn):
     """The in-place method of a binary op: ``x.add_(y)`` writes ``add(x, y)`` into x."""
     def op(self, other, *args, **kwargs):
         return inplace(self, lambda old: fn(old, other, *args, **kwargs))
-    op.__name__ = fn.__name__ + "_"
-    return op
+    return _named_inplace(op, fn)
 
 
 def inplace_unary(fn):
     """The in-place method of a unary op: ``x.exp_()`` writes ``exp(x)`` into x."""
     def op(self, *args, **kwargs):
         return inplace(self, lambda old: fn(old, *args, **kwargs))
-    op.__name__ = fn.__name__ + "_"
+    return _named_inplace(op, fn)
+
+
+def _named_inplace(op, fn):
+    op.__name__ = op.__qualname__ = fn.__name__ + "_"
+    op.__doc__ = f"In place: writes ``{fn.__name__}(x, ...)`` into ``x``."
     return op
 
 

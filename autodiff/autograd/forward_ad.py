@@ -21,6 +21,9 @@ from typing import NamedTuple, Optional
 from .. import tape
 from ..tape import RULES, Tensor, apply
 
+__all__ = ["UnpackedDualTensor", "dual_level", "enter_dual_level", "exit_dual_level",
+           "make_dual", "unpack_dual"]
+
 
 class UnpackedDualTensor(NamedTuple):
     """What ``unpack_dual`` returns: the value and its tangent (None if it has none)."""

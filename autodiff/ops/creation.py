@@ -222,6 +222,9 @@ class _LegacyType(type):
 
 (BoolTensor, ByteTensor, CharTensor, ShortTensor, IntTensor, LongTensor, HalfTensor,
  BFloat16Tensor, FloatTensor, DoubleTensor) = (
-    _LegacyType(d._legacy, (), {"dtype": d, "__module__": "autodiff"}) for d in D.ALL)
+    _LegacyType(d._legacy, (), {"dtype": d, "__module__": "autodiff", "__doc__": (
+        f"torch's legacy type of {d!r} tensors: ``{d._legacy}(data)`` or "
+        f"``{d._legacy}(*sizes)`` makes one, ``isinstance`` checks the dtype.")})
+    for d in D.ALL)
 
 __all__ = exported(globals()) + [d._legacy for d in D.ALL]

@@ -27,6 +27,7 @@ API_MODULES = [
     ("autodiff", "autodiff"),
     ("autograd", "autodiff.autograd"),
     ("autograd.functional", "autodiff.autograd.functional"),
+    ("autograd.forward_ad", "autodiff.autograd.forward_ad"),
     ("autograd.graph", "autodiff.autograd.graph"),
     ("autograd.profiler", "autodiff.autograd.profiler"),
     ("nn", "autodiff.nn"),
