@@ -831,6 +831,16 @@ class Tensor:
     def dim(self):
         return self._array.ndim
 
+    ndimension = dim
+
+    @property
+    def itemsize(self):
+        return self.dtype.itemsize
+
+    @property
+    def nbytes(self):
+        return self.dtype.itemsize * self._array.size
+
     def numel(self):
         return self._array.size
 
@@ -849,6 +859,14 @@ class Tensor:
     def is_cuda(self):
         return self.device.type == "cuda"
 
+    @property
+    def is_cpu(self):
+        return self.device.type == "cpu"
+
+    def get_device(self):
+        """The GPU's index, or -1 on the CPU (torch's)."""
+        return -1 if self.device.type == "cpu" else (self.device.index or 0)
+
     def _type_name(self):
         """torch's legacy type name, as its messages print it: ``autodiff.FloatTensor``,
         ``autodiff.cuda.FloatTensor`` on a GPU."""
@@ -856,6 +874,15 @@ class Tensor:
 
     def is_floating_point(self):
         return self.dtype.is_floating_point
+
+    def is_complex(self):
+        return False                      # autodiff has no complex dtypes
+
+    def is_signed(self):
+        return self.dtype.is_signed
+
+    def is_same_size(self, other):
+        return self.shape == other.shape
 
     def element_size(self):
         return self.dtype.itemsize

@@ -6,7 +6,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
-from .. import dtypes as D
+from .. import dtypes as D, tape
 from ..tape import Tensor, make_tensor
 from ._common import _arr_cast, _broadcast_shapes, exported, method, methods
 
@@ -61,6 +61,7 @@ def _bitwise(fn):
 bitwise_and, bitwise_or, bitwise_xor = (_bitwise(f) for f in (jnp.bitwise_and, jnp.bitwise_or,
                                                                jnp.bitwise_xor))
 Tensor.__and__, Tensor.__or__, Tensor.__xor__ = bitwise_and, bitwise_or, bitwise_xor
+methods(bitwise_and, bitwise_or, bitwise_xor, inplace=tape.inplace_binary)
 
 
 @method
@@ -75,6 +76,7 @@ def bitwise_not(input):
 
 
 Tensor.__invert__ = bitwise_not
+methods(bitwise_not, inplace=tape.inplace_unary)
 
 
 @method

@@ -79,8 +79,9 @@ def _converter(dt):
 
 
 (Tensor.float, Tensor.double, Tensor.long, Tensor.int, Tensor.bool, Tensor.half,
- Tensor.bfloat16) = (_converter(dt) for dt in (D.float32, D.float64, D.int64, D.int32,
-                                               D.bool_, D.float16, D.bfloat16))
+ Tensor.bfloat16, Tensor.short, Tensor.char, Tensor.byte) = (_converter(dt) for dt in (
+    D.float32, D.float64, D.int64, D.int32, D.bool_, D.float16, D.bfloat16, D.int16, D.int8,
+    D.uint8))
 
 
 row("zero_", "ZeroBackward0", lambda self: jnp.zeros_like(self),

@@ -168,6 +168,7 @@ Tensor.__truediv__, Tensor.__rtruediv__ = div, _reflected(div)
 Tensor.__itruediv__ = tape.inplace_binary(div)
 multiply, subtract, divide = mul, sub, div
 Tensor.multiply, Tensor.subtract, Tensor.divide = mul, sub, div
+Tensor.multiply_, Tensor.subtract_, Tensor.divide_ = Tensor.mul_, Tensor.sub_, Tensor.div_
 
 
 @method(inplace=tape.inplace_binary)

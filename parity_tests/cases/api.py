@@ -532,3 +532,22 @@ def alpha_as_a_one_element_tensor(T):
     yield "add", T.ones(2).add(a, alpha=T.tensor(2.))
     yield "sub", a.sub(1, alpha=T.tensor(3))
     yield "of two elements", _error_text(lambda: T.ones(2).add(a, alpha=T.tensor([2., 3.])))
+
+
+def small_tensor_queries_and_aliases(T):
+    x = T.tensor([[1, 2, 3], [4, 5, 6]])
+    f = T.tensor([1.5, -2.0])
+    yield "ndimension nbytes itemsize", (x.ndimension(), x.nbytes, x.itemsize, f.nbytes)
+    yield "is_cpu get_device", (x.is_cpu, x.get_device())
+    yield "is_complex is_signed", (f.is_complex(), f.is_signed(), x.byte().is_signed())
+    yield "is_same_size", (x.is_same_size(T.zeros(2, 3)), x.is_same_size(f))
+    yield "short char byte", (x.short(), x.char(), x.byte())
+    yield "bitwise", (x.bitwise_and(3), x.bitwise_or(8), x.bitwise_xor(1), x.bitwise_not())
+    y = x.clone()
+    y.bitwise_and_(2)
+    yield "bitwise_and_", y
+    g = f.clone()
+    g.multiply_(2)
+    g.subtract_(1)
+    g.divide_(4)
+    yield "multiply_ subtract_ divide_", g
