@@ -178,7 +178,9 @@ class _Program:
         saved = [[getattr(t, name) for name in _RESTORED] for t in self.tensors]
         saved_grads = [t._grad for t in self.tensors]
         saved_arrays = [s.array for s in storages]
+        hosts = [s.host for s in storages]      # NumPy arrays (numpy()) wait outside the trace
         for s, a in zip(storages, state_arrays):
+            s.host = None
             _put(s, a)
         try:
             arrays = iter(arg_arrays)
@@ -203,8 +205,9 @@ class _Program:
             for t, values in zip(self.tensors, saved):
                 for name, value in zip(_RESTORED, values):
                     setattr(t, name, value)
-            for s, a in zip(storages, saved_arrays):
+            for s, a, host in zip(storages, saved_arrays, hosts):
                 _put(s, a)
+                s.host = host
 
     def _outputs(self, storages, inputs, saved_grads, result):
         """Read what the step did to the state; remember how to write it back."""

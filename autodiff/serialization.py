@@ -69,8 +69,9 @@ class _Pickler(pickle.Pickler):
     def persistent_id(self, obj):
         if not isinstance(obj, Tensor):
             return None                 # pickled as usual
+        # the bytes of a copy (numpy() would hand the tensor's numbers over to NumPy)
         key, _ = self.records.setdefault(
-            id(obj), (str(len(self.records)), obj.detach().cpu().numpy().tobytes()))
+            id(obj), (str(len(self.records)), np.asarray(obj._value()).tobytes()))
         kind = "parameter" if isinstance(obj, Parameter) else "tensor"
         return (kind, key, obj.dtype.name, tuple(obj.shape), obj.requires_grad)
 

@@ -187,13 +187,49 @@ class set_grad_enabled(_GradMode):
 # about (as in torch). Nodes compare it with the version of what they saved.
 
 class Storage:
-    """The mutable box of one JAX array, shared by a tensor, its views and aliases."""
+    """The mutable box of one JAX array, shared by a tensor, its views and aliases.
 
-    __slots__ = ("array", "version")
+    After ``numpy()`` or ``from_numpy()`` the numbers live in a NumPy array, ``host``, which
+    the user may write: every read of the storage imports it again, every write is copied
+    into it, so the two never disagree (torch's tensor and array share one memory)."""
 
-    def __init__(self, array):
-        self.array = array
+    __slots__ = ("_array", "version", "host")
+
+    def __init__(self, array, host=None):
+        self._array = array
         self.version = 0          # writes so far: tells a cached view when to re-read
+        self.host = host
+
+    @property
+    def array(self):
+        if self.host is not None:
+            self._array = jnp.array(self.host)      # a copy: a JAX array never changes
+        return self._array
+
+    @array.setter
+    def array(self, new):
+        if self.host is not None and not isinstance(new, jax.core.Tracer):
+            self.host[...] = np.asarray(new)
+        self._array = new
+
+
+def _numpy_view(host, positions):
+    """The elements of ``host`` at the flat ``positions`` (an int array in the view's
+    shape) as a NumPy view of it: a torch view's elements are evenly spaced along each
+    dim, so NumPy can step through them with strides."""
+    if positions.size == 0:
+        return host.reshape(-1)[:0].reshape(positions.shape)
+    offsets = sum(i * s for i, s in zip(np.unravel_index(positions, host.shape),
+                                        host.strides))
+    first = offsets.flat[0]
+    strides = tuple(int(offsets[(0,) * d + (1,)].flat[0] - first) if n > 1 else 0
+                    for d, n in enumerate(positions.shape))
+    start = np.unravel_index(positions.flat[0], host.shape)
+    view = np.lib.stride_tricks.as_strided(host[tuple(slice(i, None) for i in start)],
+                                           positions.shape, strides)
+    assert (first + sum(np.indices(positions.shape)[d] * s
+                        for d, s in enumerate(strides)) == offsets).all()
+    return view
 
 
 # ---------------------------------------------------------------------------------------
@@ -768,7 +804,8 @@ class Tensor:
     # from the storage when an alias has written to it since.
 
     def _value(self):
-        if self._storage is not None and self._seen != self._storage.version:
+        storage = self._storage
+        if storage is not None and (self._seen != storage.version or storage.host is not None):
             self._refresh()
         return self._array
 
@@ -1138,6 +1175,8 @@ class Tensor:
 
     # -- conversions -------------------------------------------------------------------
     def numpy(self, force=False):
+        """The tensor's numbers as a NumPy array sharing its memory, as torch's: a write
+        to either is seen in the other (see ``Storage``)."""
         if not force:
             if self.device.type != "cpu":
                 raise TypeError(f"can't convert {self.device} device type tensor to numpy. Use "
@@ -1145,7 +1184,12 @@ class Tensor:
             if self._requires_grad and is_grad_enabled():
                 raise RuntimeError("Can't call numpy() on Tensor that requires grad. "
                                    "Use tensor.detach().numpy() instead.")
-        return np.asarray(self._value())
+        storage = self._shared_storage()
+        if storage.host is None:                # from now on the numbers live in NumPy
+            storage.host = np.array(storage.array)
+        if self._view is None:
+            return storage.host
+        return _numpy_view(storage.host, np.asarray(self._flat_index()))
 
     def __array__(self, dtype=None, copy=None):
         a = self.numpy()

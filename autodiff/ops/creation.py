@@ -11,7 +11,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import dtypes as D
-from ..tape import RULES, Tensor, apply, make_tensor
+from ..tape import RULES, Storage, Tensor, apply, make_tensor
 from ._common import _kernel_missing, _place, _shape_arg, _to_dtype, exported
 
 
@@ -87,15 +87,58 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
 
 
 def as_tensor(data, dtype=None, device=None):
-    """``data`` as a tensor, without a copy when it already is one of that dtype."""
+    """``data`` as a tensor, without a copy when it already is one of that dtype (a
+    tensor, or a NumPy array: the tensor shares its memory, as ``from_numpy``'s does)."""
     if isinstance(data, Tensor) and (dtype is None or _to_dtype(dtype) is data.dtype):
         return data
+    if (isinstance(data, np.ndarray) and device in (None, "cpu")
+            and (dtype is None or _to_dtype(dtype).np == data.dtype)):
+        return from_numpy(data)
     return tensor(data, dtype=dtype, device=device)
 
 
-def from_numpy(array):
-    """A tensor holding a NumPy array's values."""
-    return make_tensor(jnp.asarray(array))
+_NUMPY_KINDS = "float64, float32, float16, complex64, complex128, int64, int32, int16, int8, " \
+    "uint64, uint32, uint16, uint8, and bool"
+_read_only_warned = False
+
+
+def from_numpy(ndarray):
+    """A tensor over a NumPy array's memory, as torch's: a write to either is seen in the
+    other (the array becomes its storage's ``host``, see ``tape.Storage``).
+
+    >>> import autodiff, numpy as np
+    >>> a = np.zeros(3)
+    >>> t = autodiff.from_numpy(a)
+    >>> a[0] = 1.0
+    >>> t
+    tensor([1., 0., 0.], dtype=autodiff.float64)
+    """
+    global _read_only_warned
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    if ndarray.dtype.kind == "c" or ndarray.dtype in (np.uint16, np.uint32, np.uint64):
+        raise TypeError(f"autodiff: {ndarray.dtype} tensors are not supported")
+    if ndarray.dtype.kind not in "biuf" or ndarray.dtype.itemsize > 8:
+        raise TypeError(f"can't convert np.ndarray of type {ndarray.dtype.type.__module__}."
+                        f"{ndarray.dtype.type.__name__}. The only supported types are: "
+                        f"{_NUMPY_KINDS}.")
+    if builtins.any(s < 0 for s in ndarray.strides):
+        raise ValueError(
+            "At least one stride in the given numpy array is negative, and tensors with "
+            "negative strides are not currently supported. (You can probably work around "
+            "this by making a copy of your array  with array.copy().) ")
+    array = jnp.array(ndarray)
+    if ndarray.flags.writeable:
+        return make_tensor(array, storage=Storage(array, host=ndarray), vc=[0])
+    if not _read_only_warned:     # nothing can write the array: the tensor copies it
+        _read_only_warned = True
+        warnings.warn(
+            "The given NumPy array is not writable, and PyTorch does not support non-writable "
+            "tensors. This means writing to this tensor will result in undefined behavior. You "
+            "may want to copy the array to protect its data or make it writable before "
+            "converting it to a tensor. This type of warning will be suppressed for the rest "
+            "of this program.", UserWarning, stacklevel=2)
+    return make_tensor(array)
 
 
 def _filled(fill, size, dtype, device, requires_grad, default=None):

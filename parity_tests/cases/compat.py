@@ -24,6 +24,64 @@ def _round_trip(T, obj, **load_args):
     return T.load(buffer, **load_args)
 
 
+# -- NumPy shares memory -------------------------------------------------------------------
+
+def numpy_and_the_tensor_share_memory(T):
+    """``t.numpy()`` is the tensor's memory: a write to either is seen in the other."""
+    t = T.arange(6.0).reshape(2, 3)
+    a = t.numpy()
+    a[0, 0] = 100.0
+    yield "tensor after the array's write", t
+    t.add_(1)
+    yield "array after the tensor's add_", a.tolist()
+    column = t[:, 1].numpy()
+    column[0] = -5.0
+    yield "tensor after writing a column view's array", t
+    yield "a transposed view's strides", t.t().numpy().strides
+    yield "an expanded view's strides", T.tensor([1.0, 2.0]).expand(3, 2).numpy().strides
+    diagonal = T.zeros(3, 4)
+    diagonal.diagonal().numpy()[:] = 1.0
+    yield "diagonal written through NumPy", diagonal
+
+
+def from_numpy_shares_memory_both_ways(T):
+    a = np.arange(4.0)
+    t = T.from_numpy(a)
+    a[1] = 9.0
+    yield "tensor after the array's write", t
+    t.mul_(2)
+    t[2:].zero_()
+    yield "array after the tensor's writes", a.tolist()
+    strided = np.arange(12.0).reshape(3, 4)[:, ::2]
+    s = T.from_numpy(strided)
+    s[1] = 7.0
+    yield "a strided array after a row write", strided.tolist()
+    yield "as_tensor shares", (T.as_tensor(a) is not None, a.__setitem__(0, -3.0), T.as_tensor(a))
+    yield "as_tensor with another dtype copies", T.as_tensor(a, dtype=T.float32)
+
+
+def numpy_writes_reach_a_graph_that_saved_the_tensor(T):
+    """A write through NumPy is not an in-place op autograd sees (no version bump): the
+    backward pass uses the new numbers, in torch as here."""
+    x = T.ones(3, requires_grad=True)
+    y = (x * x).sum()
+    x.detach().numpy()[:] = 2.0
+    y.backward()
+    yield "x", x
+    yield "x.grad", x.grad
+
+
+def from_numpy_refuses_what_torch_refuses(T):
+    read_only = np.arange(3.0)
+    read_only.flags.writeable = False
+    yield "a read-only array (copied, with torch's warning)", T.from_numpy(read_only)
+    try:
+        T.from_numpy(np.array(["a"]))
+    except TypeError as error:
+        yield "strings", error
+    T.from_numpy(np.arange(4.0)[::-1])
+
+
 # -- save and load --------------------------------------------------------------------------
 
 def save_load_tensors_and_containers(T):
