@@ -219,17 +219,16 @@ def _numpy_view(host, positions):
     dim, so NumPy can step through them with strides."""
     if positions.size == 0:
         return host.reshape(-1)[:0].reshape(positions.shape)
-    offsets = sum(i * s for i, s in zip(np.unravel_index(positions, host.shape),
-                                        host.strides))
+    where = np.unravel_index if host.ndim else (lambda p, shape: ())   # (0-d: no dims)
+    offsets = np.zeros(positions.shape, np.intp)          # in bytes from host's start
+    for i, stride in zip(where(positions, host.shape), host.strides):
+        offsets += i * stride
     first = offsets.flat[0]
     strides = tuple(int(offsets[(0,) * d + (1,)].flat[0] - first) if n > 1 else 0
                     for d, n in enumerate(positions.shape))
-    start = np.unravel_index(positions.flat[0], host.shape)
-    view = np.lib.stride_tricks.as_strided(host[tuple(slice(i, None) for i in start)],
-                                           positions.shape, strides)
-    assert (first + sum(np.indices(positions.shape)[d] * s
-                        for d, s in enumerate(strides)) == offsets).all()
-    return view
+    start = where(positions.flat[0], host.shape)       # (host[start:] is a view of it)
+    return np.lib.stride_tricks.as_strided(
+        host[(*(slice(i, None) for i in start), ...)], positions.shape, strides)
 
 
 # ---------------------------------------------------------------------------------------
@@ -782,6 +781,7 @@ class Tensor:
     _index = None             # a view's cached flat storage positions
     _cut_off = False          # detach()/.data of a view: its elements, but no view to autograd
     _no_grad_view = False     # a view made under no_grad of a tensor that requires grad
+    _has_views = False        # a view was made of it (an in-place view op would move it)
     _multi_view = False       # one of several views made by one node (split, unbind)
     _grad = None
     _retains_grad = False
@@ -957,7 +957,7 @@ class Tensor:
         history, derived from the base's (``AsStridedBackward0``), as in torch.
         """
         if self._view is not None and self._grad_fn_version != self._vc[0] \
-                and self._requires_grad:
+                and self._requires_grad and not self._cut_off:
             if self._no_grad_view:
                 raise RuntimeError(_no_grad_view_written(self, indirect=True))
             if self._multi_view:
@@ -1372,6 +1372,8 @@ def make_tensor(array, requires_grad=False, grad_fn=None, storage=None, view=Non
     else:
         t._storage, t._seen, t._view = storage, storage.version, view
         t._vc, t._grad_fn_version = vc, vc[0]
+        if view is not None:
+            view[0]._has_views = True
     return t
 
 
@@ -1638,7 +1640,7 @@ def check_inplace(self):
         raise RuntimeError(_multi_view_written(self, indirect=False))
     if self.grad_fn is None and self._requires_grad:
         raise RuntimeError(_LEAF_INPLACE)
-    if self._view is not None and self._requires_grad:    # (not a detach()ed alias of one)
+    if self._requires_grad and self._is_view():
         base = self._base
         if base.grad_fn is None and base._requires_grad:
             raise RuntimeError(_VIEW_INPLACE)
@@ -1673,7 +1675,7 @@ def inplace(self, compute, src_for_view=None, fills=False):
     if new.dtype != self._array.dtype:
         new = new.astype(self._array.dtype)
     needs_history = recording and (out._requires_grad or self._requires_grad)
-    if self._view is not None and needs_history:
+    if needs_history and self._is_view():
         _write_into_view(self, out if src_for_view is None else src_for_view)
     else:
         self._set_array(new)
@@ -1695,6 +1697,29 @@ def _write_into_view(view, src):
         base._rebase_history(new_base.grad_fn)
         view._requires_grad = True
         view._rederive_view_history()
+
+
+def inplace_view(self, rule, **attrs):
+    """``x.t_()``, ``x.squeeze_()``, ``x.transpose_(0, 1)``: ``x`` becomes the view that
+    ``rule`` makes of it, over the same elements (torch changes x's sizes and strides
+    only; its version goes up). The view of the old ``x`` is recorded under the in-place
+    op's node (``TBackward1``)."""
+    check_inplace(self)
+    if self._has_views:    # they find their elements through x's: those would move
+        raise RuntimeError("autodiff: an in-place view op (t_, transpose_, squeeze_, "
+                           "unsqueeze_) on a tensor that has views is not supported (its "
+                           "views would follow the new shape); use the out-of-place form")
+    out = apply(rule, _snapshot(self), **attrs)
+    old = alias(self)                   # x as it was: x now reads its elements through it
+    old._cut_off = self._cut_off
+    self._view, self._index = (old, rule.view_fn(**attrs)), None
+    if old._view is None:
+        self._cut_off = True            # a base stays a base: the view is not autograd's
+    self._array, self._tangent = out._value(), out._tangent
+    self._vc[0] += 1
+    if out._requires_grad and _modes.grad_enabled:
+        self._rebase_history(out.grad_fn)
+    return self
 
 
 def inplace_binary(fn):
@@ -2089,7 +2114,7 @@ def _write_tangent(t, entry):
     """An in-place write into ``t`` writes its tangent too: ``entry`` (level, tangent)
     becomes ``t``'s, and a view's tangent goes into its base's tangent as well."""
     t._tangent = entry
-    if t._view is not None and entry is not None:
+    if entry is not None and t._is_view():
         base, in_base = t._in_base()
         level, tangent = entry
         old = tangent_of(base)

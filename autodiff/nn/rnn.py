@@ -246,7 +246,9 @@ class RNNBase(Module):
             input = input.transpose(0, 1)
         output, finals = _run(self.mode, input, hiddens, self._layer_weights(), self.num_layers,
                               self.dropout, self.training, self.bidirectional)
-        return (output.transpose(0, 1) if self.batch_first else output), finals
+        if self.batch_first:  # torch's RNN and GRU transpose in place; its LSTM's kernel not
+            output = output.transpose(0, 1) if self.mode == "LSTM" else output.transpose_(0, 1)
+        return output, finals
 
 
 class _SingleStateRNN(RNNBase):

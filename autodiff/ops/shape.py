@@ -487,28 +487,53 @@ def unflatten(input, dim, sizes):
     return reshape(input, input.shape[:d] + tuple(sizes) + input.shape[d + 1:])
 
 
+# The in-place forms of view ops (``x.t_()``) give x itself the view's shape: each is
+# recorded under its own node (TBackward1), with the out-of-place row's maths.
+
 row("t", "TBackward0", lambda self: jnp.transpose(self), lambda grad: (grad.t(),), view=True)
+alias_row("t_", "TBackward1", of="t")
 
 
-@method(inplace=tape.inplace_unary)
+def _check_t(input, name):
+    if input.ndim > 2:
+        raise RuntimeError(f"{name}() expects a tensor with <= 2 dimensions, but self is "
+                           f"{input.ndim}D")
+
+
+@method
 def t(input):
     """The transpose of a matrix (TBackward0; a vector is returned as it is)."""
-    if input.ndim > 2:
-        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is "
-                           f"{input.ndim}D")
+    _check_t(input, "t")
     return apply(RULES["t"], input)
+
+
+@method
+def t_(self):
+    """``t()`` in place: ``self`` becomes its transpose (TBackward1)."""
+    _check_t(self, "t_")
+    return tape.inplace_view(self, RULES["t_"])
 
 
 row("transpose", "TransposeBackward0", lambda self, *, dim0, dim1: jnp.swapaxes(self, dim0, dim1),
     lambda grad, dim0, dim1: (grad.transpose(dim0, dim1),), view=True)
+alias_row("transpose_", "TransposeBackward1", of="transpose")
 
 
-@method(inplace=tape.inplace_unary)
+def _transposed_dims(input, dim0, dim1):
+    n = input.ndim
+    return {"dim0": tape.wrap_dim(dim0, n), "dim1": tape.wrap_dim(dim1, n)}
+
+
+@method
 def transpose(input, dim0, dim1):
     """A view with dims ``dim0`` and ``dim1`` swapped (TransposeBackward0)."""
-    n = input.ndim
-    return apply(RULES["transpose"], input, dim0=tape.wrap_dim(dim0, n),
-                 dim1=tape.wrap_dim(dim1, n))
+    return apply(RULES["transpose"], input, **_transposed_dims(input, dim0, dim1))
+
+
+@method
+def transpose_(self, dim0, dim1):
+    """``transpose`` in place: ``self`` takes the swapped shape (TransposeBackward1)."""
+    return tape.inplace_view(self, RULES["transpose_"], **_transposed_dims(self, dim0, dim1))
 
 
 Tensor.mT = property(lambda self: transpose(self, -2, -1))
@@ -516,6 +541,7 @@ Tensor.mT = property(lambda self: transpose(self, -2, -1))
 
 swapaxes = swapdims = transpose
 Tensor.swapaxes = Tensor.swapdims = transpose
+Tensor.swapaxes_ = Tensor.swapdims_ = transpose_
 
 
 # diag of a matrix copies its diagonal; diag of a vector (diag_embed) puts it on one;
@@ -752,28 +778,50 @@ row("squeeze_dims", "SqueezeBackward2",
     lambda self, *, dim, self_sym_sizes: jnp.reshape(self, _squeezed(self_sym_sizes, dim)),
     lambda grad, dim, self_sym_sizes: (_unsqueeze_to(grad, dim, self_sym_sizes),), view=True)
 alias_row("squeeze_matmul", "SqueezeBackward4", of="squeeze_dims")
+alias_row("squeeze_", "SqueezeBackward3", of="squeeze")
+alias_row("squeeze_dim_", "SqueezeBackward4", of="squeeze_dim")
+alias_row("squeeze_dims_", "SqueezeBackward5", of="squeeze_dims")
 
 
-@method(inplace=tape.inplace_unary)
+def _squeeze_row(input, dim):
+    """Which squeeze row (all dims, one, several) and its attributes."""
+    sizes = input._array.shape
+    if dim is None:
+        return "squeeze", {"self_sym_sizes": sizes}
+    if isinstance(dim, (tuple, list)):
+        return "squeeze_dims", {"dim": _dims(tuple(dim), input.ndim), "self_sym_sizes": sizes}
+    return "squeeze_dim", {"dim": tape.wrap_dim(dim, input.ndim), "self_sym_sizes": sizes}
+
+
+@method
 def squeeze(input, dim=None):
     """A view without size-1 dims (all of them, or ``dim``)."""
-    if dim is None:
-        return apply(RULES["squeeze"], input, self_sym_sizes=input._array.shape)
-    if isinstance(dim, (tuple, list)):
-        return apply(RULES["squeeze_dims"], input, dim=_dims(tuple(dim), input.ndim),
-                     self_sym_sizes=input._array.shape)
-    return apply(RULES["squeeze_dim"], input, dim=tape.wrap_dim(dim, input.ndim),
-                 self_sym_sizes=input._array.shape)
+    op, attrs = _squeeze_row(input, dim)
+    return apply(RULES[op], input, **attrs)
+
+
+@method
+def squeeze_(self, dim=None):
+    """``squeeze`` in place (SqueezeBackward3, 4 or 5)."""
+    op, attrs = _squeeze_row(self, dim)
+    return tape.inplace_view(self, RULES[op + "_"], **attrs)
 
 
 row("unsqueeze", "UnsqueezeBackward0", lambda self, *, dim: jnp.expand_dims(self, dim),
     lambda grad, dim: (grad.squeeze(dim),), view=True)
+alias_row("unsqueeze_", "UnsqueezeBackward1", of="unsqueeze")
 
 
-@method(inplace=tape.inplace_unary)
+@method
 def unsqueeze(input, dim):
     """A view with a size-1 dim inserted at ``dim`` (UnsqueezeBackward0)."""
     return apply(RULES["unsqueeze"], input, dim=tape.wrap_dim(dim, input.ndim + 1))
+
+
+@method
+def unsqueeze_(self, dim):
+    """``unsqueeze`` in place (UnsqueezeBackward1)."""
+    return tape.inplace_view(self, RULES["unsqueeze_"], dim=tape.wrap_dim(dim, self.ndim + 1))
 
 
 row("expand", "ExpandBackward0", lambda self, *, size, self_sym_sizes: jnp.broadcast_to(self, size),

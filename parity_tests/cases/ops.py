@@ -206,6 +206,13 @@ OP_CASES = {
     "squeeze_dim": op_case(lambda torch, a: a.squeeze(1), (2, 1, 3)),
     "squeeze_dims": op_case(lambda torch, a: a.squeeze((1, 2)), (2, 1, 1, 3)),
     "unsqueeze": op_case(lambda torch, a: a.unsqueeze(1), (2, 3)),
+    # ... and in place: the tensor itself takes the view's shape (TBackward1...)
+    "t_": op_case(lambda torch, a: (a * 1).t_(), (2, 3)),
+    "transpose_": op_case(lambda torch, a: (a * 1).transpose_(0, 2), (2, 3, 4)),
+    "squeeze_": op_case(lambda torch, a: (a * 1).squeeze_(), (2, 1, 3)),
+    "squeeze_dim_": op_case(lambda torch, a: (a * 1).squeeze_(1), (2, 1, 3)),
+    "squeeze_dims_": op_case(lambda torch, a: (a * 1).squeeze_((1, 2)), (2, 1, 1, 3)),
+    "unsqueeze_": op_case(lambda torch, a: (a * 1).unsqueeze_(1), (2, 3)),
     "expand": op_case(lambda torch, a: a.expand(4, 3), (1, 3)),
     "as_strided": op_case(lambda torch, a: a.as_strided((2, 2), (1, 3)), (2, 3)),
     # Indexing, and the backward of indexing differentiated again (create_graph).

@@ -259,3 +259,54 @@ def leaves_given_the_same_gradient_accumulate_apart(T):
     y.backward(g)
     g.mul_(5)
     yield "y.grad after the gradient given changed", y.grad
+
+
+def inplace_view_ops_change_the_tensor_itself(T):
+    """``t_``, ``transpose_``, ``squeeze_``, ``unsqueeze_``: the tensor takes the view's
+    shape and strides over the same elements, with the in-place node (TBackward1...)."""
+    x = T.arange(6.0).reshape(2, 3).requires_grad_()
+    y = x * 1
+    y.transpose_(0, 1)
+    yield "transpose_", (y.shape, y.stride(), y.is_contiguous(), y._version, y._base is None)
+    yield "grad_fn", (y.grad_fn, y.grad_fn.next_functions)
+    (y * T.arange(6.0).reshape(3, 2)).sum().backward()
+    yield "x.grad", x.grad
+    z = x * 1
+    yield "names", [z.squeeze_().grad_fn, z.unsqueeze_(0).grad_fn, z.squeeze_(0).grad_fn,
+                    z.unsqueeze_(0).squeeze_((0,)).grad_fn, z.swapdims_(0, 1).grad_fn,
+                    z.swapaxes_(0, 1).grad_fn, z.t_().grad_fn]
+    yield "shape", z.shape
+
+
+def inplace_view_op_on_a_view_and_on_an_alias(T):
+    x = T.arange(6.0).reshape(2, 3).requires_grad_()
+    y = x * 1
+    v = y.view(3, 2)
+    v.t_()
+    yield "v", (v, v.stride(), v._base is y, v.grad_fn.next_functions)
+    y.add_(1)
+    yield "v after its base's write", v
+    z = T.zeros(2, 3)
+    alias = z.detach()
+    z.t_()
+    alias.add_(1)
+    z.mul_(T.arange(6.0).reshape(3, 2))
+    yield "the alias keeps its shape and sees the writes", (alias, z)
+    w = T.ones(2, 3, requires_grad=True)
+    y = w * 2
+    y.t_()
+    y[0].mul_(3)
+    y.sum().backward()
+    yield "write into a row of the transposed tensor", w.grad
+
+
+def inplace_view_op_errors(T):
+    w = T.zeros(2, 3, requires_grad=True)
+    with T.no_grad():
+        w.t_()
+    yield "a leaf under no_grad", w.shape
+    try:
+        T.zeros(2, 2, 2).t_()
+    except RuntimeError as error:
+        yield "t_ of 3-d", error
+    w.t_()
