@@ -15,7 +15,8 @@ tensor([2.7183, 7.3891], grad_fn=<ExpBackward0>)
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+import contextlib
+from typing import Any, Callable, Iterator, Sequence
 
 from .. import tape
 from ..tape import AccumulateGrad, Node, Tensor  # noqa: F401
@@ -76,6 +77,56 @@ class save_on_cpu(saved_tensors_hooks):
 
 
 _disabled: list[str] = []          # the messages of the disable_saved_tensors_hooks blocks we are in
+
+
+class _AllowMutationOnSavedContext:
+    """What :func:`allow_mutation_on_saved_tensors` yields: open until its block ends."""
+
+    def __init__(self) -> None:
+        self.open = True
+
+    def clear(self) -> None:
+        self.open = False
+
+
+_mutation_allowed: list[_AllowMutationOnSavedContext] = []
+
+
+@contextlib.contextmanager
+def allow_mutation_on_saved_tensors() -> Iterator[_AllowMutationOnSavedContext]:
+    """Inside this block, a tensor saved for backward may be written in place: the
+    backward pass uses the values it had when it was saved (torch clones it before the
+    write; a JAX array never changes, so keeping the array is the clone). Run the
+    backward pass inside the same block.
+
+    >>> import autodiff
+    >>> with autodiff.autograd.graph.allow_mutation_on_saved_tensors():
+    ...     a = autodiff.ones(2, requires_grad=True)
+    ...     b = a.clone()
+    ...     out = (b ** 2).sum()
+    ...     _ = b.sin_()
+    ...     out.backward()
+    >>> a.grad
+    tensor([2., 2.])
+    """
+    if _mutation_allowed:
+        raise RuntimeError("allow_mutation_on_saved_tensors contexts cannot be nested")
+    ctx = _AllowMutationOnSavedContext()
+
+    def unpack(packed):
+        if not ctx.open:
+            raise AssertionError("Trying to backward outside of the "
+                                 "'allow_mutation_on_saved_tensors' contextin which the graph "
+                                 "was originally recorded.")
+        return tape.make_tensor(packed)
+
+    with saved_tensors_hooks(lambda t: t._value(), unpack):
+        _mutation_allowed.append(ctx)
+        try:
+            yield ctx
+        finally:
+            _mutation_allowed.pop()
+            ctx.clear()
 
 
 class disable_saved_tensors_hooks:

@@ -551,6 +551,38 @@ def saved_tensors_hooks_errors(T):
     f.backward()
     f.backward()
 
+def allow_mutation_on_saved_tensors_keeps_the_saved_values(T):
+    """torch's docstring example, a second-order pass, and its two errors."""
+    graph = T.autograd.graph
+    with graph.allow_mutation_on_saved_tensors() as ctx:
+        a = T.ones(2, 3, requires_grad=True)
+        b = a.clone()
+        out = (b ** 2).sum()
+        b.sin_()
+        out.sum().backward()
+        yield "a.grad", a.grad
+        yield "b", b
+        yield "context", type(ctx).__name__
+        x = T.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 1
+        z = y * y
+        y.add_(1)
+        gx, = T.autograd.grad(z.sum(), x, create_graph=True)
+        gx.sum().backward()
+        yield "second order", (gx, x.grad)
+    try:
+        with graph.allow_mutation_on_saved_tensors():
+            with graph.allow_mutation_on_saved_tensors():
+                pass
+    except RuntimeError as error:
+        yield "nested", error
+    with graph.allow_mutation_on_saved_tensors():
+        b = a.clone()
+        out = (b ** 2).sum()
+        b.sin_()
+    out.backward()
+
+
 def saved_tensors_hooks_custom_function_and_save_on_cpu(T):
     """save_for_backward goes through the hooks too; save_on_cpu."""
     calls = []
