@@ -37,12 +37,21 @@ from ..tape import Node, Tensor
 class FunctionCtx:
     """What ``forward`` and ``backward`` can ask of ``ctx`` (mixed into the node class)."""
 
+    _to_save_forward = ()     # what save_for_forward kept
+    _in_jvp = False           # saved_tensors gives those while jvp runs
+
     def save_for_backward(self, *tensors):
         """Keep tensors for ``backward`` (with version checks, freed after backward)."""
         self._to_save = tensors
 
+    def save_for_forward(self, *tensors):
+        """Keep tensors for ``jvp`` (forward mode), where ``saved_tensors`` gives them."""
+        self._to_save_forward = tensors
+
     @property
     def saved_tensors(self):
+        if self._in_jvp:
+            return self._to_save_forward
         return tuple(None if s is None else s.unpack(self) for s in self._saved_or_raise())
 
     def mark_non_differentiable(self, *tensors):
@@ -168,6 +177,13 @@ class Function:
                                   "your custom autograd.Function to use it with backward "
                                   "mode AD.")
 
+    @staticmethod
+    def jvp(ctx, *grad_inputs):
+        """Forward mode: the outputs' tangents from the inputs' (one per ``forward``
+        argument: None for a non-tensor, zeros for a tensor without a tangent)."""
+        raise NotImplementedError("You must implement the jvp function for custom "
+                                  "autograd.Function to use it with forward mode AD.")
+
     @classmethod
     def apply(cls, *args, **kwargs):
         ctx = cls._backward_cls.__new__(cls._backward_cls)
@@ -199,7 +215,29 @@ class Function:
                 outs[i] = tape.inplace(view, lambda old, new=outs[i]: new)
         else:
             ctx._saved = ()
+        if tape.current_dual_level() is not None:
+            _push_tangents(cls, ctx, args, outs)
         return outs[0] if single else tuple(outs)
+
+
+def _push_tangents(cls, ctx, args, outs):
+    """Forward mode through a custom Function: its ``jvp`` gives the outputs' tangents."""
+    tangents = [tape.tangent_of(a) if isinstance(a, Tensor) else None for a in args]
+    if all(t is None for t in tangents):
+        return
+    tangents = [tape.make_tensor(jnp.zeros_like(a._value())) if t is None and isinstance(
+        a, Tensor) and ctx._materialize else t for a, t in zip(args, tangents)]
+    ctx._in_jvp = True
+    try:
+        with tape.no_grad():
+            out_tangents = cls.jvp(ctx, *tangents)
+    finally:
+        ctx._in_jvp = False
+    if not isinstance(out_tangents, tuple):
+        out_tangents = (out_tangents,)
+    for o, t in zip(outs, out_tangents):
+        if isinstance(o, Tensor) and t is not None and o.dtype.is_floating_point:
+            tape.set_tangent(o, t.detach())
 
 
 def _wrap_outputs(ctx, args, outs, recording):

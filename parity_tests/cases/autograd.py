@@ -777,6 +777,55 @@ def forward_mode_tangents(T):
     fwAD.make_dual(x, T.ones(2))
 
 
+def forward_mode_through_custom_functions(T):
+    """A custom Function's ``jvp`` (with ``save_for_forward``) gives its outputs' tangents;
+    tensors without a tangent get zeros, non-tensors None; without ``jvp``: torch's error."""
+    fwAD = T.autograd.forward_ad
+    seen = []
+
+    class Scale(T.autograd.Function):
+        @staticmethod
+        def forward(x, y):
+            return x * y, x + y
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            ctx.save_for_forward(*inputs)
+
+        @staticmethod
+        def jvp(ctx, tx, ty):
+            x, y = ctx.saved_tensors
+            seen.append((tx, ty))
+            return tx * y + x * ty, tx + ty
+
+    class Square(T.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, k):
+            ctx.save_for_forward(x)
+            ctx.k = k
+            return x * x * k
+
+        @staticmethod
+        def jvp(ctx, tx, tk):
+            x, = ctx.saved_tensors
+            seen.append(tk)
+            return 2 * x * tx * ctx.k
+
+    class NoJvp(T.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+    with fwAD.dual_level():
+        d = fwAD.make_dual(T.tensor([1.0, 2.0]), T.tensor([1.0, 0.5]))
+        product, total = Scale.apply(d, T.tensor([5.0, 6.0]))
+        yield "two outputs", (fwAD.unpack_dual(product).tangent, fwAD.unpack_dual(total).tangent)
+        yield "ctx-style", fwAD.unpack_dual(Square.apply(d, 3.0)).tangent
+        yield "what jvp was given", seen
+        yield "no tangent in, none out", fwAD.unpack_dual(NoJvp.apply(T.ones(2))).tangent
+        NoJvp.apply(d)
+
+
 def _error_text(f):
     try:
         f()
