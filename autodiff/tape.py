@@ -499,6 +499,9 @@ class Node:
         return any(value is not None for value in self._saved)
 
 
+_NODE_BACKWARD = Node.backward      # (the profiler wraps it to time each node)
+
+
 def reduce_to_inputs(grads, meta):
     """Broadcasting, reduced once: sum each gradient down to its input's shape and dtype."""
     result = []
@@ -706,7 +709,8 @@ _STATIC_ATTRS = {"dimension", "shapes", "n", "nan", "posinf", "neginf", "dim", "
                  "step", "sizes", "dtype", "ord", "correction", "reduction",
                  "exponent", "normalized_shape", "eps", "approximate", "stride", "padding",
                  "dilation", "lhs_dilation", "dimension_numbers", "kernel_size", "ceil_mode",
-                 "k", "decimals", "split_size", "split_sizes", "p"}
+                 "k", "decimals", "split_size", "split_sizes", "p", "ignore_index",
+                 "padding_idx", "group", "pad", "output_size", "weight_sym_argsize_0"}
 _NUMBER_ATTRS = {"alpha", "other", "value", "min", "max", "base", "weight", "negative_slope",
                  "scale", "input_scale", "beta", "threshold", "min_val", "max_val"}
 
@@ -1878,6 +1882,10 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs, accumula
             raise RuntimeError(f"element {i} of tensors does not require grad and does not "
                                "have a grad_fn")
     root_grads = _make_root_grads(roots, grad_roots, create_graph)
+    if accumulate and inputs is None and not create_graph and not anomaly.enabled \
+            and _dual_level is None and Node.backward is _NODE_BACKWARD \
+            and _run_compiled(roots, root_grads, retain_graph):
+        return []                     # a structure seen before: its compiled program ran
 
     # (a) the starting buffer: gradients waiting for each node, one slot per output
     buffers = {}
@@ -2059,6 +2067,216 @@ def _ancestors(targets, nodes):
                 found.add(p)
                 stack.append(p)
     return found
+
+
+# A training loop records the same graph step after step: new nodes, the same structure.
+# The engine notices. Once it has met a structure -- the same rows, attributes, shapes and
+# edges, in the same order -- often enough, it traces the walk above once more, on
+# tracers, into one XLA program, and from then on a backward pass over that structure is
+# that program: one dispatch instead of one or more per node. What varies from step to
+# step is the program's arguments, never part of it: the saved tensors, the Python numbers
+# (saved, or attributes such as clamp's bounds), the root gradients (nothing compiles per
+# value). Only plain passes qualify: every node a row of the table, no hooks of any kind,
+# no saved-tensor hooks, not create_graph, not autograd.grad / inputs=, not under anomaly
+# mode, forward mode or the profiler. Anything else, or a structure whose formulas cannot
+# be traced, runs node by node as above. The leaves' gradients come back out of the
+# program and go through AccumulateGrad as usual.
+#
+# "Often enough": a compile costs about a millisecond a node, as much as a hundred eager
+# passes over the same nodes, so a structure must earn it. A small training step is
+# compiled at its second pass, a graph of n nodes at its (2 + n // 10)th: one seen a few
+# times only never pays for a compile. Graphs over _MAX_NODES nodes always run node by
+# node (XLA's compile time grows faster than their size).
+
+_COMPILE_AFTER = 2          # sightings of a small structure before it is compiled
+_MAX_NODES = 1000           # larger graphs run node by node
+_MAX_PROGRAMS = 256         # structures remembered, least recently used forgotten first
+_programs = {}              # structure -> sightings (int), a compiled program, or None
+
+
+def _run_compiled(roots, root_grads, retain_graph):
+    """Run a plain backward pass as one compiled program, if its structure qualifies and
+    has been seen before; False if the engine must walk the nodes itself."""
+    found = _structure(roots, root_grads)
+    if found is None:
+        return False
+    key, order, saved, numbers = found
+    entry = _programs.pop(key, 0)
+    if type(entry) is int and entry + 1 < _COMPILE_AFTER + len(order) // 10:
+        entry += 1
+    elif type(entry) is int:
+        entry = _compile_backward(order, roots, root_grads, saved, numbers)
+    _programs[key] = entry                             # (now the most recently used)
+    if len(_programs) > _MAX_PROGRAMS:
+        del _programs[next(iter(_programs))]
+    if not isinstance(entry, _BackwardProgram):
+        return False
+    grads = entry.program(saved, numbers, [g._value() for g in root_grads])
+    prev_mode, _modes.grad_enabled = _modes.grad_enabled, False
+    try:
+        for i, g in zip(entry.leaves, grads):
+            if g is not None:
+                order[i].backward([make_tensor(g)], retain_graph)
+    finally:
+        _modes.grad_enabled = prev_mode
+    if not retain_graph:
+        for i in entry.freed:
+            order[i]._saved = None
+    return True
+
+
+class _BackwardProgram:
+    """A compiled backward pass: which nodes (by place in the structure's order) are the
+    leaves' AccumulateGrads and which free their saved tensors, and the program."""
+
+    __slots__ = ("program", "leaves", "freed")
+
+
+def _structure(roots, root_grads):
+    """The graph below ``roots`` in a canonical order (depth first, edges in order), its
+    key, and the program's arguments: the saved tensors' arrays and the Python numbers.
+    None if a node does not qualify, or if unpacking would fail (the walk raises then)."""
+    order, place, key, saved, numbers = [], {}, [], [], []
+    for root, g in zip(roots, root_grads):
+        node, nr = root._edge()
+        if node not in place:
+            place[node] = len(order)
+            order.append(node)
+        key.append((place[node], nr, g._array.aval))
+    i = 0
+    while i < len(order):
+        node = order[i]
+        i += 1
+        if i > _MAX_NODES or node._hooks or node._pre_hooks or node._tensor_hooks \
+                or node._retain_hooks:
+            return None
+        if type(node) is AccumulateGrad:
+            leaf = node.variable
+            if leaf._backward_hooks or leaf._post_acc_hooks:
+                return None
+            key.append(AccumulateGrad)
+            continue
+        rule = type(node).rule
+        if rule is None or node._saved is None:      # a custom Function; freed buffers
+            return None
+        values = []
+        for s in node._saved:
+            if type(s) is SavedTensor:
+                t = s.tensor
+                if t._vc[0] != s.version:
+                    return None
+                a = t._value()
+                saved.append(a)
+                values.append((a.aval, s.is_output, s.output_nr))
+            elif s is None:
+                values.append(None)
+            elif type(s) in (int, float):
+                numbers.append(s)
+                values.append(type(s))
+            else:                                   # a packed tensor, a bool...
+                return None
+        attrs = []
+        for name, value in node._attrs.items():
+            kind = _attr_kind(name, value)
+            if kind == "static":
+                attrs.append((name, value))
+            elif kind == "number":
+                numbers.append(value)
+                attrs.append((name, type(value)))
+            elif kind == "array":
+                a = value._value() if isinstance(value, Tensor) else value
+                saved.append(a)
+                attrs.append((name, type(value), a.aval))
+            else:                                   # an index key, a view...
+                return None
+        edges = []
+        for nxt, nr in node.next_functions:
+            if nxt is None:
+                edges.append(None)
+                continue
+            if nxt not in place:
+                place[nxt] = len(order)
+                order.append(nxt)
+            edges.append((place[nxt], nr))
+        key.append((rule, tuple(values), tuple(attrs), tuple(node._input_meta), tuple(edges)))
+    key = tuple(key)
+    try:
+        hash(key)
+    except TypeError:                               # an unhashable attribute
+        return None
+    return (key, order, saved, numbers) if len(order) > 1 else None
+
+
+def _attr_kind(name, value):
+    """How a node's attribute enters its compiled backward: "static" (part of the
+    structure: shapes, flags, settings), "number" (a Python number, an operand: clamp's
+    bound), "array" (a tensor or array, an operand: a loss's target, max's indices), or
+    None (an index key, a view's description...: the pass is not compiled)."""
+    if name in _STATIC_ATTRS or type(value) in _STATIC_TYPES:
+        return "static"
+    if type(value) is float or (type(value) is int and name in _NUMBER_ATTRS):
+        return "number"
+    if isinstance(value, (Tensor, jax.Array)):
+        return "array"
+    return None
+
+
+_STATIC_TYPES = (type(None), bool, str, D.dtype)
+
+
+def _compile_backward(order, roots, root_grads, saved, numbers):
+    """Trace the walk over ``order``'s nodes once, with their saved values and numbers
+    standing in as tracers, into a compiled program; None if a formula cannot be traced.
+    The nodes are left as they were."""
+    leaves = [i for i, n in enumerate(order) if type(n) is AccumulateGrad]
+    freed = []
+
+    def backward_pass(saved_arrays, number_values, grad_arrays):
+        arrays, values = iter(saved_arrays), iter(number_values)
+        for node in order:
+            if type(node) is AccumulateGrad:
+                continue
+            node._saved = tuple(_stand_in(s, arrays, values) for s in node._saved)
+            node._attrs = {k: _attr_stand_in(k, v, arrays, values)
+                           for k, v in node._attrs.items()}
+        grads = run_backward(roots, [make_tensor(g) for g in grad_arrays], False, False,
+                             [order[i].variable for i in leaves], accumulate=False)
+        freed.extend(i for i, n in enumerate(order) if n._saved is None)
+        return [None if g is None else g._value() for g in grads]
+
+    kept = [(n, n._saved, n._attrs) for n in order if type(n) is not AccumulateGrad]
+    try:
+        program = jax.jit(backward_pass).lower(
+            saved, numbers, [g._value() for g in root_grads]).compile()
+    except Exception:                               # not traceable: walk it node by node
+        return None
+    finally:
+        for node, saved_values, attrs in kept:
+            node._saved, node._attrs = saved_values, attrs
+    entry = _BackwardProgram()
+    entry.program, entry.leaves, entry.freed = program, leaves, freed
+    return entry
+
+
+def _stand_in(saved, arrays, values):
+    """A saved value as the traced program sees it: a tensor of the next argument."""
+    if type(saved) is SavedTensor:
+        s = object.__new__(SavedTensor)
+        s.tensor, s.version = make_tensor(next(arrays)), 0
+        s.is_output, s.output_nr = saved.is_output, saved.output_nr
+        return s
+    return saved if saved is None else next(values)
+
+
+def _attr_stand_in(name, value, arrays, values):
+    """An attribute as the traced program sees it: itself if static, else the next
+    argument (a tensor again if it was one)."""
+    kind = _attr_kind(name, value)
+    if kind == "number":
+        return next(values)
+    if kind == "array":
+        return make_tensor(next(arrays)) if isinstance(value, Tensor) else next(arrays)
+    return value
 
 
 # ---------------------------------------------------------------------------------------

@@ -194,6 +194,23 @@ def test_state_dict_round_trip_continues_identically(name):
     same_outcome(body)
 
 
+@pytest.mark.parametrize("name", ["Adam", "NAdam", "RAdam", "Adamax"])
+def test_a_step_count_written_by_the_user_is_read_back(name):
+    """The optimizer knows the counts it wrote without reading them from the device;
+    one changed from outside (``state["step"].fill_``) is read again."""
+    def body(T):
+        params, loss = _problem(T)
+        optimizer = getattr(T.optim, name)(params, lr=0.05)
+        for step in range(4):
+            optimizer.zero_grad()
+            loss().backward()
+            optimizer.step()
+            if step == 1:
+                optimizer.state[params[0]]["step"].fill_(100.0)
+        return [optimizer.state_dict(), params]
+    same_outcome(body)
+
+
 def test_add_param_group_and_defaults():
     def body(T):
         a, b = T.ones(2, requires_grad=True), T.ones(3, requires_grad=True)

@@ -165,3 +165,28 @@ def test_learning_rates_are_not_compiled_in():
             opt.step()
         return [w]
     assert both(body, 20) <= 1
+
+
+def test_a_training_loop_compiles_its_backward_once(monkeypatch):
+    """The same graph step after step, with a bound, a factor and a learning rate that
+    change: its backward pass becomes one program (tape.py, section 8), compiled once,
+    and the loop still gives torch's losses and weights."""
+    def body(T, steps):
+        x = T.linspace(-1.0, 1.0, 12, dtype=T.float64).reshape(3, 4)
+        w = leaf(T, 4, 2)
+        for i in steps:
+            loss = (x.mm(w).clamp(min=-i / 100) * (1 + i / 10)).pow(2).sum()
+            loss.backward()
+            with T.no_grad():
+                w -= 0.01 / (i + 1) * w.grad
+                w.grad.zero_()
+        return [loss, w]
+
+    walked = []
+    node_by_node = autodiff.tape.Node._rule_gradients
+    monkeypatch.setattr(autodiff.tape.Node, "_rule_gradients",
+                        lambda node, *args: walked.append(node) or node_by_node(node, *args))
+    body(autodiff, range(5))               # the warm-up: compiled at its third pass
+    walked.clear()
+    assert both(body, 40) <= 1
+    assert walked == []                    # no pass walked its nodes one by one

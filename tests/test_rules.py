@@ -145,6 +145,40 @@ def test_forward_mode_matches_finite_differences(op):
     np.testing.assert_allclose(jvp.numpy(), numeric, rtol=tolerance, atol=tolerance / 10)
 
 
+# The rows of the tutorials' training steps (MLPs, CNNs, classifiers), whose backward
+# passes the engine compiles once their structure repeats (tape.py, section 8). Every
+# other row runs through the same code; these are the ones run here, each costs a compile.
+TRAINING_ROWS = ["add", "addmm", "amax", "batch_norm", "binary_cross_entropy_with_logits",
+                 "clamp", "clamp_min", "convolution", "div", "embedding", "exp", "gelu",
+                 "layer_norm", "log", "log_softmax", "max_dim", "max_pool2d", "mean", "mm",
+                 "mse_loss", "mul", "nll_loss", "pow", "relu", "sigmoid", "softmax", "sub",
+                 "sum", "t", "tanh", "view"]
+
+
+@pytest.mark.parametrize("op", TRAINING_ROWS)
+def test_a_compiled_backward_gives_the_node_by_node_gradients(op, monkeypatch):
+    """The same pass twice: walked node by node, then as one compiled program."""
+    sample = SAMPLES[op]
+    arrays = _inputs(sample, seed=6)
+    v = None
+    grads, programs = [], []
+    for compile_after in (10 ** 9, -tape._MAX_NODES):        # never, then at first sight
+        monkeypatch.setattr(tape, "_COMPILE_AFTER", compile_after)
+        monkeypatch.setattr(tape, "_programs", {})
+        xs = _tensors(arrays)
+        out = sample.fn(*xs)
+        v = np.random.default_rng(7).standard_normal(tuple(out.shape)) if v is None else v
+        (out * T.tensor(v)).sum().backward()
+        grads.append([None if x.grad is None else x.grad.numpy() for x in xs])
+        programs.append(list(tape._programs.values()))
+    assert not programs[0] or programs[0] == [1]
+    assert isinstance(programs[1][0], tape._BackwardProgram), f"{op}'s pass was not compiled"
+    for walked, compiled in zip(*grads):
+        assert (walked is None) == (compiled is None)
+        if walked is not None:
+            np.testing.assert_allclose(compiled, walked, rtol=1e-12, atol=1e-14)
+
+
 # --- An op added from outside the library, through the engine's public API -------------
 
 def _add_entr():

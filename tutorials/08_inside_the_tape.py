@@ -79,7 +79,10 @@ print((x * w).grad_fn._saved_self, (x * w).grad_fn._saved_other)
 # `run_backward` is the engine. It finds every node below the roots and counts, for
 # each, how many edges will bring it a gradient. Then it repeatedly takes, among the
 # nodes whose gradients are complete, the one recorded last, runs its rule, and adds
-# what comes out into the buffers of the nodes below.
+# what comes out into the buffers of the nodes below. (Near its top, `_run_compiled` is a
+# shortcut for training loops: a graph whose structure keeps coming back is traced once
+# into one compiled program, which then does the whole walk in one call, with the same
+# results; the docs' "Architecture" page tells how.)
 
 # %%
 print(inspect.getsource(tape.run_backward))

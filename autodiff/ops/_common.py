@@ -227,6 +227,12 @@ def _times_scalar(t, number):
     return tape.apply(RULES["mul_scalar"], t, other=number)
 
 
+def _maybe_multiply(t, number):
+    """C++'s ``maybe_multiply``: ``t`` itself when ``number`` is 1, else ``t * number``
+    (always the product when ``number`` is an operand of a compiled backward pass)."""
+    return t if type(number) in (int, float) and number == 1 else _times_scalar(t, number)
+
+
 # torch's C++ formulas do arithmetic with Scalars (``mul.Scalar``...), which records other
 # nodes than Python's ``x * 2`` (a number wrapped in a tensor: MulBackward0). The formulas
 # above write it with these helpers, so that a gradient differentiated again

@@ -677,8 +677,11 @@ def _check_index_array(index, size, position):
 
 def _check_index_put(self, key, values):
     """torch's checks before ``self[key] = values`` with index tensors: the values
-    broadcast to what ``self[key]`` selects, and have ``self``'s dtype."""
-    if builtins.all(tape.concrete(k) for k in key if hasattr(k, "dtype")):
+    broadcast to what ``self[key]`` selects, and have ``self``'s dtype. (A mask whose
+    values broadcast over what it selects fits whatever it holds: its values are not
+    read, so the write need not wait for them.)"""
+    if _where_mask(key, self.shape, values) is None and builtins.all(
+            tape.concrete(k) for k in key if hasattr(k, "dtype")):
         # the shape self[key] would have, from a zero-strided stand-in for self
         stand_in = np.lib.stride_tricks.as_strided(np.zeros(1, bool), self.shape,
                                                    (0,) * self.ndim)

@@ -15,8 +15,8 @@ import numpy as np
 
 from .. import dtypes as D, tape
 from ..tape import RULES, Tensor, apply, row
-from ._common import (_binary, _expanded_shape, _if_given, _reflected, _times_scalar,
-                      _unsafe_view, exported, method)
+from ._common import (_binary, _expanded_shape, _if_given, _maybe_multiply, _reflected,
+                      _times_scalar, _unsafe_view, exported, method)
 from .creation import eye, tensor
 from .pointwise import mul, true_divide
 from .reduction import return_types, sum
@@ -178,11 +178,6 @@ def bmm(input, mat2):
             f"[{input.shape[0]}, {input.shape[2]}] but got: [{mat2.shape[0]}, {mat2.shape[1]}].")
     _check_same_dtype(input, mat2, "expected scalar type {a} but found {b}")
     return apply(RULES["bmm"], input, mat2)
-
-
-def _maybe_multiply(t, number):
-    """C++'s ``maybe_multiply``: ``t`` itself when ``number`` is 1, else ``t * number``."""
-    return t if number == 1 else _times_scalar(t, number)
 
 
 def _beta_alpha(self, product, beta, alpha):

@@ -13,9 +13,9 @@ import jax.numpy as jnp
 
 from .. import dtypes as D, tape
 from ..tape import RULES, Tensor, apply, make_tensor, row
-from ._common import (_binary, _CastRule, _kernel_missing, _minus_scalar, _not_implemented,
-                      _over_scalar, _plus_scalar, _reflected, _scalar_minus, _tensor_arg,
-                      _times_scalar, _w, _zeros_like, exported, method, methods)
+from ._common import (_binary, _CastRule, _kernel_missing, _maybe_multiply, _minus_scalar,
+                      _not_implemented, _over_scalar, _plus_scalar, _reflected, _scalar_minus,
+                      _tensor_arg, _times_scalar, _w, _zeros_like, exported, method, methods)
 from .creation import tensor, zeros_like
 from .comparison import ne
 from .shape import broadcast_shapes, cat, narrow
@@ -24,7 +24,7 @@ from .shape import broadcast_shapes, cat, narrow
 # Arithmetic. d(a+b) = da + db; d(a*b) = b da + a db; d(a/b) = da/b - a db/b^2.
 row("add", "AddBackward0", lambda self, other, *, alpha=None: self + other if alpha is None
     else self + alpha * other,
-    (lambda grad: grad, lambda grad, alpha=1: grad * alpha if alpha != 1 else grad))
+    (lambda grad: grad, lambda grad, alpha=1: _maybe_multiply(grad, alpha)))
 
 
 def _alpha(fn, alpha):
@@ -62,7 +62,7 @@ def _check_not_bool_sub(a, b):
 
 row("sub", "SubBackward0", lambda self, other, *, alpha=None: self - other if alpha is None
     else self - alpha * other,
-    (lambda grad: grad, lambda grad, alpha=1: -grad * alpha if alpha != 1 else -grad))
+    (lambda grad: grad, lambda grad, alpha=1: _maybe_multiply(-grad, alpha)))
 
 
 @method(inplace=tape.inplace_binary)

@@ -14,6 +14,7 @@ import collections
 import copy
 import itertools
 import warnings
+import weakref
 
 from .. import ops, tape
 from ..nn.module import _reset_grad, typename
@@ -219,6 +220,13 @@ def _step_count(step_t):
     return step_t.item() if tape.concrete(step_t._value()) else step_t
 
 
+# The step counts _count_step last wrote, by tensor: (its version then, the value), so
+# that reading the count back is a Python lookup, not a wait for the device to finish
+# the step's queued work (.item()); a count written by anyone else is read from the
+# tensor again. (Keyed by id, the entry dropped with its tensor.)
+_known_steps = {}
+
+
 def _count_step(param, state, group, holders="params and state_steps", xla=True):
     """``state["step"] += 1``, returned as :func:`_step_count` reads it, or kept a
     tensor for ``capturable=True`` (torch's capturable formulas). Its kernels run on
@@ -231,8 +239,17 @@ def _count_step(param, state, group, holders="params and state_steps", xla=True)
         if not (param.device.type == step_t.device.type and param.device.type in devices):
             raise AssertionError(f"If capturable=True, {holders} must be on supported "
                                  f"devices: {devices}.")
+    known = _known_steps.get(id(step_t))
     step_t.add_(1)
-    return step_t if capturable else _step_count(step_t)
+    if capturable or not tape.concrete(step_t._value()):      # (or traced by compile)
+        return step_t
+    if known is not None and known[0] + 1 == step_t._vc[0]:
+        count = known[1] + 1.0
+    else:
+        count = _step_count(step_t)
+        weakref.finalize(step_t, _known_steps.pop, id(step_t), None)
+    _known_steps[id(step_t)] = (step_t._vc[0], count)
+    return count
 
 
 def _descent_grad(param, grad, group):

@@ -49,6 +49,19 @@ def second_derivative_of_a_matrix_program(T):
     yield "d/dx sum(dloss/dw)", gx
 
 
+def alpha_scales_the_gradient_as_a_scalar_product(T):
+    """add/sub with ``alpha``: the second input's gradient is ``grad * alpha``, the
+    product with a number (MulBackward1), once differentiated again."""
+    x, y = _f64(T, [1.0, 2.0]), _f64(T, [3.0, -1.0])
+    grad = _f64(T, [1.0, 0.5])
+    for name in ("add", "sub"):
+        gx, gy = T.autograd.grad(getattr(x, name)(y, alpha=2), (x, y), grad,
+                                 create_graph=True)
+        yield f"{name}: dy", gy
+        yield f"{name}: dy.grad_fn", type(gy.grad_fn).__name__
+        yield f"{name}: d/dgrad sum(dy)", T.autograd.grad(gy.sum(), grad)[0]
+
+
 def hessian_vector_product_by_double_backward(T):
     x = _f64(T, [1.0, 2.0, 3.0])
     v = T.tensor([1.0, 0.0, -1.0], dtype=T.float64)
