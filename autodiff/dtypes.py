@@ -8,6 +8,8 @@ float32 in torch. autodiff computes torch's answer first and casts to it.
 
 from __future__ import annotations
 
+import math
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -55,6 +57,43 @@ ALL = (bool_, uint8, int8, int16, int32, int64, float16, bfloat16, float32, floa
 ALIASES = {"bool": bool_, "float": float32, "double": float64, "half": float16,
            "long": int64, "int": int32, "short": int16}
 _FROM_NP = {d.np: d for d in ALL}
+
+# torch's names of the C++ types a Python number is converted to, in its overflow error
+_C_TYPES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int",
+            "int64": "int64_t", "float16": "c10::Half", "bfloat16": "c10::BFloat16",
+            "float32": "float"}
+
+
+def checked(value, dt, scalar=True):
+    """torch's ``checked_convert`` of a Python number written into a tensor of dtype
+    ``dt``: the number as it will be stored, or torch's error if it does not fit. With
+    ``scalar`` it comes as a C++ Scalar (``fill_``, ``masked_fill``, ``full``: integers
+    up to 2**64, float16 and bfloat16 checked too); without, as for ``x[i] = v``, as a
+    64-bit tensor (which float16 and bfloat16 take rounded, to infinity if need be).
+    A negative integer may wrap into an unsigned type, as in C; bool takes anything."""
+    if type(value) is int and not -2 ** 63 <= value < 2 ** 63:
+        if not scalar:
+            raise ValueError("Overflow when unpacking long long")
+        if value >= 2 ** 64:
+            raise OverflowError("int too big to convert")
+        if value < 0:
+            raise OverflowError("can't convert negative int to unsigned")
+    c_type = _C_TYPES.get(dt.name)
+    if c_type is None or type(value) not in (int, float) or (
+            not scalar and dt.is_floating_point and dt.itemsize == 2):
+        return value
+    if dt.is_floating_point:
+        fits = not math.isfinite(value) or abs(value) <= float(np.finfo(dt.np).max)
+        stored = float(value) if value >= 2 ** 63 else value
+    else:
+        info = np.iinfo(dt.np)
+        unsigned_int = type(value) is int and info.min == 0
+        fits = (-info.max if unsigned_int else info.min) <= value <= info.max  # (not NaN)
+        stored = value & int(info.max) if unsigned_int else value     # wrapped, as in C
+    if not fits:
+        raise RuntimeError(f"value cannot be converted to type {c_type} without overflow")
+    return stored
+
 
 DEFAULT_FLOAT = float32          # what Python floats become: set_default_dtype changes it
 

@@ -227,6 +227,16 @@ def _times_scalar(t, number):
     return tape.apply(RULES["mul_scalar"], t, other=number)
 
 
+_as_dtype = jax.jit(jnp.asarray, static_argnums=1)
+
+
+def _scalar(value, dt):
+    """A Python number written into a tensor of dtype ``dt`` (``x[i] = 0``), as a 0-d
+    array: checked as torch checks it, then converted by one compiled kernel, the number
+    its argument (a few microseconds, and no compile per value)."""
+    return _as_dtype(D.checked(value, dt, scalar=False), dt.np)
+
+
 def _maybe_multiply(t, number):
     """C++'s ``maybe_multiply``: ``t`` itself when ``number`` is 1, else ``t * number``
     (always the product when ``number`` is an operand of a compiled backward pass)."""

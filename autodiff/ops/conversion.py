@@ -101,6 +101,7 @@ row("fill_", "FillBackward2", lambda self, *, value: jnp.full_like(self, value),
 @method
 def fill_(self, value):
     """Set every element of ``self`` to ``value``, in place."""
+    value = D.checked(value, self.dtype)
     return tape.inplace(self, lambda old: apply(RULES["fill_"], old, value=value), fills=True)
 
 

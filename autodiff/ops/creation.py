@@ -144,6 +144,7 @@ def from_numpy(ndarray):
 def _filled(fill, size, dtype, device, requires_grad, default=None):
     dt = _to_dtype(dtype) or default or D.DEFAULT_FLOAT
     _check_requires_grad(dt, requires_grad)
+    fill = D.checked(fill, dt)
     return make_tensor(_place(jnp.full(_shape_arg(size), fill, dt.np), device), bool(requires_grad))
 
 

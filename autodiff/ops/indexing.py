@@ -14,8 +14,8 @@ import numpy as np
 
 from .. import dtypes as D, tape
 from ..tape import RULES, Tensor, apply, make_tensor, row
-from ._common import (_broadcast_shapes, _scatter_through_view, _select_put, _slice_put,
-                      _tensor_arg, _window, _zeros, _zeros_like, exported, method)
+from ._common import (_broadcast_shapes, _scalar, _scatter_through_view, _select_put,
+                      _slice_put, _tensor_arg, _window, _zeros, _zeros_like, exported, method)
 from .creation import full, tensor
 from .shape import broadcast_shapes, clone, select, unsqueeze
 
@@ -218,7 +218,7 @@ def _check_index_tensor(index, fn, dim, size):
 
 # masked_fill: the filled places get no gradient
 row("masked_fill", "MaskedFillBackward0",
-    lambda self, *, mask, value: jnp.where(mask._value(), jnp.asarray(value, self.dtype), self),
+    lambda self, *, mask, value: _masked_put(self, value, mask._value(), accumulate=False),
     lambda grad, mask, value: (tape.apply(RULES["masked_fill"], grad, mask=mask, value=0),),
     tensor_attrs=("mask",))
 # ... with a one-element tensor value, which gets the filled places' gradients
@@ -245,6 +245,7 @@ def masked_fill(input, mask, value):
         mask = mask.expand(*shape)
     if isinstance(value, Tensor):
         return apply(RULES["masked_fill_tensor"], input, value, mask=mask)
+    value = D.checked(value, input.dtype)
     return apply(RULES["masked_fill"], input, mask=mask, value=value)
 
 
@@ -790,7 +791,9 @@ def index_put_(self, indices, values, accumulate=False):
 def _setitem(self, key, value):
     """``x[key] = value``: a copy into the view ``x[key]`` (CopySlices on ``x``), or an
     ``index_put_`` when the key has index tensors or masks."""
-    if not isinstance(value, Tensor):
+    if type(value) in (int, float, bool):
+        value = make_tensor(_scalar(value, self.dtype))
+    elif not isinstance(value, Tensor):
         value = make_tensor(jnp.asarray(value, self._array.dtype))
     parts = _normalize_key(key)
     if builtins.any(hasattr(p, "dtype") for p in parts):   # index arrays: no view to write

@@ -713,3 +713,25 @@ def version_counter_of_an_inference_tensor(T):
         x = T.ones(2) * 2
     yield "x", x
     x._version
+
+
+def number_that_does_not_fit_the_dtype(T):
+    """``RuntimeError: value cannot be converted to type uint8_t without overflow`` -- a
+    Python number written into a tensor (``x[i] = v``, a mask, ``fill_``, ``masked_fill``,
+    ``full``) must fit its dtype; ``ValueError: Overflow when unpacking long long`` for an
+    integer beyond 64 bits written as ``x[i] = v``, ``OverflowError`` as a C++ Scalar.
+    Arithmetic wraps instead, and ``x[i] = v`` rounds float16 to infinity."""
+    for dtype, value in ((T.uint8, 300), (T.uint8, -255), (T.uint8, -256), (T.uint8, -1.0),
+                         (T.uint8, 255.5), (T.int8, -129), (T.int32, 3.7),
+                         (T.int32, float("inf")), (T.int64, 2 ** 63), (T.int64, 9.3e18),
+                         (T.float32, 1e300), (T.float32, float("nan")), (T.float16, 1e5),
+                         (T.float16, 2 ** 63), (T.bfloat16, 1e39), (T.float32, 2 ** 64),
+                         (T.float32, -2 ** 63 - 1), (T.bool, 0.5)):
+        x = T.zeros(3, dtype=dtype)
+        for how, write in (("x[0] = v", lambda: x.__setitem__(0, value)),
+                           ("x[mask] = v", lambda: x.__setitem__(x == 0, value)),
+                           ("fill_", lambda: x.fill_(value)),
+                           ("masked_fill", lambda: x.masked_fill(x == 0, value)),
+                           ("full", lambda: T.full((2,), value, dtype=dtype))):
+            yield f"{str(dtype).split('.')[1]} {value!r} {how}", _raised_any(write) or x.tolist()
+    yield "uint8 + 300 wraps", (T.zeros(2, dtype=T.uint8) + 300).tolist()
