@@ -2084,11 +2084,11 @@ def _ancestors(targets, nodes):
 #
 # "Often enough": a compile costs about a millisecond a node, as much as a hundred eager
 # passes over the same nodes, so a structure must earn it. A small training step is
-# compiled at its second pass, a graph of n nodes at its (2 + n // 10)th: one seen a few
+# compiled at its tenth pass, a graph of n nodes at its (10 + n // 10)th: one seen a few
 # times only never pays for a compile. Graphs over _MAX_NODES nodes always run node by
 # node (XLA's compile time grows faster than their size).
 
-_COMPILE_AFTER = 2          # sightings of a small structure before it is compiled
+_COMPILE_AFTER = 10         # sightings of a small structure before it is compiled
 _MAX_NODES = 1000           # larger graphs run node by node
 _MAX_PROGRAMS = 256         # structures remembered, least recently used forgotten first
 _programs = {}              # structure -> sightings (int), a compiled program, or None
