@@ -1215,6 +1215,9 @@ class Tensor:
         return self.item()
 
     def __float__(self):
+        if self._requires_grad and _modes.grad_enabled:
+            warn_once("Converting a tensor with requires_grad=True to a scalar may lead to "
+                      "unexpected behavior.\nConsider using tensor.detach() first.")
         return float(self._python_number())
 
     def __int__(self):

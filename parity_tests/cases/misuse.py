@@ -735,3 +735,21 @@ def number_that_does_not_fit_the_dtype(T):
                            ("full", lambda: T.full((2,), value, dtype=dtype))):
             yield f"{str(dtype).split('.')[1]} {value!r} {how}", _raised_any(write) or x.tolist()
     yield "uint8 + 300 wraps", (T.zeros(2, dtype=T.uint8) + 300).tolist()
+
+
+def float_of_a_tensor_that_requires_grad(T):
+    """``UserWarning: Converting a tensor with requires_grad=True to a scalar may lead to
+    unexpected behavior. Consider using tensor.detach() first.`` -- once per process
+    (shown every time here, under ``set_warn_always``); not under ``no_grad``, not for
+    ``item()`` or ``int()``."""
+    x = T.tensor([2.5, -1.0], requires_grad=True)
+    T.set_warn_always(True)
+    try:
+        yield "float(x[0] * 2)", float(x[0] * 2)
+        yield "int(x[1])", int(x[1])
+        yield "x[0].item()", x[0].item()
+        with T.no_grad():
+            yield "under no_grad", float(x[1])
+        yield "float(x)", _raised_any(lambda: float(x))
+    finally:
+        T.set_warn_always(False)
