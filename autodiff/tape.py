@@ -701,7 +701,7 @@ class Rule:
 # row's own kernels (``ops.shape._select_at``): no value a loop varies is compiled in.
 _STATIC_ATTRS = {"dimension", "shapes", "n", "nan", "posinf", "neginf", "dim", "keepdim",
                  "self_sym_sizes", "size", "dims", "dim0", "dim1",
-                 "is_result", "feature_group_count", "batch_group_count", "diagonal", "repeats",
+                 "is_result", "transposed", "feature_group_count", "batch_group_count", "diagonal", "repeats",
                  "offset", "dim1", "dim2", "input_sizes", "shifts",
                  "step", "sizes", "dtype", "ord", "correction", "reduction",
                  "exponent", "normalized_shape", "eps", "approximate", "stride", "padding",

@@ -396,11 +396,14 @@ SAMPLES.update({
     "repeat": Sample(lambda x: x.repeat(2, 1, 2) ** 2, [(2, 3)]),
     "embedding": Sample(lambda w: F.embedding(T.tensor([[0, 2], [2, 3]]), w * w), [(4, 2)]),
     "layer_norm": Sample(lambda x, w, b: F.layer_norm(x, (3,), w, b), [(2, 3), (3,), (3,)]),
-    "convolution": Sample(lambda x, w, b, g: F.conv2d(x, w, b, stride=2, padding=1,
-                                                      dilation=(1, 2)).sum(1)
-                          + F.conv2d(x, g, stride=2, padding=1, dilation=(1, 2),
-                                     groups=2).sum(1),
-                          [(1, 2, 5, 6), (3, 2, 2, 2), (3,), (4, 1, 2, 2)]),
+    # convolutions, grouped, and a transposed one (output_padding: positions no input
+    # reaches), whose gradients are each other
+    "convolution": Sample(lambda x, w, b, g, t: T.cat([
+        (F.conv2d(x, w, b, stride=2, padding=1, dilation=(1, 2)).sum(1)
+         + F.conv2d(x, g, stride=2, padding=1, dilation=(1, 2), groups=2).sum(1)).flatten(),
+        F.conv_transpose2d(x, t, b[:2], stride=(2, 1), padding=1, output_padding=(1, 0),
+                           groups=2, dilation=(1, 2)).flatten()]),
+        [(1, 2, 5, 6), (3, 2, 2, 2), (3,), (4, 1, 2, 2), (2, 1, 2, 2)]),
     # piecewise linear in x*x: its second derivative adds nothing
     "max_pool2d": Sample(lambda x: F.max_pool2d(x * x, 2, stride=1, padding=1), [(1, 2, 3, 3)],
                          second_order=False),

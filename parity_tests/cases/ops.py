@@ -757,6 +757,29 @@ VARIANT_CASES = {
     "conv2d_groups": op_case(lambda torch, a, b, c:
                                  torch.nn.functional.conv2d(a, b, c, padding=1, groups=2), (2, 4, 5, 5),
                              (6, 2, 3, 3), (6,)),
+    "conv1d": op_case(lambda torch, a, b, c:
+                          torch.nn.functional.conv1d(a, b, c, stride=2, padding=1, dilation=2, groups=2),
+                      (2, 4, 7), (6, 2, 3), (6,)),
+    "conv1d_unbatched_same": op_case(lambda torch, a, b:
+                                         torch.conv1d(a, b, padding='same', dilation=3), (2, 7), (3, 2, 2)),
+    "conv3d": op_case(lambda torch, a, b, c:
+                          torch.conv3d(a, b, c, stride=(1, 2, 1), padding=(1, 0, 1), groups=3),
+                      (1, 3, 4, 5, 3), (3, 1, 2, 3, 2), (3,)),
+    "conv2d_same_even": op_case(lambda torch, a, b:
+                                    torch.nn.functional.conv2d(a, b, padding='same', dilation=(1, 3)),
+                                (1, 2, 6, 5), (2, 2, 4, 2)),
+    "conv_transpose1d": op_case(lambda torch, a, b, c:
+                                    torch.nn.functional.conv_transpose1d(a, b, c, stride=2, padding=1, output_padding=1, groups=2),
+                                (2, 4, 5), (4, 3, 3), (6,)),
+    "conv_transpose2d": op_case(lambda torch, a, b, c:
+                                    torch.conv_transpose2d(a, b, c, stride=(2, 3), padding=(1, 0), output_padding=(1, 2), groups=2, dilation=(1, 2)),
+                                (2, 4, 5, 4), (4, 1, 3, 2), (2,)),
+    "conv_transpose2d_dilation_padding": op_case(lambda torch, a, b:
+                                                     torch.nn.functional.conv_transpose2d(a, b, padding=2, dilation=2, output_padding=1),
+                                                 (1, 2, 4, 4), (2, 3, 3, 3)),
+    "conv_transpose3d_unbatched": op_case(lambda torch, a, b:
+                                              torch.nn.functional.conv_transpose3d(a, b, stride=2),
+                                          (4, 3, 2, 3), (4, 2, 2, 2, 2)),
     # Broadcasting: the engine must sum each grad back to its input's shape.
     "add_broadcast": op_case(lambda torch, a, b: a + b, (2, 3), (3,)),
     "sub_broadcast": op_case(lambda torch, a, b: a - b, (2, 1), (1, 3)),
