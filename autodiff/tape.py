@@ -1222,11 +1222,15 @@ class Tensor:
                             "an index")
         return int(self.item())
 
-    def __bool__(self):
+    def __bool__(self):                         # (torch's is_nonzero)
         if self.numel() != 1:
-            raise RuntimeError("Boolean value of Tensor with more than one value is "
+            raise RuntimeError("Boolean value of Tensor with no values is ambiguous"
+                               if self.numel() == 0 else
+                               "Boolean value of Tensor with more than one value is "
                                "ambiguous")
         return bool(self.item())
+
+    is_nonzero = __bool__
 
     # hashed by identity, as torch's (``==`` is elementwise, so it cannot say "same key")
     __hash__ = object.__hash__

@@ -109,6 +109,9 @@ SAMPLES: dict[str, Sample] = {
     "sinh": Sample(lambda a: a.sinh(), [(3,)]),
     "cosh": Sample(lambda a: a.cosh(), [(3,)]),
     "asin": Sample(lambda a: a.asin(), [(3,)], -0.9, 0.9),
+    "asinh": Sample(lambda a: a.asinh(), [(3,)]),
+    "acosh": Sample(lambda a: T.acosh(a), [(3,)], 1.2, 3.0),
+    "atanh": Sample(lambda a: a.arctanh(), [(3,)], -0.9, 0.9),
     "acos": Sample(lambda a: a.acos(), [(3,)], -0.9, 0.9),
     "atan": Sample(lambda a: a.atan(), [(3,)]),
     "log1p": Sample(lambda a: a.log1p(), [(3,)], -0.5, 2.0),
@@ -454,3 +457,11 @@ SAMPLES.update({
         [(2, 2, 3), (2, 5, 4)]),
     "group_norm": Sample(lambda x, w, b: F.group_norm(x, 2, w, b), [(2, 4, 3), (4,), (4,)]),
 })
+
+# the in-place comparisons (zero gradients: the sample multiplies by a, so that its
+# gradient is not constant), with a number and with a tensor
+for _op in ("eq", "ne", "lt", "le", "gt", "ge"):
+    SAMPLES[_op + "_"] = Sample(lambda a, op=_op: getattr(a * 1, op + "_")(0.25) * a * a,
+                                [(2, 3)])
+    SAMPLES[_op + "_tensor_"] = Sample(
+        lambda a, b, op=_op: getattr(a * 1, op + "_")(b) * a * b, [(2, 3), (3,)])

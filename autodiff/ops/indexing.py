@@ -776,12 +776,18 @@ row("index_put", "IndexPutBackward0",
 
 
 @method
+def index_put(input, indices, values, accumulate=False):
+    """A copy of ``input`` with ``input[indices] = values`` (or ``+=`` with
+    ``accumulate``): IndexPutBackward0."""
+    key = tuple(i._value() if isinstance(i, Tensor) else i for i in indices)
+    _check_index_put(input, key, values)
+    return apply(RULES["index_put"], input, values, key=key, accumulate=accumulate)
+
+
+@method
 def index_put_(self, indices, values, accumulate=False):
     """``self[indices] = values`` (or ``+=`` with ``accumulate``), in place."""
-    key = tuple(i._value() if isinstance(i, Tensor) else i for i in indices)
-    _check_index_put(self, key, values)
-    return tape.inplace(self, lambda old: apply(RULES["index_put"], old, values, key=key,
-                                            accumulate=accumulate))
+    return tape.inplace(self, lambda old: index_put(old, indices, values, accumulate))
 
 
 def _setitem(self, key, value):

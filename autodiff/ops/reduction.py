@@ -873,7 +873,7 @@ row("cumsum", "CumsumBackward0",
     lambda grad, dim, dtype=None: (_reversed_cumsum(grad, dim),))
 
 
-@method
+@method(inplace=tape.inplace_unary)
 def cumsum(input, dim, *, dtype=None):
     """Cumulative sum along ``dim`` (CumsumBackward0); integers and bools add up in int64,
     as in torch."""
@@ -923,7 +923,7 @@ row("cumprod", "CumprodBackward0",
     lambda grad, self, result, dim, dtype=None: (_cumprod_backward(grad, self, dim, result),))
 
 
-@method
+@method(inplace=tape.inplace_unary)
 def cumprod(input, dim, *, dtype=None):
     """Cumulative product along ``dim`` (CumprodBackward0; exact gradients with zeros, as
     torch's); integers and bools multiply up in int64."""

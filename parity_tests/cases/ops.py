@@ -144,6 +144,10 @@ OP_CASES = {
     "sinh": unary("sinh"),
     "cosh": unary("cosh"),
     "asin": unary("asin", low=-0.9, high=0.9),
+    "asinh": unary("asinh"),
+    "acosh": unary("acosh", low=1.2, high=3.0),
+    "atanh": unary("atanh", low=-0.9, high=0.9),
+    "arcsinh_method": op_case(lambda torch, a: a.arcsinh() * a.arccosh().arctanh(), (2, 3), low=1.1, high=1.4),
     "acos": unary("acos", low=-0.9, high=0.9),
     "atan": unary("atan"),
     "log1p": unary("log1p", low=-0.5, high=2.0),
@@ -1007,6 +1011,45 @@ def more_elementwise_functions(T):
     w.tan_()
     w.sum().backward()
     yield "grad_fn", w.grad_fn
+
+
+def aliases_and_more_in_place_forms(T):
+    """absolute, fix, the inverse hyperbolic functions and their arc- names; in-place
+    logit_, xlogy_, cumsum_, cumprod_, absolute_, fix_, and asinh_/acosh_/atanh_ (whose
+    node has no derivative); in-place comparisons; is_nonzero; index_put."""
+    x = T.tensor([[0.5, -0.3, 0.9], [0.2, 0.7, -0.6]], dtype=T.float64, requires_grad=True)
+    ys = {"absolute": x.absolute(), "fix": T.fix(x * 3), "asinh": T.arcsinh(x),
+          "acosh": (x + 2).arccosh(), "atanh": T.atanh(x), "absolute_": (x * 1).absolute_(),
+          "fix_": T.fix_(x * 3), "logit_": T.logit_(x.abs() * 1, 0.1),
+          "xlogy_": (x * 1).xlogy_(x.abs()), "xlogy_ number": (x * 1).xlogy_(2.0),
+          "cumsum_": (x * 1).cumsum_(1), "cumprod_": (x * 1).cumprod_(0),
+          "eq_": (x * 1).eq_(0.5), "lt_": (x * 1).lt_(x.flip(0)), "greater_": (x * 1).greater_(0),
+          "ne_": (x * 1).not_equal_(x[0]), "le_": (x * 1).le_(0.2), "ge_": (x * 1).ge_(x),
+          "index_put": x.index_put((T.tensor([0, 1]), T.tensor([2, 0])),
+                                   T.tensor(5.0, dtype=T.float64)),
+          "index_put accumulate": T.index_put(x, (T.tensor([0, 0]),), x[1] * 2, accumulate=True)}
+    for name, y in ys.items():
+        g, = T.autograd.grad((y * y).sum(), x)
+        yield name, (y, type(y.grad_fn).__name__, g)
+    for name in ("asinh_", "arccosh_", "arctanh_"):
+        y = (x.abs() + 0.5 * (name == "arccosh_") + 1) * (0.5 if name == "arctanh_" else 1)
+        getattr(y, name)()
+        yield name, (y, type(y.grad_fn).__name__)
+        try:
+            y.sum().backward()
+        except NotImplementedError as e:
+            yield "backward", str(e)
+    yield "integers", (T.tensor([1, 2, 3]).ge_(2), T.tensor([True, False]).lt_(T.tensor([True, True])),
+                       T.asinh(T.tensor([0, 1])), T.atanh_(T.tensor([0.0, 0.5])))
+    yield "is_nonzero", (T.tensor([1.5]).is_nonzero(), T.tensor(0.0).is_nonzero(),
+                         T.is_nonzero(T.tensor([[float("nan")]])), T.tensor(False).is_nonzero())
+    for f in (lambda: T.tensor([1, 2]).is_nonzero(), lambda: T.tensor([]).is_nonzero(),
+              lambda: bool(T.tensor([])), lambda: T.tensor([1, 2]).asinh_()):
+        try:
+            f()
+        except RuntimeError as e:
+            yield "error", str(e)
+    T.tensor([1, 2]).eq_(T.tensor([1, 2, 3]))
 
 
 def gather_scatter_select_fill(T):
