@@ -465,3 +465,12 @@ for _op in ("eq", "ne", "lt", "le", "gt", "ge"):
                                 [(2, 3)])
     SAMPLES[_op + "_tensor_"] = Sample(
         lambda a, b, op=_op: getattr(a * 1, op + "_")(b) * a * b, [(2, 3), (3,)])
+
+# scatter_reduce, each reduction with and without self's values
+SAMPLES["scatter_reduce"] = Sample(lambda a, b: T.cat([
+    a.scatter_reduce(1, T.tensor([[0, 0, 2], [1, 3, 1]]), b, reduce,
+                     include_self=include_self).flatten()
+    for reduce in ("sum", "prod", "mean", "amax", "amin") for include_self in (True, False)]),
+    [(2, 4), (2, 3)])
+SAMPLES["scatter_value"] = Sample(
+    lambda a: a.scatter(1, T.tensor([[0, 2], [1, 1]]), 0.5) * a, [(2, 3)])

@@ -147,6 +147,9 @@ OP_CASES = {
     "asinh": unary("asinh"),
     "acosh": unary("acosh", low=1.2, high=3.0),
     "atanh": unary("atanh", low=-0.9, high=0.9),
+    "asinh_": op_case(lambda torch, a: (a * 1).asinh_(), (2, 3)),
+    "acosh_": op_case(lambda torch, a: torch.arccosh_(a * 2), (2, 3), low=0.7, high=2.0),
+    "atanh_": op_case(lambda torch, a: (a * 0.4).arctanh_(), (2, 3)),
     "arcsinh_method": op_case(lambda torch, a: a.arcsinh() * a.arccosh().arctanh(), (2, 3), low=1.1, high=1.4),
     "acos": unary("acos", low=-0.9, high=0.9),
     "atan": unary("atan"),
@@ -387,6 +390,29 @@ OP_CASES = {
                                torch.nn.functional.conv2d(a, b, c, stride=2, padding=1), (2, 2, 5, 5),
                            (3, 2, 3, 3), (3,)),
     "max_pool2d": op_case(lambda torch, a: torch.nn.functional.max_pool2d(a, 2), (1, 2, 4, 4)),
+    # in-place comparisons (zero gradients) and scatter_reduce
+    "eq_": op_case(lambda torch, a: (a * 1).eq_(a[0, 1]) * a, (2, 3)),
+    "eq_tensor_": op_case(lambda torch, a, b: (a * 1).eq_(b) * a * b, (2, 3), (3,)),
+    "ne_": op_case(lambda torch, a: (a * 1).ne_(0.5) * a, (2, 3)),
+    "ne_tensor_": op_case(lambda torch, a, b: (a * 1).not_equal_(b) * b, (2, 3), (3,)),
+    "lt_": op_case(lambda torch, a: (a * 1).lt_(0.5) * a, (2, 3)),
+    "lt_tensor_": op_case(lambda torch, a, b: (a * 1).less_(b) * b, (2, 3), (2, 1)),
+    "le_": op_case(lambda torch, a: (a * 1).less_equal_(-0.5) * a, (2, 3)),
+    "le_tensor_": op_case(lambda torch, a, b: (a * 1).le_(b) * b, (2, 3), (3,)),
+    "gt_": op_case(lambda torch, a: (a * 1).gt_(0) * a, (2, 3)),
+    "gt_tensor_": op_case(lambda torch, a, b: (a * 1).greater_(b), (2, 3), (3,)),
+    "ge_": op_case(lambda torch, a: (a * 1).greater_equal_(1) * a, (2, 3)),
+    "ge_tensor_": op_case(lambda torch, a, b: (a * 1).ge_(b) + b, (2, 3), (2, 3)),
+    "scatter_reduce": op_case(lambda torch, a, b:
+                                  a.scatter_reduce(1, torch.tensor([[0, 0, 2], [1, 3, 1]]), b, "prod", include_self=False)
+                                  + a.scatter_reduce(1, torch.tensor([[0, 1, 0], [2, 2, 2]]), b * b, "mean"), (2, 4), (2, 3)),
+    "scatter_value": op_case(lambda torch, a: a.scatter(1, torch.tensor([[0, 2], [1, 1]]), 0.5) * a, (2, 3)),
+    "scatter_reduce_src_larger": op_case(lambda torch, a, b:
+                                             a.scatter_reduce(0, torch.tensor([[0, 1]]), b, "sum"), (2, 3), (2, 3)),
+    "scatter_reduce_sum_amax_amin": op_case(lambda torch, a, b:
+                                                torch.scatter_reduce(a, 0, torch.tensor([[0, 1, 0], [1, 1, 0]]), b, "sum", include_self=False)
+                                                * a.scatter_reduce(0, torch.tensor([[1, 1, 0], [1, 0, 0]]), b * 2, "amax")
+                                                - (a * 1).scatter_reduce_(1, torch.tensor([[2], [2]]), b[:, :1], "amin"), (2, 3), (2, 3)),
     # more activations, losses and pools
     "log_sigmoid": op_case(lambda torch, a: torch.nn.functional.logsigmoid(a), (2, 3)),
     "hardswish": op_case(lambda torch, a: torch.nn.functional.hardswish(a * 3), (2, 3)),
@@ -1050,6 +1076,38 @@ def aliases_and_more_in_place_forms(T):
         except RuntimeError as e:
             yield "error", str(e)
     T.tensor([1, 2]).eq_(T.tensor([1, 2, 3]))
+
+
+def scatter_reduce_every_reduction(T):
+    """scatter_reduce with each reduction, with and without self's values, ties and
+    zeros: values, gradients, second derivatives, integers, and torch's errors (its
+    forward takes "max" and "min" too, its backward not)."""
+    z = T.tensor([[0.0, 2.0, 0.0], [3.0, 0.0, 1.0]], dtype=T.float64, requires_grad=True)
+    s = T.tensor([[0.0, 0.0, 5.0], [2.0, 0.0, 0.0]], dtype=T.float64, requires_grad=True)
+    i = T.tensor([[0, 0, 2], [1, 2, 2]])
+    for reduce in ("sum", "prod", "mean", "amax", "amin"):
+        for include_self in (True, False):
+            r = z.scatter_reduce(1, i, s, reduce, include_self=include_self)
+            g = T.autograd.grad((r * r).sum(), [z, s], create_graph=True)
+            yield f"{reduce} {include_self}", (r, T.autograd.grad(r.sum(), [z, s]), g)
+            if reduce != "prod":     # (torch refuses the double backward with two zeros)
+                yield "second", T.autograd.grad(sum((gi * gi).sum() for gi in g), [z, s])
+    y = (z * 1).scatter_reduce_(0, T.tensor([[1, 0, 1]]), s[:1] + 1, "prod")
+    yield "in place", (y, type(y.grad_fn).__name__)
+    yield "integers", (T.tensor([[5, 7, 9]]).scatter_reduce(1, T.tensor([[0, 0, 0]]), T.tensor([[2, 3, 4]]), "mean"),
+                       T.tensor([[5, 7, 9]]).scatter_reduce(1, T.tensor([[0, 0, 2]]), T.tensor([[2, 3, 4]]), "mean", include_self=False),
+                       T.tensor([[5, 7, 9]]).scatter_reduce(1, T.tensor([[0, 0]]), T.tensor([[2, 3]]), "amax", include_self=False),
+                       T.tensor([[5, 7, 9]]).scatter_reduce(1, T.tensor([[1, 1]]), T.tensor([[2, 3]]), "amin", include_self=False))
+    m = z.scatter_reduce(1, i, s, "max")
+    yield "max", (m, z.scatter_reduce(1, i, s, "min"))
+    for f in (lambda: m.sum().backward(), lambda: z.scatter_reduce(1, i, s, "add"),
+              lambda: z.scatter_reduce(1, i + 3, s, "sum"), lambda: z.scatter_reduce(1, i, s.float(), "sum"),
+              lambda: z.scatter_reduce(1, i.float(), s, "sum")):
+        try:
+            f()
+        except RuntimeError as e:
+            yield "error", str(e)
+    z.scatter_reduce(1, i, s)
 
 
 def gather_scatter_select_fill(T):
