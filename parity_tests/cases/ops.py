@@ -185,6 +185,10 @@ OP_CASES = {
     "min_dim": op_case(lambda torch, a: a.min(dim=0, keepdim=True).values, (2, 3)),
     "median": unary("median"),
     "median_dim": op_case(lambda torch, a: a.median(dim=1).values, (2, 3)),
+    "nanmedian": op_case(lambda torch, a: torch.nanmedian(a.log()), (2, 3)),
+    "nanmedian_dim": op_case(lambda torch, a: a.log().nanmedian(dim=0, keepdim=True).values, (3, 4)),
+    "quantile": op_case(lambda torch, a: torch.quantile(a, 0.3) * a.quantile(torch.tensor([0.25, 0.9], dtype=torch.float64), dim=1, keepdim=True), (2, 5)),
+    "nanquantile_midpoint": op_case(lambda torch, a: a.log().nanquantile(0.4, 0, interpolation='midpoint'), (4, 3)),
     "amax": op_case(lambda torch, a: torch.amax(a, dim=1), (2, 3)),
     "amin": op_case(lambda torch, a: torch.amin(a, dim=1), (2, 3)),
     "norm": unary("norm"),
@@ -1108,6 +1112,39 @@ def scatter_reduce_every_reduction(T):
         except RuntimeError as e:
             yield "error", str(e)
     z.scatter_reduce(1, i, s)
+
+
+def quantiles_and_nanmedian(T):
+    """quantile and nanquantile with every interpolation, a number or a tensor q, a dim or
+    none, keepdim, nans (all nan), 0-d inputs; their graphs (sort, gather, lerp_,
+    squeeze_), gradients (q's too) and torch's errors in its order; nanmedian."""
+    x = T.tensor([[0.5, -0.3, 0.9, 0.1], [0.2, 0.7, -0.6, 0.7]], dtype=T.float64,
+                 requires_grad=True)
+    q = T.tensor([0.1, 0.5, 0.8], dtype=T.float64, requires_grad=True)
+    for interpolation in ("linear", "lower", "higher", "midpoint", "nearest"):
+        for args in ((0.4,), (0.4, 1), (q, 0, True), (q,), (0.0, -1, True)):
+            y = x.quantile(*args, interpolation=interpolation)
+            grads = T.autograd.grad((y * y).sum(), [x, q], allow_unused=True)
+            yield f"{interpolation} {len(args)}", (y, type(y.grad_fn).__name__, grads)
+    n = x.masked_fill(x > 0.6, float("nan"))
+    yield "nan", (n.quantile(0.5, 1), T.quantile(n, q, keepdim=True), n.nanquantile(q, 1),
+                  T.nanquantile(n, 0.3, 0, True, interpolation="higher"),
+                  T.tensor([[float("nan")] * 2, [1.0, 2.0]]).nanquantile(T.tensor([0.3, 1.0]), 1),
+                  T.tensor(3.0).quantile(0.5, dim=0, keepdim=True), T.tensor(3.0).quantile(T.tensor([0.5])),
+                  T.tensor([1.0, 2.0, 3.0, 4.0, 5.0]).quantile(T.tensor([0.125, 0.375, 0.625]),
+                                                               interpolation="nearest"))
+    m = n.nanmedian(1)
+    yield "nanmedian", (n.nanmedian(), m, type(m.values.grad_fn).__name__, n.nanmedian(0, True),
+                        T.tensor([float("nan")]).nanmedian(), T.nanmedian(T.tensor([[float("nan")]]), 1))
+    for f in (lambda: x.quantile(1.5, interpolation="foo"), lambda: x.quantile(0.5, interpolation="foo"),
+              lambda: T.tensor([]).quantile(0.5, dim=3), lambda: T.tensor([]).quantile(0.5),
+              lambda: x.quantile(T.tensor([[0.5]])), lambda: T.tensor([1, 2]).quantile(0.5),
+              lambda: x.quantile(T.tensor([0.5])), lambda: x.quantile(T.tensor([0.5, -0.1], dtype=T.float64))):
+        try:
+            f()
+        except (RuntimeError, IndexError) as e:
+            yield type(e).__name__, str(e)
+    x.nanquantile(-0.5)
 
 
 def gather_scatter_select_fill(T):
