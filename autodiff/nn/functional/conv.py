@@ -160,8 +160,8 @@ def _expand(name, value, n):
     return tuple(value)
 
 
-def _sizes(seq, sep):
-    return sep.join(str(s) for s in seq)
+def _sizes(seq):
+    return " x ".join(str(s) for s in seq)
 
 
 def _batchify(input, n, name):
@@ -200,9 +200,9 @@ def _check_shapes(input, weight, bias, groups, padding, transposed, dilation):
         padded = [s + lo + hi for s, (lo, hi) in zip(input.shape[2:], padding)]
         kernel = [d * (k - 1) + 1 for d, k in zip(dilation, weight_sizes[2:])]
         if any(k > s for k, s in zip(kernel, padded)):
-            raise RuntimeError(f"Calculated padded input size per channel: ({_sizes(padded, ' x ')}). "
-                               f"Kernel size: ({_sizes(kernel, ' x ')}). Kernel size can't be "
-                               "greater than actual input size")
+            raise RuntimeError(f"Calculated padded input size per channel: ({_sizes(padded)}). "
+                               f"Kernel size: ({_sizes(kernel)}). Kernel size can't be greater "
+                               "than actual input size")
 
 
 _SPECS = {1: ("NCH", "OIH", "NCH"), 2: ("NCHW", "OIHW", "NCHW"),
@@ -298,8 +298,8 @@ def _check_transposed(input, stride, dilation, output_padding, sizes, n):
             + " " + " ".join(f"stride_{m}: {s}" for m, s in zip(names, stride))
             + " " + " ".join(f"dilation_{m}: {d}" for m, d in zip(names, dilation)))
     if any(s < 1 for s in sizes):
-        raise RuntimeError(f"Given input size per channel: ({_sizes(spatial, ' x ')}). "
-                           f"Calculated output size per channel: ({_sizes(sizes, ' x ')}). "
+        raise RuntimeError(f"Given input size per channel: ({_sizes(spatial)}). "
+                           f"Calculated output size per channel: ({_sizes(sizes)}). "
                            "Output size is too small")
 
 
