@@ -71,10 +71,15 @@ def _conv_transposed(grad, weight, stride, padding, dilation, lhs_dilation,
     after = [l + k - 1 - o - b for l, k, o, b in zip(lhs, kernel, out, before)]
     groups = max(feature_group_count, batch_group_count)
     kernel_t = weight if groups == 1 else _regroup(weight, rhs_spec[0], rhs_spec[1], groups)
+    # grad dilated by the stride and padded first (given to the convolution as its base
+    # dilation and padding, XLA's CPU simplifier fails on some shapes: an operand swap)
+    config = [(0, 0, 0)] * grad.ndim
+    for d, b, a, s in zip(out_spec[2:], before, after, stride):
+        config[d] = (b, a, s - 1)
     result = jax.lax.conv_general_dilated(
-        grad, jnp.flip(kernel_t, rhs_spec[2:]), lhs_dilation, tuple(zip(before, after)),
-        stride, dilation, jax.lax.ConvDimensionNumbers(out_spec, _swap01(rhs_spec), lhs_spec),
-        groups)
+        jax.lax.pad(grad, jnp.zeros((), grad.dtype), config), jnp.flip(kernel_t, rhs_spec[2:]),
+        lhs_dilation, ((0, 0),) * len(stride), None, dilation,
+        jax.lax.ConvDimensionNumbers(out_spec, _swap01(rhs_spec), lhs_spec), groups)
     if batch_group_count > 1:        # batch groups: their channels go back into the batch
         result = _regroup(result, lhs_spec[1], lhs_spec[0], batch_group_count)
     return result
