@@ -36,6 +36,8 @@ from .autograd import is_anomaly_check_nan_enabled, is_anomaly_enabled
 from .serialization import load, save
 from .nn.module import typename
 from .compile import compile
+from .nn.functional import (conv1d, conv2d, conv3d,  # noqa: F401  (torch.conv2d is F.conv2d)
+                            conv_transpose1d, conv_transpose2d, conv_transpose3d)
 
 bool = _dtypes.bool_
 uint8, int8, int16, int32, int64 = (_dtypes.uint8, _dtypes.int8, _dtypes.int16,

@@ -704,7 +704,7 @@ class Rule:
 # row's own kernels (``ops.shape._select_at``): no value a loop varies is compiled in.
 _STATIC_ATTRS = {"dimension", "shapes", "n", "nan", "posinf", "neginf", "dim", "keepdim",
                  "self_sym_sizes", "size", "dims", "dim0", "dim1",
-                 "is_result", "feature_group_count", "batch_group_count", "diagonal", "repeats",
+                 "is_result", "transposed", "feature_group_count", "batch_group_count", "diagonal", "repeats",
                  "offset", "dim1", "dim2", "input_sizes", "shifts",
                  "step", "sizes", "dtype", "ord", "correction", "reduction",
                  "exponent", "normalized_shape", "eps", "approximate", "stride", "padding",
@@ -1229,11 +1229,15 @@ class Tensor:
                             "an index")
         return int(self.item())
 
-    def __bool__(self):
+    def __bool__(self):                         # (torch's is_nonzero)
         if self.numel() != 1:
-            raise RuntimeError("Boolean value of Tensor with more than one value is "
+            raise RuntimeError("Boolean value of Tensor with no values is ambiguous"
+                               if self.numel() == 0 else
+                               "Boolean value of Tensor with more than one value is "
                                "ambiguous")
         return bool(self.item())
+
+    is_nonzero = __bool__
 
     # hashed by identity, as torch's (``==`` is elementwise, so it cannot say "same key")
     __hash__ = object.__hash__

@@ -109,6 +109,9 @@ SAMPLES: dict[str, Sample] = {
     "sinh": Sample(lambda a: a.sinh(), [(3,)]),
     "cosh": Sample(lambda a: a.cosh(), [(3,)]),
     "asin": Sample(lambda a: a.asin(), [(3,)], -0.9, 0.9),
+    "asinh": Sample(lambda a: a.asinh(), [(3,)]),
+    "acosh": Sample(lambda a: T.acosh(a), [(3,)], 1.2, 3.0),
+    "atanh": Sample(lambda a: a.arctanh(), [(3,)], -0.9, 0.9),
     "acos": Sample(lambda a: a.acos(), [(3,)], -0.9, 0.9),
     "atan": Sample(lambda a: a.atan(), [(3,)]),
     "log1p": Sample(lambda a: a.log1p(), [(3,)], -0.5, 2.0),
@@ -152,6 +155,9 @@ SAMPLES: dict[str, Sample] = {
     "min_dim": Sample(lambda a: a.min(0).values ** 2, [(3, 2)]),
     "median": Sample(lambda a: a.median() * a.median(), [(5,)]),
     "median_dim": Sample(lambda a: a.median(1).values ** 2, [(2, 5)]),
+    "nanmedian": Sample(lambda a: T.nanmedian(a.log()) * a.nanmedian(), [(6,)]),
+    "nanmedian_dim": Sample(lambda a: a.log().nanmedian(1, keepdim=True).values ** 2,
+                            [(2, 5)]),
     "amax": Sample(lambda a: a.amax(1) ** 2, [(2, 4)]),
     "amin": Sample(lambda a: a.amin(0) ** 2, [(3, 2)]),
     "norm": Sample(lambda a: a.norm(dim=1), [(2, 3)], 0.2, 1.5),
@@ -396,11 +402,14 @@ SAMPLES.update({
     "repeat": Sample(lambda x: x.repeat(2, 1, 2) ** 2, [(2, 3)]),
     "embedding": Sample(lambda w: F.embedding(T.tensor([[0, 2], [2, 3]]), w * w), [(4, 2)]),
     "layer_norm": Sample(lambda x, w, b: F.layer_norm(x, (3,), w, b), [(2, 3), (3,), (3,)]),
-    "convolution": Sample(lambda x, w, b, g: F.conv2d(x, w, b, stride=2, padding=1,
-                                                      dilation=(1, 2)).sum(1)
-                          + F.conv2d(x, g, stride=2, padding=1, dilation=(1, 2),
-                                     groups=2).sum(1),
-                          [(1, 2, 5, 6), (3, 2, 2, 2), (3,), (4, 1, 2, 2)]),
+    # convolutions, grouped, and a transposed one (output_padding: positions no input
+    # reaches), whose gradients are each other
+    "convolution": Sample(lambda x, w, b, g, t: T.cat([
+        (F.conv2d(x, w, b, stride=2, padding=1, dilation=(1, 2)).sum(1)
+         + F.conv2d(x, g, stride=2, padding=1, dilation=(1, 2), groups=2).sum(1)).flatten(),
+        F.conv_transpose2d(x, t, b[:2], stride=(2, 1), padding=1, output_padding=(1, 0),
+                           groups=2, dilation=(1, 2)).flatten()]),
+        [(1, 2, 5, 6), (3, 2, 2, 2), (3,), (4, 1, 2, 2), (2, 1, 2, 2)]),
     # piecewise linear in x*x: its second derivative adds nothing
     "max_pool2d": Sample(lambda x: F.max_pool2d(x * x, 2, stride=1, padding=1), [(1, 2, 3, 3)],
                          second_order=False),
@@ -451,3 +460,20 @@ SAMPLES.update({
         [(2, 2, 3), (2, 5, 4)]),
     "group_norm": Sample(lambda x, w, b: F.group_norm(x, 2, w, b), [(2, 4, 3), (4,), (4,)]),
 })
+
+# the in-place comparisons (zero gradients: the sample multiplies by a, so that its
+# gradient is not constant), with a number and with a tensor
+for _op in ("eq", "ne", "lt", "le", "gt", "ge"):
+    SAMPLES[_op + "_"] = Sample(lambda a, op=_op: getattr(a * 1, op + "_")(0.25) * a * a,
+                                [(2, 3)])
+    SAMPLES[_op + "_tensor_"] = Sample(
+        lambda a, b, op=_op: getattr(a * 1, op + "_")(b) * a * b, [(2, 3), (3,)])
+
+# scatter_reduce, each reduction with and without self's values
+SAMPLES["scatter_reduce"] = Sample(lambda a, b: T.cat([
+    a.scatter_reduce(1, T.tensor([[0, 0, 2], [1, 3, 1]]), b, reduce,
+                     include_self=include_self).flatten()
+    for reduce in ("sum", "prod", "mean", "amax", "amin") for include_self in (True, False)]),
+    [(2, 4), (2, 3)])
+SAMPLES["scatter_value"] = Sample(
+    lambda a: a.scatter(1, T.tensor([[0, 2], [1, 1]]), 0.5) * a, [(2, 3)])

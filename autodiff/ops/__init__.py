@@ -60,12 +60,13 @@ from ..tape import Tensor
 # torch's function forms of in-place ops: ``torch.sin_(x)`` is ``x.sin_()`` (torch has
 # them for these; ``torch.add_`` does not exist)
 FUNCTION_FORMS = (
-    "abs_", "acos_", "addmv_", "arccos_", "arcsin_", "arctan_", "asin_", "atan_", "ceil_",
-    "clamp_", "clamp_max_", "clamp_min_", "clip_", "cos_", "cosh_", "deg2rad_", "detach_",
-    "erf_", "erfc_", "exp2_", "exp_", "expm1_", "fill_", "floor_", "frac_", "index_put_",
-    "ldexp_", "log10_", "log1p_", "log2_", "log_", "nan_to_num_", "neg_", "negative_",
-    "rad2deg_", "reciprocal_", "relu_", "round_", "rsqrt_", "sigmoid_", "sin_", "sinc_",
-    "sinh_", "sqrt_", "square_", "tan_", "tanh_", "trunc_", "zero_")
+    "abs_", "acos_", "acosh_", "addmv_", "arccos_", "arccosh_", "arcsin_", "arcsinh_",
+    "arctan_", "arctanh_", "asin_", "asinh_", "atan_", "atanh_", "ceil_", "clamp_",
+    "clamp_max_", "clamp_min_", "clip_", "cos_", "cosh_", "deg2rad_", "detach_", "erf_",
+    "erfc_", "exp2_", "exp_", "expm1_", "fill_", "fix_", "floor_", "frac_", "index_put_",
+    "ldexp_", "log10_", "log1p_", "log2_", "log_", "logit_", "nan_to_num_", "neg_",
+    "negative_", "rad2deg_", "reciprocal_", "relu_", "round_", "rsqrt_", "sigmoid_", "sin_",
+    "sinc_", "sinh_", "sqrt_", "square_", "tan_", "tanh_", "trunc_", "xlogy_", "zero_")
 globals().update({name: getattr(Tensor, name) for name in FUNCTION_FORMS})
 
 __all__ = [name for family in (comparison, conversion, creation, indexing, linalg, pointwise,

@@ -7,8 +7,8 @@ import jax
 import jax.numpy as jnp
 
 from .. import dtypes as D, tape
-from ..tape import Tensor, make_tensor
-from ._common import _arr_cast, _broadcast_shapes, exported, method, methods
+from ..tape import Tensor, apply, make_tensor, row
+from ._common import _arr_cast, _broadcast_shapes, _zeros_like, exported, method, methods
 
 
 # Comparisons and logical ops: bool results, never recorded.
@@ -41,6 +41,44 @@ greater, less, greater_equal, less_equal, not_equal = (_compare(f, f.__name__) f
 methods(eq, ne, lt, le, gt, ge, greater, less, greater_equal, less_equal, not_equal)
 (Tensor.__eq__, Tensor.__ne__, Tensor.__lt__, Tensor.__le__, Tensor.__gt__,
  Tensor.__ge__) = eq, ne, lt, le, gt, ge
+
+
+# In place, x.eq_(y): x takes the comparison's ones and zeros, in its own dtype. torch
+# records these (EqBackward0 with a number, EqBackward1 with a tensor), zero gradients.
+def _compare_inplace(fn, name, node):
+    by_number = row(name + "_", node + "Backward0",
+                    lambda self, *, other: fn(self, other).astype(self.dtype),
+                    (lambda grad: _zeros_like(grad),))
+    by_tensor = row(name + "_tensor_", node + "Backward1",
+                    lambda self, other: fn(self, other).astype(self.dtype),
+                    (lambda grad: _zeros_like(grad), lambda grad: _zeros_like(grad)))
+
+    def compare_(self, other):
+        if isinstance(other, Tensor):
+            _broadcast_shapes(self.shape, other.shape)
+            return tape.inplace(self, lambda old: apply(by_tensor, old, other))
+        return tape.inplace(self, lambda old: apply(by_number, old, other=other))
+    compare_.__name__ = compare_.__qualname__ = name + "_"
+    compare_.__doc__ = (f"In place: ``x`` takes ``{name}(x, other)`` as ones and zeros "
+                        f"({node}Backward0/1, zero gradients).")
+    return compare_
+
+
+for _fn, _name, _node, _aliases in (
+        (jnp.equal, "eq", "Eq", ()), (jnp.not_equal, "ne", "Ne", ("not_equal",)),
+        (jnp.less, "lt", "Lt", ("less",)), (jnp.less_equal, "le", "Le", ("less_equal",)),
+        (jnp.greater, "gt", "Gt", ("greater",)),
+        (jnp.greater_equal, "ge", "Ge", ("greater_equal",))):
+    _method = _compare_inplace(_fn, _name, _node)
+    for _alias in (_name, *_aliases):
+        setattr(Tensor, _alias + "_", _method)
+
+
+def is_nonzero(input):
+    """Whether the one element of ``input`` is not zero (torch's errors for more or none)."""
+    return input.is_nonzero()
+
+
 logical_and, logical_or, logical_xor = (_compare(f, f.__name__) for f in (
     jnp.logical_and, jnp.logical_or, jnp.logical_xor))
 methods(logical_and, logical_or, logical_xor)

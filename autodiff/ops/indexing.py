@@ -15,7 +15,8 @@ import numpy as np
 from .. import dtypes as D, tape
 from ..tape import RULES, Tensor, apply, make_tensor, row
 from ._common import (_broadcast_shapes, _scalar, _scatter_through_view, _select_put,
-                      _slice_put, _tensor_arg, _window, _zeros, _zeros_like, exported, method)
+                      _slice_put, _tensor_arg, _w, _window, _zeros, _zeros_like, exported,
+                      method)
 from .creation import full, tensor
 from .shape import broadcast_shapes, clone, select, unsqueeze
 
@@ -187,22 +188,124 @@ row("scatter", "ScatterBackward0",
     tensor_attrs=("index",))
 
 
+# ... of a number (scatter.value): the written places get no gradient
+row("scatter_value", "ScatterBackward1",
+    lambda self, *, dim, index, value: self.at[_along(index._value(), dim)].set(
+        jnp.asarray(value, self.dtype)),
+    (lambda grad, index, dim: grad.scatter(dim, index, 0),),
+    tensor_attrs=("index",))
+
+
 @method(inplace=tape.inplace_unary)
 def scatter(input, dim, index, src):
     """``input`` with ``src``'s values written at the places ``index`` names along ``dim``
-    (ScatterBackward0; ``src`` a tensor or a number)."""
+    (ScatterBackward0; ``src`` a number: ScatterBackward1)."""
     if not isinstance(src, Tensor):
-        src = full(index.shape, src, dtype=input.dtype)
+        dim = tape.wrap_dim(dim, input.ndim)
+        _check_index_tensor(index, "scatter", dim, input.shape[dim])
+        return apply(RULES["scatter_value"], input, dim=dim, index=index, value=src)
     return _scatter("scatter", input, dim, index, src)
 
 
-def _scatter(op, input, dim, index, src):
-    """scatter and scatter_add: torch's checks (both worded ``scatter()``), then the row."""
+def _scatter(op, input, dim, index, src, **attrs):
+    """scatter, scatter_add and scatter_reduce: torch's checks (all worded
+    ``scatter()``), then the row."""
     dim = tape.wrap_dim(dim, input.ndim)
     _check_index_tensor(index, "scatter", dim, input.shape[dim])
     if src.dtype != input.dtype:
         raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
-    return apply(RULES[op], input, src, dim=dim, index=index)
+    return apply(RULES[op], input, src, dim=dim, index=index, **attrs)
+
+
+# scatter_reduce: src's values reduced into self's at the places index names along dim
+# (with self's own value there too, or not: include_self). Its gradient is torch's
+# scatter_reduce_backward: sum passes grad (gathered for src); prod divides the result by
+# each factor (the product of the others where a factor is 0); mean divides by the
+# count; amax/amin share grad evenly among the elements equal to the result.
+_IDENTITY = {"sum": 0, "prod": 1, "mean": 0}
+
+
+def _scatter_reduce(self, src, dim, index, reduce, include_self):
+    reduce = {"max": "amax", "min": "amin"}.get(reduce, reduce)   # (torch's older names)
+    at = _along(index, dim)
+    src = src[tuple(slice(0, n) for n in index.shape)]
+    if not include_self:         # (amax/amin: the smallest/largest value there is)
+        floating = jnp.issubdtype(self.dtype, jnp.floating)
+        identity = _IDENTITY.get(reduce) if reduce in _IDENTITY else (
+            (-jnp.inf if floating else jnp.iinfo(self.dtype).min) if reduce == "amax"
+            else (jnp.inf if floating else jnp.iinfo(self.dtype).max))
+        self = self.at[at].set(identity)
+    scatter = self.at[at]
+    if reduce != "mean":
+        return {"sum": scatter.add, "prod": scatter.multiply, "amax": scatter.max,
+                "amin": scatter.min}[reduce](src)
+    count = jnp.full(self.shape, int(include_self), self.dtype).at[at].add(1)
+    count = jnp.where(count == 0, 1, count)
+    total = scatter.add(src)
+    return (total / count if jnp.issubdtype(self.dtype, jnp.floating)
+            else jnp.floor_divide(total, count))
+
+
+def _scatter_reduce_backward(grad, self, src, result, dim, index, reduce, include_self):
+    if reduce == "sum":
+        grad_self, grad_src = grad, grad.gather(dim, index)
+    elif reduce == "prod":
+        masked_self = self.masked_fill(self == 0, 1)
+        grad_self = grad * masked_self.scatter_reduce(
+            dim, index, src, reduce, include_self=include_self) / masked_self
+        src_zero = src == 0
+        src_num_zeros = _zeros_like(self).scatter_add(
+            dim, index, src_zero.to(self.dtype)).gather(dim, index)
+        src_single_zero = src_zero & (src_num_zeros == 1)
+        masked_src_result = self.scatter_reduce(dim, index, src.masked_fill(src_single_zero, 1),
+                                                reduce, include_self=include_self)
+        grad_src = _w(src_single_zero, (grad * masked_src_result).gather(dim, index),
+                      (grad * result).gather(dim, index) / src.masked_fill(src_zero, 1))
+    elif reduce == "mean":
+        n = (_zeros_like(grad) + int(include_self)).scatter_add(
+            dim, index, _zeros_like(src) + 1)
+        n = n.masked_fill(n == 0, 1)
+        grad_self, grad_src = grad / n, grad.gather(dim, index) / n.gather(dim, index)
+    elif reduce in ("amax", "amin"):
+        value = result.gather(dim, index)
+        distributed = grad / (self == result).to(self.dtype).scatter_add(
+            dim, index, (src == value).to(self.dtype))
+        grad_self = (self == result) * distributed
+        grad_src = (src == value) * distributed.gather(dim, index)
+    else:               # (torch's forward takes "max" and "min" too, its backward not)
+        raise RuntimeError("Expected 'reduce' to be one of 'sum', 'prod', 'mean', 'amax', "
+                           f"'amin' but got {reduce}.")
+    if not include_self:
+        grad_self = grad_self.scatter(dim, index, 0)
+    if grad_src.shape != src.shape:     # (torch's engine checks every gradient's shape)
+        raise RuntimeError("Function ScatterReduceBackward0 returned an invalid gradient at "
+                           f"index 1 - got {list(grad_src.shape)} but expected shape "
+                           f"compatible with {list(src.shape)}")
+    return grad_self, grad_src
+
+
+row("scatter_reduce", "ScatterReduceBackward0",
+    lambda self, src, *, dim, index, reduce, include_self: _scatter_reduce(
+        self, src, dim, index._value(), reduce, include_self),
+    lambda grad, self, src, index, result, dim, reduce, include_self: _scatter_reduce_backward(
+        grad, self, src, result, dim, index, reduce, include_self),
+    tensor_attrs=("index",))
+
+_REQUIRED = object()
+
+
+@method(inplace=tape.inplace_unary)
+def scatter_reduce(input, dim, index, src, reduce=_REQUIRED, *, include_self=True):
+    """``input`` with ``src``'s values reduced ("sum", "prod", "mean", "amax", "amin") into
+    the places ``index`` names along ``dim``, ``input``'s own values there included or
+    not (ScatterReduceBackward0)."""
+    if reduce is _REQUIRED:
+        raise TypeError('scatter_reduce() missing 1 required positional arguments: "reduce"')
+    if reduce not in ("sum", "prod", "mean", "amax", "amin", "max", "min"):
+        raise RuntimeError("reduce argument must be either sum, prod, mean, amax or amin, "
+                           f"got {reduce}")
+    return _scatter("scatter_reduce", input, dim, index, src, reduce=reduce,
+                    include_self=include_self)
 
 
 def _check_index_tensor(index, fn, dim, size):
@@ -211,7 +314,8 @@ def _check_index_tensor(index, fn, dim, size):
         raise RuntimeError(f"{fn}(): Expected dtype int32/int64 for index")
     values = index._value()
     if tape.concrete(values) and values.size and (values.min() < -size or values.max() >= size):
-        bad = int(values.max() if values.max() >= size else values.min())
+        flat = np.asarray(values).ravel()           # (the first, as torch's loop finds it)
+        bad = int(flat[(flat < -size) | (flat >= size)][0])
         raise RuntimeError(f"index {bad} is out of bounds for dimension {dim} with size "
                            f"{size}")
 
@@ -780,12 +884,18 @@ row("index_put", "IndexPutBackward0",
 
 
 @method
+def index_put(input, indices, values, accumulate=False):
+    """A copy of ``input`` with ``input[indices] = values`` (or ``+=`` with
+    ``accumulate``): IndexPutBackward0."""
+    key = tuple(i._value() if isinstance(i, Tensor) else i for i in indices)
+    _check_index_put(input, key, values)
+    return apply(RULES["index_put"], input, values, key=key, accumulate=accumulate)
+
+
+@method
 def index_put_(self, indices, values, accumulate=False):
     """``self[indices] = values`` (or ``+=`` with ``accumulate``), in place."""
-    key = tuple(i._value() if isinstance(i, Tensor) else i for i in indices)
-    _check_index_put(self, key, values)
-    return tape.inplace(self, lambda old: apply(RULES["index_put"], old, values, key=key,
-                                            accumulate=accumulate))
+    return tape.inplace(self, lambda old: index_put(old, indices, values, accumulate))
 
 
 def _setitem(self, key, value):

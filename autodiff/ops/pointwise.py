@@ -522,7 +522,7 @@ row("xlogy_scalar_other", "XlogyBackward2", lambda self, *, other: _xlogy(self, 
      else _xlogy_self_grad(grad, self, other),))
 
 
-@method
+@method(inplace=tape.inplace_binary)
 def xlogy(input, other):
     """``input * log(other)``, 0 where ``input`` is 0 (XlogyBackward0; XlogyBackward1 or 2
     when ``input`` or ``other`` is a number); integers are computed in the default float
@@ -559,7 +559,7 @@ row("logit", "LogitBackward0",
                                 math.nan if eps is None else 0.0),))
 
 
-@method
+@method(inplace=tape.inplace_unary)
 def logit(input, eps=None):
     """``log(p / (1 - p))`` of each element, ``p`` clamped to ``[eps, 1 - eps]`` first if
     ``eps`` is given (LogitBackward0); integers are computed in the default float dtype."""
@@ -587,9 +587,46 @@ abs, sign, sgn, relu = (_elementwise(name, floating=False)
                         for name in ("abs", "sign", "sgn", "relu"))
 methods(abs, sign, sgn, relu, inplace=tape.inplace_unary)
 Tensor.__abs__ = abs
-arcsin, arccos, arctan = asin, acos, atan                # torch's NumPy-style names
-Tensor.arcsin, Tensor.arccos, Tensor.arctan = asin, acos, atan
-Tensor.arcsin_, Tensor.arccos_, Tensor.arctan_ = Tensor.asin_, Tensor.acos_, Tensor.atan_
+absolute = abs
+Tensor.absolute, Tensor.absolute_ = abs, Tensor.abs_
+
+
+# the inverse hyperbolic functions:  asinh: 1/sqrt(x^2 + 1);  acosh: 1/sqrt(x x - 1);
+# atanh: 1/(1 - x^2). Their in-place forms torch records with nodes of their own that have
+# no derivative (AsinhBackward1...: the backward pass that reaches one fails).
+row("asinh", "AsinhBackward0", lambda self: jnp.arcsinh(self),
+    lambda grad, self: (grad * _plus_scalar(self.pow(2), 1).rsqrt(),))
+row("acosh", "AcoshBackward0", lambda self: jnp.arccosh(self),
+    lambda grad, self: (grad * _minus_scalar(self * self, 1).rsqrt(),))
+row("atanh", "AtanhBackward0", lambda self: jnp.arctanh(self),
+    lambda grad, self: (_times_scalar(grad, 1) / _scalar_minus(1, self.pow(2)),))
+
+
+def _inplace_not_implemented(name):
+    raise NotImplementedError(f"the derivative for 'inplace version of {name}' is not "
+                              "implemented.")
+
+
+def _hyperbolic_inplace(name):
+    rule = row(name + "_", name.capitalize() + "Backward1", RULES[name].forward,
+               (lambda grad: _inplace_not_implemented(name),))
+
+    def op(self):
+        return tape.inplace(self, lambda old: apply(_in_float(rule, old), old))
+    op.__name__ = op.__qualname__ = name + "_"
+    op.__doc__ = f"In place: writes ``{name}(x)`` into ``x`` (torch has no derivative for it)."
+    return op
+
+
+asinh, acosh, atanh = (_elementwise(name, floating=True) for name in ("asinh", "acosh", "atanh"))
+methods(asinh, acosh, atanh)
+Tensor.asinh_, Tensor.acosh_, Tensor.atanh_ = (_hyperbolic_inplace(name)
+                                               for name in ("asinh", "acosh", "atanh"))
+# torch's NumPy-style names
+arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
+for _name in ("sin", "cos", "tan", "sinh", "cosh", "tanh"):
+    setattr(Tensor, "arc" + _name, getattr(Tensor, "a" + _name))
+    setattr(Tensor, "arc" + _name + "_", getattr(Tensor, "a" + _name + "_"))
 row("log2", "Log2Backward0", lambda self: jnp.log2(self),                           # 1/(x ln 2)
     lambda grad, self: (grad / _times_scalar(self, math.log(2)),))
 row("log10", "Log10Backward0", lambda self: jnp.log10(self),                        # 1/(x ln 10)
@@ -995,6 +1032,8 @@ def _to_whole(name):
 row("ceil", "CeilBackward0", lambda self: jnp.ceil(self), lambda grad: (_zeros_like(grad),))
 floor, ceil, trunc = (_to_whole(name) for name in ("floor", "ceil", "trunc"))
 methods(floor, ceil, trunc, inplace=tape.inplace_unary)
+fix = trunc                                                 # torch's other name for trunc
+Tensor.fix, Tensor.fix_ = trunc, Tensor.trunc_
 row("round", "RoundBackward0", lambda self: jnp.round(self), lambda grad: (_zeros_like(grad),))
 row("round_decimals", "RoundBackward1", lambda self, *, decimals: jnp.round(self, decimals),
     lambda grad, decimals: (_zeros_like(grad),))

@@ -4,6 +4,7 @@ cumulative ops. The gradient of a reduction is spread back over what was reduced
 from __future__ import annotations
 
 import builtins
+import functools
 import math
 
 import jax
@@ -206,7 +207,7 @@ row("cummin", "CumminBackward0", _cummaxmin, _cummaxmin_backward, tensor_attrs=(
 
 
 class return_types:
-    """The named tuples ``max``, ``min``, ``median``, ``sort``, ``topk``, ``cummax``,
+    """The named tuples ``max``, ``min``, ``median``, ``nanmedian``, ``sort``, ``topk``, ``cummax``,
     ``cummin``, ``kthvalue`` and ``mode`` return: ``(values, indices)``; ``aminmax``'s
     ``(min, max)``, ``slogdet``'s ``(sign, logabsdet)``."""
 
@@ -215,6 +216,7 @@ class return_types:
     cummin = _return_type("cummin")
     min = _return_type("min")
     median = _return_type("median")
+    nanmedian = _return_type("nanmedian")
     sort = _return_type("sort")
     topk = _return_type("topk")
     kthvalue = _return_type("kthvalue")
@@ -255,15 +257,21 @@ def _evenly_distributed(grad, self, result):
     return _zeros(self.shape, grad).masked_fill_(hit, grad / hit.sum())
 
 
-# median: the lower middle element (nan if any is); its gradient as max's, shared by ties
-def _lower_median(x):
-    flat = jnp.sort(x.reshape(-1))
+# median: the lower middle element (nan if any is); its gradient as max's, shared by ties.
+# nanmedian: the lower middle one of the others (nan if all are).
+def _lower_median(x, ignore_nan=False):
+    flat = jnp.sort(x.reshape(-1))           # (nan sorts last)
     if flat.size == 0:
         return jnp.asarray(jnp.nan, x.dtype)
+    if ignore_nan:
+        present = jnp.sum(~jnp.isnan(flat))
+        return flat[jnp.maximum(present - 1, 0) // 2]
     return jnp.where(jnp.isnan(flat[-1]), flat[-1], flat[(flat.size - 1) // 2])
 
 
 row("median", "MedianBackward0", lambda self: _lower_median(self),
+    lambda grad, self, result: (_evenly_distributed(grad, self, result),))
+row("nanmedian", "NanmedianBackward0", lambda self: _lower_median(self, ignore_nan=True),
     lambda grad, self, result: (_evenly_distributed(grad, self, result),))
 
 
@@ -289,8 +297,8 @@ def _to_indices(grad, dim, keepdim, indices, shape):
 
 # median, kthvalue and mode along a dim: the elements ``indices`` points at (torch's
 # value_selecting_reduction_backward)
-for _op, _node in (("median_dim", "MedianBackward1"), ("kthvalue", "KthvalueBackward0"),
-                   ("mode", "ModeBackward0")):
+for _op, _node in (("median_dim", "MedianBackward1"), ("nanmedian_dim", "NanmedianBackward1"),
+                   ("kthvalue", "KthvalueBackward0"), ("mode", "ModeBackward0")):
     row(_op, _node,
         lambda self, *, dim, keepdim, indices, self_sym_sizes: _take_along(self, indices, dim,
                                                                           keepdim),
@@ -303,11 +311,24 @@ def median(input, dim=None, keepdim=False):
     """The lower median of all elements (MedianBackward0; nan if any is nan), or along
     ``dim`` -> (values, indices) (MedianBackward1). Among equal elements the index is the
     middle one in their order (torch's pick among ties depends on its kernel)."""
+    return _median(input, dim, keepdim, "median")
+
+
+@method
+def nanmedian(input, dim=None, keepdim=False):
+    """``median`` of the elements that are not nan (NanmedianBackward0; along ``dim`` ->
+    (values, indices), NanmedianBackward1); nan where all are."""
+    return _median(input, dim, keepdim, "nanmedian")
+
+
+def _median(input, dim, keepdim, kind):
     if dim is None:
-        return apply(RULES["median"], input)
+        return apply(RULES[kind], input)
     if input.ndim and input.shape[tape.wrap_dim(dim, input.ndim)] == 0:
         raise IndexError(f"median(): Expected reduction dim {dim} to have non-zero size.")
-    return _selected_along(input, dim, keepdim, RULES["median_dim"], _median_index, "median")
+    return _selected_along(input, dim, keepdim, RULES[kind + "_dim"],
+                           functools.partial(_median_index, ignore_nan=kind == "nanmedian"),
+                           kind)
 
 
 @method
@@ -372,14 +393,19 @@ def _mode_index(x, dim, keepdims):
     return jnp.expand_dims(index, dim) if keepdims else index
 
 
-def _median_index(x, dim, keepdims):
+def _median_index(x, dim, keepdims, ignore_nan=False):
     """Where each slice's lower median is: the middle of a stable sort (the first nan if
-    the slice has one)."""
+    the slice has one; ignoring nans, the middle of the others)."""
     if x.ndim == 0:
         return jnp.zeros((), np.int64)
-    middle = jnp.take(jnp.argsort(x, axis=dim, stable=True), (x.shape[dim] - 1) // 2, dim)
+    order = jnp.argsort(x, axis=dim, stable=True)
     nan = jnp.isnan(x)
-    index = jnp.where(nan.any(dim), jnp.argmax(nan, dim), middle)
+    if ignore_nan:
+        middle = (jnp.maximum(jnp.sum(~nan, dim, keepdims=True) - 1, 0)) // 2
+        index = jnp.squeeze(jnp.take_along_axis(order, middle, dim), dim)
+    else:
+        middle = jnp.take(order, (x.shape[dim] - 1) // 2, dim)
+        index = jnp.where(nan.any(dim), jnp.argmax(nan, dim), middle)
     return jnp.expand_dims(index, dim) if keepdims else index
 
 
@@ -873,7 +899,7 @@ row("cumsum", "CumsumBackward0",
     lambda grad, dim, dtype=None: (_reversed_cumsum(grad, dim),))
 
 
-@method
+@method(inplace=tape.inplace_unary)
 def cumsum(input, dim, *, dtype=None):
     """Cumulative sum along ``dim`` (CumsumBackward0); integers and bools add up in int64,
     as in torch."""
@@ -923,7 +949,7 @@ row("cumprod", "CumprodBackward0",
     lambda grad, self, result, dim, dtype=None: (_cumprod_backward(grad, self, dim, result),))
 
 
-@method
+@method(inplace=tape.inplace_unary)
 def cumprod(input, dim, *, dtype=None):
     """Cumulative product along ``dim`` (CumprodBackward0; exact gradients with zeros, as
     torch's); integers and bools multiply up in int64."""

@@ -13,8 +13,9 @@ import numpy as np
 from .. import dtypes as D, tape
 from ..tape import RULES, Tensor, apply, make_tensor, row
 from ._common import _kernel_missing, _not_implemented, exported, method
-from .creation import zeros
+from .creation import full_like, zeros
 from .reduction import return_types
+from .shape import broadcast_tensors
 
 
 @method
@@ -51,6 +52,82 @@ def sort(input, dim=-1, descending=False, stable=False):
         return return_types.sort(input * 1, zeros((), dtype=D.int64))
     order = jnp.argsort(input._value(), axis=dim, stable=True, descending=descending)
     return _sorted_picks(input, "sort", dim, order)
+
+
+_INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
+
+
+def _quantile(input, q, dim, keepdim, interpolation, ignore_nan):
+    """torch's quantile_impl, op for op (its graph: the sort, the gathers of the ranks
+    below and above, their lerp_ and the squeeze_ are recorded)."""
+    if not isinstance(q, Tensor):
+        if not 0 <= q <= 1:
+            raise RuntimeError(f"quantile() q must be in the range [0, 1] but got {q}")
+        q = make_tensor(jnp.asarray(q, input._array.dtype))
+    if interpolation not in _INTERPOLATIONS:
+        raise RuntimeError("quantile() interpolation must be one of linear, lower, higher, "
+                           f"midpoint or nearest, but got {interpolation}")
+    if input.numel() == 0:
+        raise RuntimeError("quantile() input tensor must be non-empty")
+    wrapped = tape.wrap_dim(0 if dim is None else dim, input.ndim)
+    checks = ((q.ndim <= 1, "q must be a scalar or 1D tensor"),
+              (input.dtype in (D.float32, D.float64),
+               "input tensor must be either float or double dtype"),
+              (q.dtype is input.dtype, "q tensor must be same dtype as the input tensor"),
+              (bool(((q >= 0) & (q <= 1)).all()), "q values must be in the range [0, 1]"))
+    for ok, message in checks:
+        if not ok:
+            raise RuntimeError(f"quantile() {message}")
+    # the output's shape: q's size, then the reduced input's
+    out_shape = []
+    if dim is not None and input.ndim > 0:
+        out_shape = list(input.shape)
+        if keepdim:
+            out_shape[wrapped] = 1
+        else:
+            del out_shape[wrapped]
+    elif keepdim:
+        out_shape = [1] * input.ndim
+    # sorted along the last dim (flattened without a dim)
+    if dim is None:
+        ordered = input.flatten().sort().values
+    elif wrapped == input.ndim - 1:
+        ordered = input.sort().values
+    else:
+        ordered = input.unsqueeze(-1).transpose(wrapped, -1).sort().values
+    ordered = ordered.view(out_shape + [ordered.shape[-1]])    # (q's dim of size 1 first)
+    if ignore_nan:      # ranks among the values that are not nan (0 where all are)
+        ranks = q * (ordered.isnan().logical_not().sum(-1, True) - 1)
+        ranks.masked_fill_(ranks < 0, 0)
+    else:               # the last rank where there is a nan, so that the result is nan
+        last = ordered.shape[-1] - 1
+        ranks, nan = broadcast_tensors(q * last, ordered.isnan().any(-1, True))
+        ranks = ranks.masked_fill(nan, last)
+    if interpolation != "linear" and interpolation != "midpoint":
+        {"lower": ranks.floor_, "higher": ranks.ceil_, "nearest": ranks.round_}[interpolation]()
+    below = ranks.long()
+    values = ordered.gather(-1, below)
+    if interpolation in ("linear", "midpoint"):
+        weights = full_like(ranks, 0.5) if interpolation == "midpoint" else ranks - below
+        values.lerp_(ordered.gather(-1, ranks.ceil_().long()), weights)
+    if q.ndim == 0:
+        return values.squeeze_(-1)
+    return values.unsqueeze_(0).transpose_(0, -1).squeeze_(-1)
+
+
+@method
+def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
+    """The ``q``-th quantiles (a number or a 1-D tensor of them, in [0, 1]) of all
+    elements or along ``dim``, between two elements by ``interpolation`` ("linear",
+    "lower", "higher", "midpoint", "nearest"); nan where a slice has a nan. Composed as
+    torch's: sort, gather and lerp_."""
+    return _quantile(input, q, dim, keepdim, interpolation, ignore_nan=False)
+
+
+@method
+def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
+    """``quantile`` of the elements that are not nan (nan where all are)."""
+    return _quantile(input, q, dim, keepdim, interpolation, ignore_nan=True)
 
 
 @method

@@ -387,6 +387,59 @@ def grouped_convolutions(T):
     F.conv2d(T.ones(1, 4, 5, 5), T.ones(4, 2, 3, 3), groups=0)
 
 
+def convolutions_nd(T):
+    """Conv1d/3d and ConvTranspose1d/2d/3d: reprs, parameter shapes, forward (with a
+    transposed one's output_size), double backward, and torch's errors in its order."""
+    nn, F = T.nn, T.nn.functional
+    T.manual_seed(0)
+    layers = (nn.Conv1d(4, 6, 3, stride=2, padding=1, dilation=2, groups=2, bias=False),
+              nn.Conv3d(4, 6, (1, 2, 3), padding="same"), nn.Conv3d(2, 2, [1, 2, 3]),
+              nn.ConvTranspose1d(4, 6, 3, stride=2, padding=1, output_padding=1, groups=2,
+                                 dilation=2),
+              nn.ConvTranspose2d(4, 6, (3, 2), groups=2), nn.ConvTranspose3d(2, 3, 2, bias=False))
+    for m in layers:
+        yield repr(m), ([(n, p.shape) for n, p in m.named_parameters()], m.transposed,
+                        m.output_padding, m.padding_mode)
+    x = T.arange(40.0).reshape(1, 4, 10).sin().requires_grad_()
+    w = T.arange(24.0).reshape(4, 3, 2).cos().requires_grad_()
+    y = F.conv_transpose1d(x, w, stride=2, padding=1, output_padding=1, groups=2)
+    yield "y", y
+    gx, gw = T.autograd.grad((y * y).sum(), [x, w], create_graph=True)
+    yield "grads", (gx, gw)
+    (gx.sum() + (gw * gw).sum()).backward()
+    yield "second", (x.grad, w.grad)
+    up = nn.ConvTranspose2d(4, 2, 3, stride=2, padding=1)
+    z = T.zeros(1, 4, 5, 5)
+    yield "output_size", (up(z, output_size=[10, 10]).shape, up(z, [1, 2, 9, 10]).shape,
+                          up(z[0], output_size=(2, 9, 9)).shape)
+    for f in (lambda: up(z[0], output_size=[9]), lambda: up(z, output_size=[11, 10]),
+              lambda: nn.Conv1d(4, 6, 3, groups=4), lambda: nn.Conv2d(4, 6, 3, stride=2, padding="same"),
+              lambda: nn.ConvTranspose2d(4, 6, 3, padding_mode="reflect"),
+              lambda: F.conv1d(T.ones(1, 2, 3, 4), T.ones(1, 2, 3)),
+              lambda: F.conv3d(T.ones(1, 2, 5), T.ones(1, 2, 3, 3, 3)),
+              lambda: F.conv1d(T.ones(1, 3, 5), T.ones(4, 4, 3), dilation=0),
+              lambda: F.conv1d(T.ones(1, 4, 5), T.ones(4, 4, 3), dilation=0),
+              lambda: F.conv1d(T.ones(1, 4, 5), T.ones(4, 2, 3), T.ones(3), groups=2),
+              lambda: F.conv3d(T.ones(1, 4, 2, 2, 2), T.ones(4, 4, 3, 1, 3), padding=(1, 0, 0)),
+              lambda: F.conv2d(T.ones(1, 4, 5, 5), T.ones(4, 4, 3, 3), stride=(1, 2, 3)),
+              lambda: F.conv2d(T.ones(1, 4, 5, 5), T.ones(4, 4, 3, 3), padding="foo"),
+              lambda: F.conv2d(T.ones(1, 4, 5, 5).double(), T.ones(4, 4, 3, 3)),
+              lambda: F.conv2d(T.ones(1, 4, 5, 5), T.ones(4, 4, 3, 3), T.ones(4).double()),
+              lambda: F.conv_transpose1d(T.ones(1, 4, 5), T.ones(3, 4, 3)),
+              lambda: F.conv_transpose1d(T.ones(1, 4, 5), T.ones(4, 4, 3), T.ones(3)),
+              lambda: F.conv_transpose1d(T.ones(1, 4, 5), T.ones(4, 4, 3), output_padding=1),
+              lambda: F.conv_transpose3d(T.ones(1, 4, 5, 5, 5), T.ones(4, 4, 3, 3, 3),
+                                         output_padding=(0, 1, 0)),
+              lambda: F.conv_transpose2d(T.ones(1, 4, 5, 5), T.ones(4, 4, 3, 3), dilation=(1, 0)),
+              lambda: F.conv_transpose2d(T.ones(1, 4, 1, 1), T.ones(4, 4, 1, 1), padding=1),
+              lambda: F.conv_transpose2d(T.ones(1, 4, 5, 5), T.ones(4, 4, 3, 3), padding="same")):
+        try:
+            f()
+        except (ValueError, RuntimeError, TypeError) as e:
+            yield type(e).__name__, str(e)
+    F.conv_transpose1d(T.ones(1, 4, 5), T.ones(4, 4, 3), output_padding=-1)
+
+
 def gradient_clipping(T):
     """nn.utils.clip_grad_norm_ (returns the norm before clipping; scales in place) with
     several norm types, clip_grad_value_, parameters_to_vector and vector_to_parameters."""

@@ -144,6 +144,13 @@ OP_CASES = {
     "sinh": unary("sinh"),
     "cosh": unary("cosh"),
     "asin": unary("asin", low=-0.9, high=0.9),
+    "asinh": unary("asinh"),
+    "acosh": unary("acosh", low=1.2, high=3.0),
+    "atanh": unary("atanh", low=-0.9, high=0.9),
+    "asinh_": op_case(lambda torch, a: (a * 1).asinh_(), (2, 3)),
+    "acosh_": op_case(lambda torch, a: torch.arccosh_(a * 2), (2, 3), low=0.7, high=2.0),
+    "atanh_": op_case(lambda torch, a: (a * 0.4).arctanh_(), (2, 3)),
+    "arcsinh_method": op_case(lambda torch, a: a.arcsinh() * a.arccosh().arctanh(), (2, 3), low=1.1, high=1.4),
     "acos": unary("acos", low=-0.9, high=0.9),
     "atan": unary("atan"),
     "log1p": unary("log1p", low=-0.5, high=2.0),
@@ -178,6 +185,10 @@ OP_CASES = {
     "min_dim": op_case(lambda torch, a: a.min(dim=0, keepdim=True).values, (2, 3)),
     "median": unary("median"),
     "median_dim": op_case(lambda torch, a: a.median(dim=1).values, (2, 3)),
+    "nanmedian": op_case(lambda torch, a: torch.nanmedian(a.log()), (2, 3)),
+    "nanmedian_dim": op_case(lambda torch, a: a.log().nanmedian(dim=0, keepdim=True).values, (3, 4)),
+    "quantile": op_case(lambda torch, a: torch.quantile(a, 0.3) * a.quantile(torch.tensor([0.25, 0.9], dtype=torch.float64), dim=1, keepdim=True), (2, 5)),
+    "nanquantile_midpoint": op_case(lambda torch, a: a.log().nanquantile(0.4, 0, interpolation='midpoint'), (4, 3)),
     "amax": op_case(lambda torch, a: torch.amax(a, dim=1), (2, 3)),
     "amin": op_case(lambda torch, a: torch.amin(a, dim=1), (2, 3)),
     "norm": unary("norm"),
@@ -383,6 +394,29 @@ OP_CASES = {
                                torch.nn.functional.conv2d(a, b, c, stride=2, padding=1), (2, 2, 5, 5),
                            (3, 2, 3, 3), (3,)),
     "max_pool2d": op_case(lambda torch, a: torch.nn.functional.max_pool2d(a, 2), (1, 2, 4, 4)),
+    # in-place comparisons (zero gradients) and scatter_reduce
+    "eq_": op_case(lambda torch, a: (a * 1).eq_(a[0, 1]) * a, (2, 3)),
+    "eq_tensor_": op_case(lambda torch, a, b: (a * 1).eq_(b) * a * b, (2, 3), (3,)),
+    "ne_": op_case(lambda torch, a: (a * 1).ne_(0.5) * a, (2, 3)),
+    "ne_tensor_": op_case(lambda torch, a, b: (a * 1).not_equal_(b) * b, (2, 3), (3,)),
+    "lt_": op_case(lambda torch, a: (a * 1).lt_(0.5) * a, (2, 3)),
+    "lt_tensor_": op_case(lambda torch, a, b: (a * 1).less_(b) * b, (2, 3), (2, 1)),
+    "le_": op_case(lambda torch, a: (a * 1).less_equal_(-0.5) * a, (2, 3)),
+    "le_tensor_": op_case(lambda torch, a, b: (a * 1).le_(b) * b, (2, 3), (3,)),
+    "gt_": op_case(lambda torch, a: (a * 1).gt_(0) * a, (2, 3)),
+    "gt_tensor_": op_case(lambda torch, a, b: (a * 1).greater_(b), (2, 3), (3,)),
+    "ge_": op_case(lambda torch, a: (a * 1).greater_equal_(1) * a, (2, 3)),
+    "ge_tensor_": op_case(lambda torch, a, b: (a * 1).ge_(b) + b, (2, 3), (2, 3)),
+    "scatter_reduce": op_case(lambda torch, a, b:
+                                  a.scatter_reduce(1, torch.tensor([[0, 0, 2], [1, 3, 1]]), b, "prod", include_self=False)
+                                  + a.scatter_reduce(1, torch.tensor([[0, 1, 0], [2, 2, 2]]), b * b, "mean"), (2, 4), (2, 3)),
+    "scatter_value": op_case(lambda torch, a: a.scatter(1, torch.tensor([[0, 2], [1, 1]]), 0.5) * a, (2, 3)),
+    "scatter_reduce_src_larger": op_case(lambda torch, a, b:
+                                             a.scatter_reduce(0, torch.tensor([[0, 1]]), b, "sum"), (2, 3), (2, 3)),
+    "scatter_reduce_sum_amax_amin": op_case(lambda torch, a, b:
+                                                torch.scatter_reduce(a, 0, torch.tensor([[0, 1, 0], [1, 1, 0]]), b, "sum", include_self=False)
+                                                * a.scatter_reduce(0, torch.tensor([[1, 1, 0], [1, 0, 0]]), b * 2, "amax")
+                                                - (a * 1).scatter_reduce_(1, torch.tensor([[2], [2]]), b[:, :1], "amin"), (2, 3), (2, 3)),
     # more activations, losses and pools
     "log_sigmoid": op_case(lambda torch, a: torch.nn.functional.logsigmoid(a), (2, 3)),
     "hardswish": op_case(lambda torch, a: torch.nn.functional.hardswish(a * 3), (2, 3)),
@@ -757,6 +791,29 @@ VARIANT_CASES = {
     "conv2d_groups": op_case(lambda torch, a, b, c:
                                  torch.nn.functional.conv2d(a, b, c, padding=1, groups=2), (2, 4, 5, 5),
                              (6, 2, 3, 3), (6,)),
+    "conv1d": op_case(lambda torch, a, b, c:
+                          torch.nn.functional.conv1d(a, b, c, stride=2, padding=1, dilation=2, groups=2),
+                      (2, 4, 7), (6, 2, 3), (6,)),
+    "conv1d_unbatched_same": op_case(lambda torch, a, b:
+                                         torch.conv1d(a, b, padding='same', dilation=3), (2, 7), (3, 2, 2)),
+    "conv3d": op_case(lambda torch, a, b, c:
+                          torch.conv3d(a, b, c, stride=(1, 2, 1), padding=(1, 0, 1), groups=3),
+                      (1, 3, 4, 5, 3), (3, 1, 2, 3, 2), (3,)),
+    "conv2d_same_even": op_case(lambda torch, a, b:
+                                    torch.nn.functional.conv2d(a, b, padding='same', dilation=(1, 3)),
+                                (1, 2, 6, 5), (2, 2, 4, 2)),
+    "conv_transpose1d": op_case(lambda torch, a, b, c:
+                                    torch.nn.functional.conv_transpose1d(a, b, c, stride=2, padding=1, output_padding=1, groups=2),
+                                (2, 4, 5), (4, 3, 3), (6,)),
+    "conv_transpose2d": op_case(lambda torch, a, b, c:
+                                    torch.conv_transpose2d(a, b, c, stride=(2, 3), padding=(1, 0), output_padding=(1, 2), groups=2, dilation=(1, 2)),
+                                (2, 4, 5, 4), (4, 1, 3, 2), (2,)),
+    "conv_transpose2d_dilation_padding": op_case(lambda torch, a, b:
+                                                     torch.nn.functional.conv_transpose2d(a, b, padding=2, dilation=2, output_padding=1),
+                                                 (1, 2, 4, 4), (2, 3, 3, 3)),
+    "conv_transpose3d_unbatched": op_case(lambda torch, a, b:
+                                              torch.nn.functional.conv_transpose3d(a, b, stride=2),
+                                          (4, 3, 2, 3), (4, 2, 2, 2, 2)),
     # Broadcasting: the engine must sum each grad back to its input's shape.
     "add_broadcast": op_case(lambda torch, a, b: a + b, (2, 3), (3,)),
     "sub_broadcast": op_case(lambda torch, a, b: a - b, (2, 1), (1, 3)),
@@ -984,6 +1041,110 @@ def more_elementwise_functions(T):
     w.tan_()
     w.sum().backward()
     yield "grad_fn", w.grad_fn
+
+
+def aliases_and_more_in_place_forms(T):
+    """absolute, fix, the inverse hyperbolic functions and their arc- names; in-place
+    logit_, xlogy_, cumsum_, cumprod_, absolute_, fix_, and asinh_/acosh_/atanh_ (whose
+    node has no derivative); in-place comparisons; is_nonzero; index_put."""
+    x = T.tensor([[0.5, -0.3, 0.9], [0.2, 0.7, -0.6]], dtype=T.float64, requires_grad=True)
+    ys = {"absolute": x.absolute(), "fix": T.fix(x * 3), "asinh": T.arcsinh(x),
+          "acosh": (x + 2).arccosh(), "atanh": T.atanh(x), "absolute_": (x * 1).absolute_(),
+          "fix_": T.fix_(x * 3), "logit_": T.logit_(x.abs() * 1, 0.1),
+          "xlogy_": (x * 1).xlogy_(x.abs()), "xlogy_ number": (x * 1).xlogy_(2.0),
+          "cumsum_": (x * 1).cumsum_(1), "cumprod_": (x * 1).cumprod_(0),
+          "eq_": (x * 1).eq_(0.5), "lt_": (x * 1).lt_(x.flip(0)), "greater_": (x * 1).greater_(0),
+          "ne_": (x * 1).not_equal_(x[0]), "le_": (x * 1).le_(0.2), "ge_": (x * 1).ge_(x),
+          "index_put": x.index_put((T.tensor([0, 1]), T.tensor([2, 0])),
+                                   T.tensor(5.0, dtype=T.float64)),
+          "index_put accumulate": T.index_put(x, (T.tensor([0, 0]),), x[1] * 2, accumulate=True)}
+    for name, y in ys.items():
+        g, = T.autograd.grad((y * y).sum(), x)
+        yield name, (y, type(y.grad_fn).__name__, g)
+    for name in ("asinh_", "arccosh_", "arctanh_"):
+        y = (x.abs() + 0.5 * (name == "arccosh_") + 1) * (0.5 if name == "arctanh_" else 1)
+        getattr(y, name)()
+        yield name, (y, type(y.grad_fn).__name__)
+        try:
+            y.sum().backward()
+        except NotImplementedError as e:
+            yield "backward", str(e)
+    yield "integers", (T.tensor([1, 2, 3]).ge_(2), T.tensor([True, False]).lt_(T.tensor([True, True])),
+                       T.asinh(T.tensor([0, 1])), T.atanh_(T.tensor([0.0, 0.5])))
+    yield "is_nonzero", (T.tensor([1.5]).is_nonzero(), T.tensor(0.0).is_nonzero(),
+                         T.is_nonzero(T.tensor([[float("nan")]])), T.tensor(False).is_nonzero())
+    for f in (lambda: T.tensor([1, 2]).is_nonzero(), lambda: T.tensor([]).is_nonzero(),
+              lambda: bool(T.tensor([])), lambda: T.tensor([1, 2]).asinh_()):
+        try:
+            f()
+        except RuntimeError as e:
+            yield "error", str(e)
+    T.tensor([1, 2]).eq_(T.tensor([1, 2, 3]))
+
+
+def scatter_reduce_every_reduction(T):
+    """scatter_reduce with each reduction, with and without self's values, ties and
+    zeros: values, gradients, second derivatives, integers, and torch's errors (its
+    forward takes "max" and "min" too, its backward not)."""
+    z = T.tensor([[0.0, 2.0, 0.0], [3.0, 0.0, 1.0]], dtype=T.float64, requires_grad=True)
+    s = T.tensor([[0.0, 0.0, 5.0], [2.0, 0.0, 0.0]], dtype=T.float64, requires_grad=True)
+    i = T.tensor([[0, 0, 2], [1, 2, 2]])
+    for reduce in ("sum", "prod", "mean", "amax", "amin"):
+        for include_self in (True, False):
+            r = z.scatter_reduce(1, i, s, reduce, include_self=include_self)
+            g = T.autograd.grad((r * r).sum(), [z, s], create_graph=True)
+            yield f"{reduce} {include_self}", (r, T.autograd.grad(r.sum(), [z, s]), g)
+            if reduce != "prod":     # (torch refuses the double backward with two zeros)
+                yield "second", T.autograd.grad(sum((gi * gi).sum() for gi in g), [z, s])
+    y = (z * 1).scatter_reduce_(0, T.tensor([[1, 0, 1]]), s[:1] + 1, "prod")
+    yield "in place", (y, type(y.grad_fn).__name__)
+    yield "integers", (T.tensor([[5, 7, 9]]).scatter_reduce(1, T.tensor([[0, 0, 0]]), T.tensor([[2, 3, 4]]), "mean"),
+                       T.tensor([[5, 7, 9]]).scatter_reduce(1, T.tensor([[0, 0, 2]]), T.tensor([[2, 3, 4]]), "mean", include_self=False),
+                       T.tensor([[5, 7, 9]]).scatter_reduce(1, T.tensor([[0, 0]]), T.tensor([[2, 3]]), "amax", include_self=False),
+                       T.tensor([[5, 7, 9]]).scatter_reduce(1, T.tensor([[1, 1]]), T.tensor([[2, 3]]), "amin", include_self=False))
+    m = z.scatter_reduce(1, i, s, "max")
+    yield "max", (m, z.scatter_reduce(1, i, s, "min"))
+    for f in (lambda: m.sum().backward(), lambda: z.scatter_reduce(1, i, s, "add"),
+              lambda: z.scatter_reduce(1, i + 3, s, "sum"), lambda: z.scatter_reduce(1, i, s.float(), "sum"),
+              lambda: z.scatter_reduce(1, i.float(), s, "sum")):
+        try:
+            f()
+        except RuntimeError as e:
+            yield "error", str(e)
+    z.scatter_reduce(1, i, s)
+
+
+def quantiles_and_nanmedian(T):
+    """quantile and nanquantile with every interpolation, a number or a tensor q, a dim or
+    none, keepdim, nans (all nan), 0-d inputs; their graphs (sort, gather, lerp_,
+    squeeze_), gradients (q's too) and torch's errors in its order; nanmedian."""
+    x = T.tensor([[0.5, -0.3, 0.9, 0.1], [0.2, 0.7, -0.6, 0.7]], dtype=T.float64,
+                 requires_grad=True)
+    q = T.tensor([0.1, 0.5, 0.8], dtype=T.float64, requires_grad=True)
+    for interpolation in ("linear", "lower", "higher", "midpoint", "nearest"):
+        for args in ((0.4,), (0.4, 1), (q, 0, True), (q,), (0.0, -1, True)):
+            y = x.quantile(*args, interpolation=interpolation)
+            grads = T.autograd.grad((y * y).sum(), [x, q], allow_unused=True)
+            yield f"{interpolation} {len(args)}", (y, type(y.grad_fn).__name__, grads)
+    n = x.masked_fill(x > 0.6, float("nan"))
+    yield "nan", (n.quantile(0.5, 1), T.quantile(n, q, keepdim=True), n.nanquantile(q, 1),
+                  T.nanquantile(n, 0.3, 0, True, interpolation="higher"),
+                  T.tensor([[float("nan")] * 2, [1.0, 2.0]]).nanquantile(T.tensor([0.3, 1.0]), 1),
+                  T.tensor(3.0).quantile(0.5, dim=0, keepdim=True), T.tensor(3.0).quantile(T.tensor([0.5])),
+                  T.tensor([1.0, 2.0, 3.0, 4.0, 5.0]).quantile(T.tensor([0.125, 0.375, 0.625]),
+                                                               interpolation="nearest"))
+    m = n.nanmedian(1)
+    yield "nanmedian", (n.nanmedian(), m, type(m.values.grad_fn).__name__, n.nanmedian(0, True),
+                        T.tensor([float("nan")]).nanmedian(), T.nanmedian(T.tensor([[float("nan")]]), 1))
+    for f in (lambda: x.quantile(1.5, interpolation="foo"), lambda: x.quantile(0.5, interpolation="foo"),
+              lambda: T.tensor([]).quantile(0.5, dim=3), lambda: T.tensor([]).quantile(0.5),
+              lambda: x.quantile(T.tensor([[0.5]])), lambda: T.tensor([1, 2]).quantile(0.5),
+              lambda: x.quantile(T.tensor([0.5])), lambda: x.quantile(T.tensor([0.5, -0.1], dtype=T.float64))):
+        try:
+            f()
+        except (RuntimeError, IndexError) as e:
+            yield type(e).__name__, str(e)
+    x.nanquantile(-0.5)
 
 
 def gather_scatter_select_fill(T):
