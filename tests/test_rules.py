@@ -146,34 +146,46 @@ def test_forward_mode_matches_finite_differences(op):
     np.testing.assert_allclose(jvp.numpy(), numeric, rtol=tolerance, atol=tolerance / 10)
 
 
-# The rows of the tutorials' training steps (MLPs, CNNs, classifiers), whose backward
-# passes the engine compiles once their structure repeats (tape.py, section 8). Every
-# other row runs through the same code; these are the ones run here, each costs a compile.
+# The rows of the tutorials' training steps (MLPs, classifiers), whose backward passes
+# the engine compiles once their structure repeats (tape.py, section 8), and a small CNN
+# step. Every other row runs through the same code; these are the ones run here, as each
+# costs a compile.
 TRAINING_ROWS = ["add", "addmm", "amax", "batch_norm", "binary_cross_entropy_with_logits",
-                 "clamp", "clamp_min", "convolution", "div", "embedding", "exp", "gelu",
-                 "layer_norm", "log", "log_softmax", "max_dim", "max_pool2d", "mean", "mm",
-                 "mse_loss", "mul", "nll_loss", "pow", "relu", "sigmoid", "softmax", "sub",
-                 "sum", "t", "tanh", "view"]
+                 "clamp", "clamp_min", "div", "embedding", "exp", "gelu", "layer_norm", "log",
+                 "log_softmax", "max_dim", "max_pool2d", "mean", "mm", "mse_loss", "mul",
+                 "nll_loss", "pow", "relu", "sigmoid", "softmax", "sub", "sum", "t", "tanh",
+                 "view"]
 
 
-@pytest.mark.parametrize("op", TRAINING_ROWS)
-def test_a_compiled_backward_gives_the_node_by_node_gradients(op, monkeypatch):
+def _cnn_step(image, kernel, weight):
+    """conv2d, relu, max_pool2d, flatten, linear, cross_entropy."""
+    F = T.nn.functional
+    hidden = F.max_pool2d(F.conv2d(image, kernel, padding=1).relu(), 2).flatten(1)
+    return F.cross_entropy(F.linear(hidden, weight), T.tensor([1, 0]))
+
+
+PROGRAMS = {op: (SAMPLES[op].fn, _inputs(SAMPLES[op], seed=6)) for op in TRAINING_ROWS}
+PROGRAMS["a CNN step"] = (_cnn_step, [np.random.default_rng(6).standard_normal(shape)
+                                      for shape in ((2, 1, 6, 6), (3, 1, 3, 3), (2, 27))])
+
+
+@pytest.mark.parametrize("name", PROGRAMS)
+def test_a_compiled_backward_gives_the_node_by_node_gradients(name, monkeypatch):
     """The same pass twice: walked node by node, then as one compiled program."""
-    sample = SAMPLES[op]
-    arrays = _inputs(sample, seed=6)
+    fn, arrays = PROGRAMS[name]
     v = None
     grads, programs = [], []
     for compile_after in (10 ** 9, -tape._MAX_NODES):        # never, then at first sight
         monkeypatch.setattr(tape, "_COMPILE_AFTER", compile_after)
         monkeypatch.setattr(tape, "_programs", {})
         xs = _tensors(arrays)
-        out = sample.fn(*xs)
+        out = fn(*xs)
         v = np.random.default_rng(7).standard_normal(tuple(out.shape)) if v is None else v
         (out * T.tensor(v)).sum().backward()
         grads.append([None if x.grad is None else x.grad.numpy() for x in xs])
         programs.append(list(tape._programs.values()))
     assert not programs[0] or programs[0] == [1]
-    assert isinstance(programs[1][0], tape._BackwardProgram), f"{op}'s pass was not compiled"
+    assert isinstance(programs[1][0], tape._BackwardProgram), f"{name}'s pass was not compiled"
     for walked, compiled in zip(*grads):
         assert (walked is None) == (compiled is None)
         if walked is not None:

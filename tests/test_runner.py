@@ -108,6 +108,18 @@ def test_nothing_to_compare_is_said_in_words(cases, capsys, monkeypatch, argv, m
     assert message in " ".join(capsys.readouterr().out.split())
 
 
+CASE_FILES = sorted((Path(__file__).parents[1] / "parity_tests" / "cases").glob("[!_]*.py"))
+
+
+@pytest.mark.parametrize("path", CASE_FILES, ids=lambda path: path.stem)
+def test_each_built_in_case_file_loads_by_its_path(path):
+    """``python -m parity_tests parity_tests/cases/ops.py``: a case file given by path
+    loads as it does among the built-in cases (the same names)."""
+    by_path = [case.name for case in pool.collect([str(path)])]
+    built_in = [case.name for case in pool.collect([]) if case.group == path.stem]
+    assert by_path and by_path == built_in
+
+
 def test_auto_runs_a_few_cases_in_this_process():
     assert pool.workers_for(3, "auto") == 1
     assert pool.workers_for(3, 8) == 3

@@ -16,6 +16,7 @@ their own: ``sum_dim`` is ``SumBackward1``, ``select`` is ``a[1]``);
 
 import dis
 import inspect
+import linecache
 import textwrap
 
 import numpy as np
@@ -79,7 +80,7 @@ def _source(body) -> str:
              (p.lineno, p.col_offset)]                                           # no width)
     first = min((p.lineno, p.col_offset) for p in spans)
     last = max((p.end_lineno, p.end_col_offset) for p in spans)
-    lines = inspect.getsourcelines(inspect.getmodule(body))[0][first[0] - 1:last[0]]
+    lines = linecache.getlines(body.__code__.co_filename)[first[0] - 1:last[0]]
     lines[-1] = lines[-1][:last[1]]
     lines[0] = lines[0][first[1]:]
     return " ".join(line.strip() for line in lines)
