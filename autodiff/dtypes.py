@@ -8,6 +8,8 @@ float32 in torch. autodiff computes torch's answer first and casts to it.
 
 from __future__ import annotations
 
+from typing import Sequence, Union
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -276,3 +278,9 @@ def get_default_device() -> device:
     """Where factory functions put new tensors (``device(type='cpu')`` unless
     :func:`set_default_device` said otherwise)."""
     return _from_jax(jax.config.jax_default_device or jax.devices()[0])
+
+
+# -- the argument types of the public API's type hints (torch's ``torch.types``) --------
+Number = Union[int, float, bool]          # a Python number where torch takes a Scalar
+Dims = Union[int, Sequence[int]]          # one dim, or several: ``x.sum(dim=(0, 1))``
+DeviceLike = Union[device, str, int]      # ``device("cpu")``, ``"cuda:0"``, a GPU's index

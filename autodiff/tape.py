@@ -39,7 +39,7 @@ import threading
 import traceback
 import warnings
 import weakref
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -754,7 +754,24 @@ _NON_LEAF_GRAD = (
     "instead. See github.com/pytorch/pytorch/pull/30531 for more information.")
 
 
-class Tensor:
+if TYPE_CHECKING:
+    # To a type checker, Tensor also has the methods that the op modules attach to it
+    # (``Tensor.exp = exp``): _tensor_methods.pyi declares them, from the ops' hints
+    from ._tensor_methods import TensorMethods as _AttachedMethods
+
+    class _TensorClass(type):
+        """... and its class may be given them (``Tensor.__add__ = add``)."""
+        def __setattr__(cls, name: str, value: Any) -> None: ...
+
+    class ValuesIndices(NamedTuple):
+        """What ``max(dim)``, ``sort``, ``topk``... return: torch.return_types' pairs."""
+        values: Tensor
+        indices: Tensor
+else:
+    _AttachedMethods, _TensorClass = object, type     # at run time: a plain class
+
+
+class Tensor(_AttachedMethods, metaclass=_TensorClass):
     """A JAX array with autograd bookkeeping: torch's ``torch.Tensor``.
 
     >>> import autodiff
@@ -791,12 +808,6 @@ class Tensor:
     _acc = None               # weak reference to a leaf's AccumulateGrad
     _inference = False        # made in inference mode
     _tangent = None           # forward mode: (dual level, tangent), see section 9
-
-    if TYPE_CHECKING:
-        # The methods and operators that the op modules attach to this class: to a type
-        # checker, whatever they return is Any (nothing runs here)
-        def __getattr__(self, name: str) -> Any: ...
-        def __getitem__(self, index: Any) -> Any: ...
 
     # -- where the numbers are ---------------------------------------------------------
     # ``_array`` caches this tensor's value; ``_seen`` is the storage version it was read

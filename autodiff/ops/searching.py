@@ -4,6 +4,8 @@ values ``sort`` and ``topk`` pick are recorded."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Optional, Union
+
 import builtins
 
 import jax
@@ -11,14 +13,18 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import dtypes as D, tape
+from ..dtypes import Dims, Number
 from ..tape import RULES, Tensor, apply, make_tensor, row
 from ._common import _kernel_missing, _not_implemented, exported, method
 from .creation import zeros
 from .reduction import return_types
 
+if TYPE_CHECKING:
+    from ..tape import ValuesIndices
+
 
 @method
-def nonzero(input, *, as_tuple=False):
+def nonzero(input: Tensor, *, as_tuple: bool = False) -> Union[Tensor, tuple[Tensor, ...]]:
     """The indices of the nonzero elements: one row per element (int64), or with
     ``as_tuple`` one tensor of indices per dimension. Not recorded."""
     rows = jnp.argwhere(input._value())
@@ -28,13 +34,13 @@ def nonzero(input, *, as_tuple=False):
 
 
 @method
-def argwhere(input):
+def argwhere(input: Tensor) -> Tensor:
     """``nonzero(input)``: the indices of the nonzero elements, one row each."""
     return nonzero(input)
 
 
 @method
-def count_nonzero(input, dim=None):
+def count_nonzero(input: Tensor, dim: Optional[Dims] = None) -> Tensor:
     """How many elements are nonzero (along ``dim``, an int or a tuple); int64."""
     axis = None if dim is None else tuple(d % builtins.max(input.ndim, 1)
                                           for d in (dim if isinstance(dim, (tuple, list))
@@ -43,7 +49,8 @@ def count_nonzero(input, dim=None):
 
 
 @method
-def sort(input, dim=-1, descending=False, stable=False):
+def sort(input: Tensor, dim: int = -1, descending: bool = False,
+         stable: bool = False) -> ValuesIndices:
     """``(values, indices)`` sorted along ``dim`` (SortBackward0); equal elements keep their
     order, as torch's sort does on the CPU (NaN counts as the largest)."""
     dim = tape.wrap_dim(dim, input.ndim)
@@ -54,19 +61,21 @@ def sort(input, dim=-1, descending=False, stable=False):
 
 
 @method
-def msort(input):
+def msort(input: Tensor) -> Tensor:
     """The values of ``sort`` along dim 0."""
     return sort(input, 0).values
 
 
 @method
-def argsort(input, dim=-1, descending=False, stable=False):
+def argsort(input: Tensor, dim: int = -1, descending: bool = False,
+            stable: bool = False) -> Tensor:
     """The indices that sort ``input`` along ``dim`` (see ``sort``)."""
     return sort(input, dim, descending, stable).indices
 
 
 @method
-def topk(input, k, dim=-1, largest=True, sorted=True):
+def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,
+         sorted: bool = True) -> ValuesIndices:
     """The ``k`` largest (or smallest) elements along ``dim`` and their indices
     (TopkBackward0). Among equal elements the first ones are taken; torch's choice among
     ties can differ."""
@@ -88,8 +97,9 @@ def _sorted_picks(input, op, dim, indices):
     return getattr(return_types, op)(values, indices)
 
 
-def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None,
-                 sorter=None):
+def searchsorted(sorted_sequence: Tensor, input: Tensor | Number, *, out_int32: bool = False,
+                 right: bool = False, side: Optional[str] = None,
+                 sorter: Optional[Tensor] = None) -> Tensor:
     """For each value of ``input``, the index in the sorted innermost dim of
     ``sorted_sequence`` where it would be inserted to keep it sorted (the first such
     place; the last with ``right`` or ``side="right"``); not recorded.
@@ -129,7 +139,8 @@ def _searched(boundaries, values, side):
     return np.stack([np.searchsorted(b, v, side) for b, v in rows]).reshape(values.shape)
 
 
-def bucketize(input, boundaries, *, out_int32=False, right=False):
+def bucketize(input: Tensor | Number, boundaries: Tensor, *, out_int32: bool = False,
+              right: bool = False) -> Tensor:
     """The bucket of each element among the sorted 1-D ``boundaries``: ``i`` such that
     ``boundaries[i-1] < x <= boundaries[i]`` (``<=`` and ``<`` swapped with ``right``);
     not recorded.
@@ -150,7 +161,7 @@ row("bincount", "NotImplemented", lambda weights, *, counted: counted,
 
 
 @method
-def bincount(input, weights=None, minlength=0):
+def bincount(input: Tensor, weights: Optional[Tensor] = None, minlength: int = 0) -> Tensor:
     """How often each non-negative integer occurs in the 1-D ``input`` (at least
     ``minlength`` counts), or the sum of its ``weights`` (float64 for integer weights;
     torch has no derivative: a NotImplemented node).
@@ -175,7 +186,7 @@ def bincount(input, weights=None, minlength=0):
 
 
 @method
-def histc(input, bins=100, min=0, max=0):
+def histc(input: Tensor, bins: int = 100, min: Number = 0, max: Number = 0) -> Tensor:
     """The histogram of ``input``'s elements in ``bins`` equal bins from ``min`` to
     ``max`` (both 0: the elements' own range); elements outside are not counted, ``max``
     is in the last bin. Not recorded.
@@ -213,7 +224,9 @@ row("unique_dim", "UniqueDimBackward0", lambda self, *, counted, dim: counted,
 
 
 @method
-def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
+def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,
+           return_counts: bool = False,
+           dim: Optional[int] = None) -> Union[Tensor, tuple[Tensor, ...]]:
     """The distinct elements of ``input``, sorted (each NaN its own), or the distinct
     slices along ``dim``; with ``return_inverse``, where each element went, with
     ``return_counts``, how often each occurs. A float result requiring grad records
@@ -240,4 +253,5 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     return (out, *extras) if extras else out
 
 
-__all__ = exported(globals())
+if not TYPE_CHECKING:         # (see exported: a type checker reads every public name)
+    __all__ = exported(globals())
