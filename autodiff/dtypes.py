@@ -8,7 +8,7 @@ float32 in torch. autodiff computes torch's answer first and casts to it.
 
 from __future__ import annotations
 
-from typing import Sequence, Union
+from typing import Optional, Sequence, Union
 
 import jax
 import jax.numpy as jnp
@@ -179,10 +179,12 @@ class device:
     """Where a tensor lives: ``device(type='cpu')``, ``device(type='cuda', index=0)``."""
 
     __slots__ = ("type", "index", "_outer")
+    type: str                 # "cpu", "cuda" or "tpu"
+    index: Optional[int]
 
-    def __init__(self, type, index=None):
+    def __init__(self, type: Union[str, device], index: Optional[int] = None) -> None:
         if isinstance(type, device):
-            type, index = type.type, type.index
+            type, index = type.type, type.index      # type: ignore[assignment]
         if ":" in type:
             type, _, idx = type.partition(":")
             index = int(idx)
@@ -277,10 +279,11 @@ def has_cpu() -> bool:
 def get_default_device() -> device:
     """Where factory functions put new tensors (``device(type='cpu')`` unless
     :func:`set_default_device` said otherwise)."""
-    return _from_jax(jax.config.jax_default_device or jax.devices()[0])
+    return _from_jax(jax.config.jax_default_device  # type: ignore[attr-defined]
+                     or jax.devices()[0])
 
 
 # -- the argument types of the public API's type hints (torch's ``torch.types``) --------
 Number = Union[int, float, bool]          # a Python number where torch takes a Scalar
 Dims = Union[int, Sequence[int]]          # one dim, or several: ``x.sum(dim=(0, 1))``
-DeviceLike = Union[device, str, int]      # ``device("cpu")``, ``"cuda:0"``, a GPU's index
+DeviceLike = Union[device, str]           # ``device("cpu")``, ``"cuda:0"``

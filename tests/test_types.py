@@ -54,7 +54,7 @@ WRITTEN = {
     "bernoulli": "def bernoulli(self: Tensor, p: Optional[float] = ..., *, "
                  "generator: Optional[Generator] = ...) -> Tensor: ...",
     "cpu": "def cpu(self: Tensor, memory_format: object = ...) -> Tensor: ...",
-    "cuda": "def cuda(self: Tensor, device: Optional[DeviceLike] = ..., non_blocking: bool = ...) "
+    "cuda": "def cuda(self: Tensor, device: Union[int, DeviceLike, None] = ..., non_blocking: bool = ...) "
             "-> Tensor: ...",
     "is_contiguous": "def is_contiguous(self: Tensor, memory_format: object = ...) -> bool: ...",
     "polygamma": "def polygamma(self: Tensor, n: int) -> Tensor: ...",
@@ -88,6 +88,8 @@ def _params(sig):
             out.append("*")
             star = True
         out.append(p.name + ann + ("" if p.default is p.empty else " = ..."))
+        if len(out) == 1:
+            out.append("/")              # (self, whatever the op names it, is positional)
     return ", ".join(out)
 
 

@@ -541,6 +541,7 @@ def einsum(*args: Any) -> Tensor:
     if len(args) < 2:
         raise ValueError("einsum(): must specify the equation string and at least one "
                          "operand, or at least one operand and its subscripts list")
+    operands: Sequence[Tensor]
     if isinstance(args[0], Tensor):                     # the sublist form
         def letters(sublist):
             for s in sublist:
@@ -574,6 +575,7 @@ def _einsum_subscripts(text, offset, on_comma, what):
     subscript, ``_ELLIPSIS`` for "...", ``on_comma(n)`` at each "," (operand ``n`` next;
     None: the output, where a comma is no subscript).
     ``offset`` places ``text`` in the equation (errors give the index)."""
+    labels: list[list[int]]
     labels, i = [[]], 0
     while i < len(text):
         c = text[i]
@@ -821,7 +823,7 @@ def matrix_power(input: Tensor, n: int) -> Tensor:
         square = input if square is None else matmul(square, square)
         if bit:
             result = square if result is None else matmul(result, square)
-    return result
+    return result                 # type: ignore[return-value]  # (n > 0: set in the loop)
 
 
 @method

@@ -15,7 +15,7 @@ import jax.numpy as jnp
 
 from .. import dtypes as D, tape
 from ..dtypes import Number
-from ..tape import RULES, Tensor, apply, make_tensor, row
+from ..tape import RULES, Rule, Tensor, apply, make_tensor, row
 from ._common import (_binary, _CastRule, _kernel_missing, _minus_scalar, _not_implemented,
                       _over_scalar, _plus_scalar, _reflected, _scalar_minus, _tensor_arg,
                       _times_scalar, _w, _zeros_like, exported, method, methods)
@@ -786,6 +786,8 @@ row("clamp_tensor", "ClampBackward0", lambda self, min, max: jnp.clip(self, min,
 def _clamp(input, min, max, number_rule, attrs):
     bounds = [b for b in (min, max) if b is not None]
     dt = D.result_type(input, *bounds)                 # an int tensor clamped to 0.5: float
+    rule: Rule | _CastRule
+    inputs: tuple[Tensor, ...]
     if builtins.any(isinstance(b, Tensor) for b in bounds):
         min, max = (b if b is None or isinstance(b, Tensor) else tensor(b) for b in (min, max))
         broadcast_shapes(input.shape, *(b.shape for b in (min, max) if b is not None))
@@ -971,7 +973,8 @@ def where(condition: Tensor, input: Tensor | Number, other: Tensor | Number) -> 
     rule = RULES["where"] if (not a_t or input.dtype is dt) and (not b_t or other.dtype is dt) \
         else _CastRule(RULES["where"], dt)
     if not a_t and not b_t:
-        return make_tensor(jnp.where(condition._value(), input, other).astype(dt.np))
+        return make_tensor(jnp.where(condition._value(), input, other)  # type: ignore[arg-type]
+                           .astype(dt.np))
     return apply(rule, input, other, condition=condition)
 
 

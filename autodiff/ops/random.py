@@ -6,7 +6,7 @@ nothing flows back through it."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Optional, Sequence
 
 import jax.numpy as jnp
 import numpy as np
@@ -22,6 +22,8 @@ from .shape import broadcast_shapes
 # Random numbers come from autodiff's own generator (values need not equal torch's).
 class Generator:
     """A seeded source of random numbers (NumPy's PCG64 underneath)."""
+
+    _rng: Any             # NumPy's generator (autodiff.compile swaps in a stream of JAX keys)
 
     def __init__(self, device: DeviceLike = "cpu") -> None:
         self.manual_seed(67280421310721)         # torch's default seed
@@ -286,7 +288,8 @@ def normal(mean: Tensor | float, std: Tensor | float = 1.0, size: Optional[Seque
                        requires_grad, generator)
     shape = broadcast_shapes(*(t.shape for t in tensors))
     values = [np.asarray(t._value()) if isinstance(t, Tensor) else t for t in (mean, std)]
-    draws = jnp.asarray(rng.normal(*values, tuple(shape)), tensors[0].dtype.np)
+    draws = jnp.asarray(rng.normal(*values, tuple(shape)),  # type: ignore[call-overload]
+                        tensors[0].dtype.np)
     if isinstance(mean, Tensor) and isinstance(std, Tensor):
         return apply(RULES["normal_tensor_tensor"], mean, std, draws=draws,
                      mean_sym_sizes=mean._array.shape, std_sym_sizes=std._array.shape)

@@ -179,7 +179,8 @@ class _ReturnType(tuple):
 
 
 def _return_type(name, fields=("values", "indices")):
-    named = {field: property(lambda self, i=i: self[i]) for i, field in enumerate(fields)}
+    named = {field: property(lambda self, i=i: self[i])  # type: ignore[misc]
+             for i, field in enumerate(fields)}
     return type(name, (_ReturnType,), {"_name": name, "_fields": fields, **named})
 
 

@@ -4,7 +4,7 @@ values ``sort`` and ``topk`` pick are recorded."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional, Union
+from typing import TYPE_CHECKING, Literal, Optional, Union, overload
 
 import builtins
 
@@ -23,8 +23,14 @@ if TYPE_CHECKING:
     from ..tape import ValuesIndices
 
 
+@overload
+def nonzero(input: Tensor, *, as_tuple: Literal[False] = False) -> Tensor: ...
+@overload
+def nonzero(input: Tensor, *, as_tuple: Literal[True]) -> tuple[Tensor, ...]: ...
+
+
 @method
-def nonzero(input: Tensor, *, as_tuple: bool = False) -> Union[Tensor, tuple[Tensor, ...]]:
+def nonzero(input, *, as_tuple=False):
     """The indices of the nonzero elements: one row per element (int64), or with
     ``as_tuple`` one tensor of indices per dimension. Not recorded."""
     rows = jnp.argwhere(input._value())

@@ -540,7 +540,7 @@ def transpose_(self: Tensor, dim0: int, dim1: int) -> Tensor:
     return tape.inplace_view(self, RULES["transpose_"], **_transposed_dims(self, dim0, dim1))
 
 
-Tensor.mT = property(lambda self: transpose(self, -2, -1))
+Tensor.mT = property(lambda self: transpose(self, -2, -1))  # type: ignore[assignment]
 
 
 swapaxes = swapdims = transpose
@@ -670,7 +670,7 @@ def _numpy_T(self: Tensor) -> Tensor:
     return permute(self, tuple(reversed(range(self.ndim))))
 
 
-Tensor.T = property(_numpy_T)
+Tensor.T = property(_numpy_T)  # type: ignore[assignment]  # (declared: a property)
 
 
 # flip reverses dims; it is its own adjoint (used by the convolution's backward)
@@ -1007,6 +1007,7 @@ def split(input: Tensor, split_size_or_sections: int | Sequence[int],
         if split_size_or_sections < 0:
             raise RuntimeError(f"split expects split_size be non-negative, but got split_size="
                                f"{split_size_or_sections}")
+        attrs: dict[str, object]
         rule, attrs = RULES["split"], dict(split_size=split_size_or_sections)
         sizes = _split_sizes(split_size_or_sections, shape[d])
     else:
@@ -1039,7 +1040,7 @@ def tensor_split(input: Tensor, indices_or_sections: int | Sequence[int] | Tenso
     n = input.shape[d]
     if isinstance(indices_or_sections, Tensor):
         indices_or_sections = (indices_or_sections.tolist() if indices_or_sections.ndim
-                               else indices_or_sections.item())
+                               else indices_or_sections.item())    # type: ignore[assignment]
     if isinstance(indices_or_sections, int):
         sections = indices_or_sections
         if sections <= 0:
