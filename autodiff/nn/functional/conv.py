@@ -3,11 +3,13 @@ convolutions too, recorded by the same row."""
 
 from __future__ import annotations
 
+from typing import Optional, Union
+
 import jax
 
 from ... import tape
-from ...tape import RULES, apply, row
-from ._common import _pair
+from ...tape import RULES, Tensor, apply, row
+from ._common import Size2, _pair
 
 
 # convolution (lax.conv_general_dilated). Its two gradients are convolutions too, so the
@@ -109,7 +111,8 @@ row("convolution", "ConvolutionBackward0",
          tuple(d for d in range(grad.ndim) if d != dimension_numbers[2][1]))))
 
 
-def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+def conv2d(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None, stride: Size2 = 1,
+           padding: Union[Size2, str] = 0, dilation: Size2 = 1, groups: int = 1) -> Tensor:
     """2-D cross-correlation of ``input`` (N, C, H, W) with ``weight`` (O, C / groups,
     kH, kW), plus ``bias``: ``jax.lax.conv_general_dilated`` forward, a hand-written
     backward. ``groups``: the channels split into that many independent convolutions.
