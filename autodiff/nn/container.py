@@ -126,7 +126,7 @@ class ModuleList(_Numbered):
         reprs = [repr(module) for module in self]
         if not reprs:
             return self._get_name() + "()"
-        blocks = []                            # [first index, last index, repr]
+        blocks: list[list] = []                # [first index, last index, repr]
         for i, text in enumerate(reprs):
             if blocks and blocks[-1][2] == text:
                 blocks[-1][1] = i

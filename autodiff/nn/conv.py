@@ -6,9 +6,12 @@ function, ``extra_repr`` prints the settings as torch does."""
 
 from __future__ import annotations
 
-from .. import ops
+from typing import Optional, Union
+
+from .. import dtypes as D, ops
+from ..tape import Tensor
 from . import functional as F
-from .functional._common import _pair
+from .functional._common import Size2, _pair
 from .linear import Linear
 from .module import Module
 from .parameter import Parameter
@@ -27,9 +30,10 @@ class Conv2d(Module):
     autodiff.Size([2, 4, 8, 8])
     """
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
-                 dilation=1, groups=1, bias=True, padding_mode="zeros", device=None,
-                 dtype=None):
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: Size2, stride: Size2 = 1,
+                 padding: Union[Size2, str] = 0, dilation: Size2 = 1, groups: int = 1,
+                 bias: bool = True, padding_mode: str = "zeros",
+                 device: Optional[D.DeviceLike] = None, dtype: Optional[D.dtype] = None) -> None:
         super().__init__()
         if groups <= 0:
             raise ValueError("groups must be a positive integer")
@@ -50,15 +54,15 @@ class Conv2d(Module):
             self.bias = Parameter(ops.empty(out_channels, dtype=dtype, device=device))
         else:
             self.register_parameter("bias", None)
-        self.reset_parameters()
+        self.reset_parameters()         # type: ignore[misc]  # (Linear's, shared)
 
     reset_parameters = Linear.reset_parameters
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return F.conv2d(input, self.weight, self.bias, self.stride, self.padding,
                         self.dilation, self.groups)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         s = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
              f"stride={self.stride}")
         if self.padding != (0, 0):

@@ -76,6 +76,10 @@ def max_pool2d(input: Tensor, kernel_size: Size2, stride: Optional[Size2] = None
 def max_pool2d(input: Tensor, kernel_size: Size2, stride: Optional[Size2] = None,
                padding: Size2 = 0, dilation: Size2 = 1, ceil_mode: bool = False, *,
                return_indices: Literal[True]) -> tuple[Tensor, Tensor]: ...
+@overload
+def max_pool2d(input: Tensor, kernel_size: Size2, stride: Optional[Size2] = None,
+               padding: Size2 = 0, dilation: Size2 = 1, ceil_mode: bool = False,
+               return_indices: bool = False) -> Union[Tensor, tuple[Tensor, Tensor]]: ...
 
 
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
@@ -105,11 +109,11 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
                            f"got padW = {padding[1]}, padH = {padding[0]}, kW = {kernel[1]}, "
                            f"kH = {kernel[0]}")
     n, c, h, w = input.shape
-    out = [_pool_size(*args, ceil_mode) for args in zip((h, w), kernel, stride, padding,
-                                                         dilation)]
-    if min(out) < 1:
+    size = [_pool_size(*args, ceil_mode) for args in zip((h, w), kernel, stride, padding,
+                                                          dilation)]
+    if min(size) < 1:
         raise RuntimeError(f"Given input size: ({c}x{h}x{w}). Calculated output size: "
-                           f"({c}x{out[0]}x{out[1]}). Output size is too small")
+                           f"({c}x{size[0]}x{size[1]}). Output size is too small")
     taps = _window_indices(h, w, kernel, stride, padding, dilation, ceil_mode)
     x = input._value().reshape(n, c, -1)
     windows = jnp.where(taps >= 0, x[:, :, np.maximum(taps, 0)], -jnp.inf)  # n,c,oh,ow,taps
