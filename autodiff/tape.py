@@ -40,7 +40,7 @@ import traceback
 import warnings
 import weakref
 from typing import (TYPE_CHECKING, Any, Callable, Iterator, NamedTuple, Optional, Sequence,
-                    Union, overload)
+                    TypeVar, Union, overload)
 
 import jax
 import jax.numpy as jnp
@@ -84,6 +84,9 @@ def is_inference_mode_enabled() -> bool:
     return _modes.inference
 
 
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
 class _GradMode:
     """Base of the grad-mode switches: a context manager, a decorator, or both."""
 
@@ -99,12 +102,12 @@ class _GradMode:
     def __exit__(self, *exc):
         _modes.grad_enabled, _modes.inference = self._prev
 
-    def __call__(self, func):
+    def __call__(self, func: _F) -> _F:
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
             with self.__class__(*self._args):
                 return func(*args, **kwargs)
-        return wrapper
+        return wrapper                      # type: ignore[return-value]  # (func's signature)
 
     _args: tuple[Any, ...] = ()
 

@@ -94,7 +94,7 @@ class _BatchNorm(Module):
     def reset_parameters(self) -> None:
         self.reset_running_stats()
         if self.affine:
-            init.ones_(self.weight)
+            init.ones_(self.weight)                # type: ignore[arg-type]  # (affine: it is)
             if self.bias is not None:
                 init.zeros_(self.bias)
 
