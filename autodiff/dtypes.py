@@ -8,7 +8,7 @@ float32 in torch. autodiff computes torch's answer first and casts to it.
 
 from __future__ import annotations
 
-from typing import Optional, Sequence, Union
+from typing import Any, Optional, Sequence, Union
 
 import jax
 import jax.numpy as jnp
@@ -115,7 +115,7 @@ def _combine_categories(higher, lower):
     return higher
 
 
-def result_type(*operands) -> dtype:
+def result_type(*operands: Any) -> dtype:           # (tensors and Python numbers)
     """torch.result_type: tensors with dimensions beat zero-dim tensors beat Python scalars."""
     dim_result = zero_result = scalar_result = None
     for x in operands:
@@ -257,7 +257,7 @@ _CPU = device("cpu")
 # setting, jax_default_device, so that the arrays JAX makes inside autodiff's operations
 # follow it too. Where JAX's default already is the CPU the setting stays unset: set, it
 # costs JAX a few microseconds on every call.
-def set_default_device(device_):
+def set_default_device(device_: Optional[DeviceLike]) -> None:
     """Where factory functions (``tensor``, ``zeros``, ``randn``, ...) put new tensors, as
     ``torch.set_default_device``: the CPU until set; ``None`` sets it back to the CPU.
 

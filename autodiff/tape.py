@@ -1853,7 +1853,7 @@ def set_warn_always(b: bool) -> None:
     _warn_always = bool(b)
 
 
-def is_warn_always_enabled():
+def is_warn_always_enabled() -> bool:
     """Whether ``set_warn_always(True)`` is in effect.
 
     >>> import autodiff

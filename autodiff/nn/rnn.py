@@ -176,11 +176,11 @@ class RNNBase(Module):
         return [getattr(self, name) for name in self._flat_weights_names]
 
     @property
-    def all_weights(self):
+    def all_weights(self) -> list[list[Parameter]]:
         """The parameters, one list per layer and direction."""
         return [[getattr(self, name) for name in names] for names in self._all_weights]
 
-    def flatten_parameters(self):
+    def flatten_parameters(self) -> None:
         """A no-op (torch packs the weights for cuDNN here)."""
 
     def _layer_weights(self):
@@ -193,7 +193,7 @@ class RNNBase(Module):
         return layers
 
     # -- checks (torch's messages) ------------------------------------------------------
-    def check_input(self, input, batch_sizes=None):
+    def check_input(self, input: Tensor, batch_sizes: Optional[Tensor] = None) -> None:
         """The input's dtype is the weights'; it is 3-D with ``input_size`` features."""
         weight_dtype = self._flat_weights[0].dtype
         if input.dtype != weight_dtype:
@@ -206,18 +206,21 @@ class RNNBase(Module):
             raise RuntimeError("input.size(-1) must be equal to input_size. Expected "
                                f"{self.input_size}, got {input.size(-1)}")
 
-    def get_expected_hidden_size(self, input, batch_sizes=None):
+    def get_expected_hidden_size(self, input: Tensor,
+                                 batch_sizes: Optional[Tensor] = None) -> tuple[int, int, int]:
         """(num_layers * directions, batch, hidden size) for this input."""
         mini_batch = input.size(0) if self.batch_first else input.size(1)
         return (self.num_layers * (2 if self.bidirectional else 1), mini_batch,
                 self.proj_size if self.proj_size > 0 else self.hidden_size)
 
-    def check_hidden_size(self, hx, expected_hidden_size, msg="Expected hidden size {}, got {}"):
+    def check_hidden_size(self, hx: Tensor, expected_hidden_size: tuple[int, int, int],
+                          msg: str = "Expected hidden size {}, got {}") -> None:
         """``hx`` has the expected shape."""
         if hx.size() != expected_hidden_size:
             raise RuntimeError(msg.format(expected_hidden_size, list(hx.size())))
 
-    def check_forward_args(self, input, hidden, batch_sizes=None):
+    def check_forward_args(self, input: Tensor, hidden: Any,
+                           batch_sizes: Optional[Tensor] = None) -> None:
         """The input's and the hidden state's checks."""
         self.check_input(input, batch_sizes)
         self.check_hidden_size(hidden, self.get_expected_hidden_size(input, batch_sizes))
@@ -307,7 +310,7 @@ class GRU(_SingleStateRNN):
     """Gated recurrent unit (reset, update and new gates), ``num_layers`` deep, optionally
     bidirectional. Returns ``output, h_n``."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__("GRU", *args, **kwargs)
 
 
@@ -319,13 +322,15 @@ class LSTM(RNNBase):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__("LSTM", *args, **kwargs)
 
-    def get_expected_cell_size(self, input, batch_sizes=None):
+    def get_expected_cell_size(self, input: Tensor,
+                               batch_sizes: Optional[Tensor] = None) -> tuple[int, int, int]:
         """(num_layers * directions, batch, hidden_size): ``c``'s shape."""
         mini_batch = input.size(0) if self.batch_first else input.size(1)
         return (self.num_layers * (2 if self.bidirectional else 1), mini_batch,
                 self.hidden_size)
 
-    def check_forward_args(self, input, hidden, batch_sizes=None):
+    def check_forward_args(self, input: Tensor, hidden: Any,
+                           batch_sizes: Optional[Tensor] = None) -> None:
         """The input's checks, then ``h``'s and ``c``'s shapes."""
         self.check_input(input, batch_sizes)
         self.check_hidden_size(hidden[0], self.get_expected_hidden_size(input, batch_sizes),
