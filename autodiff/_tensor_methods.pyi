@@ -1,7 +1,7 @@
-"""Tensor's methods and operators that the op modules (autodiff/ops) attach to the class,
-as a type checker sees them: the base class of ``Tensor`` to a type checker only (its own
-methods are in tape.py). Written by ``python tests/test_types.py`` from the functions'
-hints; do not edit by hand."""
+"""Tensor's methods and operators that the op modules (autodiff/ops) attach to the
+class, as a type checker sees them: the base class of ``Tensor`` to a type checker only
+(its own methods are in tape.py). Written by ``python tests/test_types.py`` from the
+functions' hints; do not edit by hand."""
 
 from typing import Any, Optional, Sequence, Union, overload
 

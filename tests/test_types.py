@@ -8,6 +8,7 @@ signature, run ``python tests/test_types.py`` to rewrite it (the test below fail
 then).
 """
 
+import ast
 import inspect
 import subprocess
 import sys
@@ -19,10 +20,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 STUB = ROOT / "autodiff" / "_tensor_methods.pyi"
 
-HEADER = '''"""Tensor's methods and operators that the op modules (autodiff/ops) attach to the class,
-as a type checker sees them: the base class of ``Tensor`` to a type checker only (its own
-methods are in tape.py). Written by ``python tests/test_types.py`` from the functions'
-hints; do not edit by hand."""
+HEADER = '''"""Tensor's methods and operators that the op modules (autodiff/ops) attach to the
+class, as a type checker sees them: the base class of ``Tensor`` to a type checker only
+(its own methods are in tape.py). Written by ``python tests/test_types.py`` from the
+functions' hints; do not edit by hand."""
 
 from typing import Any, Optional, Sequence, Union, overload
 
@@ -54,8 +55,8 @@ WRITTEN = {
     "bernoulli": "def bernoulli(self: Tensor, p: Optional[float] = ..., *, "
                  "generator: Optional[Generator] = ...) -> Tensor: ...",
     "cpu": "def cpu(self: Tensor, memory_format: object = ...) -> Tensor: ...",
-    "cuda": "def cuda(self: Tensor, device: Union[int, DeviceLike, None] = ..., non_blocking: bool = ...) "
-            "-> Tensor: ...",
+    "cuda": "def cuda(self: Tensor, device: Union[int, DeviceLike, None] = ..., "
+            "non_blocking: bool = ...) -> Tensor: ...",
     "is_contiguous": "def is_contiguous(self: Tensor, memory_format: object = ...) -> bool: ...",
     "polygamma": "def polygamma(self: Tensor, n: int) -> Tensor: ...",
     "reshape_as": "def reshape_as(self: Tensor, other: Tensor) -> Tensor: ...",
@@ -63,11 +64,12 @@ WRITTEN = {
     "tile": "def tile(self: Tensor, *dims: int | Sequence[int]) -> Tensor: ...",
     "where": "def where(self: Tensor, condition: Tensor, other: Tensor | Number) -> Tensor: ...",
     "new_tensor": "def new_tensor(self: Tensor, data: Any, **kw: Any) -> Tensor: ...",
-    "new_full": "def new_full(self: Tensor, size: Sequence[int], v: Number, **kw: Any) -> Tensor: ...",
+    "new_full": "def new_full(self: Tensor, size: Sequence[int], v: Number, **kw: Any) "
+                "-> Tensor: ...",
     **{name: f"def {name}(self: Tensor, *size: int | Sequence[int], **kw: Any) -> Tensor: ..."
        for name in ("new_empty", "new_ones", "new_zeros")},
 }
-# (object's __eq__ and __ne__ return bool: torch's return tensors too)
+# (object's __eq__ and __ne__ return bool; Tensor's, as torch's, return tensors)
 IGNORE = {"__eq__": "  # type: ignore[override]", "__ne__": "  # type: ignore[override]"}
 
 
@@ -127,7 +129,8 @@ def generate():
             body.extend(WRITTEN[name].split("\n    "))
             continue
         if name in CONVERSIONS:
-            conversions.append(f"def {name}(self: Tensor, memory_format: object = ...) -> Tensor: ...")
+            conversions.append(f"def {name}(self: Tensor, memory_format: object = ...) "
+                               "-> Tensor: ...")
             continue
         if not inspect.isfunction(fn) or (fn.__qualname__.startswith("Tensor.")):
             continue                                      # tape.py's own, hinted there
@@ -152,6 +155,22 @@ def test_the_tensor_method_stubs_are_up_to_date():
     text, untyped = generate()
     assert STUB.read_text() == text, "an op's hints changed: run `python tests/test_types.py`"
     assert untyped == [], f"methods without hints: {untyped}"
+
+
+def test_the_written_stubs_name_the_parameters_of_their_methods():
+    import autodiff
+
+    for name, stub in WRITTEN.items():
+        fn = getattr(autodiff.Tensor, name)
+        if isinstance(fn, property) or not inspect.isfunction(fn):
+            continue
+        declared = ast.parse(stub.replace("@property\n    ", "")).body[0].args
+        written = [a.arg for a in declared.args + declared.kwonlyargs]
+        written += [f"*{declared.vararg.arg}"] if declared.vararg else []
+        written += [f"**{declared.kwarg.arg}"] if declared.kwarg else []
+        actual = [("*" if p.kind is p.VAR_POSITIONAL else "**" if p.kind is p.VAR_KEYWORD
+                   else "") + p.name for p in inspect.signature(fn).parameters.values()]
+        assert sorted(written) == sorted(actual), name
 
 
 def test_mypy_passes_on_the_checked_files():
