@@ -769,19 +769,15 @@ if TYPE_CHECKING:
     # (``Tensor.exp = exp``): _tensor_methods.pyi declares them, from the ops' hints
     from ._tensor_methods import TensorMethods as _AttachedMethods
 
-    class _TensorClass(type):
-        """... and its class may be given them (``Tensor.__add__ = add``)."""
-        def __setattr__(cls, name: str, value: Any) -> None: ...
-
     class ValuesIndices(NamedTuple):
         """What ``max(dim)``, ``sort``, ``topk``... return: torch.return_types' pairs."""
         values: Tensor
         indices: Tensor
 else:
-    _AttachedMethods, _TensorClass = object, type     # at run time: a plain class
+    _AttachedMethods = object          # at run time: a plain class
 
 
-class Tensor(_AttachedMethods, metaclass=_TensorClass):
+class Tensor(_AttachedMethods):
     """A JAX array with autograd bookkeeping: torch's ``torch.Tensor``.
 
     >>> import autodiff
