@@ -116,7 +116,8 @@ def _declare(name, fn):
 
 
 def generate():
-    """The text of autodiff/_tensor_methods.pyi, and the methods it leaves to Any."""
+    """The text of autodiff/_tensor_methods.pyi, and the attached methods it cannot
+    declare (their functions have no hints: a type checker would not know them)."""
     import autodiff
 
     attrs = vars(autodiff.Tensor)
@@ -132,7 +133,7 @@ def generate():
             conversions.append(f"def {name}(self: Tensor, memory_format: object = ...) "
                                "-> Tensor: ...")
             continue
-        if not inspect.isfunction(fn) or (fn.__qualname__.startswith("Tensor.")):
+        if not inspect.isfunction(fn) or fn.__qualname__.startswith("Tensor."):
             continue                                      # tape.py's own, hinted there
         if name in ops and (typing.get_overloads(fn) or _typed(fn)):
             body.extend(_declare(name, fn))
