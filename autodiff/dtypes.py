@@ -9,6 +9,7 @@ float32 in torch. autodiff computes torch's answer first and casts to it.
 from __future__ import annotations
 
 import math
+from typing import Any, Optional, Sequence, Union
 
 import jax
 import jax.numpy as jnp
@@ -152,7 +153,7 @@ def _combine_categories(higher, lower):
     return higher
 
 
-def result_type(*operands) -> dtype:
+def result_type(*operands: Any) -> dtype:           # (tensors and Python numbers)
     """torch.result_type: tensors with dimensions beat zero-dim tensors beat Python scalars."""
     dim_result = zero_result = scalar_result = None
     for x in operands:
@@ -216,10 +217,12 @@ class device:
     """Where a tensor lives: ``device(type='cpu')``, ``device(type='cuda', index=0)``."""
 
     __slots__ = ("type", "index", "_outer")
+    type: str                 # "cpu", "cuda" or "tpu"
+    index: Optional[int]
 
-    def __init__(self, type, index=None):
+    def __init__(self, type: Union[str, device], index: Optional[int] = None) -> None:
         if isinstance(type, device):
-            type, index = type.type, type.index
+            type, index = type.type, type.index      # type: ignore[assignment]
         if ":" in type:
             type, _, idx = type.partition(":")
             index = int(idx)
@@ -292,7 +295,7 @@ _CPU = device("cpu")
 # setting, jax_default_device, so that the arrays JAX makes inside autodiff's operations
 # follow it too. Where JAX's default already is the CPU the setting stays unset: set, it
 # costs JAX a few microseconds on every call.
-def set_default_device(device_):
+def set_default_device(device_: Optional[DeviceLike]) -> None:
     """Where factory functions (``tensor``, ``zeros``, ``randn``, ...) put new tensors, as
     ``torch.set_default_device``: the CPU until set; ``None`` sets it back to the CPU.
 
@@ -314,4 +317,11 @@ def has_cpu() -> bool:
 def get_default_device() -> device:
     """Where factory functions put new tensors (``device(type='cpu')`` unless
     :func:`set_default_device` said otherwise)."""
-    return _from_jax(jax.config.jax_default_device or jax.devices()[0])
+    return _from_jax(jax.config.jax_default_device  # type: ignore[attr-defined]
+                     or jax.devices()[0])
+
+
+# -- the argument types of the public API's type hints (torch's ``torch.types``) --------
+Number = Union[int, float, bool]          # a Python number where torch takes a Scalar
+Dims = Union[int, Sequence[int]]          # one dim, or several: ``x.sum(dim=(0, 1))``
+DeviceLike = Union[device, str]           # ``device("cpu")``, ``"cuda:0"``

@@ -14,25 +14,31 @@ tensor(5.)
 
 from __future__ import annotations
 
+from typing import Optional, Sequence, Union
+
 from . import ops
+from .dtypes import Dims
+from .tape import Tensor
 from .ops.linalg import _linalg_cross, _slogdet
 
 __all__ = ["vector_norm", "norm", "matrix_norm", "inv", "det", "slogdet", "cross"]
 
 
-def cross(input, other, *, dim=-1):
+def cross(input: Tensor, other: Tensor, *, dim: int = -1) -> Tensor:
     """The cross product of 3-vectors along ``dim`` (LinalgCrossBackward0), broadcasting."""
     return _linalg_cross(input, other, dim)
 
 
-def vector_norm(x, ord=2, dim=None, keepdim=False):
+def vector_norm(x: Tensor, ord: float = 2, dim: Optional[Dims] = None,
+                keepdim: bool = False) -> Tensor:
     """The ``ord``-norm of the elements of ``x`` (all of them, as one vector, or along
     ``dim``): ``sum(|x|^ord)^(1/ord)``, the largest (``inf``) or smallest (``-inf``)
     magnitude, or the count of non-zeros (``0``)."""
     return ops.norm(x, ord, dim, keepdim)
 
 
-def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False):
+def matrix_norm(A: Tensor, ord: Union[str, float] = "fro", dim: Sequence[int] = (-2, -1),
+                keepdim: bool = False) -> Tensor:
     """The Frobenius norm of the matrices of ``A`` (over ``dim``, two dimensions): the
     2-norm of their elements. Other matrix norms (``'nuc'``, spectral, induced) are not
     implemented."""
@@ -45,7 +51,8 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False):
     return vector_norm(A, 2, dim, keepdim)
 
 
-def norm(A, ord=None, dim=None, keepdim=False):
+def norm(A: Tensor, ord: Union[str, float, None] = None, dim: Optional[Dims] = None,
+         keepdim: bool = False) -> Tensor:
     """torch's ``linalg.norm``: without ``ord``, the 2-norm of all elements (or along
     ``dim``); with ``ord``, a vector norm of a 1-d input (or one ``dim``) and a matrix norm
     of a 2-d one (or two ``dim``)."""
@@ -60,20 +67,20 @@ def norm(A, ord=None, dim=None, keepdim=False):
         dim = (-2, -1) if A.ndim == 2 else None
     if dim is not None and len(dim) == 2:
         return matrix_norm(A, ord, dim, keepdim)
-    return vector_norm(A, ord, dim, keepdim)
+    return vector_norm(A, ord, dim, keepdim)     # type: ignore[arg-type]  # (a number)
 
 
-def inv(A):
+def inv(A: Tensor) -> Tensor:
     """The inverse of a square matrix, or of each in a batch (LinalgInvExBackward0)."""
     return ops.inverse(A)
 
 
-def det(A):
+def det(A: Tensor) -> Tensor:
     """The determinant of a square matrix, or of each in a batch (LinalgDetBackward0)."""
     return ops.det(A)
 
 
-def slogdet(A):
+def slogdet(A: Tensor) -> tuple[Tensor, Tensor]:
     """``(sign, logabsdet)`` of the determinant of a square matrix, or of each in a batch
     (LinalgSlogdetBackward0; only ``logabsdet`` has a gradient)."""
     return ops.return_types.linalg_slogdet(*_slogdet(A, "linalg.slogdet"))

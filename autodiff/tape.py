@@ -39,7 +39,8 @@ import threading
 import traceback
 import warnings
 import weakref
-from typing import TYPE_CHECKING, Any
+from typing import (TYPE_CHECKING, Any, Callable, Iterator, NamedTuple, Optional, Sequence,
+                    TypeVar, Union, overload)
 
 import jax
 import jax.numpy as jnp
@@ -47,6 +48,7 @@ import numpy as np
 
 from . import _printing
 from . import dtypes as D
+from .dtypes import Number
 
 # ---------------------------------------------------------------------------------------
 # 1. Grad mode
@@ -82,11 +84,14 @@ def is_inference_mode_enabled() -> bool:
     return _modes.inference
 
 
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
 class _GradMode:
     """Base of the grad-mode switches: a context manager, a decorator, or both."""
 
     mode: bool                # grad mode inside the block
-    inference = None          # inference mode inside it (None: as outside)
+    inference: Optional[bool] = None    # inference mode inside it (None: as outside)
 
     def __enter__(self):
         self._prev = (_modes.grad_enabled, _modes.inference)
@@ -97,14 +102,14 @@ class _GradMode:
     def __exit__(self, *exc):
         _modes.grad_enabled, _modes.inference = self._prev
 
-    def __call__(self, func):
+    def __call__(self, func: _F) -> _F:
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
             with self.__class__(*self._args):
                 return func(*args, **kwargs)
-        return wrapper
+        return wrapper                      # type: ignore[return-value]  # (func's signature)
 
-    _args = ()
+    _args: tuple[Any, ...] = ()
 
 
 class _NoParamDecorator(_GradMode):
@@ -290,7 +295,7 @@ def _output_of(node, t, output_nr):
 # Hooks for saved tensors (``autodiff.autograd.graph.saved_tensors_hooks``): while a pair
 # is set, a node keeps what ``pack_hook`` makes of each tensor it saves, and calls
 # ``unpack_hook`` when the backward pass (or ``_saved_self``) needs the tensor back.
-_saved_tensors_hooks = []        # a stack of (pack_hook, unpack_hook): the last one applies
+_saved_tensors_hooks: list[tuple[Callable, Callable]] = []   # a stack of (pack_hook, unpack_hook): the last one applies
 
 
 def push_saved_tensors_hooks(pack_hook, unpack_hook):
@@ -408,9 +413,13 @@ class Node:
     # __dict__ when set, the class defaults standing in until then
     __slots__ = ("next_functions", "_saved", "_attrs", "_input_meta", "_seq", "__dict__",
                  "__weakref__")
-    rule = None
+    _saved: Any               # what it saved (SavedTensor...), None once freed
+    rule: Rule = None         # type: ignore[assignment]  # (each subclass has its own)
     num_outputs = 1
-    _tensor_hooks = _retain_hooks = _pre_hooks = _hooks = None
+    _tensor_hooks: Optional[list[Callable]] = None
+    _retain_hooks: Optional[dict[int, Callable]] = None
+    _pre_hooks: Optional[list[Callable]] = None
+    _hooks: Optional[list[Callable]] = None
 
     def name(self):
         return type(self).__name__
@@ -504,7 +513,7 @@ _NODE_BACKWARD = Node.backward      # (the profiler wraps it to time each node)
 
 def reduce_to_inputs(grads, meta):
     """Broadcasting, reduced once: sum each gradient down to its input's shape and dtype."""
-    result = []
+    result: list[Optional[Tensor]] = []
     for g, m in zip(grads, meta):
         if g is None or m is None:
             result.append(None)
@@ -576,7 +585,7 @@ class RemovableHandle:
             self._hooks.remove(self._fn)
 
 
-_NODE_CLASSES = {}
+_NODE_CLASSES: dict[tuple[str, Rule], type[Node]] = {}
 
 
 def node_class(name, rule):
@@ -618,6 +627,7 @@ class Rule:
     __slots__ = ("op", "node", "forward", "backward", "formulas", "inputs", "saves",
                  "save_slots", "save_plan", "unpack_order", "tensor_attrs", "is_view",
                  "multi_view", "multi_output", "node_cls")
+    formulas: Optional[tuple[Any, ...]]
 
     def __init__(self, op, node, forward, backward, view=False, tensor_attrs=(),
                  multi_view=False, outputs=None):
@@ -678,7 +688,7 @@ class Rule:
         if self.formulas is None:
             return self.backward(grad, *saved, **attrs)
         values = dict(zip(self.saves, saved), **attrs)
-        result = []
+        result: list[Optional[Tensor]] = []
         for formula, m in zip(self.formulas, meta):
             if formula is None or m is None:
                 result.append(None)
@@ -758,7 +768,20 @@ _NON_LEAF_GRAD = (
     "instead. See github.com/pytorch/pytorch/pull/30531 for more information.")
 
 
-class Tensor:
+if TYPE_CHECKING:
+    # To a type checker, Tensor also has the methods that the op modules attach to it
+    # (``Tensor.exp = exp``): _tensor_methods.pyi declares them, from the ops' hints
+    from ._tensor_methods import TensorMethods as _AttachedMethods
+
+    class ValuesIndices(NamedTuple):
+        """What ``max(dim)``, ``sort``, ``topk``... return: torch.return_types' pairs."""
+        values: Tensor
+        indices: Tensor
+else:
+    _AttachedMethods = object          # at run time: a plain class
+
+
+class Tensor(_AttachedMethods):
     """A JAX array with autograd bookkeeping: torch's ``torch.Tensor``.
 
     >>> import autodiff
@@ -775,11 +798,15 @@ class Tensor:
 
     # What every tensor has, in slots (set by ``make_tensor``, the only place tensors are built)
     __slots__ = ("_array", "_vc", "_requires_grad", "_grad_fn", "__weakref__", "__dict__")
+    _array: jax.Array
+    _vc: list[int]            # the version counter, shared with views and aliases
+    _requires_grad: bool
+    _grad_fn: Optional[Node]
     # ... and what fewer tensors need, as class defaults until set (in the instance dict):
     # every op pays for what its result must initialise
     _storage = None           # the Storage it shares with its views and aliases, if any
     _seen = 0                 # the storage version ``_array`` was read at
-    _view = None              # a view's (base-side tensor, view function)
+    _view: Optional[tuple[Tensor, Callable]] = None   # a view's (base-side tensor, view function)
     _grad_fn_version = 0      # a view's version when its grad_fn was set
     output_nr = 0             # which output of its grad_fn it is
     _index = None             # a view's cached flat storage positions
@@ -789,18 +816,12 @@ class Tensor:
     _multi_view = False       # one of several views made by one node (split, unbind)
     _grad = None
     _retains_grad = False
-    _backward_hooks = None
-    _post_acc_hooks = None
-    _zeros = None             # a ZeroTensor's zeros (see zero_tensor)
-    _acc = None               # weak reference to a leaf's AccumulateGrad
+    _backward_hooks: Optional[list[Callable]] = None
+    _post_acc_hooks: Optional[list[Callable]] = None
+    _zeros: Optional[jax.Array] = None   # a ZeroTensor's zeros (see zero_tensor)
+    _acc: Optional[weakref.ref[AccumulateGrad]] = None   # a leaf's AccumulateGrad, weakly
     _inference = False        # made in inference mode
     _tangent = None           # forward mode: (dual level, tangent), see section 9
-
-    if TYPE_CHECKING:
-        # The methods and operators that the op modules attach to this class: to a type
-        # checker, whatever they return is Any (nothing runs here)
-        def __getattr__(self, name: str) -> Any: ...
-        def __getitem__(self, index: Any) -> Any: ...
 
     # -- where the numbers are ---------------------------------------------------------
     # ``_array`` caches this tensor's value; ``_seen`` is the storage version it was read
@@ -820,7 +841,7 @@ class Tensor:
         return self._storage
 
     def _refresh(self):
-        storage = self._storage
+        storage: Storage = self._storage          # type: ignore[assignment]  # (it has one)
         if self._view is None:
             self._array = storage.array
         else:
@@ -855,56 +876,61 @@ class Tensor:
 
     # -- metadata ----------------------------------------------------------------------
     @property
-    def dtype(self):
+    def dtype(self) -> D.dtype:
         return D.from_numpy_dtype(self._array.dtype)
 
     @property
-    def shape(self):
+    def shape(self) -> D.Size:
         return D.Size(self._array.shape)
+
+    @overload
+    def size(self, dim: None = None) -> D.Size: ...
+    @overload
+    def size(self, dim: int) -> int: ...
 
     def size(self, dim=None):
         return self.shape if dim is None else self._array.shape[wrap_dim(dim, self.ndim)]
 
     @property
-    def ndim(self):
+    def ndim(self) -> int:
         return self._array.ndim
 
-    def dim(self):
+    def dim(self) -> int:
         return self._array.ndim
 
     ndimension = dim
 
     @property
-    def itemsize(self):
+    def itemsize(self) -> int:
         return self.dtype.itemsize
 
     @property
-    def nbytes(self):
+    def nbytes(self) -> int:
         return self.dtype.itemsize * self._array.size
 
-    def numel(self):
+    def numel(self) -> int:
         return self._array.size
 
     nelement = numel
 
-    def __len__(self):
+    def __len__(self) -> int:
         if self.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
         return self._array.shape[0]
 
     @property
-    def device(self):
+    def device(self) -> D.device:
         return D.device_of(self._array)
 
     @property
-    def is_cuda(self):
+    def is_cuda(self) -> bool:
         return self.device.type == "cuda"
 
     @property
-    def is_cpu(self):
+    def is_cpu(self) -> bool:
         return self.device.type == "cpu"
 
-    def get_device(self):
+    def get_device(self) -> int:
         """The GPU's index, or -1 on the CPU (torch's)."""
         return -1 if self.device.type == "cpu" else (self.device.index or 0)
 
@@ -913,19 +939,19 @@ class Tensor:
         ``autodiff.cuda.FloatTensor`` on a GPU."""
         return f"autodiff.{'cuda.' if self.is_cuda else ''}{self.dtype._legacy}"
 
-    def is_floating_point(self):
+    def is_floating_point(self) -> bool:
         return self.dtype.is_floating_point
 
-    def is_complex(self):
+    def is_complex(self) -> bool:
         return False                      # autodiff has no complex dtypes
 
-    def is_signed(self):
+    def is_signed(self) -> bool:
         return self.dtype.is_signed
 
-    def is_same_size(self, other):
+    def is_same_size(self, other: Tensor) -> bool:
         return self.shape == other.shape
 
-    def element_size(self):
+    def element_size(self) -> int:
         return self.dtype.itemsize
 
     @property
@@ -934,7 +960,7 @@ class Tensor:
             raise RuntimeError("Inference tensors do not track version counter.")
         return self._vc[0]
 
-    def is_inference(self):
+    def is_inference(self) -> bool:
         """Whether this tensor was made in ``inference_mode``."""
         return self._inference
 
@@ -944,9 +970,9 @@ class Tensor:
         as a view's detach() is none)."""
         if not self._is_view():
             return None
-        base = self._view[0]
+        base = self._view[0]               # type: ignore[index]  # (a view: a _view)
         while base._is_view():
-            base = base._view[0]
+            base = base._view[0]           # type: ignore[index]
         return base
 
     def _is_view(self):
@@ -954,7 +980,7 @@ class Tensor:
 
     # -- autograd attributes -----------------------------------------------------------
     @property
-    def grad_fn(self):
+    def grad_fn(self) -> Optional[Node]:
         """The node that made this tensor (None for a leaf).
 
         A view whose base has been written in place since the view was made gets a new
@@ -970,7 +996,7 @@ class Tensor:
         return self._grad_fn
 
     @grad_fn.setter
-    def grad_fn(self, node):
+    def grad_fn(self, node: Optional[Node]) -> None:
         self._grad_fn, self._grad_fn_version = node, self._vc[0]
 
     def _rederive_view_history(self):
@@ -997,15 +1023,15 @@ class Tensor:
         return base, IndexView(positions)
 
     @property
-    def is_leaf(self):
+    def is_leaf(self) -> bool:
         return self.grad_fn is None
 
     @property
-    def requires_grad(self):
+    def requires_grad(self) -> bool:
         return self._requires_grad
 
     @requires_grad.setter
-    def requires_grad(self, flag):
+    def requires_grad(self, flag: bool) -> None:
         if self.grad_fn is not None:
             raise RuntimeError(
                 "you can only change requires_grad flags of leaf variables. If you want to use "
@@ -1016,7 +1042,7 @@ class Tensor:
                 "only Tensors of floating point and complex dtype can require gradients")
         self._requires_grad = bool(flag)
 
-    def requires_grad_(self, requires_grad=True):
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Set ``requires_grad`` in place and return the tensor."""
         if requires_grad and not self.dtype.is_floating_point:
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
@@ -1027,14 +1053,14 @@ class Tensor:
         return self
 
     @property
-    def grad(self):
+    def grad(self) -> Optional[Tensor]:
         # torch warns only while there is no grad to read (one assigned reads quietly)
         if self.grad_fn is not None and not self._retains_grad and self._grad is None:
             warnings.warn(_NON_LEAF_GRAD, UserWarning, stacklevel=2)
         return self._grad
 
     @grad.setter
-    def grad(self, value):
+    def grad(self, value: Optional[Tensor]) -> None:
         if value is not None:
             if not isinstance(value, Tensor):
                 raise TypeError(f"assigned grad expected to be a Tensor or None but got grad "
@@ -1055,14 +1081,14 @@ class Tensor:
         self._grad = value
 
     @grad.deleter
-    def grad(self):
+    def grad(self) -> None:
         self._grad = None
 
     @property
-    def retains_grad(self):
+    def retains_grad(self) -> bool:
         return self._retains_grad
 
-    def retain_grad(self):
+    def retain_grad(self) -> None:
         """Keep this non-leaf's gradient in ``.grad`` after backward (a no-op on leaves)."""
         if not self._requires_grad:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
@@ -1080,7 +1106,7 @@ class Tensor:
             if t is not None:
                 # torch keeps a clone: its own storage, and a history under create_graph
                 t._grad = grad.clone() if t._grad is None else t._grad + grad
-        node = self._grad_fn
+        node: Node = self._grad_fn                # type: ignore[assignment]  # (not a leaf)
         if node._retain_hooks is None:
             node._retain_hooks = {}
         node._retain_hooks[self.output_nr] = retain
@@ -1091,10 +1117,10 @@ class Tensor:
         old, old_nr = self._grad_fn, self.output_nr
         self.grad_fn, self.output_nr, self._requires_grad = node, 0, True
         if self._retains_grad and old is not None:
-            old._retain_hooks.pop(old_nr, None)
+            old._retain_hooks.pop(old_nr, None)  # type: ignore[union-attr]  # (it has one)
             self._install_retain_hook()
 
-    def register_hook(self, hook):
+    def register_hook(self, hook: Callable[[Tensor], Optional[Tensor]]) -> RemovableHandle:
         """Call ``hook(grad)`` when this tensor's gradient is computed; it may return a
         replacement. Returns a handle with ``remove()``."""
         if not self._requires_grad:
@@ -1110,7 +1136,8 @@ class Tensor:
         nr = self.output_nr
         return RemovableHandle(node._tensor_hooks, lambda grads: _hook_on_output(grads, nr, hook))
 
-    def register_post_accumulate_grad_hook(self, hook):
+    def register_post_accumulate_grad_hook(self,
+                                           hook: Callable[[Tensor], None]) -> RemovableHandle:
         """Call ``hook(tensor)`` after a leaf's ``.grad`` has been accumulated."""
         if not self._requires_grad:
             raise RuntimeError(
@@ -1138,7 +1165,9 @@ class Tensor:
             self._acc = weakref.ref(acc)
         return (acc, 0)
 
-    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+    def backward(self, gradient: Optional[Tensor] = None, retain_graph: Optional[bool] = None,
+                 create_graph: bool = False,
+                 inputs: Union[Tensor, Sequence[Tensor], None] = None) -> None:
         """Compute the gradient of this tensor w.r.t. the leaves of its graph.
 
         Gradients are *added* to the leaves' ``.grad``. A non-scalar tensor needs
@@ -1148,12 +1177,12 @@ class Tensor:
                  create_graph, inputs)
 
     # -- aliases -----------------------------------------------------------------------
-    def detach(self):
+    def detach(self) -> Tensor:
         """A tensor sharing this one's storage, cut off from the graph (a view's detach()
         covers the same elements, but is no view to autograd, as in torch)."""
         return _cut_off(alias(self))
 
-    def detach_(self):
+    def detach_(self) -> Tensor:
         """Make this tensor a leaf that does not require grad, in place."""
         if self._view is not None and self._view[0]._requires_grad:
             raise RuntimeError("Can't detach views in-place. Use detach() instead. If you are "
@@ -1167,18 +1196,18 @@ class Tensor:
         return self
 
     @property
-    def data(self):
+    def data(self) -> Tensor:
         """The same numbers, outside autograd: writes through it bump no version."""
         return _cut_off(alias(self, vc=[0]))
 
     @data.setter
-    def data(self, other):
+    def data(self, other: Tensor) -> None:
         self._storage, self._view = other._shared_storage(), other._view
         self._index = other._index
         self._array, self._seen = other._array, other._seen
 
     # -- conversions -------------------------------------------------------------------
-    def numpy(self, force=False):
+    def numpy(self, force: bool = False) -> np.ndarray:
         """The tensor's numbers as a NumPy array sharing its memory, as torch's: a write
         to either is seen in the other (see ``Storage``)."""
         if not force:
@@ -1199,10 +1228,10 @@ class Tensor:
         a = self.numpy()
         return a if dtype is None else a.astype(dtype)
 
-    def tolist(self):
+    def tolist(self) -> Any:
         return np.asarray(self._value()).tolist()
 
-    def item(self):
+    def item(self) -> Number:
         if self.numel() != 1:
             raise RuntimeError(f"a Tensor with {self.numel()} elements cannot be converted "
                                "to Scalar")
@@ -1214,22 +1243,22 @@ class Tensor:
             raise ValueError("only one element tensors can be converted to Python scalars")
         return self.item()
 
-    def __float__(self):
+    def __float__(self) -> float:
         if self._requires_grad and _modes.grad_enabled:
             warn_once("Converting a tensor with requires_grad=True to a scalar may lead to "
                       "unexpected behavior.\nConsider using tensor.detach() first.")
         return float(self._python_number())
 
-    def __int__(self):
+    def __int__(self) -> int:
         return int(self._python_number())
 
-    def __index__(self):
+    def __index__(self) -> int:
         if self.dtype.is_floating_point or self.numel() != 1:
             raise TypeError("only integer tensors of a single element can be converted to "
                             "an index")
         return int(self.item())
 
-    def __bool__(self):                         # (torch's is_nonzero)
+    def __bool__(self) -> bool:                 # (torch's is_nonzero)
         if self.numel() != 1:
             raise RuntimeError("Boolean value of Tensor with no values is ambiguous"
                                if self.numel() == 0 else
@@ -1242,7 +1271,7 @@ class Tensor:
     # hashed by identity, as torch's (``==`` is elementwise, so it cannot say "same key")
     __hash__ = object.__hash__
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Tensor]:
         if self.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
         return (self[i] for i in range(self.shape[0]))
@@ -1250,7 +1279,7 @@ class Tensor:
     def __repr__(self, *, tensor_contents=None):
         value = np.asarray(self._value())
         floating = self.dtype.is_floating_point
-        name = type(self).__name__
+        name: Optional[str] = type(self).__name__
         prefix = "tensor(" if name in ("Tensor", "Parameter") else f"{name}("
         indent = len(prefix)
         suffixes = []
@@ -1370,7 +1399,9 @@ def _is_zero_tensor(t):
     return t._zeros is not None and t._zeros is t._value()
 
 
-def make_tensor(array, requires_grad=False, grad_fn=None, storage=None, view=None, vc=None):
+def make_tensor(array: Any, requires_grad: bool = False, grad_fn: Optional[Node] = None,
+                storage: Optional[Storage] = None, view: Optional[tuple[Tensor, Callable]] = None,
+                vc: Optional[list[int]] = None) -> Tensor:
     """A new Tensor object around ``array`` (the only place tensors are built): on its
     own, or over the ``storage`` it shares with version counter ``vc`` (a view, an
     alias)."""
@@ -1382,13 +1413,13 @@ def make_tensor(array, requires_grad=False, grad_fn=None, storage=None, view=Non
             t._inference = True
     else:
         t._storage, t._seen, t._view = storage, storage.version, view
-        t._vc, t._grad_fn_version = vc, vc[0]
+        t._vc, t._grad_fn_version = vc, vc[0]     # type: ignore[assignment,index]  # (given)
         if view is not None:
             view[0]._has_views = True
     return t
 
 
-def constant(array):
+def constant(array: Any) -> Tensor:
     """A constant (never recorded) tensor of ``array``, for a backward formula."""
     return make_tensor(jnp.asarray(array))
 
@@ -1432,7 +1463,7 @@ def alias(t, grad_fn=None, vc=None):
 # 6. Recording: apply a rule, record a node
 # ---------------------------------------------------------------------------------------
 
-def apply(rule, *inputs, **attrs):
+def apply(rule: Any, *inputs: Any, **attrs: Any) -> Tensor:
     """Run ``rule``'s forward on the inputs' arrays; if any input requires grad and grad
     mode is on, record a node so the backward pass can find its way back.
 
@@ -1532,7 +1563,7 @@ def record(rule, inputs, attrs, result, outputs=None):
     result._grad_fn, result._requires_grad = node, True    # a new tensor: no version to update
     if rule.save_plan:
         save = PackedSavedTensor if _saved_tensors_hooks else SavedTensor   # (saver())
-        saved = []
+        saved: list[Union[SavedTensor, float, None]] = []
         for slot, user in rule.save_plan:
             if user is not None and meta[user] is None:
                 saved.append(None)      # read only by the formula of an unwanted gradient
@@ -1796,8 +1827,10 @@ def as_tuple(x):
     return (x,) if isinstance(x, Tensor) else tuple(x)
 
 
-def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
-             inputs=None):
+def backward(tensors: Union[Tensor, Sequence[Tensor]],
+             grad_tensors: Union[Tensor, Sequence[Optional[Tensor]], None] = None,
+             retain_graph: Optional[bool] = None, create_graph: bool = False,
+             inputs: Union[Tensor, Sequence[Tensor], None] = None) -> None:
     """``autodiff.autograd.backward``: accumulate gradients of ``tensors`` into leaves."""
     tensors = as_tuple(tensors)
     if inputs is not None:
@@ -1810,11 +1843,11 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
     run_backward(tensors, grads, retain_graph, create_graph, inputs, accumulate=True)
 
 
-_warned = set()
+_warned: set[str] = set()
 _warn_always = False
 
 
-def set_warn_always(b):
+def set_warn_always(b: bool) -> None:
     """Make the warnings torch gives once per process warn every time (or once again).
 
     >>> import autodiff
@@ -1827,7 +1860,7 @@ def set_warn_always(b):
     _warn_always = bool(b)
 
 
-def is_warn_always_enabled():
+def is_warn_always_enabled() -> bool:
     """Whether ``set_warn_always(True)`` is in effect.
 
     >>> import autodiff
@@ -1871,7 +1904,7 @@ class GraphTask:
         return node in self.nodes
 
 
-_graph_tasks = []    # the backward passes running now, innermost last (a hook may start one)
+_graph_tasks: list[GraphTask] = []    # the backward passes running now, innermost last (a hook may start one)
 
 
 def current_graph_task():
@@ -1895,7 +1928,7 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs, accumula
         return []                     # a structure seen before: its compiled program ran
 
     # (a) the starting buffer: gradients waiting for each node, one slot per output
-    buffers = {}
+    buffers: dict[Node, list[Optional[Tensor]]] = {}
     for root, g in zip(roots, root_grads):
         node, nr = root._edge()
         _add_to_buffer(buffers, node, nr, g)
@@ -1904,7 +1937,7 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs, accumula
     nodes = _discover(list(buffers))
 
     # which gradients to capture (autograd.grad) or to restrict accumulation to
-    targets = None
+    targets: Optional[dict[tuple[Node, int], list[int]]] = None
     if inputs is not None:
         targets = {}
         for k, t in enumerate(inputs):
@@ -2061,7 +2094,7 @@ def _dependencies(nodes):
 
 def _ancestors(targets, nodes):
     """Those of ``nodes`` from which a target can be reached (the rest need not run)."""
-    parents = {n: [] for n in nodes}
+    parents: dict[Node, list[Node]] = {n: [] for n in nodes}
     for node in nodes:
         for nxt, _ in node.next_functions:
             if nxt is not None:
@@ -2098,7 +2131,7 @@ def _ancestors(targets, nodes):
 _COMPILE_AFTER = 10         # sightings of a small structure before it is compiled
 _MAX_NODES = 1000           # larger graphs run node by node
 _MAX_PROGRAMS = 256         # structures remembered, least recently used forgotten first
-_programs = {}              # structure -> sightings (int), a compiled program, or None
+_programs: dict[tuple, Any] = {}    # structure -> sightings (int), program, or None
 
 
 def _run_compiled(roots, root_grads, retain_graph):
@@ -2132,18 +2165,24 @@ def _run_compiled(roots, root_grads, retain_graph):
     return True
 
 
-class _BackwardProgram:
-    """A compiled backward pass: which nodes (by place in the structure's order) are the
-    leaves' AccumulateGrads and which free their saved tensors, and the program."""
+class _BackwardProgram(NamedTuple):
+    """A compiled backward pass: the program, which nodes (by place in the structure's
+    order) are the leaves' AccumulateGrads, and which free their saved tensors."""
 
-    __slots__ = ("program", "leaves", "freed")
+    program: Any
+    leaves: list[int]
+    freed: list[int]
 
 
 def _structure(roots, root_grads):
     """The graph below ``roots`` in a canonical order (depth first, edges in order), its
     key, and the program's arguments: the saved tensors' arrays and the Python numbers.
     None if a node does not qualify, or if unpacking would fail (the walk raises then)."""
-    order, place, key, saved, numbers = [], {}, [], [], []
+    order: list[Node] = []
+    place: dict[Node, int] = {}
+    key: list[Any] = []
+    saved: list[jax.Array] = []
+    numbers: list[float] = []
     for root, g in zip(roots, root_grads):
         node, nr = root._edge()
         if node not in place:
@@ -2166,7 +2205,7 @@ def _structure(roots, root_grads):
         rule = type(node).rule
         if rule is None or node._saved is None:      # a custom Function; freed buffers
             return None
-        values = []
+        values: list[Any] = []
         for s in node._saved:
             if type(s) is SavedTensor:
                 t = s.tensor
@@ -2182,7 +2221,7 @@ def _structure(roots, root_grads):
                 values.append(type(s))
             else:                                   # a packed tensor, a bool...
                 return None
-        attrs = []
+        attrs: list[tuple] = []
         for name, value in node._attrs.items():
             kind = _attr_kind(name, value)
             if kind == "static":
@@ -2196,7 +2235,7 @@ def _structure(roots, root_grads):
                 attrs.append((name, type(value), a.aval))
             else:                                   # an index key, a view...
                 return None
-        edges = []
+        edges: list[Optional[tuple[int, int]]] = []
         for nxt, nr in node.next_functions:
             if nxt is None:
                 edges.append(None)
@@ -2206,12 +2245,11 @@ def _structure(roots, root_grads):
                 order.append(nxt)
             edges.append((place[nxt], nr))
         key.append((rule, tuple(values), tuple(attrs), tuple(node._input_meta), tuple(edges)))
-    key = tuple(key)
     try:
-        hash(key)
+        hash(tuple(key))
     except TypeError:                               # an unhashable attribute
         return None
-    return (key, order, saved, numbers) if len(order) > 1 else None
+    return (tuple(key), order, saved, numbers) if len(order) > 1 else None
 
 
 def _attr_kind(name, value):
@@ -2236,7 +2274,7 @@ def _compile_backward(order, roots, root_grads, saved, numbers):
     standing in as tracers, into a compiled program; None if a formula cannot be traced.
     The nodes are left as they were."""
     leaves = [i for i, n in enumerate(order) if type(n) is AccumulateGrad]
-    freed = []
+    freed: list[int] = []
 
     def backward_pass(saved_arrays, number_values, grad_arrays):
         arrays, values = iter(saved_arrays), iter(number_values)
@@ -2260,9 +2298,7 @@ def _compile_backward(order, roots, root_grads, saved, numbers):
     finally:
         for node, saved_values, attrs in kept:
             node._saved, node._attrs = saved_values, attrs
-    entry = _BackwardProgram()
-    entry.program, entry.leaves, entry.freed = program, leaves, freed
-    return entry
+    return _BackwardProgram(program, leaves, freed)
 
 
 def _stand_in(saved, arrays, values):
@@ -2365,7 +2401,7 @@ def push_tangents(inputs, outputs, rerun):
             outs = [o for o in again if o._requires_grad]
             # (any u will do: J^T u is linear in u; ones keep log-domain formulas finite)
             us = [make_tensor(jnp.ones_like(o._value()), requires_grad=True) for o in outs]
-            jts = [None] * len(outs)
+            jts: list[Optional[Tensor]] = [None] * len(outs)
             if outs:
                 vjps = run_backward(outs, us, retain_graph=True, create_graph=True,
                                     inputs=[x for x, _ in wrt], accumulate=False)
@@ -2376,9 +2412,9 @@ def push_tangents(inputs, outputs, rerun):
                                        create_graph=False, inputs=us, accumulate=False)
     finally:
         _dual_level = level
-    jts = dict(zip(map(id, outs), jts))
+    jt_of = dict(zip(map(id, outs), jts))
     for out, out_again in zip(outputs, again):
         if out_again._requires_grad:       # a float output that depends on a tangent
-            jt = jts[id(out_again)]
+            jt = jt_of[id(out_again)]
             out._tangent = (level, make_tensor(
                 jnp.zeros_like(out._value()) if jt is None else jt._value()))

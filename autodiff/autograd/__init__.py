@@ -9,14 +9,21 @@
 * :mod:`graph` -- the node type, for introspection.
 """
 
+from __future__ import annotations
+
+from typing import Optional, Sequence, Union
+
 import jax.numpy as jnp
 
 from .. import tape
-from ..tape import backward  # noqa: F401
+from ..tape import Tensor, backward  # noqa: F401
 
 
-def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
-         allow_unused=None, materialize_grads=False):
+def grad(outputs: Union[Tensor, Sequence[Tensor]], inputs: Union[Tensor, Sequence[Tensor]],
+         grad_outputs: Union[Tensor, Sequence[Optional[Tensor]], None] = None,
+         retain_graph: Optional[bool] = None, create_graph: bool = False,
+         allow_unused: Optional[bool] = None,
+         materialize_grads: bool = False) -> tuple[Optional[Tensor], ...]:
     """The gradients of ``outputs`` w.r.t. ``inputs``, returned rather than accumulated.
 
     >>> import autodiff

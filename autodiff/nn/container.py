@@ -6,13 +6,15 @@ from __future__ import annotations
 import collections
 import collections.abc
 import operator
+from typing import (Any, ItemsView, Iterable, Iterator, KeysView, Mapping, Optional, Self,
+                    Union, ValuesView, overload)
 
 from ..tape import Tensor
 from .module import Module, _addindent
 from .parameter import Parameter
 
 
-def _absolute_index(idx, size):
+def _absolute_index(idx: int, size: int) -> int:
     idx = operator.index(idx)
     if not -size <= idx < size:
         raise IndexError(f"index {idx} is out of range")
@@ -23,20 +25,20 @@ class _Numbered(Module):
     """What Sequential and ModuleList share: children in order, numbered 0, 1, ... again
     after a deletion (as torch does)."""
 
-    def __delitem__(self, idx):
+    def __delitem__(self, idx: Union[int, slice]) -> None:
         keys = list(self._modules)
         for key in (keys[idx] if isinstance(idx, slice)
                     else [keys[_absolute_index(idx, len(self))]]):
             del self._modules[key]
         self._modules = dict(zip(map(str, range(len(self._modules))), self._modules.values()))
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._modules)
 
-    def __iter__(self):
-        return iter(self._modules.values())
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._modules.values())        # type: ignore[arg-type]  # (no None here)
 
-    def append(self, module):
+    def append(self, module: Module) -> Self:
         self.add_module(str(len(self)), module)
         return self
 
@@ -57,6 +59,11 @@ class Sequential(_Numbered):
     autodiff.Size([4, 3])
     """
 
+    @overload
+    def __init__(self, *args: Module) -> None: ...
+    @overload
+    def __init__(self, arg: collections.OrderedDict[str, Module], /) -> None: ...
+
     def __init__(self, *args):
         super().__init__()
         if len(args) == 1 and isinstance(args[0], collections.OrderedDict):
@@ -66,17 +73,22 @@ class Sequential(_Numbered):
             for i, module in enumerate(args):
                 self.add_module(str(i), module)
 
+    @overload
+    def __getitem__(self, idx: slice) -> Self: ...
+    @overload
+    def __getitem__(self, idx: int) -> Module: ...
+
     def __getitem__(self, idx):
         items = list(self._modules.items())
         if isinstance(idx, slice):
-            return type(self)(collections.OrderedDict(items[idx]))
+            return type(self)(collections.OrderedDict(items[idx]))  # type: ignore[arg-type]
         return items[_absolute_index(idx, len(self))][1]
 
-    def __setitem__(self, idx, module):
+    def __setitem__(self, idx: int, module: Module) -> None:
         key = list(self._modules)[_absolute_index(idx, len(self))]
         setattr(self, key, module)
 
-    def forward(self, input):
+    def forward(self, input: Any) -> Any:
         for module in self:
             input = module(input)
         return input
@@ -92,31 +104,36 @@ class ModuleList(_Numbered):
     6
     """
 
-    def __init__(self, modules=None):
+    def __init__(self, modules: Optional[Iterable[Module]] = None) -> None:
         super().__init__()
         if modules is not None:
             self.extend(modules)
 
+    @overload
+    def __getitem__(self, idx: slice) -> Self: ...
+    @overload
+    def __getitem__(self, idx: int) -> Module: ...
+
     def __getitem__(self, idx):
         if isinstance(idx, slice):
-            return type(self)(list(self._modules.values())[idx])
+            return type(self)(list(self._modules.values())[idx])  # type: ignore[arg-type]
         return self._modules[str(_absolute_index(idx, len(self)))]
 
-    def __setitem__(self, idx, module):
+    def __setitem__(self, idx: int, module: Module) -> None:
         setattr(self, str(_absolute_index(idx, len(self))), module)
 
-    def __iadd__(self, modules):
+    def __iadd__(self, modules: Iterable[Module]) -> Self:
         return self.extend(modules)
 
-    def __add__(self, other):
+    def __add__(self, other: Iterable[Module]) -> Self:
         return type(self)(list(self) + list(other))
 
-    def extend(self, modules):
+    def extend(self, modules: Iterable[Module]) -> Self:
         for module in modules:
             self.append(module)
         return self
 
-    def insert(self, index, module):
+    def insert(self, index: int, module: Module) -> None:
         items = list(self)
         items.insert(index, module)
         self._modules = {}
@@ -126,7 +143,7 @@ class ModuleList(_Numbered):
         reprs = [repr(module) for module in self]
         if not reprs:
             return self._get_name() + "()"
-        blocks = []                            # [first index, last index, repr]
+        blocks: list[list] = []                # [first index, last index, repr]
         for i, text in enumerate(reprs):
             if blocks and blocks[-1][2] == text:
                 blocks[-1][1] = i
@@ -147,47 +164,48 @@ class ModuleDict(Module):
     ['a', 'b']
     """
 
-    def __init__(self, modules=None):
+    def __init__(self, modules: Union[Mapping[str, Module], Iterable[tuple[str, Module]],
+                                      None] = None) -> None:
         super().__init__()
         if modules is not None:
             self.update(modules)
 
-    def __getitem__(self, key):
-        return self._modules[key]
+    def __getitem__(self, key: str) -> Module:
+        return self._modules[key]                  # type: ignore[return-value]  # (no None)
 
-    def __setitem__(self, key, module):
+    def __setitem__(self, key: str, module: Module) -> None:
         self.add_module(key, module)
 
-    def __delitem__(self, key):
+    def __delitem__(self, key: str) -> None:
         del self._modules[key]
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._modules)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(self._modules)
 
-    def __contains__(self, key):
+    def __contains__(self, key: object) -> bool:
         return key in self._modules
 
-    def keys(self):
+    def keys(self) -> KeysView[str]:
         return self._modules.keys()
 
-    def items(self):
-        return self._modules.items()
+    def items(self) -> ItemsView[str, Module]:
+        return self._modules.items()               # type: ignore[return-value]
 
-    def values(self):
-        return self._modules.values()
+    def values(self) -> ValuesView[Module]:
+        return self._modules.values()              # type: ignore[return-value]
 
-    def pop(self, key):
+    def pop(self, key: str) -> Module:
         module = self[key]
         del self[key]
         return module
 
-    def clear(self):
+    def clear(self) -> None:
         self._modules.clear()
 
-    def update(self, modules):
+    def update(self, modules: Union[Mapping[str, Module], Iterable[tuple[str, Module]]]) -> None:
         pairs = modules.items() if hasattr(modules, "items") else modules
         for key, module in pairs:
             self[key] = module
@@ -209,11 +227,16 @@ class ParameterList(Module):
     2
     """
 
-    def __init__(self, values=None):
+    def __init__(self, values: Optional[Iterable[Any]] = None) -> None:
         super().__init__()
         self._size = 0
         if values is not None:
             self += values
+
+    @overload
+    def __getitem__(self, idx: slice) -> Self: ...
+    @overload
+    def __getitem__(self, idx: int) -> Any: ...
 
     def __getitem__(self, idx):
         if isinstance(idx, slice):
@@ -223,26 +246,26 @@ class ParameterList(Module):
             return out
         return getattr(self, str(_absolute_index(idx, len(self))))
 
-    def __setitem__(self, idx, param):
+    def __setitem__(self, idx: int, param: Any) -> None:
         if isinstance(param, Tensor) and not isinstance(param, Parameter):
             param = Parameter(param)
         setattr(self, str(_absolute_index(idx, len(self))), param)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self._size
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         return iter(self[i] for i in range(len(self)))
 
-    def __iadd__(self, parameters):
+    def __iadd__(self, parameters: Iterable[Any]) -> Self:
         return self.extend(parameters)
 
-    def append(self, value):
+    def append(self, value: Any) -> Self:
         self._size += 1
         self[self._size - 1] = value
         return self
 
-    def extend(self, values):
+    def extend(self, values: Iterable[Any]) -> Self:
         if not isinstance(values, collections.abc.Iterable) or isinstance(values, Tensor):
             raise TypeError("ParameterList.extend should be called with an iterable, but got "
                             + type(values).__name__)
@@ -250,7 +273,7 @@ class ParameterList(Module):
             self.append(value)
         return self
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         lines = []
         for k, p in enumerate(self):
             if isinstance(p, Tensor):
@@ -261,5 +284,5 @@ class ParameterList(Module):
                 lines.append(f"  ({k}): Object of type: {type(p).__name__}")
         return "\n".join(lines)
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("ParameterList should not be called.")

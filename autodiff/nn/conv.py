@@ -7,7 +7,10 @@ prints the settings as torch does. One base class, as torch's ``_ConvNd``."""
 
 from __future__ import annotations
 
-from .. import ops
+from typing import Optional, Union
+
+from .. import dtypes as D, ops
+from ..tape import Tensor
 from . import functional as F
 from .linear import Linear
 from .module import Module
@@ -70,9 +73,9 @@ class _ConvNd(Module):
             self.bias = Parameter(ops.empty(out_channels, dtype=dtype, device=device))
         else:
             self.register_parameter("bias", None)
-        self.reset_parameters()
+        self.reset_parameters()         # type: ignore[misc]  # (Linear's, shared)
 
-    reset_parameters = Linear.reset_parameters
+    reset_parameters = Linear.reset_parameters     # type: ignore[assignment]  # (shared)
 
     def extra_repr(self):
         s = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "

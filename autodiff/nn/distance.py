@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..tape import Tensor
 from . import functional as F
 from .module import Module
 
@@ -15,11 +16,11 @@ class CosineSimilarity(Module):
     tensor(1.)
     """
 
-    def __init__(self, dim=1, eps=1e-08):
+    def __init__(self, dim: int = 1, eps: float = 1e-08) -> None:
         super().__init__()
         self.dim, self.eps = dim, eps
 
-    def forward(self, x1, x2):
+    def forward(self, x1: Tensor, x2: Tensor) -> Tensor:
         return F.cosine_similarity(x1, x2, self.dim, self.eps)
 
 
@@ -32,9 +33,9 @@ class PairwiseDistance(Module):
     tensor([5.0000])
     """
 
-    def __init__(self, p=2.0, eps=1e-06, keepdim=False):
+    def __init__(self, p: float = 2.0, eps: float = 1e-06, keepdim: bool = False) -> None:
         super().__init__()
         self.norm, self.eps, self.keepdim = p, eps, keepdim
 
-    def forward(self, x1, x2):
+    def forward(self, x1: Tensor, x2: Tensor) -> Tensor:
         return F.pairwise_distance(x1, x2, self.norm, self.eps, self.keepdim)

@@ -6,6 +6,7 @@ function, ``extra_repr`` prints the settings as torch does."""
 
 from __future__ import annotations
 
+from ..tape import Tensor
 from . import functional as F
 from .module import Module
 
@@ -21,14 +22,14 @@ class Dropout(Module):
     tensor([1., 1., 1.])
     """
 
-    def __init__(self, p=0.5, inplace=False):
+    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
         if p < 0 or p > 1:
             raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
         self.p, self.inplace = p, inplace
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return F.dropout(input, self.p, self.training, self.inplace)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"

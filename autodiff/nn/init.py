@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import math
 import warnings
+from typing import Optional
 
 import jax.numpy as jnp
 
 from .. import ops, tape
+from ..ops.random import Generator
+from ..tape import Tensor
 
 
 def _fill(tensor, draw, generator=None):
@@ -29,7 +32,8 @@ def _fill(tensor, draw, generator=None):
     return tensor
 
 
-def uniform_(tensor, a=0.0, b=1.0, generator=None):
+def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0,
+             generator: Optional[Generator] = None) -> Tensor:
     """Fill with values drawn uniformly from [a, b).
 
     >>> import autodiff
@@ -41,12 +45,13 @@ def uniform_(tensor, a=0.0, b=1.0, generator=None):
     return _fill(tensor, lambda rng, shape: rng.uniform(a, b, shape), generator)
 
 
-def normal_(tensor, mean=0.0, std=1.0, generator=None):
+def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0,
+            generator: Optional[Generator] = None) -> Tensor:
     """Fill with values drawn from the normal distribution N(mean, std^2)."""
     return _fill(tensor, lambda rng, shape: rng.normal(mean, std, shape), generator)
 
 
-def constant_(tensor, val):
+def constant_(tensor: Tensor, val: float) -> Tensor:
     """Fill with ``val``.
 
     >>> import autodiff
@@ -58,17 +63,17 @@ def constant_(tensor, val):
         return tensor.fill_(val)
 
 
-def zeros_(tensor):
+def zeros_(tensor: Tensor) -> Tensor:
     """Fill with 0."""
     return constant_(tensor, 0.0)
 
 
-def ones_(tensor):
+def ones_(tensor: Tensor) -> Tensor:
     """Fill with 1."""
     return constant_(tensor, 1.0)
 
 
-def calculate_gain(nonlinearity, param=None):
+def calculate_gain(nonlinearity: str, param: Optional[float] = None) -> float:
     """The factor by which a nonlinearity scales the standard deviation of its input
     (what the scaled initialisations compensate for).
 
@@ -117,7 +122,9 @@ def _kaiming_std(tensor, a, mode, nonlinearity):
     return calculate_gain(nonlinearity, a) / math.sqrt(fan_in if mode == "fan_in" else fan_out)
 
 
-def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
+def kaiming_uniform_(tensor: Tensor, a: float = 0, mode: str = "fan_in",
+                     nonlinearity: str = "leaky_relu",
+                     generator: Optional[Generator] = None) -> Tensor:
     """He initialisation: uniform on [-b, b], b = gain * sqrt(3 / fan). ``nn.Linear``
     uses it with ``a=sqrt(5)``.
 
@@ -134,7 +141,9 @@ def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gene
     return uniform_(tensor, -bound, bound, generator)
 
 
-def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
+def kaiming_normal_(tensor: Tensor, a: float = 0, mode: str = "fan_in",
+                    nonlinearity: str = "leaky_relu",
+                    generator: Optional[Generator] = None) -> Tensor:
     """He initialisation: normal with std = gain / sqrt(fan)."""
     std = _kaiming_std(tensor, a, mode, nonlinearity)
     return tensor if std is None else normal_(tensor, 0.0, std, generator)
@@ -145,12 +154,14 @@ def _xavier_std(tensor, gain):
     return gain * math.sqrt(2.0 / float(fan_in + fan_out))
 
 
-def xavier_uniform_(tensor, gain=1.0, generator=None):
+def xavier_uniform_(tensor: Tensor, gain: float = 1.0,
+                    generator: Optional[Generator] = None) -> Tensor:
     """Glorot initialisation: uniform on [-b, b], b = gain * sqrt(6 / (fan_in + fan_out))."""
     bound = math.sqrt(3.0) * _xavier_std(tensor, gain)
     return uniform_(tensor, -bound, bound, generator)
 
 
-def xavier_normal_(tensor, gain=1.0, generator=None):
+def xavier_normal_(tensor: Tensor, gain: float = 1.0,
+                   generator: Optional[Generator] = None) -> Tensor:
     """Glorot initialisation: normal with std = gain * sqrt(2 / (fan_in + fan_out))."""
     return normal_(tensor, 0.0, _xavier_std(tensor, gain), generator)

@@ -6,9 +6,12 @@ function, ``extra_repr`` prints the settings as torch does."""
 
 from __future__ import annotations
 
+from typing import Any, Optional
+
 import math
 
-from .. import ops
+from .. import dtypes as D, ops
+from ..tape import Tensor
 from . import functional as F
 from . import init
 from .module import Module
@@ -25,10 +28,10 @@ def _uniform_bias(bias, weight):
 class Identity(Module):
     """Returns its input (a placeholder, e.g. for a removed layer)."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__()
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return input
 
 
@@ -47,7 +50,8 @@ class Linear(Module):
     autodiff.Size([5, 2])
     """
 
-    def __init__(self, in_features, out_features, bias=True, device=None, dtype=None):
+    def __init__(self, in_features: int, out_features: int, bias: bool = True,
+                 device: Optional[D.DeviceLike] = None, dtype: Optional[D.dtype] = None) -> None:
         super().__init__()
         self.in_features, self.out_features = in_features, out_features
         self.weight = Parameter(ops.empty(out_features, in_features, dtype=dtype,
@@ -58,14 +62,14 @@ class Linear(Module):
             self.register_parameter("bias", None)
         self.reset_parameters()
 
-    def reset_parameters(self):
+    def reset_parameters(self) -> None:
         init.kaiming_uniform_(self.weight, a=math.sqrt(5))
         if self.bias is not None:
             _uniform_bias(self.bias, self.weight)
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return F.linear(input, self.weight, self.bias)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return (f"in_features={self.in_features}, out_features={self.out_features}, "
                 f"bias={self.bias is not None}")

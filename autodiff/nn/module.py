@@ -17,6 +17,7 @@ import collections
 import functools
 import itertools
 import warnings
+from typing import Any, Callable, Iterator, Mapping, Optional, TypeVar, Union
 
 from .. import dtypes as D
 from .. import tape
@@ -24,11 +25,13 @@ from ..tape import Tensor
 from ..utils.hooks import BackwardHook
 from .parameter import Parameter
 
+_M = TypeVar("_M", bound="Module")     # a method that returns its module: its own class
+
 _BOTH_KINDS = ("Cannot use both regular backward hooks and full backward hooks on a single "
                "Module. Please use only one of them.")
 
 
-def typename(obj):
+def typename(obj: Any) -> str:
     """torch's ``torch.typename``: ``autodiff.FloatTensor``, ``int``, ``mymodule.Net``..."""
     if isinstance(obj, Tensor):
         return obj._type_name()
@@ -83,9 +86,18 @@ class Module:
     """
 
     training: bool
-    _is_full_backward_hook = None   # which kind _backward_hooks holds: full (True) or not
+    # the registries and hooks that __init__ sets (past our own __setattr__)
+    _parameters: dict[str, Optional[Parameter]]
+    _buffers: dict[str, Optional[Tensor]]
+    _non_persistent_buffers_set: set[str]
+    _modules: dict[str, Optional[Module]]
+    _forward_pre_hooks: list[tuple[Callable[..., Any], bool]]
+    _forward_hooks: list[tuple[Callable[..., Any], bool, bool]]
+    _backward_pre_hooks: list[Callable[..., Any]]
+    _backward_hooks: list[Callable[..., Any]]
+    _is_full_backward_hook: Optional[bool] = None   # which kind _backward_hooks holds
 
-    def __init__(self):
+    def __init__(self) -> None:
         # object.__setattr__: our own __setattr__ needs these dicts to exist
         object.__setattr__(self, "training", True)
         object.__setattr__(self, "_parameters", {})
@@ -100,12 +112,12 @@ class Module:
         object.__setattr__(self, "_backward_hooks", [])
 
     # -- calling -----------------------------------------------------------------------
-    def forward(self, *args, **kwargs):
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
         """The computation; every subclass defines it."""
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required '
                                   '"forward" function')
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if not (self._forward_pre_hooks or self._forward_hooks or self._backward_pre_hooks
                 or self._backward_hooks):
             return self.forward(*args, **kwargs)
@@ -178,14 +190,16 @@ class Module:
         result = hook(self, args, kwargs, output) if with_kwargs else hook(self, args, output)
         return output if result is None else result
 
-    def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
+    def register_forward_pre_hook(self, hook: Callable[..., Any], *, prepend: bool = False,
+                                  with_kwargs: bool = False) -> tape.RemovableHandle:
         """Call ``hook(module, args)`` before each ``forward``; what it returns (other
         than None) replaces the positional arguments. ``with_kwargs=True``: the hook is
         ``hook(module, args, kwargs)`` and returns None or ``(args, kwargs)``."""
         return tape.RemovableHandle(self._forward_pre_hooks, (hook, with_kwargs), prepend)
 
-    def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False,
-                              always_call=False):
+    def register_forward_hook(self, hook: Callable[..., Any], *, prepend: bool = False,
+                              with_kwargs: bool = False,
+                              always_call: bool = False) -> tape.RemovableHandle:
         """Call ``hook(module, args, output)`` after each ``forward`` (to look at the
         output, e.g. keep activations); what it returns (other than None) replaces the
         output. ``with_kwargs=True``: ``hook(module, args, kwargs, output)``;
@@ -203,13 +217,14 @@ class Module:
         """
         return tape.RemovableHandle(self._forward_hooks, (hook, with_kwargs, always_call), prepend)
 
-    def register_full_backward_pre_hook(self, hook, *, prepend=False):
+    def register_full_backward_pre_hook(self, hook: Callable[..., Any], *,
+                                        prepend: bool = False) -> tape.RemovableHandle:
         """Call ``hook(module, grad_output)`` when the gradients of the module's outputs
         are known, before those of its inputs are computed; what it returns (other than
         None) replaces ``grad_output``."""
         return tape.RemovableHandle(self._backward_pre_hooks, hook, prepend)
 
-    def register_backward_hook(self, hook):
+    def register_backward_hook(self, hook: Callable[..., Any]) -> tape.RemovableHandle:
         """Deprecated (use :meth:`register_full_backward_hook`): call ``hook(module,
         grad_input, grad_output)`` with the gradients of the node that made the module's
         output, which are the module's own only when its forward is a single node."""
@@ -218,7 +233,8 @@ class Module:
         self._is_full_backward_hook = False
         return tape.RemovableHandle(self._backward_hooks, hook)
 
-    def register_full_backward_hook(self, hook, *, prepend=False):
+    def register_full_backward_hook(self, hook: Callable[..., Any], *,
+                                    prepend: bool = False) -> tape.RemovableHandle:
         """Call ``hook(module, grad_input, grad_output)`` when the gradients of the
         module's inputs are known (None for inputs that are not tensors or need no
         gradient); what it returns (other than None) replaces ``grad_input``.
@@ -239,7 +255,7 @@ class Module:
         return tape.RemovableHandle(self._backward_hooks, hook, prepend)
 
     # -- registering parameters, buffers and sub-modules -------------------------------
-    def register_parameter(self, name, param):
+    def register_parameter(self, name: str, param: Optional[Parameter]) -> None:
         """Add ``param`` (a ``Parameter`` or None) under ``name``."""
         if "_parameters" not in self.__dict__:
             raise AttributeError("cannot assign parameter before Module.__init__() call")
@@ -254,7 +270,7 @@ class Module:
                              "forward() method.")
         self._parameters[name] = param
 
-    def register_buffer(self, name, tensor, persistent=True):
+    def register_buffer(self, name: str, tensor: Optional[Tensor], persistent: bool = True) -> None:
         """Add a tensor that is state but not learned; ``persistent=False`` keeps it out
         of the ``state_dict``."""
         if "_buffers" not in self.__dict__:
@@ -269,7 +285,7 @@ class Module:
         else:
             self._non_persistent_buffers_set.add(name)
 
-    def add_module(self, name, module):
+    def add_module(self, name: str, module: Optional[Module]) -> None:
         """Add a child module under ``name``."""
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"{typename(module)} is not a Module subclass")
@@ -328,7 +344,7 @@ class Module:
                 registry.pop(name, None)
         self._non_persistent_buffers_set.discard(name)
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Union[Tensor, Module]:
         # only called when normal lookup fails: look in the three registries
         for registry in ("_parameters", "_buffers", "_modules"):
             found = self.__dict__.get(registry, {})
@@ -345,7 +361,8 @@ class Module:
         object.__delattr__(self, name)
 
     # -- walking the tree --------------------------------------------------------------
-    def named_modules(self, memo=None, prefix="", remove_duplicate=True):
+    def named_modules(self, memo: Optional[set[Module]] = None, prefix: str = "",
+                      remove_duplicate: bool = True) -> Iterator[tuple[str, Module]]:
         """This module and every module below it, with their dotted paths (each once)."""
         memo = set() if memo is None else memo
         if remove_duplicate and self in memo:
@@ -358,11 +375,11 @@ class Module:
                 yield from module.named_modules(memo, f"{prefix}.{name}" if prefix else name,
                                                 remove_duplicate)
 
-    def modules(self):
+    def modules(self) -> Iterator[Module]:
         for _, module in self.named_modules():
             yield module
 
-    def named_children(self):
+    def named_children(self) -> Iterator[tuple[str, Module]]:
         """The direct sub-modules, with their names (each once)."""
         seen = set()
         for name, module in self._modules.items():
@@ -370,7 +387,7 @@ class Module:
                 seen.add(module)
                 yield name, module
 
-    def children(self):
+    def children(self) -> Iterator[Module]:
         for _, module in self.named_children():
             yield module
 
@@ -386,11 +403,12 @@ class Module:
                 seen.add(value)
                 yield (f"{module_prefix}.{name}" if module_prefix else name), value
 
-    def named_parameters(self, prefix="", recurse=True, remove_duplicate=True):
+    def named_parameters(self, prefix: str = "", recurse: bool = True,
+                         remove_duplicate: bool = True) -> Iterator[tuple[str, Parameter]]:
         """Every parameter with its dotted path (``hidden.weight``), each once."""
         yield from self._named_members("_parameters", prefix, recurse, remove_duplicate)
 
-    def parameters(self, recurse=True):
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
         """Every parameter, in registration order, children after their parent's own.
 
         >>> import autodiff.nn as nn
@@ -400,14 +418,15 @@ class Module:
         for _, param in self.named_parameters(recurse=recurse):
             yield param
 
-    def named_buffers(self, prefix="", recurse=True, remove_duplicate=True):
+    def named_buffers(self, prefix: str = "", recurse: bool = True,
+                      remove_duplicate: bool = True) -> Iterator[tuple[str, Tensor]]:
         yield from self._named_members("_buffers", prefix, recurse, remove_duplicate)
 
-    def buffers(self, recurse=True):
+    def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
         for _, buffer in self.named_buffers(recurse=recurse):
             yield buffer
 
-    def apply(self, fn):
+    def apply(self: _M, fn: Callable[[Module], None]) -> _M:
         """Call ``fn`` on every sub-module, then on this module; return this module."""
         for module in self.children():
             module.apply(fn)
@@ -415,7 +434,7 @@ class Module:
         return self
 
     # -- modes and gradients -----------------------------------------------------------
-    def train(self, mode=True):
+    def train(self: _M, mode: bool = True) -> _M:
         """Set training mode (``Dropout`` drops) on this module and all below it."""
         if not isinstance(mode, bool):
             raise ValueError("training mode is expected to be boolean")
@@ -424,16 +443,16 @@ class Module:
             module.train(mode)
         return self
 
-    def eval(self):
+    def eval(self: _M) -> _M:
         """Set evaluation mode: ``train(False)``."""
         return self.train(False)
 
-    def requires_grad_(self, requires_grad=True):
+    def requires_grad_(self: _M, requires_grad: bool = True) -> _M:
         for param in self.parameters():
             param.requires_grad_(requires_grad)
         return self
 
-    def zero_grad(self, set_to_none=True):
+    def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset the parameters' gradients: to None (the default) or to zeros."""
         for param in self.parameters():
             _reset_grad(param, set_to_none)
@@ -455,7 +474,7 @@ class Module:
                         module._buffers[name] = fn(buffer)
         return self
 
-    def to(self, *args, **kwargs):
+    def to(self: _M, *args: Union[D.dtype, D.DeviceLike], **kwargs: Any) -> _M:
         """Move or cast the parameters and buffers: ``to(dtype)``, ``to(device)``...
         A dtype applies to floating-point tensors only."""
         dtype = next((a for a in args if isinstance(a, D.dtype)), kwargs.get("dtype"))
@@ -468,17 +487,18 @@ class Module:
             return t.to(device=device, dtype=dtype if t.is_floating_point() else None)
         return self._apply(convert)
 
-    def float(self):
+    def float(self: _M) -> _M:
         return self.to(D.float32)
 
-    def double(self):
+    def double(self: _M) -> _M:
         return self.to(D.float64)
 
-    def cpu(self):
+    def cpu(self: _M) -> _M:
         return self.to("cpu")
 
     # -- saving and loading ------------------------------------------------------------
-    def state_dict(self, destination=None, prefix="", keep_vars=False):
+    def state_dict(self, destination: Optional[dict[str, Tensor]] = None, prefix: str = "",
+                   keep_vars: bool = False) -> dict[str, Tensor]:
         """An ordered dict of every parameter and persistent buffer, by dotted path.
         Values are detached (they share storage with the module's tensors).
 
@@ -500,11 +520,14 @@ class Module:
         return {k: v for k, v in itertools.chain(self._parameters.items(), buffers.items())
                 if v is not None}
 
-    def load_state_dict(self, state_dict, strict=True):
+    def load_state_dict(self, state_dict: Mapping[str, Any],
+                        strict: bool = True) -> _IncompatibleKeys:
         """Copy ``state_dict``'s tensors into this module's (under ``no_grad``).
         With ``strict``, every key must match; errors are collected and raised together.
         """
-        missing, unexpected, errors = [], [], []
+        missing: list[str] = []
+        unexpected: list[str] = []
+        errors: list[str] = []
         self._load(state_dict, "", missing, unexpected, errors)
         if strict:
             if unexpected:
@@ -550,7 +573,7 @@ class Module:
                              child, missing, unexpected, errors)
 
     # -- printing ----------------------------------------------------------------------
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         """The text between the parentheses of this module's repr (its settings)."""
         return ""
 

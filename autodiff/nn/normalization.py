@@ -6,7 +6,10 @@ function, ``extra_repr`` prints the settings as torch does."""
 
 from __future__ import annotations
 
-from .. import ops
+from typing import Any, Optional, Sequence, Union
+
+from .. import dtypes as D, ops
+from ..tape import Tensor
 from . import functional as F
 from . import init
 from .module import Module
@@ -31,18 +34,22 @@ class LayerNorm(Module):
     LayerNorm((4,), eps=1e-05, elementwise_affine=True, bias=True)
     """
 
-    def __init__(self, normalized_shape, eps=1e-05, elementwise_affine=True, bias=True,
-                 device=None, dtype=None):
+    weight: Optional[Parameter]        # (registered by _affine_parameters)
+    bias: Optional[Parameter]
+
+    def __init__(self, normalized_shape: Union[int, Sequence[int]], eps: float = 1e-05,
+                 elementwise_affine: bool = True, bias: bool = True,
+                 device: Optional[D.DeviceLike] = None, dtype: Optional[D.dtype] = None) -> None:
         super().__init__()
         self.normalized_shape = (normalized_shape,) if isinstance(normalized_shape, int) \
             else tuple(normalized_shape)
         self.eps, self.elementwise_affine = eps, elementwise_affine
         _affine_parameters(self, self.normalized_shape, elementwise_affine, bias, dtype, device)
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return (f"{self.normalized_shape}, eps={self.eps}, "
                 f"elementwise_affine={self.elementwise_affine}, bias={self.bias is not None}")
 
@@ -52,16 +59,23 @@ class _BatchNorm(Module):
     the batch's statistics while training, keeping running averages of them (buffers) to
     normalize with in evaluation; then scale and shift by learned ``weight`` and ``bias``."""
 
-    _dims = ()            # the input ranks it accepts
+    _dims: tuple[int, ...] = ()      # the input ranks it accepts
     _dims_text = ""
+    weight: Optional[Parameter]        # (registered by _affine_parameters)
+    bias: Optional[Parameter]
+    running_mean: Optional[Tensor]     # buffers (None without track_running_stats)
+    running_var: Optional[Tensor]
+    num_batches_tracked: Optional[Tensor]
 
-    def __init__(self, num_features, eps=1e-05, momentum=0.1, affine=True,
-                 track_running_stats=True, device=None, dtype=None, *, bias=True):
+    def __init__(self, num_features: int, eps: float = 1e-05, momentum: Optional[float] = 0.1,
+                 affine: bool = True, track_running_stats: bool = True,
+                 device: Optional[D.DeviceLike] = None, dtype: Optional[D.dtype] = None, *,
+                 bias: bool = True) -> None:
         super().__init__()
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
         _affine_parameters(self, num_features, affine, bias, dtype, device)
-        kind = dict(dtype=dtype, device=device)
+        kind: dict[str, Any] = dict(dtype=dtype, device=device)
         if track_running_stats:
             self.register_buffer("running_mean", ops.zeros(num_features, **kind))
             self.register_buffer("running_var", ops.ones(num_features, **kind))
@@ -70,33 +84,34 @@ class _BatchNorm(Module):
             for name in ("running_mean", "running_var", "num_batches_tracked"):
                 self.register_buffer(name, None)
 
-    def reset_running_stats(self):
+    def reset_running_stats(self) -> None:
         if self.track_running_stats:
-            self.running_mean.zero_()
-            self.running_var.fill_(1)
-            self.num_batches_tracked.zero_()
+            # (with track_running_stats, the buffers are there)
+            self.running_mean.zero_()              # type: ignore[union-attr]
+            self.running_var.fill_(1)              # type: ignore[union-attr]
+            self.num_batches_tracked.zero_()       # type: ignore[union-attr]
 
-    def reset_parameters(self):
+    def reset_parameters(self) -> None:
         self.reset_running_stats()
         if self.affine:
-            init.ones_(self.weight)
+            init.ones_(self.weight)                # type: ignore[arg-type]  # (affine: it is)
             if self.bias is not None:
                 init.zeros_(self.bias)
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         if input.ndim not in self._dims:
             raise ValueError(f"expected {self._dims_text} input (got {input.ndim}D input)")
         momentum = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
-            self.num_batches_tracked.add_(1)
+            self.num_batches_tracked.add_(1)       # type: ignore[union-attr]
             if self.momentum is None:              # a cumulative average
-                momentum = 1.0 / float(self.num_batches_tracked)
+                momentum = 1.0 / float(self.num_batches_tracked)  # type: ignore[arg-type]
         tracked = not self.training or self.track_running_stats
         return F.batch_norm(input, self.running_mean if tracked else None,
                             self.running_var if tracked else None, self.weight, self.bias,
                             self.training or self.running_mean is None, momentum, self.eps)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
                 f"affine={self.affine}, bias={self.bias is not None}, "
                 f"track_running_stats={self.track_running_stats}")
@@ -128,8 +143,12 @@ class GroupNorm(Module):
     GroupNorm(2, 4, eps=1e-05, affine=True, bias=True)
     """
 
-    def __init__(self, num_groups, num_channels, eps=1e-05, affine=True, device=None,
-                 dtype=None, *, bias=True):
+    weight: Optional[Parameter]        # (registered by _affine_parameters)
+    bias: Optional[Parameter]
+
+    def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-05,
+                 affine: bool = True, device: Optional[D.DeviceLike] = None,
+                 dtype: Optional[D.dtype] = None, *, bias: bool = True) -> None:
         super().__init__()
         if num_channels % num_groups != 0:
             raise ValueError(f"num_channels ({num_channels}) must be divisible by num_groups "
@@ -138,9 +157,9 @@ class GroupNorm(Module):
         self.eps, self.affine = eps, affine
         _affine_parameters(self, num_channels, affine, bias, dtype, device)
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return (f"{self.num_groups}, {self.num_channels}, eps={self.eps}, "
                 f"affine={self.affine}, bias={self.bias is not None}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Optional
+
 import jax.numpy as jnp
 import numpy as np
 
@@ -23,15 +25,15 @@ class Parameter(Tensor):
 
     __slots__ = ()
 
-    def __new__(cls, data=None, requires_grad=True):
+    def __new__(cls, data: Optional[Tensor] = None, requires_grad: bool = True) -> Parameter:
         parameter = shared_leaf(data, requires_grad)       # same storage, no history
         parameter.__class__ = cls
         return parameter
 
-    def __repr__(self):
+    def __repr__(self) -> str:  # type: ignore[override]  # (no tensor_contents: torch's)
         return "Parameter containing:\n" + super().__repr__()
 
-    __str__ = __repr__
+    __str__ = __repr__                # type: ignore[assignment]
 
     def __deepcopy__(self, memo):
         if id(self) not in memo:

@@ -22,8 +22,10 @@ from __future__ import annotations
 import math
 import numbers
 import warnings
+from typing import Any, Optional
 
-from .. import ops
+from .. import dtypes as D, ops
+from ..tape import Tensor
 from . import functional as F
 from . import init
 from .module import Module
@@ -77,7 +79,7 @@ def _layer(cell, input, hidden, weights, reverse):
     every step, stacked, and the last hidden state."""
     w_ih, w_hh, b_ih, b_hh, w_hr = weights
     steps = F.linear(input, w_ih, b_ih).unbind(0)
-    outputs = [None] * len(steps)
+    outputs: list[Any] = [None] * len(steps)
     for t in (reversed(range(len(steps))) if reverse else range(len(steps))):
         outputs[t], hidden = cell(steps[t], hidden, w_hh, b_hh, w_hr)
     return ops.stack(outputs, 0), hidden
@@ -110,9 +112,10 @@ class RNNBase(Module):
 
     _input_dims_message = "{}: Expected input to be 2D or 3D, got {}D instead"
 
-    def __init__(self, mode, input_size, hidden_size, num_layers=1, bias=True,
-                 batch_first=False, dropout=0.0, bidirectional=False, proj_size=0,
-                 device=None, dtype=None):
+    def __init__(self, mode: str, input_size: int, hidden_size: int, num_layers: int = 1,
+                 bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
+                 bidirectional: bool = False, proj_size: int = 0,
+                 device: Optional[D.DeviceLike] = None, dtype: Optional[D.dtype] = None) -> None:
         super().__init__()
         self.mode, self.input_size, self.hidden_size = mode, input_size, hidden_size
         self.num_layers, self.bias, self.batch_first = num_layers, bias, batch_first
@@ -143,12 +146,12 @@ class RNNBase(Module):
         gate_size = _GATES[mode] * hidden_size
         directions = 2 if bidirectional else 1
         real_hidden_size = proj_size if proj_size > 0 else hidden_size
-        kind = dict(dtype=dtype, device=device)
+        placed: dict[str, Any] = dict(dtype=dtype, device=device)
         self._flat_weights_names, self._all_weights = [], []
         for layer in range(num_layers):
             for direction in range(directions):
                 layer_input_size = input_size if layer == 0 else real_hidden_size * directions
-                shapes = {"weight_ih": (gate_size, layer_input_size),
+                shapes: dict[str, tuple[int, ...]] = {"weight_ih": (gate_size, layer_input_size),
                           "weight_hh": (gate_size, real_hidden_size)}
                 if bias:
                     shapes.update(bias_ih=(gate_size,), bias_hh=(gate_size,))
@@ -157,12 +160,12 @@ class RNNBase(Module):
                 suffix = "_reverse" if direction == 1 else ""
                 names = [f"{name}_l{layer}{suffix}" for name in shapes]
                 for name, shape in zip(names, shapes.values()):
-                    setattr(self, name, Parameter(ops.empty(shape, **kind)))
+                    setattr(self, name, Parameter(ops.empty(shape, **placed)))
                 self._flat_weights_names.extend(names)
                 self._all_weights.append(names)
         self.reset_parameters()
 
-    def reset_parameters(self):
+    def reset_parameters(self) -> None:
         """Every weight and bias uniform on +-1/sqrt(hidden_size)."""
         stdv = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
         for weight in self.parameters():
@@ -173,11 +176,11 @@ class RNNBase(Module):
         return [getattr(self, name) for name in self._flat_weights_names]
 
     @property
-    def all_weights(self):
+    def all_weights(self) -> list[list[Parameter]]:
         """The parameters, one list per layer and direction."""
         return [[getattr(self, name) for name in names] for names in self._all_weights]
 
-    def flatten_parameters(self):
+    def flatten_parameters(self) -> None:
         """A no-op (torch packs the weights for cuDNN here)."""
 
     def _layer_weights(self):
@@ -190,7 +193,7 @@ class RNNBase(Module):
         return layers
 
     # -- checks (torch's messages) ------------------------------------------------------
-    def check_input(self, input, batch_sizes=None):
+    def check_input(self, input: Tensor, batch_sizes: Optional[Tensor] = None) -> None:
         """The input's dtype is the weights'; it is 3-D with ``input_size`` features."""
         weight_dtype = self._flat_weights[0].dtype
         if input.dtype != weight_dtype:
@@ -203,23 +206,26 @@ class RNNBase(Module):
             raise RuntimeError("input.size(-1) must be equal to input_size. Expected "
                                f"{self.input_size}, got {input.size(-1)}")
 
-    def get_expected_hidden_size(self, input, batch_sizes=None):
+    def get_expected_hidden_size(self, input: Tensor,
+                                 batch_sizes: Optional[Tensor] = None) -> tuple[int, int, int]:
         """(num_layers * directions, batch, hidden size) for this input."""
         mini_batch = input.size(0) if self.batch_first else input.size(1)
         return (self.num_layers * (2 if self.bidirectional else 1), mini_batch,
                 self.proj_size if self.proj_size > 0 else self.hidden_size)
 
-    def check_hidden_size(self, hx, expected_hidden_size, msg="Expected hidden size {}, got {}"):
+    def check_hidden_size(self, hx: Tensor, expected_hidden_size: tuple[int, int, int],
+                          msg: str = "Expected hidden size {}, got {}") -> None:
         """``hx`` has the expected shape."""
         if hx.size() != expected_hidden_size:
             raise RuntimeError(msg.format(expected_hidden_size, list(hx.size())))
 
-    def check_forward_args(self, input, hidden, batch_sizes=None):
+    def check_forward_args(self, input: Tensor, hidden: Any,
+                           batch_sizes: Optional[Tensor] = None) -> None:
         """The input's and the hidden state's checks."""
         self.check_input(input, batch_sizes)
         self.check_hidden_size(hidden, self.get_expected_hidden_size(input, batch_sizes))
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         s = f"{self.input_size}, {self.hidden_size}"
         for name, default in (("proj_size", 0), ("num_layers", 1), ("bias", True),
                               ("batch_first", False), ("dropout", 0), ("bidirectional", False)):
@@ -259,7 +265,7 @@ class _SingleStateRNN(RNNBase):
             raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
         super().__init__(mode, *args, **kwargs)
 
-    def forward(self, input, hx=None):
+    def forward(self, input: Tensor, hx: Optional[Tensor] = None) -> tuple[Tensor, Tensor]:
         """``output, h_n`` for ``input`` (L, N, H_in) -- (N, L, H_in) with ``batch_first``,
         (L, H_in) unbatched -- and ``hx`` (num_layers * directions, N, H), zeros if None."""
         input, is_batched = self._batched(input)
@@ -287,7 +293,7 @@ class RNN(_SingleStateRNN):
 
     _input_dims_message = "{}: Expected input to be 2D or 3D, got {}D tensor instead"
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         if len(args) > 3:
             self.nonlinearity = args[3]
             args = args[:3] + args[4:]
@@ -304,7 +310,7 @@ class GRU(_SingleStateRNN):
     """Gated recurrent unit (reset, update and new gates), ``num_layers`` deep, optionally
     bidirectional. Returns ``output, h_n``."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__("GRU", *args, **kwargs)
 
 
@@ -313,16 +319,18 @@ class LSTM(RNNBase):
     forget and output gates; ``proj_size`` projects ``h``. Returns
     ``output, (h_n, c_n)``."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__("LSTM", *args, **kwargs)
 
-    def get_expected_cell_size(self, input, batch_sizes=None):
+    def get_expected_cell_size(self, input: Tensor,
+                               batch_sizes: Optional[Tensor] = None) -> tuple[int, int, int]:
         """(num_layers * directions, batch, hidden_size): ``c``'s shape."""
         mini_batch = input.size(0) if self.batch_first else input.size(1)
         return (self.num_layers * (2 if self.bidirectional else 1), mini_batch,
                 self.hidden_size)
 
-    def check_forward_args(self, input, hidden, batch_sizes=None):
+    def check_forward_args(self, input: Tensor, hidden: Any,
+                           batch_sizes: Optional[Tensor] = None) -> None:
         """The input's checks, then ``h``'s and ``c``'s shapes."""
         self.check_input(input, batch_sizes)
         self.check_hidden_size(hidden[0], self.get_expected_hidden_size(input, batch_sizes),
@@ -330,7 +338,8 @@ class LSTM(RNNBase):
         self.check_hidden_size(hidden[1], self.get_expected_cell_size(input, batch_sizes),
                                "Expected hidden[1] size {}, got {}")
 
-    def forward(self, input, hx=None):
+    def forward(self, input: Tensor, hx: Optional[tuple[Tensor, Tensor]] = None
+                ) -> tuple[Tensor, tuple[Tensor, Tensor]]:
         """``output, (h_n, c_n)``; ``hx`` is ``(h_0, c_0)``, zeros if None."""
         input, is_batched = self._batched(input)
         if hx is None:
@@ -359,10 +368,14 @@ class RNNCellBase(Module):
     """What the cells share: ``weight_ih``, ``weight_hh``, ``bias_ih``, ``bias_hh``, uniform
     on +-1/sqrt(hidden_size), and the checks of one step's input and hidden state."""
 
-    def __init__(self, input_size, hidden_size, bias, num_chunks, device=None, dtype=None):
+    bias_ih: Optional[Parameter]       # (registered: None without bias)
+    bias_hh: Optional[Parameter]
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool, num_chunks: int,
+                 device: Optional[D.DeviceLike] = None, dtype: Optional[D.dtype] = None) -> None:
         super().__init__()
         self.input_size, self.hidden_size, self.bias = input_size, hidden_size, bias
-        kind = dict(dtype=dtype, device=device)
+        kind: dict[str, Any] = dict(dtype=dtype, device=device)
         self.weight_ih = Parameter(ops.empty(num_chunks * hidden_size, input_size, **kind))
         self.weight_hh = Parameter(ops.empty(num_chunks * hidden_size, hidden_size, **kind))
         for name in ("bias_ih", "bias_hh"):
@@ -370,7 +383,7 @@ class RNNCellBase(Module):
                                     if bias else None)
         self.reset_parameters()
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         s = f"{self.input_size}, {self.hidden_size}"
         if self.bias is not True:
             s += f", bias={self.bias}"
@@ -378,7 +391,7 @@ class RNNCellBase(Module):
             s += f", nonlinearity={self.nonlinearity}"
         return s
 
-    def reset_parameters(self):
+    def reset_parameters(self) -> None:
         """Every weight and bias uniform on +-1/sqrt(hidden_size)."""
         stdv = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
         for weight in self.parameters():
@@ -412,9 +425,9 @@ class RNNCellBase(Module):
 class _SingleStateCell(RNNCellBase):
     """``RNNCell`` and ``GRUCell``: ``h' = cell(input, h)``."""
 
-    _mode = None
+    _mode: Optional[str] = None
 
-    def forward(self, input, hx=None):
+    def forward(self, input: Tensor, hx: Optional[Tensor] = None) -> Tensor:
         """``h'`` for ``input`` (N, H_in) or (H_in) and ``hx`` (N, H) or (H), zeros if None."""
         is_batched = self._checked_input(input)
         if hx is not None and hx.dim() not in (1, 2):
@@ -430,13 +443,14 @@ class _SingleStateCell(RNNCellBase):
 class RNNCell(_SingleStateCell):
     """One step of an Elman RNN: ``h' = tanh(W_ih x + b_ih + W_hh h + b_hh)`` (or relu)."""
 
-    def __init__(self, input_size, hidden_size, bias=True, nonlinearity="tanh", device=None,
-                 dtype=None):
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
+                 nonlinearity: str = "tanh", device: Optional[D.DeviceLike] = None,
+                 dtype: Optional[D.dtype] = None) -> None:
         super().__init__(input_size, hidden_size, bias, num_chunks=1, device=device, dtype=dtype)
         self.nonlinearity = nonlinearity
 
     @property
-    def _mode(self):
+    def _mode(self) -> str:           # type: ignore[override]  # (a class attribute above)
         if self.nonlinearity not in ("tanh", "relu"):
             raise RuntimeError(f"Unknown nonlinearity: {self.nonlinearity}")
         return "RNN_TANH" if self.nonlinearity == "tanh" else "RNN_RELU"
@@ -447,17 +461,20 @@ class GRUCell(_SingleStateCell):
 
     _mode = "GRU"
 
-    def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
+                 device: Optional[D.DeviceLike] = None, dtype: Optional[D.dtype] = None) -> None:
         super().__init__(input_size, hidden_size, bias, num_chunks=3, device=device, dtype=dtype)
 
 
 class LSTMCell(RNNCellBase):
     """One step of an LSTM: ``(h', c')`` from ``input`` and ``(h, c)``."""
 
-    def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
+                 device: Optional[D.DeviceLike] = None, dtype: Optional[D.dtype] = None) -> None:
         super().__init__(input_size, hidden_size, bias, num_chunks=4, device=device, dtype=dtype)
 
-    def forward(self, input, hx=None):
+    def forward(self, input: Tensor,
+                hx: Optional[tuple[Tensor, Tensor]] = None) -> tuple[Tensor, Tensor]:
         """``(h', c')`` for ``input`` (N, H_in) or (H_in); ``hx = (h, c)``, zeros if None."""
         is_batched = self._checked_input(input)
         if hx is not None:

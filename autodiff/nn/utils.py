@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import types
 import warnings
+from typing import Iterable, Optional, Union
 
 from .. import ops, tape
 from ..tape import Tensor
@@ -29,7 +30,8 @@ def _as_list(tensors):
 
 
 @tape.no_grad()
-def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=None):
+def get_total_norm(tensors: Union[Tensor, Iterable[Tensor]], norm_type: float = 2.0,
+                   error_if_nonfinite: bool = False, foreach: Optional[bool] = None) -> Tensor:
     """The ``norm_type``-norm of all ``tensors`` together, as if they were one vector:
     the norm of their norms."""
     tensors = _as_list(tensors)
@@ -47,7 +49,8 @@ def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=Non
 
 
 @tape.no_grad()
-def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
+def clip_grads_with_norm_(parameters: Union[Tensor, Iterable[Tensor]], max_norm: float,
+                          total_norm: Tensor, foreach: Optional[bool] = None) -> None:
     """Scale the parameters' gradients in place by ``max_norm / (total_norm + 1e-6)``,
     at most 1."""
     grads = [p.grad for p in _as_list(parameters) if p.grad is not None]
@@ -57,8 +60,9 @@ def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
 
 
 @tape.no_grad()
-def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False,
-                    foreach=None):
+def clip_grad_norm_(parameters: Union[Tensor, Iterable[Tensor]], max_norm: float,
+                    norm_type: float = 2.0, error_if_nonfinite: bool = False,
+                    foreach: Optional[bool] = None) -> Tensor:
     """Scale the gradients of ``parameters`` in place so that their total
     ``norm_type``-norm is at most ``max_norm``; returns the norm they had."""
     if isinstance(parameters, types.GeneratorType):
@@ -74,7 +78,8 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
 
 
 @tape.no_grad()
-def clip_grad_value_(parameters, clip_value, foreach=None):
+def clip_grad_value_(parameters: Union[Tensor, Iterable[Tensor]], clip_value: float,
+                     foreach: Optional[bool] = None) -> None:
     """Clamp every gradient of ``parameters`` to ``[-clip_value, clip_value]``, in place."""
     clip_value = float(clip_value)
     for p in _as_list(parameters):
@@ -82,12 +87,12 @@ def clip_grad_value_(parameters, clip_value, foreach=None):
             p.grad.clamp_(min=-clip_value, max=clip_value)
 
 
-def parameters_to_vector(parameters):
+def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
     """The parameters flattened and concatenated into one 1-d tensor (recorded)."""
     return ops.cat([p.view(-1) for p in parameters])
 
 
-def vector_to_parameters(vec, parameters):
+def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
     """Copy the slices of the 1-d ``vec`` into the parameters' ``.data``."""
     if not isinstance(vec, Tensor):
         raise TypeError(f"expected autodiff.Tensor, but got: {typename(vec)}")

@@ -42,6 +42,8 @@ The families import one another in one direction only, with ``tape`` below them 
 ``reduction``; ``linalg``, ``searching``.
 """
 
+from typing import TYPE_CHECKING
+
 from . import (comparison, conversion, creation, indexing, linalg, pointwise, random,
                reduction, searching, shape)
 from .comparison import *  # noqa: F401,F403
@@ -69,6 +71,7 @@ FUNCTION_FORMS = (
     "sinc_", "sinh_", "sqrt_", "square_", "tan_", "tanh_", "trunc_", "xlogy_", "zero_")
 globals().update({name: getattr(Tensor, name) for name in FUNCTION_FORMS})
 
-__all__ = [name for family in (comparison, conversion, creation, indexing, linalg, pointwise,
-                               random, reduction, searching, shape)
-           for name in family.__all__] + list(FUNCTION_FORMS)
+if not TYPE_CHECKING:         # (see _common.exported: a type checker reads every public name)
+    __all__ = [name for family in (comparison, conversion, creation, indexing, linalg,
+                                   pointwise, random, reduction, searching, shape)
+               for name in family.__all__] + list(FUNCTION_FORMS)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import builtins
 import functools
 import math
+from typing import Any, Callable, Optional, TypeVar, overload
 
 import jax
 import jax.numpy as jnp
@@ -276,16 +277,22 @@ def _scalar_minus(number, t):
 
 
 
-def exported(namespace):
+def exported(namespace: dict[str, Any]) -> list[str]:
     """A family module's ``__all__``: the names it defines (functions, classes and their
     instances), not the ones it imports, so that ``from .ops import *`` gives torch's
-    namespace (there is no ``torch.jax``)."""
+    namespace (there is no ``torch.jax``). A type checker cannot run this: the families
+    hide their ``__all__`` from it (``if not TYPE_CHECKING``), so that it takes every
+    public name of the module."""
     return [name for name, value in list(namespace.items())
             if not name.startswith("_")
             and getattr(value, "__module__", None) == namespace["__name__"]]
 
 
-def methods(*fns, inplace=None):
+_Fn = TypeVar("_Fn", bound=Callable[..., Any])
+_Inplace = Optional[Callable[[Callable[..., Any]], Callable[..., Any]]]
+
+
+def methods(*fns: Callable[..., Any], inplace: _Inplace = None) -> None:
     """Bind each function as the Tensor method of its name (``fn.__name__``): ``x.exp()``
     is ``exp(x)``. With ``inplace`` (``tape.inplace_unary``, or ``tape.inplace_binary``
     for an op of another tensor operand), also its in-place form: ``x.exp_()`` writes
@@ -296,9 +303,16 @@ def methods(*fns, inplace=None):
             setattr(Tensor, fn.__name__ + "_", inplace(fn))
 
 
+@overload
+def method(fn: _Fn, *, inplace: _Inplace = None) -> _Fn: ...
+@overload
+def method(fn: None = None, *, inplace: _Inplace = None) -> Callable[[_Fn], _Fn]: ...
+
+
 def method(fn=None, *, inplace=None):
     """``@method`` above a function makes it a Tensor method too (``methods(fn)``);
-    ``@method(inplace=tape.inplace_unary)`` adds its in-place form."""
+    ``@method(inplace=tape.inplace_unary)`` adds its in-place form. (The overloads above
+    tell a type checker that the function keeps its signature.)"""
     if fn is None:
         return functools.partial(method, inplace=inplace)
     methods(fn, inplace=inplace)

@@ -3,10 +3,13 @@ results, never recorded."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Callable
+
 import jax
 import jax.numpy as jnp
 
 from .. import dtypes as D, tape
+from ..dtypes import Number
 from ..tape import Tensor, apply, make_tensor, row
 from ._common import _arr_cast, _broadcast_shapes, _zeros_like, exported, method, methods
 
@@ -15,10 +18,10 @@ from ._common import _arr_cast, _broadcast_shapes, _zeros_like, exported, method
 # These ops record nothing, so they call their kernels directly: compiled once per shape
 # and dtype (a number operand is an argument of the kernel, not a constant in it).
 
-def _compare(fn, name):
+def _compare(fn: Callable, name: str) -> Callable[[Tensor, Tensor | Number], Tensor]:
     kernel = jax.jit(fn)
 
-    def compare(input, other):
+    def compare(input: Tensor, other: Tensor | Number) -> Tensor:
         a = input._value() if isinstance(input, Tensor) else input
         b = other._value() if isinstance(other, Tensor) else other
         if isinstance(input, Tensor) and isinstance(other, Tensor):
@@ -79,15 +82,15 @@ def is_nonzero(input):
     return input.is_nonzero()
 
 
-logical_and, logical_or, logical_xor = (_compare(f, f.__name__) for f in (
+logical_and, logical_or, logical_xor = (_compare(f, f.__name__) for f in (  # type: ignore[attr-defined]
     jnp.logical_and, jnp.logical_or, jnp.logical_xor))
 methods(logical_and, logical_or, logical_xor)
 
 
-def _bitwise(fn):
+def _bitwise(fn: Callable) -> Callable[[Tensor, Tensor | Number], Tensor]:
     kernel = jax.jit(fn)
 
-    def op(input, other):
+    def op(input: Tensor, other: Tensor | Number) -> Tensor:
         a = input._value() if isinstance(input, Tensor) else input
         b = other._value() if isinstance(other, Tensor) else other
         return make_tensor(kernel(a, b))
@@ -103,12 +106,12 @@ methods(bitwise_and, bitwise_or, bitwise_xor, inplace=tape.inplace_binary)
 
 
 @method
-def logical_not(input):
+def logical_not(input: Tensor) -> Tensor:
     """Elementwise logical not (a bool tensor)."""
     return make_tensor(jnp.logical_not(input._value()))
 
 
-def bitwise_not(input):
+def bitwise_not(input: Tensor) -> Tensor:
     """Elementwise bitwise not (``~``) of an integer or bool tensor (never recorded)."""
     return make_tensor(jnp.invert(input._value()))
 
@@ -118,57 +121,60 @@ methods(bitwise_not, inplace=tape.inplace_unary)
 
 
 @method
-def equal(input, other):
+def equal(input: Tensor, other: Tensor) -> bool:
     """Whether two tensors have the same shape and elements (a Python bool)."""
     return input.shape == other.shape and bool(jnp.all(input._value() == other._value()))
 
 
 @method
-def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+def allclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08,
+             equal_nan: bool = False) -> bool:
     """Whether ``input`` and ``other`` agree elementwise within ``atol + rtol * |other|``."""
     return bool(jnp.allclose(input._value(), other._value(), rtol, atol, equal_nan))
 
 
 @method
-def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+def isclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08,
+            equal_nan: bool = False) -> Tensor:
     """Elementwise: whether ``input`` and ``other`` agree within ``atol + rtol * |other|``."""
     return make_tensor(jnp.isclose(input._value(), other._value(), rtol, atol, equal_nan))
 
 
 @method
-def isnan(input):
+def isnan(input: Tensor) -> Tensor:
     """Elementwise: whether each element is NaN."""
     return make_tensor(jnp.isnan(input._value()))
 
 
 @method
-def isinf(input):
+def isinf(input: Tensor) -> Tensor:
     """Elementwise: whether each element is infinite."""
     return make_tensor(jnp.isinf(input._value()))
 
 
 @method
-def signbit(input):
+def signbit(input: Tensor) -> Tensor:
     """Elementwise: whether the sign bit is set (true for -0.0)."""
     return make_tensor(jnp.signbit(input._value()))
 
 
 @method
-def isposinf(input):
+def isposinf(input: Tensor) -> Tensor:
     """Elementwise: whether each element is +inf."""
     return make_tensor(jnp.isposinf(input._value()))
 
 
 @method
-def isneginf(input):
+def isneginf(input: Tensor) -> Tensor:
     """Elementwise: whether each element is -inf."""
     return make_tensor(jnp.isneginf(input._value()))
 
 
 @method
-def isfinite(input):
+def isfinite(input: Tensor) -> Tensor:
     """Elementwise: whether each element is finite."""
     return make_tensor(jnp.isfinite(input._value()))
 
 
-__all__ = exported(globals())
+if not TYPE_CHECKING:         # (see exported: a type checker reads every public name)
+    __all__ = exported(globals())

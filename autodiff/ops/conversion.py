@@ -4,10 +4,13 @@ casts it back to the input's dtype)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Callable, Optional, Union
+
 import jax
 import jax.numpy as jnp
 
 from .. import dtypes as D, tape
+from ..dtypes import DeviceLike, Number
 from ..tape import RULES, Tensor, apply, make_tensor, row
 from ._common import _to_dtype, _zeros_like, exported, method
 from .shape import clone
@@ -17,7 +20,9 @@ row("to", "ToCopyBackward0", lambda self, *, dtype: self.astype(dtype.np), lambd
 
 
 @method
-def to(input, *args, dtype=None, device=None, non_blocking=False, copy=False):
+def to(input: Tensor, *args: Union[D.dtype, DeviceLike, Tensor], dtype: Optional[D.dtype] = None,
+       device: Optional[DeviceLike] = None, non_blocking: bool = False,
+       copy: bool = False) -> Tensor:
     """``to(dtype)``, ``to(device)``, ``to(other)`` or ``to(device, dtype)``."""
     for a in args:
         if isinstance(a, D.dtype):
@@ -47,12 +52,13 @@ Tensor.cuda = lambda self, device=None, non_blocking=False: to(
 
 
 @method
-def type_as(input, other):
+def type_as(input: Tensor, other: Tensor) -> Tensor:
     """``input`` cast to the dtype of ``other``."""
     return to(input, other.dtype)
 
 
-def _type(input, dtype=None, non_blocking=False):
+def _type(input: Tensor, dtype: Union[D.dtype, str, None] = None,
+          non_blocking: bool = False) -> Union[str, Tensor]:
     """``x.type()``: torch's legacy type name, ``autodiff.FloatTensor``; ``x.type(dtype)``
     (a dtype, or such a name): ``x`` converted, as ``x.to(dtype)``."""
     if dtype is None:
@@ -70,8 +76,8 @@ def _type(input, dtype=None, non_blocking=False):
 Tensor.type = _type
 
 
-def _converter(dt):
-    def convert(self, memory_format=None):
+def _converter(dt: D.dtype) -> Callable[..., Tensor]:
+    def convert(self: Tensor, memory_format: object = None) -> Tensor:
         return to(self, dt)
     convert.__name__ = dt.name
     convert.__doc__ = f"``self.to(autodiff.{dt.name})``"
@@ -89,7 +95,7 @@ row("zero_", "ZeroBackward0", lambda self: jnp.zeros_like(self),
 
 
 @method
-def zero_(self):
+def zero_(self: Tensor) -> Tensor:
     """Set every element of ``self`` to zero, in place."""
     return tape.inplace(self, lambda old: apply(RULES["zero_"], old), fills=True)
 
@@ -99,10 +105,11 @@ row("fill_", "FillBackward2", lambda self, *, value: jnp.full_like(self, value),
 
 
 @method
-def fill_(self, value):
+def fill_(self: Tensor, value: Tensor | Number) -> Tensor:
     """Set every element of ``self`` to ``value``, in place."""
     value = D.checked(value, self.dtype)
     return tape.inplace(self, lambda old: apply(RULES["fill_"], old, value=value), fills=True)
 
 
-__all__ = exported(globals())
+if not TYPE_CHECKING:         # (see exported: a type checker reads every public name)
+    __all__ = exported(globals())

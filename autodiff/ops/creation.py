@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence, Union
+
 import builtins
 import warnings
 
@@ -11,6 +13,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import dtypes as D
+from ..dtypes import DeviceLike, Number
 from ..tape import RULES, Storage, Tensor, apply, make_tensor
 from ._common import _kernel_missing, _place, _shape_arg, _to_dtype, exported
 
@@ -62,7 +65,8 @@ def _check_nesting(data):
         pending.extend((y, dim + 1) for y in x)
 
 
-def tensor(data, dtype=None, device=None, requires_grad=False):
+def tensor(data: Any, dtype: Optional[D.dtype] = None, device: Optional[DeviceLike] = None,
+           requires_grad: bool = False) -> Tensor:
     """Build a leaf tensor from data: floats become float32, ints int64, bools bool.
 
     >>> import autodiff
@@ -86,7 +90,8 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
     return make_tensor(_place(jnp.asarray(arr, dt.np), device), bool(requires_grad))
 
 
-def as_tensor(data, dtype=None, device=None):
+def as_tensor(data: Any, dtype: Optional[D.dtype] = None,
+              device: Optional[DeviceLike] = None) -> Tensor:
     """``data`` as a tensor, without a copy when it already is one of that dtype (a
     tensor, or a NumPy array: the tensor shares its memory, as ``from_numpy``'s does)."""
     if isinstance(data, Tensor) and (dtype is None or _to_dtype(dtype) is data.dtype):
@@ -102,7 +107,7 @@ _NUMPY_KINDS = "float64, float32, float16, complex64, complex128, int64, int32, 
 _read_only_warned = False
 
 
-def from_numpy(ndarray):
+def from_numpy(ndarray: np.ndarray) -> Tensor:
     """A tensor over a NumPy array's memory, as torch's: a write to either is seen in the
     other (the array becomes its storage's ``host``, see ``tape.Storage``).
 
@@ -148,22 +153,26 @@ def _filled(fill, size, dtype, device, requires_grad, default=None):
     return make_tensor(_place(jnp.full(_shape_arg(size), fill, dt.np), device), bool(requires_grad))
 
 
-def zeros(*size, dtype=None, device=None, requires_grad=False):
+def zeros(*size: int | Sequence[int], dtype: Optional[D.dtype] = None,
+          device: Optional[DeviceLike] = None, requires_grad: bool = False) -> Tensor:
     """A tensor of the given shape filled with zeros."""
     return _filled(0, size, dtype, device, requires_grad)
 
 
-def ones(*size, dtype=None, device=None, requires_grad=False):
+def ones(*size: int | Sequence[int], dtype: Optional[D.dtype] = None,
+         device: Optional[DeviceLike] = None, requires_grad: bool = False) -> Tensor:
     """A tensor of the given shape filled with ones."""
     return _filled(1, size, dtype, device, requires_grad)
 
 
-def empty(*size, dtype=None, device=None, requires_grad=False):
+def empty(*size: int | Sequence[int], dtype: Optional[D.dtype] = None,
+          device: Optional[DeviceLike] = None, requires_grad: bool = False) -> Tensor:
     """A tensor of the given shape (filled with zeros in autodiff)."""
     return _filled(0, size, dtype, device, requires_grad)
 
 
-def full(size, fill_value, dtype=None, device=None, requires_grad=False):
+def full(size: Sequence[int], fill_value: Number, dtype: Optional[D.dtype] = None,
+         device: Optional[DeviceLike] = None, requires_grad: bool = False) -> Tensor:
     """A tensor of the given shape filled with ``fill_value``."""
     default = D.scalar_dtype(fill_value)
     return _filled(fill_value, (size,), dtype, device, requires_grad, default)
@@ -181,8 +190,9 @@ Tensor.new_full = lambda self, size, v, **kw: full(size, v, **_new_defaults(self
 Tensor.new_tensor = lambda self, data, **kw: tensor(data, **_new_defaults(self, kw))
 
 
-def _like(fn):
-    def like(input, dtype=None, device=None, requires_grad=False, **kw):
+def _like(fn: Callable[..., Tensor]) -> Callable[..., Tensor]:
+    def like(input: Tensor, dtype: Optional[D.dtype] = None, device: Optional[DeviceLike] = None,
+             requires_grad: bool = False, **kw: Any) -> Tensor:
         return fn(*input.shape, dtype=dtype or input.dtype, device=device,
                   requires_grad=requires_grad, **kw)
     like.__name__ = like.__qualname__ = fn.__name__ + "_like"
@@ -193,13 +203,16 @@ def _like(fn):
 zeros_like, ones_like, empty_like = _like(zeros), _like(ones), _like(empty)
 
 
-def full_like(input, fill_value, dtype=None, device=None, requires_grad=False):
+def full_like(input: Tensor, fill_value: Number, dtype: Optional[D.dtype] = None,
+              device: Optional[DeviceLike] = None, requires_grad: bool = False) -> Tensor:
     """``full`` with the shape and dtype of ``input``."""
     return full(input.shape, fill_value, dtype=dtype or input.dtype, device=device,
                 requires_grad=requires_grad)
 
 
-def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False):
+def arange(start: Number, end: Optional[Number] = None, step: Number = 1,
+           dtype: Optional[D.dtype] = None, device: Optional[DeviceLike] = None,
+           requires_grad: bool = False) -> Tensor:
     """Values from ``start`` to ``end`` (exclusive) by ``step``: int64 for integers, float32 otherwise."""
     if end is None:
         start, end = 0, start
@@ -212,13 +225,15 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
     return make_tensor(_place(jnp.arange(start, end, step, dtype=dt.np), device), requires_grad)
 
 
-def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
+def linspace(start: Number, end: Number, steps: int, dtype: Optional[D.dtype] = None,
+             device: Optional[DeviceLike] = None, requires_grad: bool = False) -> Tensor:
     """``steps`` values evenly spaced from ``start`` to ``end`` (inclusive)."""
     dt = _to_dtype(dtype) or D.DEFAULT_FLOAT
     return make_tensor(_place(jnp.linspace(start, end, steps, dtype=dt.np), device), requires_grad)
 
 
-def eye(n, m=None, dtype=None, device=None, requires_grad=False):
+def eye(n: int, m: Optional[int] = None, dtype: Optional[D.dtype] = None,
+        device: Optional[DeviceLike] = None, requires_grad: bool = False) -> Tensor:
     """The ``n`` x ``m`` identity matrix."""
     dt = _to_dtype(dtype) or D.DEFAULT_FLOAT
     return make_tensor(_place(jnp.eye(n, m, dtype=dt.np), device), requires_grad)
@@ -257,6 +272,8 @@ class _LegacyType(type):
     """The type of ``autodiff.FloatTensor`` and the others: calling one makes a tensor of
     its dtype; ``isinstance`` asks for that dtype on the CPU."""
 
+    dtype: D.dtype
+
     def __call__(cls, *args, device=None):
         return _legacy(cls.dtype, args, device)
 
@@ -271,4 +288,5 @@ class _LegacyType(type):
         f"``{d._legacy}(*sizes)`` makes one, ``isinstance`` checks the dtype.")})
     for d in D.ALL)
 
-__all__ = exported(globals()) + [d._legacy for d in D.ALL]
+if not TYPE_CHECKING:         # (see exported: a type checker reads every public name)
+    __all__ = exported(globals()) + [d._legacy for d in D.ALL]

@@ -4,6 +4,9 @@ and the gathers and scatters along a dim (``gather``, ``scatter``, ``index_selec
 
 from __future__ import annotations
 
+from types import EllipsisType
+from typing import TYPE_CHECKING, Any, Optional, Sequence, Union
+
 import builtins
 import functools
 import math
@@ -13,6 +16,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import dtypes as D, tape
+from ..dtypes import Number
 from ..tape import RULES, Tensor, apply, make_tensor, row
 from ._common import (_broadcast_shapes, _scalar, _scatter_through_view, _select_put,
                       _slice_put, _tensor_arg, _w, _window, _zeros, _zeros_like, exported,
@@ -41,7 +45,7 @@ row("gather", "GatherBackward0",
 
 
 @method
-def gather(input, dim, index, *, sparse_grad=False):
+def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False) -> Tensor:
     """``out[i][j] = input[i][index[i][j]]`` for ``dim=1`` (GatherBackward0): ``index``
     picks along ``dim``, and has the output's shape."""
     dim = tape.wrap_dim(dim, input.ndim)
@@ -62,14 +66,15 @@ row("scatter_add", "ScatterAddBackward0",
 
 
 @method(inplace=tape.inplace_unary)
-def scatter_add(input, dim, index, src):
+def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
     """``input`` with ``src`` added at the places ``index`` names along ``dim``
     (ScatterAddBackward0; gather's adjoint)."""
     return _scatter("scatter_add", input, dim, index, src)
 
 
 @method
-def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
+def repeat_interleave(input: Tensor, repeats: Union[Tensor, int, None] = None,
+                      dim: Optional[int] = None, *, output_size: Optional[int] = None) -> Tensor:
     """Each element repeated ``repeats`` times along ``dim`` (of the flattened tensor
     without ``dim``), as torch: an int repeats by unsqueeze, expand, a contiguous copy
     and a view; a tensor of counts picks with ``index_select``. With only a tensor of
@@ -106,7 +111,7 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
 
 
 @method
-def take_along_dim(input, indices, dim=None):
+def take_along_dim(input: Tensor, indices: Tensor, dim: Optional[int] = None) -> Tensor:
     """The elements at ``indices`` along ``dim`` (broadcast against each other), or of the
     flattened tensor: ``gather`` of the broadcast tensors, as torch.
 
@@ -143,7 +148,7 @@ row("index_select", "IndexSelectBackward0",
 
 
 @method
-def index_select(input, dim, index):
+def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     """The slices of ``input`` along ``dim`` that the 1-d ``index`` names
     (IndexSelectBackward0)."""
     dim = tape.wrap_dim(dim, input.ndim)
@@ -169,7 +174,8 @@ row("index_add", "IndexAddBackward0",
 
 
 @method(inplace=tape.inplace_unary)
-def index_add(input, dim, index, source, *, alpha=1):
+def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *,
+              alpha: Number = 1) -> Tensor:
     """``input`` with the slices of ``source`` added at the positions ``index`` names
     along ``dim`` (IndexAddBackward0)."""
     dim = tape.wrap_dim(dim, input.ndim)
@@ -197,7 +203,7 @@ row("scatter_value", "ScatterBackward1",
 
 
 @method(inplace=tape.inplace_unary)
-def scatter(input, dim, index, src):
+def scatter(input: Tensor, dim: int, index: Tensor, src: Tensor | Number) -> Tensor:
     """``input`` with ``src``'s values written at the places ``index`` names along ``dim``
     (ScatterBackward0; ``src`` a number: ScatterBackward1)."""
     if not isinstance(src, Tensor):
@@ -295,7 +301,8 @@ _REQUIRED = object()
 
 
 @method(inplace=tape.inplace_unary)
-def scatter_reduce(input, dim, index, src, reduce=_REQUIRED, *, include_self=True):
+def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor,
+                   reduce: Any = _REQUIRED, *, include_self: bool = True) -> Tensor:
     """``input`` with ``src``'s values reduced ("sum", "prod", "mean", "amax", "amin") into
     the places ``index`` names along ``dim``, ``input``'s own values there included or
     not (ScatterReduceBackward0)."""
@@ -320,6 +327,12 @@ def _check_index_tensor(index, fn, dim, size):
                            f"{size}")
 
 
+@functools.partial(jax.jit, static_argnames="accumulate")
+def _masked_put(self, values, mask, *, accumulate):
+    values = jnp.asarray(values).astype(self.dtype)
+    return jnp.where(mask, self + values if accumulate else values, self)
+
+
 # masked_fill: the filled places get no gradient
 row("masked_fill", "MaskedFillBackward0",
     lambda self, *, mask, value: _masked_put(self, value, mask._value(), accumulate=False),
@@ -334,7 +347,7 @@ row("masked_fill_tensor", "MaskedFillBackward1",
 
 
 @method(inplace=tape.inplace_unary)
-def masked_fill(input, mask, value):
+def masked_fill(input: Tensor, mask: Tensor, value: Tensor | Number) -> Tensor:
     """``value`` where the boolean ``mask`` (broadcast to ``input``) is True
     (MaskedFillBackward0: those places get no gradient; a tensor ``value``, one element,
     gets theirs: MaskedFillBackward1)."""
@@ -362,7 +375,7 @@ row("masked_select", "MaskedSelectBackward0",
 
 
 @method
-def masked_select(input, mask):
+def masked_select(input: Tensor, mask: Tensor) -> Tensor:
     """The elements of ``input`` where ``mask`` holds (the two broadcast together), as a
     1-D tensor (MaskedSelectBackward0).
 
@@ -394,7 +407,7 @@ row("take", "TakeBackward0",
 
 
 @method
-def take(input, index):
+def take(input: Tensor, index: Tensor) -> Tensor:
     """The elements of the flattened ``input`` at ``index`` (negative from the end), in
     ``index``'s shape (TakeBackward0).
 
@@ -426,7 +439,7 @@ row("put", "PutBackward0",
 
 
 @method(inplace=tape.inplace_unary)
-def put(input, index, source, accumulate=False):
+def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) -> Tensor:
     """``input`` with ``source``'s elements written (or added, with ``accumulate``) at the
     flat positions ``index`` names (PutBackward0).
 
@@ -488,7 +501,7 @@ row("index_fill_tensor", "IndexFillBackward1",
 
 
 @method(inplace=tape.inplace_unary)
-def index_fill(input, dim, index, value):
+def index_fill(input: Tensor, dim: int, index: Tensor, value: Tensor | Number) -> Tensor:
     """``input`` with ``value`` written into the slices along ``dim`` that ``index`` names
     (IndexFillBackward0; a 0-d tensor value gets their gradient: IndexFillBackward1).
 
@@ -521,7 +534,7 @@ row("index_copy", "IndexCopyBackward0",
 
 
 @method(inplace=tape.inplace_unary)
-def index_copy(input, dim, index, source):
+def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
     """``input`` with the slices of ``source`` along ``dim`` written at the positions
     ``index`` names (IndexCopyBackward0).
 
@@ -589,7 +602,7 @@ row("masked_scatter", "MaskedScatterBackward0",
 
 
 @method(inplace=tape.inplace_unary)
-def masked_scatter(input, mask, source):
+def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
     """``input`` (broadcast with the boolean ``mask``) with ``source``'s first elements,
     in order, written where ``mask`` holds (MaskedScatterBackward0).
 
@@ -625,7 +638,7 @@ row("select_scatter", "SelectScatterBackward0",
 
 
 @method
-def select_scatter(input, src, dim, index):
+def select_scatter(input: Tensor, src: Tensor, dim: int, index: int) -> Tensor:
     """``input`` with ``src`` written into the slice ``input.select(dim, index)``
     (SelectScatterBackward0).
 
@@ -662,7 +675,8 @@ row("slice_scatter", "SliceScatterBackward0",
 
 
 @method
-def slice_scatter(input, src, dim=0, start=None, end=None, step=1):
+def slice_scatter(input: Tensor, src: Tensor, dim: int = 0, start: Optional[int] = None,
+                  end: Optional[int] = None, step: int = 1) -> Tensor:
     """``input`` with ``src`` written into the slice ``start:end:step`` along ``dim``
     (SliceScatterBackward0).
 
@@ -713,7 +727,12 @@ row("index", "IndexBackward0",
         RULES["index_backward"], grad, key=key, self_sym_sizes=self_sym_sizes, view=view),))
 
 
-def _getitem(self, key):
+# What ``x[key]`` takes: an int, a slice, None, ``...``, an index tensor or mask, or a
+# tuple (or list) of them
+Index = Union[None, int, slice, EllipsisType, Tensor, Sequence[Any]]
+
+
+def _getitem(self: Tensor, key: Index) -> Tensor:
     """``x[key]``: ints, slices, None and ``...`` give views; masks and index tensors copy."""
     single_slice = isinstance(key, slice)
     parts = _normalize_key(key)
@@ -828,7 +847,7 @@ def _check_mask(t, dim, mask):
 
 
 @method
-def copy_(self, src, non_blocking=False):
+def copy_(self: Tensor, src: Tensor | Number, non_blocking: bool = False) -> Tensor:
     """Copy ``src`` (broadcast, cast) into ``self`` in place."""
     if not isinstance(src, Tensor):
         src = tensor(src)
@@ -858,12 +877,6 @@ def _where_mask(key, shape, values):
     return mask.reshape((1,) * lead + mask.shape + (1,) * len(trailing))
 
 
-@functools.partial(jax.jit, static_argnames="accumulate")
-def _masked_put(self, values, mask, *, accumulate):
-    values = jnp.asarray(values).astype(self.dtype)
-    return jnp.where(mask, self + values if accumulate else values, self)
-
-
 def _index_put(self, values, key, accumulate):
     """``self[key] = values`` (``+=`` with ``accumulate``). A boolean mask whose values
     broadcast over what it selects (``g[h < 0] = 0``) is a ``where``: one kernel per shape,
@@ -884,7 +897,8 @@ row("index_put", "IndexPutBackward0",
 
 
 @method
-def index_put(input, indices, values, accumulate=False):
+def index_put(input: Tensor, indices: Sequence[Optional[Tensor]], values: Tensor,
+              accumulate: bool = False) -> Tensor:
     """A copy of ``input`` with ``input[indices] = values`` (or ``+=`` with
     ``accumulate``): IndexPutBackward0."""
     key = tuple(i._value() if isinstance(i, Tensor) else i for i in indices)
@@ -893,12 +907,13 @@ def index_put(input, indices, values, accumulate=False):
 
 
 @method
-def index_put_(self, indices, values, accumulate=False):
+def index_put_(self: Tensor, indices: Sequence[Optional[Tensor]], values: Tensor,
+               accumulate: bool = False) -> Tensor:
     """``self[indices] = values`` (or ``+=`` with ``accumulate``), in place."""
     return tape.inplace(self, lambda old: index_put(old, indices, values, accumulate))
 
 
-def _setitem(self, key, value):
+def _setitem(self: Tensor, key: Index, value: Tensor | Number) -> None:
     """``x[key] = value``: a copy into the view ``x[key]`` (CopySlices on ``x``), or an
     ``index_put_`` when the key has index tensors or masks."""
     if type(value) in (int, float, bool):
@@ -907,7 +922,8 @@ def _setitem(self, key, value):
         value = make_tensor(jnp.asarray(value, self._array.dtype))
     parts = _normalize_key(key)
     if builtins.any(hasattr(p, "dtype") for p in parts):   # index arrays: no view to write
-        return index_put_(self, tuple(parts), value)
+        index_put_(self, tuple(parts), value)
+        return
     target = _getitem(self, key)
     tape.check_inplace(target)
     copy_(target, value)
@@ -916,4 +932,5 @@ def _setitem(self, key, value):
 Tensor.__setitem__ = _setitem
 
 
-__all__ = exported(globals())
+if not TYPE_CHECKING:         # (see exported: a type checker reads every public name)
+    __all__ = exported(globals())

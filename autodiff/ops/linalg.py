@@ -4,6 +4,8 @@ d(AB) = dA B + A dB, so grad_A = grad B^T and grad_B = A^T grad."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, Optional, Sequence, Union
+
 import builtins
 import functools
 import math
@@ -14,6 +16,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import dtypes as D, tape
+from ..dtypes import Number
 from ..tape import RULES, Tensor, apply, row
 from ._common import (_binary, _expanded_shape, _if_given, _maybe_multiply, _reflected,
                       _times_scalar, _unsafe_view, exported, method)
@@ -24,7 +27,7 @@ from .shape import _is_contiguous, _strides, broadcast_shapes, clone, contiguous
 
 
 @method
-def kron(input, other):
+def kron(input: Tensor, other: Tensor) -> Tensor:
     """The Kronecker product, as torch composes it: each input viewed with a dim of size 1
     beside each of its dims, their broadcast product viewed back (UnsafeViewBackward0)."""
     ndim = builtins.max(input.ndim, other.ndim)
@@ -36,7 +39,7 @@ def kron(input, other):
 
 
 @method
-def cross(input, other, dim=None):
+def cross(input: Tensor, other: Tensor, dim: Optional[int] = None) -> Tensor:
     """The cross product of 3-vectors along ``dim`` (LinalgCrossBackward0); without
     ``dim``, the first dim of size 3 (deprecated in torch, which warns)."""
     if dim is None:
@@ -70,7 +73,8 @@ def _linalg_cross(input, other, dim=-1):
 
 
 @method
-def cov(input, *, correction=1, fweights=None, aweights=None):
+def cov(input: Tensor, *, correction: int = 1, fweights: Optional[Tensor] = None,
+        aweights: Optional[Tensor] = None) -> Tensor:
     """The covariance matrix of the variables in the rows of ``input`` (its columns are the
     observations), weighted by ``fweights`` (integer counts) and ``aweights``: torch's
     composition (the deviations from the weighted mean, their product, a division).
@@ -128,7 +132,7 @@ def _check_same_dtype(a, b, message):
 
 
 @method
-def mm(input, mat2):
+def mm(input: Tensor, mat2: Tensor) -> Tensor:
     """The product of two matrices (MmBackward0): ``matmul`` once both are known to be
     matrices."""
     if input.dim() != 2:
@@ -147,7 +151,7 @@ row("mv", "MvBackward0", lambda self, vec: _matmul(self, vec),
 
 
 @method
-def mv(input, vec):
+def mv(input: Tensor, vec: Tensor) -> Tensor:
     """The product of a matrix and a vector (MvBackward0)."""
     if input.ndim != 2 or vec.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.ndim}, "
@@ -166,7 +170,7 @@ row("bmm", "BmmBackward0", lambda self, mat2: _matmul(self, mat2),
 
 
 @method
-def bmm(input, mat2):
+def bmm(input: Tensor, mat2: Tensor) -> Tensor:
     """Batched matrix product of two 3-d tensors (BmmBackward0)."""
     if input.ndim != 3:
         raise RuntimeError("batch1 must be a 3D tensor")
@@ -195,7 +199,8 @@ row("addmm", "AddmmBackward0",
 
 
 @method(inplace=tape.inplace_binary)
-def addmm(input, mat1, mat2, *, beta=1, alpha=1):
+def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Number = 1,
+          alpha: Number = 1) -> Tensor:
     """``beta * input + alpha * (mat1 @ mat2)``, ``input`` broadcast to the product's shape
     (AddmmBackward0); ``beta=0`` ignores ``input``, NaNs included.
 
@@ -227,7 +232,8 @@ row("addmv", "AddmvBackward0",
 
 
 @method(inplace=tape.inplace_binary)
-def addmv(input, mat, vec, *, beta=1, alpha=1):
+def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta: Number = 1,
+          alpha: Number = 1) -> Tensor:
     """``beta * input + alpha * (mat @ vec)`` (AddmvBackward0)."""
     if not (mat.ndim == 2 and vec.ndim == 1 and input.ndim <= 1):
         raise RuntimeError(f"vector + matrix @ vector expected, got {input.ndim}, {mat.ndim}, "
@@ -247,7 +253,8 @@ row("addr", "AddrBackward0",
 
 
 @method(inplace=tape.inplace_binary)
-def addr(input, vec1, vec2, *, beta=1, alpha=1):
+def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta: Number = 1,
+         alpha: Number = 1) -> Tensor:
     """``beta * input + alpha * outer(vec1, vec2)`` (AddrBackward0)."""
     for name, v in (("vec1", vec1), ("vec2", vec2)):
         if v.ndim != 1:
@@ -272,7 +279,8 @@ row("baddbmm", "BaddbmmBackward0",
 
 
 @method(inplace=tape.inplace_binary)
-def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
+def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Number = 1,
+            alpha: Number = 1) -> Tensor:
     """``beta * input + alpha * bmm(batch1, batch2)`` (BaddbmmBackward0)."""
     _check_batches(batch1, batch2)
     if not input.dtype == batch1.dtype == batch2.dtype:
@@ -299,7 +307,8 @@ row("addbmm", "AddbmmBackward0",
 
 
 @method(inplace=tape.inplace_binary)
-def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
+def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Number = 1,
+           alpha: Number = 1) -> Tensor:
     """``beta * input + alpha * bmm(batch1, batch2).sum(0)`` (AddbmmBackward0)."""
     _check_batches(batch1, batch2)
     (b, n, m), (b2, m2, p) = batch1.shape, batch2.shape
@@ -317,7 +326,7 @@ row("dot", "DotBackward0", lambda self, tensor: _matmul(self, tensor),
 
 
 @method
-def dot(input, tensor):
+def dot(input: Tensor, tensor: Tensor) -> Tensor:
     """The dot product of two 1-d tensors (DotBackward0)."""
     _check_vectors(input, tensor)
     return apply(RULES["dot"], input, tensor)
@@ -328,7 +337,7 @@ row("vdot", "VdotBackward0", lambda self, other: jnp.vdot(self, other),
 
 
 @method
-def vdot(input, other):
+def vdot(input: Tensor, other: Tensor) -> Tensor:
     """The dot product of two 1-d tensors, the first conjugated: for real tensors, ``dot``
     (VdotBackward0)."""
     _check_vectors(input, other)
@@ -364,7 +373,7 @@ row("mm", "MmBackward0", _mm,
 
 
 @method
-def matmul(input, other):
+def matmul(input: Tensor, other: Tensor) -> Tensor:
     """The ``@`` operator, built from dot/mv/mm/bmm as torch builds it (ATen's
     ``_matmul_impl``): a batch is folded into the rows of one ``mm``/``mv`` when torch
     would (``_should_fold``), else both operands are expanded to the common batch,
@@ -432,7 +441,9 @@ def _should_fold(tensor1, tensor2):
                         for i in range(t1.ndim - 2))
 
 
-def tensordot(a, b, dims=2, out=None):
+def tensordot(a: Tensor, b: Tensor,
+              dims: Union[int, Tensor, Sequence[Sequence[int]]] = 2,
+              out: Optional[Tensor] = None) -> Tensor:
     """Contract ``a``'s dims ``dims[0]`` with ``b``'s ``dims[1]`` (an int ``n``: ``a``'s
     last n with ``b``'s first n), as torch composes it: permute each so the contracted
     dims meet, reshape to matrices, ``mm``, reshape to the result.
@@ -486,7 +497,7 @@ def tensordot(a, b, dims=2, out=None):
 
 
 @method
-def inner(input, other):
+def inner(input: Tensor, other: Tensor) -> Tensor:
     """The sum of products over the last dims (``tensordot`` of the last dims, as torch;
     a 0-d operand multiplies).
 
@@ -507,7 +518,7 @@ _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _ELLIPSIS = len(_LETTERS)
 
 
-def einsum(*args):
+def einsum(*args: Any) -> Tensor:
     """Einstein summation, as torch computes it: the operands' dims aligned (diagonals for
     repeated labels, unsqueezed missing ones, permuted), then contracted a pair at a time
     by ``_sumproduct_pair`` (permutes and one ``bmm``) -- left to right for two operands,
@@ -525,6 +536,7 @@ def einsum(*args):
     if len(args) < 2:
         raise ValueError("einsum(): must specify the equation string and at least one "
                          "operand, or at least one operand and its subscripts list")
+    operands: Sequence[Tensor]
     if isinstance(args[0], Tensor):                     # the sublist form
         def letters(sublist):
             for s in sublist:
@@ -558,6 +570,7 @@ def _einsum_subscripts(text, offset, on_comma, what):
     subscript, ``_ELLIPSIS`` for "...", ``on_comma(n)`` at each "," (operand ``n`` next;
     None: the output, where a comma is no subscript).
     ``offset`` places ``text`` in the equation (errors give the index)."""
+    labels: list[list[int]]
     labels, i = [[]], 0
     while i < len(text):
         c = text[i]
@@ -773,7 +786,7 @@ def _sumproduct_pair(left, right, sum_dims):
 
 
 @method
-def matrix_power(input, n):
+def matrix_power(input: Tensor, n: int) -> Tensor:
     """The matrix (or each of a batch) to the integer power ``n``, as torch: ``n == 0`` the
     identity, ``n < 0`` powers of the inverse, else products of repeated squares (the
     bits of ``n`` from the lowest).
@@ -805,11 +818,11 @@ def matrix_power(input, n):
         square = input if square is None else matmul(square, square)
         if bit:
             result = square if result is None else matmul(result, square)
-    return result
+    return result                 # type: ignore[return-value]  # (n > 0: set in the loop)
 
 
 @method
-def outer(input, vec2):
+def outer(input: Tensor, vec2: Tensor) -> Tensor:
     """The outer product of two vectors: ``input.reshape(-1, 1) * vec2``, as torch computes
     it (MulBackward0)."""
     for name, t in (("self", input), ("vec2", vec2)):
@@ -833,7 +846,7 @@ row("inverse", "LinalgInvExBackward0", lambda self: jnp.linalg.inv(self),
 
 
 @method
-def inverse(input):
+def inverse(input: Tensor) -> Tensor:
     """The inverse of a square matrix, or of each in a batch (LinalgInvExBackward0); a
     singular one is an error, as in torch."""
     _check_float_matrices(input, "linalg.inv")
@@ -856,7 +869,7 @@ row("det", "LinalgDetBackward0", lambda self: jnp.linalg.det(self),
 
 
 @method
-def det(input):
+def det(input: Tensor) -> Tensor:
     """The determinant of a square matrix, or of each in a batch (LinalgDetBackward0; the
     gradient assumes an invertible matrix)."""
     _check_square_matrices(input, "linalg.det")
@@ -864,7 +877,7 @@ def det(input):
 
 
 @method
-def slogdet(input):
+def slogdet(input: Tensor) -> tuple[Tensor, Tensor]:
     """``(sign, logabsdet)``: the sign of the determinant and the log of its absolute value,
     of a square matrix or of each in a batch, in one node (LinalgSlogdetBackward0); only
     ``logabsdet`` has a gradient.
@@ -892,7 +905,7 @@ def _slogdet(input, fn):
 
 
 @method
-def logdet(input):
+def logdet(input: Tensor) -> Tensor:
     """The log of the determinant: nan where it is negative (torch's composition:
     WhereBackward0 over LinalgSlogdetBackward0's ``logabsdet``).
 
@@ -920,4 +933,5 @@ def _check_square_matrices(input, fn):
                            f"{input.shape[-2]} by {input.shape[-1]} matrices")
 
 
-__all__ = exported(globals())
+if not TYPE_CHECKING:         # (see exported: a type checker reads every public name)
+    __all__ = exported(globals())

@@ -5,6 +5,8 @@ formulas: the engine sums each gradient down to its input's shape once."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Callable, Optional, Union
+
 import builtins
 import math
 
@@ -12,7 +14,8 @@ import jax
 import jax.numpy as jnp
 
 from .. import dtypes as D, tape
-from ..tape import RULES, Tensor, apply, make_tensor, row
+from ..dtypes import Number
+from ..tape import RULES, Rule, Tensor, apply, make_tensor, row
 from ._common import (_binary, _CastRule, _kernel_missing, _maybe_multiply, _minus_scalar,
                       _not_implemented, _over_scalar, _plus_scalar, _reflected, _scalar_minus,
                       _tensor_arg, _times_scalar, _w, _zeros_like, exported, method, methods)
@@ -37,7 +40,7 @@ def _alpha(fn, alpha):
 
 
 @method(inplace=tape.inplace_binary)
-def add(input, other, alpha=1):
+def add(input: Tensor, other: Tensor | Number, alpha: Number = 1) -> Tensor:
     """``input + alpha * other``, broadcasting."""
     alpha = _alpha("add", alpha)
     if alpha != 1:
@@ -66,7 +69,7 @@ row("sub", "SubBackward0", lambda self, other, *, alpha=None: self - other if al
 
 
 @method(inplace=tape.inplace_binary)
-def sub(input, other, alpha=1):
+def sub(input: Tensor, other: Tensor | Number, alpha: Number = 1) -> Tensor:
     """``input - alpha * other``, broadcasting (SubBackward0)."""
     _check_not_bool_sub(input, other)
     alpha = _alpha("sub", alpha)
@@ -86,7 +89,7 @@ row("rsub_scalar", "RsubBackward1", lambda self, *, other, alpha=1: other - alph
     lambda grad, other, alpha=1: (-grad * alpha if alpha != 1 else -grad,))
 
 
-def rsub(input, other, alpha=1):
+def rsub(input: Tensor, other: Tensor | Number, alpha: Number = 1) -> Tensor:
     """``other - alpha * input``."""
     _check_not_bool_sub(input, other)
     kw = {"alpha": alpha} if alpha != 1 else {}
@@ -105,7 +108,7 @@ row("mul", "MulBackward0", lambda self, other: self * other,
 
 
 @method(inplace=tape.inplace_binary)
-def mul(input, other):
+def mul(input: Tensor, other: Tensor | Number) -> Tensor:
     """``input * other``, broadcasting (MulBackward0)."""
     return _binary(RULES["mul"], input, other)
 
@@ -149,7 +152,8 @@ row("div_mode", "DivBackward2",
 
 
 @method(inplace=tape.inplace_binary)
-def div(input, other, rounding_mode=_NOT_GIVEN):
+def div(input: Tensor, other: Tensor | Number,
+        rounding_mode: Union[str, None, _NotGiven] = _NOT_GIVEN) -> Tensor:
     """True division (ints divide to float32); ``rounding_mode`` "floor" or "trunc" rounds
     the quotient (DivBackward2, zero gradients: the overload torch picks whenever the
     argument is given)."""
@@ -172,7 +176,7 @@ Tensor.multiply_, Tensor.subtract_, Tensor.divide_ = Tensor.mul_, Tensor.sub_, T
 
 
 @method(inplace=tape.inplace_binary)
-def true_divide(input, other):
+def true_divide(input: Tensor, other: Tensor | Number) -> Tensor:
     """``input / other`` (DivBackward0); integers divide to float32."""
     return div(input, other)
 
@@ -186,7 +190,7 @@ row("addcmul", "AddcmulBackward0",
 
 
 @method(inplace=tape.inplace_binary)
-def addcmul(input, tensor1, tensor2, *, value=1):
+def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Number = 1) -> Tensor:
     """``input + value * tensor1 * tensor2``, broadcasting (AddcmulBackward0)."""
     return _addc(RULES["addcmul"], input, tensor1, tensor2, value)
 
@@ -215,7 +219,7 @@ row("addcdiv", "AddcdivBackward0",
 
 
 @method(inplace=tape.inplace_binary)
-def addcdiv(input, tensor1, tensor2, *, value=1):
+def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Number = 1) -> Tensor:
     """``input + value * tensor1 / tensor2``, broadcasting (AddcdivBackward0)."""
     if not (tensor1.dtype.is_floating_point or tensor2.dtype.is_floating_point):
         raise RuntimeError(_ADDCDIV_OF_INTEGERS)
@@ -249,7 +253,7 @@ row("lerp_tensor", "LerpBackward1", lambda self, end, weight: _lerp(self, end, w
 
 
 @method(inplace=tape.inplace_binary)
-def lerp(input, end, weight):
+def lerp(input: Tensor, end: Tensor, weight: Tensor | Number) -> Tensor:
     """``input + weight * (end - input)``, computed from the nearer end as torch does;
     ``weight`` a number (LerpBackward0) or a tensor (LerpBackward1)."""
     scalar = not isinstance(weight, Tensor)
@@ -277,7 +281,7 @@ row("floor_divide", "NotImplemented", lambda self, other: jnp.floor_divide(self,
 
 
 @method(inplace=tape.inplace_unary)
-def floor_divide(input, other):
+def floor_divide(input: Tensor, other: Tensor | Number) -> Tensor:
     """Division rounded down (torch has no derivative for it: a NotImplemented node)."""
     return _rounding(RULES["floor_divide"], input, other)
 
@@ -295,7 +299,7 @@ row("remainder_scalar_self", "NotImplemented",
 
 
 @method(inplace=tape.inplace_unary)
-def remainder(input, other):
+def remainder(input: Tensor, other: Tensor | Number) -> Tensor:
     """Python's ``%`` elementwise, with the sign of the divisor (RemainderBackward1;
     RemainderBackward0 for a number divisor; a number dividend has no derivative)."""
     if not isinstance(input, Tensor):
@@ -318,7 +322,7 @@ row("fmod_scalar", "FmodBackward0", lambda self, *, other: jnp.fmod(self, other)
 
 
 @method(inplace=tape.inplace_unary)
-def fmod(input, other):
+def fmod(input: Tensor, other: Tensor | Number) -> Tensor:
     """C's ``fmod`` elementwise, with the sign of the dividend (FmodBackward1;
     FmodBackward0 for a number divisor)."""
     if not isinstance(other, Tensor):
@@ -374,7 +378,7 @@ row("pow_scalar", "PowBackward2", lambda other, *, base: _power(base, other),
 
 
 @method(inplace=tape.inplace_binary)
-def pow(input, exponent):
+def pow(input: Tensor | Number, exponent: Tensor | Number) -> Tensor:
     """``input ** exponent``: PowBackward0 for a number exponent, PowBackward1 for a
     tensor, PowBackward2 for a number base."""
     if not isinstance(input, Tensor):
@@ -395,7 +399,7 @@ Tensor.__ipow__ = tape.inplace_binary(pow)
 
 
 @method(inplace=tape.inplace_unary)
-def square(input):
+def square(input: Tensor) -> Tensor:
     """``input ** 2`` (PowBackward0)."""
     return pow(input, 2)
 
@@ -404,7 +408,7 @@ row("neg", "NegBackward0", lambda self: -self, lambda grad: (-grad,))
 
 
 @method(inplace=tape.inplace_unary)
-def neg(input):
+def neg(input: Tensor) -> Tensor:
     """``-input`` (NegBackward0)."""
     if input.dtype is D.bool_:
         raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If "
@@ -422,7 +426,7 @@ Tensor.negative, Tensor.negative_ = neg, Tensor.neg_
 
 
 @method
-def float_power(input, exponent):
+def float_power(input: Tensor | Number, exponent: Tensor | Number) -> Tensor:
     """``input ** exponent`` in float64, as torch: both converted first (ToCopyBackward0)."""
     if isinstance(input, Tensor):
         input = input.to(D.float64)
@@ -433,7 +437,7 @@ def float_power(input, exponent):
     return pow(input, exponent)
 
 
-def _elementwise(name, floating):
+def _elementwise(name: str, floating: bool) -> Callable[[Tensor], Tensor]:
     """The public function of a one-input row: ``exp(x)`` applies row ``exp``.
 
     ``floating`` ops compute integer inputs in the default float dtype, as torch does
@@ -441,7 +445,7 @@ def _elementwise(name, floating):
     """
     rule = RULES[name]
 
-    def op(input):
+    def op(input: Tensor) -> Tensor:
         return apply(_in_float(rule, input) if floating else rule, input)
     op.__name__ = op.__qualname__ = name
     op.__doc__ = (f"``{name}`` of each element (row ``{name}`` of the derivative table, "
@@ -523,7 +527,7 @@ row("xlogy_scalar_other", "XlogyBackward2", lambda self, *, other: _xlogy(self, 
 
 
 @method(inplace=tape.inplace_binary)
-def xlogy(input, other):
+def xlogy(input: Tensor | Number, other: Tensor | Number) -> Tensor:
     """``input * log(other)``, 0 where ``input`` is 0 (XlogyBackward0; XlogyBackward1 or 2
     when ``input`` or ``other`` is a number); integers are computed in the default float
     dtype."""
@@ -560,7 +564,7 @@ row("logit", "LogitBackward0",
 
 
 @method(inplace=tape.inplace_unary)
-def logit(input, eps=None):
+def logit(input: Tensor, eps: Optional[float] = None) -> Tensor:
     """``log(p / (1 - p))`` of each element, ``p`` clamped to ``[eps, 1 - eps]`` first if
     ``eps`` is given (LogitBackward0); integers are computed in the default float dtype."""
     return apply(_in_float(RULES["logit"], input), input, eps=eps)
@@ -680,7 +684,7 @@ row("frac", "FracBackward0", lambda self: self - jnp.trunc(self), lambda grad: (
 
 
 @method(inplace=tape.inplace_unary)
-def frac(input):
+def frac(input: Tensor) -> Tensor:
     """The fractional part of each element, ``input - trunc(input)`` (FracBackward0)."""
     if not input.dtype.is_floating_point:
         raise _kernel_missing("frac_cpu", input.dtype)
@@ -694,7 +698,8 @@ row("nan_to_num", "NanToNumBackward0",
 
 
 @method(inplace=tape.inplace_unary)
-def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
+def nan_to_num(input: Tensor, nan: float = 0.0, posinf: Optional[float] = None,
+               neginf: Optional[float] = None) -> Tensor:
     """NaN, +inf and -inf replaced by ``nan``, ``posinf`` and ``neginf`` (the infinities by
     the dtype's largest and smallest finite values unless given; NanToNumBackward0)."""
     return apply(RULES["nan_to_num"], input, nan=nan, posinf=posinf, neginf=neginf)
@@ -714,7 +719,7 @@ row("copysign_scalar", "CopysignBackward1", lambda self, *, other: jnp.copysign(
 
 
 @method(inplace=tape.inplace_unary)
-def copysign(input, other):
+def copysign(input: Tensor, other: Tensor | Number) -> Tensor:
     """The magnitude of ``input`` with the sign of ``other`` (CopysignBackward0;
     CopysignBackward1 for a number); integers are computed in the default float dtype."""
     if not isinstance(other, Tensor):
@@ -723,7 +728,8 @@ def copysign(input, other):
 
 
 @method
-def diff(input, n=1, dim=-1, prepend=None, append=None):
+def diff(input: Tensor, n: int = 1, dim: int = -1, prepend: Optional[Tensor] = None,
+         append: Optional[Tensor] = None) -> Tensor:
     """The ``n``-th forward difference along ``dim`` (``prepend``/``append`` joined on
     first), as torch composes it: a slice minus a slice (SubBackward0), ``n`` times;
     booleans differ by ``!=``."""
@@ -746,7 +752,7 @@ row("polygamma", "PolygammaBackward0", lambda self, *, n: jax.scipy.special.poly
     lambda grad, self, n: (grad * tape.apply(RULES["polygamma"], self, n=n + 1),))
 
 
-def polygamma(n, input):
+def polygamma(n: int, input: Tensor) -> Tensor:
     """The ``n``-th derivative of the digamma function (PolygammaBackward0)."""
     if n < 0:
         raise RuntimeError("polygamma(n, x) does not support negative n.")
@@ -763,7 +769,8 @@ row("clamp", "ClampBackward1", lambda self, *, min=None, max=None: jnp.clip(self
 
 
 @method
-def clamp(input, min=None, max=None):
+def clamp(input: Tensor, min: Tensor | Number | None = None,
+          max: Tensor | Number | None = None) -> Tensor:
     """Each element limited to ``[min, max]``: numbers (ClampBackward1: the gradient flows
     inside the range) or tensors, broadcast (ClampBackward0: a bound gets the gradient
     where it binds)."""
@@ -777,7 +784,7 @@ row("clamp_min", "ClampMinBackward0", lambda self, *, min: jnp.maximum(self, min
 
 
 @method
-def clamp_min(input, min):
+def clamp_min(input: Tensor, min: Tensor | Number) -> Tensor:
     """``clamp(input, min=min)``; for a number, node ClampMinBackward0."""
     return _clamp(input, min, None, RULES["clamp_min"], {"min": min})
 
@@ -787,7 +794,7 @@ row("clamp_max", "ClampMaxBackward0", lambda self, *, max: jnp.minimum(self, max
 
 
 @method
-def clamp_max(input, max):
+def clamp_max(input: Tensor, max: Tensor | Number) -> Tensor:
     """``clamp(input, max=max)``; for a number, node ClampMaxBackward0."""
     return _clamp(input, None, max, RULES["clamp_max"], {"max": max})
 
@@ -816,6 +823,8 @@ row("clamp_tensor", "ClampBackward0", lambda self, min, max: jnp.clip(self, min,
 def _clamp(input, min, max, number_rule, attrs):
     bounds = [b for b in (min, max) if b is not None]
     dt = D.result_type(input, *bounds)                 # an int tensor clamped to 0.5: float
+    rule: Rule | _CastRule
+    inputs: tuple[Tensor, ...]
     if builtins.any(isinstance(b, Tensor) for b in bounds):
         min, max = (b if b is None or isinstance(b, Tensor) else tensor(b) for b in (min, max))
         broadcast_shapes(input.shape, *(b.shape for b in (min, max) if b is not None))
@@ -831,7 +840,7 @@ clip = clamp
 Tensor.clip = clamp
 
 
-def _clamp_inplace(clamp_fn):
+def _clamp_inplace(clamp_fn: Callable[..., Tensor]) -> Callable[..., Tensor]:
     def op(input, *bounds, **named):
         given = [b for b in (*bounds, *named.values()) if b is not None]
         if given and not builtins.any(isinstance(b, Tensor) for b in given):
@@ -850,12 +859,13 @@ methods(clamp_, clamp_min_, clamp_max_)
 Tensor.clip_ = clamp_
 
 
-def _of_two_tensors(name, doc, float_result=False):
+def _of_two_tensors(name: str, doc: str,
+                    float_result: bool = False) -> Callable[[Tensor, Tensor], Tensor]:
     """The public function of a two-input row that takes tensors only (torch's TypeError
     for a number); ``float_result``: integers give the default float dtype."""
     rule = RULES[name]
 
-    def op(input, other):
+    def op(input: Tensor, other: Tensor) -> Tensor:
         _tensor_arg(name, "other", 2, other)
         return _binary(rule, input, other, float_result)
     op.__name__ = op.__qualname__ = name
@@ -927,7 +937,7 @@ row("atan2", "Atan2Backward0", lambda self, other: jnp.arctan2(self, other),
 
 
 @method(inplace=tape.inplace_unary)
-def atan2(input, other):
+def atan2(input: Tensor, other: Tensor) -> Tensor:
     """The angle of the point (``other``, ``input``), elementwise (Atan2Backward0);
     integers are computed in the default float dtype."""
     _tensor_arg("atan2", "other", 2, other)
@@ -943,7 +953,7 @@ row("hypot", "HypotBackward0", lambda self, other: jnp.hypot(self, other),
 
 
 @method(inplace=tape.inplace_unary)
-def hypot(input, other):
+def hypot(input: Tensor, other: Tensor) -> Tensor:
     """``sqrt(input**2 + other**2)``, elementwise (HypotBackward0)."""
     return _float_binary("hypot", input, other)
 
@@ -955,7 +965,7 @@ row("logaddexp", "LogaddexpBackward0", lambda self, other: jnp.logaddexp(self, o
 
 
 @method
-def logaddexp(input, other):
+def logaddexp(input: Tensor, other: Tensor) -> Tensor:
     """``log(exp(input) + exp(other))``, computed stably (LogaddexpBackward0)."""
     return _float_binary("logaddexp", input, other)
 
@@ -967,7 +977,7 @@ row("logaddexp2", "Logaddexp2Backward0", lambda self, other: jnp.logaddexp2(self
 
 
 @method
-def logaddexp2(input, other):
+def logaddexp2(input: Tensor, other: Tensor) -> Tensor:
     """``log2(2**input + 2**other)``, computed stably (Logaddexp2Backward0)."""
     return _float_binary("logaddexp2", input, other)
 
@@ -990,7 +1000,7 @@ row("where", "WhereBackward0",
     tensor_attrs=("condition",))
 
 
-def where(condition, input, other):
+def where(condition: Tensor, input: Tensor | Number, other: Tensor | Number) -> Tensor:
     """Elements of ``input`` where ``condition`` holds, else of ``other``."""
     a_t, b_t = isinstance(input, Tensor), isinstance(other, Tensor)
     dt = D.result_type(input, other)
@@ -1000,7 +1010,8 @@ def where(condition, input, other):
     rule = RULES["where"] if (not a_t or input.dtype is dt) and (not b_t or other.dtype is dt) \
         else _CastRule(RULES["where"], dt)
     if not a_t and not b_t:
-        return make_tensor(jnp.where(condition._value(), input, other).astype(dt.np))
+        return make_tensor(jnp.where(condition._value(), input, other)  # type: ignore[arg-type]
+                           .astype(dt.np))
     return apply(rule, input, other, condition=condition)
 
 
@@ -1008,19 +1019,19 @@ Tensor.where = lambda self, condition, other: where(condition, self, other)
 
 
 @method
-def positive(input):
+def positive(input: Tensor) -> Tensor:
     """``input`` itself (torch's unary ``+``), refused for booleans."""
     if input.dtype == D.bool_:
         raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
     return input
 
 
-def _to_whole(name):
+def _to_whole(name: str) -> Callable[[Tensor], Tensor]:
     """floor, ceil, trunc: each float rounded (a row whose gradient is zeros); integers
     are whole already (a copy, as torch)."""
     rule = RULES[name]
 
-    def op(input):
+    def op(input: Tensor) -> Tensor:
         if input._array.dtype.kind != "f":
             return make_tensor(input._value())
         return apply(rule, input)
@@ -1040,7 +1051,7 @@ row("round_decimals", "RoundBackward1", lambda self, *, decimals: jnp.round(self
 
 
 @method(inplace=tape.inplace_unary)
-def round(input, *, decimals=0):
+def round(input: Tensor, *, decimals: int = 0) -> Tensor:
     """Each element rounded to ``decimals`` places, halves to even (RoundBackward0, or
     RoundBackward1 with ``decimals``: gradients of zeros).
 
@@ -1061,7 +1072,7 @@ row("heaviside", "NotImplemented",
 
 
 @method(inplace=tape.inplace_unary)
-def heaviside(input, values):
+def heaviside(input: Tensor, values: Tensor) -> Tensor:
     """The step function: 0 where ``input`` is negative, 1 where positive, ``values``
     where it is 0 (torch has no derivative: a NotImplemented node).
 
@@ -1076,4 +1087,5 @@ def heaviside(input, values):
     return _binary(RULES["heaviside"], input, values)
 
 
-__all__ = exported(globals())
+if not TYPE_CHECKING:         # (see exported: a type checker reads every public name)
+    __all__ = exported(globals())

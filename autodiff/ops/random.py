@@ -6,10 +6,13 @@ nothing flows back through it."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, Optional, Sequence
+
 import jax.numpy as jnp
 import numpy as np
 
 from .. import dtypes as D, tape
+from ..dtypes import DeviceLike, Number
 from ..tape import RULES, Tensor, apply, make_tensor, row
 from ._common import (_not_implemented, _place, _shape_arg, _to_dtype, _zeros, _zeros_like,
                       exported, method)
@@ -20,22 +23,25 @@ from .shape import broadcast_shapes
 class Generator:
     """A seeded source of random numbers (NumPy's PCG64 underneath)."""
 
-    def __init__(self, device="cpu"):
+    _rng: Any             # NumPy's generator (autodiff.compile swaps in a stream of JAX keys)
+
+    def __init__(self, device: DeviceLike = "cpu") -> None:
         self.manual_seed(67280421310721)         # torch's default seed
 
-    def manual_seed(self, seed):
+    def manual_seed(self, seed: int) -> Generator:
         self._seed = int(seed)
         self._rng = np.random.default_rng(self._seed)
         return self
 
-    def initial_seed(self):
+    def initial_seed(self) -> int:
         return self._seed
 
 
-default_generator = Generator().manual_seed(np.random.SeedSequence().entropy % 2**63)
+default_generator = Generator().manual_seed(
+    np.random.SeedSequence().entropy % 2**63)    # type: ignore[operator]  # (an int here)
 
 
-def manual_seed(seed):
+def manual_seed(seed: int) -> Generator:
     """Seed autodiff's default generator (``rand``, ``randn``, ``randint``, dropout...)."""
     return default_generator.manual_seed(seed)
 
@@ -47,18 +53,24 @@ def _random(draw, size, dtype, device, requires_grad, generator):
                  requires_grad)
 
 
-def rand(*size, dtype=None, device=None, requires_grad=False, generator=None):
+def rand(*size: int | Sequence[int], dtype: Optional[D.dtype] = None,
+         device: Optional[DeviceLike] = None, requires_grad: bool = False,
+         generator: Optional[Generator] = None) -> Tensor:
     """Uniform random numbers in [0, 1) from autodiff's generator."""
     return _random(lambda rng, s: rng.random(s), size, dtype, device, requires_grad, generator)
 
 
-def randn(*size, dtype=None, device=None, requires_grad=False, generator=None):
+def randn(*size: int | Sequence[int], dtype: Optional[D.dtype] = None,
+          device: Optional[DeviceLike] = None, requires_grad: bool = False,
+          generator: Optional[Generator] = None) -> Tensor:
     """Standard normal random numbers from autodiff's generator."""
     return _random(lambda rng, s: rng.standard_normal(s), size, dtype, device, requires_grad,
                    generator)
 
 
-def randint(low, high=None, size=None, dtype=None, device=None, generator=None):
+def randint(low: int, high: Optional[int] = None, size: Sequence[int] = None,  # type: ignore[assignment]
+            dtype: Optional[D.dtype] = None, device: Optional[DeviceLike] = None,
+            generator: Optional[Generator] = None) -> Tensor:
     """Random integers in ``[low, high)`` from autodiff's generator."""
     if high is None:
         low, high = 0, low
@@ -67,19 +79,22 @@ def randint(low, high=None, size=None, dtype=None, device=None, generator=None):
     return make_tensor(_place(jnp.asarray(rng.integers(low, high, tuple(size)), dt.np), device))
 
 
-def randperm(n, dtype=None, device=None, generator=None):
+def randperm(n: int, dtype: Optional[D.dtype] = None, device: Optional[DeviceLike] = None,
+             generator: Optional[Generator] = None) -> Tensor:
     """A random permutation of ``range(n)``."""
     rng = (generator or default_generator)._rng
     return make_tensor(_place(jnp.asarray(rng.permutation(n), (_to_dtype(dtype) or D.int64).np),
                         device))
 
 
-def rand_like(input, dtype=None, device=None, requires_grad=False):
+def rand_like(input: Tensor, dtype: Optional[D.dtype] = None,
+              device: Optional[DeviceLike] = None, requires_grad: bool = False) -> Tensor:
     """``rand`` with the shape and dtype of ``input``."""
     return rand(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
-def randn_like(input, dtype=None, device=None, requires_grad=False):
+def randn_like(input: Tensor, dtype: Optional[D.dtype] = None,
+               device: Optional[DeviceLike] = None, requires_grad: bool = False) -> Tensor:
     """``randn`` with the shape and dtype of ``input``."""
     return randn(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
@@ -99,7 +114,8 @@ row("uniform_", "UniformBackward0", _drawn, _nothing_back_through_a_draw)
 
 
 @method
-def uniform_(self, from_=0.0, to=1.0, *, generator=None):
+def uniform_(self: Tensor, from_: float = 0.0, to: float = 1.0, *,
+             generator: Optional[Generator] = None) -> Tensor:
     """Fill ``self`` in place with draws from the uniform distribution on [from, to)
     (UniformBackward0 when recorded; NumPy's generator, so torch's numbers differ)."""
     return _random_fill_(self, "uniform_", lambda rng, shape: rng.uniform(from_, to, shape),
@@ -110,7 +126,8 @@ row("normal_", "NormalBackward0", _drawn, _nothing_back_through_a_draw)
 
 
 @method
-def normal_(self, mean=0.0, std=1.0, *, generator=None):
+def normal_(self: Tensor, mean: float = 0.0, std: float = 1.0, *,
+            generator: Optional[Generator] = None) -> Tensor:
     """Fill ``self`` in place with draws from N(mean, std^2) (NormalBackward0)."""
     return _random_fill_(self, "normal_", lambda rng, shape: rng.normal(mean, std, shape),
                          generator)
@@ -122,7 +139,8 @@ row("bernoulli_tensor_", "BernoulliBackward1", lambda self, p, *, draws: draws,
 
 
 @method
-def bernoulli_(self, p=0.5, *, generator=None):
+def bernoulli_(self: Tensor, p: Tensor | float = 0.5, *,
+               generator: Optional[Generator] = None) -> Tensor:
     """Fill ``self`` in place with 1 where a draw falls below ``p`` (a number, or a tensor
     of probabilities broadcast to ``self``), else 0 (BernoulliBackward2 / 1)."""
     if isinstance(p, Tensor):
@@ -137,7 +155,8 @@ row("exponential_", "ExponentialBackward0", _drawn, _nothing_back_through_a_draw
 
 
 @method
-def exponential_(self, lambd=1.0, *, generator=None):
+def exponential_(self: Tensor, lambd: float = 1.0, *,
+                 generator: Optional[Generator] = None) -> Tensor:
     """Fill ``self`` in place with draws from the exponential distribution of rate
     ``lambd`` (ExponentialBackward0)."""
     return _random_fill_(self, "exponential_", lambda rng, shape: rng.exponential(
@@ -148,7 +167,7 @@ row("geometric_", "GeometricBackward0", _drawn, _nothing_back_through_a_draw)
 
 
 @method
-def geometric_(self, p, *, generator=None):
+def geometric_(self: Tensor, p: float, *, generator: Optional[Generator] = None) -> Tensor:
     """Fill ``self`` in place with the number of trials until a success of probability
     ``p`` (GeometricBackward0)."""
     return _random_fill_(self, "geometric_", lambda rng, shape: rng.geometric(p, shape),
@@ -159,7 +178,8 @@ row("log_normal_", "LogNormalBackward0", _drawn, _nothing_back_through_a_draw)
 
 
 @method
-def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
+def log_normal_(self: Tensor, mean: float = 1.0, std: float = 2.0, *,
+                generator: Optional[Generator] = None) -> Tensor:
     """Fill ``self`` in place with ``exp`` of draws from N(mean, std^2) (LogNormalBackward0)."""
     return _random_fill_(self, "log_normal_", lambda rng, shape: rng.lognormal(
         mean, std, shape), generator)
@@ -169,7 +189,8 @@ row("cauchy_", "CauchyBackward0", _drawn, _nothing_back_through_a_draw)
 
 
 @method
-def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
+def cauchy_(self: Tensor, median: float = 0.0, sigma: float = 1.0, *,
+            generator: Optional[Generator] = None) -> Tensor:
     """Fill ``self`` in place with draws from the Cauchy distribution (CauchyBackward0)."""
     return _random_fill_(self, "cauchy_", lambda rng, shape: median + sigma *
                          rng.standard_cauchy(shape), generator)
@@ -181,7 +202,8 @@ row("random_", "RandomBackward2", _drawn, _nothing_back_through_a_draw)
 
 
 @method
-def random_(self, *bounds, to=None, generator=None):
+def random_(self: Tensor, *bounds: Optional[int], to: Optional[int] = None,
+            generator: Optional[Generator] = None) -> Tensor:
     """Fill ``self`` in place with random integers: in ``[from, to)`` (two bounds:
     RandomBackward0), ``[0, to)`` (one: RandomBackward1), or, without bounds, ``[0,
     2**mantissa]`` for floats, the dtype's range for integers (RandomBackward2)."""
@@ -212,7 +234,8 @@ row("bernoulli_p", "NotImplemented", _drawn,
     (lambda grad: _not_implemented("bernoulli"),))
 
 
-def bernoulli(input, p=None, *, generator=None):
+def bernoulli(input: Tensor, p: Optional[float] = None, *,
+              generator: Optional[Generator] = None) -> Tensor:
     """1 with probability ``input`` (or ``p``), else 0, elementwise (BernoulliBackward0:
     zero gradients; with ``p``, torch has no derivative).
 
@@ -233,7 +256,7 @@ Tensor.bernoulli = lambda self, p=None, *, generator=None: bernoulli(
 row("poisson", "PoissonBackward0", _drawn, _nothing_back_through_a_draw)
 
 
-def poisson(input, generator=None):
+def poisson(input: Tensor, generator: Optional[Generator] = None) -> Tensor:
     """A draw from the Poisson distribution of each rate in ``input`` (PoissonBackward0:
     zero gradients)."""
     rng = (generator or default_generator)._rng
@@ -251,8 +274,9 @@ row("normal_tensor_tensor", "NormalBackward3",
                                                         _zeros(std_sym_sizes, grad)))
 
 
-def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, device=None,
-           requires_grad=False):
+def normal(mean: Tensor | float, std: Tensor | float = 1.0, size: Optional[Sequence[int]] = None,
+           *, generator: Optional[Generator] = None, dtype: Optional[D.dtype] = None,
+           device: Optional[DeviceLike] = None, requires_grad: bool = False) -> Tensor:
     """Draws from N(mean, std^2): ``mean`` and ``std`` numbers (then ``size`` is the shape)
     or tensors, broadcast (NormalBackward1/2/3: zero gradients for them, as torch)."""
     rng = (generator or default_generator)._rng
@@ -264,7 +288,8 @@ def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, device=None,
                        requires_grad, generator)
     shape = broadcast_shapes(*(t.shape for t in tensors))
     values = [np.asarray(t._value()) if isinstance(t, Tensor) else t for t in (mean, std)]
-    draws = jnp.asarray(rng.normal(*values, tuple(shape)), tensors[0].dtype.np)
+    draws = jnp.asarray(rng.normal(*values, tuple(shape)),  # type: ignore[call-overload]
+                        tensors[0].dtype.np)
     if isinstance(mean, Tensor) and isinstance(std, Tensor):
         return apply(RULES["normal_tensor_tensor"], mean, std, draws=draws,
                      mean_sym_sizes=mean._array.shape, std_sym_sizes=std._array.shape)
@@ -275,7 +300,8 @@ def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, device=None,
 
 
 @method
-def multinomial(input, num_samples, replacement=False, *, generator=None):
+def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
+                generator: Optional[Generator] = None) -> Tensor:
     """``num_samples`` indices drawn for each row of weights in ``input`` (1-d or 2-d),
     with or without replacement (int64; not recorded).
 
@@ -295,11 +321,14 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):
     return make_tensor(jnp.asarray(np.stack(rows).reshape(*input.shape[:-1], num_samples), jnp.int64))
 
 
-def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_grad=False):
+def randint_like(input: Tensor, low: int = 0, high: Optional[int] = None, *,
+                 dtype: Optional[D.dtype] = None, device: Optional[DeviceLike] = None,
+                 requires_grad: bool = False) -> Tensor:
     """``randint`` with the shape (and dtype) of ``input``: one bound is ``high``."""
     if high is None:
         low, high = 0, low
     return randint(low, high, tuple(input.shape), dtype=dtype or input.dtype)
 
 
-__all__ = exported(globals())
+if not TYPE_CHECKING:         # (see exported: a type checker reads every public name)
+    __all__ = exported(globals())

@@ -3,6 +3,8 @@ cumulative ops. The gradient of a reduction is spread back over what was reduced
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Optional, Union, overload
+
 import builtins
 import functools
 import math
@@ -12,6 +14,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import dtypes as D, tape
+from ..dtypes import Dims, Number
 from ..tape import RULES, Tensor, apply, make_tensor, row
 from ._common import (_broadcast_shapes, _dims, _if_given, _kernel_missing, _mean,
                       _over_scalar, _plus_scalar, _times_scalar, _to_dtype, _w, _zeros,
@@ -20,6 +23,9 @@ from .creation import zeros
 from .pointwise import maximum, minimum
 from .comparison import isnan
 from .shape import narrow, select, view
+
+if TYPE_CHECKING:
+    from ..tape import ValuesIndices
 
 
 # Reductions. The gradient of a sum is spread back over what was summed.
@@ -44,7 +50,8 @@ row("sum_dim", "SumBackward1",
 
 
 @method
-def sum(input, dim=None, keepdim=False, dtype=None):
+def sum(input: Tensor, dim: Optional[Dims] = None, keepdim: bool = False,
+        dtype: Optional[D.dtype] = None) -> Tensor:
     """Sum of all elements (SumBackward0) or along ``dim`` (SumBackward1)."""
     _check_result_dtype(input, dtype)
     if not input.dtype.is_floating_point and dtype is None:
@@ -66,7 +73,8 @@ row("nansum", "NansumBackward0",
 
 
 @method
-def nansum(input, dim=None, keepdim=False, *, dtype=None):
+def nansum(input: Tensor, dim: Optional[Dims] = None, keepdim: bool = False, *,
+           dtype: Optional[D.dtype] = None) -> Tensor:
     """The sum with NaNs counted as zero (NansumBackward0: they get no gradient)."""
     _check_result_dtype(input, dtype)
     if not input.dtype.is_floating_point and dtype is None:
@@ -78,7 +86,8 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None):
 
 
 @method
-def nanmean(input, dim=None, keepdim=False, *, dtype=None):
+def nanmean(input: Tensor, dim: Optional[Dims] = None, keepdim: bool = False, *,
+            dtype: Optional[D.dtype] = None) -> Tensor:
     """The mean of the elements that are not NaN: ``nansum`` over their count, as torch."""
     if not input.dtype.is_floating_point:
         raise RuntimeError(f"nanmean(): expected input to have floating point or complex "
@@ -103,7 +112,8 @@ row("mean_dim", "MeanBackward1",
 
 
 @method
-def mean(input, dim=None, keepdim=False, dtype=None):
+def mean(input: Tensor, dim: Optional[Dims] = None, keepdim: bool = False,
+         dtype: Optional[D.dtype] = None) -> Tensor:
     """The mean of all elements (MeanBackward0) or along ``dim`` (MeanBackward1)."""
     which, dt = ("Optional", _to_dtype(dtype)) if dtype is not None else ("Input", input.dtype)
     if not dt.is_floating_point:
@@ -145,7 +155,8 @@ row("prod_dim", "ProdBackward1", lambda self, *, dim, keepdim: jnp.prod(self, di
 
 
 @method
-def prod(input, dim=None, keepdim=False, dtype=None):
+def prod(input: Tensor, dim: Optional[int] = None, keepdim: bool = False,
+         dtype: Optional[D.dtype] = None) -> Tensor:
     """The product of all elements (ProdBackward0) or along ``dim`` (ProdBackward1)."""
     _check_result_dtype(input, dtype)
     if dtype is not None:
@@ -169,7 +180,8 @@ class _ReturnType(tuple):
 
 
 def _return_type(name, fields=("values", "indices")):
-    named = {field: property(lambda self, i=i: self[i]) for i, field in enumerate(fields)}
+    named = {field: property(lambda self, i=i: self[i])  # type: ignore[misc]
+             for i, field in enumerate(fields)}
     return type(name, (_ReturnType,), {"_name": name, "_fields": fields, **named})
 
 
@@ -306,12 +318,24 @@ for _op, _node in (("median_dim", "MedianBackward1"), ("nanmedian_dim", "Nanmedi
             _to_indices(grad, dim, keepdim, indices, self_sym_sizes),))
 
 
+@overload
+def median(input: Tensor) -> Tensor: ...
+@overload
+def median(input: Tensor, dim: int, keepdim: bool = False) -> ValuesIndices: ...
+
+
 @method
 def median(input, dim=None, keepdim=False):
     """The lower median of all elements (MedianBackward0; nan if any is nan), or along
     ``dim`` -> (values, indices) (MedianBackward1). Among equal elements the index is the
     middle one in their order (torch's pick among ties depends on its kernel)."""
     return _median(input, dim, keepdim, "median")
+
+
+@overload
+def nanmedian(input: Tensor) -> Tensor: ...
+@overload
+def nanmedian(input: Tensor, dim: int, keepdim: bool = False) -> ValuesIndices: ...
 
 
 @method
@@ -332,7 +356,7 @@ def _median(input, dim, keepdim, kind):
 
 
 @method
-def kthvalue(input, k, dim=-1, keepdim=False):
+def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> ValuesIndices:
     """``(values, indices)``: the ``k``-th smallest element along ``dim`` and where it is
     (KthvalueBackward0). Among equal elements the index is the ``k``-th in a stable sort
     (torch's pick among ties depends on its kernel).
@@ -357,7 +381,7 @@ def kthvalue(input, k, dim=-1, keepdim=False):
 
 
 @method
-def mode(input, dim=-1, keepdim=False):
+def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> ValuesIndices:
     """``(values, indices)``: the most frequent element along ``dim`` (the smallest of
     equally frequent ones) and the last place it is at (ModeBackward0).
 
@@ -421,6 +445,17 @@ row("max_dim", "MaxBackward0",
         _to_indices(grad, dim, keepdim, indices, self_sym_sizes),))
 
 
+# max and min: of all elements, along a dim (values and indices), or of two tensors
+@overload
+def max(input: Tensor) -> Tensor: ...
+@overload
+def max(input: Tensor, dim: int, keepdim: bool = False) -> ValuesIndices: ...
+@overload
+def max(input: Tensor, dim: Tensor) -> Tensor: ...
+@overload
+def max(input: Tensor, *, other: Tensor) -> Tensor: ...
+
+
 @method
 def max(input, dim=None, keepdim=False, *, other=None):
     """``max()`` of all elements, ``max(dim)`` -> (values, indices), or ``max(a, b)``."""
@@ -434,6 +469,16 @@ row("min_dim", "MinBackward0",
     lambda self, *, dim, keepdim, indices, self_sym_sizes: jnp.min(self, dim, keepdims=keepdim),
     lambda grad, dim, keepdim, indices, self_sym_sizes: (
         _to_indices(grad, dim, keepdim, indices, self_sym_sizes),))
+
+
+@overload
+def min(input: Tensor) -> Tensor: ...
+@overload
+def min(input: Tensor, dim: int, keepdim: bool = False) -> ValuesIndices: ...
+@overload
+def min(input: Tensor, dim: Tensor) -> Tensor: ...
+@overload
+def min(input: Tensor, *, other: Tensor) -> Tensor: ...
 
 
 @method
@@ -487,7 +532,8 @@ row("aminmax", "AminmaxBackward0",
 
 
 @method
-def aminmax(input, *, dim=None, keepdim=False):
+def aminmax(input: Tensor, *, dim: Optional[int] = None,
+            keepdim: bool = False) -> tuple[Tensor, Tensor]:
     """``(min, max)`` of all elements, or along ``dim``, in one node (AminmaxBackward0);
     ties share each one's gradient, as in ``amin`` and ``amax``.
 
@@ -513,7 +559,7 @@ row("amax", "AmaxBackward0", lambda self, *, dim, keepdim: jnp.max(self, dim, ke
 
 
 @method
-def amax(input, dim=(), keepdim=False):
+def amax(input: Tensor, dim: Dims = (), keepdim: bool = False) -> Tensor:
     """The largest elements along ``dim`` (all of them by default); ties share the gradient."""
     dims = _dims(dim, input.ndim) if dim != () else None
     return apply(RULES["amax"], input, dim=dims, keepdim=keepdim)
@@ -525,14 +571,14 @@ row("amin", "AminBackward0", lambda self, *, dim, keepdim: jnp.min(self, dim, ke
 
 
 @method
-def amin(input, dim=(), keepdim=False):
+def amin(input: Tensor, dim: Dims = (), keepdim: bool = False) -> Tensor:
     """The smallest elements along ``dim`` (all of them by default); ties share the gradient."""
     dims = _dims(dim, input.ndim) if dim != () else None
     return apply(RULES["amin"], input, dim=dims, keepdim=keepdim)
 
 
 @method
-def argmax(input, dim=None, keepdim=False):
+def argmax(input: Tensor, dim: Optional[int] = None, keepdim: bool = False) -> Tensor:
     """The index of the largest element (of the flattened tensor, or along ``dim``)."""
     if dim is None:
         return make_tensor(jnp.argmax(input._value()).astype(np.int64))
@@ -541,7 +587,7 @@ def argmax(input, dim=None, keepdim=False):
 
 
 @method
-def argmin(input, dim=None, keepdim=False):
+def argmin(input: Tensor, dim: Optional[int] = None, keepdim: bool = False) -> Tensor:
     """The index of the smallest element (of the flattened tensor, or along ``dim``)."""
     if dim is None:
         return make_tensor(jnp.argmin(input._value()).astype(np.int64))
@@ -550,13 +596,13 @@ def argmin(input, dim=None, keepdim=False):
 
 
 @method
-def all(input, dim=None, keepdim=False):
+def all(input: Tensor, dim: Optional[Dims] = None, keepdim: bool = False) -> Tensor:
     """Whether every element is true (or along ``dim``)."""
     return make_tensor(jnp.all(input._value(), dim, keepdims=keepdim))
 
 
 @method
-def any(input, dim=None, keepdim=False):
+def any(input: Tensor, dim: Optional[Dims] = None, keepdim: bool = False) -> Tensor:
     """Whether any element is true (or along ``dim``)."""
     return make_tensor(jnp.any(input._value(), dim, keepdims=keepdim))
 
@@ -590,7 +636,8 @@ alias_row("norm_scalaropt_dim", "NormBackward1", of="norm")
 
 
 @method
-def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
+def norm(input: Tensor, p: Union[float, str, None] = "fro", dim: Optional[Dims] = None,
+         keepdim: bool = False, dtype: Optional[D.dtype] = None) -> Tensor:
     """The vector p-norm (2 by default) of all elements or along ``dim``."""
     ord = 2 if p in ("fro", None) else p
     if not input.dtype.is_floating_point:
@@ -607,7 +654,7 @@ row("dist", "DistBackward0",
 
 
 @method
-def dist(input, other, p=2):
+def dist(input: Tensor, other: Tensor, p: float = 2) -> Tensor:
     """The ``p``-norm of ``input - other`` (broadcast), in one node (DistBackward0).
 
     >>> import autodiff
@@ -623,7 +670,8 @@ def dist(input, other, p=2):
     return apply(RULES["dist"], input, other, p=float(p))
 
 
-def trapezoid(y, x=None, *, dx=None, dim=-1):
+def trapezoid(y: Tensor, x: Optional[Tensor] = None, *, dx: Optional[float] = None,
+              dim: int = -1) -> Tensor:
     """The integral of ``y`` along ``dim`` by the trapezoidal rule, with samples spaced
     ``dx`` (1 by default) or at the points ``x``: torch's composition of slices, sums and
     products.
@@ -699,7 +747,8 @@ row("var", "VarBackward0",
 
 
 @method
-def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def var(input: Tensor, dim: Optional[Dims] = None, unbiased: Optional[bool] = None,
+        keepdim: bool = False, *, correction: Optional[Number] = None) -> Tensor:
     """The variance, with Bessel's correction by default (VarBackward0)."""
     return apply(RULES["var"], input, **_spread_args(input, dim, unbiased, keepdim, correction,
                                                  "std and var"))
@@ -720,7 +769,8 @@ row("std", "StdBackward0",
 
 
 @method
-def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def std(input: Tensor, dim: Optional[Dims] = None, unbiased: Optional[bool] = None,
+        keepdim: bool = False, *, correction: Optional[Number] = None) -> Tensor:
     """The standard deviation, with Bessel's correction by default (StdBackward0)."""
     return apply(RULES["std"], input, **_spread_args(input, dim, unbiased, keepdim, correction,
                                                  "std and var"))
@@ -743,7 +793,9 @@ row("var_mean", "VarMeanBackward0",
     outputs=("result0", "result1"))
 
 
-def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def var_mean(input: Tensor, dim: Optional[Dims] = None, unbiased: Optional[bool] = None,
+             keepdim: bool = False, *,
+             correction: Optional[Number] = None) -> tuple[Tensor, Tensor]:
     """``(var, mean)`` in one node (VarMeanBackward0), with ``var``'s arguments.
 
     >>> import autodiff
@@ -764,7 +816,9 @@ row("std_mean", "StdMeanBackward0",
     outputs=("result0", "result1"))
 
 
-def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def std_mean(input: Tensor, dim: Optional[Dims] = None, unbiased: Optional[bool] = None,
+             keepdim: bool = False, *,
+             correction: Optional[Number] = None) -> tuple[Tensor, Tensor]:
     """``(std, mean)`` in one node (StdMeanBackward0), with ``std``'s arguments.
 
     >>> import autodiff
@@ -798,7 +852,7 @@ row("logsumexp", "LogsumexpBackward0",
 
 
 @method
-def logsumexp(input, dim, keepdim=False):
+def logsumexp(input: Tensor, dim: Dims, keepdim: bool = False) -> Tensor:
     """``log(sum(exp(input)))`` along ``dim``, computed stably (LogsumexpBackward0)."""
     if not input.dtype.is_floating_point:               # integers: in the default float
         input = input.to(D.DEFAULT_FLOAT)
@@ -842,7 +896,7 @@ row("softmax", "SoftmaxBackward0",
 
 
 @method
-def softmax(input, dim, dtype=None):
+def softmax(input: Tensor, dim: int, dtype: Optional[D.dtype] = None) -> Tensor:
     """``exp(input) / sum(exp(input))`` along ``dim`` (SoftmaxBackward0)."""
     return _softmax("softmax", input, dim, dtype)
 
@@ -869,7 +923,7 @@ row("log_softmax", "LogSoftmaxBackward0",
 
 
 @method
-def log_softmax(input, dim, dtype=None):
+def log_softmax(input: Tensor, dim: int, dtype: Optional[D.dtype] = None) -> Tensor:
     """``log(softmax(input, dim))``, computed stably (LogSoftmaxBackward0)."""
     return _softmax("log_softmax", input, dim, dtype)
 
@@ -900,7 +954,7 @@ row("cumsum", "CumsumBackward0",
 
 
 @method(inplace=tape.inplace_unary)
-def cumsum(input, dim, *, dtype=None):
+def cumsum(input: Tensor, dim: int, *, dtype: Optional[D.dtype] = None) -> Tensor:
     """Cumulative sum along ``dim`` (CumsumBackward0); integers and bools add up in int64,
     as in torch."""
     _check_result_dtype(input, dtype)
@@ -950,7 +1004,7 @@ row("cumprod", "CumprodBackward0",
 
 
 @method(inplace=tape.inplace_unary)
-def cumprod(input, dim, *, dtype=None):
+def cumprod(input: Tensor, dim: int, *, dtype: Optional[D.dtype] = None) -> Tensor:
     """Cumulative product along ``dim`` (CumprodBackward0; exact gradients with zeros, as
     torch's); integers and bools multiply up in int64."""
     _check_result_dtype(input, dtype)
@@ -981,20 +1035,20 @@ row("logcumsumexp", "LogcumsumexpBackward0",
 
 
 @method
-def logcumsumexp(input, dim):
+def logcumsumexp(input: Tensor, dim: int) -> Tensor:
     """``log(cumsum(exp(input)))`` along ``dim``, computed stably (LogcumsumexpBackward0)."""
     return apply(RULES["logcumsumexp"], input, dim=tape.wrap_dim(dim, input.ndim))
 
 
 @method
-def cummax(input, dim):
+def cummax(input: Tensor, dim: int) -> ValuesIndices:
     """``(values, indices)``: the largest element so far along ``dim`` and where it is
     (the latest of equal ones; NaN, once met, wins) (CummaxBackward0)."""
     return _cumulative_extremum(input, dim, "cummax", jnp.greater_equal)
 
 
 @method
-def cummin(input, dim):
+def cummin(input: Tensor, dim: int) -> ValuesIndices:
     """``(values, indices)``: the smallest element so far along ``dim`` and where it is
     (CumminBackward0; see ``cummax``)."""
     return _cumulative_extremum(input, dim, "cummin", jnp.less_equal)
@@ -1044,7 +1098,7 @@ row("renorm", "RenormBackward0", lambda self, *, p, dim, maxnorm: _renorm(self, 
 
 
 @method(inplace=tape.inplace_unary)
-def renorm(input, p, dim, maxnorm):
+def renorm(input: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:
     """Each slice along ``dim`` whose ``p``-norm exceeds ``maxnorm`` scaled down to that
     norm (RenormBackward0).
 
@@ -1067,4 +1121,5 @@ def renorm(input, p, dim, maxnorm):
                  maxnorm=maxnorm)
 
 
-__all__ = exported(globals())
+if not TYPE_CHECKING:         # (see exported: a type checker reads every public name)
+    __all__ = exported(globals())

@@ -4,6 +4,8 @@ values ``sort`` and ``topk`` pick are recorded."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Literal, Optional, Union, overload
+
 import builtins
 
 import jax
@@ -11,11 +13,21 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import dtypes as D, tape
+from ..dtypes import Dims, Number
 from ..tape import RULES, Tensor, apply, make_tensor, row
 from ._common import _kernel_missing, _not_implemented, exported, method
 from .creation import full_like, zeros
 from .reduction import return_types
 from .shape import broadcast_tensors
+
+if TYPE_CHECKING:
+    from ..tape import ValuesIndices
+
+
+@overload
+def nonzero(input: Tensor, *, as_tuple: Literal[False] = False) -> Tensor: ...
+@overload
+def nonzero(input: Tensor, *, as_tuple: Literal[True]) -> tuple[Tensor, ...]: ...
 
 
 @method
@@ -29,13 +41,13 @@ def nonzero(input, *, as_tuple=False):
 
 
 @method
-def argwhere(input):
+def argwhere(input: Tensor) -> Tensor:
     """``nonzero(input)``: the indices of the nonzero elements, one row each."""
     return nonzero(input)
 
 
 @method
-def count_nonzero(input, dim=None):
+def count_nonzero(input: Tensor, dim: Optional[Dims] = None) -> Tensor:
     """How many elements are nonzero (along ``dim``, an int or a tuple); int64."""
     axis = None if dim is None else tuple(d % builtins.max(input.ndim, 1)
                                           for d in (dim if isinstance(dim, (tuple, list))
@@ -44,7 +56,8 @@ def count_nonzero(input, dim=None):
 
 
 @method
-def sort(input, dim=-1, descending=False, stable=False):
+def sort(input: Tensor, dim: int = -1, descending: bool = False,
+         stable: bool = False) -> ValuesIndices:
     """``(values, indices)`` sorted along ``dim`` (SortBackward0); equal elements keep their
     order, as torch's sort does on the CPU (NaN counts as the largest)."""
     dim = tape.wrap_dim(dim, input.ndim)
@@ -116,7 +129,8 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan):
 
 
 @method
-def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
+def quantile(input: Tensor, q: Tensor | float, dim: Optional[int] = None, keepdim: bool = False,
+             *, interpolation: str = "linear") -> Tensor:
     """The ``q``-th quantiles (a number or a 1-D tensor of them, in [0, 1]) of all
     elements or along ``dim``, between two elements by ``interpolation`` ("linear",
     "lower", "higher", "midpoint", "nearest"); nan where a slice has a nan. Composed as
@@ -125,25 +139,28 @@ def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
 
 
 @method
-def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
+def nanquantile(input: Tensor, q: Tensor | float, dim: Optional[int] = None,
+                keepdim: bool = False, *, interpolation: str = "linear") -> Tensor:
     """``quantile`` of the elements that are not nan (nan where all are)."""
     return _quantile(input, q, dim, keepdim, interpolation, ignore_nan=True)
 
 
 @method
-def msort(input):
+def msort(input: Tensor) -> Tensor:
     """The values of ``sort`` along dim 0."""
     return sort(input, 0).values
 
 
 @method
-def argsort(input, dim=-1, descending=False, stable=False):
+def argsort(input: Tensor, dim: int = -1, descending: bool = False,
+            stable: bool = False) -> Tensor:
     """The indices that sort ``input`` along ``dim`` (see ``sort``)."""
     return sort(input, dim, descending, stable).indices
 
 
 @method
-def topk(input, k, dim=-1, largest=True, sorted=True):
+def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,
+         sorted: bool = True) -> ValuesIndices:
     """The ``k`` largest (or smallest) elements along ``dim`` and their indices
     (TopkBackward0). Among equal elements the first ones are taken; torch's choice among
     ties can differ."""
@@ -165,8 +182,9 @@ def _sorted_picks(input, op, dim, indices):
     return getattr(return_types, op)(values, indices)
 
 
-def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None,
-                 sorter=None):
+def searchsorted(sorted_sequence: Tensor, input: Tensor | Number, *, out_int32: bool = False,
+                 right: bool = False, side: Optional[str] = None,
+                 sorter: Optional[Tensor] = None) -> Tensor:
     """For each value of ``input``, the index in the sorted innermost dim of
     ``sorted_sequence`` where it would be inserted to keep it sorted (the first such
     place; the last with ``right`` or ``side="right"``); not recorded.
@@ -206,7 +224,8 @@ def _searched(boundaries, values, side):
     return np.stack([np.searchsorted(b, v, side) for b, v in rows]).reshape(values.shape)
 
 
-def bucketize(input, boundaries, *, out_int32=False, right=False):
+def bucketize(input: Tensor | Number, boundaries: Tensor, *, out_int32: bool = False,
+              right: bool = False) -> Tensor:
     """The bucket of each element among the sorted 1-D ``boundaries``: ``i`` such that
     ``boundaries[i-1] < x <= boundaries[i]`` (``<=`` and ``<`` swapped with ``right``);
     not recorded.
@@ -227,7 +246,7 @@ row("bincount", "NotImplemented", lambda weights, *, counted: counted,
 
 
 @method
-def bincount(input, weights=None, minlength=0):
+def bincount(input: Tensor, weights: Optional[Tensor] = None, minlength: int = 0) -> Tensor:
     """How often each non-negative integer occurs in the 1-D ``input`` (at least
     ``minlength`` counts), or the sum of its ``weights`` (float64 for integer weights;
     torch has no derivative: a NotImplemented node).
@@ -252,7 +271,7 @@ def bincount(input, weights=None, minlength=0):
 
 
 @method
-def histc(input, bins=100, min=0, max=0):
+def histc(input: Tensor, bins: int = 100, min: Number = 0, max: Number = 0) -> Tensor:
     """The histogram of ``input``'s elements in ``bins`` equal bins from ``min`` to
     ``max`` (both 0: the elements' own range); elements outside are not counted, ``max``
     is in the last bin. Not recorded.
@@ -290,7 +309,9 @@ row("unique_dim", "UniqueDimBackward0", lambda self, *, counted, dim: counted,
 
 
 @method
-def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
+def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,
+           return_counts: bool = False,
+           dim: Optional[int] = None) -> Union[Tensor, tuple[Tensor, ...]]:
     """The distinct elements of ``input``, sorted (each NaN its own), or the distinct
     slices along ``dim``; with ``return_inverse``, where each element went, with
     ``return_counts``, how often each occurs. A float result requiring grad records
@@ -317,4 +338,5 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     return (out, *extras) if extras else out
 
 
-__all__ = exported(globals())
+if not TYPE_CHECKING:         # (see exported: a type checker reads every public name)
+    __all__ = exported(globals())

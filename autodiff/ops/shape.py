@@ -5,6 +5,8 @@ says which elements it covers; its gradient is mapped back by the inverse view."
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Callable, Optional, Sequence, Union
+
 import builtins
 import functools
 import itertools
@@ -15,6 +17,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import dtypes as D, tape
+from ..dtypes import Dims
 from ..tape import RULES, Tensor, apply, row
 from ._common import (_broadcast_shapes, _CastRule, _dims, _expanded_shape,
                       _scatter_through_view, _select_put, _shape_arg, _slice_put, _span,
@@ -22,7 +25,7 @@ from ._common import (_broadcast_shapes, _CastRule, _dims, _expanded_shape,
 from .creation import empty
 
 
-def broadcast_shapes(*shapes):
+def broadcast_shapes(*shapes: Sequence[int]) -> D.Size:
     """The shape that ``shapes`` broadcast to (torch's broadcasting rules and errors)."""
     out = ()
     for s in shapes:
@@ -30,7 +33,8 @@ def broadcast_shapes(*shapes):
     return D.Size(out)
 
 
-def meshgrid(*tensors, indexing=None):
+def meshgrid(*tensors: Tensor | Sequence[Tensor],
+             indexing: Optional[str] = None) -> tuple[Tensor, ...]:
     """Grids of coordinates: the i-th 1-D input viewed along dim i and expanded to every
     input's length (ExpandBackward0); ``indexing="xy"`` swaps the first two dims."""
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
@@ -55,7 +59,7 @@ def meshgrid(*tensors, indexing=None):
     return tuple(grids)
 
 
-def broadcast_tensors(*tensors):
+def broadcast_tensors(*tensors: Tensor) -> tuple[Tensor, ...]:
     """The tensors expanded to their common shape (each already of that shape: itself).
 
     >>> import autodiff
@@ -68,7 +72,7 @@ def broadcast_tensors(*tensors):
 
 
 @method
-def diagflat(input, offset=0):
+def diagflat(input: Tensor, offset: int = 0) -> Tensor:
     """The flattened ``input`` on the ``offset`` diagonal of a new matrix (DiagEmbedBackward0)."""
     return diag_embed(ravel(input), offset)
 
@@ -116,7 +120,7 @@ row("block_diag", "BlockDiagBackward0", lambda *tensors, shapes: _block_diag(ten
     lambda grad, shapes: _block_diag_backward(grad, shapes))
 
 
-def block_diag(*tensors):
+def block_diag(*tensors: Tensor) -> Tensor:
     """The matrices on the diagonal of a matrix of zeros, in order (a vector counts as one
     row, a number as 1x1; BlockDiagBackward0).
 
@@ -137,7 +141,7 @@ def block_diag(*tensors):
     return apply(rule, *tensors, shapes=tuple(tuple(t_.shape) for t_ in tensors))
 
 
-def cartesian_prod(*tensors):
+def cartesian_prod(*tensors: Tensor) -> Tensor:
     """The rows of every combination of the vectors' elements, as torch composes it: a
     meshgrid (``"ij"``), each grid flattened, stacked along dim 1.
 
@@ -181,7 +185,7 @@ row("unfold", "UnfoldBackward0",
         step=step),), view=True)
 
 
-def _unfold(input, dimension, size, step):
+def _unfold(input: Tensor, dimension: int, size: int, step: int) -> Tensor:
     """``x.unfold(dimension, size, step)``: a view of the windows of ``size`` elements,
     ``step`` apart, along ``dimension``, as a new last dim (UnfoldBackward0).
 
@@ -204,7 +208,7 @@ def _unfold(input, dimension, size, step):
 Tensor.unfold = _unfold
 
 
-def _stride(input, dim=None):
+def _stride(input: Tensor, dim: Optional[int] = None) -> Union[tuple[int, ...], int]:
     """``x.stride()``: how far apart in memory consecutive elements of each dim are, as
     torch has them (a view's follow from its base's).
 
@@ -226,7 +230,7 @@ row("tril", "TrilBackward0", lambda self, *, diagonal: jnp.tril(self, diagonal),
 
 
 @method(inplace=tape.inplace_unary)
-def tril(input, diagonal=0):
+def tril(input: Tensor, diagonal: int = 0) -> Tensor:
     """The lower triangle of the last two dims, above ``diagonal`` zeroed (TrilBackward0)."""
     if input.ndim < 2:
         raise RuntimeError("tril: input tensor must have at least 2 dimensions")
@@ -238,7 +242,7 @@ row("triu", "TriuBackward0", lambda self, *, diagonal: jnp.triu(self, diagonal),
 
 
 @method(inplace=tape.inplace_unary)
-def triu(input, diagonal=0):
+def triu(input: Tensor, diagonal: int = 0) -> Tensor:
     """The upper triangle of the last two dims, below ``diagonal`` zeroed (TriuBackward0)."""
     if input.ndim < 2:
         raise RuntimeError("triu: input tensor must have at least 2 dimensions")
@@ -267,7 +271,7 @@ row("repeat", "RepeatBackward0",
     lambda grad, repeats, self_sym_sizes: (_repeat_backward(grad, repeats, self_sym_sizes),))
 
 
-def _repeat(input, *repeats):
+def _repeat(input: Tensor, *repeats: int | Sequence[int]) -> Tensor:
     """``x.repeat(*sizes)``: ``x`` tiled ``sizes`` times along each dim (new leading dims
     where there are more sizes than dims; RepeatBackward0)."""
     repeats = _shape_arg(repeats)
@@ -306,7 +310,7 @@ row("view", "ViewBackward0", lambda self, *, size, self_sym_sizes: jnp.reshape(s
 
 
 @method
-def resize_(self, *sizes, memory_format=None):
+def resize_(self: Tensor, *sizes: int | Sequence[int], memory_format: object = None) -> Tensor:
     """Give ``self`` a new shape in place, keeping its first elements in order (new ones
     are zeros: torch leaves them uninitialised). Not recorded: a tensor that requires grad
     cannot be resized (torch's error)."""
@@ -326,13 +330,13 @@ def resize_(self, *sizes, memory_format=None):
 
 
 @method
-def resize_as_(self, the_template, memory_format=None):
+def resize_as_(self: Tensor, the_template: Tensor, memory_format: object = None) -> Tensor:
     """``self.resize_(the_template.shape)``."""
     return resize_(self, the_template.shape)
 
 
 @method
-def view(input, *size):
+def view(input: Tensor, *size: int | Sequence[int]) -> Tensor:
     """The same elements under a new shape, sharing storage (ViewBackward0).
 
     >>> import autodiff
@@ -360,7 +364,7 @@ row("reshape_alias", "ReshapeAliasBackward0",
 
 
 @method
-def reshape(input, *shape):
+def reshape(input: Tensor, *shape: int | Sequence[int]) -> Tensor:
     """A view when the elements' layout allows it, a copy otherwise (as torch): of
     elements in order ViewBackward0, of others ReshapeAliasBackward0."""
     size = _infer_size(_shape_arg(shape), input.numel())
@@ -468,7 +472,7 @@ Tensor.is_contiguous = lambda self, memory_format=None: _is_contiguous(self)
 
 
 @method
-def flatten(input, start_dim=0, end_dim=-1):
+def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """The dims ``start_dim`` to ``end_dim`` merged into one (a view when possible)."""
     if input.ndim == 0:
         return reshape(input, 1)
@@ -481,7 +485,7 @@ def flatten(input, start_dim=0, end_dim=-1):
 
 
 @method
-def unflatten(input, dim, sizes):
+def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:
     """Dim ``dim`` split into ``sizes`` (a view when possible)."""
     d = tape.wrap_dim(dim, input.ndim)
     return reshape(input, input.shape[:d] + tuple(sizes) + input.shape[d + 1:])
@@ -501,14 +505,14 @@ def _check_t(input, name):
 
 
 @method
-def t(input):
+def t(input: Tensor) -> Tensor:
     """The transpose of a matrix (TBackward0; a vector is returned as it is)."""
     _check_t(input, "t")
     return apply(RULES["t"], input)
 
 
 @method
-def t_(self):
+def t_(self: Tensor) -> Tensor:
     """``t()`` in place: ``self`` becomes its transpose (TBackward1)."""
     _check_t(self, "t_")
     return tape.inplace_view(self, RULES["t_"])
@@ -525,18 +529,18 @@ def _transposed_dims(input, dim0, dim1):
 
 
 @method
-def transpose(input, dim0, dim1):
+def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
     """A view with dims ``dim0`` and ``dim1`` swapped (TransposeBackward0)."""
     return apply(RULES["transpose"], input, **_transposed_dims(input, dim0, dim1))
 
 
 @method
-def transpose_(self, dim0, dim1):
+def transpose_(self: Tensor, dim0: int, dim1: int) -> Tensor:
     """``transpose`` in place: ``self`` takes the swapped shape (TransposeBackward1)."""
     return tape.inplace_view(self, RULES["transpose_"], **_transposed_dims(self, dim0, dim1))
 
 
-Tensor.mT = property(lambda self: transpose(self, -2, -1))
+Tensor.mT = property(lambda self: transpose(self, -2, -1))  # type: ignore[assignment]
 
 
 swapaxes = swapdims = transpose
@@ -567,7 +571,7 @@ row("diagonal", "DiagonalBackward0",
 
 
 @method
-def diagonal(input, offset=0, dim1=0, dim2=1):
+def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
     """A view of the ``offset`` diagonal of dims ``dim1`` and ``dim2``, as the last dim
     (DiagonalBackward0)."""
     dim1, dim2 = tape.wrap_dim(dim1, input.ndim), tape.wrap_dim(dim2, input.ndim)
@@ -594,7 +598,7 @@ row("diag_embed", "DiagEmbedBackward0",
 
 
 @method
-def diag_embed(input, offset=0, dim1=-2, dim2=-1):
+def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
     """The last dim of ``input`` placed on the ``offset`` diagonal of two new dims
     (DiagEmbedBackward0)."""
     n = input.ndim + 1
@@ -610,7 +614,7 @@ row("diagonal_copy", "DiagonalBackward0_copy",
 
 
 @method
-def diag(input, diagonal=0):
+def diag(input: Tensor, diagonal: int = 0) -> Tensor:
     """A vector on the ``diagonal`` of a new matrix, or a copy of a matrix's diagonal."""
     if input.ndim == 1:
         return diag_embed(input, diagonal, 0, 1)
@@ -627,7 +631,7 @@ row("trace", "TraceBackward0", lambda self, *, self_sym_sizes: jnp.trace(self),
 
 
 @method
-def trace(input):
+def trace(input: Tensor) -> Tensor:
     """The sum of a matrix's diagonal (TraceBackward0)."""
     if input.ndim != 2:
         raise RuntimeError("trace: expected a matrix, but got tensor with dim "
@@ -641,7 +645,7 @@ row("permute", "PermuteBackward0", lambda self, *, dims: jnp.transpose(self, dim
 
 
 @method
-def permute(input, *dims):
+def permute(input: Tensor, *dims: int | Sequence[int]) -> Tensor:
     """A view with the dims reordered (PermuteBackward0)."""
     dims = tuple(tape.wrap_dim(d, input.ndim) for d in _shape_arg(dims))
     if len(dims) != input.ndim:
@@ -652,7 +656,7 @@ def permute(input, *dims):
     return apply(RULES["permute"], input, dims=dims)
 
 
-def _numpy_T(self):
+def _numpy_T(self: Tensor) -> Tensor:
     """``x.T``: the dims reversed (torch warns, once, when ``x`` is not a matrix)."""
     if self.ndim == 0:
         tape.warn_once("Tensor.T is deprecated on 0-D tensors. This function is the "
@@ -666,7 +670,7 @@ def _numpy_T(self):
     return permute(self, tuple(reversed(range(self.ndim))))
 
 
-Tensor.T = property(_numpy_T)
+Tensor.T = property(_numpy_T)  # type: ignore[assignment]  # (declared: a property)
 
 
 # flip reverses dims; it is its own adjoint (used by the convolution's backward)
@@ -675,7 +679,7 @@ row("flip", "FlipBackward0", lambda self, *, dims: jnp.flip(self, dims),
 
 
 @method
-def flip(input, *dims):
+def flip(input: Tensor, *dims: int | Sequence[int]) -> Tensor:
     """The elements in reverse order along each of ``dims`` (a copy, as in torch); the
     dims as a tuple, or one by one."""
     dims = tuple(dims[0]) if len(dims) == 1 and not isinstance(dims[0], int) else dims
@@ -688,7 +692,7 @@ row("rot90", "Rot90Backward0", lambda self, *, k, dims: jnp.rot90(self, k, dims)
 
 
 @method
-def rot90(input, k=1, dims=(0, 1)):
+def rot90(input: Tensor, k: int = 1, dims: Sequence[int] = (0, 1)) -> Tensor:
     """``input`` turned ``k`` quarter turns in the plane of ``dims``, from the first
     towards the second (Rot90Backward0)."""
     dims = tuple(dims)
@@ -704,7 +708,7 @@ def rot90(input, k=1, dims=(0, 1)):
 
 
 @method
-def fliplr(input):
+def fliplr(input: Tensor) -> Tensor:
     """``flip`` of dim 1: columns in reverse order."""
     if input.ndim < 2:
         raise RuntimeError("Input must be >= 2-d.")
@@ -712,7 +716,7 @@ def fliplr(input):
 
 
 @method
-def flipud(input):
+def flipud(input: Tensor) -> Tensor:
     """``flip`` of dim 0: rows in reverse order."""
     if input.ndim < 1:
         raise RuntimeError("Input must be >= 1-d.")
@@ -723,7 +727,7 @@ row("alias", "AliasBackward0", lambda self: self, lambda grad: (grad,), view=Tru
 
 
 @method
-def movedim(input, source, destination):
+def movedim(input: Tensor, source: Dims, destination: Dims) -> Tensor:
     """A view with dims ``source`` (one, or a sequence) moved to positions
     ``destination``, the others keeping their order: a permute, as torch (even one that
     moves nothing; a 0-d tensor's is an alias)."""
@@ -794,14 +798,14 @@ def _squeeze_row(input, dim):
 
 
 @method
-def squeeze(input, dim=None):
+def squeeze(input: Tensor, dim: Optional[Dims] = None) -> Tensor:
     """A view without size-1 dims (all of them, or ``dim``)."""
     op, attrs = _squeeze_row(input, dim)
     return apply(RULES[op], input, **attrs)
 
 
 @method
-def squeeze_(self, dim=None):
+def squeeze_(self: Tensor, dim: Optional[Dims] = None) -> Tensor:
     """``squeeze`` in place (SqueezeBackward3, 4 or 5)."""
     op, attrs = _squeeze_row(self, dim)
     return tape.inplace_view(self, RULES[op + "_"], **attrs)
@@ -813,13 +817,13 @@ alias_row("unsqueeze_", "UnsqueezeBackward1", of="unsqueeze")
 
 
 @method
-def unsqueeze(input, dim):
+def unsqueeze(input: Tensor, dim: int) -> Tensor:
     """A view with a size-1 dim inserted at ``dim`` (UnsqueezeBackward0)."""
     return apply(RULES["unsqueeze"], input, dim=tape.wrap_dim(dim, input.ndim + 1))
 
 
 @method
-def unsqueeze_(self, dim):
+def unsqueeze_(self: Tensor, dim: int) -> Tensor:
     """``unsqueeze`` in place (UnsqueezeBackward1)."""
     return tape.inplace_view(self, RULES["unsqueeze_"], dim=tape.wrap_dim(dim, self.ndim + 1))
 
@@ -829,20 +833,20 @@ row("expand", "ExpandBackward0", lambda self, *, size, self_sym_sizes: jnp.broad
 
 
 @method
-def expand(input, *sizes):
+def expand(input: Tensor, *sizes: int | Sequence[int]) -> Tensor:
     """A view repeating size-1 dims to ``sizes`` without copying (ExpandBackward0)."""
     shape = _expanded_shape(input, _shape_arg(sizes))
     return apply(RULES["expand"], input, size=shape, self_sym_sizes=input._array.shape)
 
 
 @method
-def expand_as(input, other):
+def expand_as(input: Tensor, other: Tensor) -> Tensor:
     """``input.expand(other.shape)``."""
     return expand(input, other.shape)
 
 
 @method
-def broadcast_to(input, size):
+def broadcast_to(input: Tensor, size: Sequence[int]) -> Tensor:
     """``input`` expanded to ``size`` (a view; ExpandBackward0)."""
     return expand(input, size)
 
@@ -872,7 +876,7 @@ row("slice", "SliceBackward0",
 
 
 @method
-def narrow(input, dim, start, length):
+def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
     """The view of ``length`` elements from ``start`` along ``dim`` (SliceBackward0)."""
     if input.ndim == 0:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
@@ -906,7 +910,7 @@ row("select", "SelectBackward0",
 
 
 @method
-def select(input, dim, index):
+def select(input: Tensor, dim: int, index: int) -> Tensor:
     """The view at ``index`` along ``dim``, that dim removed (SelectBackward0)."""
     if input.ndim == 0:
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
@@ -919,7 +923,8 @@ def select(input, dim, index):
 
 
 @method
-def as_strided(input, size, stride, storage_offset=0):
+def as_strided(input: Tensor, size: Sequence[int], stride: Sequence[int],
+               storage_offset: int = 0) -> Tensor:
     """The view whose element ``i`` is ``input``'s flat element ``offset + i * stride``."""
     index = storage_offset + builtins.sum(np.arange(n).reshape((-1,) + (1,) * (len(size) - k - 1)) * s
                                  for k, (n, s) in enumerate(zip(size, stride)))
@@ -951,7 +956,7 @@ row("unbind", "UnbindBackward0", lambda self, *, dim: tuple(jnp.moveaxis(self, d
 
 
 @method
-def unbind(input, dim=0):
+def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
     """The views along ``dim``, one per index: outputs of one UnbindBackward0 (writing
     into one in place is an error, as in torch)."""
     d = tape.wrap_dim(dim, input.ndim)
@@ -990,7 +995,8 @@ row("split_with_sizes", "SplitWithSizesBackward0",
 
 
 @method
-def split(input, split_size_or_sections, dim=0):
+def split(input: Tensor, split_size_or_sections: int | Sequence[int],
+          dim: int = 0) -> tuple[Tensor, ...]:
     """Views of ``split_size_or_sections`` elements each along ``dim`` (a list: those
     sizes), outputs of one SplitBackward0 (SplitWithSizesBackward0)."""
     if input.ndim == 0:
@@ -1001,6 +1007,7 @@ def split(input, split_size_or_sections, dim=0):
         if split_size_or_sections < 0:
             raise RuntimeError(f"split expects split_size be non-negative, but got split_size="
                                f"{split_size_or_sections}")
+        attrs: dict[str, object]
         rule, attrs = RULES["split"], dict(split_size=split_size_or_sections)
         sizes = _split_sizes(split_size_or_sections, shape[d])
     else:
@@ -1017,7 +1024,8 @@ def split(input, split_size_or_sections, dim=0):
 
 
 @method
-def tensor_split(input, indices_or_sections, dim=0):
+def tensor_split(input: Tensor, indices_or_sections: int | Sequence[int] | Tensor,
+                 dim: int = 0) -> tuple[Tensor, ...]:
     """Views along ``dim``: ``n`` sections of sizes differing by at most one (the first
     ones larger), or the pieces between the given indices (SliceBackward0 each).
 
@@ -1032,7 +1040,7 @@ def tensor_split(input, indices_or_sections, dim=0):
     n = input.shape[d]
     if isinstance(indices_or_sections, Tensor):
         indices_or_sections = (indices_or_sections.tolist() if indices_or_sections.ndim
-                               else indices_or_sections.item())
+                               else indices_or_sections.item())    # type: ignore[assignment]
     if isinstance(indices_or_sections, int):
         sections = indices_or_sections
         if sections <= 0:
@@ -1047,8 +1055,9 @@ def tensor_split(input, indices_or_sections, dim=0):
                  for start, end in zip(bounds, bounds[1:]))
 
 
-def _split_along(name, dim, least):
-    def split_(input, indices_or_sections):
+def _split_along(name: str, dim: int,
+                 least: int) -> Callable[[Tensor, int | Sequence[int]], tuple[Tensor, ...]]:
+    def split_(input: Tensor, indices_or_sections: int | Sequence[int]) -> tuple[Tensor, ...]:
         if input.ndim < least:
             raise RuntimeError(f"autodiff.{name} requires a tensor with at least {least} "
                                f"dimension, but got a tensor with {input.ndim} dimensions!")
@@ -1073,7 +1082,7 @@ methods(dsplit)
 
 
 @method
-def ravel(input):
+def ravel(input: Tensor) -> Tensor:
     """The elements as one dim: a view when in order, else of a contiguous copy.
 
     >>> import autodiff
@@ -1084,7 +1093,7 @@ def ravel(input):
 
 
 @method
-def chunk(input, chunks, dim=0):
+def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
     """``input`` split into ``chunks`` views of (nearly) equal size along ``dim``."""
     if input.ndim == 0:
         raise RuntimeError("chunk expects at least a 1-dimensional tensor")
@@ -1099,7 +1108,7 @@ row("cat", "CatBackward0", lambda *tensors, dim, sizes: jnp.concatenate(tensors,
         grad.narrow(dim, start, size) for start, size in zip(_starts(sizes), sizes)))
 
 
-def cat(tensors, dim=0):
+def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Tensors joined along an existing dim (CatBackward0)."""
     tensors = list(tensors)
     if not tensors:
@@ -1124,28 +1133,28 @@ def cat(tensors, dim=0):
 concat = concatenate = cat
 
 
-def hstack(tensors):
+def hstack(tensors: Sequence[Tensor]) -> Tensor:
     """Tensors side by side: ``cat`` along dim 1 (dim 0 for vectors)."""
     tensors = [atleast_1d(t) for t in tensors]
     return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
 
 
-def vstack(tensors):
+def vstack(tensors: Sequence[Tensor]) -> Tensor:
     """Tensors one above the other: ``cat`` along dim 0 (vectors become rows)."""
     return cat([atleast_2d(t) for t in tensors], 0)
 
 
-def atleast_1d(input):
+def atleast_1d(input: Tensor) -> Tensor:
     """``input``, with one dim if it had none."""
     return input.reshape(1) if input.ndim == 0 else input
 
 
-def atleast_2d(input):
+def atleast_2d(input: Tensor) -> Tensor:
     """``input``, with a leading dim if it had fewer than two."""
     return atleast_1d(input).unsqueeze(0) if input.ndim < 2 else input
 
 
-def column_stack(tensors):
+def column_stack(tensors: Sequence[Tensor]) -> Tensor:
     """Tensors as columns side by side (vectors and scalars become columns): ``cat`` along
     dim 1."""
     if not tensors:
@@ -1153,14 +1162,14 @@ def column_stack(tensors):
     return cat([t.view(t.numel(), 1) if t.ndim <= 1 else t for t in tensors], 1)
 
 
-def dstack(tensors):
+def dstack(tensors: Sequence[Tensor]) -> Tensor:
     """Tensors stacked along a third dim (fewer dims padded as ``atleast_3d``)."""
     if not tensors:
         raise RuntimeError("dstack expects a non-empty TensorList")
     return cat([atleast_3d(t) for t in tensors], 2)
 
 
-def atleast_3d(input):
+def atleast_3d(input: Tensor) -> Tensor:
     """``input`` with at least three dims: a vector becomes ``(1, n, 1)``, a matrix
     ``(m, n, 1)``."""
     if input.ndim == 0:
@@ -1170,7 +1179,7 @@ def atleast_3d(input):
     return input.unsqueeze(-1) if input.ndim == 2 else input
 
 
-def tile(input, dims):
+def tile(input: Tensor, dims: Sequence[int]) -> Tensor:
     """``input`` repeated ``dims`` times along each dim (``repeat``, with 1s in front for
     the dims ``dims`` leaves out)."""
     dims = tuple(dims)
@@ -1188,7 +1197,7 @@ row("roll", "RollBackward0", lambda self, *, shifts, dims: jnp.roll(self, shifts
 
 
 @method
-def roll(input, shifts, dims=None):
+def roll(input: Tensor, shifts: Dims, dims: Optional[Dims] = None) -> Tensor:
     """Elements shifted by ``shifts`` along ``dims`` (the flattened tensor without dims),
     those past the end coming back at the start (RollBackward0)."""
     shifts = (shifts,) if isinstance(shifts, int) else tuple(shifts)
@@ -1204,7 +1213,7 @@ row("stack", "StackBackward0", lambda *tensors, dim: jnp.stack(tensors, dim),
     lambda grad, dim: tuple(grad.select(dim, i) for i in range(grad.shape[dim])))
 
 
-def stack(tensors, dim=0):
+def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Tensors of one shape joined along a new dim (StackBackward0)."""
     tensors = list(tensors)
     if not tensors:
@@ -1223,13 +1232,13 @@ row("clone", "CloneBackward0", lambda self: self, lambda grad: (grad,))
 
 
 @method
-def clone(input, memory_format=None):
+def clone(input: Tensor, memory_format: object = None) -> Tensor:
     """A copy with its own storage, on the graph (CloneBackward0)."""
     return apply(RULES["clone"], input)
 
 
 @method
-def contiguous(input, memory_format=None):
+def contiguous(input: Tensor, memory_format: object = None) -> Tensor:
     """``input`` itself when its elements are in order in memory, else a copy."""
     return input if _is_contiguous(input) else clone(input)
 
@@ -1267,4 +1276,5 @@ _VIEW_STRIDES = {RULES[name].forward: rule for name, rule in {
 _VIEW_STRIDES[RULES["reshape_alias"].forward] = _VIEW_STRIDES[RULES["view"].forward]
 
 
-__all__ = exported(globals())
+if not TYPE_CHECKING:         # (see exported: a type checker reads every public name)
+    __all__ = exported(globals())

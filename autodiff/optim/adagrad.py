@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .. import ops
 from ..tape import Tensor
-from .optimizer import Optimizer, _check_at_least, _step_count
+from .optimizer import Optimizer, ParamsT, _check_at_least, _step_count
 
 
 class Adagrad(Optimizer):
@@ -21,8 +21,9 @@ class Adagrad(Optimizer):
     tensor([0.5000], requires_grad=True)
     """
 
-    def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0,
-                 initial_accumulator_value=0, eps=1e-10, *, maximize=False):
+    def __init__(self, params: ParamsT, lr: float = 1e-2, lr_decay: float = 0,
+                 weight_decay: float = 0, initial_accumulator_value: float = 0,
+                 eps: float = 1e-10, *, maximize: bool = False) -> None:
         _check_at_least(lr, "learning rate")
         _check_at_least(lr_decay, "lr_decay value")
         _check_at_least(weight_decay, "weight_decay value")

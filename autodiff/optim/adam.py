@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .. import ops
 from ..tape import Tensor
-from .optimizer import Optimizer, _check_adam_like
+from .optimizer import Optimizer, ParamsT, _check_adam_like
 
 
 class Adam(Optimizer):
@@ -30,8 +30,10 @@ class Adam(Optimizer):
     tensor([ 0.9000, -0.9000], requires_grad=True)
     """
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
-                 amsgrad=False, *, maximize=False, decoupled_weight_decay=False):
+    def __init__(self, params: ParamsT, lr: float = 1e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0, amsgrad: bool = False, *, maximize: bool = False,
+                 decoupled_weight_decay: bool = False) -> None:
         _check_adam_like(lr, eps, betas, weight_decay)
         # foreach/capturable/differentiable/fused choose torch's kernels; kept so that
         # param groups read as torch's
@@ -72,8 +74,10 @@ class AdamW(Adam):
     0.01
     """
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2,
-                 amsgrad=False, *, maximize=False):
+    def __init__(self, params: ParamsT, lr: float = 1e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 1e-2, amsgrad: bool = False, *,
+                 maximize: bool = False) -> None:
         super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize,
                          decoupled_weight_decay=True)
 

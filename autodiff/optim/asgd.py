@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Optional
+
 from .. import ops
 from ..tape import Tensor
-from .optimizer import Optimizer, _check_at_least, _step_count
+from .optimizer import Optimizer, ParamsT, _check_at_least, _step_count
 
 
 class ASGD(Optimizer):
@@ -31,8 +33,10 @@ class ASGD(Optimizer):
     tensor([0.5120], requires_grad=True)
     """
 
-    def __init__(self, params, lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0,
-                 foreach=None, maximize=False, differentiable=False, capturable=False):
+    def __init__(self, params: ParamsT, lr: float = 1e-2, lambd: float = 1e-4,
+                 alpha: float = 0.75, t0: float = 1e6, weight_decay: float = 0,
+                 foreach: Optional[bool] = None, maximize: bool = False,
+                 differentiable: bool = False, capturable: bool = False) -> None:
         _check_at_least(lr, "learning rate")
         _check_at_least(weight_decay, "weight_decay value")
         defaults = dict(lr=lr, lambd=lambd, alpha=alpha, t0=t0, weight_decay=weight_decay,

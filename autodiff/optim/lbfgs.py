@@ -10,9 +10,13 @@ A line by line port of torch's ``torch/optim/lbfgs.py`` (itself after minFunc).
 
 from __future__ import annotations
 
+from typing import Any, Callable, Optional, SupportsFloat, TypeVar, Union
+
 from .. import ops, tape
 from ..tape import Tensor
-from .optimizer import Optimizer
+from .optimizer import Optimizer, ParamsT
+
+_Loss = TypeVar("_Loss", bound=SupportsFloat)     # what the closure returns: float(loss)
 
 __all__ = ["LBFGS"]
 
@@ -142,8 +146,10 @@ class LBFGS(Optimizer):
     tensor([1., 1.], dtype=autodiff.float64)
     """
 
-    def __init__(self, params, lr=1, max_iter=20, max_eval=None, tolerance_grad=1e-7,
-                 tolerance_change=1e-9, history_size=100, line_search_fn=None):
+    def __init__(self, params: ParamsT, lr: Union[float, Tensor] = 1, max_iter: int = 20,
+                 max_eval: Optional[int] = None, tolerance_grad: float = 1e-7,
+                 tolerance_change: float = 1e-9, history_size: int = 100,
+                 line_search_fn: Optional[str] = None) -> None:
         if isinstance(lr, Tensor) and lr.numel() != 1:
             raise ValueError("Tensor lr must be 1-element")
         if not 0.0 <= lr:
@@ -187,7 +193,7 @@ class LBFGS(Optimizer):
         return loss, flat_grad
 
     @tape.no_grad()
-    def step(self, closure):
+    def step(self, closure: Callable[[], _Loss]) -> _Loss:  # type: ignore[override]
         """Up to ``max_iter`` iterations; ``closure`` reevaluates the model and returns
         the loss. Returns the loss before the first iteration."""
         closure = tape.enable_grad()(closure)
@@ -198,7 +204,7 @@ class LBFGS(Optimizer):
         line_search_fn, history_size = group["line_search_fn"], group["history_size"]
 
         # the state lives with the first parameter (it is saved in state_dict)
-        state = self.state[self._params[0]]
+        state: Any = self.state[self._params[0]]
         state.setdefault("func_evals", 0)
         state.setdefault("n_iter", 0)
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Optional
+
 from ..tape import Tensor
 from .adam import _moments
-from .optimizer import Optimizer, _check_adam_like, _check_at_least, _step_count
+from .optimizer import Optimizer, ParamsT, _check_adam_like, _check_at_least, _step_count
 
 
 class NAdam(Optimizer):
@@ -34,9 +36,12 @@ class NAdam(Optimizer):
     tensor([1.8179], requires_grad=True)
     """
 
-    def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
-                 momentum_decay=4e-3, decoupled_weight_decay=False, *, foreach=None,
-                 maximize=False, capturable=False, differentiable=False):
+    def __init__(self, params: ParamsT, lr: float = 2e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0, momentum_decay: float = 4e-3,
+                 decoupled_weight_decay: bool = False, *, foreach: Optional[bool] = None,
+                 maximize: bool = False, capturable: bool = False,
+                 differentiable: bool = False) -> None:
         _check_adam_like(lr, eps, betas, weight_decay)
         _check_at_least(momentum_decay, "momentum_decay value")
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,

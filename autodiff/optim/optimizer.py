@@ -15,6 +15,7 @@ import copy
 import itertools
 import warnings
 import weakref
+from typing import Any, Callable, Iterable, Optional, TypeVar, Union, overload
 
 from .. import ops, tape
 from ..nn.module import _reset_grad, typename
@@ -28,7 +29,12 @@ class _RequiredParameter:
         return "<required parameter>"
 
 
-required = _RequiredParameter()
+required: Any = _RequiredParameter()
+
+# What an optimizer takes: the parameters, or groups of them with their own settings
+# (``[{"params": [...], "lr": 0.1}, ...]``)
+ParamsT = Union[Iterable[Tensor], Iterable[dict[str, Any]]]
+_L = TypeVar("_L")
 
 
 def _check_at_least(value, what, low=0.0):
@@ -60,14 +66,15 @@ class Optimizer:
     tensor([0.8000, 1.6000], requires_grad=True)
     """
 
-    def __init__(self, params, defaults):
+    def __init__(self, params: ParamsT, defaults: dict[str, Any]) -> None:
         self.defaults = defaults
         if isinstance(params, Tensor):
             raise TypeError("params argument given to the optimizer should be an iterable of "
                             f"Tensors or dicts, but got {typename(params)}")
-        self.state = collections.defaultdict(dict)
-        self.param_groups = []
-        groups = list(params)
+        self.state: collections.defaultdict[Tensor, dict[str, Any]] = \
+            collections.defaultdict(dict)
+        self.param_groups: list[dict[str, Any]] = []
+        groups: list[Any] = list(params)
         if len(groups) == 0:
             raise ValueError("optimizer got an empty parameter list")
         if not isinstance(groups[0], dict):
@@ -75,7 +82,7 @@ class Optimizer:
         for group in groups:
             self.add_param_group(group)
 
-    def add_param_group(self, param_group):
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
         """Add a group of parameters, with settings defaulting to the optimizer's."""
         if not isinstance(param_group, dict):
             raise TypeError(f"param_group must be a dict, but got {type(param_group)}")
@@ -108,12 +115,17 @@ class Optimizer:
             raise ValueError("some parameters appear in more than one parameter group")
         self.param_groups.append(param_group)
 
-    def zero_grad(self, set_to_none=True):
+    def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset every parameter's gradient: to None (the default) or to zeros.
         Call it before each ``backward``: gradients accumulate (they add up)."""
         for group in self.param_groups:
             for param in group["params"]:
                 _reset_grad(param, set_to_none)
+
+    @overload
+    def step(self, closure: None = None) -> None: ...
+    @overload
+    def step(self, closure: Callable[[], _L]) -> _L: ...
 
     def step(self, closure=None):
         """Update every parameter that has a gradient. ``closure`` (re)computes and
@@ -155,16 +167,16 @@ class Optimizer:
         step = _count_step(param, state, group, holders, xla)
         return state, step, _descent_grad(param, grad, group)
 
-    def _update(self, param, grad, group):
+    def _update(self, param: Tensor, grad: Tensor, group: dict[str, Any]) -> None:
         """The rule for one parameter: change ``param`` in place, keeping what it needs
         in ``self.state[param]`` (subclasses)."""
         raise NotImplementedError
 
     # -- saving and loading ------------------------------------------------------------
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
         """``{"state": {index: {...}}, "param_groups": [{settings, "params": [indices]}]}``:
         parameters are numbered in group order, so the dict does not hold them."""
-        index = {}
+        index: dict[int, int] = {}
         groups = []
         for group in self.param_groups:
             packed = {k: v for k, v in group.items() if k != "params"}
@@ -175,7 +187,7 @@ class Optimizer:
         state = {index[id(p)]: value for p, value in self.state.items()}
         return {"state": state, "param_groups": groups}
 
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Take settings and state from ``state_dict`` (parameters matched by position)."""
         saved_groups = copy.deepcopy(state_dict["param_groups"])
         if len(self.param_groups) != len(saved_groups):
@@ -224,7 +236,7 @@ def _step_count(step_t):
 # that reading the count back is a Python lookup, not a wait for the device to finish
 # the step's queued work (.item()); a count written by anyone else is read from the
 # tensor again. (Keyed by id, the entry dropped with its tensor.)
-_known_steps = {}
+_known_steps: dict[int, tuple[int, float]] = {}
 
 
 def _count_step(param, state, group, holders="params and state_steps", xla=True):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import ops
-from .optimizer import Optimizer, _check_at_least
+from .optimizer import Optimizer, ParamsT, _check_at_least
 
 
 class RMSprop(Optimizer):
@@ -22,8 +22,9 @@ class RMSprop(Optimizer):
     tensor([0.9000], requires_grad=True)
     """
 
-    def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0,
-                 centered=False, maximize=False):
+    def __init__(self, params: ParamsT, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
+                 weight_decay: float = 0, momentum: float = 0, centered: bool = False,
+                 maximize: bool = False) -> None:
         _check_at_least(lr, "learning rate")
         _check_at_least(eps, "epsilon value")
         _check_at_least(momentum, "momentum value")

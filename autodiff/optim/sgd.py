@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .optimizer import Optimizer, _check_at_least
+from .optimizer import Optimizer, ParamsT, _check_at_least
 
 
 class SGD(Optimizer):
@@ -24,8 +24,9 @@ class SGD(Optimizer):
     tensor([0.4600], requires_grad=True)
     """
 
-    def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0,
-                 nesterov=False, *, maximize=False):
+    def __init__(self, params: ParamsT, lr: float = 1e-3, momentum: float = 0,
+                 dampening: float = 0, weight_decay: float = 0, nesterov: bool = False, *,
+                 maximize: bool = False) -> None:
         _check_at_least(lr, "learning rate")
         _check_at_least(momentum, "momentum value")
         _check_at_least(weight_decay, "weight_decay value")

@@ -110,7 +110,7 @@ def default_collate(batch: list[Any]) -> Any:
         if isinstance(first, str):
             return batch
     if isinstance(first, float):
-        return ops.tensor(batch, dtype="float64")
+        return ops.tensor(batch, dtype="float64")   # type: ignore[arg-type]  # (a name works too)
     if isinstance(first, numbers.Number):
         return ops.tensor(batch)
     raise TypeError("default_collate: batch must contain tensors, numpy arrays, numbers, "

@@ -604,3 +604,14 @@ def small_tensor_queries_and_aliases(T):
     g.subtract_(1)
     g.divide_(4)
     yield "multiply_ subtract_ divide_", g
+
+
+def normalize_into_out(T):
+    """``F.normalize(x, out=o)`` writes the result into ``o`` and returns it; refused
+    when the input requires grad (torch's out= rule)."""
+    o = T.empty(2, 2)
+    r = T.nn.functional.normalize(T.tensor([[3.0, 4.0], [1.0, 0.0]]), out=o)
+    yield "out", o
+    yield "returned is out", r is o
+    x = T.tensor([[3.0, 4.0]], requires_grad=True)
+    yield "requires grad", _error_text(lambda: T.nn.functional.normalize(x, out=T.empty(1, 2)))

@@ -15,10 +15,12 @@ tensor(0.4076, grad_fn=<NllLossBackward0>)
 
 from __future__ import annotations
 
+from typing import Optional
+
 import jax.numpy as jnp
 
 from ... import dtypes as D, ops, tape
-from ...tape import RULES, apply
+from ...tape import RULES, Tensor, apply
 from . import activation, conv, pooling, normalization, loss, distance, padding, sparse
 from .activation import *  # noqa: F401,F403
 from .conv import *  # noqa: F401,F403
@@ -30,7 +32,8 @@ from .padding import *  # noqa: F401,F403
 from .sparse import *  # noqa: F401,F403
 
 
-def dropout(input, p=0.5, training=True, inplace=False):
+def dropout(input: Tensor, p: float = 0.5, training: bool = True,
+            inplace: bool = False) -> Tensor:
     """Zero each element with probability ``p`` and scale the rest by ``1 / (1 - p)``
     (in training; the identity otherwise). The mask comes from autodiff's generator.
 
@@ -52,7 +55,7 @@ def dropout(input, p=0.5, training=True, inplace=False):
     return input.mul_(mask) if inplace else input * mask
 
 
-def linear(input, weight, bias=None):
+def linear(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None) -> Tensor:
     """``input @ weight.T + bias``: ``addmm`` for a batch of rows, as torch records it.
 
     >>> import autodiff

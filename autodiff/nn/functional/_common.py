@@ -3,6 +3,8 @@ kernel, ``log_sigmoid`` on arrays, and ``_pair`` (an int or a pair, as a pair)."
 
 from __future__ import annotations
 
+from typing import Sequence, Union
+
 import jax.numpy as jnp
 
 from ...ops._common import _kernel_missing
@@ -22,7 +24,11 @@ def _check_kernel(name, input):
         raise _kernel_missing(_FLOAT_KERNELS[name], input.dtype)
 
 
-def _pair(x):
+# a size of a 2-d window (kernel, stride, padding...): one int for both dims, or a pair
+Size2 = Union[int, Sequence[int]]
+
+
+def _pair(x) -> tuple[int, ...]:
     return tuple(x) if isinstance(x, (tuple, list)) else (x, x)
 
 

@@ -5,6 +5,8 @@ has torch's nodes."""
 
 from __future__ import annotations
 
+from typing import Optional
+
 import math
 import warnings
 
@@ -12,8 +14,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ... import ops, tape
-from ...tape import RULES, apply, row
+from ... import dtypes as D, ops, tape
+from ...tape import RULES, Tensor, apply, row
 from ...ops._common import (_minus_scalar, _not_implemented, _over_scalar, _plus_scalar,
                             _scalar_minus, _w, _zeros_like, alias_row)
 from ._common import _check_kernel, _log_sigmoid
@@ -22,7 +24,7 @@ from ._common import _check_kernel, _log_sigmoid
 sigmoid, tanh = ops.sigmoid, ops.tanh
 
 
-def relu(input, inplace=False):
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
     """``max(x, 0)`` (ReluBackward0); ``inplace=True`` writes it into ``input``
     (``input.relu_()``).
 
@@ -78,7 +80,7 @@ row("gelu", "GeluBackward0", lambda self, *, approximate: _gelu_forward(self, ap
                                                 approximate=approximate),))
 
 
-def gelu(input, approximate="none"):
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """The Gaussian error linear unit ``x * Phi(x)`` (``approximate='tanh'``: its tanh
     approximation).
 
@@ -216,7 +218,7 @@ def _activation(name, input, inplace, **attrs):
     return apply(RULES[name], input, **attrs)
 
 
-def leaky_relu(input, negative_slope=0.01, inplace=False):
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """``x`` where positive, ``negative_slope * x`` elsewhere.
 
     >>> import autodiff
@@ -227,7 +229,7 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):
     return _activation("leaky_relu", input, inplace, negative_slope=negative_slope)
 
 
-def elu(input, alpha=1.0, inplace=False):
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """``x`` where positive, ``alpha * (exp(x) - 1)`` elsewhere."""
     return _activation("elu", input, inplace, alpha=alpha, scale=1, input_scale=1)
 
@@ -236,13 +238,13 @@ _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
 
 
-def selu(input, inplace=False):
+def selu(input: Tensor, inplace: bool = False) -> Tensor:
     """``elu`` with torch's self-normalising constants, scaled (EluBackward0)."""
     return _activation("elu", input, inplace, alpha=_SELU_ALPHA, scale=_SELU_SCALE,
                        input_scale=1)
 
 
-def silu(input, inplace=False):
+def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """``x * sigmoid(x)`` (also called swish)."""
     return _activation("silu", input, inplace)
 
@@ -265,7 +267,7 @@ row("softplus", "SoftplusBackward0",
         RULES["softplus_backward"], grad, self, beta=beta, threshold=threshold),))
 
 
-def softplus(input, beta=1, threshold=20):
+def softplus(input: Tensor, beta: float = 1, threshold: float = 20) -> Tensor:
     """``log(1 + exp(beta * x)) / beta``, a smooth ReLU (``x`` itself where ``beta * x``
     passes ``threshold``)."""
     _check_kernel("softplus", input)
@@ -286,14 +288,15 @@ row("hardtanh", "HardtanhBackward0",
         RULES["hardtanh_backward"], grad, self, min_val=min_val, max_val=max_val),))
 
 
-def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
+             inplace: bool = False) -> Tensor:
     """``x`` clipped to ``[min_val, max_val]``."""
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
     return _activation("hardtanh", input, inplace, min_val=min_val, max_val=max_val)
 
 
-def relu6(input, inplace=False):
+def relu6(input: Tensor, inplace: bool = False) -> Tensor:
     """``min(max(x, 0), 6)`` (HardtanhBackward0)."""
     return hardtanh(input, 0, 6, inplace)
 
@@ -305,7 +308,7 @@ def _softmax_dim(name, ndim):
     return 0 if ndim in (0, 1, 3) else 1
 
 
-def softmax(input, dim=None, dtype=None):
+def softmax(input: Tensor, dim: Optional[int] = None, dtype: Optional[D.dtype] = None) -> Tensor:
     """``exp(x) / exp(x).sum(dim)``, computed stably.
 
     >>> import autodiff
@@ -318,7 +321,8 @@ def softmax(input, dim=None, dtype=None):
     return ops.softmax(input, dim, dtype=dtype)
 
 
-def log_softmax(input, dim=None, dtype=None):
+def log_softmax(input: Tensor, dim: Optional[int] = None,
+                dtype: Optional[D.dtype] = None) -> Tensor:
     """``x - logsumexp(x, dim)``: the log of ``softmax``, without its underflow.
 
     >>> import autodiff
@@ -347,7 +351,7 @@ row("log_sigmoid", "LogSigmoidBackward0", lambda self: _log_sigmoid(self),
     lambda grad, self: (tape.apply(RULES["log_sigmoid_backward"], grad, self),))
 
 
-def logsigmoid(input):
+def logsigmoid(input: Tensor) -> Tensor:
     """``log(sigmoid(x))``, computed stably (LogSigmoidBackward0).
 
     >>> import autodiff
@@ -359,7 +363,7 @@ def logsigmoid(input):
     return apply(RULES["log_sigmoid"], input)
 
 
-def hardswish(input, inplace=False):
+def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """``x * relu6(x + 3) / 6`` (HardswishBackward0).
 
     >>> import autodiff
@@ -370,7 +374,7 @@ def hardswish(input, inplace=False):
     return _activation("hardswish", input, inplace)
 
 
-def hardsigmoid(input, inplace=False):
+def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     """``relu6(x + 3) / 6`` (HardsigmoidBackward0; its gradient has no derivative, as in
     torch).
 
@@ -382,7 +386,7 @@ def hardsigmoid(input, inplace=False):
     return _activation("hardsigmoid", input, inplace)
 
 
-def mish(input, inplace=False):
+def mish(input: Tensor, inplace: bool = False) -> Tensor:
     """``x * tanh(softplus(x))`` (MishBackward0).
 
     >>> import autodiff
@@ -393,7 +397,7 @@ def mish(input, inplace=False):
     return _activation("mish", input, inplace)
 
 
-def softsign(input):
+def softsign(input: Tensor) -> Tensor:
     """``x / (1 + |x|)``, as torch composes it.
 
     >>> import autodiff
@@ -404,7 +408,7 @@ def softsign(input):
     return input / (input.abs() + 1)
 
 
-def softmin(input, dim=None, dtype=None):
+def softmin(input: Tensor, dim: Optional[int] = None, dtype: Optional[D.dtype] = None) -> Tensor:
     """``softmax(-x)`` along ``dim``.
 
     >>> import autodiff
@@ -470,7 +474,7 @@ row("glu", "GluBackward0", lambda self, *, dim: _glu_forward(self, dim),
     lambda grad, self, dim: (tape.apply(RULES["glu_backward"], grad, self, dim=dim),))
 
 
-def glu(input, dim=-1):
+def glu(input: Tensor, dim: int = -1) -> Tensor:
     """The gated linear unit: ``a * sigmoid(b)``, ``a`` and ``b`` the two halves of
     ``input`` along ``dim`` (GluBackward0).
 
@@ -496,7 +500,7 @@ row("prelu", "PreluKernelBackward0",
      lambda grad, self: _w(self > 0, 0.0, self * grad)))
 
 
-def prelu(input, weight):
+def prelu(input: Tensor, weight: Tensor) -> Tensor:
     """``x`` where positive, ``weight * x`` elsewhere, with one learned slope or one per
     channel (dim 1): torch's view of the weight, then PreluKernelBackward0.
 
@@ -521,7 +525,7 @@ def prelu(input, weight):
     return apply(RULES["prelu"], input, weight)
 
 
-def celu(input, alpha=1.0, inplace=False):
+def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))`` (CeluBackward0).
 
     >>> import autodiff
@@ -548,7 +552,7 @@ row("threshold", "ThresholdBackward0",
 alias_row("threshold_", "ThresholdBackward1", of="threshold")
 
 
-def threshold(input, threshold, value, inplace=False):
+def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
     """``x`` where ``x > threshold``, ``value`` elsewhere (ThresholdBackward0).
 
     >>> import autodiff

@@ -5,6 +5,8 @@ adjoint in the input for a transposed convolution; the gradients of each are the
 
 from __future__ import annotations
 
+from typing import Optional, Union
+
 import jax
 import jax.numpy as jnp
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from ... import dtypes as D, ops, tape
-from ...tape import RULES, apply
+from ...tape import RULES, Tensor, apply
 from ...ops._common import _plus_scalar
 
 
-def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
     """The cosine of the angle between ``x1`` and ``x2`` along ``dim``: each divided by
     its norm (clamped to ``eps``, outside the graph), multiplied and summed, as torch's
     C++ does.
@@ -32,7 +32,8 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     return ((x1 / norms[0]) * (x2 / norms[1])).sum(dim)
 
 
-def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
+def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6,
+                      keepdim: bool = False) -> Tensor:
     """The ``p``-norm of ``x1 - x2 + eps`` along the last dim (NormBackward1, torch's
     ``at::norm``).
 

@@ -7,6 +7,8 @@ indices, weights) are attributes, so ``next_functions`` has torch's length."""
 
 from __future__ import annotations
 
+from typing import Optional
+
 import math
 import warnings
 
@@ -14,7 +16,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ... import dtypes as D, ops, tape
-from ...tape import RULES, apply, concrete, row
+from ...tape import RULES, Tensor, apply, concrete, row
 from ...ops._common import (_mean, _minus_scalar, _over_scalar, _plus_scalar, _scalar_minus,
                             _times_scalar, alias_row)
 from ._common import _check_kernel, _log_sigmoid
@@ -99,7 +101,7 @@ row("mse_loss", "MseLossBackward0",
                                                       self, reduction=reduction)))
 
 
-def mse_loss(input, target, reduction="mean"):
+def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
     """The squared error ``(input - target) ** 2``, averaged (or summed, or kept).
 
     >>> import autodiff
@@ -113,7 +115,7 @@ def mse_loss(input, target, reduction="mean"):
     return apply(RULES["mse_loss"], input, target, reduction=enum)
 
 
-def l1_loss(input, target, reduction="mean"):
+def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
     """The absolute error ``|input - target|``, averaged (or summed, or kept).
 
     >>> import autodiff
@@ -176,7 +178,8 @@ row("nll_loss", "NllLossBackward0",
 alias_row("nll_loss2d", "NllLoss2DBackward0", of="nll_loss")
 
 
-def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
+def nll_loss(input: Tensor, target: Tensor, weight: Optional[Tensor] = None,
+             ignore_index: int = -100, reduction: str = "mean") -> Tensor:
     """The negative log-likelihood ``-input[i, target[i]]`` of log-probabilities
     ``input`` (N, C) (or (C,), or (N, C, d1, ...)), weighted per class by ``weight``.
 
@@ -207,8 +210,9 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     return out.view(target.shape) if enum == 0 else out
 
 
-def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean",
-                  label_smoothing=0.0):
+def cross_entropy(input: Tensor, target: Tensor, weight: Optional[Tensor] = None,
+                  ignore_index: int = -100, reduction: str = "mean",
+                  label_smoothing: float = 0.0) -> Tensor:
     """The cross-entropy of the logits ``input`` against class indices (``nll_loss`` of
     ``log_softmax``) or against class probabilities of input's shape;
     ``label_smoothing`` mixes the target with the uniform distribution.
@@ -308,7 +312,8 @@ row("binary_cross_entropy", "BinaryCrossEntropyBackward0",
     tensor_attrs=("weight",))
 
 
-def binary_cross_entropy(input, target, weight=None, reduction="mean"):
+def binary_cross_entropy(input: Tensor, target: Tensor, weight: Optional[Tensor] = None,
+                         reduction: str = "mean") -> Tensor:
     """``-(t log p + (1 - t) log(1 - p))`` for probabilities ``input`` in [0, 1] (each log
     clamped at -100), weighted by ``weight``.
 
@@ -358,8 +363,9 @@ row("binary_cross_entropy_with_logits", "BinaryCrossEntropyWithLogitsBackward0",
     tensor_attrs=("weight", "pos_weight"))
 
 
-def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean",
-                                     pos_weight=None):
+def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
+                                     weight: Optional[Tensor] = None, reduction: str = "mean",
+                                     pos_weight: Optional[Tensor] = None) -> Tensor:
     """``binary_cross_entropy(sigmoid(input), target)`` in one stable step;
     ``pos_weight`` weighs the positive term per class.
 
@@ -432,7 +438,8 @@ row("smooth_l1_loss", "SmoothL1LossBackward0",
                                                        reduction=reduction, beta=beta)))
 
 
-def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
+def smooth_l1_loss(input: Tensor, target: Tensor, reduction: str = "mean",
+                   beta: float = 1.0) -> Tensor:
     """``0.5 d^2 / beta`` where ``|d| < beta``, else ``|d| - 0.5 beta`` (``d = input -
     target``), averaged (SmoothL1LossBackward0; ``beta=0`` is ``l1_loss``, as in torch).
 
@@ -471,7 +478,8 @@ row("huber_loss", "HuberLossBackward0",
                                                        reduction=reduction, delta=delta)))
 
 
-def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
+               weight: Optional[Tensor] = None) -> Tensor:
     """``0.5 d^2`` where ``|d| < delta``, else ``delta (|d| - 0.5 delta)``
     (``d = input - target``), averaged (HuberLossBackward0).
 
@@ -502,7 +510,9 @@ def _legacy_name(size_average, reduce):
     return "none" if not reduce else "mean" if size_average else "sum"
 
 
-def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+def kl_div(input: Tensor, target: Tensor, size_average: Optional[bool] = None,
+           reduce: Optional[bool] = None, reduction: str = "mean",
+           log_target: bool = False) -> Tensor:
     """The Kullback-Leibler divergence of ``target`` from log-probabilities ``input``:
     ``xlogy(t, t) - t * input`` (``exp(t) * (t - input)`` with ``log_target``), reduced;
     ``'batchmean'`` divides the sum by the batch size (torch warns that ``'mean'``
@@ -534,7 +544,8 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     return loss / input.shape[0] if batchmean and input.ndim != 0 else loss
 
 
-def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction="mean"):
+def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0,
+                          reduction: str = "mean") -> Tensor:
     """``1 - cos(x1, x2)`` where ``target`` is 1, ``max(0, cos(x1, x2) - margin)`` where it
     is -1, as torch's C++ composes it.
 
@@ -565,7 +576,8 @@ def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction="mean"):
     return _reduce(output, list(_REDUCTIONS)[enum])
 
 
-def margin_ranking_loss(input1, input2, target, margin=0.0, reduction="mean"):
+def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0,
+                        reduction: str = "mean") -> Tensor:
     """``max(0, -target * (x1 - x2) + margin)``: ``target`` 1 asks for ``x1`` ranked above
     ``x2``, -1 below.
 

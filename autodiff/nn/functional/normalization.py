@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Optional, Sequence
+
 import jax.numpy as jnp
 
 from ... import ops, tape
-from ...tape import RULES, apply, row
+from ...tape import RULES, Tensor, apply, row
 
 
 # layer_norm: y = x_hat w + b, x_hat = (x - mean) rstd over the last dims;
@@ -34,7 +36,8 @@ row("layer_norm", "NativeLayerNormBackward0",
         grad, input, weight, normalized_shape, eps))
 
 
-def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
+def layer_norm(input: Tensor, normalized_shape: Sequence[int], weight: Optional[Tensor] = None,
+               bias: Optional[Tensor] = None, eps: float = 1e-05) -> Tensor:
     """Normalize over the last ``len(normalized_shape)`` dims to mean 0 and variance 1,
     then scale by ``weight`` and shift by ``bias``.
 
@@ -101,8 +104,9 @@ row("batch_norm", "NativeBatchNormBackward0",
     tensor_attrs=("running_mean", "running_var"))
 
 
-def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
-               momentum=0.1, eps=1e-05):
+def batch_norm(input: Tensor, running_mean: Optional[Tensor], running_var: Optional[Tensor],
+               weight: Optional[Tensor] = None, bias: Optional[Tensor] = None,
+               training: bool = False, momentum: float = 0.1, eps: float = 1e-05) -> Tensor:
     """Normalize each channel (dim 1) to mean 0 and variance 1, then scale by ``weight``
     and shift by ``bias``. Training: with the batch's statistics, and the running ones
     (if given) move toward them by ``momentum``; evaluation: with the running ones.
@@ -134,7 +138,8 @@ def _update_running_stats(input, running_mean, running_var, momentum):
         running_var.copy_(momentum * batch.var(dims) + (1 - momentum) * running_var)
 
 
-def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
+def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12,
+              out: Optional[Tensor] = None) -> Tensor:
     """``input`` divided by its ``p``-norm along ``dim`` (at least ``eps``), as torch
     composes it: ``input / norm.clamp_min(eps).expand_as(input)``.
 
@@ -146,7 +151,10 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
     denom = input.norm(p, dim, keepdim=True).clamp_min(eps).expand_as(input)
     if out is None:
         return input / denom
-    return ops.div(input, denom, out=out)
+    if tape.is_grad_enabled() and denom.requires_grad:
+        raise RuntimeError("div(): functions with out=... arguments don't support automatic "
+                           "differentiation, but one of the arguments requires grad.")
+    return out.resize_(input.shape).copy_(input / denom)     # torch's div(..., out=out)
 
 
 # group_norm: y = x_hat w + b, x_hat = (x - mean) rstd over each group of channels (and
@@ -181,7 +189,8 @@ row("group_norm", "NativeGroupNormBackward0",
                                                                  eps))
 
 
-def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):
+def group_norm(input: Tensor, num_groups: int, weight: Optional[Tensor] = None,
+               bias: Optional[Tensor] = None, eps: float = 1e-05) -> Tensor:
     """Normalize each group of ``num_groups`` groups of channels (dim 1), over its
     channels and positions, to mean 0 and variance 1; then scale by ``weight`` and shift
     by ``bias``, per channel (NativeGroupNormBackward0).

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Optional, Sequence
+
 import jax
 import jax.numpy as jnp
 
 from ... import tape
-from ...tape import RULES, apply, row
+from ...tape import RULES, Tensor, apply, row
 
 
 # constant_pad_nd: pad (last dim first, (before, after) pairs; negative crops) with value;
@@ -24,7 +26,8 @@ row("constant_pad_nd", "ConstantPadNdBackward0",
                                          pad=tuple(-p for p in pad), value=0),))
 
 
-def pad(input, pad, mode="constant", value=None):
+def pad(input: Tensor, pad: Sequence[int], mode: str = "constant",
+        value: Optional[float] = None) -> Tensor:
     """Pad the last ``len(pad) // 2`` dims: ``pad`` is (before, after) for the last dim,
     then the one before it... (negative values crop). ``mode='constant'`` only: it fills
     with ``value`` (0 by default); ConstantPadNdBackward0.

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Literal, Optional, Sequence, Union, overload
+
 import math
 
 import jax.numpy as jnp
 import numpy as np
 
 from ... import tape
-from ...tape import RULES, apply, row
+from ...tape import RULES, Tensor, apply, row
 from ...ops._common import _zeros_like
-from ._common import _pair
+from ._common import Size2, _pair
 
 
 # avg_pool2d and adaptive_avg_pool2d: each output is a weighted sum of a window, separable
@@ -66,6 +68,20 @@ row("max_pool2d", "MaxPool2DWithIndicesBackward0",
         _scatter_plane(grad, indices, self_sym_sizes),))
 
 
+@overload
+def max_pool2d(input: Tensor, kernel_size: Size2, stride: Optional[Size2] = None,
+               padding: Size2 = 0, dilation: Size2 = 1, ceil_mode: bool = False,
+               return_indices: Literal[False] = False) -> Tensor: ...
+@overload
+def max_pool2d(input: Tensor, kernel_size: Size2, stride: Optional[Size2] = None,
+               padding: Size2 = 0, dilation: Size2 = 1, ceil_mode: bool = False, *,
+               return_indices: Literal[True]) -> tuple[Tensor, Tensor]: ...
+@overload
+def max_pool2d(input: Tensor, kernel_size: Size2, stride: Optional[Size2] = None,
+               padding: Size2 = 0, dilation: Size2 = 1, ceil_mode: bool = False,
+               return_indices: bool = False) -> Union[Tensor, tuple[Tensor, Tensor]]: ...
+
+
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
                return_indices=False):
     """The largest element of each ``kernel_size`` window of (N, C, H, W) ``input``;
@@ -78,9 +94,9 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
               [13., 15.]]]])
     """
     if input.ndim == 3:
-        out = max_pool2d(input.unsqueeze(0), kernel_size, stride, padding, dilation,
-                         ceil_mode, return_indices)
-        return tuple(o.squeeze(0) for o in out) if return_indices else out.squeeze(0)
+        pooled = max_pool2d(input.unsqueeze(0), kernel_size, stride, padding, dilation,
+                            ceil_mode, return_indices)
+        return tuple(o.squeeze(0) for o in pooled) if return_indices else pooled.squeeze(0)
     kernel = _pair(kernel_size)
     stride = kernel if stride is None or stride == [] else _pair(stride)
     padding, dilation = _pair(padding), _pair(dilation)
@@ -93,11 +109,11 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
                            f"got padW = {padding[1]}, padH = {padding[0]}, kW = {kernel[1]}, "
                            f"kH = {kernel[0]}")
     n, c, h, w = input.shape
-    out = [_pool_size(*args, ceil_mode) for args in zip((h, w), kernel, stride, padding,
-                                                         dilation)]
-    if min(out) < 1:
+    size = [_pool_size(*args, ceil_mode) for args in zip((h, w), kernel, stride, padding,
+                                                          dilation)]
+    if min(size) < 1:
         raise RuntimeError(f"Given input size: ({c}x{h}x{w}). Calculated output size: "
-                           f"({c}x{out[0]}x{out[1]}). Output size is too small")
+                           f"({c}x{size[0]}x{size[1]}). Output size is too small")
     taps = _window_indices(h, w, kernel, stride, padding, dilation, ceil_mode)
     x = input._value().reshape(n, c, -1)
     windows = jnp.where(taps >= 0, x[:, :, np.maximum(taps, 0)], -jnp.inf)  # n,c,oh,ow,taps
@@ -164,8 +180,9 @@ row("avg_pool2d", "AvgPool2DBackward0",
         divisor_override=divisor_override),))
 
 
-def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
-               count_include_pad=True, divisor_override=None):
+def avg_pool2d(input: Tensor, kernel_size: Size2, stride: Optional[Size2] = None,
+               padding: Size2 = 0, ceil_mode: bool = False, count_include_pad: bool = True,
+               divisor_override: Optional[int] = None) -> Tensor:
     """The mean of each ``kernel_size`` window of (N, C, H, W) or (C, H, W) ``input``
     (stride defaults to the kernel size); ``count_include_pad`` counts the zero padding
     in the mean, ``divisor_override`` divides by a number of your own (AvgPool2DBackward0).
@@ -223,7 +240,8 @@ row("adaptive_avg_pool2d", "AdaptiveAvgPool2DBackward0",
                                                 self),))
 
 
-def adaptive_avg_pool2d(input, output_size):
+def adaptive_avg_pool2d(input: Tensor,
+                        output_size: Union[int, Sequence[Optional[int]]]) -> Tensor:
     """The mean over windows that split (N, C, H, W) or (C, H, W) ``input`` into
     ``output_size`` (an int, or a pair whose ``None`` keeps that size) as evenly as they
     can: AdaptiveAvgPool2DBackward0, or a mean over H and W for an output of 1 x 1 (torch's

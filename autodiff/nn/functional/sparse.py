@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Optional
+
 import jax.numpy as jnp
 import numpy as np
 
 from ... import dtypes as D, ops, tape
-from ...tape import RULES, apply, concrete, row
+from ...tape import RULES, Tensor, apply, concrete, row
 from ...ops._common import _w
 
 
@@ -31,8 +33,9 @@ row("embedding", "EmbeddingBackward0",
                    self_sym_sizes=(weight_sym_argsize_0, grad.shape[-1])),))
 
 
-def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
-              scale_grad_by_freq=False, sparse=False):
+def embedding(input: Tensor, weight: Tensor, padding_idx: Optional[int] = None,
+              max_norm: Optional[float] = None, norm_type: float = 2.0,
+              scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
     """Rows of ``weight`` picked by the integer tensor ``input``; the ``padding_idx`` row
     gets no gradient. ``max_norm``: the picked rows whose ``norm_type``-norm is larger are
     first scaled down to it, in place (as torch's ``embedding_renorm_``);
@@ -78,7 +81,7 @@ def _embedding_renorm_(weight, indices, max_norm, norm_type):
         weight[indices.reshape(-1)] = ops.where(norms > max_norm, rows * scale, rows)
 
 
-def one_hot(tensor, num_classes=-1):
+def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     """Class indices (int64) as one-hot rows of ``num_classes`` (by default one more than
     the largest index); int64, without a gradient.
 
