@@ -2188,6 +2188,8 @@ def _structure(roots, root_grads):
         if node not in place:
             place[node] = len(order)
             order.append(node)
+        if not concrete(g._array):                  # autodiff.compile is tracing the step
+            return None
         key.append((place[node], nr, g._array.aval))
     i = 0
     while i < len(order):
@@ -2212,6 +2214,8 @@ def _structure(roots, root_grads):
                 if t._vc[0] != s.version:
                     return None
                 a = t._value()
+                if not concrete(a):                 # autodiff.compile is tracing the step
+                    return None
                 saved.append(a)
                 values.append((a.aval, s.is_output, s.output_nr))
             elif s is None:
