@@ -1025,7 +1025,7 @@ class Tensor:
     @property
     def grad(self):
         # torch warns only while there is no grad to read (one assigned reads quietly)
-        if self.grad_fn is not None and not self._retains_grad and self._grad is None:
+        if self._grad_fn is not None and not self._retains_grad and self._grad is None:
             warnings.warn(_NON_LEAF_GRAD, UserWarning, stacklevel=2)
         return self._grad
 
@@ -1443,8 +1443,8 @@ def apply(rule, *inputs, **attrs):
         result = make_tensor(out, storage=base._shared_storage(),
                              view=(base, rule.view_fn(**attrs)),
                              vc=base._vc)
-        if base._no_grad_view:                        # so is a view of a no_grad view
-            result._no_grad_view = True
+        # a view of a no_grad view is one too, and a view of one of several views too
+        result._no_grad_view, result._multi_view = base._no_grad_view, base._multi_view
     else:
         result = make_tensor(out)
     if needs_grad:

@@ -229,6 +229,30 @@ def view_of_a_no_grad_view_after_its_base_changed(T):
     w.grad_fn
 
 
+def view_of_one_of_several_views_written_in_place(T):
+    """A view taken (with grad mode on) of an output of split/chunk/unbind inherits its
+    restriction, and torch checks it before the view-of-a-leaf one: the error names the
+    view's own node (``Output 0 of Select is a view ... returns multiple views``; found
+    by the fuzzer)."""
+    x = T.tensor([1.75, 2.0], requires_grad=True)
+    v = x.split(1)[-1]
+    w = v[0]
+    yield "w.grad_fn", type(w.grad_fn).__name__
+    w.mul_(2)
+
+
+def grad_of_one_of_several_views_after_its_base_changed(T):
+    """Reading ``.grad`` does not re-derive a view's history: for an output of chunk whose
+    base was written, torch warns (a non-leaf's grad) and gives None, where ``grad_fn``
+    raises (found by the fuzzer)."""
+    x = T.tensor([1.0, 2.0], requires_grad=True)
+    v = x.chunk(2)[0]
+    with T.no_grad():
+        x.mul_(2)
+    yield "v.grad", v.grad
+    v.grad_fn
+
+
 def gradient_of_a_no_grad_view_goes_nowhere(T):
     """A view made under no_grad of a leaf that requires grad is itself a leaf that
     requires grad, but it has no AccumulateGrad: the edges to it are ``(None, 0)`` and its
