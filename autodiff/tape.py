@@ -587,6 +587,9 @@ def node_class(name, rule):
         if name == "CopySlices":      # it lets go of the op it wraps after a backward pass:
             # a second one fails, whatever that op saved
             namespace["_holds_saved_variables"] = lambda self: True
+        elif name in ("IndexBackward0", "IndexPutBackward0"):  # torch saves their index
+            # tensors (autodiff keeps them as the ``key`` attribute; None: a view's backward)
+            namespace["_holds_saved_variables"] = lambda self: self._attrs["key"] is not None
         cls = _NODE_CLASSES[key] = type(name, (Node,), namespace)
     return cls
 
