@@ -845,8 +845,10 @@ class Tensor:
             if self._view is None:
                 storage.array = new
             else:
-                flat = storage.array.reshape(-1).at[self._flat_index().reshape(-1)]
-                storage.array = flat.set(new.reshape(-1)).reshape(storage.array.shape)
+                index = self._flat_index().reshape(-1)
+                flat = _write_changed(storage.array.reshape(-1), index, new.reshape(-1))
+                storage.array = flat.reshape(storage.array.shape)
+                new = flat[index].reshape(new.shape)    # (an expanded view: as written)
             storage.version += 1
             self._seen = storage.version
         self._vc[0] += 1
@@ -1608,16 +1610,34 @@ def _view_mask(shape, view):
 def _write_through_view(base, src, view):
     index = view(jnp.arange(base.size).reshape(base.shape))
     src = jnp.broadcast_to(src, index.shape).astype(base.dtype)
-    return base.reshape(-1).at[index.reshape(-1)].set(src.reshape(-1)).reshape(base.shape)
+    return _write_changed(base.reshape(-1), index.reshape(-1), src.reshape(-1)).reshape(
+        base.shape)
 
 
-# base[view] = src: the base's gradient outside the view, the view's part to src
+def _write_changed(flat, index, values):
+    """``flat`` with ``values`` written at ``index``. Where the index repeats an element
+    (an expanded view, written by ``masked_fill_``), the values that change it win over
+    the ones that keep it: torch writes only the former."""
+    changed = values != flat[index]
+    return flat.at[jnp.where(changed, index, flat.size)].set(values, mode="drop")
+
+
+def _copy_slices_base_grad(grad, view, self_sym_sizes):
+    _check_no_overlap(view, self_sym_sizes)
+    return apply(RULES["where"], 0.0, grad,
+                 condition=constant(_view_mask(self_sym_sizes, view)))
+
+
+def _copy_slices_src_grad(grad, view, self_sym_sizes):
+    _check_no_overlap(view, self_sym_sizes)
+    return apply(RULES["index"], grad, key=None, view=view, self_sym_sizes=self_sym_sizes)
+
+
+# base[view] = src: the base's gradient outside the view, the view's part to src (torch
+# writes the gradient through the view: one that repeats an element fails)
 row("copy_slices", "CopySlices",
     lambda self, src, *, view, self_sym_sizes: _write_through_view(self, src, view),
-    (lambda grad, view, self_sym_sizes: apply(
-        RULES["where"], 0.0, grad, condition=constant(_view_mask(self_sym_sizes, view))),
-     lambda grad, view, self_sym_sizes: apply(RULES["index"], grad, key=None, view=view,
-                                              self_sym_sizes=self_sym_sizes)))
+    (_copy_slices_base_grad, _copy_slices_src_grad))
 # a view whose base was written in place is re-derived from the base's new history
 row("as_strided", "AsStridedBackward0",
     lambda self, *, view, self_sym_sizes: view(self),
@@ -1656,18 +1676,29 @@ def _snapshot(self):
     return t
 
 
-def inplace(self, compute, src_for_view=None, fills=False):
+# what torch's deprecation warning for a write through an expanded tensor says of each op
+_EXPANDED_WRITES = {"index_put_": "tensor[indices] = tensor",
+                    "masked_fill_": "tensor[mask] = scalar", "index_fill_": "tensor[mask] = scalar"}
+
+
+def inplace(self, compute, src_for_view=None, fills=False, deprecated=()):
     """Run ``compute(old) -> new`` and write ``new`` into ``self`` (``fills``: the new
-    value does not depend on the old, so overlapping elements may be written)."""
+    value does not depend on the old, so overlapping elements may be written;
+    ``deprecated``: the ops of ``_EXPANDED_WRITES`` that torch lets write them, each with
+    its warning)."""
     check_inplace(self)
-    if not fills and self._view is not None and _overlaps(self):
-        raise RuntimeError("unsupported operation: more than one element of the written-to "
-                           "tensor refers to a single memory location. Please clone() the "
-                           "tensor before performing the operation.")
+    expanded = not fills and self._view is not None and _overlaps(self)
+    if expanded and not deprecated:
+        raise RuntimeError(_OVERLAP)
     recording = _modes.grad_enabled
     # nodes save the old value, not self: even where only the other operand needs a
     # gradient (``a.mul_(y)``: d/dy is the old ``a``, which the write then changes)
     out = compute(_snapshot(self) if recording else self)
+    for op in deprecated if expanded else ():
+        warnings.warn(f"Use of {op} on expanded tensors is deprecated. Please clone() the "
+                      "tensor before performing this operation. This also applies to "
+                      f"advanced indexing e.g. {_EXPANDED_WRITES[op]}", UserWarning,
+                      stacklevel=3)
     if not D.can_cast(out.dtype, self.dtype):
         raise RuntimeError(f"result type {D.c_name(out.dtype)} can't be cast to the desired "
                            f"output type {D.c_name(self.dtype)}")
@@ -1732,11 +1763,17 @@ def inplace_binary(fn):
     return _named_inplace(op, fn)
 
 
-def inplace_unary(fn):
+def inplace_unary(fn, deprecated=()):
     """The in-place method of a unary op: ``x.exp_()`` writes ``exp(x)`` into x."""
     def op(self, *args, **kwargs):
-        return inplace(self, lambda old: fn(old, *args, **kwargs))
+        return inplace(self, lambda old: fn(old, *args, **kwargs), deprecated=deprecated)
     return _named_inplace(op, fn)
+
+
+def inplace_fill(fn):
+    """The in-place method of an op that writes a value at chosen places (``masked_fill_``,
+    ``index_fill_``): torch writes through an expanded tensor too, with a warning."""
+    return inplace_unary(fn, deprecated=(fn.__name__ + "_",))
 
 
 def _named_inplace(op, fn):
@@ -1747,8 +1784,24 @@ def _named_inplace(op, fn):
 
 def _overlaps(t):
     """Whether two elements of the view ``t`` are one element of its storage (expand)."""
-    index = np.asarray(t._flat_index()).reshape(-1)
+    return _repeats(t._flat_index())
+
+
+def _repeats(index):
+    index = np.asarray(index).reshape(-1)
     return np.unique(index).size != index.size
+
+
+_OVERLAP = ("unsupported operation: more than one element of the written-to tensor refers to "
+            "a single memory location. Please clone() the tensor before performing the "
+            "operation.")
+
+
+def _check_no_overlap(view, shape):
+    """A gradient cannot be written through a view (of a base of ``shape``) that repeats
+    an element of it (torch's CopySlices backward)."""
+    if _repeats(view(jnp.arange(math.prod(shape)).reshape(shape))):
+        raise RuntimeError(_OVERLAP)
 
 
 # ---------------------------------------------------------------------------------------
