@@ -457,6 +457,19 @@ def indexing_nodes_free_their_indices(T):
             yield code, str(error)
 
 
+def hook_scaling_a_zero_gradient_of_a_scalar(T):
+    """abs's second derivative is a ZeroTensor; torch's ZeroTensor kernels take a Python
+    float as a float64 tensor, so a hook's ``grad * 0.5`` on a 0-d float32 leaf changes
+    the gradient's type, and torch refuses it (an int factor, or a 1-d leaf, does not;
+    found by the fuzzer)."""
+    for factor, shape in ((2, ()), (0.5, (2,)), (0.5, ())):
+        x = T.full(shape, 0.5, requires_grad=True)
+        x.register_hook(lambda grad: grad * factor)
+        g, = T.autograd.grad(x.abs().sum(), x, create_graph=True)
+        g.sum().backward()
+        yield f"grad * {factor}, shape {shape}", x.grad
+
+
 def second_derivative_through_a_division_by_zero(T):
     """DivBackward0 computes the divisor's gradient as torch groups it, ``-g (a / b) / b``,
     so infinities propagate the same way through a second derivative (found by the
