@@ -260,12 +260,13 @@ class SavedTensor:
     cycle) and given it back when unpacked, as torch's ``SavedVariable`` does.
     """
 
-    __slots__ = ("tensor", "version", "is_output", "output_nr")
+    # (view: the view an in-place op wrote and saved as its result, a weakref, or None)
+    __slots__ = ("tensor", "version", "is_output", "output_nr", "view")
 
     def __init__(self, tensor, is_output):
         if tensor._inference:
             raise RuntimeError(_INFERENCE_SAVED)
-        self.is_output, self.output_nr = is_output, tensor.output_nr
+        self.is_output, self.output_nr, self.view = is_output, tensor.output_nr, None
         self.version = tensor._vc[0]
         self.tensor = tensor.detach() if is_output else tensor
 
@@ -349,7 +350,10 @@ def _modified_inplace(t, saved, node):
     what = f"[{t._type_name()} {list(t.shape)}]"
     # torch names the node that made the tensor: this one for a saved output, else the
     # tensor's current grad_fn
-    producer = node.name() if saved.is_output else (t.grad_fn.name() if t.grad_fn else None)
+    # (an in-place op on a view: the view's history now)
+    view = saved.view() if getattr(saved, "view", None) is not None else None
+    producer = (view.grad_fn.name() if view is not None else node.name()) if saved.is_output \
+        else (t.grad_fn.name() if t.grad_fn else None)
     if producer is not None:
         what += f", which is output 0 of {_short_name(producer)},"
     return ("one of the variables needed for gradient computation has been modified by an "
@@ -1715,9 +1719,23 @@ def inplace(self, compute, src_for_view=None, fills=False, deprecated=()):
         self._set_array(new)
         if needs_history:
             self._rebase_history(out.grad_fn)
+    if needs_history:
+        _saved_result_is(out, self)
     if out._tangent is not None or self._tangent is not None:
         _write_tangent(self, out._tangent)     # forward mode: the tangent is written too
     return self
+
+
+def _saved_result_is(out, self):
+    """An in-place op's node that saved its result (``exp_``, ``relu_``) saved ``self``
+    as written: a later write moves its version on, and the backward pass refuses it, as
+    torch's does."""
+    node = out._grad_fn
+    for saved in (node._saved or ()) if node is not None else ():
+        if type(saved) is SavedTensor and saved.is_output:
+            saved.tensor, saved.version = self.detach(), self._vc[0]
+            if self._is_view():
+                saved.view = weakref.ref(self)
 
 
 def _write_into_view(view, src):

@@ -193,6 +193,28 @@ def writes_into_an_expanded_view(T):
     e.add_(1)
 
 
+def result_saved_by_an_in_place_op_written_again(T):
+    """An in-place op that saves its result (relu_, exp_, sigmoid_) saves the tensor as
+    written: writing it again, even under no_grad, fails the backward pass; on a view the
+    error names the view's history now (found by the fuzzer)."""
+    for code in ("T.nn.functional.relu(v, inplace=True)", "v.exp_()", "v.sigmoid_()"):
+        x = T.tensor(2.0, requires_grad=True)
+        v = x * 1
+        eval(code, {"T": T, "v": v})
+        with T.no_grad():
+            v[v > 0.25] = 0.25
+        try:
+            v.backward()
+        except RuntimeError as error:
+            yield code, str(error)
+    a = T.tensor([1.0, 2.0], requires_grad=True)
+    y = a * 1
+    y[0].exp_()
+    with T.no_grad():
+        y.mul_(2)
+    y.sum().backward()
+
+
 def masked_writes_through_an_expanded_view(T):
     """torch lets masked_fill_, index_fill_ and ``e[mask] = v`` write an expanded tensor,
     with a deprecation warning each; an element repeated in the view takes the written
