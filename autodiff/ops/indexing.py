@@ -657,7 +657,7 @@ def _apply_slicing(self, key):
                             step=step, self_sym_sizes=out._array.shape)
             advanced.append(slice(None))
             dim += 1
-        elif p.dtype == bool and p.ndim == 0:
+        elif p.dtype == bool and p.ndim == 0 and tape.concrete(p):   # (compiled: a mask)
             out = unsqueeze(out, dim)
             advanced.append(jnp.arange(int(p)))
             dim += 1
