@@ -265,12 +265,13 @@ class SavedTensor:
     cycle) and given it back when unpacked, as torch's ``SavedVariable`` does.
     """
 
-    __slots__ = ("tensor", "version", "is_output", "output_nr")
+    # (view: the view an in-place op wrote and saved as its result, a weakref, or None)
+    __slots__ = ("tensor", "version", "is_output", "output_nr", "view")
 
     def __init__(self, tensor, is_output):
         if tensor._inference:
             raise RuntimeError(_INFERENCE_SAVED)
-        self.is_output, self.output_nr = is_output, tensor.output_nr
+        self.is_output, self.output_nr, self.view = is_output, tensor.output_nr, None
         self.version = tensor._vc[0]
         self.tensor = tensor.detach() if is_output else tensor
 
@@ -354,7 +355,10 @@ def _modified_inplace(t, saved, node):
     what = f"[{t._type_name()} {list(t.shape)}]"
     # torch names the node that made the tensor: this one for a saved output, else the
     # tensor's current grad_fn
-    producer = node.name() if saved.is_output else (t.grad_fn.name() if t.grad_fn else None)
+    # (an in-place op on a view: the view's history now)
+    view = saved.view() if getattr(saved, "view", None) is not None else None
+    producer = (view.grad_fn.name() if view is not None else node.name()) if saved.is_output \
+        else (t.grad_fn.name() if t.grad_fn else None)
     if producer is not None:
         what += f", which is output 0 of {_short_name(producer)},"
     return ("one of the variables needed for gradient computation has been modified by an "
@@ -599,6 +603,9 @@ def node_class(name, rule):
         if name == "CopySlices":      # it lets go of the op it wraps after a backward pass:
             # a second one fails, whatever that op saved
             namespace["_holds_saved_variables"] = lambda self: True
+        elif name in ("IndexBackward0", "IndexPutBackward0"):  # torch saves their index
+            # tensors (autodiff keeps them as the ``key`` attribute; None: a view's backward)
+            namespace["_holds_saved_variables"] = lambda self: self._attrs["key"] is not None
         cls = _NODE_CLASSES[key] = type(name, (Node,), namespace)
     return cls
 
@@ -867,8 +874,10 @@ class Tensor(_AttachedMethods):
             if self._view is None:
                 storage.array = new
             else:
-                flat = storage.array.reshape(-1).at[self._flat_index().reshape(-1)]
-                storage.array = flat.set(new.reshape(-1)).reshape(storage.array.shape)
+                index = self._flat_index().reshape(-1)
+                flat = _write_changed(storage.array.reshape(-1), index, new.reshape(-1))
+                storage.array = flat.reshape(storage.array.shape)
+                new = flat[index].reshape(new.shape)    # (an expanded view: as written)
             storage.version += 1
             self._seen = storage.version
         self._vc[0] += 1
@@ -1055,7 +1064,7 @@ class Tensor(_AttachedMethods):
     @property
     def grad(self) -> Optional[Tensor]:
         # torch warns only while there is no grad to read (one assigned reads quietly)
-        if self.grad_fn is not None and not self._retains_grad and self._grad is None:
+        if self._grad_fn is not None and not self._retains_grad and self._grad is None:
             warnings.warn(_NON_LEAF_GRAD, UserWarning, stacklevel=2)
         return self._grad
 
@@ -1485,8 +1494,8 @@ def apply(rule: Any, *inputs: Any, **attrs: Any) -> Tensor:
         result = make_tensor(out, storage=base._shared_storage(),
                              view=(base, rule.view_fn(**attrs)),
                              vc=base._vc)
-        if base._no_grad_view:                        # so is a view of a no_grad view
-            result._no_grad_view = True
+        # a view of a no_grad view is one too, and a view of one of several views too
+        result._no_grad_view, result._multi_view = base._no_grad_view, base._multi_view
     else:
         result = make_tensor(out)
     if needs_grad:
@@ -1647,16 +1656,34 @@ def _view_mask(shape, view):
 def _write_through_view(base, src, view):
     index = view(jnp.arange(base.size).reshape(base.shape))
     src = jnp.broadcast_to(src, index.shape).astype(base.dtype)
-    return base.reshape(-1).at[index.reshape(-1)].set(src.reshape(-1)).reshape(base.shape)
+    return _write_changed(base.reshape(-1), index.reshape(-1), src.reshape(-1)).reshape(
+        base.shape)
 
 
-# base[view] = src: the base's gradient outside the view, the view's part to src
+def _write_changed(flat, index, values):
+    """``flat`` with ``values`` written at ``index``. Where the index repeats an element
+    (an expanded view, written by ``masked_fill_``), the values that change it win over
+    the ones that keep it: torch writes only the former."""
+    changed = values != flat[index]
+    return flat.at[jnp.where(changed, index, flat.size)].set(values, mode="drop")
+
+
+def _copy_slices_base_grad(grad, view, self_sym_sizes):
+    _check_no_overlap(view, self_sym_sizes)
+    return apply(RULES["where"], 0.0, grad,
+                 condition=constant(_view_mask(self_sym_sizes, view)))
+
+
+def _copy_slices_src_grad(grad, view, self_sym_sizes):
+    _check_no_overlap(view, self_sym_sizes)
+    return apply(RULES["index"], grad, key=None, view=view, self_sym_sizes=self_sym_sizes)
+
+
+# base[view] = src: the base's gradient outside the view, the view's part to src (torch
+# writes the gradient through the view: one that repeats an element fails)
 row("copy_slices", "CopySlices",
     lambda self, src, *, view, self_sym_sizes: _write_through_view(self, src, view),
-    (lambda grad, view, self_sym_sizes: apply(
-        RULES["where"], 0.0, grad, condition=constant(_view_mask(self_sym_sizes, view))),
-     lambda grad, view, self_sym_sizes: apply(RULES["index"], grad, key=None, view=view,
-                                              self_sym_sizes=self_sym_sizes)))
+    (_copy_slices_base_grad, _copy_slices_src_grad))
 # a view whose base was written in place is re-derived from the base's new history
 row("as_strided", "AsStridedBackward0",
     lambda self, *, view, self_sym_sizes: view(self),
@@ -1695,18 +1722,29 @@ def _snapshot(self):
     return t
 
 
-def inplace(self, compute, src_for_view=None, fills=False):
+# what torch's deprecation warning for a write through an expanded tensor says of each op
+_EXPANDED_WRITES = {"index_put_": "tensor[indices] = tensor",
+                    "masked_fill_": "tensor[mask] = scalar", "index_fill_": "tensor[mask] = scalar"}
+
+
+def inplace(self, compute, src_for_view=None, fills=False, deprecated=()):
     """Run ``compute(old) -> new`` and write ``new`` into ``self`` (``fills``: the new
-    value does not depend on the old, so overlapping elements may be written)."""
+    value does not depend on the old, so overlapping elements may be written;
+    ``deprecated``: the ops of ``_EXPANDED_WRITES`` that torch lets write them, each with
+    its warning)."""
     check_inplace(self)
-    if not fills and self._view is not None and _overlaps(self):
-        raise RuntimeError("unsupported operation: more than one element of the written-to "
-                           "tensor refers to a single memory location. Please clone() the "
-                           "tensor before performing the operation.")
+    expanded = not fills and self._view is not None and _overlaps(self)
+    if expanded and not deprecated:
+        raise RuntimeError(_OVERLAP)
     recording = _modes.grad_enabled
     # nodes save the old value, not self: even where only the other operand needs a
     # gradient (``a.mul_(y)``: d/dy is the old ``a``, which the write then changes)
     out = compute(_snapshot(self) if recording else self)
+    for op in deprecated if expanded else ():
+        warnings.warn(f"Use of {op} on expanded tensors is deprecated. Please clone() the "
+                      "tensor before performing this operation. This also applies to "
+                      f"advanced indexing e.g. {_EXPANDED_WRITES[op]}", UserWarning,
+                      stacklevel=3)
     if not D.can_cast(out.dtype, self.dtype):
         raise RuntimeError(f"result type {D.c_name(out.dtype)} can't be cast to the desired "
                            f"output type {D.c_name(self.dtype)}")
@@ -1723,9 +1761,23 @@ def inplace(self, compute, src_for_view=None, fills=False):
         self._set_array(new)
         if needs_history:
             self._rebase_history(out.grad_fn)
+    if needs_history:
+        _saved_result_is(out, self)
     if out._tangent is not None or self._tangent is not None:
         _write_tangent(self, out._tangent)     # forward mode: the tangent is written too
     return self
+
+
+def _saved_result_is(out, self):
+    """An in-place op's node that saved its result (``exp_``, ``relu_``) saved ``self``
+    as written: a later write moves its version on, and the backward pass refuses it, as
+    torch's does."""
+    node = out._grad_fn
+    for saved in (node._saved or ()) if node is not None else ():
+        if type(saved) is SavedTensor and saved.is_output:
+            saved.tensor, saved.version = self.detach(), self._vc[0]
+            if self._is_view():
+                saved.view = weakref.ref(self)
 
 
 def _write_into_view(view, src):
@@ -1771,11 +1823,17 @@ def inplace_binary(fn):
     return _named_inplace(op, fn)
 
 
-def inplace_unary(fn):
+def inplace_unary(fn, deprecated=()):
     """The in-place method of a unary op: ``x.exp_()`` writes ``exp(x)`` into x."""
     def op(self, *args, **kwargs):
-        return inplace(self, lambda old: fn(old, *args, **kwargs))
+        return inplace(self, lambda old: fn(old, *args, **kwargs), deprecated=deprecated)
     return _named_inplace(op, fn)
+
+
+def inplace_fill(fn):
+    """The in-place method of an op that writes a value at chosen places (``masked_fill_``,
+    ``index_fill_``): torch writes through an expanded tensor too, with a warning."""
+    return inplace_unary(fn, deprecated=(fn.__name__ + "_",))
 
 
 def _named_inplace(op, fn):
@@ -1786,8 +1844,24 @@ def _named_inplace(op, fn):
 
 def _overlaps(t):
     """Whether two elements of the view ``t`` are one element of its storage (expand)."""
-    index = np.asarray(t._flat_index()).reshape(-1)
+    return _repeats(t._flat_index())
+
+
+def _repeats(index):
+    index = np.asarray(index).reshape(-1)
     return np.unique(index).size != index.size
+
+
+_OVERLAP = ("unsupported operation: more than one element of the written-to tensor refers to "
+            "a single memory location. Please clone() the tensor before performing the "
+            "operation.")
+
+
+def _check_no_overlap(view, shape):
+    """A gradient cannot be written through a view (of a base of ``shape``) that repeats
+    an element of it (torch's CopySlices backward)."""
+    if _repeats(view(jnp.arange(math.prod(shape)).reshape(shape))):
+        raise RuntimeError(_OVERLAP)
 
 
 # ---------------------------------------------------------------------------------------

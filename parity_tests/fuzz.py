@@ -211,6 +211,10 @@ OPS = {
     "mse_loss": Op("torch.nn.functional.mse_loss({}, {})", _equal),
 }
 
+# the ops whose result is a view of their first argument
+VIEWS = frozenset({"select", "narrow", "transpose", "flatten", "unsqueeze", "select_last",
+                   "unbind", "chunk", "split", "squeeze", "expand"})
+
 # in-place updates, ``{t}`` the target and ``{v}`` a number of the grid
 IN_PLACE = ("{t}.add_({v})", "{t}.mul_({v})", "{t}.sub_({v})", "{t}.clamp_(min={v})",
             "{t}.masked_fill_({t} > {v}, 0.5)", "torch.nn.functional.relu({t}, inplace=True)")
@@ -229,6 +233,7 @@ class Var:
     dtype: str
     requires_grad: bool
     is_leaf: bool
+    is_view: bool = False
 
 
 def _tensor_code(values, dtype: str, requires_grad: bool = False) -> str:
@@ -297,13 +302,19 @@ class SetItem:
 
 @dataclasses.dataclass(frozen=True)
 class RegisterHook:
-    """``v3.register_hook(lambda grad: grad * 2.0)``: a hook that changes the gradient."""
+    """``v3.register_hook(lambda grad: grad * 2.0)``: a hook that changes the gradient.
+
+    On a view, ``v3.grad_fn`` is read first: torch 2.13's ``register_hook`` crashes the
+    process (a segmentation fault) on a view written in place, directly or through its
+    base, since its ``grad_fn`` was last read; reading it refreshes the node."""
 
     target: str
     factor: float
+    on_view: bool = False
 
     def lines(self) -> list[str]:
-        return [f"{self.target}.register_hook(lambda grad: grad * {self.factor})"]
+        hook = f"{self.target}.register_hook(lambda grad: grad * {self.factor})"
+        return [f"{self.target}.grad_fn", hook] if self.on_view else [hook]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -429,8 +440,9 @@ def programs(draw, max_leaves: int = 3, max_steps: int = 8) -> Program:
     base = tuple(draw(st.lists(st.integers(1, 3), min_size=0, max_size=2)))
     statements, variables, retained = [], [], set()
 
-    def new_var(prefix, shape, dtype, requires_grad, is_leaf):
-        var = Var(f"{prefix}{len(variables)}", tuple(shape), dtype, requires_grad, is_leaf)
+    def new_var(prefix, shape, dtype, requires_grad, is_leaf, is_view=False):
+        var = Var(f"{prefix}{len(variables)}", tuple(shape), dtype, requires_grad, is_leaf,
+                  is_view)
         variables.append(var)
         return var
 
@@ -462,7 +474,8 @@ def programs(draw, max_leaves: int = 3, max_steps: int = 8) -> Program:
             # (an approximation for integer arguments: only a gradient's dtype depends on it,
             # and the engine casts that to the output's dtype)
             requires_grad = op.tracks and not no_grad and any(arg.requires_grad for arg in args)
-            var = new_var("v", shape, dtype, requires_grad, is_leaf=not requires_grad)
+            var = new_var("v", shape, dtype, requires_grad, is_leaf=not requires_grad,
+                          is_view=name in VIEWS)
             statements.append(Apply(var, name, tuple(arg.name for arg in args), no_grad))
         elif kind == "in_place":
             no_grad = target.is_leaf and target.requires_grad or draw(st.booleans())
@@ -475,7 +488,7 @@ def programs(draw, max_leaves: int = 3, max_steps: int = 8) -> Program:
                 statements.append(SetItem(target.name, key, draw(GRID), no_grad))
         elif kind == "hook":
             if target.requires_grad:
-                statements.append(RegisterHook(target.name, draw(GRID)))
+                statements.append(RegisterHook(target.name, draw(GRID), target.is_view))
         elif target.requires_grad:
             statements.append(RetainGrad(target.name))
             retained.add(target.name)

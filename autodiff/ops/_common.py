@@ -69,8 +69,16 @@ def _broadcast_shapes(a, b):
     return tuple(reversed(out))
 
 
+# torch's ZeroTensor kernels of these ops (a gradient known to be zero: ``sgn``'s) take a
+# Python float as a 0-d float64 tensor: a 0-d float32 zero gradient times 0.5 is float64
+_ZERO_TENSOR_KERNELS = frozenset({"add", "sub", "mul", "div"})
+
+
 def _binary(rule, a, b, float_result=False, **attrs):
     """Apply a broadcasting binary rule: promote, check shapes, then record."""
+    if type(b) is float and getattr(a, "_zeros", None) is not None and not a.ndim \
+            and rule.op in _ZERO_TENSOR_KERNELS and tape._is_zero_tensor(a):
+        b = tape.make_tensor(jnp.asarray(b, jnp.float64))
     if isinstance(b, Tensor) and isinstance(a, Tensor):
         x, y = a._array.aval, b._array.aval              # abstract values: shape and dtype
         if x.shape != y.shape:

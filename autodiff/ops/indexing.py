@@ -346,7 +346,7 @@ row("masked_fill_tensor", "MaskedFillBackward1",
     tensor_attrs=("mask",))
 
 
-@method(inplace=tape.inplace_unary)
+@method(inplace=tape.inplace_fill)
 def masked_fill(input: Tensor, mask: Tensor, value: Tensor | Number) -> Tensor:
     """``value`` where the boolean ``mask`` (broadcast to ``input``) is True
     (MaskedFillBackward0: those places get no gradient; a tensor ``value``, one element,
@@ -500,7 +500,7 @@ row("index_fill_tensor", "IndexFillBackward1",
     tensor_attrs=("index",))
 
 
-@method(inplace=tape.inplace_unary)
+@method(inplace=tape.inplace_fill)
 def index_fill(input: Tensor, dim: int, index: Tensor, value: Tensor | Number) -> Tensor:
     """``input`` with ``value`` written into the slices along ``dim`` that ``index`` names
     (IndexFillBackward0; a 0-d tensor value gets their gradient: IndexFillBackward1).
@@ -734,6 +734,20 @@ Index = Union[None, int, slice, EllipsisType, Tensor, Sequence[Any]]
 
 def _getitem(self: Tensor, key: Index) -> Tensor:
     """``x[key]``: ints, slices, None and ``...`` give views; masks and index tensors copy."""
+    out, advanced = _apply_slicing(self, key)
+    if builtins.any(not isinstance(a, slice) for a in advanced):
+        _check_advanced(out, advanced)
+        return apply(RULES["index"], out, key=tuple(advanced), self_sym_sizes=out._array.shape)
+    if out is self:
+        return apply(RULES["alias"], self)
+    return out
+
+
+def _apply_slicing(self, key):
+    """torch's applySlicing: the view that the basic part of ``key`` makes (ints select,
+    slices slice, None and 0-d masks add a dim), and the key left for that view: a full
+    slice per dim it keeps, the index arrays and masks (a 0-d mask as an index of its
+    new dim: ``[0]`` or none)."""
     single_slice = isinstance(key, slice)
     parts = _normalize_key(key)
     used = builtins.sum(0 if p is None else (p.ndim if hasattr(p, "dtype") and p.dtype == bool
@@ -748,7 +762,8 @@ def _getitem(self: Tensor, key: Index) -> Tensor:
     if builtins.any(p is Ellipsis for p in parts):
         i = next(i for i, p in enumerate(parts) if p is Ellipsis)
         parts[i:i + 1] = [slice(None)] * (self.ndim - used)
-    out, dim, advanced = self, 0, []
+    out, dim = self, 0
+    advanced: list[Any] = []           # what is left for index_put_: slices and arrays
     for position, p in enumerate(parts):     # (torch's errors count dims by position)
         if p is None:
             out = unsqueeze(out, dim)
@@ -767,20 +782,27 @@ def _getitem(self: Tensor, key: Index) -> Tensor:
                             step=step, self_sym_sizes=out._array.shape)
             advanced.append(slice(None))
             dim += 1
+        elif p.dtype == bool and p.ndim == 0 and tape.concrete(p):   # (compiled: a mask)
+            out = unsqueeze(out, dim)
+            advanced.append(jnp.arange(int(p)))
+            dim += 1
         else:
-            if p.dtype == bool:
-                _check_mask(out, dim, p)
-            else:
-                _check_index_array(p, out.shape[dim], builtins.sum(
-                    not isinstance(a, slice) and a.dtype != bool for a in advanced))
             advanced.append(p)
             dim += p.ndim if p.dtype == bool else 1
-    if builtins.any(not isinstance(a, slice) for a in advanced):
-        key = tuple(advanced)
-        return apply(RULES["index"], out, key=key, self_sym_sizes=out._array.shape)
-    if out is self:
-        return apply(RULES["alias"], self)
-    return out
+    return out, advanced
+
+
+def _check_advanced(t, key):
+    """The masks of ``key`` fit ``t``'s dims, and its index tensors are integers inside
+    them (torch counts an index's ``position`` among the index tensors)."""
+    dim, position = 0, 0
+    for k in key:
+        if getattr(k, "dtype", None) == bool:
+            _check_mask(t, dim, k)
+        elif hasattr(k, "dtype"):
+            _check_index_array(k, t.shape[dim], position)
+            position += 1
+        dim += k.ndim if getattr(k, "dtype", None) == bool else 1
 
 
 Tensor.__getitem__ = _getitem
@@ -799,29 +821,40 @@ def _check_index_array(index, size, position):
                              f"size {size}")
 
 
-def _check_index_put(self, key, values):
-    """torch's checks before ``self[key] = values`` with index tensors: the values
-    broadcast to what ``self[key]`` selects, and have ``self``'s dtype. (A mask whose
-    values broadcast over what it selects fits whatever it holds: its values are not
-    read, so the write need not wait for them.)"""
-    if _where_mask(key, self.shape, values) is None and builtins.all(
-            tape.concrete(k) for k in key if hasattr(k, "dtype")):
-        # the shape self[key] would have, from a zero-strided stand-in for self
-        stand_in = np.lib.stride_tricks.as_strided(np.zeros(1, bool), self.shape,
-                                                   (0,) * self.ndim)
-        try:
-            target = stand_in[tuple(np.asarray(k) if hasattr(k, "dtype") else k
-                                    for k in key)].shape
-        except IndexError as e:           # an index out of range: NumPy found it
-            raise IndexError(str(e).replace(" axis ", " dimension ")) from None
+def _check_index_put(self, key, values, masked):
+    """torch's checks of ``self[key] = values`` with index tensors, in its order: the
+    masks' shapes; unless ``masked`` (one mask and one value: a masked_fill, which casts
+    the value), the values broadcast to what ``self[key]`` selects and have ``self``'s
+    dtype; then the indices are in range."""
+    dim = 0
+    for k in key:
+        if getattr(k, "dtype", None) == bool:
+            _check_mask(self, dim, k)
+        elif hasattr(k, "dtype") and not jnp.issubdtype(k.dtype, jnp.integer):
+            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        dim += k.ndim if getattr(k, "dtype", None) == bool else 1
+    if not builtins.all(tape.concrete(k) for k in key if hasattr(k, "dtype")):
+        return
+    # what self[key] selects, from a zero-strided stand-in for self (index values do not
+    # change its shape: zeros stand in for them until the range check)
+    stand_in = np.lib.stride_tricks.as_strided(np.zeros(1, bool), self.shape,
+                                               (0,) * self.ndim)
+    if not masked:
+        target = stand_in[tuple(np.zeros(k.shape, int) if hasattr(k, "dtype") and
+                                k.dtype != bool else k for k in key)].shape
         if _broadcast_to(values.shape, target) != target:
             raise RuntimeError(f"shape mismatch: value tensor of shape {list(values.shape)} "
                                "cannot be broadcast to indexing result of shape "
                                f"{list(target)}")
-    if values.dtype != self.dtype:
-        raise RuntimeError("Index put requires the source and destination dtypes match, got "
-                           f"{D.c_name(self.dtype)} for the destination and "
-                           f"{D.c_name(values.dtype)} for the source.")
+        if values.dtype != self.dtype:
+            raise RuntimeError("Index put requires the source and destination dtypes match, "
+                               f"got {D.c_name(self.dtype)} for the destination and "
+                               f"{D.c_name(values.dtype)} for the source.")
+    try:                    # (a mask's values need not be read: its shape was checked)
+        stand_in[tuple(np.zeros(k.shape, bool) if getattr(k, "dtype", None) == bool else
+                       np.asarray(k) if hasattr(k, "dtype") else k for k in key)]
+    except IndexError as e:           # an index out of range: NumPy found it
+        raise IndexError(str(e).replace(" axis ", " dimension ")) from None
 
 
 def _broadcast_to(shape, target):
@@ -896,13 +929,23 @@ row("index_put", "IndexPutBackward0",
                                   self_sym_sizes=grad._array.shape)))
 
 
+def _key_of(indices, values, accumulate):
+    """index_put's key (arrays), and whether it is torch's masked_fill: one mask and one
+    value, which casts the value and writes an expanded tensor (with torch's warnings)."""
+    key = tuple(i._value() if isinstance(i, Tensor) else i for i in indices)
+    arrays = [k for k in key if hasattr(k, "dtype")]
+    masked = (not accumulate and values.numel() == 1 and len(arrays) == 1
+              and arrays[0].dtype == bool)
+    return key, masked
+
+
 @method
 def index_put(input: Tensor, indices: Sequence[Optional[Tensor]], values: Tensor,
               accumulate: bool = False) -> Tensor:
     """A copy of ``input`` with ``input[indices] = values`` (or ``+=`` with
     ``accumulate``): IndexPutBackward0."""
-    key = tuple(i._value() if isinstance(i, Tensor) else i for i in indices)
-    _check_index_put(input, key, values)
+    key, masked = _key_of(indices, values, accumulate)
+    _check_index_put(input, key, values, masked)
     return apply(RULES["index_put"], input, values, key=key, accumulate=accumulate)
 
 
@@ -910,21 +953,34 @@ def index_put(input: Tensor, indices: Sequence[Optional[Tensor]], values: Tensor
 def index_put_(self: Tensor, indices: Sequence[Optional[Tensor]], values: Tensor,
                accumulate: bool = False) -> Tensor:
     """``self[indices] = values`` (or ``+=`` with ``accumulate``), in place."""
-    return tape.inplace(self, lambda old: index_put(old, indices, values, accumulate))
+    key, masked = _key_of(indices, values, accumulate)
+
+    def compute(old):
+        _check_index_put(old, key, values, masked)
+        return apply(RULES["index_put"], old, values, key=key, accumulate=accumulate)
+    return tape.inplace(self, compute, deprecated=("index_put_", "masked_fill_") if masked
+                        else ("index_put_",) if not accumulate else ())
 
 
 def _setitem(self: Tensor, key: Index, value: Tensor | Number) -> None:
-    """``x[key] = value``: a copy into the view ``x[key]`` (CopySlices on ``x``), or an
-    ``index_put_`` when the key has index tensors or masks."""
+    """``x[key] = value`` as torch's: the basic part of the key makes a view (see
+    ``_apply_slicing``); the value is copied into it (CopySlices on ``x``), or put at the
+    index tensors and masks left (``index_put_``, through the view if it is one)."""
     if type(value) in (int, float, bool):
         value = make_tensor(_scalar(value, self.dtype))
     elif not isinstance(value, Tensor):
         value = make_tensor(jnp.asarray(value, self._array.dtype))
-    parts = _normalize_key(key)
-    if builtins.any(hasattr(p, "dtype") for p in parts):   # index arrays: no view to write
-        index_put_(self, tuple(parts), value)
+    if key is False:                       # torch: nothing, whatever the value
         return
-    target = _getitem(self, key)
+    target, advanced = _apply_slicing(self, None if key is True else key)
+    if builtins.any(not isinstance(a, slice) for a in advanced):
+        index_put_(target, tuple(advanced), value)
+        return
+    if target is self:
+        target = apply(RULES["alias"], self)
+    if value.ndim and value.shape != target.shape:   # torch's copy_to: expand's error
+        leading = next((i for i, n in enumerate(value.shape) if n != 1), value.ndim)
+        value = value.reshape(value.shape[leading:]).expand(*target.shape)
     tape.check_inplace(target)
     copy_(target, value)
 

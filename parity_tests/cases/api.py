@@ -270,6 +270,21 @@ def integer_tensors_through_float_ops(T):
             yield code, (type(error).__name__, str(error))
 
 
+def mse_loss_of_an_integer_and_a_float_tensor(T):
+    """mse_loss promotes its two inputs (int64 with float32 is float32) and refuses only
+    when both are integers (found by the fuzzer: an int64 input was refused)."""
+    i, x = T.tensor([1, -2]), T.tensor([0.5, 1.5], requires_grad=True)
+    for reduction in ("mean", "none", "sum"):
+        loss = T.nn.functional.mse_loss(i, x.double(), reduction=reduction)
+        loss.sum().backward()
+        yield reduction, (loss, x.grad, T.nn.functional.mse_loss(x, i, reduction=reduction))
+        x.grad = None
+    try:
+        T.nn.functional.mse_loss(i, i)
+    except NotImplementedError as error:
+        yield "two int64", str(error)
+
+
 def batch_norm_modules(T):
     """BatchNorm2d and BatchNorm1d: batch statistics and running averages in training,
     the running averages in evaluation; momentum=None averages cumulatively; torch's

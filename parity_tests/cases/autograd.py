@@ -455,6 +455,34 @@ def backward_twice_through_copy_slices(T):
     v.sum().backward()
 
 
+def indexing_nodes_free_their_indices(T):
+    """IndexBackward0 and IndexPutBackward0 save the index tensors: a second backward pass
+    without ``retain_graph`` fails, even when the mask selects nothing and nothing else
+    was saved (found by the fuzzer)."""
+    for code in ("x[x > 5].sum()", "x[[0, 1]].sum()", "y.index_put_((T.tensor([0]),), v)"):
+        x = T.tensor([0.5, -1.0, 2.0], requires_grad=True)
+        y, v = T.ones(3), T.tensor(3.0, requires_grad=True)
+        out = eval(code, {"x": x, "y": y, "v": v, "T": T}).sum()
+        out.backward()
+        try:
+            out.backward()
+        except RuntimeError as error:
+            yield code, str(error)
+
+
+def hook_scaling_a_zero_gradient_of_a_scalar(T):
+    """abs's second derivative is a ZeroTensor; torch's ZeroTensor kernels take a Python
+    float as a float64 tensor, so a hook's ``grad * 0.5`` on a 0-d float32 leaf changes
+    the gradient's type, and torch refuses it (an int factor, or a 1-d leaf, does not;
+    found by the fuzzer)."""
+    for factor, shape in ((2, ()), (0.5, (2,)), (0.5, ())):
+        x = T.full(shape, 0.5, requires_grad=True)
+        x.register_hook(lambda grad: grad * factor)
+        g, = T.autograd.grad(x.abs().sum(), x, create_graph=True)
+        g.sum().backward()
+        yield f"grad * {factor}, shape {shape}", x.grad
+
+
 def second_derivative_through_a_division_by_zero(T):
     """DivBackward0 computes the divisor's gradient as torch groups it, ``-g (a / b) / b``,
     so infinities propagate the same way through a second derivative (found by the

@@ -1374,6 +1374,17 @@ def lerp_of_an_infinite_end_differentiated_twice(T):
     yield "end", (g, g.grad_fn.name())
 
 
+def hardtanh_passes_the_gradient_of_nan(T):
+    """hardtanh's backward zeroes the gradient at and beyond the bounds only: a nan input
+    passes it on, also through the second derivative (found by the fuzzer)."""
+    x = T.tensor([float("nan"), 0.5, 2.0, -1.0, 1.0], requires_grad=True)
+    g, = T.autograd.grad(T.nn.functional.hardtanh(x), x, T.full((5,), float("nan")),
+                         create_graph=True)
+    yield "g", g
+    (g * T.arange(5.0)).sum().backward()
+    yield "x.grad", x.grad
+
+
 def softmax_of_infinities(T):
     """softmax and log_softmax shift by the max as torch's kernels do: an infinite max
     makes the whole slice nan (found by the fuzzer); -inf elements get 0 (and -inf)."""

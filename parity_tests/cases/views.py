@@ -193,6 +193,84 @@ def writes_into_an_expanded_view(T):
     e.add_(1)
 
 
+def result_saved_by_an_in_place_op_written_again(T):
+    """An in-place op that saves its result (relu_, exp_, sigmoid_) saves the tensor as
+    written: writing it again, even under no_grad, fails the backward pass; on a view the
+    error names the view's history now (found by the fuzzer)."""
+    for code in ("T.nn.functional.relu(v, inplace=True)", "v.exp_()", "v.sigmoid_()"):
+        x = T.tensor(2.0, requires_grad=True)
+        v = x * 1
+        eval(code, {"T": T, "v": v})
+        with T.no_grad():
+            v[v > 0.25] = 0.25
+        try:
+            v.backward()
+        except RuntimeError as error:
+            yield code, str(error)
+    a = T.tensor([1.0, 2.0], requires_grad=True)
+    y = a * 1
+    y[0].exp_()
+    with T.no_grad():
+        y.mul_(2)
+    y.sum().backward()
+
+
+def masked_writes_through_an_expanded_view(T):
+    """torch lets masked_fill_, index_fill_ and ``e[mask] = v`` write an expanded tensor,
+    with a deprecation warning each; an element repeated in the view takes the written
+    value wherever the mask holds it. A gradient cannot go back through such a write
+    (found by the fuzzer)."""
+    mask = T.tensor([[True, False, False], [False, False, True]])
+    for code in ("e.masked_fill_(mask, 0.5)", "e[mask] = 0.5", "e.index_fill_(1, T.tensor([0]), 2.0)",
+                 "e[T.tensor([0, 1])] = 1.5"):
+        x = T.tensor([1.0, -1.0, 2.0])
+        e = x.expand(2, 3)
+        exec(code, {"e": e, "mask": mask, "T": T})
+        yield code, (x, e, x._version)
+    x = T.tensor([1.0, -1.0, 2.0], requires_grad=True) * 1
+    e = x.expand(2, 3)
+    e[mask] = 0.5
+    yield "with grad", (x, e)
+    x.sum().backward()
+
+
+def setitem_with_basic_and_advanced_indices(T):
+    """``x[key] = v`` as torch's: the ints, slices and 0-d masks of the key make a view,
+    ``index_put_`` writes through it (CopySlices on x, which a second backward pass
+    cannot reuse); a mask with one value is a masked_fill, which casts the value (found
+    by the fuzzer)."""
+    for code in ("x[x > 0] = 1.5", "x[0, x[0] > 0] = 2.0", "x[1:, T.tensor([0])] = 3.0",
+                 "x[x > 0] = T.tensor(2.0, dtype=T.float64)", "x[T.tensor(True)] = 4.0"):
+        x = T.tensor([[0.5, -1.0, 2.0], [1.0, 0.0, -2.0]], requires_grad=True) * 1
+        exec(code, {"x": x, "T": T})
+        yield code, (x, type(x.grad_fn).__name__)
+        x.sum().backward()
+        try:
+            x.sum().backward()
+        except RuntimeError as error:
+            yield code + ": again", str(error)
+    s = T.tensor(0.5, requires_grad=True) * 1
+    s[s > 0] = -1.0
+    yield "0-d", (s, type(s.grad_fn).__name__)
+
+
+def setitem_checks_in_torch_order(T):
+    """Which error ``x[key] = v`` raises when several apply: a value of the wrong shape
+    for a view (expand's error) before the leaf's; the leaf's before the mask's shape;
+    the value's shape, then its dtype, before an index out of range (found by the
+    fuzzer)."""
+    data = [[0.5, -1.0, 2.0], [1.0, 0.0, -2.0]]
+    for base, code in (("leaf", "x[0] = T.ones(2)"), ("leaf", "x[x[0] > 0] = 1.5"),
+                       ("leaf", "x[T.tensor([5])] = 1.5"), ("plain", "x[T.tensor([5])] = T.ones(2)"),
+                       ("plain", "x[T.tensor([5])] = T.tensor(2.0, dtype=T.float64)"),
+                       ("plain", "x[x[0] > 0] = 1.5"), ("plain", "x[T.tensor([5])] = 1.5")):
+        x = T.tensor(data, requires_grad=base == "leaf")
+        try:
+            exec(code, {"x": x, "T": T})
+        except (RuntimeError, IndexError) as error:
+            yield f"{base}: {code}", (type(error).__name__, str(error), x)
+
+
 def no_grad_view_of_a_base_written_in_place(T):
     """Found by the fuzzer: a no_grad view whose base was then written cannot be used."""
     x0 = T.tensor([1.0], requires_grad=True)
@@ -227,6 +305,30 @@ def view_of_a_no_grad_view_after_its_base_changed(T):
         v.mul_(2)
     yield "w", w
     w.grad_fn
+
+
+def view_of_one_of_several_views_written_in_place(T):
+    """A view taken (with grad mode on) of an output of split/chunk/unbind inherits its
+    restriction, and torch checks it before the view-of-a-leaf one: the error names the
+    view's own node (``Output 0 of Select is a view ... returns multiple views``; found
+    by the fuzzer)."""
+    x = T.tensor([1.75, 2.0], requires_grad=True)
+    v = x.split(1)[-1]
+    w = v[0]
+    yield "w.grad_fn", type(w.grad_fn).__name__
+    w.mul_(2)
+
+
+def grad_of_one_of_several_views_after_its_base_changed(T):
+    """Reading ``.grad`` does not re-derive a view's history: for an output of chunk whose
+    base was written, torch warns (a non-leaf's grad) and gives None, where ``grad_fn``
+    raises (found by the fuzzer)."""
+    x = T.tensor([1.0, 2.0], requires_grad=True)
+    v = x.chunk(2)[0]
+    with T.no_grad():
+        x.mul_(2)
+    yield "v.grad", v.grad
+    v.grad_fn
 
 
 def gradient_of_a_no_grad_view_goes_nowhere(T):

@@ -7,6 +7,7 @@ from typing import Sequence, Union
 
 import jax.numpy as jnp
 
+from ... import dtypes as D
 from ...ops._common import _kernel_missing
 
 
@@ -17,11 +18,12 @@ _FLOAT_KERNELS = {"gelu": "GeluKernelImpl", "softplus": "softplus_cpu", "silu": 
                   "celu": "elu_cpu", "log_sigmoid": "log_sigmoid_cpu", "mse_loss": "mse_cpu"}
 
 
-def _check_kernel(name, input):
-    """torch's NotImplementedError for a row whose kernel has no version for ``input``'s
-    (integer) dtype: ``"silu_cpu" not implemented for 'Long'``."""
-    if name in _FLOAT_KERNELS and not input.dtype.is_floating_point:
-        raise _kernel_missing(_FLOAT_KERNELS[name], input.dtype)
+def _check_kernel(name, *inputs):
+    """torch's NotImplementedError for a row whose kernel has no version for the (integer)
+    dtype its inputs promote to: ``"silu_cpu" not implemented for 'Long'``."""
+    dtype = D.result_type(*inputs)
+    if name in _FLOAT_KERNELS and not dtype.is_floating_point:
+        raise _kernel_missing(_FLOAT_KERNELS[name], dtype)
 
 
 # a size of a 2-d window (kernel, stride, padding...): one int for both dims, or a pair

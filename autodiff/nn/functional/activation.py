@@ -275,9 +275,10 @@ def softplus(input: Tensor, beta: float = 1, threshold: float = 20) -> Tensor:
 
 
 # ... by a kernel, as threshold_backward:  d/dg = the same mask,  d/dx = 0
+# (torch's kernel zeroes the gradient at and beyond the bounds: a nan input passes it)
 row("hardtanh_backward", "HardtanhBackwardBackward0",
     lambda grad_output, self, *, min_val, max_val: jnp.where(
-        (self > min_val) & (self < max_val), grad_output, 0),
+        (self <= min_val) | (self >= max_val), 0, grad_output),
     (lambda grad, self, min_val, max_val: tape.apply(RULES["hardtanh_backward"], grad, self,
                                                      min_val=min_val, max_val=max_val),
      lambda grad: _zeros_like(grad)))

@@ -111,7 +111,7 @@ def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
     """
     enum = _reduction_enum(reduction)
     input, target = _broadcast_pair(input, target)
-    _check_kernel("mse_loss", input)
+    _check_kernel("mse_loss", input, target)
     return apply(RULES["mse_loss"], input, target, reduction=enum)
 
 
