@@ -3,7 +3,7 @@ class, as a type checker sees them: the base class of ``Tensor`` to a type check
 (its own methods are in tape.py). Written by ``python tests/test_types.py`` from the
 functions' hints; do not edit by hand."""
 
-from typing import Any, Optional, Sequence, Union, overload
+from typing import Any, Literal, Optional, Sequence, Union, overload
 
 from . import dtypes as D
 from .dtypes import DeviceLike, Dims, Number

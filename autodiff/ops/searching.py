@@ -134,7 +134,7 @@ def quantile(input: Tensor, q: Tensor | float, dim: Optional[int] = None, keepdi
     """The ``q``-th quantiles (a number or a 1-D tensor of them, in [0, 1]) of all
     elements or along ``dim``, between two elements by ``interpolation`` ("linear",
     "lower", "higher", "midpoint", "nearest"); nan where a slice has a nan. Composed as
-    torch's: sort, gather and lerp_."""
+    torch's: sort, gather and ``lerp_``."""
     return _quantile(input, q, dim, keepdim, interpolation, ignore_nan=False)
 
 
