@@ -255,11 +255,12 @@ def _count_step(param, state, group, holders="params and state_steps", xla=True)
     step_t.add_(1)
     if capturable or not tape.concrete(step_t._value()):      # (or traced by compile)
         return step_t
+    if known is None:                                 # a count not seen before
+        weakref.finalize(step_t, _known_steps.pop, id(step_t), None)
     if known is not None and known[0] + 1 == step_t._vc[0]:
         count = known[1] + 1.0
-    else:
+    else:                                             # new, or written by someone else
         count = _step_count(step_t)
-        weakref.finalize(step_t, _known_steps.pop, id(step_t), None)
     _known_steps[id(step_t)] = (step_t._vc[0], count)
     return count
 
