@@ -158,6 +158,25 @@ def test_type_promotion_follows_torch(a, b, a_dim, b_dim, op):
     both(body)
 
 
+@settings(max_examples=30, deadline=None)
+@given(dtype=st.sampled_from(["float32", "float64"]), seed=st.integers(0, 2 ** 16),
+       divisor=st.sampled_from(["number", "0-d", "row", "full", "in place"]))
+def test_division_gives_torch_quotients_bit_for_bit(dtype, seed, divisor):
+    """XLA would multiply by a broadcast divisor's reciprocal (one rounding more): the
+    quotients are torch's, to the last bit, whatever the divisor's shape."""
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((40, 50)) * 10.0 ** rng.integers(-3, 4)
+    y = rng.uniform(0.1, 9.0, (40, 1) if divisor == "row" else (40, 50))
+    number = float(rng.uniform(0.1, 9.0))
+
+    def quotient(T):
+        a, b = (T.tensor(v, dtype=getattr(T, dtype)) for v in (x, y))
+        return {"number": lambda: a / number, "0-d": lambda: a / T.tensor(number),
+                "row": lambda: a / b, "full": lambda: a / b,
+                "in place": lambda: a.div_(number)}[divisor]().numpy()
+    np.testing.assert_array_equal(quotient(autodiff), quotient(torch))
+
+
 @settings(max_examples=40, deadline=None)
 @given(shape=st.lists(st.integers(0, 4), max_size=3), scale=st.sampled_from(
     [1e-6, 1e-3, 1.0, 1e3, 1e9]), dtype=st.sampled_from(["float32", "float64", "int64"]),

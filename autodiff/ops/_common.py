@@ -236,6 +236,19 @@ def _times_scalar(t, number):
     return tape.apply(RULES["mul_scalar"], t, other=number)
 
 
+def _true_divide(a, b):
+    """``a / b`` as torch divides. XLA turns a division by a divisor it broadcasts (a
+    number, a 0-d tensor, a smaller tensor) into a multiplication by the divisor's
+    reciprocal: one rounding more, and a third of ``x / 3``'s quotients a bit off torch's.
+    So such a divisor is made a whole array first, behind a barrier XLA's simplifier does
+    not look through."""
+    shape = jnp.broadcast_shapes(jnp.shape(a), jnp.shape(b))
+    if jnp.shape(b) != shape:
+        b = jax.lax.optimization_barrier(
+            jnp.broadcast_to(jnp.asarray(b, jnp.result_type(a, b)), shape))
+    return a / b
+
+
 _as_dtype = jax.jit(jnp.asarray, static_argnums=1)
 
 

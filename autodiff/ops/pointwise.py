@@ -18,7 +18,8 @@ from ..dtypes import Number
 from ..tape import RULES, Rule, Tensor, apply, make_tensor, row
 from ._common import (_binary, _CastRule, _kernel_missing, _maybe_multiply, _minus_scalar,
                       _not_implemented, _over_scalar, _plus_scalar, _reflected, _scalar_minus,
-                      _tensor_arg, _times_scalar, _w, _zeros_like, exported, method, methods)
+                      _tensor_arg, _times_scalar, _true_divide, _w, _zeros_like, exported,
+                      method, methods)
 from .creation import tensor, zeros_like
 from .comparison import ne
 from .shape import broadcast_shapes, cat, narrow
@@ -125,7 +126,7 @@ class _NotGiven:
 
 
 _NOT_GIVEN = _NotGiven()
-row("div", "DivBackward0", lambda self, other: self / other,
+row("div", "DivBackward0", lambda self, other: _true_divide(self, other),
     (lambda grad, other: grad / other,
      lambda grad, self, other: -grad * ((self / other) / other)))      # -g (a/b)/b: torch's grouping
 # rounding: flat between the steps, so its gradient is zeros (torch records it)
@@ -136,7 +137,8 @@ row("trunc", "TruncBackward0", lambda self: jnp.trunc(self), lambda grad: (_zero
 def _divide(x, y, rounding_mode):
     if rounding_mode == "floor":
         return jnp.floor_divide(x, y)
-    return jnp.trunc(x / y) if rounding_mode == "trunc" else x / y
+    quotient = _true_divide(x, y)
+    return jnp.trunc(quotient) if rounding_mode == "trunc" else quotient
 
 
 # Rounding divisions. div(..., rounding_mode=) is a step function: zero gradients (torch's

@@ -18,6 +18,7 @@ import weakref
 from typing import Any, Callable, Iterable, Optional, TypeVar, Union, overload
 
 from .. import ops, tape
+from ..autograd import profiler
 from ..nn.module import _reset_grad, typename
 from ..tape import Tensor
 
@@ -263,6 +264,25 @@ def _count_step(param, state, group, holders="params and state_steps", xla=True)
         count = _step_count(step_t)
     _known_steps[id(step_t)] = (step_t._vc[0], count)
     return count
+
+
+def _fusable(param, grad, *numbers):
+    """Whether a rule may update ``param`` by compiled kernels of arrays (Adam's) instead
+    of op by op: nothing records the update (not ``differentiable``, no forward mode) or
+    times its ops (the profiler), the settings and the step count are Python numbers (not
+    ``capturable``'s tensors), ``param`` is not a view, and ``grad`` matches it (otherwise
+    the eager ops give torch's errors)."""
+    return (not tape.is_grad_enabled() and tape._dual_level is None and not profiler._active
+            and all(type(n) in (int, float) for n in numbers) and param._view is None
+            and grad.shape == param.shape and grad.dtype is param.dtype)
+
+
+def _write_fused(writes):
+    """Write a kernel's results in place: ``(tensor, array, versions)``, the tensor's
+    version counter moved on as far as the eager ops' writes would have moved it."""
+    for t, array, versions in writes:
+        tape.inplace(t, lambda _: tape.make_tensor(array))
+        t._vc[0] += versions - 1
 
 
 def _descent_grad(param, grad, group):

@@ -18,7 +18,7 @@ import numpy as np
 from ... import dtypes as D, ops, tape
 from ...tape import RULES, Tensor, apply, concrete, row
 from ...ops._common import (_mean, _minus_scalar, _over_scalar, _plus_scalar, _scalar_minus,
-                            _times_scalar, alias_row)
+                            _times_scalar, _true_divide, alias_row)
 from ._common import _check_kernel, _log_sigmoid
 
 
@@ -246,7 +246,7 @@ def _weight_along(weight, class_dim, ndim):
     return weight.view(*[-1 if d == class_dim else 1 for d in range(ndim)])
 
 
-row("div_scalar", "DivBackward1", lambda self, *, other: self / other,
+row("div_scalar", "DivBackward1", lambda self, *, other: _true_divide(self, other),
     lambda grad, other: (_over_scalar(grad, other),))
 
 
