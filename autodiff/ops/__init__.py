@@ -70,6 +70,8 @@ FUNCTION_FORMS = (
     "negative_", "rad2deg_", "reciprocal_", "relu_", "round_", "rsqrt_", "sigmoid_", "sin_",
     "sinc_", "sinh_", "sqrt_", "square_", "tan_", "tanh_", "trunc_", "xlogy_", "zero_")
 globals().update({name: getattr(Tensor, name) for name in FUNCTION_FORMS})
+if TYPE_CHECKING:             # (which a type checker cannot follow: the stub declares them)
+    from .._tensor_methods import *  # noqa: F401,F403
 
 if not TYPE_CHECKING:         # (see _common.exported: a type checker reads every public name)
     __all__ = [name for family in (comparison, conversion, creation, indexing, linalg,
