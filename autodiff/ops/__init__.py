@@ -44,8 +44,6 @@ The families import one another in one direction only, with ``tape`` below them 
 
 from typing import TYPE_CHECKING
 
-from . import (comparison, conversion, creation, indexing, linalg, pointwise, random,
-               reduction, searching, shape)
 from .comparison import *  # noqa: F401,F403
 from .conversion import *  # noqa: F401,F403
 from .creation import *  # noqa: F401,F403
@@ -74,6 +72,8 @@ if TYPE_CHECKING:             # (which a type checker cannot follow: the stub de
     from .._tensor_methods import *  # noqa: F401,F403
 
 if not TYPE_CHECKING:         # (see _common.exported: a type checker reads every public name)
+    from . import (comparison, conversion, creation, indexing, linalg, pointwise, random,
+                   reduction, searching, shape)
     __all__ = [name for family in (comparison, conversion, creation, indexing, linalg,
                                    pointwise, random, reduction, searching, shape)
                for name in family.__all__] + list(FUNCTION_FORMS)
