@@ -52,7 +52,9 @@ half, float, double, long, int, short = (float16, float32, float64, int64, int32
 __version__ = "0.1.0"
 
 
-# (below, ``bool``, ``int`` and ``float`` are the dtypes: Python's types are _builtins')
+# (the hints below name Python's types ``_builtins.int``...: here ``bool``, ``int`` and
+# ``float`` are dtypes)
+
 
 def is_tensor(obj: object) -> _typing.TypeGuard[Tensor]:
     """Whether ``obj`` is an autodiff tensor."""

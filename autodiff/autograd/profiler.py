@@ -95,7 +95,7 @@ class FunctionEventAvg:
         self.count, self.cpu_time_total, self.self_cpu_time_total = 0, 0.0, 0.0
         self.cpu_parent: Optional[FunctionEvent] = None
 
-    def add(self, event: Event) -> FunctionEventAvg:
+    def add(self, event: _Event) -> FunctionEventAvg:
         """Count ``event`` in."""
         self.count += event.count
         self.cpu_time_total += event.cpu_time_total
@@ -113,8 +113,8 @@ class FunctionEventAvg:
                 f"{_format_time(self.cpu_time)} input_shapes={self.input_shapes}>")
 
 
-Event = Union[FunctionEvent, FunctionEventAvg]
-_E = TypeVar("_E", bound=Event)
+_Event = Union[FunctionEvent, FunctionEventAvg]
+_E = TypeVar("_E", bound=_Event)
 
 
 class EventList(list[_E]):
@@ -152,7 +152,7 @@ class EventList(list[_E]):
             json.dump({"traceEvents": events}, f)
 
 
-def _build_table(events: Sequence[Event], sort_by: Optional[str], row_limit: int,
+def _build_table(events: Sequence[_Event], sort_by: Optional[str], row_limit: int,
                  max_name_width: int, max_shapes_width: int, header: Optional[str],
                  top_level_only: bool) -> str:
     """torch's ``_build_table`` for the CPU columns (profiler_util.py)."""
