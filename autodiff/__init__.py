@@ -13,6 +13,9 @@ Start reading at ``autodiff/tape.py`` (the engine), then ``autodiff/ops/`` (the
 operations by family, each beside the row of the derivative table it applies).
 """
 
+import builtins as _builtins
+import typing as _typing
+
 import jax as _jax
 
 _jax.config.update("jax_enable_x64", True)   # float64 is real; float32 stays the default
@@ -23,7 +26,7 @@ from .dtypes import (Size, device, dtype, promote_types, result_type, can_cast,
                      get_default_device, set_default_device, get_default_dtype,
                      set_default_dtype)
 
-if _dtypes.has_cpu() and _jax.config.jax_default_device is None:
+if _dtypes.has_cpu() and _jax.config.jax_default_device is None:  # type: ignore[attr-defined]
     set_default_device("cpu")                # new tensors go to the CPU, as torch's do
 from .tape import (Tensor, enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
                    is_warn_always_enabled, no_grad, set_grad_enabled, set_warn_always)
@@ -49,17 +52,21 @@ half, float, double, long, int, short = (float16, float32, float64, int64, int32
 __version__ = "0.1.0"
 
 
-def is_tensor(obj):
+# (the hints below name Python's types ``_builtins.int``...: here ``bool``, ``int`` and
+# ``float`` are dtypes)
+
+
+def is_tensor(obj: object) -> _typing.TypeGuard[Tensor]:
     """Whether ``obj`` is an autodiff tensor."""
     return isinstance(obj, Tensor)
 
 
-def numel(input):
+def numel(input: Tensor) -> _builtins.int:
     """The number of elements of ``input``."""
     return input.numel()
 
 
-def is_floating_point(input):
+def is_floating_point(input: Tensor) -> _builtins.bool:
     """Whether ``input`` has a floating-point dtype."""
     return input.dtype.is_floating_point
 
@@ -83,9 +90,11 @@ _NOT_PROVIDED = {
 }
 
 
-def __getattr__(name):
-    if name in _NOT_PROVIDED:
-        raise AttributeError(f"module 'autodiff' has no attribute '{name}': autodiff does not "
-                             f"provide torch.{name} ({_NOT_PROVIDED[name]}); see the "
-                             "documentation's page 'What autodiff does not reproduce'")
-    raise AttributeError(f"module 'autodiff' has no attribute '{name}'")
+# (hidden from a type checker, which would otherwise take any name as this function's)
+if not _typing.TYPE_CHECKING:
+    def __getattr__(name: str) -> _typing.NoReturn:
+        if name in _NOT_PROVIDED:
+            raise AttributeError(f"module 'autodiff' has no attribute '{name}': autodiff does "
+                                 f"not provide torch.{name} ({_NOT_PROVIDED[name]}); see the "
+                                 "documentation's page 'What autodiff does not reproduce'")
+        raise AttributeError(f"module 'autodiff' has no attribute '{name}'")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from typing import Optional, Sequence, Union
 
 import numpy as np
 
@@ -26,15 +27,16 @@ class _PrinterOptions:
 
 PRINT_OPTS = _PrinterOptions()
 
-_PROFILES = {
+_PROFILES: dict[str, dict[str, float]] = {
     "default": dict(precision=4, threshold=1000, edgeitems=3, linewidth=80),
     "short": dict(precision=2, threshold=1000, edgeitems=2, linewidth=80),
     "full": dict(precision=4, threshold=math.inf, edgeitems=3, linewidth=80),
 }
 
 
-def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None,
-                     profile=None, sci_mode=None):
+def set_printoptions(precision: Optional[int] = None, threshold: Optional[float] = None,
+                     edgeitems: Optional[int] = None, linewidth: Optional[int] = None,
+                     profile: Optional[str] = None, sci_mode: Optional[bool] = None) -> None:
     """Set options for printing, as ``torch.set_printoptions``.
 
     >>> import autodiff
@@ -44,8 +46,8 @@ def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=N
     >>> autodiff.set_printoptions(profile="default")
     """
     if profile is not None:
-        for name, value in _PROFILES[profile].items():
-            setattr(PRINT_OPTS, name, value)
+        for name, default in _PROFILES[profile].items():
+            setattr(PRINT_OPTS, name, default)
     for name, value in dict(precision=precision, threshold=threshold,
                             edgeitems=edgeitems, linewidth=linewidth).items():
         if value is not None:
@@ -56,7 +58,7 @@ def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=N
 class _Formatter:
     """Chooses one width and one notation for every element of a tensor."""
 
-    def __init__(self, values: np.ndarray, floating: bool):
+    def __init__(self, values: np.ndarray, floating: bool) -> None:
         self.floating_dtype = floating
         self.int_mode = True
         self.sci_mode = False
@@ -85,10 +87,10 @@ class _Formatter:
                 width = len(f"{value:.{p}f}")
             self.max_width = max(self.max_width, width)
 
-    def width(self):
+    def width(self) -> int:
         return self.max_width
 
-    def format(self, value):
+    def format(self, value: Union[int, float, bool]) -> str:
         p = PRINT_OPTS.precision
         if self.floating_dtype:
             if self.sci_mode:
@@ -104,7 +106,7 @@ class _Formatter:
         return (self.max_width - len(ret)) * " " + ret
 
 
-def _vector_str(values, indent, summarize, formatter):
+def _vector_str(values: np.ndarray, indent: int, summarize: bool, formatter: _Formatter) -> str:
     element_length = formatter.width() + 2
     elements_per_line = max(1, math.floor((PRINT_OPTS.linewidth - indent) / element_length))
     edge = PRINT_OPTS.edgeitems
@@ -120,14 +122,15 @@ def _vector_str(values, indent, summarize, formatter):
     return "[" + ("," + "\n" + " " * (indent + 1)).join(lines) + "]"
 
 
-def _tensor_str_with_formatter(values, indent, summarize, formatter):
+def _tensor_str_with_formatter(values: np.ndarray, indent: int, summarize: bool,
+                               formatter: _Formatter) -> str:
     dim = values.ndim
     if dim == 0:
         return formatter.format(values.item())
     if dim == 1:
         return _vector_str(values, indent, summarize, formatter)
     edge = PRINT_OPTS.edgeitems
-    rows = range(values.shape[0])
+    rows: Sequence[Optional[int]] = range(values.shape[0])
     if summarize and values.shape[0] > 2 * edge:
         rows = list(range(edge)) + [None] + list(range(values.shape[0] - edge, values.shape[0]))
     slices = ["..." if i is None else
@@ -136,7 +139,7 @@ def _tensor_str_with_formatter(values, indent, summarize, formatter):
     return "[" + ("," + "\n" * (dim - 1) + " " * (indent + 1)).join(slices) + "]"
 
 
-def _summarized_data(values):
+def _summarized_data(values: np.ndarray) -> np.ndarray:
     """The elements that a summarised print shows (the edges of every dimension)."""
     edge = PRINT_OPTS.edgeitems
     if values.ndim == 0:
@@ -145,7 +148,7 @@ def _summarized_data(values):
         return np.concatenate([values[:edge], values[-edge:]]) if values.shape[0] > 2 * edge else values
     if not edge:
         return values[(slice(0, 0),) * values.ndim]
-    rows = range(values.shape[0])
+    rows: Sequence[int] = range(values.shape[0])
     if values.shape[0] > 2 * edge:
         rows = list(range(edge)) + list(range(values.shape[0] - edge, values.shape[0]))
     return np.stack([_summarized_data(values[i]) for i in rows])
@@ -160,7 +163,7 @@ def tensor_str(values: np.ndarray, floating: bool, indent: int) -> str:
     return _tensor_str_with_formatter(values, indent, summarize, formatter)
 
 
-def add_suffixes(text, suffixes, indent):
+def add_suffixes(text: str, suffixes: Sequence[str], indent: int) -> str:
     """Append ``, dtype=...``, ``grad_fn=<...>`` etc., wrapping past the line width.
 
     A suffix is measured as torch would print it (``dtype=torch.float64``), so the line

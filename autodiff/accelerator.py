@@ -13,43 +13,47 @@ False
 True
 """
 
+from __future__ import annotations
+
+from typing import Optional, Union
+
 import jax.numpy as jnp
 
 from . import cuda
-from .dtypes import device
+from .dtypes import DeviceLike, device
 
 __all__ = ["current_accelerator", "current_device_index", "device_count", "is_available",
            "synchronize"]
 
 
-def is_available():
+def is_available() -> bool:
     """Whether an accelerator is there to use."""
     return cuda.is_available()
 
 
-def current_accelerator(check_available=False):
+def current_accelerator(check_available: bool = False) -> Optional[device]:
     """The accelerator's device type, ``device(type='cuda')``, or None on a CPU-only
     machine (``check_available`` asks, in addition, that it be usable)."""
     return device("cuda") if is_available() else None
 
 
-def device_count():
+def device_count() -> int:
     """How many accelerator devices there are (0 without one)."""
     return cuda.device_count()
 
 
-def _require():
+def _require() -> None:
     if not is_available():
         raise RuntimeError("Cannot access accelerator device when none is available.")
 
 
-def current_device_index():
+def current_device_index() -> int:
     """The index of the accelerator device in use (always 0 in autodiff)."""
     _require()
     return 0
 
 
-def synchronize(device=None):
+def synchronize(device: Union[DeviceLike, int, None] = None) -> None:
     """Wait until the accelerator has finished its queued work."""
     _require()
     jnp.zeros(()).block_until_ready()       # a device runs its work in order: the last is done

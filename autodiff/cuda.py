@@ -9,7 +9,7 @@ import jax
 __all__ = ["device_count", "is_available"]
 
 
-def is_available():
+def is_available() -> bool:
     """Whether JAX sees a GPU."""
     try:
         return len(jax.devices("gpu")) > 0
@@ -17,6 +17,6 @@ def is_available():
         return False
 
 
-def device_count():
+def device_count() -> int:
     """How many GPUs JAX sees."""
     return len(jax.devices("gpu")) if is_available() else 0

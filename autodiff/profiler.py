@@ -16,10 +16,11 @@ torch's ``activities``, its ``schedule`` of steps (wait, warm up, record) and
 from __future__ import annotations
 
 import enum
+from typing import Callable, Iterable, Literal, Optional, Self
 
 from . import cuda
 from .autograd import profiler as _autograd_profiler
-from .autograd.profiler import EventList, record_function
+from .autograd.profiler import EventList, FunctionEvent, record_function
 
 __all__ = ["EventList", "ProfilerAction", "ProfilerActivity", "profile", "record_function",
            "schedule", "supported_activities"]
@@ -45,16 +46,17 @@ class ProfilerAction(enum.Enum):
     RECORD_AND_SAVE = 3
 
 
-def supported_activities():
+def supported_activities() -> set[ProfilerActivity]:
     """The activities this machine can record."""
     return {ProfilerActivity.CPU} | ({ProfilerActivity.CUDA} if cuda.is_available() else set())
 
 
-def schedule(*, wait, warmup, active, repeat=0, skip_first=0, skip_first_wait=0):
+def schedule(*, wait: int, warmup: int, active: int, repeat: int = 0, skip_first: int = 0,
+             skip_first_wait: int = 0) -> Callable[[int], ProfilerAction]:
     """torch's step schedule: after ``skip_first`` steps, cycles of ``wait`` idle steps,
     ``warmup`` steps, then ``active`` recorded steps (the last one saves the trace:
     ``on_trace_ready``), ``repeat`` times (0: for ever)."""
-    def action(step):
+    def action(step: int) -> ProfilerAction:
         if step < skip_first:
             return ProfilerAction.NONE
         step -= skip_first
@@ -72,7 +74,7 @@ def schedule(*, wait, warmup, active, repeat=0, skip_first=0, skip_first_wait=0)
     return action
 
 
-def _always_record(step):
+def _always_record(step: int) -> ProfilerAction:
     return ProfilerAction.RECORD
 
 
@@ -80,38 +82,42 @@ class profile(_autograd_profiler.profile):
     """``with profile(activities=[ProfilerActivity.CPU]) as prof: ...``; with a
     ``schedule``, call ``prof.step()`` at the end of each training step."""
 
-    def __init__(self, *, activities=None, schedule=None, on_trace_ready=None,
-                 record_shapes=False, profile_memory=False, with_stack=False, with_flops=False,
-                 with_modules=False, experimental_config=None, execution_trace_observer=None,
-                 acc_events=False, use_cuda=None, custom_trace_id_callback=None,
-                 post_processing_timeout_s=None):
+    def __init__(self, *, activities: Optional[Iterable[ProfilerActivity]] = None,
+                 schedule: Optional[Callable[[int], ProfilerAction]] = None,
+                 on_trace_ready: Optional[Callable[[profile], object]] = None,
+                 record_shapes: bool = False, profile_memory: bool = False,
+                 with_stack: bool = False, with_flops: bool = False, with_modules: bool = False,
+                 experimental_config: object = None, execution_trace_observer: object = None,
+                 acc_events: bool = False, use_cuda: Optional[bool] = None,
+                 custom_trace_id_callback: Optional[Callable[[], str]] = None,
+                 post_processing_timeout_s: Optional[float] = None) -> None:
         super().__init__(record_shapes=record_shapes)
         self.activities = set(activities) if activities else supported_activities()
         self.schedule = schedule or _always_record
         self.on_trace_ready = on_trace_ready
         self.step_num = 0
 
-    def start(self):
+    def start(self) -> None:
         """Begin profiling (what ``with`` does)."""
         self._start()
         self._act(self.schedule(self.step_num))
 
-    def stop(self):
+    def stop(self) -> None:
         """End profiling; a trace still being recorded is saved."""
         saving = self._recording
         self._stop()
         if saving and self.on_trace_ready is not None:
             self.on_trace_ready(self)
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         self.start()
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> Literal[False]:
         self.stop()
         return False
 
-    def step(self):
+    def step(self) -> None:
         """Mark the end of a training step: move along the schedule."""
         before = self.schedule(self.step_num)
         self.step_num += 1
@@ -122,10 +128,9 @@ class profile(_autograd_profiler.profile):
             self._events = []
         self._act(self.schedule(self.step_num))
 
-    def _act(self, action):
+    def _act(self, action: ProfilerAction) -> None:
         self._recording = action in (ProfilerAction.RECORD, ProfilerAction.RECORD_AND_SAVE)
 
-    def events(self):
+    def events(self) -> EventList[FunctionEvent]:
         """The events recorded (the last saved trace's, with a schedule)."""
-        self._check_finished()
-        return self.function_events
+        return self._check_finished()

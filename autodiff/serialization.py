@@ -27,6 +27,8 @@ import io
 import os
 import pickle
 import zipfile
+from types import ModuleType
+from typing import IO, Any, Callable, Iterable, Iterator, Optional, Union
 
 import numpy as np
 
@@ -35,8 +37,11 @@ from . import ops
 from .nn import Parameter
 from .tape import Tensor
 
+FileLike = Union[str, os.PathLike[str], IO[bytes]]   # a path, or a binary file
+_Reference = tuple[str, str, str, tuple[int, ...], bool]   # a tensor's, in data.pkl
+
 _ARCHIVE = "archive"
-_safe_globals: list = []
+_safe_globals: list[Callable[..., Any]] = []
 
 # the classes a weights-only load rebuilds, by (module, name) as pickle names them
 _ALLOWED = {("collections", "OrderedDict"): collections.OrderedDict,
@@ -62,11 +67,12 @@ _WEIGHTS_ONLY_MESSAGE = (
 class _Pickler(pickle.Pickler):
     """Pickles ``obj``, putting each tensor's bytes aside (one record per tensor)."""
 
-    def __init__(self, file, protocol, records):
+    def __init__(self, file: IO[bytes], protocol: int,
+                 records: dict[int, tuple[str, bytes]]) -> None:
         super().__init__(file, protocol)
         self.records = records          # id(tensor) -> (key, bytes)
 
-    def persistent_id(self, obj):
+    def persistent_id(self, obj: object) -> Optional[_Reference]:
         if not isinstance(obj, Tensor):
             return None                 # pickled as usual
         # the bytes of a copy (numpy() would hand the tensor's numbers over to NumPy)
@@ -76,14 +82,15 @@ class _Pickler(pickle.Pickler):
         return (kind, key, obj.dtype.name, tuple(obj.shape), obj.requires_grad)
 
 
-def save(obj, f, pickle_module=pickle, pickle_protocol=2,
-         _use_new_zipfile_serialization=True, _disable_byteorder_record=False):
+def save(obj: object, f: FileLike, pickle_module: ModuleType = pickle, pickle_protocol: int = 2,
+         _use_new_zipfile_serialization: bool = True,
+         _disable_byteorder_record: bool = False) -> None:
     """Write ``obj`` (tensors, a ``state_dict``, any picklable object) to the file ``f``
     (a path or a binary file-like object)."""
     if not (isinstance(f, (str, os.PathLike)) or hasattr(f, "write")):
         raise AttributeError("expected 'f' to be string, path, or a file-like object with a "
                              "'write' attribute")
-    records: dict = {}
+    records: dict[int, tuple[str, bytes]] = {}
     data = io.BytesIO()
     _Pickler(data, pickle_protocol, records).dump(obj)
     with zipfile.ZipFile(f, "w") as archive:
@@ -98,11 +105,12 @@ def save(obj, f, pickle_module=pickle, pickle_protocol=2,
 class _Unpickler(pickle.Unpickler):
     """Rebuilds tensors from their records; with ``weights_only``, only allowed classes."""
 
-    def __init__(self, file, archive, weights_only):
+    def __init__(self, file: IO[bytes], archive: zipfile.ZipFile, weights_only: bool) -> None:
         super().__init__(file)
-        self.archive, self.weights_only, self.loaded = archive, weights_only, {}
+        self.archive, self.weights_only = archive, weights_only
+        self.loaded: dict[str, Tensor] = {}
 
-    def persistent_load(self, pid):
+    def persistent_load(self, pid: _Reference) -> Tensor:
         kind, key, dtype, shape, requires_grad = pid
         if key not in self.loaded:      # a tensor saved twice is loaded once
             raw = self.archive.read(f"{_ARCHIVE}/data/{key}")
@@ -112,7 +120,7 @@ class _Unpickler(pickle.Unpickler):
                                 else tensor.requires_grad_(requires_grad))
         return self.loaded[key]
 
-    def find_class(self, module, name):
+    def find_class(self, module: str, name: str) -> Any:
         if not self.weights_only:
             return super().find_class(module, name)
         if (module, name) in _ALLOWED:
@@ -127,8 +135,10 @@ class _Unpickler(pickle.Unpickler):
             "allowlist this global if you trust this class/function."))
 
 
-def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=None,
-         **pickle_load_args):
+def load(f: FileLike,
+         map_location: Union[D.DeviceLike, Callable[..., Any], dict[str, str], None] = None,
+         pickle_module: Optional[ModuleType] = None, *, weights_only: Optional[bool] = None,
+         mmap: Optional[bool] = None, **pickle_load_args: Any) -> Any:
     """Read back what :func:`save` wrote to ``f`` (a path or a binary file-like object).
     Tensors come back as leaves on the default device, with their dtype, shape and
     ``requires_grad``; ``map_location`` and ``mmap`` are accepted and have no effect."""
@@ -138,23 +148,23 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
             return _Unpickler(data, archive, weights_only).load()
 
 
-def add_safe_globals(safe_globals):
+def add_safe_globals(safe_globals: Iterable[Callable[..., Any]]) -> None:
     """Allow these classes and functions in a ``weights_only`` load."""
     _safe_globals.extend(safe_globals)
 
 
-def get_safe_globals():
+def get_safe_globals() -> list[Callable[..., Any]]:
     """The classes and functions :func:`add_safe_globals` allowed."""
     return list(_safe_globals)
 
 
-def clear_safe_globals():
+def clear_safe_globals() -> None:
     """Forget what :func:`add_safe_globals` allowed."""
     _safe_globals.clear()
 
 
 @contextlib.contextmanager
-def safe_globals(safe_globals):
+def safe_globals(safe_globals: Iterable[Callable[..., Any]]) -> Iterator[None]:
     """Allow these classes and functions in ``weights_only`` loads inside the block."""
     before = list(_safe_globals)
     add_safe_globals(safe_globals)

@@ -12,6 +12,7 @@ import ast
 import inspect
 import subprocess
 import sys
+import textwrap
 import typing
 from pathlib import Path
 
@@ -22,8 +23,9 @@ STUB = ROOT / "autodiff" / "_tensor_methods.pyi"
 
 HEADER = '''"""Tensor's methods and operators that the op modules (autodiff/ops) attach to the
 class, as a type checker sees them: the base class of ``Tensor`` to a type checker only
-(its own methods are in tape.py). Written by ``python tests/test_types.py`` from the
-functions' hints; do not edit by hand."""
+(its own methods are in tape.py); and, at the end, the function forms of in-place ops
+(``autodiff.sin_(x)``) that autodiff/ops/__init__.py takes from the class. Written by
+``python tests/test_types.py`` from the functions' hints; do not edit by hand."""
 
 from typing import Any, Literal, Optional, Sequence, Union, overload
 
@@ -79,6 +81,8 @@ def _params(sig):
     out, star = [], False
     for p in sig.parameters.values():
         ann = "" if p.annotation is p.empty else f": {p.annotation}"
+        if not out and not ann:
+            ann = ": Tensor"             # (tape.py's methods leave self's hint implicit)
         if p.kind is p.VAR_POSITIONAL:
             out.append(f"*{p.name}{ann}")
             star = True
@@ -119,15 +123,16 @@ def generate():
     """The text of autodiff/_tensor_methods.pyi, and the attached methods it cannot
     declare (their functions have no hints: a type checker would not know them)."""
     import autodiff
+    from autodiff import ops
 
     attrs = vars(autodiff.Tensor)
-    ops = {name: fn for name, fn in attrs.items()
-           if inspect.isfunction(fn) and fn.__module__.startswith("autodiff.ops")}
-    body, conversions, untyped = [], [], []
+    op_fns = {name: fn for name, fn in attrs.items()
+              if inspect.isfunction(fn) and fn.__module__.startswith("autodiff.ops")}
+    declared, conversions, untyped = {}, [], []
     for name in sorted(attrs):
         fn = attrs[name]
         if name in WRITTEN:
-            body.extend(WRITTEN[name].split("\n    "))
+            declared[name] = WRITTEN[name].split("\n    ")
             continue
         if name in CONVERSIONS:
             conversions.append(f"def {name}(self: Tensor, memory_format: object = ...) "
@@ -135,20 +140,31 @@ def generate():
             continue
         if not inspect.isfunction(fn) or fn.__qualname__.startswith("Tensor."):
             continue                                      # tape.py's own, hinted there
-        if name in ops and (typing.get_overloads(fn) or _typed(fn)):
-            body.extend(_declare(name, fn))
+        if name in op_fns and (typing.get_overloads(fn) or _typed(fn)):
+            declared[name] = _declare(name, fn)
             continue
         # an in-place form (x.add_(y), x += y): the hints of the op it writes back
-        base = ops.get(fn.__qualname__[:-1]) if fn.__qualname__.endswith("_") else None
+        base = op_fns.get(fn.__qualname__[:-1]) if fn.__qualname__.endswith("_") else None
         if base is None and name.endswith("_"):
-            base = ops.get(name[:-1])
+            base = op_fns.get(name[:-1])
         if base is not None and (typing.get_overloads(base) or _typed(base)):
-            body.extend(_declare(name, base))
+            declared[name] = _declare(name, base)
             continue
         untyped.append(name)
     text = HEADER + "".join(f"    {line}\n" for line in conversions)
     text += "\n\nclass TensorMethods(_Conversions):\n"
-    text += "".join(f"    {line}\n" for line in body)
+    text += "".join(f"    {line}\n" for lines in declared.values() for line in lines)
+    # the function forms of in-place ops (``autodiff.sin_(x)``) that autodiff/ops/__init__.py
+    # takes from Tensor (those a family defines, ``fill_``..., a type checker reads there)
+    defined = {name for family in vars(ops).values() if inspect.ismodule(family)
+               for name in getattr(family, "__all__", ())}
+    forms = [name for name in ops.FUNCTION_FORMS if name not in defined]
+    names = textwrap.fill(", ".join(f'"{name}"' for name in forms), 92,
+                          initial_indent="__all__ = [", subsequent_indent="           ")
+    text += f"\n\n{names}]\n\n"
+    for name in forms:
+        lines = declared.get(name) or _declare(name, attrs[name])     # (or tape.py's own)
+        text += "".join(f"{line}\n" for line in lines)
     return text, untyped
 
 

@@ -27,6 +27,7 @@ tensor([ 3., 12.])
 from __future__ import annotations
 
 import warnings
+from typing import Any, Callable, Optional, Sequence, TypeVar, cast
 
 import jax.numpy as jnp
 
@@ -37,32 +38,40 @@ from ..tape import Node, Tensor
 class FunctionCtx:
     """What ``forward`` and ``backward`` can ask of ``ctx`` (mixed into the node class)."""
 
-    _to_save_forward = ()     # what save_for_forward kept
+    _to_save_forward: tuple[Optional[Tensor], ...] = ()     # what save_for_forward kept
     _in_jvp = False           # saved_tensors gives those while jvp runs
+    # (set by Function.apply)
+    needs_input_grad: tuple[bool, ...]      # for each argument of forward
+    _to_save: tuple[Optional[Tensor], ...]
+    _non_differentiable: set[int]
+    _materialize: bool
+    _dirty: set[int]
 
-    def save_for_backward(self, *tensors):
+    def save_for_backward(self, *tensors: Optional[Tensor]) -> None:
         """Keep tensors for ``backward`` (with version checks, freed after backward)."""
         self._to_save = tensors
 
-    def save_for_forward(self, *tensors):
+    def save_for_forward(self, *tensors: Optional[Tensor]) -> None:
         """Keep tensors for ``jvp`` (forward mode), where ``saved_tensors`` gives them."""
         self._to_save_forward = tensors
 
     @property
-    def saved_tensors(self):
+    def saved_tensors(self) -> tuple[Optional[Tensor], ...]:
+        """What ``save_for_backward`` kept (or ``save_for_forward``, inside ``jvp``)."""
         if self._in_jvp:
             return self._to_save_forward
-        return tuple(None if s is None else s.unpack(self) for s in self._saved_or_raise())
+        node = cast(Node, self)                  # (this class is mixed into the node)
+        return tuple(None if s is None else s.unpack(self) for s in node._saved_or_raise())
 
-    def mark_non_differentiable(self, *tensors):
+    def mark_non_differentiable(self, *tensors: Tensor) -> None:
         """These outputs get no ``grad_fn`` (e.g. indices returned next to values)."""
         self._non_differentiable = {id(t) for t in tensors}
 
-    def set_materialize_grads(self, value):
+    def set_materialize_grads(self, value: bool) -> None:
         """Whether ``backward`` sees zeros (True, the default) or None for unused outputs."""
         self._materialize = bool(value)
 
-    def mark_dirty(self, *tensors):
+    def mark_dirty(self, *tensors: Tensor) -> None:
         """Declare inputs modified in place by ``forward``: their version goes up, and
         each, returned as an output, gets this node as its ``grad_fn``."""
         self._dirty = {id(t) for t in tensors}
@@ -71,21 +80,23 @@ class FunctionCtx:
 class BackwardCFunction(FunctionCtx, Node):
     """The node of a custom Function: runs the user's ``backward``."""
 
-    _forward_cls = None
+    _forward_cls: type[Function] = None   # type: ignore[assignment]  # (each subclass has its own)
+    _arg_is_tensor: tuple[bool, ...]       # for each argument of forward
 
-    def name(self):
+    def name(self) -> str:
         return type(self).__name__
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<autodiff.autograd.function.{type(self).__name__} object at {hex(id(self))}>"
 
-    def _missing_grad(self, i):
+    def _missing_grad(self, i: int) -> Optional[Tensor]:
         if not self._materialize:
             return None
         shape, dtype = self._output_meta[i]
         return tape.make_tensor(jnp.zeros(shape, dtype))
 
-    def backward(self, grads, retain_graph):
+    def backward(self, grads: Sequence[Optional[Tensor]],
+                 retain_graph: bool) -> list[Optional[Tensor]]:
         result = self._forward_cls.backward(self, *grads)
         if not retain_graph and self._saved:
             self._saved = None                        # free the buffers
@@ -94,7 +105,7 @@ class BackwardCFunction(FunctionCtx, Node):
         if len(result) != n_args:
             raise RuntimeError(f"function {self.name()} returned an incorrect number of "
                                f"gradients (expected {n_args}, got {len(result)})")
-        grads_in = []
+        grads_in: list[Optional[Tensor]] = []
         for i, (g, is_tensor) in enumerate(zip(result, self._arg_is_tensor)):
             if not is_tensor:
                 continue
@@ -107,7 +118,7 @@ class BackwardCFunction(FunctionCtx, Node):
         return tape.reduce_to_inputs(grads_in, self._input_meta)
 
 
-def _reducible(grad_shape, shape):
+def _reducible(grad_shape: Sequence[int], shape: Sequence[int]) -> bool:
     """Whether a gradient of ``grad_shape`` sums down to ``shape`` (broadcasting's adjoint)."""
     if len(grad_shape) < len(shape):
         return False
@@ -143,49 +154,50 @@ class Function:
     """
 
     generate_vmap_rule = False
+    _backward_cls: type[BackwardCFunction]     # its node class, made for each subclass
 
-    def __init_subclass__(cls, **kwargs):
+    def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls._backward_cls = type(f"{cls.__name__}Backward", (BackwardCFunction,),
                                  {"_forward_cls": cls})
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         warnings.warn(f"{self.__class__} should not be instantiated. Methods on autograd "
                       "functions are all static, so you should invoke them on the class "
                       "itself. Instantiating an autograd function will raise an error in a "
                       "future version of PyTorch.", DeprecationWarning, stacklevel=2)
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("Legacy autograd function with non-static forward method is "
                            "deprecated. Please use new-style autograd function with static "
                            "forward method. (Example: https://pytorch.org/docs/stable/"
                            "autograd.html#autodiff.autograd.Function)")
 
     @staticmethod
-    def forward(*args, **kwargs):
+    def forward(*args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError("You must implement the forward function for custom "
                                   "autograd.Function.")
 
     @staticmethod
-    def setup_context(ctx, inputs, output):
+    def setup_context(ctx: Any, inputs: tuple[Any, ...], output: Any) -> None:
         """Save on ``ctx`` what ``backward`` needs (for a ``forward`` without ``ctx``)."""
         raise NotImplementedError("setup_context is not implemented.")
 
     @staticmethod
-    def backward(ctx, *grad_outputs):
+    def backward(ctx: Any, *grad_outputs: Any) -> Any:
         raise NotImplementedError("You must implement either the backward or vjp method for "
                                   "your custom autograd.Function to use it with backward "
                                   "mode AD.")
 
     @staticmethod
-    def jvp(ctx, *grad_inputs):
+    def jvp(ctx: Any, *grad_inputs: Any) -> Any:
         """Forward mode: the outputs' tangents from the inputs' (one per ``forward``
         argument: None for a non-tensor, zeros for a tensor without a tangent)."""
         raise NotImplementedError("You must implement the jvp function for custom "
                                   "autograd.Function to use it with forward mode AD.")
 
     @classmethod
-    def apply(cls, *args, **kwargs):
+    def apply(cls, *args: Any, **kwargs: Any) -> Any:
         ctx = cls._backward_cls.__new__(cls._backward_cls)
         ctx._to_save, ctx._non_differentiable, ctx._materialize = (), set(), True
         ctx._dirty = set()
@@ -220,7 +232,8 @@ class Function:
         return outs[0] if single else tuple(outs)
 
 
-def _push_tangents(cls, ctx, args, outs):
+def _push_tangents(cls: type[Function], ctx: BackwardCFunction, args: tuple[Any, ...],
+                   outs: list[Any]) -> None:
     """Forward mode through a custom Function: its ``jvp`` gives the outputs' tangents."""
     tangents = [tape.tangent_of(a) if isinstance(a, Tensor) else None for a in args]
     if all(t is None for t in tangents):
@@ -240,7 +253,8 @@ def _push_tangents(cls, ctx, args, outs):
             tape.set_tangent(o, t.detach())
 
 
-def _wrap_outputs(ctx, args, outs, recording):
+def _wrap_outputs(ctx: BackwardCFunction, args: tuple[Any, ...], outs: list[Any],
+                  recording: bool) -> dict[int, Tensor]:
     """What each output of ``forward`` becomes (torch's ``_wrap_outputs``), in ``outs``;
     returns the dirty views, by position, to be written into their bases after recording."""
     views = {}
@@ -285,9 +299,12 @@ def _record(ctx, args, outs):
         ctx.metadata = {"traceback_": tape.anomaly.user_stack()}
 
 
-def once_differentiable(fn):
+_R = TypeVar("_R")
+
+
+def once_differentiable(fn: Callable[..., _R]) -> Callable[..., _R]:
     """Mark a ``backward`` as not differentiable again (its graph is not recorded)."""
-    def wrapper(ctx, *grads):
+    def wrapper(ctx: Any, *grads: Any) -> _R:
         with tape.no_grad():
             return fn(ctx, *grads)
     wrapper.__name__, wrapper.__doc__ = fn.__name__, fn.__doc__

@@ -30,19 +30,20 @@ from __future__ import annotations
 import contextlib
 import json
 import time
+from typing import Any, Callable, Iterator, Literal, Optional, Self, Sequence, TypeVar, Union
 
 from .. import tape
 from .function import BackwardCFunction
 
-_active: list = []            # the open profile (at most one), as a stack
+_active: list[profile] = []            # the open profile (at most one), as a stack
 _SUFFIXES = ("_tensor", "_scalar", "_decimals")   # table rows that are overloads of one op
 
 
-def _now_us():
+def _now_us() -> float:
     return time.perf_counter_ns() / 1000.0
 
 
-def _format_time(time_us):
+def _format_time(time_us: float) -> str:
     """A duration as torch's table shows it: ``1.550ms``, ``142.473us``, ``1.2s``."""
     if time_us >= 1e6:
         return f"{time_us / 1e6:.3f}s"
@@ -51,7 +52,7 @@ def _format_time(time_us):
     return f"{time_us:.3f}us"
 
 
-def _format_share(time_us, total_us):
+def _format_share(time_us: float, total_us: float) -> str:
     return "NaN" if total_us == 0 else f"{time_us * 100.0 / total_us:.2f}%"
 
 
@@ -61,26 +62,27 @@ class FunctionEvent:
     """One op, node or ``record_function`` block: its name, when it ran (microseconds),
     the shapes of its inputs (with ``record_shapes``) and the events inside it."""
 
-    def __init__(self, name, start_us, input_shapes):
+    def __init__(self, name: str, start_us: float, input_shapes: list[list[int]]) -> None:
         self.name = self.key = name
         self.start_us, self.end_us = start_us, start_us
         self.input_shapes = input_shapes
-        self.cpu_children, self.cpu_parent = [], None
+        self.cpu_children: list[FunctionEvent] = []
+        self.cpu_parent: Optional[FunctionEvent] = None
         self.count = 1
 
     @property
-    def cpu_time_total(self):
+    def cpu_time_total(self) -> float:
         return self.end_us - self.start_us
 
     @property
-    def self_cpu_time_total(self):
+    def self_cpu_time_total(self) -> float:
         return self.cpu_time_total - sum(c.cpu_time_total for c in self.cpu_children)
 
     @property
-    def cpu_time(self):
+    def cpu_time(self) -> float:
         return self.cpu_time_total
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return (f"<FunctionEvent name={self.name} cpu_time={_format_time(self.cpu_time)} "
                 f"input_shapes={self.input_shapes}>")
 
@@ -88,12 +90,12 @@ class FunctionEvent:
 class FunctionEventAvg:
     """The events of one name (and input shapes, when grouped by them), added up."""
 
-    def __init__(self, key, input_shapes):
+    def __init__(self, key: str, input_shapes: Optional[list[list[int]]]) -> None:
         self.key, self.input_shapes = key, input_shapes
         self.count, self.cpu_time_total, self.self_cpu_time_total = 0, 0.0, 0.0
-        self.cpu_parent = None
+        self.cpu_parent: Optional[FunctionEvent] = None
 
-    def add(self, event):
+    def add(self, event: _Event) -> FunctionEventAvg:
         """Count ``event`` in."""
         self.count += event.count
         self.cpu_time_total += event.cpu_time_total
@@ -101,22 +103,27 @@ class FunctionEventAvg:
         return self
 
     @property
-    def cpu_time(self):
+    def cpu_time(self) -> float:
         """The average time of one call."""
         return self.cpu_time_total / self.count if self.count else 0.0
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return (f"<FunctionEventAvg key={self.key} self_cpu_time="
                 f"{_format_time(self.self_cpu_time_total)} cpu_time="
                 f"{_format_time(self.cpu_time)} input_shapes={self.input_shapes}>")
 
 
-class EventList(list):
+_Event = Union[FunctionEvent, FunctionEventAvg]
+_E = TypeVar("_E", bound=_Event)
+
+
+class EventList(list[_E]):
     """A list of events (or of their averages) that prints as torch's table."""
 
-    def key_averages(self, group_by_input_shape=False, group_by_stack_n=0):
+    def key_averages(self, group_by_input_shape: bool = False,
+                     group_by_stack_n: int = 0) -> EventList[FunctionEventAvg]:
         """The events added up by name (and input shapes), in order of first appearance."""
-        groups = {}
+        groups: dict[Union[str, tuple[str, str]], FunctionEventAvg] = {}
         for event in self:
             key = (event.key, str(event.input_shapes)) if group_by_input_shape else event.key
             shapes = event.input_shapes if group_by_input_shape else None
@@ -124,19 +131,20 @@ class EventList(list):
         return EventList(groups.values())
 
     @property
-    def self_cpu_time_total(self):
+    def self_cpu_time_total(self) -> float:
         """The time of every event, each counted once (its self time)."""
         return sum(event.self_cpu_time_total for event in self)
 
-    def table(self, sort_by=None, row_limit=100, max_src_column_width=75,
-              max_name_column_width=55, max_shapes_column_width=80, header=None,
-              top_level_events_only=False, time_unit=None):
+    def table(self, sort_by: Optional[str] = None, row_limit: int = 100,
+              max_src_column_width: int = 75, max_name_column_width: int = 55,
+              max_shapes_column_width: int = 80, header: Optional[str] = None,
+              top_level_events_only: bool = False, time_unit: Optional[str] = None) -> str:
         """torch's table: one row per event, sorted by ``sort_by`` (an attribute:
         ``"self_cpu_time_total"``, ``"cpu_time_total"``, ``"count"``...)."""
         return _build_table(self, sort_by, row_limit, max_name_column_width,
                             max_shapes_column_width, header, top_level_events_only)
 
-    def export_chrome_trace(self, path):
+    def export_chrome_trace(self: EventList[FunctionEvent], path: str) -> None:
         """Write the events to ``path`` as a Chrome trace (``chrome://tracing``, Perfetto)."""
         events = [{"name": e.name, "ph": "X", "ts": e.start_us, "dur": e.cpu_time_total,
                    "pid": 0, "tid": 0, "cat": "cpu_op", "args": {}} for e in self]
@@ -144,8 +152,9 @@ class EventList(list):
             json.dump({"traceEvents": events}, f)
 
 
-def _build_table(events, sort_by, row_limit, max_name_width, max_shapes_width, header,
-                 top_level_only):
+def _build_table(events: Sequence[_Event], sort_by: Optional[str], row_limit: int,
+                 max_name_width: int, max_shapes_width: int, header: Optional[str],
+                 top_level_only: bool) -> str:
     """torch's ``_build_table`` for the CPU columns (profiler_util.py)."""
     if not events:
         return ""
@@ -187,7 +196,7 @@ def _build_table(events, sort_by, row_limit, max_name_width, max_shapes_width, h
 # -- recording ---------------------------------------------------------------------------
 
 @contextlib.contextmanager
-def _event(name, shapes=()):
+def _event(name: str, shapes: Sequence[Sequence[int]] = ()) -> Iterator[None]:
     """Time the block as an event of the open profile (nothing when none is open)."""
     prof = _active[-1] if _active else None
     if prof is None or not prof._recording:
@@ -210,38 +219,39 @@ def _event(name, shapes=()):
 class record_function(contextlib.ContextDecorator):
     """A named block (or function, as a decorator) that shows as a row of the table."""
 
-    def __init__(self, name, args=None):
-        self.name, self.args = name, args
-        self._block = None
+    _block: contextlib.AbstractContextManager[None]      # (the event, once entered)
 
-    def __enter__(self):
+    def __init__(self, name: str, args: Optional[str] = None) -> None:
+        self.name, self.args = name, args
+
+    def __enter__(self) -> record_function:
         self._block = _event(self.name)
         self._block.__enter__()
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: Any) -> Literal[False]:
         self._block.__exit__(*exc)
         return False
 
 
-def _op_name(rule):
+def _op_name(rule: tape.Rule) -> str:
     op = rule.op
     for suffix in _SUFFIXES:
         op = op.removesuffix(suffix)
     return f"aten::{op}"
 
 
-def _timed_forward(rule, forward):
+def _timed_forward(rule: tape.Rule, forward: Callable[..., Any]) -> Callable[..., Any]:
     name = _op_name(rule)
 
-    def forward_in_an_event(*arrays, **attrs):
+    def forward_in_an_event(*arrays: Any, **attrs: Any) -> Any:
         with _event(name, [getattr(a, "shape", ()) for a in arrays]):
             return forward(*arrays, **attrs)
     return forward_in_an_event
 
 
-def _timed_backward(backward):
-    def backward_in_an_event(node, grads, retain_graph):
+def _timed_backward(backward: Callable[..., Any]) -> Callable[..., Any]:
+    def backward_in_an_event(node: tape.Node, grads: Any, retain_graph: bool) -> Any:
         with _event(f"autograd::engine::evaluate_function: {node.name()}"):
             with _event(node.name()):
                 return backward(node, grads, retain_graph)
@@ -258,26 +268,31 @@ class profile:
     ``with_flops`` and ``with_stack`` are accepted and add nothing.
     """
 
-    def __init__(self, enabled=True, *, use_cuda=False, use_device=None, record_shapes=False,
-                 with_flops=False, profile_memory=False, with_stack=False, with_modules=False,
-                 use_kineto=False, use_cpu=True, experimental_config=None, acc_events=False,
-                 custom_trace_id_callback=None):
+    def __init__(self, enabled: bool = True, *, use_cuda: bool = False,
+                 use_device: Optional[str] = None, record_shapes: bool = False,
+                 with_flops: bool = False, profile_memory: bool = False,
+                 with_stack: bool = False, with_modules: bool = False, use_kineto: bool = False,
+                 use_cpu: bool = True, experimental_config: object = None,
+                 acc_events: bool = False,
+                 custom_trace_id_callback: Optional[Callable[[], str]] = None) -> None:
         self.enabled, self.record_shapes = enabled, record_shapes
-        self._events, self._open, self._patched = [], [], []
+        self._events: list[FunctionEvent] = []
+        self._open: list[FunctionEvent] = []       # the events running now, innermost last
+        self._patched: list[tuple[object, str, Callable[..., Any]]] = []
         self._recording = True
-        self.function_events = None
+        self.function_events: Optional[EventList[FunctionEvent]] = None
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         if self.enabled:
             self._start()
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> Literal[False]:
         if self.enabled:
             self._stop()
         return False
 
-    def _start(self):
+    def _start(self) -> None:
         """Time every op and backward node from now on (the outermost profile does:
         each rule's forward and each node class's backward is wrapped in an event)."""
         if not _active:
@@ -286,41 +301,40 @@ class profile:
                 rule.forward = _timed_forward(rule, rule.forward)
             for cls in _NODE_CLASSES:
                 self._patched.append((cls, "backward", cls.__dict__["backward"]))
-                cls.backward = _timed_backward(cls.__dict__["backward"])
+                cls.backward = _timed_backward(  # type: ignore[method-assign]
+                    cls.__dict__["backward"])
         _active.append(self)
 
-    def _stop(self):
+    def _stop(self) -> None:
         for owner, attribute, original in reversed(self._patched):
             setattr(owner, attribute, original)
         self._patched.clear()
         _active.remove(self)
         self.function_events = EventList(self._events)
 
-    def _check_finished(self):
+    def _check_finished(self) -> EventList[FunctionEvent]:
+        """The events recorded (none if the profile has not run)."""
         if self.function_events is None:
             self.function_events = EventList()
+        return self.function_events
 
-    def key_averages(self, group_by_input_shape=False, group_by_stack_n=0, **kwargs):
+    def key_averages(self, group_by_input_shape: bool = False, group_by_stack_n: int = 0,
+                     **kwargs: Any) -> EventList[FunctionEventAvg]:
         """The events added up by name (see :meth:`EventList.key_averages`)."""
-        self._check_finished()
-        return self.function_events.key_averages(group_by_input_shape, group_by_stack_n)
+        return self._check_finished().key_averages(group_by_input_shape, group_by_stack_n)
 
-    def table(self, sort_by=None, row_limit=100, **kwargs):
+    def table(self, sort_by: Optional[str] = None, row_limit: int = 100, **kwargs: Any) -> str:
         """The table of every event (not averaged)."""
-        self._check_finished()
-        return self.function_events.table(sort_by=sort_by, row_limit=row_limit, **kwargs)
+        return self._check_finished().table(sort_by=sort_by, row_limit=row_limit, **kwargs)
 
-    def export_chrome_trace(self, path):
+    def export_chrome_trace(self, path: str) -> None:
         """Write the events as a Chrome trace."""
-        self._check_finished()
-        self.function_events.export_chrome_trace(path)
+        self._check_finished().export_chrome_trace(path)
 
     @property
-    def self_cpu_time_total(self):
+    def self_cpu_time_total(self) -> float:
         """Every event's self time, added up."""
-        self._check_finished()
-        return self.function_events.self_cpu_time_total
+        return self._check_finished().self_cpu_time_total
 
-    def __str__(self):
-        self._check_finished()
-        return str(self.function_events.table())
+    def __str__(self) -> str:
+        return str(self._check_finished().table())

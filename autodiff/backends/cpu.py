@@ -9,7 +9,7 @@ _CAPABILITIES = (("AVX512", {"avx512f", "avx512bw", "avx512vl", "avx512dq"}),
                  ("AVX2", {"avx2", "fma"}))
 
 
-def get_cpu_capability():
+def get_cpu_capability() -> str:
     """The widest vector instruction set this x86 CPU offers, named as torch names it
     (``"AVX512"``, ``"AVX2"``), or ``"DEFAULT"``."""
     if platform.system() != "Linux":

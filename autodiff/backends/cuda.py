@@ -6,7 +6,7 @@ from .. import cuda
 __all__ = ["is_built", "matmul"]
 
 
-def is_built():
+def is_built() -> bool:
     """Whether autodiff can run on an NVIDIA GPU: JAX's CUDA backend is installed and sees
     one (torch: whether torch was compiled with CUDA)."""
     return cuda.is_available()

@@ -2,6 +2,8 @@
 (``benchmark``, ``deterministic``) are kept and read back; XLA chooses its cuDNN
 algorithms itself."""
 
+from typing import Optional
+
 from . import cuda
 
 __all__ = ["allow_tf32", "benchmark", "deterministic", "enabled", "is_available", "version"]
@@ -12,12 +14,12 @@ deterministic = False
 allow_tf32 = True
 
 
-def is_available():
+def is_available() -> bool:
     """Whether cuDNN can be used: JAX sees an NVIDIA GPU."""
     return cuda.is_built()
 
 
-def version():
+def version() -> Optional[int]:
     """cuDNN's version as an int (``90100`` for 9.1.0), or None without it."""
     if not is_available():
         return None

@@ -4,11 +4,11 @@ JAX has no Metal backend, so neither is ever true."""
 __all__ = ["is_available", "is_built"]
 
 
-def is_available():
+def is_available() -> bool:
     """Whether tensors can go to an Apple GPU: never, for autodiff."""
     return False
 
 
-def is_built():
+def is_built() -> bool:
     """Whether autodiff was built with Metal support: no."""
     return False

@@ -28,7 +28,7 @@ class Parameter(Tensor):
     def __new__(cls, data: Optional[Tensor] = None, requires_grad: bool = True) -> Parameter:
         parameter = shared_leaf(data, requires_grad)       # same storage, no history
         parameter.__class__ = cls
-        return parameter
+        return parameter                # type: ignore[return-value]  # (a cls now)
 
     def __repr__(self) -> str:  # type: ignore[override]  # (no tensor_contents: torch's)
         return "Parameter containing:\n" + super().__repr__()

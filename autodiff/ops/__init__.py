@@ -44,8 +44,6 @@ The families import one another in one direction only, with ``tape`` below them 
 
 from typing import TYPE_CHECKING
 
-from . import (comparison, conversion, creation, indexing, linalg, pointwise, random,
-               reduction, searching, shape)
 from .comparison import *  # noqa: F401,F403
 from .conversion import *  # noqa: F401,F403
 from .creation import *  # noqa: F401,F403
@@ -70,8 +68,12 @@ FUNCTION_FORMS = (
     "negative_", "rad2deg_", "reciprocal_", "relu_", "round_", "rsqrt_", "sigmoid_", "sin_",
     "sinc_", "sinh_", "sqrt_", "square_", "tan_", "tanh_", "trunc_", "xlogy_", "zero_")
 globals().update({name: getattr(Tensor, name) for name in FUNCTION_FORMS})
+if TYPE_CHECKING:             # (which a type checker cannot follow: the stub declares them)
+    from .._tensor_methods import *  # noqa: F401,F403
 
 if not TYPE_CHECKING:         # (see _common.exported: a type checker reads every public name)
+    from . import (comparison, conversion, creation, indexing, linalg, pointwise, random,
+                   reduction, searching, shape)
     __all__ = [name for family in (comparison, conversion, creation, indexing, linalg,
                                    pointwise, random, reduction, searching, shape)
                for name in family.__all__] + list(FUNCTION_FORMS)

@@ -13,10 +13,13 @@ identity nodes show in the graph (``y.grad_fn``), as in torch.
 from __future__ import annotations
 
 import warnings
+from typing import Any, Callable, Optional, Sequence
 
 from .. import tape
-from ..autograd.function import Function
-from ..tape import Tensor
+from ..autograd.function import Function, FunctionCtx
+from ..tape import Node, Tensor
+
+_Grads = tuple[Optional[Tensor], ...]       # a gradient per argument (None: not a tensor's)
 
 __all__ = ["BackwardHook", "BackwardHookFunction"]
 
@@ -25,40 +28,46 @@ class BackwardHookFunction(Function):
     """The identity, as a node the backward pass goes through (and hooks can watch)."""
 
     @staticmethod
-    def forward(ctx, *args):
+    def forward(ctx: FunctionCtx, *args: Tensor) -> tuple[Tensor, ...]:
         ctx.mark_non_differentiable(*[arg for arg in args if not arg.requires_grad])
         return args
 
     @staticmethod
-    def backward(ctx, *args):
+    def backward(ctx: FunctionCtx, *args: Optional[Tensor]) -> tuple[Optional[Tensor], ...]:
         return args
 
 
 class BackwardHook:
     """The hooks of one call of a module: set up by ``Module.__call__``."""
 
-    def __init__(self, module, user_hooks, user_pre_hooks):
+    def __init__(self, module: object, user_hooks: Sequence[Callable[..., Any]],
+                 user_pre_hooks: Sequence[Callable[..., Any]]) -> None:
+        # (the Module, passed to its hooks: not named here, as autodiff.nn imports this file)
         self.module, self.user_hooks, self.user_pre_hooks = module, user_hooks, user_pre_hooks
-        self.grad_outputs = None
+        self.grad_outputs: Optional[_Grads] = None
         self.n_outputs = self.n_inputs = -1
-        self.output_tensors_index = self.input_tensors_index = None
+        # where the tensors are among the arguments (None: no identity node was added)
+        self.output_tensors_index: Optional[list[int]] = None
+        self.input_tensors_index: Optional[list[int]] = None
 
     @staticmethod
-    def _pack_with_none(indices, values, size):
+    def _pack_with_none(indices: Sequence[int], values: Sequence[Optional[Tensor]],
+                        size: int) -> _Grads:
         """The gradients of the tensors among ``size`` arguments, None for the others."""
-        res = [None] * size
+        res: list[Optional[Tensor]] = [None] * size
         for idx, val in zip(indices, values, strict=True):
             res[idx] = val
         return tuple(res)
 
     @staticmethod
-    def _unpack_none(indices, values):
+    def _unpack_none(indices: Sequence[int], values: _Grads) -> _Grads:
         return tuple(values[idx] for idx in indices)
 
-    def _set_user_hook(self, grad_fn):
-        def hook(grad_input, _):
+    def _set_user_hook(self, grad_fn: Node) -> None:
+        def hook(grad_input: _Grads, _: _Grads) -> Optional[_Grads]:
             if self.grad_outputs is None:     # reached without passing the outputs (double
                 return None                   # backward): nothing to pair it with
+            assert self.input_tensors_index is not None      # (set with this node)
             res = self._pack_with_none(self.input_tensors_index, grad_input, self.n_inputs)
             for user_hook in self.user_hooks:
                 out = user_hook(self.module, res, self.grad_outputs)
@@ -73,7 +82,8 @@ class BackwardHook:
 
         grad_fn.register_hook(hook)
 
-    def _apply_on_tensors(self, fn, args):
+    def _apply_on_tensors(self, fn: Callable[[Node], None],
+                          args: tuple[Any, ...]) -> tuple[tuple[Any, ...], Optional[list[int]]]:
         """Pass the tensors among ``args`` through one identity node (when one of them
         requires grad) and call ``fn`` with that node; the new args and where the
         tensors are in them."""
@@ -88,14 +98,15 @@ class BackwardHook:
             arg_list[idx] = val
         return tuple(arg_list), tensors_idx
 
-    def setup_input_hook(self, args):
+    def setup_input_hook(self, args: tuple[Any, ...]) -> tuple[Any, ...]:
         res, self.input_tensors_index = self._apply_on_tensors(self._set_user_hook, args)
         self.n_inputs = len(args)
         return res
 
-    def setup_output_hook(self, args):
-        def fn(grad_fn):
-            def hook(_, grad_output):
+    def setup_output_hook(self, args: Any) -> Any:
+        def fn(grad_fn: Node) -> None:
+            def hook(_: _Grads, grad_output: _Grads) -> _Grads:
+                assert self.output_tensors_index is not None     # (set with this node)
                 self.grad_outputs = self._pack_with_none(self.output_tensors_index,
                                                          grad_output, self.n_outputs)
                 expected_len = len(self.grad_outputs)
