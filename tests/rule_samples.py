@@ -433,6 +433,18 @@ SAMPLES.update({
         lambda g, x: tape.apply(RULES["glu_backward"], g, x, dim=0) * x, [(2, 3), (4, 3)]),
     "prelu": Sample(lambda a, w: F.prelu(a, w) * a, [(2, 3, 2), (3,)]),
     "constant_pad_nd": Sample(lambda a: F.pad(a, (1, 2, -1, 0), value=0.5) ** 2, [(2, 3)]),
+    **{f"{op}_pad{n}d": Sample(lambda a, mode=mode, pad=pad: F.pad(a, pad, mode=mode) ** 2,
+                               [shape])
+       for mode, op in (("reflect", "reflection"), ("replicate", "replication"))
+       for n, shape, pad in ((1, (2, 4), (2, -1)), (2, (1, 3, 3), (1, 2, 0, 1)),
+                             (3, (1, 2, 3, 3), (1, 0, 1, 1, -1, 1)))},
+    **{f"{op}_pad{n}d_backward": Sample(
+        lambda g, x, op=op, pad=pad: tape.apply(RULES[f"{op}_pad{len(pad) // 2}d_backward"],
+                                                g, x, padding=pad) * x, [gshape, shape])
+       for op in ("reflection", "replication")
+       for n, shape, gshape, pad in ((1, (2, 4), (2, 5), (2, -1)),
+                                     (2, (1, 3, 3), (1, 4, 6), (1, 2, 0, 1)),
+                                     (3, (1, 2, 3, 3), (1, 2, 5, 4), (1, 0, 1, 1, -1, 1)))},
     "smooth_l1_loss": Sample(lambda a, b: F.smooth_l1_loss(a, b, reduction="none", beta=0.7),
                              [(2, 3), (2, 3)]),
     "smooth_l1_loss_backward": Sample(

@@ -7,7 +7,7 @@ prints the settings as torch does. One base class, as torch's ``_ConvNd``."""
 
 from __future__ import annotations
 
-from typing import Optional, Union
+from typing import Optional, Sequence, Union
 
 from .. import dtypes as D, ops
 from ..tape import Tensor
@@ -59,13 +59,21 @@ class _ConvNd(Module):
         if self.transposed and padding_mode != "zeros":
             raise ValueError(f'Only "zeros" padding mode is supported for '
                              f"{type(self).__name__}")
-        if padding_mode != "zeros":
-            raise NotImplementedError(f"autodiff: {type(self).__name__} supports "
-                                      "padding_mode='zeros' only")
         self.in_channels, self.out_channels = in_channels, out_channels
         self.kernel_size, self.stride, self.padding = kernel_size, stride, padding
         self.dilation, self.output_padding = dilation, _ntuple(output_padding, n)
         self.groups, self.padding_mode = groups, padding_mode
+        # what F.pad takes for padding_mode other than zeros (pairs, the last dim first)
+        self._reversed_padding_repeated_twice: Sequence[int]
+        if padding == "same":
+            self._reversed_padding_repeated_twice = [
+                p for d, k in zip(reversed(dilation), reversed(kernel_size))
+                for p in (d * (k - 1) // 2, d * (k - 1) - d * (k - 1) // 2)]
+        elif padding == "valid":
+            self._reversed_padding_repeated_twice = [0, 0] * n
+        else:
+            self._reversed_padding_repeated_twice = tuple(p for p in reversed(padding)
+                                                          for _ in range(2))
         shape = ((in_channels, out_channels // groups) if self.transposed
                  else (out_channels, in_channels // groups))
         self.weight = Parameter(ops.empty(*shape, *kernel_size, dtype=dtype, device=device))
@@ -103,8 +111,13 @@ class _Conv(_ConvNd):
                          groups, bias, padding_mode, device, dtype)
 
     def forward(self, input):
-        return getattr(F, f"conv{self._n}d")(input, self.weight, self.bias, self.stride,
-                                             self.padding, self.dilation, self.groups)
+        conv = getattr(F, f"conv{self._n}d")
+        if self.padding_mode != "zeros":        # padded first, then convolved unpadded
+            return conv(F.pad(input, self._reversed_padding_repeated_twice,
+                              mode=self.padding_mode), self.weight, self.bias, self.stride,
+                        0, self.dilation, self.groups)
+        return conv(input, self.weight, self.bias, self.stride, self.padding, self.dilation,
+                    self.groups)
 
 
 class _ConvTranspose(_ConvNd):

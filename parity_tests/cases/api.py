@@ -455,6 +455,59 @@ def convolutions_nd(T):
     F.conv_transpose1d(T.ones(1, 4, 5), T.ones(4, 4, 3), output_padding=-1)
 
 
+def padding_modes(T):
+    """F.pad's reflect, replicate and circular modes (circular: slices copied in place,
+    torch's graph), the padding layers, convolutions with a padding_mode, and torch's
+    errors in its order."""
+    nn, F = T.nn, T.nn.functional
+    x = T.arange(30.0).reshape(1, 2, 3, 5).sin().requires_grad_()
+    for mode in ("reflect", "replicate", "circular"):
+        y = F.pad(x, (2, 1, -1, 2), mode=mode)
+        yield mode, (y, y.grad_fn.name(), [type(n).__name__ for n, _ in y.grad_fn.next_functions])
+        (y * y).sum().backward()
+        yield mode + " grad", x.grad
+        x.grad = None
+    layers = (nn.ReflectionPad1d(2), nn.ReflectionPad2d((1, 0, 2, 1)), nn.ReflectionPad3d(1),
+              nn.ReplicationPad1d((3, 1)), nn.ReplicationPad2d(2), nn.ReplicationPad3d(1),
+              nn.CircularPad1d(1), nn.CircularPad2d((1, 2, 0, 1)), nn.CircularPad3d(1),
+              nn.ZeroPad1d(1), nn.ZeroPad2d((1, 0, 0, 2)), nn.ZeroPad3d(1),
+              nn.ConstantPad1d(2, 3.5), nn.ConstantPad2d((1, 0, 0, 1), -1.0),
+              nn.ConstantPad3d(1, 0.5))
+    volume = T.arange(48.0).reshape(1, 2, 2, 3, 4)
+    for m in layers:
+        n = len(m.padding) // 2
+        yield repr(m), m(volume[(0,) * (3 - n)])
+    T.manual_seed(0)
+    for mode in ("reflect", "replicate", "circular"):
+        conv = nn.Conv2d(2, 3, (3, 2), padding=(1, 2), padding_mode=mode, dilation=(1, 2))
+        same = nn.Conv1d(2, 2, 4, padding="same", padding_mode=mode)
+        yield repr(conv), (conv._reversed_padding_repeated_twice,
+                           same._reversed_padding_repeated_twice)
+        y = conv(x)
+        yield "conv " + mode, (y, same(x[0]))
+        y.sum().backward()
+        yield "conv grads " + mode, (x.grad, conv.weight.grad)
+        x.grad = None
+    for f in (lambda: F.pad(x, (1, 1), mode="bogus"),
+              lambda: F.pad(x, (1, 1), mode="reflect", value=1.0),
+              lambda: F.pad(x, (1, 1), mode="reflect"),
+              lambda: F.pad(x, (1, 1, 1), mode="reflect"),
+              lambda: F.pad(x, (5, 1, 0, 0), mode="reflect"),
+              lambda: F.pad(x, (1, 1, 1, 3), mode="reflect"),
+              lambda: F.pad(T.ones(1, 2, 0), (1, 1), mode="replicate"),
+              lambda: F.pad(T.ones(1, 2, 5), (-3, -3), mode="replicate"),
+              lambda: F.pad(x, (6, 1, 0, 0), mode="circular"),
+              lambda: F.pad(x, (-3, -3, 0, 0), mode="circular"),
+              lambda: nn.CircularPad2d(1)(T.ones(2)),
+              lambda: nn.ConvTranspose2d(4, 6, 3, padding_mode="circular")):
+        try:
+            f()
+        except (ValueError, RuntimeError, NotImplementedError) as e:
+            yield type(e).__name__, str(e)
+    yield "empty batch", F.pad(T.ones(0, 2, 4), (1, 1), mode="reflect").shape
+    F.pad(x, (1, 1, 1, 1), mode="reflect", value=0.0)
+
+
 def gradient_clipping(T):
     """nn.utils.clip_grad_norm_ (returns the norm before clipping; scales in place) with
     several norm types, clip_grad_value_, parameters_to_vector and vector_to_parameters."""

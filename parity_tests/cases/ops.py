@@ -454,6 +454,24 @@ def _softmax_backward_data(torch, a, b):
     return g * a
 
 
+# reflect and replicate padding over 1 to 3 dims (negative pads crop), and the
+# gradients of those, differentiated again (the *PadNDBackwardBackward0 rows)
+_COPY_PADS = {1: ((2, 3, 5), (2, -1)), 2: ((1, 2, 4, 5), (1, 2, 3, 0)),
+              3: ((1, 2, 3, 4, 3), (1, 0, 2, 1, -1, 2))}
+for _mode, _op in (("reflect", "reflection"), ("replicate", "replication")):
+    for _n, (_shape, _pad) in _COPY_PADS.items():
+        OP_CASES[f"{_op}_pad{_n}d"] = op_case(
+            lambda torch, a, mode=_mode, pad=_pad: torch.nn.functional.pad(a, pad, mode=mode),
+            _shape, text=f"F.pad(a, {_pad}, mode={_mode!r})")
+        OP_CASES[f"{_op}_pad{_n}d_backward"] = op_case(
+            lambda torch, a, b, mode=_mode, pad=_pad: torch.autograd.grad(
+                (torch.nn.functional.pad(a, pad, mode=mode) * b).sum(), a,
+                create_graph=True)[0] * a,
+            _shape, tuple(s + (sum(_pad[2 * i: 2 * i + 2]) if i < _n else 0)
+                          for i, s in enumerate(reversed(_shape)))[::-1],
+            text=f"grad of (F.pad(a, {_pad}, mode={_mode!r}) * b).sum(), create_graph=True, * a")
+
+
 @op_def(OP_CASES, "log_softmax_backward_data", (2, 3), (2, 3))
 def _log_softmax_backward_data(torch, a, b):
     g, = torch.autograd.grad((a.log_softmax(1) * b).sum(), a, create_graph=True)
