@@ -252,11 +252,22 @@ def _true_divide(a, b):
 _as_dtype = jax.jit(jnp.asarray, static_argnums=1)
 
 
+_scalars: dict[tuple, jax.Array] = {}    # the numbers written lately, by (type, value, sign, dtype)
+
+
 def _scalar(value, dt):
     """A Python number written into a tensor of dtype ``dt`` (``x[i] = 0``), as a 0-d
     array: checked as torch checks it, then converted by one compiled kernel, the number
-    its argument (a few microseconds, and no compile per value)."""
-    return _as_dtype(D.checked(value, dt, scalar=False), dt.np)
+    its argument (no compile per value). The arrays of the last few hundred numbers are
+    kept: ``g[h < 0] = 0`` in a loop finds its 0 converted and ready."""
+    stored = D.checked(value, dt, scalar=False)
+    key = (type(value), value, math.copysign(1.0, value), dt)   # (0.0 and -0.0 differ)
+    array = _scalars.get(key)
+    if array is None:
+        if len(_scalars) >= 256:
+            _scalars.clear()
+        array = _scalars[key] = _as_dtype(stored, dt.np)
+    return array
 
 
 def _maybe_multiply(t, number):

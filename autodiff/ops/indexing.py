@@ -327,8 +327,11 @@ def _check_index_tensor(index, fn, dim, size):
                            f"{size}")
 
 
-@functools.partial(jax.jit, static_argnames="accumulate")
-def _masked_put(self, values, mask, *, accumulate):
+@functools.partial(jax.jit, static_argnames=("accumulate", "lead"))
+def _masked_put(self, values, mask, *, accumulate, lead=0):
+    """``values`` (``+=`` with ``accumulate``) where ``mask`` is True; the mask covers
+    ``self``'s dims from ``lead`` on (the dims around it broadcast)."""
+    mask = mask.reshape((1,) * lead + mask.shape + (1,) * (self.ndim - lead - mask.ndim))
     values = jnp.asarray(values).astype(self.dtype)
     return jnp.where(mask, self + values if accumulate else values, self)
 
@@ -835,6 +838,8 @@ def _check_index_put(self, key, values, masked):
         dim += k.ndim if getattr(k, "dtype", None) == bool else 1
     if not builtins.all(tape.concrete(k) for k in key if hasattr(k, "dtype")):
         return
+    if masked:          # one mask, its shape checked: nothing is out of range
+        return
     # what self[key] selects, from a zero-strided stand-in for self (index values do not
     # change its shape: zeros stand in for them until the range check)
     stand_in = np.lib.stride_tricks.as_strided(np.zeros(1, bool), self.shape,
@@ -893,30 +898,31 @@ def copy_(self: Tensor, src: Tensor | Number, non_blocking: bool = False) -> Ten
 
 
 def _where_mask(key, shape, values):
-    """``key``'s one boolean mask, shaped to broadcast against ``shape``, if the key is
-    that mask among full slices and ``values`` broadcast over the selected elements."""
+    """Where ``key``'s one boolean mask starts among ``shape``'s dims, if the key is that
+    mask among full slices and ``values`` broadcast over the selected elements (else
+    None)."""
     others = [k for k in key if not isinstance(k, slice)]
     if len(others) != 1 or getattr(others[0], "dtype", None) != bool or any(
             k != slice(None) for k in key if isinstance(k, slice)):
         return None
-    mask = others[0]
-    lead = next(i for i, k in enumerate(key) if k is mask)
-    trailing = shape[lead + mask.ndim:]
+    lead = next(i for i, k in enumerate(key) if k is others[0])
+    trailing = shape[lead + others[0].ndim:]
     try:
-        if np.broadcast_shapes(np.shape(values), trailing) != trailing:
+        if np.ndim(values) and np.broadcast_shapes(np.shape(values), trailing) != trailing:
             return None
     except ValueError:
         return None
-    return mask.reshape((1,) * lead + mask.shape + (1,) * len(trailing))
+    return lead
 
 
 def _index_put(self, values, key, accumulate):
     """``self[key] = values`` (``+=`` with ``accumulate``). A boolean mask whose values
     broadcast over what it selects (``g[h < 0] = 0``) is a ``where``: one kernel per shape,
     whatever the mask holds (a scatter at its True places compiles once per count)."""
-    mask = _where_mask(key, self.shape, values)
-    if mask is not None:
-        return _masked_put(self, values, mask, accumulate=accumulate)
+    lead = _where_mask(key, self.shape, values)
+    if lead is not None:
+        mask = next(k for k in key if not isinstance(k, slice))
+        return _masked_put(self, values, mask, accumulate=accumulate, lead=lead)
     return self.at[key].add(values) if accumulate else self.at[key].set(values)
 
 
