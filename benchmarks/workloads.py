@@ -152,6 +152,25 @@ def hand_written(lib, steps, lr=1e-6):
     return loss
 
 
+def jax_hand_written(steps, lr=1e-6):
+    """The hand-written script in ``jax.numpy``, op by op (not jitted): the floor of an
+    eager library on JAX, one dispatch per op."""
+    x, y, w1, w2 = (t._value() for t in _net_data(autodiff))
+    for _ in range(steps):
+        h = x @ w1
+        h_relu = jnp.clip(h, 0)
+        y_pred = h_relu @ w2
+        loss = ((y_pred - y) ** 2).sum()
+        grad_y_pred = 2.0 * (y_pred - y)
+        grad_w2 = h_relu.T @ grad_y_pred
+        grad_h_relu = grad_y_pred @ w2.T
+        grad_h = jnp.where(h < 0, 0, grad_h_relu)
+        grad_w1 = x.T @ grad_h
+        w1 = w1 - lr * grad_w1
+        w2 = w2 - lr * grad_w2
+    return loss
+
+
 def _weights(lib):
     x, y, w1, w2 = _net_data(lib)
     return x, y, w1.requires_grad_(), w2.requires_grad_()
@@ -286,6 +305,7 @@ def run(quick):
             {"script": name, "steps": steps,
              **{f: _seconds(lambda lib=lib: script(lib, steps), repeat)
                 for f, lib in (("autodiff", autodiff), ("torch", torch))}})
+    out["two-layer net"][0]["jax eager"] = _seconds(lambda: jax_hand_written(steps), repeat)
     out["two-layer net"].append({"script": "autograd, one compiled step", "steps": steps,
                                  "autodiff compiled": _seconds(compiled(steps), repeat),
                                  "jax.jit": _seconds(lambda: jax_jit(steps), repeat)})

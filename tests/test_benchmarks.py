@@ -54,6 +54,7 @@ def test_the_whole_script_suite_runs_at_its_quick_size_and_reports_its_targets()
         assert first <= set(row) if row["workload"] in ("row loop", "stack") else not first & set(row)
     scripts = [r["script"] for r in results["two-layer net"]]
     assert scripts == [*workloads.SCRIPTS, "autograd, one compiled step"]
+    assert results["two-layer net"][0]["jax eager"] > 0      # the hand-written script's floor
     assert results["data parallel"]["devices"] == 4          # its own process, four devices
     # the report marks the targets; made-up ratios on both sides of each
     results["graphs"][2].update(autodiff=3.0, torch=1.0)     # dag: 3x, on the line
