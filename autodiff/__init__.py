@@ -14,6 +14,7 @@ operations by family, each beside the row of the derivative table it applies).
 """
 
 import builtins as _builtins
+import math as _math
 import typing as _typing
 
 import jax as _jax
@@ -41,6 +42,11 @@ from .nn.module import typename
 from .compile import compile
 from .nn.functional import (conv1d, conv2d, conv3d,  # noqa: F401  (torch.conv2d is F.conv2d)
                             conv_transpose1d, conv_transpose2d, conv_transpose3d)
+from .ops.out import OUT_FUNCTIONS as _OUT_FUNCTIONS, with_out as _with_out
+
+if not _typing.TYPE_CHECKING:      # torch's functions take out= (not its Tensor methods)
+    for _name in _OUT_FUNCTIONS:
+        globals()[_name] = _with_out(globals()[_name])
 
 bool = _dtypes.bool_
 uint8, int8, int16, int32, int64 = (_dtypes.uint8, _dtypes.int8, _dtypes.int16,
@@ -48,6 +54,10 @@ uint8, int8, int16, int32, int64 = (_dtypes.uint8, _dtypes.int8, _dtypes.int16,
 float16, bfloat16, float32, float64 = (_dtypes.float16, _dtypes.bfloat16, _dtypes.float32,
                                        _dtypes.float64)
 half, float, double, long, int, short = (float16, float32, float64, int64, int32, int16)
+
+# torch's constants
+nan, inf, pi, e = _math.nan, _math.inf, _math.pi, _math.e
+newaxis: None = None
 
 __version__ = "0.1.0"
 

@@ -442,8 +442,7 @@ def _should_fold(tensor1, tensor2):
 
 
 def tensordot(a: Tensor, b: Tensor,
-              dims: Union[int, Tensor, Sequence[Sequence[int]]] = 2,
-              out: Optional[Tensor] = None) -> Tensor:
+              dims: Union[int, Tensor, Sequence[Sequence[int]]] = 2) -> Tensor:
     """Contract ``a``'s dims ``dims[0]`` with ``b``'s ``dims[1]`` (an int ``n``: ``a``'s
     last n with ``b``'s first n), as torch composes it: permute each so the contracted
     dims meet, reshape to matrices, ``mm``, reshape to the result.

@@ -71,7 +71,10 @@ def randn(*size: int | Sequence[int], dtype: Optional[D.dtype] = None,
 def randint(low: int, high: Optional[int] = None, size: Sequence[int] = None,  # type: ignore[assignment]
             dtype: Optional[D.dtype] = None, device: Optional[DeviceLike] = None,
             generator: Optional[Generator] = None) -> Tensor:
-    """Random integers in ``[low, high)`` from autodiff's generator."""
+    """Random integers in ``[low, high)`` from autodiff's generator (``randint(high,
+    size)``: from 0)."""
+    if size is None and high is not None and not isinstance(high, int):
+        low, high, size = 0, low, high              # randint(high, size)
     if high is None:
         low, high = 0, low
     rng = (generator or default_generator)._rng

@@ -1054,18 +1054,23 @@ def cummin(input: Tensor, dim: int) -> ValuesIndices:
     return _cumulative_extremum(input, dim, "cummin", jnp.less_equal)
 
 
-def _cumulative_extremum(input, dim, op, better):
-    dim = tape.wrap_dim(dim, input.ndim)
-    x = jnp.atleast_1d(input._value())
-
-    def latest_best(earlier, later):          # torch's kernel, as an associative scan
+@functools.partial(jax.jit, static_argnames=("dim", "better"))
+def _latest_best(x, *, dim, better):
+    """Where each running extremum along ``dim`` is: torch's kernel (the latest of equal
+    ones; NaN beats all), as an associative scan compiled once per shape."""
+    def latest_best(earlier, later):
         (v1, i1), (v2, i2) = earlier, later
         take = jnp.isnan(v2) | (~jnp.isnan(v1) & better(v2, v1)) if jnp.issubdtype(
             x.dtype, jnp.floating) else better(v2, v1)
         return jnp.where(take, v2, v1), jnp.where(take, i2, i1)
     positions = jnp.broadcast_to(jnp.expand_dims(
         jnp.arange(x.shape[dim], dtype=jnp.int64), tuple(range(1, x.ndim - dim))), x.shape)
-    _, indices = jax.lax.associative_scan(latest_best, (x, positions), axis=dim)
+    return jax.lax.associative_scan(latest_best, (x, positions), axis=dim)[1]
+
+
+def _cumulative_extremum(input, dim, op, better):
+    dim = tape.wrap_dim(dim, input.ndim)
+    indices = _latest_best(jnp.atleast_1d(input._value()), dim=dim, better=better)
     indices = make_tensor(indices.reshape(input.shape))
     values = apply(RULES[op], input, dim=dim, indices=indices)
     return getattr(return_types, op)(values, indices)

@@ -34,9 +34,10 @@ def nonzero(input: Tensor, *, as_tuple: Literal[True]) -> tuple[Tensor, ...]: ..
 def nonzero(input, *, as_tuple=False):
     """The indices of the nonzero elements: one row per element (int64), or with
     ``as_tuple`` one tensor of indices per dimension. Not recorded."""
-    rows = jnp.argwhere(input._value())
+    rows = jnp.argwhere(jnp.atleast_1d(input._value()))   # (a 0-d tensor: as a vector)
     if as_tuple:
         return tuple(make_tensor(rows[:, d]) for d in range(builtins.max(input.ndim, 1)))
+    rows = rows[:, :input.ndim]
     return make_tensor(rows.reshape(rows.shape[0], input.ndim))
 
 

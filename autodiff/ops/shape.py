@@ -1144,13 +1144,27 @@ def vstack(tensors: Sequence[Tensor]) -> Tensor:
     return cat([atleast_2d(t) for t in tensors], 0)
 
 
+def _each(one_tensor_op):
+    """torch's atleast_nd: one tensor, or several (a sequence, or several arguments) each."""
+    @functools.wraps(one_tensor_op)
+    def op(*tensors):
+        if len(tensors) == 1 and isinstance(tensors[0], Tensor):
+            return one_tensor_op(tensors[0])
+        if len(tensors) == 1:
+            tensors = tuple(tensors[0])
+        return tuple(one_tensor_op(t) for t in tensors)
+    return op
+
+
+@_each
 def atleast_1d(input: Tensor) -> Tensor:
-    """``input``, with one dim if it had none."""
+    """``input``, with one dim if it had none (of several tensors: each)."""
     return input.reshape(1) if input.ndim == 0 else input
 
 
+@_each
 def atleast_2d(input: Tensor) -> Tensor:
-    """``input``, with a leading dim if it had fewer than two."""
+    """``input``, with a leading dim if it had fewer than two (of several tensors: each)."""
     return atleast_1d(input).unsqueeze(0) if input.ndim < 2 else input
 
 
@@ -1169,9 +1183,10 @@ def dstack(tensors: Sequence[Tensor]) -> Tensor:
     return cat([atleast_3d(t) for t in tensors], 2)
 
 
+@_each
 def atleast_3d(input: Tensor) -> Tensor:
     """``input`` with at least three dims: a vector becomes ``(1, n, 1)``, a matrix
-    ``(m, n, 1)``."""
+    ``(m, n, 1)`` (of several tensors: each)."""
     if input.ndim == 0:
         return input.reshape(1, 1, 1)
     if input.ndim == 1:

@@ -508,6 +508,53 @@ def padding_modes(T):
     F.pad(x, (1, 1, 1, 1), mode="reflect", value=0.0)
 
 
+def out_keyword(T):
+    """torch's functions take out=: the result written into it (cast, resized with a
+    warning unless it was empty) and returned; tuples of outs for several results;
+    refused where autograd would have recorded the call."""
+    x, y = T.arange(6.0).reshape(2, 3), T.tensor([True, False, True])
+    result = T.empty(2, 3)
+    yield "add", (T.add(x, 1, out=result) is result, result)
+    o = T.empty(3, dtype=T.bool)
+    yield "logical_and", (T.logical_and(y, T.tensor([True, True, False]), out=o) is o, o)
+    yield "logical_not", T.logical_not(T.tensor([0., 1., -10.]), out=T.empty(3, dtype=T.int16))
+    yield "resized", T.sum(x, 1, out=T.empty(5))          # warns: it had elements
+    yield "empty out", T.exp(x, out=T.empty(0))            # no warning
+    yield "cast", T.add(T.ones(2, dtype=T.long), 1, out=T.empty(2))
+    yield "max", T.max(x, 1, out=(T.empty(0), T.empty(0, dtype=T.long)))
+    yield "sort", T.sort(T.tensor([3., 1., 2.]), out=(T.empty(0), T.empty(0, dtype=T.long)))
+    yield "cat", T.cat([x, x], out=T.empty(4, 3))
+    yield "arange", T.arange(5, out=T.empty(0, dtype=T.long))
+    yield "zeros", T.zeros(2, 2, out=T.empty(0, dtype=T.int32))
+    yield "matmul", T.matmul(x, x.t(), out=T.empty(2, 2))
+    with T.no_grad():
+        w = T.ones(2, requires_grad=True)
+        yield "no_grad", (T.mul(w, 3, out=T.empty(2)), w.grad_fn)
+    for f in (lambda: T.add(T.ones(2, requires_grad=True), 1, out=T.empty(2)),
+              lambda: T.add(T.ones(2), 1, out=T.empty(2, requires_grad=True)),
+              lambda: T.add(x, 1.5, out=T.empty(2, 3, dtype=T.long)),
+              lambda: T.exp(x, out=[1])):
+        try:
+            f()
+        except (RuntimeError, TypeError) as e:
+            yield type(e).__name__, str(e)
+
+
+def torch_docstring_examples_that_failed(T):
+    """Examples of torch's docstrings that once failed: torch's constants, atleast_nd of
+    several tensors, randint(high, size), nonzero of a 0-d tensor, cummax."""
+    yield "constants", (T.nan != T.nan, T.inf, T.pi, T.e, T.newaxis)
+    yield "aminmax", T.aminmax(T.tensor([1, -3, 5, T.nan]))
+    a, b = T.tensor(1.), T.tensor([2., 3.])
+    yield "atleast", (T.atleast_1d((a, b)), T.atleast_2d(a, b), T.atleast_3d([a]),
+                      T.atleast_1d(a), T.atleast_3d())
+    yield "randint", (T.randint(10, (2, 2)).shape, T.randint(3, 10, (4,)).dtype,
+                      T.randint(10, size=(1,)).shape)
+    yield "nonzero", (T.nonzero(T.tensor(5), as_tuple=True), T.nonzero(T.tensor(0)),
+                      T.tensor(0).nonzero(), T.nonzero(T.tensor([[1, 0], [0, 1]]), as_tuple=True))
+    yield "cummax", T.cummax(T.tensor([[0.5, -1.0, 2.0], [T.nan, 1.0, 0.0]]), dim=1)
+
+
 def gradient_clipping(T):
     """nn.utils.clip_grad_norm_ (returns the norm before clipping; scales in place) with
     several norm types, clip_grad_value_, parameters_to_vector and vector_to_parameters."""
