@@ -753,3 +753,16 @@ def float_of_a_tensor_that_requires_grad(T):
         yield "float(x)", _raised_any(lambda: float(x))
     finally:
         T.set_warn_always(False)
+
+
+def expand_names_the_last_dim_that_does_not_fit(T):
+    """``RuntimeError: The expanded size of the tensor (1) must match the existing size (3)
+    at non-singleton dimension 2.  Target sizes: [2, 3, 1].  Tensor sizes: [2, 3]`` --
+    torch checks from the last dim; ``-1`` in a new leading dim is refused too; so is
+    ``x[..., None] = v``'s value that does not fit."""
+    for shape, sizes in (((2, 3), (2, 3, 1)), ((2, 3), (4, 2, 3, 1)), ((2, 1), (3, 1)),
+                         ((3,), (-1, 3)), ((3,), (-1, 2)), ((2, 1), (-1, 4))):
+        yield f"{shape} to {sizes}", _raised_any(lambda: T.ones(*shape).expand(*sizes)) \
+            or T.ones(*shape).expand(*sizes).shape
+    x = T.zeros(2, 3)
+    yield "x[..., None] = v", _raised_any(lambda: x.__setitem__((..., None), T.ones(2, 3)))
