@@ -59,6 +59,10 @@ def _filled(a):
     return (a * 2.0).fill_(3.0) * a
 
 
+def _filled_with(a, b):
+    return (a * 2.0).fill_(b * b) * a
+
+
 def _view_backward(a, **where):
     """The scatter of a gradient back into a 2x3 zero tensor (a view's adjoint)."""
     view = RULES["select"].view_fn(self_sym_sizes=(2, 3), **where)
@@ -223,6 +227,7 @@ SAMPLES: dict[str, Sample] = {
     "copy_": Sample(_copy_into, [(2, 3), (3,)]),
     "zero_": Sample(_zeroed, [(3,)]),
     "fill_": Sample(_filled, [(3,)]),
+    "fill_tensor": Sample(_filled_with, [(3,), ()]),
     "copy_slices": Sample(_setitem, [(3, 2), (2,)]),
     "index_put": Sample(_index_assign, [(3, 2), (2,)]),
     "as_strided": Sample(_inplace_on_view, [(3, 2)]),

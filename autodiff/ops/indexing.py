@@ -743,12 +743,13 @@ def _getitem(self: Tensor, key: Index) -> Tensor:
     return out
 
 
-def _apply_slicing(self, key):
+def _apply_slicing(self, key, setting=False):
     """torch's applySlicing: the view that the basic part of ``key`` makes (ints select,
     slices slice, None and 0-d masks add a dim), and the key left for that view: a full
     slice per dim it keeps, the index arrays and masks (a 0-d mask as an index of its
-    new dim: ``[0]`` or none)."""
-    single_slice = isinstance(key, slice)
+    new dim: ``[0]`` or none). A full slice takes no view, except as the whole key of
+    ``x[:]`` (not ``x[:] = v``, ``setting``)."""
+    single_slice = isinstance(key, slice) and not setting
     parts = _normalize_key(key)
     used = builtins.sum(0 if p is None else (p.ndim if hasattr(p, "dtype") and p.dtype == bool
                                              else 1) for p in parts if p is not Ellipsis)
@@ -966,19 +967,23 @@ def _setitem(self: Tensor, key: Index, value: Tensor | Number) -> None:
     """``x[key] = value`` as torch's: the basic part of the key makes a view (see
     ``_apply_slicing``); the value is copied into it (CopySlices on ``x``), or put at the
     index tensors and masks left (``index_put_``, through the view if it is one)."""
-    if type(value) in (int, float, bool):
+    number = type(value) in (int, float, bool)
+    if number:
         value = make_tensor(_scalar(value, self.dtype))
     elif not isinstance(value, Tensor):
         value = make_tensor(jnp.asarray(value, self._array.dtype))
     if key is False:                       # torch: nothing, whatever the value
         return
-    target, advanced = _apply_slicing(self, None if key is True else key)
+    target, advanced = _apply_slicing(self, None if key is True else key, setting=True)
     if builtins.any(not isinstance(a, slice) for a in advanced):
         index_put_(target, tuple(advanced), value)
         return
-    if target is self:
-        target = apply(RULES["alias"], self)
-    if value.ndim and value.shape != target.shape:   # torch's copy_to: expand's error
+    # torch's copy_to: a key whose basic part is the whole tensor (``...``, ``:``) writes
+    # into the tensor itself (FillBackward3, CopyBackwards), any other into its view
+    if value.shape != target.shape and value.ndim == 0 and (number or value.is_cpu):
+        target.fill_(value)
+        return
+    if value.shape != target.shape:                    # (expand's error, if it does not fit)
         leading = next((i for i, n in enumerate(value.shape) if n != 1), value.ndim)
         value = value.reshape(value.shape[leading:]).expand(*target.shape)
     tape.check_inplace(target)

@@ -412,3 +412,53 @@ def inplace_view_op_errors(T):
     except RuntimeError as error:
         yield "t_ of 3-d", error
     w.t_()
+
+
+def setitem_whole_tensor_writes_the_tensor_itself(T):
+    """A key whose basic part is the whole tensor (``...``, ``:``, ``::1``, full slices)
+    takes no view: torch's set_item copies into the tensor itself -- fill_ for a 0-d
+    value (FillBackward3), copy_ for any other (CopyBackwards) -- so a leaf raises the
+    leaf's error, not a view's; None and True add a dim: a view, CopySlices (found by the
+    fuzzer)."""
+    keys = {"...": ..., ":": slice(None), "::1": slice(None, None, 1), "(..., )": (...,),
+            "(:, :)": (slice(None), slice(None)), "None": None, "True": True,
+            "(..., None)": (..., None), "0": 0}
+    for name, key in keys.items():
+        for what in ("5.0", "0-d", "[1]", "2x3", "requires grad"):
+            def value():
+                return {"5.0": 5.0, "0-d": T.tensor(5.0), "[1]": T.tensor([5.0]),
+                        "2x3": T.ones(2, 3), "requires grad": w * 2}[what]
+            w = T.tensor([1.0, 2.0, 3.0], requires_grad=True)
+            x = T.zeros(2, 3, requires_grad=True)
+            try:
+                x[key] = value()
+            except RuntimeError as error:
+                yield f"leaf x[{name}] = {what}", (str(error), x)
+            y = x * 1
+            try:
+                y[key] = value()
+            except RuntimeError as error:
+                yield f"x[{name}] = {what}", str(error)
+                continue
+            yield f"x[{name}] = {what}", (y, y._version, y.grad_fn.name(),
+                                           [type(n).__name__ for n, _ in y.grad_fn.next_functions])
+            (y * T.arange(6.0).reshape(2, 3)).sum().backward()
+            yield f"x[{name}] = {what}: grads", (x.grad, w.grad)
+    x = T.zeros(2, 3, dtype=T.int64)
+    x[...] = T.tensor(2.7)
+    yield "0-d float into int", x
+    v = T.zeros(3, requires_grad=True) * 1
+    s = T.tensor(2.0, requires_grad=True)
+    v.fill_(s)
+    yield "fill_ with a 0-d tensor", (v, v.grad_fn.name())
+    v.sum().backward()
+    yield "its gradient", s.grad
+    yield "fill_ with a 1-d tensor", _raised(lambda: v.fill_(T.tensor([1.0])))
+
+
+def _raised(fn):
+    try:
+        fn()
+    except Exception as error:
+        return type(error).__name__, str(error)
+    return None
