@@ -20,8 +20,9 @@ for a user to add an op (``docs/howto/add-op.md``):
 * ``make_tensor(array)`` -- a new tensor around a JAX array; ``constant(array)`` for a
   backward formula; ``sum_to(grad, shape)`` -- the adjoint of broadcasting;
 * ``wrap_dim(dim, ndim)`` -- a negative ``dim`` counted from the end, checked as torch does;
-* ``inplace(self, compute)``, ``inplace_unary(fn)``, ``inplace_binary(fn)`` and
-  ``check_inplace(self)`` -- an op's in-place form; ``warn_once(message)``.
+* ``inplace(self, compute)``, ``inplace_unary(fn)``, ``inplace_binary(fn)``,
+  ``inplace_fill(check)`` and ``check_inplace(self)`` -- an op's in-place form;
+  ``warn_once(message)``, ``warn_expanded(t, op)``.
 
 PyTorch's names are used throughout: the analogous C++ pieces are
 ``torch/csrc/autograd/{function.h,engine.cpp,variable.h}``.
@@ -492,8 +493,12 @@ class Node:
         saved = [None] * len(stored)
         for i in self.rule.unpack_order:
             saved[i] = _unpack(stored[i], self)
+        result = self._formulas(grads, saved)
         if not retain_graph and self._holds_saved_variables():
-            self._saved = None                        # free the buffers
+            self._saved = None              # free the buffers (once the formulas succeeded)
+        return result
+
+    def _formulas(self, grads, saved):
         if self.rule.multi_output:                    # its backward takes every output's
             return self.rule.gradients(grads, saved, self._attrs, self._input_meta)
         if grads[0]._zeros is not None and all(_is_zero_tensor(g) for g in grads):
@@ -1675,12 +1680,12 @@ def _copy_slices_base_grad(grad, view, self_sym_sizes):
 
 
 def _copy_slices_src_grad(grad, view, self_sym_sizes):
-    _check_no_overlap(view, self_sym_sizes)
     return apply(RULES["index"], grad, key=None, view=view, self_sym_sizes=self_sym_sizes)
 
 
 # base[view] = src: the base's gradient outside the view, the view's part to src (torch
-# writes the gradient through the view: one that repeats an element fails)
+# writes the base's gradient through the view: one that repeats an element fails; src's
+# is read through it, which may repeat elements)
 row("copy_slices", "CopySlices",
     lambda self, src, *, view, self_sym_sizes: _write_through_view(self, src, view),
     (_copy_slices_base_grad, _copy_slices_src_grad))
@@ -1722,29 +1727,18 @@ def _snapshot(self):
     return t
 
 
-# what torch's deprecation warning for a write through an expanded tensor says of each op
-_EXPANDED_WRITES = {"index_put_": "tensor[indices] = tensor",
-                    "masked_fill_": "tensor[mask] = scalar", "index_fill_": "tensor[mask] = scalar"}
-
-
-def inplace(self, compute, src_for_view=None, fills=False, deprecated=()):
+def inplace(self, compute, src_for_view=None, fills=False, expanded_ok=False):
     """Run ``compute(old) -> new`` and write ``new`` into ``self`` (``fills``: the new
     value does not depend on the old, so overlapping elements may be written;
-    ``deprecated``: the ops of ``_EXPANDED_WRITES`` that torch lets write them, each with
-    its warning)."""
+    ``expanded_ok``: torch lets the op write through an expanded tensor, with the warning
+    that ``compute`` gives: see ``warn_expanded``)."""
     check_inplace(self)
-    expanded = not fills and self._view is not None and _overlaps(self)
-    if expanded and not deprecated:
+    if not (fills or expanded_ok) and self._view is not None and _overlaps(self):
         raise RuntimeError(_OVERLAP)
     recording = _modes.grad_enabled
     # nodes save the old value, not self: even where only the other operand needs a
     # gradient (``a.mul_(y)``: d/dy is the old ``a``, which the write then changes)
     out = compute(_snapshot(self) if recording else self)
-    for op in deprecated if expanded else ():
-        warnings.warn(f"Use of {op} on expanded tensors is deprecated. Please clone() the "
-                      "tensor before performing this operation. This also applies to "
-                      f"advanced indexing e.g. {_EXPANDED_WRITES[op]}", UserWarning,
-                      stacklevel=3)
     if not D.can_cast(out.dtype, self.dtype):
         raise RuntimeError(f"result type {D.c_name(out.dtype)} can't be cast to the desired "
                            f"output type {D.c_name(self.dtype)}")
@@ -1823,17 +1817,45 @@ def inplace_binary(fn):
     return _named_inplace(op, fn)
 
 
-def inplace_unary(fn, deprecated=()):
+def inplace_unary(fn):
     """The in-place method of a unary op: ``x.exp_()`` writes ``exp(x)`` into x."""
     def op(self, *args, **kwargs):
-        return inplace(self, lambda old: fn(old, *args, **kwargs), deprecated=deprecated)
+        return inplace(self, lambda old: fn(old, *args, **kwargs))
     return _named_inplace(op, fn)
 
 
-def inplace_fill(fn):
+def inplace_fill(checks):
     """The in-place method of an op that writes a value at chosen places (``masked_fill_``,
-    ``index_fill_``): torch writes through an expanded tensor too, with a warning."""
-    return inplace_unary(fn, deprecated=(fn.__name__ + "_",))
+    ``index_fill_``), which torch lets write through an expanded tensor too: first
+    ``checks(self, *args)``, the op's checks in torch's order with its warning
+    (``warn_expanded``) among them. ``@method(inplace=inplace_fill(checks))`` above it."""
+    def make(fn):
+        def op(self, *args, **kwargs):
+            def compute(old):
+                checks(self, *args, **kwargs)
+                return fn(old, *args, **kwargs)
+            return inplace(self, compute, expanded_ok=True)
+        return _named_inplace(op, fn)
+    return make
+
+
+# what torch's deprecation warning for a write through an expanded tensor says of each op
+_EXPANDED_WRITES = {"index_put_": "tensor[indices] = tensor",
+                    "masked_fill_": "tensor[mask] = scalar", "index_fill_": "tensor[mask] = scalar"}
+
+
+def warn_expanded(t, op):
+    """torch's warning when ``op`` (one of ``_EXPANDED_WRITES``) writes through an expanded
+    tensor ``t``, as torch still lets it. The op calls it where torch's kernel warns:
+    after its first checks, before the others."""
+    if t._view is not None and _overlaps(t):
+        frame, level = sys._getframe(1), 2         # (the warning names the user's line)
+        while frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+            frame, level = frame.f_back, level + 1
+        warnings.warn(f"Use of {op} on expanded tensors is deprecated. Please clone() the "
+                      "tensor before performing this operation. This also applies to "
+                      f"advanced indexing e.g. {_EXPANDED_WRITES[op]}", UserWarning,
+                      stacklevel=level)
 
 
 def _named_inplace(op, fn):

@@ -346,18 +346,31 @@ row("masked_fill_tensor", "MaskedFillBackward1",
     tensor_attrs=("mask",))
 
 
-@method(inplace=tape.inplace_fill)
+def _check_masked_fill(mask, value):
+    """What torch's masked_fill_ checks first."""
+    if isinstance(value, Tensor) and value.ndim:
+        raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got "
+                           f"tensor with {value.ndim} dimension(s).")
+    if mask.dtype is not D.bool_:
+        raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with "
+                           f"dtype {D.long_name(mask.dtype)}")
+
+
+def _masked_fill_checks(self, mask, value):
+    """masked_fill_'s checks in torch's order: the arguments, the warning about an expanded
+    ``self`` (written all the same), then the shapes (self's first, as the error says)."""
+    _check_masked_fill(mask, value)
+    tape.warn_expanded(self, "masked_fill_")
+    _broadcast_shapes(self.shape, mask.shape)
+
+
+@method(inplace=tape.inplace_fill(_masked_fill_checks))
 def masked_fill(input: Tensor, mask: Tensor, value: Tensor | Number) -> Tensor:
     """``value`` where the boolean ``mask`` (broadcast to ``input``) is True
     (MaskedFillBackward0: those places get no gradient; a tensor ``value``, one element,
     gets theirs: MaskedFillBackward1)."""
-    if mask.dtype is not D.bool_:
-        raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with "
-                           f"dtype {D.long_name(mask.dtype)}")
-    if isinstance(value, Tensor) and value.ndim:
-        raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got "
-                           f"tensor with {value.ndim} dimension(s).")
     shape = _broadcast_shapes(mask.shape, input.shape)     # (input broadcasts too)
+    _check_masked_fill(mask, value)
     if mask.shape != shape:
         mask = mask.expand(*shape)
     if isinstance(value, Tensor):
@@ -500,7 +513,23 @@ row("index_fill_tensor", "IndexFillBackward1",
     tensor_attrs=("index",))
 
 
-@method(inplace=tape.inplace_fill)
+def _check_index_fill(index, value):
+    """What torch's index_fill_ checks first."""
+    if isinstance(value, Tensor) and value.ndim:
+        raise RuntimeError("index_fill_ only supports a 0-dimensional value tensor, but got "
+                           f"tensor with {value.ndim} dimension(s).")
+    if index.dtype is not D.int64:
+        raise IndexError("index_fill_(): Expected dtype int64 for index.")
+
+
+def _index_fill_checks(self, dim, index, value):
+    """index_fill_'s first checks, then its warning about an expanded ``self`` (written all
+    the same); index_fill checks the rest."""
+    _check_index_fill(index, value)
+    tape.warn_expanded(self, "index_fill_")
+
+
+@method(inplace=tape.inplace_fill(_index_fill_checks))
 def index_fill(input: Tensor, dim: int, index: Tensor, value: Tensor | Number) -> Tensor:
     """``input`` with ``value`` written into the slices along ``dim`` that ``index`` names
     (IndexFillBackward0; a 0-d tensor value gets their gradient: IndexFillBackward1).
@@ -510,14 +539,10 @@ def index_fill(input: Tensor, dim: int, index: Tensor, value: Tensor | Number) -
     tensor([[5., 0., 5.],
             [5., 0., 5.]])
     """
+    _check_index_fill(index, value)
     dim = tape.wrap_dim(dim, input.ndim)
-    if index.dtype is not D.int64:
-        raise IndexError("index_fill_(): Expected dtype int64 for index.")
     if index.ndim > 1:
         raise RuntimeError("Index has to be a vector/scalar")
-    if isinstance(value, Tensor) and value.ndim:
-        raise RuntimeError("index_fill_ only supports a 0-dimensional value tensor, but got "
-                           f"tensor with {value.ndim} dimension(s).")
     _check_index_along(index, "", dim, input.shape[dim] if input.ndim else 1, negative=True)
     if isinstance(value, Tensor):
         return apply(RULES["index_fill_tensor"], input, value, dim=dim, index=index)
@@ -911,10 +936,17 @@ def _where_mask(key, shape, values):
     return mask.reshape((1,) * lead + mask.shape + (1,) * len(trailing))
 
 
-def _index_put(self, values, key, accumulate):
+def _index_put(self, values, key, accumulate, positions=None):
     """``self[key] = values`` (``+=`` with ``accumulate``). A boolean mask whose values
     broadcast over what it selects (``g[h < 0] = 0``) is a ``where``: one kernel per shape,
-    whatever the mask holds (a scatter at its True places compiles once per count)."""
+    whatever the mask holds (a scatter at its True places compiles once per count).
+    ``positions`` (accumulating into an expanded tensor): where each element of ``self``
+    lies in memory. torch's kernel adds into memory, so the copies of one element that the
+    expand repeats each get every value added to any of them."""
+    if positions is not None:
+        added = jnp.zeros_like(self).at[key].add(values.astype(self.dtype))
+        total = jnp.zeros(int(positions.max()) + 1, self.dtype).at[positions].add(added)
+        return self + total[positions]
     mask = _where_mask(key, self.shape, values)
     if mask is not None:
         return _masked_put(self, values, mask, accumulate=accumulate)
@@ -923,7 +955,8 @@ def _index_put(self, values, key, accumulate):
 
 # x[key] = values: values' gradient is grad[key]; self's is grad with key's places zeroed
 row("index_put", "IndexPutBackward0",
-    lambda self, values, *, key, accumulate: _index_put(self, values, key, accumulate),
+    lambda self, values, *, key, accumulate, positions=None: _index_put(
+        self, values, key, accumulate, positions),
     (lambda grad, key, accumulate: grad if accumulate else tape.apply(
         RULES["index_put"], grad, 0.0, key=key, accumulate=False),
      lambda grad, key: tape.apply(RULES["index"], grad, key=key,
@@ -953,14 +986,20 @@ def index_put(input: Tensor, indices: Sequence[Optional[Tensor]], values: Tensor
 @method
 def index_put_(self: Tensor, indices: Sequence[Optional[Tensor]], values: Tensor,
                accumulate: bool = False) -> Tensor:
-    """``self[indices] = values`` (or ``+=`` with ``accumulate``), in place."""
+    """``self[indices] = values`` (or ``+=`` with ``accumulate``), in place. torch writes
+    through an expanded tensor too, with a warning (and, with one mask and one value, a
+    second one: it is masked_fill_'s)."""
     key, masked = _key_of(indices, values, accumulate)
 
     def compute(old):
+        tape.warn_expanded(self, "index_put_")
         _check_index_put(old, key, values, masked)
-        return apply(RULES["index_put"], old, values, key=key, accumulate=accumulate)
-    return tape.inplace(self, compute, deprecated=("index_put_", "masked_fill_") if masked
-                        else ("index_put_",) if not accumulate else ())
+        if masked:
+            tape.warn_expanded(self, "masked_fill_")
+        expanded = accumulate and self._view is not None and tape._overlaps(self)
+        return apply(RULES["index_put"], old, values, key=key, accumulate=accumulate,
+                     positions=self._flat_index() if expanded else None)
+    return tape.inplace(self, compute, expanded_ok=True)
 
 
 def _setitem(self: Tensor, key: Index, value: Tensor | Number) -> None:

@@ -766,3 +766,39 @@ def expand_names_the_last_dim_that_does_not_fit(T):
             or T.ones(*shape).expand(*sizes).shape
     x = T.zeros(2, 3)
     yield "x[..., None] = v", _raised_any(lambda: x.__setitem__((..., None), T.ones(2, 3)))
+
+
+def expanded_writes_warn_before_their_checks(T):
+    """``UserWarning: Use of masked_fill_ on expanded tensors is deprecated. ...`` --
+    masked_fill_ checks its value's dims and its mask's dtype, then warns, then checks the
+    shapes (self's first); index_fill_ checks the value and the index's dtype first;
+    index_put_ warns before any check (and, with one mask and one value, warns again as
+    masked_fill_ once the mask fits). A leaf's error comes before the warning."""
+    mask = T.tensor([[True, False, True], [False, True, False]])
+    i = T.tensor([0, 2])
+    calls = {
+        "masked_fill_ int mask": lambda e: e.masked_fill_(mask.long(), 2.0),
+        "masked_fill_ 1-d value": lambda e: e.masked_fill_(mask, T.tensor([2.0])),
+        "masked_fill_ both": lambda e: e.masked_fill_(mask.long(), T.tensor([2.0])),
+        "masked_fill_ mask of another shape": lambda e: e.masked_fill_(T.tensor([True, False]), 2.0),
+        "masked_fill_ larger mask": lambda e: e.masked_fill_(T.ones(4, 2, 3, dtype=T.bool), 2.0),
+        "masked_fill_ int8 overflow": lambda e: T.zeros(3, dtype=T.int8).expand(2, 3).masked_fill_(mask, 300),
+        "index_fill_ dim": lambda e: e.index_fill_(3, i, 2.0),
+        "index_fill_ index out of range": lambda e: e.index_fill_(1, T.tensor([5]), 2.0),
+        "index_fill_ float index": lambda e: e.index_fill_(1, T.tensor([0.0]), 2.0),
+        "index_fill_ 1-d value": lambda e: e.index_fill_(1, i, T.tensor([2.0])),
+        "index_put_ values' shape": lambda e: e.index_put_((T.tensor([0, 1]),), T.tensor([1.0, 2.0])),
+        "index_put_ values' dtype": lambda e: e.index_put_((i[:1],), T.tensor([1.0], dtype=T.float64)),
+        "index_put_ mask's shape": lambda e: e.index_put_((T.tensor([True]),), T.tensor([1.0])),
+        "index_put_ one mask, one value": lambda e: e.index_put_((mask,), T.tensor(1)),
+        "index_put_ mask's shape, one value": lambda e: e.index_put_((T.tensor([True, False, True]),), T.tensor(1.0)),
+        "index_put_ accumulate, dtype": lambda e: e.index_put_((mask,), T.tensor(1), accumulate=True),
+        "a leaf's view": lambda e: T.ones(3, requires_grad=True).expand(2, 3).masked_fill_(mask, 2.0),
+    }
+    for name, call in calls.items():
+        e = T.zeros(3).expand(2, 3)
+        yield name, (_raised_any(lambda: call(e)), e)
+    yield "out of place, the shapes first", _raised_any(
+        lambda: T.zeros(2, 3).masked_fill(T.tensor([True, False]).long(), T.tensor([2.0])))
+    yield "index_fill, the index's dtype first", _raised_any(
+        lambda: T.zeros(2, 3).index_fill(5, T.tensor([0.0]), T.tensor([2.0])))

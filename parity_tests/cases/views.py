@@ -462,3 +462,40 @@ def _raised(fn):
     except Exception as error:
         return type(error).__name__, str(error)
     return None
+
+
+def index_put_accumulate_through_an_expanded_view(T):
+    """torch lets index_put_ with accumulate=True write an expanded tensor (with its
+    deprecation warning): its kernel adds into memory, so the copies of one element each
+    get every value added to any of them. The values' gradient is read through the view
+    (its repeats too); the base's cannot be written back through it (found by the
+    fuzzer)."""
+    mask = T.tensor([[True, False, True], [False, True, False]])
+    for code in ("e.index_put_((T.tensor([0, 1]), T.tensor([0, 1])), T.tensor([1., 2.]), accumulate=True)",
+                 "e.index_put_((T.tensor([0, 1]), T.tensor([0, 0])), T.tensor([1., 2.]), accumulate=True)",
+                 "e.index_put_((mask,), T.tensor([1., 2., 3.]), accumulate=True)",
+                 "e.index_put_((mask,), T.tensor(5.), accumulate=True)",
+                 "e.index_put_((T.tensor([0, 1]),), T.tensor([1., 2., 3.]), accumulate=True)",
+                 "e[T.tensor([0, 1]), T.tensor([0, 1])] += T.tensor([1., 2.])"):
+        x = T.tensor([1.0, -1.0, 2.0])
+        e = x.expand(2, 3)
+        exec(code, {"e": e, "mask": mask, "T": T})
+        yield code, (x, e, x._version)
+    e = T.arange(6.0).reshape(2, 1, 3).expand(2, 2, 3)
+    e.index_put_((T.tensor([0, 1]), T.tensor([1, 0])), T.tensor([10.0]), accumulate=True)
+    yield "3-d", e
+    e = T.zeros((1,), dtype=T.int32).expand(4)
+    e.index_put_((T.tensor([0, 1, 1]),), T.tensor([1, 2, 3], dtype=T.int32), accumulate=True)
+    yield "int32", e
+    for accumulate in (True, False):
+        x = T.zeros(3)
+        w = T.ones(2, requires_grad=True)
+        x.expand(2, 3).index_put_((T.tensor([0, 1]), T.tensor([0, 0])), w * 1,
+                                  accumulate=accumulate)
+        yield f"accumulate={accumulate}: x", (x, x.grad_fn.name())
+        (x * T.tensor([1.0, 2.0, 3.0])).sum().backward()
+        yield f"accumulate={accumulate}: w.grad", w.grad
+    b = T.ones(3, requires_grad=True) * 1
+    b.expand(2, 3).index_put_((T.tensor([0]),), T.tensor([1.0, 2.0, 3.0]), accumulate=True)
+    yield "the base requires grad", b
+    b.sum().backward()
