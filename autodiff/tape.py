@@ -998,10 +998,11 @@ class Tensor(_AttachedMethods):
         """The node that made this tensor (None for a leaf).
 
         A view whose base has been written in place since the view was made gets a new
-        history, derived from the base's (``AsStridedBackward0``), as in torch.
+        history, derived from the base's (``AsStridedBackward0``), as in torch -- even a
+        view made before its base required grad.
         """
         if self._view is not None and self._grad_fn_version != self._vc[0] \
-                and self._requires_grad and not self._cut_off:
+                and not self._cut_off and self.requires_grad:
             if self._no_grad_view:
                 raise RuntimeError(_no_grad_view_written(self, indirect=True))
             if self._multi_view:
@@ -1042,7 +1043,9 @@ class Tensor(_AttachedMethods):
 
     @property
     def requires_grad(self) -> bool:
-        return self._requires_grad
+        """Whether gradients are recorded for this tensor: a leaf's flag, or it has a
+        history. A view requires grad when its base does (torch's): even one made before."""
+        return self._requires_grad or (self._is_view() and self._base._requires_grad)
 
     @requires_grad.setter
     def requires_grad(self, flag: bool) -> None:
@@ -1104,7 +1107,7 @@ class Tensor(_AttachedMethods):
 
     def retain_grad(self) -> None:
         """Keep this non-leaf's gradient in ``.grad`` after backward (a no-op on leaves)."""
-        if not self._requires_grad:
+        if not self.requires_grad:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self.grad_fn is None or self._retains_grad:
             return
@@ -1137,7 +1140,7 @@ class Tensor(_AttachedMethods):
     def register_hook(self, hook: Callable[[Tensor], Optional[Tensor]]) -> RemovableHandle:
         """Call ``hook(grad)`` when this tensor's gradient is computed; it may return a
         replacement. Returns a handle with ``remove()``."""
-        if not self._requires_grad:
+        if not self.requires_grad:
             raise RuntimeError(
                 "cannot register a hook on a tensor that doesn't require gradient")
         if self.grad_fn is None:
@@ -1228,7 +1231,7 @@ class Tensor(_AttachedMethods):
             if self.device.type != "cpu":
                 raise TypeError(f"can't convert {self.device} device type tensor to numpy. Use "
                                 "Tensor.cpu() to copy the tensor to host memory first.")
-            if self._requires_grad and is_grad_enabled():
+            if self.requires_grad and is_grad_enabled():
                 raise RuntimeError("Can't call numpy() on Tensor that requires grad. "
                                    "Use tensor.detach().numpy() instead.")
         storage = self._shared_storage()
@@ -1258,7 +1261,7 @@ class Tensor(_AttachedMethods):
         return self.item()
 
     def __float__(self) -> float:
-        if self._requires_grad and _modes.grad_enabled:
+        if self.requires_grad and _modes.grad_enabled:
             warn_once("Converting a tensor with requires_grad=True to a scalar may lead to "
                       "unexpected behavior.\nConsider using tensor.detach() first.")
         return float(self._python_number())
@@ -1317,7 +1320,7 @@ class Tensor(_AttachedMethods):
             name = "Invalid"
         if name is not None:
             suffixes.append(f"grad_fn=<{name}>")
-        elif self._requires_grad:
+        elif self.requires_grad:
             suffixes.append("requires_grad=True")
         if (tangent := tangent_of(self)) is not None:
             suffixes.append(f"tangent={tangent}")
@@ -1489,8 +1492,12 @@ def apply(rule: Any, *inputs: Any, **attrs: Any) -> Tensor:
     needs_grad = False
     for x in inputs:
         if isinstance(x, Tensor):
-            arrays.append(x._array if x._storage is None else x._value())
-            needs_grad = needs_grad or x._requires_grad
+            if x._storage is None:
+                arrays.append(x._array)
+                needs_grad = needs_grad or x._requires_grad
+            else:                        # (a view requires grad when its base does)
+                arrays.append(x._value())
+                needs_grad = needs_grad or x.requires_grad
         else:
             arrays.append(x)
     out = rule.forward(*arrays, **attrs)
@@ -1527,7 +1534,7 @@ def apply_views(rule, base, views, **attrs):
         result.output_nr = i
         if base._no_grad_view:
             result._no_grad_view = True
-    if base._requires_grad:
+    if base.requires_grad:
         if _modes.grad_enabled:
             node = record(rule, (base,), attrs, results[0])
             node.num_outputs = len(results)
@@ -1550,7 +1557,7 @@ def apply_multi(rule, *inputs, **attrs):
         *(x._value() if isinstance(x, Tensor) else x for x in inputs), **attrs))
     for i, result in enumerate(results):
         result.output_nr = i
-    if _modes.grad_enabled and any(isinstance(x, Tensor) and x._requires_grad for x in inputs):
+    if _modes.grad_enabled and any(isinstance(x, Tensor) and x.requires_grad for x in inputs):
         node = record(rule, inputs, attrs, results[0], results)
         node.num_outputs = len(results)
         for result in results:
@@ -1570,7 +1577,8 @@ def record(rule, inputs, attrs, result, outputs=None):
     node = rule.node_cls.__new__(rule.node_cls)
     edges, meta = [], []
     for x in inputs:
-        edge = x._edge() if isinstance(x, Tensor) and x._requires_grad else _NO_EDGE
+        edge = x._edge() if isinstance(x, Tensor) and (x._requires_grad or x._view is not None) \
+            else _NO_EDGE
         edges.append(edge)
         meta.append(None if edge[0] is None else x._array.aval)
     node.next_functions, node._input_meta = tuple(edges), meta
@@ -1712,12 +1720,12 @@ def check_inplace(self):
         raise RuntimeError(_no_grad_view_written(self, indirect=False))
     if self._multi_view and self._requires_grad:
         raise RuntimeError(_multi_view_written(self, indirect=False))
-    if self.grad_fn is None and self._requires_grad:
+    if self._is_view() and self.requires_grad and self._base.grad_fn is None:
+        raise RuntimeError(_VIEW_INPLACE)
+    # (torch reads a view's history as it is: not re-derived after its base was written,
+    # so a view made before its base had one is a leaf here, until its grad_fn is read)
+    if self._grad_fn is None and self.requires_grad:
         raise RuntimeError(_LEAF_INPLACE)
-    if self._requires_grad and self._is_view():
-        base = self._base
-        if base.grad_fn is None and base._requires_grad:
-            raise RuntimeError(_VIEW_INPLACE)
 
 
 def _snapshot(self):
@@ -2014,7 +2022,7 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs, accumula
     if retain_graph is None:
         retain_graph = create_graph
     for i, root in enumerate(roots):
-        if not root._requires_grad:
+        if root._edge()[0] is None:       # (a view made before its base required grad: none)
             raise RuntimeError(f"element {i} of tensors does not require grad and does not "
                                "have a grad_fn")
     root_grads = _make_root_grads(roots, grad_roots, create_graph)
@@ -2037,7 +2045,7 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs, accumula
     if inputs is not None:
         targets = {}
         for k, t in enumerate(inputs):
-            if not t._requires_grad:
+            if not t.requires_grad:
                 raise RuntimeError("One of the differentiated Tensors does not require grad")
             targets.setdefault(t._edge(), []).append(k)
         nodes = _ancestors({node for node, _ in targets}, nodes)

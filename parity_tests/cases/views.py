@@ -499,3 +499,54 @@ def index_put_accumulate_through_an_expanded_view(T):
     b.expand(2, 3).index_put_((T.tensor([0]),), T.tensor([1.0, 2.0, 3.0]), accumulate=True)
     yield "the base requires grad", b
     b.sum().backward()
+
+
+def view_made_before_its_base_required_grad(T):
+    """A view made when its base required no grad requires grad once the base does
+    (torch's view reads its base's flag). Written in place since, the base gives it a
+    history (AsStridedBackward0) -- read through grad_fn; until then torch's in-place
+    check sees a leaf. Made before the base became a leaf that requires grad, it is a leaf
+    that requires grad but gets no gradient (found by the fuzzer)."""
+    w = T.ones(3, requires_grad=True)
+    b = T.zeros(3)
+    v = b[:2]
+    u = v[1:]
+    b.add_(w)
+    yield "v", (v, v.requires_grad, v.is_leaf, v.grad_fn.name(), u.grad_fn.name(),
+                v.grad_fn.next_functions[0][0].name())
+    yield "ops on it", ((v * 2).grad_fn.name(), v[0:1].grad_fn.name(), v.view(2).grad_fn.name())
+    (v * T.tensor([1.0, 10.0])).sum().backward()
+    yield "w.grad", w.grad
+    v.mul_(2)
+    yield "written after its grad_fn was read", (v, b, v.grad_fn.name(), b.grad_fn.name())
+    b = T.zeros(3)
+    v = b[:2]
+    b.add_(w)
+    yield "written before", _raised(lambda: v.mul_(2))
+    yield "left as it was", (v, b)
+    with T.no_grad():
+        v.mul_(2)
+    yield "written under no_grad", (v, b, v.grad_fn.name())
+    b = T.zeros(3)
+    v, e, t = b[:2], b.expand(2, 3), b.unsqueeze(0)
+    c = T.tensor([1.0, 2.0], requires_grad=True)
+    v.add_(c)
+    yield "another view written", (b.grad_fn.name(), e, t.requires_grad, t.grad_fn.name())
+    (e * T.arange(6.0).reshape(2, 3)).sum().backward()
+    yield "c.grad", c.grad
+    b = T.zeros(3)
+    v = b[:2]
+    b.requires_grad_()
+    yield "base made a leaf", (v, v.requires_grad, v.is_leaf, v.grad_fn)
+    yield "its ops", ((v * 1).grad_fn.next_functions, v[:1].grad_fn.name())
+    (v * 2).sum().backward()
+    yield "no gradient", (v.grad, b.grad)
+    yield "written", _raised(lambda: v.mul_(2))
+    yield "backward from it", _raised(lambda: v.backward(T.ones(2)))
+    with T.no_grad():
+        b.mul_(2)
+    yield "after a write under no_grad", (v.grad_fn.name(), v.grad_fn.next_functions)
+    b = T.zeros(3)
+    v = b.detach()[:2]
+    b.add_(w)
+    yield "a view of a detached alias", (v.requires_grad, v.grad_fn)
