@@ -872,3 +872,22 @@ def _error_text(f):
         f()
     except Exception as e:
         return f"{type(e).__name__}: {e}"
+
+
+def convolution_gradients_differentiated_again(T):
+    """The gradients of a convolution made with create_graph=True come from torch's
+    convolution_backward: their node is ConvolutionBackwardBackward0 (a transposed
+    convolution's too); differentiated once more, convolutions again."""
+    F = T.nn.functional
+    for conv, shape in ((F.conv1d, (4, 2, 3)), (F.conv2d, (4, 2, 3, 3)),
+                        (F.conv_transpose1d, (2, 4, 3)), (F.conv_transpose2d, (2, 4, 3, 3))):
+        n = len(shape) - 2
+        x = T.linspace(-1, 1, 2 * 5 ** n, dtype=T.float64).reshape((1, 2) + (5,) * n)
+        x.requires_grad_()
+        w = T.linspace(-0.5, 1, 24 * 3 ** (n - 1), dtype=T.float64).reshape(shape)
+        w.requires_grad_()
+        y = conv(x, w, stride=2 if n == 1 else 1)
+        gx, gw = T.autograd.grad((y * y).sum(), (x, w), create_graph=True)
+        yield conv.__name__, (gx.grad_fn.name(), gw.grad_fn.name())
+        ggx, = T.autograd.grad((gx * gx).sum() + (gw * gw).sum(), (x,), create_graph=True)
+        yield conv.__name__ + " again", (ggx, ggx.grad_fn.next_functions[0][0].name())
