@@ -21,7 +21,7 @@ for a user to add an op (``docs/howto/add-op.md``):
   backward formula; ``sum_to(grad, shape)`` -- the adjoint of broadcasting;
 * ``wrap_dim(dim, ndim)`` -- a negative ``dim`` counted from the end, checked as torch does;
 * ``inplace(self, compute)``, ``inplace_unary(fn)``, ``inplace_binary(fn)``,
-  ``inplace_fill(check)`` and ``check_inplace(self)`` -- an op's in-place form;
+  ``inplace_fill(checks)`` and ``check_inplace(self)`` -- an op's in-place form;
   ``warn_once(message)``, ``warn_expanded(t, op)``.
 
 PyTorch's names are used throughout: the analogous C++ pieces are
@@ -1577,8 +1577,10 @@ def record(rule, inputs, attrs, result, outputs=None):
     node = rule.node_cls.__new__(rule.node_cls)
     edges, meta = [], []
     for x in inputs:
-        edge = x._edge() if isinstance(x, Tensor) and (x._requires_grad or x._view is not None) \
-            else _NO_EDGE
+        if isinstance(x, Tensor) and (x._requires_grad or x._view is not None):
+            edge = x._edge()        # (a view's goes through its base, if that requires grad)
+        else:
+            edge = _NO_EDGE
         edges.append(edge)
         meta.append(None if edge[0] is None else x._array.aval)
     node.next_functions, node._input_meta = tuple(edges), meta
@@ -2022,7 +2024,7 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs, accumula
     if retain_graph is None:
         retain_graph = create_graph
     for i, root in enumerate(roots):
-        if root._edge()[0] is None:       # (a view made before its base required grad: none)
+        if root._edge()[0] is None:   # (as a view made before its leaf base required grad)
             raise RuntimeError(f"element {i} of tensors does not require grad and does not "
                                "have a grad_fn")
     root_grads = _make_root_grads(roots, grad_roots, create_graph)
