@@ -891,3 +891,25 @@ def convolution_gradients_differentiated_again(T):
         yield conv.__name__, (gx.grad_fn.name(), gw.grad_fn.name())
         ggx, = T.autograd.grad((gx * gx).sum() + (gw * gw).sum(), (x,), create_graph=True)
         yield conv.__name__ + " again", (ggx, ggx.grad_fn.next_functions[0][0].name())
+
+
+def a_backward_pass_that_failed_in_a_node_fails_there_again(T):
+    """A node whose formulas fail keeps what it saved (torch frees it once the node has
+    run): a second pass meets the same error, not "backward through the graph a second
+    time" -- unlike one whose saved tensor was modified in place (found by the fuzzer)."""
+    b = T.ones(3, requires_grad=True) * 1
+    b.expand(2, 3).index_put_((T.tensor([0]),), T.tensor([1.0, 2.0, 3.0]))
+    for attempt in (1, 2):
+        try:
+            b.sum().backward()
+        except RuntimeError as error:
+            yield f"through an expanded write, pass {attempt}", str(error)
+    x = T.ones(3, requires_grad=True)
+    y = x.exp()
+    z = y * 1
+    y.add_(1)
+    for attempt in (1, 2):
+        try:
+            z.sum().backward()
+        except RuntimeError as error:
+            yield f"a saved tensor modified, pass {attempt}", str(error)
