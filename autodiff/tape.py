@@ -1859,9 +1859,9 @@ def warn_expanded(t, op):
     tensor ``t``, as torch still lets it. The op calls it where torch's kernel warns:
     after its first checks, before the others."""
     if t._view is not None and _overlaps(t):
-        frame, level = sys._getframe(1), 2         # (the warning names the user's line)
-        while frame.f_code.co_filename.startswith(_PACKAGE_DIR):
-            frame, level = frame.f_back, level + 1
+        level = 2 + sum(1 for _ in itertools.takewhile(     # (it names the user's line)
+            lambda entry: entry[0].f_code.co_filename.startswith(_PACKAGE_DIR),
+            traceback.walk_stack(sys._getframe(1))))
         warnings.warn(f"Use of {op} on expanded tensors is deprecated. Please clone() the "
                       "tensor before performing this operation. This also applies to "
                       f"advanced indexing e.g. {_EXPANDED_WRITES[op]}", UserWarning,
