@@ -832,7 +832,8 @@ class Tensor(_AttachedMethods):
     _post_acc_hooks: Optional[list[Callable]] = None
     _zeros: Optional[jax.Array] = None   # a ZeroTensor's zeros (see zero_tensor)
     _acc: Optional[weakref.ref[AccumulateGrad]] = None   # a leaf's AccumulateGrad, weakly
-    _inference = False        # made in inference mode
+    _inference = False        # made in inference mode (or a view or alias of such a tensor)
+    _counted = False          # ... but an alias made outside it: torch counts its writes
     _tangent = None           # forward mode: (dual level, tangent), see section 9
 
     # -- where the numbers are ---------------------------------------------------------
@@ -970,7 +971,7 @@ class Tensor(_AttachedMethods):
 
     @property
     def _version(self):
-        if self._inference:
+        if self._inference and not self._counted:
             raise RuntimeError("Inference tensors do not track version counter.")
         return self._vc[0]
 
@@ -1426,13 +1427,15 @@ def make_tensor(array: Any, requires_grad: bool = False, grad_fn: Optional[Node]
     t._array, t._requires_grad, t._grad_fn = array, requires_grad, grad_fn
     if storage is None:
         t._vc = [0]
-        if _modes.inference:               # (a view is what its base is)
+        if _modes.inference:
             t._inference = True
     else:
         t._storage, t._seen, t._view = storage, storage.version, view
         t._vc, t._grad_fn_version = vc, vc[0]     # type: ignore[assignment,index]  # (given)
         if view is not None:
             view[0]._has_views = True
+            if view[0]._inference:         # (a view is what its base is)
+                t._inference = True
     return t
 
 
@@ -1473,6 +1476,10 @@ def alias(t, grad_fn=None, vc=None):
               t._vc if vc is None else vc)
     if t._index is not None:
         a._index = t._index
+    if t._inference:          # an alias of an inference tensor is one too; made outside
+        a._inference = True   # it, torch gives it a version counter of its own: writable
+        if not _modes.inference:
+            a._counted, a._vc = True, [0]
     return a
 
 
@@ -1711,7 +1718,7 @@ def check_inplace(self):
     """torch's checks before an in-place write that autograd must know about: a leaf that
     requires grad, a view of one, a view made in no_grad mode or one of several views of
     one node cannot be written (their errors)."""
-    if self._inference and not _modes.inference:
+    if self._inference and not _modes.inference and not self._counted:
         raise RuntimeError("Inplace update to inference tensor outside InferenceMode is not "
                            "allowed.You can make a clone to get a normal tensor before doing "
                            "inplace update.See https://github.com/pytorch/rfcs/pull/17 for "

@@ -754,6 +754,35 @@ def inference_mode_makes_inference_tensors(T):
     yield "decorated", decorated()
 
 
+def views_and_aliases_of_an_inference_tensor_are_inference_tensors(T):
+    """A view, detach() or .data of an inference tensor is one too, wherever it is made:
+    autograd refuses to save it, and a view cannot be written in place outside inference
+    mode -- but an alias made outside it can (torch counts its writes). (A refused write:
+    torch writes, then raises; autodiff raises first, so the values are compared where
+    every write succeeded.)"""
+    with T.inference_mode():
+        x = T.ones(3)
+        inside = x[1:]
+        aliases_inside = x.detach(), x.data
+    made = {"view made inside": inside, "view": x[1:], "detach()": x.detach(), ".data": x.data,
+            "detach() made inside": aliases_inside[0], ".data made inside": aliases_inside[1],
+            "view of a view": x.view(3)[:2], "unbind": x.unbind()[0],
+            "view of a detach()": x.detach()[1:]}
+    yield "is_inference", {name: t.is_inference() for name, t in made.items()}
+    w = T.ones(2, requires_grad=True)
+    for name, t in made.items():
+        yield name + " written", _error_text(lambda: t.add_(1))
+        yield name + " saved", _error_text(lambda: t[:2] * w)
+        yield name + "._version", _error_text(lambda: t._version)
+    with T.inference_mode():
+        y = T.zeros(3)
+        v = y[1:]
+        v.add_(1)
+    d = y.detach()
+    d.add_(1)
+    yield "written", (y, v, d._version)
+
+
 def grad_mode_is_per_thread(T):
     import threading
     seen = []
