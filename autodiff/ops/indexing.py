@@ -139,8 +139,24 @@ def take_along_dim(input: Tensor, indices: Tensor, dim: Optional[int] = None) ->
     return gather(input, dim, indices)
 
 
+def _add_along(self, source, dim, index):
+    """``self`` with the slices of ``source`` along ``dim`` added at ``index`` (a 0-d
+    ``self`` and ``source``: as one element)."""
+    moved = jnp.moveaxis(self.reshape(self.shape or (1,)), dim, 0)
+    added = moved.at[index.reshape(-1)].add(
+        jnp.moveaxis(source.reshape(source.shape or (1,)), dim, 0))
+    return jnp.moveaxis(added, 0, dim).reshape(self.shape)
+
+
+def _take_along(self, dim, index):
+    """The slices of ``self`` at ``index`` along ``dim`` (a 0-d ``self``: as one element
+    along dim 0, as torch's index ops take it)."""
+    out = jnp.take(self.reshape(self.shape or (1,)), index, axis=dim)
+    return out if self.ndim else out.reshape(())
+
+
 row("index_select", "IndexSelectBackward0",
-    lambda self, *, dim, index, self_sym_sizes: jnp.take(self, index._value(), axis=dim),
+    lambda self, *, dim, index, self_sym_sizes: _take_along(self, dim, index._value()),
     lambda grad, index, dim, self_sym_sizes: (tape.apply(
         RULES["index_add"], _zeros(self_sym_sizes, grad), grad,
         dim=dim, index=index),),
@@ -157,6 +173,9 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     if index.dtype not in (D.int64, D.int32):
         raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
     values = index._value()
+    if input.ndim == 0 and values.size > 1:
+        raise RuntimeError("index_select(): Index to scalar can have only 1 value, got "
+                           f"{values.size} value(s)")
     n = input.shape[dim] if input.ndim else 1
     if tape.concrete(values) and values.size and (values.min() < 0 or values.max() >= n):
         raise IndexError("index out of range in self")
@@ -165,8 +184,7 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
 
 
 row("index_add", "IndexAddBackward0",
-    lambda self, source, *, dim, index: jnp.moveaxis(jnp.moveaxis(self, dim, 0).at[
-        index._value()].add(jnp.moveaxis(source, dim, 0)), 0, dim),
+    lambda self, source, *, dim, index: _add_along(self, source, dim, index._value()),
     (lambda grad: grad,
      lambda grad, index, dim: tape.apply(RULES["index_select"], grad, dim=dim, index=index,
                                          self_sym_sizes=grad.shape)),
@@ -494,18 +512,24 @@ def _along_dim(dim, index):
     return (slice(None),) * dim + (index._value().reshape(-1),)
 
 
+def _set_along(self, dim, index, values):
+    """``self`` with ``values`` written into the slices at ``index`` along ``dim`` (a 0-d
+    ``self`` as one element along dim 0, as torch's)."""
+    return self.reshape(self.shape or (1,)).at[_along_dim(dim, index)].set(values).reshape(
+        self.shape)
+
+
 def _index_fill(grad, dim, index):
     return tape.apply(RULES["index_fill"], grad, dim=dim, index=index, value=0)
 
 
 row("index_fill", "IndexFillBackward0",
-    lambda self, *, dim, index, value: self.at[_along_dim(dim, index)].set(
-        jnp.asarray(value, self.dtype)),
+    lambda self, *, dim, index, value: _set_along(self, dim, index,
+                                                  jnp.asarray(value, self.dtype)),
     lambda grad, index, dim, value: (_index_fill(grad, dim, index),),
     tensor_attrs=("index",))
 row("index_fill_tensor", "IndexFillBackward1",
-    lambda self, value, *, dim, index: self.at[_along_dim(dim, index)].set(
-        value.astype(self.dtype)),
+    lambda self, value, *, dim, index: _set_along(self, dim, index, value.astype(self.dtype)),
     (lambda grad, dim, index: _index_fill(grad, dim, index),
      lambda grad, dim, index: tape.apply(
          RULES["index_select"], grad, dim=dim, index=tape.constant(jnp.unique(index._value())),
@@ -550,7 +574,7 @@ def index_fill(input: Tensor, dim: int, index: Tensor, value: Tensor | Number) -
 
 
 row("index_copy", "IndexCopyBackward0",
-    lambda self, source, *, dim, index: self.at[_along_dim(dim, index)].set(source),
+    lambda self, source, *, dim, index: _set_along(self, dim, index, source),
     (lambda grad, dim, index: _index_fill(grad, dim, index),
      lambda grad, source, dim, index: tape.apply(
          RULES["index_select"], grad, dim=dim, index=index.reshape(-1),
@@ -586,7 +610,11 @@ def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor
     if source.ndim and index.numel() != source.shape[dim]:
         raise IndexError(f"index_copy_(): Number of indices ({index.numel()}) should be equal "
                          f"to source.size(dim) ({source.shape[dim]})")
-    _check_index_along(index, "index_copy_(): ", dim, input.shape[dim], negative=False)
+    if not source.ndim and index.numel() != 1:
+        raise IndexError("index_copy_(): When source is scalar, index should have one element "
+                         f"(got {index.numel()})")
+    _check_index_along(index, "index_copy_(): ", dim, input.shape[dim] if input.ndim else 1,
+                       negative=False)
     return apply(RULES["index_copy"], input, source, dim=dim, index=index)
 
 

@@ -802,3 +802,28 @@ def expanded_writes_warn_before_their_checks(T):
         lambda: T.zeros(2, 3).masked_fill(T.tensor([True, False]).long(), T.tensor([2.0])))
     yield "index_fill, the index's dtype first", _raised_any(
         lambda: T.zeros(2, 3).index_fill(5, T.tensor([0.0]), T.tensor([2.0])))
+
+
+def index_ops_on_a_0_dim_tensor(T):
+    """index_fill, index_copy, index_select and index_add take a 0-d tensor as one element
+    along dim 0 (found while fixing the fuzzer's); ``RuntimeError: index_select(): Index to
+    scalar can have only 1 value, got 2 value(s)``, ``IndexError: index_copy_(): When
+    source is scalar, index should have one element (got 2)``."""
+    x = T.tensor(3.0, requires_grad=True)
+    s = T.tensor(4.0, requires_grad=True)
+    for index in ([0], 0, [-1], [1], [0, 0]):
+        i = T.tensor(index)
+        yield f"index_fill at {index}", _raised_any(lambda: x.index_fill(0, i, s)) or x.index_fill(0, i, s)
+        yield f"index_copy at {index}", _raised_any(lambda: x.index_copy(0, i, s)) or x.index_copy(0, i, s)
+        yield f"index_select at {index}", _raised_any(lambda: x.index_select(0, i)) or x.index_select(0, i)
+    for name, f in (("index_fill", lambda: x.index_fill(0, T.tensor([0]), s)),
+                    ("index_copy", lambda: x.index_copy(0, T.tensor([0]), s)),
+                    ("index_select", lambda: x.index_select(-1, T.tensor([0])) * s),
+                    ("index_add", lambda: x.index_add(0, T.tensor(0), s, alpha=3))):
+        x.grad = s.grad = None
+        y = f()
+        y.backward()
+        yield name, (y, x.grad, s.grad)
+    z = x * 1
+    z.index_fill_(0, T.tensor([0]), 7.0)
+    yield "index_fill_", z
