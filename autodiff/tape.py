@@ -22,7 +22,7 @@ for a user to add an op (``docs/howto/add-op.md``):
 * ``wrap_dim(dim, ndim)`` -- a negative ``dim`` counted from the end, checked as torch does;
 * ``inplace(self, compute)``, ``inplace_unary(fn)``, ``inplace_binary(fn)``,
   ``inplace_fill(checks)`` and ``check_inplace(self)`` -- an op's in-place form;
-  ``warn_once(message)``, ``warn_expanded(t, op)``.
+  ``warn_once(message)``; ``is_expanded(t)`` and ``warn_expanded(t, op)``.
 
 PyTorch's names are used throughout: the analogous C++ pieces are
 ``torch/csrc/autograd/{function.h,engine.cpp,variable.h}``.
@@ -1750,7 +1750,7 @@ def inplace(self, compute, src_for_view=None, fills=False, expanded_ok=False):
     ``expanded_ok``: torch lets the op write through an expanded tensor, with the warning
     that ``compute`` gives: see ``warn_expanded``)."""
     check_inplace(self)
-    if not (fills or expanded_ok) and self._view is not None and _overlaps(self):
+    if not (fills or expanded_ok) and is_expanded(self):
         raise RuntimeError(_OVERLAP)
     recording = _modes.grad_enabled
     # nodes save the old value, not self: even where only the other operand needs a
@@ -1865,7 +1865,7 @@ def warn_expanded(t, op):
     """torch's warning when ``op`` (one of ``_EXPANDED_WRITES``) writes through an expanded
     tensor ``t``, as torch still lets it. The op calls it where torch's kernel warns:
     after its first checks, before the others."""
-    if t._view is not None and _overlaps(t):
+    if is_expanded(t):
         level = 2 + sum(1 for _ in itertools.takewhile(     # (it names the user's line)
             lambda entry: entry[0].f_code.co_filename.startswith(_PACKAGE_DIR),
             traceback.walk_stack(sys._getframe(1))))
@@ -1881,9 +1881,9 @@ def _named_inplace(op, fn):
     return op
 
 
-def _overlaps(t):
-    """Whether two elements of the view ``t`` are one element of its storage (expand)."""
-    return _repeats(t._flat_index())
+def is_expanded(t):
+    """Whether two elements of ``t`` are one element of its storage (a view by expand)."""
+    return t._view is not None and _repeats(t._flat_index())
 
 
 def _repeats(index):

@@ -1024,7 +1024,7 @@ def index_put_(self: Tensor, indices: Sequence[Optional[Tensor]], values: Tensor
         _check_index_put(old, key, values, masked)
         if masked:
             tape.warn_expanded(self, "masked_fill_")
-        expanded = accumulate and self._view is not None and tape._overlaps(self)
+        expanded = accumulate and tape.is_expanded(self)
         return apply(RULES["index_put"], old, values, key=key, accumulate=accumulate,
                      positions=self._flat_index() if expanded else None)
     return tape.inplace(self, compute, expanded_ok=True)
