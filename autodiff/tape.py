@@ -20,8 +20,9 @@ for a user to add an op (``docs/howto/add-op.md``):
 * ``make_tensor(array)`` -- a new tensor around a JAX array; ``constant(array)`` for a
   backward formula; ``sum_to(grad, shape)`` -- the adjoint of broadcasting;
 * ``wrap_dim(dim, ndim)`` -- a negative ``dim`` counted from the end, checked as torch does;
-* ``inplace(self, compute)``, ``inplace_unary(fn)``, ``inplace_binary(fn)`` and
-  ``check_inplace(self)`` -- an op's in-place form; ``warn_once(message)``.
+* ``inplace(self, compute)``, ``inplace_unary(fn)``, ``inplace_binary(fn)``,
+  ``inplace_fill(checks)`` and ``check_inplace(self)`` -- an op's in-place form;
+  ``warn_once(message)``; ``is_expanded(t)`` and ``warn_expanded(t, op)``.
 
 PyTorch's names are used throughout: the analogous C++ pieces are
 ``torch/csrc/autograd/{function.h,engine.cpp,variable.h}``.
@@ -492,8 +493,12 @@ class Node:
         saved = [None] * len(stored)
         for i in self.rule.unpack_order:
             saved[i] = _unpack(stored[i], self)
+        result = self._formulas(grads, saved)
         if not retain_graph and self._holds_saved_variables():
-            self._saved = None                        # free the buffers
+            self._saved = None              # free the buffers (once the formulas succeeded)
+        return result
+
+    def _formulas(self, grads, saved):
         if self.rule.multi_output:                    # its backward takes every output's
             return self.rule.gradients(grads, saved, self._attrs, self._input_meta)
         if grads[0]._zeros is not None and all(_is_zero_tensor(g) for g in grads):
@@ -827,7 +832,8 @@ class Tensor(_AttachedMethods):
     _post_acc_hooks: Optional[list[Callable]] = None
     _zeros: Optional[jax.Array] = None   # a ZeroTensor's zeros (see zero_tensor)
     _acc: Optional[weakref.ref[AccumulateGrad]] = None   # a leaf's AccumulateGrad, weakly
-    _inference = False        # made in inference mode
+    _inference = False        # made in inference mode (or a view or alias of such a tensor)
+    _counted = False          # ... but an alias made outside it: torch counts its writes
     _tangent = None           # forward mode: (dual level, tangent), see section 9
 
     # -- where the numbers are ---------------------------------------------------------
@@ -965,7 +971,7 @@ class Tensor(_AttachedMethods):
 
     @property
     def _version(self):
-        if self._inference:
+        if self._inference and not self._counted:
             raise RuntimeError("Inference tensors do not track version counter.")
         return self._vc[0]
 
@@ -993,10 +999,11 @@ class Tensor(_AttachedMethods):
         """The node that made this tensor (None for a leaf).
 
         A view whose base has been written in place since the view was made gets a new
-        history, derived from the base's (``AsStridedBackward0``), as in torch.
+        history, derived from the base's (``AsStridedBackward0``), as in torch -- even a
+        view made before its base required grad.
         """
         if self._view is not None and self._grad_fn_version != self._vc[0] \
-                and self._requires_grad and not self._cut_off:
+                and not self._cut_off and self.requires_grad:
             if self._no_grad_view:
                 raise RuntimeError(_no_grad_view_written(self, indirect=True))
             if self._multi_view:
@@ -1037,7 +1044,9 @@ class Tensor(_AttachedMethods):
 
     @property
     def requires_grad(self) -> bool:
-        return self._requires_grad
+        """Whether gradients are recorded for this tensor: a leaf's flag, or it has a
+        history. A view requires grad when its base does (torch's): even one made before."""
+        return self._requires_grad or (self._is_view() and self._base._requires_grad)
 
     @requires_grad.setter
     def requires_grad(self, flag: bool) -> None:
@@ -1099,7 +1108,7 @@ class Tensor(_AttachedMethods):
 
     def retain_grad(self) -> None:
         """Keep this non-leaf's gradient in ``.grad`` after backward (a no-op on leaves)."""
-        if not self._requires_grad:
+        if not self.requires_grad:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self.grad_fn is None or self._retains_grad:
             return
@@ -1132,7 +1141,7 @@ class Tensor(_AttachedMethods):
     def register_hook(self, hook: Callable[[Tensor], Optional[Tensor]]) -> RemovableHandle:
         """Call ``hook(grad)`` when this tensor's gradient is computed; it may return a
         replacement. Returns a handle with ``remove()``."""
-        if not self._requires_grad:
+        if not self.requires_grad:
             raise RuntimeError(
                 "cannot register a hook on a tensor that doesn't require gradient")
         if self.grad_fn is None:
@@ -1223,7 +1232,7 @@ class Tensor(_AttachedMethods):
             if self.device.type != "cpu":
                 raise TypeError(f"can't convert {self.device} device type tensor to numpy. Use "
                                 "Tensor.cpu() to copy the tensor to host memory first.")
-            if self._requires_grad and is_grad_enabled():
+            if self.requires_grad and is_grad_enabled():
                 raise RuntimeError("Can't call numpy() on Tensor that requires grad. "
                                    "Use tensor.detach().numpy() instead.")
         storage = self._shared_storage()
@@ -1253,7 +1262,7 @@ class Tensor(_AttachedMethods):
         return self.item()
 
     def __float__(self) -> float:
-        if self._requires_grad and _modes.grad_enabled:
+        if self.requires_grad and _modes.grad_enabled:
             warn_once("Converting a tensor with requires_grad=True to a scalar may lead to "
                       "unexpected behavior.\nConsider using tensor.detach() first.")
         return float(self._python_number())
@@ -1312,7 +1321,7 @@ class Tensor(_AttachedMethods):
             name = "Invalid"
         if name is not None:
             suffixes.append(f"grad_fn=<{name}>")
-        elif self._requires_grad:
+        elif self.requires_grad:
             suffixes.append("requires_grad=True")
         if (tangent := tangent_of(self)) is not None:
             suffixes.append(f"tangent={tangent}")
@@ -1418,13 +1427,15 @@ def make_tensor(array: Any, requires_grad: bool = False, grad_fn: Optional[Node]
     t._array, t._requires_grad, t._grad_fn = array, requires_grad, grad_fn
     if storage is None:
         t._vc = [0]
-        if _modes.inference:               # (a view is what its base is)
+        if _modes.inference:
             t._inference = True
     else:
         t._storage, t._seen, t._view = storage, storage.version, view
         t._vc, t._grad_fn_version = vc, vc[0]     # type: ignore[assignment,index]  # (given)
         if view is not None:
             view[0]._has_views = True
+            if view[0]._inference:         # (a view is what its base is)
+                t._inference = True
     return t
 
 
@@ -1465,6 +1476,10 @@ def alias(t, grad_fn=None, vc=None):
               t._vc if vc is None else vc)
     if t._index is not None:
         a._index = t._index
+    if t._inference:          # an alias of an inference tensor is one too; made outside
+        a._inference = True   # it, torch gives it a version counter of its own: writable
+        if not _modes.inference:
+            a._counted, a._vc = True, [0]
     return a
 
 
@@ -1484,8 +1499,12 @@ def apply(rule: Any, *inputs: Any, **attrs: Any) -> Tensor:
     needs_grad = False
     for x in inputs:
         if isinstance(x, Tensor):
-            arrays.append(x._array if x._storage is None else x._value())
-            needs_grad = needs_grad or x._requires_grad
+            if x._storage is None:
+                arrays.append(x._array)
+                needs_grad = needs_grad or x._requires_grad
+            else:                        # (a view requires grad when its base does)
+                arrays.append(x._value())
+                needs_grad = needs_grad or x.requires_grad
         else:
             arrays.append(x)
     out = rule.forward(*arrays, **attrs)
@@ -1522,7 +1541,7 @@ def apply_views(rule, base, views, **attrs):
         result.output_nr = i
         if base._no_grad_view:
             result._no_grad_view = True
-    if base._requires_grad:
+    if base.requires_grad:
         if _modes.grad_enabled:
             node = record(rule, (base,), attrs, results[0])
             node.num_outputs = len(results)
@@ -1545,7 +1564,7 @@ def apply_multi(rule, *inputs, **attrs):
         *(x._value() if isinstance(x, Tensor) else x for x in inputs), **attrs))
     for i, result in enumerate(results):
         result.output_nr = i
-    if _modes.grad_enabled and any(isinstance(x, Tensor) and x._requires_grad for x in inputs):
+    if _modes.grad_enabled and any(isinstance(x, Tensor) and x.requires_grad for x in inputs):
         node = record(rule, inputs, attrs, results[0], results)
         node.num_outputs = len(results)
         for result in results:
@@ -1565,7 +1584,10 @@ def record(rule, inputs, attrs, result, outputs=None):
     node = rule.node_cls.__new__(rule.node_cls)
     edges, meta = [], []
     for x in inputs:
-        edge = x._edge() if isinstance(x, Tensor) and x._requires_grad else _NO_EDGE
+        if isinstance(x, Tensor) and (x._requires_grad or x._view is not None):
+            edge = x._edge()        # (a view's goes through its base, if that requires grad)
+        else:
+            edge = _NO_EDGE
         edges.append(edge)
         meta.append(None if edge[0] is None else x._array.aval)
     node.next_functions, node._input_meta = tuple(edges), meta
@@ -1675,12 +1697,12 @@ def _copy_slices_base_grad(grad, view, self_sym_sizes):
 
 
 def _copy_slices_src_grad(grad, view, self_sym_sizes):
-    _check_no_overlap(view, self_sym_sizes)
     return apply(RULES["index"], grad, key=None, view=view, self_sym_sizes=self_sym_sizes)
 
 
 # base[view] = src: the base's gradient outside the view, the view's part to src (torch
-# writes the gradient through the view: one that repeats an element fails)
+# writes the base's gradient through the view: one that repeats an element fails; src's
+# is read through it, which may repeat elements)
 row("copy_slices", "CopySlices",
     lambda self, src, *, view, self_sym_sizes: _write_through_view(self, src, view),
     (_copy_slices_base_grad, _copy_slices_src_grad))
@@ -1696,7 +1718,7 @@ def check_inplace(self):
     """torch's checks before an in-place write that autograd must know about: a leaf that
     requires grad, a view of one, a view made in no_grad mode or one of several views of
     one node cannot be written (their errors)."""
-    if self._inference and not _modes.inference:
+    if self._inference and not _modes.inference and not self._counted:
         raise RuntimeError("Inplace update to inference tensor outside InferenceMode is not "
                            "allowed.You can make a clone to get a normal tensor before doing "
                            "inplace update.See https://github.com/pytorch/rfcs/pull/17 for "
@@ -1707,12 +1729,12 @@ def check_inplace(self):
         raise RuntimeError(_no_grad_view_written(self, indirect=False))
     if self._multi_view and self._requires_grad:
         raise RuntimeError(_multi_view_written(self, indirect=False))
-    if self.grad_fn is None and self._requires_grad:
+    if self._is_view() and self.requires_grad and self._base.grad_fn is None:
+        raise RuntimeError(_VIEW_INPLACE)
+    # (torch reads a view's history as it is: not re-derived after its base was written,
+    # so a view made before its base had one is a leaf here, until its grad_fn is read)
+    if self._grad_fn is None and self.requires_grad:
         raise RuntimeError(_LEAF_INPLACE)
-    if self._requires_grad and self._is_view():
-        base = self._base
-        if base.grad_fn is None and base._requires_grad:
-            raise RuntimeError(_VIEW_INPLACE)
 
 
 def _snapshot(self):
@@ -1722,29 +1744,18 @@ def _snapshot(self):
     return t
 
 
-# what torch's deprecation warning for a write through an expanded tensor says of each op
-_EXPANDED_WRITES = {"index_put_": "tensor[indices] = tensor",
-                    "masked_fill_": "tensor[mask] = scalar", "index_fill_": "tensor[mask] = scalar"}
-
-
-def inplace(self, compute, src_for_view=None, fills=False, deprecated=()):
+def inplace(self, compute, src_for_view=None, fills=False, expanded_ok=False):
     """Run ``compute(old) -> new`` and write ``new`` into ``self`` (``fills``: the new
     value does not depend on the old, so overlapping elements may be written;
-    ``deprecated``: the ops of ``_EXPANDED_WRITES`` that torch lets write them, each with
-    its warning)."""
+    ``expanded_ok``: torch lets the op write through an expanded tensor, with the warning
+    that ``compute`` gives: see ``warn_expanded``)."""
     check_inplace(self)
-    expanded = not fills and self._view is not None and _overlaps(self)
-    if expanded and not deprecated:
+    if not (fills or expanded_ok) and is_expanded(self):
         raise RuntimeError(_OVERLAP)
     recording = _modes.grad_enabled
     # nodes save the old value, not self: even where only the other operand needs a
     # gradient (``a.mul_(y)``: d/dy is the old ``a``, which the write then changes)
     out = compute(_snapshot(self) if recording else self)
-    for op in deprecated if expanded else ():
-        warnings.warn(f"Use of {op} on expanded tensors is deprecated. Please clone() the "
-                      "tensor before performing this operation. This also applies to "
-                      f"advanced indexing e.g. {_EXPANDED_WRITES[op]}", UserWarning,
-                      stacklevel=3)
     if not D.can_cast(out.dtype, self.dtype):
         raise RuntimeError(f"result type {D.c_name(out.dtype)} can't be cast to the desired "
                            f"output type {D.c_name(self.dtype)}")
@@ -1823,17 +1834,45 @@ def inplace_binary(fn):
     return _named_inplace(op, fn)
 
 
-def inplace_unary(fn, deprecated=()):
+def inplace_unary(fn):
     """The in-place method of a unary op: ``x.exp_()`` writes ``exp(x)`` into x."""
     def op(self, *args, **kwargs):
-        return inplace(self, lambda old: fn(old, *args, **kwargs), deprecated=deprecated)
+        return inplace(self, lambda old: fn(old, *args, **kwargs))
     return _named_inplace(op, fn)
 
 
-def inplace_fill(fn):
+def inplace_fill(checks):
     """The in-place method of an op that writes a value at chosen places (``masked_fill_``,
-    ``index_fill_``): torch writes through an expanded tensor too, with a warning."""
-    return inplace_unary(fn, deprecated=(fn.__name__ + "_",))
+    ``index_fill_``), which torch lets write through an expanded tensor too: first
+    ``checks(self, *args)``, the op's checks in torch's order with its warning
+    (``warn_expanded``) among them. ``@method(inplace=inplace_fill(checks))`` above it."""
+    def make(fn):
+        def op(self, *args, **kwargs):
+            def compute(old):
+                checks(self, *args, **kwargs)
+                return fn(old, *args, **kwargs)
+            return inplace(self, compute, expanded_ok=True)
+        return _named_inplace(op, fn)
+    return make
+
+
+# what torch's deprecation warning for a write through an expanded tensor says of each op
+_EXPANDED_WRITES = {"index_put_": "tensor[indices] = tensor",
+                    "masked_fill_": "tensor[mask] = scalar", "index_fill_": "tensor[mask] = scalar"}
+
+
+def warn_expanded(t, op):
+    """torch's warning when ``op`` (one of ``_EXPANDED_WRITES``) writes through an expanded
+    tensor ``t``, as torch still lets it. The op calls it where torch's kernel warns:
+    after its first checks, before the others."""
+    if is_expanded(t):
+        level = 2 + sum(1 for _ in itertools.takewhile(     # (it names the user's line)
+            lambda entry: entry[0].f_code.co_filename.startswith(_PACKAGE_DIR),
+            traceback.walk_stack(sys._getframe(1))))
+        warnings.warn(f"Use of {op} on expanded tensors is deprecated. Please clone() the "
+                      "tensor before performing this operation. This also applies to "
+                      f"advanced indexing e.g. {_EXPANDED_WRITES[op]}", UserWarning,
+                      stacklevel=level)
 
 
 def _named_inplace(op, fn):
@@ -1842,9 +1881,9 @@ def _named_inplace(op, fn):
     return op
 
 
-def _overlaps(t):
-    """Whether two elements of the view ``t`` are one element of its storage (expand)."""
-    return _repeats(t._flat_index())
+def is_expanded(t):
+    """Whether two elements of ``t`` are one element of its storage (a view by expand)."""
+    return t._view is not None and _repeats(t._flat_index())
 
 
 def _repeats(index):
@@ -1992,7 +2031,7 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs, accumula
     if retain_graph is None:
         retain_graph = create_graph
     for i, root in enumerate(roots):
-        if not root._requires_grad:
+        if root._edge()[0] is None:   # (as a view made before its leaf base required grad)
             raise RuntimeError(f"element {i} of tensors does not require grad and does not "
                                "have a grad_fn")
     root_grads = _make_root_grads(roots, grad_roots, create_graph)
@@ -2015,7 +2054,7 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs, accumula
     if inputs is not None:
         targets = {}
         for k, t in enumerate(inputs):
-            if not t._requires_grad:
+            if not t.requires_grad:
                 raise RuntimeError("One of the differentiated Tensors does not require grad")
             targets.setdefault(t._edge(), []).append(k)
         nodes = _ancestors({node for node, _ in targets}, nodes)

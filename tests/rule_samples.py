@@ -10,8 +10,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
+import jax
+
 import autodiff as T
 import autodiff.nn.functional as F
+from autodiff.nn.functional import conv as C
 from autodiff import tape
 from autodiff.tape import RULES
 
@@ -55,8 +58,24 @@ def _zeroed(a):
     return (a * 2.0).zero_() + a * a
 
 
+def _conv_gradients(grad, x, w):
+    """A strided, dilated conv2d's input and weight gradients, as ConvolutionBackward0's
+    formulas make them (convolutions, recorded by the row convolution_backward)."""
+    attrs = dict(stride=(2, 2), padding=((1, 1), (1, 1)), dilation=(1, 2),
+                 lhs_dilation=(1, 1), feature_group_count=1, batch_group_count=1,
+                 transposed=False, op="convolution_backward",
+                 dimension_numbers=jax.lax.conv_dimension_numbers(
+                     (1, 2, 5, 6), (3, 2, 2, 2), ("NCHW", "OIHW", "NCHW")))
+    return T.cat([C._conv_input_grad(grad, x, w, **attrs).flatten(),
+                  C._conv_weight_grad(grad, x, w, **attrs).flatten()])
+
+
 def _filled(a):
     return (a * 2.0).fill_(3.0) * a
+
+
+def _filled_with(a, b):
+    return (a * 2.0).fill_(b * b) * a
 
 
 def _view_backward(a, **where):
@@ -223,6 +242,7 @@ SAMPLES: dict[str, Sample] = {
     "copy_": Sample(_copy_into, [(2, 3), (3,)]),
     "zero_": Sample(_zeroed, [(3,)]),
     "fill_": Sample(_filled, [(3,)]),
+    "fill_tensor": Sample(_filled_with, [(3,), ()]),
     "copy_slices": Sample(_setitem, [(3, 2), (2,)]),
     "index_put": Sample(_index_assign, [(3, 2), (2,)]),
     "as_strided": Sample(_inplace_on_view, [(3, 2)]),
@@ -410,6 +430,8 @@ SAMPLES.update({
         F.conv_transpose2d(x, t, b[:2], stride=(2, 1), padding=1, output_padding=(1, 0),
                            groups=2, dilation=(1, 2)).flatten()]),
         [(1, 2, 5, 6), (3, 2, 2, 2), (3,), (4, 1, 2, 2), (2, 1, 2, 2)]),
+    # ... and their gradients as a gradient's graph records them (ConvolutionBackwardBackward0)
+    "convolution_backward": Sample(_conv_gradients, [(1, 3, 3, 3), (1, 2, 5, 6), (3, 2, 2, 2)]),
     # piecewise linear in x*x: its second derivative adds nothing
     "max_pool2d": Sample(lambda x: F.max_pool2d(x * x, 2, stride=1, padding=1), [(1, 2, 3, 3)],
                          second_order=False),

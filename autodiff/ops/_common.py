@@ -145,17 +145,19 @@ def _expanded_shape(input, sizes):
             f"{{{list(input.shape)}}}, size={list(sizes)}): the number of sizes provided "
             f"({len(sizes)}) must be greater or equal to the number of dimensions in the "
             f"tensor ({input.ndim})")
-    shape = []
-    for i, s in enumerate(sizes):
+    shape = list(sizes)
+    for i in reversed(range(len(sizes))):          # (torch checks from the last dim)
         own = input.shape[i - lead] if i >= lead else 1
-        if s == -1:
-            s = own
-        elif own != 1 and own != s:
+        if sizes[i] == -1:
+            if i < lead:
+                raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in a "
+                                   f"leading, non-existing dimension {i}")
+            shape[i] = own
+        elif own != 1 and own != sizes[i]:
             raise RuntimeError(
-                f"The expanded size of the tensor ({s}) must match the existing size ({own}) "
-                f"at non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor "
-                f"sizes: {list(input.shape)}")
-        shape.append(s)
+                f"The expanded size of the tensor ({sizes[i]}) must match the existing size "
+                f"({own}) at non-singleton dimension {i}.  Target sizes: {list(sizes)}.  "
+                f"Tensor sizes: {list(input.shape)}")
     return tuple(shape)
 
 

@@ -102,11 +102,21 @@ def zero_(self: Tensor) -> Tensor:
 
 row("fill_", "FillBackward2", lambda self, *, value: jnp.full_like(self, value),
     lambda grad, value: (_zeros_like(grad),))
+# ... with a 0-d tensor value, which gets every element's gradient
+row("fill_tensor", "FillBackward3",
+    lambda self, value: jnp.full_like(self, value.astype(self.dtype)),
+    (lambda grad: _zeros_like(grad), lambda grad: grad.sum()))
 
 
 @method
 def fill_(self: Tensor, value: Tensor | Number) -> Tensor:
-    """Set every element of ``self`` to ``value``, in place."""
+    """Set every element of ``self`` to ``value`` (a number, or a 0-d tensor), in place."""
+    if isinstance(value, Tensor):
+        if value.ndim:
+            raise RuntimeError("fill_ only supports 0-dimension value tensor but got tensor "
+                               f"with {value.ndim} dimensions.")
+        return tape.inplace(self, lambda old: apply(RULES["fill_tensor"], old, value),
+                            src_for_view=value, fills=True)
     value = D.checked(value, self.dtype)
     return tape.inplace(self, lambda old: apply(RULES["fill_"], old, value=value), fills=True)
 

@@ -139,8 +139,24 @@ def take_along_dim(input: Tensor, indices: Tensor, dim: Optional[int] = None) ->
     return gather(input, dim, indices)
 
 
+def _add_along(self, source, dim, index):
+    """``self`` with the slices of ``source`` along ``dim`` added at ``index`` (a 0-d
+    ``self`` and ``source``: as one element)."""
+    moved = jnp.moveaxis(self.reshape(self.shape or (1,)), dim, 0)
+    added = moved.at[index.reshape(-1)].add(
+        jnp.moveaxis(source.reshape(source.shape or (1,)), dim, 0))
+    return jnp.moveaxis(added, 0, dim).reshape(self.shape)
+
+
+def _take_along(self, dim, index):
+    """The slices of ``self`` at ``index`` along ``dim`` (a 0-d ``self``: as one element
+    along dim 0, as torch's index ops take it)."""
+    out = jnp.take(self.reshape(self.shape or (1,)), index, axis=dim)
+    return out if self.ndim else out.reshape(())
+
+
 row("index_select", "IndexSelectBackward0",
-    lambda self, *, dim, index, self_sym_sizes: jnp.take(self, index._value(), axis=dim),
+    lambda self, *, dim, index, self_sym_sizes: _take_along(self, dim, index._value()),
     lambda grad, index, dim, self_sym_sizes: (tape.apply(
         RULES["index_add"], _zeros(self_sym_sizes, grad), grad,
         dim=dim, index=index),),
@@ -157,6 +173,9 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     if index.dtype not in (D.int64, D.int32):
         raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
     values = index._value()
+    if input.ndim == 0 and values.size > 1:
+        raise RuntimeError("index_select(): Index to scalar can have only 1 value, got "
+                           f"{values.size} value(s)")
     n = input.shape[dim] if input.ndim else 1
     if tape.concrete(values) and values.size and (values.min() < 0 or values.max() >= n):
         raise IndexError("index out of range in self")
@@ -165,8 +184,7 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
 
 
 row("index_add", "IndexAddBackward0",
-    lambda self, source, *, dim, index: jnp.moveaxis(jnp.moveaxis(self, dim, 0).at[
-        index._value()].add(jnp.moveaxis(source, dim, 0)), 0, dim),
+    lambda self, source, *, dim, index: _add_along(self, source, dim, index._value()),
     (lambda grad: grad,
      lambda grad, index, dim: tape.apply(RULES["index_select"], grad, dim=dim, index=index,
                                          self_sym_sizes=grad.shape)),
@@ -349,18 +367,31 @@ row("masked_fill_tensor", "MaskedFillBackward1",
     tensor_attrs=("mask",))
 
 
-@method(inplace=tape.inplace_fill)
+def _check_masked_fill(mask, value):
+    """What torch's masked_fill_ checks first."""
+    if isinstance(value, Tensor) and value.ndim:
+        raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got "
+                           f"tensor with {value.ndim} dimension(s).")
+    if mask.dtype is not D.bool_:
+        raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with "
+                           f"dtype {D.long_name(mask.dtype)}")
+
+
+def _masked_fill_checks(self, mask, value):
+    """masked_fill_'s checks in torch's order: the arguments, the warning about an expanded
+    ``self`` (written all the same), then the shapes (self's first, as the error says)."""
+    _check_masked_fill(mask, value)
+    tape.warn_expanded(self, "masked_fill_")
+    _broadcast_shapes(self.shape, mask.shape)
+
+
+@method(inplace=tape.inplace_fill(_masked_fill_checks))
 def masked_fill(input: Tensor, mask: Tensor, value: Tensor | Number) -> Tensor:
     """``value`` where the boolean ``mask`` (broadcast to ``input``) is True
     (MaskedFillBackward0: those places get no gradient; a tensor ``value``, one element,
     gets theirs: MaskedFillBackward1)."""
-    if mask.dtype is not D.bool_:
-        raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with "
-                           f"dtype {D.long_name(mask.dtype)}")
-    if isinstance(value, Tensor) and value.ndim:
-        raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got "
-                           f"tensor with {value.ndim} dimension(s).")
     shape = _broadcast_shapes(mask.shape, input.shape)     # (input broadcasts too)
+    _check_masked_fill(mask, value)
     if mask.shape != shape:
         mask = mask.expand(*shape)
     if isinstance(value, Tensor):
@@ -484,18 +515,24 @@ def _along_dim(dim, index):
     return (slice(None),) * dim + (index._value().reshape(-1),)
 
 
+def _set_along(self, dim, index, values):
+    """``self`` with ``values`` written into the slices at ``index`` along ``dim`` (a 0-d
+    ``self`` as one element along dim 0, as torch's)."""
+    return self.reshape(self.shape or (1,)).at[_along_dim(dim, index)].set(values).reshape(
+        self.shape)
+
+
 def _index_fill(grad, dim, index):
     return tape.apply(RULES["index_fill"], grad, dim=dim, index=index, value=0)
 
 
 row("index_fill", "IndexFillBackward0",
-    lambda self, *, dim, index, value: self.at[_along_dim(dim, index)].set(
-        jnp.asarray(value, self.dtype)),
+    lambda self, *, dim, index, value: _set_along(self, dim, index,
+                                                  jnp.asarray(value, self.dtype)),
     lambda grad, index, dim, value: (_index_fill(grad, dim, index),),
     tensor_attrs=("index",))
 row("index_fill_tensor", "IndexFillBackward1",
-    lambda self, value, *, dim, index: self.at[_along_dim(dim, index)].set(
-        value.astype(self.dtype)),
+    lambda self, value, *, dim, index: _set_along(self, dim, index, value.astype(self.dtype)),
     (lambda grad, dim, index: _index_fill(grad, dim, index),
      lambda grad, dim, index: tape.apply(
          RULES["index_select"], grad, dim=dim, index=tape.constant(jnp.unique(index._value())),
@@ -503,7 +540,23 @@ row("index_fill_tensor", "IndexFillBackward1",
     tensor_attrs=("index",))
 
 
-@method(inplace=tape.inplace_fill)
+def _check_index_fill(index, value):
+    """What torch's index_fill_ checks first."""
+    if isinstance(value, Tensor) and value.ndim:
+        raise RuntimeError("index_fill_ only supports a 0-dimensional value tensor, but got "
+                           f"tensor with {value.ndim} dimension(s).")
+    if index.dtype is not D.int64:
+        raise IndexError("index_fill_(): Expected dtype int64 for index.")
+
+
+def _index_fill_checks(self, dim, index, value):
+    """index_fill_'s first checks, then its warning about an expanded ``self`` (written all
+    the same); index_fill checks the rest."""
+    _check_index_fill(index, value)
+    tape.warn_expanded(self, "index_fill_")
+
+
+@method(inplace=tape.inplace_fill(_index_fill_checks))
 def index_fill(input: Tensor, dim: int, index: Tensor, value: Tensor | Number) -> Tensor:
     """``input`` with ``value`` written into the slices along ``dim`` that ``index`` names
     (IndexFillBackward0; a 0-d tensor value gets their gradient: IndexFillBackward1).
@@ -513,14 +566,10 @@ def index_fill(input: Tensor, dim: int, index: Tensor, value: Tensor | Number) -
     tensor([[5., 0., 5.],
             [5., 0., 5.]])
     """
+    _check_index_fill(index, value)
     dim = tape.wrap_dim(dim, input.ndim)
-    if index.dtype is not D.int64:
-        raise IndexError("index_fill_(): Expected dtype int64 for index.")
     if index.ndim > 1:
         raise RuntimeError("Index has to be a vector/scalar")
-    if isinstance(value, Tensor) and value.ndim:
-        raise RuntimeError("index_fill_ only supports a 0-dimensional value tensor, but got "
-                           f"tensor with {value.ndim} dimension(s).")
     _check_index_along(index, "", dim, input.shape[dim] if input.ndim else 1, negative=True)
     if isinstance(value, Tensor):
         return apply(RULES["index_fill_tensor"], input, value, dim=dim, index=index)
@@ -528,7 +577,7 @@ def index_fill(input: Tensor, dim: int, index: Tensor, value: Tensor | Number) -
 
 
 row("index_copy", "IndexCopyBackward0",
-    lambda self, source, *, dim, index: self.at[_along_dim(dim, index)].set(source),
+    lambda self, source, *, dim, index: _set_along(self, dim, index, source),
     (lambda grad, dim, index: _index_fill(grad, dim, index),
      lambda grad, source, dim, index: tape.apply(
          RULES["index_select"], grad, dim=dim, index=index.reshape(-1),
@@ -564,7 +613,11 @@ def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor
     if source.ndim and index.numel() != source.shape[dim]:
         raise IndexError(f"index_copy_(): Number of indices ({index.numel()}) should be equal "
                          f"to source.size(dim) ({source.shape[dim]})")
-    _check_index_along(index, "index_copy_(): ", dim, input.shape[dim], negative=False)
+    if not source.ndim and index.numel() != 1:
+        raise IndexError("index_copy_(): When source is scalar, index should have one element "
+                         f"(got {index.numel()})")
+    _check_index_along(index, "index_copy_(): ", dim, input.shape[dim] if input.ndim else 1,
+                       negative=False)
     return apply(RULES["index_copy"], input, source, dim=dim, index=index)
 
 
@@ -746,12 +799,13 @@ def _getitem(self: Tensor, key: Index) -> Tensor:
     return out
 
 
-def _apply_slicing(self, key):
+def _apply_slicing(self, key, setting=False):
     """torch's applySlicing: the view that the basic part of ``key`` makes (ints select,
     slices slice, None and 0-d masks add a dim), and the key left for that view: a full
     slice per dim it keeps, the index arrays and masks (a 0-d mask as an index of its
-    new dim: ``[0]`` or none)."""
-    single_slice = isinstance(key, slice)
+    new dim: ``[0]`` or none). A full slice takes no view, except as the whole key of
+    ``x[:]`` (not ``x[:] = v``, ``setting``)."""
+    single_slice = isinstance(key, slice) and not setting
     parts = _normalize_key(key)
     used = builtins.sum(0 if p is None else (p.ndim if hasattr(p, "dtype") and p.dtype == bool
                                              else 1) for p in parts if p is not Ellipsis)
@@ -827,8 +881,8 @@ def _check_index_array(index, size, position):
 def _check_index_put(self, key, values, masked):
     """torch's checks of ``self[key] = values`` with index tensors, in its order: the
     masks' shapes; unless ``masked`` (one mask and one value: a masked_fill, which casts
-    the value), the values broadcast to what ``self[key]`` selects and have ``self``'s
-    dtype; then the indices are in range."""
+    the value, and whose mask cannot be out of range), the values broadcast to what
+    ``self[key]`` selects and have ``self``'s dtype; then the indices are in range."""
     dim = 0
     for k in key:
         if getattr(k, "dtype", None) == bool:
@@ -844,17 +898,16 @@ def _check_index_put(self, key, values, masked):
     # change its shape: zeros stand in for them until the range check)
     stand_in = np.lib.stride_tricks.as_strided(np.zeros(1, bool), self.shape,
                                                (0,) * self.ndim)
-    if not masked:
-        target = stand_in[tuple(np.zeros(k.shape, int) if hasattr(k, "dtype") and
-                                k.dtype != bool else k for k in key)].shape
-        if _broadcast_to(values.shape, target) != target:
-            raise RuntimeError(f"shape mismatch: value tensor of shape {list(values.shape)} "
-                               "cannot be broadcast to indexing result of shape "
-                               f"{list(target)}")
-        if values.dtype != self.dtype:
-            raise RuntimeError("Index put requires the source and destination dtypes match, "
-                               f"got {D.c_name(self.dtype)} for the destination and "
-                               f"{D.c_name(values.dtype)} for the source.")
+    target = stand_in[tuple(np.zeros(k.shape, int) if hasattr(k, "dtype") and
+                            k.dtype != bool else k for k in key)].shape
+    if _broadcast_to(values.shape, target) != target:
+        raise RuntimeError(f"shape mismatch: value tensor of shape {list(values.shape)} "
+                           "cannot be broadcast to indexing result of shape "
+                           f"{list(target)}")
+    if values.dtype != self.dtype:
+        raise RuntimeError("Index put requires the source and destination dtypes match, "
+                           f"got {D.c_name(self.dtype)} for the destination and "
+                           f"{D.c_name(values.dtype)} for the source.")
     try:                    # (a mask's values need not be read: its shape was checked)
         stand_in[tuple(np.zeros(k.shape, bool) if getattr(k, "dtype", None) == bool else
                        np.asarray(k) if hasattr(k, "dtype") else k for k in key)]
@@ -915,10 +968,17 @@ def _where_mask(key, shape, values):
     return lead
 
 
-def _index_put(self, values, key, accumulate):
+def _index_put(self, values, key, accumulate, positions=None):
     """``self[key] = values`` (``+=`` with ``accumulate``). A boolean mask whose values
     broadcast over what it selects (``g[h < 0] = 0``) is a ``where``: one kernel per shape,
-    whatever the mask holds (a scatter at its True places compiles once per count)."""
+    whatever the mask holds (a scatter at its True places compiles once per count).
+    ``positions`` (accumulating into an expanded tensor): where each element of ``self``
+    lies in memory. torch's kernel adds into memory, so the copies of one element that the
+    expand repeats each get every value added to any of them."""
+    if positions is not None:
+        added = jnp.zeros_like(self).at[key].add(values.astype(self.dtype))
+        total = jnp.zeros(int(positions.max()) + 1, self.dtype).at[positions].add(added)
+        return self + total[positions]
     lead = _where_mask(key, self.shape, values)
     if lead is not None:
         mask = next(k for k in key if not isinstance(k, slice))
@@ -928,7 +988,8 @@ def _index_put(self, values, key, accumulate):
 
 # x[key] = values: values' gradient is grad[key]; self's is grad with key's places zeroed
 row("index_put", "IndexPutBackward0",
-    lambda self, values, *, key, accumulate: _index_put(self, values, key, accumulate),
+    lambda self, values, *, key, accumulate, positions=None: _index_put(
+        self, values, key, accumulate, positions),
     (lambda grad, key, accumulate: grad if accumulate else tape.apply(
         RULES["index_put"], grad, 0.0, key=key, accumulate=False),
      lambda grad, key: tape.apply(RULES["index"], grad, key=key,
@@ -958,33 +1019,43 @@ def index_put(input: Tensor, indices: Sequence[Optional[Tensor]], values: Tensor
 @method
 def index_put_(self: Tensor, indices: Sequence[Optional[Tensor]], values: Tensor,
                accumulate: bool = False) -> Tensor:
-    """``self[indices] = values`` (or ``+=`` with ``accumulate``), in place."""
+    """``self[indices] = values`` (or ``+=`` with ``accumulate``), in place. torch writes
+    through an expanded tensor too, with a warning (and, with one mask and one value, a
+    second one: it is masked_fill_'s)."""
     key, masked = _key_of(indices, values, accumulate)
 
     def compute(old):
+        tape.warn_expanded(self, "index_put_")
         _check_index_put(old, key, values, masked)
-        return apply(RULES["index_put"], old, values, key=key, accumulate=accumulate)
-    return tape.inplace(self, compute, deprecated=("index_put_", "masked_fill_") if masked
-                        else ("index_put_",) if not accumulate else ())
+        if masked:
+            tape.warn_expanded(self, "masked_fill_")
+        expanded = accumulate and tape.is_expanded(self)
+        return apply(RULES["index_put"], old, values, key=key, accumulate=accumulate,
+                     positions=self._flat_index() if expanded else None)
+    return tape.inplace(self, compute, expanded_ok=True)
 
 
 def _setitem(self: Tensor, key: Index, value: Tensor | Number) -> None:
     """``x[key] = value`` as torch's: the basic part of the key makes a view (see
     ``_apply_slicing``); the value is copied into it (CopySlices on ``x``), or put at the
     index tensors and masks left (``index_put_``, through the view if it is one)."""
-    if type(value) in (int, float, bool):
+    number = type(value) in (int, float, bool)
+    if number:
         value = make_tensor(_scalar(value, self.dtype))
     elif not isinstance(value, Tensor):
         value = make_tensor(jnp.asarray(value, self._array.dtype))
     if key is False:                       # torch: nothing, whatever the value
         return
-    target, advanced = _apply_slicing(self, None if key is True else key)
+    target, advanced = _apply_slicing(self, None if key is True else key, setting=True)
     if builtins.any(not isinstance(a, slice) for a in advanced):
         index_put_(target, tuple(advanced), value)
         return
-    if target is self:
-        target = apply(RULES["alias"], self)
-    if value.ndim and value.shape != target.shape:   # torch's copy_to: expand's error
+    # torch's copy_to: a key whose basic part is the whole tensor (``...``, ``:``) writes
+    # into the tensor itself (FillBackward3, CopyBackwards), any other into its view
+    if value.shape != target.shape and value.ndim == 0 and (number or value.is_cpu):
+        target.fill_(value)
+        return
+    if value.shape != target.shape:                    # (expand's error, if it does not fit)
         leading = next((i for i, n in enumerate(value.shape) if n != 1), value.ndim)
         value = value.reshape(value.shape[leading:]).expand(*target.shape)
     tape.check_inplace(target)

@@ -754,6 +754,35 @@ def inference_mode_makes_inference_tensors(T):
     yield "decorated", decorated()
 
 
+def views_and_aliases_of_an_inference_tensor_are_inference_tensors(T):
+    """A view, detach() or .data of an inference tensor is one too, wherever it is made:
+    autograd refuses to save it, and a view cannot be written in place outside inference
+    mode -- but an alias made outside it can (torch counts its writes). (A refused write:
+    torch writes, then raises; autodiff raises first, so the values are compared where
+    every write succeeded.)"""
+    with T.inference_mode():
+        x = T.ones(3)
+        inside = x[1:]
+        aliases_inside = x.detach(), x.data
+    made = {"view made inside": inside, "view": x[1:], "detach()": x.detach(), ".data": x.data,
+            "detach() made inside": aliases_inside[0], ".data made inside": aliases_inside[1],
+            "view of a view": x.view(3)[:2], "unbind": x.unbind()[0],
+            "view of a detach()": x.detach()[1:]}
+    yield "is_inference", {name: t.is_inference() for name, t in made.items()}
+    w = T.ones(2, requires_grad=True)
+    for name, t in made.items():
+        yield name + " written", _error_text(lambda: t.add_(1))
+        yield name + " saved", _error_text(lambda: t[:2] * w)
+        yield name + "._version", _error_text(lambda: t._version)
+    with T.inference_mode():
+        y = T.zeros(3)
+        v = y[1:]
+        v.add_(1)
+    d = y.detach()
+    d.add_(1)
+    yield "written", (y, v, d._version)
+
+
 def grad_mode_is_per_thread(T):
     import threading
     seen = []
@@ -872,3 +901,44 @@ def _error_text(f):
         f()
     except Exception as e:
         return f"{type(e).__name__}: {e}"
+
+
+def convolution_gradients_differentiated_again(T):
+    """The gradients of a convolution made with create_graph=True come from torch's
+    convolution_backward: their node is ConvolutionBackwardBackward0 (a transposed
+    convolution's too); differentiated once more, convolutions again."""
+    F = T.nn.functional
+    for conv, shape in ((F.conv1d, (4, 2, 3)), (F.conv2d, (4, 2, 3, 3)),
+                        (F.conv_transpose1d, (2, 4, 3)), (F.conv_transpose2d, (2, 4, 3, 3))):
+        n = len(shape) - 2
+        x = T.linspace(-1, 1, 2 * 5 ** n, dtype=T.float64).reshape((1, 2) + (5,) * n)
+        x.requires_grad_()
+        w = T.linspace(-0.5, 1, 24 * 3 ** (n - 1), dtype=T.float64).reshape(shape)
+        w.requires_grad_()
+        y = conv(x, w, stride=2 if n == 1 else 1)
+        gx, gw = T.autograd.grad((y * y).sum(), (x, w), create_graph=True)
+        yield conv.__name__, (gx.grad_fn.name(), gw.grad_fn.name())
+        ggx, = T.autograd.grad((gx * gx).sum() + (gw * gw).sum(), (x,), create_graph=True)
+        yield conv.__name__ + " again", (ggx, ggx.grad_fn.next_functions[0][0].name())
+
+
+def a_backward_pass_that_failed_in_a_node_fails_there_again(T):
+    """A node whose formulas fail keeps what it saved (torch frees it once the node has
+    run): a second pass meets the same error, not "backward through the graph a second
+    time" -- unlike one whose saved tensor was modified in place (found by the fuzzer)."""
+    b = T.ones(3, requires_grad=True) * 1
+    b.expand(2, 3).index_put_((T.tensor([0]),), T.tensor([1.0, 2.0, 3.0]))
+    for attempt in (1, 2):
+        try:
+            b.sum().backward()
+        except RuntimeError as error:
+            yield f"through an expanded write, pass {attempt}", str(error)
+    x = T.ones(3, requires_grad=True)
+    y = x.exp()
+    z = y * 1
+    y.add_(1)
+    for attempt in (1, 2):
+        try:
+            z.sum().backward()
+        except RuntimeError as error:
+            yield f"a saved tensor modified, pass {attempt}", str(error)

@@ -753,3 +753,77 @@ def float_of_a_tensor_that_requires_grad(T):
         yield "float(x)", _raised_any(lambda: float(x))
     finally:
         T.set_warn_always(False)
+
+
+def expand_names_the_last_dim_that_does_not_fit(T):
+    """``RuntimeError: The expanded size of the tensor (1) must match the existing size (3)
+    at non-singleton dimension 2.  Target sizes: [2, 3, 1].  Tensor sizes: [2, 3]`` --
+    torch checks from the last dim; ``-1`` in a new leading dim is refused too; so is
+    ``x[..., None] = v``'s value that does not fit."""
+    for shape, sizes in (((2, 3), (2, 3, 1)), ((2, 3), (4, 2, 3, 1)), ((2, 1), (3, 1)),
+                         ((3,), (-1, 3)), ((3,), (-1, 2)), ((2, 1), (-1, 4))):
+        yield f"{shape} to {sizes}", _raised_any(lambda: T.ones(*shape).expand(*sizes)) \
+            or T.ones(*shape).expand(*sizes).shape
+    x = T.zeros(2, 3)
+    yield "x[..., None] = v", _raised_any(lambda: x.__setitem__((..., None), T.ones(2, 3)))
+
+
+def expanded_writes_warn_before_their_checks(T):
+    """``UserWarning: Use of masked_fill_ on expanded tensors is deprecated. ...`` --
+    masked_fill_ checks its value's dims and its mask's dtype, then warns, then checks the
+    shapes (self's first); index_fill_ checks the value and the index's dtype first;
+    index_put_ warns before any check (and, with one mask and one value, warns again as
+    masked_fill_ once the mask fits). A leaf's error comes before the warning."""
+    mask = T.tensor([[True, False, True], [False, True, False]])
+    i = T.tensor([0, 2])
+    calls = {
+        "masked_fill_ int mask": lambda e: e.masked_fill_(mask.long(), 2.0),
+        "masked_fill_ 1-d value": lambda e: e.masked_fill_(mask, T.tensor([2.0])),
+        "masked_fill_ both": lambda e: e.masked_fill_(mask.long(), T.tensor([2.0])),
+        "masked_fill_ mask of another shape": lambda e: e.masked_fill_(T.tensor([True, False]), 2.0),
+        "masked_fill_ larger mask": lambda e: e.masked_fill_(T.ones(4, 2, 3, dtype=T.bool), 2.0),
+        "masked_fill_ int8 overflow": lambda e: T.zeros(3, dtype=T.int8).expand(2, 3).masked_fill_(mask, 300),
+        "index_fill_ dim": lambda e: e.index_fill_(3, i, 2.0),
+        "index_fill_ index out of range": lambda e: e.index_fill_(1, T.tensor([5]), 2.0),
+        "index_fill_ float index": lambda e: e.index_fill_(1, T.tensor([0.0]), 2.0),
+        "index_fill_ 1-d value": lambda e: e.index_fill_(1, i, T.tensor([2.0])),
+        "index_put_ values' shape": lambda e: e.index_put_((T.tensor([0, 1]),), T.tensor([1.0, 2.0])),
+        "index_put_ values' dtype": lambda e: e.index_put_((i[:1],), T.tensor([1.0], dtype=T.float64)),
+        "index_put_ mask's shape": lambda e: e.index_put_((T.tensor([True]),), T.tensor([1.0])),
+        "index_put_ one mask, one value": lambda e: e.index_put_((mask,), T.tensor(1)),
+        "index_put_ mask's shape, one value": lambda e: e.index_put_((T.tensor([True, False, True]),), T.tensor(1.0)),
+        "index_put_ accumulate, dtype": lambda e: e.index_put_((mask,), T.tensor(1), accumulate=True),
+        "a leaf's view": lambda e: T.ones(3, requires_grad=True).expand(2, 3).masked_fill_(mask, 2.0),
+    }
+    for name, call in calls.items():
+        e = T.zeros(3).expand(2, 3)
+        yield name, (_raised_any(lambda: call(e)), e)
+    yield "out of place, the shapes first", _raised_any(
+        lambda: T.zeros(2, 3).masked_fill(T.tensor([True, False]).long(), T.tensor([2.0])))
+    yield "index_fill, the index's dtype first", _raised_any(
+        lambda: T.zeros(2, 3).index_fill(5, T.tensor([0.0]), T.tensor([2.0])))
+
+
+def index_ops_on_a_0_dim_tensor(T):
+    """index_fill, index_copy, index_select and index_add take a 0-d tensor as one element
+    along dim 0 (found while fixing the fuzzer's); ``RuntimeError: index_select(): Index to
+    scalar can have only 1 value, got 2 value(s)``, ``IndexError: index_copy_(): When
+    source is scalar, index should have one element (got 2)``."""
+    x = T.tensor(3.0, requires_grad=True)
+    s = T.tensor(4.0, requires_grad=True)
+    for index in ([0], 0, [-1], [1], [0, 0]):
+        i = T.tensor(index)
+        yield f"index_fill at {index}", _raised_any(lambda: x.index_fill(0, i, s)) or x.index_fill(0, i, s)
+        yield f"index_copy at {index}", _raised_any(lambda: x.index_copy(0, i, s)) or x.index_copy(0, i, s)
+        yield f"index_select at {index}", _raised_any(lambda: x.index_select(0, i)) or x.index_select(0, i)
+    for name, f in (("index_fill", lambda: x.index_fill(0, T.tensor([0]), s)),
+                    ("index_copy", lambda: x.index_copy(0, T.tensor([0]), s)),
+                    ("index_select", lambda: x.index_select(-1, T.tensor([0])) * s),
+                    ("index_add", lambda: x.index_add(0, T.tensor(0), s, alpha=3))):
+        x.grad = s.grad = None
+        y = f()
+        y.backward()
+        yield name, (y, x.grad, s.grad)
+    z = x * 1
+    z.index_fill_(0, T.tensor([0]), 7.0)
+    yield "index_fill_", z

@@ -412,3 +412,141 @@ def inplace_view_op_errors(T):
     except RuntimeError as error:
         yield "t_ of 3-d", error
     w.t_()
+
+
+def setitem_whole_tensor_writes_the_tensor_itself(T):
+    """A key whose basic part is the whole tensor (``...``, ``:``, ``::1``, full slices)
+    takes no view: torch's set_item copies into the tensor itself -- fill_ for a 0-d
+    value (FillBackward3), copy_ for any other (CopyBackwards) -- so a leaf raises the
+    leaf's error, not a view's; None and True add a dim: a view, CopySlices (found by the
+    fuzzer)."""
+    keys = {"...": ..., ":": slice(None), "::1": slice(None, None, 1), "(..., )": (...,),
+            "(:, :)": (slice(None), slice(None)), "None": None, "True": True,
+            "(..., None)": (..., None), "0": 0}
+    for name, key in keys.items():
+        for what in ("5.0", "0-d", "[1]", "2x3", "requires grad"):
+            def value():
+                return {"5.0": 5.0, "0-d": T.tensor(5.0), "[1]": T.tensor([5.0]),
+                        "2x3": T.ones(2, 3), "requires grad": w * 2}[what]
+            w = T.tensor([1.0, 2.0, 3.0], requires_grad=True)
+            x = T.zeros(2, 3, requires_grad=True)
+            try:
+                x[key] = value()
+            except RuntimeError as error:
+                yield f"leaf x[{name}] = {what}", (str(error), x)
+            y = x * 1
+            try:
+                y[key] = value()
+            except RuntimeError as error:
+                yield f"x[{name}] = {what}", str(error)
+                continue
+            yield f"x[{name}] = {what}", (y, y._version, y.grad_fn.name(),
+                                           [type(n).__name__ for n, _ in y.grad_fn.next_functions])
+            (y * T.arange(6.0).reshape(2, 3)).sum().backward()
+            yield f"x[{name}] = {what}: grads", (x.grad, w.grad)
+    x = T.zeros(2, 3, dtype=T.int64)
+    x[...] = T.tensor(2.7)
+    yield "0-d float into int", x
+    v = T.zeros(3, requires_grad=True) * 1
+    s = T.tensor(2.0, requires_grad=True)
+    v.fill_(s)
+    yield "fill_ with a 0-d tensor", (v, v.grad_fn.name())
+    v.sum().backward()
+    yield "its gradient", s.grad
+    yield "fill_ with a 1-d tensor", _raised(lambda: v.fill_(T.tensor([1.0])))
+
+
+def _raised(fn):
+    try:
+        fn()
+    except Exception as error:
+        return type(error).__name__, str(error)
+    return None
+
+
+def index_put_accumulate_through_an_expanded_view(T):
+    """torch lets index_put_ with accumulate=True write an expanded tensor (with its
+    deprecation warning): its kernel adds into memory, so the copies of one element each
+    get every value added to any of them. The values' gradient is read through the view
+    (its repeats too); the base's cannot be written back through it (found by the
+    fuzzer)."""
+    mask = T.tensor([[True, False, True], [False, True, False]])
+    for code in ("e.index_put_((T.tensor([0, 1]), T.tensor([0, 1])), T.tensor([1., 2.]), accumulate=True)",
+                 "e.index_put_((T.tensor([0, 1]), T.tensor([0, 0])), T.tensor([1., 2.]), accumulate=True)",
+                 "e.index_put_((mask,), T.tensor([1., 2., 3.]), accumulate=True)",
+                 "e.index_put_((mask,), T.tensor(5.), accumulate=True)",
+                 "e.index_put_((T.tensor([0, 1]),), T.tensor([1., 2., 3.]), accumulate=True)",
+                 "e[T.tensor([0, 1]), T.tensor([0, 1])] += T.tensor([1., 2.])"):
+        x = T.tensor([1.0, -1.0, 2.0])
+        e = x.expand(2, 3)
+        exec(code, {"e": e, "mask": mask, "T": T})
+        yield code, (x, e, x._version)
+    e = T.arange(6.0).reshape(2, 1, 3).expand(2, 2, 3)
+    e.index_put_((T.tensor([0, 1]), T.tensor([1, 0])), T.tensor([10.0]), accumulate=True)
+    yield "3-d", e
+    e = T.zeros((1,), dtype=T.int32).expand(4)
+    e.index_put_((T.tensor([0, 1, 1]),), T.tensor([1, 2, 3], dtype=T.int32), accumulate=True)
+    yield "int32", e
+    for accumulate in (True, False):
+        x = T.zeros(3)
+        w = T.ones(2, requires_grad=True)
+        x.expand(2, 3).index_put_((T.tensor([0, 1]), T.tensor([0, 0])), w * 1,
+                                  accumulate=accumulate)
+        yield f"accumulate={accumulate}: x", (x, x.grad_fn.name())
+        (x * T.tensor([1.0, 2.0, 3.0])).sum().backward()
+        yield f"accumulate={accumulate}: w.grad", w.grad
+    b = T.ones(3, requires_grad=True) * 1
+    b.expand(2, 3).index_put_((T.tensor([0]),), T.tensor([1.0, 2.0, 3.0]), accumulate=True)
+    yield "the base requires grad", b
+    b.sum().backward()
+
+
+def view_made_before_its_base_required_grad(T):
+    """A view made when its base required no grad requires grad once the base does
+    (torch's view reads its base's flag). Written in place since, the base gives it a
+    history (AsStridedBackward0) -- read through grad_fn; until then torch's in-place
+    check sees a leaf. Made before the base became a leaf that requires grad, it is a leaf
+    that requires grad but gets no gradient (found by the fuzzer)."""
+    w = T.ones(3, requires_grad=True)
+    b = T.zeros(3)
+    v = b[:2]
+    u = v[1:]
+    b.add_(w)
+    yield "v", (v, v.requires_grad, v.is_leaf, v.grad_fn.name(), u.grad_fn.name(),
+                v.grad_fn.next_functions[0][0].name())
+    yield "ops on it", ((v * 2).grad_fn.name(), v[0:1].grad_fn.name(), v.view(2).grad_fn.name())
+    (v * T.tensor([1.0, 10.0])).sum().backward()
+    yield "w.grad", w.grad
+    v.mul_(2)
+    yield "written after its grad_fn was read", (v, b, v.grad_fn.name(), b.grad_fn.name())
+    b = T.zeros(3)
+    v = b[:2]
+    b.add_(w)
+    yield "written before", _raised(lambda: v.mul_(2))
+    yield "left as it was", (v, b)
+    with T.no_grad():
+        v.mul_(2)
+    yield "written under no_grad", (v, b, v.grad_fn.name())
+    b = T.zeros(3)
+    v, e, t = b[:2], b.expand(2, 3), b.unsqueeze(0)
+    c = T.tensor([1.0, 2.0], requires_grad=True)
+    v.add_(c)
+    yield "another view written", (b.grad_fn.name(), e, t.requires_grad, t.grad_fn.name())
+    (e * T.arange(6.0).reshape(2, 3)).sum().backward()
+    yield "c.grad", c.grad
+    b = T.zeros(3)
+    v = b[:2]
+    b.requires_grad_()
+    yield "base made a leaf", (v, v.requires_grad, v.is_leaf, v.grad_fn)
+    yield "its ops", ((v * 1).grad_fn.next_functions, v[:1].grad_fn.name())
+    (v * 2).sum().backward()
+    yield "no gradient", (v.grad, b.grad)
+    yield "written", _raised(lambda: v.mul_(2))
+    yield "backward from it", _raised(lambda: v.backward(T.ones(2)))
+    with T.no_grad():
+        b.mul_(2)
+    yield "after a write under no_grad", (v.grad_fn.name(), v.grad_fn.next_functions)
+    b = T.zeros(3)
+    v = b.detach()[:2]
+    b.add_(w)
+    yield "a view of a detached alias", (v.requires_grad, v.grad_fn)

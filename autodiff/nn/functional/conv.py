@@ -1,9 +1,12 @@
 """Convolutions (``conv1d/2d/3d``, ``conv_transpose1d/2d/3d``): one row, torch's
 ``convolution`` with its ``transposed`` flag: ``lax.conv_general_dilated``, or its
 adjoint in the input for a transposed convolution; the gradients of each are the other
-(and a convolution for the weight), recorded by the same row."""
+(and a convolution for the weight), recorded by the same row -- under the name torch gives
+them when a gradient is differentiated again (``ConvolutionBackwardBackward0``)."""
 
 from __future__ import annotations
+
+import functools
 
 from typing import Optional, Union
 
@@ -20,7 +23,7 @@ from .padding import pad
 # adjoint of that convolution in its input (torch's transposed convolution: what the
 # input, of shape ``input_sizes``, receives from an output gradient). Each is the other's
 # input gradient, so the backward is recorded by this same row (double backward comes for
-# free):
+# free; see ``_ADJOINT`` for the names of its nodes):
 #   d/d input  = the transposed convolution of grad (and of a transposed one: the
 #                convolution), computed as a convolution of grad with the flipped weight,
 #                input and output specs swapped, the stride becoming a dilation of grad;
@@ -100,20 +103,22 @@ def _conv_forward(input, weight, bias, transposed, input_sizes, attrs):
     return out + bias.astype(out.dtype).reshape((-1,) + (1,) * (out.ndim - 2))
 
 
-def _convolution(input, weight, bias=None, transposed=False, input_sizes=None, **attrs):
-    return apply(RULES["convolution"], input, weight, bias, transposed=transposed,
+def _convolution(input, weight, bias=None, transposed=False, input_sizes=None,
+                 op="convolution", **attrs):
+    return apply(RULES[op], input, weight, bias, transposed=transposed,
                  input_sizes=input_sizes, **attrs)
 
 
 def _conv_input_grad(grad, input, weight, stride, padding, dilation, lhs_dilation,
-                     dimension_numbers, feature_group_count, batch_group_count, transposed):
+                     dimension_numbers, feature_group_count, batch_group_count, transposed,
+                     op):
     if transposed:      # the convolution, its high padding cut to give input's shape (a
         # transposed one's output_padding adds positions the convolution does not reach)
         kernel, lhs, out, lo = _conv_geometry(input.shape, grad.shape, weight.shape, stride,
                                               padding, dilation, lhs_dilation,
                                               dimension_numbers)
         padding = tuple((p, o - 1 + k - l - p) for p, o, k, l in zip(lo, out, kernel, lhs))
-    return _convolution(grad, weight, transposed=not transposed,
+    return _convolution(grad, weight, transposed=not transposed, op=op,
                         input_sizes=None if transposed else tuple(input.shape),
                         stride=stride, padding=padding, dilation=dilation,
                         lhs_dilation=lhs_dilation, dimension_numbers=dimension_numbers,
@@ -122,7 +127,8 @@ def _conv_input_grad(grad, input, weight, stride, padding, dilation, lhs_dilatio
 
 
 def _conv_weight_grad(grad, input, weight, stride, padding, dilation, lhs_dilation,
-                      dimension_numbers, feature_group_count, batch_group_count, transposed):
+                      dimension_numbers, feature_group_count, batch_group_count, transposed,
+                      op):
     # correlate the convolution's input with its output's gradient, the kernel positions
     # as the output (feature groups become batch groups, and batch groups feature groups);
     # of a transposed convolution, its grad is that input and its input that gradient
@@ -133,24 +139,32 @@ def _conv_weight_grad(grad, input, weight, stride, padding, dilation, lhs_dilati
                                           padding, dilation, lhs_dilation, dimension_numbers)
     after = [o - l + k - p - 1 for o, l, k, p in zip(out, lhs, kernel, lo)]
     return _convolution(input, grad, stride=dilation, padding=tuple(zip(lo, after)),
-                        dilation=stride, lhs_dilation=lhs_dilation,
+                        dilation=stride, lhs_dilation=lhs_dilation, op=op,
                         dimension_numbers=jax.lax.ConvDimensionNumbers(
                             _swap01(lhs_spec), _swap01(out_spec), _swap01(rhs_spec)),
                         feature_group_count=batch_group_count,
                         batch_group_count=feature_group_count)
 
 
-row("convolution", "ConvolutionBackward0",
-    lambda input, weight, bias, *, stride, padding, dilation, lhs_dilation,
-    dimension_numbers, feature_group_count, batch_group_count, transposed, input_sizes:
-    _conv_forward(input, weight, bias, transposed, input_sizes, dict(
-        stride=stride, padding=padding, dilation=dilation, lhs_dilation=lhs_dilation,
-        dimension_numbers=dimension_numbers, feature_group_count=feature_group_count,
-        batch_group_count=batch_group_count)),
-    (_conv_input_grad, _conv_weight_grad,
-     lambda grad, dimension_numbers, transposed: grad.sum(    # all but the channel dim
-         tuple(d for d in range(grad.ndim)
-               if d != dimension_numbers[0 if transposed else 2][1]))))
+# torch computes a convolution's gradients with one kernel, convolution_backward: its
+# node, when a gradient is differentiated again, is ConvolutionBackwardBackward0, whose
+# own gradients are convolutions again. So the row is filed twice, under each name, the
+# gradients of each recorded by the other.
+_ADJOINT = {"convolution": "convolution_backward", "convolution_backward": "convolution"}
+for _op, _node in (("convolution", "ConvolutionBackward0"),
+                   ("convolution_backward", "ConvolutionBackwardBackward0")):
+    row(_op, _node,
+        lambda input, weight, bias, *, stride, padding, dilation, lhs_dilation,
+        dimension_numbers, feature_group_count, batch_group_count, transposed, input_sizes:
+        _conv_forward(input, weight, bias, transposed, input_sizes, dict(
+            stride=stride, padding=padding, dilation=dilation, lhs_dilation=lhs_dilation,
+            dimension_numbers=dimension_numbers, feature_group_count=feature_group_count,
+            batch_group_count=batch_group_count)),
+        (functools.partial(_conv_input_grad, op=_ADJOINT[_op]),
+         functools.partial(_conv_weight_grad, op=_ADJOINT[_op]),
+         lambda grad, dimension_numbers, transposed: grad.sum(    # all but the channel dim
+             tuple(d for d in range(grad.ndim)
+                   if d != dimension_numbers[0 if transposed else 2][1]))))
 
 
 def _expand(name, value, n):
