@@ -35,9 +35,14 @@ def typename(obj: Any) -> str:
     """torch's ``torch.typename``: ``autodiff.FloatTensor``, ``int``, ``mymodule.Net``..."""
     if isinstance(obj, Tensor):
         return obj._type_name()
-    cls = type(obj)
-    return cls.__qualname__ if cls.__module__ == "builtins" else \
-        f"{cls.__module__}.{cls.__qualname__}"
+    module = getattr(obj, "__module__", "") or ""          # a class, a function: its own name
+    if hasattr(obj, "__qualname__"):
+        qualname = obj.__qualname__
+    elif hasattr(obj, "__name__"):
+        qualname = obj.__name__
+    else:                                                   # an instance: its class's
+        module, qualname = type(obj).__module__ or "", type(obj).__qualname__
+    return qualname if module in ("", "builtins") else f"{module}.{qualname}"
 
 
 def _addindent(text, spaces):

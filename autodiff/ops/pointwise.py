@@ -134,9 +134,25 @@ row("floor", "FloorBackward0", lambda self: jnp.floor(self), lambda grad: (_zero
 row("trunc", "TruncBackward0", lambda self: jnp.trunc(self), lambda grad: (_zeros_like(grad),))
 
 
+def _floor_divide(x, y):
+    """torch's ``div_floor_floating`` (integers: Python's floor division): the quotient
+    of ``x - fmod(x, y)``, one less where the remainder's sign is not the divisor's,
+    rounded to the nearest whole number; a zero quotient has the sign of ``x / y``."""
+    if not jnp.issubdtype(jnp.result_type(x, y), jnp.floating):
+        return jnp.floor_divide(x, y)
+    mod = jnp.fmod(x, y)
+    div = _true_divide(x - mod, y)
+    div = jnp.where((mod != 0) & ((y < 0) != (mod < 0)), div - 1, div)
+    floor = jnp.floor(div)
+    floor = jnp.where(div - floor > 0.5, floor + 1, floor)
+    quotient = _true_divide(x, y)
+    return jnp.where(y == 0, quotient,
+                     jnp.where(div != 0, floor, jnp.copysign(jnp.zeros_like(div), quotient)))
+
+
 def _divide(x, y, rounding_mode):
     if rounding_mode == "floor":
-        return jnp.floor_divide(x, y)
+        return _floor_divide(x, y)
     quotient = _true_divide(x, y)
     return jnp.trunc(quotient) if rounding_mode == "trunc" else quotient
 
@@ -651,7 +667,8 @@ row("erfinv", "ErfinvBackward0", lambda self: jax.scipy.special.erfinv(self),
                         * grad,))
 # d/dx log|gamma(x)| = digamma(x);  d/dx digamma(x) = polygamma(1, x);
 # d/dx polygamma(n, x) = polygamma(n + 1, x)
-row("lgamma", "LgammaBackward0", lambda self: jax.scipy.special.gammaln(self),
+row("lgamma", "LgammaBackward0",            # (0 at 1 and 2 exactly, as torch's; XLA's is off)
+    lambda self: jnp.where((self == 1) | (self == 2), 0, jax.scipy.special.gammaln(self)),
     lambda grad, self: (grad * self.digamma(),))
 row("digamma", "DigammaBackward0",        # torch's digamma(0) is -inf (JAX's: nan)
     lambda self: jnp.where(self == 0, -jnp.inf, jax.scipy.special.digamma(self)),
@@ -1048,7 +1065,19 @@ methods(floor, ceil, trunc, inplace=tape.inplace_unary)
 fix = trunc                                                 # torch's other name for trunc
 Tensor.fix, Tensor.fix_ = trunc, Tensor.trunc_
 row("round", "RoundBackward0", lambda self: jnp.round(self), lambda grad: (_zeros_like(grad),))
-row("round_decimals", "RoundBackward1", lambda self, *, decimals: jnp.round(self, decimals),
+
+
+def _round_decimals(x, decimals):
+    """torch's kernel: scaled by 10 ** |decimals| (in x's dtype), rounded, scaled back --
+    multiplied first for decimals > 0, divided first for decimals < 0."""
+    scale = jnp.asarray(10.0 ** builtins.abs(decimals), x.dtype)
+    if decimals < 0:
+        return jnp.round(_true_divide(x, scale)) * scale
+    return _true_divide(jnp.round(x * scale), scale)
+
+
+row("round_decimals", "RoundBackward1",
+    lambda self, *, decimals: _round_decimals(self, decimals),
     lambda grad, decimals: (_zeros_like(grad),))
 
 

@@ -876,11 +876,27 @@ row("slice", "SliceBackward0",
 
 
 @method
-def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
-    """The view of ``length`` elements from ``start`` along ``dim`` (SliceBackward0)."""
+def narrow(input: Tensor, dim: int, start: int | Tensor, length: int) -> Tensor:
+    """The view of ``length`` elements from ``start`` along ``dim`` (SliceBackward0); a
+    negative start (a 0-d tensor too) counts from the end."""
+    if isinstance(start, Tensor):
+        if start.ndim or start.dtype.is_floating_point or start.dtype is D.bool_:
+            raise RuntimeError("start must be an 0-dim integral Tensor.")
+        start = int(start.item())
     if input.ndim == 0:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
     d = tape.wrap_dim(dim, input.ndim)
+    size = input.shape[d]
+    if not -size <= start <= size:
+        raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], "
+                         f"but got {start})")
+    if start < 0:
+        start += size
+    if start > size - length:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size "
+                           f"({size}).")
     return apply(RULES["slice"], input, dim=d, start=start, end=start + length, step=1,
                  self_sym_sizes=input._array.shape)
 

@@ -467,6 +467,9 @@ def padding_modes(T):
         (y * y).sum().backward()
         yield mode + " grad", x.grad
         x.grad = None
+    with T.no_grad():                   # (circular: one take, when nothing is recorded)
+        yield "no_grad circular", (F.pad(x, (2, 1, -1, 2), mode="circular"),
+                                   F.pad(x[0], (3, 0), mode="circular"))
     layers = (nn.ReflectionPad1d(2), nn.ReflectionPad2d((1, 0, 2, 1)), nn.ReflectionPad3d(1),
               nn.ReplicationPad1d((3, 1)), nn.ReplicationPad2d(2), nn.ReplicationPad3d(1),
               nn.CircularPad1d(1), nn.CircularPad2d((1, 2, 0, 1)), nn.CircularPad3d(1),
@@ -553,6 +556,22 @@ def torch_docstring_examples_that_failed(T):
     yield "nonzero", (T.nonzero(T.tensor(5), as_tuple=True), T.nonzero(T.tensor(0)),
                       T.tensor(0).nonzero(), T.nonzero(T.tensor([[1, 0], [0, 1]]), as_tuple=True))
     yield "cummax", T.cummax(T.tensor([[0.5, -1.0, 2.0], [T.nan, 1.0, 0.0]]), dim=1)
+    x = T.arange(1, 10).reshape(3, 3)
+    yield "narrow", (T.narrow(x, -1, T.tensor(-1), 1), T.narrow(x, 0, -2, 2))
+    for f in (lambda: T.narrow(x, 0, -4, 1), lambda: T.narrow(x, 0, 3, 1),
+              lambda: T.narrow(x, 0, T.tensor([1, 2]), 1), lambda: T.narrow(x, 0, 0, -1)):
+        try:
+            f()
+        except (IndexError, RuntimeError) as e:
+            yield type(e).__name__, str(e)
+    yield "round", (T.round(T.tensor([1200.1234567, -5551.5, 2.5]), decimals=-3),
+                    T.round(T.tensor([1200.1234567, 0.12345]), decimals=3))
+    yield "lgamma", T.lgamma(T.tensor([1., 2., 3., 0.5]))
+    yield "typename", (T.typename(T.nn.Parameter), T.typename(3), T.typename(len),
+                       T.typename(T.nn.Parameter(T.ones(1))), T.typename(T.ones(1)))
+    a = T.tensor([0., -0., 3., -3., 7.5, -7.5, 0.3, -0.3, 1.0, 2.0])
+    b = T.tensor([-2., 2., 0., 0., 2.5, 2.5, 5.0, -5.0, T.inf, -T.inf])
+    yield "floor division", T.div(a, b, rounding_mode="floor")
 
 
 def gradient_clipping(T):

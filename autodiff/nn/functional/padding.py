@@ -36,10 +36,14 @@ row("constant_pad_nd", "ConstantPadNdBackward0",
 # back onto the input position it copied (its own row: differentiated again, it pads)
 def _source(n, before, after, mode):
     """The input position each position of a dim of size ``n`` padded by ``(before,
-    after)`` copies: mirrored at the edges (reflect) or the edge repeated (replicate)."""
+    after)`` copies: mirrored at the edges (reflect), the edge repeated (replicate), or
+    from the far side (circular)."""
     k = np.arange(-before, n + after)
     if mode == "reflect":
         return np.where(k > n - 1, 2 * (n - 1) - k, np.abs(k))
+    if mode == "circular":              # (wrapping within what negative pads leave)
+        kept = n + min(before, 0) + min(after, 0)
+        return max(-before, 0) + np.mod(k - max(-before, 0), kept)
     return np.clip(k, 0, n - 1)
 
 
@@ -149,10 +153,15 @@ def _check_copy_pad(input, pad, mode):
                            f"{min(out)}: {out}")
 
 
+_circular_pad = jax.jit(functools.partial(_copy_pad, mode="circular"),
+                        static_argnames="padding")
+
+
 def _pad_circular(input, pad):
     """torch's ``_pad_circular``: a new tensor, the input copied into its middle, then
     each padded dim's edges copied from the far side -- slices written in place
-    (CopySlices), in torch's order."""
+    (CopySlices), in torch's order, so that the graph is torch's. With nothing to record,
+    the same numbers come from one compiled take."""
     ndim, dims = input.ndim, _padded_dims(pad, input.ndim)
     out_shape = list(input.shape)
     for dim, before, after in dims:
@@ -161,6 +170,8 @@ def _pad_circular(input, pad):
         out_shape[dim] += before + after
         if out_shape[dim] < 0:
             raise RuntimeError("Negative padding value is resulting in an empty dimension")
+    if not (input.requires_grad and tape.is_grad_enabled()):   # nothing to record: a take
+        return tape.make_tensor(_circular_pad(input._value(), padding=pad))
     out = input.new_empty(out_shape)
     out_slice, in_slice = out, input
     for dim, before, after in dims:
