@@ -326,8 +326,9 @@ SECOND_ORDER_GRAPHS_DIFFER = {
     "slogdet", "softplus_backward", "trace", "view_backward",
     # nn: prelu's gradients come from one kernel of two outputs in torch (here two
     # formulas); glu_backward's formulas are torch's maths in another order; an in-place
-    # threshold saves a clone of its input in torch (here a snapshot, unrecorded)
-    "prelu", "glu_backward", "threshold_",
+    # threshold (polygamma_) saves a clone of its input in torch (here a snapshot,
+    # unrecorded)
+    "prelu", "glu_backward", "threshold_", "polygamma_",
 }
 
 

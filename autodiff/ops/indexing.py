@@ -22,7 +22,7 @@ from ._common import (_broadcast_shapes, _scalar, _scatter_through_view, _select
                       _slice_put, _tensor_arg, _w, _window, _zeros, _zeros_like, exported,
                       method)
 from .creation import full, tensor
-from .shape import broadcast_shapes, clone, select, unsqueeze
+from .shape import _diagonal_positions, broadcast_shapes, clone, select, unsqueeze
 
 
 # Picking along a dim, and its adjoint, adding back along it (each needs the other for
@@ -691,6 +691,69 @@ def slice_scatter(input: Tensor, src: Tensor, dim: int = 0, start: Optional[int]
     _check_scatter_slice(src, input.shape[:dim] + (len(range(start, end, step)),) +
                          input.shape[dim + 1:])
     return apply(RULES["slice_scatter"], input, src, dim=dim, start=start, end=end, step=step)
+
+
+# diagonal_scatter writes src onto the diagonal that diagonal() would view: self keeps the
+# gradient off it, src reads it back from it
+row("diagonal_scatter", "DiagonalScatterBackward0",
+    lambda self, src, *, offset, dim1, dim2: self.reshape(-1).at[_diagonal_positions(
+        self.shape, offset, dim1, dim2).reshape(-1)].set(src.reshape(-1)).reshape(self.shape),
+    (lambda grad, offset, dim1, dim2: tape.apply(
+        RULES["diagonal_scatter"], grad, _zeros(grad.diagonal(offset, dim1, dim2).shape, grad),
+        offset=offset, dim1=dim1, dim2=dim2),
+     lambda grad, offset, dim1, dim2: grad.diagonal(offset, dim1, dim2)))
+
+
+@method
+def diagonal_scatter(input: Tensor, src: Tensor, offset: int = 0, dim1: int = 0,
+                     dim2: int = 1) -> Tensor:
+    """``input`` with ``src`` written onto the diagonal ``input.diagonal(offset, dim1,
+    dim2)`` (DiagonalScatterBackward0).
+
+    >>> import autodiff
+    >>> autodiff.zeros(2, 2).diagonal_scatter(autodiff.ones(2))
+    tensor([[1., 0.],
+            [0., 1.]])
+    """
+    dim1, dim2 = tape.wrap_dim(dim1, input.ndim), tape.wrap_dim(dim2, input.ndim)
+    if dim1 == dim2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    _check_scatter_slice(src, input.diagonal(offset, dim1, dim2).shape)
+    return _binary_same(RULES["diagonal_scatter"], input, src, offset=offset, dim1=dim1,
+                        dim2=dim2)
+
+
+def _binary_same(rule, input, src, **attrs):
+    """A scatter of ``src`` into ``input``: ``src`` takes ``input``'s dtype."""
+    if src.dtype is not input.dtype:
+        src = src.to(input.dtype)
+    return apply(rule, input, src, **attrs)
+
+
+@method
+def fill_diagonal_(input: Tensor, fill_value: Number, wrap: bool = False) -> Tensor:
+    """In place: ``fill_value`` on the main diagonal (of a matrix, or of a tensor whose
+    dims are all equal); with ``wrap``, a tall matrix's diagonal starts again every
+    ``columns + 1`` rows (torch's strided views of it: CopySlices).
+
+    >>> import autodiff
+    >>> autodiff.zeros(3, 2).fill_diagonal_(1.0, wrap=True)
+    tensor([[1., 0.],
+            [0., 1.],
+            [0., 0.]])
+    """
+    if input.ndim < 2:
+        raise RuntimeError("dimensions must larger than 1")
+    height, width = input.shape[0], input.shape[1]
+    if input.ndim > 2 and builtins.any(n != height for n in input.shape):
+        raise RuntimeError("all dimensions of input must be of equal length")
+    strides = [math.prod(input.shape[d + 1:]) for d in range(input.ndim)]
+    step = builtins.sum(strides)
+    input.as_strided((builtins.min(height, width),), (step,)).fill_(fill_value)
+    if wrap and input.ndim == 2 and height > width + 1:
+        wrap_size = (input.numel() + width) // (width + 1) - builtins.min(height, width)
+        input.as_strided((wrap_size,), (step,), strides[0] * (width + 1)).fill_(fill_value)
+    return input
 
 
 def _check_scatter_slice(src, shape):

@@ -126,6 +126,29 @@ def cov(input: Tensor, *, correction: int = 1, fweights: Optional[Tensor] = None
     return true_divide(product, norm_factor).squeeze()
 
 
+@method
+def corrcoef(input: Tensor) -> Tensor:
+    """The Pearson correlation coefficients of the variables in the rows of ``input``:
+    torch's composition (``cov``, divided by the standard deviations, clipped to
+    [-1, 1]: ClampBackward1).
+
+    >>> import autodiff
+    >>> autodiff.corrcoef(autodiff.tensor([[0.0, 1.0, 2.0], [2.0, 1.0, 0.5]]))
+    tensor([[ 1.0000, -0.9820],
+            [-0.9820,  1.0000]])
+    """
+    if input.ndim > 2:
+        raise RuntimeError("corrcoef(): expected input to have two or fewer dimensions but "
+                           f"got an input with {input.ndim} dimensions")
+    c = cov(input)
+    if c.ndim == 0:
+        return c / c                     # nan for a variance of 0, nan or inf; else 1
+    stddev = c.diagonal().sqrt()
+    c = c / stddev.view(-1, 1)
+    c = c / stddev.view(1, -1)
+    return c.clip(-1, 1)
+
+
 def _check_same_dtype(a, b, message):
     if a.dtype is not b.dtype:
         raise RuntimeError(message.format(a=D.c_name(a.dtype), b=D.c_name(b.dtype)))

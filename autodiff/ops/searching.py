@@ -338,5 +338,60 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,
     return (out, *extras) if extras else out
 
 
+row("unique_consecutive", "UniqueConsecutiveBackward0",
+    lambda self, *, counted, dim: counted,
+    (lambda grad, dim: _derivative_missing("unique_consecutive"),))
+
+
+@method
+def unique_consecutive(input: Tensor, return_inverse: bool = False, return_counts: bool = False,
+                       dim: Optional[int] = None) -> Union[Tensor, tuple[Tensor, ...]]:
+    """``input`` with each run of equal consecutive elements (slices along ``dim``) kept
+    once; with ``return_inverse``, which run each element is in, with ``return_counts``,
+    each run's length. A float result requiring grad records UniqueConsecutiveBackward0,
+    which torch cannot differentiate.
+
+    >>> import autodiff
+    >>> autodiff.tensor([1, 1, 2, 2, 3, 1]).unique_consecutive(return_counts=True)
+    (tensor([1, 2, 3, 1]), tensor([2, 2, 1, 1]))
+    """
+    x = np.asarray(input._value())
+    d = 0 if dim is None else tape.wrap_dim(dim, input.ndim)
+    flat = x.reshape(-1) if dim is None else np.moveaxis(x, d, 0)
+    if len(flat):
+        rest = flat[1:] != flat[:-1]
+        new = np.concatenate([[True], rest.reshape(len(rest), -1).any(1)])
+    else:
+        new = np.zeros(0, bool)
+    starts = np.flatnonzero(new)
+    counts = np.diff(np.append(starts, len(flat)))
+    values = flat[starts] if dim is None else np.moveaxis(flat[starts], 0, d)
+    inverse = np.cumsum(new) - 1
+    out = apply(RULES["unique_consecutive"], input, counted=jnp.asarray(values), dim=dim)
+    if dim is None:
+        inverse = inverse.reshape(x.shape)
+    extras = [make_tensor(jnp.asarray(a, np.int64)) for a, wanted in
+              ((inverse, return_inverse), (counts, return_counts)) if wanted]
+    return (out, *extras) if extras else out
+
+
+@method
+def nonzero_static(input: Tensor, *, size: int, fill_value: int = -1) -> Tensor:
+    """``nonzero`` with exactly ``size`` rows: the first ``size`` indices, then rows of
+    ``fill_value``. Not recorded.
+
+    >>> import autodiff
+    >>> autodiff.tensor([0, 3, 0, 1]).nonzero_static(size=3)
+    tensor([[ 1],
+            [ 3],
+            [-1]])
+    """
+    if size < 0:
+        raise RuntimeError(f"nonzero_static: 'size' must be an non-negative integer, but got "
+                           f"size: {size}")
+    rows = jnp.argwhere(input._value(), size=size, fill_value=fill_value)
+    return make_tensor(rows.reshape(size, input.ndim).astype(jnp.int64))
+
+
 if not TYPE_CHECKING:         # (see exported: a type checker reads every public name)
     __all__ = exported(globals())

@@ -957,6 +957,46 @@ def _index_assignment_mask(torch, a):
     c[a > 0] = 0.5
     return c
 
+# Tensor methods of torch's that real programs use (issue 19)
+OP_CASES.update({
+    "unsafe_split": op_case(lambda torch, a: (lambda x, y, z: x * y + z.sum())(
+        *a.unsafe_split(2, 1)), (2, 5)),
+    "unsafe_split_with_sizes": op_case(lambda torch, a: (lambda x, y: x * y.sum())(
+        *a.unsafe_split_with_sizes([1, 3], 1)), (2, 4)),
+    "narrow_copy": op_case(lambda torch, a: a.narrow_copy(1, 1, 2) * a.narrow_copy(0, 1, 1)
+                           .narrow_copy(1, -3, 2), (2, 4)),
+    "diagonal_scatter": op_case(lambda torch, a, b: torch.diagonal_scatter(a, b * b, -1),
+                                (3, 4), (2,)),
+    "hardshrink": op_case(lambda torch, a: a.hardshrink(0.7) + torch.nn.functional.hardshrink(a),
+                          (2, 3)),
+    "polygamma_": op_case(lambda torch, a: (a * 1).polygamma_(1), (2, 3), **POSITIVE),
+    "mvlgamma": op_case(lambda torch, a: torch.mvlgamma(a + 1, 3) + a.mvlgamma(1), (2, 3),
+                        **POSITIVE),
+    "igamma": op_case(lambda torch, a: torch.igamma(torch.tensor([1.5, 2.0, 0.5],
+                                                                 dtype=torch.float64), a),
+                      (2, 3), **POSITIVE),
+    "igammac": op_case(lambda torch, a: torch.tensor([1.5, 2.0, 0.5], dtype=torch.float64)
+                       .igammac(a), (2, 3), **POSITIVE),
+    "nextafter": binary("nextafter"),
+    "angle": op_case(lambda torch, a: a.angle() * a, (2, 3)),
+    "i0": unary("i0"),
+    "frexp": op_case(lambda torch, a: torch.frexp(a * 3).mantissa, (2, 3)),
+    "unique_consecutive": op_case(lambda torch, a: a.round().unique_consecutive(), (2, 3)),
+})
+
+
+@op_def(OP_CASES, "hardshrink_backward", (2, 3), (2, 3))
+def _hardshrink_backward(torch, a, b):
+    g, = torch.autograd.grad((a.hardshrink(0.6) * b).sum(), a, create_graph=True)
+    return g * a
+
+
+@op_def(OP_CASES, "special_i1", (2, 3))
+def _special_i1(torch, a):
+    g, = torch.autograd.grad(a.i0().sum(), a, create_graph=True)
+    return g * a
+
+
 CASES = {f"op_{name}": case for name, case in {**OP_CASES, **VARIANT_CASES}.items()}
 
 
