@@ -884,3 +884,25 @@ def scatters_fills_and_runs(T):
     y = T.tensor([1.0, 2.0], dtype=T.float64, requires_grad=True)
     yield "igamma's input has no derivative", _outcome(
         lambda: T.igamma(y, T.tensor([0.5, 3.0], dtype=T.float64)).sum().backward())
+
+
+def histograms_of_counts_edges_and_densities(T):
+    """histogram: equal bins over the elements' range or a given one, given edges,
+    weights, densities, and torch's errors; both outputs of one NotImplemented node."""
+    x = T.tensor([1.0, 2, 1, 4, 9])
+    yield "bins", (T.histogram(x, 4), x.histogram(T.tensor([0.0, 2, 5, 10])),
+                   T.histogram(T.tensor([[1.0, 2], [3, 4]], dtype=T.float64), 2),
+                   x.histogram(T.tensor([3.0, 1])), T.tensor([]).histogram(2),
+                   T.tensor([1.0, 1]).histogram(2),
+                   T.tensor([0.1, 0.2, 0.3, 0.7, 1.0, 1.3]).histogram(3))
+    yield "weights and densities", (
+        x.histogram(3, range=(0.0, 6.0), weight=T.tensor([1.0, 2, 3, 4, 5]), density=True),
+        T.tensor([0.1, 0.2, 0.3, 0.7, 1.0, 1.3]).histogram(3, range=(0.2, 1.0), density=True))
+    for name, f in (("integers", lambda: T.histogram(T.tensor([1, 2]), 2)),
+                    ("no bins", lambda: x.histogram(0)),
+                    ("range", lambda: x.histogram(2, range=(3.0, 1.0)))):
+        yield name, _outcome(f)
+    h = T.tensor([1.0, 2.0], requires_grad=True).histogram(2)
+    yield "one node", (h.hist.grad_fn.name(), h.bin_edges.requires_grad,
+                       h.hist.grad_fn is h.bin_edges.grad_fn)
+    h.hist.sum().backward()

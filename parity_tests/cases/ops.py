@@ -982,6 +982,7 @@ OP_CASES.update({
     "i0": unary("i0"),
     "frexp": op_case(lambda torch, a: torch.frexp(a * 3).mantissa, (2, 3)),
     "unique_consecutive": op_case(lambda torch, a: a.round().unique_consecutive(), (2, 3)),
+    "histogram": op_case(lambda torch, a: torch.histogram(a, 3).hist, (2, 3)),  # no derivative
 })
 
 
