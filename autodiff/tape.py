@@ -971,8 +971,8 @@ class Tensor(_AttachedMethods):
     def _never(self) -> bool:
         return False
 
-    is_sparse = is_sparse_csr = is_quantized = is_meta = is_nested = is_mkldnn = is_xla = \
-        is_xpu = is_mps = is_ipu = is_maia = is_mtia = is_vulkan = property(_never)
+    is_sparse, is_sparse_csr, is_quantized, is_meta, is_nested, is_mkldnn, is_xla, is_xpu, \
+        is_mps, is_ipu, is_maia, is_mtia, is_vulkan = map(property, [_never] * 13)
     is_conj = is_neg = is_pinned = is_distributed = _never
 
     def _sparse_only(name: str, layout: str) -> Callable[[Tensor], Any]:   # type: ignore[misc]
@@ -1017,7 +1017,11 @@ class Tensor(_AttachedMethods):
 
     # (a real tensor is its own conjugate; torch returns it, the same object, too)
     resolve_neg = conj = conj_physical = conj_physical_ = resolve_conj
-    real = property(resolve_conj)
+
+    def _set_real(self, value: Any) -> None:
+        self.copy_(value)               # (``x.real = v``: a real tensor's elements are v)
+
+    real = property(resolve_conj, _set_real)
 
     @property
     def imag(self) -> Tensor:
@@ -1034,6 +1038,11 @@ class Tensor(_AttachedMethods):
         warnings.warn("volatile was removed (Variable.volatile is always False)",
                       UserWarning, stacklevel=2)
         return False
+
+    @volatile.setter
+    def volatile(self, value: bool) -> None:
+        warnings.warn("volatile was removed and now has no effect. Use `with "
+                      "autodiff.no_grad():` instead.", UserWarning, stacklevel=2)
 
     @property
     def grad_dtype(self) -> D.dtype:

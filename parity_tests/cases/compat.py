@@ -751,6 +751,10 @@ def conjugates_and_what_a_real_tensor_is_not(T):
     yield "grad_dtype", (b.grad_dtype, T.ones(2, dtype=T.float64, requires_grad=True).grad_dtype)
     yield "grad_dtype of a non-leaf", _outcome(lambda: (x * 2).grad_dtype)
     yield "volatile", b.volatile
+    r = T.zeros(2)
+    r.real = T.tensor([1.0, 2.0])
+    r.volatile = True                    # (a warning, no effect)
+    yield "real and volatile written", (r, r.volatile)
     yield "dense", (b.to_dense() is b, b.dense_dim(), b.sparse_dim())
     for name in ("values", "indices", "coalesce", "is_coalesced", "crow_indices", "col_indices",
                  "ccol_indices", "row_indices"):
