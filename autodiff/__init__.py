@@ -110,8 +110,7 @@ _TENSOR_NOT_PROVIDED = {
     "reinforce(), removed from torch as well: use a distribution's log_prob": ("reinforce",),
     "Tensor subclasses": ("as_subclass",),
     "nn.Module's swapping of parameters in load_state_dict": ("module_load",),
-    "not implemented yet (add one: docs/howto/add-op.md)": (
-        "index_reduce", "index_reduce_", "hash_tensor", "index"),
+    "not implemented yet (add one: docs/howto/add-op.md)": ("hash_tensor", "index"),
 }
 
 

@@ -506,3 +506,7 @@ SAMPLES.update({
     "special_i1": Sample(lambda a: tape.apply(RULES["special_i1"], a), [(4,)]),
     "frexp": Sample(lambda a: a.frexp().mantissa * a, [(4,)], 1.1, 1.9),
 })
+SAMPLES["index_reduce"] = Sample(lambda a, b: T.cat([
+    a.index_reduce(0, T.tensor([0, 2, 0, 0]), b, reduce, include_self=include_self).flatten()
+    for reduce in ("prod", "mean", "amax", "amin") for include_self in (True, False)]),
+    [(3, 2), (4, 2)])

@@ -327,8 +327,9 @@ SECOND_ORDER_GRAPHS_DIFFER = {
     # nn: prelu's gradients come from one kernel of two outputs in torch (here two
     # formulas); glu_backward's formulas are torch's maths in another order; an in-place
     # threshold (polygamma_) saves a clone of its input in torch (here a snapshot,
-    # unrecorded)
-    "prelu", "glu_backward", "threshold_", "polygamma_",
+    # unrecorded); index_reduce's gradient is scatter_reduce's (torch's index_reduce_backward
+    # computes it with index ops of its own)
+    "prelu", "glu_backward", "threshold_", "polygamma_", "index_reduce",
 }
 
 

@@ -315,6 +315,56 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor,
                     include_self=include_self)
 
 
+# index_reduce: scatter_reduce with whole slices: source's slice i reduced into self's
+# slice index[i] along dim (the index spread over source's shape); its gradient is
+# scatter_reduce's (torch's index_reduce_backward computes the same)
+row("index_reduce", "IndexReduceBackward0",
+    lambda self, source, *, dim, index, reduce, include_self: _scatter_reduce(
+        self, source, dim, index._value(), reduce, include_self),
+    lambda grad, self, source, index, result, dim, reduce, include_self: (
+        _scatter_reduce_backward(grad, self, source, result, dim, index, reduce, include_self)),
+    tensor_attrs=("index",))
+
+
+@method(inplace=tape.inplace_unary)
+def index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce: str, *,
+                 include_self: bool = True) -> Tensor:
+    """``input`` with the slices of ``source`` along ``dim`` reduced ("prod", "mean",
+    "amax", "amin") into the slices ``index`` names, ``input``'s own values included or
+    not (IndexReduceBackward0; torch's warning that it is in beta, once).
+
+    >>> import autodiff
+    >>> autodiff.ones(3).index_reduce(0, autodiff.tensor([0, 2, 0]),
+    ...                               autodiff.tensor([2.0, 3.0, 4.0]), "prod")
+    tensor([8., 1., 3.])
+    """
+    tape.warn_once("index_reduce() is in beta and the API may change at any time.")
+    if reduce not in ("prod", "mean", "amax", "amin"):
+        raise RuntimeError("index_reduce(): Expected reduce to be one of prod, mean, amax or "
+                           f"amin but got {reduce}.")
+    if index.dtype not in (D.int64, D.int32):
+        raise RuntimeError("index_reduce_(): Expected dtype int32/int64 for index but got: "
+                           f"{index.dtype._legacy.replace('Tensor', '')}")
+    d = tape.wrap_dim(dim, input.ndim)
+    if index.ndim > 1:
+        raise RuntimeError("index_reduce_(): Index is supposed to be a vector")
+    n = source.shape[d] if source.ndim else 1
+    if index.numel() != n:
+        raise RuntimeError(f"index_reduce_(): Number of indices ({index.numel()}) should be "
+                           f"equal to source.size(dim): ({n}), for dim: {d}")
+    values = np.asarray(index._value()).reshape(-1)
+    size = input.shape[d] if input.ndim else 1
+    if values.size and (values.min() < 0 or values.max() >= size):     # (no negative index)
+        raise IndexError("index out of range in self")
+    spread = np.broadcast_to(values.reshape([-1 if k == d else 1 for k in range(source.ndim)]),
+                             tuple(source.shape))
+    if source.dtype is not input.dtype:
+        source = source.to(input.dtype)
+    return apply(RULES["index_reduce"], input, source, dim=d,
+                 index=make_tensor(jnp.asarray(spread, jnp.int64)), reduce=reduce,
+                 include_self=include_self)
+
+
 def _check_index_tensor(index, fn, dim, size):
     """An index tensor for gather/scatter: integer, and inside ``size`` along ``dim``."""
     if index.dtype not in (D.int64, D.int32):

@@ -910,3 +910,24 @@ def histograms_of_counts_edges_and_densities(T):
     yield "one node", (h.hist.grad_fn.name(), h.bin_edges.requires_grad,
                        h.hist.grad_fn is h.bin_edges.grad_fn)
     h.hist.sum().backward()
+
+
+def index_reduce_of_slices(T):
+    """index_reduce (in place too): every reduction, with and without self's values,
+    integers (mean rounds down), torch's errors; its beta warning once."""
+    x = T.ones(3, 2)
+    i = T.tensor([0, 2, 0])
+    s = T.tensor([[2.0, 3], [4, 5], [6, 7]])
+    yield "reductions", [x.index_reduce(0, i, s, reduce, include_self=include_self)
+                         for reduce in ("prod", "mean", "amax", "amin")
+                         for include_self in (True, False)]
+    yield "integers", T.tensor([1, 2]).index_reduce(0, T.tensor([0, 0]), T.tensor([4, 5]), "mean")
+    z = T.ones(3, 2)
+    z.index_reduce_(1, T.tensor([1, 1]), T.ones(3, 2) * 3, "prod")
+    yield "in place", z
+    for name, f in (("sum", lambda: x.index_reduce(0, i, s, "sum")),
+                    ("float index", lambda: x.index_reduce(0, i.float(), s, "prod")),
+                    ("out of range", lambda: x.index_reduce(0, T.tensor([0, 5, 0]), s, "prod")),
+                    ("negative", lambda: x.index_reduce(0, T.tensor([0, -1, 0]), s, "prod")),
+                    ("count", lambda: x.index_reduce(0, i[:2], s, "prod"))):
+        yield name, _outcome(f)

@@ -986,6 +986,14 @@ OP_CASES.update({
 })
 
 
+@op_def(OP_CASES, "index_reduce", (3, 2), (4, 2))
+def _index_reduce(torch, a, b):
+    i = torch.tensor([0, 2, 0, 0])
+    return torch.cat([a.index_reduce(0, i, b, reduce, include_self=include_self)
+                      for reduce in ("prod", "mean", "amax", "amin")
+                      for include_self in (True, False)])
+
+
 @op_def(OP_CASES, "hardshrink_backward", (2, 3), (2, 3))
 def _hardshrink_backward(torch, a, b):
     g, = torch.autograd.grad((a.hardshrink(0.6) * b).sum(), a, create_graph=True)
