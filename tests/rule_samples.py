@@ -510,3 +510,4 @@ SAMPLES["index_reduce"] = Sample(lambda a, b: T.cat([
     a.index_reduce(0, T.tensor([0, 2, 0, 0]), b, reduce, include_self=include_self).flatten()
     for reduce in ("prod", "mean", "amax", "amin") for include_self in (True, False)]),
     [(3, 2), (4, 2)])
+SAMPLES["linalg_matrix_exp"] = Sample(lambda a: (a * 0.5).matrix_exp(), [(2, 3, 3)])

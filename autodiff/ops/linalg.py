@@ -149,6 +149,46 @@ def corrcoef(input: Tensor) -> Tensor:
     return c.clip(-1, 1)
 
 
+def _matrix_exp_backward(grad, self):
+    """torch's differential_analytic_matrix_function, adjoint: exp of the block matrix
+    [[A^T, G], [0, A^T]] holds the gradient in its top right block."""
+    a = self.transpose(-2, -1)
+    n = a.shape[-1]
+    meta = tape.constant(jnp.zeros(a.shape[:-2] + (2 * n, 2 * n), grad._array.dtype))
+    meta.narrow(-2, 0, n).narrow(-1, 0, n).copy_(a)
+    meta.narrow(-2, n, n).narrow(-1, n, n).copy_(a)
+    meta.narrow(-2, 0, n).narrow(-1, n, n).copy_(grad)
+    return tape.apply(RULES["linalg_matrix_exp"], meta).narrow(-2, 0, n).narrow(-1, n, n)
+
+
+# d exp(A) = the top right block of exp([[A, dA], [0, A]]); the gradient, its adjoint
+row("linalg_matrix_exp", "LinalgMatrixExpBackward0",
+    lambda self: jax.scipy.linalg.expm(self).astype(self.dtype),
+    lambda grad, self: (_matrix_exp_backward(grad, self),))
+
+
+@method
+def matrix_exp(input: Tensor) -> Tensor:
+    """The matrix exponential of a square matrix, or of each in a batch
+    (LinalgMatrixExpBackward0).
+
+    >>> import autodiff
+    >>> autodiff.matrix_exp(autodiff.zeros(2, 2))
+    tensor([[1., 0.],
+            [0., 1.]])
+    """
+    if input.ndim < 2:
+        raise RuntimeError("linalg.matrix_exp: The input tensor A must have at least 2 "
+                           "dimensions.")
+    if input.shape[-1] != input.shape[-2]:
+        raise RuntimeError("linalg.matrix_exp: A must be batches of square matrices, but they "
+                           f"are {input.shape[-2]} by {input.shape[-1]} matrices")
+    if not input.dtype.is_floating_point:
+        raise RuntimeError("linalg.matrix_exp: Expected a floating point or complex tensor as "
+                           f"input. Got {D.c_name(input.dtype)}")
+    return apply(RULES["linalg_matrix_exp"], input)
+
+
 def _check_same_dtype(a, b, message):
     if a.dtype is not b.dtype:
         raise RuntimeError(message.format(a=D.c_name(a.dtype), b=D.c_name(b.dtype)))

@@ -931,3 +931,15 @@ def index_reduce_of_slices(T):
                     ("negative", lambda: x.index_reduce(0, T.tensor([0, -1, 0]), s, "prod")),
                     ("count", lambda: x.index_reduce(0, i[:2], s, "prod"))):
         yield name, _outcome(f)
+
+
+def matrix_exponentials(T):
+    """matrix_exp (and linalg.matrix_exp): values in float32, of empty and batched
+    matrices, torch's errors."""
+    yield "values", (T.tensor([[1.0, 2, 0.5], [-1, 0.3, 2], [0, 1, -2]]).matrix_exp(),
+                     T.zeros(0, 0).matrix_exp(), T.ones(2, 3, 3).matrix_exp(),
+                     T.linalg.matrix_exp(T.ones(1, 1)))
+    for name, f in (("not square", lambda: T.ones(2, 3).matrix_exp()),
+                    ("1-d", lambda: T.ones(3).matrix_exp()),
+                    ("integers", lambda: T.ones(2, 2, dtype=T.long).matrix_exp())):
+        yield name, _outcome(f)
