@@ -251,6 +251,18 @@ def isreal(input: Tensor) -> Tensor:
     return make_tensor(jnp.ones(input._array.shape, bool))
 
 
+def _contains(self: Tensor, element: object) -> bool:
+    """``v in x``: whether any element of ``x`` equals ``v`` (a number or a tensor,
+    broadcast), as torch's."""
+    if not isinstance(element, (Tensor, int, float, bool)):
+        raise RuntimeError("Tensor.__contains__ only supports Tensor or scalar, but you passed "
+                           f"in a {type(element)}.")
+    return bool(jnp.any(eq(self, element)._value()))
+
+
+Tensor.__contains__ = _contains
+
+
 @method
 def equal(input: Tensor, other: Tensor) -> bool:
     """Whether two tensors have the same shape and elements (a Python bool)."""

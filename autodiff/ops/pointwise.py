@@ -314,6 +314,7 @@ def remainder(input: Tensor, other: Tensor | Number) -> Tensor:
 
 
 Tensor.__mod__, Tensor.__rmod__ = remainder, _reflected(remainder)
+Tensor.__imod__, Tensor.__ifloordiv__ = Tensor.remainder_, Tensor.floor_divide_   # in place
 
 
 row("fmod", "FmodBackward1", lambda self, other: jnp.fmod(self, other),

@@ -240,6 +240,18 @@ def _storage_offset(input: Tensor) -> int:
 Tensor.storage_offset = _storage_offset
 
 
+def _reversed(self: Tensor) -> Tensor:
+    """``reversed(x)``: ``x`` flipped along its first dim (a 0-d tensor: itself)."""
+    return self.flip(0) if self.ndim else self
+
+
+def _delitem(self: Tensor, key: object) -> None:
+    raise TypeError("Tensor does not support deleting items")
+
+
+Tensor.__reversed__, Tensor.__delitem__ = _reversed, _delitem
+
+
 def _dim_order(input: Tensor, *, ambiguity_check: object = False) -> tuple[int, ...]:
     """The dims from outermost to innermost in memory: sorted by stride, largest first.
 

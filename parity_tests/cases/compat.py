@@ -943,3 +943,22 @@ def matrix_exponentials(T):
                     ("1-d", lambda: T.ones(3).matrix_exp()),
                     ("integers", lambda: T.ones(2, 2, dtype=T.long).matrix_exp())):
         yield name, _outcome(f)
+
+
+def membership_reversal_and_more_in_place_operators(T):
+    """``v in x``, ``reversed(x)``, ``x %= n`` and ``x //= n`` in place (an alias sees the
+    write), ``del x[i]`` refused."""
+    t = T.tensor([[1, 2], [3, 4]])
+    yield "in", (2 in t, 5 in t, T.tensor(3) in t, T.tensor([1, 2]) in t, 2.0 in t.float())
+    yield "in a string", _outcome(lambda: "a" in t)
+    yield "reversed", (reversed(t), reversed(T.tensor(3.0)))
+    x = T.tensor([5, 7])
+    y = x
+    x %= 3
+    x //= 2
+    yield "in place", y
+    f = T.tensor([5.0, 7.0], requires_grad=True) * 1
+    g = f
+    f %= 3
+    yield "in place, recorded", (g, type(g.grad_fn).__name__)
+    yield "del", _outcome(lambda: t.__delitem__(0))
