@@ -511,3 +511,8 @@ SAMPLES["index_reduce"] = Sample(lambda a, b: T.cat([
     for reduce in ("prod", "mean", "amax", "amin") for include_self in (True, False)]),
     [(3, 2), (4, 2)])
 SAMPLES["linalg_matrix_exp"] = Sample(lambda a: (a * 0.5).matrix_exp(), [(2, 3, 3)])
+SAMPLES["linalg_cholesky"] = Sample(lambda a: T.linalg.cholesky(
+    a @ a.mT + T.eye(3, dtype=T.float64)) * T.linalg.cholesky(
+    a @ a.mT + T.eye(3, dtype=T.float64), upper=True).mT, [(2, 3, 3)])
+SAMPLES["cholesky"] = Sample(lambda a: (a @ a.mT + T.eye(3, dtype=T.float64)).cholesky(),
+                             [(3, 3)])

@@ -330,6 +330,9 @@ SECOND_ORDER_GRAPHS_DIFFER = {
     # unrecorded); index_reduce's gradient is scatter_reduce's (torch's index_reduce_backward
     # computes it with index ops of its own)
     "prelu", "glu_backward", "threshold_", "polygamma_", "index_reduce",
+    # cholesky's gradient multiplies by the inverse of the factor where torch solves
+    # with it (linalg_solve_triangular, which autodiff does not have)
+    "cholesky", "linalg_cholesky",
 }
 
 

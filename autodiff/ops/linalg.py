@@ -19,7 +19,7 @@ from .. import dtypes as D, tape
 from ..dtypes import Number
 from ..tape import RULES, Tensor, apply, row
 from ._common import (_binary, _expanded_shape, _if_given, _maybe_multiply, _reflected,
-                      _times_scalar, _unsafe_view, exported, method)
+                      _times_scalar, _unsafe_view, alias_row, exported, method)
 from .creation import eye, tensor
 from .pointwise import mul, true_divide
 from .reduction import return_types, sum
@@ -979,6 +979,78 @@ def logdet(input: Tensor) -> Tensor:
     """
     sign, logabsdet = _slogdet(input, "logdet")
     return apply(RULES["where"], math.nan, logabsdet, condition=sign == -1)
+
+
+def _cholesky_backward(grad, upper, result):
+    """torch's cholesky_backward: gA = L^-H pi*((L^H gL).tril()) L^-1, pi*(X) = (X + X^H -
+    diag X) / 2 (torch solves with the triangle, autodiff multiplies by its inverse)."""
+    L, gL = (result.mH, grad.mH) if upper else (result, grad)
+    gA = (L.mH @ gL).tril()
+    gA = _times_scalar(gA + gA.tril(-1).mH, 0.5)
+    L_inverse = L.inverse()
+    return L_inverse.mH @ gA @ L_inverse
+
+
+def _cholesky_forward(self, upper):
+    L = jax.lax.linalg.cholesky(self, symmetrize_input=False)     # (the lower triangle)
+    return jnp.swapaxes(L, -1, -2) if upper else L
+
+
+# A = L L^H with L lower triangular (upper: U = L^H)
+row("linalg_cholesky", "LinalgCholeskyExBackward0",
+    lambda self, *, upper: _cholesky_forward(self, upper),
+    lambda grad, result, upper: (_cholesky_backward(grad, upper, result),))
+alias_row("cholesky", "CholeskyBackward0", of="linalg_cholesky")
+
+
+def _cholesky(input, upper, fn):
+    _check_float_matrices(input, fn)
+    out = apply(RULES["linalg_cholesky" if fn == "linalg.cholesky" else "cholesky"], input,
+                upper=upper)
+    values = out._value()
+    if tape.concrete(values) and values.size and bool(jnp.isnan(values).any()):
+        a = np.asarray(input._value(), np.float64).reshape((-1,) + input.shape[-2:])
+        for batch, matrix in enumerate(a):
+            lower = np.tril(matrix) + np.tril(matrix, -1).T
+            order = next((k for k in range(1, len(lower) + 1)
+                          if not _positive_definite(lower[:k, :k])), None)
+            if order is not None:
+                where = f"(Batch element {batch}): " if input.ndim > 2 else ""
+                raise _LinAlgError(f"{fn}: {where}The factorization could not be completed "
+                                   "because the input is not positive-definite (the leading "
+                                   f"minor of order {order} is not positive-definite).")
+    return out
+
+
+def _positive_definite(matrix):
+    try:
+        np.linalg.cholesky(matrix)
+    except np.linalg.LinAlgError:
+        return False
+    return True
+
+
+_CHOLESKY_DEPRECATED = (
+    "autodiff.cholesky is deprecated in favor of autodiff.linalg.cholesky and will be removed in "
+    "a future PyTorch release.\nL = autodiff.cholesky(A)\nshould be replaced with\nL = "
+    "autodiff.linalg.cholesky(A)\nand\nU = autodiff.cholesky(A, upper=True)\nshould be replaced "
+    "with\nU = autodiff.linalg.cholesky(A).mH\nThis transform will produce equivalent results "
+    "for all valid (symmetric positive definite) inputs.")
+
+
+@method
+def cholesky(input: Tensor, upper: bool = False) -> Tensor:
+    """The Cholesky factor of a symmetric positive-definite matrix (or of each in a batch),
+    from its lower triangle: ``L`` with ``A = L L^T``, or ``U = L^T`` (CholeskyBackward0;
+    deprecated in torch for ``linalg.cholesky``, with its warning, once).
+
+    >>> import autodiff
+    >>> autodiff.linalg.cholesky(autodiff.tensor([[4.0, 2.0], [2.0, 5.0]]))
+    tensor([[2., 0.],
+            [1., 2.]])
+    """
+    tape.warn_once(_CHOLESKY_DEPRECATED)
+    return _cholesky(input, upper, "cholesky")
 
 
 def _check_float_matrices(input, fn):

@@ -962,3 +962,20 @@ def membership_reversal_and_more_in_place_operators(T):
     f %= 3
     yield "in place, recorded", (g, type(g.grad_fn).__name__)
     yield "del", _outcome(lambda: t.__delitem__(0))
+
+
+def cholesky_factors_and_their_errors(T):
+    """linalg.cholesky (lower or upper, batched) and its errors: not positive-definite
+    (which leading minor, which batch element), not square, integers."""
+    a = T.tensor([[4.0, 2, 0.4], [2, 5, 1], [0.4, 1, 3]], dtype=T.float64)
+    yield "factors", (T.linalg.cholesky(a), T.linalg.cholesky(a, upper=True),
+                      T.linalg.cholesky(T.tensor([[[4.0, 2], [1, 3]], [[2.0, 0.5], [0.5, 1]]])),
+                      T.linalg.cholesky(T.zeros(0, 0)))
+    for name, f in (("not positive-definite", lambda: T.linalg.cholesky(T.tensor([[1.0, 2], [2, 1]]))),
+                    ("negative", lambda: T.linalg.cholesky(T.tensor([[-1.0, 0], [0, 1]]))),
+                    ("batch", lambda: T.linalg.cholesky(
+                        T.tensor([[[1.0, 0], [0, 1]], [[1.0, 2], [2, 1]]]))),
+                    ("not square", lambda: T.linalg.cholesky(T.ones(2, 3))),
+                    ("1-d", lambda: T.linalg.cholesky(T.ones(3))),
+                    ("integers", lambda: T.linalg.cholesky(T.ones(2, 2, dtype=T.long)))):
+        yield name, _outcome(f)

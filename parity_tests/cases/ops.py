@@ -983,6 +983,11 @@ OP_CASES.update({
     "frexp": op_case(lambda torch, a: torch.frexp(a * 3).mantissa, (2, 3)),
     "unique_consecutive": op_case(lambda torch, a: a.round().unique_consecutive(), (2, 3)),
     "histogram": op_case(lambda torch, a: torch.histogram(a, 3).hist, (2, 3)),  # no derivative
+    "linalg_cholesky": op_case(lambda torch, a: torch.linalg.cholesky(
+        a @ a.mT + torch.eye(3, dtype=torch.float64)) + torch.linalg.cholesky(
+        a @ a.mT + 2 * torch.eye(3, dtype=torch.float64), upper=True), (2, 3, 3)),
+    "cholesky": op_case(lambda torch, a: (a @ a.T + torch.eye(3, dtype=torch.float64))
+                        .cholesky(upper=True), (3, 3)),
     "linalg_matrix_exp": op_case(lambda torch, a: torch.linalg.matrix_exp(a * 0.5) + a[0].matrix_exp(),
                                  (2, 3, 3)),
 })
