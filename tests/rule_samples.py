@@ -516,3 +516,12 @@ SAMPLES["linalg_cholesky"] = Sample(lambda a: T.linalg.cholesky(
     a @ a.mT + T.eye(3, dtype=T.float64), upper=True).mT, [(2, 3, 3)])
 SAMPLES["cholesky"] = Sample(lambda a: (a @ a.mT + T.eye(3, dtype=T.float64)).cholesky(),
                              [(3, 3)])
+# (factors that are triangular already: torch's gradient also flows to the other
+# triangle, which the op does not read)
+SAMPLES["cholesky_inverse"] = Sample(lambda a: (a.tril() + 2 * T.eye(3, dtype=T.float64))
+                                      .cholesky_inverse() + (a.triu() + 3 * T.eye(
+                                          3, dtype=T.float64)).cholesky_inverse(upper=True),
+                                      [(3, 3)])
+SAMPLES["cholesky_solve"] = Sample(lambda a, b: T.cholesky_solve(
+    a, b.tril() + 2 * T.eye(3, dtype=T.float64)) + a.cholesky_solve(
+    b.triu() + 3 * T.eye(3, dtype=T.float64), upper=True), [(2, 3, 2), (3, 3)])

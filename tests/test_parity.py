@@ -333,6 +333,9 @@ SECOND_ORDER_GRAPHS_DIFFER = {
     # cholesky's gradient multiplies by the inverse of the factor where torch solves
     # with it (linalg_solve_triangular, which autodiff does not have)
     "cholesky", "linalg_cholesky",
+    # torch's cholesky_solve gives LAPACK's column-major result (autodiff's is row-major),
+    # so a matmul of it reshapes through the other of view / _reshape_alias
+    "cholesky_solve",
 }
 
 

@@ -1053,6 +1053,91 @@ def cholesky(input: Tensor, upper: bool = False) -> Tensor:
     return _cholesky(input, upper, "cholesky")
 
 
+def _factor_matmul(L, term, upper):
+    return -(L @ term) if upper else -(term @ L)
+
+
+# cholesky_inverse(L) = (L L^H)^-1 (upper: (U^H U)^-1):
+#   gL = -(X (G + G^H) X) L  (upper: -U (X (G + G^H) X)), X the result
+def _cholesky_inverse(factor, upper):
+    factor = jnp.triu(factor) if upper else jnp.tril(factor)     # (its triangle only)
+    t = jnp.swapaxes(factor, -1, -2)
+    return jnp.linalg.inv(t @ factor if upper else factor @ t)
+
+
+row("cholesky_inverse", "CholeskyInverseBackward0",
+    lambda self, *, upper: _cholesky_inverse(self, upper),
+    lambda grad, self, result, upper: (
+        _factor_matmul(self, result @ ((grad + grad.mH) @ result), upper),))
+
+
+@method
+def cholesky_inverse(input: Tensor, upper: bool = False) -> Tensor:
+    """The inverse of ``A = L L^T`` from its Cholesky factor ``L`` (``upper``: of
+    ``U^T U`` from ``U``), or of each in a batch (CholeskyInverseBackward0).
+
+    >>> import autodiff
+    >>> autodiff.tensor([[2.0, 0.0], [1.0, 1.0]]).cholesky_inverse()
+    tensor([[ 0.5000, -0.5000],
+            [-0.5000,  1.0000]])
+    """
+    _check_square_matrices(input, "cholesky_inverse")
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f"\"cholesky_inverse_out_cpu\" not implemented for "
+                                  f"'{D.c_name(input.dtype)}'")
+    return apply(RULES["cholesky_inverse"], input, upper=upper)
+
+
+def _cho_solve(b, factor, upper):
+    batch = jnp.broadcast_shapes(b.shape[:-2], factor.shape[:-2])
+    b = jnp.broadcast_to(b, batch + b.shape[-2:])
+    factor = jnp.broadcast_to(factor, batch + factor.shape[-2:])
+    return jax.scipy.linalg.cho_solve((factor, not upper), b)
+
+
+# cholesky_solve(B, L) = (L L^H)^-1 B:  gB = cholesky_solve(G, L);
+#   gL = -(gB X^H + X gB^H) L  (upper: -U (...)), X the result (one joint backward: gB is
+#   shared, as in torch's cholesky_solve_backward)
+row("cholesky_solve", "CholeskySolveBackward0",
+    lambda self, input2, *, upper: _cho_solve(self, input2, upper),
+    lambda grad, input2, result, upper: _cholesky_solve_backward(grad, input2, result, upper))
+
+
+def _cholesky_solve_backward(grad, input2, result, upper):
+    grad_self = tape.apply(RULES["cholesky_solve"], grad, input2, upper=upper)
+    common = grad_self @ result.mH
+    return grad_self, _factor_matmul(input2, common + common.mH, upper)
+
+
+@method
+def cholesky_solve(input: Tensor, input2: Tensor, upper: bool = False) -> Tensor:
+    """The solution ``X`` of ``A X = input`` from the Cholesky factor ``input2`` of ``A``
+    (``L``, or ``U`` with ``upper``), batches broadcast (CholeskySolveBackward0).
+
+    >>> import autodiff
+    >>> autodiff.tensor([[2.0], [1.0]]).cholesky_solve(autodiff.tensor([[1.0, 0.0],
+    ...                                                                 [1.0, 1.0]]))
+    tensor([[ 1.],
+            [-1.]])
+    """
+    if input.ndim < 2:
+        raise RuntimeError(f"b should have at least 2 dimensions, but has {input.ndim} "
+                           "dimensions instead")
+    if input2.ndim < 2:
+        raise RuntimeError(f"u should have at least 2 dimensions, but has {input2.ndim} "
+                           "dimensions instead")
+    if input.dtype is not input2.dtype:
+        raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type "
+                           f"{D.c_name(input.dtype)} and A of type {D.c_name(input2.dtype)} "
+                           "instead.")
+    n = input2.shape[-1]
+    if input2.shape[-2] != n or input.shape[-2] != n:
+        raise RuntimeError(f"Incompatible matrix sizes for cholesky_solve: each A matrix is "
+                           f"{input2.shape[-2]} by {n} but each b matrix is "
+                           f"{input.shape[-2]} by {input.shape[-1]}")
+    return apply(RULES["cholesky_solve"], input, input2, upper=upper)
+
+
 def _check_float_matrices(input, fn):
     _check_square_matrices(input, fn)
     if not input.dtype.is_floating_point:

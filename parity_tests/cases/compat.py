@@ -979,3 +979,21 @@ def cholesky_factors_and_their_errors(T):
                     ("1-d", lambda: T.linalg.cholesky(T.ones(3))),
                     ("integers", lambda: T.linalg.cholesky(T.ones(2, 2, dtype=T.long)))):
         yield name, _outcome(f)
+
+
+def cholesky_inverses_and_solves(T):
+    """cholesky_inverse and cholesky_solve (from either triangle: only that triangle is
+    read; batches broadcast) and their errors."""
+    f = T.tensor([[2.0, 0.3, 0.1], [1, 2, 0.7], [0.2, 0.4, 1.5]])
+    b = T.tensor([[1.0, 2], [3, 4], [5, 6]])
+    yield "values", (f.cholesky_inverse(), f.cholesky_inverse(upper=True), b.cholesky_solve(f),
+                     T.cholesky_solve(b, f, upper=True), T.ones(2, 3, 2).cholesky_solve(f),
+                     T.ones(3, 2).cholesky_solve(T.eye(3).expand(2, 3, 3) * 2),
+                     T.zeros(0, 0).cholesky_inverse())
+    for name, g in (("1-d", lambda: T.ones(3).cholesky_inverse()),
+                    ("not square", lambda: T.ones(2, 3).cholesky_inverse()),
+                    ("integers", lambda: T.ones(2, 2, dtype=T.long).cholesky_inverse()),
+                    ("1-d b", lambda: T.ones(3).cholesky_solve(f)),
+                    ("sizes", lambda: b.cholesky_solve(T.ones(2, 2))),
+                    ("dtypes", lambda: b.double().cholesky_solve(f))):
+        yield name, _outcome(g)

@@ -988,6 +988,13 @@ OP_CASES.update({
         a @ a.mT + 2 * torch.eye(3, dtype=torch.float64), upper=True), (2, 3, 3)),
     "cholesky": op_case(lambda torch, a: (a @ a.T + torch.eye(3, dtype=torch.float64))
                         .cholesky(upper=True), (3, 3)),
+    "cholesky_inverse": op_case(lambda torch, a: (a.tril() + 2 * torch.eye(3, dtype=torch.float64))
+                                .cholesky_inverse() + torch.cholesky_inverse(
+                                    a + 3 * torch.eye(3, dtype=torch.float64), upper=True),
+                                (3, 3)),
+    "cholesky_solve": op_case(lambda torch, a, b: torch.cholesky_solve(
+        a, b.tril() + 2 * torch.eye(3, dtype=torch.float64)) + a.cholesky_solve(
+        b + 3 * torch.eye(3, dtype=torch.float64), upper=True), (2, 3, 2), (3, 3)),
     "linalg_matrix_exp": op_case(lambda torch, a: torch.linalg.matrix_exp(a * 0.5) + a[0].matrix_exp(),
                                  (2, 3, 3)),
 })
