@@ -2101,10 +2101,13 @@ def is_warn_always_enabled() -> bool:
 
 def warn_once(message, stacklevel=3):
     """torch's TORCH_WARN_ONCE: a UserWarning the first time in the process, then never
-    (every time after ``set_warn_always(True)``)."""
-    if _warn_always or message not in _warned:
+    (every time after ``set_warn_always(True)``, which does not count as the first time:
+    torch's once-flag is set only outside it)."""
+    if not _warn_always:
+        if message in _warned:
+            return
         _warned.add(message)
-        warnings.warn(message, UserWarning, stacklevel=stacklevel)
+    warnings.warn(message, UserWarning, stacklevel=stacklevel)
 
 
 def _warn_once_about_grad_cycles():

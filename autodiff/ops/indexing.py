@@ -318,11 +318,22 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor,
 # index_reduce: scatter_reduce with whole slices: source's slice i reduced into self's
 # slice index[i] along dim (the index spread over source's shape); its gradient is
 # scatter_reduce's (torch's index_reduce_backward computes the same)
+_INDEX_REDUCE_BETA = "index_reduce() is in beta and the API may change at any time."
+
+
+def _index_reduce_backward(grad, self, source, result, dim, index, reduce, include_self):
+    if reduce == "prod":              # (torch's gradient of a product calls index_reduce
+        for _ in range(2):            # twice, each with its beta warning)
+            tape.warn_once(_INDEX_REDUCE_BETA)
+    return _scatter_reduce_backward(grad, self, source, result, dim, index, reduce,
+                                    include_self)
+
+
 row("index_reduce", "IndexReduceBackward0",
     lambda self, source, *, dim, index, reduce, include_self: _scatter_reduce(
         self, source, dim, index._value(), reduce, include_self),
     lambda grad, self, source, index, result, dim, reduce, include_self: (
-        _scatter_reduce_backward(grad, self, source, result, dim, index, reduce, include_self)),
+        _index_reduce_backward(grad, self, source, result, dim, index, reduce, include_self)),
     tensor_attrs=("index",))
 
 
@@ -338,7 +349,6 @@ def index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce:
     ...                               autodiff.tensor([2.0, 3.0, 4.0]), "prod")
     tensor([8., 1., 3.])
     """
-    tape.warn_once("index_reduce() is in beta and the API may change at any time.")
     if reduce not in ("prod", "mean", "amax", "amin"):
         raise RuntimeError("index_reduce(): Expected reduce to be one of prod, mean, amax or "
                            f"amin but got {reduce}.")
@@ -352,6 +362,7 @@ def index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce:
     if index.numel() != n:
         raise RuntimeError(f"index_reduce_(): Number of indices ({index.numel()}) should be "
                            f"equal to source.size(dim): ({n}), for dim: {d}")
+    tape.warn_once(_INDEX_REDUCE_BETA)
     values = np.asarray(index._value()).reshape(-1)
     size = input.shape[d] if input.ndim else 1
     if values.size and (values.min() < 0 or values.max() >= size):     # (no negative index)

@@ -1117,7 +1117,7 @@ def cholesky_solve(input: Tensor, input2: Tensor, upper: bool = False) -> Tensor
     >>> import autodiff
     >>> autodiff.tensor([[2.0], [1.0]]).cholesky_solve(autodiff.tensor([[1.0, 0.0],
     ...                                                                 [1.0, 1.0]]))
-    tensor([[ 1.],
+    tensor([[ 3.],
             [-1.]])
     """
     if input.ndim < 2:

@@ -914,7 +914,17 @@ def histograms_of_counts_edges_and_densities(T):
 
 def index_reduce_of_slices(T):
     """index_reduce (in place too): every reduction, with and without self's values,
-    integers (mean rounds down), torch's errors; its beta warning once."""
+    integers (mean rounds down), torch's errors; its beta warning (once per process: here
+    under ``set_warn_always``, every time)."""
+    before = T.is_warn_always_enabled()
+    T.set_warn_always(True)
+    try:
+        yield from _index_reductions(T)
+    finally:
+        T.set_warn_always(before)
+
+
+def _index_reductions(T):
     x = T.ones(3, 2)
     i = T.tensor([0, 2, 0])
     s = T.tensor([[2.0, 3], [4, 5], [6, 7]])
@@ -925,6 +935,13 @@ def index_reduce_of_slices(T):
     z = T.ones(3, 2)
     z.index_reduce_(1, T.tensor([1, 1]), T.ones(3, 2) * 3, "prod")
     yield "in place", z
+    a = T.tensor([[1.0, 2], [0, 3], [4, 0.5]], dtype=T.float64, requires_grad=True)
+    b = T.tensor([[2.0, 0], [3, 1], [0, 0], [1, 2]], dtype=T.float64, requires_grad=True)
+    for include_self in (True, False):
+        y = a.index_reduce(0, T.tensor([0, 2, 0, 0]), b, "prod", include_self=include_self)
+        y.backward(T.arange(6.0, dtype=T.float64).view(3, 2))
+        yield f"prod's gradients, include_self={include_self}", (y, a.grad, b.grad)
+        a.grad = b.grad = None
     for name, f in (("sum", lambda: x.index_reduce(0, i, s, "sum")),
                     ("float index", lambda: x.index_reduce(0, i.float(), s, "prod")),
                     ("out of range", lambda: x.index_reduce(0, T.tensor([0, 5, 0]), s, "prod")),
