@@ -339,7 +339,7 @@ def histogram(input: Tensor, bins: int | Tensor, *, range: Optional[tuple[float,
         if low == high:
             low, high = low - 0.5, high + 0.5
         edges = np.asarray(jnp.linspace(low, high, bins + 1, dtype=dt))
-    counts = np.zeros(builtins.max(len(edges) - 1, 0))
+    counts: np.ndarray = np.zeros(builtins.max(len(edges) - 1, 0))
     w = None if weight is None else np.asarray(weight._value(), np.float64).reshape(-1)
     if len(edges) > 1 and edges[0] <= edges[-1]:
         e = edges.astype(np.float64)
