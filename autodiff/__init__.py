@@ -23,7 +23,7 @@ _jax.config.update("jax_enable_x64", True)   # float64 is real; float32 stays th
 
 from . import dtypes as _dtypes
 from ._printing import set_printoptions
-from .dtypes import (Size, device, dtype, promote_types, result_type, can_cast,
+from .dtypes import (Size, device, dtype, layout, strided, promote_types, result_type, can_cast,
                      get_default_device, set_default_device, get_default_dtype,
                      set_default_dtype)
 
@@ -41,7 +41,8 @@ from .serialization import load, save
 from .nn.module import typename
 from .compile import compile
 from .nn.functional import (conv1d, conv2d, conv3d,  # noqa: F401  (torch.conv2d is F.conv2d)
-                            conv_transpose1d, conv_transpose2d, conv_transpose3d)
+                            conv_transpose1d, conv_transpose2d, conv_transpose3d, hardshrink,
+                            prelu)
 from .ops.out import OUT_FUNCTIONS as _OUT_FUNCTIONS, with_out as _with_out
 
 if not _typing.TYPE_CHECKING:      # torch's functions take out= (not its Tensor methods)
@@ -98,6 +99,59 @@ _NOT_PROVIDED = {
     "view_as_real": "complex numbers", "view_as_complex": "complex numbers",
     "hub": "downloading models",
 }
+
+
+# ... and Tensor attributes of torch's that autodiff leaves out, by why. Reading one raises
+# an AttributeError that says so (hasattr() is False, as for any name a tensor lacks)
+_TENSOR_NOT_PROVIDED = {
+    "sparse tensors": (
+        "to_sparse", "to_sparse_coo", "to_sparse_csr", "to_sparse_csc", "to_sparse_bsr",
+        "to_sparse_bsc", "sparse_mask", "sparse_resize_", "sparse_resize_and_clear_",
+        "resize_as_sparse_"),
+    "quantized tensors": (
+        "dequantize", "int_repr", "q_scale", "q_zero_point", "q_per_channel_scales",
+        "q_per_channel_zero_points", "q_per_channel_axis", "qscheme"),
+    "complex numbers": ("cfloat", "cdouble", "chalf"),
+    "nested tensors": ("to_padded_tensor",),
+    "storages: a tensor's elements are a JAX array, which autodiff gives no access to": (
+        "storage", "untyped_storage", "storage_type", "set_", "is_set_to", "as_strided_",
+        "resize", "resize_as", "new_empty_strided", "as_strided_scatter", "slice_inverse"),
+    "streams: JAX orders a device's work itself": ("record_stream",),
+    "devices JAX does not have": ("xpu", "ipu", "mtia", "to_mkldnn"),
+    "Fourier transforms": ("stft", "istft"),
+    "matrix decompositions; autodiff.linalg has inv, det, slogdet, matrix_exp, cholesky": (
+        "qr", "svd", "lu", "lu_solve",
+        "geqrf", "orgqr", "ormqr", "triangular_solve", "pinverse"),
+    "torch's deprecated matrix functions, removed from torch as well": (
+        "eig", "symeig", "lstsq", "solve"),
+    "reinforce(), removed from torch as well: use a distribution's log_prob": ("reinforce",),
+    "Tensor subclasses": ("as_subclass",),
+    "nn.Module's swapping of parameters in load_state_dict": ("module_load",),
+    "not implemented yet (add one: docs/howto/add-op.md)": ("hash_tensor", "index"),
+}
+
+
+class _NotProvided:
+    """A Tensor attribute autodiff leaves out on purpose: reading it raises an
+    AttributeError that says why. It sits in the class, as torch's own attributes do, so
+    it costs nothing to the attributes that exist (a ``__getattr__`` would slow them all)."""
+
+    __slots__ = ("name", "why")
+
+    def __init__(self, name, why):
+        self.name, self.why = name, why
+
+    def __get__(self, obj, objtype=None):
+        raise AttributeError(f"'Tensor' object has no attribute '{self.name}': autodiff does "
+                             f"not provide Tensor.{self.name} ({self.why}); see the "
+                             "documentation's page 'What autodiff does not reproduce'",
+                             name=self.name, obj=obj)
+
+
+for _why, _names in _TENSOR_NOT_PROVIDED.items():
+    for _name in _names:
+        setattr(Tensor, _name, _NotProvided(_name, _why))
+del _why, _names, _name
 
 
 # (hidden from a type checker, which would otherwise take any name as this function's)

@@ -213,6 +213,30 @@ class Size(tuple):
         return Size(tuple.__add__(self, tuple(other)))
 
 
+class layout:
+    """How a tensor's elements are laid out: autodiff's are all ``strided`` (dense), as
+    torch's are unless sparse.
+
+    >>> import autodiff
+    >>> autodiff.zeros(2).layout
+    autodiff.strided
+    """
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self):
+        return f"autodiff.{self.name}"
+
+    def __reduce__(self):
+        return self.name
+
+
+strided = layout("strided")
+
+
 class device:
     """Where a tensor lives: ``device(type='cpu')``, ``device(type='cuda', index=0)``."""
 

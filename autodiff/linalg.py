@@ -1,5 +1,6 @@
 """``autodiff.linalg``: the ``torch.linalg`` functions autodiff has -- vector norms, the
-Frobenius norm, the inverse, the determinant (and its sign and log) and the cross product.
+Frobenius norm, the inverse, the determinant (and its sign and log), the cross product and
+the matrix exponential and the Cholesky factor.
 They are recorded by the rows of ``autodiff.norm``, ``autodiff.inverse``, ``autodiff.det``
 and ``autodiff.slogdet``, which torch names after linalg too (``LinalgVectorNormBackward0``,
 ``LinalgInvExBackward0``, ``LinalgDetBackward0``, ``LinalgSlogdetBackward0``).
@@ -19,9 +20,10 @@ from typing import Optional, Sequence, Union
 from . import ops
 from .dtypes import Dims
 from .tape import Tensor
-from .ops.linalg import _linalg_cross, _slogdet
+from .ops.linalg import _cholesky, _linalg_cross, _slogdet
 
-__all__ = ["vector_norm", "norm", "matrix_norm", "inv", "det", "slogdet", "cross"]
+__all__ = ["vector_norm", "norm", "matrix_norm", "inv", "det", "slogdet", "cross", "matrix_exp",
+           "cholesky"]
 
 
 def cross(input: Tensor, other: Tensor, *, dim: int = -1) -> Tensor:
@@ -84,3 +86,16 @@ def slogdet(A: Tensor) -> tuple[Tensor, Tensor]:
     """``(sign, logabsdet)`` of the determinant of a square matrix, or of each in a batch
     (LinalgSlogdetBackward0; only ``logabsdet`` has a gradient)."""
     return ops.return_types.linalg_slogdet(*_slogdet(A, "linalg.slogdet"))
+
+
+def matrix_exp(A: Tensor) -> Tensor:
+    """The matrix exponential of a square matrix, or of each in a batch
+    (LinalgMatrixExpBackward0)."""
+    return ops.matrix_exp(A)
+
+
+def cholesky(A: Tensor, *, upper: bool = False) -> Tensor:
+    """The Cholesky factor ``L`` (``A = L L^T``, from ``A``'s lower triangle) of a
+    symmetric positive-definite matrix, or of each in a batch; ``upper``: ``L^T``
+    (LinalgCholeskyExBackward0). Not positive-definite: torch's error."""
+    return _cholesky(A, upper, "linalg.cholesky")

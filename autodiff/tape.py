@@ -969,6 +969,161 @@ class Tensor(_AttachedMethods):
     def element_size(self) -> int:
         return self.dtype.itemsize
 
+    # -- what torch's tensors may be and autodiff's never are (real, dense, on JAX) --------
+    @property
+    def layout(self) -> D.layout:
+        return D.strided
+
+    def _never(self) -> bool:
+        return False
+
+    is_sparse, is_sparse_csr, is_quantized, is_meta, is_nested, is_mkldnn, is_xla, is_xpu, \
+        is_mps, is_ipu, is_maia, is_mtia, is_vulkan = map(property, [_never] * 13)
+    is_conj = is_neg = is_pinned = is_distributed = _never
+
+    def _sparse_only(name: str, layout: str) -> Callable[[Tensor], Any]:   # type: ignore[misc]
+        """A sparse tensor's accessor: on a dense (strided) tensor, torch's error."""
+        def accessor(self: Tensor) -> Any:
+            raise RuntimeError(f"{name} expected {layout} layout but got Strided")
+        accessor.__name__, accessor.__qualname__ = name, f"Tensor.{name}"
+        return accessor
+
+    crow_indices = _sparse_only("crow_indices", "sparse row compressed tensor")
+    col_indices = _sparse_only("col_indices", "sparse row compressed tensor")
+    ccol_indices = _sparse_only("ccol_indices", "sparse column compressed tensor")
+    row_indices = _sparse_only("row_indices", "sparse column compressed tensor")
+    values = _sparse_only("values", "sparse tensor")
+    indices = _sparse_only("indices", "sparse coordinate tensor")
+    coalesce = _sparse_only("coalesce", "sparse coordinate tensor")
+    is_coalesced = _sparse_only("is_coalesced", "sparse coordinate tensor")
+    del _sparse_only
+
+    def smm(self, mat: Tensor) -> Tensor:
+        raise RuntimeError("tensor.sspaddmm(...) can only be called on sparse tensors")
+
+    def sspaddmm(self, mat1: Tensor, mat2: Tensor, *, beta: float = 1,
+                 alpha: float = 1) -> Tensor:
+        raise RuntimeError("tensor.sspaddmm(...) can only be called on sparse tensors")
+
+    def to_dense(self, dtype: Optional[D.dtype] = None, *,
+                 masked_grad: Optional[bool] = None) -> Tensor:
+        """The tensor itself: it is dense (strided) already."""
+        return self if dtype is None or dtype is self.dtype else self.to(dtype)
+
+    def dense_dim(self) -> int:
+        """A dense tensor's dims are all dense."""
+        return self.ndim
+
+    def sparse_dim(self) -> int:
+        return 0
+
+    def resolve_conj(self) -> Tensor:
+        """The tensor itself: a real tensor has no lazy conjugation to resolve."""
+        return self
+
+    # (a real tensor is its own conjugate; torch returns it, the same object, too)
+    resolve_neg = conj = conj_physical = conj_physical_ = resolve_conj
+
+    def _set_real(self, value: Any) -> None:
+        self.copy_(value)               # (``x.real = v``: a real tensor's elements are v)
+
+    real = property(resolve_conj, _set_real)
+
+    @property
+    def imag(self) -> Tensor:
+        raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+
+    @property
+    def name(self) -> None:
+        """A named tensor's name: autodiff has no named tensors (torch's is None too,
+        unless named)."""
+        return None
+
+    @property
+    def volatile(self) -> bool:
+        warnings.warn("volatile was removed (Variable.volatile is always False)",
+                      UserWarning, stacklevel=2)
+        return False
+
+    @volatile.setter
+    def volatile(self, value: bool) -> None:
+        warnings.warn("volatile was removed and now has no effect. Use `with "
+                      "autodiff.no_grad():` instead.", UserWarning, stacklevel=2)
+
+    @property
+    def grad_dtype(self) -> D.dtype:
+        """The dtype a leaf's ``.grad`` must have: its own."""
+        if self._grad_fn is not None:
+            raise RuntimeError("grad_dtype can only be accessed on leaf tensors.")
+        return self.dtype
+
+    _shared = False           # share_memory_() was called
+
+    def share_memory_(self) -> Tensor:
+        """Marks the tensor shared (torch moves it to shared memory for other processes;
+        autodiff's are in one process)."""
+        self._shared = True
+        return self
+
+    def is_shared(self) -> bool:
+        return self._shared
+
+    def data_ptr(self) -> int:
+        """An address for the first element, as torch's: tensors sharing memory (a view
+        and its base) give addresses ``storage_offset() * element_size()`` apart; 0 for
+        an empty tensor. It names the memory; nothing can be read through it."""
+        if not self._array.size:
+            return 0
+        return id(self._shared_storage()) + self.storage_offset() * self.dtype.itemsize
+
+    const_data_ptr = data_ptr
+
+    def pin_memory(self, device: object = None) -> Tensor:
+        """A copy in page-locked memory, for fast copies to the GPU: without a GPU, torch's
+        error; with one, a copy (JAX chooses its host memory itself)."""
+        try:
+            gpus = jax.devices("gpu")
+        except RuntimeError:
+            gpus = []
+        if not gpus:
+            raise RuntimeError("Cannot access accelerator device when none is available.")
+        return self.clone()
+
+    def apply_(self, callable: Callable[[Any], Any]) -> Tensor:
+        """In place: each element ``x`` becomes ``callable(x)`` (a Python loop, as torch's;
+        not recorded, so not on a tensor that requires grad)."""
+        return self.map_(self, lambda x, _: callable(x), "apply_")
+
+    def map_(self, tensor: Tensor, callable: Callable[[Any, Any], Any],
+             _name: str = "map_") -> Tensor:
+        """In place: each element ``x``, with the element ``y`` of ``tensor`` (broadcast to
+        this shape), becomes ``callable(x, y)`` (a Python loop, not recorded)."""
+        if self._requires_grad:
+            raise RuntimeError(f"Can't call {_name}() on Variable that requires grad. Use "
+                               f"var.detach().{_name}() instead.")
+        values = np.asarray(self._value())
+        others = np.broadcast_to(np.asarray(tensor._value()), values.shape)
+        kind = values.dtype.type
+        out = np.array([kind(callable(x.item(), y.item())) for x, y in
+                        zip(values.reshape(-1), others.reshape(-1))], values.dtype)
+        self._set_array(jnp.asarray(out.reshape(values.shape)))
+        return self
+
+    def map2_(self, x: Tensor, y: Tensor, callable: Callable[[Any, Any, Any], Any]) -> Tensor:
+        """In place: each element becomes ``callable(self_i, x_i, y_i)`` (``x`` and ``y``
+        broadcast to this shape; a Python loop, not recorded)."""
+        if self._requires_grad:
+            raise RuntimeError("Can't call map2_() on Variable that requires grad. Use "
+                               "var.detach().map2_() instead.")
+        values = np.asarray(self._value())
+        xs = np.broadcast_to(np.asarray(x._value()), values.shape).reshape(-1)
+        ys = np.broadcast_to(np.asarray(y._value()), values.shape).reshape(-1)
+        kind = values.dtype.type
+        out = np.array([kind(callable(a.item(), b.item(), c.item())) for a, b, c in
+                        zip(values.reshape(-1), xs, ys)], values.dtype)
+        self._set_array(jnp.asarray(out.reshape(values.shape)))
+        return self
+
     @property
     def _version(self):
         if self._inference and not self._counted:
@@ -1985,10 +2140,13 @@ def is_warn_always_enabled() -> bool:
 
 def warn_once(message, stacklevel=3):
     """torch's TORCH_WARN_ONCE: a UserWarning the first time in the process, then never
-    (every time after ``set_warn_always(True)``)."""
-    if _warn_always or message not in _warned:
+    (every time after ``set_warn_always(True)``, which does not count as the first time:
+    torch's once-flag is set only outside it)."""
+    if not _warn_always:
+        if message in _warned:
+            return
         _warned.add(message)
-        warnings.warn(message, UserWarning, stacklevel=stacklevel)
+    warnings.warn(message, UserWarning, stacklevel=stacklevel)
 
 
 def _warn_once_about_grad_cycles():

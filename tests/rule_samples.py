@@ -511,3 +511,51 @@ SAMPLES["scatter_reduce"] = Sample(lambda a, b: T.cat([
     [(2, 4), (2, 3)])
 SAMPLES["scatter_value"] = Sample(
     lambda a: a.scatter(1, T.tensor([[0, 2], [1, 1]]), 0.5) * a, [(2, 3)])
+
+# Tensor methods of torch's that real programs use (issue 19)
+_F64_ARGS = T.tensor([1.5, 2.0, 3.0], dtype=T.float64)
+SAMPLES.update({
+    "unsafe_split": Sample(lambda a: (lambda x, y, z: x * y.sum() + z.sum())(
+        *(a * a).unsafe_split(2)), [(5, 3)]),
+    "unsafe_split_with_sizes": Sample(lambda a: (lambda x, y: x * y)(
+        *(a * a).unsafe_split_with_sizes([1, 3], 1)), [(2, 4)]),
+    "narrow_copy": Sample(lambda a: (a * a).narrow_copy(1, 1, 2), [(2, 4)]),
+    "diagonal_scatter": Sample(lambda a, b: (a * a).diagonal_scatter(b * b, 1) * a,
+                               [(3, 4), (3,)]),
+    "hardshrink": Sample(lambda a: F.hardshrink(a, 0.5) * a, [(6,)], 0.6, 1.5),
+    "hardshrink_backward": Sample(
+        lambda g, x: tape.apply(RULES["hardshrink_backward"], g, x, lambd=0.5) * x,
+        [(6,), (6,)], ranges=[(-1.5, 1.5), (0.6, 1.5)]),
+    "polygamma_": Sample(lambda a: (a * 1).polygamma_(1), [(4,)], 0.5, 3.0),
+    "mvlgamma": Sample(lambda a: a.mvlgamma(3), [(4,)], 1.5, 3.0),
+    # (torch has no derivative in the first argument: a constant here)
+    "igamma": Sample(lambda b: T.igamma(_F64_ARGS, b), [(3,)], 0.5, 3.0),
+    "igammac": Sample(lambda b: T.igammac(_F64_ARGS, b), [(3,)], 0.5, 3.0),
+    # (torch's gradient of nextafter: the identity in x, none in y, as finite differences
+    # away from x = y see it)
+    "nextafter": Sample(lambda a, b: T.nextafter(a * a, b), [(3,), (3,)],
+                        ranges=[(0.5, 1.0), (2.0, 3.0)], second_order=False),
+    "angle": Sample(lambda a: a.angle() * a, [(4,)], -1.5, -0.3),
+    "i0": Sample(lambda a: a.i0(), [(4,)]),
+    "special_i1": Sample(lambda a: tape.apply(RULES["special_i1"], a), [(4,)]),
+    "frexp": Sample(lambda a: a.frexp().mantissa * a, [(4,)], 1.1, 1.9),
+})
+SAMPLES["index_reduce"] = Sample(lambda a, b: T.cat([
+    a.index_reduce(0, T.tensor([0, 2, 0, 0]), b, reduce, include_self=include_self).flatten()
+    for reduce in ("prod", "mean", "amax", "amin") for include_self in (True, False)]),
+    [(3, 2), (4, 2)])
+SAMPLES["linalg_matrix_exp"] = Sample(lambda a: (a * 0.5).matrix_exp(), [(2, 3, 3)])
+SAMPLES["linalg_cholesky"] = Sample(lambda a: T.linalg.cholesky(
+    a @ a.mT + T.eye(3, dtype=T.float64)) * T.linalg.cholesky(
+    a @ a.mT + T.eye(3, dtype=T.float64), upper=True).mT, [(2, 3, 3)])
+SAMPLES["cholesky"] = Sample(lambda a: (a @ a.mT + T.eye(3, dtype=T.float64)).cholesky(),
+                             [(3, 3)])
+# (factors that are triangular already: torch's gradient also flows to the other
+# triangle, which the op does not read)
+SAMPLES["cholesky_inverse"] = Sample(lambda a: (a.tril() + 2 * T.eye(3, dtype=T.float64))
+                                      .cholesky_inverse() + (a.triu() + 3 * T.eye(
+                                          3, dtype=T.float64)).cholesky_inverse(upper=True),
+                                      [(3, 3)])
+SAMPLES["cholesky_solve"] = Sample(lambda a, b: T.cholesky_solve(
+    a, b.tril() + 2 * T.eye(3, dtype=T.float64)) + a.cholesky_solve(
+    b.triu() + 3 * T.eye(3, dtype=T.float64), upper=True), [(2, 3, 2), (3, 3)])

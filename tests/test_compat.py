@@ -149,3 +149,33 @@ def test_a_part_of_torch_left_out_on_purpose_says_so():
                                              r"'no_such_function'$"):
         autodiff.no_such_function
     assert all(hasattr(torch, name) for name in autodiff._NOT_PROVIDED)   # torch's names
+
+
+def test_a_tensor_attribute_left_out_on_purpose_says_so():
+    """torch's Tensor attributes autodiff does not provide raise an AttributeError that
+    says so (hasattr is False, as for a name neither has); every public name of torch's
+    Tensor is either provided or one of them."""
+    x = autodiff.ones(2)
+    names = [n for names in autodiff._TENSOR_NOT_PROVIDED.values() for n in names]
+    assert all(hasattr(torch.Tensor, name) for name in names)       # torch's names
+    assert not any(hasattr(x, name) or hasattr(autodiff.Tensor, name) for name in names)
+    with pytest.raises(AttributeError, match=r"^'Tensor' object has no attribute 'to_sparse': "
+                                             r"autodiff does not provide Tensor\.to_sparse "
+                                             r"\(sparse tensors\)"):
+        x.to_sparse()
+    with pytest.raises(AttributeError, match=r"no attribute 'no_such_method'$"):
+        x.no_such_method
+    missing = [name for name in dir(torch.Tensor)
+               if not name.startswith("_") and not hasattr(autodiff.Tensor, name)
+               and name not in names]
+    assert missing == []
+    x.storage = "mine"                   # an instance attribute of that name is the user's
+    assert x.storage == "mine"
+
+
+def test_tensor_attributes_left_out_cost_nothing_to_the_others():
+    """They are class attributes (descriptors), not a ``__getattr__``: Tensor's own
+    attribute access is the hot path, which a ``__getattr__`` would slow."""
+    assert "__getattr__" not in vars(autodiff.Tensor)
+    assert all(type(vars(autodiff.Tensor)[name]).__name__ == "_NotProvided"
+               for names in autodiff._TENSOR_NOT_PROVIDED.values() for name in names)

@@ -326,8 +326,16 @@ SECOND_ORDER_GRAPHS_DIFFER = {
     "slogdet", "softplus_backward", "trace", "view_backward",
     # nn: prelu's gradients come from one kernel of two outputs in torch (here two
     # formulas); glu_backward's formulas are torch's maths in another order; an in-place
-    # threshold saves a clone of its input in torch (here a snapshot, unrecorded)
-    "prelu", "glu_backward", "threshold_",
+    # threshold (polygamma_) saves a clone of its input in torch (here a snapshot,
+    # unrecorded); index_reduce's gradient is scatter_reduce's (torch's index_reduce_backward
+    # computes it with index ops of its own)
+    "prelu", "glu_backward", "threshold_", "polygamma_", "index_reduce",
+    # cholesky's gradient multiplies by the inverse of the factor where torch solves
+    # with it (linalg_solve_triangular, which autodiff does not have)
+    "cholesky", "linalg_cholesky",
+    # torch's cholesky_solve gives LAPACK's column-major result (autodiff's is row-major),
+    # so a matmul of it reshapes through the other of view / _reshape_alias
+    "cholesky_solve",
 }
 
 

@@ -60,7 +60,7 @@ def _ops_in_graph(t):
 # torch's error), NotImplemented nodes or not_implemented() formulas (unique's, and the
 # in-place inverse hyperbolic functions')
 NOT_DIFFERENTIABLE = {op for op, rule in RULES.items() if rule.node == "NotImplemented"} | {
-    "unique", "unique_dim", "asinh_", "acosh_", "atanh_"}
+    "unique", "unique_dim", "unique_consecutive", "asinh_", "acosh_", "atanh_"}
 
 
 def test_every_row_has_a_sample():

@@ -48,12 +48,19 @@ CONVERSIONS = ("bfloat16", "bool", "byte", "char", "double", "float", "half", "i
 WRITTEN = {
     "T": "@property\n    def T(self: Tensor) -> Tensor: ...",
     "mT": "@property\n    def mT(self: Tensor) -> Tensor: ...",
+    "mH": "@property\n    def mH(self: Tensor) -> Tensor: ...",
+    "H": "@property\n    def H(self: Tensor) -> Tensor: ...",
     "__pos__": "def __pos__(self: Tensor) -> Tensor: ...",
     "__rtruediv__": "def __rtruediv__(self: Tensor, other: Tensor | Number) -> Tensor: ...",
     "__rfloordiv__": "def __rfloordiv__(self: Tensor, other: Tensor | Number) -> Tensor: ...",
     "__rmod__": "def __rmod__(self: Tensor, other: Tensor | Number) -> Tensor: ...",
     "__rpow__": "def __rpow__(self: Tensor, other: Tensor | Number) -> Tensor: ...",
     "__rmatmul__": "def __rmatmul__(self: Tensor, other: Tensor) -> Tensor: ...",
+    "__rlshift__": "def __rlshift__(self: Tensor, other: Tensor | Number) -> Tensor: ...",
+    "__rrshift__": "def __rrshift__(self: Tensor, other: Tensor | Number) -> Tensor: ...",
+    # (attached by nn.functional, above the op modules)
+    "hardshrink": "def hardshrink(input: Tensor, lambd: float = ...) -> Tensor: ...",
+    "prelu": "def prelu(input: Tensor, weight: Tensor) -> Tensor: ...",
     "bernoulli": "def bernoulli(self: Tensor, p: Optional[float] = ..., *, "
                  "generator: Optional[Generator] = ...) -> Tensor: ...",
     "cpu": "def cpu(self: Tensor, memory_format: object = ...) -> Tensor: ...",

@@ -176,6 +176,26 @@ class Hardtanh(Module):
             ", inplace=True" if self.inplace else "")
 
 
+class Hardshrink(Module):
+    """``x`` outside ``[-lambd, lambd]``, 0 inside.
+
+    >>> import autodiff
+    >>> import autodiff.nn as nn
+    >>> nn.Hardshrink()(autodiff.tensor([0.3, -1.0]))
+    tensor([ 0., -1.])
+    """
+
+    def __init__(self, lambd: float = 0.5) -> None:
+        super().__init__()
+        self.lambd = lambd
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.hardshrink(input, self.lambd)
+
+    def extra_repr(self) -> str:
+        return f"{self.lambd}"
+
+
 class ReLU6(Hardtanh):
     """``min(max(x, 0), 6)``."""
 

@@ -11,7 +11,8 @@ import jax.numpy as jnp
 from .. import dtypes as D, tape
 from ..dtypes import Number
 from ..tape import Tensor, apply, make_tensor, row
-from ._common import _arr_cast, _broadcast_shapes, _zeros_like, exported, method, methods
+from ._common import (_arr_cast, _broadcast_shapes, _tensor_arg, _zeros_like, exported, method,
+                      methods)
 
 
 # Comparisons and logical ops: bool results, never recorded.
@@ -105,6 +106,109 @@ Tensor.__and__, Tensor.__or__, Tensor.__xor__ = bitwise_and, bitwise_or, bitwise
 methods(bitwise_and, bitwise_or, bitwise_xor, inplace=tape.inplace_binary)
 
 
+# x &= m, x |= m, x ^= m write in place, as torch's; True & x swaps back
+Tensor.__iand__, Tensor.__ior__, Tensor.__ixor__ = (
+    Tensor.bitwise_and_, Tensor.bitwise_or_, Tensor.bitwise_xor_)
+Tensor.__rand__, Tensor.__ror__, Tensor.__rxor__ = (
+    bitwise_and, bitwise_or, bitwise_xor)
+
+
+def _integer_op(fn: Callable, name: str, kernel_name: str
+                ) -> Callable[[Tensor | Number, Tensor | Number], Tensor]:
+    """An elementwise op of integer tensors (never recorded), with torch's promotion and
+    its error for a float or bool operand."""
+    kernel = jax.jit(fn)
+
+    def op(input: Tensor | Number, other: Tensor | Number) -> Tensor:
+        dt = D.result_type(input, other)
+        if dt.is_floating_point or dt is D.bool_:
+            raise NotImplementedError(f"\"{kernel_name}_cpu\" not implemented for "
+                                      f"'{D.c_name(dt)}'")
+        if isinstance(input, Tensor) and isinstance(other, Tensor):
+            _broadcast_shapes(input.shape, other.shape)
+        a = input._value() if isinstance(input, Tensor) else input
+        b = other._value() if isinstance(other, Tensor) else other
+        return make_tensor(kernel(jnp.asarray(a, dt.np), jnp.asarray(b, dt.np)))
+    op.__name__ = op.__qualname__ = name
+    return op
+
+
+def _shift_left(a, b):
+    bits = jnp.iinfo(a.dtype).bits
+    return jnp.where((b < 0) | (b >= bits), 0, jnp.left_shift(a, jnp.clip(b, 0, bits - 1)))
+
+
+def _shift_right(a, b):
+    bits = jnp.iinfo(a.dtype).bits
+    out = jnp.right_shift(a, jnp.where((b < 0) | (b >= bits), bits - 1, b).astype(a.dtype))
+    if jnp.issubdtype(a.dtype, jnp.unsignedinteger):        # (no sign to copy in)
+        out = jnp.where((b < 0) | (b >= bits), 0, out)
+    return out
+
+
+bitwise_left_shift = _integer_op(_shift_left, "bitwise_left_shift", "lshift")
+bitwise_left_shift.__doc__ = """``input << other`` elementwise, of integer tensors (never
+recorded): shifting by a negative count or the width or more gives 0.
+
+>>> import autodiff
+>>> autodiff.bitwise_left_shift(autodiff.tensor([1, 3]), 2)
+tensor([ 4, 12])
+"""
+bitwise_right_shift = _integer_op(_shift_right, "bitwise_right_shift", "rshift")
+bitwise_right_shift.__doc__ = """``input >> other`` elementwise, of integer tensors (never
+recorded), the sign copied in: shifting by a negative count or the width or more gives the
+sign (0 or -1; 0 for uint8).
+
+>>> import autodiff
+>>> autodiff.bitwise_right_shift(autodiff.tensor([8, -8]), 1)
+tensor([ 4, -4])
+"""
+methods(bitwise_left_shift, bitwise_right_shift, inplace=tape.inplace_binary)
+Tensor.__lshift__, Tensor.__rshift__ = bitwise_left_shift, bitwise_right_shift
+Tensor.__rlshift__ = lambda self, other: bitwise_left_shift(other, self)
+Tensor.__rrshift__ = lambda self, other: bitwise_right_shift(other, self)
+Tensor.__ilshift__, Tensor.__irshift__ = (Tensor.bitwise_left_shift_,
+                                          Tensor.bitwise_right_shift_)
+
+
+def _gcd(a, b):
+    return jnp.gcd(a, b).astype(a.dtype)
+
+
+def _lcm(a, b):
+    return jnp.lcm(a, b).astype(a.dtype)
+
+
+_gcd_op = _integer_op(_gcd, "gcd", "gcd")
+_lcm_op = _integer_op(_lcm, "lcm", "lcm")
+
+
+@method(inplace=tape.inplace_binary)
+def gcd(input: Tensor, other: Tensor) -> Tensor:
+    """The greatest common divisor of integer tensors, elementwise (never recorded;
+    ``gcd(0, 0)`` is 0).
+
+    >>> import autodiff
+    >>> autodiff.gcd(autodiff.tensor([12, -18]), autodiff.tensor([8, 0]))
+    tensor([ 4, 18])
+    """
+    _tensor_arg("gcd", "other", 2, other)
+    return _gcd_op(input, other)
+
+
+@method(inplace=tape.inplace_binary)
+def lcm(input: Tensor, other: Tensor) -> Tensor:
+    """The least common multiple of integer tensors, elementwise (never recorded;
+    non-negative).
+
+    >>> import autodiff
+    >>> autodiff.lcm(autodiff.tensor([4, -6]), autodiff.tensor([6, 4]))
+    tensor([12, 12])
+    """
+    _tensor_arg("lcm", "other", 2, other)
+    return _lcm_op(input, other)
+
+
 @method
 def logical_not(input: Tensor) -> Tensor:
     """Elementwise logical not (a bool tensor)."""
@@ -118,6 +222,45 @@ def bitwise_not(input: Tensor) -> Tensor:
 
 Tensor.__invert__ = bitwise_not
 methods(bitwise_not, inplace=tape.inplace_unary)
+
+
+def _logical_inplace(fn):
+    """``x.logical_and_(y)``: x takes the result as ones and zeros. Not differentiable,
+    so not recorded, as torch's: a float ``x`` that requires grad keeps its history (even
+    a leaf may be written)."""
+    def op(self, *other):
+        with tape.no_grad():
+            return tape.inplace(self, lambda old: fn(old, *other))
+    op.__name__ = op.__qualname__ = fn.__name__ + "_"
+    op.__doc__ = f"In place: writes ``{fn.__name__}(x, ...)`` into ``x`` as ones and zeros."
+    return op
+
+
+Tensor.logical_not_, Tensor.logical_and_, Tensor.logical_or_, Tensor.logical_xor_ = (
+    _logical_inplace(f) for f in (logical_not, logical_and, logical_or, logical_xor))
+
+
+@method
+def isreal(input: Tensor) -> Tensor:
+    """Elementwise: whether each element is real (autodiff's are: all True).
+
+    >>> import autodiff
+    >>> autodiff.tensor([1.0, 2.0]).isreal()
+    tensor([True, True])
+    """
+    return make_tensor(jnp.ones(input._array.shape, bool))
+
+
+def _contains(self: Tensor, element: object) -> bool:
+    """``v in x``: whether any element of ``x`` equals ``v`` (a number or a tensor,
+    broadcast), as torch's."""
+    if not isinstance(element, (Tensor, int, float, bool)):
+        raise RuntimeError("Tensor.__contains__ only supports Tensor or scalar, but you passed "
+                           f"in a {type(element)}.")
+    return bool(jnp.any(eq(self, element)._value()))
+
+
+Tensor.__contains__ = _contains
 
 
 @method

@@ -190,6 +190,39 @@ Tensor.new_full = lambda self, size, v, **kw: full(size, v, **_new_defaults(self
 Tensor.new_tensor = lambda self, data, **kw: tensor(data, **_new_defaults(self, kw))
 
 
+def _options(dtype, device):
+    return (f"TensorOptions(dtype={D.long_name(dtype)}, device={device}, layout=Strided, "
+            "requires_grad=false (default), pinned_memory=false (default), "
+            "memory_format=(nullopt))")
+
+
+def _new(self: Tensor, *args: Any, device: Optional[DeviceLike] = None) -> Tensor:
+    """torch's legacy constructor, of ``self``'s dtype: ``x.new()`` is empty,
+    ``x.new(2, 3)`` (or a ``Size``) a tensor of that shape (zeros in autodiff),
+    ``x.new([1, 2])`` a tensor of that data, ``x.new(t)`` ``t`` itself (another tensor
+    object sharing its elements).
+
+    >>> import autodiff
+    >>> autodiff.ones(2).new([1, 2])
+    tensor([1., 2.])
+    """
+    kw: dict[str, Any] = {"dtype": self.dtype,
+                          "device": self.device if device is None else device}
+    if len(args) == 1 and isinstance(args[0], Tensor):
+        other = args[0]
+        if other.dtype is not self.dtype:
+            raise TypeError(f"expected {_options(self.dtype, self.device)} (got "
+                            f"{_options(other.dtype, other.device)})")
+        return other.detach()
+    if len(args) == 1 and not isinstance(args[0], D.Size) and \
+            isinstance(args[0], (list, tuple)) or (args and isinstance(args[0], float)):
+        return tensor(args[0], **kw)
+    return zeros(*args, **kw) if args else zeros(0, **kw)
+
+
+Tensor.new = _new
+
+
 def _like(fn: Callable[..., Tensor]) -> Callable[..., Tensor]:
     def like(input: Tensor, dtype: Optional[D.dtype] = None, device: Optional[DeviceLike] = None,
              requires_grad: bool = False, **kw: Any) -> Tensor:

@@ -22,7 +22,7 @@ from ._common import (_broadcast_shapes, _scalar, _scatter_through_view, _select
                       _slice_put, _tensor_arg, _w, _window, _zeros, _zeros_like, exported,
                       method)
 from .creation import full, tensor
-from .shape import broadcast_shapes, clone, select, unsqueeze
+from .shape import _diagonal_positions, broadcast_shapes, clone, select, unsqueeze
 
 
 # Picking along a dim, and its adjoint, adding back along it (each needs the other for
@@ -331,6 +331,67 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor,
                            f"got {reduce}")
     return _scatter("scatter_reduce", input, dim, index, src, reduce=reduce,
                     include_self=include_self)
+
+
+# index_reduce: scatter_reduce with whole slices: source's slice i reduced into self's
+# slice index[i] along dim (the index spread over source's shape); its gradient is
+# scatter_reduce's (torch's index_reduce_backward computes the same)
+_INDEX_REDUCE_BETA = "index_reduce() is in beta and the API may change at any time."
+
+
+def _index_reduce_backward(grad, self, source, result, dim, index, reduce, include_self):
+    if reduce == "prod":              # (torch's gradient of a product calls index_reduce
+        for _ in range(2):            # twice, each with its beta warning)
+            tape.warn_once(_INDEX_REDUCE_BETA)
+    return _scatter_reduce_backward(grad, self, source, result, dim, index, reduce,
+                                    include_self)
+
+
+row("index_reduce", "IndexReduceBackward0",
+    lambda self, source, *, dim, index, reduce, include_self: _scatter_reduce(
+        self, source, dim, index._value(), reduce, include_self),
+    lambda grad, self, source, index, result, dim, reduce, include_self: (
+        _index_reduce_backward(grad, self, source, result, dim, index, reduce, include_self)),
+    tensor_attrs=("index",))
+
+
+@method(inplace=tape.inplace_unary)
+def index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce: str, *,
+                 include_self: bool = True) -> Tensor:
+    """``input`` with the slices of ``source`` along ``dim`` reduced ("prod", "mean",
+    "amax", "amin") into the slices ``index`` names, ``input``'s own values included or
+    not (IndexReduceBackward0; torch's warning that it is in beta, once).
+
+    >>> import autodiff
+    >>> autodiff.ones(3).index_reduce(0, autodiff.tensor([0, 2, 0]),
+    ...                               autodiff.tensor([2.0, 3.0, 4.0]), "prod")
+    tensor([8., 1., 3.])
+    """
+    if reduce not in ("prod", "mean", "amax", "amin"):
+        raise RuntimeError("index_reduce(): Expected reduce to be one of prod, mean, amax or "
+                           f"amin but got {reduce}.")
+    if index.dtype not in (D.int64, D.int32):
+        raise RuntimeError("index_reduce_(): Expected dtype int32/int64 for index but got: "
+                           f"{index.dtype._legacy.replace('Tensor', '')}")
+    d = tape.wrap_dim(dim, input.ndim)
+    if index.ndim > 1:
+        raise RuntimeError("index_reduce_(): Index is supposed to be a vector")
+    n = source.shape[d] if source.ndim else 1
+    if index.numel() != n:
+        raise RuntimeError(f"index_reduce_(): Number of indices ({index.numel()}) should be "
+                           f"equal to source.size(dim): ({n}), for dim: {d}")
+    tape.warn_once(_INDEX_REDUCE_BETA)
+    values = np.asarray(index._value()).reshape(-1)
+    size = input.shape[d] if input.ndim else 1
+    if values.size and (values.min() < 0 or values.max() >= size):     # (no negative index)
+        raise IndexError("index out of range in self")
+    spread = np.broadcast_to(values.reshape([-1 if k == d else 1 for k in range(source.ndim)]),
+                             tuple(source.shape))
+    if source.dtype is not input.dtype:
+        source = source.to(input.dtype)
+    return apply(RULES["index_reduce"], input, source, dim=d,
+                 index=make_tensor(jnp.asarray(spread, jnp.int64)), reduce=reduce,
+                 include_self=include_self)
 
 
 def _check_index_tensor(index, fn, dim, size):
@@ -747,6 +808,69 @@ def slice_scatter(input: Tensor, src: Tensor, dim: int = 0, start: Optional[int]
     _check_scatter_slice(src, input.shape[:dim] + (len(range(start, end, step)),) +
                          input.shape[dim + 1:])
     return apply(RULES["slice_scatter"], input, src, dim=dim, start=start, end=end, step=step)
+
+
+# diagonal_scatter writes src onto the diagonal that diagonal() would view: self keeps the
+# gradient off it, src reads it back from it
+row("diagonal_scatter", "DiagonalScatterBackward0",
+    lambda self, src, *, offset, dim1, dim2: self.reshape(-1).at[_diagonal_positions(
+        self.shape, offset, dim1, dim2).reshape(-1)].set(src.reshape(-1)).reshape(self.shape),
+    (lambda grad, offset, dim1, dim2: tape.apply(
+        RULES["diagonal_scatter"], grad, _zeros(grad.diagonal(offset, dim1, dim2).shape, grad),
+        offset=offset, dim1=dim1, dim2=dim2),
+     lambda grad, offset, dim1, dim2: grad.diagonal(offset, dim1, dim2)))
+
+
+@method
+def diagonal_scatter(input: Tensor, src: Tensor, offset: int = 0, dim1: int = 0,
+                     dim2: int = 1) -> Tensor:
+    """``input`` with ``src`` written onto the diagonal ``input.diagonal(offset, dim1,
+    dim2)`` (DiagonalScatterBackward0).
+
+    >>> import autodiff
+    >>> autodiff.zeros(2, 2).diagonal_scatter(autodiff.ones(2))
+    tensor([[1., 0.],
+            [0., 1.]])
+    """
+    dim1, dim2 = tape.wrap_dim(dim1, input.ndim), tape.wrap_dim(dim2, input.ndim)
+    if dim1 == dim2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    _check_scatter_slice(src, input.diagonal(offset, dim1, dim2).shape)
+    return _binary_same(RULES["diagonal_scatter"], input, src, offset=offset, dim1=dim1,
+                        dim2=dim2)
+
+
+def _binary_same(rule, input, src, **attrs):
+    """A scatter of ``src`` into ``input``: ``src`` takes ``input``'s dtype."""
+    if src.dtype is not input.dtype:
+        src = src.to(input.dtype)
+    return apply(rule, input, src, **attrs)
+
+
+@method
+def fill_diagonal_(input: Tensor, fill_value: Number, wrap: bool = False) -> Tensor:
+    """In place: ``fill_value`` on the main diagonal (of a matrix, or of a tensor whose
+    dims are all equal); with ``wrap``, a tall matrix's diagonal starts again every
+    ``columns + 1`` rows (torch's strided views of it: CopySlices).
+
+    >>> import autodiff
+    >>> autodiff.zeros(3, 2).fill_diagonal_(1.0, wrap=True)
+    tensor([[1., 0.],
+            [0., 1.],
+            [0., 0.]])
+    """
+    if input.ndim < 2:
+        raise RuntimeError("dimensions must larger than 1")
+    height, width = input.shape[0], input.shape[1]
+    if input.ndim > 2 and builtins.any(n != height for n in input.shape):
+        raise RuntimeError("all dimensions of input must be of equal length")
+    strides = [math.prod(input.shape[d + 1:]) for d in range(input.ndim)]
+    step = builtins.sum(strides)
+    input.as_strided((builtins.min(height, width),), (step,)).fill_(fill_value)
+    if wrap and input.ndim == 2 and height > width + 1:
+        wrap_size = (input.numel() + width) // (width + 1) - builtins.min(height, width)
+        input.as_strided((wrap_size,), (step,), strides[0] * (width + 1)).fill_(fill_value)
+    return input
 
 
 def _check_scatter_slice(src, shape):

@@ -19,7 +19,7 @@ from .. import dtypes as D, tape
 from ..dtypes import Number
 from ..tape import RULES, Tensor, apply, row
 from ._common import (_binary, _expanded_shape, _if_given, _maybe_multiply, _reflected,
-                      _times_scalar, _unsafe_view, exported, method)
+                      _times_scalar, _unsafe_view, alias_row, exported, method)
 from .creation import eye, tensor
 from .pointwise import mul, true_divide
 from .reduction import return_types, sum
@@ -124,6 +124,69 @@ def cov(input: Tensor, *, correction: int = 1, fweights: Optional[Tensor] = None
     deviations = observations - avg.unsqueeze(1)
     product = mm(deviations, (deviations if w is None else deviations * w).t())
     return true_divide(product, norm_factor).squeeze()
+
+
+@method
+def corrcoef(input: Tensor) -> Tensor:
+    """The Pearson correlation coefficients of the variables in the rows of ``input``:
+    torch's composition (``cov``, divided by the standard deviations, clipped to
+    [-1, 1]: ClampBackward1).
+
+    >>> import autodiff
+    >>> autodiff.corrcoef(autodiff.tensor([[0.0, 1.0, 2.0], [2.0, 1.0, 0.5]]))
+    tensor([[ 1.0000, -0.9820],
+            [-0.9820,  1.0000]])
+    """
+    if input.ndim > 2:
+        raise RuntimeError("corrcoef(): expected input to have two or fewer dimensions but "
+                           f"got an input with {input.ndim} dimensions")
+    c = cov(input)
+    if c.ndim == 0:
+        return c / c                     # nan for a variance of 0, nan or inf; else 1
+    stddev = c.diagonal().sqrt()
+    c = c / stddev.view(-1, 1)
+    c = c / stddev.view(1, -1)
+    return c.clip(-1, 1)
+
+
+def _matrix_exp_backward(grad, self):
+    """torch's differential_analytic_matrix_function, adjoint: exp of the block matrix
+    [[A^T, G], [0, A^T]] holds the gradient in its top right block."""
+    a = self.transpose(-2, -1)
+    n = a.shape[-1]
+    meta = tape.constant(jnp.zeros(a.shape[:-2] + (2 * n, 2 * n), grad._array.dtype))
+    meta.narrow(-2, 0, n).narrow(-1, 0, n).copy_(a)
+    meta.narrow(-2, n, n).narrow(-1, n, n).copy_(a)
+    meta.narrow(-2, 0, n).narrow(-1, n, n).copy_(grad)
+    return tape.apply(RULES["linalg_matrix_exp"], meta).narrow(-2, 0, n).narrow(-1, n, n)
+
+
+# d exp(A) = the top right block of exp([[A, dA], [0, A]]); the gradient, its adjoint
+row("linalg_matrix_exp", "LinalgMatrixExpBackward0",
+    lambda self: jax.scipy.linalg.expm(self).astype(self.dtype),
+    lambda grad, self: (_matrix_exp_backward(grad, self),))
+
+
+@method
+def matrix_exp(input: Tensor) -> Tensor:
+    """The matrix exponential of a square matrix, or of each in a batch
+    (LinalgMatrixExpBackward0).
+
+    >>> import autodiff
+    >>> autodiff.matrix_exp(autodiff.zeros(2, 2))
+    tensor([[1., 0.],
+            [0., 1.]])
+    """
+    if input.ndim < 2:
+        raise RuntimeError("linalg.matrix_exp: The input tensor A must have at least 2 "
+                           "dimensions.")
+    if input.shape[-1] != input.shape[-2]:
+        raise RuntimeError("linalg.matrix_exp: A must be batches of square matrices, but they "
+                           f"are {input.shape[-2]} by {input.shape[-1]} matrices")
+    if not input.dtype.is_floating_point:
+        raise RuntimeError("linalg.matrix_exp: Expected a floating point or complex tensor as "
+                           f"input. Got {D.c_name(input.dtype)}")
+    return apply(RULES["linalg_matrix_exp"], input)
 
 
 def _check_same_dtype(a, b, message):
@@ -915,6 +978,163 @@ def logdet(input: Tensor) -> Tensor:
     """
     sign, logabsdet = _slogdet(input, "logdet")
     return apply(RULES["where"], math.nan, logabsdet, condition=sign == -1)
+
+
+def _cholesky_backward(grad, upper, result):
+    """torch's cholesky_backward: gA = L^-H pi*((L^H gL).tril()) L^-1, pi*(X) = (X + X^H -
+    diag X) / 2 (torch solves with the triangle, autodiff multiplies by its inverse)."""
+    L, gL = (result.mH, grad.mH) if upper else (result, grad)
+    gA = (L.mH @ gL).tril()
+    gA = _times_scalar(gA + gA.tril(-1).mH, 0.5)
+    L_inverse = L.inverse()
+    return L_inverse.mH @ gA @ L_inverse
+
+
+def _cholesky_forward(self, upper):
+    L = jax.lax.linalg.cholesky(self, symmetrize_input=False)     # (the lower triangle)
+    return jnp.swapaxes(L, -1, -2) if upper else L
+
+
+# A = L L^H with L lower triangular (upper: U = L^H)
+row("linalg_cholesky", "LinalgCholeskyExBackward0",
+    lambda self, *, upper: _cholesky_forward(self, upper),
+    lambda grad, result, upper: (_cholesky_backward(grad, upper, result),))
+alias_row("cholesky", "CholeskyBackward0", of="linalg_cholesky")
+
+
+def _cholesky(input, upper, fn):
+    _check_float_matrices(input, fn)
+    out = apply(RULES["linalg_cholesky" if fn == "linalg.cholesky" else "cholesky"], input,
+                upper=upper)
+    values = out._value()
+    if tape.concrete(values) and values.size and bool(jnp.isnan(values).any()):
+        a = np.asarray(input._value(), np.float64).reshape((-1,) + input.shape[-2:])
+        for batch, matrix in enumerate(a):
+            lower = np.tril(matrix) + np.tril(matrix, -1).T
+            order = next((k for k in range(1, len(lower) + 1)
+                          if not _positive_definite(lower[:k, :k])), None)
+            if order is not None:
+                where = f"(Batch element {batch}): " if input.ndim > 2 else ""
+                raise _LinAlgError(f"{fn}: {where}The factorization could not be completed "
+                                   "because the input is not positive-definite (the leading "
+                                   f"minor of order {order} is not positive-definite).")
+    return out
+
+
+def _positive_definite(matrix):
+    try:
+        np.linalg.cholesky(matrix)
+    except np.linalg.LinAlgError:
+        return False
+    return True
+
+
+_CHOLESKY_DEPRECATED = (
+    "autodiff.cholesky is deprecated in favor of autodiff.linalg.cholesky and will be removed in "
+    "a future PyTorch release.\nL = autodiff.cholesky(A)\nshould be replaced with\nL = "
+    "autodiff.linalg.cholesky(A)\nand\nU = autodiff.cholesky(A, upper=True)\nshould be replaced "
+    "with\nU = autodiff.linalg.cholesky(A).mH\nThis transform will produce equivalent results "
+    "for all valid (symmetric positive definite) inputs.")
+
+
+@method
+def cholesky(input: Tensor, upper: bool = False) -> Tensor:
+    """The Cholesky factor of a symmetric positive-definite matrix (or of each in a batch),
+    from its lower triangle: ``L`` with ``A = L L^T``, or ``U = L^T`` (CholeskyBackward0;
+    deprecated in torch for ``linalg.cholesky``, with its warning, once).
+
+    >>> import autodiff
+    >>> autodiff.linalg.cholesky(autodiff.tensor([[4.0, 2.0], [2.0, 5.0]]))
+    tensor([[2., 0.],
+            [1., 2.]])
+    """
+    tape.warn_once(_CHOLESKY_DEPRECATED)
+    return _cholesky(input, upper, "cholesky")
+
+
+def _factor_matmul(L, term, upper):
+    return -(L @ term) if upper else -(term @ L)
+
+
+# cholesky_inverse(L) = (L L^H)^-1 (upper: (U^H U)^-1):
+#   gL = -(X (G + G^H) X) L  (upper: -U (X (G + G^H) X)), X the result
+def _cholesky_inverse(factor, upper):
+    factor = jnp.triu(factor) if upper else jnp.tril(factor)     # (its triangle only)
+    t = jnp.swapaxes(factor, -1, -2)
+    return jnp.linalg.inv(t @ factor if upper else factor @ t)
+
+
+row("cholesky_inverse", "CholeskyInverseBackward0",
+    lambda self, *, upper: _cholesky_inverse(self, upper),
+    lambda grad, self, result, upper: (
+        _factor_matmul(self, result @ ((grad + grad.mH) @ result), upper),))
+
+
+@method
+def cholesky_inverse(input: Tensor, upper: bool = False) -> Tensor:
+    """The inverse of ``A = L L^T`` from its Cholesky factor ``L`` (``upper``: of
+    ``U^T U`` from ``U``), or of each in a batch (CholeskyInverseBackward0).
+
+    >>> import autodiff
+    >>> autodiff.tensor([[2.0, 0.0], [1.0, 1.0]]).cholesky_inverse()
+    tensor([[ 0.5000, -0.5000],
+            [-0.5000,  1.0000]])
+    """
+    _check_square_matrices(input, "cholesky_inverse")
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f"\"cholesky_inverse_out_cpu\" not implemented for "
+                                  f"'{D.c_name(input.dtype)}'")
+    return apply(RULES["cholesky_inverse"], input, upper=upper)
+
+
+def _cho_solve(b, factor, upper):
+    batch = jnp.broadcast_shapes(b.shape[:-2], factor.shape[:-2])
+    b = jnp.broadcast_to(b, batch + b.shape[-2:])
+    factor = jnp.broadcast_to(factor, batch + factor.shape[-2:])
+    return jax.scipy.linalg.cho_solve((factor, not upper), b)
+
+
+# cholesky_solve(B, L) = (L L^H)^-1 B:  gB = cholesky_solve(G, L);
+#   gL = -(gB X^H + X gB^H) L  (upper: -U (...)), X the result (one joint backward: gB is
+#   shared, as in torch's cholesky_solve_backward)
+row("cholesky_solve", "CholeskySolveBackward0",
+    lambda self, input2, *, upper: _cho_solve(self, input2, upper),
+    lambda grad, input2, result, upper: _cholesky_solve_backward(grad, input2, result, upper))
+
+
+def _cholesky_solve_backward(grad, input2, result, upper):
+    grad_self = tape.apply(RULES["cholesky_solve"], grad, input2, upper=upper)
+    common = grad_self @ result.mH
+    return grad_self, _factor_matmul(input2, common + common.mH, upper)
+
+
+@method
+def cholesky_solve(input: Tensor, input2: Tensor, upper: bool = False) -> Tensor:
+    """The solution ``X`` of ``A X = input`` from the Cholesky factor ``input2`` of ``A``
+    (``L``, or ``U`` with ``upper``), batches broadcast (CholeskySolveBackward0).
+
+    >>> import autodiff
+    >>> autodiff.tensor([[2.0], [1.0]]).cholesky_solve(autodiff.tensor([[1.0, 0.0],
+    ...                                                                 [1.0, 1.0]]))
+    tensor([[ 3.],
+            [-1.]])
+    """
+    if input.ndim < 2:
+        raise RuntimeError(f"b should have at least 2 dimensions, but has {input.ndim} "
+                           "dimensions instead")
+    if input2.ndim < 2:
+        raise RuntimeError(f"u should have at least 2 dimensions, but has {input2.ndim} "
+                           "dimensions instead")
+    if input.dtype is not input2.dtype:
+        raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type "
+                           f"{D.c_name(input.dtype)} and A of type {D.c_name(input2.dtype)} "
+                           "instead.")
+    n = input2.shape[-1]
+    if input2.shape[-2] != n or input.shape[-2] != n:
+        raise RuntimeError(f"Incompatible matrix sizes for cholesky_solve: each A matrix is "
+                           f"{input2.shape[-2]} by {n} but each b matrix is "
+                           f"{input.shape[-2]} by {input.shape[-1]}")
+    return apply(RULES["cholesky_solve"], input, input2, upper=upper)
 
 
 def _check_float_matrices(input, fn):

@@ -18,8 +18,8 @@ from ..dtypes import Number
 from ..tape import RULES, Rule, Tensor, apply, make_tensor, row
 from ._common import (_binary, _CastRule, _kernel_missing, _maybe_multiply, _minus_scalar,
                       _not_implemented, _over_scalar, _plus_scalar, _reflected, _scalar_minus,
-                      _tensor_arg, _times_scalar, _true_divide, _w, _zeros_like, exported,
-                      method, methods)
+                      _tensor_arg, _times_scalar, _true_divide, _w, _zeros_like, alias_row,
+                      exported, method, methods)
 from .creation import tensor, zeros_like
 from .comparison import ne
 from .shape import broadcast_shapes, cat, narrow
@@ -331,6 +331,7 @@ def remainder(input: Tensor, other: Tensor | Number) -> Tensor:
 
 
 Tensor.__mod__, Tensor.__rmod__ = remainder, _reflected(remainder)
+Tensor.__imod__, Tensor.__ifloordiv__ = Tensor.remainder_, Tensor.floor_divide_   # in place
 
 
 row("fmod", "FmodBackward1", lambda self, other: jnp.fmod(self, other),
@@ -779,6 +780,174 @@ def polygamma(n: int, input: Tensor) -> Tensor:
 
 
 Tensor.polygamma = lambda self, n: polygamma(n, self)     # x.polygamma(n): n comes first
+# in place, torch records its other overload's node
+alias_row("polygamma_", "PolygammaBackward1", of="polygamma")
+
+
+def _polygamma_(self: Tensor, n: int) -> Tensor:
+    """In place: ``x`` takes ``polygamma(n, x)`` (PolygammaBackward1)."""
+    if n < 0:
+        raise RuntimeError("polygamma(n, x) does not support negative n.")
+    return tape.inplace(self, lambda old: apply(_in_float(RULES["polygamma_"], old), old, n=n))
+
+
+Tensor.polygamma_ = _polygamma_
+
+
+def _mvlgamma(x, p):
+    steps = jnp.arange(-p / 2 + 0.5, 0.5, 0.5, dtype=x.dtype)
+    return (jax.scipy.special.gammaln(x[..., None] + steps).sum(-1) +
+            p * (p - 1) / 4 * math.log(math.pi)).astype(x.dtype)
+
+
+# the multivariate log-gamma: log Gamma_p(x) = p(p-1)/4 log(pi) + sum_i lgamma(x - i/2),
+# i < p:  d/dx = sum_i digamma(x - i/2)
+row("mvlgamma", "MvlgammaBackward0", lambda self, *, p: _mvlgamma(self, p),
+    lambda grad, self, p: (grad * (tape.constant(jnp.arange(
+        -p / 2 + 0.5, 0.5, 0.5, dtype=self._array.dtype)) + self.unsqueeze(-1)).digamma().sum(-1),))
+
+
+@method(inplace=tape.inplace_unary)
+def mvlgamma(input: Tensor, p: int) -> Tensor:
+    """The multivariate log-gamma function of dimension ``p``, elementwise
+    (MvlgammaBackward0).
+
+    >>> import autodiff
+    >>> autodiff.mvlgamma(autodiff.tensor([2.0, 3.0]), 2)
+    tensor([0.4516, 1.5502])
+    """
+    if p < 1:
+        raise RuntimeError("p has to be greater than or equal to 1")
+    return apply(_in_float(RULES["mvlgamma"], input), input, p=p)
+
+
+def _igamma_input(name):
+    raise NotImplementedError(f"the derivative for '{name}: input' is not implemented.")
+
+
+def _gamma_density(self, other):
+    """other^(self - 1) e^-other / Gamma(self): d/dother of the regularized gammas."""
+    return (_minus_scalar(self, 1) * other.log() - other - self.lgamma()).exp()
+
+
+# the regularized lower and upper incomplete gamma functions P(a, x), Q(a, x):
+# d/dx P = x^(a-1) e^-x / Gamma(a) = -d/dx Q (torch has no derivative in a)
+row("igamma", "IgammaBackward0", lambda self, other: jax.scipy.special.gammainc(self, other),
+    (lambda grad: _igamma_input("igamma"),
+     lambda grad, self, other: grad * _gamma_density(self, other)))
+row("igammac", "IgammacBackward0",
+    lambda self, other: jax.scipy.special.gammaincc(self, other),
+    (lambda grad: _igamma_input("igammac"),
+     lambda grad, self, other: -grad * _gamma_density(self, other)))
+
+
+def _incomplete_gamma(name: str) -> Callable[[Tensor, Tensor], Tensor]:
+    def op(input: Tensor, other: Tensor) -> Tensor:
+        _tensor_arg(name, "other", 2, other)
+        dt = D.result_type(input, other)
+        if not dt.is_floating_point:
+            raise _kernel_missing(f"{name}_cpu", dt)
+        return _binary(RULES[name], input, other)
+    op.__name__ = op.__qualname__ = name
+    return op
+
+
+igamma = _incomplete_gamma("igamma")
+igamma.__doc__ = """The regularized lower incomplete gamma function ``P(input, other)``,
+elementwise (IgammaBackward0: a gradient for ``other`` only, as torch's).
+
+>>> import autodiff
+>>> autodiff.igamma(autodiff.tensor([1.0, 2.0]), autodiff.tensor([1.0, 3.0]))
+tensor([0.6321, 0.8009])
+"""
+igammac = _incomplete_gamma("igammac")
+igammac.__doc__ = """The regularized upper incomplete gamma function ``Q(input, other) =
+1 - P(input, other)``, elementwise (IgammacBackward0: a gradient for ``other`` only).
+
+>>> import autodiff
+>>> autodiff.igammac(autodiff.tensor([1.0, 2.0]), autodiff.tensor([0.5, 3.0]))
+tensor([0.6065, 0.1991])
+"""
+methods(igamma, igammac, inplace=tape.inplace_binary)
+
+
+# nextafter(x, y): the next float after x towards y; torch passes the gradient to x as if
+# the identity (0 where x = y, where it stays), none to y
+row("nextafter", "NextafterBackward0", lambda self, other: jnp.nextafter(self, other),
+    (lambda grad, self, other: _w(self != other, grad, 0.0), lambda grad: _zeros_like(grad)))
+
+
+@method(inplace=tape.inplace_binary)
+def nextafter(input: Tensor, other: Tensor) -> Tensor:
+    """The next floating-point number after ``input`` towards ``other``, elementwise
+    (NextafterBackward0).
+
+    >>> import autodiff
+    >>> autodiff.nextafter(autodiff.tensor([1.0]), autodiff.tensor([2.0])) - 1
+    tensor([1.1921e-07])
+    """
+    _tensor_arg("nextafter", "other", 2, other)
+    dt = D.result_type(input, other)
+    if not dt.is_floating_point:
+        raise _kernel_missing("nextafter_cpu", dt)
+    return _binary(RULES["nextafter"], input, other)
+
+
+# angle of a real number: pi below 0, else 0 (nan stays); flat, so zero gradients
+row("angle", "AngleBackward0",
+    lambda self: jnp.where(jnp.isnan(self), self, jnp.where(self < 0, math.pi, 0)
+                           ).astype(self.dtype),
+    lambda grad: (_zeros_like(grad),))
+
+
+@method
+def angle(input: Tensor) -> Tensor:
+    """The argument of each element as a complex number: of a real one, ``pi`` if negative,
+    else 0 (AngleBackward0, zero gradients); integers in the default float dtype.
+
+    >>> import autodiff
+    >>> autodiff.tensor([-1.0, 0.0, 2.0]).angle()
+    tensor([3.1416, 0.0000, 0.0000])
+    """
+    return apply(_in_float(RULES["angle"], input), input)
+
+
+# i0, the modified Bessel function of the first kind of order 0:  d/dx i0 = i1;
+# d/dx i1 = i0(x) - i1(x)/x, 1/2 at 0 (torch's i1_backward, with its guard near 0)
+def _i1_backward(grad, self, result):
+    eps = float(jnp.finfo(self._array.dtype).eps)
+    not_tiny = self.abs() > eps
+    safe = _w(not_tiny, self, eps)
+    return grad * _w(not_tiny, safe.i0() - result * safe.reciprocal(), 0.5)
+
+
+row("special_i1", "SpecialI1Backward0", lambda self: jax.scipy.special.i1(self),
+    lambda grad, self, result: (_i1_backward(grad, self, result),))
+row("i0", "I0Backward0", lambda self: jax.scipy.special.i0(self),
+    lambda grad, self: (grad * apply(RULES["special_i1"], self),))
+
+
+@method(inplace=tape.inplace_unary)
+def i0(input: Tensor) -> Tensor:
+    """The modified Bessel function of the first kind of order 0, elementwise
+    (I0Backward0); integers in the default float dtype.
+
+    >>> import autodiff
+    >>> autodiff.i0(autodiff.tensor([0.0, 1.0]))
+    tensor([1.0000, 1.2661])
+    """
+    return apply(_in_float(RULES["i0"], input), input)
+
+
+def _float_power_(self: Tensor, exponent: Tensor | Number) -> Tensor:
+    """In place: ``self`` (float64) takes ``self ** exponent`` (PowBackward0/1)."""
+    if self.dtype is not D.float64:
+        raise RuntimeError(f"the base given to float_power_ has dtype {D.c_name(self.dtype)} "
+                           "but the operation's result requires dtype Double")
+    return tape.inplace(self, lambda old: float_power(old, exponent))
+
+
+Tensor.float_power_ = _float_power_
 
 
 row("clamp", "ClampBackward1", lambda self, *, min=None, max=None: jnp.clip(self, min, max),
@@ -963,6 +1132,7 @@ def atan2(input: Tensor, other: Tensor) -> Tensor:
     return _binary(RULES["atan2"], input, other, float_result=True)
 arctan2 = atan2
 Tensor.arctan2 = atan2
+Tensor.arctan2_ = Tensor.atan2_
 
 
 # hypot = sqrt(x^2 + y^2):  d/dx = x / hypot,  d/dy = y / hypot

@@ -236,6 +236,31 @@ class return_types:
     aminmax = _return_type("aminmax", ("min", "max"))
     slogdet = _return_type("slogdet", ("sign", "logabsdet"))
     linalg_slogdet = _return_type("linalg_slogdet", ("sign", "logabsdet"))
+    frexp = _return_type("frexp", ("mantissa", "exponent"))
+    histogram = _return_type("histogram", ("hist", "bin_edges"))
+
+
+# frexp: x = mantissa * 2^exponent, |mantissa| in [0.5, 1):  d mantissa/dx = 2^-exponent
+# (the exponent, computed beside the tape, has no gradient)
+row("frexp", "FrexpBackward0", lambda self, *, exponent: jnp.frexp(self)[0],
+    lambda grad, exponent: (grad / exponent.exp2(),), tensor_attrs=("exponent",))
+
+
+@method
+def frexp(input: Tensor) -> tuple[Tensor, Tensor]:
+    """Each element as ``mantissa * 2 ** exponent``, ``|mantissa|`` in [0.5, 1)
+    (FrexpBackward0 for the mantissa; the int32 exponent has no gradient).
+
+    >>> import autodiff
+    >>> autodiff.frexp(autodiff.tensor([0.5, 2.0, -3.0]))
+    autodiff.return_types.frexp(
+    mantissa=tensor([ 0.5000,  0.5000, -0.7500]),
+    exponent=tensor([0, 2, 2], dtype=autodiff.int32))
+    """
+    if not input.is_floating_point():
+        raise RuntimeError("autodiff.frexp() only supports floating-point dtypes")
+    exponent = make_tensor(jnp.frexp(input._value())[1].astype(jnp.int32))
+    return return_types.frexp(apply(RULES["frexp"], input, exponent=exponent), exponent)
 
 
 def _extremum(input, dim, keepdim, other, full, along, arg, binary, kind):

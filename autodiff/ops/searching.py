@@ -298,6 +298,64 @@ def histc(input: Tensor, bins: int = 100, min: Number = 0, max: Number = 0) -> T
     return make_tensor(jnp.asarray(counts, input.dtype.np))
 
 
+# (the counts and the edges are computed beside the tape and handed in: one node for both)
+row("histogram", "NotImplemented", lambda self, *, counted, edges: (counted, edges),
+    lambda grads, counted, edges: _not_implemented("histogram"), outputs=())
+
+
+@method
+def histogram(input: Tensor, bins: int | Tensor, *, range: Optional[tuple[float, float]] = None,
+              weight: Optional[Tensor] = None,
+              density: bool = False) -> tuple[Tensor, Tensor]:
+    """The histogram of ``input``'s elements: ``bins`` equal bins over ``range`` (the
+    elements' own, by default) or the bins between the given edges; the last bin holds
+    its right edge. ``(hist, bin_edges)``, weighted by ``weight``, normalized to a
+    density with ``density`` (torch has no derivative: a NotImplemented node).
+
+    >>> import autodiff
+    >>> autodiff.histogram(autodiff.tensor([1.0, 2.0, 1.0, 4.0, 9.0]), 4)
+    autodiff.return_types.histogram(
+    hist=tensor([3., 1., 0., 1.]),
+    bin_edges=tensor([1., 3., 5., 7., 9.]))
+    """
+    if not input.dtype.is_floating_point:
+        raise _kernel_missing("histogramdd", input.dtype)
+    dt = input.dtype.np
+    x = np.asarray(input._value(), np.float64).reshape(-1)
+    if isinstance(bins, Tensor):
+        edges = np.asarray(bins._value()).astype(dt)
+    else:
+        if bins <= 0:
+            raise RuntimeError(f"autodiff.histogram(): bins must be > 0, but got {bins} for "
+                               "dimension 0")
+        if range is not None:
+            low, high = float(range[0]), float(range[1])
+        elif x.size:
+            low, high = float(x.min()), float(x.max())
+        else:
+            low, high = 0.0, 1.0
+        if low > high:
+            raise RuntimeError(f"autodiff.histogramdd: min should not exceed max, but got min "
+                               f"{low:g} max {high:g} for dimension 0")
+        if low == high:
+            low, high = low - 0.5, high + 0.5
+        edges = np.asarray(jnp.linspace(low, high, bins + 1, dtype=dt))
+    counts: np.ndarray = np.zeros(builtins.max(len(edges) - 1, 0))
+    w = None if weight is None else np.asarray(weight._value(), np.float64).reshape(-1)
+    if len(edges) > 1 and edges[0] <= edges[-1]:
+        e = edges.astype(np.float64)
+        inside = (x >= e[0]) & (x <= e[-1])
+        where = np.clip(np.searchsorted(e, x[inside], side="right") - 1, 0, len(e) - 2)
+        counts = np.bincount(where, None if w is None else w[inside], len(e) - 1)
+        if density:
+            counts = counts / (counts.sum() * np.diff(e))
+    counted, edges_ = jnp.asarray(counts, dt), jnp.asarray(edges, dt)
+    if not (tape.is_grad_enabled() and input.requires_grad):
+        return return_types.histogram(make_tensor(counted), make_tensor(edges_))
+    return return_types.histogram(*tape.apply_multi(RULES["histogram"], input, counted=counted,
+                                                    edges=edges_))
+
+
 def _derivative_missing(op):
     """torch's not_implemented() of derivatives.yaml (a NotImplementedError)."""
     raise NotImplementedError(f"the derivative for '{op}' is not implemented.")
@@ -337,6 +395,61 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,
     extras = [make_tensor(jnp.asarray(a, np.int64)) for a, wanted in
               ((inverse, return_inverse), (counts, return_counts)) if wanted]
     return (out, *extras) if extras else out
+
+
+row("unique_consecutive", "UniqueConsecutiveBackward0",
+    lambda self, *, counted, dim: counted,
+    (lambda grad, dim: _derivative_missing("unique_consecutive"),))
+
+
+@method
+def unique_consecutive(input: Tensor, return_inverse: bool = False, return_counts: bool = False,
+                       dim: Optional[int] = None) -> Union[Tensor, tuple[Tensor, ...]]:
+    """``input`` with each run of equal consecutive elements (slices along ``dim``) kept
+    once; with ``return_inverse``, which run each element is in, with ``return_counts``,
+    each run's length. A float result requiring grad records UniqueConsecutiveBackward0,
+    which torch cannot differentiate.
+
+    >>> import autodiff
+    >>> autodiff.tensor([1, 1, 2, 2, 3, 1]).unique_consecutive(return_counts=True)
+    (tensor([1, 2, 3, 1]), tensor([2, 2, 1, 1]))
+    """
+    x = np.asarray(input._value())
+    d = 0 if dim is None else tape.wrap_dim(dim, input.ndim)
+    flat = x.reshape(-1) if dim is None else np.moveaxis(x, d, 0)
+    if len(flat):
+        rest = flat[1:] != flat[:-1]
+        new = np.concatenate([[True], rest.reshape(len(rest), -1).any(1)])
+    else:
+        new = np.zeros(0, bool)
+    starts = np.flatnonzero(new)
+    counts = np.diff(np.append(starts, len(flat)))
+    values = flat[starts] if dim is None else np.moveaxis(flat[starts], 0, d)
+    inverse = np.cumsum(new) - 1
+    out = apply(RULES["unique_consecutive"], input, counted=jnp.asarray(values), dim=dim)
+    if dim is None:
+        inverse = inverse.reshape(x.shape)
+    extras = [make_tensor(jnp.asarray(a, np.int64)) for a, wanted in
+              ((inverse, return_inverse), (counts, return_counts)) if wanted]
+    return (out, *extras) if extras else out
+
+
+@method
+def nonzero_static(input: Tensor, *, size: int, fill_value: int = -1) -> Tensor:
+    """``nonzero`` with exactly ``size`` rows: the first ``size`` indices, then rows of
+    ``fill_value``. Not recorded.
+
+    >>> import autodiff
+    >>> autodiff.tensor([0, 3, 0, 1]).nonzero_static(size=3)
+    tensor([[ 1],
+            [ 3],
+            [-1]])
+    """
+    if size < 0:
+        raise RuntimeError(f"nonzero_static: 'size' must be an non-negative integer, but got "
+                           f"size: {size}")
+    rows = jnp.argwhere(input._value(), size=size, fill_value=fill_value)
+    return make_tensor(rows.reshape(size, input.ndim).astype(jnp.int64))
 
 
 if not TYPE_CHECKING:         # (see exported: a type checker reads every public name)

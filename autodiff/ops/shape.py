@@ -224,6 +224,48 @@ def _stride(input: Tensor, dim: Optional[int] = None) -> Union[tuple[int, ...], 
 Tensor.stride = _stride
 
 
+def _storage_offset(input: Tensor) -> int:
+    """``x.storage_offset()``: where its first element sits in the memory it shares with
+    its base (0 for a tensor that is no view).
+
+    >>> import autodiff
+    >>> autodiff.zeros(3, 4)[1:, 2].storage_offset()
+    6
+    """
+    if input._view is None or not input._array.size:
+        return 0
+    return int(np.asarray(input._flat_index()).flat[0])
+
+
+Tensor.storage_offset = _storage_offset
+
+
+def _reversed(self: Tensor) -> Tensor:
+    """``reversed(x)``: ``x`` flipped along its first dim (a 0-d tensor: itself)."""
+    return self.flip(0) if self.ndim else self
+
+
+def _delitem(self: Tensor, key: object) -> None:
+    raise TypeError("Tensor does not support deleting items")
+
+
+Tensor.__reversed__, Tensor.__delitem__ = _reversed, _delitem
+
+
+def _dim_order(input: Tensor, *, ambiguity_check: object = False) -> tuple[int, ...]:
+    """The dims from outermost to innermost in memory: sorted by stride, largest first.
+
+    >>> import autodiff
+    >>> autodiff.zeros(2, 3, 4).permute(2, 0, 1).dim_order()
+    (1, 2, 0)
+    """
+    strides = _strides(input)
+    return tuple(sorted(range(input.ndim), key=lambda d: -strides[d]))
+
+
+Tensor.dim_order = _dim_order
+
+
 # tril/triu keep a triangle: the gradient keeps the same one
 row("tril", "TrilBackward0", lambda self, *, diagonal: jnp.tril(self, diagonal),
     lambda grad, diagonal: (tape.apply(RULES["tril"], grad, diagonal=diagonal),))
@@ -541,6 +583,43 @@ def transpose_(self: Tensor, dim0: int, dim1: int) -> Tensor:
 
 
 Tensor.mT = property(lambda self: transpose(self, -2, -1))  # type: ignore[assignment]
+
+
+def _matrix_transpose(what, least=2):
+    def conjugate_transpose(self):
+        if self.ndim < least:
+            raise RuntimeError(f"tensor.{what} is only supported on matrices or batches of "
+                               f"matrices. Got {self.ndim}-D tensor.")
+        return transpose(self, -2, -1)
+    return conjugate_transpose
+
+
+# The conjugate transposes: of a real tensor, its transpose (TransposeBackward0)
+Tensor.mH = property(_matrix_transpose("mH"))  # type: ignore[assignment]
+
+
+def _H(self):
+    if self.ndim != 2:
+        raise RuntimeError("tensor.H is only supported on matrices (2-D tensors). Got "
+                           f"{self.ndim}-D tensor." + (" For batches of matrices, consider "
+                                                       "using tensor.mH" if self.ndim > 2 else ""))
+    return transpose(self, 0, 1)
+
+
+Tensor.H = property(_H)  # type: ignore[assignment]
+
+
+@method
+def adjoint(input: Tensor) -> Tensor:
+    """The conjugate transpose of the last two dims: of a real tensor, its transpose
+    (TransposeBackward0).
+
+    >>> import autodiff
+    >>> autodiff.tensor([[1, 2], [3, 4]]).adjoint()
+    tensor([[1, 3],
+            [2, 4]])
+    """
+    return _matrix_transpose("adjoint()")(input)
 
 
 swapaxes = swapdims = transpose
@@ -901,6 +980,58 @@ def narrow(input: Tensor, dim: int, start: int | Tensor, length: int) -> Tensor:
                  self_sym_sizes=input._array.shape)
 
 
+# narrow_copy: narrow's elements as a new tensor; the gradient goes back into zeros (torch
+# slices them from ``start`` to ``start + length`` as given: where a negative start reaches
+# 0 or beyond, an empty slice, so zero gradients)
+row("narrow_copy", "NarrowCopyBackward0",
+    lambda self, *, dim, start, length, self_sym_sizes: jax.lax.slice_in_dim(
+        self, start % builtins.max(self.shape[dim], 1),
+        start % builtins.max(self.shape[dim], 1) + length, axis=dim),
+    lambda grad, dim, start, length, self_sym_sizes: (
+        _zeros(self_sym_sizes, grad) if start < 0 <= start + length else tape.apply(
+        RULES["slice_backward"], grad, input_sizes=self_sym_sizes, dim=dim, start=start,
+        end=start + length, step=1),))
+
+
+@method
+def narrow_copy(input: Tensor, dim: int, start: int, length: int) -> Tensor:
+    """``narrow``'s elements, copied (NarrowCopyBackward0).
+
+    >>> import autodiff
+    >>> autodiff.arange(5).narrow_copy(0, 1, 3)
+    tensor([1, 2, 3])
+    """
+    if input.ndim == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
+    d = tape.wrap_dim(dim, input.ndim)
+    n = input.shape[d]
+    if not -n <= start <= n:
+        raise IndexError(f"start out of range (expected to be in range of [{-n}, {n}], but "
+                         f"got {start})")
+    if length < 0 or start % builtins.max(n, 1) + length > n:
+        raise RuntimeError(f"start ({start % builtins.max(n, 1)}) + length ({length}) exceeds "
+                           f"dimension size ({n}).")
+    return apply(RULES["narrow_copy"], input, dim=d, start=start, length=length,
+                 self_sym_sizes=input._array.shape)
+
+
+@method
+def sum_to_size(input: Tensor, *size: int | Sequence[int]) -> Tensor:
+    """``input`` summed down to ``size``, which must broadcast to its shape (the gradient
+    of a broadcast: SumBackward1, ViewBackward0 where leading dims go).
+
+    >>> import autodiff
+    >>> autodiff.ones(2, 3).sum_to_size(1, 3)
+    tensor([[2., 2., 2.]])
+    """
+    shape = _shape_arg(size)
+    target = tuple(input.shape)
+    lead = len(target) - len(shape)
+    if lead < 0 or builtins.any(s != 1 and s != target[i + lead] for i, s in enumerate(shape)):
+        raise RuntimeError(f"size {{{list(shape)}}} is not expandable to size {{{list(target)}}}.")
+    return tape.sum_to(input, shape)
+
+
 # ... their gradients put back into zeros, whose own gradients select and slice again
 row("select_backward", "SelectBackwardBackward0",
     lambda grad_output, *, input_sizes, dim, index: _select_put(
@@ -1037,6 +1168,89 @@ def split(input: Tensor, split_size_or_sections: int | Sequence[int],
     return tape.apply_views(rule, input, [
         (RULES["slice"], dict(dim=d, start=s, end=s + k, step=1, self_sym_sizes=shape))
         for s, k in zip(starts, sizes)], dim=d, self_sym_sizes=shape, **attrs)
+
+
+@method
+def split_with_sizes(input: Tensor, split_sizes: Sequence[int],
+                     dim: int = 0) -> tuple[Tensor, ...]:
+    """Views of the given sizes along ``dim``: ``split`` with a list
+    (SplitWithSizesBackward0).
+
+    >>> import autodiff
+    >>> [t.tolist() for t in autodiff.arange(5).split_with_sizes([2, 3])]
+    [[0, 1], [2, 3, 4]]
+    """
+    return split(input, list(split_sizes), dim)
+
+
+# unsafe_split, unsafe_chunk, unsafe_split_with_sizes: split's pieces as new tensors, not
+# views (torch's promise that none will be written in place); the gradient is split's
+row("unsafe_split", "UnsafeSplitBackward0",
+    lambda self, *, split_size, dim, self_sym_sizes: _split(
+        self, _split_sizes(split_size, self_sym_sizes[dim]), dim),
+    lambda grads, split_size, dim, self_sym_sizes: (_cat_splits(
+        grads, _split_sizes(split_size, self_sym_sizes[dim]), dim, self_sym_sizes),),
+    outputs=())
+row("unsafe_split_with_sizes", "UnsafeSplitWithSizesBackward0",
+    lambda self, *, split_sizes, dim, self_sym_sizes: _split(self, split_sizes, dim),
+    lambda grads, split_sizes, dim, self_sym_sizes: (_cat_splits(
+        grads, split_sizes, dim, self_sym_sizes),), outputs=())
+
+
+@method
+def unsafe_split(input: Tensor, split_size: int, dim: int = 0) -> tuple[Tensor, ...]:
+    """``split``'s pieces as tensors of their own, not views (UnsafeSplitBackward0).
+
+    >>> import autodiff
+    >>> autodiff.arange(5).unsafe_split(2)
+    (tensor([0, 1]), tensor([2, 3]), tensor([4]))
+    """
+    if input.ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
+    if split_size < 0:
+        raise RuntimeError(f"split expects split_size be non-negative, but got split_size="
+                           f"{split_size}")
+    d = tape.wrap_dim(dim, input.ndim)
+    return tape.apply_multi(RULES["unsafe_split"], input, split_size=split_size, dim=d,
+                            self_sym_sizes=input._array.shape)
+
+
+@method
+def unsafe_split_with_sizes(input: Tensor, split_sizes: Sequence[int],
+                            dim: int = 0) -> tuple[Tensor, ...]:
+    """``split_with_sizes``'s pieces as tensors of their own, not views
+    (UnsafeSplitWithSizesBackward0).
+
+    >>> import autodiff
+    >>> autodiff.arange(5).unsafe_split_with_sizes([1, 4])
+    (tensor([0]), tensor([1, 2, 3, 4]))
+    """
+    if input.ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
+    d = tape.wrap_dim(dim, input.ndim)
+    sizes = [int(k) for k in split_sizes]
+    if builtins.sum(sizes) != input.shape[d]:
+        raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to "
+                           f"{input.shape[d]} (input tensor's size at dimension {d}), but got "
+                           f"split_sizes={sizes}")
+    return tape.apply_multi(RULES["unsafe_split_with_sizes"], input, split_sizes=tuple(sizes),
+                            dim=d, self_sym_sizes=input._array.shape)
+
+
+@method
+def unsafe_chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+    """``chunk``'s pieces as tensors of their own, not views (UnsafeSplitBackward0).
+
+    >>> import autodiff
+    >>> autodiff.arange(4).unsafe_chunk(2)
+    (tensor([0, 1]), tensor([2, 3]))
+    """
+    if input.ndim == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    n = input.shape[tape.wrap_dim(dim, input.ndim)]
+    return unsafe_split(input, -(-n // chunks), dim)
 
 
 @method

@@ -204,6 +204,13 @@ class PublicAPI(SphinxDirective):
         return holder.children
 
 
+def _skip_not_provided(app, what, name, obj, skip, options):
+    """Tensor's attributes that autodiff leaves out on purpose (``autodiff._NotProvided``,
+    which raise when read) are not members to document."""
+    return True if type(obj).__name__ == "_NotProvided" else None
+
+
 def setup(app):
     app.add_directive("public-api", PublicAPI)
+    app.connect("autodoc-skip-member", _skip_not_provided)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -685,3 +685,332 @@ def recurrent_layers_refuse_bad_shapes(T):
 def rnn_dropout_with_one_layer_warns(T):
     module = T.nn.GRU(3, 4, dropout=0.5)
     yield "repr", repr(module)
+
+
+# -- Tensor methods of torch's that real programs use (issue 19) ---------------------------
+
+def _outcome(f):
+    """What ``f()`` gives, or its error's type and text."""
+    try:
+        return f()
+    except Exception as error:             # (RuntimeError, TypeError, NotImplementedError)
+        return f"{type(error).__name__}: {error}"
+
+
+def splits_copies_and_sums_to_a_size(T):
+    """split_with_sizes, unsafe_split / unsafe_chunk / unsafe_split_with_sizes (pieces
+    that are not views: one may be written in place), narrow_copy, sum_to_size."""
+    a = T.arange(8.0).view(2, 4)
+    yield "split_with_sizes", T.arange(5).split_with_sizes([2, 3])
+    yield "unsafe", (T.arange(5).unsafe_split(2), T.arange(5).unsafe_chunk(2),
+                     T.arange(5).unsafe_split_with_sizes([1, 4], 0))
+    yield "unsafe pieces are not views", [t._base is None for t in a.unsafe_split(1)]
+    x = T.ones(4, requires_grad=True) * 1
+    p, q = x.unsafe_split(2)
+    p.mul_(2)
+    (p.sum() + q.sum()).backward()
+    yield "written in place", (p, type(p.grad_fn).__name__)
+    for name, f in (("sizes", lambda: T.arange(5).unsafe_split_with_sizes([2, 2])),
+                    ("chunks", lambda: T.arange(5).unsafe_chunk(0)),
+                    ("0-d", lambda: T.tensor(1.0).unsafe_split(1))):
+        yield "unsafe error " + name, _outcome(f)
+    yield "narrow_copy", (a.narrow_copy(1, 1, 2), a.narrow_copy(1, -2, 2), a.narrow_copy(0, 1, 0))
+    for start, length in ((3, 2), (-5, 2), (1, -1)):
+        yield f"narrow_copy error {start} {length}", _outcome(lambda: a.narrow_copy(1, start, length))
+    yield "narrow_copy of a 0-d tensor", _outcome(lambda: T.tensor(1.0).narrow_copy(0, 0, 1))
+    w = T.arange(8.0, dtype=T.float64).view(2, 4).requires_grad_()
+    w.narrow_copy(0, -1, 1).sum().backward()      # (torch slices the gradient from -1 to 0)
+    yield "narrow_copy's gradient from a negative start", w.grad
+    y = T.ones(2, 3, requires_grad=True)
+    sums = [y.sum_to_size(1, 3), y.sum_to_size(3), y.sum_to_size([2, 1]), y.sum_to_size(T.Size([1, 1]))]
+    yield "sum_to_size", (sums, [type(s.grad_fn).__name__ for s in sums], y.sum_to_size(2, 3) is y)
+    yield "sum_to_size error", _outcome(lambda: y.sum_to_size(3, 3))
+
+
+def conjugates_and_what_a_real_tensor_is_not(T):
+    """Of a real tensor: conj / resolve_conj / resolve_neg / real are itself, mH / H /
+    adjoint its transpose, imag torch's error; the flags of the layouts and devices
+    autodiff has not; layout, name, grad_dtype, volatile."""
+    b = T.arange(6.0).view(2, 3)
+    yield "itself", [b.conj() is b, b.resolve_conj() is b, b.resolve_neg() is b, b.real is b,
+                     b.conj_physical() is b, b.conj_physical_() is b]
+    yield "isreal", (b.isreal(), T.tensor([1, 2]).isreal())
+    yield "imag", _outcome(lambda: b.imag)
+    x = T.ones(2, 3, requires_grad=True)
+    yield "transposes", [(t, type(t.grad_fn).__name__) for t in (x.mH, x.H, x.adjoint(),
+                                                                 T.adjoint(x))]
+    yield "batched", T.arange(12).view(2, 2, 3).mH
+    for name, f in (("mH", lambda: T.ones(3).mH), ("H 1-d", lambda: T.ones(3).H),
+                    ("H 3-d", lambda: T.ones(2, 2, 2).H), ("adjoint", lambda: T.ones(3).adjoint())):
+        yield "error " + name, _outcome(f)
+    yield "flags", [b.is_sparse, b.is_sparse_csr, b.is_quantized, b.is_meta, b.is_nested,
+                    b.is_mkldnn, b.is_xla, b.is_xpu, b.is_mps, b.is_ipu, b.is_maia, b.is_mtia,
+                    b.is_vulkan, b.is_conj(), b.is_neg(), b.is_pinned(), b.is_distributed()]
+    yield "layout", (b.layout, b.layout == T.strided)
+    yield "name", b.name
+    yield "grad_dtype", (b.grad_dtype, T.ones(2, dtype=T.float64, requires_grad=True).grad_dtype)
+    yield "grad_dtype of a non-leaf", _outcome(lambda: (x * 2).grad_dtype)
+    yield "volatile", b.volatile
+    r = T.zeros(2)
+    r.real = T.tensor([1.0, 2.0])
+    r.volatile = True                    # (a warning, no effect)
+    yield "real and volatile written", (r, r.volatile)
+    yield "dense", (b.to_dense() is b, b.dense_dim(), b.sparse_dim())
+    for name in ("values", "indices", "coalesce", "is_coalesced", "crow_indices", "col_indices",
+                 "ccol_indices", "row_indices"):
+        yield "sparse " + name, _outcome(getattr(b, name))
+    yield "smm", _outcome(lambda: b.smm(b.t()))
+
+
+def memory_sharing_as_torch_reports_it(T):
+    """storage_offset, data_ptr (addresses: compared, not printed), dim_order,
+    share_memory_ / is_shared, pin_memory without an accelerator."""
+    b = T.zeros(3, 4)
+    yield "storage_offset", (b.storage_offset(), b[1:, 2].storage_offset(),
+                             b.t()[1].storage_offset(), T.zeros(5)[2:].view(3)[1:].storage_offset())
+    yield "data_ptr", (b[1:].data_ptr() - b.data_ptr(), b[1, 1:].data_ptr() - b.data_ptr(),
+                       b.t().data_ptr() == b.data_ptr(), b.detach().data_ptr() == b.data_ptr(),
+                       b.clone().data_ptr() == b.data_ptr(), T.zeros(0).data_ptr(),
+                       b.const_data_ptr() == b.data_ptr())
+    yield "dim_order", (T.zeros(2, 1, 3).dim_order(), T.zeros(2, 3, 4).permute(2, 0, 1).dim_order(),
+                        T.zeros(3, 1).dim_order(), T.zeros(3, 4).t().dim_order())
+    yield "is_shared", (b.is_shared(), b.share_memory_() is b, b.is_shared())
+    if not T.cuda.is_available():
+        yield "pin_memory", _outcome(b.pin_memory)
+
+
+def elementwise_python_functions_and_the_legacy_constructor(T):
+    """apply_, map_, map2_ (Python loops, refused on a tensor that requires grad), and
+    x.new(...)."""
+    c = T.arange(6.0).view(2, 3)
+    c.apply_(lambda v: v * 2 + 1)
+    d = T.arange(3)
+    d.apply_(lambda v: v + 0.7)
+    c.map_(T.tensor([1.0, 2.0, 3.0]), lambda u, v: u - v)
+    yield "apply_ map_", (c, d)
+    yield "map2_", T.zeros(3).map2_(T.ones(3), T.tensor([1.0, 2.0, 3.0]), lambda u, v, w: u + v * w)
+    yield "apply_ on a tensor that requires grad", _outcome(
+        lambda: T.ones(2, requires_grad=True).apply_(lambda v: v))
+    one = T.ones(2)
+    yield "new", (one.new(2, 3).shape, one.new([1, 2]), T.ones(2, dtype=T.int32).new((3,)),
+                  one.new().shape, one.new(T.Size([1])).shape, one.new(2, 3).dtype)
+    t = T.tensor([1.0, 2.0])
+    shared = one.new(t)
+    yield "new(tensor) shares", (shared is t, shared.data_ptr() == t.data_ptr())
+    yield "new(tensor) of another dtype", _outcome(lambda: one.new(T.tensor([1, 2])))
+
+
+def integer_shifts_divisors_and_logical_writes(T):
+    """bitwise shifts (operators too, in place and reflected), gcd, lcm, the in-place
+    bitwise operators, logical_*_ (not recorded: even a leaf may be written), and their
+    errors for float and bool tensors."""
+    yield "shifts", (T.tensor([5, 3]) << 1, T.tensor([5, -3]) >> 1, 2 << T.tensor([1, 2]),
+                     16 >> T.tensor([1, 2]), T.bitwise_left_shift(T.tensor([1, 2]), T.tensor([70, 1])),
+                     T.tensor([-8], dtype=T.int8) >> 10, T.tensor([-8], dtype=T.int8) << 10,
+                     T.tensor([3]) >> T.tensor([-1]), T.tensor([1], dtype=T.uint8) << 9,
+                     T.tensor([200], dtype=T.uint8) >> 9, T.tensor([1], dtype=T.int16) << T.tensor([3]),
+                     T.bitwise_right_shift(3, T.tensor([1])))
+    x = T.tensor([1, 2])
+    y = x
+    x <<= 2
+    x >>= 1
+    x &= 3
+    x |= 4
+    x ^= 1
+    y.bitwise_left_shift_(1)
+    yield "in place", y
+    yield "reflected", (True | T.tensor([True, False]), False ^ T.tensor([True, False]),
+                        True & T.tensor([True, False]))
+    yield "gcd lcm", (T.gcd(T.tensor([12, -18]), T.tensor([8, 0])), T.lcm(T.tensor([4, -6]), T.tensor([6, 4])),
+                      T.lcm(T.tensor([0]), T.tensor([0])), T.tensor([12, 9]).gcd_(T.tensor([8, 6])),
+                      T.lcm(T.tensor([4], dtype=T.int32), T.tensor([6], dtype=T.int16)))
+    for name, f in (("gcd float", lambda: T.gcd(T.ones(2), T.ones(2))),
+                    ("gcd bool", lambda: T.gcd(T.tensor([True]), T.tensor([True]))),
+                    ("gcd number", lambda: T.gcd(T.tensor([1]), 2)),
+                    ("shift float", lambda: T.tensor([1.5]) << 2),
+                    ("shift bool", lambda: T.bitwise_left_shift(T.tensor([True]), T.tensor([True])))):
+        yield name, _outcome(f)
+    b = T.ones(2, requires_grad=True).clone()
+    b.logical_and_(T.tensor([1.0, 0.0]))
+    yield "logical_and_ keeps the history", (b, b._version)
+    yield "logical_not_ of a leaf", T.ones(2, requires_grad=True).logical_not_()
+    yield "logical", (T.tensor([0.0, 2.0]).logical_not_(), T.tensor([0, 2]).logical_xor_(T.tensor([1, 1])),
+                      T.tensor([True, False]).logical_or_(T.tensor([0, 0])))
+
+
+def scatters_fills_and_runs(T):
+    """fill_diagonal_ (wrap, n-d, through views: CopySlices), diagonal_scatter's errors,
+    unique_consecutive, nonzero_static, corrcoef, frexp's special values."""
+    yield "fill_diagonal_", (T.zeros(5, 3).fill_diagonal_(1, wrap=True), T.zeros(7, 2).fill_diagonal_(3, wrap=True),
+                             T.zeros(5, 3).fill_diagonal_(1), T.zeros(2, 4).fill_diagonal_(1, wrap=True),
+                             T.zeros(3, 3, 3).fill_diagonal_(2)[1], T.zeros(3, 4).t().fill_diagonal_(2))
+    for name, f in (("1-d", lambda: T.zeros(3).fill_diagonal_(1)),
+                    ("unequal", lambda: T.zeros(2, 3, 3).fill_diagonal_(1)),
+                    ("leaf", lambda: T.zeros(3, 3, requires_grad=True).fill_diagonal_(1))):
+        yield "fill_diagonal_ error " + name, _outcome(f)
+    b = T.ones(3, 3, requires_grad=True)
+    c = b * 2
+    c.fill_diagonal_(0.5)
+    c.sum().backward()
+    yield "fill_diagonal_ gradient", (c, b.grad)
+    yield "diagonal_scatter", (T.zeros(2, 3, 4).diagonal_scatter(T.ones(3, 2), 0, 0, 2),
+                               _outcome(lambda: T.zeros(3, 3).diagonal_scatter(T.ones(2))),
+                               _outcome(lambda: T.zeros(3, 3).diagonal_scatter(T.ones(3), 0, 1, 1)))
+    t = T.tensor([1, 1, 2, 2, 3, 1, 1, 2])
+    yield "unique_consecutive", (t.unique_consecutive(), t.unique_consecutive(return_counts=True, return_inverse=True),
+                                 T.tensor([[1, 1], [1, 1], [2, 3]]).unique_consecutive(dim=0, return_counts=True, return_inverse=True),
+                                 T.tensor([[1, 1, 2], [1, 1, 3]]).unique_consecutive(dim=1),
+                                 T.tensor([]).unique_consecutive(return_counts=True),
+                                 T.tensor([[1, 1], [2, 2]]).unique_consecutive(return_inverse=True))
+    yield "unique_consecutive has no derivative", _outcome(
+        lambda: T.tensor([1.0, 2.0, 1.0], requires_grad=True).unique_consecutive().sum().backward())
+    yield "nonzero_static", (T.tensor([0, 3, 0, 1]).nonzero_static(size=3),
+                             T.tensor([[0, 3], [1, 1]]).nonzero_static(size=4, fill_value=-2),
+                             T.tensor([1, 1]).nonzero_static(size=1))
+    a = T.tensor([[1.0, 2, 4], [0, 1, 3.5]], dtype=T.float64, requires_grad=True)
+    c = a.corrcoef()
+    c.backward(T.tensor([[1.0, 2], [3, 4]], dtype=T.float64))
+    yield "corrcoef", (c, a.grad, T.tensor([1.0, 2, 3]).corrcoef(), T.tensor([1, 2, 3]).corrcoef(),
+                       _outcome(lambda: T.zeros(2, 2, 2).corrcoef()))
+    yield "frexp", (T.frexp(T.tensor([0.0, float("inf"), float("nan"), -0.0, 3.0])),
+                    _outcome(lambda: T.tensor([1]).frexp()))
+    yield "special functions' domains", (
+        T.igamma(T.tensor([0.0, -1, 1, 0]), T.tensor([1.0, 1, 0, 0])),
+        T.igammac(T.tensor([0.0, -1, 1, 0]), T.tensor([1.0, 1, 0, 0])),
+        _outcome(lambda: T.igamma(T.tensor([1, 2]), T.tensor([1, 3]))),
+        T.tensor([3]).mvlgamma(2), _outcome(lambda: T.tensor([3.0]).mvlgamma(0)),
+        T.tensor([1, 2]).i0(), T.tensor([-1, 0, 2]).angle(), T.tensor([True]).angle(),
+        _outcome(lambda: T.tensor([1, 2]).nextafter(T.tensor([2, 3]))),
+        T.tensor([1.0]).nextafter(T.tensor([2.0], dtype=T.float64)),
+        _outcome(lambda: T.tensor([1]).hardshrink()), T.nn.Hardshrink(0.3),
+        T.hardshrink(T.tensor([0.3, -1.0])), T.tensor([-1.0, 2]).prelu(T.tensor([0.25])),
+        _outcome(lambda: T.ones(2).float_power_(2)))
+    y = T.tensor([1.0, 2.0], dtype=T.float64, requires_grad=True)
+    yield "igamma's input has no derivative", _outcome(
+        lambda: T.igamma(y, T.tensor([0.5, 3.0], dtype=T.float64)).sum().backward())
+
+
+def histograms_of_counts_edges_and_densities(T):
+    """histogram: equal bins over the elements' range or a given one, given edges,
+    weights, densities, and torch's errors; both outputs of one NotImplemented node."""
+    x = T.tensor([1.0, 2, 1, 4, 9])
+    yield "bins", (T.histogram(x, 4), x.histogram(T.tensor([0.0, 2, 5, 10])),
+                   T.histogram(T.tensor([[1.0, 2], [3, 4]], dtype=T.float64), 2),
+                   x.histogram(T.tensor([3.0, 1])), T.tensor([]).histogram(2),
+                   T.tensor([1.0, 1]).histogram(2),
+                   T.tensor([0.1, 0.2, 0.3, 0.7, 1.0, 1.3]).histogram(3))
+    yield "weights and densities", (
+        x.histogram(3, range=(0.0, 6.0), weight=T.tensor([1.0, 2, 3, 4, 5]), density=True),
+        T.tensor([0.1, 0.2, 0.3, 0.7, 1.0, 1.3]).histogram(3, range=(0.2, 1.0), density=True))
+    for name, f in (("integers", lambda: T.histogram(T.tensor([1, 2]), 2)),
+                    ("no bins", lambda: x.histogram(0)),
+                    ("range", lambda: x.histogram(2, range=(3.0, 1.0)))):
+        yield name, _outcome(f)
+    h = T.tensor([1.0, 2.0], requires_grad=True).histogram(2)
+    yield "one node", (h.hist.grad_fn.name(), h.bin_edges.requires_grad,
+                       h.hist.grad_fn is h.bin_edges.grad_fn)
+    h.hist.sum().backward()
+
+
+def index_reduce_of_slices(T):
+    """index_reduce (in place too): every reduction, with and without self's values,
+    integers (mean rounds down), torch's errors; its beta warning (once per process: here
+    under ``set_warn_always``, every time)."""
+    before = T.is_warn_always_enabled()
+    T.set_warn_always(True)
+    try:
+        yield from _index_reductions(T)
+    finally:
+        T.set_warn_always(before)
+
+
+def _index_reductions(T):
+    x = T.ones(3, 2)
+    i = T.tensor([0, 2, 0])
+    s = T.tensor([[2.0, 3], [4, 5], [6, 7]])
+    yield "reductions", [x.index_reduce(0, i, s, reduce, include_self=include_self)
+                         for reduce in ("prod", "mean", "amax", "amin")
+                         for include_self in (True, False)]
+    yield "integers", T.tensor([1, 2]).index_reduce(0, T.tensor([0, 0]), T.tensor([4, 5]), "mean")
+    z = T.ones(3, 2)
+    z.index_reduce_(1, T.tensor([1, 1]), T.ones(3, 2) * 3, "prod")
+    yield "in place", z
+    a = T.tensor([[1.0, 2], [0, 3], [4, 0.5]], dtype=T.float64, requires_grad=True)
+    b = T.tensor([[2.0, 0], [3, 1], [0, 0], [1, 2]], dtype=T.float64, requires_grad=True)
+    for include_self in (True, False):
+        y = a.index_reduce(0, T.tensor([0, 2, 0, 0]), b, "prod", include_self=include_self)
+        y.backward(T.arange(6.0, dtype=T.float64).view(3, 2))
+        yield f"prod's gradients, include_self={include_self}", (y, a.grad, b.grad)
+        a.grad = b.grad = None
+    for name, f in (("sum", lambda: x.index_reduce(0, i, s, "sum")),
+                    ("float index", lambda: x.index_reduce(0, i.float(), s, "prod")),
+                    ("out of range", lambda: x.index_reduce(0, T.tensor([0, 5, 0]), s, "prod")),
+                    ("negative", lambda: x.index_reduce(0, T.tensor([0, -1, 0]), s, "prod")),
+                    ("count", lambda: x.index_reduce(0, i[:2], s, "prod"))):
+        yield name, _outcome(f)
+
+
+def matrix_exponentials(T):
+    """matrix_exp (and linalg.matrix_exp): values in float32, of empty and batched
+    matrices, torch's errors."""
+    yield "values", (T.tensor([[1.0, 2, 0.5], [-1, 0.3, 2], [0, 1, -2]]).matrix_exp(),
+                     T.zeros(0, 0).matrix_exp(), T.ones(2, 3, 3).matrix_exp(),
+                     T.linalg.matrix_exp(T.ones(1, 1)))
+    for name, f in (("not square", lambda: T.ones(2, 3).matrix_exp()),
+                    ("1-d", lambda: T.ones(3).matrix_exp()),
+                    ("integers", lambda: T.ones(2, 2, dtype=T.long).matrix_exp())):
+        yield name, _outcome(f)
+
+
+def membership_reversal_and_more_in_place_operators(T):
+    """``v in x``, ``reversed(x)``, ``x %= n`` and ``x //= n`` in place (an alias sees the
+    write), ``del x[i]`` refused."""
+    t = T.tensor([[1, 2], [3, 4]])
+    yield "in", (2 in t, 5 in t, T.tensor(3) in t, T.tensor([1, 2]) in t, 2.0 in t.float())
+    yield "in a string", _outcome(lambda: "a" in t)
+    yield "reversed", (reversed(t), reversed(T.tensor(3.0)))
+    x = T.tensor([5, 7])
+    y = x
+    x %= 3
+    x //= 2
+    yield "in place", y
+    f = T.tensor([5.0, 7.0], requires_grad=True) * 1
+    g = f
+    f %= 3
+    yield "in place, recorded", (g, type(g.grad_fn).__name__)
+    yield "del", _outcome(lambda: t.__delitem__(0))
+
+
+def cholesky_factors_and_their_errors(T):
+    """linalg.cholesky (lower or upper, batched) and its errors: not positive-definite
+    (which leading minor, which batch element), not square, integers."""
+    a = T.tensor([[4.0, 2, 0.4], [2, 5, 1], [0.4, 1, 3]], dtype=T.float64)
+    yield "factors", (T.linalg.cholesky(a), T.linalg.cholesky(a, upper=True),
+                      T.linalg.cholesky(T.tensor([[[4.0, 2], [1, 3]], [[2.0, 0.5], [0.5, 1]]])),
+                      T.linalg.cholesky(T.zeros(0, 0)))
+    for name, f in (("not positive-definite", lambda: T.linalg.cholesky(T.tensor([[1.0, 2], [2, 1]]))),
+                    ("negative", lambda: T.linalg.cholesky(T.tensor([[-1.0, 0], [0, 1]]))),
+                    ("batch", lambda: T.linalg.cholesky(
+                        T.tensor([[[1.0, 0], [0, 1]], [[1.0, 2], [2, 1]]]))),
+                    ("not square", lambda: T.linalg.cholesky(T.ones(2, 3))),
+                    ("1-d", lambda: T.linalg.cholesky(T.ones(3))),
+                    ("integers", lambda: T.linalg.cholesky(T.ones(2, 2, dtype=T.long)))):
+        yield name, _outcome(f)
+
+
+def cholesky_inverses_and_solves(T):
+    """cholesky_inverse and cholesky_solve (from either triangle: only that triangle is
+    read; batches broadcast) and their errors."""
+    f = T.tensor([[2.0, 0.3, 0.1], [1, 2, 0.7], [0.2, 0.4, 1.5]])
+    b = T.tensor([[1.0, 2], [3, 4], [5, 6]])
+    yield "values", (f.cholesky_inverse(), f.cholesky_inverse(upper=True), b.cholesky_solve(f),
+                     T.cholesky_solve(b, f, upper=True), T.ones(2, 3, 2).cholesky_solve(f),
+                     T.ones(3, 2).cholesky_solve(T.eye(3).expand(2, 3, 3) * 2),
+                     T.zeros(0, 0).cholesky_inverse())
+    for name, g in (("1-d", lambda: T.ones(3).cholesky_inverse()),
+                    ("not square", lambda: T.ones(2, 3).cholesky_inverse()),
+                    ("integers", lambda: T.ones(2, 2, dtype=T.long).cholesky_inverse()),
+                    ("1-d b", lambda: T.ones(3).cholesky_solve(f)),
+                    ("sizes", lambda: b.cholesky_solve(T.ones(2, 2))),
+                    ("dtypes", lambda: b.double().cholesky_solve(f))):
+        yield name, _outcome(g)

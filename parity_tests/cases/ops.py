@@ -975,6 +975,86 @@ def _index_assignment_mask(torch, a):
     c[a > 0] = 0.5
     return c
 
+# Tensor methods of torch's that real programs use (issue 19)
+OP_CASES.update({
+    "unsafe_split": op_case(lambda torch, a: (lambda x, y, z: x * y + z.sum())(
+        *a.unsafe_split(2, 1)), (2, 5)),
+    "unsafe_split_with_sizes": op_case(lambda torch, a: (lambda x, y: x * y.sum())(
+        *a.unsafe_split_with_sizes([1, 3], 1)), (2, 4)),
+    "narrow_copy": op_case(lambda torch, a: a.narrow_copy(1, 1, 2) * a.narrow_copy(0, 1, 1)
+                           .narrow_copy(1, -3, 2), (2, 4)),
+    "diagonal_scatter": op_case(lambda torch, a, b: torch.diagonal_scatter(a, b * b, -1),
+                                (3, 4), (2,)),
+    "hardshrink": op_case(lambda torch, a: a.hardshrink(0.7) + torch.nn.functional.hardshrink(a),
+                          (2, 3)),
+    "polygamma_": op_case(lambda torch, a: (a * 1).polygamma_(1), (2, 3), **POSITIVE),
+    "mvlgamma": op_case(lambda torch, a: torch.mvlgamma(a + 1, 3) + a.mvlgamma(1), (2, 3),
+                        **POSITIVE),
+    "igamma": op_case(lambda torch, a: torch.igamma(torch.tensor([1.5, 2.0, 0.5],
+                                                                 dtype=torch.float64), a),
+                      (2, 3), **POSITIVE),
+    "igammac": op_case(lambda torch, a: torch.tensor([1.5, 2.0, 0.5], dtype=torch.float64)
+                       .igammac(a), (2, 3), **POSITIVE),
+    "nextafter": binary("nextafter"),
+    "angle": op_case(lambda torch, a: a.angle() * a, (2, 3)),
+    "i0": unary("i0"),
+    "frexp": op_case(lambda torch, a: torch.frexp(a * 3).mantissa, (2, 3)),
+    "unique_consecutive": op_case(lambda torch, a: a.round().unique_consecutive(), (2, 3)),
+    "histogram": op_case(lambda torch, a: torch.histogram(a, 3).hist, (2, 3)),  # no derivative
+    "linalg_cholesky": op_case(lambda torch, a: torch.linalg.cholesky(
+        a @ a.mT + torch.eye(3, dtype=torch.float64)) + torch.linalg.cholesky(
+        a @ a.mT + 2 * torch.eye(3, dtype=torch.float64), upper=True), (2, 3, 3)),
+    "cholesky_inverse": op_case(lambda torch, a: (a.tril() + 2 * torch.eye(3, dtype=torch.float64))
+                                .cholesky_inverse() + torch.cholesky_inverse(
+                                    a + 3 * torch.eye(3, dtype=torch.float64), upper=True),
+                                (3, 3)),
+    "cholesky_solve": op_case(lambda torch, a, b: torch.cholesky_solve(
+        a, b.tril() + 2 * torch.eye(3, dtype=torch.float64)) + a.cholesky_solve(
+        b + 3 * torch.eye(3, dtype=torch.float64), upper=True), (2, 3, 2), (3, 3)),
+    "linalg_matrix_exp": op_case(lambda torch, a: torch.linalg.matrix_exp(a * 0.5) + a[0].matrix_exp(),
+                                 (2, 3, 3)),
+})
+
+
+def _warning_every_time(torch, f):
+    """``f()`` under ``set_warn_always(True)``: a warning torch gives once per process is
+    seen whatever ran before."""
+    before = torch.is_warn_always_enabled()
+    torch.set_warn_always(True)
+    try:
+        return f()
+    finally:
+        torch.set_warn_always(before)
+
+
+@op_def(OP_CASES, "index_reduce", (3, 2), (4, 2))
+def _index_reduce(torch, a, b):
+    # (not "prod": its backward warns as well, outside set_warn_always, once per process --
+    # compat.index_reduce_of_slices differentiates it)
+    i = torch.tensor([0, 2, 0, 0])
+    return _warning_every_time(torch, lambda: torch.cat([
+        a.index_reduce(0, i, b, reduce, include_self=include_self)
+        for reduce in ("mean", "amax", "amin") for include_self in (True, False)]))
+
+
+@op_def(OP_CASES, "cholesky", (3, 3))
+def _cholesky(torch, a):
+    return _warning_every_time(torch, lambda: (a @ a.T + torch.eye(3, dtype=torch.float64))
+                               .cholesky(upper=True))
+
+
+@op_def(OP_CASES, "hardshrink_backward", (2, 3), (2, 3))
+def _hardshrink_backward(torch, a, b):
+    g, = torch.autograd.grad((a.hardshrink(0.6) * b).sum(), a, create_graph=True)
+    return g * a
+
+
+@op_def(OP_CASES, "special_i1", (2, 3))
+def _special_i1(torch, a):
+    g, = torch.autograd.grad(a.i0().sum(), a, create_graph=True)
+    return g * a
+
+
 CASES = {f"op_{name}": case for name, case in {**OP_CASES, **VARIANT_CASES}.items()}
 
 

@@ -15,7 +15,8 @@ from ...ops._common import _kernel_missing
 _FLOAT_KERNELS = {"gelu": "GeluKernelImpl", "softplus": "softplus_cpu", "silu": "silu_cpu",
                   "leaky_relu": "leaky_relu_cpu", "elu": "elu_cpu", "mish": "mish_cpu",
                   "hardswish": "hardswish_cpu", "hardsigmoid": "hardsigmoid_cpu",
-                  "celu": "elu_cpu", "log_sigmoid": "log_sigmoid_cpu", "mse_loss": "mse_cpu"}
+                  "celu": "elu_cpu", "log_sigmoid": "log_sigmoid_cpu", "mse_loss": "mse_cpu",
+                  "hardshrink": "hardshrink_cpu"}
 
 
 def _check_kernel(name, *inputs):

@@ -17,7 +17,7 @@ import numpy as np
 from ... import dtypes as D, ops, tape
 from ...tape import RULES, Tensor, apply, row
 from ...ops._common import (_minus_scalar, _not_implemented, _over_scalar, _plus_scalar,
-                            _scalar_minus, _w, _zeros_like, alias_row)
+                            _scalar_minus, _w, _zeros_like, alias_row, methods)
 from ._common import _check_kernel, _log_sigmoid
 
 
@@ -526,6 +526,38 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
     return apply(RULES["prelu"], input, weight)
 
 
+methods(prelu)
+
+
+# hardshrink = x outside [-lambd, lambd], 0 inside:  d/dx = 1 outside (by a kernel, as
+# threshold_backward: d/dg = the same mask, d/dx = 0)
+row("hardshrink_backward", "HardshrinkBackwardBackward0",
+    lambda grad_out, self, *, lambd: jnp.where((self >= -lambd) & (self <= lambd), 0,
+                                               grad_out),
+    (lambda grad, self, lambd: tape.apply(RULES["hardshrink_backward"], grad, self,
+                                          lambd=lambd),
+     lambda grad: _zeros_like(grad)))
+row("hardshrink", "HardshrinkBackward0",
+    lambda self, *, lambd: jnp.where((self >= -lambd) & (self <= lambd), 0, self),
+    lambda grad, self, lambd: (tape.apply(RULES["hardshrink_backward"], grad, self,
+                                          lambd=lambd),))
+
+
+def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    """``x`` outside ``[-lambd, lambd]``, 0 inside (HardshrinkBackward0).
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.hardshrink(autodiff.tensor([0.3, -1.0]))
+    tensor([ 0., -1.])
+    """
+    _check_kernel("hardshrink", input)
+    return apply(RULES["hardshrink"], input, lambd=lambd)
+
+
+methods(hardshrink)
+
+
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))`` (CeluBackward0).
 
@@ -567,4 +599,4 @@ def threshold(input: Tensor, threshold: float, value: float, inplace: bool = Fal
 __all__ = ["sigmoid", "tanh", "relu", "gelu", "leaky_relu", "elu", "selu", "silu",
             "softplus", "hardtanh", "relu6", "softmax", "log_softmax", "logsigmoid",
             "hardswish", "hardsigmoid", "mish", "softsign", "softmin", "glu", "prelu", "celu",
-            "threshold"]
+            "threshold", "hardshrink"]
