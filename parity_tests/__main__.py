@@ -8,6 +8,7 @@
     python -m parity_tests my_cases.py          # your own cases (see README.md)
     python -m parity_tests --fuzz 20000         # random programs (hypothesis)
     python -m parity_tests run script.py        # a torch script, unchanged, under both
+    python -m parity_tests docstrings           # the examples of torch's docstrings
 
 Every observation is a row: what torch showed, what autodiff showed, and whether they
 match (or why not, in words). The last line printed is ``N passed, N failed``; the exit
@@ -163,6 +164,9 @@ def main(argv=None) -> int:
     if argv[:1] == ["run"]:
         from parity_tests import script
         return script.main(argv[1:])
+    if argv[:1] == ["docstrings"]:
+        from parity_tests import docstrings
+        return docstrings.main(argv[1:])
     args = parse_args(argv)
     console = stdout_console()
     try:

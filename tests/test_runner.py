@@ -187,6 +187,26 @@ def test_the_bootstrap_makes_torch_autodiff_submodules_included(tmp_path):
                              "'no_such_function'"]
 
 
+def test_the_examples_of_torchs_docstrings_print_the_same():
+    names = ("torch.narrow", "torch.round", "torch.nonzero", "torch.atleast_2d",
+             "torch.nn.ReflectionPad2d", "torch.logical_and")
+    for name in names:                  # (each in a fresh process, as a user runs it)
+        done = cli("docstrings", "-k", name)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert done.stdout.splitlines()[-1].endswith(" docstrings alike, 0 differ")
+
+
+def test_docstring_mode_finds_a_difference():
+    program = ("from parity_tests import docstrings\n"
+               "examples = docstrings.doctest.DocTestParser().get_examples(\n"
+               "    '>>> torch.ones(2)\\n>>> len(torch.__name__)\\n')\n"
+               "print(docstrings.compare(docstrings.Example('torch.ones', examples)))\n")
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                          cwd=Path(__file__).parent.parent, check=True)
+    assert done.stdout.strip() == ("Difference(name='torch.ones', source='len(torch.__name__)', "
+                                   "reference='5\\n', candidate='8\\n')")
+
+
 @pytest.mark.parametrize("reference, candidate, same", [
     ("tensor([0.1235, 2.0000])", "tensor([0.1234, 2.0000])", True),   # the last digit
     ("tensor([0.1235, 2.0000])", "tensor([0.1233, 2.0000])", False),

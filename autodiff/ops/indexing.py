@@ -1145,7 +1145,7 @@ def index_put_(self: Tensor, indices: Sequence[Optional[Tensor]], values: Tensor
                accumulate: bool = False) -> Tensor:
     """``self[indices] = values`` (or ``+=`` with ``accumulate``), in place. torch writes
     through an expanded tensor too, with a warning (and, with one mask and one value, a
-    second one: it is masked_fill_'s)."""
+    second one: it is ``masked_fill_``'s)."""
     key, masked = _key_of(indices, values, accumulate)
 
     def compute(old):

@@ -28,6 +28,9 @@ class Generator:
     def __init__(self, device: DeviceLike = "cpu") -> None:
         self.manual_seed(67280421310721)         # torch's default seed
 
+    def __repr__(self) -> str:          # (what a notebook shows for ``manual_seed(0)``)
+        return f"<autodiff._C.Generator object at {hex(id(self))}>"
+
     def manual_seed(self, seed: int) -> Generator:
         self._seed = int(seed)
         self._rng = np.random.default_rng(self._seed)

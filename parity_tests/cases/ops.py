@@ -238,6 +238,7 @@ OP_CASES = {
     "copy_": op_case(lambda torch, a, b: (a * 1).copy_(b), (2, 3), (3,)),
     "zero_": op_case(lambda torch, a: (a * 1).zero_(), (2, 3)),
     "fill_": op_case(lambda torch, a: (a * 1).fill_(2.0), (2, 3)),
+    "fill_tensor": op_case(lambda torch, a, b: (a * 1).fill_(b * 2), (2, 3), ()),
     "flip": op_case(lambda torch, a: torch.flip(a, (1,)), (2, 3)),
     "cumsum": op_case(lambda torch, a: torch.cumsum(a, 1), (2, 3)),
     "cumprod": op_case(lambda torch, a: torch.cumprod(a.masked_fill(a > 1, 0), 1), (2, 4)),
@@ -470,6 +471,13 @@ for _mode, _op in (("reflect", "reflection"), ("replicate", "replication")):
             _shape, tuple(s + (sum(_pad[2 * i: 2 * i + 2]) if i < _n else 0)
                           for i, s in enumerate(reversed(_shape)))[::-1],
             text=f"grad of (F.pad(a, {_pad}, mode={_mode!r}) * b).sum(), create_graph=True, * a")
+
+
+@op_def(OP_CASES, "convolution_backward", (1, 2, 5, 5), (3, 2, 3, 3))
+def _convolution_backward(torch, a, b):
+    g = torch.autograd.grad((torch.nn.functional.conv2d(a, b, padding=1) ** 2).sum(), a,
+                            create_graph=True)[0]
+    return g * a
 
 
 @op_def(OP_CASES, "log_softmax_backward_data", (2, 3), (2, 3))
