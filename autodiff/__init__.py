@@ -23,7 +23,8 @@ _jax.config.update("jax_enable_x64", True)   # float64 is real; float32 stays th
 
 from . import dtypes as _dtypes
 from ._printing import set_printoptions
-from .dtypes import (Size, device, dtype, layout, strided, promote_types, result_type, can_cast,
+from .dtypes import (Size, device, dtype, finfo, iinfo, layout, strided, promote_types,
+                     result_type, can_cast,
                      get_default_device, set_default_device, get_default_dtype,
                      set_default_dtype)
 

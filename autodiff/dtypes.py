@@ -191,6 +191,67 @@ def long_name(d) -> str:
             "float16": "c10::Half", "bfloat16": "c10::BFloat16"}.get(d.name, d.name)
 
 
+class finfo:
+    """The limits of a floating dtype (the default one if none is given), as torch's
+    ``torch.finfo``: ``eps``, ``max``, ``min``, ``tiny`` (= ``smallest_normal``),
+    ``resolution``, ``bits``.
+
+    >>> import autodiff
+    >>> autodiff.finfo(autodiff.float32).eps
+    1.1920928955078125e-07
+    """
+
+    def __init__(self, type: Optional[dtype] = None) -> None:
+        type = get_default_dtype() if type is None else type
+        if not type.is_floating_point:
+            raise TypeError("autodiff.finfo() requires a floating point input type. Use "
+                            "autodiff.iinfo to handle 'autodiff.finfo'")
+        info = jnp.finfo(type.np)
+        self.bits, self.dtype = info.bits, type.name
+        self.eps, self.max, self.min = float(info.eps), float(info.max), float(info.min)
+        self.tiny = self.smallest_normal = float(info.smallest_normal)
+        self.resolution = 10.0 ** -info.precision
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, finfo) and other.dtype == self.dtype
+
+    def __hash__(self) -> int:
+        return hash(self.dtype)
+
+    def __repr__(self) -> str:
+        return (f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, "
+                f"eps={self.eps:g}, smallest_normal={self.smallest_normal:g}, "
+                f"tiny={self.tiny:g}, dtype={self.dtype})")
+
+
+class iinfo:
+    """The limits of an integer dtype, as torch's ``torch.iinfo``: ``max``, ``min``,
+    ``bits``.
+
+    >>> import autodiff
+    >>> autodiff.iinfo(autodiff.uint8).max
+    255
+    """
+
+    def __init__(self, type: dtype) -> None:
+        if type is bool_:
+            raise TypeError("autodiff.bool is not supported by autodiff.iinfo")
+        if type.is_floating_point:
+            raise TypeError("autodiff.iinfo() requires an integer input type. Use "
+                            "autodiff.finfo to handle 'autodiff.iinfo'")
+        info = np.iinfo(type.np)
+        self.bits, self.max, self.min, self.dtype = info.bits, int(info.max), int(info.min), type.name
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, iinfo) and other.dtype == self.dtype
+
+    def __hash__(self) -> int:
+        return hash(self.dtype)
+
+    def __repr__(self) -> str:
+        return f"iinfo(min={self.min:g}, max={self.max:g}, dtype={self.dtype})"
+
+
 class Size(tuple):
     """A tensor's shape: a tuple that prints as ``autodiff.Size([2, 3])``."""
 

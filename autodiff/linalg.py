@@ -15,6 +15,7 @@ tensor(5.)
 
 from __future__ import annotations
 
+import math
 from typing import Optional, Sequence, Union
 
 from . import ops
@@ -41,16 +42,27 @@ def vector_norm(x: Tensor, ord: float = 2, dim: Optional[Dims] = None,
 
 def matrix_norm(A: Tensor, ord: Union[str, float] = "fro", dim: Sequence[int] = (-2, -1),
                 keepdim: bool = False) -> Tensor:
-    """The Frobenius norm of the matrices of ``A`` (over ``dim``, two dimensions): the
-    2-norm of their elements. Other matrix norms (``'nuc'``, spectral, induced) are not
-    implemented."""
+    """A norm of the matrices of ``A`` (over ``dim``, two dimensions): Frobenius (``'fro'``,
+    the 2-norm of their elements), or the largest (``ord=1``) or smallest (``-1``) column
+    sum of absolute values -- row sums for ``inf`` and ``-inf``, as torch computes them.
+    The norms of singular values (``'nuc'``, ``2``, ``-2``) are not implemented."""
     if A.ndim < 2:
         raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 "
                            "dimensions.")
-    if ord != "fro":
+    if ord in ("nuc", 2, -2):
         raise NotImplementedError(f"autodiff.linalg.matrix_norm: ord={ord!r} is not "
-                                  "implemented (only the Frobenius norm, 'fro')")
-    return vector_norm(A, 2, dim, keepdim)
+                                  "implemented (it needs singular values)")
+    if ord == "fro":
+        return vector_norm(A, 2, dim, keepdim)
+    if ord not in (1, -1, math.inf, -math.inf):
+        raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
+    first, second = (d % A.ndim for d in dim)
+    if abs(ord) == math.inf:               # the 1-norm of the transposed matrices
+        first, second = second, first
+    if not keepdim and first < second:    # (the sum removed a dim before the second)
+        second -= 1
+    sums = vector_norm(A, 1, first, keepdim)
+    return sums.amax(second, keepdim) if ord > 0 else sums.amin(second, keepdim)
 
 
 def norm(A: Tensor, ord: Union[str, float, None] = None, dim: Optional[Dims] = None,

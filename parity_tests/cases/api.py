@@ -572,6 +572,22 @@ def torch_docstring_examples_that_failed(T):
     a = T.tensor([0., -0., 3., -3., 7.5, -7.5, 0.3, -0.3, 1.0, 2.0])
     b = T.tensor([-2., 2., 0., 0., 2.5, 2.5, 5.0, -5.0, T.inf, -T.inf])
     yield "floor division", T.div(a, b, rounding_mode="floor")
+    yield "finfo", [repr(T.finfo(d)) for d in (T.float16, T.bfloat16, T.float32, T.float64)]
+    yield "finfo attributes", [(f.bits, f.eps, f.max, f.min, f.tiny, f.resolution, f.dtype)
+                               for f in (T.finfo(), T.finfo(T.float64))]
+    yield "iinfo", [(repr(i), i.bits, i.max, i.min) for i in map(T.iinfo, (T.uint8, T.int64))]
+    for f in (lambda: T.finfo(T.int32), lambda: T.iinfo(T.float32), lambda: T.iinfo(T.bool)):
+        try:
+            f()
+        except TypeError as e:
+            yield "TypeError", str(e)
+    m = (T.arange(9.0).reshape(3, 3) - 4).requires_grad_()
+    for order in (1, -1, T.inf, -T.inf):
+        norm = T.linalg.matrix_norm(m, ord=order)
+        norm.backward()
+        yield f"matrix_norm {order}", (norm, T.linalg.matrix_norm(m, order, (1, 0), True), m.grad)
+        m.grad = None
+    yield "norm inf", T.linalg.norm(m, float("inf"))
 
 
 def gradient_clipping(T):
