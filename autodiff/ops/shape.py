@@ -968,9 +968,7 @@ def narrow(input: Tensor, dim: int, start: int | Tensor, length: int) -> Tensor:
         raise RuntimeError("narrow(): length must be non-negative.")
     d = tape.wrap_dim(dim, input.ndim)
     size = input.shape[d]
-    if not -size <= start <= size:
-        raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], "
-                         f"but got {start})")
+    _check_start(start, size)
     if start < 0:
         start += size
     if start > size - length:
@@ -978,6 +976,13 @@ def narrow(input: Tensor, dim: int, start: int | Tensor, length: int) -> Tensor:
                            f"({size}).")
     return apply(RULES["slice"], input, dim=d, start=start, end=start + length, step=1,
                  self_sym_sizes=input._array.shape)
+
+
+def _check_start(start, size):
+    """narrow's (and narrow_copy's) start: from -size to size."""
+    if not -size <= start <= size:
+        raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], "
+                         f"but got {start})")
 
 
 # narrow_copy: narrow's elements as a new tensor; the gradient goes back into zeros (torch
@@ -1005,9 +1010,7 @@ def narrow_copy(input: Tensor, dim: int, start: int, length: int) -> Tensor:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     d = tape.wrap_dim(dim, input.ndim)
     n = input.shape[d]
-    if not -n <= start <= n:
-        raise IndexError(f"start out of range (expected to be in range of [{-n}, {n}], but "
-                         f"got {start})")
+    _check_start(start, n)
     if length < 0 or start % builtins.max(n, 1) + length > n:
         raise RuntimeError(f"start ({start % builtins.max(n, 1)}) + length ({length}) exceeds "
                            f"dimension size ({n}).")
