@@ -18,9 +18,9 @@ import numpy as np
 from .. import dtypes as D, tape
 from ..dtypes import Number
 from ..tape import RULES, Tensor, apply, make_tensor, row
-from ._common import (_broadcast_shapes, _scalar, _scatter_through_view, _select_put,
-                      _slice_put, _tensor_arg, _w, _window, _zeros, _zeros_like, exported,
-                      method)
+from ._common import (_broadcast_shapes, _not_implemented, _scalar, _scatter_through_view,
+                      _select_put, _slice_put, _tensor_arg, _w, _window, _zeros, _zeros_like,
+                      exported, method)
 from .creation import full, tensor
 from .shape import _diagonal_positions, broadcast_shapes, clone, select, unsqueeze
 
@@ -220,10 +220,33 @@ row("scatter_value", "ScatterBackward1",
     tensor_attrs=("index",))
 
 
+# scatter's older reduce= ("add", "multiply"): src's values (or a number) added into or
+# multiplied onto self's at the places index names; torch has no derivative for it
+row("scatter_reduce_legacy", "NotImplemented",
+    lambda self, src, *, dim, index, reduce: getattr(
+        self.at[_along(index._value(), dim)], "add" if reduce == "add" else "multiply")(
+        src[tuple(slice(0, n) for n in index.shape)]),
+    (lambda grad: _not_implemented("scatter"), lambda grad: _not_implemented("scatter")),
+    tensor_attrs=("index",))
+
+
 @method(inplace=tape.inplace_unary)
-def scatter(input: Tensor, dim: int, index: Tensor, src: Tensor | Number) -> Tensor:
+def scatter(input: Tensor, dim: int, index: Tensor, src: Tensor | Number,
+            reduce: Optional[str] = None) -> Tensor:
     """``input`` with ``src``'s values written at the places ``index`` names along ``dim``
-    (ScatterBackward0; ``src`` a number: ScatterBackward1)."""
+    (ScatterBackward0; ``src`` a number: ScatterBackward1); with ``reduce`` ("add",
+    "multiply") added into or multiplied onto them (torch's older form of
+    ``scatter_reduce``, without a derivative)."""
+    if reduce is not None:
+        if reduce not in ("add", "multiply"):
+            raise RuntimeError("reduce argument must be either add or multiply.")
+        if isinstance(src, Tensor):
+            tape.warn_once("The reduce argument of autodiff.scatter with Tensor src is "
+                           "deprecated and will be removed in a future PyTorch release. Use "
+                           "autodiff.scatter_reduce instead for more reduction options.")
+        else:
+            src = full(index.shape, src, dtype=input.dtype)
+        return _scatter("scatter_reduce_legacy", input, dim, index, src, reduce=reduce)
     if not isinstance(src, Tensor):
         dim = tape.wrap_dim(dim, input.ndim)
         _check_index_tensor(index, "scatter", dim, input.shape[dim])

@@ -588,6 +588,16 @@ def torch_docstring_examples_that_failed(T):
         yield f"matrix_norm {order}", (norm, T.linalg.matrix_norm(m, order, (1, 0), True), m.grad)
         m.grad = None
     yield "norm inf", T.linalg.norm(m, float("inf"))
+    full = T.full((2, 4), 2.)
+    yield "scatter reduce", (full.scatter(1, T.tensor([[2], [3]]), 1.23, reduce="multiply"),
+                             full.scatter(1, T.tensor([[2], [2]]), T.tensor([[5.], [6.]]),
+                                          reduce="add"),
+                             T.ones(3, dtype=T.long).scatter(0, T.tensor([0, 0]), 3,
+                                                            reduce="multiply"))
+    try:
+        full.scatter(1, T.tensor([[2], [3]]), 1.0, reduce="max")
+    except RuntimeError as e:
+        yield "RuntimeError", str(e)
 
 
 def gradient_clipping(T):

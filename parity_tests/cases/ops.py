@@ -377,6 +377,8 @@ OP_CASES = {
     "slice_scatter": op_case(lambda torch, a, b:
                                  torch.slice_scatter(a, b, 1, 0, 3, 2), (2, 3), (2, 2)),
     "heaviside": op_case(lambda torch, a, b: torch.heaviside(a, b), (2, 3), (3,)),
+    "scatter_reduce_legacy": op_case(lambda torch, a, b: a.scatter(
+        1, torch.tensor([[2, 0], [1, 1]]), b, reduce='multiply'), (2, 3), (2, 2)),
     "ldexp": op_case(lambda torch, a, b: torch.ldexp(a, b), (2, 3), (3,)),
     "renorm": op_case(lambda torch, a: a.renorm(2, 0, 1.0), (2, 3)),
     "block_diag": op_case(lambda torch, a, b, c:
