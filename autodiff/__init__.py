@@ -23,8 +23,9 @@ _jax.config.update("jax_enable_x64", True)   # float64 is real; float32 stays th
 
 from . import dtypes as _dtypes
 from ._printing import set_printoptions
-from .dtypes import (Size, device, dtype, finfo, iinfo, layout, strided, promote_types,
-                     result_type, can_cast,
+from .dtypes import (Size, contiguous_format, device, dtype, finfo, iinfo, layout,
+                     memory_format, preserve_format, strided, promote_types, result_type,
+                     can_cast,
                      get_default_device, set_default_device, get_default_dtype,
                      set_default_dtype)
 
@@ -99,6 +100,10 @@ _NOT_PROVIDED = {
     "complex64": "complex numbers", "complex128": "complex numbers",
     "view_as_real": "complex numbers", "view_as_complex": "complex numbers",
     "hub": "downloading models",
+    "channels_last": "memory formats other than contiguous: a JAX array has no strides to "
+                     "reorder, so every tensor is contiguous",
+    "channels_last_3d": "memory formats other than contiguous: a JAX array has no strides "
+                        "to reorder, so every tensor is contiguous",
 }
 
 

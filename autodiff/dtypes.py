@@ -191,6 +191,24 @@ def long_name(d) -> str:
             "float16": "c10::Half", "bfloat16": "c10::BFloat16"}.get(d.name, d.name)
 
 
+class memory_format:
+    """How a tensor's elements are laid out (torch's ``torch.memory_format``). autodiff's
+    are always contiguous -- a JAX array has no strides to reorder -- so it has the two
+    formats that ask for nothing else, ``contiguous_format`` and ``preserve_format``, and
+    every ``memory_format=`` argument accepts them (torch's channels-last formats are
+    not provided)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"autodiff.{self.name}"
+
+
+contiguous_format = memory_format("contiguous_format")
+preserve_format = memory_format("preserve_format")
+
+
 class finfo:
     """The limits of a floating dtype (the default one if none is given), as torch's
     ``torch.finfo``: ``eps``, ``max``, ``min``, ``tiny`` (= ``smallest_normal``),

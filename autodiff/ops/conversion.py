@@ -22,8 +22,9 @@ row("to", "ToCopyBackward0", lambda self, *, dtype: self.astype(dtype.np), lambd
 @method
 def to(input: Tensor, *args: Union[D.dtype, DeviceLike, Tensor], dtype: Optional[D.dtype] = None,
        device: Optional[DeviceLike] = None, non_blocking: bool = False,
-       copy: bool = False) -> Tensor:
-    """``to(dtype)``, ``to(device)``, ``to(other)`` or ``to(device, dtype)``."""
+       copy: bool = False, memory_format: object = None) -> Tensor:
+    """``to(dtype)``, ``to(device)``, ``to(other)`` or ``to(device, dtype)``
+    (``memory_format``: contiguous, as every tensor is)."""
     for a in args:
         if isinstance(a, D.dtype):
             dtype = a

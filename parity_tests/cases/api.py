@@ -598,6 +598,10 @@ def torch_docstring_examples_that_failed(T):
         full.scatter(1, T.tensor([[2], [3]]), 1.0, reduce="max")
     except RuntimeError as e:
         yield "RuntimeError", str(e)
+    yield "memory formats", (T.contiguous_format, T.preserve_format,
+                             full.clone(memory_format=T.contiguous_format),
+                             full.to(memory_format=T.preserve_format).is_contiguous(),
+                             full.contiguous(memory_format=T.contiguous_format).stride())
 
 
 def gradient_clipping(T):
