@@ -566,6 +566,9 @@ class AccumulateGrad(Node):
         leaf, grad = self.variable, grads[0]
         if grad.shape != leaf.shape:       # a gradient expanded for a broadcast root
             grad = sum_to(grad, leaf.shape)
+        wanted = leaf._grad_dtype          # (a grad_dtype set apart from the leaf's own)
+        if wanted != "own" and wanted is not None and grad.dtype is not wanted:
+            grad = grad.to(wanted)
         if leaf._grad is None:
             if grad.grad_fn is not None:        # create_graph: .grad is a recorded copy
                 grad = apply(RULES["copy_"], make_tensor(jnp.zeros_like(grad._value())), grad)
@@ -1050,12 +1053,28 @@ class Tensor(_AttachedMethods):
         warnings.warn("volatile was removed and now has no effect. Use `with "
                       "autodiff.no_grad():` instead.", UserWarning, stacklevel=2)
 
+    _grad_dtype: Any = "own"   # grad_dtype as set: "own" (the tensor's dtype), a dtype, None
+
     @property
-    def grad_dtype(self) -> D.dtype:
-        """The dtype a leaf's ``.grad`` must have: its own."""
+    def grad_dtype(self) -> Optional[D.dtype]:
+        """The dtype a leaf's ``.grad`` must have: its own, unless set (None: any). The
+        backward pass casts what it accumulates into ``.grad`` to it."""
         if self._grad_fn is not None:
             raise RuntimeError("grad_dtype can only be accessed on leaf tensors.")
-        return self.dtype
+        return self.dtype if self._grad_dtype == "own" else self._grad_dtype
+
+    @grad_dtype.setter
+    def grad_dtype(self, value: Optional[D.dtype]) -> None:
+        if self._grad_fn is not None:
+            raise RuntimeError("grad_dtype can only be set on leaf tensors.")
+        grad = self._grad
+        if grad is not None and value is not None and grad.dtype is not value:
+            raise RuntimeError(
+                f"Cannot set grad_dtype to '{D.c_name(value)}' because there is already a "
+                f"gradient with dtype '{D.long_name(grad.dtype)}'. Please clear the gradient "
+                "(.grad = None) before changing grad_dtype, or ensure the new grad_dtype "
+                "matches the existing gradient's dtype.")
+        self._grad_dtype = value
 
     _shared = False           # share_memory_() was called
 
@@ -1238,10 +1257,11 @@ class Tensor(_AttachedMethods):
             if not isinstance(value, Tensor):
                 raise TypeError(f"assigned grad expected to be a Tensor or None but got grad "
                                 f"of type {type(value).__name__}")
-            if value.dtype is not self.dtype:
+            wanted = self.dtype if self._grad_dtype == "own" else self._grad_dtype
+            if wanted is not None and value.dtype is not wanted:
                 raise RuntimeError(
                     f"attempting to assign a gradient with dtype '{_c_type(value.dtype)}' to a "
-                    f"tensor with grad_dtype '{D.c_name(self.dtype)}'. The gradient must match "
+                    f"tensor with grad_dtype '{D.c_name(wanted)}'. The gradient must match "
                     "the tensor's grad_dtype (defaults to the tensor's dtype). You can set the "
                     "tensor's grad_dtype attribute with a specific dtype, or None to allow any "
                     "dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and "

@@ -598,6 +598,20 @@ def torch_docstring_examples_that_failed(T):
         full.scatter(1, T.tensor([[2], [3]]), 1.0, reduce="max")
     except RuntimeError as e:
         yield "RuntimeError", str(e)
+    x = T.ones(2, requires_grad=True)
+    seen = [x.grad_dtype]
+    x.grad_dtype = T.float16
+    (x * 3).sum().backward()
+    seen += [x.grad_dtype, x.grad]
+    for f in (lambda: setattr(x, "grad_dtype", T.float64), lambda: (x * 2).grad_dtype,
+              lambda: setattr(x, "grad", T.ones(2))):
+        try:
+            f()
+        except RuntimeError as e:
+            seen.append(str(e))
+    x.grad, x.grad_dtype = None, None
+    x.grad = T.ones(2, dtype=T.float64)
+    yield "grad_dtype", seen + [x.grad_dtype, x.grad]
     yield "memory formats", (T.contiguous_format, T.preserve_format,
                              full.clone(memory_format=T.contiguous_format),
                              full.to(memory_format=T.preserve_format).is_contiguous(),
