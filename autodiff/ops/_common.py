@@ -178,13 +178,10 @@ def _not_implemented(op):
 
 
 def _mean(x, dim=None, keepdims=False):
-    """The sum divided by the count, as torch computes a mean. XLA turns a division by a
-    constant (or by any broadcast scalar) into a multiplication by its rounded reciprocal,
-    an ulp off the quotient; an opaque array of counts is really divided by. Half floats
-    sum in float32."""
+    """The sum divided by the count, as torch computes a mean (a true division: see
+    ``_true_divide``). Half floats sum in float32."""
     total = jnp.sum(x, dim, keepdims=keepdims, dtype=jnp.promote_types(x.dtype, jnp.float32))
-    counts = jnp.full(total.shape, x.size // max(total.size, 1), total.dtype)
-    return (total / jax.lax.optimization_barrier(counts)).astype(x.dtype)
+    return _true_divide(total, x.size // max(total.size, 1)).astype(x.dtype)
 
 
 def _if_given(formula, grad, *args):
@@ -245,7 +242,7 @@ def _true_divide(a, b):
     So such a divisor is made a whole array first, behind a barrier XLA's simplifier does
     not look through."""
     shape = jnp.broadcast_shapes(jnp.shape(a), jnp.shape(b))
-    if jnp.shape(b) != shape:
+    if jnp.shape(b) != shape or not hasattr(b, "shape"):     # (a number: a constant)
         b = jax.lax.optimization_barrier(
             jnp.broadcast_to(jnp.asarray(b, jnp.result_type(a, b)), shape))
     return a / b
