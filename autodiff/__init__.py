@@ -36,9 +36,18 @@ from .tape import (Tensor, enable_grad, inference_mode, is_grad_enabled, is_infe
 from .ops import *  # noqa: F401,F403  (the torch.* functions)
 from .ops import (abs, all, any, max, min, pow, round, sum,  # noqa: F401  (shadow builtins)
                   Generator, default_generator, return_types)
-from . import (accelerator, autograd, backends, cuda, linalg, nn, optim, profiler,
-               serialization, utils)
+from . import (_not_provided, accelerator, autograd, backends, cuda, linalg, nn, optim,
+               profiler, random, serialization, utils)
+from ._context import (are_deterministic_algorithms_enabled, get_deterministic_debug_mode,
+                       get_float32_matmul_precision, get_num_interop_threads,
+                       get_num_threads, init_num_threads,
+                       is_deterministic_algorithms_warn_only_enabled,
+                       set_deterministic_debug_mode, set_float32_matmul_precision,
+                       set_num_interop_threads, set_num_threads,
+                       use_deterministic_algorithms)
 from .autograd import is_anomaly_check_nan_enabled, is_anomaly_enabled
+from .autograd.anomaly_mode import set_anomaly_enabled
+from .random import get_rng_state, initial_seed, seed, set_rng_state
 from .serialization import load, save
 from .nn.module import typename
 from .compile import compile
@@ -74,6 +83,22 @@ def is_tensor(obj: object) -> _typing.TypeGuard[Tensor]:
     return isinstance(obj, Tensor)
 
 
+def is_storage(obj: object) -> _builtins.bool:
+    """Whether ``obj`` is a storage: never, autodiff has none (a tensor's elements are a
+    JAX array)."""
+    return False
+
+
+class OutOfMemoryError(RuntimeError):
+    """torch's out-of-memory error, for ``except`` clauses: autodiff raises JAX's own
+    errors (``XlaRuntimeError: RESOURCE_EXHAUSTED``) when a device runs out."""
+
+
+class AcceleratorError(RuntimeError):
+    """torch's error of an accelerator's runtime, for ``except`` clauses: autodiff
+    raises JAX's own errors."""
+
+
 def numel(input: Tensor) -> _builtins.int:
     """The number of elements of ``input``."""
     return input.numel()
@@ -85,79 +110,14 @@ def is_floating_point(input: Tensor) -> _builtins.bool:
 
 
 
-# Parts of torch autodiff leaves out on purpose. Asking for one says so, in an
-# AttributeError (so that ``hasattr(autodiff, "jit")`` is False, as for any missing name).
-_NOT_PROVIDED = {
-    "jit": "TorchScript; autodiff.compile compiles a training step with JAX instead",
-    "fx": "graph capture", "export": "graph capture", "onnx": "ONNX export",
-    "func": "torch.func's transforms; autograd.functional has vjp, jvp, jacobian, hessian",
-    "vmap": "batching transforms", "sparse": "sparse tensors", "nested": "nested tensors",
-    "masked": "masked tensors", "fft": "Fourier transforms",
-    "special": "special functions (add one: docs/howto/add-op.md)",
-    "distributed": "process groups; autodiff.compile(step, mesh=...) is data parallel",
-    "amp": "mixed precision", "autocast": "mixed precision",
-    "quantization": "quantized tensors", "distributions": "probability distributions",
-    "complex64": "complex numbers", "complex128": "complex numbers",
-    "view_as_real": "complex numbers", "view_as_complex": "complex numbers",
-    "hub": "downloading models",
-    "channels_last": "memory formats other than contiguous: a JAX array has no strides to "
-                     "reorder, so every tensor is contiguous",
-    "channels_last_3d": "memory formats other than contiguous: a JAX array has no strides "
-                        "to reorder, so every tensor is contiguous",
-}
-
-
-# ... and Tensor attributes of torch's that autodiff leaves out, by why. Reading one raises
-# an AttributeError that says so (hasattr() is False, as for any name a tensor lacks)
-_TENSOR_NOT_PROVIDED = {
-    "sparse tensors": (
-        "to_sparse", "to_sparse_coo", "to_sparse_csr", "to_sparse_csc", "to_sparse_bsr",
-        "to_sparse_bsc", "sparse_mask", "sparse_resize_", "sparse_resize_and_clear_",
-        "resize_as_sparse_"),
-    "quantized tensors": (
-        "dequantize", "int_repr", "q_scale", "q_zero_point", "q_per_channel_scales",
-        "q_per_channel_zero_points", "q_per_channel_axis", "qscheme"),
-    "complex numbers": ("cfloat", "cdouble", "chalf"),
-    "nested tensors": ("to_padded_tensor",),
-    "storages: a tensor's elements are a JAX array, which autodiff gives no access to": (
-        "storage", "untyped_storage", "storage_type", "set_", "is_set_to", "as_strided_",
-        "resize", "resize_as", "new_empty_strided", "as_strided_scatter", "slice_inverse"),
-    "streams: JAX orders a device's work itself": ("record_stream",),
-    "devices JAX does not have": ("xpu", "ipu", "mtia", "to_mkldnn"),
-    "Fourier transforms": ("stft", "istft"),
-    "matrix decompositions; autodiff.linalg has inv, det, slogdet, matrix_exp, cholesky": (
-        "qr", "svd", "lu", "lu_solve",
-        "geqrf", "orgqr", "ormqr", "triangular_solve", "pinverse"),
-    "torch's deprecated matrix functions, removed from torch as well": (
-        "eig", "symeig", "lstsq", "solve"),
-    "reinforce(), removed from torch as well: use a distribution's log_prob": ("reinforce",),
-    "Tensor subclasses": ("as_subclass",),
-    "nn.Module's swapping of parameters in load_state_dict": ("module_load",),
-    "not implemented yet (add one: docs/howto/add-op.md)": ("hash_tensor", "index"),
-}
-
-
-class _NotProvided:
-    """A Tensor attribute autodiff leaves out on purpose: reading it raises an
-    AttributeError that says why. It sits in the class, as torch's own attributes do, so
-    it costs nothing to the attributes that exist (a ``__getattr__`` would slow them all)."""
-
-    __slots__ = ("name", "why")
-
-    def __init__(self, name, why):
-        self.name, self.why = name, why
-
-    def __get__(self, obj, objtype=None):
-        raise AttributeError(f"'Tensor' object has no attribute '{self.name}': autodiff does "
-                             f"not provide Tensor.{self.name} ({self.why}); see the "
-                             "documentation's page 'What autodiff does not reproduce'",
-                             name=self.name, obj=obj)
-
-
-for _why, _names in _TENSOR_NOT_PROVIDED.items():
-    for _name in _names:
-        setattr(Tensor, _name, _NotProvided(_name, _why))
-del _why, _names, _name
+# Parts of torch autodiff leaves out on purpose (autodiff/_not_provided.py): asking for one
+# says so, in an AttributeError (``hasattr(autodiff, "jit")`` is False, as for any missing
+# name); a Tensor attribute left out is a class attribute that raises when read.
+_NOT_PROVIDED = _not_provided.by_name(_not_provided.TORCH_NOT_PROVIDED)
+_TENSOR_NOT_PROVIDED = _not_provided.TENSOR_NOT_PROVIDED
+for _name, _why in _not_provided.by_name(_TENSOR_NOT_PROVIDED).items():
+    setattr(Tensor, _name, _not_provided.NotProvided(_name, _why))
+del _name, _why
 
 
 # (hidden from a type checker, which would otherwise take any name as this function's)

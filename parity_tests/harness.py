@@ -74,6 +74,16 @@ def needs(*attributes: str):
     return mark
 
 
+def raised(fn: Callable[[], object]) -> str | None:
+    """The error ``fn()`` raises, as ``"Type: message"`` (None if it returns): for a case
+    that observes several errors (a case's own error ends it)."""
+    try:
+        fn()
+    except Exception as error:
+        return f"{type(error).__name__}: {error}"
+    return None
+
+
 def printed(*values) -> str:
     """What ``print(*values)`` shows, without the newline: an article's output line."""
     return " ".join(str(value) for value in values)

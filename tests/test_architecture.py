@@ -34,8 +34,10 @@ def test_the_engine_is_the_bottom_of_an_acyclic_graph():
     edges = module_graph.graph()
     level = module_graph.layers(edges)          # raises on an import cycle
     assert edges["tape"] <= {"dtypes", "_printing"}
-    # _layout draws; cuda, accelerator and backends only ask JAX about devices: no autograd
-    leaves = ("tape", "dtypes", "_printing", "_layout", "cuda", "accelerator", "backends")
+    # _layout draws; cuda, accelerator and backends only ask JAX about devices; _context
+    # keeps settings and _not_provided a table of names: no autograd
+    leaves = ("tape", "dtypes", "_printing", "_layout", "cuda", "accelerator", "backends",
+              "_context", "_not_provided")
     assert all(level[m] > level["tape"] for m in edges if m not in leaves)
 
 

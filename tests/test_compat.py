@@ -148,7 +148,21 @@ def test_a_part_of_torch_left_out_on_purpose_says_so():
     with pytest.raises(AttributeError, match=r"^module 'autodiff' has no attribute "
                                              r"'no_such_function'$"):
         autodiff.no_such_function
-    assert all(hasattr(torch, name) for name in autodiff._NOT_PROVIDED)   # torch's names
+    with pytest.raises(AttributeError, match=r"no attribute 'os': autodiff does not provide "
+                                             r"torch\.os \(a module torch imports for itself"):
+        autodiff.os
+
+
+def test_every_public_name_of_torch_is_provided_or_left_out_on_purpose():
+    """A name of torch's namespace is either autodiff's too or in its table of names left
+    out (with why), never both; and the table lists only torch's names."""
+    left_out = autodiff._NOT_PROVIDED
+    assert all(hasattr(torch, name) for name in left_out)
+    assert [name for name in left_out if name in vars(autodiff)] == []
+    missing = [name for name in dir(torch)
+               if not name.startswith("_") and not hasattr(autodiff, name)
+               and name not in left_out]
+    assert missing == []
 
 
 def test_a_tensor_attribute_left_out_on_purpose_says_so():
@@ -177,5 +191,5 @@ def test_tensor_attributes_left_out_cost_nothing_to_the_others():
     """They are class attributes (descriptors), not a ``__getattr__``: Tensor's own
     attribute access is the hot path, which a ``__getattr__`` would slow."""
     assert "__getattr__" not in vars(autodiff.Tensor)
-    assert all(type(vars(autodiff.Tensor)[name]).__name__ == "_NotProvided"
+    assert all(type(vars(autodiff.Tensor)[name]).__name__ == "NotProvided"
                for names in autodiff._TENSOR_NOT_PROVIDED.values() for name in names)

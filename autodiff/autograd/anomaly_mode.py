@@ -37,6 +37,16 @@ def is_anomaly_check_nan_enabled() -> bool:
     return anomaly.check_nan
 
 
+def set_anomaly_enabled(enabled: bool, check_nan: bool = True) -> None:
+    """Turn anomaly detection on or off (``torch.set_anomaly_enabled``, the plain call
+    under :class:`set_detect_anomaly`)."""
+    for position, (name, value) in enumerate((("enabled", enabled), ("check_nan", check_nan))):
+        if type(value) is not bool:
+            raise TypeError(f"set_anomaly_enabled(): argument '{name}' (position "
+                            f"{position + 1}) must be bool, not {type(value).__name__}")
+    anomaly.enabled, anomaly.check_nan = enabled, check_nan
+
+
 class set_detect_anomaly:
     """Turn anomaly detection on or off: a plain call or a context manager."""
 

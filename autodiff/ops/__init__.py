@@ -57,16 +57,21 @@ from .shape import *  # noqa: F401,F403
 
 from ..tape import Tensor
 
-# torch's function forms of in-place ops: ``torch.sin_(x)`` is ``x.sin_()`` (torch has
-# them for these; ``torch.add_`` does not exist)
+# torch's function forms of Tensor methods written only as methods here: the in-place ops
+# (``torch.sin_(x)`` is ``x.sin_()``; torch has them for these, ``torch.add_`` does not
+# exist), and the questions and no-op conversions of a real tensor (``torch.is_signed(x)``)
 FUNCTION_FORMS = (
     "abs_", "acos_", "acosh_", "addmv_", "arccos_", "arccosh_", "arcsin_", "arcsinh_",
     "arctan_", "arctanh_", "asin_", "asinh_", "atan_", "atanh_", "ceil_", "clamp_",
-    "clamp_max_", "clamp_min_", "clip_", "cos_", "cosh_", "deg2rad_", "detach_", "erf_",
-    "erfc_", "exp2_", "exp_", "expm1_", "fill_", "fix_", "floor_", "frac_", "index_put_",
-    "ldexp_", "log10_", "log1p_", "log2_", "log_", "logit_", "nan_to_num_", "neg_",
-    "negative_", "rad2deg_", "reciprocal_", "relu_", "round_", "rsqrt_", "sigmoid_", "sin_",
-    "sinc_", "sinh_", "sqrt_", "square_", "tan_", "tanh_", "trunc_", "xlogy_", "zero_")
+    "clamp_max_", "clamp_min_", "clip_", "conj_physical_", "cos_", "cosh_", "deg2rad_",
+    "detach_", "erf_", "erfc_", "exp2_", "exp_", "expm1_", "fill_", "fix_", "floor_",
+    "frac_", "gcd_", "i0_", "index_put_", "lcm_", "ldexp_", "log10_", "log1p_", "log2_",
+    "log_", "logit_", "nan_to_num_", "neg_", "negative_", "rad2deg_", "reciprocal_", "relu_",
+    "round_", "rsqrt_", "sigmoid_", "sin_", "sinc_", "sinh_", "sqrt_", "square_", "tan_",
+    "tanh_", "trunc_", "xlogy_", "zero_",
+    "conj", "conj_physical", "detach", "get_device", "is_complex", "is_conj",
+    "is_distributed", "is_inference", "is_neg", "is_same_size", "is_signed", "resolve_conj",
+    "resolve_neg")
 globals().update({name: getattr(Tensor, name) for name in FUNCTION_FORMS})
 if TYPE_CHECKING:             # (which a type checker cannot follow: the stub declares them)
     from .._tensor_methods import *  # noqa: F401,F403

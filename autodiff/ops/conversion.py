@@ -122,5 +122,15 @@ def fill_(self: Tensor, value: Tensor | Number) -> Tensor:
     return tape.inplace(self, lambda old: apply(RULES["fill_"], old, value=value), fills=True)
 
 
+def real(input: Tensor) -> Tensor:
+    """The real part of ``input``: a real tensor itself (``Tensor.real``)."""
+    return input.real
+
+
+def imag(input: Tensor) -> Tensor:
+    """The imaginary part: torch's error for a real tensor (``Tensor.imag``)."""
+    return input.imag
+
+
 if not TYPE_CHECKING:         # (see exported: a type checker reads every public name)
     __all__ = exported(globals())

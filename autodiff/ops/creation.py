@@ -12,7 +12,7 @@ import warnings
 import jax.numpy as jnp
 import numpy as np
 
-from .. import dtypes as D
+from .. import dtypes as D, tape
 from ..dtypes import DeviceLike, Number
 from ..tape import RULES, Storage, Tensor, apply, make_tensor
 from ._common import _kernel_missing, _place, _shape_arg, _to_dtype, exported
@@ -320,6 +320,29 @@ class _LegacyType(type):
         f"torch's legacy type of {d!r} tensors: ``{d._legacy}(data)`` or "
         f"``{d._legacy}(*sizes)`` makes one, ``isinstance`` checks the dtype.")})
     for d in D.ALL)
+
+
+
+def set_default_tensor_type(t: type | str) -> None:
+    """torch's older ``set_default_dtype``: a legacy type (``autodiff.DoubleTensor``) or
+    its dotted name (``"torch.DoubleTensor"`` as well as ``"autodiff.DoubleTensor"``)."""
+    tape.warn_once("autodiff.set_default_tensor_type() is deprecated as of PyTorch 2.1, please "
+                   "use autodiff.set_default_dtype() and autodiff.set_default_device() as "
+                   "alternatives.")
+    if isinstance(t, str):
+        module, _, name = t.rpartition(".")
+        if module not in ("torch", "autodiff"):
+            raise TypeError(f"type {t} not available: autodiff's legacy types are its own")
+        if name not in globals():
+            raise AttributeError(f"module 'autodiff' has no attribute '{name}'")
+        t = globals()[name]
+    if not isinstance(t, _LegacyType):
+        raise TypeError("invalid type object: only floating-point types are supported as the "
+                        "default type")
+    if not t.dtype.is_floating_point:
+        raise TypeError("only floating-point types are supported as the default type")
+    D.set_default_dtype(t.dtype)
+
 
 if not TYPE_CHECKING:         # (see exported: a type checker reads every public name)
     __all__ = exported(globals()) + [d._legacy for d in D.ALL]

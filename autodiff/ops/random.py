@@ -39,6 +39,47 @@ class Generator:
     def initial_seed(self) -> int:
         return self._seed
 
+    def seed(self) -> int:
+        """Seed from the operating system's entropy; return that seed."""
+        seed = int(np.random.SeedSequence().entropy % 2**63)   # type: ignore[operator]
+        self.manual_seed(seed)
+        return seed
+
+    # The state is NumPy's PCG64 state (its 128-bit state and increment, its buffered
+    # 32-bit draw) and the initial seed, as bytes in a uint8 tensor: torch's is its
+    # Mersenne Twister's 5,056 bytes, so neither reads the other's.
+    def get_state(self) -> Tensor:
+        """The generator's state, a uint8 tensor for :meth:`set_state`."""
+        pcg = self._rng.bit_generator.state
+        numbers = (pcg["state"]["state"], pcg["state"]["inc"], pcg["uinteger"], self._seed)
+        data = b"".join(n.to_bytes(size, "little")
+                        for n, size in zip(numbers, _STATE_FIELDS)) + bytes([pcg["has_uint32"]])
+        return make_tensor(jnp.frombuffer(data, jnp.uint8))
+
+    def set_state(self, new_state: Tensor) -> Generator:
+        """Restore a state from :meth:`get_state`."""
+        if not isinstance(new_state, Tensor):
+            raise TypeError(f"expected a autodiff.ByteTensor, but got {type(new_state).__name__}")
+        if new_state.dtype != D.uint8:
+            raise TypeError("RNG state must be a autodiff.ByteTensor")
+        data = np.asarray(new_state._array).tobytes()
+        if len(data) != sum(_STATE_FIELDS) + 1:
+            raise RuntimeError(f"Expected a Generator state of size {sum(_STATE_FIELDS) + 1} "
+                               f"but found the input RNG state size to be {len(data)}")
+        numbers, start = [], 0
+        for size in _STATE_FIELDS:
+            numbers.append(int.from_bytes(data[start:start + size], "little"))
+            start += size
+        state, inc, uinteger, self._seed = numbers
+        self._rng = np.random.default_rng()
+        self._rng.bit_generator.state = {
+            "bit_generator": "PCG64", "state": {"state": state, "inc": inc},
+            "has_uint32": data[-1], "uinteger": uinteger}
+        return self
+
+
+_STATE_FIELDS = (16, 16, 4, 8)       # bytes of: state, increment, buffered draw, seed
+
 
 default_generator = Generator().manual_seed(
     np.random.SeedSequence().entropy % 2**63)    # type: ignore[operator]  # (an int here)

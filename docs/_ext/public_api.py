@@ -39,6 +39,7 @@ API_MODULES = [
     ("utils.data", "autodiff.utils.data"),
     ("utils.hooks", "autodiff.utils.hooks"),
     ("serialization", "autodiff.serialization"),
+    ("random", "autodiff.random"),
     ("profiler", "autodiff.profiler"),
     ("devices", "autodiff.cuda"),
     ("devices", "autodiff.accelerator"),
@@ -205,9 +206,10 @@ class PublicAPI(SphinxDirective):
 
 
 def _skip_not_provided(app, what, name, obj, skip, options):
-    """Tensor's attributes that autodiff leaves out on purpose (``autodiff._NotProvided``,
-    which raise when read) are not members to document."""
-    return True if type(obj).__name__ == "_NotProvided" else None
+    """Tensor's attributes that autodiff leaves out on purpose
+    (``autodiff._not_provided.NotProvided``, which raise when read) are not members to
+    document."""
+    return True if type(obj).__name__ == "NotProvided" else None
 
 
 def setup(app):

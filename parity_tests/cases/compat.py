@@ -7,7 +7,7 @@ import io
 import numpy as np
 
 from parity_tests.cases.training import _seeded_weights
-from parity_tests.harness import needs
+from parity_tests.harness import needs, raised
 
 
 class Checkpoint:
@@ -1014,3 +1014,139 @@ def cholesky_inverses_and_solves(T):
                     ("sizes", lambda: b.cholesky_solve(T.ones(2, 2))),
                     ("dtypes", lambda: b.double().cholesky_solve(f))):
         yield name, _outcome(g)
+
+
+# -- torch's global context: determinism, matmul precision, threads ----------------------
+
+def deterministic_algorithms_flags(T):
+    yield "at first", (T.are_deterministic_algorithms_enabled(),
+                       T.is_deterministic_algorithms_warn_only_enabled(),
+                       T.get_deterministic_debug_mode())
+    try:
+        T.use_deterministic_algorithms(True, warn_only=True)
+        yield "warn only", (T.are_deterministic_algorithms_enabled(),
+                            T.is_deterministic_algorithms_warn_only_enabled(),
+                            T.get_deterministic_debug_mode())
+        T.set_deterministic_debug_mode("error")
+        yield "error", (T.are_deterministic_algorithms_enabled(),
+                        T.is_deterministic_algorithms_warn_only_enabled(),
+                        T.get_deterministic_debug_mode())
+        for bad in (lambda: T.use_deterministic_algorithms(1),
+                    lambda: T.use_deterministic_algorithms(True, warn_only=0),
+                    lambda: T.set_deterministic_debug_mode("foo"),
+                    lambda: T.set_deterministic_debug_mode(5),
+                    lambda: T.set_deterministic_debug_mode(1.5)):
+            yield "bad mode", raised(bad)
+        yield "unchanged by the errors", T.get_deterministic_debug_mode()
+    finally:
+        T.set_deterministic_debug_mode(0)
+    yield "off again", T.are_deterministic_algorithms_enabled()
+
+
+def float32_matmul_precision(T):
+    yield "at first", T.get_float32_matmul_precision()
+    try:
+        T.set_float32_matmul_precision("medium")
+        yield "medium", T.get_float32_matmul_precision()
+        yield "a bad type", raised(lambda: T.set_float32_matmul_precision(3))
+        T.set_float32_matmul_precision("fastest")          # warns, changes nothing
+        yield "after a bad name", T.get_float32_matmul_precision()
+    finally:
+        T.set_float32_matmul_precision("highest")
+
+
+def thread_counts(T):
+    before = T.get_num_threads()
+    try:
+        T.set_num_threads(1)
+        yield "set to 1", T.get_num_threads()
+    finally:
+        T.set_num_threads(before)
+    for bad in (lambda: T.set_num_threads(0), lambda: T.set_num_threads(1.5),
+                lambda: T.set_num_threads(True), lambda: T.set_num_interop_threads(-1),
+                lambda: T.set_num_interop_threads("2")):
+        yield "bad count", raised(bad)
+    yield "interop", type(T.get_num_interop_threads()).__name__
+    yield "init_num_threads", T.init_num_threads()
+
+
+def rng_state_round_trip(T):
+    """``get_rng_state``/``set_rng_state``, ``fork_rng``, ``seed``, ``initial_seed``:
+    the same draws again (the states' bytes are each framework's own)."""
+    T.manual_seed(7)
+    yield "initial_seed", T.initial_seed()
+    state = T.get_rng_state()
+    yield "state dtype", state.dtype
+    first = T.rand(4)
+    T.set_rng_state(state)
+    yield "the same draws again", T.equal(first, T.rand(4))
+    generator = T.Generator().manual_seed(3)
+    saved = generator.get_state()
+    drawn = T.randn(3, generator=generator)
+    yield "set_state returns the generator", generator.set_state(saved) is generator
+    yield "a generator's draws again", T.equal(drawn, T.randn(3, generator=generator))
+    with T.random.fork_rng():
+        T.rand(10)
+    yield "fork_rng restores", T.equal(T.get_rng_state(), T.random.get_rng_state())
+    after = T.get_rng_state()
+    with T.random.fork_rng():
+        T.rand(10)
+    yield "nothing drawn outside", T.equal(after, T.get_rng_state())
+    seed = T.seed()
+    yield "seed", (type(seed).__name__, seed == T.initial_seed())
+    yield "a float state", raised(lambda: T.set_rng_state(T.zeros(3)))
+    yield "a list state", raised(lambda: generator.set_state([1, 2]))
+
+
+def set_default_tensor_type_sets_the_default_dtype(T):
+    try:
+        T.set_default_tensor_type(T.DoubleTensor)
+        yield "DoubleTensor", (T.get_default_dtype(), T.tensor([1.5]).dtype)
+        T.set_default_tensor_type("torch.HalfTensor")
+        yield "by name", T.get_default_dtype()
+        for bad in (lambda: T.set_default_tensor_type(T.LongTensor),
+                    lambda: T.set_default_tensor_type(T.float64),
+                    lambda: T.set_default_tensor_type(3),
+                    lambda: T.set_default_tensor_type("torch.NoSuchTensor")):
+            yield "bad type", raised(bad)
+    finally:
+        T.set_default_dtype(T.float32)
+
+
+def set_anomaly_enabled_at_the_top_level(T):
+    try:
+        T.set_anomaly_enabled(True)
+        yield "on", (T.is_anomaly_enabled(), T.is_anomaly_check_nan_enabled())
+        T.set_anomaly_enabled(True, False)
+        yield "without NaN checks", (T.is_anomaly_enabled(), T.is_anomaly_check_nan_enabled())
+        yield "a bad flag", raised(lambda: T.set_anomaly_enabled(1))
+    finally:
+        T.set_anomaly_enabled(False)
+    yield "off", T.is_anomaly_enabled()
+
+
+def function_forms_of_tensor_questions(T):
+    x = T.tensor([1.0, -2.0], requires_grad=True)
+    yield "questions", (T.is_complex(x), T.is_signed(x), T.is_signed(T.tensor([1], dtype=T.uint8)),
+                        T.get_device(x), T.is_same_size(x, x), T.is_same_size(x, x[:1]),
+                        T.is_neg(x), T.is_conj(x), T.is_inference(x), T.is_distributed(x),
+                        T.is_storage(x))
+    yield "conj", T.conj(x)
+    yield "resolve", (T.resolve_conj(x), T.resolve_neg(x))
+    yield "conj_physical", T.conj_physical(x)
+    yield "detach", T.detach(x)
+    yield "real", T.real(x)
+    yield "imag", raised(lambda: T.imag(x))
+    y = T.tensor([4, 6])
+    T.gcd_(y, T.tensor([6, 4]))
+    yield "gcd_", y
+    T.lcm_(y, T.tensor([3, 3]))
+    yield "lcm_", y
+    z = T.tensor([0.5, 1.0])
+    T.i0_(z)
+    yield "i0_", z
+
+
+def out_of_memory_errors_are_runtime_errors(T):
+    yield "OutOfMemoryError", [c.__name__ for c in T.OutOfMemoryError.__mro__[1:]]
+    yield "AcceleratorError", [c.__name__ for c in T.AcceleratorError.__mro__[1:]]

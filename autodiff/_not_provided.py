@@ -1,0 +1,206 @@
+"""What torch has that autodiff leaves out, by why.
+
+Every public name of ``torch`` and of ``torch.Tensor`` is either provided by autodiff or
+listed here (``tests/test_compat.py`` checks both against the installed torch). Asking
+for one of these raises an ``AttributeError`` that says autodiff does not provide it and
+why, so that ``hasattr`` is False, as for any missing name.
+"""
+
+from __future__ import annotations
+
+_TORCH = "torch's internal machinery, not its user API"
+_JIT = "TorchScript; autodiff.compile compiles a training step with JAX instead"
+_COMPLEX = "complex numbers"
+_SPARSE = "sparse tensors"
+_QUANTIZED = "quantized tensors"
+_STORAGES = "storages: a tensor's elements are a JAX array, which autodiff gives no access to"
+_AUTOCAST = "mixed precision"
+_DECOMPOSITIONS = ("matrix decompositions; autodiff.linalg has inv, det, slogdet, matrix_exp, "
+                   "cholesky")
+_KERNELS = ("one of the kernels torch's nn layers are made of (cuDNN, MIOpen, oneDNN, "
+            "ATen's own pieces); use the nn layer or nn.functional")
+_LATER = "not implemented yet (add one: docs/howto/add-op.md)"
+
+#: torch's top-level names, by why autodiff leaves them out.
+TORCH_NOT_PROVIDED: dict[str, tuple[str, ...]] = {
+    _JIT: (
+        "jit", "AliasDb", "AnyType", "Argument", "ArgumentSpec", "AwaitType", "Block",
+        "BoolType", "BufferDict", "CallStack", "Capsule", "ClassType", "Code",
+        "CompilationUnit", "CompleteArgumentSpec", "ComplexType", "ConcreteModuleType",
+        "ConcreteModuleTypeBuilder", "DeepCopyMemoTable", "DeviceObjType", "DictType",
+        "EnumType", "ErrorReport", "ExecutionPlan", "FileCheck", "FloatType",
+        "FunctionSchema", "Future", "FutureType", "Gradient", "Graph", "GraphExecutorState",
+        "InferredType", "IntType", "InterfaceType", "JITException", "ListType",
+        "LiteScriptModule", "LockingLogger", "LoggerBase", "ModuleDict", "Node", "NoneType",
+        "NoopLogger", "NumberType", "OperatorInfo", "OptionalType", "ParameterDict",
+        "PyObjectType", "RRefType", "ScriptClass", "ScriptClassFunction", "ScriptDict",
+        "ScriptDictIterator", "ScriptDictKeyIterator", "ScriptFunction", "ScriptList",
+        "ScriptListIterator", "ScriptMethod", "ScriptModule", "ScriptModuleSerializer",
+        "ScriptObject", "ScriptObjectProperty", "StaticModule", "StreamObjType",
+        "StringType", "SymBoolType", "SymIntType", "TensorType", "TracingState",
+        "TupleType", "Type", "UnionType", "Use", "Value", "classes", "fork", "futures",
+        "import_ir_module", "import_ir_module_from_buffer", "merge_type_from_type_comment",
+        "parse_ir", "parse_schema", "parse_type_comment", "unify_type_list", "wait"),
+    "graph capture (torch.compile, torch.export, torch.fx and their symbolic shapes)": (
+        "fx", "export", "compiler", "cond", "while_loop", "SymBool", "SymFloat", "SymInt",
+        "sym_constrain_range", "sym_constrain_range_for_size", "sym_float", "sym_fresh_size",
+        "sym_int", "sym_ite", "sym_max", "sym_min", "sym_not", "sym_sqrt", "sym_sum"),
+    "ONNX export": ("onnx",),
+    "torch.func's transforms; autograd.functional has vjp, jvp, jacobian, hessian": (
+        "func",),
+    "batching transforms": ("vmap",),
+    "operators registered with torch's dispatcher, and __torch_function__ overrides": (
+        "library", "overrides", "Tag", "DispatchKey", "DispatchKeySet",
+        "ExcludeDispatchKeyGuard", "DisableTorchFunction", "DisableTorchFunctionSubclass"),
+    _SPARSE: (
+        "sparse", "sparse_coo", "sparse_csr", "sparse_csc", "sparse_bsr", "sparse_bsc",
+        "sparse_coo_tensor", "sparse_csr_tensor", "sparse_csc_tensor", "sparse_bsr_tensor",
+        "sparse_bsc_tensor", "sparse_compressed_tensor", "smm", "spmm", "hspmm", "dsmm",
+        "saddmm", "sspaddmm", "hsmm", "resize_as_sparse_", "indices_copy", "values_copy",
+        "crow_indices_copy", "col_indices_copy", "ccol_indices_copy", "row_indices_copy"),
+    "nested tensors": ("nested", "jagged"),
+    "masked tensors": ("masked",),
+    _COMPLEX: (
+        "complex32", "complex64", "complex128", "cfloat", "cdouble", "chalf", "complex",
+        "polar", "view_as_real", "view_as_complex", "view_as_real_copy",
+        "view_as_complex_copy"),
+    _QUANTIZED: (
+        "quantization", "ao", "qint8", "qint32", "quint8", "quint2x4", "quint4x2", "qscheme",
+        "per_tensor_affine", "per_tensor_symmetric", "per_channel_affine",
+        "per_channel_symmetric", "per_channel_affine_float_qparams", "quantize_per_tensor",
+        "quantize_per_tensor_dynamic", "quantize_per_channel", "dequantize", "int_repr",
+        "q_scale", "q_zero_point", "q_per_channel_scales", "q_per_channel_zero_points",
+        "q_per_channel_axis", "empty_quantized", "fake_quantize_per_tensor_affine",
+        "fake_quantize_per_channel_affine", "fused_moving_avg_obs_fake_quant",
+        "choose_qparams_optimized", "fbgemm_linear_fp16_weight",
+        "fbgemm_linear_fp16_weight_fp32_activation", "fbgemm_linear_int8_weight",
+        "fbgemm_linear_int8_weight_fp32_activation", "fbgemm_linear_quantize_weight",
+        "fbgemm_pack_gemm_matrix_fp16", "fbgemm_pack_quantized_matrix",
+        "quantized_batch_norm", "quantized_gru", "quantized_gru_cell", "quantized_lstm",
+        "quantized_lstm_cell", "quantized_max_pool1d", "quantized_max_pool2d",
+        "quantized_max_pool3d", "quantized_rnn_relu_cell", "quantized_rnn_tanh_cell"),
+    "dtypes autodiff does not have (it has bool, uint8, the signed integers, float16, "
+    "bfloat16, float32 and float64)": (
+        "uint16", "uint32", "uint64", "uint1", "uint2", "uint3", "uint4", "uint5", "uint6",
+        "uint7", "int1", "int2", "int3", "int4", "int5", "int6", "int7", "bit", "bits8",
+        "bits16", "bits1x8", "bits2x4", "bits4x2", "float8_e4m3fn", "float8_e4m3fnuz",
+        "float8_e5m2", "float8_e5m2fnuz", "float8_e8m0fnu", "float4_e2m1fn_x2"),
+    "memory formats other than contiguous: a JAX array has no strides to reorder, so every "
+    "tensor is contiguous": ("channels_last", "channels_last_3d", "legacy_contiguous_format"),
+    _STORAGES: (
+        "storage", "Storage", "StorageBase", "TypedStorage", "UntypedStorage", "BoolStorage",
+        "ByteStorage", "CharStorage", "ShortStorage", "IntStorage", "LongStorage",
+        "HalfStorage", "BFloat16Storage", "FloatStorage", "DoubleStorage",
+        "ComplexFloatStorage", "ComplexDoubleStorage", "QInt8Storage", "QInt32Storage",
+        "QUInt8Storage", "QUInt2x4Storage", "QUInt4x2Storage", "from_file", "frombuffer",
+        "as_strided_", "as_strided_scatter", "slice_inverse", "SerializationStorageContext",
+        "DeserializationStorageContext", "PyTorchFileReader", "PyTorchFileWriter",
+        "from_dlpack", "to_dlpack"),
+    _AUTOCAST: (
+        "amp", "autocast", "GradScaler", "autocast_decrement_nesting",
+        "autocast_increment_nesting", "clear_autocast_cache", "get_autocast_cpu_dtype",
+        "get_autocast_dtype", "get_autocast_gpu_dtype", "get_autocast_ipu_dtype",
+        "get_autocast_xla_dtype", "is_autocast_cache_enabled", "is_autocast_cpu_enabled",
+        "is_autocast_enabled", "is_autocast_ipu_enabled", "is_autocast_xla_enabled",
+        "set_autocast_cache_enabled", "set_autocast_cpu_dtype", "set_autocast_cpu_enabled",
+        "set_autocast_dtype", "set_autocast_enabled", "set_autocast_gpu_dtype",
+        "set_autocast_ipu_dtype", "set_autocast_ipu_enabled", "set_autocast_xla_dtype",
+        "set_autocast_xla_enabled"),
+    "Fourier transforms and signal windows of torch.signal": (
+        "fft", "stft", "istft", "signal", "windows"),
+    "special functions (add one: docs/howto/add-op.md)": ("special",),
+    _DECOMPOSITIONS: (
+        "qr", "svd", "lu", "lu_solve", "lu_unpack", "geqrf", "orgqr", "ormqr",
+        "triangular_solve", "pinverse", "svd_lowrank", "pca_lowrank", "lobpcg",
+        "matrix_rank", "nuclear_norm"),
+    "torch's deprecated matrix functions, removed from torch as well": (
+        "eig", "symeig", "lstsq", "solve"),
+    _KERNELS: (
+        "cudnn_affine_grid_generator", "cudnn_batch_norm", "cudnn_convolution",
+        "cudnn_convolution_add_relu", "cudnn_convolution_relu",
+        "cudnn_convolution_transpose", "cudnn_grid_sampler", "cudnn_is_acceptable",
+        "miopen_batch_norm", "miopen_convolution", "miopen_convolution_add_relu",
+        "miopen_convolution_relu", "miopen_convolution_transpose", "miopen_ctc_loss",
+        "miopen_depthwise_convolution", "miopen_rnn", "mkldnn_adaptive_avg_pool2d",
+        "mkldnn_convolution", "mkldnn_linear_backward_weights", "mkldnn_max_pool2d",
+        "mkldnn_max_pool3d", "mkldnn_rnn_layer", "native_batch_norm", "native_dropout",
+        "native_group_norm", "native_layer_norm", "native_norm", "batch_norm_backward_elemt",
+        "batch_norm_backward_reduce", "batch_norm_elemt", "batch_norm_gather_stats",
+        "batch_norm_gather_stats_with_counts", "batch_norm_stats", "batch_norm_update_stats",
+        "conv_tbc", "embedding_renorm_", "norm_except_dim", "segment_reduce", "rnn_tanh",
+        "rnn_relu", "lstm", "gru", "is_vulkan_available"),
+    "process groups; autodiff.compile(step, mesh=...) is data parallel": (
+        "distributed", "multiprocessing", "prepare_multiprocessing_environment"),
+    "probability distributions": ("distributions",),
+    "downloading models": ("hub",),
+    "devices JAX does not have, and device modules other than cuda (autodiff.accelerator "
+    "answers for any device)": ("mps", "xpu", "mtia", "cpu", "get_device_module"),
+    "streams and events: JAX orders a device's work itself": ("Stream", "Event"),
+    "flushing denormals: XLA sets its own floating-point modes": ("set_flush_denormal",),
+    "facts about torch's build": (
+        "version", "torch_version", "has_lapack", "has_mkl", "has_openmp", "has_spectral",
+        "compiled_with_cxx11_abi", "USE_GLOBAL_DEPS", "USE_RTLD_GLOBAL_WITH_LIBTORCH",
+        "cpp"),
+    _TORCH: (
+        "torch", "functional", "types", "package", "monitor", "AggregationType",
+        "AVG", "SUM", "BenchmarkConfig", "BenchmarkExecutionStats", "ThroughputBenchmark",
+        "IODescriptor", "PRIVATE_OPS", "classproperty", "get_file_path",
+        "profiler_allow_cudagraph_cupti_lazy_reinit_cuda12", "thread_safe_generator",
+        "TYPE_CHECKING", "FatalError"),
+    "a module torch imports for itself: import it from Python's standard library": (
+        "builtins", "ctypes", "functools", "glob", "importlib", "inspect", "math", "os",
+        "platform", "sys", "textwrap", "threading", "warnings"),
+    "quasi-random sequences (SobolEngine)": ("quasirandom",),
+    _LATER: ("testing", "hash_tensor", "ctc_loss", "embedding_bag", "affine_grid_generator",
+             "grid_sampler", "grid_sampler_2d", "grid_sampler_3d"),
+}
+
+#: torch.Tensor's attributes, by why autodiff leaves them out.
+TENSOR_NOT_PROVIDED: dict[str, tuple[str, ...]] = {
+    _SPARSE: (
+        "to_sparse", "to_sparse_coo", "to_sparse_csr", "to_sparse_csc", "to_sparse_bsr",
+        "to_sparse_bsc", "sparse_mask", "sparse_resize_", "sparse_resize_and_clear_",
+        "resize_as_sparse_"),
+    _QUANTIZED: (
+        "dequantize", "int_repr", "q_scale", "q_zero_point", "q_per_channel_scales",
+        "q_per_channel_zero_points", "q_per_channel_axis", "qscheme"),
+    _COMPLEX: ("cfloat", "cdouble", "chalf"),
+    "nested tensors": ("to_padded_tensor",),
+    _STORAGES: (
+        "storage", "untyped_storage", "storage_type", "set_", "is_set_to", "as_strided_",
+        "resize", "resize_as", "new_empty_strided", "as_strided_scatter", "slice_inverse"),
+    "streams: JAX orders a device's work itself": ("record_stream",),
+    "devices JAX does not have": ("xpu", "ipu", "mtia", "to_mkldnn"),
+    "Fourier transforms": ("stft", "istft"),
+    _DECOMPOSITIONS: (
+        "qr", "svd", "lu", "lu_solve", "geqrf", "orgqr", "ormqr", "triangular_solve",
+        "pinverse"),
+    "torch's deprecated matrix functions, removed from torch as well": (
+        "eig", "symeig", "lstsq", "solve"),
+    "reinforce(), removed from torch as well: use a distribution's log_prob": ("reinforce",),
+    "Tensor subclasses": ("as_subclass",),
+    "nn.Module's swapping of parameters in load_state_dict": ("module_load",),
+    _LATER: ("hash_tensor", "index"),
+}
+
+
+def by_name(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """``{name: why}`` from a table of ``{why: names}``."""
+    return {name: why for why, names in table.items() for name in names}
+
+
+class NotProvided:
+    """A Tensor attribute autodiff leaves out on purpose: reading it raises an
+    AttributeError that says why. It sits in the class, as torch's own attributes do, so
+    it costs nothing to the attributes that exist (a ``__getattr__`` would slow them all)."""
+
+    __slots__ = ("name", "why")
+
+    def __init__(self, name: str, why: str) -> None:
+        self.name, self.why = name, why
+
+    def __get__(self, obj: object, objtype: object = None) -> None:
+        raise AttributeError(f"'Tensor' object has no attribute '{self.name}': autodiff does "
+                             f"not provide Tensor.{self.name} ({self.why}); see the "
+                             "documentation's page 'What autodiff does not reproduce'",
+                             name=self.name, obj=obj)
