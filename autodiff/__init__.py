@@ -54,11 +54,6 @@ from .compile import compile
 from .nn.functional import (conv1d, conv2d, conv3d,  # noqa: F401  (torch.conv2d is F.conv2d)
                             conv_transpose1d, conv_transpose2d, conv_transpose3d, hardshrink,
                             prelu)
-from .ops.out import OUT_FUNCTIONS as _OUT_FUNCTIONS, with_out as _with_out
-
-if not _typing.TYPE_CHECKING:      # torch's functions take out= (not its Tensor methods)
-    for _name in _OUT_FUNCTIONS:
-        globals()[_name] = _with_out(globals()[_name])
 
 bool = _dtypes.bool_
 uint8, int8, int16, int32, int64 = (_dtypes.uint8, _dtypes.int8, _dtypes.int16,
@@ -108,6 +103,17 @@ def is_floating_point(input: Tensor) -> _builtins.bool:
     """Whether ``input`` has a floating-point dtype."""
     return input.dtype.is_floating_point
 
+
+
+# torch's functions refuse a first argument that is not a tensor, and take out= (not its
+# Tensor methods: see autodiff/ops/out.py)
+if not _typing.TYPE_CHECKING:
+    from .ops import __all__ as _ops_names
+    from .ops.out import torch_function as _torch_function
+    for _name in (*_ops_names, "conv1d", "conv2d", "conv3d", "conv_transpose1d",
+                  "conv_transpose2d", "conv_transpose3d", "hardshrink", "prelu",
+                  "is_floating_point", "numel"):
+        globals()[_name] = _torch_function(globals()[_name], _name)
 
 
 # Parts of torch autodiff leaves out on purpose (autodiff/_not_provided.py): asking for one

@@ -1,5 +1,11 @@
-"""torch's ``out=`` keyword: ``autodiff.add(x, y, out=result)`` writes the result into
-``result`` and returns it.
+"""What torch's namespace adds to a function: torch's error for a first argument that is
+not a tensor, and the ``out=`` keyword.
+
+``autodiff.sin(3)`` raises torch's ``TypeError`` ("sin(): argument 'input' (position 1)
+must be Tensor, not int"), for every function whose first parameter is a tensor. (A
+Tensor method needs no such check: its first argument is the tensor it is called on.)
+
+``autodiff.add(x, y, out=result)`` writes the result into ``result`` and returns it.
 
 torch's functions (not its Tensor methods) take it. The result is computed as usual,
 then copied into ``out`` -- cast to its dtype (a factory, ``zeros``..., makes it in that
@@ -40,6 +46,9 @@ OUT_FUNCTIONS = frozenset("""
     take take_along_dim tan tanh tensordot topk tril triu true_divide trunc var vdot vstack
     where xlogy zeros""".split())
 
+# torch's functions written in Python (torch/functional.py), which check nothing first
+_WRITTEN_IN_PYTHON = frozenset("norm split tensordot unique".split())
+
 # the factories: their result takes out's dtype unless one is given
 _FACTORIES = frozenset("arange empty eye full linspace ones rand randint randn randperm zeros".split())
 
@@ -52,9 +61,46 @@ _RESIZED = ("An output with one or more elements was resized since it had shape 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 
-def with_out(fn: _F) -> _F:
-    """``fn`` taking torch's ``out=`` keyword as well."""
-    name = fn.__name__
+def torch_function(fn: _F, name: str) -> _F:
+    """``fn`` as ``autodiff.<name>``: refusing a first argument that is not a tensor, if
+    it must be one, and taking ``out=`` if torch's function does."""
+    parameter = None if name in _WRITTEN_IN_PYTHON else _first_tensor_parameter(fn)
+    if parameter is not None:
+        fn = _checked(fn, name, parameter)
+    return with_out(fn, name) if name in OUT_FUNCTIONS else fn
+
+
+def _first_tensor_parameter(fn):
+    """The name torch's message gives ``fn``'s first parameter if it must be a tensor
+    (its hint says ``Tensor``; a Tensor method's ``self`` is torch's ``input``), else None."""
+    code = getattr(fn, "__code__", None)
+    if code is None or code.co_argcount == 0:
+        return None
+    first = code.co_varnames[0]
+    hint = fn.__annotations__.get(first, Tensor if first in ("input", "self") else None)
+    if hint not in ("Tensor", Tensor):            # (a hint is a string under PEP 563)
+        return None
+    return "input" if first == "self" else first
+
+
+def _checked(fn, name, parameter):
+    """``fn``, raising torch's TypeError when it fails on a first argument that is not a
+    tensor (checked only on failure: a call that works pays nothing, and what autodiff
+    takes where torch would too, ``add(1, 2)``, still works)."""
+    @functools.wraps(fn)
+    def op(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except Exception:
+            if args and not isinstance(args[0], Tensor):
+                raise TypeError(f"{name}(): argument '{parameter}' (position 1) must be "
+                                f"Tensor, not {type(args[0]).__name__}") from None
+            raise
+    return op
+
+
+def with_out(fn: _F, name: str) -> _F:
+    """``fn`` as ``autodiff.<name>``, taking torch's ``out=`` keyword as well."""
 
     @functools.wraps(fn)
     def op(*args, out=None, **kwargs):

@@ -821,3 +821,16 @@ def index_ops_on_a_0_dim_tensor(T):
     z = x * 1
     z.index_fill_(0, T.tensor([0]), 7.0)
     yield "index_fill_", z
+
+
+def functions_refuse_a_first_argument_that_is_not_a_tensor(T):
+    """``torch.sin(3)``: "sin(): argument 'input' (position 1) must be Tensor, not int",
+    for every function whose first parameter is a tensor (its name in the message). (Where
+    torch has several signatures, ``mm``, ``clamp_min``..., its message lists them;
+    autodiff's is this one.)"""
+    for name in ("sin", "exp", "sum", "mean", "relu", "sigmoid", "abs", "absolute",
+                 "matmul", "softmax", "argmax", "max", "where",
+                 "is_nonzero", "flatten", "transpose", "squeeze", "cumsum", "sqrt", "sin_",
+                 "detach", "is_floating_point", "numel", "conv_transpose2d", "hardshrink"):
+        yield name, raised(lambda: getattr(T, name)([1.0, 2.0]))
+    yield "with out=", raised(lambda: T.sin([1.0], out=T.empty(1)))
