@@ -37,7 +37,7 @@ from .ops import *  # noqa: F401,F403  (the torch.* functions)
 from .ops import (abs, all, any, max, min, pow, round, sum,  # noqa: F401  (shadow builtins)
                   Generator, default_generator, return_types)
 from . import (_not_provided, accelerator, autograd, backends, cuda, linalg, nn, optim,
-               profiler, random, serialization, utils)
+               profiler, random, serialization, testing, utils)
 from ._context import (are_deterministic_algorithms_enabled, get_deterministic_debug_mode,
                        get_float32_matmul_precision, get_num_interop_threads,
                        get_num_threads, init_num_threads,

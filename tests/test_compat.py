@@ -151,6 +151,9 @@ def test_a_part_of_torch_left_out_on_purpose_says_so():
     with pytest.raises(AttributeError, match=r"no attribute 'os': autodiff does not provide "
                                              r"torch\.os \(a module torch imports for itself"):
         autodiff.os
+    with pytest.raises(AttributeError, match=r"no attribute 'make_tensor': autodiff does not "
+                                             r"provide torch\.testing\.make_tensor"):
+        autodiff.testing.make_tensor
 
 
 def test_every_public_name_of_torch_is_provided_or_left_out_on_purpose():

@@ -40,6 +40,7 @@ API_MODULES = [
     ("utils.hooks", "autodiff.utils.hooks"),
     ("serialization", "autodiff.serialization"),
     ("random", "autodiff.random"),
+    ("testing", "autodiff.testing"),
     ("profiler", "autodiff.profiler"),
     ("devices", "autodiff.cuda"),
     ("devices", "autodiff.accelerator"),

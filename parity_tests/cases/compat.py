@@ -1150,3 +1150,47 @@ def function_forms_of_tensor_questions(T):
 def out_of_memory_errors_are_runtime_errors(T):
     yield "OutOfMemoryError", [c.__name__ for c in T.OutOfMemoryError.__mro__[1:]]
     yield "AcceleratorError", [c.__name__ for c in T.AcceleratorError.__mro__[1:]]
+
+
+# -- torch.testing.assert_close --------------------------------------------------------------
+
+def assert_close_passes_and_fails_as_torchs(T):
+    """``testing.assert_close``: torch's tolerances per dtype and its messages, the
+    greatest differences computed in the compared dtype, and where in a structure."""
+    close = T.testing.assert_close
+    a = T.tensor([[1.0, 2.0], [3.0, 4.0]])
+    for name, probe in [
+            ("equal", lambda: close(a, a.clone())),
+            ("within float32's tolerance", lambda: close(a, a + 1e-6)),
+            ("not close", lambda: close(a, T.tensor([[1.0, 2.5], [3.0, 5.0]]))),
+            ("integers are equal or not", lambda: close(T.tensor([1, 2]), T.tensor([1, 3]))),
+            ("booleans", lambda: close(T.tensor([True]), T.tensor([False]))),
+            ("0-d tensors are scalars", lambda: close(T.tensor(1.0), T.tensor(2.0))),
+            ("shapes", lambda: close(T.ones(2), T.ones(3))),
+            ("dtypes", lambda: close(T.ones(2), T.ones(2, dtype=T.float64))),
+            ("dtypes unchecked", lambda: close(T.ones(2), T.ones(2, dtype=T.float64),
+                                               check_dtype=False)),
+            ("a tensor and a list", lambda: close(T.ones(2), [1.0, 1.0])),
+            ("a tensor and a float", lambda: close(T.tensor(1.0), 1.0)),
+            ("in a list", lambda: close([T.tensor(1.0)], [T.tensor(2.0)])),
+            ("in a dict", lambda: close({"a": T.ones(2)}, {"a": T.zeros(2)})),
+            ("keys", lambda: close({"a": 1}, {"b": 1})),
+            ("lengths", lambda: close([1, 2], [1])),
+            ("structure first", lambda: close([T.ones(1), "a"], [T.zeros(1), "b"])),
+            ("floats", lambda: close(1.0, 1.1)),
+            ("ints", lambda: close(1, 2)),
+            ("an int and a float", lambda: close(1, 1.0)),
+            ("None", lambda: close(None, 1)),
+            ("bools", lambda: close(True, False)),
+            ("nan", lambda: close(T.tensor(float("nan")), T.tensor(float("nan")))),
+            ("equal_nan", lambda: close(T.tensor([float("nan")]), T.tensor([float("nan")]),
+                                        equal_nan=True)),
+            ("own tolerances", lambda: close(T.tensor([1.0, 2.0]), T.tensor([1.0, 2.1]),
+                                             rtol=0.1, atol=0.0)),
+            ("rtol alone", lambda: close(T.ones(1), T.ones(1), rtol=0.1)),
+            ("a message", lambda: close(T.ones(1), T.zeros(1), msg="custom")),
+            ("a message function", lambda: close(T.ones(1), T.zeros(1),
+                                                 msg=lambda text: text.upper())),
+            ("requires grad", lambda: close(T.ones(2, requires_grad=True), T.ones(2))),
+            ("float64 numbers", lambda: close(np.array([1.0, 2.0]), np.array([1.0, 3.0])))]:
+        yield name, raised(probe)
