@@ -128,9 +128,4 @@ del _name, _why
 
 # (hidden from a type checker, which would otherwise take any name as this function's)
 if not _typing.TYPE_CHECKING:
-    def __getattr__(name: str) -> _typing.NoReturn:
-        if name in _NOT_PROVIDED:
-            raise AttributeError(f"module 'autodiff' has no attribute '{name}': autodiff does "
-                                 f"not provide torch.{name} ({_NOT_PROVIDED[name]}); see the "
-                                 "documentation's page 'What autodiff does not reproduce'")
-        raise AttributeError(f"module 'autodiff' has no attribute '{name}'")
+    __getattr__ = _not_provided.refuser()

@@ -8,6 +8,9 @@ why, so that ``hasattr`` is False, as for any missing name.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import NoReturn
+
 _TORCH = "torch's internal machinery, not its user API"
 _JIT = "TorchScript; autodiff.compile compiles a training step with JAX instead"
 _COMPLEX = "complex numbers"
@@ -155,6 +158,102 @@ TORCH_NOT_PROVIDED: dict[str, tuple[str, ...]] = {
              "grid_sampler", "grid_sampler_2d", "grid_sampler_3d"),
 }
 
+_LAZY = "lazy modules and parameters, whose shapes the first call sets: give the layer its sizes"
+_DATA_PARALLEL = "data parallelism over processes; autodiff.compile(step, mesh=...) is data parallel"
+_OVERRIDES = "__torch_function__ overrides"
+_SCRIPT_HELPERS = "TorchScript's typing helpers"
+
+#: the names of torch's submodules (``"nn"`` for ``torch.nn``...), by why autodiff leaves
+#: them out. A submodule's ``__getattr__`` (made by :func:`refuser`) reads its table.
+SUBMODULE_NOT_PROVIDED: dict[str, dict[str, tuple[str, ...]]] = {
+    "nn": {
+        _LAZY: ("LazyBatchNorm1d", "LazyBatchNorm2d", "LazyBatchNorm3d", "LazyConv1d",
+                "LazyConv2d", "LazyConv3d", "LazyConvTranspose1d", "LazyConvTranspose2d",
+                "LazyConvTranspose3d", "LazyInstanceNorm1d", "LazyInstanceNorm2d",
+                "LazyInstanceNorm3d", "LazyLinear", "UninitializedBuffer",
+                "UninitializedParameter"),
+        _DATA_PARALLEL: ("DataParallel", "SyncBatchNorm"),
+        "torch's deprecated container base class (use Module)": ("Container",),
+        _TORCH: ("factory_kwargs",),
+        _LATER: (
+            "AdaptiveLogSoftmaxWithLoss", "CTCLoss", "CrossMapLRN2d", "EmbeddingBag",
+            "FractionalMaxPool2d", "FractionalMaxPool3d", "GaussianNLLLoss", "LPPool1d",
+            "LPPool2d", "LPPool3d", "LinearCrossEntropyLoss", "LinearCrossEntropyOptions",
+            "LocalResponseNorm", "MaxUnpool1d", "MaxUnpool2d", "MaxUnpool3d",
+            "MultiLabelMarginLoss", "MultiLabelSoftMarginLoss", "MultiMarginLoss",
+            "MultiheadAttention", "NLLLoss2d", "ParameterDict", "SoftMarginLoss", "Softmax2d",
+            "Softshrink", "Tanhshrink", "Transformer", "TransformerDecoder",
+            "TransformerDecoderLayer", "TransformerEncoder", "TransformerEncoderLayer",
+            "TripletMarginWithDistanceLoss", "Unfold", "Fold", "Upsample",
+            "UpsamplingBilinear2d", "UpsamplingNearest2d", "Buffer"),
+    },
+    "nn.functional": {
+        _SCRIPT_HELPERS: ("BroadcastingList1", "BroadcastingList2", "BroadcastingList3",
+                          "boolean_dispatch", "assert_int_or_pair"),
+        _OVERRIDES: ("handle_torch_function", "has_torch_function", "has_torch_function_unary",
+                     "has_torch_function_variadic"),
+        _TORCH: ("reproducibility_notes", "sparse_support_notes", "tf32_notes",
+                 "GRID_SAMPLE_INTERPOLATION_MODES", "GRID_SAMPLE_PADDING_MODES"),
+        "scaled and grouped low-precision matrix products (float8 on GPUs)": (
+            "scaled_mm", "scaled_grouped_mm", "grouped_mm", "ScalingType", "SwizzleType"),
+        _KERNELS: ("conv_tbc",),
+        _LATER: (
+            "adaptive_avg_pool3d", "adaptive_max_pool2d", "adaptive_max_pool2d_with_indices",
+            "adaptive_max_pool3d", "adaptive_max_pool3d_with_indices", "affine_grid",
+            "avg_pool3d", "ctc_loss", "dropout1d", "dropout2d", "dropout3d", "embedding_bag",
+            "fold", "fractional_max_pool2d", "fractional_max_pool2d_with_indices",
+            "fractional_max_pool3d", "fractional_max_pool3d_with_indices",
+            "gaussian_nll_loss", "grid_sample", "gumbel_softmax", "interpolate",
+            "linear_cross_entropy", "local_response_norm", "lp_pool1d", "lp_pool2d",
+            "lp_pool3d", "max_pool2d_with_indices", "max_pool3d", "max_pool3d_with_indices",
+            "max_unpool1d", "max_unpool2d", "max_unpool3d", "multi_head_attention_forward",
+            "multi_margin_loss", "multilabel_margin_loss", "multilabel_soft_margin_loss",
+            "scaled_dot_product_attention", "soft_margin_loss", "softshrink", "tanhshrink",
+            "triplet_margin_with_distance_loss", "unfold", "upsample", "upsample_bilinear",
+            "upsample_nearest"),
+    },
+    "nn.utils": {
+        "memory formats other than contiguous: every tensor is contiguous": (
+            "convert_conv2d_weight_memory_format", "convert_conv3d_weight_memory_format"),
+        _LATER: ("fuse_conv_bn_eval", "fuse_conv_bn_weights", "fuse_linear_bn_eval",
+                 "fuse_linear_bn_weights", "parametrizations", "parametrize",
+                 "remove_spectral_norm", "remove_weight_norm", "rnn", "skip_init",
+                 "spectral_norm", "stateless", "weight_norm"),
+    },
+    "linalg": {
+        _DECOMPOSITIONS + "; and the solvers made of decompositions": (
+            "eig", "eigh", "eigvals", "eigvalsh", "householder_product", "ldl_factor",
+            "ldl_factor_ex", "ldl_solve", "lstsq", "lu", "lu_factor", "lu_factor_ex",
+            "lu_solve", "qr", "svd", "svdvals", "pinv", "matrix_rank", "cond", "solve",
+            "solve_ex", "solve_triangular", "tensorinv", "tensorsolve", "inv_ex",
+            "cholesky_ex"),
+        _TORCH: ("common_notes",),
+    },
+    "optim": {
+        _SPARSE: ("SparseAdam",),
+        _TORCH: ("swap_in_optimizer_params_and_state",),
+        _LATER: ("Adafactor", "Muon", "swa_utils"),
+    },
+    "autograd": {
+        "torch's deprecated legacy Function": ("NestedIOFunction",),
+        "threads in the backward pass: autodiff's runs in the calling thread": (
+            "set_multithreading_enabled",),
+        _TORCH: ("enforce_grad_layout_policy", "grad_mode"),
+    },
+    "autograd.graph": {
+        "streams: JAX orders a device's work itself": (
+            "set_override_stale_capture_stream",
+            "set_warn_on_accumulate_grad_stream_mismatch"),
+        "activation checkpointing's memory budget": ("region_activation_memory_budget",),
+        _LATER: ("GradientEdge", "get_gradient_edge"),
+    },
+    "profiler": {
+        "Kineto's traces and observers (export_chrome_trace writes a trace)": (
+            "DeviceType", "ExecutionTraceObserver", "kineto_available",
+            "tensorboard_trace_handler"),
+    },
+}
+
 #: torch.Tensor's attributes, by why autodiff leaves them out.
 TENSOR_NOT_PROVIDED: dict[str, tuple[str, ...]] = {
     _SPARSE: (
@@ -187,6 +286,22 @@ TENSOR_NOT_PROVIDED: dict[str, tuple[str, ...]] = {
 def by_name(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
     """``{name: why}`` from a table of ``{why: names}``."""
     return {name: why for why, names in table.items() for name in names}
+
+
+def refuser(submodule: str = "") -> Callable[[str], NoReturn]:
+    """The module ``__getattr__`` of ``autodiff.<submodule>`` (of ``autodiff`` itself by
+    default): a name of torch's that autodiff leaves out says so, and why."""
+    left_out = by_name(SUBMODULE_NOT_PROVIDED[submodule] if submodule else TORCH_NOT_PROVIDED)
+    module = f"autodiff.{submodule}" if submodule else "autodiff"
+    torch_module = f"torch.{submodule}" if submodule else "torch"
+
+    def __getattr__(name: str) -> NoReturn:
+        if name in left_out:
+            raise AttributeError(f"module '{module}' has no attribute '{name}': autodiff does "
+                                 f"not provide {torch_module}.{name} ({left_out[name]}); see the "
+                                 "documentation's page 'What autodiff does not reproduce'")
+        raise AttributeError(f"module '{module}' has no attribute '{name}'")
+    return __getattr__
 
 
 class NotProvided:

@@ -1,6 +1,7 @@
 """``autodiff.linalg``: the ``torch.linalg`` functions autodiff has -- vector norms, the
-Frobenius norm, the inverse, the determinant (and its sign and log), the cross product and
-the matrix exponential and the Cholesky factor.
+Frobenius norm, the inverse, the determinant (and its sign and log), the cross product,
+the matrix exponential, the Cholesky factor, and products (``matmul``, ``vecdot``,
+``matrix_power``) and ``diagonal`` as torch's functions of the same names.
 They are recorded by the rows of ``autodiff.norm``, ``autodiff.inverse``, ``autodiff.det``
 and ``autodiff.slogdet``, which torch names after linalg too (``LinalgVectorNormBackward0``,
 ``LinalgInvExBackward0``, ``LinalgDetBackward0``, ``LinalgSlogdetBackward0``).
@@ -16,15 +17,17 @@ tensor(5.)
 from __future__ import annotations
 
 import math
-from typing import Optional, Sequence, Union
+from typing import TYPE_CHECKING, Optional, Sequence, Union
 
 from . import ops
 from .dtypes import Dims
 from .tape import Tensor
-from .ops.linalg import _cholesky, _linalg_cross, _slogdet
+from .ops.linalg import _cholesky, _linalg_cross, _LinAlgError, _slogdet
 
 __all__ = ["vector_norm", "norm", "matrix_norm", "inv", "det", "slogdet", "cross", "matrix_exp",
-           "cholesky"]
+           "cholesky", "matmul", "matrix_power", "diagonal", "vecdot", "LinAlgError"]
+
+LinAlgError = _LinAlgError      # what a singular matrix raises (a RuntimeError)
 
 
 def cross(input: Tensor, other: Tensor, *, dim: int = -1) -> Tensor:
@@ -111,3 +114,31 @@ def cholesky(A: Tensor, *, upper: bool = False) -> Tensor:
     symmetric positive-definite matrix, or of each in a batch; ``upper``: ``L^T``
     (LinalgCholeskyExBackward0). Not positive-definite: torch's error."""
     return _cholesky(A, upper, "linalg.cholesky")
+
+
+def matmul(input: Tensor, other: Tensor) -> Tensor:
+    """``autodiff.matmul``: the matrix product, broadcast over batches."""
+    return ops.matmul(input, other)
+
+
+def matrix_power(A: Tensor, n: int) -> Tensor:
+    """``autodiff.matrix_power``: ``A`` to the integer power ``n`` (negative: of its
+    inverse)."""
+    return ops.matrix_power(A, n)
+
+
+def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+    """The diagonals of the matrices of ``A`` (its last two dims, by default): a view."""
+    return ops.diagonal(A, offset, dim1, dim2)
+
+
+def vecdot(x: Tensor, y: Tensor, *, dim: int = -1) -> Tensor:
+    """The dot products of the vectors along ``dim`` (broadcast): ``(x * y).sum(dim)``."""
+    return (x * y).sum(dim)
+
+
+# torch.linalg's names autodiff leaves out say so (autodiff/_not_provided.py); hidden from a
+# type checker, which would otherwise take any name as this function's
+if not TYPE_CHECKING:
+    from . import _not_provided
+    __getattr__ = _not_provided.refuser("linalg")

@@ -16,7 +16,7 @@ torch's ``activities``, its ``schedule`` of steps (wait, warm up, record) and
 from __future__ import annotations
 
 import enum
-from typing import Callable, Iterable, Literal, Optional, Self
+from typing import TYPE_CHECKING, Callable, Iterable, Literal, Optional, Self
 
 from . import cuda
 from .autograd import profiler as _autograd_profiler
@@ -134,3 +134,10 @@ class profile(_autograd_profiler.profile):
     def events(self) -> EventList[FunctionEvent]:
         """The events recorded (the last saved trace's, with a schedule)."""
         return self._check_finished()
+
+
+# torch.profiler's names autodiff leaves out say so (autodiff/_not_provided.py); hidden from a
+# type checker, which would otherwise take any name as this function's
+if not TYPE_CHECKING:
+    from . import _not_provided
+    __getattr__ = _not_provided.refuser("profiler")

@@ -2,15 +2,19 @@
 (``parity_tests/cases/compat.py``) cannot show it: a checkpoint read by a second process,
 files on disk, error types against torch's."""
 
+import importlib
+import re
 import subprocess
 import sys
 import textwrap
+import types
 from pathlib import Path
 
 import pytest
 import torch
 
 import autodiff
+from autodiff import _not_provided
 from parity_tests.cases.compat import flat_outputs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -154,6 +158,41 @@ def test_a_part_of_torch_left_out_on_purpose_says_so():
     with pytest.raises(AttributeError, match=r"no attribute 'make_tensor': autodiff does not "
                                              r"provide torch\.testing\.make_tensor"):
         autodiff.testing.make_tensor
+
+
+SUBMODULES = ["nn", "nn.functional", "nn.utils", "linalg", "optim", "autograd",
+              "autograd.functional", "autograd.graph", "autograd.forward_ad", "backends",
+              "profiler"]
+
+
+def _public_names(module):
+    """torch's public names of ``module``: its ``__all__``, else what it defines for its
+    users (not what it imports: modules, typing's names, NumPy)."""
+    names = getattr(module, "__all__", None)
+    if names is not None:
+        return sorted(set(names))
+    return sorted(name for name, obj in vars(module).items()
+                  if not name.startswith("_") and name != "TYPE_CHECKING"
+                  and not isinstance(obj, types.ModuleType)
+                  and str(getattr(obj, "__module__", "torch")).startswith("torch"))
+
+
+@pytest.mark.parametrize("submodule", SUBMODULES)
+def test_every_public_name_of_a_torch_submodule_is_provided_or_left_out(submodule):
+    torch_module = importlib.import_module(f"torch.{submodule}")
+    module = importlib.import_module(f"autodiff.{submodule}")
+    left_out = _not_provided.by_name(_not_provided.SUBMODULE_NOT_PROVIDED.get(submodule, {}))
+    assert all(hasattr(torch_module, name) for name in left_out)
+    assert [name for name in left_out if name in vars(module)] == []
+    missing = [name for name in _public_names(torch_module)
+               if not hasattr(module, name) and name not in left_out]
+    assert missing == []
+    if left_out:
+        name, why = next(iter(left_out.items()))
+        with pytest.raises(AttributeError, match=re.escape(
+                f"module 'autodiff.{submodule}' has no attribute '{name}': autodiff does not "
+                f"provide torch.{submodule}.{name} ({why})")):
+            getattr(module, name)
 
 
 def test_every_public_name_of_torch_is_provided_or_left_out_on_purpose():

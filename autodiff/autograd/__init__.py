@@ -11,12 +11,13 @@
 
 from __future__ import annotations
 
-from typing import Optional, Sequence, Union
+from typing import TYPE_CHECKING, Optional, Sequence, Union
 
 import jax.numpy as jnp
 
 from .. import tape
-from ..tape import Tensor, backward  # noqa: F401
+from ..tape import (Tensor, backward, enable_grad, inference_mode,  # noqa: F401
+                    no_grad, set_grad_enabled)
 
 
 def grad(outputs: Union[Tensor, Sequence[Tensor]], inputs: Union[Tensor, Sequence[Tensor]],
@@ -65,3 +66,10 @@ from .anomaly_mode import (detect_anomaly, is_anomaly_check_nan_enabled,  # noqa
 from .function import Function, FunctionCtx, once_differentiable  # noqa: E402
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck  # noqa: E402
 from .variable import Variable  # noqa: E402
+
+
+# torch.autograd's names autodiff leaves out say so (autodiff/_not_provided.py); hidden from a
+# type checker, which would otherwise take any name as this function's
+if not TYPE_CHECKING:
+    from .. import _not_provided
+    __getattr__ = _not_provided.refuser("autograd")

@@ -16,7 +16,7 @@ tensor([2.7183, 7.3891], grad_fn=<ExpBackward0>)
 from __future__ import annotations
 
 import contextlib
-from typing import Any, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 from .. import tape
 from ..tape import AccumulateGrad, Node, Tensor  # noqa: F401
@@ -206,3 +206,10 @@ class _MultiHandle:
     def remove(self):
         for handle in self.handles:
             handle.remove()
+
+
+# torch.autograd.graph's names autodiff leaves out say so (autodiff/_not_provided.py); hidden from a
+# type checker, which would otherwise take any name as this function's
+if not TYPE_CHECKING:
+    from .. import _not_provided
+    __getattr__ = _not_provided.refuser("autograd.graph")

@@ -9,6 +9,8 @@
 autodiff.Size([8, 4])
 """
 
+from typing import TYPE_CHECKING
+
 from . import functional, init, utils
 from .activation import (CELU, ELU, GELU, GLU, SELU, Hardshrink, Hardsigmoid, Hardswish, Hardtanh, LeakyReLU,
                          LogSigmoid, LogSoftmax, Mish, PReLU, ReLU, ReLU6, Sigmoid, SiLU,
@@ -50,3 +52,10 @@ __all__ = [
     "ReplicationPad1d", "ReplicationPad2d", "ReplicationPad3d", "ZeroPad1d", "ZeroPad2d",
     "ZeroPad3d",
 ]
+
+
+# torch.nn's names autodiff leaves out say so (autodiff/_not_provided.py); hidden from a
+# type checker, which would otherwise take any name as this function's
+if not TYPE_CHECKING:
+    from .. import _not_provided
+    __getattr__ = _not_provided.refuser("nn")

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import types
 import warnings
-from typing import Iterable, Optional, Union
+from typing import TYPE_CHECKING, Iterable, Optional, Union
 
 from .. import ops, tape
 from ..tape import Tensor
 from .module import typename
 
-__all__ = ["clip_grad_norm_", "clip_grad_value_", "get_total_norm", "clip_grads_with_norm_",
+__all__ = ["clip_grad_norm_", "clip_grad_norm", "clip_grad_value_", "get_total_norm", "clip_grads_with_norm_",
            "parameters_to_vector", "vector_to_parameters"]
 
 
@@ -77,6 +77,15 @@ def clip_grad_norm_(parameters: Union[Tensor, Iterable[Tensor]], max_norm: float
     return total
 
 
+def clip_grad_norm(parameters: Union[Tensor, Iterable[Tensor]], max_norm: float,
+                   norm_type: float = 2.0, error_if_nonfinite: bool = False,
+                   foreach: Optional[bool] = None) -> Tensor:
+    """Deprecated: :func:`clip_grad_norm_`."""
+    warnings.warn("`autodiff.nn.utils.clip_grad_norm` is now deprecated in favor of "
+                  "`autodiff.nn.utils.clip_grad_norm_`.", FutureWarning, stacklevel=2)
+    return clip_grad_norm_(parameters, max_norm, norm_type, error_if_nonfinite, foreach)
+
+
 @tape.no_grad()
 def clip_grad_value_(parameters: Union[Tensor, Iterable[Tensor]], clip_value: float,
                      foreach: Optional[bool] = None) -> None:
@@ -101,3 +110,10 @@ def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
         n = p.numel()
         p.data = vec[start:start + n].view_as(p).data
         start += n
+
+
+# torch.nn.utils's names autodiff leaves out say so (autodiff/_not_provided.py); hidden from a
+# type checker, which would otherwise take any name as this function's
+if not TYPE_CHECKING:
+    from .. import _not_provided
+    __getattr__ = _not_provided.refuser("nn.utils")

@@ -866,6 +866,8 @@ def matrix_power(input: Tensor, n: int) -> Tensor:
                            f"they are {input.shape[-2]} by {input.shape[-1]} matrices")
     if n == 0:
         return clone(input).copy_(eye(input.shape[-1], dtype=input.dtype).expand_as(input))
+    if n == -1:
+        return inverse(input)             # (the inverse itself: torch clones only A^1)
     if n < 0:
         input, n = inverse(input), -n
     if n == 1:

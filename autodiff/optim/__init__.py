@@ -8,6 +8,8 @@ The training loop every learner writes::
     optimizer.step()          # move each parameter against its gradient
 """
 
+from typing import TYPE_CHECKING
+
 from . import lr_scheduler
 from .adadelta import Adadelta
 from .adagrad import Adagrad
@@ -24,3 +26,10 @@ from .sgd import SGD
 
 __all__ = ["ASGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "LBFGS", "NAdam", "Optimizer",
            "RAdam", "RMSprop", "Rprop", "SGD", "lr_scheduler"]
+
+
+# torch.optim's names autodiff leaves out say so (autodiff/_not_provided.py); hidden from a
+# type checker, which would otherwise take any name as this function's
+if not TYPE_CHECKING:
+    from .. import _not_provided
+    __getattr__ = _not_provided.refuser("optim")

@@ -1194,3 +1194,42 @@ def assert_close_passes_and_fails_as_torchs(T):
             ("requires grad", lambda: close(T.ones(2, requires_grad=True), T.ones(2))),
             ("float64 numbers", lambda: close(np.array([1.0, 2.0]), np.array([1.0, 3.0])))]:
         yield name, raised(probe)
+
+
+# -- the smaller names of torch's submodules ----------------------------------------------
+
+def linalg_products_and_diagonal(T):
+    a = T.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    yield "matmul", T.linalg.matmul(a, a)
+    yield "matrix_power 3", T.linalg.matrix_power(a, 3)
+    yield "matrix_power -1", T.linalg.matrix_power(a, -1)
+    yield "matrix_power -2", T.matrix_power(a, -2)
+    yield "diagonal", T.linalg.diagonal(a, offset=1)
+    yield "batched diagonal", T.linalg.diagonal(T.arange(8.0).reshape(2, 2, 2))
+    yield "vecdot", T.linalg.vecdot(a, a)
+    yield "vecdot dim 0", T.linalg.vecdot(a, T.tensor([1.0, -1.0]).reshape(2, 1), dim=0)
+    T.linalg.vecdot(a, a).sum().backward()
+    yield "a.grad", a.grad
+    yield "a singular matrix", raised(lambda: T.linalg.inv(T.zeros(2, 2)))
+    yield "LinAlgError is a RuntimeError", issubclass(T.linalg.LinAlgError, RuntimeError)
+    T.linalg.vecdot(a, T.ones(3))
+
+
+@needs("nn")
+def deprecated_clip_grad_norm(T):
+    p = T.nn.Parameter(T.ones(2))
+    p.grad = T.tensor([3.0, 4.0])
+    yield "norm", T.nn.utils.clip_grad_norm([p], 1.0)
+    yield "clipped", p.grad
+
+
+def grad_modes_in_autograd(T):
+    x = T.ones(2, requires_grad=True)
+    with T.autograd.no_grad():
+        yield "no_grad", (x * 2).requires_grad
+        with T.autograd.enable_grad():
+            yield "enable_grad", (x * 2).requires_grad
+    with T.autograd.set_grad_enabled(False):
+        yield "set_grad_enabled", (x * 2).requires_grad
+    with T.autograd.inference_mode():
+        yield "inference_mode", (x * 2).is_inference()

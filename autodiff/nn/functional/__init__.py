@@ -15,7 +15,7 @@ tensor(0.4076, grad_fn=<NllLossBackward0>)
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import jax.numpy as jnp
 
@@ -80,3 +80,10 @@ def linear(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None) -> Tens
 __all__ = [*activation.__all__, *conv.__all__, *pooling.__all__, *normalization.__all__,
            *loss.__all__, *distance.__all__, *padding.__all__, *sparse.__all__, "dropout",
            "linear"]
+
+
+# torch.nn.functional's names autodiff leaves out say so (autodiff/_not_provided.py); hidden from a
+# type checker, which would otherwise take any name as this function's
+if not TYPE_CHECKING:
+    from ... import _not_provided
+    __getattr__ = _not_provided.refuser("nn.functional")
