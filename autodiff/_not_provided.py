@@ -181,7 +181,7 @@ SUBMODULE_NOT_PROVIDED: dict[str, dict[str, tuple[str, ...]]] = {
             "LPPool2d", "LPPool3d", "LinearCrossEntropyLoss", "LinearCrossEntropyOptions",
             "LocalResponseNorm", "MaxUnpool1d", "MaxUnpool2d", "MaxUnpool3d",
             "MultiLabelMarginLoss", "MultiLabelSoftMarginLoss", "MultiMarginLoss",
-            "MultiheadAttention", "NLLLoss2d", "ParameterDict", "SoftMarginLoss", "Softmax2d",
+            "MultiheadAttention", "NLLLoss2d", "SoftMarginLoss", "Softmax2d",
             "Softshrink", "Tanhshrink", "Transformer", "TransformerDecoder",
             "TransformerDecoderLayer", "TransformerEncoder", "TransformerEncoderLayer",
             "TripletMarginWithDistanceLoss", "Unfold", "Fold", "Upsample",

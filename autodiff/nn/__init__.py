@@ -15,7 +15,7 @@ from . import functional, init, utils
 from .activation import (CELU, ELU, GELU, GLU, SELU, Hardshrink, Hardsigmoid, Hardswish, Hardtanh, LeakyReLU,
                          LogSigmoid, LogSoftmax, Mish, PReLU, ReLU, ReLU6, Sigmoid, SiLU,
                          Softmax, Softmin, Softplus, Softsign, Tanh, Threshold)
-from .container import ModuleDict, ModuleList, ParameterList, Sequential
+from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .distance import CosineSimilarity, PairwiseDistance
 from .conv import (Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d,
                    ConvTranspose3d)
@@ -45,7 +45,7 @@ __all__ = [
     "AdaptiveAvgPool2d", "AvgPool2d", "CELU", "CosineEmbeddingLoss", "CosineSimilarity", "GLU",
     "GroupNorm", "Hardsigmoid", "Hardswish", "HuberLoss", "KLDivLoss", "LogSigmoid",
     "MarginRankingLoss", "Mish", "PReLU", "PairwiseDistance", "ParameterList", "SmoothL1Loss",
-    "Softmin", "Softsign", "Threshold", "Unflatten", "Hardshrink",
+    "Softmin", "Softsign", "Threshold", "Unflatten", "Hardshrink", "ParameterDict",
     "GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "RNNBase", "RNNCell", "RNNCellBase",
     "CircularPad1d", "CircularPad2d", "CircularPad3d", "ConstantPad1d", "ConstantPad2d",
     "ConstantPad3d", "ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d",

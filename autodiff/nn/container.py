@@ -10,7 +10,7 @@ from typing import (Any, ItemsView, Iterable, Iterator, KeysView, Mapping, Optio
                     Union, ValuesView, overload)
 
 from ..tape import Tensor
-from .module import Module, _addindent
+from .module import Module, _addindent, typename
 from .parameter import Parameter
 
 
@@ -274,15 +274,128 @@ class ParameterList(Module):
         return self
 
     def extra_repr(self) -> str:
-        lines = []
-        for k, p in enumerate(self):
-            if isinstance(p, Tensor):
-                size = "x".join(str(n) for n in p.shape)
-                kind = "Parameter" if isinstance(p, Parameter) else "Tensor"
-                lines.append(f"  ({k}): {kind} containing: [{p.dtype} of size {size}]")
-            else:
-                lines.append(f"  ({k}): Object of type: {type(p).__name__}")
-        return "\n".join(lines)
+        return _held(enumerate(self), lambda p: p.dtype)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("ParameterList should not be called.")
+
+
+def _held(items, kind) -> str:
+    """The lines of a ParameterList's or ParameterDict's repr: ``(key): Parameter
+    containing: [<kind> of size 2x3]`` (the list names the dtype, the dict the type)."""
+    lines = []
+    for key, p in items:
+        if isinstance(p, Tensor):
+            size = "x".join(str(n) for n in p.shape)
+            held = "Parameter" if isinstance(p, Parameter) else "Tensor"
+            device = f" ({p.device})" if p.device.type == "cuda" else ""
+            lines.append(f"  ({key}): {held} containing: [{kind(p)} of size {size}{device}]")
+        else:
+            lines.append(f"  ({key}): Object of type: {type(p).__name__}")
+    return "\n".join(lines)
+
+
+class ParameterDict(Module):
+    """Parameters held by name and registered, so that ``parameters()`` finds them, in
+    the order they were put in; a plain tensor put in becomes a ``Parameter``.
+
+    >>> import autodiff
+    >>> import autodiff.nn as nn
+    >>> params = nn.ParameterDict({"w": autodiff.ones(2, 3)})
+    >>> params["b"] = nn.Parameter(autodiff.zeros(3))
+    >>> params
+    ParameterDict(
+        (w): Parameter containing: [autodiff.FloatTensor of size 2x3]
+        (b): Parameter containing: [autodiff.FloatTensor of size 3]
+    )
+    """
+
+    def __init__(self, parameters: Any = None) -> None:
+        super().__init__()
+        self._keys: dict[str, None] = {}          # (the keys, in order)
+        if parameters is not None:
+            self.update(parameters)
+
+    def __getitem__(self, key: str) -> Any:
+        return getattr(self, key)
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._keys[key] = None
+        if isinstance(value, Tensor) and not isinstance(value, Parameter):
+            value = Parameter(value)
+        setattr(self, key, value)
+
+    def __delitem__(self, key: str) -> None:
+        del self._keys[key]
+        delattr(self, key)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __reversed__(self) -> Iterator[str]:
+        return reversed(list(self._keys))
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
+
+    def keys(self) -> list[str]:                      # type: ignore[override]
+        return list(self._keys)
+
+    def values(self) -> list[Any]:
+        return [self[k] for k in self._keys]
+
+    def items(self) -> list[tuple[str, Any]]:
+        return [(k, self[k]) for k in self._keys]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self[key] if key in self else default
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+    def pop(self, key: str) -> Any:
+        value = self[key]
+        del self[key]
+        return value
+
+    def popitem(self) -> tuple[str, Any]:
+        key = list(self._keys)[-1]
+        return key, self.pop(key)
+
+    def clear(self) -> None:
+        for key in list(self._keys):
+            del self[key]
+
+    def copy(self) -> ParameterDict:
+        return ParameterDict(self.items())
+
+    def update(self, parameters: Any) -> None:
+        if not isinstance(parameters, collections.abc.Iterable):
+            raise TypeError("ParametersDict.update should be called with an iterable of "
+                            "key/value pairs, but got " + type(parameters).__name__)
+        if isinstance(parameters, (collections.OrderedDict, ParameterDict)):
+            pairs = list(parameters.items())
+        elif isinstance(parameters, collections.abc.Mapping):
+            pairs = sorted(parameters.items())
+        else:
+            pairs = list(parameters)
+            for j, pair in enumerate(pairs):
+                if not isinstance(pair, collections.abc.Iterable):
+                    raise TypeError(f"ParameterDict update sequence element #{j} should be "
+                                    f"Iterable; is{type(pair).__name__}")
+                if len(pair) != 2:
+                    raise ValueError(f"ParameterDict update sequence element #{j} has length "
+                                     f"{len(pair)}; 2 is required")
+        for key, value in pairs:
+            self[key] = value
+
+    def extra_repr(self) -> str:
+        return _held(self.items(), typename)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("ParameterDict should not be called.")

@@ -1233,3 +1233,21 @@ def grad_modes_in_autograd(T):
         yield "set_grad_enabled", (x * 2).requires_grad
     with T.autograd.inference_mode():
         yield "inference_mode", (x * 2).is_inference()
+
+
+@needs("nn")
+def parameter_dict_registers_and_prints(T):
+    d = T.nn.ParameterDict({"b": T.zeros(3), "a": T.nn.Parameter(T.ones(2, 3))})
+    yield "repr (a mapping's keys sorted)", repr(d)
+    d["c"] = T.ones(1)
+    d.update([("e", T.ones(2)), ("d", T.ones(1))])
+    yield "keys", list(d.keys())
+    yield "types", [type(v).__name__ for v in d.values()]
+    yield "parameters", [name for name, _ in d.named_parameters()]
+    yield "pop", (d.pop("c").shape, "c" in d, len(d))
+    d["x"] = 3
+    yield "an object", (d["x"], repr(d))
+    yield "get", (d.get("zz", "none"), d.setdefault("f", T.ones(1)).shape)
+    yield "a bad update", raised(lambda: d.update([("only one",)]))
+    yield "not callable", raised(lambda: d(1))
+    d["zz"]
