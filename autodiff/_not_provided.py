@@ -185,7 +185,7 @@ SUBMODULE_NOT_PROVIDED: dict[str, dict[str, tuple[str, ...]]] = {
             "Softshrink", "Tanhshrink", "Transformer", "TransformerDecoder",
             "TransformerDecoderLayer", "TransformerEncoder", "TransformerEncoderLayer",
             "TripletMarginWithDistanceLoss", "Unfold", "Fold", "Upsample",
-            "UpsamplingBilinear2d", "UpsamplingNearest2d", "Buffer"),
+            "UpsamplingBilinear2d", "UpsamplingNearest2d"),
     },
     "nn.functional": {
         _SCRIPT_HELPERS: ("BroadcastingList1", "BroadcastingList2", "BroadcastingList3",

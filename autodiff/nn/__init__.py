@@ -32,7 +32,7 @@ from .sparse import Embedding
 from .loss import (BCELoss, BCEWithLogitsLoss, CosineEmbeddingLoss, CrossEntropyLoss, HuberLoss,
                    KLDivLoss, L1Loss, MarginRankingLoss, MSELoss, NLLLoss, SmoothL1Loss)
 from .module import Module
-from .parameter import Parameter
+from .parameter import Buffer, Parameter
 from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 
 __all__ = [
@@ -45,7 +45,7 @@ __all__ = [
     "AdaptiveAvgPool2d", "AvgPool2d", "CELU", "CosineEmbeddingLoss", "CosineSimilarity", "GLU",
     "GroupNorm", "Hardsigmoid", "Hardswish", "HuberLoss", "KLDivLoss", "LogSigmoid",
     "MarginRankingLoss", "Mish", "PReLU", "PairwiseDistance", "ParameterList", "SmoothL1Loss",
-    "Softmin", "Softsign", "Threshold", "Unflatten", "Hardshrink", "ParameterDict",
+    "Softmin", "Softsign", "Threshold", "Unflatten", "Hardshrink", "ParameterDict", "Buffer",
     "GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "RNNBase", "RNNCell", "RNNCellBase",
     "CircularPad1d", "CircularPad2d", "CircularPad3d", "ConstantPad1d", "ConstantPad2d",
     "ConstantPad3d", "ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d",

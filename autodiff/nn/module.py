@@ -23,7 +23,7 @@ from .. import dtypes as D
 from .. import tape
 from ..tape import Tensor
 from ..utils.hooks import BackwardHook
-from .parameter import Parameter
+from .parameter import Buffer, Parameter
 
 _M = TypeVar("_M", bound="Module")     # a method that returns its module: its own class
 
@@ -332,11 +332,15 @@ class Module:
                 raise TypeError(f"cannot assign '{typename(value)}' as child module '{name}' "
                                 "(autodiff.nn.Module or None expected)")
             self._modules[name] = value
-        elif name in self.__dict__.get("_buffers", ()):
+        elif isinstance(value, Buffer) or name in self.__dict__.get("_buffers", ()):
             if value is not None and not isinstance(value, Tensor):
                 raise TypeError(f"cannot assign '{typename(value)}' as buffer '{name}' "
                                 "(autodiff.nn.Buffer, autodiff.Tensor or None expected)")
-            self._buffers[name] = value
+            if isinstance(value, Buffer):
+                self._forget(name, keep=self.__dict__.get("_buffers", {}))
+                self.register_buffer(name, value, value.persistent)
+            else:
+                self._buffers[name] = value
         else:
             object.__setattr__(self, name, value)
 

@@ -1,4 +1,5 @@
-"""``Parameter``: a tensor a ``Module`` learns (torch's ``torch.nn.Parameter``)."""
+"""``Parameter``: a tensor a ``Module`` learns (torch's ``torch.nn.Parameter``); ``Buffer``:
+a tensor a ``Module`` keeps as state without learning it (``torch.nn.Buffer``)."""
 
 from __future__ import annotations
 
@@ -46,3 +47,38 @@ class Parameter(Tensor):
 
 def _rebuild_parameter(array, requires_grad):
     return Parameter(tape.make_tensor(jnp.asarray(array)), requires_grad)
+
+
+class _BufferMeta(type):
+    """``isinstance(t, Buffer)`` asks whether ``t`` was made by ``Buffer``: a buffer is a
+    plain tensor, marked (as torch's is)."""
+
+    def __instancecheck__(cls, obj: object) -> bool:
+        return isinstance(obj, Tensor) and getattr(obj, "_is_buffer", False)
+
+
+class Buffer(Tensor, metaclass=_BufferMeta):
+    """A tensor that a ``Module`` registers as a buffer when it is assigned as an
+    attribute (``self.running_mean = nn.Buffer(zeros(3))``), as ``register_buffer``
+    would; ``persistent=False`` keeps it out of the ``state_dict``. It is a plain tensor
+    (``data`` detached), marked.
+
+    >>> import autodiff
+    >>> import autodiff.nn as nn
+    >>> module = nn.Module()
+    >>> module.steps = nn.Buffer(autodiff.zeros(1), persistent=False)
+    >>> list(module.buffers()), module.state_dict()
+    ([tensor([0.])], OrderedDict())
+    """
+
+    persistent: bool
+
+    def __new__(cls, data: Optional[Tensor] = None, *,    # type: ignore[misc]
+                persistent: bool = True) -> Tensor:
+        if data is None:
+            data = tape.make_tensor(jnp.zeros((0,), jnp.float32))
+        buffer = data.detach().requires_grad_(data.requires_grad)
+        buffer.persistent = persistent                    # type: ignore[attr-defined]
+        buffer._is_buffer = True                          # type: ignore[attr-defined]
+        return buffer
+

@@ -1251,3 +1251,19 @@ def parameter_dict_registers_and_prints(T):
     yield "a bad update", raised(lambda: d.update([("only one",)]))
     yield "not callable", raised(lambda: d(1))
     d["zz"]
+
+
+@needs("nn")
+def buffer_assigned_to_a_module(T):
+    module = T.nn.Module()
+    module.counts = T.nn.Buffer(T.zeros(2))
+    module.scratch = T.nn.Buffer(T.ones(1), persistent=False)
+    yield "buffers", dict(module.named_buffers())
+    yield "state_dict keys", list(module.state_dict())
+    yield "a plain tensor", (type(module.counts).__name__, isinstance(module.counts, T.nn.Buffer),
+                             isinstance(T.ones(1), T.nn.Buffer), module.counts.persistent)
+    leaf = T.ones(1, requires_grad=True)
+    yield "requires grad kept", T.nn.Buffer(leaf * 2).requires_grad
+    yield "empty", T.nn.Buffer()
+    module.counts = T.ones(2)                       # a tensor into a buffer's name
+    yield "replaced", dict(module.named_buffers())
