@@ -961,12 +961,15 @@ class Tensor(_AttachedMethods):
         return self.dtype.is_floating_point
 
     def is_complex(self) -> bool:
-        return False                      # autodiff has no complex dtypes
+        """Whether the dtype is complex: never, autodiff has no complex dtypes."""
+        return False
 
     def is_signed(self) -> bool:
+        """Whether the dtype is signed (every dtype but ``bool`` and ``uint8``)."""
         return self.dtype.is_signed
 
     def is_same_size(self, other: Tensor) -> bool:
+        """Whether ``other`` has this tensor's shape."""
         return self.shape == other.shape
 
     def element_size(self) -> int:
@@ -978,6 +981,8 @@ class Tensor(_AttachedMethods):
         return D.strided
 
     def _never(self) -> bool:
+        """False: what torch's tensors may be (sparse, a conjugate or negative view,
+        pinned, distributed...) and autodiff's never are."""
         return False
 
     is_sparse, is_sparse_csr, is_quantized, is_meta, is_nested, is_mkldnn, is_xla, is_xpu, \

@@ -1,4 +1,7 @@
+import fcntl
+import json
 import os
+import subprocess
 import sys
 
 import pytest
@@ -24,3 +27,38 @@ if os.environ.get("AUTODIFF_TEST_DEVICE"):
         report = (yield).get_result()
         if report.failed and "device-side assert triggered" in str(report.longrepr):
             os._exit(1)
+
+
+# the harness's run for parity_report: `python -m parity_tests --json FILE`, on the test
+# device if one is set (its processes start from scratch, without this file's settings)
+_HARNESS = """
+import os, sys
+import torch, autodiff
+from parity_tests.__main__ import main
+if os.environ.get("AUTODIFF_TEST_DEVICE"):
+    torch.set_default_device(os.environ["AUTODIFF_TEST_DEVICE"])
+    autodiff.set_default_device(os.environ["AUTODIFF_TEST_DEVICE"])
+sys.exit(main(["--json", sys.argv[1], "-n", "1" if os.environ.get("AUTODIFF_TEST_DEVICE") else "2"]))
+"""
+
+
+@pytest.fixture(scope="session")
+def parity_report(tmp_path_factory):
+    """The harness's JSON report of every built-in case under torch and autodiff
+    (``python -m parity_tests --json``), made once per test run: the parity tests assert
+    on it, and the docs build publishes it. pytest-xdist's workers share it: the first
+    to need it runs the harness, the others wait on a lock in the run's directory."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base   # the run's
+    path = shared / "parity-report.json"
+    with open(shared / "parity-report.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.exists():
+            done = subprocess.run([sys.executable, "-c", _HARNESS,
+                                   str(path.with_suffix(".partial"))],
+                                  capture_output=True, text=True, timeout=1800)
+            if done.returncode not in (0, 1):          # 1: a mismatch, still a report
+                pytest.fail("python -m parity_tests failed:\n" + done.stderr[-5000:])
+            path.with_suffix(".partial").replace(path)
+    return path, json.loads(path.read_text(encoding="utf-8"))
+

@@ -9,6 +9,7 @@ for a page that is right.
 
 import fcntl
 import json
+import os
 import re
 import subprocess
 import sys
@@ -27,11 +28,11 @@ BUILD_TIMEOUT = 600        # seconds; a warm build takes well under a minute
 
 
 @pytest.fixture(scope="session")
-def build(tmp_path_factory, worker_id):
-    """The site, built from scratch into a temporary directory (cells from the cache),
-    once per test run: pytest-xdist's workers share it, taking turns on a lock in the
-    run's temporary directory (two builds at once would race on docs/_generated and on
-    the parity harness's report).
+def build(tmp_path_factory, worker_id, parity_report):
+    """The site, built from scratch into a temporary directory (cells from the cache; the
+    parity matrix from the run's report, ``parity_report``), once per test run:
+    pytest-xdist's workers share it, taking turns on a lock in the run's temporary
+    directory (two builds at once would race on docs/_generated).
 
     ``--keep-going`` writes every page even when there are warnings, so that the tests
     of the pages can run when the build itself fails.
@@ -44,7 +45,9 @@ def build(tmp_path_factory, worker_id):
         if not record.exists():
             done = subprocess.run([sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q",
                                    "-b", "html", str(DOCS), str(out)],
-                                  capture_output=True, text=True, timeout=BUILD_TIMEOUT)
+                                  capture_output=True, text=True, timeout=BUILD_TIMEOUT,
+                                  env={**os.environ,
+                                       parity_matrix.REPORT_VARIABLE: str(parity_report[0])})
             record.write_text(json.dumps({"returncode": done.returncode,
                                           "stderr": done.stderr}))
     done = json.loads(record.read_text())
@@ -155,6 +158,17 @@ def test_the_page_says_so_when_the_harness_is_missing(tmp_path):
                              target)
     assert "could not be generated" in target.read_text()
     assert "`parity_tests` is not in this checkout yet" in target.read_text()
+
+
+def test_the_page_reads_a_report_made_elsewhere(tmp_path, monkeypatch):
+    """The test run's report (``AUTODIFF_PARITY_REPORT``) is shown, not run again."""
+    (tmp_path / "parity_tests").mkdir()
+    (tmp_path / "parity_tests" / "__main__.py").write_text("raise SystemExit(3)\n")
+    report = tmp_path / "report.json"
+    report.write_text(json.dumps(_matrix()))
+    monkeypatch.setenv(parity_matrix.REPORT_VARIABLE, str(report))
+    run = parity_matrix.HarnessRun(tmp_path, tmp_path / "cache")
+    assert run.process is None and run.result() == (_matrix(), "")
 
 
 def test_tutorials_are_copied_and_listed(tmp_path):

@@ -35,12 +35,21 @@ def autodiff():
 
 # --- autodiff against torch -------------------------------------------------
 
-@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
-def test_case(case, autodiff):
-    outcome = compare(case, torch, autodiff)
-    if outcome.skipped:
-        pytest.skip(outcome.skipped)
-    assert outcome.passed, outcome.mismatches()
+@pytest.fixture(scope="session")
+def outcomes(parity_report):
+    """Each case's outcome in the harness's report (made once for the run: conftest.py)."""
+    _, matrix = parity_report
+    return {case["name"]: case for case in matrix["cases"]}
+
+
+@pytest.mark.parametrize("name", [case.name for case in CASES])
+def test_case(name, outcomes):
+    case = outcomes[name]
+    if case["status"] == "skipped":
+        pytest.skip(case["skip_reason"])
+    differing = [f"{row['name']}: torch {row['torch']}, autodiff {row['autodiff']}: "
+                 f"{row['reason']}" for row in case["observations"] if not row["match"]]
+    assert case["status"] == "passed", "\n".join(differing) or case["status"]
 
 
 def test_every_rule_has_an_op_case(autodiff):
@@ -61,7 +70,10 @@ def test_case_names_are_unique():
 
 def test_cases_are_deterministic_under_torch():
     """torch against torch must agree, or the cases compare noise."""
-    failed = [case.name for case in CASES if not compare(case, torch, torch).passed]
+    differing = [case for case in CASES if not compare(case, torch, torch).passed]
+    # a warning torch gives once per process is seen by a case's first run only (not by
+    # the second, its twin): a case that agrees with itself once warmed up is deterministic
+    failed = [case.name for case in differing if not compare(case, torch, torch).passed]
     assert failed == []
 
 

@@ -5,7 +5,9 @@ autodiff, in the background. When Sphinx comes to read ``docs/parity.md``, the p
 for it and includes the tables written from its report (``_generated/parity.md``, with
 the report itself beside it as ``parity.json``). The report is cached under
 ``docs/_build/.cache``, keyed by the sources of ``autodiff`` and ``parity_tests`` and the
-torch version: an unchanged tree is not run twice, and any change to either is.
+torch version: an unchanged tree is not run twice, and any change to either is. A report
+already made elsewhere (the test suite makes one for its parity tests and its build of
+the site) is named by ``AUTODIFF_PARITY_REPORT``, and read instead.
 
 If the harness cannot run (not installed yet, or crashing), the page says so and shows
 why; the build goes on.
@@ -16,6 +18,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import os
 import re
 import subprocess
 import sys
@@ -43,6 +46,11 @@ def source_key(repo: Path, packages=("autodiff", "parity_tests")) -> str:
     return h.hexdigest()[:16]
 
 
+#: a report of this source's harness run, already made (the test suite runs the harness
+#: once, for its parity tests and for the build): the build reads it instead of running
+REPORT_VARIABLE = "AUTODIFF_PARITY_REPORT"
+
+
 class HarnessRun:
     """One run of ``python -m parity_tests --json``, started in the background when the build
     starts (it then overlaps the execution of the notebooks); ``result()`` waits for it."""
@@ -51,6 +59,9 @@ class HarnessRun:
         self.process, self.why_not = None, ""
         if not (repo / "parity_tests" / "__main__.py").exists():
             self.why_not = "`parity_tests` is not in this checkout yet."
+            return
+        if os.environ.get(REPORT_VARIABLE):      # made by the caller (the test suite's run)
+            self.report = Path(os.environ[REPORT_VARIABLE])
             return
         self.cache = cache
         self.report = cache / f"parity-{source_key(repo)}.json"

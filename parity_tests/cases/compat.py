@@ -1099,6 +1099,8 @@ def rng_state_round_trip(T):
 
 
 def set_default_tensor_type_sets_the_default_dtype(T):
+    """(Its deprecation warning is given once per process: always, for the case.)"""
+    T.set_warn_always(True)
     try:
         T.set_default_tensor_type(T.DoubleTensor)
         yield "DoubleTensor", (T.get_default_dtype(), T.tensor([1.5]).dtype)
@@ -1111,6 +1113,7 @@ def set_default_tensor_type_sets_the_default_dtype(T):
             yield "bad type", raised(bad)
     finally:
         T.set_default_dtype(T.float32)
+        T.set_warn_always(False)
 
 
 def set_anomaly_enabled_at_the_top_level(T):
