@@ -12,7 +12,7 @@ import warnings
 import jax.numpy as jnp
 import numpy as np
 
-from .. import dtypes as D
+from .. import dtypes as D, tape
 from ..dtypes import DeviceLike, Number
 from ..tape import RULES, Storage, Tensor, apply, make_tensor
 from ._common import _kernel_missing, _place, _shape_arg, _to_dtype, exported
@@ -288,7 +288,6 @@ def asarray(obj: Any, *, dtype: Optional[D.dtype] = None, device: Optional[Devic
     >>> autodiff.asarray([1, 2], dtype=autodiff.float64)
     tensor([1., 2.], dtype=autodiff.float64)
     """
-    global _asarray_warned
     dt = _to_dtype(dtype)
     if isinstance(obj, Tensor):
         wrong_device = device is not None and D.device(device) != obj.device
@@ -304,13 +303,10 @@ def asarray(obj: Any, *, dtype: Optional[D.dtype] = None, device: Optional[Devic
         else:
             result = obj.clone() if copy else obj
         if requires_grad is None:
-            if obj.requires_grad and not _asarray_warned:
-                _asarray_warned = True
-                warnings.warn(
-                    "autodiff.asarray: unspecified requires_grad now defaults to "
-                    "obj.requires_grad instead of False. Pass requires_grad=False explicitly "
-                    "to get the old behavior and silence this warning.", UserWarning,
-                    stacklevel=2)
+            if obj.requires_grad:
+                tape.warn_once("autodiff.asarray: unspecified requires_grad now defaults to "
+                               "obj.requires_grad instead of False. Pass requires_grad=False "
+                               "explicitly to get the old behavior and silence this warning.")
             return result
     elif isinstance(obj, np.ndarray) and copy is not True and device in (None, "cpu") and (
             dt is None or dt.np == obj.dtype):
@@ -329,9 +325,6 @@ def asarray(obj: Any, *, dtype: Optional[D.dtype] = None, device: Optional[Devic
     elif requires_grad is False:
         result = result.detach()
     return result
-
-
-_asarray_warned = False
 
 
 def scalar_tensor(s: Number | Tensor, dtype: Optional[D.dtype] = None,

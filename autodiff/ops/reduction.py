@@ -671,6 +671,23 @@ def norm(input: Tensor, p: Union[float, str, None] = "fro", dim: Optional[Dims] 
     return apply(RULES["norm"], input, ord=ord, dim=_dims(dim, input.ndim), keepdim=keepdim)
 
 
+def frobenius_norm(input: Tensor, dim: Dims, keepdim: bool = False) -> Tensor:
+    """Deprecated (as in torch, with its warning): the 2-norm of the elements along one
+    or two dims (NormBackward1), ``linalg.vector_norm(input, 2, dim, keepdim)``."""
+    tape.warn_once("at::frobenius_norm is deprecated and it is just left for JIT "
+                   "compatibility. It will be removed in a future PyTorch release. Please use "
+                   "`linalg.vector_norm(A, 2., dim, keepdim)` instead")
+    dims = _dims(dim, input.ndim)
+    if len(dims) > 2:
+        raise RuntimeError(f"Expected at most 2 dimensions, but got {len(dims)} dimensions "
+                           "instead.")
+    if not input.dtype.is_floating_point:
+        raise RuntimeError("norm(): input dtype should be either floating point or complex. "
+                           f"Got {input.dtype._legacy.replace('Tensor', '')} instead.")
+    return apply(RULES["norm_scalaropt_dim"], input, ord=2, dim=dims or None,  # (): all
+                 keepdim=keepdim)
+
+
 # dist(a, b, p) = ||a - b||_p: the norm's gradient at a - b, negated for b
 row("dist", "DistBackward0",
     lambda self, other, *, p: jnp.linalg.vector_norm(self - other, ord=p),
@@ -729,6 +746,54 @@ def trapezoid(y: Tensor, x: Optional[Tensor] = None, *, dx: Optional[float] = No
     spacing = narrow(x, dim, 1, x.shape[dim] - 1) - narrow(x, dim, 0, x.shape[dim] - 1)
     return _over_scalar(sum((narrow(y, dim, 1, n - 1) + narrow(y, dim, 0, n - 1)) * spacing,
                             dim), 2.0)
+
+
+trapz = trapezoid
+
+
+def _cut_ends(t, dim):
+    """``t`` without its last, and without its first, element along ``dim`` (torch's
+    ``slice(dim, 0, -1)`` and ``slice(dim, 1)``)."""
+    if t.ndim == 0:
+        raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+    n = builtins.max(t.shape[dim] - 1, 0)
+    return narrow(t, dim, 0, n), narrow(t, dim, t.shape[dim] - n, n)
+
+
+def cumulative_trapezoid(y: Tensor, x: Optional[Tensor] = None, *, dx: Optional[float] = None,
+                         dim: int = -1) -> Tensor:
+    """The running integral of ``y`` along ``dim`` by the trapezoidal rule (one element
+    fewer), with samples spaced ``dx`` (1 by default) or at the points ``x``: torch's
+    composition (a cumsum, CumsumBackward0; DivBackward1 with ``x``).
+
+    >>> import autodiff
+    >>> autodiff.cumulative_trapezoid(autodiff.tensor([1.0, 2.0, 4.0]))
+    tensor([1.5000, 4.5000])
+    """
+    dim = tape.wrap_dim(dim, y.ndim)
+    if x is None:
+        if y.dtype is D.bool_:
+            raise RuntimeError("cumulative_trapezoid: received a bool input for `y`, but bool "
+                               "is not supported")
+        if not y.dtype.is_floating_point:        # integers integrate to the default float
+            y = y.to(D.DEFAULT_FLOAT)
+        left, right = _cut_ends(y, dim)
+        return cumsum(_times_scalar(left + right, (1 if dx is None else dx) / 2), dim)
+    if y.dtype is D.bool_ or x.dtype is D.bool_:
+        raise RuntimeError("cumulative_trapezoid: received a bool input for `x` or `y`, but "
+                           "bool is not supported")
+    if x.ndim == 1:     # x's points lie along dim
+        if x.shape[0] != (y.shape[dim] if y.ndim else 1):
+            raise RuntimeError("cumulative_trapezoid: There must be one `x` value for each "
+                               "sample point")
+        x = view(x, [x.shape[0] if d == dim else 1 for d in range(y.ndim)])
+    elif x.ndim < y.ndim:
+        x = view(x, (1,) * (y.ndim - x.ndim) + tuple(x.shape))
+    if not y.dtype.is_floating_point:        # integers integrate to the default float
+        y = y.to(D.DEFAULT_FLOAT)
+    x_left, x_right = _cut_ends(x, dim)
+    left, right = _cut_ends(y, dim)
+    return _over_scalar(cumsum((left + right) * (x_right - x_left), dim), 2.0)
 
 
 def _correction(unbiased, correction):
@@ -1149,6 +1214,36 @@ def renorm(input: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:
                            f"as input. Got {D.c_name(input.dtype)}")
     return apply(RULES["renorm"], input, p=p, dim=tape.wrap_dim(dim, input.ndim),
                  maxnorm=maxnorm)
+
+
+
+def vander(x: Tensor, N: Optional[int] = None, increasing: bool = False) -> Tensor:
+    """The Vandermonde matrix of the vector ``x``: its columns are the powers ``x^(N-1)``
+    down to ``x^0`` (up with ``increasing``), written as torch does: ones, then a
+    cumulative product copied into them (CopySlices), flipped (FlipBackward0). Integers
+    and bools give int64.
+
+    >>> import autodiff
+    >>> autodiff.vander(autodiff.tensor([1, 2, 3]))
+    tensor([[1, 1, 1],
+            [4, 2, 1],
+            [9, 3, 1]])
+    """
+    if x.ndim != 1:
+        raise RuntimeError("x must be a one-dimensional tensor.")
+    n = x.shape[0]
+    if N is not None:
+        if N < 0:
+            raise RuntimeError("N must be non-negative.")
+        n = N
+    result = zeros(x.shape[0], n, dtype=D.promote_types(x.dtype, D.int64))
+    if n > 0:
+        result.fill_(1)
+        if n > 1:
+            narrow(result, 1, 1, n - 1).copy_(x.unsqueeze(1))
+            powers = narrow(result, 1, 1, n - 1)
+            powers.copy_(cumprod(powers, 1))
+    return result if increasing else result.flip(1)
 
 
 if not TYPE_CHECKING:         # (see exported: a type checker reads every public name)

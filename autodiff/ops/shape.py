@@ -1377,6 +1377,9 @@ def vstack(tensors: Sequence[Tensor]) -> Tensor:
     return cat([atleast_2d(t) for t in tensors], 0)
 
 
+row_stack = vstack
+
+
 def _each(one_tensor_op):
     """torch's atleast_nd: one tensor, or several (a sequence, or several arguments) each."""
     @functools.wraps(one_tensor_op)
