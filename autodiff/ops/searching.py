@@ -4,9 +4,10 @@ values ``sort`` and ``topk`` pick are recorded."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, Optional, Union, overload
+from typing import TYPE_CHECKING, Literal, Optional, Sequence, Union, overload
 
 import builtins
+import math
 
 import jax
 import jax.numpy as jnp
@@ -16,7 +17,7 @@ from .. import dtypes as D, tape
 from ..dtypes import Dims, Number
 from ..tape import RULES, Tensor, apply, make_tensor, row
 from ._common import _kernel_missing, _not_implemented, exported, method
-from .creation import full_like, zeros
+from .creation import full_like, tensor, zeros
 from .reduction import return_types
 from .shape import broadcast_tensors
 
@@ -450,6 +451,58 @@ def nonzero_static(input: Tensor, *, size: int, fill_value: int = -1) -> Tensor:
                            f"size: {size}")
     rows = jnp.argwhere(input._value(), size=size, fill_value=fill_value)
     return make_tensor(rows.reshape(size, input.ndim).astype(jnp.int64))
+
+
+
+def isin(elements: Tensor | Number, test_elements: Tensor | Number, *,
+         assume_unique: bool = False, invert: bool = False) -> Tensor:
+    """Whether each element of ``elements`` is among ``test_elements`` (either may be a
+    number), compared in their promoted dtype; ``invert``: whether it is not.
+    ``assume_unique`` is a promise torch may use for speed: the answer is the same.
+
+    >>> import autodiff
+    >>> autodiff.isin(autodiff.tensor([1, 2, 3, 4]), autodiff.tensor([2, 4]))
+    tensor([False,  True, False,  True])
+    """
+    if not isinstance(elements, Tensor) and not isinstance(test_elements, Tensor):
+        options = ", *, bool assume_unique = False, bool invert = False, Tensor out = None)\n"
+        raise TypeError(f"isin() received an invalid combination of arguments - got "
+                        f"({type(elements).__name__}, {type(test_elements).__name__}), but "
+                        f"expected one of:\n * (Tensor elements, Tensor test_elements{options}"
+                        f" * (Number element, Tensor test_elements{options}"
+                        f" * (Tensor elements, Number test_element{options}")
+    for x in (elements, test_elements):
+        if isinstance(x, Tensor) and x.dtype is D.bool_:
+            raise RuntimeError("Unsupported input type encountered for isin(): Bool")
+    dt = D.result_type(elements, test_elements).np
+    found = jnp.isin(jnp.asarray(elements._value() if isinstance(elements, Tensor) else elements, dt),
+                     jnp.asarray(test_elements._value() if isinstance(test_elements, Tensor)
+                                 else test_elements, dt), invert=invert)
+    return make_tensor(found)
+
+
+def unravel_index(indices: Tensor, shape: int | Sequence[int]) -> tuple[Tensor, ...]:
+    """The coordinates, in a tensor of ``shape``, of each flat index of ``indices``: one
+    int64 tensor per dim (views of one, as torch's ``unbind``). Indices wrap around, as
+    torch's arithmetic does (-1 is the last element).
+
+    >>> import autodiff
+    >>> autodiff.unravel_index(autodiff.tensor([4, 1]), (3, 2))
+    (tensor([2, 0]), tensor([0, 1]))
+    """
+    if indices.is_complex() or indices.is_floating_point() or indices.dtype is D.bool_:
+        raise TypeError(f"expected 'indices' to be integer dtype, but got {indices.dtype}")
+    if not isinstance(shape, (int, Sequence)):
+        raise TypeError(f"expected 'shape' to be int or sequence of ints, but got {type(shape)}")
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    for n in shape:
+        if not isinstance(n, int):
+            raise TypeError(f"expected 'shape' sequence to only contain ints, but got {type(n)}")
+    if builtins.any(n < 0 for n in shape):
+        raise ValueError(f"'shape' cannot have negative values, but got {shape}")
+    coefficients = [math.prod(shape[d + 1:]) for d in range(len(shape))]
+    return (indices.unsqueeze(-1).floor_divide(tensor(coefficients, dtype=D.int64))
+            % tensor(list(shape), dtype=D.int64)).unbind(-1)
 
 
 if not TYPE_CHECKING:         # (see exported: a type checker reads every public name)
