@@ -1254,9 +1254,10 @@ def _cdist_backward_not_implemented(grad):
     raise NotImplementedError("the derivative for '_cdist_backward' is not implemented.")
 
 
+# (torch has no derivative of it, for any input)
 row("cdist_backward", "CdistBackwardBackward0",
     lambda grad, x1, x2, cdist, *, p: _cdist_backward(grad, x1, x2, cdist, p=p),
-    (_cdist_backward_not_implemented, None, None, None))
+    (_cdist_backward_not_implemented,) * 4)
 row("cdist", "CdistBackward0", _cdist,
     (lambda grad, x1, x2, result, p: tape.apply(RULES["cdist_backward"], grad, x1, x2, result,
                                                 p=p),
