@@ -198,6 +198,12 @@ OP_CASES = {
     "kthvalue": op_case(lambda torch, a: torch.kthvalue(a, 2, 1).values, (2, 4)),
     "mode": op_case(lambda torch, a: a.round().mode(0).values * a[0], (5, 3)),
     "dist": op_case(lambda torch, a, b: torch.dist(a, b, 3), (2, 3), (3,)),
+    "cdist": op_case(lambda torch, a, b: torch.cdist(a, b, p=3), (3, 2), (4, 2)),
+    "euclidean_dist": op_case(lambda torch, a, b: torch.cdist(
+        a, b, compute_mode="use_mm_for_euclid_dist"), (3, 2), (4, 2)),
+    # (no derivative: the backward fails in both)
+    "cdist_backward": op_case(lambda torch, a, b: torch.autograd.grad(
+        torch.cdist(a, b).sum(), a, create_graph=True)[0], (3, 2), (4, 2)),
     "logsumexp": op_case(lambda torch, a: torch.logsumexp(a, dim=1), (2, 3)),
     "softmax": op_case(lambda torch, a: torch.softmax(a, dim=1), (2, 3)),
     "log_softmax": op_case(lambda torch, a: torch.log_softmax(a, dim=1), (2, 3)),
@@ -239,6 +245,8 @@ OP_CASES = {
     "zero_": op_case(lambda torch, a: (a * 1).zero_(), (2, 3)),
     "fill_": op_case(lambda torch, a: (a * 1).fill_(2.0), (2, 3)),
     "fill_tensor": op_case(lambda torch, a, b: (a * 1).fill_(b * 2), (2, 3), ()),
+    "fill": op_case(lambda torch, a: torch.fill(a * 1, 2.0), (2, 3)),
+    "fill_tensor_out": op_case(lambda torch, a, b: torch.fill(a * 1, b * 2), (2, 3), ()),
     "flip": op_case(lambda torch, a: torch.flip(a, (1,)), (2, 3)),
     "cumsum": op_case(lambda torch, a: torch.cumsum(a, 1), (2, 3)),
     "cumprod": op_case(lambda torch, a: torch.cumprod(a.masked_fill(a > 1, 0), 1), (2, 4)),
