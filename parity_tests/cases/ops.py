@@ -394,6 +394,7 @@ OP_CASES = {
     "unfold": op_case(lambda torch, a: a.unfold(0, 2, 3) * a.unfold(0, 2, 3), (7, 2)),
     "bincount": op_case(lambda torch, a: torch.bincount(torch.tensor([1, 1, 3]), weights=a), (3,)),
     "unique": op_case(lambda torch, a: torch.unique(a.round()), (2, 3)),
+    "detach_copy": op_case(lambda torch, a: torch.detach_copy(a * 2), (2, 3)),  # no derivative
     "unique_dim": op_case(lambda torch, a: torch.unique(a.round(), dim=1), (2, 3)),
     "tril": op_case(lambda torch, a: a.tril(), (3, 3)),
     "triu": op_case(lambda torch, a: torch.triu(a, 1), (2, 3, 3)),

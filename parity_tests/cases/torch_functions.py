@@ -281,3 +281,54 @@ def frobenius_norm_is_deprecated(T):
     yield "no dim", T.frobenius_norm(x, dim=())
     yield "ints", _error_text(lambda: T.frobenius_norm(T.ones(2, 3).long(), dim=(0, 1)))
     T.frobenius_norm(T.ones(2, 3, 2), dim=(0, 1, 2))
+
+
+# -- the *_copy forms of views ---------------------------------------------------------------
+
+_COPIES = {
+    "alias_copy": ((3, 4), ()),
+    "as_strided_copy": ((3, 4), ((2, 2), (1, 2), 1)),
+    "diagonal_copy": ((3, 4), (1, 1, 0)),
+    "expand_copy": ((1, 4), ((2, -1),)),
+    "permute_copy": ((3, 4), ((1, 0),)),
+    "select_copy": ((3, 4), (1, -1)),
+    "slice_copy": ((3, 4), (1, -3, None, 2)),
+    "split_copy": ((3, 4), (2, 1)),
+    "split_with_sizes_copy": ((3, 4), ([1, 2],)),
+    "squeeze_copy": ((1, 3, 1), ((0, 2),)),
+    "t_copy": ((3, 4), ()),
+    "transpose_copy": ((3, 4), (0, 1)),
+    "unbind_copy": ((3, 4), (1,)),
+    "unfold_copy": ((3, 4), (1, 2, 1)),
+    "unsqueeze_copy": ((3, 4), (1,)),
+    "view_copy": ((3, 4), ((2, 6),)),
+}
+
+
+def copies_of_views(T):
+    """Each ``*_copy`` function: the view's values in a tensor of its own (a write to it
+    leaves the input as it was), torch's node (the view's, ``_copy`` appended), the
+    view's gradient."""
+    for name, (shape, args) in _COPIES.items():
+        x = T.arange(1.0, 1 + np.prod(shape)).reshape(shape).requires_grad_()
+        result = getattr(T, name)(x, *args)
+        pieces = list(result) if isinstance(result, tuple) else [result]
+        grads = T.autograd.grad(sum((p * T.arange(1.0, 1 + p.numel()).reshape(p.shape)).sum()
+                                    for p in pieces), x)
+        yield name, (type(result).__name__, pieces, [p.grad_fn for p in pieces], grads)
+        copy = pieces[0].detach()
+        copy.zero_()
+        yield f"{name}: the input after a write to the copy", x
+    with T.no_grad():
+        yield "under no_grad", T.permute_copy(x, (1, 0)).requires_grad
+    yield "slice_copy's step", _error_text(lambda: T.slice_copy(x, 0, 0, 2, 0))
+    yield "squeeze_copy's dims", T.squeeze_copy(T.ones(1, 3, 1, requires_grad=True), 0).grad_fn
+    yield "t_copy of 3 dims", _error_text(lambda: T.t_copy(T.ones(2, 2, 2)))
+    T.select_copy(x, 0, 5)
+
+
+def detach_copy_has_no_derivative(T):
+    x = T.tensor([1.0, 2.0], requires_grad=True)
+    d = T.detach_copy(x)
+    yield "detach_copy", (d, d.grad_fn.name(), d.is_leaf)
+    d.sum().backward()
