@@ -290,11 +290,11 @@ def asarray(obj: Any, *, dtype: Optional[D.dtype] = None, device: Optional[Devic
     """
     dt = _to_dtype(dtype)
     if isinstance(obj, Tensor):
-        wrong_device = device is not None and D.device(device) != obj.device
+        target = None if device is None else D.device(device)
+        wrong_device = target is not None and target != obj.device
         wrong_dtype = dt is not None and dt is not obj.dtype
         if copy is False and wrong_device:
-            raise ValueError(f"can't alias tensor from device '{obj.device}' to "
-                             f"'{D.device(device)}'.")
+            raise ValueError(f"can't alias tensor from device '{obj.device}' to '{target}'.")
         if copy is False and wrong_dtype:
             raise ValueError(f"can't alias tensor with dtype '{D.c_name(obj.dtype)}' into "
                              f"dtype '{D.c_name(dt)}'.")

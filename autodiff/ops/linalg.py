@@ -1183,7 +1183,7 @@ def _multi_dot(matrices):
         split[1][2] = 1
         split[0][1] = 0
     else:
-        cost = [[0] * n for _ in range(n)]
+        cost: list[list[float]] = [[0] * n for _ in range(n)]
         for length in range(1, n):
             for i in range(n - length):
                 j = i + length
