@@ -332,3 +332,26 @@ def detach_copy_has_no_derivative(T):
     d = T.detach_copy(x)
     yield "detach_copy", (d, d.grad_fn.name(), d.is_leaf)
     d.sum().backward()
+
+
+def out_arguments(T):
+    """The functions here that take ``out=`` in torch: factories take out's dtype."""
+    x = T.arange(6.0).reshape(2, 3)
+    for label, f in (("logspace", lambda o: T.logspace(0, 1, 3, out=o)),
+                     ("range", lambda o: T.range(0, 2, out=o))):
+        out = T.empty(0, dtype=T.float64)
+        with _warning_always(T):
+            result = f(out)
+        yield label, (result is out, out)
+    for label, f in (
+            ("row_stack", lambda o: T.row_stack([x, x], out=o)),
+            ("chain_matmul", lambda o: T.chain_matmul(x, x.t(), out=o)),
+            ("frobenius_norm", lambda o: T.frobenius_norm(x, (0, 1), out=o)),
+            ("permute_copy", lambda o: T.permute_copy(x, (1, 0), out=o)),
+            ("slice_copy", lambda o: T.slice_copy(x, 1, 1, out=o))):
+        out = T.empty(0)
+        with _warning_always(T):
+            result = f(out)
+        yield label, (result is out, out)
+    out = T.empty(0, dtype=T.bool)
+    yield "isin", (T.isin(x, T.tensor([1.0, 4.0]), out=out) is out, out)
