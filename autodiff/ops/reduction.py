@@ -3,7 +3,7 @@ cumulative ops. The gradient of a reduction is spread back over what was reduced
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional, Union, overload
+from typing import TYPE_CHECKING, Optional, Sequence, Union, overload
 
 import builtins
 import functools
@@ -22,7 +22,7 @@ from ._common import (_broadcast_shapes, _dims, _if_given, _kernel_missing, _mea
 from .creation import zeros
 from .pointwise import maximum, minimum
 from .comparison import isnan
-from .shape import narrow, select, view
+from .shape import _slice, cat, narrow, select, view
 
 if TYPE_CHECKING:
     from ..tape import ValuesIndices
@@ -1244,6 +1244,111 @@ def vander(x: Tensor, N: Optional[int] = None, increasing: bool = False) -> Tens
             powers = narrow(result, 1, 1, n - 1)
             powers.copy_(cumprod(powers, 1))
     return result if increasing else result.flip(1)
+
+
+
+_GRADIENT_OVERLOADS = (
+    " * (Tensor input, *, tuple of ints dim, int edge_order = 1)\n"
+    " * (Tensor input, *, Number spacing, tuple of ints dim, int edge_order = 1)\n"
+    " * (Tensor input, *, Number spacing = None, int dim = None, int edge_order = 1)\n"
+    " * (Tensor input, *, tuple of Scalars spacing, int dim = None, int edge_order = 1)\n"
+    " * (Tensor input, *, tuple of Scalars spacing, tuple of ints dim, int edge_order = 1)\n"
+    " * (Tensor input, *, tuple of Tensors spacing, int dim = None, int edge_order = 1)\n"
+    " * (Tensor input, *, tuple of Tensors spacing, tuple of ints dim, int edge_order = 1)\n")
+
+
+def _gradient_spaced(x, d, h, edge_order):
+    """torch's estimate along dim d for samples ``h`` apart: central differences inside,
+    one-sided ones (of first or second order) at the two ends, joined (CatBackward0)."""
+    center = _over_scalar(_slice(x, d, 2) - _slice(x, d, 0, -2), h)
+    if edge_order == 1:
+        first = _over_scalar(_slice(x, d, 1, 2) - _slice(x, d, 0, 1), h)
+        last = _over_scalar(_slice(x, d, -1) - _slice(x, d, -2, -1), h)
+    else:
+        first = _over_scalar(_times_scalar(_slice(x, d, 0, 1), -1.5)
+                             + _times_scalar(_slice(x, d, 1, 2), 2)
+                             - _times_scalar(_slice(x, d, 2, 3), 0.5), h)
+        last = _over_scalar(_times_scalar(_slice(x, d, -3, -2), 0.5)
+                            + _times_scalar(_slice(x, d, -2, -1), -2)
+                            + _times_scalar(_slice(x, d, -1), 1.5), h)
+    return cat([first, _over_scalar(center, 2), last], d)
+
+
+def _gradient_at(x, d, coordinates, edge_order):
+    """torch's estimate along dim d for samples at ``coordinates``: the second-order
+    differences of unevenly spaced points inside, one-sided ones at the ends."""
+    if coordinates.ndim != 1:
+        raise RuntimeError(f"autodiff.gradient expected each element of spacing to have one "
+                           f"dimension, but got an element with {coordinates.ndim} dimensions!")
+    h = coordinates.diff(1, 0)
+    h1, h2 = _slice(h, 0, 0, -1), _slice(h, 0, 1)
+    shape = [-1 if k == d else 1 for k in range(x.ndim)]
+    a = (-h2 / (h1 * (h1 + h2))).reshape(shape)
+    b = ((h2 - h1) / (h1 * h2)).reshape(shape)
+    c = (h1 / (h2 * (h1 + h2))).reshape(shape)
+    center = a * _slice(x, d, 0, -2) + b * _slice(x, d, 1, -1) + c * _slice(x, d, 2)
+    h_0, h_1, h_2, h_3 = (select(h, 0, i) for i in (0, 1, -2, -1))   # (h_2, h_3: the last)
+    if edge_order == 1:
+        first = (_slice(x, d, 1, 2) - _slice(x, d, 0, 1)) / h_0
+        last = (_slice(x, d, -1) - _slice(x, d, -2, -1)) / h_3
+    else:
+        first = (-(_times_scalar(h_0, 2.0) + h_1) / (h_0 * (h_0 + h_1)) * _slice(x, d, 0, 1)
+                 + (h_0 + h_1) / (h_0 * h_1) * _slice(x, d, 1, 2)
+                 + (-h_0) / (h_1 * (h_0 + h_1)) * _slice(x, d, 2, 3))
+        last = (h_3 / (h_2 * (h_3 + h_2)) * _slice(x, d, -3, -2)
+                + -(h_3 + h_2) / (h_3 * h_2) * _slice(x, d, -2, -1)
+                + (_times_scalar(h_3, 2) + h_2) / (h_3 * (h_3 + h_2)) * _slice(x, d, -1))
+    return cat([first, center, last], d)
+
+
+def gradient(input: Tensor, *, spacing: Union[Number, Tensor, Sequence[Number],
+                                              Sequence[Tensor]] = 1,
+             dim: Optional[Dims] = None, edge_order: int = 1) -> tuple[Tensor, ...]:
+    """The derivative of the function sampled by ``input``, estimated along each of
+    ``dim`` (all dims by default) by differences of neighbouring samples: central inside,
+    one-sided (of order ``edge_order``, 1 or 2) at the ends. The samples are ``spacing``
+    apart (a number, or one per dim), or at the coordinates ``spacing`` gives (one 1-D
+    tensor per dim). torch's composition: slices, arithmetic, ``cat``.
+
+    >>> import autodiff
+    >>> autodiff.gradient(autodiff.tensor([1.0, 4.0, 9.0, 16.0]))
+    (tensor([3., 4., 6., 7.]),)
+    """
+    if input.dtype is D.uint8:
+        raise RuntimeError("autodiff.gradient does not support uint8 input.")
+    dims = list(range(input.ndim)) if dim is None else [dim] if isinstance(dim, int) \
+        else list(dim)
+    if isinstance(spacing, Tensor) and spacing.ndim == 0:
+        spacing = spacing.item()
+    if isinstance(spacing, (int, float)):
+        spacings = [spacing] * len(dims)
+    elif isinstance(spacing, (list, tuple)):
+        spacings = list(spacing)
+        if dim is None and len(spacings) != input.ndim:
+            raise RuntimeError(
+                f"autodiff.gradient expected spacing to be unspecified, a scalar, or a list "
+                f"of length equal to 'self.dim() = {input.ndim}', since dim argument was not "
+                f"given, but got a list of length {len(spacings)}")
+        if dim is not None and len(spacings) != len(dims):
+            raise RuntimeError(
+                f"autodiff.gradient expected spacing to be unspecified, a scalar or it's "
+                f"spacing and dim arguments to have the same length, but got a spacing "
+                f"argument of length {len(spacings)} and a dim argument of length "
+                f"{len(dims)}.")
+    else:
+        raise TypeError(f"gradient() received an invalid combination of arguments - got "
+                        f"(Tensor, spacing={type(spacing).__name__}), but expected one of:\n"
+                        + _GRADIENT_OVERLOADS)
+    if edge_order not in (1, 2):
+        raise RuntimeError("autodiff.gradient only supports edge_order=1 and edge_order=2.")
+    dims = list(_dims(tuple(dims), input.ndim))
+    if builtins.any(input.shape[d] < edge_order + 1 for d in dims):
+        raise RuntimeError("autodiff.gradient expected each dimension size to be at least "
+                           "edge_order+1")
+    if input.dtype is not D.bool_ and not input.dtype.is_floating_point:
+        input = input.to(D.DEFAULT_FLOAT)      # (integers differ into the default float)
+    return tuple(_gradient_at(input, d, h, edge_order) if isinstance(h, Tensor)
+                 else _gradient_spaced(input, d, h, edge_order) for d, h in zip(dims, spacings))
 
 
 if not TYPE_CHECKING:         # (see exported: a type checker reads every public name)

@@ -355,3 +355,29 @@ def out_arguments(T):
         yield label, (result is out, out)
     out = T.empty(0, dtype=T.bool)
     yield "isin", (T.isin(x, T.tensor([1.0, 4.0]), out=out) is out, out)
+
+
+def gradient_estimates(T):
+    """torch.gradient: evenly spaced samples (a number, one per dim), samples at
+    coordinates (which get gradients too), first- and second-order ends."""
+    x = T.tensor([[1.0, 4.0, 9.0, 16.0, 25.0], [2.0, 3.0, 5.0, 8.0, 13.0]], requires_grad=True)
+    at = T.tensor([0.0, 1.0, 1.5, 3.5, 4.0], requires_grad=True)
+    for label, kwargs in (("all dims", {}), ("spacing 2", {"spacing": 2.0, "dim": 1}),
+                          ("a spacing per dim", {"spacing": [1.0, 0.5]}),
+                          ("second order", {"edge_order": 2, "dim": 1}),
+                          ("at coordinates", {"spacing": (at,), "dim": 1}),
+                          ("at coordinates, second order", {"spacing": [at], "dim": [1],
+                                                            "edge_order": 2})):
+        x.grad = at.grad = None
+        estimates = T.gradient(x, **kwargs)
+        total = sum((e * T.arange(1.0, 1 + e.numel()).reshape(e.shape)).sum() for e in estimates)
+        total.backward()
+        yield label, (estimates, [e.grad_fn for e in estimates], x.grad, at.grad)
+    yield "ints", T.gradient(T.tensor([1, 4, 9, 16]), edge_order=2)
+    yield "a 0-d tensor", T.gradient(T.tensor(1.0))
+    yield "too short", _error_text(lambda: T.gradient(T.tensor([1.0, 2.0]), edge_order=2))
+    yield "edge_order 3", _error_text(lambda: T.gradient(x, edge_order=3))
+    yield "spacings for every dim", _error_text(lambda: T.gradient(x, spacing=[1.0, 2.0, 3.0]))
+    yield "spacings for the dims", _error_text(lambda: T.gradient(x, dim=1, spacing=[1.0, 2.0]))
+    yield "uint8", _error_text(lambda: T.gradient(T.tensor([1, 4, 9], dtype=T.uint8)))
+    T.gradient(x, spacing=(T.ones(1, 5),), dim=1)
