@@ -395,6 +395,8 @@ OP_CASES = {
     "bincount": op_case(lambda torch, a: torch.bincount(torch.tensor([1, 1, 3]), weights=a), (3,)),
     "unique": op_case(lambda torch, a: torch.unique(a.round()), (2, 3)),
     "detach_copy": op_case(lambda torch, a: torch.detach_copy(a * 2), (2, 3)),  # no derivative
+    # (no derivative; probabilities 0 and 1: draws certain in both generators)
+    "binomial": op_case(lambda torch, a: torch.binomial(a * 0 + 3, (a > 0).to(a.dtype)), (2, 3)),
     "unique_dim": op_case(lambda torch, a: torch.unique(a.round(), dim=1), (2, 3)),
     "tril": op_case(lambda torch, a: a.tril(), (3, 3)),
     "triu": op_case(lambda torch, a: torch.triu(a, 1), (2, 3, 3)),

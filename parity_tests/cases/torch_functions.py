@@ -381,3 +381,18 @@ def gradient_estimates(T):
     yield "spacings for the dims", _error_text(lambda: T.gradient(x, dim=1, spacing=[1.0, 2.0]))
     yield "uint8", _error_text(lambda: T.gradient(T.tensor([1, 4, 9], dtype=T.uint8)))
     T.gradient(x, spacing=(T.ones(1, 5),), dim=1)
+
+
+def binomial_draws(T):
+    """Draws differ between the two generators: only certain outcomes are compared (0 or
+    all trials, at probabilities 0 and 1 and beyond)."""
+    count = T.tensor([0.0, 4.0, 3.0, -2.0], requires_grad=True)
+    prob = T.tensor([0.5, 1.0, 0.0, 0.5])
+    b = T.binomial(count, prob)
+    yield "draws", (b, b.grad_fn.name(), b.requires_grad)
+    yield "probabilities clamped", T.binomial(T.tensor([5.0, 5.0]), T.tensor([1.5, -0.5]))
+    yield "broadcast", T.binomial(T.tensor([5.0, 3.0], dtype=T.float64),
+                                  T.tensor([1.0], dtype=T.float64))
+    yield "integer counts", _error_text(lambda: T.binomial(T.tensor([5]), T.tensor([0.5])))
+    yield "dtypes", _error_text(lambda: T.binomial(T.tensor([5.0]), T.tensor([0.5]).double()))
+    b.sum().backward()
