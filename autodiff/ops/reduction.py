@@ -238,6 +238,7 @@ class return_types:
     linalg_slogdet = _return_type("linalg_slogdet", ("sign", "logabsdet"))
     frexp = _return_type("frexp", ("mantissa", "exponent"))
     histogram = _return_type("histogram", ("hist", "bin_edges"))
+    histogramdd = _return_type("histogramdd", ("hist", "bin_edges"))
 
 
 # frexp: x = mantissa * 2^exponent, |mantissa| in [0.5, 1):  d mantissa/dx = 2^-exponent

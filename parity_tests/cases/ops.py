@@ -1022,6 +1022,12 @@ OP_CASES.update({
     "frexp": op_case(lambda torch, a: torch.frexp(a * 3).mantissa, (2, 3)),
     "unique_consecutive": op_case(lambda torch, a: a.round().unique_consecutive(), (2, 3)),
     "histogram": op_case(lambda torch, a: torch.histogram(a, 3).hist, (2, 3)),  # no derivative
+    "histogramdd_bin_edges": op_case(lambda torch, a: torch.histogramdd(a, 2).bin_edges[1],
+                                     (4, 2)),  # no derivative (nor for the three below)
+    "histogramdd_from_bin_cts": op_case(lambda torch, a: torch.histogramdd(a, 2).hist, (4, 2)),
+    "histogramdd_from_bin_tensors": op_case(lambda torch, a: torch.histogramdd(
+        a, [torch.tensor([-2.0, 0.0, 2.0], dtype=a.dtype),
+            torch.tensor([-2.0, 2.0], dtype=a.dtype)]).hist, (4, 2)),
     "linalg_cholesky": op_case(lambda torch, a: torch.linalg.cholesky(
         a @ a.mT + torch.eye(3, dtype=torch.float64)) + torch.linalg.cholesky(
         a @ a.mT + 2 * torch.eye(3, dtype=torch.float64), upper=True), (2, 3, 3)),

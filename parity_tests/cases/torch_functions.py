@@ -237,7 +237,8 @@ def cdist_has_no_second_derivative(T):
 
 def vander_matrices(T):
     x = T.tensor([1.0, 2.0, 3.0], requires_grad=True)
-    for label, kwargs in (("default", {}), ("N=2", {"N": 2}), ("increasing", {"increasing": True})):
+    for label, kwargs in (("default", {}), ("N=2", {"N": 2}),
+                          ("increasing", {"increasing": True})):
         x.grad = None
         v = T.vander(x, **kwargs)
         yield label, (v, v.grad_fn, _backward(v, x))
@@ -396,3 +397,27 @@ def binomial_draws(T):
     yield "integer counts", _error_text(lambda: T.binomial(T.tensor([5]), T.tensor([0.5])))
     yield "dtypes", _error_text(lambda: T.binomial(T.tensor([5.0]), T.tensor([0.5]).double()))
     b.sum().backward()
+
+
+def histogramdd_of_points(T):
+    points = T.tensor([[0.0, 1.0], [1.0, 0.0], [2.0, 0.0], [2.0, 2.0], [0.5, 1.5]])
+    yield "bins 2", T.histogramdd(points, 2)
+    yield "bins per dim, weighted", T.histogramdd(points, [3, 2],
+                                                  weight=T.tensor([1.0, 2.0, 4.0, 8.0, 16.0]))
+    yield "given edges", T.histogramdd(points, [T.tensor([0.0, 1.0, 2.0]), T.tensor([0.0, 2.0])])
+    yield "a range, density", T.histogramdd(points, 2, range=[0.0, 1.0, 0.0, 1.0], density=True)
+    yield "3-d points in a batch", T.histogramdd(T.arange(12.0).reshape(2, 2, 3), (1, 2, 3)).hist
+    p = points.clone().requires_grad_()
+    h = T.histogramdd(p, 2)
+    yield "nodes", (h.hist.grad_fn.name(), [e.grad_fn.name() for e in h.bin_edges],
+                    [e.output_nr for e in h.bin_edges])
+    yield "bins of another length", _error_text(lambda: T.histogramdd(points, [2]))
+    yield "a range of another length", _error_text(lambda: T.histogramdd(points, 2,
+                                                                         range=[0.0, 1.0]))
+    yield "ints", _error_text(lambda: T.histogramdd(points.long(), 2))
+    yield "weights of another dtype", _error_text(lambda: T.histogramdd(
+        points, 2, weight=T.ones(5, dtype=T.float64)))
+    yield "edges of another dtype", _error_text(lambda: T.histogramdd(
+        points, [T.tensor([0.0, 1.0]).double(), T.tensor([0.0, 2.0])]))
+    yield "1-d", _error_text(lambda: T.histogramdd(T.ones(3), 2))
+    h.hist.sum().backward()
