@@ -17,6 +17,7 @@ for a user to add an op (``docs/howto/add-op.md``):
 
 * ``row(op, node, forward, backward)`` -- add a rule to ``RULES``;
 * ``apply(rule, *inputs, **attrs)`` (``apply_multi``, ``apply_views``) -- run it, record it;
+  ``copy_of_view(view, *args)`` -- a view function's result as torch's ``*_copy`` makes it;
 * ``make_tensor(array)`` -- a new tensor around a JAX array; ``constant(array)`` for a
   backward formula; ``sum_to(grad, shape)`` -- the adjoint of broadcasting;
 * ``wrap_dim(dim, ndim)`` -- a negative ``dim`` counted from the end, checked as torch does;

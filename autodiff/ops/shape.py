@@ -1555,8 +1555,9 @@ def _copy_form(view: Callable[..., Any], name: str) -> Callable[..., Any]:
     def copy(*args, **kwargs):
         return tape.copy_of_view(view, *args, **kwargs)
     copy.__name__ = copy.__qualname__ = name
-    copy.__doc__ = (f"``{name[:-5]}``'s result as a new tensor (the view's node, named "
-                    f"with ``_copy``: {name[:-5]}'s ``...Backward0_copy``).")
+    copy.__doc__ = (f"``{name[:-5]}``'s result as a new tensor, not a view: recorded as the "
+                    f"view is, under torch's name for the copy (the view's node name with "
+                    f"``_copy`` appended).")
     return copy
 
 
