@@ -345,7 +345,7 @@ def scalar_tensor(s: Number | Tensor, dtype: Optional[D.dtype] = None,
 
 
 def _number(value):
-    """A bound given as a number or a 0-d tensor (linspace's, logspace's)."""
+    """A bound given as a number or a 0-d tensor (logspace's)."""
     return value.item() if isinstance(value, Tensor) else value
 
 
