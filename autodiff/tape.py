@@ -17,6 +17,7 @@ for a user to add an op (``docs/howto/add-op.md``):
 
 * ``row(op, node, forward, backward)`` -- add a rule to ``RULES``;
 * ``apply(rule, *inputs, **attrs)`` (``apply_multi``, ``apply_views``) -- run it, record it;
+  ``copy_of_view(view, *args)`` -- a view function's result as torch's ``*_copy`` makes it;
 * ``make_tensor(array)`` -- a new tensor around a JAX array; ``constant(array)`` for a
   backward formula; ``sum_to(grad, shape)`` -- the adjoint of broadcasting;
 * ``wrap_dim(dim, ndim)`` -- a negative ``dim`` counted from the end, checked as torch does;
@@ -62,6 +63,7 @@ from .dtypes import Number
 class _Modes(threading.local):
     grad_enabled = True
     inference = False
+    copying_view = False      # the next view row applied is a *_copy function's (copy_of_view)
 
 
 _modes = _Modes()
@@ -1688,6 +1690,8 @@ def apply(rule: Any, *inputs: Any, **attrs: Any) -> Tensor:
         else:
             arrays.append(x)
     out = rule.forward(*arrays, **attrs)
+    if rule.is_view and _modes.copying_view:
+        rule = _copy_of(rule)
     if rule.is_view:
         base = inputs[0]
         result = make_tensor(out, storage=base._shared_storage(),
@@ -1713,6 +1717,8 @@ def apply_views(rule, base, views, **attrs):
     """Several views of ``base`` made by one node of ``rule`` (unbind, split): output i is
     view i, and ``views`` gives each its own view row and attributes (select, slice: how
     it reads the storage). torch forbids writing into such views in place."""
+    if _modes.copying_view:
+        return apply_multi(_copy_of(rule), base, **attrs)
     storage = base._shared_storage()
     results = tuple(
         make_tensor(out, storage=storage, view=(base, view_rule.view_fn(**view_attrs)), vc=base._vc)
@@ -1752,6 +1758,44 @@ def apply_multi(rule, *inputs, **attrs):
     if _dual_level is not None:
         push_tangents(inputs, results, lambda *xs: apply_multi(rule, *xs, **attrs))
     return results
+
+
+class ViewCopy:
+    """A view row applied by one of torch's ``*_copy`` functions: the view's maths and
+    formulas, but a new tensor (no view), and torch's node name for it, the view's with
+    ``_copy`` appended (``PermuteBackward0_copy``)."""
+
+    __slots__ = ("rule", "node", "node_cls")
+    is_view = False
+
+    def __init__(self, rule):
+        self.rule, self.node = rule, rule.node + "_copy"
+        self.node_cls = node_class(self.node, rule)
+
+    def __getattr__(self, name):
+        return getattr(self.rule, name)
+
+
+_VIEW_COPIES: dict[Rule, ViewCopy] = {}
+
+
+def copy_of_view(view, *args, **kwargs):
+    """What ``view(*args, **kwargs)`` gives (a view function: ``permute``...), as torch's
+    ``*_copy`` function of it (``permute_copy``): the function runs with its checks, and
+    the first view row it applies is applied as a ``ViewCopy``."""
+    _modes.copying_view = True
+    try:
+        return view(*args, **kwargs)
+    finally:
+        _modes.copying_view = False
+
+
+def _copy_of(rule):
+    _modes.copying_view = False       # (only the function's own view: not its tangents')
+    copy = _VIEW_COPIES.get(rule)
+    if copy is None:
+        copy = _VIEW_COPIES[rule] = ViewCopy(rule)
+    return copy
 
 
 _NO_EDGE = (None, 0)

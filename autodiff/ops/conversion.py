@@ -12,7 +12,7 @@ import jax.numpy as jnp
 from .. import dtypes as D, tape
 from ..dtypes import DeviceLike, Number
 from ..tape import RULES, Tensor, apply, make_tensor, row
-from ._common import _to_dtype, _zeros_like, exported, method
+from ._common import _to_dtype, _zeros_like, alias_row, exported, method
 from .shape import clone
 
 
@@ -109,13 +109,36 @@ row("fill_tensor", "FillBackward3",
     (lambda grad: _zeros_like(grad), lambda grad: grad.sum()))
 
 
+# torch.fill(t, v): fill_'s maths out of place, under torch's other names
+alias_row("fill", "FillBackward0", of="fill_")
+alias_row("fill_tensor_out", "FillBackward1", of="fill_tensor")
+
+
+def fill(input: Tensor, value: Tensor | Number) -> Tensor:
+    """A tensor of ``input``'s shape and dtype filled with ``value`` (a number:
+    FillBackward0, or a 0-d tensor, which gets every element's gradient: FillBackward1).
+
+    >>> import autodiff
+    >>> autodiff.fill(autodiff.zeros(2), 3)
+    tensor([3., 3.])
+    """
+    if isinstance(value, Tensor):
+        _check_fill_value(value)
+        return apply(RULES["fill_tensor_out"], input, value)
+    return apply(RULES["fill"], input, value=D.checked(value, input.dtype))
+
+
+def _check_fill_value(value):
+    if value.ndim:
+        raise RuntimeError("fill_ only supports 0-dimension value tensor but got tensor "
+                           f"with {value.ndim} dimensions.")
+
+
 @method
 def fill_(self: Tensor, value: Tensor | Number) -> Tensor:
     """Set every element of ``self`` to ``value`` (a number, or a 0-d tensor), in place."""
     if isinstance(value, Tensor):
-        if value.ndim:
-            raise RuntimeError("fill_ only supports 0-dimension value tensor but got tensor "
-                               f"with {value.ndim} dimensions.")
+        _check_fill_value(value)
         return tape.inplace(self, lambda old: apply(RULES["fill_tensor"], old, value),
                             src_for_view=value, fills=True)
     value = D.checked(value, self.dtype)

@@ -272,6 +272,302 @@ def eye(n: int, m: Optional[int] = None, dtype: Optional[D.dtype] = None,
     return make_tensor(_place(jnp.eye(n, m, dtype=dt.np), device), requires_grad)
 
 
+def asarray(obj: Any, *, dtype: Optional[D.dtype] = None, device: Optional[DeviceLike] = None,
+            copy: Optional[bool] = None, requires_grad: Optional[bool] = None) -> Tensor:
+    """``obj`` as a tensor, sharing its memory when it can (a tensor of that dtype and
+    device is returned itself, a NumPy array is wrapped as ``from_numpy`` does); with
+    ``copy=True`` always a copy, with ``copy=False`` never (torch's ValueError where it
+    would have to). A tensor's copy keeps its graph (CloneBackward0, ToCopyBackward0).
+    ``requires_grad`` unspecified keeps the tensor's (torch warns once, when it is set);
+    given, it is set on a leaf, and ``False`` detaches a tensor that is not one.
+
+    >>> import autodiff
+    >>> x = autodiff.ones(2)
+    >>> autodiff.asarray(x) is x
+    True
+    >>> autodiff.asarray([1, 2], dtype=autodiff.float64)
+    tensor([1., 2.], dtype=autodiff.float64)
+    """
+    dt = _to_dtype(dtype)
+    if isinstance(obj, Tensor):
+        target = None if device is None else D.device(device)
+        wrong_device = target is not None and target != obj.device
+        wrong_dtype = dt is not None and dt is not obj.dtype
+        if copy is False and wrong_device:
+            raise ValueError(f"can't alias tensor from device '{obj.device}' to '{target}'.")
+        if copy is False and wrong_dtype:
+            raise ValueError(f"can't alias tensor with dtype '{D.c_name(obj.dtype)}' into "
+                             f"dtype '{D.c_name(dt)}'.")
+        if wrong_device or wrong_dtype:
+            result = obj.to(device=device, dtype=dt, copy=bool(copy))
+        else:
+            result = obj.clone() if copy else obj
+        if requires_grad is None:
+            if obj.requires_grad:
+                tape.warn_once("autodiff.asarray: unspecified requires_grad now defaults to "
+                               "obj.requires_grad instead of False. Pass requires_grad=False "
+                               "explicitly to get the old behavior and silence this warning.")
+            return result
+    elif isinstance(obj, np.ndarray) and copy is not True and device in (None, "cpu") and (
+            dt is None or dt.np == obj.dtype):
+        result = from_numpy(obj)
+    elif copy is False:
+        if isinstance(obj, np.ndarray):
+            raise ValueError(f"can't alias tensor with dtype "
+                             f"'{D.c_name(D.from_numpy_dtype(obj.dtype))}' into dtype "
+                             f"'{D.c_name(dt)}'.")
+        raise ValueError("can't alias arbitrary sequence into a tensor.")
+    else:
+        result = tensor(obj, dtype=dt, device=device)
+    if requires_grad is not None and result.grad_fn is None:
+        _check_requires_grad(result.dtype, requires_grad)
+        result.requires_grad_(requires_grad)
+    elif requires_grad is False:
+        result = result.detach()
+    return result
+
+
+def scalar_tensor(s: Number | Tensor, dtype: Optional[D.dtype] = None,
+                  device: Optional[DeviceLike] = None, requires_grad: bool = False) -> Tensor:
+    """The number ``s`` as a 0-d tensor, of the default float dtype unless ``dtype`` says
+    otherwise (an integer or a bool too).
+
+    >>> import autodiff
+    >>> autodiff.scalar_tensor(3)
+    tensor(3.)
+    """
+    if isinstance(s, Tensor):
+        s = s.item()
+    if not isinstance(s, (int, float)):
+        raise TypeError(f"scalar_tensor(): argument 's' (position 1) must be Number, not "
+                        f"{type(s).__name__}")
+    return _filled(s, (), dtype, device, requires_grad)
+
+
+def _number(value):
+    """A bound given as a number or a 0-d tensor (logspace's)."""
+    return value.item() if isinstance(value, Tensor) else value
+
+
+def logspace(start: Number | Tensor, end: Number | Tensor, steps: int, base: float = 10.0,
+             dtype: Optional[D.dtype] = None, device: Optional[DeviceLike] = None,
+             requires_grad: bool = False) -> Tensor:
+    """``steps`` powers of ``base``, their exponents evenly spaced from ``start`` to
+    ``end`` (inclusive); integer dtypes take them truncated, as torch.
+
+    >>> import autodiff
+    >>> autodiff.logspace(0, 2, 3)
+    tensor([  1.,  10., 100.])
+    """
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    dt = _to_dtype(dtype) or D.DEFAULT_FLOAT
+    if dt is D.bool_:
+        raise _kernel_missing("logspace_cpu", dt)
+    _check_requires_grad(dt, requires_grad)
+    start, end = float(_number(start)), float(_number(end))
+    step = (end - start) / builtins.max(steps - 1, 1)
+    index = np.arange(steps)
+    # (torch counts the first half up from start, the second down from end; one step is
+    # the start)
+    exponents = np.where((index < steps // 2) | (steps == 1), start + step * index,
+                         end - step * (steps - index - 1))
+    return make_tensor(_place(jnp.asarray(np.power(float(base), exponents).astype(dt.np)),
+                              device), requires_grad)
+
+
+def _triangle_indices(name, numpy_indices, row, col, offset, dtype, device, requires_grad):
+    for what, n in (("row", row), ("col", col)):
+        if n < 0:
+            raise RuntimeError(f"{what} must be non-negative, got{n}")
+    dt = _to_dtype(dtype)
+    if dt.is_floating_point or dt is D.bool_:
+        raise _kernel_missing(name, dt)
+    _check_requires_grad(dt, requires_grad)
+    indices = np.stack(numpy_indices(row, offset, col)).astype(dt.np)
+    return make_tensor(_place(jnp.asarray(indices), device), requires_grad)
+
+
+def tril_indices(row: int, col: int, offset: int = 0, *, dtype: D.dtype = D.int64,
+                 device: Optional[DeviceLike] = None, requires_grad: bool = False) -> Tensor:
+    """The (row, column) indices of the lower triangle of a ``row`` x ``col`` matrix
+    (below its ``offset`` diagonal, included), row by row, as a 2 x N tensor.
+
+    >>> import autodiff
+    >>> autodiff.tril_indices(2, 2)
+    tensor([[0, 1, 1],
+            [0, 0, 1]])
+    """
+    return _triangle_indices("tril_indices", np.tril_indices, row, col, offset, dtype, device,
+                             requires_grad)
+
+
+def triu_indices(row: int, col: int, offset: int = 0, *, dtype: D.dtype = D.int64,
+                 device: Optional[DeviceLike] = None, requires_grad: bool = False) -> Tensor:
+    """The (row, column) indices of the upper triangle of a ``row`` x ``col`` matrix
+    (above its ``offset`` diagonal, included), row by row, as a 2 x N tensor.
+
+    >>> import autodiff
+    >>> autodiff.triu_indices(2, 2)
+    tensor([[0, 0, 1],
+            [0, 1, 1]])
+    """
+    return _triangle_indices("triu_indices", np.triu_indices, row, col, offset, dtype, device,
+                             requires_grad)
+
+
+def _check_size(size):
+    if builtins.any(n < 0 for n in size):
+        raise RuntimeError(f"Trying to create tensor with negative dimension "
+                           f"{builtins.min(size)}: {list(size)}")
+
+
+def empty_strided(size: Sequence[int], stride: Sequence[int], *,
+                  dtype: Optional[D.dtype] = None, device: Optional[DeviceLike] = None,
+                  requires_grad: bool = False) -> Tensor:
+    """A tensor of ``size`` (zeros in autodiff). Its ``stride`` is torch's layout in
+    memory, which a JAX array has not: the tensor is contiguous whatever it says."""
+    if len(size) != len(stride):
+        raise RuntimeError(f"dimensionality of sizes ({len(size)}) must match dimensionality "
+                           f"of strides ({len(stride)})")
+    _check_size(size)
+    return empty(tuple(size), dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def empty_permuted(size: Sequence[int], physical_layout: Sequence[int], *,
+                   dtype: Optional[D.dtype] = None, device: Optional[DeviceLike] = None,
+                   requires_grad: bool = False) -> Tensor:
+    """A tensor of ``size`` (zeros in autodiff) whose dims torch lays out in memory in the
+    order ``physical_layout``; a JAX array has no layout: the tensor is contiguous."""
+    if len(size) != len(physical_layout):
+        raise RuntimeError(f"Number of dimensions in size does not match the length of the "
+                           f"physical_layout; i.e. len(size) = {len(size)} is not equal to "
+                           f"len(physical_layout) = {len(physical_layout)}")
+    if len(set(physical_layout)) != len(physical_layout):
+        raise RuntimeError("Duplicate dim not allowed")
+    _check_size(size)
+    return empty(tuple(size), dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def range(start: Number, end: Number, step: Number = 1, dtype: Optional[D.dtype] = None,
+          device: Optional[DeviceLike] = None, requires_grad: bool = False) -> Tensor:
+    """Deprecated (as in torch, with its warning): values from ``start`` to ``end``
+    *inclusive* by ``step``, of the default float dtype; ``arange`` excludes ``end``."""
+    warnings.warn("autodiff.range is deprecated and will be removed in a future release "
+                  "because its behavior is inconsistent with Python's range builtin. Instead, "
+                  "use autodiff.arange, which produces values in [start, end).", UserWarning,
+                  stacklevel=2)
+    dt = _to_dtype(dtype) or D.DEFAULT_FLOAT
+    if dt is D.bool_:
+        raise _kernel_missing("range_cpu", dt)
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (step > 0 and end < start) or (step < 0 and end > start):
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
+    _check_requires_grad(dt, requires_grad)
+    values = start + np.arange(int((end - start) / step) + 1) * step
+    return make_tensor(_place(jnp.asarray(values.astype(dt.np)), device), requires_grad)
+
+
+# Window functions (signal processing): each a leaf of ``window_length`` values, computed
+# in its dtype as torch's ops compute them. ``periodic`` windows are one sample of a
+# window one longer (for spectral analysis); symmetric ones end where they start.
+
+def _window_function(name, window_length, periodic, dtype, device, requires_grad, values):
+    """``values(n, dtype)`` (of a window of n samples), or torch's checks and its ends:
+    empty for 0 samples, a one for 1, a periodic window cut from a longer one."""
+    if window_length < 0:
+        raise RuntimeError(f"{name} requires non-negative window_length, got "
+                           f"window_length={window_length}")
+    dt = _to_dtype(dtype) or D.DEFAULT_FLOAT
+    if not dt.is_floating_point:
+        raise RuntimeError(f"{name} expects floating point dtypes, got: TensorOptions(dtype="
+                           f"{D.long_name(dt)}, device=cpu, layout=Strided (default), "
+                           "requires_grad=false (default), pinned_memory=false, "
+                           "memory_format=(nullopt))")
+    if window_length <= 1:
+        return ones(window_length, dtype=dt, device=device, requires_grad=requires_grad)
+    n = window_length + 1 if periodic else window_length
+    window = values(n, dt.np)[:window_length]
+    return make_tensor(_place(window, device), requires_grad)
+
+
+def _raised_cosine(n, dt, alpha, beta):
+    return jnp.cos(jnp.arange(n, dtype=dt) * (2 * np.pi / (n - 1))) * -beta + alpha
+
+
+def hamming_window(window_length: int, periodic: bool = True, alpha: float = 0.54,
+                   beta: float = 0.46, *, dtype: Optional[D.dtype] = None,
+                   device: Optional[DeviceLike] = None, requires_grad: bool = False) -> Tensor:
+    """``alpha - beta cos(2 pi k / (N - 1))``.
+
+    >>> import autodiff
+    >>> autodiff.hamming_window(3, periodic=False)
+    tensor([0.0800, 1.0000, 0.0800])
+    """
+    return _window_function("hamming_window", window_length, periodic, dtype, device,
+                            requires_grad, lambda n, dt: _raised_cosine(n, dt, alpha, beta))
+
+
+def hann_window(window_length: int, periodic: bool = True, *, dtype: Optional[D.dtype] = None,
+                device: Optional[DeviceLike] = None, requires_grad: bool = False) -> Tensor:
+    """``0.5 - 0.5 cos(2 pi k / (N - 1))``: the Hamming window with alpha = beta = 0.5.
+
+    >>> import autodiff
+    >>> autodiff.hann_window(4)
+    tensor([0.0000, 0.5000, 1.0000, 0.5000])
+    """
+    return _window_function("hann_window", window_length, periodic, dtype, device,
+                            requires_grad, lambda n, dt: _raised_cosine(n, dt, 0.5, 0.5))
+
+
+def _bartlett(n, dt):
+    window = jnp.arange(n, dtype=dt) * (2 / (n - 1))
+    half = (n - 1) // 2 + 1              # the second half falls back from 1 to 0
+    return window.at[half:].set(2 - window[half:])
+
+
+def bartlett_window(window_length: int, periodic: bool = True, *,
+                    dtype: Optional[D.dtype] = None, device: Optional[DeviceLike] = None,
+                    requires_grad: bool = False) -> Tensor:
+    """The triangle ``1 - |2k / (N - 1) - 1|``.
+
+    >>> import autodiff
+    >>> autodiff.bartlett_window(5, periodic=False)
+    tensor([0.0000, 0.5000, 1.0000, 0.5000, 0.0000])
+    """
+    return _window_function("bartlett_window", window_length, periodic, dtype, device,
+                            requires_grad, _bartlett)
+
+
+def _blackman(n, dt):
+    window = jnp.arange(n, dtype=dt) * (np.pi / (n - 1))
+    return jnp.cos(window * 4) * 0.08 - jnp.cos(window * 2) * 0.5 + 0.42
+
+
+def blackman_window(window_length: int, periodic: bool = True, *,
+                    dtype: Optional[D.dtype] = None, device: Optional[DeviceLike] = None,
+                    requires_grad: bool = False) -> Tensor:
+    """``0.42 - 0.5 cos(2 pi k / (N - 1)) + 0.08 cos(4 pi k / (N - 1))``."""
+    return _window_function("blackman_window", window_length, periodic, dtype, device,
+                            requires_grad, _blackman)
+
+
+def _kaiser(n, dt, beta):
+    middle = (n - 1) / 2
+    ratio = (jnp.arange(n, dtype=dt) - middle) / middle
+    return jnp.i0(beta * jnp.sqrt(1 - ratio ** 2)) / jnp.i0(jnp.asarray(beta, dt))
+
+
+def kaiser_window(window_length: int, periodic: bool = True, beta: float = 12.0, *,
+                  dtype: Optional[D.dtype] = None, device: Optional[DeviceLike] = None,
+                  requires_grad: bool = False) -> Tensor:
+    """``I0(beta sqrt(1 - (2k / (N - 1) - 1)^2)) / I0(beta)``, I0 the modified Bessel
+    function of the first kind, of order 0 (``autodiff.i0``)."""
+    return _window_function("kaiser_window", window_length, periodic, dtype, device,
+                            requires_grad, lambda n, dt: _kaiser(n, dt, beta))
+
+
 # torch's legacy constructors: ``autodiff.Tensor(data)``, ``autodiff.Tensor(2, 3)``, and
 # one class per dtype (``autodiff.FloatTensor([1, 2])``, ``isinstance(x, LongTensor)``)
 
@@ -285,9 +581,7 @@ def _legacy(dt, args, device):
     if isinstance(args[0], D.Size) or builtins.all(isinstance(a, int) and not isinstance(a, bool)
                                                    for a in args):
         size = tuple(args[0] if isinstance(args[0], D.Size) else args)
-        if builtins.any(n < 0 for n in size):
-            raise RuntimeError(f"Trying to create tensor with negative dimension "
-                               f"{builtins.min(size)}: {list(size)}")
+        _check_size(size)
         return empty(*size, dtype=dt, device=device)
     if len(args) > 1 or isinstance(args[0], str):
         raise TypeError(f"new(): invalid data type '{type(args[-1]).__name__}'")

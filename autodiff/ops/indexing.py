@@ -22,7 +22,8 @@ from ._common import (_broadcast_shapes, _not_implemented, _scalar, _scatter_thr
                       _select_put, _slice_put, _tensor_arg, _w, _window, _zeros, _zeros_like,
                       exported, method)
 from .creation import full, tensor
-from .shape import _diagonal_positions, broadcast_shapes, clone, select, unsqueeze
+from .shape import (_diagonal_positions, broadcast_shapes, clone, meshgrid, select, stack,
+                    unsqueeze)
 
 
 # Picking along a dim, and its adjoint, adding back along it (each needs the other for
@@ -1210,6 +1211,34 @@ def _setitem(self: Tensor, key: Index, value: Tensor | Number) -> None:
 
 
 Tensor.__setitem__ = _setitem
+
+
+
+def combinations(input: Tensor, r: int = 2, with_replacement: bool = False) -> Tensor:
+    """The combinations of ``r`` elements of the vector ``input`` (with repeats, with
+    ``with_replacement``), one per row, in order: as torch builds them, the ``r``-fold
+    grid of ``input`` (meshgrid), each grid's elements where the indices rise
+    (masked_select), stacked (StackBackward0).
+
+    >>> import autodiff
+    >>> autodiff.combinations(autodiff.tensor([1, 2, 3]))
+    tensor([[1, 2],
+            [1, 3],
+            [2, 3]])
+    """
+    if input.ndim != 1:
+        raise RuntimeError(f"Expect a 1D vector, but got shape {list(input.shape)}")
+    if r < 0:
+        raise RuntimeError(f"Expect a non-negative number, but got {r}")
+    if r == 0:
+        return full((0,), 0, dtype=input.dtype)
+    indices = np.meshgrid(*[np.arange(input.shape[0])] * r, indexing="ij")
+    rising = np.less_equal if with_replacement else np.less
+    mask = np.logical_and.reduce([rising(a, b) for a, b in zip(indices, indices[1:])]
+                                 + [np.ones_like(indices[0], bool)])
+    mask_tensor = tensor(mask)
+    return stack([masked_select(grid, mask_tensor)
+                  for grid in meshgrid(*[input] * r, indexing="ij")], 1)
 
 
 if not TYPE_CHECKING:         # (see exported: a type checker reads every public name)

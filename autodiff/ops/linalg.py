@@ -1154,5 +1154,180 @@ def _check_square_matrices(input, fn):
                            f"{input.shape[-2]} by {input.shape[-1]} matrices")
 
 
+
+def _chain(matrices, i, j, split):
+    """The product of ``matrices[i..j]``, parenthesised as ``split`` says (MmBackward0s)."""
+    if i == j:
+        return matrices[i]
+    k = split[i][j]
+    return mm(_chain(matrices, i, k, split), _chain(matrices, k + 1, j, split))
+
+
+def _multi_dot(matrices):
+    """torch's ``linalg.multi_dot`` of matrices: the products in the cheapest order (for
+    three, torch's own comparison of the two orders; for more, the classic dynamic
+    programme, the first best split winning), viewed to the result's shape at the end."""
+    n = len(matrices)
+    for i in range(1, n):
+        a, b = matrices[i - 1], matrices[i]
+        if b.dtype is not matrices[0].dtype:
+            raise RuntimeError(f"multi_dot(): all tensors must have be the same dtype but "
+                               f"tensor 0 is {D.long_name(matrices[0].dtype)} and tensor {i} "
+                               f"{D.long_name(b.dtype)}")
+        if a.shape[-1] != b.shape[0]:
+            raise RuntimeError(f"multi_dot(): tensors {i - 1} and {i} with shapes "
+                               f"{list(a.shape)} and {list(b.shape)} cannot be multiplied")
+    sizes = [m.shape[0] for m in matrices] + [matrices[-1].shape[1]]
+    split = [[0] * n for _ in range(n)]
+    if n == 3:
+        a, b, c, d = sizes
+        split[0][2] = 1 if a * c * (b + d) <= b * d * (a + c) else 0
+        split[1][2] = 1
+        split[0][1] = 0
+    else:
+        cost: list[list[float]] = [[0] * n for _ in range(n)]
+        for length in range(1, n):
+            for i in range(n - length):
+                j = i + length
+                cost[i][j] = math.inf
+                for k in range(i, j):
+                    q = cost[i][k] + cost[k + 1][j] + sizes[i] * sizes[k + 1] * sizes[j + 1]
+                    if q < cost[i][j]:
+                        cost[i][j], split[i][j] = q, k
+    return _chain(matrices, 0, n - 1, split).view(sizes[0], sizes[-1])
+
+
+def chain_matmul(*matrices: Tensor) -> Tensor:
+    """Deprecated (as in torch, with its warning; ``linalg.multi_dot`` takes a list): the
+    product of the matrices, multiplied in the cheapest order (MmBackward0s, then
+    ViewBackward0); one matrix: a copy (CloneBackward0)."""
+    tape.warn_once("autodiff.chain_matmul is deprecated and will be removed in a future "
+                   "PyTorch release. Use autodiff.linalg.multi_dot instead, which accepts a "
+                   "list of two or more tensors rather than multiple parameters.")
+    for m in matrices:
+        if m.ndim != 2:
+            raise RuntimeError(f"Tensor dimension is {m.ndim}, expected 2 instead.")
+    if not matrices:
+        raise RuntimeError("chain_matmul(): Expected one or more matrices")
+    if len(matrices) == 1:
+        return clone(matrices[0])
+    return _multi_dot(matrices)
+
+
+# cdist: the p-norm distance between each row of x1 and each row of x2 (batched, the batch
+# dims broadcast). d/dx1 of ||x1 - x2||_p is the norm's gradient at the difference, as
+# torch's kernel writes it per p (0 where the distance is 0); for x2 the same, negated,
+# which torch gets by calling the same backward with the operands swapped.
+def _cdist(x1, x2, *, p):
+    diff = jnp.abs(x1[..., :, None, :] - x2[..., None, :, :])
+    if p == 0:
+        return jnp.sum(diff != 0, -1).astype(diff.dtype)
+    if p == math.inf:
+        return jnp.max(diff, -1, initial=0)
+    return jnp.linalg.vector_norm(diff, ord=p, axis=-1)
+
+
+def _cdist_backward(grad, x1, x2, dist, *, p):
+    """The gradient for x1 (torch's ``_cdist_backward``), summed down to x1's batch."""
+    diff = x1[..., :, None, :] - x2[..., None, :, :]
+    grad, dist = grad[..., None], dist[..., None]
+    none = dist == 0
+    if p == 0:
+        each = jnp.zeros_like(diff)
+    elif p == 1:
+        each = jnp.sign(diff)
+    elif p == 2:
+        each = diff / jnp.where(none, 1, dist)
+    elif p == math.inf:
+        each = jnp.sign(diff) * (jnp.abs(diff) == dist)
+    elif p < 2:
+        none = none | ((diff == 0) & (p < 1))
+        each = jnp.sign(diff) * jnp.abs(diff) ** (p - 1) / jnp.where(none, 1, dist) ** (p - 1)
+    else:
+        each = diff * jnp.abs(diff) ** (p - 2) / jnp.where(none, 1, dist) ** (p - 1)
+    result = jnp.sum(jnp.where(none, 0, each * grad), -2)
+    lead = result.ndim - x1.ndim
+    return jnp.sum(result, tuple(range(lead)) + tuple(
+        d + lead for d in range(x1.ndim - 2) if x1.shape[d] == 1 and result.shape[d + lead] != 1),
+        keepdims=True).reshape(x1.shape)
+
+
+def _cdist_backward_not_implemented(grad):
+    raise NotImplementedError("the derivative for '_cdist_backward' is not implemented.")
+
+
+# (torch has no derivative of it, for any input)
+row("cdist_backward", "CdistBackwardBackward0",
+    lambda grad, x1, x2, cdist, *, p: _cdist_backward(grad, x1, x2, cdist, p=p),
+    (_cdist_backward_not_implemented,) * 4)
+row("cdist", "CdistBackward0", _cdist,
+    (lambda grad, x1, x2, result, p: tape.apply(RULES["cdist_backward"], grad, x1, x2, result,
+                                                p=p),
+     lambda grad, x1, x2, result, p: tape.apply(
+         RULES["cdist_backward"], contiguous(grad.mT), x2, x1, contiguous(result.mT), p=p)))
+
+
+def _euclidean_dist(x1, x2):
+    """torch's distances by a matrix product: ``|a|^2 - 2 a.b + |b|^2`` for each pair, by
+    one product of padded matrices, then the square root (of at least 0)."""
+    x1_norm = jnp.sum(x1 ** 2, -1, keepdims=True)
+    x2_norm = jnp.sum(x2 ** 2, -1, keepdims=True)
+    x1_ = jnp.concatenate([x1 * -2, x1_norm, jnp.ones_like(x1_norm)], -1)
+    x2_ = jnp.concatenate([x2, jnp.ones_like(x2_norm), x2_norm], -1)
+    return jnp.sqrt(jnp.maximum(_matmul(x1_, jnp.swapaxes(x2_, -1, -2)), 0))
+
+
+def _euclidean_dist_backward(grad, x1, x2, result):
+    ratio = (grad / result).masked_fill_(result == 0, 0)
+    return (x1 * ratio.sum(-1, True) - ratio.matmul(x2),
+            x2 * ratio.sum(-2, False).unsqueeze(-1) - ratio.mT.matmul(x1))
+
+
+row("euclidean_dist", "EuclideanDistBackward0", _euclidean_dist, _euclidean_dist_backward)
+
+_CDIST_MODES = {"use_mm_for_euclid_dist_if_necessary": 0, "use_mm_for_euclid_dist": 1,
+                "donot_use_mm_for_euclid_dist": 2}
+
+
+def cdist(x1: Tensor, x2: Tensor, p: float = 2.0,
+          compute_mode: str = "use_mm_for_euclid_dist_if_necessary") -> Tensor:
+    """The ``p``-norm distance between each row of ``x1`` and each row of ``x2`` (their
+    batch dims broadcast): one node, CdistBackward0. For ``p = 2`` with more than 25 rows
+    (or ``compute_mode="use_mm_for_euclid_dist"``), torch's faster matrix-product form
+    instead (EuclideanDistBackward0, viewed).
+
+    >>> import autodiff
+    >>> autodiff.cdist(autodiff.tensor([[0.0, 0.0]]), autodiff.tensor([[3.0, 4.0], [1.0, 0.0]]))
+    tensor([[5., 1.]])
+    """
+    if compute_mode not in _CDIST_MODES:
+        raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
+    for name, x in (("X1", x1), ("X2", x2)):
+        if x.ndim < 2:
+            raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: "
+                               f"{x.ndim}D")
+    if x1.shape[-1] != x2.shape[-1]:
+        raise RuntimeError(f"X1 and X2 must have the same number of columns. X1: "
+                           f"{x1.shape[-1]} X2: {x2.shape[-1]}")
+    for name, x in (("X1", x1), ("X2", x2)):
+        if not x.dtype.is_floating_point:
+            raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: "
+                               f"{D.c_name(x.dtype)}")
+    if p < 0:
+        raise RuntimeError("cdist only supports non-negative p values")
+    mode, r1, r2 = _CDIST_MODES[compute_mode], x1.shape[-2], x2.shape[-2]
+    if x1.numel() == 0 or x2.numel() == 0 or not (
+            p == 2 and (mode == 1 or (mode == 0 and (r1 > 25 or r2 > 25)))):
+        if x1.dtype is not x2.dtype:
+            raise RuntimeError(f"expected scalar type {D.c_name(x1.dtype)} but found "
+                               f"{D.c_name(x2.dtype)}")
+        return apply(RULES["cdist"], x1, x2, p=float(p))
+    batch = tuple(broadcast_shapes(x1.shape[:-2], x2.shape[:-2]))
+    if math.prod(batch) != 1:
+        x1 = x1.expand(*batch, r1, x1.shape[-1]).reshape(-1, r1, x1.shape[-1])
+        x2 = x2.expand(*batch, r2, x2.shape[-1]).reshape(-1, r2, x2.shape[-1])
+    return apply(RULES["euclidean_dist"], x1, x2).view(*batch, r1, r2)
+
+
 if not TYPE_CHECKING:         # (see exported: a type checker reads every public name)
     __all__ = exported(globals())

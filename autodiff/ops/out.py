@@ -44,13 +44,17 @@ OUT_FUNCTIONS = frozenset("""
     rand randint randn randperm reciprocal remainder renorm round rsqrt searchsorted sgn
     sigmoid sign signbit sin sinc sinh softmax sort sqrt square stack std sub subtract sum
     take take_along_dim tan tanh tensordot topk tril triu true_divide trunc var vdot vstack
-    where xlogy zeros""".split())
+    where xlogy zeros
+    logspace row_stack chain_matmul isin range frobenius_norm alias_copy as_strided_copy
+    detach_copy diagonal_copy expand_copy permute_copy select_copy slice_copy squeeze_copy
+    t_copy transpose_copy unfold_copy unsqueeze_copy view_copy""".split())
 
 # torch's functions written in Python (torch/functional.py), which check nothing first
 _WRITTEN_IN_PYTHON = frozenset("norm split tensordot unique".split())
 
 # the factories: their result takes out's dtype unless one is given
-_FACTORIES = frozenset("arange empty eye full linspace ones rand randint randn randperm zeros".split())
+_FACTORIES = frozenset("arange empty eye full linspace logspace ones rand randint randn randperm "
+                       "range zeros".split())
 
 _RESIZED = ("An output with one or more elements was resized since it had shape {}, which "
             "does not match the required output shape {}. This behavior is deprecated, and "

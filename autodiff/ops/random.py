@@ -377,5 +377,32 @@ def randint_like(input: Tensor, low: int = 0, high: Optional[int] = None, *,
     return randint(low, high, tuple(input.shape), dtype=dtype or input.dtype)
 
 
+
+row("binomial", "NotImplemented", lambda count, prob, *, draws: draws,
+    (lambda grad: _not_implemented("binomial"), lambda grad: _not_implemented("binomial")))
+
+
+def binomial(count: Tensor, prob: Tensor, generator: Optional[Generator] = None) -> Tensor:
+    """The number of successes in ``count`` trials of probability ``prob`` (broadcast),
+    one draw per element (torch has no derivative: a NotImplemented node). A probability
+    outside [0, 1] is clamped into it, a negative count is 0.
+
+    >>> import autodiff
+    >>> autodiff.binomial(autodiff.tensor([0.0, 4.0]), autodiff.tensor([0.5, 1.0]))
+    tensor([0., 4.])
+    """
+    if not count.dtype.is_floating_point:
+        raise ValueError(f"binomial only supports floating-point dtypes for count, got: "
+                         f"{D.c_name(count.dtype)}")
+    if prob.dtype is not count.dtype:
+        raise RuntimeError(f"Found dtype {D.c_name(prob.dtype)} but expected "
+                           f"{D.c_name(count.dtype)}")
+    shape = tuple(broadcast_shapes(count.shape, prob.shape))
+    rng = (generator or default_generator)._rng
+    draws = rng.binomial(np.maximum(np.asarray(count._value(), np.float64), 0).astype(np.int64),
+                         np.clip(np.asarray(prob._value(), np.float64), 0, 1), shape)
+    return apply(RULES["binomial"], count, prob, draws=jnp.asarray(draws, count.dtype.np))
+
+
 if not TYPE_CHECKING:         # (see exported: a type checker reads every public name)
     __all__ = exported(globals())

@@ -3,7 +3,7 @@ cumulative ops. The gradient of a reduction is spread back over what was reduced
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional, Union, overload
+from typing import TYPE_CHECKING, Optional, Sequence, Union, overload
 
 import builtins
 import functools
@@ -22,7 +22,7 @@ from ._common import (_broadcast_shapes, _dims, _if_given, _kernel_missing, _mea
 from .creation import zeros
 from .pointwise import maximum, minimum
 from .comparison import isnan
-from .shape import narrow, select, view
+from .shape import _slice, cat, narrow, select, view
 
 if TYPE_CHECKING:
     from ..tape import ValuesIndices
@@ -238,6 +238,7 @@ class return_types:
     linalg_slogdet = _return_type("linalg_slogdet", ("sign", "logabsdet"))
     frexp = _return_type("frexp", ("mantissa", "exponent"))
     histogram = _return_type("histogram", ("hist", "bin_edges"))
+    histogramdd = _return_type("histogramdd", ("hist", "bin_edges"))
 
 
 # frexp: x = mantissa * 2^exponent, |mantissa| in [0.5, 1):  d mantissa/dx = 2^-exponent
@@ -671,6 +672,23 @@ def norm(input: Tensor, p: Union[float, str, None] = "fro", dim: Optional[Dims] 
     return apply(RULES["norm"], input, ord=ord, dim=_dims(dim, input.ndim), keepdim=keepdim)
 
 
+def frobenius_norm(input: Tensor, dim: Dims, keepdim: bool = False) -> Tensor:
+    """Deprecated (as in torch, with its warning): the 2-norm of the elements along one
+    or two dims (NormBackward1), ``linalg.vector_norm(input, 2, dim, keepdim)``."""
+    tape.warn_once("at::frobenius_norm is deprecated and it is just left for JIT "
+                   "compatibility. It will be removed in a future PyTorch release. Please use "
+                   "`linalg.vector_norm(A, 2., dim, keepdim)` instead")
+    dims = _dims(dim, input.ndim)
+    if len(dims) > 2:
+        raise RuntimeError(f"Expected at most 2 dimensions, but got {len(dims)} dimensions "
+                           "instead.")
+    if not input.dtype.is_floating_point:
+        raise RuntimeError("norm(): input dtype should be either floating point or complex. "
+                           f"Got {input.dtype._legacy.replace('Tensor', '')} instead.")
+    return apply(RULES["norm_scalaropt_dim"], input, ord=2, dim=dims or None,  # (): all
+                 keepdim=keepdim)
+
+
 # dist(a, b, p) = ||a - b||_p: the norm's gradient at a - b, negated for b
 row("dist", "DistBackward0",
     lambda self, other, *, p: jnp.linalg.vector_norm(self - other, ord=p),
@@ -729,6 +747,54 @@ def trapezoid(y: Tensor, x: Optional[Tensor] = None, *, dx: Optional[float] = No
     spacing = narrow(x, dim, 1, x.shape[dim] - 1) - narrow(x, dim, 0, x.shape[dim] - 1)
     return _over_scalar(sum((narrow(y, dim, 1, n - 1) + narrow(y, dim, 0, n - 1)) * spacing,
                             dim), 2.0)
+
+
+trapz = trapezoid
+
+
+def _cut_ends(t, dim):
+    """``t`` without its last, and without its first, element along ``dim`` (torch's
+    ``slice(dim, 0, -1)`` and ``slice(dim, 1)``)."""
+    if t.ndim == 0:
+        raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+    n = builtins.max(t.shape[dim] - 1, 0)
+    return narrow(t, dim, 0, n), narrow(t, dim, t.shape[dim] - n, n)
+
+
+def cumulative_trapezoid(y: Tensor, x: Optional[Tensor] = None, *, dx: Optional[float] = None,
+                         dim: int = -1) -> Tensor:
+    """The running integral of ``y`` along ``dim`` by the trapezoidal rule (one element
+    fewer), with samples spaced ``dx`` (1 by default) or at the points ``x``: torch's
+    composition (a cumsum, CumsumBackward0; DivBackward1 with ``x``).
+
+    >>> import autodiff
+    >>> autodiff.cumulative_trapezoid(autodiff.tensor([1.0, 2.0, 4.0]))
+    tensor([1.5000, 4.5000])
+    """
+    dim = tape.wrap_dim(dim, y.ndim)
+    if x is None:
+        if y.dtype is D.bool_:
+            raise RuntimeError("cumulative_trapezoid: received a bool input for `y`, but bool "
+                               "is not supported")
+        if not y.dtype.is_floating_point:        # integers integrate to the default float
+            y = y.to(D.DEFAULT_FLOAT)
+        left, right = _cut_ends(y, dim)
+        return cumsum(_times_scalar(left + right, (1 if dx is None else dx) / 2), dim)
+    if y.dtype is D.bool_ or x.dtype is D.bool_:
+        raise RuntimeError("cumulative_trapezoid: received a bool input for `x` or `y`, but "
+                           "bool is not supported")
+    if x.ndim == 1:     # x's points lie along dim
+        if x.shape[0] != (y.shape[dim] if y.ndim else 1):
+            raise RuntimeError("cumulative_trapezoid: There must be one `x` value for each "
+                               "sample point")
+        x = view(x, [x.shape[0] if d == dim else 1 for d in range(y.ndim)])
+    elif x.ndim < y.ndim:
+        x = view(x, (1,) * (y.ndim - x.ndim) + tuple(x.shape))
+    if not y.dtype.is_floating_point:        # integers integrate to the default float
+        y = y.to(D.DEFAULT_FLOAT)
+    x_left, x_right = _cut_ends(x, dim)
+    left, right = _cut_ends(y, dim)
+    return _over_scalar(cumsum((left + right) * (x_right - x_left), dim), 2.0)
 
 
 def _correction(unbiased, correction):
@@ -1149,6 +1215,141 @@ def renorm(input: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:
                            f"as input. Got {D.c_name(input.dtype)}")
     return apply(RULES["renorm"], input, p=p, dim=tape.wrap_dim(dim, input.ndim),
                  maxnorm=maxnorm)
+
+
+
+def vander(x: Tensor, N: Optional[int] = None, increasing: bool = False) -> Tensor:
+    """The Vandermonde matrix of the vector ``x``: its columns are the powers ``x^(N-1)``
+    down to ``x^0`` (up with ``increasing``), written as torch does: ones, then a
+    cumulative product copied into them (CopySlices), flipped (FlipBackward0). Integers
+    and bools give int64.
+
+    >>> import autodiff
+    >>> autodiff.vander(autodiff.tensor([1, 2, 3]))
+    tensor([[1, 1, 1],
+            [4, 2, 1],
+            [9, 3, 1]])
+    """
+    if x.ndim != 1:
+        raise RuntimeError("x must be a one-dimensional tensor.")
+    n = x.shape[0]
+    if N is not None:
+        if N < 0:
+            raise RuntimeError("N must be non-negative.")
+        n = N
+    result = zeros(x.shape[0], n, dtype=D.promote_types(x.dtype, D.int64))
+    if n > 0:
+        result.fill_(1)
+        if n > 1:
+            narrow(result, 1, 1, n - 1).copy_(x.unsqueeze(1))
+            powers = narrow(result, 1, 1, n - 1)
+            powers.copy_(cumprod(powers, 1))
+    return result if increasing else result.flip(1)
+
+
+
+_GRADIENT_OVERLOADS = (
+    " * (Tensor input, *, tuple of ints dim, int edge_order = 1)\n"
+    " * (Tensor input, *, Number spacing, tuple of ints dim, int edge_order = 1)\n"
+    " * (Tensor input, *, Number spacing = None, int dim = None, int edge_order = 1)\n"
+    " * (Tensor input, *, tuple of Scalars spacing, int dim = None, int edge_order = 1)\n"
+    " * (Tensor input, *, tuple of Scalars spacing, tuple of ints dim, int edge_order = 1)\n"
+    " * (Tensor input, *, tuple of Tensors spacing, int dim = None, int edge_order = 1)\n"
+    " * (Tensor input, *, tuple of Tensors spacing, tuple of ints dim, int edge_order = 1)\n")
+
+
+def _gradient_spaced(x, d, h, edge_order):
+    """torch's estimate along dim d for samples ``h`` apart: central differences inside,
+    one-sided ones (of first or second order) at the two ends, joined (CatBackward0)."""
+    center = _over_scalar(_slice(x, d, 2) - _slice(x, d, 0, -2), h)
+    if edge_order == 1:
+        first = _over_scalar(_slice(x, d, 1, 2) - _slice(x, d, 0, 1), h)
+        last = _over_scalar(_slice(x, d, -1) - _slice(x, d, -2, -1), h)
+    else:
+        first = _over_scalar(_times_scalar(_slice(x, d, 0, 1), -1.5)
+                             + _times_scalar(_slice(x, d, 1, 2), 2)
+                             - _times_scalar(_slice(x, d, 2, 3), 0.5), h)
+        last = _over_scalar(_times_scalar(_slice(x, d, -3, -2), 0.5)
+                            + _times_scalar(_slice(x, d, -2, -1), -2)
+                            + _times_scalar(_slice(x, d, -1), 1.5), h)
+    return cat([first, _over_scalar(center, 2), last], d)
+
+
+def _gradient_at(x, d, coordinates, edge_order):
+    """torch's estimate along dim d for samples at ``coordinates``: the second-order
+    differences of unevenly spaced points inside, one-sided ones at the ends."""
+    if coordinates.ndim != 1:
+        raise RuntimeError(f"autodiff.gradient expected each element of spacing to have one "
+                           f"dimension, but got an element with {coordinates.ndim} dimensions!")
+    h = coordinates.diff(1, 0)
+    h1, h2 = _slice(h, 0, 0, -1), _slice(h, 0, 1)
+    shape = [-1 if k == d else 1 for k in range(x.ndim)]
+    a = (-h2 / (h1 * (h1 + h2))).reshape(shape)
+    b = ((h2 - h1) / (h1 * h2)).reshape(shape)
+    c = (h1 / (h2 * (h1 + h2))).reshape(shape)
+    center = a * _slice(x, d, 0, -2) + b * _slice(x, d, 1, -1) + c * _slice(x, d, 2)
+    h_0, h_1, h_2, h_3 = (select(h, 0, i) for i in (0, 1, -2, -1))   # (h_2, h_3: the last)
+    if edge_order == 1:
+        first = (_slice(x, d, 1, 2) - _slice(x, d, 0, 1)) / h_0
+        last = (_slice(x, d, -1) - _slice(x, d, -2, -1)) / h_3
+    else:
+        first = (-(_times_scalar(h_0, 2.0) + h_1) / (h_0 * (h_0 + h_1)) * _slice(x, d, 0, 1)
+                 + (h_0 + h_1) / (h_0 * h_1) * _slice(x, d, 1, 2)
+                 + (-h_0) / (h_1 * (h_0 + h_1)) * _slice(x, d, 2, 3))
+        last = (h_3 / (h_2 * (h_3 + h_2)) * _slice(x, d, -3, -2)
+                + -(h_3 + h_2) / (h_3 * h_2) * _slice(x, d, -2, -1)
+                + (_times_scalar(h_3, 2) + h_2) / (h_3 * (h_3 + h_2)) * _slice(x, d, -1))
+    return cat([first, center, last], d)
+
+
+def gradient(input: Tensor, *, spacing: Union[Number, Tensor, Sequence[Number],
+                                              Sequence[Tensor]] = 1,
+             dim: Optional[Dims] = None, edge_order: int = 1) -> tuple[Tensor, ...]:
+    """The derivative of the function sampled by ``input``, estimated along each of
+    ``dim`` (all dims by default) by differences of neighbouring samples: central inside,
+    one-sided (of order ``edge_order``, 1 or 2) at the ends. The samples are ``spacing``
+    apart (a number, or one per dim), or at the coordinates ``spacing`` gives (one 1-D
+    tensor per dim). torch's composition: slices, arithmetic, ``cat``.
+
+    >>> import autodiff
+    >>> autodiff.gradient(autodiff.tensor([1.0, 4.0, 9.0, 16.0]))
+    (tensor([3., 4., 6., 7.]),)
+    """
+    if input.dtype is D.uint8:
+        raise RuntimeError("autodiff.gradient does not support uint8 input.")
+    dims = list(range(input.ndim)) if dim is None else [dim] if isinstance(dim, int) \
+        else list(dim)
+    if isinstance(spacing, Tensor) and spacing.ndim == 0:
+        spacing = spacing.item()
+    if isinstance(spacing, (int, float)):
+        spacings = [spacing] * len(dims)
+    elif isinstance(spacing, (list, tuple)):
+        spacings = list(spacing)
+        if dim is None and len(spacings) != input.ndim:
+            raise RuntimeError(
+                f"autodiff.gradient expected spacing to be unspecified, a scalar, or a list "
+                f"of length equal to 'self.dim() = {input.ndim}', since dim argument was not "
+                f"given, but got a list of length {len(spacings)}")
+        if dim is not None and len(spacings) != len(dims):
+            raise RuntimeError(
+                f"autodiff.gradient expected spacing to be unspecified, a scalar or it's "
+                f"spacing and dim arguments to have the same length, but got a spacing "
+                f"argument of length {len(spacings)} and a dim argument of length "
+                f"{len(dims)}.")
+    else:
+        raise TypeError(f"gradient() received an invalid combination of arguments - got "
+                        f"(Tensor, spacing={type(spacing).__name__}), but expected one of:\n"
+                        + _GRADIENT_OVERLOADS)
+    if edge_order not in (1, 2):
+        raise RuntimeError("autodiff.gradient only supports edge_order=1 and edge_order=2.")
+    dims = list(_dims(tuple(dims), input.ndim))
+    if builtins.any(input.shape[d] < edge_order + 1 for d in dims):
+        raise RuntimeError("autodiff.gradient expected each dimension size to be at least "
+                           "edge_order+1")
+    if input.dtype is not D.bool_ and not input.dtype.is_floating_point:
+        input = input.to(D.DEFAULT_FLOAT)      # (integers differ into the default float)
+    return tuple(_gradient_at(input, d, h, edge_order) if isinstance(h, Tensor)
+                 else _gradient_spaced(input, d, h, edge_order) for d, h in zip(dims, spacings))
 
 
 if not TYPE_CHECKING:         # (see exported: a type checker reads every public name)

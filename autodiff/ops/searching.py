@@ -4,9 +4,11 @@ values ``sort`` and ``topk`` pick are recorded."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, Optional, Union, overload
+from typing import TYPE_CHECKING, Literal, Optional, Sequence, Union, overload
 
 import builtins
+import functools
+import math
 
 import jax
 import jax.numpy as jnp
@@ -16,7 +18,7 @@ from .. import dtypes as D, tape
 from ..dtypes import Dims, Number
 from ..tape import RULES, Tensor, apply, make_tensor, row
 from ._common import _kernel_missing, _not_implemented, exported, method
-from .creation import full_like, zeros
+from .creation import full_like, tensor, zeros
 from .reduction import return_types
 from .shape import broadcast_tensors
 
@@ -298,6 +300,48 @@ def histc(input: Tensor, bins: int = 100, min: Number = 0, max: Number = 0) -> T
     return make_tensor(jnp.asarray(counts, input.dtype.np))
 
 
+def _histogram(points, bins, ranges, weight, density, dt):
+    """The counts of the rows of ``points`` (N x D, float64) in the bins of each column,
+    and the edges of those bins (of dtype ``dt``): per column, given edges, or ``bins``
+    equal bins over ``ranges``' pair of that column (the column's own range, by default;
+    a point range widened by 1/2 each way). A point on the last edge counts in the last
+    bin; weighted by ``weight``, divided by the total and the bins' volumes for a
+    ``density``. torch's histogramdd, of which histogram is the 1-D case."""
+    edges = []
+    for d, b in enumerate(bins):
+        if isinstance(b, np.ndarray):
+            edges.append(b)
+            continue
+        if b <= 0:
+            raise RuntimeError(f"autodiff.histogram(): bins must be > 0, but got {b} for "
+                               f"dimension {d}")
+        if ranges is not None:
+            low, high = float(ranges[2 * d]), float(ranges[2 * d + 1])
+        elif len(points):
+            low, high = float(points[:, d].min()), float(points[:, d].max())
+        else:
+            low, high = 0.0, 1.0
+        if low > high:
+            raise RuntimeError(f"autodiff.histogramdd: min should not exceed max, but got min "
+                               f"{low:g} max {high:g} for dimension {d}")
+        if low == high:
+            low, high = low - 0.5, high + 0.5
+        edges.append(np.asarray(jnp.linspace(low, high, b + 1, dtype=dt)))
+    counts = np.zeros([builtins.max(len(e) - 1, 0) for e in edges])
+    w = None if weight is None else np.asarray(weight._value(), np.float64).reshape(-1)
+    if builtins.all(len(e) > 1 and e[0] <= e[-1] for e in edges):
+        e64 = [e.astype(np.float64) for e in edges]
+        inside = np.all([(points[:, d] >= e[0]) & (points[:, d] <= e[-1])
+                         for d, e in enumerate(e64)], axis=0)
+        where = tuple(np.clip(np.searchsorted(e, points[inside, d], side="right") - 1, 0,
+                              len(e) - 2) for d, e in enumerate(e64))
+        np.add.at(counts, where, 1.0 if w is None else w[inside])
+        if density:
+            volumes = functools.reduce(np.multiply.outer, [np.diff(e) for e in e64])
+            counts = counts / (counts.sum() * volumes)
+    return counts, edges
+
+
 # (the counts and the edges are computed beside the tape and handed in: one node for both)
 row("histogram", "NotImplemented", lambda self, *, counted, edges: (counted, edges),
     lambda grads, counted, edges: _not_implemented("histogram"), outputs=())
@@ -321,39 +365,85 @@ def histogram(input: Tensor, bins: int | Tensor, *, range: Optional[tuple[float,
     if not input.dtype.is_floating_point:
         raise _kernel_missing("histogramdd", input.dtype)
     dt = input.dtype.np
-    x = np.asarray(input._value(), np.float64).reshape(-1)
-    if isinstance(bins, Tensor):
-        edges = np.asarray(bins._value()).astype(dt)
-    else:
-        if bins <= 0:
-            raise RuntimeError(f"autodiff.histogram(): bins must be > 0, but got {bins} for "
-                               "dimension 0")
-        if range is not None:
-            low, high = float(range[0]), float(range[1])
-        elif x.size:
-            low, high = float(x.min()), float(x.max())
-        else:
-            low, high = 0.0, 1.0
-        if low > high:
-            raise RuntimeError(f"autodiff.histogramdd: min should not exceed max, but got min "
-                               f"{low:g} max {high:g} for dimension 0")
-        if low == high:
-            low, high = low - 0.5, high + 0.5
-        edges = np.asarray(jnp.linspace(low, high, bins + 1, dtype=dt))
-    counts: np.ndarray = np.zeros(builtins.max(len(edges) - 1, 0))
-    w = None if weight is None else np.asarray(weight._value(), np.float64).reshape(-1)
-    if len(edges) > 1 and edges[0] <= edges[-1]:
-        e = edges.astype(np.float64)
-        inside = (x >= e[0]) & (x <= e[-1])
-        where = np.clip(np.searchsorted(e, x[inside], side="right") - 1, 0, len(e) - 2)
-        counts = np.bincount(where, None if w is None else w[inside], len(e) - 1)
-        if density:
-            counts = counts / (counts.sum() * np.diff(e))
+    counts, (edges,) = _histogram(np.asarray(input._value(), np.float64).reshape(-1, 1),
+                                  [np.asarray(bins._value()).astype(dt)
+                                   if isinstance(bins, Tensor) else bins],
+                                  None if range is None else list(range), weight, density, dt)
     counted, edges_ = jnp.asarray(counts, dt), jnp.asarray(edges, dt)
     if not (tape.is_grad_enabled() and input.requires_grad):
         return return_types.histogram(make_tensor(counted), make_tensor(edges_))
     return return_types.histogram(*tape.apply_multi(RULES["histogram"], input, counted=counted,
                                                     edges=edges_))
+
+
+# histogramdd: torch makes the edges and the counts by two ops, neither differentiable
+# (NotImplemented nodes); given edges, one op of the counts
+row("histogramdd_bin_edges", "NotImplemented", lambda self, *, edges: tuple(edges),
+    lambda grads, edges: _not_implemented("_histogramdd_bin_edges"), outputs=())
+row("histogramdd_from_bin_cts", "NotImplemented", lambda self, *, counted: counted,
+    (lambda grad: _not_implemented("_histogramdd_from_bin_cts"),))
+row("histogramdd_from_bin_tensors", "NotImplemented", lambda self, *, counted: counted,
+    (lambda grad: _not_implemented("_histogramdd_from_bin_tensors"),))
+
+
+def histogramdd(input: Tensor, bins: int | Sequence[int] | Sequence[Tensor], *,
+                range: Optional[Sequence[float]] = None, weight: Optional[Tensor] = None,
+                density: bool = False) -> tuple[Tensor, tuple[Tensor, ...]]:
+    """The D-dimensional histogram of the points of ``input`` (its innermost dim: D
+    coordinates): per coordinate, ``bins`` equal bins (a number for every one, or one
+    each) over ``range`` (``[low0, high0, low1, high1, ...]``; the points' own by
+    default), or the bins between given edges (one tensor each). ``(hist, bin_edges)``,
+    weighted by ``weight``, a density with ``density`` (torch has no derivative:
+    NotImplemented nodes).
+
+    >>> import autodiff
+    >>> autodiff.histogramdd(autodiff.tensor([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), 2).hist
+    tensor([[0., 1.],
+            [1., 1.]])
+    """
+    if input.ndim < 2:
+        raise RuntimeError("autodiff.histogramdd: input tensor should have at least 2 "
+                           "dimensions")
+    n = input.shape[-1]
+    if isinstance(bins, int):
+        bins = [bins] * n
+    if len(bins) != n:
+        raise RuntimeError("histogramdd: The size of bins must be equal to the innermost "
+                           "dimension of the input.")
+    if not input.dtype.is_floating_point:
+        raise _kernel_missing("histogramdd", input.dtype)
+    if weight is not None and weight.dtype is not input.dtype:
+        raise RuntimeError(f"autodiff.histogramdd: if weight tensor is provided, input tensor "
+                           f"and weight tensor should have the same dtype, but got "
+                           f"input({D.long_name(input.dtype)}), and "
+                           f"weight({D.long_name(weight.dtype)})")
+    if range is not None and len(range) != 2 * n:
+        raise RuntimeError(f"autodiff.histogramdd: for a {n}-dimensional histogram range "
+                           f"should have {2 * n} elements, but got {len(range)}")
+    dt = input.dtype.np
+    given = builtins.all(isinstance(b, Tensor) for b in bins)
+    for d, b in enumerate(bins):
+        if isinstance(b, Tensor) and b.dtype is not input.dtype:
+            raise RuntimeError(f"autodiff.histogramdd: input tensor and bins tensors should "
+                               f"have the same dtype, but got input with dtype "
+                               f"{D.long_name(input.dtype)} and bins for dimension {d} with "
+                               f"dtype {D.long_name(b.dtype)}")
+    counts, edges = _histogram(np.asarray(input._value(), np.float64).reshape(-1, n),
+                               [np.asarray(b._value()).astype(dt) if isinstance(b, Tensor)
+                                else b for b in bins], range, weight, density, dt)
+    counted = jnp.asarray(counts, dt)
+    inputs = (input,) if weight is None else (input, weight)
+    recording = tape.is_grad_enabled() and builtins.any(x.requires_grad for x in inputs)
+    if given:
+        bin_edges = tuple(bins)
+    elif recording:
+        bin_edges = tape.apply_multi(RULES["histogramdd_bin_edges"], input,
+                                     edges=[jnp.asarray(e, dt) for e in edges])
+    else:
+        bin_edges = tuple(make_tensor(jnp.asarray(e, dt)) for e in edges)
+    op = "histogramdd_from_bin_tensors" if given else "histogramdd_from_bin_cts"
+    hist = apply(RULES[op], input, counted=counted) if recording else make_tensor(counted)
+    return return_types.histogramdd(hist, bin_edges)
 
 
 def _derivative_missing(op):
@@ -450,6 +540,57 @@ def nonzero_static(input: Tensor, *, size: int, fill_value: int = -1) -> Tensor:
                            f"size: {size}")
     rows = jnp.argwhere(input._value(), size=size, fill_value=fill_value)
     return make_tensor(rows.reshape(size, input.ndim).astype(jnp.int64))
+
+
+
+def isin(elements: Tensor | Number, test_elements: Tensor | Number, *,
+         assume_unique: bool = False, invert: bool = False) -> Tensor:
+    """Whether each element of ``elements`` is among ``test_elements`` (either may be a
+    number), compared in their promoted dtype; ``invert``: whether it is not.
+    ``assume_unique`` is a promise torch may use for speed: the answer is the same.
+
+    >>> import autodiff
+    >>> autodiff.isin(autodiff.tensor([1, 2, 3, 4]), autodiff.tensor([2, 4]))
+    tensor([False,  True, False,  True])
+    """
+    if not isinstance(elements, Tensor) and not isinstance(test_elements, Tensor):
+        options = ", *, bool assume_unique = False, bool invert = False, Tensor out = None)\n"
+        raise TypeError(f"isin() received an invalid combination of arguments - got "
+                        f"({type(elements).__name__}, {type(test_elements).__name__}), but "
+                        f"expected one of:\n * (Tensor elements, Tensor test_elements{options}"
+                        f" * (Number element, Tensor test_elements{options}"
+                        f" * (Tensor elements, Number test_element{options}")
+    for x in (elements, test_elements):
+        if isinstance(x, Tensor) and x.dtype is D.bool_:
+            raise RuntimeError("Unsupported input type encountered for isin(): Bool")
+    dt = D.result_type(elements, test_elements).np
+    a, b = (jnp.asarray(x._value() if isinstance(x, Tensor) else x, dt)
+            for x in (elements, test_elements))
+    return make_tensor(jnp.isin(a, b, invert=invert))
+
+
+def unravel_index(indices: Tensor, shape: int | Sequence[int]) -> tuple[Tensor, ...]:
+    """The coordinates, in a tensor of ``shape``, of each flat index of ``indices``: one
+    int64 tensor per dim (views of one, as torch's ``unbind``). Indices wrap around, as
+    torch's arithmetic does (-1 is the last element).
+
+    >>> import autodiff
+    >>> autodiff.unravel_index(autodiff.tensor([4, 1]), (3, 2))
+    (tensor([2, 0]), tensor([0, 1]))
+    """
+    if indices.is_complex() or indices.is_floating_point() or indices.dtype is D.bool_:
+        raise TypeError(f"expected 'indices' to be integer dtype, but got {indices.dtype}")
+    if not isinstance(shape, (int, Sequence)):
+        raise TypeError(f"expected 'shape' to be int or sequence of ints, but got {type(shape)}")
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    for n in shape:
+        if not isinstance(n, int):
+            raise TypeError(f"expected 'shape' sequence to only contain ints, but got {type(n)}")
+    if builtins.any(n < 0 for n in shape):
+        raise ValueError(f"'shape' cannot have negative values, but got {shape}")
+    coefficients = [math.prod(shape[d + 1:]) for d in range(len(shape))]
+    return (indices.unsqueeze(-1).floor_divide(tensor(coefficients, dtype=D.int64))
+            % tensor(list(shape), dtype=D.int64)).unbind(-1)
 
 
 if not TYPE_CHECKING:         # (see exported: a type checker reads every public name)

@@ -5,7 +5,7 @@ says which elements it covers; its gradient is mapped back by the inverse view."
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence, Union
 
 import builtins
 import functools
@@ -19,7 +19,7 @@ import numpy as np
 from .. import dtypes as D, tape
 from ..dtypes import Dims
 from ..tape import RULES, Tensor, apply, row
-from ._common import (_broadcast_shapes, _CastRule, _dims, _expanded_shape,
+from ._common import (_broadcast_shapes, _CastRule, _dims, _expanded_shape, _not_implemented,
                       _scatter_through_view, _select_put, _shape_arg, _slice_put, _span,
                       _unsafe_view, _window, _zeros, alias_row, exported, method, methods)
 from .creation import empty
@@ -1377,6 +1377,9 @@ def vstack(tensors: Sequence[Tensor]) -> Tensor:
     return cat([atleast_2d(t) for t in tensors], 0)
 
 
+row_stack = vstack
+
+
 def _each(one_tensor_op):
     """torch's atleast_nd: one tensor, or several (a sequence, or several arguments) each."""
     @functools.wraps(one_tensor_op)
@@ -1522,6 +1525,63 @@ _VIEW_STRIDES = {RULES[name].forward: rule for name, rule in {
         strides[dimension] if shape else 1],
 }.items()}
 _VIEW_STRIDES[RULES["reshape_alias"].forward] = _VIEW_STRIDES[RULES["view"].forward]
+
+
+
+def _slice(input: Tensor, dim: int = 0, start: Optional[int] = None, end: Optional[int] = None,
+           step: int = 1) -> Tensor:
+    """torch's ``slice``: the view ``input[start:end:step]`` along ``dim`` (SliceBackward0),
+    the bounds clamped as Python's."""
+    if input.ndim == 0:
+        raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+    d = tape.wrap_dim(dim, input.ndim)
+    if step <= 0:
+        raise RuntimeError("slice step must be positive")
+    return apply(RULES["slice"], input, dim=d, start=start, end=end, step=step,
+                 self_sym_sizes=input._array.shape)
+
+
+def _alias(input: Tensor) -> Tensor:
+    """torch's ``alias``: a view of all of ``input`` (AliasBackward0)."""
+    return apply(RULES["alias"], input)
+
+
+# torch's ``*_copy`` functions: a view function's result as a new tensor. Each runs its
+# view function, checks included, through ``tape.copy_of_view``: the view's row is
+# recorded under torch's name for the copy, the view's with ``_copy`` appended
+# (PermuteBackward0_copy), and its gradient is the view's.
+def _copy_form(view: Callable[..., Any], name: str) -> Callable[..., Any]:
+    @functools.wraps(view)
+    def copy(*args, **kwargs):
+        return tape.copy_of_view(view, *args, **kwargs)
+    copy.__name__ = copy.__qualname__ = name
+    copy.__doc__ = (f"``{name[:-5]}``'s result as a new tensor, not a view: recorded as the "
+                    f"view is, under torch's name for the copy (the view's node name with "
+                    f"``_copy`` appended).")
+    return copy
+
+
+(alias_copy, as_strided_copy, diagonal_copy, expand_copy, permute_copy, select_copy,
+ slice_copy, split_copy, split_with_sizes_copy, squeeze_copy, t_copy, transpose_copy,
+ unbind_copy, unfold_copy, unsqueeze_copy, view_copy) = (
+    _copy_form(view, name + "_copy") for view, name in (
+        (_alias, "alias"), (as_strided, "as_strided"), (diagonal, "diagonal"),
+        (expand, "expand"), (permute, "permute"), (select, "select"), (_slice, "slice"),
+        (split, "split"), (split_with_sizes, "split_with_sizes"), (squeeze, "squeeze"),
+        (t, "t"), (transpose, "transpose"), (unbind, "unbind"), (_unfold, "unfold"),
+        (unsqueeze, "unsqueeze"), (view, "view")))
+
+
+# detach_copy: ``input``'s elements as a new tensor that still requires grad, through a
+# node torch has no derivative for
+row("detach_copy", "NotImplemented", lambda self: self,
+    (lambda grad: _not_implemented("detach_copy"),))
+
+
+def detach_copy(input: Tensor) -> Tensor:
+    """``input.detach()``'s elements as a new tensor, on the graph through a node torch
+    has no derivative for (NotImplemented: its backward fails)."""
+    return apply(RULES["detach_copy"], input)
 
 
 if not TYPE_CHECKING:         # (see exported: a type checker reads every public name)

@@ -198,6 +198,12 @@ OP_CASES = {
     "kthvalue": op_case(lambda torch, a: torch.kthvalue(a, 2, 1).values, (2, 4)),
     "mode": op_case(lambda torch, a: a.round().mode(0).values * a[0], (5, 3)),
     "dist": op_case(lambda torch, a, b: torch.dist(a, b, 3), (2, 3), (3,)),
+    "cdist": op_case(lambda torch, a, b: torch.cdist(a, b, p=3), (3, 2), (4, 2)),
+    "euclidean_dist": op_case(lambda torch, a, b: torch.cdist(
+        a, b, compute_mode="use_mm_for_euclid_dist"), (3, 2), (4, 2)),
+    # (no derivative: the backward fails in both)
+    "cdist_backward": op_case(lambda torch, a, b: torch.autograd.grad(
+        torch.cdist(a, b).sum(), a, create_graph=True)[0], (3, 2), (4, 2)),
     "logsumexp": op_case(lambda torch, a: torch.logsumexp(a, dim=1), (2, 3)),
     "softmax": op_case(lambda torch, a: torch.softmax(a, dim=1), (2, 3)),
     "log_softmax": op_case(lambda torch, a: torch.log_softmax(a, dim=1), (2, 3)),
@@ -239,6 +245,8 @@ OP_CASES = {
     "zero_": op_case(lambda torch, a: (a * 1).zero_(), (2, 3)),
     "fill_": op_case(lambda torch, a: (a * 1).fill_(2.0), (2, 3)),
     "fill_tensor": op_case(lambda torch, a, b: (a * 1).fill_(b * 2), (2, 3), ()),
+    "fill": op_case(lambda torch, a: torch.fill(a * 1, 2.0), (2, 3)),
+    "fill_tensor_out": op_case(lambda torch, a, b: torch.fill(a * 1, b * 2), (2, 3), ()),
     "flip": op_case(lambda torch, a: torch.flip(a, (1,)), (2, 3)),
     "cumsum": op_case(lambda torch, a: torch.cumsum(a, 1), (2, 3)),
     "cumprod": op_case(lambda torch, a: torch.cumprod(a.masked_fill(a > 1, 0), 1), (2, 4)),
@@ -386,6 +394,9 @@ OP_CASES = {
     "unfold": op_case(lambda torch, a: a.unfold(0, 2, 3) * a.unfold(0, 2, 3), (7, 2)),
     "bincount": op_case(lambda torch, a: torch.bincount(torch.tensor([1, 1, 3]), weights=a), (3,)),
     "unique": op_case(lambda torch, a: torch.unique(a.round()), (2, 3)),
+    "detach_copy": op_case(lambda torch, a: torch.detach_copy(a * 2), (2, 3)),  # no derivative
+    # (no derivative; probabilities 0 and 1: draws certain in both generators)
+    "binomial": op_case(lambda torch, a: torch.binomial(a * 0 + 3, (a > 0).to(a.dtype)), (2, 3)),
     "unique_dim": op_case(lambda torch, a: torch.unique(a.round(), dim=1), (2, 3)),
     "tril": op_case(lambda torch, a: a.tril(), (3, 3)),
     "triu": op_case(lambda torch, a: torch.triu(a, 1), (2, 3, 3)),
@@ -1011,6 +1022,12 @@ OP_CASES.update({
     "frexp": op_case(lambda torch, a: torch.frexp(a * 3).mantissa, (2, 3)),
     "unique_consecutive": op_case(lambda torch, a: a.round().unique_consecutive(), (2, 3)),
     "histogram": op_case(lambda torch, a: torch.histogram(a, 3).hist, (2, 3)),  # no derivative
+    "histogramdd_bin_edges": op_case(lambda torch, a: torch.histogramdd(a, 2).bin_edges[1],
+                                     (4, 2)),  # no derivative (nor for the three below)
+    "histogramdd_from_bin_cts": op_case(lambda torch, a: torch.histogramdd(a, 2).hist, (4, 2)),
+    "histogramdd_from_bin_tensors": op_case(lambda torch, a: torch.histogramdd(
+        a, [torch.tensor([-2.0, 0.0, 2.0], dtype=a.dtype),
+            torch.tensor([-2.0, 2.0], dtype=a.dtype)]).hist, (4, 2)),
     "linalg_cholesky": op_case(lambda torch, a: torch.linalg.cholesky(
         a @ a.mT + torch.eye(3, dtype=torch.float64)) + torch.linalg.cholesky(
         a @ a.mT + 2 * torch.eye(3, dtype=torch.float64), upper=True), (2, 3, 3)),
