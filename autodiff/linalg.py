@@ -20,12 +20,14 @@ import math
 from typing import TYPE_CHECKING, Optional, Sequence, Union
 
 from . import ops
+from . import dtypes as D
 from .dtypes import Dims
 from .tape import Tensor
-from .ops.linalg import _cholesky, _linalg_cross, _LinAlgError, _slogdet
+from .ops.linalg import _cholesky, _linalg_cross, _LinAlgError, _multi_dot, _slogdet
 
 __all__ = ["vector_norm", "norm", "matrix_norm", "inv", "det", "slogdet", "cross", "matrix_exp",
-           "cholesky", "matmul", "matrix_power", "diagonal", "vecdot", "LinAlgError"]
+           "cholesky", "matmul", "matrix_power", "diagonal", "vecdot", "multi_dot", "vander",
+           "LinAlgError"]
 
 LinAlgError = _LinAlgError      # what a singular matrix raises (a RuntimeError)
 
@@ -135,6 +137,42 @@ def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> T
 def vecdot(x: Tensor, y: Tensor, *, dim: int = -1) -> Tensor:
     """The dot products of the vectors along ``dim`` (broadcast): ``(x * y).sum(dim)``."""
     return (x * y).sum(dim)
+
+
+def multi_dot(tensors: Sequence[Tensor]) -> Tensor:
+    """The product of two or more matrices, multiplied in the cheapest order; the first
+    may be a row vector and the last a column vector (1-D), their dims dropped from the
+    result (ViewBackward0 over the MmBackward0s)."""
+    n = len(tensors)
+    if n < 2:
+        raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {n}")
+    for t, where in ((tensors[0], "the first tensor"), (tensors[-1], "the last tensor")):
+        if t.ndim not in (1, 2):
+            raise RuntimeError(f"multi_dot(): {where} must be 1D or 2D but got {t.ndim}D")
+    for i in range(1, n - 1):
+        if tensors[i].ndim != 2:
+            raise RuntimeError(f"multi_dot(): tensor {i} must be 2D but got "
+                               f"{tensors[i].ndim}D")
+    first, last = tensors[0], tensors[-1]
+    shape = (first.shape[:1] if first.ndim == 2 else ()) + (last.shape[1:] if last.ndim == 2
+                                                             else ())
+    matrices = [first.unsqueeze(0) if first.ndim == 1 else first, *tensors[1:-1],
+                last.unsqueeze(1) if last.ndim == 1 else last]
+    return _multi_dot(matrices, shape)
+
+
+def vander(x: Tensor, *, N: Optional[int] = None) -> Tensor:
+    """The Vandermonde matrices of the vectors of ``x`` (its last dim): the powers
+    ``x^0`` up to ``x^(N-1)`` (torch's ``cat`` of ones and a cumulative product)."""
+    if x.dtype is D.bool_:
+        raise RuntimeError(f"linalg.vander supports floating point, complex, and integer "
+                           f"tensors, but got {D.c_name(x.dtype)}")
+    x = x.unsqueeze(-1) if x.ndim == 0 else x
+    n = x.shape[-1] if N is None else N
+    if n <= 1:
+        raise RuntimeError("N must be greater than 1.")
+    powers = ops.cumprod(x.unsqueeze(-1).expand(*x.shape, n - 1), -1)
+    return ops.cat([powers.new_ones(*x.shape, 1), powers], -1)
 
 
 # torch.linalg's names autodiff leaves out say so (autodiff/_not_provided.py); hidden from a

@@ -1163,10 +1163,11 @@ def _chain(matrices, i, j, split):
     return mm(_chain(matrices, i, k, split), _chain(matrices, k + 1, j, split))
 
 
-def _multi_dot(matrices):
+def _multi_dot(matrices, shape=None):
     """torch's ``linalg.multi_dot`` of matrices: the products in the cheapest order (for
     three, torch's own comparison of the two orders; for more, the classic dynamic
-    programme, the first best split winning), viewed to the result's shape at the end."""
+    programme, the first best split winning), viewed to the result's ``shape`` at the
+    end (the matrix product's by default)."""
     n = len(matrices)
     for i in range(1, n):
         a, b = matrices[i - 1], matrices[i]
@@ -1194,7 +1195,8 @@ def _multi_dot(matrices):
                     q = cost[i][k] + cost[k + 1][j] + sizes[i] * sizes[k + 1] * sizes[j + 1]
                     if q < cost[i][j]:
                         cost[i][j], split[i][j] = q, k
-    return _chain(matrices, 0, n - 1, split).view(sizes[0], sizes[-1])
+    return _chain(matrices, 0, n - 1, split).view(
+        (sizes[0], sizes[-1]) if shape is None else shape)
 
 
 def chain_matmul(*matrices: Tensor) -> Tensor:

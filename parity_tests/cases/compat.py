@@ -1270,3 +1270,29 @@ def buffer_assigned_to_a_module(T):
     yield "empty", T.nn.Buffer()
     module.counts = T.ones(2)                       # a tensor into a buffer's name
     yield "replaced", dict(module.named_buffers())
+
+
+def linalg_multi_dot_and_vander(T):
+    a = T.tensor([[1.0, 2.0, 0.5], [3.0, -1.0, 2.0]], requires_grad=True)
+    b = T.tensor([[1.0, 0.0], [2.0, 1.0], [-1.0, 3.0]])
+    for name, tensors in [("two", [a, b]), ("three", [a, b, T.ones(2, 4)]),
+                          ("a row vector first", [T.tensor([1.0, -1.0]), a, b]),
+                          ("a column vector last", [a, T.tensor([1.0, 2.0, 3.0])]),
+                          ("two vectors", [T.tensor([1.0, 2.0]), T.tensor([3.0, 4.0])])]:
+        y = T.linalg.multi_dot(tensors)
+        yield name, (y, y.grad_fn)
+    T.linalg.multi_dot([a, b, T.ones(2, 4)]).sum().backward()
+    yield "a.grad", a.grad
+    for name, tensors in [("one", [a]), ("3-d last", [a, b.unsqueeze(0)]),
+                          ("3-d middle", [a, b.unsqueeze(0), b]), ("dtypes", [a, b.double()]),
+                          ("shapes", [a, b, T.ones(3, 3)])]:
+        yield name, raised(lambda: T.linalg.multi_dot(tensors))
+    x = T.tensor([1.0, 2.0, -0.5], requires_grad=True)
+    v = T.linalg.vander(x, N=4)
+    yield "vander", (v, v.grad_fn)
+    v.sum().backward()
+    yield "x.grad", x.grad
+    yield "integers", T.linalg.vander(T.tensor([1, 2, 3]))
+    yield "a batch", T.linalg.vander(T.arange(6.0).reshape(2, 3))
+    yield "bool", raised(lambda: T.linalg.vander(T.tensor([True])))
+    T.linalg.vander(x, N=1)
