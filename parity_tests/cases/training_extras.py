@@ -201,3 +201,145 @@ def lr_scheduler_state_dict_round_trip(T):
     plateau = S.ReduceLROnPlateau(optimizer, patience=0)
     plateau.step(1.0)
     yield "plateau state", plateau.state_dict()
+
+
+# -- utils.data ------------------------------------------------------------------------------
+
+def _stream_class(T):
+    """An iterable dataset of ``n`` samples ``(k, k * k)`` with a length."""
+    class Stream(T.utils.data.IterableDataset):
+        def __init__(self, n):
+            self.n = n
+
+        def __iter__(self):
+            return ((k, float(k * k)) for k in range(self.n))
+
+        def __len__(self):
+            return self.n
+    return Stream
+
+
+@needs("utils")
+def data_samplers_facts(T):
+    """The samplers' orders are each framework's own: compare what they promise (a
+    permutation, its length, indices in range, weights of zero never drawn)."""
+    D = T.utils.data
+    T.manual_seed(0)
+    yield "sequential", list(D.SequentialSampler(range(6)))
+    shuffled = list(D.RandomSampler(range(10)))
+    yield "random: a permutation", sorted(shuffled) == list(range(10))
+    longer = list(D.RandomSampler(range(4), num_samples=10))
+    yield "random, 10 of 4: length and counts", (len(longer), sorted(
+        longer.count(k) for k in range(4)))
+    drawn = list(D.RandomSampler(range(5), replacement=True, num_samples=70))
+    yield "with replacement: length and range", (len(drawn), set(drawn) <= set(range(5)))
+    yield "RandomSampler len", len(D.RandomSampler(range(5), num_samples=3))
+    seeded = [list(D.RandomSampler(range(8), generator=T.Generator().manual_seed(3)))
+              for _ in range(2)]
+    yield "the same seed, the same order", seeded[0] == seeded[1]
+    subset = list(D.SubsetRandomSampler([7, 3, 9]))
+    yield "subset random: its indices", sorted(subset)
+    weighted = list(D.WeightedRandomSampler([0.0, 2.0, 0.0, 1.0], 30))
+    yield "weighted: length, zero weights never drawn", (len(weighted), set(weighted) <= {1, 3})
+    without = list(D.WeightedRandomSampler([1.0, 2.0, 3.0], 3, replacement=False))
+    yield "weighted without replacement: distinct", sorted(without)
+    yield "weighted weights", D.WeightedRandomSampler([1, 2], 2).weights
+    yield "batches", list(D.BatchSampler(D.SequentialSampler(range(7)), 3, drop_last=False))
+    yield "batches, drop_last", list(D.BatchSampler(range(7), 3, drop_last=True))
+    yield "batch sampler lens", (len(D.BatchSampler(range(7), 3, False)),
+                                 len(D.BatchSampler(range(7), 3, True)))
+    yield "RandomSampler replacement=1", raised(lambda: D.RandomSampler(range(3), replacement=1))
+    yield "RandomSampler num_samples=0", raised(lambda: D.RandomSampler(range(3), num_samples=0))
+    yield "RandomSampler of nothing", raised(lambda: D.RandomSampler([]))
+    yield "WeightedRandomSampler num_samples", raised(lambda: D.WeightedRandomSampler([1], 0))
+    yield "WeightedRandomSampler replacement", raised(
+        lambda: D.WeightedRandomSampler([1], 1, replacement=None))
+    yield "WeightedRandomSampler 2-d", raised(lambda: D.WeightedRandomSampler([[1, 2]], 1))
+    yield "BatchSampler batch_size", raised(lambda: D.BatchSampler(range(3), 0, False))
+    yield "BatchSampler drop_last", raised(lambda: D.BatchSampler(range(3), 2, 1))
+    yield "Sampler base", raised(lambda: iter(D.Sampler()))
+    yield "get_worker_info", D.get_worker_info()
+
+
+@needs("utils")
+def data_datasets(T):
+    """ConcatDataset, ChainDataset, StackDataset, IterableDataset and their errors."""
+    D = T.utils.data
+    Stream = _stream_class(T)
+    first = D.TensorDataset(T.arange(3.0))
+    both = D.ConcatDataset([first, D.TensorDataset(T.arange(10.0, 14.0))])
+    yield "concat", (len(both), both.cumulative_sizes, both[0], both[3], both[-1])
+    yield "a + b", len(first + first)
+    yield "concat too far back", raised(lambda: both[-8])
+    yield "concat of nothing", raised(lambda: D.ConcatDataset([]))
+    yield "concat of a stream", raised(lambda: D.ConcatDataset([Stream(2)]))
+    chained = D.ChainDataset([Stream(2), Stream(3)])
+    yield "chain", (list(chained), len(chained))
+    yield "stream + stream", list(Stream(1) + Stream(2))
+    yield "chain of a map-style dataset", raised(lambda: list(D.ChainDataset([first])))
+    stacked = D.StackDataset(first, [10, 11, 12])
+    yield "stack", (len(stacked), stacked[1], stacked.__getitems__([0, 2]))
+    named = D.StackDataset(x=first, y=[10, 11, 12])
+    yield "stack by name", (named[2], named.__getitems__([1]))
+    yield "stack of both kinds", raised(lambda: D.StackDataset(first, y=first))
+    yield "stack of nothing", raised(lambda: D.StackDataset())
+    yield "stack mismatch", raised(lambda: D.StackDataset(first, [1]))
+    yield "an abstract stream", raised(lambda: D.IterableDataset())
+
+
+@needs("utils")
+def data_loader_samplers_and_streams(T):
+    """DataLoader with a sampler, a batch sampler, no batching, an iterable dataset,
+    and torch's argument errors."""
+    D = T.utils.data
+    data = D.TensorDataset(T.arange(10.0).reshape(5, 2), T.tensor([0, 1, 0, 1, 1]))
+    yield "sampler", list(D.DataLoader(data, batch_size=2, sampler=[4, 0, 2]))
+    loader = D.DataLoader(data, batch_sampler=[[3, 1], [0], [2, 4, 1]])
+    yield "batch_sampler", (len(loader), list(loader), loader.batch_size, loader.drop_last)
+    unbatched = D.DataLoader(data, batch_size=None)
+    yield "batch_size=None", (len(unbatched), list(unbatched))
+    plain = D.DataLoader(range(4), batch_size=None, sampler=[3, 1])
+    yield "batch_size=None of ints", list(plain)
+    yield "default samplers", (type(D.DataLoader(data).sampler).__name__,
+                               type(D.DataLoader(data, shuffle=True).sampler).__name__,
+                               type(D.DataLoader(data).batch_sampler).__name__)
+    shuffled = [int(y) for _, y in D.DataLoader(data, batch_size=1, shuffle=True)]
+    yield "shuffled labels", sorted(shuffled)
+    weighted = D.DataLoader(data, batch_size=4, sampler=D.WeightedRandomSampler(
+        [0.0, 1.0, 0.0, 1.0, 0.0], 8))
+    yield "weighted sampler: labels", [batch[1].tolist() for batch in weighted]
+    Stream = _stream_class(T)
+    yield "stream", list(D.DataLoader(Stream(5), batch_size=2))
+    yield "stream, drop_last", (len(D.DataLoader(Stream(5), batch_size=2, drop_last=True)),
+                                list(D.DataLoader(Stream(5), batch_size=2, drop_last=True)))
+    yield "stream unbatched", (len(D.DataLoader(Stream(3), batch_size=None)),
+                               list(D.DataLoader(Stream(3), batch_size=None)))
+    for name, arguments in [
+            ("num_workers -1", dict(num_workers=-1)), ("timeout -1", dict(timeout=-1)),
+            ("prefetch_factor alone", dict(prefetch_factor=2)),
+            ("prefetch_factor -1", dict(num_workers=1, prefetch_factor=-1)),
+            ("persistent_workers alone", dict(persistent_workers=True)),
+            ("sampler and shuffle", dict(sampler=[0], shuffle=True)),
+            ("batch_sampler and batch_size", dict(batch_sampler=[[0]], batch_size=2)),
+            ("batch_sampler and drop_last", dict(batch_sampler=[[0]], drop_last=True)),
+            ("batch_size None and drop_last", dict(batch_size=None, drop_last=True))]:
+        yield name, raised(lambda: D.DataLoader(data, **arguments))
+    yield "a stream shuffled", raised(lambda: D.DataLoader(Stream(2), shuffle=True))
+    yield "a stream with a sampler", raised(lambda: D.DataLoader(Stream(2), sampler=[0]))
+    yield "a stream with a batch_sampler", raised(
+        lambda: D.DataLoader(Stream(2), batch_sampler=[[0]]))
+
+
+@needs("utils")
+def data_default_convert(T):
+    """``default_convert``: NumPy to tensors, inside containers; tuples become lists."""
+    import collections
+    Point = collections.namedtuple("Point", "x y")
+    convert = T.utils.data.default_convert
+    yield "array", convert(np.arange(3))
+    yield "scalar", convert(np.float32(1.5))
+    yield "tensor", convert(T.ones(2))
+    yield "nested", convert((np.ones(2), "label", {"w": np.float64(0.5)}, [np.int64(3)]))
+    yield "named tuple", repr(convert(Point(np.int64(1), 2.0)))
+    yield "strings", convert(np.array(["a", "b"])).tolist()
+    yield "a number", convert(3)
