@@ -343,3 +343,62 @@ def data_default_convert(T):
     yield "named tuple", repr(convert(Point(np.int64(1), 2.0)))
     yield "strings", convert(np.array(["a", "b"])).tolist()
     yield "a number", convert(3)
+
+
+# -- nn.init ---------------------------------------------------------------------------------
+
+def _is_orthogonal(w, atol=1e-5):
+    """Whether the rows (or columns, if fewer) of ``w`` viewed as 2-d are orthonormal."""
+    m = w.detach().reshape(w.shape[0], -1).numpy().astype(np.float64)
+    small = m @ m.T if m.shape[0] <= m.shape[1] else m.T @ m
+    return bool(np.allclose(small, np.eye(len(small)), atol=atol))
+
+
+@needs("nn")
+def init_structured_initializers(T):
+    """trunc_normal_, orthogonal_, eye_, dirac_ and sparse_: shapes, dtypes, the facts
+    each promises (random values are each framework's own), and their errors."""
+    init = T.nn.init
+    T.manual_seed(0)
+    w = T.empty(200, 30, requires_grad=True)
+    out = init.trunc_normal_(w, mean=0.5, std=2.0, a=-1.0, b=1.5)
+    yield "trunc_normal_ returns its tensor", (out is w, w.dtype, tuple(w.shape), w.requires_grad,
+                                              w.grad_fn is None)
+    yield "trunc_normal_ within [a, b]", bool(((w >= -1.0) & (w <= 1.5)).all())
+    narrow = init.trunc_normal_(T.empty(500, dtype=T.float64), mean=0.0, std=1.0, a=3.0, b=3.5)
+    yield "trunc_normal_ of a narrow tail", (narrow.dtype, bool(((narrow >= 3.0) &
+                                                                 (narrow <= 3.5)).all()))
+    mean = float(init.trunc_normal_(T.empty(20000), std=0.02).mean())
+    yield "trunc_normal_ (std 0.02): mean near 0", abs(mean) < 1e-3
+    init.trunc_normal_(T.empty(3), mean=10.0)               # warns: mean far from [a, b]
+    for shape in [(4, 6), (6, 4), (3, 2, 2, 2), (5, 5)]:
+        q = init.orthogonal_(T.empty(*shape))
+        yield f"orthogonal_ {shape}", (tuple(q.shape), q.dtype, _is_orthogonal(q))
+    scaled = init.orthogonal_(T.empty(3, 3, dtype=T.float64), gain=2.0)
+    yield "orthogonal_ gain 2: w w^T", np.round(scaled.numpy() @ scaled.numpy().T, 6).tolist()
+    yield "orthogonal_ of nothing", tuple(init.orthogonal_(T.empty(0, 3)).shape)
+    yield "eye_", init.eye_(T.empty(3, 4))
+    yield "eye_ in place of a parameter", init.eye_(T.nn.Parameter(T.empty(2, 2)))
+    yield "dirac_ 3-d", init.dirac_(T.empty(3, 2, 3))
+    yield "dirac_ 4-d, 2 groups", init.dirac_(T.empty(4, 3, 3, 3), groups=2)
+    yield "dirac_ 5-d", init.dirac_(T.empty(2, 2, 1, 3, 2)).nonzero()
+    sparse = init.sparse_(T.empty(10, 6), sparsity=0.25, std=0.5)
+    yield "sparse_: zeros per column", (sparse == 0).sum(0)
+    yield "orthogonal_ of a vector", raised(lambda: init.orthogonal_(T.empty(3)))
+    yield "eye_ of a 3-d tensor", raised(lambda: init.eye_(T.empty(2, 2, 2)))
+    yield "dirac_ of a matrix", raised(lambda: init.dirac_(T.empty(2, 2)))
+    yield "dirac_ groups", raised(lambda: init.dirac_(T.empty(3, 2, 3), groups=2))
+    yield "sparse_ of a vector", raised(lambda: init.sparse_(T.empty(4), 0.5))
+
+
+@needs("nn")
+def init_deprecated_aliases(T):
+    """``nn.init.normal`` and the other old names: torch's FutureWarning, then the same."""
+    init = T.nn.init
+    for name, arguments in [("uniform", ()), ("normal", ()), ("constant", (0.5,)),
+                            ("eye", ()), ("xavier_uniform", ()), ("xavier_normal", ()),
+                            ("kaiming_uniform", ()), ("kaiming_normal", ()),
+                            ("orthogonal", ()), ("sparse", (0.5,))]:
+        w = getattr(init, name)(T.empty(4, 3), *arguments)
+        yield name, (getattr(init, name).__name__, tuple(w.shape), w.dtype)
+    yield "dirac", init.dirac(T.empty(2, 2, 3))
