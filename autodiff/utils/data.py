@@ -190,7 +190,8 @@ class ChainDataset(IterableDataset):
             yield from dataset
 
     def __len__(self) -> int:
-        return sum(len(dataset) for dataset in self._iterables())  # type: ignore[arg-type]
+        # (a stream without a length: TypeError, as torch)
+        return sum(len(dataset) for dataset in self._iterables())  # type: ignore[arg-type,misc]
 
 
 class Subset(Dataset):
@@ -444,9 +445,9 @@ def default_convert(data: Any) -> Any:
     if isinstance(data, collections.abc.Mapping):
         converted = {key: default_convert(data[key]) for key in data}
         if isinstance(data, collections.abc.MutableMapping):
-            clone = copy.copy(data)
-            clone.update(converted)
-            return clone
+            mapping = copy.copy(data)
+            mapping.update(converted)
+            return mapping
         return _same_type_or(data, converted, dict)
     if isinstance(data, tuple) and hasattr(data, "_fields"):     # a named tuple
         return type(data)(*(default_convert(item) for item in data))
@@ -455,9 +456,9 @@ def default_convert(data: Any) -> Any:
     if isinstance(data, collections.abc.Sequence) and not isinstance(data, (str, bytes)):
         items = [default_convert(item) for item in data]
         if isinstance(data, collections.abc.MutableSequence):
-            clone = copy.copy(data)
-            clone[:] = items
-            return clone
+            sequence = copy.copy(data)
+            sequence[:] = items
+            return sequence
         return _same_type_or(data, items, list)
     return data
 

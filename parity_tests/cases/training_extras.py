@@ -402,3 +402,34 @@ def init_deprecated_aliases(T):
         w = getattr(init, name)(T.empty(4, 3), *arguments)
         yield name, (getattr(init, name).__name__, tuple(w.shape), w.dtype)
     yield "dirac", init.dirac(T.empty(2, 2, 3))
+
+
+# -- cuda ------------------------------------------------------------------------------------
+
+def cuda_without_a_gpu(T):
+    """What scripts ask ``cuda`` where there is no GPU (where JAX sees one, autodiff
+    answers for it: the case is skipped). Seeding is silently deferred, the memory counts
+    are 0, and what needs a device raises torch's AssertionError."""
+    if T.cuda.is_available():
+        return
+    cuda = T.cuda
+    T.manual_seed(7)
+    before = T.rand(3)
+    T.manual_seed(7)
+    yield "manual_seed", cuda.manual_seed(123)
+    yield "manual_seed_all", cuda.manual_seed_all(123)
+    yield "seed, seed_all", (cuda.seed(), cuda.seed_all())
+    yield "set_rng_state", cuda.set_rng_state(T.zeros(4, dtype=T.uint8))
+    yield "the CPU's draws are untouched", T.equal(T.rand(3), before)
+    yield "is_available, device_count", (cuda.is_available(), cuda.device_count())
+    yield "is_initialized", cuda.is_initialized()
+    yield "memory", (cuda.memory_allocated(), cuda.max_memory_allocated(),
+                     cuda.memory_reserved(), cuda.memory_allocated(0))
+    yield "empty_cache", cuda.empty_cache()
+    for name, call in [("initial_seed", cuda.initial_seed), ("get_rng_state", cuda.get_rng_state),
+                       ("current_device", cuda.current_device),
+                       ("get_device_name", cuda.get_device_name),
+                       ("get_device_name(0)", lambda: cuda.get_device_name(0)),
+                       ("get_device_capability", cuda.get_device_capability),
+                       ("synchronize", cuda.synchronize), ("init", cuda.init)]:
+        yield name, raised(call)
