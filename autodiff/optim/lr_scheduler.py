@@ -14,6 +14,7 @@ import types
 import warnings
 from bisect import bisect_right
 from collections import Counter
+from functools import partial
 from typing import Any, Callable, Iterable, Optional, Sequence, SupportsFloat, Union
 
 from .optimizer import Optimizer
@@ -744,20 +745,31 @@ class CyclicLR(LRScheduler):
         if self._scale_fn_custom is not None:
             return
         if self.mode == "triangular":
-            self._scale_fn_ref: Callable[[float], float] = lambda cycle: 1.0
+            self._scale_fn_ref: Callable[[float], float] = self._triangular_scale_fn
             self.scale_mode = "cycle"
         elif self.mode == "triangular2":
-            self._scale_fn_ref = lambda cycle: 1 / (2.0 ** (cycle - 1))
+            self._scale_fn_ref = self._triangular2_scale_fn
             self.scale_mode = "cycle"
         elif self.mode == "exp_range":
-            gamma = self.gamma
-            self._scale_fn_ref = lambda iteration: gamma ** iteration
+            self._scale_fn_ref = partial(self._exp_range_scale_fn, self.gamma)
             self.scale_mode = "iterations"
 
     def scale_fn(self, x: float) -> float:
         if self._scale_fn_custom is not None:
             return self._scale_fn_custom(x)
         return self._scale_fn_ref(x)
+
+    @staticmethod
+    def _triangular_scale_fn(cycle: float) -> float:
+        return 1.0
+
+    @staticmethod
+    def _triangular2_scale_fn(cycle: float) -> float:
+        return 1 / (2.0 ** (cycle - 1))
+
+    @staticmethod
+    def _exp_range_scale_fn(gamma: float, iteration: float) -> float:
+        return gamma ** iteration
 
     def get_lr(self) -> list[float]:
         self._warn_if_outside_step()

@@ -182,6 +182,32 @@ def lr_scheduler_misuse(T):
 
 
 @needs("optim")
+def lr_scheduler_after_every_kind_of_optimizer_step(T):
+    """No order warning when the optimizer stepped first, LBFGS's closure step included;
+    a CyclicLR (its scale function a method) can be pickled with ``save``."""
+    import io
+    for make in (lambda p: T.optim.LBFGS(p, lr=0.5), lambda p: T.optim.Adam(p),
+                 lambda p: T.optim.RMSprop(p, momentum=0.5)):
+        w = T.tensor([1.0, -2.0], requires_grad=True)
+        optimizer = make([w])
+        scheduler = T.optim.lr_scheduler.ExponentialLR(optimizer, gamma=0.5)
+
+        def closure():
+            optimizer.zero_grad()
+            loss = (w * w).sum()
+            loss.backward()
+            return loss
+        optimizer.step(closure)
+        scheduler.step()
+        yield type(optimizer).__name__, scheduler.get_last_lr()
+    cyclic = T.optim.lr_scheduler.CyclicLR(_optimizer(T), 0.01, 0.1, mode="exp_range")
+    buffer = io.BytesIO()
+    T.save(cyclic.state_dict(), buffer)
+    buffer.seek(0)
+    yield "CyclicLR state saved and loaded", sorted(T.load(buffer, weights_only=False))
+
+
+@needs("optim")
 def lr_scheduler_state_dict_round_trip(T):
     """A schedule resumed from its state dict continues where it left off."""
     S = T.optim.lr_scheduler
