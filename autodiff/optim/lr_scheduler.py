@@ -653,10 +653,14 @@ class ReduceLROnPlateau(LRScheduler):
         return self.cooldown_counter > 0
 
     def _is_better(self, a: float, best: float) -> bool:
+        """Whether ``a`` beats ``best`` by more than the threshold."""
+        if self.mode == "min" and self.threshold_mode == "rel":
+            return a < best * (1.0 - self.threshold)
+        if self.mode == "min":
+            return a < best - self.threshold
         if self.threshold_mode == "rel":
-            ratio = 1.0 - self.threshold if self.mode == "min" else 1.0 + self.threshold
-            return a < best * ratio if self.mode == "min" else a > best * ratio
-        return a < best - self.threshold if self.mode == "min" else a > best + self.threshold
+            return a > best * (1.0 + self.threshold)
+        return a > best + self.threshold
 
     def _init_is_better(self, mode: str, threshold: float, threshold_mode: str) -> None:
         if mode not in {"min", "max"}:

@@ -195,13 +195,28 @@ class ChainDataset(IterableDataset):
 
 
 class Subset(Dataset):
-    """The samples of ``dataset`` at ``indices``, renumbered from 0."""
+    """The samples of ``dataset`` at ``indices``, renumbered from 0. A loader fetches a
+    batch of them with ``__getitems__`` (so a subclass that changes ``__getitem__`` must
+    change that too, as torch requires)."""
 
     def __init__(self, dataset: Dataset, indices: Sequence[int]) -> None:
         self.dataset, self.indices = dataset, indices
+        if (type(self).__getitem__ is not Subset.__getitem__
+                and type(self).__getitems__ is Subset.__getitems__):
+            raise NotImplementedError(
+                f"{type(self).__name__} overrides __getitem__ but not __getitems__. When "
+                "subclassing Subset and overriding __getitem__, you must also override "
+                "__getitems__ to ensure DataLoader works correctly with your custom logic. A "
+                "simple implementation:\n\ndef __getitems__(self, indices):\n    return "
+                "[self.__getitem__(idx) for idx in indices]")
 
-    def __getitem__(self, index: int) -> Any:
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, list):
+            return self.dataset[[self.indices[i] for i in index]]
         return self.dataset[self.indices[index]]
+
+    def __getitems__(self, indices: list[int]) -> list[Any]:
+        return _fetch(self.dataset, [self.indices[i] for i in indices])
 
     def __len__(self) -> int:
         return len(self.indices)
@@ -396,7 +411,7 @@ def _fetch(dataset: Any, indices: list[int]) -> list[Any]:
     return [dataset[i] for i in indices]
 
 
-def default_collate(batch: list[Any]) -> Any:
+def default_collate(batch: Sequence[Any]) -> Any:
     """Stack a list of samples into one batch, keeping their structure: tensors are
     stacked along a new dim 0, numbers become a tensor, tuples become lists of batches.
 
@@ -415,7 +430,7 @@ def default_collate(batch: list[Any]) -> Any:
         if isinstance(first, dict):
             return {key: default_collate([sample[key] for sample in batch]) for key in first}
         if isinstance(first, (tuple, list)):
-            return [default_collate(list(samples)) for samples in zip(*batch)]
+            return [default_collate(samples) for samples in zip(*batch)]
         if isinstance(first, str):
             return batch
     if isinstance(first, float):

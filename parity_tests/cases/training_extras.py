@@ -311,6 +311,13 @@ def data_datasets(T):
     yield "stack of nothing", raised(lambda: D.StackDataset())
     yield "stack mismatch", raised(lambda: D.StackDataset(first, [1]))
     yield "an abstract stream", raised(lambda: D.IterableDataset())
+    subset = D.Subset(D.StackDataset([10, 11, 12, 13], "abcd"), [3, 1])
+    yield "subset of a stack, loaded", list(D.DataLoader(subset, batch_size=2))
+
+    class Doubled(D.Subset):
+        def __getitem__(self, index):
+            return 2 * super().__getitem__(index)
+    yield "a Subset changing __getitem__ only", raised(lambda: Doubled([1, 2], [0]))
 
 
 @needs("utils")
