@@ -123,6 +123,8 @@ class LRScheduler:
         self._update_lr(epoch)
 
     def _update_lr(self, epoch: Optional[int] = None) -> None:
+        """Set the rates of the next epoch, or of ``epoch`` (SequentialLR restarts a
+        scheduler with 0)."""
         self._get_lr_called_within_step = True
         try:
             if epoch is None:
