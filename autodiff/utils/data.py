@@ -23,11 +23,12 @@ import copy
 import itertools
 import math
 import numbers
+import warnings
 from typing import Any, Callable, Generic, Iterable, Iterator, Optional, Sequence, TypeVar, Union
 
 import numpy as np
 
-from .. import dtypes, ops
+from .. import accelerator, dtypes, ops
 from ..tape import Tensor
 
 _T_co = TypeVar("_T_co", covariant=True)
@@ -578,9 +579,19 @@ class DataLoader:
         return len(self.batch_sampler if self._auto_collation else self.sampler)  # type: ignore[arg-type]
 
     def __iter__(self) -> Iterator[Any]:
-        if self._iterable:
-            yield from self._stream()
-        elif not self._auto_collation:
+        """An epoch's batches (torch's warnings about pinning come first)."""
+        if self.pin_memory and self.pin_memory_device:
+            warnings.warn("pin_memory_device is deprecated, the current accelerator will be used "
+                          f"as the device,ignore pin_memory_device='{self.pin_memory_device}'.",
+                          stacklevel=2)
+        if self.pin_memory and not accelerator.is_available():
+            warnings.warn("'pin_memory' argument is set as true but no accelerator is found, "
+                          "then device pinned memory won't be used.", stacklevel=2)
+        return self._stream() if self._iterable else self._batches()
+
+    def _batches(self) -> Iterator[Any]:
+        """A map-style dataset's samples, by the sampler or the batch sampler."""
+        if not self._auto_collation:
             for index in self.sampler:  # type: ignore[union-attr]
                 yield self.collate_fn(self.dataset[index])
         else:

@@ -341,6 +341,9 @@ def data_loader_samplers_and_streams(T):
     weighted = D.DataLoader(data, batch_size=4, sampler=D.WeightedRandomSampler(
         [0.0, 1.0, 0.0, 1.0, 0.0], 8))
     yield "weighted sampler: labels", [batch[1].tolist() for batch in weighted]
+    pinned = D.DataLoader(data, batch_size=5, pin_memory=True, pin_memory_device="cuda")
+    batches = iter(pinned)                       # warns, without a GPU: nothing to pin for
+    yield "pin_memory", list(batches)
     Stream = _stream_class(T)
     yield "stream", list(D.DataLoader(Stream(5), batch_size=2))
     yield "stream, drop_last", (len(D.DataLoader(Stream(5), batch_size=2, drop_last=True)),
