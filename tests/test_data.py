@@ -90,3 +90,20 @@ def test_random_split_lengths_match_torch():
     same_outcome(lambda T: [len(p) for p in T.utils.data.random_split(_dataset(T, 11),
                                                                       [0.4, 0.4, 0.2])])
     same_outcome(lambda T: T.utils.data.random_split(_dataset(T), [3, 3]))
+
+
+def test_num_workers_loads_in_the_calling_process():
+    """``num_workers`` is accepted, but no worker starts: the same batches, in order, and
+    ``get_worker_info()`` is None inside the dataset as well."""
+    seen = []
+
+    class Recording(data.Dataset):
+        def __len__(self):
+            return 4
+
+        def __getitem__(self, i):
+            seen.append(data.get_worker_info())
+            return i
+
+    batches = [b.tolist() for b in data.DataLoader(Recording(), batch_size=3, num_workers=2)]
+    assert batches == [[0, 1, 2], [3]] and seen == [None] * 4

@@ -196,6 +196,7 @@ class LBFGS(Optimizer):
     def step(self, closure: Callable[[], _Loss]) -> _Loss:  # type: ignore[override]
         """Up to ``max_iter`` iterations; ``closure`` reevaluates the model and returns
         the loss. Returns the loss before the first iteration."""
+        self._opt_called = True          # lr schedulers check the order of step() calls
         closure = tape.enable_grad()(closure)
         group = self.param_groups[0]
         lr = group["lr"].item() if isinstance(group["lr"], Tensor) else group["lr"]
