@@ -247,6 +247,53 @@ SUBMODULE_NOT_PROVIDED: dict[str, dict[str, tuple[str, ...]]] = {
         "activation checkpointing's memory budget": ("region_activation_memory_budget",),
         _LATER: ("GradientEdge", "get_gradient_edge"),
     },
+    "utils.data": {
+        "DataPipes (deprecated in torch)": (
+            "DFIterDataPipe", "DataChunk", "IterDataPipe", "MapDataPipe",
+            "argument_validation", "functional_datapipe", "guaranteed_datapipes_determinism",
+            "non_deterministic", "runtime_validation", "runtime_validation_disabled"),
+        _DATA_PARALLEL: ("DistributedSampler",),
+        _TORCH: ("_DatasetKind",),
+    },
+    "cuda": {
+        _STORAGES: ("BFloat16Storage", "BoolStorage", "ByteStorage", "CharStorage",
+                    "ComplexDoubleStorage", "ComplexFloatStorage", "DoubleStorage",
+                    "FloatStorage", "HalfStorage", "IntStorage", "LongStorage",
+                    "ShortStorage"),
+        "torch.cuda's legacy tensor types: make a tensor with device='cuda'": (
+            "BFloat16Tensor", "BoolTensor", "ByteTensor", "CharTensor", "DoubleTensor",
+            "FloatTensor", "HalfTensor", "IntTensor", "LongTensor", "ShortTensor"),
+        "streams, events and CUDA graphs: JAX orders a device's work itself, and jax.jit "
+        "compiles what a graph would capture": (
+            "Stream", "Event", "ExternalStream", "StreamContext", "current_stream",
+            "default_stream", "set_stream", "stream", "streams", "get_stream_from_external",
+            "is_current_stream_capturing", "CUDAGraph", "graph", "graphs", "graph_pool_handle",
+            "make_graphed_callables", "GreenContext", "set_sync_debug_mode",
+            "get_sync_debug_mode"),
+        "CUDA's caching allocator: XLA manages a device's memory (memory_allocated, "
+        "max_memory_allocated and memory_reserved are provided)": (
+            "CUDAPluggableAllocator", "MemPool", "caching_allocator_alloc",
+            "caching_allocator_delete", "caching_allocator_disabled", "caching_allocator_enable",
+            "change_current_allocator", "get_allocator_backend", "use_mem_pool", "memory",
+            "memory_cached", "max_memory_cached", "max_memory_reserved", "memory_snapshot",
+            "memory_stats", "memory_stats_as_nested_dict", "memory_summary", "memory_usage",
+            "mem_get_info", "device_memory_used", "host_memory_stats",
+            "host_memory_stats_as_nested_dict", "reset_accumulated_host_memory_stats",
+            "reset_accumulated_memory_stats", "reset_max_memory_allocated",
+            "reset_max_memory_cached", "reset_peak_host_memory_stats",
+            "reset_peak_memory_stats", "set_per_process_memory_fraction",
+            "get_per_process_memory_fraction", "ipc_collect", "list_gpu_processes"),
+        "CUDA's runtime, libraries and device facts, which JAX drives itself": (
+            "cudart", "cudaStatus", "check_error", "CudaError", "DeferredCudaCallError",
+            "current_blas_handle", "current_solver_handle", "nccl", "nvtx", "jiterator",
+            "tunable", "profiler", "sparse", "amp", "has_half", "has_magma", "get_arch_list",
+            "get_gencode_flags", "clock_rate", "power_draw", "temperature", "utilization",
+            "can_device_access_peer", "get_device_properties"),
+        "a current device: each tensor is where its device= puts it": (
+            "set_device", "device", "device_of"),
+        _LATER: ("default_generators", "get_rng_state_all", "set_rng_state_all",
+                 "is_bf16_supported", "is_tf32_supported"),
+    },
     "profiler": {
         "Kineto's traces and observers (export_chrome_trace writes a trace)": (
             "DeviceType", "ExecutionTraceObserver", "kineto_available",

@@ -26,7 +26,7 @@ and what needs a device raises torch's ``AssertionError``.
 
 from __future__ import annotations
 
-from typing import Any, Optional, Union
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 import jax
 
@@ -171,3 +171,10 @@ def memory_reserved(device: DeviceArg = None) -> int:
 
 def empty_cache() -> None:
     """Release cached GPU memory: nothing to do in JAX (see the module docstring)."""
+
+
+# torch.cuda's names autodiff leaves out say so (autodiff/_not_provided.py); hidden from a
+# type checker, which would otherwise take any name as this function's
+if not TYPE_CHECKING:
+    from . import _not_provided
+    __getattr__ = _not_provided.refuser("cuda")

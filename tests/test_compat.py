@@ -160,9 +160,9 @@ def test_a_part_of_torch_left_out_on_purpose_says_so():
         autodiff.testing.make_tensor
 
 
-SUBMODULES = ["nn", "nn.functional", "nn.utils", "linalg", "optim", "autograd",
-              "autograd.functional", "autograd.graph", "autograd.forward_ad", "backends",
-              "profiler"]
+SUBMODULES = ["nn", "nn.functional", "nn.init", "nn.utils", "linalg", "optim",
+              "optim.lr_scheduler", "autograd", "autograd.functional", "autograd.graph",
+              "autograd.forward_ad", "utils.data", "cuda", "backends", "profiler"]
 
 
 def _public_names(module):

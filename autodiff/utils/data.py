@@ -24,7 +24,8 @@ import itertools
 import math
 import numbers
 import warnings
-from typing import Any, Callable, Generic, Iterable, Iterator, Optional, Sequence, TypeVar, Union
+from typing import (TYPE_CHECKING, Any, Callable, Generic, Iterable, Iterator, Optional,
+                    Sequence, TypeVar, Union)
 
 import numpy as np
 
@@ -613,3 +614,10 @@ class DataLoader:
             if len(batch) < self.batch_size and self.drop_last:
                 return
             yield self.collate_fn(batch)
+
+
+# torch.utils.data's names autodiff leaves out say so (autodiff/_not_provided.py); hidden from a
+# type checker, which would otherwise take any name as this function's
+if not TYPE_CHECKING:
+    from .. import _not_provided
+    __getattr__ = _not_provided.refuser("utils.data")
