@@ -37,8 +37,8 @@ OUT_FUNCTIONS = frozenset("""
     negative nonzero norm normal not_equal ones outer polygamma pow prod quantile rad2deg
     rand randint randn randperm reciprocal remainder renorm round rsqrt searchsorted sgn
     sigmoid sign signbit sin sinc sinh softmax sort sqrt square stack std sub subtract sum
-    take take_along_dim tan tanh tensordot topk tril triu true_divide trunc var vdot vstack
-    where xlogy zeros""".split())
+    take take_along_dim tan tanh tensordot threshold topk tril triu true_divide trunc var
+    vdot vstack where xlogy zeros""".split())
 
 # the factories: their result takes out's dtype unless one is given
 _FACTORIES = frozenset("arange empty eye full linspace ones rand randint randn randperm zeros".split())

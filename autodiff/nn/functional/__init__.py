@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from typing import Optional
 
+import math
+
 import jax.numpy as jnp
 
 from ... import dtypes as D, ops, tape
@@ -43,16 +45,70 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True,
     >>> F.dropout(autodiff.ones(6), p=0.5)   # autodiff-only (its own random numbers)
     tensor([2., 0., 0., 0., 2., 2.])
     """
+    _check_probability(p)
+    return _dropout(input, p, training, inplace)
+
+
+def alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False,
+                  inplace: bool = False) -> Tensor:
+    """Dropout that keeps a SELU network's mean and variance: each element is set, with
+    probability ``p``, to SELU's negative saturation, then the whole is scaled and
+    shifted back (AddBackward0).
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.alpha_dropout(autodiff.ones(3), p=1.0, training=True)
+    tensor([0., 0., 0.])
+    """
+    _check_probability(p)
+    return _dropout(input, p, training, inplace, alpha=True)
+
+
+def feature_alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False,
+                          inplace: bool = False) -> Tensor:
+    """``alpha_dropout`` of whole channels: one draw per (sample, channel) of dims 0 and 1.
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.feature_alpha_dropout(autodiff.ones(1, 2), p=0.5)
+    tensor([[1., 1.]])
+    """
+    _check_probability(p)
+    return _dropout(input, p, training, inplace, feature=True, alpha=True)
+
+
+def _check_probability(p):
     if p < 0.0 or p > 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-    if p == 0 or not training or input.numel() == 0:
+
+
+# SELU's negative saturation, -scale * alpha, which alpha dropout drops elements to
+_ALPHA = 1.7580993408473766
+
+
+def _dropout(input, p, train, inplace=False, feature=False, alpha=False):
+    """torch's ``_dropout_impl``, which ``torch.dropout`` and its ``feature_`` (a draw per
+    channel of dims 0 and 1) and ``alpha_`` (see ``alpha_dropout``) forms share:
+    ``input * noise``, plus a shift ``b`` for alpha dropout."""
+    if p < 0 or p > 1:
+        raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if p == 0 or not train or input.numel() == 0:
         return input
     if p == 1:
-        mask = ops.zeros((), dtype=input.dtype)
+        noise = ops.zeros((), dtype=input.dtype)
+        return input.mul_(noise) if inplace else input * noise
+    if feature and input.ndim < 2:
+        raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
+    shape = tuple(input.shape[:2]) + (1,) * (input.ndim - 2) if feature else tuple(input.shape)
+    keep = jnp.asarray(ops.default_generator._rng.random(shape) >= p, input.dtype.np)
+    if alpha:
+        a = 1 / math.sqrt((_ALPHA * _ALPHA * p + 1) * (1 - p))
+        shift = tape.make_tensor((keep - 1) * (_ALPHA * a) + _ALPHA * a * p)
+        noise = tape.make_tensor(keep * a)
     else:
-        keep = ops.default_generator._rng.random(tuple(input.shape)) >= p
-        mask = tape.make_tensor(jnp.asarray(keep / (1 - p), input.dtype.np))
-    return input.mul_(mask) if inplace else input * mask
+        noise = tape.make_tensor(keep / (1 - p))
+    out = input.mul_(noise) if inplace else input * noise
+    return out.add_(shift) if alpha else out
 
 
 def linear(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None) -> Tensor:
@@ -79,4 +135,4 @@ def linear(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None) -> Tens
 
 __all__ = [*activation.__all__, *conv.__all__, *pooling.__all__, *normalization.__all__,
            *loss.__all__, *distance.__all__, *padding.__all__, *sparse.__all__, "dropout",
-           "linear"]
+           "alpha_dropout", "feature_alpha_dropout", "linear"]
