@@ -312,6 +312,20 @@ SAMPLES.update({
         lambda g, x: tape.apply(RULES["leaky_relu_backward"], g, x, negative_slope=0.2) * x,
         [(6,), (6,)]),
     "leaky_relu_": Sample(lambda a: F.leaky_relu(a * 1.0, 0.2, inplace=True) * a, [(6,)]),
+    # out of training and in it (the slopes drawn by a generator seeded on every call)
+    "rrelu_with_noise": Sample(
+        lambda a: (F.rrelu(a, 0.1, 0.3)
+                   + F.rrelu(a, 0.1, 0.3, True, generator=T.Generator().manual_seed(0))) * a,
+        [(6,)]),
+    "rrelu_with_noise_backward": Sample(
+        lambda g, x: tape.apply(RULES["rrelu_with_noise_backward"], g, x, noise=None, lower=0.1,
+                                upper=0.3, training=False) * x,
+        [(6,), (6,)]),
+    "rrelu_with_noise_": Sample(
+        lambda a: (F.rrelu(a * 1.0, 0.1, 0.3, inplace=True)
+                   + F.rrelu(a * 1.0, 0.1, 0.3, True, inplace=True,
+                             generator=T.Generator().manual_seed(0))) * a,
+        [(6,)]),
     "elu": Sample(lambda a: F.elu(a, 0.5) + F.selu(a), [(6,)]),
     "elu_": Sample(lambda a: F.elu(a * 1.0, 0.5, inplace=True) * a, [(6,)]),
     "gelu_backward": Sample(

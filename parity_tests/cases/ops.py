@@ -300,6 +300,9 @@ OP_CASES = {
     "leaky_relu": op_case(lambda torch, a: torch.nn.functional.leaky_relu(a, 0.2), (2, 3)),
     "leaky_relu_": op_case(lambda torch, a:
                                torch.nn.functional.leaky_relu(a * 1, 0.2, inplace=True), (2, 3)),
+    "rrelu_with_noise": op_case(lambda torch, a:
+                                torch.rrelu(a, 0.2, 0.4) * torch.rrelu(a, 0.25, 0.25, True), (2, 3)),
+    "rrelu_with_noise_": op_case(lambda torch, a: torch.rrelu_(a * 1, 0.2, 0.4), (2, 3)),
     "elu": op_case(lambda torch, a:
                        torch.nn.functional.elu(a, 0.5) + torch.nn.functional.selu(a), (2, 3)),
     "elu_": op_case(lambda torch, a: torch.nn.functional.elu(a * 1, inplace=True), (2, 3)),
@@ -602,6 +605,13 @@ def _sub_scalar(torch, a, b):
 @op_def(OP_CASES, "leaky_relu_backward", (2, 3), (2, 3))
 def _leaky_relu_backward(torch, a, b):
     g, = torch.autograd.grad((torch.nn.functional.leaky_relu(a, 0.2) * b + torch.nn.functional.leaky_relu(a * 1, 0.2, inplace=True)).sum(), a, create_graph=True)
+    return g * a
+
+
+@op_def(OP_CASES, "rrelu_with_noise_backward", (2, 3), (2, 3))
+def _rrelu_with_noise_backward(torch, a, b):
+    g, = torch.autograd.grad((torch.rrelu(a, 0.1, 0.3) * b + torch.rrelu_(a * 1, 0.1, 0.3)).sum(),
+                             a, create_graph=True)
     return g * a
 
 

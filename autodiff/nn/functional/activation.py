@@ -121,18 +121,30 @@ row("leaky_relu", "LeakyReluBackward0", _leaky_relu,
 
 # rrelu (torch's rrelu_with_noise) = leaky_relu with a random slope: in training, x noise
 # with noise ~ U(lower, upper) where x <= 0 and 1 elsewhere (d/dx = noise); otherwise
-# leaky_relu with slope (lower + upper) / 2 (and its kernel as the backward)
+# leaky_relu with slope (lower + upper) / 2. Its backward is a kernel of its own:
+#   d/dg = the kernel applied to g',  d/dx = 0
 def _rrelu(self, *, noise, lower, upper, training):
     if training:
         return self * noise._value()
     return _leaky_relu(self, negative_slope=(lower + upper) / 2)
 
 
-def _rrelu_backward(grad, self_or_result, noise, lower, upper, training):
+def _rrelu_backward_kernel(grad_output, self, *, noise, lower, upper, training):
     if training and upper - lower > 1e-6:
-        return (grad * noise,)
-    return (tape.apply(RULES["leaky_relu_backward"], grad, self_or_result,
-                       negative_slope=(lower + upper) / 2),)
+        return grad_output * noise._value()
+    return jnp.where(self > 0, grad_output, grad_output * ((lower + upper) / 2))
+
+
+row("rrelu_with_noise_backward", "RreluWithNoiseBackwardBackward0", _rrelu_backward_kernel,
+    (lambda grad, self, noise, lower, upper, training: _rrelu_backward(
+        grad, self, noise, lower, upper, training)[0],
+     lambda grad: _zeros_like(grad)),
+    tensor_attrs=("noise",))
+
+
+def _rrelu_backward(grad, self_or_result, noise, lower, upper, training):
+    return (tape.apply(RULES["rrelu_with_noise_backward"], grad, self_or_result, noise=noise,
+                       lower=lower, upper=upper, training=training),)
 
 
 row("rrelu_with_noise_", "RreluWithNoiseBackward1", _rrelu,
