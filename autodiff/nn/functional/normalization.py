@@ -168,13 +168,13 @@ def _instance_norm(input, weight, bias, running_mean, running_var, use_input_sta
         raise RuntimeError("Expected running_mean and running_var to be defined when "
                            "use_input_stats is false")
     b, c = input.shape[:2]
-    repeated = [None if t is None else t.repeat(b)
-                for t in (weight, bias, running_mean, running_var)]
-    out = _batch_norm(input.view(1, b * c, *input.shape[2:]), *repeated, use_input_stats,
-                      momentum, eps)
+    weight, bias, mean, var = (None if t is None else t.repeat(b)
+                               for t in (weight, bias, running_mean, running_var))
+    out = _batch_norm(input.view(1, b * c, *input.shape[2:]), weight, bias, mean, var,
+                      use_input_stats, momentum, eps)
     with tape.no_grad():
-        for running, updated in zip((running_mean, running_var), repeated[2:]):
-            if running is not None:
+        for running, updated in ((running_mean, mean), (running_var, var)):
+            if updated is not None:
                 running.copy_(updated.view(b, c).mean(0))
     return out.view(input.shape)
 
