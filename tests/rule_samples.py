@@ -312,6 +312,9 @@ SAMPLES.update({
         lambda g, x: tape.apply(RULES["leaky_relu_backward"], g, x, negative_slope=0.2) * x,
         [(6,), (6,)]),
     "leaky_relu_": Sample(lambda a: F.leaky_relu(a * 1.0, 0.2, inplace=True) * a, [(6,)]),
+    "pixel_shuffle": Sample(lambda a: F.pixel_shuffle(a, 2) ** 2, [(1, 8, 2, 3)]),
+    "pixel_unshuffle": Sample(lambda a: F.pixel_unshuffle(a, 2) ** 2, [(2, 4, 6)]),
+    "channel_shuffle": Sample(lambda a: F.channel_shuffle(a, 2) ** 2, [(2, 6, 3)]),
     # out of training and in it (the slopes drawn by a generator seeded on every call)
     "rrelu_with_noise": Sample(
         lambda a: (F.rrelu(a, 0.1, 0.3)

@@ -300,6 +300,11 @@ OP_CASES = {
     "leaky_relu": op_case(lambda torch, a: torch.nn.functional.leaky_relu(a, 0.2), (2, 3)),
     "leaky_relu_": op_case(lambda torch, a:
                                torch.nn.functional.leaky_relu(a * 1, 0.2, inplace=True), (2, 3)),
+    "pixel_shuffle": op_case(lambda torch, a: torch.pixel_shuffle(a, 2) ** 2, (1, 8, 2, 3)),
+    "pixel_unshuffle": op_case(lambda torch, a: torch.pixel_unshuffle(a, 2) ** 2, (2, 4, 6)),
+    "channel_shuffle": op_case(lambda torch, a: torch.channel_shuffle(a, 2) ** 2, (2, 6, 3)),
+    "native_channel_shuffle": op_case(lambda torch, a: torch.native_channel_shuffle(a, 3),
+                                      (2, 6, 3)),
     "rrelu_with_noise": op_case(lambda torch, a:
                                 torch.rrelu(a, 0.2, 0.4) * torch.rrelu(a, 0.25, 0.25, True), (2, 3)),
     "rrelu_with_noise_": op_case(lambda torch, a: torch.rrelu_(a * 1, 0.2, 0.4), (2, 3)),

@@ -23,7 +23,8 @@ import jax.numpy as jnp
 
 from ... import dtypes as D, ops, tape
 from ...tape import RULES, Tensor, apply
-from . import activation, conv, pooling, normalization, loss, distance, padding, sparse
+from . import (activation, conv, pooling, normalization, loss, distance, padding, sparse,
+               vision)
 from .activation import *  # noqa: F401,F403
 from .conv import *  # noqa: F401,F403
 from .pooling import *  # noqa: F401,F403
@@ -32,6 +33,7 @@ from .loss import *  # noqa: F401,F403
 from .distance import *  # noqa: F401,F403
 from .padding import *  # noqa: F401,F403
 from .sparse import *  # noqa: F401,F403
+from .vision import *  # noqa: F401,F403
 
 
 def dropout(input: Tensor, p: float = 0.5, training: bool = True,
@@ -134,5 +136,5 @@ def linear(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None) -> Tens
 
 
 __all__ = [*activation.__all__, *conv.__all__, *pooling.__all__, *normalization.__all__,
-           *loss.__all__, *distance.__all__, *padding.__all__, *sparse.__all__, "dropout",
-           "alpha_dropout", "feature_alpha_dropout", "linear"]
+           *loss.__all__, *distance.__all__, *padding.__all__, *sparse.__all__, *vision.__all__,
+           "dropout", "alpha_dropout", "feature_alpha_dropout", "linear"]

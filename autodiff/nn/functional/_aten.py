@@ -7,7 +7,9 @@ changes nothing). Each maps its arguments onto the ``nn.functional`` function (o
 part of it, without the checks ``F`` makes in Python) that does the work.
 
 Those whose signature is ``F``'s (``cosine_similarity``, ``pairwise_distance``,
-``rms_norm``) are ``F``'s, as in torch; ``autodiff/__init__.py`` imports both."""
+``rms_norm``, ``adaptive_avg_pool1d``, ``pixel_shuffle``, ``pixel_unshuffle``,
+``channel_shuffle``, ``native_channel_shuffle``) are ``F``'s, as in torch;
+``autodiff/__init__.py`` imports both."""
 
 from __future__ import annotations
 
@@ -15,8 +17,11 @@ from typing import Optional, Sequence
 
 from ...ops import Generator
 from ...tape import Tensor
-from . import _dropout, activation, loss, normalization, sparse as _sparse
+from . import (_dropout, activation, conv, loss, normalization, padding, pooling,
+               sparse as _sparse)
+from ._common import Size2
 from .loss import _reduction_name
+from .pooling import Size1
 
 
 # -- Dropout: torch.dropout(input, p, train) ------------------------------------------------
@@ -223,9 +228,65 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
                                                  _reduction_name(reduction), pos_weight)
 
 
+# -- Pooling, padding, convolution: stride=() is the kernel's size ---------------------------
+
+def max_pool1d(input: Tensor, kernel_size: Size1, stride: Size1 = (), padding: Size1 = 0,
+               dilation: Size1 = 1, ceil_mode: bool = False) -> Tensor:
+    """``F.max_pool1d``.
+
+    >>> import autodiff
+    >>> autodiff.max_pool1d(autodiff.tensor([[1.0, 3.0, 2.0, 0.0]]), 2)
+    tensor([[3., 2.]])
+    """
+    return pooling.max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode)
+
+
+def max_pool1d_with_indices(input: Tensor, kernel_size: Size1, stride: Size1 = (),
+                            padding: Size1 = 0, dilation: Size1 = 1,
+                            ceil_mode: bool = False) -> tuple[Tensor, Tensor]:
+    """``F.max_pool1d(..., return_indices=True)``: the values and where they were."""
+    return pooling._max_pool1d_with_indices(input, kernel_size, stride, padding, dilation,
+                                            ceil_mode)
+
+
+def max_pool2d(input: Tensor, kernel_size: Size2, stride: Size2 = (), padding: Size2 = 0,
+               dilation: Size2 = 1, ceil_mode: bool = False) -> Tensor:
+    """``F.max_pool2d``."""
+    return pooling.max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode)
+
+
+def avg_pool1d(input: Tensor, kernel_size: Size1, stride: Size1 = (), padding: Size1 = 0,
+               ceil_mode: bool = False, count_include_pad: bool = True) -> Tensor:
+    """``F.avg_pool1d``."""
+    return pooling.avg_pool1d(input, kernel_size, stride, padding, ceil_mode,
+                              count_include_pad)
+
+
+def constant_pad_nd(input: Tensor, pad: Sequence[int], value: float = 0) -> Tensor:
+    """``F.pad(input, pad, value=value)``, with ATen's checks of ``pad``.
+
+    >>> import autodiff
+    >>> autodiff.constant_pad_nd(autodiff.tensor([1.0, 2.0]), [1, 0], 9.0)
+    tensor([9., 1., 2.])
+    """
+    return padding._constant_pad_nd(input, pad, value)
+
+
+def convolution(input: Tensor, weight: Tensor, bias: Optional[Tensor], stride: Sequence[int],
+                padding: Sequence[int], dilation: Sequence[int], transposed: bool,
+                output_padding: Sequence[int], groups: int) -> Tensor:
+    """``F.conv{n}d`` (``F.conv_transpose{n}d`` where ``transposed``) of a batched input,
+    ``n`` the weight's number of spatial dims (ConvolutionBackward0)."""
+    conv._check_input_dims(input, weight)
+    return conv._conv(weight.ndim - 2, "convolution", input, weight, bias, stride, padding,
+                      dilation, groups, transposed, output_padding)
+
+
 __all__ = ["dropout", "dropout_", "alpha_dropout", "alpha_dropout_", "feature_dropout",
            "feature_dropout_", "feature_alpha_dropout", "feature_alpha_dropout_", "layer_norm",
            "group_norm", "batch_norm", "instance_norm", "embedding", "celu", "celu_", "selu",
            "selu_", "threshold", "threshold_", "rrelu", "rrelu_", "cosine_embedding_loss",
            "hinge_embedding_loss", "margin_ranking_loss", "triplet_margin_loss",
-           "poisson_nll_loss", "kl_div", "binary_cross_entropy_with_logits"]
+           "poisson_nll_loss", "kl_div", "binary_cross_entropy_with_logits", "max_pool1d",
+           "max_pool1d_with_indices", "max_pool2d", "avg_pool1d", "constant_pad_nd",
+           "convolution"]

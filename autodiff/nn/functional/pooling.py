@@ -1,4 +1,4 @@
-"""Pooling: ``max_pool2d``, ``avg_pool2d``, ``adaptive_avg_pool2d``."""
+"""Pooling: ``max_pool2d``, ``avg_pool2d``, ``adaptive_avg_pool2d``, and their 1-d forms."""
 
 from __future__ import annotations
 
@@ -98,7 +98,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
                             ceil_mode, return_indices)
         return tuple(o.squeeze(0) for o in pooled) if return_indices else pooled.squeeze(0)
     kernel = _pair(kernel_size)
-    stride = kernel if stride is None or stride == [] else _pair(stride)
+    stride = kernel if stride is None or stride in ([], ()) else _pair(stride)
     padding, dilation = _pair(padding), _pair(dilation)
     for p, k, d in zip(padding, kernel, dilation):
         if p > (d * (k - 1) + 1) // 2:
@@ -194,7 +194,7 @@ def avg_pool2d(input: Tensor, kernel_size: Size2, stride: Optional[Size2] = None
               [10.5000, 12.5000]]]])
     """
     kernel = _pair(kernel_size)
-    stride = kernel if stride is None or stride == [] else _pair(stride)
+    stride = kernel if stride is None or stride in ([], ()) else _pair(stride)
     padding = _pair(padding)
     if input.ndim not in (3, 4):
         raise RuntimeError("non-empty 3D or 4D (batch mode) tensor expected for input")
@@ -264,4 +264,125 @@ def adaptive_avg_pool2d(input: Tensor,
     return apply(RULES["adaptive_avg_pool2d"], input, output_size=size)
 
 
-__all__ = ["max_pool2d", "avg_pool2d", "adaptive_avg_pool2d"]
+# The 1-d pools are the 2-d ones of an input with a height of 1, as torch computes them
+# (SqueezeBackward1 over the 2-d node over UnsqueezeBackward0)
+Size1 = Union[int, Sequence[int]]
+
+
+def _one_int(function, name, value):
+    """An int, or a sequence of one (torch's error for another length), as an int."""
+    if isinstance(value, int):
+        return value
+    if len(value) != 1:
+        raise RuntimeError(f"{function}() argument '{name}' should contain one int (got "
+                           f"{len(value)})")
+    return value[0]
+
+
+def _check_dim_range(function, input):
+    if input.ndim not in (2, 3):
+        raise RuntimeError(f"Expected 2 to 3 dimensions, but got {input.ndim}-dimensional "
+                           f"tensor for argument #1 'self' (while checking arguments for "
+                           f"{function})")
+
+
+def _max_pool1d_with_indices(input, kernel_size, stride=(), padding=0, dilation=1,
+                             ceil_mode=False):
+    """torch's ``max_pool1d_with_indices``: the values and where they were (as a tuple)."""
+    _check_dim_range("max_pool1d", input)
+    kernel, pad, dil = (_one_int("max_pool1d", name, value) for name, value in (
+        ("kernel_size", kernel_size), ("padding", padding), ("dilation", dilation)))
+    step = kernel if stride is None or stride in ([], ()) else _one_int("max_pool1d", "stride",
+                                                                         stride)
+    out, indices = max_pool2d(input.unsqueeze(-2), (1, kernel), (1, step), (0, pad), (1, dil),
+                              ceil_mode, return_indices=True)
+    return out.squeeze(-2), indices.squeeze(-2)
+
+
+def _check_max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode):
+    """The checks of torch's ``max_pool1d``, with their own texts."""
+    if not (input.ndim == 2 and input.shape[1] != 0
+            or input.ndim == 3 and input.shape[1] != 0 and input.shape[2] != 0):
+        raise RuntimeError(f"max_pool1d: Expected 2D or 3D (batch mode) tensor with optional "
+                           f"0 dim batch size for input, but got:{list(input.shape)}")
+    sizes = [(name, [value] if isinstance(value, int) else list(value)) for name, value in (
+        ("kernel_size", kernel_size), ("stride", [] if stride is None else stride),
+        ("padding", padding), ("dilation", dilation))]
+    for name, values in sizes:
+        if len(values) != 1 and not (name == "stride" and not values):
+            kinds = ("None, an int, list of ints, or tuple" if name == "stride" else
+                     "an int, list of ints, or tuple" if name == "padding" else
+                     "an int, list of ints or tuple")
+            raise RuntimeError(f"max_pool1d() {name} must be {kinds} of ints of size 1 but got "
+                               f"size {len(values)}")
+    kernel, stride, pad, dil = (values[0] if values else None for _, values in sizes)
+    stride = kernel if stride is None else stride
+    for name, value, sign in (("kernel_size", kernel, 1), ("stride", stride, 1),
+                              ("padding", pad, 0), ("dilation", dil, 1)):
+        if value < sign:
+            raise RuntimeError(f"max_pool1d() {name} must be "
+                               f"{'non-negative' if sign == 0 else 'greater than zero'}, but "
+                               f"got {value}")
+        if name == "padding" and pad > kernel // 2:
+            raise RuntimeError(f"max_pool1d() padding should be at most half of kernel size, "
+                               f"but got padding={pad} and kernel_size={kernel}")
+    size = _pooling_output_shape(input.shape[-1], kernel, stride, pad, dil, ceil_mode)
+    if size < 1:
+        raise RuntimeError(f"max_pool1d() Invalid computed output size: {size}")
+
+
+def max_pool1d(input: Tensor, kernel_size: Size1, stride: Optional[Size1] = None,
+               padding: Size1 = 0, dilation: Size1 = 1, ceil_mode: bool = False,
+               return_indices: bool = False) -> Union[Tensor, tuple[Tensor, Tensor]]:
+    """The largest element of each ``kernel_size`` window along the last dim of (N, C, L)
+    or (C, L) ``input``; ``return_indices=True`` also gives where it was.
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.max_pool1d(autodiff.tensor([[1.0, 3.0, 2.0, 0.0]]), 2)
+    tensor([[3., 2.]])
+    """
+    if return_indices:
+        return _max_pool1d_with_indices(input, kernel_size, stride, padding, dilation,
+                                        ceil_mode)
+    _check_max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode)
+    return _max_pool1d_with_indices(input, kernel_size, stride, padding, dilation,
+                                    ceil_mode)[0]
+
+
+def avg_pool1d(input: Tensor, kernel_size: Size1, stride: Optional[Size1] = None,
+               padding: Size1 = 0, ceil_mode: bool = False,
+               count_include_pad: bool = True) -> Tensor:
+    """The mean of each ``kernel_size`` window along the last dim of (N, C, L) or (C, L)
+    ``input`` (see ``avg_pool2d``).
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.avg_pool1d(autodiff.tensor([[1.0, 3.0, 2.0, 0.0]]), 2)
+    tensor([[2., 1.]])
+    """
+    _check_dim_range("avg_pool1d", input)
+    kernel, pad = (_one_int("avg_pool1d", name, value) for name, value in (
+        ("kernel_size", kernel_size), ("padding", padding)))
+    step = kernel if stride is None or stride in ([], ()) else _one_int("avg_pool1d", "stride",
+                                                                         stride)
+    return avg_pool2d(input.unsqueeze(-2), (1, kernel), (1, step), (0, pad), ceil_mode,
+                      count_include_pad).squeeze(-2)
+
+
+def adaptive_avg_pool1d(input: Tensor, output_size: Size1) -> Tensor:
+    """The mean over windows that split the last dim of (N, C, L) or (C, L) ``input`` into
+    ``output_size`` (see ``adaptive_avg_pool2d``).
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.adaptive_avg_pool1d(autodiff.tensor([[1.0, 3.0, 2.0]]), 2)
+    tensor([[2.0000, 2.5000]])
+    """
+    _check_dim_range("adaptive_avg_pool1d", input)
+    size = _one_int("adaptive_avg_pool1d", "output_size", output_size)
+    return adaptive_avg_pool2d(input.unsqueeze(-2), (1, size)).squeeze(-2)
+
+
+__all__ = ["max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool1d",
+           "adaptive_avg_pool2d"]
