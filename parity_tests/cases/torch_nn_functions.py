@@ -283,3 +283,115 @@ def poisson_kl_and_bce_losses(T):
                                  T.binary_cross_entropy_with_logits(
                                      x, t, T.tensor([1.0, 2.0, 0.5, 1.0]),
                                      T.tensor([3.0, 1.0, 1.0, 2.0]), 2), x)
+
+
+# -- Pooling, padding, convolution, shuffles ----------------------------------------------------
+
+def pools_in_one_dim(T):
+    """``max_pool1d``, ``max_pool1d_with_indices``, ``avg_pool1d``,
+    ``adaptive_avg_pool1d``: the 2-d pools of a height-1 input (SqueezeBackward1), and
+    ``max_pool2d`` with ``stride=()`` the kernel's size; each function's own errors."""
+    x = _x(T, 2, 3, 9)
+    yield from _forward_backward(T, "max_pool1d", lambda: T.max_pool1d(x, 3, 2, 1, 1, True), x)
+    yield "max_pool1d: next functions", T.max_pool1d(x, 2).grad_fn.next_functions
+    values, indices = T.max_pool1d_with_indices(x, [4], [2], [2], [2])
+    yield "max_pool1d_with_indices", (values, indices)
+    yield "max_pool1d of (C, L)", T.max_pool1d(x[0], 2)
+    yield from _forward_backward(T, "avg_pool1d", lambda: T.avg_pool1d(x, 3, 2, 1, True, False),
+                                 x)
+    yield from _forward_backward(T, "adaptive_avg_pool1d", lambda: T.adaptive_avg_pool1d(x, 4),
+                                 x)
+    yield "adaptive_avg_pool1d to 1: node", T.adaptive_avg_pool1d(x, 1).grad_fn.next_functions
+    x4 = _x(T, 1, 2, 4, 5)
+    yield from _forward_backward(T, "max_pool2d", lambda: T.max_pool2d(x4, [2, 2], ()), x4)
+    yield "F.max_pool1d with indices", T.nn.functional.max_pool1d(x, 2, return_indices=True)
+    for name, f in [
+            ("max_pool1d of 1 dim", lambda: T.max_pool1d(T.ones(8), 2)),
+            ("max_pool1d of an empty length", lambda: T.max_pool1d(T.ones(2, 3, 0), 2)),
+            ("max_pool1d, kernel of 2", lambda: T.max_pool1d(x, (2, 2))),
+            ("max_pool1d, stride of 2", lambda: T.max_pool1d(x, 2, (1, 1))),
+            ("max_pool1d, padding of 2", lambda: T.max_pool1d(x, 2, padding=(1, 1))),
+            ("max_pool1d, dilation of 2", lambda: T.max_pool1d(x, 2, dilation=(1, 1))),
+            ("max_pool1d, kernel 0", lambda: T.max_pool1d(x, 0)),
+            ("max_pool1d, stride 0", lambda: T.max_pool1d(x, 2, 0)),
+            ("max_pool1d, padding -1", lambda: T.max_pool1d(x, 2, padding=-1)),
+            ("max_pool1d, padding 2", lambda: T.max_pool1d(x, 2, padding=2)),
+            ("max_pool1d, dilation 0", lambda: T.max_pool1d(x, 2, dilation=0)),
+            ("max_pool1d, kernel 10", lambda: T.max_pool1d(x, 10)),
+            ("max_pool1d_with_indices of 1 dim", lambda: T.max_pool1d_with_indices(T.ones(8), 2)),
+            ("max_pool1d_with_indices, kernel of 2", lambda: T.max_pool1d_with_indices(
+                x, (2, 2))),
+            ("avg_pool1d of 1 dim", lambda: T.avg_pool1d(T.ones(8), 2)),
+            ("avg_pool1d, stride of 2", lambda: T.avg_pool1d(x, 2, (1, 1))),
+            ("avg_pool1d, kernel 10", lambda: T.avg_pool1d(x, 10)),
+            ("adaptive_avg_pool1d of 1 dim", lambda: T.adaptive_avg_pool1d(T.ones(8), 2)),
+            ("adaptive_avg_pool1d to 2 sizes", lambda: T.adaptive_avg_pool1d(x, (2, 2)))]:
+        yield name, _outcome(f)
+
+
+def constant_pad_nd_and_convolution(T):
+    """``torch.constant_pad_nd(input, pad, value)`` (ATen's checks: texts other than
+    ``F.pad``'s) and ``torch.convolution(input, weight, bias, stride, padding, dilation,
+    transposed, output_padding, groups)``."""
+    x = _x(T, 2, 3, 4)
+    yield from _forward_backward(T, "constant_pad_nd", lambda: T.constant_pad_nd(
+        x, [1, 2, -1, 1], 2.5), x)
+    yield "constant_pad_nd of integers", T.constant_pad_nd(T.arange(3), [1, 1], 2.5)
+    yield "constant_pad_nd, odd pad", _outcome(lambda: T.constant_pad_nd(x, [1]))
+    yield "constant_pad_nd, long pad", _outcome(lambda: T.constant_pad_nd(x, [1] * 8))
+    yield "constant_pad_nd, cropped away", _outcome(lambda: T.constant_pad_nd(x, [-3, -2]))
+    image = _x(T, 2, 4, 5, 5)
+    w = (_x(T, 6, 2, 3, 3) * 0.3).detach().requires_grad_()
+    b = T.tensor([0.1, -0.2, 0.3, 0.0, 0.5, -0.1], requires_grad=True)
+    yield from _forward_backward(T, "convolution", lambda: T.convolution(
+        image, w, b, [2, 1], [1], [1, 2], False, [0], 2), image, w, b)
+    wt = (_x(T, 4, 3, 2, 2) * 0.3).detach().requires_grad_()
+    yield from _forward_backward(T, "convolution transposed", lambda: T.convolution(
+        image, wt, None, [2, 2], [0, 1], [1, 1], True, [1, 0], 1), image, wt)
+    signal = _x(T, 2, 3, 7)
+    yield from _forward_backward(T, "convolution 1-d", lambda: T.convolution(
+        signal, w[:, :, 0].detach().repeat(1, 2, 1)[:, :3], None, [1], [0], [1], False, [0],
+        1), signal)
+    yield "convolution of an unbatched input", _outcome(lambda: T.convolution(
+        image[0], w, None, [1, 1], [0, 0], [1, 1], False, [0, 0], 2))
+    yield "convolution, channels", _outcome(lambda: T.convolution(
+        image, w, None, [1, 1], [0, 0], [1, 1], False, [0, 0], 1))
+
+
+def pixel_and_channel_shuffles(T):
+    """``pixel_shuffle``, ``pixel_unshuffle`` (PixelShuffleBackward0, the other's node
+    when differentiated again), ``channel_shuffle`` (ChannelShuffleBackward0) and
+    ``native_channel_shuffle`` (a NotImplemented node), their checks, and their layers."""
+    x = _x(T, 2, 8, 2, 3)
+    yield from _forward_backward(T, "pixel_shuffle", lambda: T.pixel_shuffle(x, 2), x)
+    yield from _forward_backward(T, "pixel_unshuffle", lambda: T.pixel_unshuffle(
+        _x(T, 1, 3, 4, 6).detach() * x.sum(), 2), x)
+    yield from _forward_backward(T, "channel_shuffle", lambda: T.channel_shuffle(x, 4), x)
+    y = T.pixel_shuffle(x, 2)
+    g, = T.autograd.grad((y * y).sum(), x, create_graph=True)
+    yield "pixel_shuffle's gradient", (g, g.grad_fn)
+    y = T.channel_shuffle(x, 2)
+    g, = T.autograd.grad((y * y).sum(), x, create_graph=True)
+    yield "channel_shuffle's gradient", (g, g.grad_fn)
+    yield "pixel_shuffle of (C, H, W)", T.pixel_shuffle(T.arange(8.0).reshape(8, 1, 1), 2)
+    yield "pixel_shuffle of 5 dims", T.pixel_shuffle(T.ones(1, 2, 4, 1, 1), 2).shape
+    yield "native_channel_shuffle", T.native_channel_shuffle(x, 2)
+    yield "native_channel_shuffle's backward", _outcome(
+        lambda: T.native_channel_shuffle(x, 2).sum().backward())
+    for name, f in [
+            ("pixel_shuffle, channels", lambda: T.pixel_shuffle(x, 3)),
+            ("pixel_shuffle of 2 dims", lambda: T.pixel_shuffle(T.ones(4, 3), 2)),
+            ("pixel_shuffle by 0", lambda: T.pixel_shuffle(x, 0)),
+            ("pixel_unshuffle, height", lambda: T.pixel_unshuffle(T.ones(1, 2, 3, 4), 2)),
+            ("pixel_unshuffle, width", lambda: T.pixel_unshuffle(T.ones(1, 2, 4, 3), 2)),
+            ("pixel_unshuffle by -1", lambda: T.pixel_unshuffle(x, -1)),
+            ("channel_shuffle, channels", lambda: T.channel_shuffle(x, 3)),
+            ("channel_shuffle of 2 dims", lambda: T.channel_shuffle(T.ones(2, 4), 2)),
+            ("channel_shuffle by 0", lambda: T.channel_shuffle(x, 0))]:
+        yield name, _outcome(f)
+    nn = T.nn
+    yield "layers", (repr(nn.PixelShuffle(2)), repr(nn.PixelUnshuffle(3)),
+                     repr(nn.ChannelShuffle(2)))
+    yield "PixelShuffle", nn.PixelShuffle(2)(x)
+    yield "PixelUnshuffle", nn.PixelUnshuffle(2)(T.ones(1, 1, 4, 4)).shape
+    yield "ChannelShuffle", nn.ChannelShuffle(4)(x)

@@ -305,35 +305,52 @@ def _check_max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode):
             or input.ndim == 3 and input.shape[1] != 0 and input.shape[2] != 0):
         raise RuntimeError(f"max_pool1d: Expected 2D or 3D (batch mode) tensor with optional "
                            f"0 dim batch size for input, but got:{list(input.shape)}")
-    sizes = [(name, [value] if isinstance(value, int) else list(value)) for name, value in (
-        ("kernel_size", kernel_size), ("stride", [] if stride is None else stride),
-        ("padding", padding), ("dilation", dilation))]
-    for name, values in sizes:
-        if len(values) != 1 and not (name == "stride" and not values):
-            kinds = ("None, an int, list of ints, or tuple" if name == "stride" else
-                     "an int, list of ints, or tuple" if name == "padding" else
-                     "an int, list of ints or tuple")
-            raise RuntimeError(f"max_pool1d() {name} must be {kinds} of ints of size 1 but got "
-                               f"size {len(values)}")
-    kernel, stride, pad, dil = (values[0] if values else None for _, values in sizes)
-    stride = kernel if stride is None else stride
-    for name, value, sign in (("kernel_size", kernel, 1), ("stride", stride, 1),
-                              ("padding", pad, 0), ("dilation", dil, 1)):
-        if value < sign:
-            raise RuntimeError(f"max_pool1d() {name} must be "
-                               f"{'non-negative' if sign == 0 else 'greater than zero'}, but "
-                               f"got {value}")
-        if name == "padding" and pad > kernel // 2:
-            raise RuntimeError(f"max_pool1d() padding should be at most half of kernel size, "
-                               f"but got padding={pad} and kernel_size={kernel}")
-    size = _pooling_output_shape(input.shape[-1], kernel, stride, pad, dil, ceil_mode)
+    kernel = _max_pool1d_arg("kernel_size", kernel_size, "an int, list of ints or tuple")
+    step = kernel if stride is None or stride in ([], ()) else _max_pool1d_arg(
+        "stride", stride, "None, an int, list of ints, or tuple")
+    pad = _max_pool1d_arg("padding", padding, "an int, list of ints, or tuple")
+    dil = _max_pool1d_arg("dilation", dilation, "an int, list of ints or tuple")
+    for name, value in (("kernel_size", kernel), ("stride", step)):
+        if value <= 0:
+            raise RuntimeError(f"max_pool1d() {name} must be greater than zero, but got {value}")
+    if pad < 0:
+        raise RuntimeError(f"max_pool1d() padding must be non-negative, but got {pad}")
+    if pad > kernel // 2:
+        raise RuntimeError(f"max_pool1d() padding should be at most half of kernel size, but "
+                           f"got padding={pad} and kernel_size={kernel}")
+    if dil <= 0:
+        raise RuntimeError(f"max_pool1d() dilation must be greater than zero, but got {dil}")
+    size = _pooling_output_shape(input.shape[-1], kernel, step, pad, dil, ceil_mode)
     if size < 1:
         raise RuntimeError(f"max_pool1d() Invalid computed output size: {size}")
 
 
+def _max_pool1d_arg(name, value, kinds):
+    """An int, or a sequence of one, as an int (``max_pool1d``'s error for another
+    length)."""
+    values = [value] if isinstance(value, int) else list(value)
+    if len(values) != 1:
+        raise RuntimeError(f"max_pool1d() {name} must be {kinds} of ints of size 1 but got "
+                           f"size {len(values)}")
+    return values[0]
+
+
+@overload
 def max_pool1d(input: Tensor, kernel_size: Size1, stride: Optional[Size1] = None,
                padding: Size1 = 0, dilation: Size1 = 1, ceil_mode: bool = False,
-               return_indices: bool = False) -> Union[Tensor, tuple[Tensor, Tensor]]:
+               return_indices: Literal[False] = False) -> Tensor: ...
+@overload
+def max_pool1d(input: Tensor, kernel_size: Size1, stride: Optional[Size1] = None,
+               padding: Size1 = 0, dilation: Size1 = 1, ceil_mode: bool = False, *,
+               return_indices: Literal[True]) -> tuple[Tensor, Tensor]: ...
+@overload
+def max_pool1d(input: Tensor, kernel_size: Size1, stride: Optional[Size1] = None,
+               padding: Size1 = 0, dilation: Size1 = 1, ceil_mode: bool = False,
+               return_indices: bool = False) -> Union[Tensor, tuple[Tensor, Tensor]]: ...
+
+
+def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
     """The largest element of each ``kernel_size`` window along the last dim of (N, C, L)
     or (C, L) ``input``; ``return_indices=True`` also gives where it was.
 
