@@ -43,7 +43,7 @@ from .serialization import load, save
 from .nn.module import typename
 from .compile import compile
 from .nn.functional import (conv1d, conv2d, conv3d,  # noqa: F401  (torch.conv2d is F.conv2d)
-                            adaptive_avg_pool1d, channel_shuffle, conv_transpose1d,
+                            adaptive_avg_pool1d, bilinear, channel_shuffle, conv_transpose1d,
                             conv_transpose2d, conv_transpose3d, cosine_similarity, hardshrink,
                             native_channel_shuffle, pairwise_distance, pixel_shuffle,
                             pixel_unshuffle, prelu, rms_norm)

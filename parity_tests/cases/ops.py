@@ -300,6 +300,8 @@ OP_CASES = {
     "leaky_relu": op_case(lambda torch, a: torch.nn.functional.leaky_relu(a, 0.2), (2, 3)),
     "leaky_relu_": op_case(lambda torch, a:
                                torch.nn.functional.leaky_relu(a * 1, 0.2, inplace=True), (2, 3)),
+    "_trilinear": op_case(lambda torch, a, b, c: torch.bilinear(a, b, c) ** 2, (2, 3), (2, 4),
+                          (5, 3, 4)),
     "pixel_shuffle": op_case(lambda torch, a: torch.pixel_shuffle(a, 2) ** 2, (1, 8, 2, 3)),
     "pixel_unshuffle": op_case(lambda torch, a: torch.pixel_unshuffle(a, 2) ** 2, (2, 4, 6)),
     "channel_shuffle": op_case(lambda torch, a: torch.channel_shuffle(a, 2) ** 2, (2, 6, 3)),

@@ -164,6 +164,32 @@ def embedding_weight_first(T):
     yield "out of range", _outcome(lambda: T.embedding(w, T.tensor([5])))
 
 
+def bilinear_as_trilinear(T):
+    """``torch.bilinear(input1, input2, weight, bias=None)``: torch's ``_trilinear`` of the
+    flattened inputs (TrilinearBackward0, again when differentiated twice); its checks;
+    ``nn.Bilinear``."""
+    x1, x2 = _x(T, 2, 3, 3), (_x(T, 2, 3, 4) * 0.5).detach().requires_grad_()
+    w = (_x(T, 5, 3, 4) * 0.2).detach().requires_grad_()
+    b = T.tensor([0.1, -0.2, 0.3, 0.0, 0.5], requires_grad=True)
+    yield from _forward_backward(T, "bilinear", lambda: T.bilinear(x1, x2, w, b), x1, x2, w, b)
+    yield from _forward_backward(T, "bilinear of rows", lambda: T.bilinear(x1[0], x2[0], w),
+                                 x1, x2, w)
+    out = T.bilinear(x1[0], x2[0], w)
+    yield "nodes", (out.grad_fn, out.grad_fn.next_functions)
+    g1, g2 = T.autograd.grad((out * out).sum(), (x1, w), create_graph=True)
+    yield "gradients differentiated again", (g1.grad_fn, g2.grad_fn)
+    for name, f in [
+            ("dims", lambda: T.bilinear(x1, x2[0], w)),
+            ("batch dims", lambda: T.bilinear(x1[:, :2], x2[:, :3], w)),
+            ("input1 size", lambda: T.bilinear(x1[..., :2], x2, w)),
+            ("input2 size", lambda: T.bilinear(x1, x2[..., :3], w)),
+            ("bias size", lambda: T.bilinear(x1, x2, w, b[:4]))]:
+        yield name, _outcome(f)
+    layer = T.nn.Bilinear(3, 4, 5)
+    yield "nn.Bilinear", (repr(layer), layer.weight.shape, layer(x1, x2).shape)
+    yield "nn.Bilinear of no features", _outcome(lambda: T.nn.Bilinear(0, 4, 5))
+
+
 # -- Activations ---------------------------------------------------------------------------
 
 def celu_selu_threshold(T):

@@ -22,7 +22,7 @@ import math
 import jax.numpy as jnp
 
 from ... import dtypes as D, ops, tape
-from ...tape import RULES, Tensor, apply
+from ...tape import RULES, Tensor, apply, row
 from . import (activation, conv, pooling, normalization, loss, distance, padding, sparse,
                vision)
 from .activation import *  # noqa: F401,F403
@@ -135,6 +135,61 @@ def linear(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None) -> Tens
     return out if input.ndim == 2 else out.view(*input.shape[:-1], weight.shape[0])
 
 
+# _trilinear: three inputs, each unsqueezed at its expand dims to a common rank, multiplied
+# and summed over sumdim. The gradient of one input is the _trilinear of the two others
+# with grad in its place, grad unsqueezed at sumdim and the sum over the input's expand dims
+def _trilinear_forward(i1, i2, i3, *, expand1, expand2, expand3, sumdim):
+    product = (jnp.expand_dims(i1, expand1) * jnp.expand_dims(i2, expand2)
+               * jnp.expand_dims(i3, expand3))
+    return jnp.sum(product, axis=sumdim)
+
+
+row("_trilinear", "TrilinearBackward0", _trilinear_forward,
+    (lambda grad, i2, i3, expand1, expand2, expand3, sumdim: apply(
+        RULES["_trilinear"], grad, i2, i3, expand1=sumdim, expand2=expand2, expand3=expand3,
+        sumdim=expand1),
+     lambda grad, i1, i3, expand1, expand2, expand3, sumdim: apply(
+         RULES["_trilinear"], i1, grad, i3, expand1=expand1, expand2=sumdim, expand3=expand3,
+         sumdim=expand2),
+     lambda grad, i1, i2, expand1, expand2, expand3, sumdim: apply(
+         RULES["_trilinear"], i1, i2, grad, expand1=expand1, expand2=expand2, expand3=sumdim,
+         sumdim=expand3)))
+
+
+def bilinear(input1: Tensor, input2: Tensor, weight: Tensor,
+             bias: Optional[Tensor] = None) -> Tensor:
+    """``y_o = input1 @ weight[o] @ input2 + bias_o`` over the last dims, with ``weight``
+    (out, in1, in2): torch's ``_trilinear`` of the flattened inputs (TrilinearBackward0),
+    reshaped back.
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.bilinear(autodiff.tensor([[1.0, 2.0]]), autodiff.tensor([[3.0]]),
+    ...            autodiff.tensor([[[1.0], [1.0]]]))
+    tensor([[9.]])
+    """
+    if input1.ndim != input2.ndim:
+        raise RuntimeError(f"bilinear(): input dimensions do not match: got {input1.ndim} and "
+                           f"{input2.ndim}")
+    for dim in range(input1.ndim - 1):
+        if input1.shape[dim] != input2.shape[dim]:
+            raise RuntimeError(f"bilinear(): input batch dimensions do not match at dim {dim}: "
+                               f"got {input1.shape[dim]} and {input2.shape[dim]}")
+    for name, size, expected in (("input1", input1.shape[-1], weight.shape[1]),
+                                 ("input2", input2.shape[-1], weight.shape[2])):
+        if size != expected:
+            raise RuntimeError(f"bilinear(): {name} size does not match weight size: got "
+                               f"{size} but expected {expected}")
+    if bias is not None and bias.shape[0] != weight.shape[0]:
+        raise RuntimeError(f"bilinear(): bias size does not match weight size: got "
+                           f"{bias.shape[0]} but expected {weight.shape[0]}")
+    out = apply(RULES["_trilinear"], input1.reshape(-1, input1.shape[-1]), weight,
+                input2.reshape(-1, input2.shape[-1]), expand1=(1, 3), expand2=(0,),
+                expand3=(1, 2), sumdim=(2, 3))
+    out = out.reshape(*input1.shape[:-1], weight.shape[0])
+    return out if bias is None else out + bias
+
+
 __all__ = [*activation.__all__, *conv.__all__, *pooling.__all__, *normalization.__all__,
            *loss.__all__, *distance.__all__, *padding.__all__, *sparse.__all__, *vision.__all__,
-           "dropout", "alpha_dropout", "feature_alpha_dropout", "linear"]
+           "dropout", "alpha_dropout", "feature_alpha_dropout", "linear", "bilinear"]
