@@ -45,7 +45,7 @@ from .compile import compile
 from .nn.functional import (conv1d, conv2d, conv3d,  # noqa: F401  (torch.conv2d is F.conv2d)
                             adaptive_avg_pool1d, bilinear, channel_shuffle, conv_transpose1d,
                             conv_transpose2d, conv_transpose3d, cosine_similarity, hardshrink,
-                            native_channel_shuffle, pairwise_distance, pixel_shuffle,
+                            native_channel_shuffle, pairwise_distance, pdist, pixel_shuffle,
                             pixel_unshuffle, prelu, rms_norm)
 from .nn.functional._aten import *  # noqa: F401,F403  (torch.dropout...: ATen's signatures)
 from .ops.out import OUT_FUNCTIONS as _OUT_FUNCTIONS, with_out as _with_out

@@ -313,6 +313,8 @@ SAMPLES.update({
         [(6,), (6,)]),
     "leaky_relu_": Sample(lambda a: F.leaky_relu(a * 1.0, 0.2, inplace=True) * a, [(6,)]),
     "_trilinear": Sample(lambda a, b, c: F.bilinear(a, b, c) ** 2, [(2, 3), (2, 4), (5, 3, 4)]),
+    "_pdist_forward": Sample(lambda a: T.pdist(a, 3) + T.pdist(a) + T.pdist(a, 1.5), [(4, 3)],
+                             second_order=False),      # (torch has no second derivative)
     "pixel_shuffle": Sample(lambda a: F.pixel_shuffle(a, 2) ** 2, [(1, 8, 2, 3)]),
     "pixel_unshuffle": Sample(lambda a: F.pixel_unshuffle(a, 2) ** 2, [(2, 4, 6)]),
     "channel_shuffle": Sample(lambda a: F.channel_shuffle(a, 2) ** 2, [(2, 6, 3)]),

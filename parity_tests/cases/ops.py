@@ -302,6 +302,7 @@ OP_CASES = {
                                torch.nn.functional.leaky_relu(a * 1, 0.2, inplace=True), (2, 3)),
     "_trilinear": op_case(lambda torch, a, b, c: torch.bilinear(a, b, c) ** 2, (2, 3), (2, 4),
                           (5, 3, 4)),
+    "_pdist_forward": op_case(lambda torch, a: torch.pdist(a, 3) + torch.pdist(a), (4, 3)),
     "pixel_shuffle": op_case(lambda torch, a: torch.pixel_shuffle(a, 2) ** 2, (1, 8, 2, 3)),
     "pixel_unshuffle": op_case(lambda torch, a: torch.pixel_unshuffle(a, 2) ** 2, (2, 4, 6)),
     "channel_shuffle": op_case(lambda torch, a: torch.channel_shuffle(a, 2) ** 2, (2, 6, 3)),
@@ -612,6 +613,12 @@ def _sub_scalar(torch, a, b):
 @op_def(OP_CASES, "leaky_relu_backward", (2, 3), (2, 3))
 def _leaky_relu_backward(torch, a, b):
     g, = torch.autograd.grad((torch.nn.functional.leaky_relu(a, 0.2) * b + torch.nn.functional.leaky_relu(a * 1, 0.2, inplace=True)).sum(), a, create_graph=True)
+    return g * a
+
+
+@op_def(OP_CASES, "_pdist_backward", (4, 3), (6,))
+def _pdist_backward(torch, a, b):
+    g, = torch.autograd.grad((torch.pdist(a) * b).sum(), a, create_graph=True)
     return g * a
 
 

@@ -249,6 +249,28 @@ def _losses_by_reduction(T, name, f, *inputs):
                                                            else (reduction,))), *inputs)
 
 
+def distances(T):
+    """``cosine_similarity`` and ``pairwise_distance`` (``F``'s) and ``pdist``
+    (PdistBackward0, whose gradient torch does not differentiate), for several ``p``."""
+    x = _x(T, 4, 3)
+    y = (_x(T, 4, 3) * 0.5 + 0.2).detach().requires_grad_()
+    yield from _forward_backward(T, "cosine_similarity", lambda: T.cosine_similarity(x, y), x, y)
+    yield from _forward_backward(T, "pairwise_distance", lambda: T.pairwise_distance(
+        x, y, 3.0, 1e-6, True), x, y)
+    rows = T.tensor([[0.0, 1.0, 2.0], [0.0, 1.0, 2.0], [1.0, -1.0, 3.0], [2.0, 2.0, 2.0]],
+                    requires_grad=True)
+    for p in (0, 0.5, 1, 1.5, 2, 3, float("inf")):
+        yield from _forward_backward(T, f"pdist p={p}", lambda: T.pdist(rows, p), rows)
+    yield "pdist of one row", T.pdist(T.ones(1, 3))
+    yield "pdist of no columns", T.pdist(T.ones(3, 0))
+    g, = T.autograd.grad(T.pdist(x).sum(), x, create_graph=True)
+    yield "pdist's gradient", (g, g.grad_fn)
+    yield "pdist's gradient differentiated", _outcome(lambda: g.sum().backward())
+    yield "pdist of 1 dim", _outcome(lambda: T.pdist(T.ones(3)))
+    yield "pdist of integers", _outcome(lambda: T.pdist(T.ones(3, 2, dtype=T.long)))
+    yield "pdist p=-1", _outcome(lambda: T.pdist(x, -1))
+
+
 def margin_and_embedding_losses(T):
     """``cosine_embedding_loss``, ``hinge_embedding_loss``, ``margin_ranking_loss`` and
     ``triplet_margin_loss`` with their ATen signatures."""
