@@ -315,6 +315,13 @@ SAMPLES.update({
     "_trilinear": Sample(lambda a, b, c: F.bilinear(a, b, c) ** 2, [(2, 3), (2, 4), (5, 3, 4)]),
     "_pdist_forward": Sample(lambda a: T.pdist(a, 3) + T.pdist(a) + T.pdist(a, 1.5), [(4, 3)],
                              second_order=False),      # (torch has no second derivative)
+    "adaptive_max_pool2d": Sample(lambda a: F.adaptive_max_pool2d(a, (2, 3)) ** 2,
+                                  [(1, 2, 5, 7)]),
+    "adaptive_max_pool2d_backward": Sample(
+        lambda g, x: tape.apply(RULES["adaptive_max_pool2d_backward"], g, x,
+                                indices=F.adaptive_max_pool2d(x, (2, 3), True)[1]._value())
+        * x,
+        [(1, 2, 2, 3), (1, 2, 5, 7)]),
     "pixel_shuffle": Sample(lambda a: F.pixel_shuffle(a, 2) ** 2, [(1, 8, 2, 3)]),
     "pixel_unshuffle": Sample(lambda a: F.pixel_unshuffle(a, 2) ** 2, [(2, 4, 6)]),
     "channel_shuffle": Sample(lambda a: F.channel_shuffle(a, 2) ** 2, [(2, 6, 3)]),

@@ -303,6 +303,8 @@ OP_CASES = {
     "_trilinear": op_case(lambda torch, a, b, c: torch.bilinear(a, b, c) ** 2, (2, 3), (2, 4),
                           (5, 3, 4)),
     "_pdist_forward": op_case(lambda torch, a: torch.pdist(a, 3) + torch.pdist(a), (4, 3)),
+    "adaptive_max_pool2d": op_case(lambda torch, a: torch.nn.functional.adaptive_max_pool2d(
+        a, (2, 3)), (1, 2, 5, 7)),
     "pixel_shuffle": op_case(lambda torch, a: torch.pixel_shuffle(a, 2) ** 2, (1, 8, 2, 3)),
     "pixel_unshuffle": op_case(lambda torch, a: torch.pixel_unshuffle(a, 2) ** 2, (2, 4, 6)),
     "channel_shuffle": op_case(lambda torch, a: torch.channel_shuffle(a, 2) ** 2, (2, 6, 3)),
@@ -619,6 +621,13 @@ def _leaky_relu_backward(torch, a, b):
 @op_def(OP_CASES, "_pdist_backward", (4, 3), (6,))
 def _pdist_backward(torch, a, b):
     g, = torch.autograd.grad((torch.pdist(a) * b).sum(), a, create_graph=True)
+    return g * a
+
+
+@op_def(OP_CASES, "adaptive_max_pool2d_backward", (1, 2, 5, 7), (1, 2, 2, 3))
+def _adaptive_max_pool2d_backward(torch, a, b):
+    g, = torch.autograd.grad((torch.nn.functional.adaptive_max_pool2d(a, (2, 3)) * b).sum(), a,
+                             create_graph=True)
     return g * a
 
 

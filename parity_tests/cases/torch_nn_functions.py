@@ -337,7 +337,7 @@ def poisson_kl_and_bce_losses(T):
 
 def pools_in_one_dim(T):
     """``max_pool1d``, ``max_pool1d_with_indices``, ``avg_pool1d``,
-    ``adaptive_avg_pool1d``: the 2-d pools of a height-1 input (SqueezeBackward1), and
+    ``adaptive_avg_pool1d``, ``adaptive_max_pool1d``: the 2-d pools of a height-1 input (SqueezeBackward1), and
     ``max_pool2d`` with ``stride=()`` the kernel's size; each function's own errors."""
     x = _x(T, 2, 3, 9)
     yield from _forward_backward(T, "max_pool1d", lambda: T.max_pool1d(x, 3, 2, 1, 1, True), x)
@@ -350,6 +350,16 @@ def pools_in_one_dim(T):
     yield from _forward_backward(T, "adaptive_avg_pool1d", lambda: T.adaptive_avg_pool1d(x, 4),
                                  x)
     yield "adaptive_avg_pool1d to 1: node", T.adaptive_avg_pool1d(x, 1).grad_fn.next_functions
+    yield from _forward_backward(T, "adaptive_max_pool1d", lambda: T.adaptive_max_pool1d(
+        x, 4)[0], x)
+    yield "adaptive_max_pool1d: indices, longer", T.adaptive_max_pool1d(x, 11)
+    yield "adaptive_max_pool1d: node", T.adaptive_max_pool1d(x, 4)[0].grad_fn.next_functions
+    values = T.adaptive_max_pool1d(x, 3)[0]
+    g, = T.autograd.grad((values * values).sum(), x, create_graph=True)
+    yield "adaptive_max_pool1d's gradient", (g, g.grad_fn.next_functions)
+    yield "F.adaptive_max_pool1d", T.nn.functional.adaptive_max_pool1d(x, 2)
+    yield "F.adaptive_max_pool2d", T.nn.functional.adaptive_max_pool2d(
+        _x(T, 1, 2, 5, 7), (2, None), return_indices=True)
     x4 = _x(T, 1, 2, 4, 5)
     yield from _forward_backward(T, "max_pool2d", lambda: T.max_pool2d(x4, [2, 2], ()), x4)
     yield "F.max_pool1d with indices", T.nn.functional.max_pool1d(x, 2, return_indices=True)
@@ -373,7 +383,9 @@ def pools_in_one_dim(T):
             ("avg_pool1d, stride of 2", lambda: T.avg_pool1d(x, 2, (1, 1))),
             ("avg_pool1d, kernel 10", lambda: T.avg_pool1d(x, 10)),
             ("adaptive_avg_pool1d of 1 dim", lambda: T.adaptive_avg_pool1d(T.ones(8), 2)),
-            ("adaptive_avg_pool1d to 2 sizes", lambda: T.adaptive_avg_pool1d(x, (2, 2)))]:
+            ("adaptive_avg_pool1d to 2 sizes", lambda: T.adaptive_avg_pool1d(x, (2, 2))),
+            ("adaptive_max_pool1d of 1 dim", lambda: T.adaptive_max_pool1d(T.ones(8), 2)),
+            ("adaptive_max_pool1d to 2 sizes", lambda: T.adaptive_max_pool1d(x, (2, 2)))]:
         yield name, _outcome(f)
 
 

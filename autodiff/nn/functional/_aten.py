@@ -262,6 +262,16 @@ def avg_pool1d(input: Tensor, kernel_size: Size1, stride: Size1 = (), padding: S
                               count_include_pad)
 
 
+def adaptive_max_pool1d(input: Tensor, output_size: Size1) -> tuple[Tensor, Tensor]:
+    """``F.adaptive_max_pool1d(..., return_indices=True)``: the values and where they were.
+
+    >>> import autodiff
+    >>> autodiff.adaptive_max_pool1d(autodiff.tensor([[1.0, 5.0, 2.0, 8.0, 3.0]]), 2)
+    (tensor([[5., 8.]]), tensor([[1, 3]]))
+    """
+    return pooling.adaptive_max_pool1d(input, output_size, return_indices=True)
+
+
 def constant_pad_nd(input: Tensor, pad: Sequence[int], value: float = 0) -> Tensor:
     """``F.pad(input, pad, value=value)``, with ATen's checks of ``pad``.
 
@@ -288,5 +298,6 @@ __all__ = ["dropout", "dropout_", "alpha_dropout", "alpha_dropout_", "feature_dr
            "selu_", "threshold", "threshold_", "rrelu", "rrelu_", "cosine_embedding_loss",
            "hinge_embedding_loss", "margin_ranking_loss", "triplet_margin_loss",
            "poisson_nll_loss", "kl_div", "binary_cross_entropy_with_logits", "max_pool1d",
-           "max_pool1d_with_indices", "max_pool2d", "avg_pool1d", "constant_pad_nd",
+           "max_pool1d_with_indices", "max_pool2d", "avg_pool1d", "adaptive_max_pool1d",
+           "constant_pad_nd",
            "convolution"]

@@ -39,9 +39,25 @@ def _window_indices(height, width, kernel, stride, padding, dilation, ceil_mode)
         pos = np.arange(out)[:, None] * s - p + np.arange(k)[None, :] * d     # (out, k)
         axes.append(np.where((pos >= 0) & (pos < size), pos, -1))
     rows, cols = axes
+    return _plane_taps(rows, cols, width)
+
+
+def _plane_taps(rows, cols, width):
+    """The flat positions in the H*W plane of each output's window, from each output row's
+    rows and each output column's columns (-1: none)."""
     flat = rows[:, None, :, None] * width + cols[None, :, None, :]           # (oh, ow, kh, kw)
     valid = (rows[:, None, :, None] >= 0) & (cols[None, :, None, :] >= 0)
     return np.where(valid, flat, -1).reshape(rows.shape[0], cols.shape[0], -1)
+
+
+def _argmax_in_windows(input, taps):
+    """Where in the H*W plane of (N, C, H, W) ``input`` each window's largest element is."""
+    n, c = input.shape[:2]
+    x = input._value().reshape(n, c, -1)
+    windows = jnp.where(taps >= 0, x[:, :, np.maximum(taps, 0)], -jnp.inf)  # n,c,oh,ow,taps
+    best = jnp.argmax(windows, axis=-1)
+    return jnp.take_along_axis(jnp.broadcast_to(taps, windows.shape), best[..., None],
+                               axis=-1)[..., 0]
 
 
 # max pooling: each output is the input element ``indices`` points at (its position in
@@ -114,12 +130,8 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     if min(size) < 1:
         raise RuntimeError(f"Given input size: ({c}x{h}x{w}). Calculated output size: "
                            f"({c}x{size[0]}x{size[1]}). Output size is too small")
-    taps = _window_indices(h, w, kernel, stride, padding, dilation, ceil_mode)
-    x = input._value().reshape(n, c, -1)
-    windows = jnp.where(taps >= 0, x[:, :, np.maximum(taps, 0)], -jnp.inf)  # n,c,oh,ow,taps
-    best = jnp.argmax(windows, axis=-1)
-    indices = jnp.take_along_axis(jnp.broadcast_to(taps, windows.shape), best[..., None],
-                                  axis=-1)[..., 0]
+    indices = _argmax_in_windows(input, _window_indices(h, w, kernel, stride, padding,
+                                                         dilation, ceil_mode))
     out = apply(RULES["max_pool2d"], input, kernel_size=kernel, stride=stride,
                 padding=padding, dilation=dilation, ceil_mode=ceil_mode, indices=indices,
                 self_sym_sizes=input.shape)
@@ -264,6 +276,77 @@ def adaptive_avg_pool2d(input: Tensor,
     return apply(RULES["adaptive_avg_pool2d"], input, output_size=size)
 
 
+# adaptive max pooling: max pooling over adaptive_avg_pool2d's windows; its gradient
+# scatters grad to where the maxima were, a kernel of its own whose gradient (for grad)
+# gathers from there again
+def _adaptive_taps(size, out):
+    """One dim's windows [floor(o n / out), ceil((o + 1) n / out)), -1 padded."""
+    starts = np.arange(out) * size // out
+    ends = -(-(np.arange(out) + 1) * size // out)
+    pos = starts[:, None] + np.arange(max(ends - starts, default=0))[None, :]
+    return np.where(pos < ends[:, None], pos, -1)
+
+
+def _scatter_into_plane(grad_output, self, indices):
+    n, c = self.shape[:2]
+    plane = jnp.zeros((n, c, math.prod(self.shape[2:])), grad_output.dtype)
+    plane = plane.at[jnp.arange(n)[:, None, None], jnp.arange(c)[None, :, None],
+                     indices.reshape(n, c, -1)].add(grad_output.reshape(n, c, -1))
+    return plane.reshape(self.shape)
+
+
+def _gather_from_plane(grad, indices):
+    picks = tape.make_tensor(indices.astype(np.int64))
+    return grad.flatten(2).gather(2, picks.flatten(2)).view(picks.shape)
+
+
+row("adaptive_max_pool2d_backward", "AdaptiveMaxPool2DBackwardBackward0",
+    lambda grad_output, self, *, indices: _scatter_into_plane(grad_output, self, indices),
+    (lambda grad, indices: _gather_from_plane(grad, indices),
+     lambda grad: _zeros_like(grad)))
+row("adaptive_max_pool2d", "AdaptiveMaxPool2DBackward0",
+    lambda self, *, indices: _gather_plane(self, indices),
+    lambda grad, self, indices: (apply(RULES["adaptive_max_pool2d_backward"], grad, self,
+                                       indices=indices),))
+
+
+@overload
+def adaptive_max_pool2d(input: Tensor, output_size: Union[int, Sequence[Optional[int]]],
+                        return_indices: Literal[False] = False) -> Tensor: ...
+@overload
+def adaptive_max_pool2d(input: Tensor, output_size: Union[int, Sequence[Optional[int]]], *,
+                        return_indices: Literal[True]) -> tuple[Tensor, Tensor]: ...
+@overload
+def adaptive_max_pool2d(input: Tensor, output_size: Union[int, Sequence[Optional[int]]],
+                        return_indices: bool = False) -> Union[Tensor, tuple[Tensor, Tensor]]:
+    ...
+
+
+def adaptive_max_pool2d(input, output_size, return_indices=False):
+    """The largest element of each of the windows that split (N, C, H, W) or (C, H, W)
+    ``input`` into ``output_size`` (see ``adaptive_avg_pool2d``); ``return_indices=True``
+    also gives where it was (AdaptiveMaxPool2DBackward0).
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.adaptive_max_pool2d(autodiff.tensor([[[1.0, 5.0, 2.0], [8.0, 0.0, 3.0]]]), (1, 2))
+    tensor([[[8., 5.]]])
+    """
+    if input.ndim == 3:
+        pooled = adaptive_max_pool2d(input.unsqueeze(0), output_size, return_indices)
+        return tuple(o.squeeze(0) for o in pooled) if return_indices else pooled.squeeze(0)
+    if input.ndim != 4:
+        raise RuntimeError(f"adaptive_max_pool2d(): Expected 3D or 4D tensor, but got: "
+                           f"{list(input.shape)}")
+    size = (output_size, output_size) if isinstance(output_size, int) else tuple(output_size)
+    h, w = input.shape[-2:]
+    size = tuple(n if o is None else o for o, n in zip(size, (h, w)))
+    indices = _argmax_in_windows(input, _plane_taps(_adaptive_taps(h, size[0]),
+                                                    _adaptive_taps(w, size[1]), w))
+    out = apply(RULES["adaptive_max_pool2d"], input, indices=indices)
+    return (out, tape.make_tensor(indices.astype(np.int64))) if return_indices else out
+
+
 # The 1-d pools are the 2-d ones of an input with a height of 1, as torch computes them
 # (SqueezeBackward1 over the 2-d node over UnsqueezeBackward0)
 Size1 = Union[int, Sequence[int]]
@@ -401,5 +484,32 @@ def adaptive_avg_pool1d(input: Tensor, output_size: Size1) -> Tensor:
     return adaptive_avg_pool2d(input.unsqueeze(-2), (1, size)).squeeze(-2)
 
 
+@overload
+def adaptive_max_pool1d(input: Tensor, output_size: Size1,
+                        return_indices: Literal[False] = False) -> Tensor: ...
+@overload
+def adaptive_max_pool1d(input: Tensor, output_size: Size1, *,
+                        return_indices: Literal[True]) -> tuple[Tensor, Tensor]: ...
+@overload
+def adaptive_max_pool1d(input: Tensor, output_size: Size1,
+                        return_indices: bool = False) -> Union[Tensor, tuple[Tensor, Tensor]]:
+    ...
+
+
+def adaptive_max_pool1d(input, output_size, return_indices=False):
+    """The largest element of each of the windows that split the last dim of (N, C, L) or
+    (C, L) ``input`` into ``output_size``; ``return_indices=True`` also gives where it was.
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.adaptive_max_pool1d(autodiff.tensor([[1.0, 5.0, 2.0, 8.0, 3.0]]), 2)
+    tensor([[5., 8.]])
+    """
+    _check_dim_range("adaptive_max_pool1d", input)
+    size = _one_int("adaptive_max_pool1d", "output_size", output_size)
+    out, indices = adaptive_max_pool2d(input.unsqueeze(-2), (1, size), return_indices=True)
+    return (out.squeeze(-2), indices.squeeze(-2)) if return_indices else out.squeeze(-2)
+
+
 __all__ = ["max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool1d",
-           "adaptive_avg_pool2d"]
+           "adaptive_avg_pool2d", "adaptive_max_pool1d", "adaptive_max_pool2d"]
