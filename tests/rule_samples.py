@@ -322,6 +322,13 @@ SAMPLES.update({
                                 indices=F.adaptive_max_pool2d(x, (2, 3), True)[1]._value())
         * x,
         [(1, 2, 2, 3), (1, 2, 5, 7)]),
+    "max_pool3d": Sample(lambda a: F.max_pool3d(a, 2, (1, 2, 1), 1, 1, True) ** 2,
+                         [(1, 2, 3, 4, 3)]),
+    "max_pool3d_with_indices_backward": Sample(
+        lambda g, x: tape.apply(RULES["max_pool3d_with_indices_backward"], g, x,
+                                indices=F.max_pool3d(x, 2, return_indices=True)[1]._value())
+        * x,
+        [(1, 2, 1, 2, 1), (1, 2, 3, 4, 3)]),
     "pixel_shuffle": Sample(lambda a: F.pixel_shuffle(a, 2) ** 2, [(1, 8, 2, 3)]),
     "pixel_unshuffle": Sample(lambda a: F.pixel_unshuffle(a, 2) ** 2, [(2, 4, 6)]),
     "channel_shuffle": Sample(lambda a: F.channel_shuffle(a, 2) ** 2, [(2, 6, 3)]),

@@ -305,6 +305,8 @@ OP_CASES = {
     "_pdist_forward": op_case(lambda torch, a: torch.pdist(a, 3) + torch.pdist(a), (4, 3)),
     "adaptive_max_pool2d": op_case(lambda torch, a: torch.nn.functional.adaptive_max_pool2d(
         a, (2, 3)), (1, 2, 5, 7)),
+    "max_pool3d": op_case(lambda torch, a: torch.max_pool3d(a, 2, (1, 2, 1), 1, 1, True),
+                          (1, 2, 3, 4, 3)),
     "pixel_shuffle": op_case(lambda torch, a: torch.pixel_shuffle(a, 2) ** 2, (1, 8, 2, 3)),
     "pixel_unshuffle": op_case(lambda torch, a: torch.pixel_unshuffle(a, 2) ** 2, (2, 4, 6)),
     "channel_shuffle": op_case(lambda torch, a: torch.channel_shuffle(a, 2) ** 2, (2, 6, 3)),
@@ -628,6 +630,12 @@ def _pdist_backward(torch, a, b):
 def _adaptive_max_pool2d_backward(torch, a, b):
     g, = torch.autograd.grad((torch.nn.functional.adaptive_max_pool2d(a, (2, 3)) * b).sum(), a,
                              create_graph=True)
+    return g * a
+
+
+@op_def(OP_CASES, "max_pool3d_with_indices_backward", (1, 2, 3, 4, 3), (1, 2, 1, 2, 1))
+def _max_pool3d_with_indices_backward(torch, a, b):
+    g, = torch.autograd.grad((torch.max_pool3d(a, 2) * b).sum(), a, create_graph=True)
     return g * a
 
 

@@ -335,10 +335,11 @@ def poisson_kl_and_bce_losses(T):
 
 # -- Pooling, padding, convolution, shuffles ----------------------------------------------------
 
-def pools_in_one_dim(T):
+def pools(T):
     """``max_pool1d``, ``max_pool1d_with_indices``, ``avg_pool1d``,
-    ``adaptive_avg_pool1d``, ``adaptive_max_pool1d``: the 2-d pools of a height-1 input (SqueezeBackward1), and
-    ``max_pool2d`` with ``stride=()`` the kernel's size; each function's own errors."""
+    ``adaptive_avg_pool1d``, ``adaptive_max_pool1d``: the 2-d pools of a height-1 input
+    (SqueezeBackward1); ``max_pool2d`` and ``max_pool3d`` (MaxPool3DWithIndicesBackward0),
+    with ``stride=()`` the kernel's size; each function's own errors."""
     x = _x(T, 2, 3, 9)
     yield from _forward_backward(T, "max_pool1d", lambda: T.max_pool1d(x, 3, 2, 1, 1, True), x)
     yield "max_pool1d: next functions", T.max_pool1d(x, 2).grad_fn.next_functions
@@ -363,6 +364,14 @@ def pools_in_one_dim(T):
     x4 = _x(T, 1, 2, 4, 5)
     yield from _forward_backward(T, "max_pool2d", lambda: T.max_pool2d(x4, [2, 2], ()), x4)
     yield "F.max_pool1d with indices", T.nn.functional.max_pool1d(x, 2, return_indices=True)
+    x5 = _x(T, 1, 2, 4, 5, 3)
+    yield from _forward_backward(T, "max_pool3d", lambda: T.max_pool3d(x5, 2, (1, 2, 1), 1, 1,
+                                                                       True), x5)
+    y = T.max_pool3d(x5, [2, 2, 1])
+    g, = T.autograd.grad((y * y).sum(), x5, create_graph=True)
+    yield "max_pool3d's gradient", (g, g.grad_fn.next_functions)
+    yield "F.max_pool3d with indices, unbatched", T.nn.functional.max_pool3d(
+        x5[0], (2, 1, 3), return_indices=True)
     for name, f in [
             ("max_pool1d of 1 dim", lambda: T.max_pool1d(T.ones(8), 2)),
             ("max_pool1d of an empty length", lambda: T.max_pool1d(T.ones(2, 3, 0), 2)),
@@ -384,6 +393,13 @@ def pools_in_one_dim(T):
             ("avg_pool1d, kernel 10", lambda: T.avg_pool1d(x, 10)),
             ("adaptive_avg_pool1d of 1 dim", lambda: T.adaptive_avg_pool1d(T.ones(8), 2)),
             ("adaptive_avg_pool1d to 2 sizes", lambda: T.adaptive_avg_pool1d(x, (2, 2))),
+            ("max_pool3d, padding 2", lambda: T.max_pool3d(x5, 2, padding=2)),
+            ("max_pool3d, padding 2 dilated", lambda: T.max_pool3d(x5, 3, padding=2,
+                                                                    dilation=2)),
+            ("max_pool3d, kernel 5", lambda: T.max_pool3d(x5, 5)),
+            ("max_pool3d of 2 dims", lambda: T.max_pool3d(T.ones(4, 5), 2)),
+            ("max_pool3d, kernel of 2", lambda: T.max_pool3d(x5, (2, 2))),
+            ("max_pool3d, stride 0", lambda: T.max_pool3d(x5, 2, 0)),
             ("adaptive_max_pool1d of 1 dim", lambda: T.adaptive_max_pool1d(T.ones(8), 2)),
             ("adaptive_max_pool1d to 2 sizes", lambda: T.adaptive_max_pool1d(x, (2, 2)))]:
         yield name, _outcome(f)

@@ -21,7 +21,7 @@ from . import (_dropout, activation, conv, loss, normalization, padding, pooling
                sparse as _sparse)
 from ._common import Size2
 from .loss import _reduction_name
-from .pooling import Size1
+from .pooling import Size1, Size3
 
 
 # -- Dropout: torch.dropout(input, p, train) ------------------------------------------------
@@ -255,6 +255,12 @@ def max_pool2d(input: Tensor, kernel_size: Size2, stride: Size2 = (), padding: S
     return pooling.max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode)
 
 
+def max_pool3d(input: Tensor, kernel_size: Size3, stride: Size3 = (), padding: Size3 = 0,
+               dilation: Size3 = 1, ceil_mode: bool = False) -> Tensor:
+    """``F.max_pool3d``."""
+    return pooling.max_pool3d(input, kernel_size, stride, padding, dilation, ceil_mode)
+
+
 def avg_pool1d(input: Tensor, kernel_size: Size1, stride: Size1 = (), padding: Size1 = 0,
                ceil_mode: bool = False, count_include_pad: bool = True) -> Tensor:
     """``F.avg_pool1d``."""
@@ -298,6 +304,6 @@ __all__ = ["dropout", "dropout_", "alpha_dropout", "alpha_dropout_", "feature_dr
            "selu_", "threshold", "threshold_", "rrelu", "rrelu_", "cosine_embedding_loss",
            "hinge_embedding_loss", "margin_ranking_loss", "triplet_margin_loss",
            "poisson_nll_loss", "kl_div", "binary_cross_entropy_with_logits", "max_pool1d",
-           "max_pool1d_with_indices", "max_pool2d", "avg_pool1d", "adaptive_max_pool1d",
+           "max_pool1d_with_indices", "max_pool2d", "max_pool3d", "avg_pool1d", "adaptive_max_pool1d",
            "constant_pad_nd",
            "convolution"]

@@ -31,23 +31,27 @@ def _pooling_output_shape(size, kernel, stride, pad, dilation, ceil_mode):
 _pool_size = _pooling_output_shape     # how many windows fit along one dim
 
 
-def _window_indices(height, width, kernel, stride, padding, dilation, ceil_mode):
+def _window_indices(sizes, kernel, stride, padding, dilation, ceil_mode):
     """For each output position and kernel tap: the flat input position, or -1 (padding)."""
     axes = []
-    for size, k, s, p, d in zip((height, width), kernel, stride, padding, dilation):
+    for size, k, s, p, d in zip(sizes, kernel, stride, padding, dilation):
         out = _pool_size(size, k, s, p, d, ceil_mode)
         pos = np.arange(out)[:, None] * s - p + np.arange(k)[None, :] * d     # (out, k)
         axes.append(np.where((pos >= 0) & (pos < size), pos, -1))
-    rows, cols = axes
-    return _plane_taps(rows, cols, width)
+    return _plane_taps(axes, sizes)
 
 
-def _plane_taps(rows, cols, width):
-    """The flat positions in the H*W plane of each output's window, from each output row's
-    rows and each output column's columns (-1: none)."""
-    flat = rows[:, None, :, None] * width + cols[None, :, None, :]           # (oh, ow, kh, kw)
-    valid = (rows[:, None, :, None] >= 0) & (cols[None, :, None, :] >= 0)
-    return np.where(valid, flat, -1).reshape(rows.shape[0], cols.shape[0], -1)
+def _plane_taps(axes, sizes):
+    """The flat positions in the (H*W or D*H*W) plane of each output's window, from each
+    spatial dim's (out, taps) positions (-1: none): shaped (*outs, taps)."""
+    n = len(axes)
+    flat, valid = np.zeros((1,) * 2 * n, np.int64), np.ones((1,) * 2 * n, bool)
+    for d, (pos, size) in enumerate(zip(axes, sizes)):
+        shape = [1] * 2 * n
+        shape[d], shape[n + d] = pos.shape           # outputs first, then the taps
+        pos = pos.reshape(shape)
+        flat, valid = flat * size + pos, valid & (pos >= 0)
+    return np.where(valid, flat, -1).reshape(*(pos.shape[0] for pos in axes), -1)
 
 
 def _argmax_in_windows(input, taps):
@@ -130,7 +134,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     if min(size) < 1:
         raise RuntimeError(f"Given input size: ({c}x{h}x{w}). Calculated output size: "
                            f"({c}x{size[0]}x{size[1]}). Output size is too small")
-    indices = _argmax_in_windows(input, _window_indices(h, w, kernel, stride, padding,
+    indices = _argmax_in_windows(input, _window_indices((h, w), kernel, stride, padding,
                                                          dilation, ceil_mode))
     out = apply(RULES["max_pool2d"], input, kernel_size=kernel, stride=stride,
                 padding=padding, dilation=dilation, ceil_mode=ceil_mode, indices=indices,
@@ -300,6 +304,91 @@ def _gather_from_plane(grad, indices):
     return grad.flatten(2).gather(2, picks.flatten(2)).view(picks.shape)
 
 
+# max_pool3d: as max_pool2d, over (D, H, W); its gradient is a kernel of its own, as
+# adaptive_max_pool2d's
+row("max_pool3d_with_indices_backward", "MaxPool3DWithIndicesBackwardBackward0",
+    lambda grad_output, self, *, indices: _scatter_into_plane(grad_output, self, indices),
+    (lambda grad, indices: _gather_from_plane(grad, indices),
+     lambda grad: _zeros_like(grad)))
+row("max_pool3d", "MaxPool3DWithIndicesBackward0",
+    lambda self, *, indices: _gather_plane(self, indices),
+    lambda grad, self, indices: (apply(RULES["max_pool3d_with_indices_backward"], grad, self,
+                                       indices=indices),))
+
+
+Size3 = Union[int, Sequence[int]]
+
+
+@overload
+def max_pool3d(input: Tensor, kernel_size: Size3, stride: Optional[Size3] = None,
+               padding: Size3 = 0, dilation: Size3 = 1, ceil_mode: bool = False,
+               return_indices: Literal[False] = False) -> Tensor: ...
+@overload
+def max_pool3d(input: Tensor, kernel_size: Size3, stride: Optional[Size3] = None,
+               padding: Size3 = 0, dilation: Size3 = 1, ceil_mode: bool = False, *,
+               return_indices: Literal[True]) -> tuple[Tensor, Tensor]: ...
+@overload
+def max_pool3d(input: Tensor, kernel_size: Size3, stride: Optional[Size3] = None,
+               padding: Size3 = 0, dilation: Size3 = 1, ceil_mode: bool = False,
+               return_indices: bool = False) -> Union[Tensor, tuple[Tensor, Tensor]]: ...
+
+
+def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    """The largest element of each ``kernel_size`` window of (N, C, D, H, W) or
+    (C, D, H, W) ``input``; ``return_indices=True`` also gives where it was (a position in
+    the D*H*W volume) (MaxPool3DWithIndicesBackward0).
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.max_pool3d(autodiff.arange(8.0).reshape(1, 2, 2, 2), 2)
+    tensor([[[[7.]]]])
+    """
+    kernel, stride, padding, dilation = (
+        _triple(name, value) for name, value in (
+            ("kernel_size", kernel_size),
+            ("stride", kernel_size if stride is None or stride in ([], ()) else stride),
+            ("padding", padding), ("dilation", dilation)))
+    if 0 in stride:
+        raise RuntimeError("stride should not be zero")
+    if input.ndim not in (4, 5):
+        raise RuntimeError("non-empty 4D or 5D (batch mode) tensor expected for input")
+    if input.ndim == 4:
+        pooled = max_pool3d(input.unsqueeze(0), kernel, stride, padding, dilation, ceil_mode,
+                            return_indices)
+        return tuple(o.squeeze(0) for o in pooled) if return_indices else pooled.squeeze(0)
+    for p, k, d in zip(padding, kernel, dilation):
+        if p > (d * (k - 1) + 1) // 2:
+            raise RuntimeError(f"pad should be at most half of effective kernel size, but got "
+                               f"pad={p}, kernel_size={k} and dilation={d}")
+    if any(p > k // 2 for p, k in zip(padding, kernel)):
+        (kt, kh, kw), (pt, ph, pw) = kernel, padding
+        raise RuntimeError(f"pad should be smaller than or equal to half of kernel size, but "
+                           f"got kT: {kt} kW: {kw} kH: {kh} padT: {pt} padW: {pw} padH: {ph}")
+    c, *sizes = input.shape[1:]
+    out = [_pool_size(*args, ceil_mode) for args in zip(sizes, kernel, stride, padding,
+                                                         dilation)]
+    if min(out) < 1:
+        raise RuntimeError(f"Given input size: ({'x'.join(map(str, [c, *sizes]))}). Calculated "
+                           f"output size: ({'x'.join(map(str, [c, *out]))}). Output size is "
+                           "too small")
+    indices = _argmax_in_windows(input, _window_indices(sizes, kernel, stride, padding,
+                                                         dilation, ceil_mode))
+    pooled = apply(RULES["max_pool3d"], input, indices=indices)
+    return (pooled, tape.make_tensor(indices.astype(np.int64))) if return_indices else pooled
+
+
+def _triple(name, value):
+    if isinstance(value, int):
+        return (value,) * 3
+    if len(value) == 1:
+        return tuple(value) * 3
+    if len(value) != 3:
+        raise RuntimeError(f"max_pool3d: {name} must either be a single int, or a tuple of "
+                           "three ints")
+    return tuple(value)
+
+
 row("adaptive_max_pool2d_backward", "AdaptiveMaxPool2DBackwardBackward0",
     lambda grad_output, self, *, indices: _scatter_into_plane(grad_output, self, indices),
     (lambda grad, indices: _gather_from_plane(grad, indices),
@@ -341,8 +430,8 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
     size = (output_size, output_size) if isinstance(output_size, int) else tuple(output_size)
     h, w = input.shape[-2:]
     size = tuple(n if o is None else o for o, n in zip(size, (h, w)))
-    indices = _argmax_in_windows(input, _plane_taps(_adaptive_taps(h, size[0]),
-                                                    _adaptive_taps(w, size[1]), w))
+    indices = _argmax_in_windows(input, _plane_taps(
+        [_adaptive_taps(n, o) for n, o in zip((h, w), size)], (h, w)))
     out = apply(RULES["adaptive_max_pool2d"], input, indices=indices)
     return (out, tape.make_tensor(indices.astype(np.int64))) if return_indices else out
 
@@ -511,5 +600,5 @@ def adaptive_max_pool1d(input, output_size, return_indices=False):
     return (out.squeeze(-2), indices.squeeze(-2)) if return_indices else out.squeeze(-2)
 
 
-__all__ = ["max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool1d",
+__all__ = ["max_pool1d", "max_pool2d", "max_pool3d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool1d",
            "adaptive_avg_pool2d", "adaptive_max_pool1d", "adaptive_max_pool2d"]
