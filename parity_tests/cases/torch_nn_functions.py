@@ -471,3 +471,32 @@ def pixel_and_channel_shuffles(T):
     yield "PixelShuffle", nn.PixelShuffle(2)(x)
     yield "PixelUnshuffle", nn.PixelUnshuffle(2)(T.ones(1, 1, 4, 4)).shape
     yield "ChannelShuffle", nn.ChannelShuffle(4)(x)
+
+
+def recurrent_cells(T):
+    """``rnn_tanh_cell``, ``rnn_relu_cell``, ``lstm_cell`` and ``gru_cell``: one step of
+    ``nn.RNNCell``, ``LSTMCell``, ``GRUCell`` from the weights, with their checks."""
+    x, h = _x(T, 2, 3), (_x(T, 2, 4) * 0.5).detach().requires_grad_()
+    c = (_x(T, 2, 4) * -0.3).detach().requires_grad_()
+    for name, gates in (("rnn_tanh_cell", 1), ("rnn_relu_cell", 1), ("gru_cell", 3),
+                        ("lstm_cell", 4)):
+        w_ih = (_x(T, 4 * gates, 3) * 0.3).detach().requires_grad_()
+        w_hh = (_x(T, 4 * gates, 4) * -0.2).detach().requires_grad_()
+        b_ih, b_hh = (_x(T, 4 * gates) * 0.1).detach(), (_x(T, 4 * gates) * 0.05).detach()
+        f = getattr(T, name)
+        state = (h, c) if name == "lstm_cell" else h
+        if name == "lstm_cell":
+            yield from _forward_backward(T, name, lambda: T.cat(f(x, state, w_ih, w_hh, b_ih,
+                                                                 b_hh)), x, h, c, w_ih, w_hh)
+            yield name + ": nodes", tuple(t.grad_fn for t in f(x, state, w_ih, w_hh))
+        else:
+            yield from _forward_backward(T, name, lambda: f(x, state, w_ih, w_hh, b_ih, b_hh),
+                                         x, h, w_ih, w_hh)
+            yield from _forward_backward(T, name + " without biases", lambda: f(
+                x, state, w_ih, w_hh), x, h)
+        yield name + ", input size", _outcome(lambda: f(x[:, :2], state, w_ih, w_hh))
+        yield name + ", batch size", _outcome(lambda: f(x[:1], state, w_ih, w_hh))
+    yield "lstm_cell of one state", _outcome(lambda: T.lstm_cell(
+        x, (h,), T.ones(16, 3), T.ones(16, 4)))
+    yield "rnn_tanh_cell, hidden size", _outcome(lambda: T.rnn_tanh_cell(
+        x, h[:, :3], T.ones(4, 3), T.ones(4, 4)))

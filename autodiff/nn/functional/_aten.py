@@ -17,6 +17,7 @@ from typing import Optional, Sequence
 
 from ...ops import Generator
 from ...tape import Tensor
+from ..rnn import _cell_step
 from . import (_dropout, activation, conv, loss, normalization, padding, pooling,
                sparse as _sparse)
 from ._common import Size2
@@ -298,6 +299,35 @@ def convolution(input: Tensor, weight: Tensor, bias: Optional[Tensor], stride: S
                       dilation, groups, transposed, output_padding)
 
 
+# -- Recurrent cells: one step (nn.RNNCell, LSTMCell and GRUCell call these) -----------------
+
+def rnn_tanh_cell(input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor,
+                  b_ih: Optional[Tensor] = None, b_hh: Optional[Tensor] = None) -> Tensor:
+    """``tanh(input @ w_ih.T + b_ih + hx @ w_hh.T + b_hh)``: ``nn.RNNCell``'s step."""
+    return _cell_step("RNN_TANH", input, hx, w_ih, w_hh, b_ih, b_hh)
+
+
+def rnn_relu_cell(input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor,
+                  b_ih: Optional[Tensor] = None, b_hh: Optional[Tensor] = None) -> Tensor:
+    """``rnn_tanh_cell`` with relu: ``nn.RNNCell(nonlinearity='relu')``'s step."""
+    return _cell_step("RNN_RELU", input, hx, w_ih, w_hh, b_ih, b_hh)
+
+
+def lstm_cell(input: Tensor, hx: Sequence[Tensor], w_ih: Tensor, w_hh: Tensor,
+              b_ih: Optional[Tensor] = None,
+              b_hh: Optional[Tensor] = None) -> tuple[Tensor, Tensor]:
+    """``(h', c')`` from ``hx = (h, c)``: ``nn.LSTMCell``'s step."""
+    if len(hx) != 2:
+        raise RuntimeError("lstm_cell expects two hidden states")
+    return _cell_step("LSTM", input, tuple(hx), w_ih, w_hh, b_ih, b_hh)
+
+
+def gru_cell(input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor,
+             b_ih: Optional[Tensor] = None, b_hh: Optional[Tensor] = None) -> Tensor:
+    """``nn.GRUCell``'s step."""
+    return _cell_step("GRU", input, hx, w_ih, w_hh, b_ih, b_hh)
+
+
 __all__ = ["dropout", "dropout_", "alpha_dropout", "alpha_dropout_", "feature_dropout",
            "feature_dropout_", "feature_alpha_dropout", "feature_alpha_dropout_", "layer_norm",
            "group_norm", "batch_norm", "instance_norm", "embedding", "celu", "celu_", "selu",
@@ -306,4 +336,4 @@ __all__ = ["dropout", "dropout_", "alpha_dropout", "alpha_dropout_", "feature_dr
            "poisson_nll_loss", "kl_div", "binary_cross_entropy_with_logits", "max_pool1d",
            "max_pool1d_with_indices", "max_pool2d", "max_pool3d", "avg_pool1d", "adaptive_max_pool1d",
            "constant_pad_nd",
-           "convolution"]
+           "convolution", "rnn_tanh_cell", "rnn_relu_cell", "lstm_cell", "gru_cell"]
