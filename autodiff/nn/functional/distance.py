@@ -60,8 +60,18 @@ def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6,
 # dist is 0; sign(d) for p = 1, where |d| is the max for p = inf, 0 for p = 0), minus that
 # for x_j
 def _pdist_forward(self, p):
+    """As torch's kernels, p a traced number (an XLA compile per shape, not per p)."""
     i, j = np.triu_indices(self.shape[0], 1)
-    return jnp.linalg.norm(self[i] - self[j], ord=p, axis=-1)
+    diff = jnp.abs(self[i] - self[j])
+    if p == 0:
+        return jnp.sum(diff != 0, -1).astype(self.dtype)
+    if p == 1:
+        return jnp.sum(diff, -1)
+    if p == 2:
+        return jnp.sqrt(jnp.sum(diff * diff, -1))
+    if p == math.inf:
+        return jnp.max(diff, -1, initial=0)
+    return jnp.sum(diff ** float(p), -1) ** (1 / float(p))
 
 
 def _pdist_backward(grad, self, pdist, p):
@@ -76,7 +86,7 @@ def _pdist_backward(grad, self, pdist, p):
     else:
         safe = jnp.where(dist == 0, 1, dist)
         slope = jnp.where((dist == 0) | ((diff == 0) & (p < 1)), 0,
-                          jnp.sign(diff) * (jnp.abs(diff) / safe) ** (p - 1))
+                          jnp.sign(diff) * (jnp.abs(diff) / safe) ** (float(p) - 1))
     each = slope * grad[:, None]
     return jnp.zeros_like(self).at[i].add(each).at[j].add(-each)
 
