@@ -313,7 +313,8 @@ OP_CASES = {
     "native_channel_shuffle": op_case(lambda torch, a: torch.native_channel_shuffle(a, 3),
                                       (2, 6, 3)),
     "rrelu_with_noise": op_case(lambda torch, a:
-                                torch.rrelu(a, 0.2, 0.4) * torch.rrelu(a, 0.25, 0.25, True), (2, 3)),
+                                torch.rrelu(a, 0.2, 0.4) * torch.rrelu(a, 0.25, 0.25, True),
+                                (2, 3)),
     "rrelu_with_noise_": op_case(lambda torch, a: torch.rrelu_(a * 1, 0.2, 0.4), (2, 3)),
     "elu": op_case(lambda torch, a:
                        torch.nn.functional.elu(a, 0.5) + torch.nn.functional.selu(a), (2, 3)),

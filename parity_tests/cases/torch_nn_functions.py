@@ -75,7 +75,8 @@ def dropout_family_draws(T):
             per_channel = y.detach().amax(2) == y.detach().amin(2)
             yield name + ": whole channels", bool(per_channel.all())
         y.sum().backward()
-        yield name + ": gradient values", sorted(set(round(v, 4) for v in x.grad.flatten().tolist()))
+        yield name + ": gradient values", sorted(set(round(v, 4)
+                                                     for v in x.grad.flatten().tolist()))
         x.grad = None
 
 

@@ -334,6 +334,6 @@ __all__ = ["dropout", "dropout_", "alpha_dropout", "alpha_dropout_", "feature_dr
            "selu_", "threshold", "threshold_", "rrelu", "rrelu_", "cosine_embedding_loss",
            "hinge_embedding_loss", "margin_ranking_loss", "triplet_margin_loss",
            "poisson_nll_loss", "kl_div", "binary_cross_entropy_with_logits", "max_pool1d",
-           "max_pool1d_with_indices", "max_pool2d", "max_pool3d", "avg_pool1d", "adaptive_max_pool1d",
-           "constant_pad_nd",
+           "max_pool1d_with_indices", "max_pool2d", "max_pool3d", "avg_pool1d",
+           "adaptive_max_pool1d", "constant_pad_nd",
            "convolution", "rnn_tanh_cell", "rnn_relu_cell", "lstm_cell", "gru_cell"]
