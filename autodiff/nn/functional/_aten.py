@@ -48,8 +48,8 @@ def alpha_dropout_(input: Tensor, p: float, train: bool) -> Tensor:
 
 
 def feature_dropout(input: Tensor, p: float, train: bool) -> Tensor:
-    """``dropout`` of whole channels (one draw per index of dims 0 and 1), as
-    ``F.dropout2d`` and ``F.dropout3d`` do."""
+    """``dropout`` of whole channels: one draw per index of dims 0 and 1 (what torch's
+    ``F.dropout2d`` and ``F.dropout3d`` call)."""
     return _dropout(input, p, train, feature=True)
 
 
