@@ -501,3 +501,36 @@ def recurrent_cells(T):
         x, (h,), T.ones(16, 3), T.ones(16, 4)))
     yield "rnn_tanh_cell, hidden size", _outcome(lambda: T.rnn_tanh_cell(
         x, h[:, :3], T.ones(4, 3), T.ones(4, 4)))
+
+
+def layers_of_the_new_functions(T):
+    """The layers of the ``F`` functions added beside the top-level ones: their reprs,
+    what they compute (evaluation mode for the random ones) and their parameters."""
+    nn = T.nn
+    x = _x(T, 2, 3, 8)
+    layers = [nn.AlphaDropout(0.2), nn.FeatureAlphaDropout(), nn.RReLU(), nn.RReLU(0.1, 0.3, True),
+              nn.MaxPool1d(2), nn.MaxPool1d(3, 2, 1, return_indices=True), nn.AvgPool1d(3),
+              nn.AvgPool1d(3, 2, 1, True, False), nn.AdaptiveAvgPool1d(3),
+              nn.AdaptiveMaxPool1d(3), nn.AdaptiveMaxPool1d(2, True)]
+    for layer in layers:
+        yield repr(layer), layer.eval()(x * 1)
+    yield "RReLU in training", nn.RReLU()(x).grad_fn
+    x5 = _x(T, 1, 2, 4, 4, 4)
+    yield "MaxPool3d", (repr(nn.MaxPool3d(2)), nn.MaxPool3d(2)(x5))
+    yield "AdaptiveMaxPool2d", (repr(nn.AdaptiveMaxPool2d((2, None), True)),
+                                nn.AdaptiveMaxPool2d((2, None), True)(x))
+    rms = nn.RMSNorm([3, 8], eps=1e-3)
+    yield "RMSNorm", (repr(rms), rms(x), [name for name, _ in rms.named_parameters()])
+    yield "RMSNorm without weight", (repr(nn.RMSNorm(8, elementwise_affine=False)),
+                                     list(nn.RMSNorm(8, elementwise_affine=False).parameters()))
+    signs = T.tensor([1, -1, 1] * 16).reshape(2, 3, 8)
+    for loss, args in ((nn.HingeEmbeddingLoss(), (x, signs)),
+                       (nn.HingeEmbeddingLoss(0.5, reduction="sum"), (x, signs)),
+                       (nn.TripletMarginLoss(), (x, x * 2, x * 0.5)),
+                       (nn.TripletMarginLoss(0.5, 1.0, 1e-6, True, reduction="none"),
+                        (x, x * 2, x * 0.5)),
+                       (nn.PoissonNLLLoss(), (x, x.detach().abs())),
+                       (nn.PoissonNLLLoss(False, True, eps=1e-6, reduction="none"),
+                        (x.abs(), x.detach() ** 2))):
+        yield repr(loss), (loss.reduction, loss(*args))
+    yield "size_average=False", nn.HingeEmbeddingLoss(0.5, False).reduction
