@@ -96,9 +96,11 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
 
 
 # ... a kernel of its own in torch, as threshold_backward:  d/dg = 1 or s,  d/dx = 0
-row("leaky_relu_backward", "LeakyReluBackwardBackward0",
-    lambda grad_output, self, *, negative_slope: jnp.where(self > 0, grad_output,
-                                                           grad_output * negative_slope),
+def _leaky_relu_backward(grad_output, self, *, negative_slope):
+    return jnp.where(self > 0, grad_output, grad_output * negative_slope)
+
+
+row("leaky_relu_backward", "LeakyReluBackwardBackward0", _leaky_relu_backward,
     (lambda grad, self, negative_slope: tape.apply(RULES["leaky_relu_backward"], grad, self,
                                                    negative_slope=negative_slope),
      lambda grad: _zeros_like(grad)))
@@ -132,7 +134,12 @@ def _rrelu(self, *, noise, lower, upper, training):
 def _rrelu_backward_kernel(grad_output, self, *, noise, lower, upper, training):
     if training and upper - lower > 1e-6:
         return grad_output * noise._value()
-    return jnp.where(self > 0, grad_output, grad_output * ((lower + upper) / 2))
+    return _leaky_relu_backward(grad_output, self, negative_slope=(lower + upper) / 2)
+
+
+def _rrelu_backward(grad, self_or_result, noise, lower, upper, training):
+    return (tape.apply(RULES["rrelu_with_noise_backward"], grad, self_or_result, noise=noise,
+                       lower=lower, upper=upper, training=training),)
 
 
 row("rrelu_with_noise_backward", "RreluWithNoiseBackwardBackward0", _rrelu_backward_kernel,
@@ -140,11 +147,6 @@ row("rrelu_with_noise_backward", "RreluWithNoiseBackwardBackward0", _rrelu_backw
         grad, self, noise, lower, upper, training)[0],
      lambda grad: _zeros_like(grad)),
     tensor_attrs=("noise",))
-
-
-def _rrelu_backward(grad, self_or_result, noise, lower, upper, training):
-    return (tape.apply(RULES["rrelu_with_noise_backward"], grad, self_or_result, noise=noise,
-                       lower=lower, upper=upper, training=training),)
 
 
 row("rrelu_with_noise_", "RreluWithNoiseBackward1", _rrelu,
