@@ -8,7 +8,7 @@ from typing import Optional
 
 from ..tape import Tensor
 from . import functional as F
-from .functional.loss import _legacy_reduction
+from .functional.loss import _chosen_reduction
 from .module import Module
 
 
@@ -190,14 +190,6 @@ class MarginRankingLoss(_MarginLoss):
         return F.margin_ranking_loss(input1, input2, target, self.margin, self.reduction)
 
 
-def _reduction(size_average, reduce, reduction):
-    """``reduction``, or the one torch's deprecated ``size_average`` and ``reduce`` say
-    (with its warning)."""
-    if size_average is None and reduce is None:
-        return reduction
-    return _legacy_reduction(size_average, reduce)
-
-
 class HingeEmbeddingLoss(_MarginLoss):
     """``input`` for pairs marked 1, ``max(0, margin - input)`` for -1
     (``F.hinge_embedding_loss``).
@@ -209,7 +201,7 @@ class HingeEmbeddingLoss(_MarginLoss):
 
     def __init__(self, margin: float = 1.0, size_average: Optional[bool] = None,
                  reduce: Optional[bool] = None, reduction: str = "mean") -> None:
-        super().__init__(margin, _reduction(size_average, reduce, reduction))
+        super().__init__(margin, _chosen_reduction(size_average, reduce, reduction))
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.hinge_embedding_loss(input, target, self.margin, reduction=self.reduction)
@@ -227,7 +219,7 @@ class TripletMarginLoss(_MarginLoss):
     def __init__(self, margin: float = 1.0, p: float = 2.0, eps: float = 1e-06,
                  swap: bool = False, size_average: Optional[bool] = None,
                  reduce: Optional[bool] = None, reduction: str = "mean") -> None:
-        super().__init__(margin, _reduction(size_average, reduce, reduction))
+        super().__init__(margin, _chosen_reduction(size_average, reduce, reduction))
         self.p, self.eps, self.swap = p, eps, swap
 
     def forward(self, anchor: Tensor, positive: Tensor, negative: Tensor) -> Tensor:
@@ -247,7 +239,7 @@ class PoissonNLLLoss(_Loss):
     def __init__(self, log_input: bool = True, full: bool = False,
                  size_average: Optional[bool] = None, eps: float = 1e-08,
                  reduce: Optional[bool] = None, reduction: str = "mean") -> None:
-        super().__init__(_reduction(size_average, reduce, reduction))
+        super().__init__(_chosen_reduction(size_average, reduce, reduction))
         self.log_input, self.full, self.eps = log_input, full, eps
 
     def forward(self, log_input: Tensor, target: Tensor) -> Tensor:

@@ -510,6 +510,14 @@ def _legacy_reduction(size_average, reduce):
     return _legacy_name(size_average, reduce)
 
 
+def _chosen_reduction(size_average, reduce, reduction):
+    """``reduction``, or the one torch's deprecated ``size_average`` and ``reduce`` say
+    (with its warning)."""
+    if size_average is None and reduce is None:
+        return reduction
+    return _legacy_reduction(size_average, reduce)
+
+
 def _legacy_name(size_average, reduce):
     size_average = True if size_average is None else size_average
     reduce = True if reduce is None else reduce
@@ -623,8 +631,7 @@ def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0,
     >>> F.hinge_embedding_loss(autodiff.tensor([0.3, 0.4]), autodiff.tensor([1, -1]))
     tensor(0.4500)
     """
-    if size_average is not None or reduce is not None:
-        reduction = _legacy_reduction(size_average, reduce)
+    reduction = _chosen_reduction(size_average, reduce, reduction)
     _reduction_enum(reduction)
     zeros = ops.zeros_like(input)
     margin_clamp = _scalar_minus(margin, input).clamp_min_(0)
@@ -646,8 +653,7 @@ def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, marg
     >>> F.triplet_margin_loss(a, autodiff.tensor([[3.0, 4.0]]), autodiff.tensor([[1.0, 0.0]]))
     tensor(5.0000)
     """
-    if size_average is not None or reduce is not None:
-        reduction = _legacy_reduction(size_average, reduce)
+    reduction = _chosen_reduction(size_average, reduce, reduction)
     _reduction_enum(reduction)
     if margin <= 0:
         raise ValueError(f"margin must be greater than 0, got {margin}")
@@ -679,8 +685,7 @@ def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full
     >>> F.poisson_nll_loss(autodiff.tensor([0.0, 1.0]), autodiff.tensor([1.0, 2.0]))
     tensor(0.8591)
     """
-    if size_average is not None or reduce is not None:
-        reduction = _legacy_reduction(size_average, reduce)
+    reduction = _chosen_reduction(size_average, reduce, reduction)
     _reduction_enum(reduction)
     if log_input:
         loss = input.exp() - target * input
