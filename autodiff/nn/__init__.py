@@ -20,7 +20,8 @@ from .conv import (Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d,
 from .dropout import AlphaDropout, Dropout, FeatureAlphaDropout
 from .flatten import Flatten, Unflatten
 from .linear import Bilinear, Identity, Linear
-from .normalization import BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm, RMSNorm
+from .normalization import (BatchNorm1d, BatchNorm2d, GroupNorm, InstanceNorm1d, InstanceNorm2d,
+                            InstanceNorm3d, LayerNorm, RMSNorm)
 from .padding import (CircularPad1d, CircularPad2d, CircularPad3d, ConstantPad1d, ConstantPad2d,
                       ConstantPad3d, ReflectionPad1d, ReflectionPad2d, ReflectionPad3d,
                       ReplicationPad1d, ReplicationPad2d, ReplicationPad3d, ZeroPad1d,
@@ -54,5 +55,6 @@ __all__ = [
     "ZeroPad3d", "ChannelShuffle", "PixelShuffle", "PixelUnshuffle", "Bilinear",
     "AlphaDropout", "FeatureAlphaDropout", "RReLU", "MaxPool1d", "MaxPool3d", "AvgPool1d",
     "AdaptiveAvgPool1d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "HingeEmbeddingLoss",
-    "TripletMarginLoss", "PoissonNLLLoss", "RMSNorm",
+    "TripletMarginLoss", "PoissonNLLLoss", "RMSNorm", "InstanceNorm1d", "InstanceNorm2d",
+    "InstanceNorm3d",
 ]

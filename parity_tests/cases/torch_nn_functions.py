@@ -534,3 +534,25 @@ def layers_of_the_new_functions(T):
                         (x.abs(), x.detach() ** 2))):
         yield repr(loss), (loss.reduction, loss(*args))
     yield "size_average=False", nn.HingeEmbeddingLoss(0.5, False).reduction
+
+
+def instance_norm_layers(T):
+    """``nn.InstanceNorm1d/2d/3d``: ``F.instance_norm`` per sample, by default without
+    parameters or running statistics; unbatched inputs; their checks and warning."""
+    nn = T.nn
+    x = _x(T, 2, 3, 5)
+    plain = nn.InstanceNorm1d(3)
+    yield repr(plain), (plain(x), plain(x[0]), list(plain.state_dict()))
+    tracked = nn.InstanceNorm1d(3, momentum=0.3, affine=True, track_running_stats=True)
+    yield from _forward_backward(T, repr(tracked), lambda: tracked(x), x, tracked.weight)
+    yield "running statistics", (tracked.running_mean, tracked.running_var,
+                                 tracked.num_batches_tracked)
+    yield "in evaluation", tracked.eval()(x)
+    x4 = _x(T, 2, 4, 3, 3)
+    yield repr(nn.InstanceNorm2d(4, bias=False, affine=True)), nn.InstanceNorm2d(
+        4, bias=False, affine=True)(x4)
+    yield "InstanceNorm3d", (repr(nn.InstanceNorm3d(2)), nn.InstanceNorm3d(2)(x4[:, :2]))
+    yield "channels, affine", _outcome(lambda: nn.InstanceNorm1d(4, affine=True)(x))
+    yield "channels, not affine", nn.InstanceNorm1d(4)(x).shape
+    yield "4-d input", _outcome(lambda: nn.InstanceNorm1d(3)(x4))
+    yield "one position", _outcome(lambda: nn.InstanceNorm1d(3)(x[:, :, :1]))
