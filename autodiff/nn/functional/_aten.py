@@ -6,10 +6,11 @@ not reduced), ``embedding`` takes the weight first, ``cudnn_enabled`` is accepte
 changes nothing). Each maps its arguments onto the ``nn.functional`` function (or the ATen
 part of it, without the checks ``F`` makes in Python) that does the work.
 
-Those whose signature is ``F``'s (``cosine_similarity``, ``pairwise_distance``,
-``rms_norm``, ``adaptive_avg_pool1d``, ``pixel_shuffle``, ``pixel_unshuffle``,
-``channel_shuffle``, ``native_channel_shuffle``) are ``F``'s, as in torch;
-``autodiff/__init__.py`` imports both."""
+Those whose signature is ``F``'s (``bilinear``, ``cosine_similarity``,
+``pairwise_distance``, ``pdist``, ``rms_norm``, ``adaptive_avg_pool1d``, the pixel and
+channel shuffles) are ``F``'s, as in torch; ``autodiff/__init__.py`` imports both. The
+recurrent cells are the steps of ``nn.RNNCell``, ``LSTMCell`` and ``GRUCell``
+(``nn/rnn.py``)."""
 
 from __future__ import annotations
 
