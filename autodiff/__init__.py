@@ -52,8 +52,11 @@ from .serialization import load, save
 from .nn.module import typename
 from .compile import compile
 from .nn.functional import (conv1d, conv2d, conv3d,  # noqa: F401  (torch.conv2d is F.conv2d)
-                            conv_transpose1d, conv_transpose2d, conv_transpose3d, hardshrink,
-                            prelu)
+                            adaptive_avg_pool1d, bilinear, channel_shuffle, conv_transpose1d,
+                            conv_transpose2d, conv_transpose3d, cosine_similarity, hardshrink,
+                            native_channel_shuffle, pairwise_distance, pdist, pixel_shuffle,
+                            pixel_unshuffle, prelu, rms_norm)
+from .nn.functional._aten import *  # noqa: F401,F403  (torch.dropout...: ATen's signatures)
 
 bool = _dtypes.bool_
 uint8, int8, int16, int32, int64 = (_dtypes.uint8, _dtypes.int8, _dtypes.int16,
@@ -110,9 +113,9 @@ def is_floating_point(input: Tensor) -> _builtins.bool:
 if not _typing.TYPE_CHECKING:
     from .ops import __all__ as _ops_names
     from .ops.out import torch_function as _torch_function
-    for _name in (*_ops_names, "conv1d", "conv2d", "conv3d", "conv_transpose1d",
-                  "conv_transpose2d", "conv_transpose3d", "hardshrink", "prelu",
-                  "is_floating_point", "numel"):
+    _nn_forms = [name for name, value in globals().items()     # (torch.conv2d, dropout...)
+                 if getattr(value, "__module__", "").startswith("autodiff.nn.functional")]
+    for _name in (*_ops_names, *_nn_forms, "is_floating_point", "numel"):
         globals()[_name] = _torch_function(globals()[_name], _name)
 
 

@@ -158,8 +158,10 @@ TORCH_NOT_PROVIDED: dict[str, tuple[str, ...]] = {
              "grid_sampler", "grid_sampler_2d", "grid_sampler_3d"),
 }
 
-_LAZY = "lazy modules and parameters, whose shapes the first call sets: give the layer its sizes"
-_DATA_PARALLEL = "data parallelism over processes; autodiff.compile(step, mesh=...) is data parallel"
+_LAZY = ("lazy modules and parameters, whose shapes the first call sets: give the layer its "
+         "sizes")
+_DATA_PARALLEL = ("data parallelism over processes; autodiff.compile(step, mesh=...) is data "
+                  "parallel")
 _OVERRIDES = "__torch_function__ overrides"
 _SCRIPT_HELPERS = "TorchScript's typing helpers"
 

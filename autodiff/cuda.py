@@ -173,8 +173,8 @@ def empty_cache() -> None:
     """Release cached GPU memory: nothing to do in JAX (see the module docstring)."""
 
 
-# torch.cuda's names autodiff leaves out say so (autodiff/_not_provided.py); hidden from a
-# type checker, which would otherwise take any name as this function's
+# torch.cuda's names autodiff leaves out say so (autodiff/_not_provided.py);
+# hidden from a type checker, which would otherwise take any name as this function's
 if not TYPE_CHECKING:
     from . import _not_provided
     __getattr__ = _not_provided.refuser("cuda")

@@ -175,8 +175,8 @@ def vander(x: Tensor, *, N: Optional[int] = None) -> Tensor:
     return ops.cat([powers.new_ones(*x.shape, 1), powers], -1)
 
 
-# torch.linalg's names autodiff leaves out say so (autodiff/_not_provided.py); hidden from a
-# type checker, which would otherwise take any name as this function's
+# torch.linalg's names autodiff leaves out say so (autodiff/_not_provided.py);
+# hidden from a type checker, which would otherwise take any name as this function's
 if not TYPE_CHECKING:
     from . import _not_provided
     __getattr__ = _not_provided.refuser("linalg")

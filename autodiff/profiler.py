@@ -136,8 +136,8 @@ class profile(_autograd_profiler.profile):
         return self._check_finished()
 
 
-# torch.profiler's names autodiff leaves out say so (autodiff/_not_provided.py); hidden from a
-# type checker, which would otherwise take any name as this function's
+# torch.profiler's names autodiff leaves out say so (autodiff/_not_provided.py);
+# hidden from a type checker, which would otherwise take any name as this function's
 if not TYPE_CHECKING:
     from . import _not_provided
     __getattr__ = _not_provided.refuser("profiler")

@@ -318,6 +318,40 @@ SAMPLES.update({
         lambda g, x: tape.apply(RULES["leaky_relu_backward"], g, x, negative_slope=0.2) * x,
         [(6,), (6,)]),
     "leaky_relu_": Sample(lambda a: F.leaky_relu(a * 1.0, 0.2, inplace=True) * a, [(6,)]),
+    "_trilinear": Sample(lambda a, b, c: F.bilinear(a, b, c) ** 2, [(2, 3), (2, 4), (5, 3, 4)]),
+    "_pdist_forward": Sample(lambda a: T.pdist(a, 3) + T.pdist(a) + T.pdist(a, 1.5), [(4, 3)],
+                             second_order=False),      # (torch has no second derivative)
+    "adaptive_max_pool2d": Sample(lambda a: F.adaptive_max_pool2d(a, (2, 3)) ** 2,
+                                  [(1, 2, 5, 7)]),
+    "adaptive_max_pool2d_backward": Sample(
+        lambda g, x: tape.apply(RULES["adaptive_max_pool2d_backward"], g, x,
+                                indices=F.adaptive_max_pool2d(x, (2, 3), True)[1]._value())
+        * x,
+        [(1, 2, 2, 3), (1, 2, 5, 7)]),
+    "max_pool3d": Sample(lambda a: F.max_pool3d(a, 2, (1, 2, 1), 1, 1, True) ** 2,
+                         [(1, 2, 3, 4, 3)]),
+    "max_pool3d_with_indices_backward": Sample(
+        lambda g, x: tape.apply(RULES["max_pool3d_with_indices_backward"], g, x,
+                                indices=F.max_pool3d(x, 2, return_indices=True)[1]._value())
+        * x,
+        [(1, 2, 1, 2, 1), (1, 2, 3, 4, 3)]),
+    "pixel_shuffle": Sample(lambda a: F.pixel_shuffle(a, 2) ** 2, [(1, 8, 2, 3)]),
+    "pixel_unshuffle": Sample(lambda a: F.pixel_unshuffle(a, 2) ** 2, [(2, 4, 6)]),
+    "channel_shuffle": Sample(lambda a: F.channel_shuffle(a, 2) ** 2, [(2, 6, 3)]),
+    # out of training and in it (the slopes drawn by a generator seeded on every call)
+    "rrelu_with_noise": Sample(
+        lambda a: (F.rrelu(a, 0.1, 0.3)
+                   + F.rrelu(a, 0.1, 0.3, True, generator=T.Generator().manual_seed(0))) * a,
+        [(6,)]),
+    "rrelu_with_noise_backward": Sample(
+        lambda g, x: tape.apply(RULES["rrelu_with_noise_backward"], g, x, noise=None, lower=0.1,
+                                upper=0.3, training=False) * x,
+        [(6,), (6,)]),
+    "rrelu_with_noise_": Sample(
+        lambda a: (F.rrelu(a * 1.0, 0.1, 0.3, inplace=True)
+                   + F.rrelu(a * 1.0, 0.1, 0.3, True, inplace=True,
+                             generator=T.Generator().manual_seed(0))) * a,
+        [(6,)]),
     "elu": Sample(lambda a: F.elu(a, 0.5) + F.selu(a), [(6,)]),
     "elu_": Sample(lambda a: F.elu(a * 1.0, 0.5, inplace=True) * a, [(6,)]),
     "gelu_backward": Sample(

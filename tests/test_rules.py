@@ -57,10 +57,11 @@ def _ops_in_graph(t):
 
 
 # rows of ops torch has no derivative for (their backward fails: the parity cases check
-# torch's error), NotImplemented nodes or not_implemented() formulas (unique's, and the
-# in-place inverse hyperbolic functions', cdist's gradient's)
+# torch's error), NotImplemented nodes or not_implemented() formulas (unique's, pdist's
+# and cdist's gradient kernels, and the in-place inverse hyperbolic functions')
 NOT_DIFFERENTIABLE = {op for op, rule in RULES.items() if rule.node == "NotImplemented"} | {
-    "unique", "unique_dim", "unique_consecutive", "asinh_", "acosh_", "atanh_", "cdist_backward"}
+    "unique", "unique_dim", "unique_consecutive", "_pdist_backward", "cdist_backward",
+    "asinh_", "acosh_", "atanh_"}
 
 
 def test_every_row_has_a_sample():

@@ -68,8 +68,8 @@ from .gradcheck import GradcheckError, gradcheck, gradgradcheck  # noqa: E402
 from .variable import Variable  # noqa: E402
 
 
-# torch.autograd's names autodiff leaves out say so (autodiff/_not_provided.py); hidden from a
-# type checker, which would otherwise take any name as this function's
+# torch.autograd's names autodiff leaves out say so (autodiff/_not_provided.py);
+# hidden from a type checker, which would otherwise take any name as this function's
 if not TYPE_CHECKING:
     from .. import _not_provided
     __getattr__ = _not_provided.refuser("autograd")

@@ -208,8 +208,8 @@ class _MultiHandle:
             handle.remove()
 
 
-# torch.autograd.graph's names autodiff leaves out say so (autodiff/_not_provided.py); hidden from a
-# type checker, which would otherwise take any name as this function's
+# torch.autograd.graph's names autodiff leaves out say so (autodiff/_not_provided.py);
+# hidden from a type checker, which would otherwise take any name as this function's
 if not TYPE_CHECKING:
     from .. import _not_provided
     __getattr__ = _not_provided.refuser("autograd.graph")

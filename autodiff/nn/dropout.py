@@ -1,4 +1,5 @@
-"""``Dropout``: zeroes elements in training, the identity in evaluation.
+"""``Dropout``, ``AlphaDropout``, ``FeatureAlphaDropout``: random in training, the identity
+in evaluation.
 
 Each is a thin ``Module`` around a function of ``autodiff.nn.functional``: ``__init__``
 creates the parameters with torch's default initialisation, ``forward`` calls the
@@ -33,3 +34,29 @@ class Dropout(Module):
 
     def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"
+
+
+class AlphaDropout(Dropout):
+    """In training mode, ``F.alpha_dropout``: dropout that keeps a SELU network's mean and
+    variance; in evaluation mode, the identity.
+
+    >>> import autodiff.nn as nn
+    >>> nn.AlphaDropout(0.2)
+    AlphaDropout(p=0.2, inplace=False)
+    """
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.alpha_dropout(input, self.p, self.training, self.inplace)
+
+
+class FeatureAlphaDropout(Dropout):
+    """In training mode, ``F.feature_alpha_dropout``: alpha dropout of whole channels; in
+    evaluation mode, the identity.
+
+    >>> import autodiff.nn as nn
+    >>> nn.FeatureAlphaDropout()
+    FeatureAlphaDropout(p=0.5, inplace=False)
+    """
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.feature_alpha_dropout(input, self.p, self.training, self.inplace)

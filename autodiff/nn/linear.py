@@ -1,4 +1,5 @@
-"""``Identity`` and ``Linear``: ``x @ weight.T + bias``, torch's default initialisation.
+"""``Identity``, ``Linear`` (``x @ weight.T + bias``) and ``Bilinear``, with torch's default
+initialisation.
 
 Each is a thin ``Module`` around a function of ``autodiff.nn.functional``: ``__init__``
 creates the parameters with torch's default initialisation, ``forward`` calls the
@@ -73,3 +74,49 @@ class Linear(Module):
     def extra_repr(self) -> str:
         return (f"in_features={self.in_features}, out_features={self.out_features}, "
                 f"bias={self.bias is not None}")
+
+
+class Bilinear(Module):
+    """``y = x1 @ weight[o] @ x2 + bias[o]`` for each output ``o``, with ``weight``
+    (out_features, in1_features, in2_features) (``F.bilinear``).
+
+    Weights and bias start uniform on +-1/sqrt(in1_features).
+
+    >>> import autodiff
+    >>> import autodiff.nn as nn
+    >>> layer = nn.Bilinear(3, 4, 2)
+    >>> layer
+    Bilinear(in1_features=3, in2_features=4, out_features=2, bias=True)
+    >>> layer(autodiff.ones(5, 3), autodiff.ones(5, 4)).shape
+    autodiff.Size([5, 2])
+    """
+
+    def __init__(self, in1_features: int, in2_features: int, out_features: int,
+                 bias: bool = True, device: Optional[D.DeviceLike] = None,
+                 dtype: Optional[D.dtype] = None) -> None:
+        super().__init__()
+        self.in1_features, self.in2_features = in1_features, in2_features
+        self.out_features = out_features
+        self.weight = Parameter(ops.empty(out_features, in1_features, in2_features,
+                                          dtype=dtype, device=device))
+        if bias:
+            self.bias = Parameter(ops.empty(out_features, dtype=dtype, device=device))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        if self.in1_features <= 0:
+            raise ValueError(f"in1_features must be > 0, but got (in1_features="
+                             f"{self.in1_features})")
+        bound = 1 / math.sqrt(self.weight.size(1))
+        init.uniform_(self.weight, -bound, bound)
+        if self.bias is not None:
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input1: Tensor, input2: Tensor) -> Tensor:
+        return F.bilinear(input1, input2, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        return (f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
+                f"out_features={self.out_features}, bias={self.bias is not None}")

@@ -8,6 +8,7 @@ from typing import Optional
 
 from ..tape import Tensor
 from . import functional as F
+from .functional.loss import _chosen_reduction
 from .module import Module
 
 
@@ -187,3 +188,60 @@ class MarginRankingLoss(_MarginLoss):
 
     def forward(self, input1: Tensor, input2: Tensor, target: Tensor) -> Tensor:
         return F.margin_ranking_loss(input1, input2, target, self.margin, self.reduction)
+
+
+class HingeEmbeddingLoss(_MarginLoss):
+    """``input`` for pairs marked 1, ``max(0, margin - input)`` for -1
+    (``F.hinge_embedding_loss``).
+
+    >>> import autodiff.nn as nn
+    >>> nn.HingeEmbeddingLoss()
+    HingeEmbeddingLoss()
+    """
+
+    def __init__(self, margin: float = 1.0, size_average: Optional[bool] = None,
+                 reduce: Optional[bool] = None, reduction: str = "mean") -> None:
+        super().__init__(margin, _chosen_reduction(size_average, reduce, reduction))
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        return F.hinge_embedding_loss(input, target, self.margin, reduction=self.reduction)
+
+
+class TripletMarginLoss(_MarginLoss):
+    """``max(0, margin + d(anchor, positive) - d(anchor, negative))``, ``d`` the
+    ``p``-norm distance (``F.triplet_margin_loss``).
+
+    >>> import autodiff.nn as nn
+    >>> nn.TripletMarginLoss(margin=0.5)
+    TripletMarginLoss()
+    """
+
+    def __init__(self, margin: float = 1.0, p: float = 2.0, eps: float = 1e-06,
+                 swap: bool = False, size_average: Optional[bool] = None,
+                 reduce: Optional[bool] = None, reduction: str = "mean") -> None:
+        super().__init__(margin, _chosen_reduction(size_average, reduce, reduction))
+        self.p, self.eps, self.swap = p, eps, swap
+
+    def forward(self, anchor: Tensor, positive: Tensor, negative: Tensor) -> Tensor:
+        return F.triplet_margin_loss(anchor, positive, negative, self.margin, self.p, self.eps,
+                                     self.swap, reduction=self.reduction)
+
+
+class PoissonNLLLoss(_Loss):
+    """The negative log-likelihood of a Poisson target of rate ``exp(input)`` (or
+    ``input``) (``F.poisson_nll_loss``).
+
+    >>> import autodiff.nn as nn
+    >>> nn.PoissonNLLLoss(full=True)
+    PoissonNLLLoss()
+    """
+
+    def __init__(self, log_input: bool = True, full: bool = False,
+                 size_average: Optional[bool] = None, eps: float = 1e-08,
+                 reduce: Optional[bool] = None, reduction: str = "mean") -> None:
+        super().__init__(_chosen_reduction(size_average, reduce, reduction))
+        self.log_input, self.full, self.eps = log_input, full, eps
+
+    def forward(self, log_input: Tensor, target: Tensor) -> Tensor:
+        return F.poisson_nll_loss(log_input, target, self.log_input, self.full, eps=self.eps,
+                                  reduction=self.reduction)

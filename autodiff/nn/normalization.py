@@ -1,4 +1,5 @@
-"""Normalization layers: ``LayerNorm``, ``BatchNorm1d``, ``BatchNorm2d``, ``GroupNorm``.
+"""Normalization layers: ``LayerNorm``, ``BatchNorm1d``, ``BatchNorm2d``, ``InstanceNorm1d``,
+``InstanceNorm2d``, ``InstanceNorm3d``, ``GroupNorm``, ``RMSNorm``.
 
 Each is a thin ``Module`` around a function of ``autodiff.nn.functional``: ``__init__``
 creates the parameters with torch's default initialisation, ``forward`` calls the
@@ -6,6 +7,7 @@ function, ``extra_repr`` prints the settings as torch does."""
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, Optional, Sequence, Union
 
 from .. import dtypes as D, ops
@@ -134,6 +136,61 @@ class BatchNorm2d(_BatchNorm):
     _dims, _dims_text = (4,), "4D"
 
 
+class _InstanceNorm(_BatchNorm):
+    """Instance normalization (``InstanceNorm1d/2d/3d``, ``F.instance_norm``): normalize
+    each channel of each sample over its positions; by default without learned
+    parameters or running statistics."""
+
+    def __init__(self, num_features: int, eps: float = 1e-05, momentum: Optional[float] = 0.1,
+                 affine: bool = False, track_running_stats: bool = False,
+                 device: Optional[D.DeviceLike] = None, dtype: Optional[D.dtype] = None, *,
+                 bias: bool = True) -> None:
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, device,
+                         dtype, bias=bias)
+
+    def forward(self, input: Tensor) -> Tensor:
+        if input.ndim not in self._dims:
+            raise ValueError(f"expected {self._dims_text} input (got {input.ndim}D input)")
+        unbatched = input.ndim == self._dims[0]
+        feature_dim = 0 if unbatched else 1
+        if input.size(feature_dim) != self.num_features:
+            if self.affine:
+                raise ValueError(f"expected input's size at dim={feature_dim} to match "
+                                 f"num_features ({self.num_features}), but got: "
+                                 f"{input.size(feature_dim)}.")
+            warnings.warn(f"input's size at dim={feature_dim} does not match num_features. "
+                          "You can silence this warning by not passing in num_features, "
+                          "which is not used because affine=False", stacklevel=2)
+        out = F.instance_norm(input.unsqueeze(0) if unbatched else input, self.running_mean,
+                              self.running_var, self.weight, self.bias,
+                              self.training or not self.track_running_stats,
+                              0.0 if self.momentum is None else self.momentum, self.eps)
+        return out.squeeze(0) if unbatched else out
+
+
+class InstanceNorm1d(_InstanceNorm):
+    """Instance normalization of (N, C, L) or (C, L) inputs.
+
+    >>> import autodiff.nn as nn
+    >>> nn.InstanceNorm1d(3)
+    InstanceNorm1d(3, eps=1e-05, momentum=0.1, affine=False, bias=False, track_running_stats=False)
+    """
+
+    _dims, _dims_text = (2, 3), "2D or 3D"
+
+
+class InstanceNorm2d(_InstanceNorm):
+    """Instance normalization of (N, C, H, W) or (C, H, W) inputs."""
+
+    _dims, _dims_text = (3, 4), "3D or 4D"
+
+
+class InstanceNorm3d(_InstanceNorm):
+    """Instance normalization of (N, C, D, H, W) or (C, D, H, W) inputs."""
+
+    _dims, _dims_text = (4, 5), "4D or 5D"
+
+
 class GroupNorm(Module):
     """Normalize groups of channels, then scale and shift each channel by learned
     ``weight`` (ones) and ``bias`` (zeros).
@@ -163,3 +220,32 @@ class GroupNorm(Module):
     def extra_repr(self) -> str:
         return (f"{self.num_groups}, {self.num_channels}, eps={self.eps}, "
                 f"affine={self.affine}, bias={self.bias is not None}")
+
+
+class RMSNorm(Module):
+    """Divide by the root mean square over the last dims (``normalized_shape``), then
+    scale by a learned ``weight`` (ones) (``F.rms_norm``).
+
+    >>> import autodiff.nn as nn
+    >>> nn.RMSNorm(4)
+    RMSNorm((4,), eps=None, elementwise_affine=True)
+    """
+
+    weight: Optional[Parameter]
+
+    def __init__(self, normalized_shape: Union[int, Sequence[int]], eps: Optional[float] = None,
+                 elementwise_affine: bool = True, device: Optional[D.DeviceLike] = None,
+                 dtype: Optional[D.dtype] = None) -> None:
+        super().__init__()
+        self.normalized_shape = (normalized_shape,) if isinstance(normalized_shape, int) \
+            else tuple(normalized_shape)
+        self.eps, self.elementwise_affine = eps, elementwise_affine
+        self.register_parameter("weight", Parameter(ops.ones(
+            self.normalized_shape, dtype=dtype, device=device)) if elementwise_affine else None)
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.rms_norm(input, self.normalized_shape, self.weight, self.eps)
+
+    def extra_repr(self) -> str:
+        return (f"{self.normalized_shape}, eps={self.eps}, "
+                f"elementwise_affine={self.elementwise_affine}")

@@ -74,6 +74,22 @@ _CELLS = {"RNN_TANH": _simple_cell(ops.tanh), "RNN_RELU": _simple_cell(F.relu),
 _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 
 
+def _cell_step(mode, input, hidden, w_ih, w_hh, b_ih, b_hh):
+    """One step of a cell on a batch, torch's C++ checks first: torch's ``rnn_tanh_cell``,
+    ``lstm_cell``... (which the cell modules call)."""
+    if input.size(1) != w_ih.size(1):
+        raise RuntimeError(f"input has inconsistent input_size: got {input.size(1)} "
+                           f"expected {w_ih.size(1)}")
+    for label, h in enumerate(hidden if mode == "LSTM" else (hidden,)):
+        if input.size(0) != h.size(0):
+            raise RuntimeError(f"Input batch size {input.size(0)} doesn't match "
+                               f"hidden{label} batch size {h.size(0)}")
+        if h.size(1) != w_hh.size(1):
+            raise RuntimeError(f"hidden{label} has inconsistent hidden_size: got "
+                               f"{h.size(1)}, expected {w_hh.size(1)}")
+    return _CELLS[mode](F.linear(input, w_ih, b_ih), hidden, w_hh, b_hh)[1]
+
+
 def _layer(cell, input, hidden, weights, reverse):
     """One direction of one layer over the whole sequence (L, N, H_in): the output of
     every step, stacked, and the last hidden state."""
@@ -398,19 +414,8 @@ class RNNCellBase(Module):
             init.uniform_(weight, -stdv, stdv)
 
     def _step(self, mode, input, hidden):
-        """One step of the cell on a checked batch (torch's C++ checks first)."""
-        if input.size(1) != self.weight_ih.size(1):
-            raise RuntimeError(f"input has inconsistent input_size: got {input.size(1)} "
-                               f"expected {self.weight_ih.size(1)}")
-        for label, h in enumerate(hidden if mode == "LSTM" else (hidden,)):
-            if input.size(0) != h.size(0):
-                raise RuntimeError(f"Input batch size {input.size(0)} doesn't match "
-                                   f"hidden{label} batch size {h.size(0)}")
-            if h.size(1) != self.hidden_size:
-                raise RuntimeError(f"hidden{label} has inconsistent hidden_size: got "
-                                   f"{h.size(1)}, expected {self.hidden_size}")
-        igates = F.linear(input, self.weight_ih, self.bias_ih)
-        return _CELLS[mode](igates, hidden, self.weight_hh, self.bias_hh)[1]
+        return _cell_step(mode, input, hidden, self.weight_ih, self.weight_hh, self.bias_ih,
+                          self.bias_hh)
 
     def _checked_input(self, input):
         if input.dim() not in (1, 2):

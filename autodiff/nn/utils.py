@@ -112,8 +112,8 @@ def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
         start += n
 
 
-# torch.nn.utils's names autodiff leaves out say so (autodiff/_not_provided.py); hidden from a
-# type checker, which would otherwise take any name as this function's
+# torch.nn.utils's names autodiff leaves out say so (autodiff/_not_provided.py);
+# hidden from a type checker, which would otherwise take any name as this function's
 if not TYPE_CHECKING:
     from .. import _not_provided
     __getattr__ = _not_provided.refuser("nn.utils")

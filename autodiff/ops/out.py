@@ -45,9 +45,9 @@ OUT_FUNCTIONS = frozenset("""
     sigmoid sign signbit sin sinc sinh softmax sort sqrt square stack std sub subtract sum
     take take_along_dim tan tanh tensordot topk tril triu true_divide trunc var vdot vstack
     where xlogy zeros
-    logspace row_stack chain_matmul isin range frobenius_norm alias_copy as_strided_copy
-    detach_copy diagonal_copy expand_copy permute_copy select_copy slice_copy squeeze_copy
-    t_copy transpose_copy unfold_copy unsqueeze_copy view_copy""".split())
+    logspace row_stack chain_matmul isin range frobenius_norm threshold alias_copy
+    as_strided_copy detach_copy diagonal_copy expand_copy permute_copy select_copy slice_copy
+    squeeze_copy t_copy transpose_copy unfold_copy unsqueeze_copy view_copy""".split())
 
 # torch's functions written in Python (torch/functional.py), which check nothing first
 _WRITTEN_IN_PYTHON = frozenset("norm split tensordot unique".split())

@@ -616,8 +616,8 @@ class DataLoader:
             yield self.collate_fn(batch)
 
 
-# torch.utils.data's names autodiff leaves out say so (autodiff/_not_provided.py); hidden from a
-# type checker, which would otherwise take any name as this function's
+# torch.utils.data's names autodiff leaves out say so (autodiff/_not_provided.py);
+# hidden from a type checker, which would otherwise take any name as this function's
 if not TYPE_CHECKING:
     from .. import _not_provided
     __getattr__ = _not_provided.refuser("utils.data")

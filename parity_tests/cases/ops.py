@@ -308,6 +308,22 @@ OP_CASES = {
     "leaky_relu": op_case(lambda torch, a: torch.nn.functional.leaky_relu(a, 0.2), (2, 3)),
     "leaky_relu_": op_case(lambda torch, a:
                                torch.nn.functional.leaky_relu(a * 1, 0.2, inplace=True), (2, 3)),
+    "_trilinear": op_case(lambda torch, a, b, c: torch.bilinear(a, b, c) ** 2, (2, 3), (2, 4),
+                          (5, 3, 4)),
+    "_pdist_forward": op_case(lambda torch, a: torch.pdist(a, 3) + torch.pdist(a), (4, 3)),
+    "adaptive_max_pool2d": op_case(lambda torch, a: torch.nn.functional.adaptive_max_pool2d(
+        a, (2, 3)), (1, 2, 5, 7)),
+    "max_pool3d": op_case(lambda torch, a: torch.max_pool3d(a, 2, (1, 2, 1), 1, 1, True),
+                          (1, 2, 3, 4, 3)),
+    "pixel_shuffle": op_case(lambda torch, a: torch.pixel_shuffle(a, 2) ** 2, (1, 8, 2, 3)),
+    "pixel_unshuffle": op_case(lambda torch, a: torch.pixel_unshuffle(a, 2) ** 2, (2, 4, 6)),
+    "channel_shuffle": op_case(lambda torch, a: torch.channel_shuffle(a, 2) ** 2, (2, 6, 3)),
+    "native_channel_shuffle": op_case(lambda torch, a: torch.native_channel_shuffle(a, 3),
+                                      (2, 6, 3)),
+    "rrelu_with_noise": op_case(lambda torch, a:
+                                torch.rrelu(a, 0.2, 0.4) * torch.rrelu(a, 0.25, 0.25, True),
+                                (2, 3)),
+    "rrelu_with_noise_": op_case(lambda torch, a: torch.rrelu_(a * 1, 0.2, 0.4), (2, 3)),
     "elu": op_case(lambda torch, a:
                        torch.nn.functional.elu(a, 0.5) + torch.nn.functional.selu(a), (2, 3)),
     "elu_": op_case(lambda torch, a: torch.nn.functional.elu(a * 1, inplace=True), (2, 3)),
@@ -613,6 +629,32 @@ def _sub_scalar(torch, a, b):
 @op_def(OP_CASES, "leaky_relu_backward", (2, 3), (2, 3))
 def _leaky_relu_backward(torch, a, b):
     g, = torch.autograd.grad((torch.nn.functional.leaky_relu(a, 0.2) * b + torch.nn.functional.leaky_relu(a * 1, 0.2, inplace=True)).sum(), a, create_graph=True)
+    return g * a
+
+
+@op_def(OP_CASES, "_pdist_backward", (4, 3), (6,))
+def _pdist_backward(torch, a, b):
+    g, = torch.autograd.grad((torch.pdist(a) * b).sum(), a, create_graph=True)
+    return g * a
+
+
+@op_def(OP_CASES, "adaptive_max_pool2d_backward", (1, 2, 5, 7), (1, 2, 2, 3))
+def _adaptive_max_pool2d_backward(torch, a, b):
+    g, = torch.autograd.grad((torch.nn.functional.adaptive_max_pool2d(a, (2, 3)) * b).sum(), a,
+                             create_graph=True)
+    return g * a
+
+
+@op_def(OP_CASES, "max_pool3d_with_indices_backward", (1, 2, 3, 4, 3), (1, 2, 1, 2, 1))
+def _max_pool3d_with_indices_backward(torch, a, b):
+    g, = torch.autograd.grad((torch.max_pool3d(a, 2) * b).sum(), a, create_graph=True)
+    return g * a
+
+
+@op_def(OP_CASES, "rrelu_with_noise_backward", (2, 3), (2, 3))
+def _rrelu_with_noise_backward(torch, a, b):
+    g, = torch.autograd.grad((torch.rrelu(a, 0.1, 0.3) * b + torch.rrelu_(a * 1, 0.1, 0.3)).sum(),
+                             a, create_graph=True)
     return g * a
 
 

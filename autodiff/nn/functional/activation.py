@@ -96,9 +96,11 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
 
 
 # ... a kernel of its own in torch, as threshold_backward:  d/dg = 1 or s,  d/dx = 0
-row("leaky_relu_backward", "LeakyReluBackwardBackward0",
-    lambda grad_output, self, *, negative_slope: jnp.where(self > 0, grad_output,
-                                                           grad_output * negative_slope),
+def _leaky_relu_backward(grad_output, self, *, negative_slope):
+    return jnp.where(self > 0, grad_output, grad_output * negative_slope)
+
+
+row("leaky_relu_backward", "LeakyReluBackwardBackward0", _leaky_relu_backward,
     (lambda grad, self, negative_slope: tape.apply(RULES["leaky_relu_backward"], grad, self,
                                                    negative_slope=negative_slope),
      lambda grad: _zeros_like(grad)))
@@ -117,6 +119,70 @@ row("leaky_relu_", "LeakyReluBackward1", _leaky_relu,
 row("leaky_relu", "LeakyReluBackward0", _leaky_relu,
     lambda grad, self, negative_slope: (tape.apply(RULES["leaky_relu_backward"], grad, self,
                                                    negative_slope=negative_slope),))
+
+
+# rrelu (torch's rrelu_with_noise) = leaky_relu with a random slope: in training, x noise
+# with noise ~ U(lower, upper) where x <= 0 and 1 elsewhere (d/dx = noise); otherwise
+# leaky_relu with slope (lower + upper) / 2. Its backward is a kernel of its own:
+#   d/dg = the kernel applied to g',  d/dx = 0
+def _rrelu(self, *, noise, lower, upper, training):
+    if training:
+        return self * noise._value()
+    return _leaky_relu(self, negative_slope=(lower + upper) / 2)
+
+
+def _rrelu_backward_kernel(grad_output, self, *, noise, lower, upper, training):
+    if training and upper - lower > 1e-6:
+        return grad_output * noise._value()
+    return _leaky_relu_backward(grad_output, self, negative_slope=(lower + upper) / 2)
+
+
+def _rrelu_backward(grad, self_or_result, noise, lower, upper, training):
+    return (tape.apply(RULES["rrelu_with_noise_backward"], grad, self_or_result, noise=noise,
+                       lower=lower, upper=upper, training=training),)
+
+
+row("rrelu_with_noise_backward", "RreluWithNoiseBackwardBackward0", _rrelu_backward_kernel,
+    (lambda grad, self, noise, lower, upper, training: _rrelu_backward(
+        grad, self, noise, lower, upper, training)[0],
+     lambda grad: _zeros_like(grad)),
+    tensor_attrs=("noise",))
+
+
+row("rrelu_with_noise_", "RreluWithNoiseBackward1", _rrelu,
+    lambda grad, result, noise, lower, upper, training: _rrelu_backward(
+        grad, result, noise, lower, upper, training),
+    tensor_attrs=("noise",))
+row("rrelu_with_noise", "RreluWithNoiseBackward0", _rrelu,
+    lambda grad, self, noise, lower, upper, training: _rrelu_backward(
+        grad, self, noise, lower, upper, training),
+    tensor_attrs=("noise",))
+
+
+def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False,
+          inplace: bool = False, generator: Optional[ops.Generator] = None) -> Tensor:
+    """``leaky_relu`` with a random slope: in training, each non-positive element's slope
+    drawn from ``U(lower, upper)`` (from autodiff's generator); otherwise the slope
+    ``(lower + upper) / 2`` (RreluWithNoiseBackward0).
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.rrelu(autodiff.tensor([-3.0, 2.0]), 0.2, 0.4)
+    tensor([-0.9000,  2.0000])
+    """
+    if lower > upper:
+        raise RuntimeError("Lower bound should be less than or equal to the upper bound")
+    _check_kernel("leaky_relu", input)
+    noise = None
+    if training:
+        rng = (generator or ops.default_generator)._rng
+        slopes = rng.uniform(lower, upper, tuple(input.shape))
+        noise = tape.make_tensor(jnp.where(input._value() <= 0, slopes, 1)
+                                 .astype(input.dtype.np))
+    attrs = dict(noise=noise, lower=lower, upper=upper, training=training)
+    if inplace:
+        return tape.inplace(input, lambda old: apply(RULES["rrelu_with_noise_"], old, **attrs))
+    return apply(RULES["rrelu_with_noise"], input, **attrs)
 
 
 # elu = scale x if x > 0 else scale alpha (e^(input_scale x) - 1) (selu: torch's constants)
@@ -599,4 +665,4 @@ def threshold(input: Tensor, threshold: float, value: float, inplace: bool = Fal
 __all__ = ["sigmoid", "tanh", "relu", "gelu", "leaky_relu", "elu", "selu", "silu",
             "softplus", "hardtanh", "relu6", "softmax", "log_softmax", "logsigmoid",
             "hardswish", "hardsigmoid", "mish", "softsign", "softmin", "glu", "prelu", "celu",
-            "threshold", "hardshrink"]
+            "threshold", "hardshrink", "rrelu"]

@@ -193,13 +193,17 @@ def _batchify(input, n, name):
     return input.ndim == n + 2
 
 
+def _check_input_dims(input, weight):
+    if weight.ndim != input.ndim:
+        raise RuntimeError(f"Expected {weight.ndim}-dimensional input for {weight.ndim}-"
+                           f"dimensional weight {list(weight.shape)}, but got {input.ndim}-"
+                           f"dimensional input of size {list(input.shape)} instead")
+
+
 def _check_shapes(input, weight, bias, groups, padding, transposed, dilation):
     """torch's check_shape_forward, in its order."""
-    weight_sizes, k = list(weight.shape), input.ndim
-    if weight.ndim != k:
-        raise RuntimeError(f"Expected {weight.ndim}-dimensional input for {weight.ndim}-"
-                           f"dimensional weight {weight_sizes}, but got {k}-dimensional "
-                           f"input of size {list(input.shape)} instead")
+    _check_input_dims(input, weight)
+    weight_sizes = list(weight.shape)
     if weight_sizes[0] < groups:
         raise RuntimeError(f"Given groups={groups}, expected weight to be at least {groups} at "
                            f"dimension 0, but got weight of size {weight_sizes} instead")

@@ -20,6 +20,7 @@ from ...tape import RULES, Tensor, apply, concrete, row
 from ...ops._common import (_mean, _minus_scalar, _over_scalar, _plus_scalar, _scalar_minus,
                             _times_scalar, _true_divide, alias_row)
 from ._common import _check_kernel, _log_sigmoid
+from .distance import pairwise_distance
 
 
 _REDUCTIONS = {"none": 0, "mean": 1, "sum": 2}
@@ -29,6 +30,11 @@ def _reduction_enum(reduction):
     if reduction not in _REDUCTIONS:
         raise ValueError(f"{reduction} is not a valid value for reduction")
     return _REDUCTIONS[reduction]
+
+
+def _reduction_name(reduction: int) -> str:
+    """torch's enum as a name, as ATen reads it: 1 the mean, 2 the sum, any other none."""
+    return {1: "mean", 2: "sum"}.get(reduction, "none")
 
 
 def _reduce(loss, reduction):
@@ -504,6 +510,14 @@ def _legacy_reduction(size_average, reduce):
     return _legacy_name(size_average, reduce)
 
 
+def _chosen_reduction(size_average, reduce, reduction):
+    """``reduction``, or the one torch's deprecated ``size_average`` and ``reduce`` say
+    (with its warning)."""
+    if size_average is None and reduce is None:
+        return reduction
+    return _legacy_reduction(size_average, reduce)
+
+
 def _legacy_name(size_average, reduce):
     size_average = True if size_average is None else size_average
     reduce = True if reduce is None else reduce
@@ -536,12 +550,17 @@ def kl_div(input: Tensor, target: Tensor, size_average: Optional[bool] = None,
     if batchmean:
         reduction = "sum" if input.ndim != 0 else "mean"
     _reduction_enum(reduction)
+    loss = _kl_div(input, target, reduction, log_target)
+    return loss / input.shape[0] if batchmean and input.ndim != 0 else loss
+
+
+def _kl_div(input, target, reduction, log_target):
+    """torch's ``at::kl_div`` (``torch.kl_div``), ``reduction`` by its name."""
     if log_target:
         loss = target.exp() * (target - input)
     else:
         loss = ops.xlogy(target, target) - target * input
-    loss = _reduce(loss, reduction)
-    return loss / input.shape[0] if batchmean and input.ndim != 0 else loss
+    return _reduce(loss, reduction)
 
 
 def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0,
@@ -592,9 +611,94 @@ def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: 
                            f"dimension but got sizes: input1: {_size(input1)}, input2: "
                            f"{_size(input2)}, target: {_size(target)} ")
     _reduction_enum(reduction)
+    return _margin_ranking_loss(input1, input2, target, margin, reduction)
+
+
+def _margin_ranking_loss(input1, input2, target, margin, reduction):
+    """torch's ``at::margin_ranking_loss`` (without ``F``'s check of the dims)."""
     return _reduce(_plus_scalar(-target * (input1 - input2), margin).clamp_min_(0), reduction)
+
+
+def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0,
+                         size_average: Optional[bool] = None, reduce: Optional[bool] = None,
+                         reduction: str = "mean") -> Tensor:
+    """``input`` where ``target`` is 1, ``max(0, margin - input)`` where it is -1 (a
+    distance that should be small for similar pairs, at least ``margin`` otherwise), as
+    torch's C++ composes it.
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.hinge_embedding_loss(autodiff.tensor([0.3, 0.4]), autodiff.tensor([1, -1]))
+    tensor(0.4500)
+    """
+    reduction = _chosen_reduction(size_average, reduce, reduction)
+    _reduction_enum(reduction)
+    zeros = ops.zeros_like(input)
+    margin_clamp = _scalar_minus(margin, input).clamp_min_(0)
+    output = ops.where(target != 1, margin_clamp, zeros) + ops.where(target != -1, input, zeros)
+    return _reduce(output, reduction)
+
+
+def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, margin: float = 1.0,
+                        p: float = 2, eps: float = 1e-06, swap: bool = False,
+                        size_average: Optional[bool] = None, reduce: Optional[bool] = None,
+                        reduction: str = "mean") -> Tensor:
+    """``max(0, margin + d(anchor, positive) - d(anchor, negative))`` with ``d`` the
+    ``pairwise_distance``; ``swap``: the negative's distance is the smaller of its
+    distances to the anchor and to the positive.
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> a = autodiff.tensor([[0.0, 0.0]])
+    >>> F.triplet_margin_loss(a, autodiff.tensor([[3.0, 4.0]]), autodiff.tensor([[1.0, 0.0]]))
+    tensor(5.0000)
+    """
+    reduction = _chosen_reduction(size_average, reduce, reduction)
+    _reduction_enum(reduction)
+    if margin <= 0:
+        raise ValueError(f"margin must be greater than 0, got {margin}")
+    return _triplet_margin_loss(anchor, positive, negative, margin, p, eps, swap, reduction)
+
+
+def _triplet_margin_loss(anchor, positive, negative, margin, p, eps, swap, reduction):
+    """torch's ``at::triplet_margin_loss`` (without ``F``'s check of the margin)."""
+    if not anchor.ndim == positive.ndim == negative.ndim:
+        raise RuntimeError(f"The anchor, positive, and negative tensors are expected to have "
+                           f"the same number of dimensions, but got: anchor {anchor.ndim}D, "
+                           f"positive {positive.ndim}D, and negative {negative.ndim}D inputs")
+    dist_pos = pairwise_distance(anchor, positive, p, eps)
+    dist_neg = pairwise_distance(anchor, negative, p, eps)
+    if swap:
+        dist_neg = ops.minimum(dist_neg, pairwise_distance(positive, negative, p, eps))
+    return _reduce(ops.clamp_min(_plus_scalar(dist_pos, margin) - dist_neg, 0), reduction)
+
+
+def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full: bool = False,
+                     size_average: Optional[bool] = None, eps: float = 1e-08,
+                     reduce: Optional[bool] = None, reduction: str = "mean") -> Tensor:
+    """The negative log-likelihood of ``target`` under a Poisson distribution of rate
+    ``exp(input)`` (or ``input``, with ``log_input=False``, plus ``eps`` in its log);
+    ``full`` adds Stirling's approximation of ``log(target!)`` where ``target > 1``.
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.poisson_nll_loss(autodiff.tensor([0.0, 1.0]), autodiff.tensor([1.0, 2.0]))
+    tensor(0.8591)
+    """
+    reduction = _chosen_reduction(size_average, reduce, reduction)
+    _reduction_enum(reduction)
+    if log_input:
+        loss = input.exp() - target * input
+    else:
+        loss = input - target * _plus_scalar(input, eps).log()
+    if full:
+        stirling = (target * target.log() - target
+                    + _times_scalar(_times_scalar(target, 2 * math.pi).log(), 0.5))
+        loss += stirling.masked_fill(target <= 1, 0)
+    return _reduce(loss, reduction)
 
 
 __all__ = ["mse_loss", "l1_loss", "nll_loss", "cross_entropy", "binary_cross_entropy",
             "binary_cross_entropy_with_logits", "smooth_l1_loss", "huber_loss", "kl_div",
-            "cosine_embedding_loss", "margin_ranking_loss"]
+            "cosine_embedding_loss", "margin_ranking_loss", "hinge_embedding_loss",
+            "triplet_margin_loss", "poisson_nll_loss"]

@@ -1,12 +1,15 @@
-"""Normalization: ``layer_norm``, ``batch_norm``, ``group_norm``, ``normalize``."""
+"""Normalization: ``layer_norm``, ``batch_norm``, ``instance_norm``, ``rms_norm``,
+``group_norm``, ``normalize``."""
 
 from __future__ import annotations
 
+import math
 from typing import Optional, Sequence
 
 import jax.numpy as jnp
 
-from ... import ops, tape
+from ... import dtypes as D, ops, tape
+from ...ops._common import _kernel_missing, _plus_scalar
 from ...tape import RULES, Tensor, apply, row
 
 
@@ -117,16 +120,95 @@ def batch_norm(input: Tensor, running_mean: Optional[Tensor], running_var: Optio
     tensor([[-1.0000],
             [ 1.0000]])
     """
+    if training and input.numel() // input.shape[1] <= 1:
+        raise ValueError("Expected more than 1 value per channel when training, got input "
+                         f"size {input.shape}")
+    return _batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps)
+
+
+def _batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps):
+    """torch's ``at::batch_norm``, which ``torch.batch_norm`` calls (without
+    ``F.batch_norm``'s check of the batch's size)."""
     if training:
-        if input.numel() // input.shape[1] <= 1:
-            raise ValueError("Expected more than 1 value per channel when training, got input "
-                             f"size {input.shape}")
         if running_mean is not None:
             _update_running_stats(input, running_mean, running_var, momentum)
     elif running_mean is None:
         raise RuntimeError("running_mean must be defined in evaluation mode")
     return apply(RULES["batch_norm"], input, weight, bias, running_mean=running_mean,
                  running_var=running_var, training=training, eps=eps)
+
+
+def instance_norm(input: Tensor, running_mean: Optional[Tensor] = None,
+                  running_var: Optional[Tensor] = None, weight: Optional[Tensor] = None,
+                  bias: Optional[Tensor] = None, use_input_stats: bool = True,
+                  momentum: float = 0.1, eps: float = 1e-05) -> Tensor:
+    """Normalize each channel of each sample (over its positions) to mean 0 and variance
+    1, then scale by ``weight`` and shift by ``bias``, per channel; with the running
+    statistics instead where ``use_input_stats`` is False.
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.instance_norm(autodiff.tensor([[[1.0, 3.0], [0.0, 4.0]]]))
+    tensor([[[-1.0000,  1.0000],
+             [-1.0000,  1.0000]]])
+    """
+    if use_input_stats and math.prod(input.shape[2:]) == 1:
+        raise ValueError("Expected more than 1 spatial element when training, got input "
+                         f"size {input.shape}")
+    return _instance_norm(input, weight, bias, running_mean, running_var, use_input_stats,
+                          momentum, eps)
+
+
+def _instance_norm(input, weight, bias, running_mean, running_var, use_input_stats, momentum,
+                   eps):
+    """torch's ``at::instance_norm``: a batch norm of one sample whose channels are every
+    (sample, channel) pair, the per-channel tensors repeated per sample (ViewBackward0 of
+    NativeBatchNormBackward0); the running statistics get the mean of their updates."""
+    if not use_input_stats and (running_mean is None or running_var is None):
+        raise RuntimeError("Expected running_mean and running_var to be defined when "
+                           "use_input_stats is false")
+    b, c = input.shape[:2]
+    weight, bias, mean, var = (None if t is None else t.repeat(b)
+                               for t in (weight, bias, running_mean, running_var))
+    out = _batch_norm(input.view(1, b * c, *input.shape[2:]), weight, bias, mean, var,
+                      use_input_stats, momentum, eps)
+    with tape.no_grad():
+        for running, updated in ((running_mean, mean), (running_var, var)):
+            if updated is not None:
+                running.copy_(updated.view(b, c).mean(0))
+    return out.view(input.shape)
+
+
+def rms_norm(input: Tensor, normalized_shape: Sequence[int], weight: Optional[Tensor] = None,
+             eps: Optional[float] = None) -> Tensor:
+    """``input`` divided by its root mean square over the last ``len(normalized_shape)``
+    dims (plus ``eps``, by default the dtype's machine epsilon), then scaled by
+    ``weight``, as torch's C++ composes it: ``x * rsqrt(x.pow(2).mean(dims) + eps)``, in
+    float32 at least.
+
+    >>> import autodiff
+    >>> import autodiff.nn.functional as F
+    >>> F.rms_norm(autodiff.tensor([[3.0, 4.0]]), (2,))
+    tensor([[0.8485, 1.1314]])
+    """
+    normalized_shape = (normalized_shape,) if isinstance(normalized_shape, int) \
+        else tuple(normalized_shape)
+    if tuple(input.shape[input.ndim - len(normalized_shape):]) != normalized_shape:
+        raise RuntimeError(f"Given normalized_shape={list(normalized_shape)}, expected input "
+                           f"with shape [*{', '.join(map(str, normalized_shape))}], but got "
+                           f"input of size{list(input.shape)}")
+    if weight is not None and tuple(weight.shape) != normalized_shape:
+        raise RuntimeError(f"Expected weight to be of same shape as normalized_shape, but got "
+                           f"weight of shape {list(weight.shape)} and normalized_shape = "
+                           f"{list(normalized_shape)}")
+    if not input.dtype.is_floating_point:
+        raise _kernel_missing("rms_norm", input.dtype)
+    upcast = input if input.dtype is D.float64 else input.float()
+    eps = D.finfo(upcast.dtype).eps if eps is None else eps
+    dims = tuple(range(input.ndim - len(normalized_shape), input.ndim))
+    result = upcast * _plus_scalar(upcast.pow(2).mean(dims, keepdim=True), eps).rsqrt()
+    result = result.type_as(input)
+    return result if weight is None else result * weight
 
 
 def _update_running_stats(input, running_mean, running_var, momentum):
@@ -216,4 +298,4 @@ def group_norm(input: Tensor, num_groups: int, weight: Optional[Tensor] = None,
     return apply(RULES["group_norm"], input, weight, bias, group=num_groups, eps=eps)
 
 
-__all__ = ["layer_norm", "batch_norm", "normalize", "group_norm"]
+__all__ = ["layer_norm", "batch_norm", "instance_norm", "rms_norm", "normalize", "group_norm"]

@@ -85,6 +85,22 @@ for _mode, _name in _COPY_PADS.items():
              lambda grad, self: _zeros_like(self)))
 
 
+def _constant_pad_nd(input, pad, value):
+    """torch's ``constant_pad_nd`` (``torch.constant_pad_nd``; ``F.pad`` checks the length
+    of ``pad`` first, with texts of its own)."""
+    pad = tuple(pad)
+    if len(pad) % 2:
+        raise RuntimeError(f"Length of pad must be even but instead it equals {len(pad)}")
+    if len(pad) // 2 > input.ndim:
+        raise RuntimeError(f"Length of pad should be no more than twice the number of "
+                           f"dimensions of the input. Pad length is {len(pad)}while the input "
+                           f"has {input.ndim}dimensions.")
+    if any(input.shape[-1 - i] + pad[2 * i] + pad[2 * i + 1] < 0
+           for i in range(len(pad) // 2)):
+        raise RuntimeError("narrow(): length must be non-negative.")
+    return apply(RULES["constant_pad_nd"], input, pad=pad, value=value)
+
+
 def pad(input: Tensor, pad: Sequence[int], mode: str = "constant",
         value: Optional[float] = None) -> Tensor:
     """Pad the last ``len(pad) // 2`` dims: ``pad`` is (before, after) for the last dim,
@@ -110,11 +126,7 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant",
                            f"input dimension but got padding length {len(pad)} and input of "
                            f"dimension {input.ndim}")
     if mode == "constant":
-        if any(input.shape[-1 - i] + pad[2 * i] + pad[2 * i + 1] < 0
-               for i in range(len(pad) // 2)):
-            raise RuntimeError("narrow(): length must be non-negative.")
-        return apply(RULES["constant_pad_nd"], input, pad=pad,
-                     value=0 if value is None else value)
+        return _constant_pad_nd(input, pad, 0 if value is None else value)
     if value is not None and value != 0:
         raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
     n = len(pad) // 2
