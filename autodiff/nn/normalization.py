@@ -136,6 +136,12 @@ class BatchNorm2d(_BatchNorm):
     _dims, _dims_text = (4,), "4D"
 
 
+class BatchNorm3d(_BatchNorm):
+    """Batch normalization of (N, C, D, H, W) inputs, per channel C."""
+
+    _dims, _dims_text = (5,), "5D"
+
+
 class _InstanceNorm(_BatchNorm):
     """Instance normalization (``InstanceNorm1d/2d/3d``, ``F.instance_norm``): normalize
     each channel of each sample over its positions; by default without learned

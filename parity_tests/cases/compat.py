@@ -1296,3 +1296,15 @@ def linalg_multi_dot_and_vander(T):
     yield "a batch", T.linalg.vander(T.arange(6.0).reshape(2, 3))
     yield "bool", raised(lambda: T.linalg.vander(T.tensor([True])))
     T.linalg.vander(x, N=1)
+
+
+@needs("nn")
+def batch_norm_3d(T):
+    bn = T.nn.BatchNorm3d(2)
+    x = T.arange(32.0).reshape(2, 2, 2, 2, 2).sin().requires_grad_()
+    y = bn(x)
+    yield "y", (y, y.grad_fn)
+    y.pow(2).sum().backward()
+    yield "grads", (x.grad, bn.weight.grad)
+    yield "running", (bn.running_mean, bn.running_var, repr(bn))
+    bn(T.ones(2, 2, 2))

@@ -556,3 +556,19 @@ def instance_norm_layers(T):
     yield "channels, not affine", nn.InstanceNorm1d(4)(x).shape
     yield "4-d input", _outcome(lambda: nn.InstanceNorm1d(3)(x4))
     yield "one position", _outcome(lambda: nn.InstanceNorm1d(3)(x[:, :, :1]))
+
+
+def functional_in_place_forms(T):
+    """``F.relu_(x)`` and the others write ``x`` (a non-leaf) and return it."""
+    F = T.nn.functional
+    leaf = T.tensor([-1.0, 0.0, 2.0, -3.0], requires_grad=True)
+    for name, args in [("relu_", ()), ("elu_", (0.5,)), ("selu_", ()), ("celu_", (2.0,)),
+                       ("leaky_relu_", (0.2,)), ("hardtanh_", (-0.5, 0.5)),
+                       ("threshold_", (0.1, 9.0)), ("rrelu_", ())]:
+        x = leaf * 1
+        result = getattr(F, name)(x, *args)
+        yield name, (result is x, x, x.grad_fn)
+        x.sum().backward()
+        yield f"{name}: leaf.grad", leaf.grad
+        leaf.grad = None
+    F.relu_(leaf)

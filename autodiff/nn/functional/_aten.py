@@ -22,6 +22,7 @@ from ..rnn import _cell_step
 from . import (_dropout, activation, conv, loss, normalization, padding, pooling,
                sparse as _sparse)
 from ._common import Size2
+from .activation import celu_, rrelu_, selu_, threshold_  # noqa: F401  (F's, as torch's)
 from .loss import _reduction_name
 from .pooling import Size1, Size3
 
@@ -129,19 +130,9 @@ def celu(input: Tensor, alpha: float = 1.0) -> Tensor:
     return activation.celu(input, alpha)
 
 
-def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
-    """``F.celu(input, alpha, inplace=True)``."""
-    return activation.celu(input, alpha, inplace=True)
-
-
 def selu(input: Tensor) -> Tensor:
     """``F.selu``."""
     return activation.selu(input)
-
-
-def selu_(input: Tensor) -> Tensor:
-    """``F.selu(input, inplace=True)``."""
-    return activation.selu(input, inplace=True)
 
 
 def threshold(input: Tensor, threshold: float, value: float) -> Tensor:
@@ -154,21 +145,10 @@ def threshold(input: Tensor, threshold: float, value: float) -> Tensor:
     return activation.threshold(input, threshold, value)
 
 
-def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:
-    """``F.threshold(input, threshold, value, inplace=True)``."""
-    return activation.threshold(input, threshold, value, inplace=True)
-
-
 def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False,
           generator: Optional[Generator] = None) -> Tensor:
     """``F.rrelu``, its random slopes drawn from ``generator``."""
     return activation.rrelu(input, lower, upper, training, generator=generator)
-
-
-def rrelu_(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False,
-           generator: Optional[Generator] = None) -> Tensor:
-    """``rrelu`` written into ``input``."""
-    return activation.rrelu(input, lower, upper, training, inplace=True, generator=generator)
 
 
 # -- Losses: reduction is torch's enum --------------------------------------------------------

@@ -662,7 +662,54 @@ def threshold(input: Tensor, threshold: float, value: float, inplace: bool = Fal
     return _activation("threshold", input, inplace, threshold=threshold, value=value)
 
 
+# the in-place forms torch's F has (``F.relu_(x)`` is ``F.relu(x, inplace=True)``)
+
+def relu_(input: Tensor) -> Tensor:
+    """``relu`` written into ``input``."""
+    return relu(input, inplace=True)
+
+
+def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    """``elu`` written into ``input``."""
+    return elu(input, alpha, inplace=True)
+
+
+def selu_(input: Tensor) -> Tensor:
+    """``selu`` written into ``input``."""
+    return selu(input, inplace=True)
+
+
+def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    """``celu`` written into ``input``."""
+    return celu(input, alpha, inplace=True)
+
+
+def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+    """``leaky_relu`` written into ``input``."""
+    return leaky_relu(input, negative_slope, inplace=True)
+
+
+def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+    """``hardtanh`` written into ``input``."""
+    return hardtanh(input, min_val, max_val, inplace=True)
+
+
+_threshold = threshold        # (threshold_'s parameter of that name hides the function)
+
+
+def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:
+    """``threshold`` written into ``input``."""
+    return _threshold(input, threshold, value, inplace=True)
+
+
+def rrelu_(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False,
+           generator: Optional[ops.Generator] = None) -> Tensor:
+    """``rrelu`` written into ``input``."""
+    return rrelu(input, lower, upper, training, inplace=True, generator=generator)
+
+
 __all__ = ["sigmoid", "tanh", "relu", "gelu", "leaky_relu", "elu", "selu", "silu",
             "softplus", "hardtanh", "relu6", "softmax", "log_softmax", "logsigmoid",
             "hardswish", "hardsigmoid", "mish", "softsign", "softmin", "glu", "prelu", "celu",
-            "threshold", "hardshrink", "rrelu"]
+            "threshold", "hardshrink", "rrelu", "relu_", "elu_", "selu_", "celu_",
+            "leaky_relu_", "hardtanh_", "threshold_", "rrelu_"]
