@@ -493,20 +493,19 @@ class Node:
         saved = [None] * len(stored)
         for i in self.rule.unpack_order:
             saved[i] = _unpack(stored[i], self)
-        result = self._formulas(grads, saved)
+        rule = self.rule
+        if rule.multi_output:                         # its backward takes every output's
+            result = rule.gradients(grads, saved, self._attrs, self._input_meta)
+        elif grads[0]._zeros is not None and all(_is_zero_tensor(g) for g in grads):
+            # torch's ZeroTensors in, ZeroTensors out: every formula is linear in grad, so
+            # they are not computed (where an input is infinite, computing would give nan)
+            result = [None if m is None else zero_tensor(m.shape, m.dtype)
+                      for m in self._input_meta]
+        else:
+            result = rule.gradients(grads[0], saved, self._attrs, self._input_meta)
         if not retain_graph and self._holds_saved_variables():
             self._saved = None              # free the buffers (once the formulas succeeded)
         return result
-
-    def _formulas(self, grads, saved):
-        if self.rule.multi_output:                    # its backward takes every output's
-            return self.rule.gradients(grads, saved, self._attrs, self._input_meta)
-        if grads[0]._zeros is not None and all(_is_zero_tensor(g) for g in grads):
-            # torch's ZeroTensors in, ZeroTensors out: every formula is linear in grad, so
-            # they are not computed (where an input is infinite, computing would give nan)
-            return [None if m is None else zero_tensor(m.shape, m.dtype)
-                    for m in self._input_meta]
-        return self.rule.gradients(grads[0], saved, self._attrs, self._input_meta)
 
     def _holds_saved_variables(self):
         """Whether torch saved variables here (freed after a backward pass without
@@ -527,10 +526,11 @@ def reduce_to_inputs(grads, meta):
         if g is None or m is None:
             result.append(None)
             continue
-        if g._array.shape != m.shape:
-            g = sum_to(g, m.shape)
-        if g._array.dtype != m.dtype:
-            g = g.to(D.from_numpy_dtype(m.dtype))
+        if g._array.aval is not m:          # (the same abstract value: nothing to do)
+            if g._array.shape != m.shape:
+                g = sum_to(g, m.shape)
+            if g._array.dtype != m.dtype:
+                g = g.to(D.from_numpy_dtype(m.dtype))
         result.append(g)
     return result
 
@@ -2255,7 +2255,7 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs, accumula
                                  accumulate, retain_graph)
             # (d) send each input's gradient on to its node
             for (next_node, nr), g in zip(node.next_functions, in_grads):
-                if next_node is None or next_node not in nodes:
+                if next_node not in nodes:      # (nor is None, a number's edge)
                     continue
                 if g is not None:
                     _add_to_buffer(buffers, next_node, nr, g)
@@ -2275,9 +2275,8 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs, accumula
 def _run_node(node, grads, targets, captured, nodes, accumulate, retain_graph):
     """Hooks, then the node's rule: the gradients for its inputs (Nones if it has nothing
     to do: no gradient reached it, or nothing below it is wanted)."""
-    nothing = (None,) * len(node.next_functions)
     if grads is None:
-        return nothing
+        return _nothing(node)
     grads = _run_pre_hooks(node, grads)
     if targets is not None:
         for nr, g in enumerate(grads):
@@ -2285,19 +2284,25 @@ def _run_node(node, grads, targets, captured, nodes, accumulate, retain_graph):
                 captured[k] = g
         wanted_here = accumulate and isinstance(node, AccumulateGrad) and (node, 0) in targets
         if not wanted_here and not any(n in nodes for n, _ in node.next_functions):
-            return nothing
-    elif isinstance(node, AccumulateGrad) and not accumulate:
-        return nothing
-    grads = [g if g is not None else node._missing_grad(i) for i, g in enumerate(grads)]
+            return _nothing(node)
+    elif not accumulate and isinstance(node, AccumulateGrad):
+        return _nothing(node)
+    if len(grads) > 1 or grads[0] is None:     # (one gradient arrived: it is there)
+        grads = [g if g is not None else node._missing_grad(i) for i, g in enumerate(grads)]
     if anomaly.enabled:
         in_grads = _backward_with_anomaly_checks(node, grads, retain_graph)
     else:
         in_grads = node.backward(grads, retain_graph)
-    for hook in list(node._hooks or ()):           # post-hooks may replace them
+    for hook in tuple(node._hooks or ()):          # post-hooks may replace them
         new = hook(tuple(in_grads), tuple(grads))
         if new is not None:
             in_grads = _checked_hook_result(hook, in_grads, new)
     return in_grads
+
+
+def _nothing(node):
+    """What a node that does not run sends on: no gradient for any input."""
+    return (None,) * len(node.next_functions)
 
 
 def _add_to_buffer(buffers, node, nr, grad):
@@ -2333,7 +2338,7 @@ def _run_pre_hooks(node, grads):
     """Before a node runs, as in torch: the hooks of its output tensors and their
     ``retain_grad``, then the node's own pre-hooks."""
     grads = _run_tensor_hooks(node, grads)
-    for hook in list(node._pre_hooks or ()):
+    for hook in tuple(node._pre_hooks or ()):
         new = hook(tuple(grads))
         if new is not None:
             grads = _checked_hook_result(hook, grads, new)
@@ -2351,13 +2356,14 @@ def _run_tensor_hooks(node, grads):
             if new is not None:
                 _check_hook_value(hook, grads[0], new)
                 grads[0] = new
-    for hook in list(node._tensor_hooks or ()):
+    for hook in tuple(node._tensor_hooks or ()):
         new = hook(tuple(grads))
         if new is not None:
             grads = list(new)
-    for nr, retain in (node._retain_hooks or {}).items():
-        if grads[nr] is not None:
-            retain(grads[nr])
+    if node._retain_hooks:
+        for nr, retain in node._retain_hooks.items():
+            if grads[nr] is not None:
+                retain(grads[nr])
     return grads
 
 
