@@ -2213,10 +2213,6 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs, accumula
             raise RuntimeError(f"element {i} of tensors does not require grad and does not "
                                "have a grad_fn")
     root_grads = _make_root_grads(roots, grad_roots, create_graph)
-    if accumulate and inputs is None and not create_graph and not anomaly.enabled \
-            and _dual_level is None and Node.backward is _NODE_BACKWARD \
-            and _run_compiled(roots, root_grads, retain_graph):
-        return []                     # a structure seen before: its compiled program ran
 
     # (a) the starting buffer: gradients waiting for each node, one slot per output
     buffers: dict[Node, list[Optional[Tensor]]] = {}
@@ -2226,6 +2222,10 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs, accumula
 
     # (b) every node reachable from the roots
     nodes = _discover(list(buffers))
+    if accumulate and inputs is None and not create_graph and not anomaly.enabled \
+            and _dual_level is None and Node.backward is _NODE_BACKWARD \
+            and len(nodes) <= _MAX_NODES and _run_compiled(roots, root_grads, retain_graph):
+        return []                     # a structure seen before: its compiled program ran
 
     # which gradients to capture (autograd.grad) or to restrict accumulation to
     targets: Optional[dict[tuple[Node, int], list[int]]] = None
@@ -2423,7 +2423,8 @@ def _ancestors(targets, nodes):
 # passes over the same nodes, so a structure must earn it. A small training step is
 # compiled at its tenth pass, a graph of n nodes at its (10 + n // 10)th: one seen a few
 # times only never pays for a compile. Graphs over _MAX_NODES nodes always run node by
-# node (XLA's compile time grows faster than their size).
+# node (XLA's compile time grows faster than their size): the engine counts the nodes it
+# found before it looks at a structure.
 
 _COMPILE_AFTER = 10         # sightings of a small structure before it is compiled
 _MAX_NODES = 1000           # larger graphs run node by node
@@ -2492,8 +2493,7 @@ def _structure(roots, root_grads):
     while i < len(order):
         node = order[i]
         i += 1
-        if i > _MAX_NODES or node._hooks or node._pre_hooks or node._tensor_hooks \
-                or node._retain_hooks:
+        if node._hooks or node._pre_hooks or node._tensor_hooks or node._retain_hooks:
             return None
         if type(node) is AccumulateGrad:
             leaf = node.variable
