@@ -672,6 +672,12 @@ class Rule:
             names = list(inspect.signature(backward).parameters)[1:]
         self.saves = tuple(n for n in names if n in self.inputs or n == "result"
                            or n in tensor_attrs or n in outputs)
+        if self.formulas is not None:
+            # each formula with where its arguments come from: the saved values it reads
+            # (name, place in ``saves``), then the attributes (passed only when set)
+            self.formulas = tuple(None if f is None else (
+                f[0], tuple((n, self.saves.index(n)) for n in f[1] if n in self.saves),
+                tuple(n for n in f[1] if n not in self.saves)) for f in self.formulas)
         # where each saved value comes from: an input's position, -1 for the result (-1 - i
         # for output i of several), or the name of a tensor attribute
         self.save_slots = tuple(-1 if n == "result" else -1 - outputs.index(n) if n in outputs
@@ -692,7 +698,8 @@ class Rule:
     def _reader(self, name):
         if self.formulas is None:
             return None
-        readers = [i for i, f in enumerate(self.formulas) if f is not None and name in f[1]]
+        readers = [i for i, f in enumerate(self.formulas)
+                   if f is not None and name in dict(f[1])]
         return readers[0] if len(readers) == 1 else None
 
     def gradients(self, grad, saved, attrs, meta):
@@ -702,14 +709,17 @@ class Rule:
         somewhere: torch's ``should_compute_output``); None for the others."""
         if self.formulas is None:
             return self.backward(grad, *saved, **attrs)
-        values = dict(zip(self.saves, saved), **attrs)
         result: list[Optional[Tensor]] = []
         for formula, m in zip(self.formulas, meta):
             if formula is None or m is None:
                 result.append(None)
-            else:
-                f, names = formula
-                result.append(f(grad, **{n: values[n] for n in names if n in values}))
+                continue
+            f, saved_reads, attr_reads = formula
+            args = {n: saved[i] for n, i in saved_reads}
+            for n in attr_reads:
+                if n in attrs:
+                    args[n] = attrs[n]
+            result.append(f(grad, **args))
         return result
 
     def view_fn(self, **attrs):
