@@ -419,6 +419,9 @@ class Node:
     __slots__ = ("next_functions", "_saved", "_attrs", "_input_meta", "_seq", "__dict__",
                  "__weakref__")
     _saved: Any               # what it saved (SavedTensor...), None once freed
+    # each input's (shape, dtype), None where no gradient goes: plain tuples of plain
+    # values, which the garbage collector stops tracking (a long graph holds one per node)
+    _input_meta: tuple[Optional[tuple[tuple[int, ...], Any]], ...]
     rule: Rule = None         # type: ignore[assignment]  # (each subclass has its own)
     num_outputs = 1
     _tensor_hooks: Optional[list[Callable]] = None
@@ -499,8 +502,7 @@ class Node:
         elif grads[0]._zeros is not None and all(_is_zero_tensor(g) for g in grads):
             # torch's ZeroTensors in, ZeroTensors out: every formula is linear in grad, so
             # they are not computed (where an input is infinite, computing would give nan)
-            result = [None if m is None else zero_tensor(m.shape, m.dtype)
-                      for m in self._input_meta]
+            result = [None if m is None else zero_tensor(*m) for m in self._input_meta]
         else:
             result = rule.gradients(grads[0], saved, self._attrs, self._input_meta)
         if not retain_graph and self._holds_saved_variables():
@@ -526,11 +528,13 @@ def reduce_to_inputs(grads, meta):
         if g is None or m is None:
             result.append(None)
             continue
-        if g._array.aval is not m:          # (the same abstract value: nothing to do)
-            if g._array.shape != m.shape:
-                g = sum_to(g, m.shape)
-            if g._array.dtype != m.dtype:
-                g = g.to(D.from_numpy_dtype(m.dtype))
+        a = g._array.aval
+        if (a.shape, a.dtype) != m:        # (most gradients have their input's already)
+            shape, dtype = m
+            if a.shape != shape:
+                g = sum_to(g, shape)
+            if g._array.dtype != dtype:
+                g = g.to(D.from_numpy_dtype(dtype))
         result.append(g)
     return result
 
@@ -705,7 +709,7 @@ class Rule:
     def gradients(self, grad, saved, attrs, meta):
         """The gradient for each input, given the saved values (in ``saves`` order) and
         the attributes: the joint backward's, or each wanted input's own formula -- an
-        input is wanted if it has an abstract value in ``meta`` (the node's edge goes
+        input is wanted if it has a shape and dtype in ``meta`` (the node's edge goes
         somewhere: torch's ``should_compute_output``); None for the others."""
         if self.formulas is None:
             return self.backward(grad, *saved, **attrs)
@@ -1764,7 +1768,7 @@ _NO_EDGE = (None, 0)
 
 def record(rule, inputs, attrs, result, outputs=None):
     """Make ``result``'s grad_fn: a node of ``rule`` pointing at each input's edge, with
-    the inputs' abstract values (shape and dtype, for the engine's reductions) and what the
+    the inputs' shapes and dtypes (for the engine's reductions) and what the
     rule saves (of a node with several ``outputs``, output i is saved from slot -1 - i)."""
     node = rule.node_cls.__new__(rule.node_cls)
     edges, meta = [], []
@@ -1774,8 +1778,8 @@ def record(rule, inputs, attrs, result, outputs=None):
         else:
             edge = _NO_EDGE
         edges.append(edge)
-        meta.append(None if edge[0] is None else x._array.aval)
-    node.next_functions, node._input_meta = tuple(edges), meta
+        meta.append(None if edge[0] is None else (x._array.aval.shape, x._array.aval.dtype))
+    node.next_functions, node._input_meta = tuple(edges), tuple(meta)
     result._grad_fn, result._requires_grad = node, True    # a new tensor: no version to update
     if rule.save_plan:
         save = PackedSavedTensor if _saved_tensors_hooks else SavedTensor   # (saver())
