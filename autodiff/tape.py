@@ -1768,8 +1768,8 @@ _NO_EDGE = (None, 0)
 
 def record(rule, inputs, attrs, result, outputs=None):
     """Make ``result``'s grad_fn: a node of ``rule`` pointing at each input's edge, with
-    the inputs' shapes and dtypes (for the engine's reductions) and what the
-    rule saves (of a node with several ``outputs``, output i is saved from slot -1 - i)."""
+    the inputs' shapes and dtypes (for the engine's reductions) and what the rule saves
+    (of a node with several ``outputs``, output i is saved from slot -1 - i)."""
     node = rule.node_cls.__new__(rule.node_cls)
     edges, meta = [], []
     for x in inputs:
@@ -2301,7 +2301,7 @@ def _run_node(node, grads, targets, captured, nodes, accumulate, retain_graph):
             return _nothing(node)
     elif not accumulate and isinstance(node, AccumulateGrad):
         return _nothing(node)
-    if len(grads) > 1 or grads[0] is None:     # (one gradient arrived: it is there)
+    if len(grads) > 1 or grads[0] is None:     # (an output's gradient may be missing)
         grads = [g if g is not None else node._missing_grad(i) for i, g in enumerate(grads)]
     if anomaly.enabled:
         in_grads = _backward_with_anomaly_checks(node, grads, retain_graph)
