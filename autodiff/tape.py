@@ -421,6 +421,9 @@ class Node:
     __slots__ = ("next_functions", "_saved", "_attrs", "_input_meta", "_seq", "__dict__",
                  "__weakref__")
     _saved: Any               # what it saved (SavedTensor...), None once freed
+    # each input's (shape, dtype), None where no gradient goes: plain tuples of plain
+    # values, which the garbage collector stops tracking (a long graph holds one per node)
+    _input_meta: tuple[Optional[tuple[tuple[int, ...], Any]], ...]
     rule: Rule = None         # type: ignore[assignment]  # (each subclass has its own)
     num_outputs = 1
     _tensor_hooks: Optional[list[Callable]] = None
@@ -495,20 +498,18 @@ class Node:
         saved = [None] * len(stored)
         for i in self.rule.unpack_order:
             saved[i] = _unpack(stored[i], self)
-        result = self._formulas(grads, saved)
+        rule = self.rule
+        if rule.multi_output:                         # its backward takes every output's
+            result = rule.gradients(grads, saved, self._attrs, self._input_meta)
+        elif grads[0]._zeros is not None and all(_is_zero_tensor(g) for g in grads):
+            # torch's ZeroTensors in, ZeroTensors out: every formula is linear in grad, so
+            # they are not computed (where an input is infinite, computing would give nan)
+            result = [None if m is None else zero_tensor(*m) for m in self._input_meta]
+        else:
+            result = rule.gradients(grads[0], saved, self._attrs, self._input_meta)
         if not retain_graph and self._holds_saved_variables():
             self._saved = None              # free the buffers (once the formulas succeeded)
         return result
-
-    def _formulas(self, grads, saved):
-        if self.rule.multi_output:                    # its backward takes every output's
-            return self.rule.gradients(grads, saved, self._attrs, self._input_meta)
-        if grads[0]._zeros is not None and all(_is_zero_tensor(g) for g in grads):
-            # torch's ZeroTensors in, ZeroTensors out: every formula is linear in grad, so
-            # they are not computed (where an input is infinite, computing would give nan)
-            return [None if m is None else zero_tensor(m.shape, m.dtype)
-                    for m in self._input_meta]
-        return self.rule.gradients(grads[0], saved, self._attrs, self._input_meta)
 
     def _holds_saved_variables(self):
         """Whether torch saved variables here (freed after a backward pass without
@@ -529,10 +530,13 @@ def reduce_to_inputs(grads, meta):
         if g is None or m is None:
             result.append(None)
             continue
-        if g._array.shape != m.shape:
-            g = sum_to(g, m.shape)
-        if g._array.dtype != m.dtype:
-            g = g.to(D.from_numpy_dtype(m.dtype))
+        a = g._array.aval
+        if (a.shape, a.dtype) != m:        # (most gradients have their input's already)
+            shape, dtype = m
+            if a.shape != shape:
+                g = sum_to(g, shape)
+            if g._array.dtype != dtype:
+                g = g.to(D.from_numpy_dtype(dtype))
         result.append(g)
     return result
 
@@ -674,6 +678,12 @@ class Rule:
             names = list(inspect.signature(backward).parameters)[1:]
         self.saves = tuple(n for n in names if n in self.inputs or n == "result"
                            or n in tensor_attrs or n in outputs)
+        if self.formulas is not None:
+            # each formula with where its arguments come from: the saved values it reads
+            # (name, place in ``saves``), then the attributes (passed only when set)
+            self.formulas = tuple(None if f is None else (
+                f[0], tuple((n, self.saves.index(n)) for n in f[1] if n in self.saves),
+                tuple(n for n in f[1] if n not in self.saves)) for f in self.formulas)
         # where each saved value comes from: an input's position, -1 for the result (-1 - i
         # for output i of several), or the name of a tensor attribute
         self.save_slots = tuple(-1 if n == "result" else -1 - outputs.index(n) if n in outputs
@@ -694,24 +704,28 @@ class Rule:
     def _reader(self, name):
         if self.formulas is None:
             return None
-        readers = [i for i, f in enumerate(self.formulas) if f is not None and name in f[1]]
+        readers = [i for i, f in enumerate(self.formulas)
+                   if f is not None and name in dict(f[1])]
         return readers[0] if len(readers) == 1 else None
 
     def gradients(self, grad, saved, attrs, meta):
         """The gradient for each input, given the saved values (in ``saves`` order) and
         the attributes: the joint backward's, or each wanted input's own formula -- an
-        input is wanted if it has an abstract value in ``meta`` (the node's edge goes
+        input is wanted if it has a shape and dtype in ``meta`` (the node's edge goes
         somewhere: torch's ``should_compute_output``); None for the others."""
         if self.formulas is None:
             return self.backward(grad, *saved, **attrs)
-        values = dict(zip(self.saves, saved), **attrs)
         result: list[Optional[Tensor]] = []
         for formula, m in zip(self.formulas, meta):
             if formula is None or m is None:
                 result.append(None)
-            else:
-                f, names = formula
-                result.append(f(grad, **{n: values[n] for n in names if n in values}))
+                continue
+            f, saved_reads, attr_reads = formula
+            args = {n: saved[i] for n, i in saved_reads}
+            for n in attr_reads:
+                if n in attrs:
+                    args[n] = attrs[n]
+            result.append(f(grad, **args))
         return result
 
     def view_fn(self, **attrs):
@@ -1803,8 +1817,8 @@ _NO_EDGE = (None, 0)
 
 def record(rule, inputs, attrs, result, outputs=None):
     """Make ``result``'s grad_fn: a node of ``rule`` pointing at each input's edge, with
-    the inputs' abstract values (shape and dtype, for the engine's reductions) and what the
-    rule saves (of a node with several ``outputs``, output i is saved from slot -1 - i)."""
+    the inputs' shapes and dtypes (for the engine's reductions) and what the rule saves
+    (of a node with several ``outputs``, output i is saved from slot -1 - i)."""
     node = rule.node_cls.__new__(rule.node_cls)
     edges, meta = [], []
     for x in inputs:
@@ -1813,8 +1827,8 @@ def record(rule, inputs, attrs, result, outputs=None):
         else:
             edge = _NO_EDGE
         edges.append(edge)
-        meta.append(None if edge[0] is None else x._array.aval)
-    node.next_functions, node._input_meta = tuple(edges), meta
+        meta.append(None if edge[0] is None else (x._array.aval.shape, x._array.aval.dtype))
+    node.next_functions, node._input_meta = tuple(edges), tuple(meta)
     result._grad_fn, result._requires_grad = node, True    # a new tensor: no version to update
     if rule.save_plan:
         save = PackedSavedTensor if _saved_tensors_hooks else SavedTensor   # (saver())
@@ -2262,10 +2276,6 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs, accumula
             raise RuntimeError(f"element {i} of tensors does not require grad and does not "
                                "have a grad_fn")
     root_grads = _make_root_grads(roots, grad_roots, create_graph)
-    if accumulate and inputs is None and not create_graph and not anomaly.enabled \
-            and _dual_level is None and Node.backward is _NODE_BACKWARD \
-            and _run_compiled(roots, root_grads, retain_graph):
-        return []                     # a structure seen before: its compiled program ran
 
     # (a) the starting buffer: gradients waiting for each node, one slot per output
     buffers: dict[Node, list[Optional[Tensor]]] = {}
@@ -2275,6 +2285,10 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs, accumula
 
     # (b) every node reachable from the roots
     nodes = _discover(list(buffers))
+    if accumulate and inputs is None and not create_graph and not anomaly.enabled \
+            and _dual_level is None and Node.backward is _NODE_BACKWARD \
+            and len(nodes) <= _MAX_NODES and _run_compiled(roots, root_grads, retain_graph):
+        return []                     # a structure seen before: its compiled program ran
 
     # which gradients to capture (autograd.grad) or to restrict accumulation to
     targets: Optional[dict[tuple[Node, int], list[int]]] = None
@@ -2304,7 +2318,7 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs, accumula
                                  accumulate, retain_graph)
             # (d) send each input's gradient on to its node
             for (next_node, nr), g in zip(node.next_functions, in_grads):
-                if next_node is None or next_node not in nodes:
+                if next_node not in nodes:      # (nor is None, a number's edge)
                     continue
                 if g is not None:
                     _add_to_buffer(buffers, next_node, nr, g)
@@ -2324,9 +2338,8 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs, accumula
 def _run_node(node, grads, targets, captured, nodes, accumulate, retain_graph):
     """Hooks, then the node's rule: the gradients for its inputs (Nones if it has nothing
     to do: no gradient reached it, or nothing below it is wanted)."""
-    nothing = (None,) * len(node.next_functions)
     if grads is None:
-        return nothing
+        return _nothing(node)
     grads = _run_pre_hooks(node, grads)
     if targets is not None:
         for nr, g in enumerate(grads):
@@ -2334,19 +2347,25 @@ def _run_node(node, grads, targets, captured, nodes, accumulate, retain_graph):
                 captured[k] = g
         wanted_here = accumulate and isinstance(node, AccumulateGrad) and (node, 0) in targets
         if not wanted_here and not any(n in nodes for n, _ in node.next_functions):
-            return nothing
-    elif isinstance(node, AccumulateGrad) and not accumulate:
-        return nothing
-    grads = [g if g is not None else node._missing_grad(i) for i, g in enumerate(grads)]
+            return _nothing(node)
+    elif not accumulate and isinstance(node, AccumulateGrad):
+        return _nothing(node)
+    if len(grads) > 1 or grads[0] is None:     # (an output's gradient may be missing)
+        grads = [g if g is not None else node._missing_grad(i) for i, g in enumerate(grads)]
     if anomaly.enabled:
         in_grads = _backward_with_anomaly_checks(node, grads, retain_graph)
     else:
         in_grads = node.backward(grads, retain_graph)
-    for hook in list(node._hooks or ()):           # post-hooks may replace them
+    for hook in tuple(node._hooks or ()):          # post-hooks may replace them
         new = hook(tuple(in_grads), tuple(grads))
         if new is not None:
             in_grads = _checked_hook_result(hook, in_grads, new)
     return in_grads
+
+
+def _nothing(node):
+    """What a node that does not run sends on: no gradient for any input."""
+    return (None,) * len(node.next_functions)
 
 
 def _add_to_buffer(buffers, node, nr, grad):
@@ -2382,7 +2401,7 @@ def _run_pre_hooks(node, grads):
     """Before a node runs, as in torch: the hooks of its output tensors and their
     ``retain_grad``, then the node's own pre-hooks."""
     grads = _run_tensor_hooks(node, grads)
-    for hook in list(node._pre_hooks or ()):
+    for hook in tuple(node._pre_hooks or ()):
         new = hook(tuple(grads))
         if new is not None:
             grads = _checked_hook_result(hook, grads, new)
@@ -2400,13 +2419,14 @@ def _run_tensor_hooks(node, grads):
             if new is not None:
                 _check_hook_value(hook, grads[0], new)
                 grads[0] = new
-    for hook in list(node._tensor_hooks or ()):
+    for hook in tuple(node._tensor_hooks or ()):
         new = hook(tuple(grads))
         if new is not None:
             grads = list(new)
-    for nr, retain in (node._retain_hooks or {}).items():
-        if grads[nr] is not None:
-            retain(grads[nr])
+    if node._retain_hooks:
+        for nr, retain in node._retain_hooks.items():
+            if grads[nr] is not None:
+                retain(grads[nr])
     return grads
 
 
@@ -2466,7 +2486,8 @@ def _ancestors(targets, nodes):
 # passes over the same nodes, so a structure must earn it. A small training step is
 # compiled at its tenth pass, a graph of n nodes at its (10 + n // 10)th: one seen a few
 # times only never pays for a compile. Graphs over _MAX_NODES nodes always run node by
-# node (XLA's compile time grows faster than their size).
+# node (XLA's compile time grows faster than their size): the engine counts the nodes it
+# found before it looks at a structure.
 
 _COMPILE_AFTER = 10         # sightings of a small structure before it is compiled
 _MAX_NODES = 1000           # larger graphs run node by node
@@ -2535,8 +2556,7 @@ def _structure(roots, root_grads):
     while i < len(order):
         node = order[i]
         i += 1
-        if i > _MAX_NODES or node._hooks or node._pre_hooks or node._tensor_hooks \
-                or node._retain_hooks:
+        if node._hooks or node._pre_hooks or node._tensor_hooks or node._retain_hooks:
             return None
         if type(node) is AccumulateGrad:
             leaf = node.variable

@@ -110,10 +110,10 @@ class BackwardCFunction(FunctionCtx, Node):
             if not is_tensor:
                 continue
             meta = self._input_meta[len(grads_in)]
-            if g is not None and meta is not None and not _reducible(g.shape, meta.shape):
+            if g is not None and meta is not None and not _reducible(g.shape, meta[0]):
                 raise RuntimeError(
                     f"Function {self.name()} returned an invalid gradient at index {i} - got "
-                    f"{list(g.shape)} but expected shape compatible with {list(meta.shape)}")
+                    f"{list(g.shape)} but expected shape compatible with {list(meta[0])}")
             grads_in.append(g)
         return tape.reduce_to_inputs(grads_in, self._input_meta)
 
@@ -282,7 +282,8 @@ def _record(ctx, args, outs):
     """Put ``ctx`` on the tape as the grad_fn of the differentiable outputs."""
     tensors = [a for a in args if isinstance(a, Tensor)]
     ctx.next_functions = tuple(t._edge() for t in tensors)
-    ctx._input_meta = tuple(t._array.aval if t._requires_grad else None for t in tensors)
+    ctx._input_meta = tuple((t._array.shape, t._array.dtype) if t._requires_grad else None
+                            for t in tensors)
     ctx._attrs = {}
     ctx._seq = tape.next_sequence_nr()
     ctx.num_outputs = len(outs)
