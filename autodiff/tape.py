@@ -1739,14 +1739,12 @@ def apply_views(rule, base, views, **attrs):
         for out, (view_rule, view_attrs) in zip(rule.forward(base._value(), **attrs), views))
     for i, result in enumerate(results):
         result.output_nr = i
-        if base._no_grad_view:
-            result._no_grad_view = True
     if base.requires_grad:
         if _modes.grad_enabled:
             node = record(rule, (base,), attrs, results[0])
             node.num_outputs = len(results)
-            for result in results:
-                result._grad_fn, result._requires_grad = node, True
+            for result in results:         # (what torch's error will say of them, even
+                result._grad_fn, result._requires_grad = node, True   # of a no_grad view's)
                 result._multi_view = True
         else:
             for result in results:

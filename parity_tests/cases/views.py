@@ -544,3 +544,18 @@ def view_made_before_its_base_required_grad(T):
     v = b.detach()[:2]
     b.add_(w)
     yield "a view of a detached alias", (v.requires_grad, v.grad_fn)
+
+
+def multi_view_of_a_no_grad_view_says_multi_view(T):
+    """(found by the fuzzer) A view made in no_grad mode, split again with grad mode on:
+    the pieces are a multi-output node's views, and writing one says so (torch's newer
+    creation record replaces the no_grad one)."""
+    x = T.tensor([0.0, 1.0], requires_grad=True)
+    with T.no_grad():
+        v = x.chunk(2)[0]
+    piece = v.chunk(1)[0]
+    yield "piece", (piece.requires_grad, piece.grad_fn)
+    yield "written", raised(lambda: piece.add_(1.0))
+    with T.no_grad():
+        again = v.chunk(1)[0]
+    again.add_(1.0)
