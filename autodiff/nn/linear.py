@@ -51,16 +51,14 @@ class Linear(Module):
     autodiff.Size([5, 2])
     """
 
+    weight: Parameter
+    bias: Optional[Parameter]
+
     def __init__(self, in_features: int, out_features: int, bias: bool = True,
                  device: Optional[D.DeviceLike] = None, dtype: Optional[D.dtype] = None) -> None:
         super().__init__()
         self.in_features, self.out_features = in_features, out_features
-        self.weight = Parameter(ops.empty(out_features, in_features, dtype=dtype,
-                                          device=device))
-        if bias:
-            self.bias = Parameter(ops.empty(out_features, dtype=dtype, device=device))
-        else:
-            self.register_parameter("bias", None)
+        _weight_and_bias(self, (out_features, in_features), bias, dtype, device)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -91,18 +89,16 @@ class Bilinear(Module):
     autodiff.Size([5, 2])
     """
 
+    weight: Parameter
+    bias: Optional[Parameter]
+
     def __init__(self, in1_features: int, in2_features: int, out_features: int,
                  bias: bool = True, device: Optional[D.DeviceLike] = None,
                  dtype: Optional[D.dtype] = None) -> None:
         super().__init__()
         self.in1_features, self.in2_features = in1_features, in2_features
         self.out_features = out_features
-        self.weight = Parameter(ops.empty(out_features, in1_features, in2_features,
-                                          dtype=dtype, device=device))
-        if bias:
-            self.bias = Parameter(ops.empty(out_features, dtype=dtype, device=device))
-        else:
-            self.register_parameter("bias", None)
+        _weight_and_bias(self, (out_features, in1_features, in2_features), bias, dtype, device)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -120,3 +116,13 @@ class Bilinear(Module):
     def extra_repr(self) -> str:
         return (f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
                 f"out_features={self.out_features}, bias={self.bias is not None}")
+
+
+def _weight_and_bias(module, shape, bias, dtype, device):
+    """``module.weight`` of ``shape`` and ``module.bias`` of its first dim (or a bias of
+    None), their values left to ``reset_parameters``."""
+    module.weight = Parameter(ops.empty(*shape, dtype=dtype, device=device))
+    if bias:
+        module.bias = Parameter(ops.empty(shape[0], dtype=dtype, device=device))
+    else:
+        module.register_parameter("bias", None)
