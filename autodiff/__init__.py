@@ -117,6 +117,7 @@ if not _typing.TYPE_CHECKING:
                  if getattr(value, "__module__", "").startswith("autodiff.nn.functional")]
     for _name in (*_ops_names, *_nn_forms, "is_floating_point", "numel"):
         globals()[_name] = _torch_function(globals()[_name], _name)
+    del _ops_names, _torch_function, _nn_forms, _name   # (no "Did you mean" to them)
 
 
 # Parts of torch autodiff leaves out on purpose (autodiff/_not_provided.py): asking for one

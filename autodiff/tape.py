@@ -1306,7 +1306,7 @@ class Tensor(_AttachedMethods):
         """Keep this non-leaf's gradient in ``.grad`` after backward (a no-op on leaves)."""
         if not self.requires_grad:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
-        if self.grad_fn is None or self._retains_grad:
+        if self._retains_grad or self.grad_fn is None:   # (retained: its history unread)
             return
         self._retains_grad = True
         self._install_retain_hook()

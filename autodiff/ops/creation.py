@@ -620,16 +620,16 @@ class _LegacyType(type):
 def set_default_tensor_type(t: type | str) -> None:
     """torch's older ``set_default_dtype``: a legacy type (``autodiff.DoubleTensor``) or
     its dotted name (``"torch.DoubleTensor"`` as well as ``"autodiff.DoubleTensor"``)."""
-    tape.warn_once("autodiff.set_default_tensor_type() is deprecated as of PyTorch 2.1, please "
-                   "use autodiff.set_default_dtype() and autodiff.set_default_device() as "
-                   "alternatives.")
-    if isinstance(t, str):
+    if isinstance(t, str):                    # (a name is looked up first, as torch does)
         module, _, name = t.rpartition(".")
         if module not in ("torch", "autodiff"):
             raise TypeError(f"type {t} not available: autodiff's legacy types are its own")
         if name not in globals():
             raise AttributeError(f"module 'autodiff' has no attribute '{name}'")
         t = globals()[name]
+    tape.warn_once("autodiff.set_default_tensor_type() is deprecated as of PyTorch 2.1, please "
+                   "use autodiff.set_default_dtype() and autodiff.set_default_device() as "
+                   "alternatives.")
     if not isinstance(t, _LegacyType):
         raise TypeError("invalid type object: only floating-point types are supported as the "
                         "default type")

@@ -30,6 +30,7 @@ API_MODULES = [
     ("autograd.forward_ad", "autodiff.autograd.forward_ad"),
     ("autograd.graph", "autodiff.autograd.graph"),
     ("autograd.profiler", "autodiff.autograd.profiler"),
+    ("linalg", "autodiff.linalg"),
     ("nn", "autodiff.nn"),
     ("nn.functional", "autodiff.nn.functional"),
     ("nn.init", "autodiff.nn.init"),

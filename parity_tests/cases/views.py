@@ -559,3 +559,18 @@ def multi_view_of_a_no_grad_view_says_multi_view(T):
     with T.no_grad():
         again = v.chunk(1)[0]
     again.add_(1.0)
+
+
+def retain_grad_again_after_the_base_was_written(T):
+    """(found by the fuzzer) ``retain_grad()`` on a view that already retains its grad
+    returns at once, even after its base was written in no_grad mode; the first call
+    after such a write reads the view's history, and raises."""
+    x = T.tensor([0.0, 1.0], requires_grad=True)
+    v = x.chunk(2)[0]
+    v.retain_grad()
+    w = x.chunk(2)[1]
+    with T.no_grad():
+        x.add_(1.0)
+    v.retain_grad()
+    yield "again: no error", v._version
+    w.retain_grad()
