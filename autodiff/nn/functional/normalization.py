@@ -49,12 +49,7 @@ def layer_norm(input: Tensor, normalized_shape: Sequence[int], weight: Optional[
     >>> F.layer_norm(autodiff.tensor([[1.0, 2.0, 3.0]]), (3,))
     tensor([[-1.2247,  0.0000,  1.2247]])
     """
-    normalized_shape = (normalized_shape,) if isinstance(normalized_shape, int) \
-        else tuple(normalized_shape)
-    if tuple(input.shape[input.ndim - len(normalized_shape):]) != normalized_shape:
-        raise RuntimeError(f"Given normalized_shape={list(normalized_shape)}, expected input "
-                           f"with shape [*, {', '.join(map(str, normalized_shape))}], but got "
-                           f"input of size{list(input.shape)}")
+    normalized_shape = _normalized_shape(input, normalized_shape, "*, ")
     return apply(RULES["layer_norm"], input, weight, bias, normalized_shape=normalized_shape,
                  eps=eps)
 
@@ -191,12 +186,7 @@ def rms_norm(input: Tensor, normalized_shape: Sequence[int], weight: Optional[Te
     >>> F.rms_norm(autodiff.tensor([[3.0, 4.0]]), (2,))
     tensor([[0.8485, 1.1314]])
     """
-    normalized_shape = (normalized_shape,) if isinstance(normalized_shape, int) \
-        else tuple(normalized_shape)
-    if tuple(input.shape[input.ndim - len(normalized_shape):]) != normalized_shape:
-        raise RuntimeError(f"Given normalized_shape={list(normalized_shape)}, expected input "
-                           f"with shape [*{', '.join(map(str, normalized_shape))}], but got "
-                           f"input of size{list(input.shape)}")
+    normalized_shape = _normalized_shape(input, normalized_shape, "*")
     if weight is not None and tuple(weight.shape) != normalized_shape:
         raise RuntimeError(f"Expected weight to be of same shape as normalized_shape, but got "
                            f"weight of shape {list(weight.shape)} and normalized_shape = "
@@ -296,6 +286,18 @@ def group_norm(input: Tensor, num_groups: int, weight: Optional[Tensor] = None,
                                f"of channels in input, but got {name} of shape "
                                f"{list(t.shape)} and input of shape {list(input.shape)}")
     return apply(RULES["group_norm"], input, weight, bias, group=num_groups, eps=eps)
+
+
+def _normalized_shape(input, normalized_shape, star):
+    """``normalized_shape`` as a tuple, checked to end ``input``'s shape (torch's error;
+    its text writes the leading dims as ``star``: ``[*, 3]`` for layer_norm, ``[*3]`` for
+    rms_norm)."""
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    if tuple(input.shape[input.ndim - len(shape):]) != shape:
+        raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape "
+                           f"[{star}{', '.join(map(str, shape))}], but got input of size"
+                           f"{list(input.shape)}")
+    return shape
 
 
 __all__ = ["layer_norm", "batch_norm", "instance_norm", "rms_norm", "normalize", "group_norm"]
