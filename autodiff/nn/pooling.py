@@ -7,7 +7,7 @@ function, ``extra_repr`` prints the settings as torch does."""
 
 from __future__ import annotations
 
-from typing import Optional, Sequence, Union
+from typing import Any, Callable, Optional, Sequence, Union
 
 from ..tape import Tensor
 from . import functional as F
@@ -32,9 +32,11 @@ class MaxPool2d(Module):
         self.padding, self.dilation = padding, dilation
         self.return_indices, self.ceil_mode = return_indices, ceil_mode
 
+    _pool: Callable[..., Any] = staticmethod(F.max_pool2d)   # (MaxPool1d, 3d: their own)
+
     def forward(self, input: Tensor) -> Union[Tensor, tuple[Tensor, Tensor]]:
-        return F.max_pool2d(input, self.kernel_size, self.stride, self.padding, self.dilation,
-                            self.ceil_mode, self.return_indices)
+        return self._pool(input, self.kernel_size, self.stride, self.padding, self.dilation,
+                          self.ceil_mode, self.return_indices)
 
     def extra_repr(self) -> str:
         return (f"kernel_size={self.kernel_size}, stride={self.stride}, "
@@ -95,9 +97,7 @@ class MaxPool1d(MaxPool2d):
     MaxPool1d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)
     """
 
-    def forward(self, input: Tensor) -> Union[Tensor, tuple[Tensor, Tensor]]:
-        return F.max_pool1d(input, self.kernel_size, self.stride, self.padding, self.dilation,
-                            self.ceil_mode, self.return_indices)
+    _pool = staticmethod(F.max_pool1d)
 
 
 class MaxPool3d(MaxPool2d):
@@ -108,9 +108,7 @@ class MaxPool3d(MaxPool2d):
     MaxPool3d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)
     """
 
-    def forward(self, input: Tensor) -> Union[Tensor, tuple[Tensor, Tensor]]:
-        return F.max_pool3d(input, self.kernel_size, self.stride, self.padding, self.dilation,
-                            self.ceil_mode, self.return_indices)
+    _pool = staticmethod(F.max_pool3d)
 
 
 class AvgPool1d(Module):

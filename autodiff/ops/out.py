@@ -28,26 +28,26 @@ from .reduction import _return_type, _ReturnType
 
 # the functions of torch's namespace that take out= and autodiff has (torch 2.13)
 OUT_FUNCTIONS = frozenset("""
-    abs absolute acos acosh add addbmm addcdiv addcmul addmm addmv addr all amax amin
-    aminmax any arange arccos arccosh arcsin arcsinh arctan arctan2 arctanh argmax argmin
-    asin asinh atan atan2 atanh baddbmm bitwise_and bitwise_not bitwise_or bitwise_xor bmm
-    bucketize cat ceil clamp clamp_max clamp_min clip column_stack concat concatenate
-    copysign cos cosh cross cummax cummin cumprod cumsum deg2rad diag diff digamma div
-    divide dot dstack empty eq erf erfc erfinv exp exp2 expm1 eye fix float_power floor
-    floor_divide fmax fmin fmod frac full gather ge ger greater greater_equal gt heaviside
-    histc hstack hypot index_select inner inverse isneginf isposinf kron kthvalue ldexp le
-    lerp less less_equal lgamma linspace log log10 log1p log2 log_softmax logaddexp
-    logaddexp2 logcumsumexp logical_and logical_not logical_or logical_xor logit logsumexp
-    lt masked_select matmul matrix_power max maximum mean median min minimum mm mode msort
-    mul multinomial multiply mv nan_to_num nanmean nanmedian nanquantile nansum ne neg
-    negative nonzero norm normal not_equal ones outer polygamma pow prod quantile rad2deg
-    rand randint randn randperm reciprocal remainder renorm round rsqrt searchsorted sgn
-    sigmoid sign signbit sin sinc sinh softmax sort sqrt square stack std sub subtract sum
-    take take_along_dim tan tanh tensordot topk tril triu true_divide trunc var vdot vstack
-    where xlogy zeros
-    logspace row_stack chain_matmul isin range frobenius_norm threshold alias_copy
-    as_strided_copy detach_copy diagonal_copy expand_copy permute_copy select_copy slice_copy
-    squeeze_copy t_copy transpose_copy unfold_copy unsqueeze_copy view_copy""".split())
+    abs absolute acos acosh add addbmm addcdiv addcmul addmm addmv addr alias_copy all
+    amax amin aminmax any arange arccos arccosh arcsin arcsinh arctan arctan2 arctanh
+    argmax argmin as_strided_copy asin asinh atan atan2 atanh baddbmm bitwise_and
+    bitwise_not bitwise_or bitwise_xor bmm bucketize cat ceil chain_matmul clamp
+    clamp_max clamp_min clip column_stack concat concatenate copysign cos cosh cross
+    cummax cummin cumprod cumsum deg2rad detach_copy diag diagonal_copy diff digamma div
+    divide dot dstack empty eq erf erfc erfinv exp exp2 expand_copy expm1 eye fix
+    float_power floor floor_divide fmax fmin fmod frac frobenius_norm full gather ge ger
+    greater greater_equal gt heaviside histc hstack hypot index_select inner inverse
+    isin isneginf isposinf kron kthvalue ldexp le lerp less less_equal lgamma linspace
+    log log10 log1p log2 log_softmax logaddexp logaddexp2 logcumsumexp logical_and
+    logical_not logical_or logical_xor logit logspace logsumexp lt masked_select matmul
+    matrix_power max maximum mean median min minimum mm mode msort mul multinomial
+    multiply mv nan_to_num nanmean nanmedian nanquantile nansum ne neg negative nonzero
+    norm normal not_equal ones outer permute_copy polygamma pow prod quantile rad2deg
+    rand randint randn randperm range reciprocal remainder renorm round row_stack rsqrt
+    searchsorted select_copy sgn sigmoid sign signbit sin sinc sinh slice_copy softmax
+    sort sqrt square squeeze_copy stack std sub subtract sum t_copy take take_along_dim
+    tan tanh tensordot threshold topk transpose_copy tril triu true_divide trunc
+    unfold_copy unsqueeze_copy var vdot view_copy vstack where xlogy zeros""".split())
 
 # torch's functions written in Python (torch/functional.py), which check nothing first
 _WRITTEN_IN_PYTHON = frozenset("norm split tensordot unique".split())
