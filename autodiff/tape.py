@@ -2283,9 +2283,9 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs, accumula
 
     # (b) every node reachable from the roots
     nodes = _discover(list(buffers))
-    if accumulate and inputs is None and not create_graph and not anomaly.enabled \
-            and _dual_level is None and Node.backward is _NODE_BACKWARD \
-            and len(nodes) <= _MAX_NODES and _run_compiled(roots, root_grads, retain_graph):
+    plain = accumulate and inputs is None and not create_graph and not anomaly.enabled \
+        and _dual_level is None and Node.backward is _NODE_BACKWARD
+    if plain and len(nodes) <= _MAX_NODES and _run_compiled(roots, root_grads, retain_graph):
         return []                     # a structure seen before: its compiled program ran
 
     # which gradients to capture (autograd.grad) or to restrict accumulation to
@@ -2312,8 +2312,13 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs, accumula
             _run_tensor_hooks(root, buffers[root])
         while ready:
             node = heapq.heappop(ready)[2]
-            in_grads = _run_node(node, buffers.pop(node, None), targets, captured, nodes,
-                                 accumulate, retain_graph)
+            grads = buffers.pop(node, None)
+            run = _run_compiled_run(node, grads, waiting, retain_graph) if plain else None
+            if run is None:
+                in_grads = _run_node(node, grads, targets, captured, nodes, accumulate,
+                                     retain_graph)
+            else:                     # a compiled run of nodes ran: go on from its last
+                node, in_grads = run
             # (d) send each input's gradient on to its node
             for (next_node, nr), g in zip(node.next_functions, in_grads):
                 if next_node not in nodes:      # (nor is None, a number's edge)
@@ -2373,8 +2378,12 @@ def _add_to_buffer(buffers, node, nr, grad):
     old = slots[nr]
     if old is None or _is_zero_tensor(old):           # (a ZeroTensor adds nothing)
         slots[nr] = grad
-    elif not _is_zero_tensor(grad):
+    elif _is_zero_tensor(grad):
+        pass
+    elif _modes.grad_enabled:                         # create_graph: the sum on the tape
         slots[nr] = old + grad
+    else:
+        slots[nr] = make_tensor(_add_arrays(old._value(), grad._value()))
 
 
 def _backward_with_anomaly_checks(node, grads, retain_graph):
@@ -2500,15 +2509,9 @@ def _run_compiled(roots, root_grads, retain_graph):
     if found is None:
         return False
     key, order, saved, numbers = found
-    entry = _programs.pop(key, 0)
-    if type(entry) is int and entry + 1 < _COMPILE_AFTER + len(order) // 10:
-        entry += 1
-    elif type(entry) is int:
-        entry = _compile_backward(order, roots, root_grads, saved, numbers)
-    _programs[key] = entry                             # (now the most recently used)
-    if len(_programs) > _MAX_PROGRAMS:
-        del _programs[next(iter(_programs))]
-    if not isinstance(entry, _BackwardProgram):
+    entry = _sighted(key, len(order),
+                     lambda: _compile_backward(order, roots, root_grads, saved, numbers))
+    if entry is None:
         return False
     grads = entry.program(saved, numbers, [g._value() for g in root_grads])
     prev_mode, _modes.grad_enabled = _modes.grad_enabled, False
@@ -2522,6 +2525,20 @@ def _run_compiled(roots, root_grads, retain_graph):
         for i in entry.freed:
             order[i]._saved = None
     return True
+
+
+def _sighted(key, size, compile):
+    """One more sighting of structure ``key`` (of ``size`` nodes): its program, compiled by
+    ``compile()`` at the sighting that earns it; None until then (or if it cannot be)."""
+    entry = _programs.pop(key, 0)
+    if type(entry) is int and entry + 1 < _COMPILE_AFTER + size // 10:
+        entry += 1
+    elif type(entry) is int:
+        entry = compile()
+    _programs[key] = entry                             # (now the most recently used)
+    if len(_programs) > _MAX_PROGRAMS:
+        del _programs[next(iter(_programs))]
+    return None if type(entry) is int else entry
 
 
 class _BackwardProgram(NamedTuple):
@@ -2554,49 +2571,14 @@ def _structure(roots, root_grads):
     while i < len(order):
         node = order[i]
         i += 1
-        if node._hooks or node._pre_hooks or node._tensor_hooks or node._retain_hooks:
-            return None
         if type(node) is AccumulateGrad:
-            leaf = node.variable
-            if leaf._backward_hooks or leaf._post_acc_hooks:
+            if _hooked(node):
                 return None
             key.append(AccumulateGrad)
             continue
-        rule = type(node).rule
-        if rule is None or node._saved is None:      # a custom Function; freed buffers
+        part = _node_key(node, saved, numbers)
+        if part is None:
             return None
-        values: list[Any] = []
-        for s in node._saved:
-            if type(s) is SavedTensor:
-                t = s.tensor
-                if t._vc[0] != s.version:
-                    return None
-                a = t._value()
-                if not concrete(a):                 # autodiff.compile is tracing the step
-                    return None
-                saved.append(a)
-                values.append((a.aval, s.is_output, s.output_nr))
-            elif s is None:
-                values.append(None)
-            elif type(s) in (int, float):
-                numbers.append(s)
-                values.append(type(s))
-            else:                                   # a packed tensor, a bool...
-                return None
-        attrs: list[tuple] = []
-        for name, value in node._attrs.items():
-            kind = _attr_kind(name, value)
-            if kind == "static":
-                attrs.append((name, value))
-            elif kind == "number":
-                numbers.append(value)
-                attrs.append((name, type(value)))
-            elif kind == "array":
-                a = value._value() if isinstance(value, Tensor) else value
-                saved.append(a)
-                attrs.append((name, type(value), a.aval))
-            else:                                   # an index key, a view...
-                return None
         edges: list[Optional[tuple[int, int]]] = []
         for nxt, nr in node.next_functions:
             if nxt is None:
@@ -2606,12 +2588,68 @@ def _structure(roots, root_grads):
                 place[nxt] = len(order)
                 order.append(nxt)
             edges.append((place[nxt], nr))
-        key.append((rule, tuple(values), tuple(attrs), tuple(node._input_meta), tuple(edges)))
+        key.append((part, tuple(edges)))
     try:
         hash(tuple(key))
     except TypeError:                               # an unhashable attribute
         return None
     return (tuple(key), order, saved, numbers) if len(order) > 1 else None
+
+
+def _hooked(node):
+    """Whether user code runs at ``node``: hooks of any kind (its leaf's, at an
+    AccumulateGrad)."""
+    if node._hooks or node._pre_hooks or node._tensor_hooks or node._retain_hooks:
+        return True
+    return type(node) is AccumulateGrad and bool(
+        node.variable._backward_hooks or node.variable._post_acc_hooks)
+
+
+def _node_key(node, saved, numbers):
+    """What a structure's key holds of ``node``: its row, what it saved (shapes and kinds,
+    not values), its attributes (the static ones' values), its inputs' shapes and dtypes.
+    Its saved arrays go on ``saved`` and its numbers on ``numbers`` (the program's
+    arguments). None if it does not qualify: hooks, not a row, freed or packed saved
+    tensors, an input changed in place since (the walk raises then), or an attribute that
+    is neither static nor an operand."""
+    if _hooked(node):
+        return None
+    rule = type(node).rule
+    if rule is None or node._saved is None:      # a custom Function; freed buffers
+        return None
+    values: list[Any] = []
+    for s in node._saved:
+        if type(s) is SavedTensor:
+            t = s.tensor
+            if t._vc[0] != s.version:
+                return None
+            a = t._value()
+            if not concrete(a):                 # autodiff.compile is tracing the step
+                return None
+            saved.append(a)
+            values.append((a.aval, s.is_output, s.output_nr))
+        elif s is None:
+            values.append(None)
+        elif type(s) in (int, float):
+            numbers.append(s)
+            values.append(type(s))
+        else:                                   # a packed tensor, a bool...
+            return None
+    attrs: list[tuple] = []
+    for name, value in node._attrs.items():
+        kind = _attr_kind(name, value)
+        if kind == "static":
+            attrs.append((name, value))
+        elif kind == "number":
+            numbers.append(value)
+            attrs.append((name, type(value)))
+        elif kind == "array":
+            a = value._value() if isinstance(value, Tensor) else value
+            saved.append(a)
+            attrs.append((name, type(value), a.aval))
+        else:                                   # an index key, a view...
+            return None
+    return rule, tuple(values), tuple(attrs), node._input_meta
 
 
 def _attr_kind(name, value):
@@ -2632,35 +2670,119 @@ _STATIC_TYPES = (type(None), bool, str, D.dtype)
 
 
 def _compile_backward(order, roots, root_grads, saved, numbers):
-    """Trace the walk over ``order``'s nodes once, with their saved values and numbers
-    standing in as tracers, into a compiled program; None if a formula cannot be traced.
-    The nodes are left as they were."""
+    """The walk over ``order``'s nodes as one compiled program; None if a formula cannot
+    be traced. The nodes are left as they were."""
     leaves = [i for i, n in enumerate(order) if type(n) is AccumulateGrad]
     freed: list[int] = []
 
-    def backward_pass(saved_arrays, number_values, grad_arrays):
-        arrays, values = iter(saved_arrays), iter(number_values)
-        for node in order:
-            if type(node) is AccumulateGrad:
-                continue
-            node._saved = tuple(_stand_in(s, arrays, values) for s in node._saved)
-            node._attrs = {k: _attr_stand_in(k, v, arrays, values)
-                           for k, v in node._attrs.items()}
-        grads = run_backward(roots, [make_tensor(g) for g in grad_arrays], False, False,
+    def backward_pass(grads):
+        grads = run_backward(roots, grads, False, False,
                              [order[i].variable for i in leaves], accumulate=False)
         freed.extend(i for i, n in enumerate(order) if n._saved is None)
         return [None if g is None else g._value() for g in grads]
 
-    kept = [(n, n._saved, n._attrs) for n in order if type(n) is not AccumulateGrad]
+    program = _traced(order, backward_pass, saved, numbers, [g._value() for g in root_grads])
+    return None if program is None else _BackwardProgram(program, leaves, freed)
+
+
+def _traced(nodes, walk, saved, numbers, grads):
+    """Trace ``walk(grads)`` once -- with the saved values and numbers of ``nodes``
+    standing in as tracers -- into a compiled program of (saved, numbers, grads); None if
+    a formula cannot be traced. The nodes are left as they were."""
+    kept = [(n, n._saved, n._attrs) for n in nodes if type(n) is not AccumulateGrad]
+
+    def program(saved_arrays, number_values, grad_arrays):
+        arrays, values = iter(saved_arrays), iter(number_values)
+        for node, saved_values, attrs in kept:
+            node._saved = tuple(_stand_in(s, arrays, values) for s in saved_values)
+            node._attrs = {k: _attr_stand_in(k, v, arrays, values) for k, v in attrs.items()}
+        return walk([make_tensor(g) for g in grad_arrays])
+
     try:
-        program = jax.jit(backward_pass).lower(
-            saved, numbers, [g._value() for g in root_grads]).compile()
+        return jax.jit(program).lower(saved, numbers, grads).compile()
     except Exception:                               # not traceable: walk it node by node
         return None
     finally:
         for node, saved_values, attrs in kept:
             node._saved, node._attrs = saved_values, attrs
-    return _BackwardProgram(program, leaves, freed)
+
+
+# A graph too large to compile whole may still be made of runs: nodes in a line, each with
+# one way on, each the only way into the next -- the 100,000 nodes of ``y = y * 0.999``, or
+# a branch's tanh then mul. A run that recurs (the same key, node after node) is compiled
+# as a whole pass is: one program takes the gradient in at the top and gives the gradient
+# for the last node's edge. Runs are cut every _MAX_RUN nodes, so that a long chain of one
+# op is one program, called again and again. Its nodes run no user code (no hooks), so
+# nothing can tell that they ran together, except when a leaf's .grad fills: sooner than
+# in torch, relative to other branches -- so a run never ends at a leaf with hooks.
+
+_MAX_RUN = 32
+
+
+def _run_compiled_run(start, grads, waiting, retain_graph):
+    """If the run from ``start`` has a compiled program, run it: its last node and the
+    gradients that node sends on. None if the engine must run ``start`` itself."""
+    if grads is None or grads[0] is None:
+        return None
+    run: list[Node] = []
+    exits: list[int] = []
+    node = start
+    while len(run) < _MAX_RUN and (j := _onward(node)) is not None:
+        run.append(node)
+        exits.append(j)
+        node = node.next_functions[j][0]
+        if waiting[node] != 1:                      # others send to it: the run ends
+            break
+    if len(run) < 2 or (type(node) is AccumulateGrad and _hooked(node)):
+        return None
+    key: list[Any] = [grads[0]._array.aval]
+    saved: list[jax.Array] = []
+    numbers: list[float] = []
+    for node, j in zip(run, exits):
+        part = _node_key(node, saved, numbers)
+        if part is None:
+            return None
+        key.append((part, j, node.next_functions[j][1]))
+    try:
+        program = _sighted(tuple(key), len(run),
+                           lambda: _traced(run, lambda g: _walk_run(run, exits, g[0]),
+                                           saved, numbers, [grads[0]._value()]))
+    except TypeError:                               # an unhashable attribute
+        return None
+    if program is None:
+        return None
+    out = program(saved, numbers, [grads[0]._value()])
+    if not retain_graph:
+        for node in run:
+            if node._holds_saved_variables():
+                node._saved = None
+    last = run[-1]
+    in_grads: list[Optional[Tensor]] = [None] * len(last.next_functions)
+    in_grads[exits[-1]] = None if out is None else make_tensor(out)
+    return last, in_grads
+
+
+def _onward(node):
+    """The one edge by which a run goes on from ``node`` (its index): None unless it is a
+    row's node of one output, with no hooks and exactly one edge to a node."""
+    if type(node).rule is None or node.num_outputs != 1 or _hooked(node):
+        return None
+    found = None
+    for i, (nxt, _) in enumerate(node.next_functions):
+        if nxt is not None:
+            if found is not None:
+                return None
+            found = i
+    return found
+
+
+def _walk_run(run, exits, grad):
+    """The gradient a run sends on: each node's rule in turn (the traced walk)."""
+    for node, j in zip(run, exits):
+        grad = node.backward([grad], True)[j]
+        if grad is None:
+            return None
+    return grad._value()
 
 
 def _stand_in(saved, arrays, values):

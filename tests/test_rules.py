@@ -185,7 +185,7 @@ def test_a_compiled_backward_gives_the_node_by_node_gradients(name, monkeypatch)
         (out * T.tensor(v)).sum().backward()
         grads.append([None if x.grad is None else x.grad.numpy() for x in xs])
         programs.append(list(tape._programs.values()))
-    assert not programs[0] or programs[0] == [1]
+    assert all(type(entry) is int for entry in programs[0])     # sightings: nothing compiled
     assert isinstance(programs[1][0], tape._BackwardProgram), f"{name}'s pass was not compiled"
     for walked, compiled in zip(*grads):
         assert (walked is None) == (compiled is None)
