@@ -2313,14 +2313,13 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs, accumula
         while ready:
             node = heapq.heappop(ready)[2]
             grads = buffers.pop(node, None)
-            run = _run_compiled_run(node, grads, waiting, retain_graph) if plain else None
-            if run is None:
-                in_grads = _run_node(node, grads, targets, captured, nodes, accumulate,
-                                     retain_graph)
-            else:                     # a compiled run of nodes ran: go on from its last
-                node, in_grads = run
+            sent = _run_compiled_region(node, grads, buffers, waiting, retain_graph) \
+                if plain else None
+            if sent is None:          # (else the compiled region below the node ran)
+                sent = zip(node.next_functions, _run_node(
+                    node, grads, targets, captured, nodes, accumulate, retain_graph))
             # (d) send each input's gradient on to its node
-            for (next_node, nr), g in zip(node.next_functions, in_grads):
+            for (next_node, nr), g in sent:
                 if next_node not in nodes:      # (nor is None, a number's edge)
                     continue
                 if g is not None:
@@ -2707,82 +2706,121 @@ def _traced(nodes, walk, saved, numbers, grads):
             node._saved, node._attrs = saved_values, attrs
 
 
-# A graph too large to compile whole may still be made of runs: nodes in a line, each with
-# one way on, each the only way into the next -- the 100,000 nodes of ``y = y * 0.999``, or
-# a branch's tanh then mul. A run that recurs (the same key, node after node) is compiled
-# as a whole pass is: one program takes the gradient in at the top and gives the gradient
-# for the last node's edge. Runs are cut every _MAX_RUN nodes, so that a long chain of one
-# op is one program, called again and again. Its nodes run no user code (no hooks), so
-# nothing can tell that they ran together, except when a leaf's .grad fills: sooner than
-# in torch, relative to other branches -- so a run never ends at a leaf with hooks.
+# A graph too large to compile whole is still made of pieces that recur: the 100,000
+# nodes of ``y = y * 0.999`` in a line, the thousand branches of a fan-out. When a node
+# comes up in the walk, the engine grows a *region* from it: each node below that only the
+# region feeds (every edge into it comes from the region), up to _MAX_REGION nodes. A
+# region that recurs -- the same key, node after node -- is compiled as a whole pass is:
+# one program takes the gradient in at the top and gives what the region sends out,
+# summed per destination; inside, its nodes run in the engine's own order. They run no
+# user code (no hooks), so nothing can tell that they ran together -- except a leaf's
+# .grad, which may fill sooner than in torch, relative to other branches: a region never
+# sends into a leaf with hooks.
 
-_MAX_RUN = 32
+_MAX_REGION = 32
 
 
-def _run_compiled_run(start, grads, waiting, retain_graph):
-    """If the run from ``start`` has a compiled program, run it: its last node and the
-    gradients that node sends on. None if the engine must run ``start`` itself."""
-    if grads is None or grads[0] is None:
+def _run_compiled_region(start, grads, buffers, waiting, retain_graph):
+    """If the region grown from ``start`` has a compiled program, run it. Returns what
+    it sends out, as ((node, nr), gradient) pairs in the order of its edges (None where an
+    earlier pair carries the sum for that place), or None: the engine runs ``start``."""
+    if grads is None or grads[0] is None or not _joinable(start):
         return None
-    run: list[Node] = []
-    exits: list[int] = []
-    node = start
-    while len(run) < _MAX_RUN and (j := _onward(node)) is not None:
-        run.append(node)
-        exits.append(j)
-        node = node.next_functions[j][0]
-        if waiting[node] != 1:                      # others send to it: the run ends
-            break
-    if len(run) < 2 or (type(node) is AccumulateGrad and _hooked(node)):
-        return None
-    key: list[Any] = [grads[0]._array.aval]
     saved: list[jax.Array] = []
     numbers: list[float] = []
-    for node, j in zip(run, exits):
-        part = _node_key(node, saved, numbers)
-        if part is None:
-            return None
-        key.append((part, j, node.next_functions[j][1]))
+    parts = [_node_key(start, saved, numbers)]
+    if parts[0] is None:
+        return None
+    region, place = [start], {start: 0}
+    arrived: dict[Node, int] = {}
+    for node in region:                   # (it grows as it goes: breadth first)
+        for nxt, _ in node.next_functions:
+            if nxt is None:
+                continue
+            arrived[nxt] = arrived.get(nxt, 0) + 1
+            # all that it still waits for comes from the region (and nothing came before)
+            if arrived[nxt] == waiting[nxt] and nxt not in buffers \
+                    and len(region) < _MAX_REGION and _joinable(nxt):
+                n_saved, n_numbers = len(saved), len(numbers)
+                part = _node_key(nxt, saved, numbers)
+                if part is None:
+                    del saved[n_saved:], numbers[n_numbers:]
+                    continue
+                place[nxt] = len(region)
+                region.append(nxt)
+                parts.append(part)
+    if len(region) < 2:
+        return None
+    key: list[Any] = [grads[0]._array.aval]
+    exits: list[tuple[Node, int]] = []
+    slots: dict[tuple[Node, int], int] = {}
+    links = []
+    for node, part in zip(region, parts):
+        link: list[Optional[int]] = []
+        for edge in node.next_functions:
+            if edge[0] is None:
+                link.append(None)
+            elif edge[0] in place:                     # inside: the node's place
+                link.append(place[edge[0]])
+            elif type(edge[0]) is AccumulateGrad and _hooked(edge[0]):
+                return None
+            else:                                      # out: -1 - its destination's slot
+                exits.append(edge)
+                link.append(-1 - slots.setdefault(edge, len(slots)))
+        links.append(tuple(link))
+        key.append((part, links[-1]))
     try:
-        program = _sighted(tuple(key), len(run),
-                           lambda: _traced(run, lambda g: _walk_run(run, exits, g[0]),
-                                           saved, numbers, [grads[0]._value()]))
-    except TypeError:                               # an unhashable attribute
+        program = _sighted(tuple(key), len(region), lambda: _traced(
+            region, lambda g: _walk_region(region, links, list(slots), g[0]),
+            saved, numbers, [grads[0]._value()]))
+    except TypeError:                                  # an unhashable attribute
         return None
     if program is None:
         return None
     out = program(saved, numbers, [grads[0]._value()])
     if not retain_graph:
-        for node in run:
+        for node in region:
             if node._holds_saved_variables():
                 node._saved = None
-    last = run[-1]
-    in_grads: list[Optional[Tensor]] = [None] * len(last.next_functions)
-    in_grads[exits[-1]] = None if out is None else make_tensor(out)
-    return last, in_grads
+    sent = []
+    for edge in exits:
+        g, out[slots[edge]] = out[slots[edge]], None   # (the first edge there carries it)
+        sent.append((edge, None if g is None else make_tensor(g)))
+    return sent
 
 
-def _onward(node):
-    """The one edge by which a run goes on from ``node`` (its index): None unless it is a
-    row's node of one output, with no hooks and exactly one edge to a node."""
-    if type(node).rule is None or node.num_outputs != 1 or _hooked(node):
-        return None
-    found = None
-    for i, (nxt, _) in enumerate(node.next_functions):
-        if nxt is not None:
-            if found is not None:
-                return None
-            found = i
-    return found
+def _joinable(node):
+    """Whether ``node`` may be part of a region: a row's node of one output, no hooks."""
+    return type(node).rule is not None and node.num_outputs == 1 and not _hooked(node)
 
 
-def _walk_run(run, exits, grad):
-    """The gradient a run sends on: each node's rule in turn (the traced walk)."""
-    for node, j in zip(run, exits):
-        grad = node.backward([grad], True)[j]
-        if grad is None:
-            return None
-    return grad._value()
+def _walk_region(region, links, destinations, grad):
+    """What a region sends out, per destination (the walk its program traces): the
+    engine's walk over its nodes, the one recorded last first, from ``grad`` at the top."""
+    buffers: dict[Node, list[Optional[Tensor]]] = {region[0]: [grad]}
+    out: dict[Node, list[Optional[Tensor]]] = {}
+    waiting = [0] * len(region)
+    for link in links:
+        for j in link:
+            if j is not None and j >= 0:
+                waiting[j] += 1
+    ready = [(-region[0]._seq, 0)]
+    while ready:
+        i = heapq.heappop(ready)[1]
+        node = region[i]
+        grads = buffers.pop(node, None)
+        in_grads = _nothing(node) if grads is None else node.backward(grads, True)
+        for (nxt, nr), j, g in zip(node.next_functions, links[i], in_grads):
+            if j is None:
+                continue
+            if g is not None:
+                _add_to_buffer(buffers if j >= 0 else out, nxt, nr, g)
+            if j >= 0:
+                waiting[j] -= 1
+                if not waiting[j]:
+                    heapq.heappush(ready, (-nxt._seq, j))
+    return [None if node not in out or out[node][nr] is None else out[node][nr]._value()
+            for node, nr in destinations]
 
 
 def _stand_in(saved, arrays, values):

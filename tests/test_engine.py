@@ -36,7 +36,7 @@ def test_a_100000_op_chain_backpropagates_without_recursion():
 
 
 def _long_chain(T, x, events):
-    """3,000 nodes in a line: scaled, exp, log, shifted, by turns (runs of rows the engine
+    """3,000 nodes in a line: scaled, exp, log, shifted, by turns (regions of rows the engine
     compiles; the gradient stays near one), down to a leaf whose hook says when its
     gradient arrives; a second branch beside it, whose hook says when it runs."""
     y = x
@@ -48,15 +48,15 @@ def _long_chain(T, x, events):
     return y.sum() + side.sum()
 
 
-def test_a_long_chain_runs_in_compiled_runs_with_torchs_gradients_and_order():
-    """A pass over 6,000 nodes is not compiled whole, but its recurring runs are: the
+def test_a_long_chain_runs_in_compiled_regions_with_torchs_gradients_and_order():
+    """A pass over 6,000 nodes is not compiled whole, but its recurring regions are: the
     gradients, the hooks' order and the freed graph are torch's."""
     def body(T):
         events = []
         x = T.tensor([0.5, -1.0, 2.0], dtype=T.float64, requires_grad=True)
         x.register_post_accumulate_grad_hook(lambda leaf: events.append("leaf"))
         grads, texts = [], []
-        for _ in range(3):                            # runs are compiled once they recur
+        for _ in range(3):                            # regions are compiled once they recur
             x.grad = None
             out = _long_chain(T, x, events)
             out.backward(retain_graph=True)
@@ -70,9 +70,54 @@ def test_a_long_chain_runs_in_compiled_runs_with_torchs_gradients_and_order():
 
     tape._programs.clear()
     (grads, texts), (expected_grads, expected_texts) = body(autodiff), body(torch)
-    assert any(type(entry) is not int for entry in tape._programs.values()), "no run compiled"
+    assert any(type(entry) is not int for entry in tape._programs.values()), "no region compiled"
     assert texts == expected_texts
     np.testing.assert_allclose(grads, expected_grads, rtol=1e-12)
+
+
+def _fan_out(T, x):
+    """One input through branches, summed (the benchmark's DAG, small)."""
+    return sum(T.tanh(x * (1.0 + i / 40)) for i in range(40)).sum()
+
+
+def _diamond(T, x):
+    """Two branches meet again at ``exp``; one of them runs first, so when the other's
+    region grows, ``exp`` already holds a gradient and must stay outside it."""
+    z = (x * 0.5).exp()
+    return z.sin().sum() * 2 + z.cos().sum()
+
+
+def _saved_then_changed(T, x):
+    """A saved tensor written in place before backward: the walk raises torch's error."""
+    y = x * 1.0
+    z = (y * y).sum()
+    with T.no_grad():
+        y.add_(1)
+    return z
+
+
+@pytest.mark.parametrize("graph", [_fan_out, _diamond, _saved_then_changed])
+def test_compiled_regions_give_torchs_gradients_and_errors(graph, monkeypatch):
+    """Every region compiled at first sight (no pass compiled whole): the gradients, and
+    the errors, are torch's."""
+    monkeypatch.setattr(tape, "_COMPILE_AFTER", -10 ** 6)
+    monkeypatch.setattr(tape, "_MAX_NODES", 0)
+    monkeypatch.setattr(tape, "_programs", {})
+
+    def body(T):
+        x = T.tensor([0.5, -1.0, 2.0], dtype=T.float64, requires_grad=True)
+        try:
+            for _ in range(2):
+                graph(T, x).backward()
+        except RuntimeError as e:
+            return str(e).replace("torch", "autodiff"), None
+        return None, x.grad.numpy()
+
+    (error, grad), (expected_error, expected_grad) = body(autodiff), body(torch)
+    assert error == expected_error
+    if grad is not None or expected_grad is not None:
+        np.testing.assert_allclose(grad, expected_grad, rtol=1e-12)
+    assert any(type(entry) is not int for entry in tape._programs.values()) or error
 
 
 def test_saved_tensors_are_freed_after_backward_unless_retained():

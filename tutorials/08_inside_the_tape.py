@@ -82,8 +82,9 @@ print((x * w).grad_fn._saved_self, (x * w).grad_fn._saved_other)
 # what comes out into the buffers of the nodes below. (Near its top, `_run_compiled` is a
 # shortcut for training loops: a graph whose structure keeps coming back is traced once
 # into one compiled program, which then does the whole walk in one call, with the same
-# results. In the loop, `_run_compiled_run` does the same for a run of nodes in a line,
-# in a graph too large to compile whole; the docs' "Architecture" page tells how.)
+# results. In the loop, `_run_compiled_region` does the same for a region of nodes below
+# the one that comes up, in a graph too large to compile whole; the docs' "Architecture"
+# page tells how.)
 
 # %%
 print(inspect.getsource(tape.run_backward))
