@@ -2303,6 +2303,7 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs, accumula
     # (c) replay: always the ready node recorded last
     ready = [(-n._seq, id(n), n) for n in buffers if n in nodes and not waiting[n]]
     heapq.heapify(ready)
+    keyed: set[Node] = set()          # nodes of the compiled regions tried (section 8's end)
     prev_mode, _modes.grad_enabled = _modes.grad_enabled, bool(create_graph)
     _graph_tasks.append(GraphTask(nodes, grad_mode=not accumulate))
     try:
@@ -2313,8 +2314,8 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs, accumula
         while ready:
             node = heapq.heappop(ready)[2]
             grads = buffers.pop(node, None)
-            sent = _run_compiled_region(node, grads, buffers, waiting, retain_graph) \
-                if plain else None
+            sent = _run_compiled_region(node, grads, buffers, waiting, keyed,
+                                        retain_graph) if plain else None
             if sent is None:          # (else the compiled region below the node ran)
                 sent = zip(node.next_functions, _run_node(
                     node, grads, targets, captured, nodes, accumulate, retain_graph))
@@ -2720,16 +2721,12 @@ def _traced(nodes, walk, saved, numbers, grads):
 _MAX_REGION = 32
 
 
-def _run_compiled_region(start, grads, buffers, waiting, retain_graph):
+def _run_compiled_region(start, grads, buffers, waiting, keyed, retain_graph):
     """If the region grown from ``start`` has a compiled program, run it. Returns what
     it sends out, as ((node, nr), gradient) pairs in the order of its edges (None where an
-    earlier pair carries the sum for that place), or None: the engine runs ``start``."""
-    if grads is None or grads[0] is None or not _joinable(start):
-        return None
-    saved: list[jax.Array] = []
-    numbers: list[float] = []
-    parts = [_node_key(start, saved, numbers)]
-    if parts[0] is None:
+    earlier pair carries the sum for that place), or None: the engine runs ``start``.
+    ``keyed`` holds the nodes of regions keyed before in this pass, which start none."""
+    if grads is None or grads[0] is None or start in keyed or not _joinable(start):
         return None
     region, place = [start], {start: 0}
     arrived: dict[Node, int] = {}
@@ -2741,16 +2738,23 @@ def _run_compiled_region(start, grads, buffers, waiting, retain_graph):
             # all that it still waits for comes from the region (and nothing came before)
             if arrived[nxt] == waiting[nxt] and nxt not in buffers \
                     and len(region) < _MAX_REGION and _joinable(nxt):
-                n_saved, n_numbers = len(saved), len(numbers)
-                part = _node_key(nxt, saved, numbers)
-                if part is None:
-                    del saved[n_saved:], numbers[n_numbers:]
-                    continue
                 place[nxt] = len(region)
                 region.append(nxt)
-                parts.append(part)
+    saved: list[jax.Array] = []
+    numbers: list[float] = []
+    parts: list[tuple] = []
+    for node in region:        # (a node that cannot be keyed ends it: a prefix is a region)
+        n_saved, n_numbers = len(saved), len(numbers)
+        part = _node_key(node, saved, numbers)
+        if part is None:
+            del saved[n_saved:], numbers[n_numbers:]
+            region = region[:len(parts)]
+            place = {n: i for i, n in enumerate(region)}
+            break
+        parts.append(part)
     if len(region) < 2:
         return None
+    keyed.update(region)
     key: list[Any] = [grads[0]._array.aval]
     exits: list[tuple[Node, int]] = []
     slots: dict[tuple[Node, int], int] = {}
