@@ -120,6 +120,28 @@ def test_compiled_regions_give_torchs_gradients_and_errors(graph, monkeypatch):
     assert any(type(entry) is not int for entry in tape._programs.values()) or error
 
 
+def test_a_region_never_sends_into_a_leaf_with_hooks(monkeypatch):
+    """A region that ended at a hooked leaf would fill its .grad before a branch that
+    torch runs first: the hooks' order is torch's."""
+    monkeypatch.setattr(tape, "_COMPILE_AFTER", -10 ** 6)
+    monkeypatch.setattr(tape, "_MAX_NODES", 0)
+
+    def body(T):
+        events = []
+        x = T.tensor([0.5, 2.0], requires_grad=True)
+        w = T.tensor([1.0, -1.0], requires_grad=True)
+        x.register_post_accumulate_grad_hook(lambda leaf: events.append("x"))
+        a = x
+        for _ in range(10):
+            a = a * 1.5
+        b = w.exp()
+        b.register_hook(lambda g: events.append("b"))
+        (a.sum() + b.sum()).backward()
+        return events
+
+    both(body)
+
+
 def test_saved_tensors_are_freed_after_backward_unless_retained():
     def body(T):
         x = T.tensor([1.0, 2.0], requires_grad=True)
