@@ -64,6 +64,35 @@ def creation(T):
     yield "view -1", T.arange(6).view(-1, 2)
     yield "reshape bad", T.arange(6).reshape(4, 2)
 
+def tensor_of_numpy_scalars_and_other_objects(T):
+    import decimal
+    yield "np.float64", T.tensor([np.float64(1)])
+    yield "np.float16", T.tensor([np.float16(1)])
+    yield "np.int16", T.tensor([np.int16(1)])
+    yield "np.bool_", T.tensor([np.bool_(True)])
+    yield "with a float", T.tensor([np.float64(1), 2.0])
+    yield "float16 and int64", T.tensor([np.float16(1), np.int64(2)])
+    yield "float16 and a float", T.tensor([np.float16(1), 2.5])
+    yield "int16 and an int", T.tensor([np.int16(1), 2])
+    yield "uint8 and int8", T.tensor([np.uint8(1), np.int8(2)])
+    yield "nested", T.tensor([[1.0, 2.0], [np.float64(3), 4.0]])
+    yield "out of range", T.tensor([np.int64(2 ** 40), np.float16(1)])
+    yield "tensor and a float", T.tensor([T.tensor(1), 2.5])
+    yield "range", T.tensor(range(3))
+    yield "empty", T.tensor([[], []])
+    yield "array, dtype given", T.tensor(np.array([1.5]), dtype=T.float32)
+    for name, data in [("None", None), ("[None]", [None]), ("nested None", [[1], [None]]),
+                       ("object", object()), ("dict", {1: 2}), ("Decimal", [decimal.Decimal(1)]),
+                       ("str", "abc"), ("[1, str]", [1, "a"]), ("[str, None]", ["a", None]),
+                       ("bytes", [b"a"]), ("generator", (x for x in [1]))]:
+        yield name, raised(lambda: T.tensor(data))
+    yield "as_tensor", raised(lambda: T.as_tensor([None]))
+    yield "float dtype", raised(lambda: T.tensor([1, None], dtype=T.float32))
+    yield "int dtype", raised(lambda: T.tensor([object()], dtype=T.int64))
+    yield "str, dtype", raised(lambda: T.tensor("abc", dtype=T.float32))
+    yield "object array", raised(lambda: T.tensor(np.array([1, None])))
+
+
 def printing(T):
     yield "f32", repr(T.tensor([1.0, 2.5, -3.25]))
     yield "big", repr(T.arange(10000.0))
