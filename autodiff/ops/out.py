@@ -52,15 +52,27 @@ OUT_FUNCTIONS = frozenset("""
 # torch's functions written in Python (torch/functional.py), which check nothing first
 _WRITTEN_IN_PYTHON = frozenset("norm split tensordot unique".split())
 
-# the factories: their result takes out's dtype unless one is given
+# the functions that write out= with torch.cat
+_CONCATENATING = frozenset("cat column_stack concat concatenate dstack hstack row_stack stack "
+                           "vstack".split())
+
+# the factories: their result takes out's dtype (another given is refused)
 _FACTORIES = frozenset("arange empty eye full linspace logspace ones rand randint randn randperm "
                        "range zeros".split())
+# the factories that resize out before anything else (a tensor that requires grad can't be)
+_RESIZED_FIRST = frozenset({"empty", "randn"})
 
 _RESIZED = ("An output with one or more elements was resized since it had shape {}, which "
             "does not match the required output shape {}. This behavior is deprecated, and "
             "in a future PyTorch release outputs will not be resized unless they have zero "
             "elements. You can explicitly reuse an out tensor t by resizing it, inplace, to "
             "zero elements with t.resize_(0).")
+_ARANGE_RESIZED = ("The number of elements in the out tensor of shape {} is {} which does not "
+                   "match the computed number of elements {}. Note that this may occur as a "
+                   "result of rounding error. The out tensor will be resized to a tensor of "
+                   "shape ({},).")
+_NO_AUTOGRAD = ("(): functions with out=... arguments don't support automatic differentiation, "
+                "but one of the arguments requires grad.")
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -115,20 +127,54 @@ def with_out(fn: _F, name: str) -> _F:
             if not isinstance(o, Tensor):
                 raise TypeError(f"{name}(): argument 'out' must be Tensor, not "
                                 f"{type(out if o is out else o).__name__}")
+        if name in _FACTORIES:
+            return _made_into(out, fn, name, args, kwargs)
         if tape.is_grad_enabled() and any(t.requires_grad for t in _tensors((args, kwargs, outs))):
-            raise RuntimeError(f"{name}(): functions with out=... arguments don't support "
-                               "automatic differentiation, but one of the arguments requires "
-                               "grad.")
-        if name in _FACTORIES and kwargs.get("dtype") is None:
-            kwargs["dtype"] = outs[0].dtype
+            raise RuntimeError(name + _NO_AUTOGRAD)
         result = fn(*args, **kwargs)
+        _check_dtype(name, kwargs.get("dtype"), outs[0].dtype)
         results = result if isinstance(result, tuple) else (result,)
         for o, r in zip(outs, results):
-            _write(o, r)
+            _write(o, r, name)
         if isinstance(result, _ReturnType):                # torch.return_types.max_out
             return _return_type(result._name + "_out", result._fields)(*outs)
         return outs if isinstance(result, tuple) else out
     return op  # type: ignore[return-value]
+
+
+def _made_into(out, fn, name, args, kwargs):
+    """A factory's ``out=``: the tensor is made in out's dtype, out is resized to it without
+    a word (arange says so), and ``requires_grad=True`` makes out a leaf that requires grad."""
+    dtype = kwargs.get("dtype")
+    if dtype is None:
+        kwargs["dtype"] = out.dtype
+    elif dtype != out.dtype:
+        raise RuntimeError(f"dtype {D.c_name(dtype)} does not match dtype of out parameter "
+                           f"({D.c_name(out.dtype)})")
+    if tape.is_grad_enabled() and out.requires_grad:
+        if name in _RESIZED_FIRST:
+            raise RuntimeError("cannot resize variables that require grad")
+        raise RuntimeError(f"aten::{name}" + _NO_AUTOGRAD)
+    result = fn(*args, **kwargs)
+    if out.shape != result.shape:
+        if name == "arange" and out.numel():
+            warnings.warn(_ARANGE_RESIZED.format(list(out.shape), out.numel(), result.numel(),
+                                                 result.numel()), UserWarning, stacklevel=3)
+        out.resize_(result.shape)
+    out.copy_(result.detach())
+    return out.requires_grad_() if result.requires_grad else out
+
+
+def _check_dtype(name, dtype, out_dtype):
+    """torch's error for a function's ``dtype=`` (``sum``'s, ``softmax``'s) that is not its
+    out's."""
+    if dtype is None or dtype == out_dtype:
+        return
+    if name in ("nansum", "nanmean"):
+        raise RuntimeError("nansum: provided dtype must match dtype of result. Got "
+                           f"{D.c_name(out_dtype)} and {D.c_name(dtype)}.")
+    raise RuntimeError(f"Expected out tensor to have dtype {D.long_name(dtype)}, but got "
+                       f"{D.long_name(out_dtype)} instead")
 
 
 def _tensors(value):
@@ -142,8 +188,11 @@ def _tensors(value):
         yield from _tensors(list(value.values()))
 
 
-def _write(out, result):
+def _write(out, result, name):
     if not D.can_cast(result.dtype, out.dtype):
+        if name in _CONCATENATING:
+            raise TypeError("autodiff.cat(): input types can't be cast to the desired output "
+                            f"type {D.c_name(out.dtype)}")
         raise RuntimeError(f"result type {D.c_name(result.dtype)} can't be cast to the "
                            f"desired output type {D.c_name(out.dtype)}")
     if out.shape != result.shape:

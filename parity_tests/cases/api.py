@@ -574,6 +574,46 @@ def out_keyword(T):
             yield type(e).__name__, str(e)
 
 
+def factories_and_dtypes_with_out(T):
+    """A factory makes its tensor in out's dtype (another dtype is refused) and resizes out
+    silently (arange warns); ``requires_grad=True`` makes out a leaf. ``sum``'s or
+    ``softmax``'s dtype must be out's; cat's family refuses an out it can't cast to."""
+    long = lambda shape=2: T.ones(shape, dtype=T.int64)
+    for name, f in [("zeros", lambda out, **kw: T.zeros(2, out=out, **kw)),
+                    ("ones", lambda out, **kw: T.ones(2, out=out, **kw)),
+                    ("full", lambda out, **kw: T.full((2,), 1, out=out, **kw)),
+                    ("empty", lambda out, **kw: T.empty(2, out=out, **kw)),
+                    ("arange", lambda out, **kw: T.arange(2, out=out, **kw)),
+                    ("linspace", lambda out, **kw: T.linspace(0, 1, 2, out=out, **kw)),
+                    ("logspace", lambda out, **kw: T.logspace(0, 1, 2, out=out, **kw)),
+                    ("eye", lambda out, **kw: T.eye(2, 1, out=out, **kw)),
+                    ("rand", lambda out, **kw: T.rand(2, out=out, **kw)),
+                    ("randn", lambda out, **kw: T.randn(2, out=out, **kw)),
+                    ("randint", lambda out, **kw: T.randint(3, (2,), out=out, **kw)),
+                    ("randperm", lambda out, **kw: T.randperm(2, out=out, **kw))]:
+        yield name, raised(lambda: f(long(), dtype=T.float32))
+        yield name + " out's dtype", raised(lambda: f(long()))
+        yield name + " resized", f(T.ones(3, dtype=T.float64)).shape
+        yield name + " of an out that requires grad", raised(
+            lambda: f(T.ones(2, requires_grad=True)))
+        out = T.ones(2, dtype=T.float64)
+        f(out, requires_grad=True)
+        yield name + " requires_grad", (out.requires_grad, out.is_leaf)
+    yield "rand of int64", raised(lambda: T.rand(2, dtype=T.int64))
+    yield "randn of bool", raised(lambda: T.randn(2, dtype=T.bool))
+    yield "normal of int32", raised(lambda: T.normal(0.0, 1.0, (2,), dtype=T.int32))
+    x = T.ones(2, 3)
+    yield "sum", raised(lambda: T.sum(x, 0, dtype=T.float64, out=T.ones(3)))
+    yield "sum of int64", raised(lambda: T.sum(x, 0, dtype=T.int64, out=T.ones(3)))
+    yield "sum same dtype", T.sum(x, 0, dtype=T.float64, out=T.ones(3, dtype=T.float64))
+    yield "cumsum", raised(lambda: T.cumsum(x, 1, dtype=T.float16, out=x.clone()))
+    yield "softmax", raised(lambda: T.softmax(x, 1, dtype=T.float64, out=x.clone()))
+    yield "mean", raised(lambda: T.mean(x, 0, dtype=T.int64, out=T.ones(3)))
+    yield "nansum", raised(lambda: T.nansum(x, 0, dtype=T.float64, out=T.ones(3)))
+    for name in ("cat", "concat", "stack", "hstack", "vstack", "dstack", "column_stack"):
+        yield name, raised(lambda: getattr(T, name)([x], out=T.ones(0, dtype=T.int64)))
+
+
 def torch_docstring_examples_that_failed(T):
     """Examples of torch's docstrings that once failed: torch's constants, atleast_nd of
     several tensors, randint(high, size), nonzero of a 0-d tensor, cummax."""
