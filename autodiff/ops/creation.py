@@ -17,7 +17,8 @@ import numpy as np
 from .. import dtypes as D, tape
 from ..dtypes import DeviceLike, Number
 from ..tape import RULES, Storage, Tensor, apply, make_tensor
-from ._common import _kernel_missing, _place, _shape_arg, _to_dtype, exported
+from ._common import (_kernel_missing, _place, _shape_arg, _to_dtype, _type_name,
+                      exported)
 
 
 def _check_requires_grad(dt, requires_grad):
@@ -102,15 +103,6 @@ def _kind_dtype(kind, given):
     if issubclass(kind, (str, bytes)):
         raise TypeError(f"new(): invalid data type '{name}'")
     raise RuntimeError(f"Could not infer dtype of {name}")
-
-
-def _type_name(kind):
-    """A type's name as CPython's ``tp_name`` gives it: a built-in or Python class by its
-    name, another extension type (``decimal.Decimal``) with its module."""
-    heap_type = kind.__flags__ & (1 << 9)            # Py_TPFLAGS_HEAPTYPE
-    if heap_type or kind.__module__ == "builtins":
-        return kind.__name__
-    return f"{kind.__module__}.{kind.__name__}"
 
 
 def _check_nesting(data):

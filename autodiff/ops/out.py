@@ -1,9 +1,11 @@
 """What torch's namespace adds to a function: torch's error for a first argument that is
-not a tensor, and the ``out=`` keyword.
+not a tensor (or not tensors), and the ``out=`` keyword.
 
 ``autodiff.sin(3)`` raises torch's ``TypeError`` ("sin(): argument 'input' (position 1)
 must be Tensor, not int"), for every function whose first parameter is a tensor. (A
 Tensor method needs no such check: its first argument is the tensor it is called on.)
+``autodiff.cat([t, 2])`` raises torch's "expected Tensor as element 1 in argument 0, but
+got int", as do the other functions of a list of tensors (``stack``, ``block_diag``...).
 
 ``autodiff.add(x, y, out=result)`` writes the result into ``result`` and returns it.
 
@@ -20,10 +22,11 @@ from __future__ import annotations
 
 import functools
 import warnings
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Sequence, TypeVar
 
 from .. import dtypes as D, tape
 from ..tape import Tensor
+from ._common import _type_name
 from .reduction import _return_type, _ReturnType
 
 # the functions of torch's namespace that take out= and autodiff has (torch 2.13)
@@ -52,9 +55,12 @@ OUT_FUNCTIONS = frozenset("""
 # torch's functions written in Python (torch/functional.py), which check nothing first
 _WRITTEN_IN_PYTHON = frozenset("norm split tensordot unique".split())
 
-# the functions that write out= with torch.cat
-_CONCATENATING = frozenset("cat column_stack concat concatenate dstack hstack row_stack stack "
-                           "vstack".split())
+# the functions of a list of tensors (they write out= with torch.cat)
+_OF_A_LIST = frozenset("cat column_stack concat concatenate dstack hstack row_stack stack "
+                       "vstack".split())
+# the functions of tensors given as several arguments (or, the second set, one list)
+_OF_SEVERAL = frozenset("block_diag broadcast_tensors cartesian_prod".split())
+_OF_SEVERAL_OR_A_LIST = frozenset("atleast_1d atleast_2d atleast_3d meshgrid".split())
 
 # the factories: their result takes out's dtype (another given is refused)
 _FACTORIES = frozenset("arange empty eye full linspace logspace ones rand randint randn randperm "
@@ -80,9 +86,14 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 def torch_function(fn: _F, name: str) -> _F:
     """``fn`` as ``autodiff.<name>``: refusing a first argument that is not a tensor, if
     it must be one, and taking ``out=`` if torch's function does."""
-    parameter = None if name in _WRITTEN_IN_PYTHON else _first_tensor_parameter(fn)
-    if parameter is not None:
-        fn = _checked(fn, name, parameter)
+    if name in _OF_A_LIST:
+        fn = _checked_list(fn, name)
+    elif name in _OF_SEVERAL or name in _OF_SEVERAL_OR_A_LIST:
+        fn = _checked_several(fn, name)
+    else:
+        parameter = None if name in _WRITTEN_IN_PYTHON else _first_tensor_parameter(fn)
+        if parameter is not None:
+            fn = _checked(fn, name, parameter)
     return with_out(fn, name) if name in OUT_FUNCTIONS else fn
 
 
@@ -110,9 +121,59 @@ def _checked(fn, name, parameter):
         except Exception:
             if args and not isinstance(args[0], Tensor):
                 raise TypeError(f"{name}(): argument '{parameter}' (position 1) must be "
-                                f"Tensor, not {type(args[0]).__name__}") from None
+                                f"Tensor, not {_type_name(type(args[0]))}") from None
             raise
     return op
+
+
+def _checked_list(fn, name):
+    """``fn`` (``cat``...), refusing what is not a list or tuple of tensors with torch's
+    TypeError (checked on every call: a cheap check, and what autodiff would take, a
+    generator, torch refuses)."""
+    @functools.wraps(fn)
+    def op(*args, **kwargs):
+        if args or "tensors" in kwargs:
+            tensors = args[0] if args else kwargs["tensors"]
+            if not isinstance(tensors, (list, tuple)):
+                position = " (position 1)" if args else ""
+                raise TypeError(f"{name}(): argument 'tensors'{position} must be tuple of "
+                                f"Tensors, not {_type_name(type(tensors))}")
+            _check_tensors(tensors)
+        return fn(*args, **kwargs)
+    return op
+
+
+def _checked_several(fn, name):
+    """``fn`` (``block_diag``, ``meshgrid``...), refusing an argument that is not a tensor
+    with torch's TypeError."""
+    @functools.wraps(fn)
+    def op(*tensors, **kwargs):
+        elements: Sequence = tensors
+        if (name in _OF_SEVERAL_OR_A_LIST and len(tensors) == 1
+                and not isinstance(tensors[0], Tensor)):
+            if isinstance(tensors[0], (list, tuple)):
+                elements = tensors[0]
+            elif name != "meshgrid":
+                raise TypeError(_invalid_combination(name, tensors[0]))
+        _check_tensors(elements)
+        return fn(*tensors, **kwargs)
+    return op
+
+
+def _check_tensors(tensors):
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got "
+                            f"{_type_name(type(t))}")
+
+
+def _invalid_combination(name, value):
+    """torch's message for atleast_1d's argument that is neither a tensor nor a list."""
+    got = _type_name(type(value))
+    mismatch = f"      didn't match because some of the arguments have invalid types: (!{got}!)"
+    return (f"{name}() received an invalid combination of arguments - got ({got}), but "
+            f"expected one of:\n * (Tensor input)\n{mismatch}\n * (tuple of Tensors tensors)\n"
+            f"{mismatch}\n")
 
 
 def with_out(fn: _F, name: str) -> _F:
@@ -126,7 +187,7 @@ def with_out(fn: _F, name: str) -> _F:
         for o in outs:
             if not isinstance(o, Tensor):
                 raise TypeError(f"{name}(): argument 'out' must be Tensor, not "
-                                f"{type(out if o is out else o).__name__}")
+                                f"{_type_name(type(out if o is out else o))}")
         if name in _FACTORIES:
             return _made_into(out, fn, name, args, kwargs)
         if tape.is_grad_enabled() and any(t.requires_grad for t in _tensors((args, kwargs, outs))):
@@ -190,7 +251,7 @@ def _tensors(value):
 
 def _write(out, result, name):
     if not D.can_cast(result.dtype, out.dtype):
-        if name in _CONCATENATING:
+        if name in _OF_A_LIST:
             raise TypeError("autodiff.cat(): input types can't be cast to the desired output "
                             f"type {D.c_name(out.dtype)}")
         raise RuntimeError(f"result type {D.c_name(result.dtype)} can't be cast to the "
