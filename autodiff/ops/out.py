@@ -10,12 +10,12 @@ got int", as do the other functions of a list of tensors (``stack``, ``block_dia
 ``autodiff.add(x, y, out=result)`` writes the result into ``result`` and returns it.
 
 torch's functions (not its Tensor methods) take it. The result is computed as usual,
-then copied into ``out`` -- cast to its dtype (a factory, ``zeros``..., makes it in that
-dtype), and ``out`` resized first if its shape is another (with torch's deprecation
-warning, unless it had no elements). Autograd does not
-follow such a write: with grad mode on, an argument that requires grad is refused, as
-in torch. A function of several results (``max(x, dim)``, ``sort``) takes a tuple of
-outs.
+then copied into ``out`` -- cast to its dtype, and ``out`` resized first if its shape is
+another (with torch's deprecation warning, unless it had no elements). A factory,
+``zeros``..., makes its tensor in out's dtype (refusing another ``dtype=``) and resizes
+out silently. Autograd does not follow such a write: with grad mode on, an argument that
+requires grad is refused, as in torch. A function of several results (``max(x, dim)``,
+``sort``) takes a tuple of outs.
 """
 
 from __future__ import annotations
