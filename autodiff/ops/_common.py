@@ -126,6 +126,17 @@ row("unsafe_view", "UnsafeViewBackward0",
     lambda grad, size, self_sym_sizes: (grad.reshape(self_sym_sizes),))
 
 
+def _scalar_arg(fn, name, value, position=None):
+    """``value`` as the number torch's ``Scalar`` argument takes: a 0-dim tensor too, if
+    it does not require grad (``position``: the argument's, which torch's message gives)."""
+    if isinstance(value, Tensor):
+        if value.ndim or value.requires_grad:
+            where = f" (position {position})" if position else ""
+            raise TypeError(f"{fn}(): argument '{name}'{where} must be Number, not Tensor")
+        return value.item()
+    return value
+
+
 def _type_name(kind):
     """A type's name as CPython's ``tp_name`` gives it: a built-in or Python class by its
     name, another extension type (``decimal.Decimal``) with its module."""

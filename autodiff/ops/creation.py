@@ -17,8 +17,8 @@ import numpy as np
 from .. import dtypes as D, tape
 from ..dtypes import DeviceLike, Number
 from ..tape import RULES, Storage, Tensor, apply, make_tensor
-from ._common import (_kernel_missing, _place, _shape_arg, _to_dtype, _type_name,
-                      exported)
+from ._common import (_kernel_missing, _place, _scalar_arg, _shape_arg, _to_dtype,
+                      _type_name, exported)
 
 
 def _check_requires_grad(dt, requires_grad):
@@ -242,6 +242,7 @@ def empty(*size: int | Sequence[int], dtype: Optional[D.dtype] = None,
 def full(size: Sequence[int], fill_value: Number, dtype: Optional[D.dtype] = None,
          device: Optional[DeviceLike] = None, requires_grad: bool = False) -> Tensor:
     """A tensor of the given shape filled with ``fill_value``."""
+    fill_value = _scalar_arg("full", "fill_value", fill_value, 2)
     default = D.scalar_dtype(fill_value)
     return _filled(fill_value, (size,), dtype, device, requires_grad, default)
 
@@ -307,6 +308,7 @@ zeros_like, ones_like, empty_like = _like(zeros), _like(ones), _like(empty)
 def full_like(input: Tensor, fill_value: Number, dtype: Optional[D.dtype] = None,
               device: Optional[DeviceLike] = None, requires_grad: bool = False) -> Tensor:
     """``full`` with the shape and dtype of ``input``."""
+    fill_value = _scalar_arg("full_like", "fill_value", fill_value, 2)
     return full(input.shape, fill_value, dtype=dtype or input.dtype, device=device,
                 requires_grad=requires_grad)
 
