@@ -823,10 +823,23 @@ def comparison_methods_and_aliases(T):
 
 
 def alpha_as_a_one_element_tensor(T):
+    """A ``Scalar`` argument (``alpha``, ``value``, ``fill_value``) takes a 0-dim tensor
+    that does not require grad, not one of one dim."""
     a = T.ones(2, requires_grad=True)
     yield "add", T.ones(2).add(a, alpha=T.tensor(2.))
     yield "sub", a.sub(1, alpha=T.tensor(3))
     yield "of two elements", raised(lambda: T.ones(2).add(a, alpha=T.tensor([2., 3.])))
+    yield "of one dim", raised(lambda: T.ones(2).add(a, alpha=T.tensor([2.])))
+    yield "requiring grad", raised(
+        lambda: T.ones(2).add(a, alpha=T.tensor(2., requires_grad=True)))
+    yield "addcdiv", T.ones(2).addcdiv(a, a + 1, value=T.tensor(-0.5))
+    yield "addcmul_", T.ones(2).addcmul_(a.detach(), a.detach(), value=T.tensor(0.5))
+    yield "addcmul of one dim", raised(lambda: T.addcmul(a, a, a, value=T.tensor([0.5])))
+    yield "full", T.full((2,), T.tensor(0.5))
+    yield "full of an int", T.full((2,), T.tensor(2))
+    yield "full of a float64", T.full((2,), T.tensor(0.5, dtype=T.float64))
+    yield "full_like", T.full_like(a, T.tensor(3.0))
+    yield "full_like of one dim", raised(lambda: T.full_like(a, T.tensor([3.0])))
 
 
 def small_tensor_queries_and_aliases(T):
