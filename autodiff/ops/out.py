@@ -161,6 +161,7 @@ def _checked_several(fn, name):
 
 
 def _check_tensors(tensors):
+    """torch's error for the first element that is not a tensor."""
     for i, t in enumerate(tensors):
         if not isinstance(t, Tensor):
             raise TypeError(f"expected Tensor as element {i} in argument 0, but got "
@@ -188,7 +189,7 @@ def with_out(fn: _F, name: str) -> _F:
             if not isinstance(o, Tensor):
                 raise TypeError(f"{name}(): argument 'out' must be Tensor, not "
                                 f"{_type_name(type(out if o is out else o))}")
-        if name in _FACTORIES:
+        if name in _FACTORIES or name == "normal" and _numbers_only(args, kwargs):
             return _made_into(out, fn, name, args, kwargs)
         if tape.is_grad_enabled() and any(t.requires_grad for t in _tensors((args, kwargs, outs))):
             raise RuntimeError(name + _NO_AUTOGRAD)
@@ -224,6 +225,11 @@ def _made_into(out, fn, name, args, kwargs):
         out.resize_(result.shape)
     out.copy_(result.detach())
     return out.requires_grad_() if result.requires_grad else out
+
+
+def _numbers_only(args, kwargs):
+    """Whether a call has no tensor argument (``normal(0., 1., size)`` is then a factory)."""
+    return next(_tensors((args, kwargs)), None) is None
 
 
 def _check_dtype(name, dtype, out_dtype):

@@ -590,7 +590,8 @@ def factories_and_dtypes_with_out(T):
                     ("rand", lambda out, **kw: T.rand(2, out=out, **kw)),
                     ("randn", lambda out, **kw: T.randn(2, out=out, **kw)),
                     ("randint", lambda out, **kw: T.randint(3, (2,), out=out, **kw)),
-                    ("randperm", lambda out, **kw: T.randperm(2, out=out, **kw))]:
+                    ("randperm", lambda out, **kw: T.randperm(2, out=out, **kw)),
+                    ("normal", lambda out, **kw: T.normal(0.0, 1.0, (2,), out=out, **kw))]:
         yield name, raised(lambda: f(long(), dtype=T.float32))
         yield name + " out's dtype", raised(lambda: f(long()))
         yield name + " resized", f(T.ones(3, dtype=T.float64)).shape
@@ -602,6 +603,7 @@ def factories_and_dtypes_with_out(T):
     yield "rand of int64", raised(lambda: T.rand(2, dtype=T.int64))
     yield "randn of bool", raised(lambda: T.randn(2, dtype=T.bool))
     yield "normal of int32", raised(lambda: T.normal(0.0, 1.0, (2,), dtype=T.int32))
+    yield "normal of tensors", T.normal(T.zeros(2), 1.0, out=T.ones(2, dtype=T.float64)).shape
     x = T.ones(2, 3)
     yield "sum", raised(lambda: T.sum(x, 0, dtype=T.float64, out=T.ones(3)))
     yield "sum of int64", raised(lambda: T.sum(x, 0, dtype=T.int64, out=T.ones(3)))
