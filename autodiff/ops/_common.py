@@ -1,7 +1,7 @@
 """What several op families share: argument parsing (shapes, dims, dtypes, devices),
-torch's error for a missing kernel, broadcasting, and the helpers that derivative formulas
-use everywhere (arithmetic with a Python number as torch's C++ writes it: ``_times_scalar``
-is ``mul.Scalar``, MulBackward1; constant zeros; ``where``)."""
+torch's error for a missing kernel and its names of types, broadcasting, and the helpers
+that derivative formulas use everywhere (arithmetic with a Python number as torch's C++
+writes it: ``_times_scalar`` is ``mul.Scalar``, MulBackward1; constant zeros; ``where``)."""
 
 from __future__ import annotations
 
@@ -124,6 +124,26 @@ def _kernel_missing(kernel, dtype):
 row("unsafe_view", "UnsafeViewBackward0",
     lambda self, *, size, self_sym_sizes: jnp.reshape(self, size),
     lambda grad, size, self_sym_sizes: (grad.reshape(self_sym_sizes),))
+
+
+def _scalar_arg(fn, name, value, position=None):
+    """``value`` as the number torch's ``Scalar`` argument takes: a 0-dim tensor too, if
+    it does not require grad (``position``: the argument's, which torch's message gives)."""
+    if isinstance(value, Tensor):
+        if value.ndim or value.requires_grad:
+            where = f" (position {position})" if position else ""
+            raise TypeError(f"{fn}(): argument '{name}'{where} must be Number, not Tensor")
+        return value.item()
+    return value
+
+
+def _type_name(kind):
+    """A type's name as CPython's ``tp_name`` gives it: a built-in or Python class by its
+    name, another extension type (``decimal.Decimal``) with its module."""
+    heap_type = kind.__flags__ & (1 << 9)            # Py_TPFLAGS_HEAPTYPE
+    if heap_type or kind.__module__ == "builtins":
+        return kind.__name__
+    return f"{kind.__module__}.{kind.__name__}"
 
 
 def _unsafe_view(input, size):

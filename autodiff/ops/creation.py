@@ -4,9 +4,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence, Union
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Callable, Optional, Union
 
 import builtins
+import itertools
 import warnings
 
 import jax.numpy as jnp
@@ -15,7 +17,8 @@ import numpy as np
 from .. import dtypes as D, tape
 from ..dtypes import DeviceLike, Number
 from ..tape import RULES, Storage, Tensor, apply, make_tensor
-from ._common import _kernel_missing, _place, _shape_arg, _to_dtype, exported
+from ._common import (_kernel_missing, _place, _scalar_arg, _shape_arg, _to_dtype,
+                      _type_name, exported)
 
 
 def _check_requires_grad(dt, requires_grad):
@@ -25,21 +28,81 @@ def _check_requires_grad(dt, requires_grad):
 
 
 def _infer(data, dt):
-    """A NumPy array from Python data, with torch's dtype choice (floats -> float32)."""
+    """A NumPy array from Python data, of torch's dtype for it (``dt`` if given)."""
     if isinstance(data, Tensor):
         arr = np.asarray(data._value())
-    elif isinstance(data, (list, tuple)) and builtins.any(isinstance(x, Tensor) for x in data):
-        arr = np.stack([_infer(x, dt) for x in data])
-    else:
-        try:
-            arr = np.asarray(data, dtype=None if dt is None else dt.np)
-        except ValueError:
-            _check_nesting(data)
-            raise
-        if dt is None and arr.dtype == np.float64 and not isinstance(data, (np.ndarray,
-                                                                           np.generic)):
-            arr = arr.astype(D.DEFAULT_FLOAT.np)
-    return arr if dt is None else arr.astype(dt.np)
+        return arr if dt is None else arr.astype(dt.np)
+    if isinstance(data, (str, bytes)):
+        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+    first = data
+    while isinstance(first, (list, tuple)) and first:     # torch reads the sizes first
+        first = first[0]
+    if isinstance(first, str) and first is not data:
+        raise ValueError("too many dimensions 'str'")
+    dt = _data_dtype(data, dt)
+    if isinstance(data, (list, tuple)) and builtins.any(isinstance(x, Tensor) for x in data):
+        return np.stack([_infer(x, dt) for x in data])
+    try:
+        with np.errstate(over="ignore"):        # torch casts out-of-range values silently
+            return np.asarray(data, dtype=dt.np)
+    except ValueError:
+        _check_nesting(data)
+        raise
+
+
+def _data_dtype(data, given=None):
+    """torch's dtype for ``data``: ``given``, else its elements' promoted (a Python float
+    is the default dtype, a NumPy scalar or array keeps its own). An element that is not a
+    number raises torch's error, which depends on whether a dtype is given."""
+    result = None
+    level = [data]                      # the elements at one depth, a kind at a time
+    while level:
+        deeper: list = []
+        kinds: Any = set(map(type, level))
+        if len(kinds) > 1:              # in order, to raise torch's error for the first
+            kinds = dict.fromkeys(map(type, level))
+        for kind in kinds:
+            dt = _kind_dtype(kind, given)
+            if dt is not None:
+                dts = {dt}
+            else:
+                of_kind = [x for x in level if type(x) is kind]
+                if issubclass(kind, Tensor):
+                    dts = {x.dtype for x in of_kind}
+                elif issubclass(kind, np.ndarray):
+                    dts = set() if given else {_numpy_dtype(x.dtype) for x in of_kind}
+                else:
+                    dts = set()
+                    deeper.extend(itertools.chain.from_iterable(of_kind))
+            for dt in dts:
+                result = dt if result is None else D.promote_types(result, dt)
+        level = deeper
+    return given or result or D.DEFAULT_FLOAT
+
+
+def _kind_dtype(kind, given):
+    """The dtype of a number of type ``kind`` (``given`` if given), None for a tensor, an
+    array or a sequence (their elements say), else torch's error."""
+    if issubclass(kind, np.generic):
+        return given or _numpy_dtype(np.dtype(kind))
+    if issubclass(kind, bool):
+        return given or D.bool_
+    if issubclass(kind, int):
+        return given or D.int64
+    if issubclass(kind, float):
+        return given or D.DEFAULT_FLOAT
+    if issubclass(kind, complex):
+        raise TypeError("autodiff: complex tensors are not supported")
+    if issubclass(kind, (Tensor, np.ndarray, Sequence)) and not issubclass(kind, (str, bytes)):
+        return None
+    name = _type_name(kind)
+    if given is not None:
+        if given.is_floating_point:
+            raise TypeError(f"must be real number, not {name}")
+        raise TypeError(f"'{name}' object cannot be interpreted as an integer")
+    if issubclass(kind, (str, bytes)):
+        raise TypeError(f"new(): invalid data type '{name}'")
+    raise RuntimeError(f"Could not infer dtype of {name}")
 
 
 def _check_nesting(data):
@@ -83,8 +146,6 @@ def tensor(data: Any, dtype: Optional[D.dtype] = None, device: Optional[DeviceLi
             "requires_grad_(True), rather than autodiff.tensor(sourceTensor).",
             UserWarning, stacklevel=2)
     arr = _infer(data, _to_dtype(dtype))
-    if arr.dtype.kind == "c":
-        raise TypeError("autodiff: complex tensors are not supported")
     dt = D.from_numpy_dtype(arr.dtype)
     _check_requires_grad(dt, requires_grad)
     return make_tensor(_place(jnp.asarray(arr, dt.np), device), bool(requires_grad))
@@ -107,6 +168,18 @@ _NUMPY_KINDS = "float64, float32, float16, complex64, complex128, int64, int32, 
 _read_only_warned = False
 
 
+def _numpy_dtype(np_dtype):
+    """The dtype of a NumPy dtype, or torch's error (autodiff's for one torch has and
+    autodiff not)."""
+    if np_dtype.kind == "c" or np_dtype in (np.uint16, np.uint32, np.uint64):
+        raise TypeError(f"autodiff: {np_dtype} tensors are not supported")
+    if np_dtype.kind not in "biuf" or np_dtype.itemsize > 8:
+        raise TypeError(f"can't convert np.ndarray of type {np_dtype.type.__module__}."
+                        f"{np_dtype.type.__name__}. The only supported types are: "
+                        f"{_NUMPY_KINDS}.")
+    return D.from_numpy_dtype(np_dtype)
+
+
 def from_numpy(ndarray: np.ndarray) -> Tensor:
     """A tensor over a NumPy array's memory, as torch's: a write to either is seen in the
     other (the array becomes its storage's ``host``, see ``tape.Storage``).
@@ -121,12 +194,7 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
     global _read_only_warned
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
-    if ndarray.dtype.kind == "c" or ndarray.dtype in (np.uint16, np.uint32, np.uint64):
-        raise TypeError(f"autodiff: {ndarray.dtype} tensors are not supported")
-    if ndarray.dtype.kind not in "biuf" or ndarray.dtype.itemsize > 8:
-        raise TypeError(f"can't convert np.ndarray of type {ndarray.dtype.type.__module__}."
-                        f"{ndarray.dtype.type.__name__}. The only supported types are: "
-                        f"{_NUMPY_KINDS}.")
+    _numpy_dtype(ndarray.dtype)
     if builtins.any(s < 0 for s in ndarray.strides):
         raise ValueError(
             "At least one stride in the given numpy array is negative, and tensors with "
@@ -174,6 +242,7 @@ def empty(*size: int | Sequence[int], dtype: Optional[D.dtype] = None,
 def full(size: Sequence[int], fill_value: Number, dtype: Optional[D.dtype] = None,
          device: Optional[DeviceLike] = None, requires_grad: bool = False) -> Tensor:
     """A tensor of the given shape filled with ``fill_value``."""
+    fill_value = _scalar_arg("full", "fill_value", fill_value, 2)
     default = D.scalar_dtype(fill_value)
     return _filled(fill_value, (size,), dtype, device, requires_grad, default)
 
@@ -239,6 +308,7 @@ zeros_like, ones_like, empty_like = _like(zeros), _like(ones), _like(empty)
 def full_like(input: Tensor, fill_value: Number, dtype: Optional[D.dtype] = None,
               device: Optional[DeviceLike] = None, requires_grad: bool = False) -> Tensor:
     """``full`` with the shape and dtype of ``input``."""
+    fill_value = _scalar_arg("full_like", "fill_value", fill_value, 2)
     return full(input.shape, fill_value, dtype=dtype or input.dtype, device=device,
                 requires_grad=requires_grad)
 

@@ -1,29 +1,32 @@
 """What torch's namespace adds to a function: torch's error for a first argument that is
-not a tensor, and the ``out=`` keyword.
+not a tensor (or not tensors), and the ``out=`` keyword.
 
 ``autodiff.sin(3)`` raises torch's ``TypeError`` ("sin(): argument 'input' (position 1)
 must be Tensor, not int"), for every function whose first parameter is a tensor. (A
 Tensor method needs no such check: its first argument is the tensor it is called on.)
+``autodiff.cat([t, 2])`` raises torch's "expected Tensor as element 1 in argument 0, but
+got int", as do the other functions of a list of tensors (``stack``, ``block_diag``...).
 
 ``autodiff.add(x, y, out=result)`` writes the result into ``result`` and returns it.
 
 torch's functions (not its Tensor methods) take it. The result is computed as usual,
-then copied into ``out`` -- cast to its dtype (a factory, ``zeros``..., makes it in that
-dtype), and ``out`` resized first if its shape is another (with torch's deprecation
-warning, unless it had no elements). Autograd does not
-follow such a write: with grad mode on, an argument that requires grad is refused, as
-in torch. A function of several results (``max(x, dim)``, ``sort``) takes a tuple of
-outs.
+then copied into ``out`` -- cast to its dtype, and ``out`` resized first if its shape is
+another (with torch's deprecation warning, unless it had no elements). A factory,
+``zeros``..., makes its tensor in out's dtype (refusing another ``dtype=``) and resizes
+out silently. Autograd does not follow such a write: with grad mode on, an argument that
+requires grad is refused, as in torch. A function of several results (``max(x, dim)``,
+``sort``) takes a tuple of outs.
 """
 
 from __future__ import annotations
 
 import functools
 import warnings
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Sequence, TypeVar
 
 from .. import dtypes as D, tape
 from ..tape import Tensor
+from ._common import _type_name
 from .reduction import _return_type, _ReturnType
 
 # the functions of torch's namespace that take out= and autodiff has (torch 2.13)
@@ -52,15 +55,30 @@ OUT_FUNCTIONS = frozenset("""
 # torch's functions written in Python (torch/functional.py), which check nothing first
 _WRITTEN_IN_PYTHON = frozenset("norm split tensordot unique".split())
 
-# the factories: their result takes out's dtype unless one is given
+# the functions of a list of tensors (they write out= with torch.cat)
+_OF_A_LIST = frozenset("cat column_stack concat concatenate dstack hstack row_stack stack "
+                       "vstack".split())
+# the functions of tensors given as several arguments (or, the second set, one list)
+_OF_SEVERAL = frozenset("block_diag broadcast_tensors cartesian_prod".split())
+_OF_SEVERAL_OR_A_LIST = frozenset("atleast_1d atleast_2d atleast_3d meshgrid".split())
+
+# the factories: their result takes out's dtype (another given is refused)
 _FACTORIES = frozenset("arange empty eye full linspace logspace ones rand randint randn randperm "
                        "range zeros".split())
+# the factories that resize out before anything else (a tensor that requires grad can't be)
+_RESIZED_FIRST = frozenset({"empty", "randn"})
 
 _RESIZED = ("An output with one or more elements was resized since it had shape {}, which "
             "does not match the required output shape {}. This behavior is deprecated, and "
             "in a future PyTorch release outputs will not be resized unless they have zero "
             "elements. You can explicitly reuse an out tensor t by resizing it, inplace, to "
             "zero elements with t.resize_(0).")
+_ARANGE_RESIZED = ("The number of elements in the out tensor of shape {} is {} which does not "
+                   "match the computed number of elements {}. Note that this may occur as a "
+                   "result of rounding error. The out tensor will be resized to a tensor of "
+                   "shape ({},).")
+_NO_AUTOGRAD = ("(): functions with out=... arguments don't support automatic differentiation, "
+                "but one of the arguments requires grad.")
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -68,9 +86,14 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 def torch_function(fn: _F, name: str) -> _F:
     """``fn`` as ``autodiff.<name>``: refusing a first argument that is not a tensor, if
     it must be one, and taking ``out=`` if torch's function does."""
-    parameter = None if name in _WRITTEN_IN_PYTHON else _first_tensor_parameter(fn)
-    if parameter is not None:
-        fn = _checked(fn, name, parameter)
+    if name in _OF_A_LIST:
+        fn = _checked_list(fn, name)
+    elif name in _OF_SEVERAL or name in _OF_SEVERAL_OR_A_LIST:
+        fn = _checked_several(fn, name)
+    else:
+        parameter = None if name in _WRITTEN_IN_PYTHON else _first_tensor_parameter(fn)
+        if parameter is not None:
+            fn = _checked(fn, name, parameter)
     return with_out(fn, name) if name in OUT_FUNCTIONS else fn
 
 
@@ -98,9 +121,60 @@ def _checked(fn, name, parameter):
         except Exception:
             if args and not isinstance(args[0], Tensor):
                 raise TypeError(f"{name}(): argument '{parameter}' (position 1) must be "
-                                f"Tensor, not {type(args[0]).__name__}") from None
+                                f"Tensor, not {_type_name(type(args[0]))}") from None
             raise
     return op
+
+
+def _checked_list(fn, name):
+    """``fn`` (``cat``...), refusing what is not a list or tuple of tensors with torch's
+    TypeError (checked on every call: a cheap check, and what autodiff would take, a
+    generator, torch refuses)."""
+    @functools.wraps(fn)
+    def op(*args, **kwargs):
+        if args or "tensors" in kwargs:
+            tensors = args[0] if args else kwargs["tensors"]
+            if not isinstance(tensors, (list, tuple)):
+                position = " (position 1)" if args else ""
+                raise TypeError(f"{name}(): argument 'tensors'{position} must be tuple of "
+                                f"Tensors, not {_type_name(type(tensors))}")
+            _check_tensors(tensors)
+        return fn(*args, **kwargs)
+    return op
+
+
+def _checked_several(fn, name):
+    """``fn`` (``block_diag``, ``meshgrid``...), refusing an argument that is not a tensor
+    with torch's TypeError."""
+    @functools.wraps(fn)
+    def op(*tensors, **kwargs):
+        elements: Sequence = tensors
+        if (name in _OF_SEVERAL_OR_A_LIST and len(tensors) == 1
+                and not isinstance(tensors[0], Tensor)):
+            if isinstance(tensors[0], (list, tuple)):
+                elements = tensors[0]
+            elif name != "meshgrid":
+                raise TypeError(_invalid_combination(name, tensors[0]))
+        _check_tensors(elements)
+        return fn(*tensors, **kwargs)
+    return op
+
+
+def _check_tensors(tensors):
+    """torch's error for the first element that is not a tensor."""
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got "
+                            f"{_type_name(type(t))}")
+
+
+def _invalid_combination(name, value):
+    """torch's message for atleast_1d's argument that is neither a tensor nor a list."""
+    got = _type_name(type(value))
+    mismatch = f"      didn't match because some of the arguments have invalid types: (!{got}!)"
+    return (f"{name}() received an invalid combination of arguments - got ({got}), but "
+            f"expected one of:\n * (Tensor input)\n{mismatch}\n * (tuple of Tensors tensors)\n"
+            f"{mismatch}\n")
 
 
 def with_out(fn: _F, name: str) -> _F:
@@ -114,21 +188,60 @@ def with_out(fn: _F, name: str) -> _F:
         for o in outs:
             if not isinstance(o, Tensor):
                 raise TypeError(f"{name}(): argument 'out' must be Tensor, not "
-                                f"{type(out if o is out else o).__name__}")
+                                f"{_type_name(type(out if o is out else o))}")
+        if name in _FACTORIES or name == "normal" and _numbers_only(args, kwargs):
+            return _made_into(out, fn, name, args, kwargs)
         if tape.is_grad_enabled() and any(t.requires_grad for t in _tensors((args, kwargs, outs))):
-            raise RuntimeError(f"{name}(): functions with out=... arguments don't support "
-                               "automatic differentiation, but one of the arguments requires "
-                               "grad.")
-        if name in _FACTORIES and kwargs.get("dtype") is None:
-            kwargs["dtype"] = outs[0].dtype
+            raise RuntimeError(name + _NO_AUTOGRAD)
         result = fn(*args, **kwargs)
+        _check_dtype(name, kwargs.get("dtype"), outs[0].dtype)
         results = result if isinstance(result, tuple) else (result,)
         for o, r in zip(outs, results):
-            _write(o, r)
+            _write(o, r, name)
         if isinstance(result, _ReturnType):                # torch.return_types.max_out
             return _return_type(result._name + "_out", result._fields)(*outs)
         return outs if isinstance(result, tuple) else out
     return op  # type: ignore[return-value]
+
+
+def _made_into(out, fn, name, args, kwargs):
+    """A factory's ``out=``: the tensor is made in out's dtype, out is resized to it without
+    a word (arange says so), and ``requires_grad=True`` makes out a leaf that requires grad."""
+    dtype = kwargs.get("dtype")
+    if dtype is None:
+        kwargs["dtype"] = out.dtype
+    elif dtype != out.dtype:
+        raise RuntimeError(f"dtype {D.c_name(dtype)} does not match dtype of out parameter "
+                           f"({D.c_name(out.dtype)})")
+    if tape.is_grad_enabled() and out.requires_grad:
+        if name in _RESIZED_FIRST:
+            raise RuntimeError("cannot resize variables that require grad")
+        raise RuntimeError(f"aten::{name}" + _NO_AUTOGRAD)
+    result = fn(*args, **kwargs)
+    if out.shape != result.shape:
+        if name == "arange" and out.numel():
+            warnings.warn(_ARANGE_RESIZED.format(list(out.shape), out.numel(), result.numel(),
+                                                 result.numel()), UserWarning, stacklevel=3)
+        out.resize_(result.shape)
+    out.copy_(result.detach())
+    return out.requires_grad_() if result.requires_grad else out
+
+
+def _numbers_only(args, kwargs):
+    """Whether a call has no tensor argument (``normal(0., 1., size)`` is then a factory)."""
+    return next(_tensors((args, kwargs)), None) is None
+
+
+def _check_dtype(name, dtype, out_dtype):
+    """torch's error for a function's ``dtype=`` (``sum``'s, ``softmax``'s) that is not its
+    out's."""
+    if dtype is None or dtype == out_dtype:
+        return
+    if name in ("nansum", "nanmean"):
+        raise RuntimeError("nansum: provided dtype must match dtype of result. Got "
+                           f"{D.c_name(out_dtype)} and {D.c_name(dtype)}.")
+    raise RuntimeError(f"Expected out tensor to have dtype {D.long_name(dtype)}, but got "
+                       f"{D.long_name(out_dtype)} instead")
 
 
 def _tensors(value):
@@ -142,8 +255,11 @@ def _tensors(value):
         yield from _tensors(list(value.values()))
 
 
-def _write(out, result):
+def _write(out, result, name):
     if not D.can_cast(result.dtype, out.dtype):
+        if name in _OF_A_LIST:
+            raise TypeError("autodiff.cat(): input types can't be cast to the desired output "
+                            f"type {D.c_name(out.dtype)}")
         raise RuntimeError(f"result type {D.c_name(result.dtype)} can't be cast to the "
                            f"desired output type {D.c_name(out.dtype)}")
     if out.shape != result.shape:

@@ -17,9 +17,9 @@ from .. import dtypes as D, tape
 from ..dtypes import Number
 from ..tape import RULES, Rule, Tensor, apply, make_tensor, row
 from ._common import (_binary, _CastRule, _kernel_missing, _maybe_multiply, _minus_scalar,
-                      _not_implemented, _over_scalar, _plus_scalar, _reflected, _scalar_minus,
-                      _tensor_arg, _times_scalar, _true_divide, _w, _zeros_like, alias_row,
-                      exported, method, methods)
+                      _not_implemented, _over_scalar, _plus_scalar, _reflected, _scalar_arg,
+                      _scalar_minus, _tensor_arg, _times_scalar, _true_divide, _w, _zeros_like,
+                      alias_row, exported, method, methods)
 from .creation import tensor, zeros_like
 from .comparison import ne
 from .shape import broadcast_shapes, cat, narrow
@@ -31,19 +31,10 @@ row("add", "AddBackward0", lambda self, other, *, alpha=None: self + other if al
     (lambda grad: grad, lambda grad, alpha=1: _maybe_multiply(grad, alpha)))
 
 
-def _alpha(fn, alpha):
-    """``alpha`` as the number torch's ``Scalar`` argument takes (a one-element tensor too)."""
-    if isinstance(alpha, Tensor):
-        if alpha.numel() != 1:
-            raise TypeError(f"{fn}(): argument 'alpha' must be Number, not Tensor")
-        return alpha.item()
-    return alpha
-
-
 @method(inplace=tape.inplace_binary)
 def add(input: Tensor, other: Tensor | Number, alpha: Number = 1) -> Tensor:
     """``input + alpha * other``, broadcasting."""
-    alpha = _alpha("add", alpha)
+    alpha = _scalar_arg("add", "alpha", alpha)
     if alpha != 1:
         return _binary(RULES["add"], input, other, alpha=alpha)
     return _binary(RULES["add"], input, other)
@@ -73,7 +64,7 @@ row("sub", "SubBackward0", lambda self, other, *, alpha=None: self - other if al
 def sub(input: Tensor, other: Tensor | Number, alpha: Number = 1) -> Tensor:
     """``input - alpha * other``, broadcasting (SubBackward0)."""
     _check_not_bool_sub(input, other)
-    alpha = _alpha("sub", alpha)
+    alpha = _scalar_arg("sub", "alpha", alpha)
     if alpha != 1:
         return _binary(RULES["sub"], input, other, alpha=alpha)
     return _binary(RULES["sub"], input, other)
@@ -210,6 +201,7 @@ row("addcmul", "AddcmulBackward0",
 @method(inplace=tape.inplace_binary)
 def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Number = 1) -> Tensor:
     """``input + value * tensor1 * tensor2``, broadcasting (AddcmulBackward0)."""
+    value = _scalar_arg("addcmul", "value", value)
     return _addc(RULES["addcmul"], input, tensor1, tensor2, value)
 
 
@@ -241,6 +233,7 @@ def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Number = 
     """``input + value * tensor1 / tensor2``, broadcasting (AddcdivBackward0)."""
     if not (tensor1.dtype.is_floating_point or tensor2.dtype.is_floating_point):
         raise RuntimeError(_ADDCDIV_OF_INTEGERS)
+    value = _scalar_arg("addcdiv", "value", value)
     return _addc(RULES["addcdiv"], input, tensor1, tensor2, value)
 
 

@@ -14,8 +14,9 @@ import numpy as np
 from .. import dtypes as D, tape
 from ..dtypes import DeviceLike, Number
 from ..tape import RULES, Tensor, apply, make_tensor, row
-from ._common import (_not_implemented, _place, _shape_arg, _to_dtype, _zeros, _zeros_like,
-                      exported, method)
+from ._common import (_kernel_missing, _not_implemented, _place, _shape_arg, _to_dtype, _zeros,
+                      _zeros_like, exported, method)
+from .creation import _check_requires_grad
 from .shape import broadcast_shapes
 
 
@@ -90,8 +91,12 @@ def manual_seed(seed: int) -> Generator:
     return default_generator.manual_seed(seed)
 
 
-def _random(draw, size, dtype, device, requires_grad, generator):
+def _random(draw, kernel, size, dtype, device, requires_grad, generator):
+    """``draw``'s numbers as a tensor, of a floating dtype (torch has no ``kernel`` for
+    another)."""
     dt = _to_dtype(dtype) or D.DEFAULT_FLOAT
+    if not dt.is_floating_point:
+        raise _kernel_missing(kernel, dt)
     rng = (generator or default_generator)._rng
     return make_tensor(_place(jnp.asarray(draw(rng, _shape_arg(size)), dt.np), device),
                  requires_grad)
@@ -101,20 +106,21 @@ def rand(*size: int | Sequence[int], dtype: Optional[D.dtype] = None,
          device: Optional[DeviceLike] = None, requires_grad: bool = False,
          generator: Optional[Generator] = None) -> Tensor:
     """Uniform random numbers in [0, 1) from autodiff's generator."""
-    return _random(lambda rng, s: rng.random(s), size, dtype, device, requires_grad, generator)
+    return _random(lambda rng, s: rng.random(s), "check_uniform_bounds", size, dtype, device,
+                   requires_grad, generator)
 
 
 def randn(*size: int | Sequence[int], dtype: Optional[D.dtype] = None,
           device: Optional[DeviceLike] = None, requires_grad: bool = False,
           generator: Optional[Generator] = None) -> Tensor:
     """Standard normal random numbers from autodiff's generator."""
-    return _random(lambda rng, s: rng.standard_normal(s), size, dtype, device, requires_grad,
-                   generator)
+    return _random(lambda rng, s: rng.standard_normal(s), "normal_kernel_cpu", size, dtype,
+                   device, requires_grad, generator)
 
 
 def randint(low: int, high: Optional[int] = None, size: Sequence[int] = None,  # type: ignore[assignment]
             dtype: Optional[D.dtype] = None, device: Optional[DeviceLike] = None,
-            generator: Optional[Generator] = None) -> Tensor:
+            requires_grad: bool = False, generator: Optional[Generator] = None) -> Tensor:
     """Random integers in ``[low, high)`` from autodiff's generator (``randint(high,
     size)``: from 0)."""
     if size is None and high is not None and not isinstance(high, int):
@@ -122,16 +128,21 @@ def randint(low: int, high: Optional[int] = None, size: Sequence[int] = None,  #
     if high is None:
         low, high = 0, low
     rng = (generator or default_generator)._rng
-    dt = _to_dtype(dtype) or D.int64
-    return make_tensor(_place(jnp.asarray(rng.integers(low, high, tuple(size)), dt.np), device))
+    return _integers(rng.integers(low, high, tuple(size)), dtype, device, requires_grad)
 
 
 def randperm(n: int, dtype: Optional[D.dtype] = None, device: Optional[DeviceLike] = None,
-             generator: Optional[Generator] = None) -> Tensor:
+             requires_grad: bool = False, generator: Optional[Generator] = None) -> Tensor:
     """A random permutation of ``range(n)``."""
     rng = (generator or default_generator)._rng
-    return make_tensor(_place(jnp.asarray(rng.permutation(n), (_to_dtype(dtype) or D.int64).np),
-                        device))
+    return _integers(rng.permutation(n), dtype, device, requires_grad)
+
+
+def _integers(values, dtype, device, requires_grad):
+    """Drawn integers as a leaf of ``dtype`` (int64 unless given)."""
+    dt = _to_dtype(dtype) or D.int64
+    _check_requires_grad(dt, requires_grad)
+    return make_tensor(_place(jnp.asarray(values, dt.np), device), bool(requires_grad))
 
 
 def rand_like(input: Tensor, dtype: Optional[D.dtype] = None,
@@ -331,8 +342,8 @@ def normal(mean: Tensor | float, std: Tensor | float = 1.0, size: Optional[Seque
     if not isinstance(std, Tensor) and std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
     if not tensors:
-        return _random(lambda rng_, shape: rng_.normal(mean, std, shape), size, dtype, device,
-                       requires_grad, generator)
+        return _random(lambda rng_, shape: rng_.normal(mean, std, shape), "normal_kernel_cpu",
+                       size, dtype, device, requires_grad, generator)
     shape = broadcast_shapes(*(t.shape for t in tensors))
     values = [np.asarray(t._value()) if isinstance(t, Tensor) else t for t in (mean, std)]
     draws = jnp.asarray(rng.normal(*values, tuple(shape)),  # type: ignore[call-overload]

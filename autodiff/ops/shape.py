@@ -1368,12 +1368,16 @@ concat = concatenate = cat
 
 def hstack(tensors: Sequence[Tensor]) -> Tensor:
     """Tensors side by side: ``cat`` along dim 1 (dim 0 for vectors)."""
+    if not tensors:
+        raise RuntimeError("hstack expects a non-empty TensorList")
     tensors = [atleast_1d(t) for t in tensors]
     return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
 
 
 def vstack(tensors: Sequence[Tensor]) -> Tensor:
     """Tensors one above the other: ``cat`` along dim 0 (vectors become rows)."""
+    if not tensors:
+        raise RuntimeError("vstack expects a non-empty TensorList")
     return cat([atleast_2d(t) for t in tensors], 0)
 
 

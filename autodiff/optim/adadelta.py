@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from .optimizer import Optimizer, ParamsT, _check_at_least
+from .optimizer import Optimizer, ParamsT, _check_at_least, _check_lr, _lr
 
 
 class Adadelta(Optimizer):
@@ -33,7 +33,7 @@ class Adadelta(Optimizer):
                  weight_decay: float = 0, foreach: Optional[bool] = None, *,
                  capturable: bool = False, maximize: bool = False,
                  differentiable: bool = False) -> None:
-        _check_at_least(lr, "learning rate")
+        _check_lr(lr)
         if not 0.0 <= rho <= 1.0:
             raise ValueError(f"Invalid rho value: {rho}")
         _check_at_least(eps, "epsilon value")
@@ -55,4 +55,4 @@ class Adadelta(Optimizer):
             delta = delta.clone()
         delta.div_(std).mul_(grad)
         acc_delta.mul_(rho).addcmul_(delta, delta, value=1 - rho)
-        param.add_(delta, alpha=-group["lr"])
+        param.add_(delta, alpha=-_lr(group))

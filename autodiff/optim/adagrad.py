@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .. import ops
 from ..tape import Tensor
-from .optimizer import Optimizer, ParamsT, _check_at_least, _step_count
+from .optimizer import Optimizer, ParamsT, _check_at_least, _check_lr, _lr, _step_count
 
 
 class Adagrad(Optimizer):
@@ -24,7 +24,7 @@ class Adagrad(Optimizer):
     def __init__(self, params: ParamsT, lr: float = 1e-2, lr_decay: float = 0,
                  weight_decay: float = 0, initial_accumulator_value: float = 0,
                  eps: float = 1e-10, *, maximize: bool = False) -> None:
-        _check_at_least(lr, "learning rate")
+        _check_lr(lr)
         _check_at_least(lr_decay, "lr_decay value")
         _check_at_least(weight_decay, "weight_decay value")
         _check_at_least(initial_accumulator_value, "initial_accumulator_value value")
@@ -47,7 +47,7 @@ class Adagrad(Optimizer):
         step = _step_count(state["step"].add_(1))
         if group["weight_decay"] != 0:
             grad = grad.add(param, alpha=group["weight_decay"])
-        clr = group["lr"] / (1 + (step - 1) * group["lr_decay"])
+        clr = _lr(group) / (1 + (step - 1) * group["lr_decay"])
         std = state["sum"].addcmul_(grad, grad, value=1).sqrt().add_(group["eps"])
         if isinstance(clr, Tensor):       # while compiling: the step size folded in
             param.addcdiv_(grad, std / -clr)

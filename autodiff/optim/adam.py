@@ -6,7 +6,7 @@ import jax
 
 from .. import ops
 from ..tape import RULES, Tensor
-from .optimizer import Optimizer, ParamsT, _check_adam_like, _fusable, _write_fused
+from .optimizer import Optimizer, ParamsT, _check_adam_like, _fusable, _lr, _write_fused
 
 
 class Adam(Optimizer):
@@ -48,7 +48,7 @@ class Adam(Optimizer):
     def _update(self, param, grad, group):
         state, step, grad = self._start_step(param, grad, group, "exp_avg", "exp_avg_sq",
                                              *["max_exp_avg_sq"] * group["amsgrad"])
-        lr, (beta1, beta2) = group["lr"], group["betas"]
+        lr, (beta1, beta2) = _lr(group), group["betas"]
         bias_correction1 = 1 - beta1 ** step
         bias_correction2_sqrt = (1 - beta2 ** step) ** 0.5
         if _fusable(param, grad, step, lr, beta1, beta2, group["eps"]):

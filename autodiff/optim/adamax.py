@@ -6,7 +6,7 @@ from typing import Optional
 
 from .. import ops
 from ..tape import Tensor
-from .optimizer import Optimizer, ParamsT, _check_adam_like
+from .optimizer import Optimizer, ParamsT, _check_adam_like, _lr
 
 
 class Adamax(Optimizer):
@@ -42,7 +42,7 @@ class Adamax(Optimizer):
 
     def _update(self, param, grad, group):
         state, step, grad = self._start_step(param, grad, group, "exp_avg", "exp_inf")
-        lr, (beta1, beta2) = group["lr"], group["betas"]
+        lr, (beta1, beta2) = _lr(group), group["betas"]
         exp_avg, exp_inf = state["exp_avg"], state["exp_inf"]
         exp_avg.lerp_(grad, 1 - beta1)
         candidates = [exp_inf.mul_(beta2), grad.abs().add_(group["eps"])]

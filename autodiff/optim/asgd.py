@@ -6,7 +6,7 @@ from typing import Optional
 
 from .. import ops
 from ..tape import Tensor
-from .optimizer import Optimizer, ParamsT, _check_at_least, _step_count
+from .optimizer import Optimizer, ParamsT, _check_at_least, _check_lr, _lr, _step_count
 
 
 class ASGD(Optimizer):
@@ -37,7 +37,7 @@ class ASGD(Optimizer):
                  alpha: float = 0.75, t0: float = 1e6, weight_decay: float = 0,
                  foreach: Optional[bool] = None, maximize: bool = False,
                  differentiable: bool = False, capturable: bool = False) -> None:
-        _check_at_least(lr, "learning rate")
+        _check_lr(lr)
         _check_at_least(weight_decay, "weight_decay value")
         defaults = dict(lr=lr, lambd=lambd, alpha=alpha, t0=t0, weight_decay=weight_decay,
                         foreach=foreach, maximize=maximize, differentiable=differentiable,
@@ -45,10 +45,10 @@ class ASGD(Optimizer):
         super().__init__(params, defaults)
 
     def _update(self, param, grad, group):
-        state, step, grad = self._start_step(param, grad, group, "ax", eta=group["lr"],
+        state, step, grad = self._start_step(param, grad, group, "ax", eta=_lr(group),
                                              mu=1.0,
                                              holders="params, mus, etas, and state_steps")
-        lr, lambd, alpha, t0 = group["lr"], group["lambd"], group["alpha"], group["t0"]
+        lr, lambd, alpha, t0 = _lr(group), group["lambd"], group["alpha"], group["t0"]
         eta, mu, ax = state["eta"], state["mu"], state["ax"]
         if isinstance(step, Tensor):      # torch's capturable path: eta and mu stay tensors
             param.mul_(1 - lambd * eta)
@@ -64,5 +64,5 @@ class ASGD(Optimizer):
             ax.add_(param.sub(ax).mul_(mu))
         else:
             ax.copy_(param)
-        eta.copy_(ops.tensor(lr / ((1 + lambd * lr * step) ** alpha)))
-        mu.copy_(ops.tensor(1 / max(1, step - t0)))
+        eta.copy_(ops.as_tensor(lr / ((1 + lambd * lr * step) ** alpha)))
+        mu.copy_(ops.as_tensor(1 / max(1, step - t0)))

@@ -14,7 +14,7 @@ from typing import Any, Callable, Optional, SupportsFloat, TypeVar, Union
 
 from .. import ops, tape
 from ..tape import Tensor
-from .optimizer import Optimizer, ParamsT
+from .optimizer import Optimizer, ParamsT, _check_lr
 
 _Loss = TypeVar("_Loss", bound=SupportsFloat)     # what the closure returns: float(loss)
 
@@ -150,10 +150,7 @@ class LBFGS(Optimizer):
                  max_eval: Optional[int] = None, tolerance_grad: float = 1e-7,
                  tolerance_change: float = 1e-9, history_size: int = 100,
                  line_search_fn: Optional[str] = None) -> None:
-        if isinstance(lr, Tensor) and lr.numel() != 1:
-            raise ValueError("Tensor lr must be 1-element")
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
+        _check_lr(lr)
         if max_eval is None:
             max_eval = max_iter * 5 // 4
         defaults = dict(lr=lr, max_iter=max_iter, max_eval=max_eval,

@@ -4,7 +4,9 @@ A scheduler changes ``group["lr"]`` of an optimizer's param groups each time its
 ``step()`` is called (once per epoch, after ``optimizer.step()``). Like torch's, the
 schedules are *chainable*: each new rate is computed from the current one, so two
 schedulers on one optimizer compose. ``step(epoch)`` (deprecated in torch) jumps to an
-epoch with the closed form ``_get_closed_form_lr`` where the schedule has one.
+epoch with the closed form ``_get_closed_form_lr`` where the schedule has one. A rate
+that is a tensor (``Adam(params, lr=autodiff.tensor(0.01))``) stays that tensor: a new
+rate is written into it, and the rates a scheduler keeps are copies.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections import Counter
 from functools import partial
 from typing import Any, Callable, Iterable, Optional, Sequence, SupportsFloat, Union
 
+from ..tape import Tensor
 from .optimizer import Optimizer
 
 __all__ = ["ChainedScheduler", "ConstantLR", "CosineAnnealingLR", "CosineAnnealingWarmRestarts",
@@ -33,14 +36,33 @@ EPOCH_DEPRECATION_WARNING = (
 
 
 def _per_group(name: str, optimizer: Optimizer, value: Any) -> list[Any]:
-    """One value per param group: ``value`` repeated, or a list of the right length."""
+    """One value per param group: ``value`` repeated, or a list of the right length (a
+    tensor copied)."""
     if isinstance(value, (list, tuple)):
         if len(value) != len(optimizer.param_groups):
             raise ValueError(
                 f"{name} must have the same length as optimizer.param_groups. {name} has "
                 f"{len(value)} values, param_groups has {len(optimizer.param_groups)}.")
-        return list(value)
-    return [value] * len(optimizer.param_groups)
+        return [_copy(v) for v in value]
+    return [_copy(value) for _ in optimizer.param_groups]
+
+
+def _values(optimizer: Optimizer, key: str) -> list[Any]:
+    """Each param group's ``key`` (a tensor copied, as torch's schedulers keep them)."""
+    return [_copy(group[key]) for group in optimizer.param_groups]
+
+
+def _copy(value: Any) -> Any:
+    return value.clone() if isinstance(value, Tensor) else value
+
+
+def _set_value(group: dict[str, Any], key: str, value: Any) -> None:
+    """``group[key] = value``, written into it where it is a tensor (torch's
+    ``_update_param_group_val``)."""
+    if isinstance(group[key], Tensor):
+        group[key].fill_(value.reshape(()) if isinstance(value, Tensor) else value)
+    else:
+        group[key] = value
 
 
 def _set_momentum(group: dict[str, Any], momentum: float, use_beta1: bool) -> None:
@@ -65,7 +87,7 @@ class LRScheduler:
         self.optimizer = optimizer
         if last_epoch == -1:
             for group in optimizer.param_groups:
-                group.setdefault("initial_lr", group["lr"])
+                group.setdefault("initial_lr", _copy(group["lr"]))
         else:
             for i, group in enumerate(optimizer.param_groups):
                 if "initial_lr" not in group:
@@ -75,7 +97,7 @@ class LRScheduler:
                         "when:\n1. You're trying to resume training from a checkpoint but "
                         "haven't properly loaded the optimizer state\n2. You're using "
                         "last_epoch >= 0 for a fresh training run (not recommended)")
-        self.base_lrs: list[float] = [group["initial_lr"] for group in optimizer.param_groups]
+        self.base_lrs: list[float] = _values(optimizer, "initial_lr")
         self.last_epoch = last_epoch
         self._initial_step()
 
@@ -97,7 +119,7 @@ class LRScheduler:
         return self._last_lr
 
     def _current_lrs(self) -> list[float]:
-        return [group["lr"] for group in self.optimizer.param_groups]
+        return _values(self.optimizer, "lr")
 
     def _warn_if_outside_step(self) -> None:
         """``get_lr()`` computes the next rates (chainable ones from the current): a user
@@ -140,7 +162,7 @@ class LRScheduler:
 
     def _set_lrs(self, values: list[float]) -> None:
         for group, lr in zip(self.optimizer.param_groups, values, strict=True):
-            group["lr"] = lr
+            _set_value(group, "lr", lr)
         self._last_lr = self._current_lrs()
 
     def state_dict(self) -> dict[str, Any]:
@@ -444,7 +466,7 @@ class SequentialLR(_SchedulerList):
         # Undo the first steps the schedulers took when they were made, then take the
         # first step of the one whose turn is epoch 0 only.
         for group in optimizer.param_groups:
-            group["lr"] = group["initial_lr"]
+            _set_value(group, "lr", group["initial_lr"])
         self.recursive_undo()
         first = self._schedulers[bisect_right(milestones, 0)]
         first._initial_step()
@@ -648,7 +670,7 @@ class ReduceLROnPlateau(LRScheduler):
             old_lr = float(group["lr"])
             new_lr = max(old_lr * self.factor, min_lr)
             if old_lr - new_lr > self.eps:
-                group["lr"] = new_lr
+                _set_value(group, "lr", new_lr)
 
     @property
     def in_cooldown(self) -> bool:
@@ -727,7 +749,7 @@ class CyclicLR(LRScheduler):
         base_lrs = _per_group("base_lr", optimizer, base_lr)
         if last_epoch == -1:
             for lr, group in zip(base_lrs, optimizer.param_groups):
-                group["lr"] = lr
+                _set_value(group, "lr", lr)
         self.max_lrs = _per_group("max_lr", optimizer, max_lr)
         up = float(step_size_up)
         down = float(step_size_down) if step_size_down is not None else up

@@ -6,7 +6,8 @@ from typing import Optional
 
 from ..tape import Tensor
 from .adam import _moments
-from .optimizer import Optimizer, ParamsT, _check_adam_like, _check_at_least, _step_count
+from .optimizer import (Optimizer, ParamsT, _check_adam_like, _check_at_least, _lr,
+                        _step_count)
 
 
 class NAdam(Optimizer):
@@ -55,7 +56,7 @@ class NAdam(Optimizer):
         state, step, grad = self._start_step(
             param, grad, group, "exp_avg", "exp_avg_sq", mu_product=1.0,
             holders="params, mu_products and state_steps")
-        lr, (beta1, beta2), decay = group["lr"], group["betas"], group["momentum_decay"]
+        lr, (beta1, beta2), decay = _lr(group), group["betas"], group["momentum_decay"]
         mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * decay))               # mu_t
         mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * decay))    # mu_{t+1}
         mu_product = state["mu_product"].mul_(mu)

@@ -44,9 +44,23 @@ def _check_at_least(value, what, low=0.0):
         raise ValueError(f"Invalid {what}: {value}")
 
 
+def _check_lr(lr):
+    """torch's checks of a learning rate: a tensor has one element, and none is negative."""
+    if isinstance(lr, Tensor) and lr.numel() != 1:
+        raise ValueError("Tensor lr must be 1-element")
+    _check_at_least(lr, "learning rate")
+
+
+def _lr(group):
+    """A group's learning rate: a number, or a one-element tensor as a 0-dim one (torch's
+    ``_to_scalar``), which the update's ops take as they take a number."""
+    lr = group["lr"]
+    return lr.reshape(()) if isinstance(lr, Tensor) else lr
+
+
 def _check_adam_like(lr, eps, betas, weight_decay):
     """The checks of the Adam family (Adam, Adamax, NAdam, RAdam), in torch's order."""
-    _check_at_least(lr, "learning rate")
+    _check_lr(lr)
     _check_at_least(eps, "epsilon value")
     for i, beta in enumerate(betas):
         if not 0.0 <= beta < 1.0:
@@ -294,7 +308,7 @@ def _descent_grad(param, grad, group):
     weight_decay = group.get("weight_decay", 0)          # Rprop has none
     if weight_decay != 0:
         if group.get("decoupled_weight_decay"):
-            param.mul_(1 - group["lr"] * weight_decay)
+            param.mul_(1 - _lr(group) * weight_decay)
         else:
             grad = grad.add(param, alpha=weight_decay)
     return grad

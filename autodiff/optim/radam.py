@@ -7,7 +7,7 @@ from typing import Optional
 from .. import ops
 from ..tape import Tensor
 from .adam import _moments
-from .optimizer import Optimizer, ParamsT, _check_adam_like
+from .optimizer import Optimizer, ParamsT, _check_adam_like, _lr
 
 
 class RAdam(Optimizer):
@@ -51,7 +51,7 @@ class RAdam(Optimizer):
 
     def _update(self, param, grad, group):
         state, step, grad = self._start_step(param, grad, group, "exp_avg", "exp_avg_sq")
-        lr, (beta1, beta2) = group["lr"], group["betas"]
+        lr, (beta1, beta2) = _lr(group), group["betas"]
         exp_avg, exp_avg_sq = _moments(state, grad, group)
         bias_correction2 = 1 - beta2 ** step
         bias_corrected_exp_avg = exp_avg / (1 - beta1 ** step)

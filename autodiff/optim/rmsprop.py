@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import ops
-from .optimizer import Optimizer, ParamsT, _check_at_least
+from .optimizer import Optimizer, ParamsT, _check_at_least, _check_lr, _lr
 
 
 class RMSprop(Optimizer):
@@ -25,7 +25,7 @@ class RMSprop(Optimizer):
     def __init__(self, params: ParamsT, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
                  weight_decay: float = 0, momentum: float = 0, centered: bool = False,
                  maximize: bool = False) -> None:
-        _check_at_least(lr, "learning rate")
+        _check_lr(lr)
         _check_at_least(eps, "epsilon value")
         _check_at_least(momentum, "momentum value")
         _check_at_least(weight_decay, "weight_decay value")
@@ -61,6 +61,6 @@ class RMSprop(Optimizer):
         avg = avg.add_(group["eps"])
         if momentum > 0:
             buf = state["momentum_buffer"].mul_(momentum).addcdiv_(grad, avg)
-            param.add_(buf, alpha=-group["lr"])
+            param.add_(buf, alpha=-_lr(group))
         else:
-            param.addcdiv_(grad, avg, value=-group["lr"])
+            param.addcdiv_(grad, avg, value=-_lr(group))

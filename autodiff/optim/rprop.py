@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Optional
 
 from .. import ops
-from .optimizer import Optimizer, ParamsT, _check_at_least
+from .optimizer import Optimizer, ParamsT, _check_lr, _lr
 
 
 class Rprop(Optimizer):
@@ -36,7 +36,7 @@ class Rprop(Optimizer):
                  step_sizes: tuple[float, float] = (1e-6, 50), *, capturable: bool = False,
                  foreach: Optional[bool] = None, maximize: bool = False,
                  differentiable: bool = False) -> None:
-        _check_at_least(lr, "learning rate")
+        _check_lr(lr)
         if not 0.0 < etas[0] < 1.0 < etas[1]:
             raise ValueError(f"Invalid eta values: {etas[0]}, {etas[1]}")
         defaults = dict(lr=lr, etas=etas, step_sizes=step_sizes, foreach=foreach,
@@ -47,7 +47,7 @@ class Rprop(Optimizer):
     def _update(self, param, grad, group):
         if not self.state[param]:         # each element's step size starts at lr
             fresh = self._lazy_state(param, group, "prev")
-            fresh["step_size"] = ops.full_like(grad, group["lr"])
+            fresh["step_size"] = ops.full_like(grad, _lr(group))
         state, _, grad = self._start_step(param, grad, group)
         (etaminus, etaplus), (size_min, size_max) = group["etas"], group["step_sizes"]
         prev, step_size = state["prev"], state["step_size"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .optimizer import Optimizer, ParamsT, _check_at_least
+from .optimizer import Optimizer, ParamsT, _check_at_least, _check_lr, _lr
 
 
 class SGD(Optimizer):
@@ -27,7 +27,7 @@ class SGD(Optimizer):
     def __init__(self, params: ParamsT, lr: float = 1e-3, momentum: float = 0,
                  dampening: float = 0, weight_decay: float = 0, nesterov: bool = False, *,
                  maximize: bool = False) -> None:
-        _check_at_least(lr, "learning rate")
+        _check_lr(lr)
         _check_at_least(momentum, "momentum value")
         _check_at_least(weight_decay, "weight_decay value")
         if nesterov and (momentum <= 0 or dampening != 0):
@@ -52,4 +52,4 @@ class SGD(Optimizer):
             else:
                 buf.mul_(momentum).add_(grad, alpha=1 - group["dampening"])
             grad = grad.add(buf, alpha=momentum) if group["nesterov"] else buf
-        param.add_(grad, alpha=-group["lr"])
+        param.add_(grad, alpha=-_lr(group))

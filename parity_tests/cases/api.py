@@ -64,6 +64,35 @@ def creation(T):
     yield "view -1", T.arange(6).view(-1, 2)
     yield "reshape bad", T.arange(6).reshape(4, 2)
 
+def tensor_of_numpy_scalars_and_other_objects(T):
+    import decimal
+    yield "np.float64", T.tensor([np.float64(1)])
+    yield "np.float16", T.tensor([np.float16(1)])
+    yield "np.int16", T.tensor([np.int16(1)])
+    yield "np.bool_", T.tensor([np.bool_(True)])
+    yield "with a float", T.tensor([np.float64(1), 2.0])
+    yield "float16 and int64", T.tensor([np.float16(1), np.int64(2)])
+    yield "float16 and a float", T.tensor([np.float16(1), 2.5])
+    yield "int16 and an int", T.tensor([np.int16(1), 2])
+    yield "uint8 and int8", T.tensor([np.uint8(1), np.int8(2)])
+    yield "nested", T.tensor([[1.0, 2.0], [np.float64(3), 4.0]])
+    yield "out of range", T.tensor([np.int64(2 ** 40), np.float16(1)])
+    yield "tensor and a float", T.tensor([T.tensor(1), 2.5])
+    yield "range", T.tensor(range(3))
+    yield "empty", T.tensor([[], []])
+    yield "array, dtype given", T.tensor(np.array([1.5]), dtype=T.float32)
+    for name, data in [("None", None), ("[None]", [None]), ("nested None", [[1], [None]]),
+                       ("object", object()), ("dict", {1: 2}), ("Decimal", [decimal.Decimal(1)]),
+                       ("str", "abc"), ("[1, str]", [1, "a"]), ("[str, None]", ["a", None]),
+                       ("bytes", [b"a"]), ("generator", (x for x in [1]))]:
+        yield name, raised(lambda: T.tensor(data))
+    yield "as_tensor", raised(lambda: T.as_tensor([None]))
+    yield "float dtype", raised(lambda: T.tensor([1, None], dtype=T.float32))
+    yield "int dtype", raised(lambda: T.tensor([object()], dtype=T.int64))
+    yield "str, dtype", raised(lambda: T.tensor("abc", dtype=T.float32))
+    yield "object array", raised(lambda: T.tensor(np.array([1, None])))
+
+
 def printing(T):
     yield "f32", repr(T.tensor([1.0, 2.5, -3.25]))
     yield "big", repr(T.arange(10000.0))
@@ -545,6 +574,48 @@ def out_keyword(T):
             yield type(e).__name__, str(e)
 
 
+def factories_and_dtypes_with_out(T):
+    """A factory makes its tensor in out's dtype (another dtype is refused) and resizes out
+    silently (arange warns); ``requires_grad=True`` makes out a leaf. ``sum``'s or
+    ``softmax``'s dtype must be out's; cat's family refuses an out it can't cast to."""
+    long = lambda shape=2: T.ones(shape, dtype=T.int64)
+    for name, f in [("zeros", lambda out, **kw: T.zeros(2, out=out, **kw)),
+                    ("ones", lambda out, **kw: T.ones(2, out=out, **kw)),
+                    ("full", lambda out, **kw: T.full((2,), 1, out=out, **kw)),
+                    ("empty", lambda out, **kw: T.empty(2, out=out, **kw)),
+                    ("arange", lambda out, **kw: T.arange(2, out=out, **kw)),
+                    ("linspace", lambda out, **kw: T.linspace(0, 1, 2, out=out, **kw)),
+                    ("logspace", lambda out, **kw: T.logspace(0, 1, 2, out=out, **kw)),
+                    ("eye", lambda out, **kw: T.eye(2, 1, out=out, **kw)),
+                    ("rand", lambda out, **kw: T.rand(2, out=out, **kw)),
+                    ("randn", lambda out, **kw: T.randn(2, out=out, **kw)),
+                    ("randint", lambda out, **kw: T.randint(3, (2,), out=out, **kw)),
+                    ("randperm", lambda out, **kw: T.randperm(2, out=out, **kw)),
+                    ("normal", lambda out, **kw: T.normal(0.0, 1.0, (2,), out=out, **kw))]:
+        yield name, raised(lambda: f(long(), dtype=T.float32))
+        yield name + " out's dtype", raised(lambda: f(long()))
+        yield name + " resized", f(T.ones(3, dtype=T.float64)).shape
+        yield name + " of an out that requires grad", raised(
+            lambda: f(T.ones(2, requires_grad=True)))
+        out = T.ones(2, dtype=T.float64)
+        f(out, requires_grad=True)
+        yield name + " requires_grad", (out.requires_grad, out.is_leaf)
+    yield "rand of int64", raised(lambda: T.rand(2, dtype=T.int64))
+    yield "randn of bool", raised(lambda: T.randn(2, dtype=T.bool))
+    yield "normal of int32", raised(lambda: T.normal(0.0, 1.0, (2,), dtype=T.int32))
+    yield "normal of tensors", T.normal(T.zeros(2), 1.0, out=T.ones(2, dtype=T.float64)).shape
+    x = T.ones(2, 3)
+    yield "sum", raised(lambda: T.sum(x, 0, dtype=T.float64, out=T.ones(3)))
+    yield "sum of int64", raised(lambda: T.sum(x, 0, dtype=T.int64, out=T.ones(3)))
+    yield "sum same dtype", T.sum(x, 0, dtype=T.float64, out=T.ones(3, dtype=T.float64))
+    yield "cumsum", raised(lambda: T.cumsum(x, 1, dtype=T.float16, out=x.clone()))
+    yield "softmax", raised(lambda: T.softmax(x, 1, dtype=T.float64, out=x.clone()))
+    yield "mean", raised(lambda: T.mean(x, 0, dtype=T.int64, out=T.ones(3)))
+    yield "nansum", raised(lambda: T.nansum(x, 0, dtype=T.float64, out=T.ones(3)))
+    for name in ("cat", "concat", "stack", "hstack", "vstack", "dstack", "column_stack"):
+        yield name, raised(lambda: getattr(T, name)([x], out=T.ones(0, dtype=T.int64)))
+
+
 def torch_docstring_examples_that_failed(T):
     """Examples of torch's docstrings that once failed: torch's constants, atleast_nd of
     several tensors, randint(high, size), nonzero of a 0-d tensor, cummax."""
@@ -754,10 +825,23 @@ def comparison_methods_and_aliases(T):
 
 
 def alpha_as_a_one_element_tensor(T):
+    """A ``Scalar`` argument (``alpha``, ``value``, ``fill_value``) takes a 0-dim tensor
+    that does not require grad, not one of one dim."""
     a = T.ones(2, requires_grad=True)
     yield "add", T.ones(2).add(a, alpha=T.tensor(2.))
     yield "sub", a.sub(1, alpha=T.tensor(3))
     yield "of two elements", raised(lambda: T.ones(2).add(a, alpha=T.tensor([2., 3.])))
+    yield "of one dim", raised(lambda: T.ones(2).add(a, alpha=T.tensor([2.])))
+    yield "requiring grad", raised(
+        lambda: T.ones(2).add(a, alpha=T.tensor(2., requires_grad=True)))
+    yield "addcdiv", T.ones(2).addcdiv(a, a + 1, value=T.tensor(-0.5))
+    yield "addcmul_", T.ones(2).addcmul_(a.detach(), a.detach(), value=T.tensor(0.5))
+    yield "addcmul of one dim", raised(lambda: T.addcmul(a, a, a, value=T.tensor([0.5])))
+    yield "full", T.full((2,), T.tensor(0.5))
+    yield "full of an int", T.full((2,), T.tensor(2))
+    yield "full of a float64", T.full((2,), T.tensor(0.5, dtype=T.float64))
+    yield "full_like", T.full_like(a, T.tensor(3.0))
+    yield "full_like of one dim", raised(lambda: T.full_like(a, T.tensor([3.0])))
 
 
 def small_tensor_queries_and_aliases(T):

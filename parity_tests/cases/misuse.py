@@ -9,6 +9,8 @@ failing earlier than torch shows where.
 
 import contextlib
 
+import numpy as np
+
 from parity_tests.harness import raised
 
 
@@ -834,3 +836,33 @@ def functions_refuse_a_first_argument_that_is_not_a_tensor(T):
                  "detach", "is_floating_point", "numel", "conv_transpose2d", "hardshrink"):
         yield name, raised(lambda: getattr(T, name)([1.0, 2.0]))
     yield "with out=", raised(lambda: T.sin([1.0], out=T.empty(1)))
+    yield "an array", raised(lambda: T.sin(np.ones(2)))
+    yield "an array as out", raised(lambda: T.exp(T.ones(2), out=np.ones(2)))
+
+
+def functions_of_tensors_refuse_what_is_not_one(T):
+    """``torch.cat([t, 2])``: "expected Tensor as element 1 in argument 0, but got int";
+    ``torch.cat(1)``: "cat(): argument 'tensors' (position 1) must be tuple of Tensors, not
+    int" (a generator or a lone tensor too); the same for stack and its family, and for
+    block_diag, broadcast_tensors, meshgrid, atleast_1d... given tensors as arguments."""
+    t = T.ones(2)
+    for name in ("cat", "concat", "stack", "hstack", "vstack", "dstack", "column_stack",
+                 "row_stack"):
+        f = getattr(T, name)
+        yield name, raised(lambda: f([1, 2]))
+        yield name + " [t, 2]", raised(lambda: f([t, 2]))
+        yield name + " (t, None)", raised(lambda: f((t, None)))
+        yield name + " [t, [t]]", raised(lambda: f([t, [t]]))
+        yield name + " of an array", raised(lambda: f([np.ones(2)]))
+        yield name + "(1)", raised(lambda: f(1))
+        yield name + " of a tensor", raised(lambda: f(t))
+        yield name + " of a generator", raised(lambda: f(x for x in [t]))
+        yield name + " of nothing", raised(lambda: f([]))
+    yield "cat(tensors=1)", raised(lambda: T.cat(tensors=1))
+    for name in ("block_diag", "broadcast_tensors", "cartesian_prod", "meshgrid",
+                 "atleast_1d", "atleast_2d", "atleast_3d"):
+        f = getattr(T, name)
+        yield name, raised(lambda: f(t, 2))
+        yield name + " of a list", raised(lambda: f([t, None]))
+        yield name + " of an array", raised(lambda: f(np.ones(2)))
+        yield name + "(1)", raised(lambda: f(1))

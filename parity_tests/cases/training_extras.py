@@ -229,6 +229,68 @@ def lr_scheduler_state_dict_round_trip(T):
     yield "plateau state", plateau.state_dict()
 
 
+@needs("optim")
+def tensor_learning_rate(T):
+    """``Adam(params, lr=torch.tensor(0.01))``: every optimizer steps with a tensor rate as
+    with that number (its single-tensor rule computing with the tensor), a scheduler
+    writes each new rate into that tensor, and a rate of several elements is refused."""
+    O, S = T.optim, T.optim.lr_scheduler
+
+    def trained(make, schedule=None, steps=3, metric=None):
+        """The parameter after ``steps`` steps, and the optimizer."""
+        p = T.nn.Parameter(T.tensor([1.0, -2.0, 3.0]))
+        optimizer = make([p])
+        scheduler = schedule(optimizer) if schedule else None
+        for _ in range(steps):
+            optimizer.zero_grad()
+            ((p * p).sum() + p.sum()).backward()
+            optimizer.step()
+            if scheduler is not None:
+                scheduler.step(*[metric] if metric is not None else [])
+        return p, optimizer
+
+    rate = lambda: T.tensor(0.01)
+    for name, make in [("Adam", lambda ps: O.Adam(ps, lr=rate(), weight_decay=0.1)),
+                       ("AdamW amsgrad", lambda ps: O.AdamW(ps, lr=rate(), amsgrad=True)),
+                       ("SGD nesterov", lambda ps: O.SGD(ps, lr=rate(), momentum=0.9,
+                                                         nesterov=True)),
+                       ("RMSprop", lambda ps: O.RMSprop(ps, lr=rate(), centered=True,
+                                                        momentum=0.5)),
+                       ("Adagrad", lambda ps: O.Adagrad(ps, lr=rate(), lr_decay=0.1)),
+                       ("Adamax", lambda ps: O.Adamax(ps, lr=rate())),
+                       ("NAdam", lambda ps: O.NAdam(ps, lr=rate())),
+                       ("RAdam", lambda ps: O.RAdam(ps, lr=rate())),
+                       ("Adadelta", lambda ps: O.Adadelta(ps, lr=rate())),
+                       ("ASGD", lambda ps: O.ASGD(ps, lr=rate())),
+                       ("Rprop", lambda ps: O.Rprop(ps, lr=rate())),
+                       ("SGD of a one-element rate", lambda ps: O.SGD(ps, lr=T.tensor([0.01]))),
+                       ("SGD of a float64 rate", lambda ps: O.SGD(ps, lr=T.tensor(
+                           0.01, dtype=T.float64)))]:
+        p, optimizer = trained(make)
+        yield name, (p, optimizer.param_groups[0]["lr"])
+    for name, schedule in [("StepLR", lambda o: S.StepLR(o, 1, 0.5)),
+                           ("CosineAnnealingLR", lambda o: S.CosineAnnealingLR(o, 2)),
+                           ("OneCycleLR", lambda o: S.OneCycleLR(o, 0.1, total_steps=5)),
+                           ("CyclicLR", lambda o: S.CyclicLR(o, 0.01, 0.1, 2)),
+                           ("SequentialLR", lambda o: S.SequentialLR(
+                               o, [S.ConstantLR(o, 0.5, 2), S.ExponentialLR(o, 0.9)], [2])),
+                           ("ReduceLROnPlateau", lambda o: S.ReduceLROnPlateau(o, patience=0))]:
+        lr = T.tensor(0.1)
+        p, optimizer = trained(lambda ps: O.SGD(ps, lr=lr, momentum=0.9), schedule, 4,
+                               1.0 if name == "ReduceLROnPlateau" else None)
+        group = optimizer.param_groups[0]
+        yield name, (p, group["lr"], group["lr"] is lr, group.get("initial_lr"))
+    lr = T.tensor(0.1)
+    scheduler = S.StepLR(O.SGD([T.zeros(1, requires_grad=True)], lr=lr), 1)
+    yield "get_last_lr copies", (scheduler.get_last_lr(), scheduler.get_last_lr()[0] is lr,
+                                 scheduler.base_lrs[0] is lr)
+    for name, make in [("Adam", O.Adam), ("SGD", O.SGD), ("RMSprop", O.RMSprop)]:
+        yield name + " of two rates", raised(lambda: make([T.zeros(1, requires_grad=True)],
+                                                          lr=T.tensor([0.01, 0.02])))
+        yield name + " of a negative rate", raised(
+            lambda: make([T.zeros(1, requires_grad=True)], lr=T.tensor(-0.01)))
+
+
 # -- utils.data ------------------------------------------------------------------------------
 
 def _stream_class(T):
