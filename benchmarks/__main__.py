@@ -53,15 +53,12 @@ def main(argv=None):
 
 def _limit_threads(n):
     """Before JAX and torch start: give each framework ``n`` threads (inherited by the
-    memory suite's subprocesses), and make large allocations go back to the OS when
-    freed, so that RSS follows live memory."""
+    suites' subprocesses)."""
     os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "") + " --xla_cpu_multi_thread_eigen="
                                f"{'true' if n > 1 else 'false'} "
                                f"intra_op_parallelism_threads={n}").strip()
     for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = str(n)
-    os.environ.setdefault("MALLOC_MMAP_THRESHOLD_", "65536")
-    os.environ.setdefault("MALLOC_TRIM_THRESHOLD_", "0")
 
 
 if __name__ == "__main__":

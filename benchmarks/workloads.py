@@ -86,17 +86,25 @@ def _inputs(name, framework, n):
 
 def graph_pass(name, framework, n):
     """Seconds for one forward + backward of workload ``name`` (size n) on ``framework``."""
+    one = pass_of(name, framework, n)
+    start = time.perf_counter()
+    timing.block(one())
+    return time.perf_counter() - start
+
+
+def pass_of(name, framework, n):
+    """One forward + backward of workload ``name`` on ``framework``, as a callable that
+    returns the gradients (its inputs made once, beforehand)."""
     body = GRAPHS[name][0]
     x = _inputs(name, framework, n)
-    start = time.perf_counter()
     if framework == "jax":
-        _, grad = jax.value_and_grad(lambda x: body(JAX, x, n))(x)
-        timing.block(grad)
-    else:
-        lib = autodiff if framework == "autodiff" else torch
+        return lambda: jax.value_and_grad(lambda x: body(JAX, x, n))(x)[1]
+    lib = autodiff if framework == "autodiff" else torch
+
+    def one():
         body(lib, x, n).backward()
-        timing.block([t.grad for t in x] if isinstance(x, list) else x.grad)
-    return time.perf_counter() - start
+        return [t.grad for t in x] if isinstance(x, list) else x.grad
+    return one
 
 
 def first_passes(name, n):
@@ -287,7 +295,23 @@ def _seconds(fn, repeat):
 
 
 def run(quick):
-    sizes, repeat = (QUICK, 1) if quick else (SIZES, 3)
+    """The suite, in a fresh process: a script's figures, not those of a process that ran
+    other suites first (whose objects slow the cycle collector's full passes)."""
+    done = subprocess.run([sys.executable, "-m", "benchmarks.workloads", timing.DEVICE,
+                           "suite", str(int(quick))], check=True, capture_output=True,
+                          text=True)
+    return json.loads(done.stdout)
+
+
+def _side_by_side(fns, a, b, repeat):
+    """Seconds per call of each of ``fns`` (name -> callable), in interleaved rounds, and
+    the median of ``a``'s round-by-round ratios to ``b`` (``"a / b"``): a machine busy
+    for a while slows both alike."""
+    return timing.summary(timing.rounds(fns, repeat=repeat, min_batch_s=0.2), [(a, b)])
+
+
+def _suite(quick):
+    sizes, repeat = (QUICK, 1) if quick else (SIZES, 5)
     out = {"sizes": sizes, "graphs": [], "two-layer net": []}
     for name, (_, size, _) in GRAPHS.items():
         n = sizes[size]
@@ -295,20 +319,22 @@ def run(quick):
         if name in ("row loop", "stack"):           # first passes: in a fresh process
             (first,) = timing.in_processes("benchmarks.workloads", 1, name, n)
             row.update({f"{f} first": first[f] for f in LIBS})
-        # the 100,000-op chain under jax.value_and_grad takes seconds a pass: fewer
-        reps = 1 if name == "chain" and not quick else repeat
-        row.update({f: _seconds(lambda f=f: graph_pass(name, f, n), reps) for f in LIBS})
+        row.update(_side_by_side({f: pass_of(name, f, n) for f in ("autodiff", "torch")},
+                                 "autodiff", "torch", repeat))
+        # the 100,000-op chain under jax.value_and_grad takes seconds a pass: once
+        row["jax"] = _seconds(pass_of(name, "jax", n), 1 if name == "chain" else 3)
         out["graphs"].append(row)
     steps = sizes["steps"]
     for name, script in SCRIPTS.items():
-        out["two-layer net"].append(
-            {"script": name, "steps": steps,
-             **{f: _seconds(lambda lib=lib: script(lib, steps), repeat)
-                for f, lib in (("autodiff", autodiff), ("torch", torch))}})
+        out["two-layer net"].append({"script": name, "steps": steps, **_side_by_side(
+            {f: lambda lib=lib: script(lib, steps) for f, lib in (("autodiff", autodiff),
+                                                                 ("torch", torch))},
+            "autodiff", "torch", repeat)})
     out["two-layer net"][0]["jax eager"] = _seconds(lambda: jax_hand_written(steps), repeat)
     out["two-layer net"].append({"script": "autograd, one compiled step", "steps": steps,
-                                 "autodiff compiled": _seconds(compiled(steps), repeat),
-                                 "jax.jit": _seconds(lambda: jax_jit(steps), repeat)})
+                                 **_side_by_side({"autodiff compiled": compiled(steps),
+                                                  "jax.jit": lambda: jax_jit(steps)},
+                                                 "autodiff compiled", "jax.jit", repeat)})
     env = {**os.environ, "XLA_FLAGS": "--xla_force_host_platform_device_count=4 "
            + os.environ.get("XLA_FLAGS", "")}                 # read when JAX starts
     done = subprocess.run([sys.executable, "-m", "benchmarks.workloads", timing.DEVICE,
@@ -320,4 +346,5 @@ def run(quick):
 
 if __name__ == "__main__":
     timing.DEVICE, name, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    print(json.dumps(data_parallel(n) if name == "data parallel" else first_passes(name, n)))
+    print(json.dumps(_suite(bool(n)) if name == "suite" else data_parallel(n)
+                     if name == "data parallel" else first_passes(name, n)))
