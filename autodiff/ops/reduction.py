@@ -1288,11 +1288,12 @@ def _gradient_at(x, d, coordinates, edge_order):
     b = ((h2 - h1) / (h1 * h2)).reshape(shape)
     c = (h1 / (h2 * (h1 + h2))).reshape(shape)
     center = a * _slice(x, d, 0, -2) + b * _slice(x, d, 1, -1) + c * _slice(x, d, 2)
-    h_0, h_1, h_2, h_3 = (select(h, 0, i) for i in (0, 1, -2, -1))   # (h_2, h_3: the last)
+    h_0, h_3 = select(h, 0, 0), select(h, 0, -1)          # the first and last spacings
     if edge_order == 1:
         first = (_slice(x, d, 1, 2) - _slice(x, d, 0, 1)) / h_0
         last = (_slice(x, d, -1) - _slice(x, d, -2, -1)) / h_3
-    else:
+    else:                           # (the second and last but one, of 3 samples or more)
+        h_1, h_2 = select(h, 0, 1), select(h, 0, -2)
         first = (-(_times_scalar(h_0, 2.0) + h_1) / (h_0 * (h_0 + h_1)) * _slice(x, d, 0, 1)
                  + (h_0 + h_1) / (h_0 * h_1) * _slice(x, d, 1, 2)
                  + (-h_0) / (h_1 * (h_0 + h_1)) * _slice(x, d, 2, 3))

@@ -375,6 +375,10 @@ def gradient_estimates(T):
         total.backward()
         yield label, (estimates, [e.grad_fn for e in estimates], x.grad, at.grad)
     yield "ints", T.gradient(T.tensor([1, 4, 9, 16]), edge_order=2)
+    # torch's docstring: a dim of two samples at coordinates (one spacing between them)
+    t = T.tensor([[1, 2, 4, 8], [10, 20, 40, 80]])
+    yield "two samples at coordinates", T.gradient(
+        t, spacing=(T.tensor([0, 2]), T.tensor([0, 3, 6, 9])))
     yield "a 0-d tensor", T.gradient(T.tensor(1.0))
     yield "too short", raised(lambda: T.gradient(T.tensor([1.0, 2.0]), edge_order=2))
     yield "edge_order 3", raised(lambda: T.gradient(x, edge_order=3))
