@@ -132,6 +132,15 @@ def promote_types(a: dtype, b: dtype) -> dtype:
     return a if a._rank > b._rank else b
 
 
+def number(value: Any) -> Any:
+    """A NumPy scalar as the Python number torch takes it for (``x * np.sqrt(2)`` is a
+    float32 tensor times a Python float; NumPy's booleans count as floats, as torch
+    reads them); anything else as it is."""
+    if isinstance(value, np.generic) and not isinstance(value, np.complexfloating):
+        return int(value) if isinstance(value, np.integer) else float(value)
+    return value
+
+
 def scalar_dtype(value) -> dtype:
     """The dtype a Python number takes part in promotion with ("wrapped number")."""
     if isinstance(value, bool):
@@ -157,8 +166,9 @@ def result_type(*operands: Any) -> dtype:           # (tensors and Python number
     """torch.result_type: tensors with dimensions beat zero-dim tensors beat Python scalars."""
     dim_result = zero_result = scalar_result = None
     for x in operands:
-        d = getattr(x, "dtype", None)
+        d = None if isinstance(x, np.generic) else getattr(x, "dtype", None)
         if d is None:
+            x = number(x)
             d = scalar_dtype(x)
             scalar_result = d if scalar_result is None else promote_types(scalar_result, d)
         elif x.ndim:

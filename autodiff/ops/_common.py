@@ -87,6 +87,8 @@ def _binary(rule, a, b, float_result=False, **attrs):
             return apply(rule, a, b, **attrs)            # the common case: nothing to promote
     elif type(b) is float and a._array.aval.dtype.kind == "f":
         return apply(rule, a, b, **attrs)                # a float tensor keeps its dtype
+    if not isinstance(a, Tensor) or not isinstance(b, Tensor):    # (NumPy scalars too)
+        a, b = D.number(a), D.number(b)
     dt = D.result_type(a, b)
     if float_result and not dt.is_floating_point:
         dt = D.DEFAULT_FLOAT

@@ -393,6 +393,7 @@ row("pow_scalar", "PowBackward2", lambda other, *, base: _power(base, other),
 def pow(input: Tensor | Number, exponent: Tensor | Number) -> Tensor:
     """``input ** exponent``: PowBackward0 for a number exponent, PowBackward1 for a
     tensor, PowBackward2 for a number base."""
+    input, exponent = D.number(input), D.number(exponent)
     if not isinstance(input, Tensor):
         dt = D.result_type(input, exponent)
         rule = RULES["pow_scalar"] if dt is exponent.dtype else _CastRule(RULES["pow_scalar"], dt)
@@ -1002,6 +1003,8 @@ row("clamp_tensor", "ClampBackward0", lambda self, min, max: jnp.clip(self, min,
 
 
 def _clamp(input, min, max, number_rule, attrs):
+    min, max = D.number(min), D.number(max)
+    attrs = {k: D.number(v) for k, v in attrs.items()}
     bounds = [b for b in (min, max) if b is not None]
     dt = D.result_type(input, *bounds)                 # an int tensor clamped to 0.5: float
     rule: Rule | _CastRule

@@ -844,6 +844,24 @@ def alpha_as_a_one_element_tensor(T):
     yield "full_like of one dim", raised(lambda: T.full_like(a, T.tensor([3.0])))
 
 
+def numpy_scalars_as_numbers(T):
+    """A NumPy scalar (``np.sqrt(2)``, an element of an array) is the Python number of
+    its kind: it does not make a float32 tensor float64 (NumPy's booleans count as
+    floats, as torch reads them). Its gradient is a float32 one too. (On the left of an
+    operator, ``np.sqrt(2) * t``, NumPy's operator still runs first: not reproduced.)"""
+    x = T.tensor([1.0, -2.0, 3.0], requires_grad=True)
+    y = x * np.sqrt(2.0) + np.float32(0.5) - np.float64(1) / np.float64(3)
+    y.sum().backward()
+    yield "arithmetic", (y, x.grad)
+    ints = T.tensor([1, 2, 3], dtype=T.int32)
+    yield "int32 and np.int64", ints + np.int64(2)
+    yield "int32 and np.float16", ints * np.float16(2.5)
+    yield "int32 and np.bool_", ints + np.bool_(True)
+    yield "a NumPy scalar first", (T.add(np.float64(1), x), T.mul(np.int64(2), ints))
+    yield "pow", (x.detach() ** np.float64(2), ints ** np.int64(2))
+    yield "clamp", (x.clamp(min=np.float64(0.5)), ints.clamp(max=np.float32(2.5)))
+
+
 def small_tensor_queries_and_aliases(T):
     x = T.tensor([[1, 2, 3], [4, 5, 6]])
     f = T.tensor([1.5, -2.0])
