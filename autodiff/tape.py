@@ -2571,9 +2571,9 @@ def _structure(roots, root_grads):
     while i < len(order):
         node = order[i]
         i += 1
+        if _hooked(node):
+            return None
         if type(node) is AccumulateGrad:
-            if _hooked(node):
-                return None
             key.append(AccumulateGrad)
             continue
         part = _node_key(node, saved, numbers)
@@ -2609,11 +2609,9 @@ def _node_key(node, saved, numbers):
     """What a structure's key holds of ``node``: its row, what it saved (shapes and kinds,
     not values), its attributes (the static ones' values), its inputs' shapes and dtypes.
     Its saved arrays go on ``saved`` and its numbers on ``numbers`` (the program's
-    arguments). None if it does not qualify: hooks, not a row, freed or packed saved
-    tensors, an input changed in place since (the walk raises then), or an attribute that
-    is neither static nor an operand."""
-    if _hooked(node):
-        return None
+    arguments). None if it does not qualify: not a row, freed or packed saved tensors, an
+    input changed in place since (the walk raises then), or an attribute that is neither
+    static nor an operand. (Its callers have made sure it has no hooks.)"""
     rule = type(node).rule
     if rule is None or node._saved is None:      # a custom Function; freed buffers
         return None
