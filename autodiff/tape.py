@@ -647,7 +647,7 @@ class Rule:
 
     __slots__ = ("op", "node", "forward", "backward", "formulas", "inputs", "saves",
                  "save_slots", "save_plan", "unpack_order", "tensor_attrs", "is_view",
-                 "multi_view", "multi_output", "node_cls")
+                 "multi_view", "multi_output", "node_cls", "compiled")
     formulas: Optional[tuple[Any, ...]]
 
     def __init__(self, op, node, forward, backward, view=False, tensor_attrs=(),
@@ -700,6 +700,7 @@ class Rule:
             self.saves[i] == "result" or self.saves[i] in outputs, self.saves[i])))
         self.node_cls = node_class(node, self)
         self.forward = _compiled_forward(forward, params, tensor_attrs)
+        self.compiled = self.forward is not forward     # (a jax.jit-compiled function)
 
     def _reader(self, name):
         if self.formulas is None:
@@ -760,6 +761,31 @@ _NUMBER_ATTRS = {"alpha", "other", "value", "min", "max", "base", "weight", "neg
 # the ones that seed ``backward()`` and the sums that ``AccumulateGrad`` keeps.
 _ones = jax.jit(jnp.ones, static_argnums=(0, 1))
 _add_arrays = jax.jit(jnp.add)
+
+
+# A Python number passed to a compiled function is made a device scalar (weakly typed: it
+# takes the tensor's dtype) on every call, which costs more than the call's own dispatch
+# in a loop of ``y = y * 0.999``. ``apply`` passes the one it made before instead: the
+# same array, made once per number (NaN and the zeros pass as numbers: they are not keys;
+# so do numbers first met while ``autodiff.compile`` traces a step).
+_OPERANDS: dict[type, dict[Any, jax.Array]] = {float: {}, int: {}}
+_MAX_OPERANDS = 4096          # numbers remembered (all forgotten when it is reached)
+
+
+def _operand(x):
+    """The device scalar that compiled forwards take for the Python number ``x``."""
+    made = _OPERANDS[type(x)]
+    a = made.get(x)
+    if a is None:
+        if not x or x != x or not -2**63 <= x < 2**63:      # (nor an int beyond int64)
+            return x
+        a = jnp.asarray(x)
+        if not concrete(a):               # (made while autodiff.compile traces a step)
+            return x
+        if len(made) >= _MAX_OPERANDS:
+            made.clear()
+        made[x] = a
+    return a
 
 
 def _compiled_forward(forward, params, tensor_attrs):
@@ -1701,6 +1727,8 @@ def apply(rule: Any, *inputs: Any, **attrs: Any) -> Tensor:
             else:                        # (a view requires grad when its base does)
                 arrays.append(x._value())
                 needs_grad = needs_grad or x.requires_grad
+        elif type(x) in _OPERANDS and rule.compiled:
+            arrays.append(_operand(x))
         else:
             arrays.append(x)
     out = rule.forward(*arrays, **attrs)
@@ -1825,7 +1853,7 @@ def record(rule, inputs, attrs, result, outputs=None):
         else:
             edge = _NO_EDGE
         edges.append(edge)
-        meta.append(None if edge[0] is None else (x._array.aval.shape, x._array.aval.dtype))
+        meta.append(None if edge[0] is None else input_meta(x._array.aval))
     node.next_functions, node._input_meta = tuple(edges), tuple(meta)
     result._grad_fn, result._requires_grad = node, True    # a new tensor: no version to update
     if rule.save_plan:
@@ -1853,6 +1881,19 @@ def record(rule, inputs, attrs, result, outputs=None):
     if anomaly.enabled:
         node.metadata = {"traceback_": anomaly.user_stack()}
     return node
+
+
+_METAS: dict[Any, tuple[tuple[int, ...], Any]] = {}
+
+
+def input_meta(aval):
+    """A node's record of an input: its (shape, dtype), one tuple per abstract value,
+    shared by every node (nothing new per op, and a tuple of plain values, which the
+    garbage collector stops tracking)."""
+    meta = _METAS.get(aval)
+    if meta is None:
+        meta = _METAS[aval] = (aval.shape, aval.dtype)
+    return meta
 
 
 def _unpack(saved, node):
@@ -2281,8 +2322,8 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs, accumula
         node, nr = root._edge()
         _add_to_buffer(buffers, node, nr, g)
 
-    # (b) every node reachable from the roots
-    nodes = _discover(list(buffers))
+    # (b) every node reachable from the roots, with its number of edges still to come
+    nodes = waiting = _discover(list(buffers))
     plain = accumulate and inputs is None and not create_graph and not anomaly.enabled \
         and _dual_level is None and Node.backward is _NODE_BACKWARD
     if plain and len(nodes) <= _MAX_NODES and _run_compiled(roots, root_grads, retain_graph):
@@ -2297,8 +2338,8 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs, accumula
                 raise RuntimeError("One of the differentiated Tensors does not require grad")
             targets.setdefault(t._edge(), []).append(k)
         nodes = _ancestors({node for node, _ in targets}, nodes)
+        waiting = _dependencies(nodes)
     captured = [None] * (len(inputs) if inputs is not None else 0)
-    waiting = _dependencies(nodes)
 
     # (c) replay: always the ready node recorded last
     ready = [(-n._seq, id(n), n) for n in buffers if n in nodes and not waiting[n]]
@@ -2438,19 +2479,25 @@ def _run_tensor_hooks(node, grads):
 
 
 def _discover(starts):
-    """All nodes reachable from ``starts`` through ``next_functions`` (an iterative DFS)."""
-    found, stack = set(starts), list(starts)
+    """All nodes reachable from ``starts`` through ``next_functions`` (an iterative DFS),
+    each with how many edges lead into it (torch's dependency count): a node is ready to
+    run once that many gradients have been sent to it."""
+    waiting, stack = dict.fromkeys(starts, 0), list(starts)
     while stack:
         for nxt, _ in stack.pop().next_functions:
-            if nxt is not None and nxt not in found:
-                found.add(nxt)
+            if nxt is None:
+                continue
+            if nxt in waiting:
+                waiting[nxt] += 1
+            else:
+                waiting[nxt] = 1
                 stack.append(nxt)
-    return found
+    return waiting
 
 
 def _dependencies(nodes):
-    """How many edges from ``nodes`` lead into each of them (torch's dependency count):
-    a node is ready to run once that many gradients have been sent to it."""
+    """How many edges from ``nodes`` lead into each of them: ``_discover``'s counts, within
+    the nodes that lead to ``inputs=``."""
     waiting = dict.fromkeys(nodes, 0)
     for node in nodes:
         for nxt, _ in node.next_functions:
@@ -2513,7 +2560,8 @@ def _run_compiled(roots, root_grads, retain_graph):
                      lambda: _compile_backward(order, roots, root_grads, saved, numbers))
     if entry is None:
         return False
-    grads = entry.program(saved, numbers, [g._value() for g in root_grads])
+    grads = entry.program(saved, [_operand(x) for x in numbers],
+                          [g._value() for g in root_grads])
     prev_mode, _modes.grad_enabled = _modes.grad_enabled, False
     try:
         for i, g in zip(entry.leaves, grads):
@@ -2716,7 +2764,7 @@ def _traced(nodes, walk, saved, numbers, grads):
 # .grad, which may fill sooner than in torch, relative to other branches: a region never
 # sends into a leaf with hooks.
 
-_MAX_REGION = 32
+_MAX_REGION = 128
 
 
 def _run_compiled_region(start, grads, buffers, waiting, keyed, retain_graph):
@@ -2726,7 +2774,12 @@ def _run_compiled_region(start, grads, buffers, waiting, keyed, retain_graph):
     ``keyed`` holds the nodes of regions keyed before in this pass, which start none."""
     if grads is None or grads[0] is None or start in keyed or not _joinable(start):
         return None
-    region, place = [start], {start: 0}
+    saved: list[jax.Array] = []
+    numbers: list[float] = []
+    part = _node_key(start, saved, numbers)
+    if part is None:
+        return None
+    region, place, parts = [start], {start: 0}, [part]
     arrived: dict[Node, int] = {}
     for node in region:                   # (it grows as it goes: breadth first)
         for nxt, _ in node.next_functions:
@@ -2736,20 +2789,14 @@ def _run_compiled_region(start, grads, buffers, waiting, keyed, retain_graph):
             # all that it still waits for comes from the region (and nothing came before)
             if arrived[nxt] == waiting[nxt] and nxt not in buffers \
                     and len(region) < _MAX_REGION and _joinable(nxt):
+                n_saved, n_numbers = len(saved), len(numbers)
+                part = _node_key(nxt, saved, numbers)
+                if part is None:                       # it cannot be keyed: it stays out
+                    del saved[n_saved:], numbers[n_numbers:]
+                    continue
                 place[nxt] = len(region)
                 region.append(nxt)
-    saved: list[jax.Array] = []
-    numbers: list[float] = []
-    parts: list[tuple] = []
-    for node in region:        # (a node that cannot be keyed ends it: a prefix is a region)
-        n_saved, n_numbers = len(saved), len(numbers)
-        part = _node_key(node, saved, numbers)
-        if part is None:
-            del saved[n_saved:], numbers[n_numbers:]
-            region = region[:len(parts)]
-            place = {n: i for i, n in enumerate(region)}
-            break
-        parts.append(part)
+                parts.append(part)
     if len(region) < 2:
         return None
     keyed.update(region)
@@ -2779,7 +2826,7 @@ def _run_compiled_region(start, grads, buffers, waiting, keyed, retain_graph):
         return None
     if program is None:
         return None
-    out = program(saved, numbers, [grads[0]._value()])
+    out = program(saved, [_operand(x) for x in numbers], [grads[0]._value()])
     if not retain_graph:
         for node in region:
             if node._holds_saved_variables():

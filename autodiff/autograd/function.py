@@ -282,7 +282,7 @@ def _record(ctx, args, outs):
     """Put ``ctx`` on the tape as the grad_fn of the differentiable outputs."""
     tensors = [a for a in args if isinstance(a, Tensor)]
     ctx.next_functions = tuple(t._edge() for t in tensors)
-    ctx._input_meta = tuple((t._array.shape, t._array.dtype) if t._requires_grad else None
+    ctx._input_meta = tuple(tape.input_meta(t._array.aval) if t._requires_grad else None
                             for t in tensors)
     ctx._attrs = {}
     ctx._seq = tape.next_sequence_nr()

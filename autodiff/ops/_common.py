@@ -85,7 +85,7 @@ def _binary(rule, a, b, float_result=False, **attrs):
             _broadcast_shapes(x.shape, y.shape)
         if x.dtype == y.dtype and not (float_result and x.dtype.kind != "f"):
             return apply(rule, a, b, **attrs)            # the common case: nothing to promote
-    elif type(b) is float and a._array.aval.dtype.kind == "f":
+    elif (type(b) is float or type(b) is int) and a._array.aval.dtype.kind == "f":
         return apply(rule, a, b, **attrs)                # a float tensor keeps its dtype
     if not isinstance(a, Tensor) or not isinstance(b, Tensor):    # (NumPy scalars too)
         a, b = D.number(a), D.number(b)
@@ -107,6 +107,7 @@ class _CastRule:
 
     __slots__ = ("rule", "dt")
     is_view = False
+    compiled = False          # (it casts its inputs first: numbers stay numbers)
 
     def __init__(self, rule, dt):
         self.rule, self.dt = rule, dt
