@@ -418,8 +418,14 @@ class Node:
 
     # what every node has, in slots; what few have (hooks, anomaly metadata) goes in its
     # __dict__ when set, the class defaults standing in until then
-    __slots__ = ("next_functions", "_saved", "_attrs", "_input_meta", "_seq", "__dict__",
+    __slots__ = ("_next", "_nrs", "_saved", "_attrs", "_input_meta", "_seq", "__dict__",
                  "__weakref__")
+    # where each input's gradient goes: the node (None: nowhere) and which of its outputs
+    # that input was, kept as two tuples -- the numbers' one shared by every node with the
+    # same numbers, so that a node adds one object, not one per input, for the garbage
+    # collector to walk (a long graph keeps them all until its backward pass)
+    _next: tuple[Optional["Node"], ...]
+    _nrs: tuple[int, ...]
     _saved: Any               # what it saved (SavedTensor...), None once freed
     # each input's (shape, dtype), None where no gradient goes: plain tuples of plain
     # values, which the garbage collector stops tracking (a long graph holds one per node)
@@ -440,6 +446,16 @@ class Node:
     def _sequence_nr(self):
         """This node's place on the tape (torch's name; later nodes have larger numbers)."""
         return self._seq
+
+    @property
+    def next_functions(self):
+        """Where the gradient goes next: one (node, output number) pair per input."""
+        return tuple(zip(self._next, self._nrs))
+
+    def _link(self, nodes, nrs):
+        """Point this node's inputs at ``nodes`` (outputs ``nrs`` of them)."""
+        self._next, nrs = tuple(nodes), tuple(nrs)
+        self._nrs = _NRS.setdefault(nrs, nrs)
 
     @property
     def saved_tensors(self):
@@ -564,7 +580,7 @@ class AccumulateGrad(Node):
 
     def __init__(self, variable):
         self.variable = variable
-        self.next_functions = ()
+        self._next = self._nrs = ()
         self._saved = ()
         self._seq = sys.maxsize   # torch's UINT64_MAX: runs as soon as it is ready
 
@@ -1839,6 +1855,7 @@ def _copy_of(rule):
 
 
 _NO_EDGE = (None, 0)
+_NRS: dict[tuple[int, ...], tuple[int, ...]] = {}     # Node._nrs, each tuple made once
 
 
 def record(rule, inputs, attrs, result, outputs=None):
@@ -1846,15 +1863,17 @@ def record(rule, inputs, attrs, result, outputs=None):
     the inputs' shapes and dtypes (for the engine's reductions) and what the rule saves
     (of a node with several ``outputs``, output i is saved from slot -1 - i)."""
     node = rule.node_cls.__new__(rule.node_cls)
-    edges, meta = [], []
+    nodes, nrs, meta = [], [], []
     for x in inputs:
         if isinstance(x, Tensor) and (x._requires_grad or x._view is not None):
-            edge = x._edge()        # (a view's goes through its base, if that requires grad)
+            fn, nr = x._edge()      # (a view's goes through its base, if that requires grad)
         else:
-            edge = _NO_EDGE
-        edges.append(edge)
-        meta.append(None if edge[0] is None else input_meta(x._array.aval))
-    node.next_functions, node._input_meta = tuple(edges), tuple(meta)
+            fn, nr = None, 0
+        nodes.append(fn)
+        nrs.append(nr)
+        meta.append(None if fn is None else input_meta(x._array.aval))
+    node._link(nodes, nrs)
+    node._input_meta = tuple(meta)
     result._grad_fn, result._requires_grad = node, True    # a new tensor: no version to update
     if rule.save_plan:
         save = PackedSavedTensor if _saved_tensors_hooks else SavedTensor   # (saver())
@@ -2358,7 +2377,7 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs, accumula
             sent = _run_compiled_region(node, grads, buffers, waiting, keyed,
                                         retain_graph) if plain else None
             if sent is None:          # (else the compiled region below the node ran)
-                sent = zip(node.next_functions, _run_node(
+                sent = zip(zip(node._next, node._nrs), _run_node(
                     node, grads, targets, captured, nodes, accumulate, retain_graph))
             # (d) send each input's gradient on to its node
             for (next_node, nr), g in sent:
@@ -2390,7 +2409,7 @@ def _run_node(node, grads, targets, captured, nodes, accumulate, retain_graph):
             for k in targets.get((node, nr), ()):
                 captured[k] = g
         wanted_here = accumulate and isinstance(node, AccumulateGrad) and (node, 0) in targets
-        if not wanted_here and not any(n in nodes for n, _ in node.next_functions):
+        if not wanted_here and not any(n in nodes for n in node._next):
             return _nothing(node)
     elif not accumulate and isinstance(node, AccumulateGrad):
         return _nothing(node)
@@ -2409,7 +2428,7 @@ def _run_node(node, grads, targets, captured, nodes, accumulate, retain_graph):
 
 def _nothing(node):
     """What a node that does not run sends on: no gradient for any input."""
-    return (None,) * len(node.next_functions)
+    return (None,) * len(node._next)
 
 
 def _add_to_buffer(buffers, node, nr, grad):
@@ -2484,7 +2503,7 @@ def _discover(starts):
     run once that many gradients have been sent to it."""
     waiting, stack = dict.fromkeys(starts, 0), list(starts)
     while stack:
-        for nxt, _ in stack.pop().next_functions:
+        for nxt in stack.pop()._next:
             if nxt is None:
                 continue
             if nxt in waiting:
@@ -2500,7 +2519,7 @@ def _dependencies(nodes):
     the nodes that lead to ``inputs=``."""
     waiting = dict.fromkeys(nodes, 0)
     for node in nodes:
-        for nxt, _ in node.next_functions:
+        for nxt in node._next:
             if nxt in waiting:
                 waiting[nxt] += 1
     return waiting
@@ -2510,7 +2529,7 @@ def _ancestors(targets, nodes):
     """Those of ``nodes`` from which a target can be reached (the rest need not run)."""
     parents: dict[Node, list[Node]] = {n: [] for n in nodes}
     for node in nodes:
-        for nxt, _ in node.next_functions:
+        for nxt in node._next:
             if nxt is not None:
                 parents[nxt].append(node)
     found = {t for t in targets if t in parents}        # a target the roots don't reach
@@ -2628,7 +2647,7 @@ def _structure(roots, root_grads):
         if part is None:
             return None
         edges: list[Optional[tuple[int, int]]] = []
-        for nxt, nr in node.next_functions:
+        for nxt, nr in zip(node._next, node._nrs):
             if nxt is None:
                 edges.append(None)
                 continue
@@ -2782,7 +2801,7 @@ def _run_compiled_region(start, grads, buffers, waiting, keyed, retain_graph):
     region, place, parts = [start], {start: 0}, [part]
     arrived: dict[Node, int] = {}
     for node in region:                   # (it grows as it goes: breadth first)
-        for nxt, _ in node.next_functions:
+        for nxt in node._next:
             if nxt is None:
                 continue
             arrived[nxt] = arrived.get(nxt, 0) + 1
@@ -2806,7 +2825,7 @@ def _run_compiled_region(start, grads, buffers, waiting, keyed, retain_graph):
     links = []
     for node, part in zip(region, parts):
         link: list[Optional[int]] = []
-        for edge in node.next_functions:
+        for edge in zip(node._next, node._nrs):
             if edge[0] is None:
                 link.append(None)
             elif edge[0] in place:                     # inside: the node's place
@@ -2859,7 +2878,7 @@ def _walk_region(region, links, destinations, grad):
         node = region[i]
         grads = buffers.pop(node, None)
         in_grads = _nothing(node) if grads is None else node.backward(grads, True)
-        for (nxt, nr), j, g in zip(node.next_functions, links[i], in_grads):
+        for nxt, nr, j, g in zip(node._next, node._nrs, links[i], in_grads):
             if j is None:
                 continue
             if g is not None:

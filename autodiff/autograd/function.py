@@ -281,7 +281,8 @@ def _wrap_outputs(ctx: BackwardCFunction, args: tuple[Any, ...], outs: list[Any]
 def _record(ctx, args, outs):
     """Put ``ctx`` on the tape as the grad_fn of the differentiable outputs."""
     tensors = [a for a in args if isinstance(a, Tensor)]
-    ctx.next_functions = tuple(t._edge() for t in tensors)
+    edges = [t._edge() for t in tensors]
+    ctx._link([node for node, _ in edges], [nr for _, nr in edges])
     ctx._input_meta = tuple(tape.input_meta(t._array.aval) if t._requires_grad else None
                             for t in tensors)
     ctx._attrs = {}
