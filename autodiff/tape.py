@@ -533,7 +533,10 @@ class Node:
         too, which torch wraps in a tensor -- that a wanted gradient reads. A node with
         none of them (``x + 1``; ``addcmul`` whose factors need no gradient) can run
         again."""
-        return any(value is not None for value in self._saved)
+        for value in self._saved:
+            if value is not None:
+                return True
+        return False
 
 
 _NODE_BACKWARD = Node.backward      # (the profiler wraps it to time each node)
@@ -2825,16 +2828,16 @@ def _run_compiled_region(start, grads, buffers, waiting, keyed, retain_graph):
     links = []
     for node, part in zip(region, parts):
         link: list[Optional[int]] = []
-        for edge in zip(node._next, node._nrs):
-            if edge[0] is None:
+        for nxt, nr in zip(node._next, node._nrs):
+            if nxt is None:
                 link.append(None)
-            elif edge[0] in place:                     # inside: the node's place
-                link.append(place[edge[0]])
-            elif type(edge[0]) is AccumulateGrad and _hooked(edge[0]):
+            elif nxt in place:                         # inside: the node's place
+                link.append(place[nxt])
+            elif type(nxt) is AccumulateGrad and _hooked(nxt):
                 return None
             else:                                      # out: -1 - its destination's slot
-                exits.append(edge)
-                link.append(-1 - slots.setdefault(edge, len(slots)))
+                exits.append((nxt, nr))
+                link.append(-1 - slots.setdefault((nxt, nr), len(slots)))
         links.append(tuple(link))
         key.append((part, links[-1]))
     try:
