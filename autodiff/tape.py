@@ -1487,6 +1487,10 @@ class Tensor(_AttachedMethods):
         a = self.numpy()
         return a if dtype is None else a.astype(dtype)
 
+    # NumPy defers to a tensor's operators (``ndarray * t`` asks ``t.__rmul__`` first), as
+    # to torch's; a ufunc's result comes back a tensor (``__array_wrap__``, ops/creation.py)
+    __array_priority__ = 1000
+
     def tolist(self) -> Any:
         return np.asarray(self._value()).tolist()
 
@@ -2129,8 +2133,31 @@ def inplace_view(self, rule, **attrs):
 def inplace_binary(fn):
     """The in-place method of a binary op: ``x.add_(y)`` writes ``add(x, y)`` into x."""
     def op(self, other, *args, **kwargs):
+        if not isinstance(other, Tensor):
+            tensor_arg(op.__name__, "other", 1, D.number(other), numbers=True)
         return inplace(self, lambda old: fn(old, other, *args, **kwargs))
     return _named_inplace(op, fn)
+
+
+def type_name(kind):
+    """A type's name as CPython's ``tp_name`` gives it: a built-in or Python class by its
+    name, another extension type (``numpy.ndarray``) with its module."""
+    heap_type = kind.__flags__ & (1 << 9)            # Py_TPFLAGS_HEAPTYPE
+    if heap_type or kind.__module__ == "builtins":
+        return kind.__name__
+    return f"{kind.__module__}.{kind.__name__}"
+
+
+def tensor_arg(fn, name, position, value, numbers=False):
+    """torch's TypeError unless ``value`` is a Tensor (or, with ``numbers``, a Python
+    number: an operand of ``add``, ``mul``...; a NumPy array is neither)."""
+    if not (isinstance(value, Tensor) or numbers and isinstance(value, _NUMBERS)):
+        raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be Tensor, "
+                        f"not {type_name(type(value))}")
+
+
+# (and a number being traced: an operand of a compiled program, autodiff.compile's too)
+_NUMBERS = (bool, int, float, complex, jax.core.Tracer)
 
 
 def inplace_unary(fn):

@@ -10,6 +10,7 @@ import textwrap
 import types
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 
@@ -235,3 +236,32 @@ def test_tensor_attributes_left_out_cost_nothing_to_the_others():
     assert "__getattr__" not in vars(autodiff.Tensor)
     assert all(type(vars(autodiff.Tensor)[name]).__name__ == "NotProvided"
                for names in autodiff._TENSOR_NOT_PROVIDED.values() for name in names)
+
+
+_OPERATORS = sorted(name for name in dir(torch.Tensor)
+                    if name in {f"__{op}__" for op in (
+                        "add radd iadd sub rsub isub mul rmul imul truediv rtruediv itruediv "
+                        "floordiv rfloordiv ifloordiv mod rmod imod pow rpow ipow matmul "
+                        "rmatmul and rand iand or ror ior xor rxor ixor lshift rlshift "
+                        "ilshift rshift rrshift irshift eq ne lt le gt ge").split()})
+
+
+@pytest.mark.parametrize("name", _OPERATORS)
+@pytest.mark.parametrize("operand", [np.ones(2), object(), None], ids=["ndarray", "object", "None"])
+def test_every_binary_operator_declines_what_its_op_refuses(name, operand):
+    """torch's operators answer NotImplemented for an operand they do not take, so that
+    Python asks the other operand (NumPy's ufunc, for an array) before its TypeError:
+    each of autodiff's operators does the same, as the very method torch has."""
+    def answer(T):
+        bare = name.strip("_")                 # (the bitwise ones take integers)
+        integer = {bare, bare[1:]} & {"and", "or", "xor", "lshift", "rshift"}
+        t = T.tensor([1, 2]) if integer else T.tensor([1.0, 2.0])
+        return getattr(t, name)(operand)
+    if name == "__eq__" and isinstance(operand, np.ndarray):
+        pytest.xfail("torch's == compares with an array elementwise (docs/unsupported.md)")
+    expected, got = answer(torch), answer(autodiff)
+    if expected is NotImplemented:
+        assert got is NotImplemented
+    else:          # (torch's __rtruediv__ is reciprocal() * other: NumPy's ufunc answers)
+        assert str(got.dtype) == str(expected.dtype).replace("torch", "autodiff")
+        np.testing.assert_array_equal(got.numpy(), expected.numpy())

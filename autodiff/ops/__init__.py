@@ -56,6 +56,7 @@ from .searching import *  # noqa: F401,F403
 from .shape import *  # noqa: F401,F403
 
 from ..tape import Tensor
+from ._common import operator
 
 # torch's function forms of Tensor methods written only as methods here: the in-place ops
 # (``torch.sin_(x)`` is ``x.sin_()``; torch has them for these, ``torch.add_`` does not
@@ -73,6 +74,16 @@ FUNCTION_FORMS = (
     "is_distributed", "is_inference", "is_neg", "is_same_size", "is_signed", "resolve_conj",
     "resolve_neg")
 globals().update({name: getattr(Tensor, name) for name in FUNCTION_FORMS})
+
+# Python's binary operators, each defined beside its op above, answer NotImplemented for
+# an operand the op rejects (``_common.operator``), as torch's do
+for _name in ("add", "radd", "iadd", "sub", "rsub", "isub", "mul", "rmul", "imul", "truediv",
+              "rtruediv", "itruediv", "floordiv", "rfloordiv", "ifloordiv", "mod", "rmod",
+              "imod", "pow", "rpow", "ipow", "matmul", "rmatmul", "and", "rand", "iand", "or",
+              "ror", "ior", "xor", "rxor", "ixor", "lshift", "rlshift", "ilshift", "rshift",
+              "rrshift", "irshift", "eq", "ne", "lt", "le", "gt", "ge"):
+    setattr(Tensor, f"__{_name}__", operator(getattr(Tensor, f"__{_name}__")))
+del _name
 if TYPE_CHECKING:             # (which a type checker cannot follow: the stub declares them)
     from .._tensor_methods import *  # noqa: F401,F403
 

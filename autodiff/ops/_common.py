@@ -87,8 +87,8 @@ def _binary(rule, a, b, float_result=False, **attrs):
             return apply(rule, a, b, **attrs)            # the common case: nothing to promote
     elif (type(b) is float or type(b) is int) and a._array.aval.dtype.kind == "f":
         return apply(rule, a, b, **attrs)                # a float tensor keeps its dtype
-    if not isinstance(a, Tensor) or not isinstance(b, Tensor):    # (NumPy scalars too)
-        a, b = D.number(a), D.number(b)
+    if not isinstance(a, Tensor) or not isinstance(b, Tensor):
+        a, b = _operands(rule.op, a, b)
     dt = D.result_type(a, b)
     if float_result and not dt.is_floating_point:
         dt = D.DEFAULT_FLOAT
@@ -137,26 +137,37 @@ def _scalar_arg(fn, name, value, position=None):
             where = f" (position {position})" if position else ""
             raise TypeError(f"{fn}(): argument '{name}'{where} must be Number, not Tensor")
         return value.item()
-    return value
+    return D.number(value)                      # (a NumPy scalar: a Python number)
 
 
-def _type_name(kind):
-    """A type's name as CPython's ``tp_name`` gives it: a built-in or Python class by its
-    name, another extension type (``decimal.Decimal``) with its module."""
-    heap_type = kind.__flags__ & (1 << 9)            # Py_TPFLAGS_HEAPTYPE
-    if heap_type or kind.__module__ == "builtins":
-        return kind.__name__
-    return f"{kind.__module__}.{kind.__name__}"
+_type_name, _tensor_arg = tape.type_name, tape.tensor_arg
+
+
+def _operands(op, input, other, names=("input", "other")):
+    """The operands of a binary op, NumPy scalars as the Python numbers they stand for;
+    torch's TypeError for anything else that is not a tensor (a NumPy array, a list)."""
+    input, other = D.number(input), D.number(other)
+    _tensor_arg(op, names[0], 1, input, numbers=True)
+    _tensor_arg(op, names[1], 2, other, numbers=True)
+    return input, other
 
 
 def _unsafe_view(input, size):
     return apply(RULES["unsafe_view"], input, size=tuple(size), self_sym_sizes=input._array.shape)
 
 
-def _tensor_arg(fn, name, position, value):
-    if not isinstance(value, Tensor):
-        raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be Tensor, "
-                        f"not {type(value).__name__}")
+def operator(fn):
+    """A Python operator of ``fn`` (``Tensor.__mul__``), as torch's: an operand the op
+    rejects with a TypeError gives NotImplemented, so that Python asks the other operand
+    (``t * ndarray``: NumPy's ufunc, whose result ``Tensor.__array_wrap__`` makes a
+    tensor) before raising its own TypeError (``t < "a"``)."""
+    @functools.wraps(fn)
+    def op(self, other):
+        try:
+            return fn(self, other)
+        except TypeError:
+            return NotImplemented
+    return op
 
 
 def _expanded_shape(input, sizes):

@@ -11,8 +11,8 @@ import jax.numpy as jnp
 from .. import dtypes as D, tape
 from ..dtypes import Number
 from ..tape import Tensor, apply, make_tensor, row
-from ._common import (_arr_cast, _broadcast_shapes, _tensor_arg, _zeros_like, exported, method,
-                      methods)
+from ._common import (_arr_cast, _broadcast_shapes, _operands, _tensor_arg, _zeros_like,
+                      exported, method, methods)
 
 
 # Comparisons and logical ops: bool results, never recorded.
@@ -23,6 +23,8 @@ def _compare(fn: Callable, name: str) -> Callable[[Tensor, Tensor | Number], Ten
     kernel = jax.jit(fn)
 
     def compare(input: Tensor, other: Tensor | Number) -> Tensor:
+        if not isinstance(other, Tensor):
+            input, other = _operands(name, input, other)
         a = input._value() if isinstance(input, Tensor) else input
         b = other._value() if isinstance(other, Tensor) else other
         if isinstance(input, Tensor) and isinstance(other, Tensor):
@@ -92,6 +94,7 @@ def _bitwise(fn: Callable) -> Callable[[Tensor, Tensor | Number], Tensor]:
     kernel = jax.jit(fn)
 
     def op(input: Tensor, other: Tensor | Number) -> Tensor:
+        input, other = _operands(fn.__name__, input, other)
         a = input._value() if isinstance(input, Tensor) else input
         b = other._value() if isinstance(other, Tensor) else other
         return make_tensor(kernel(a, b))
@@ -120,6 +123,7 @@ def _integer_op(fn: Callable, name: str, kernel_name: str
     kernel = jax.jit(fn)
 
     def op(input: Tensor | Number, other: Tensor | Number) -> Tensor:
+        input, other = _operands(name, input, other)
         dt = D.result_type(input, other)
         if dt.is_floating_point or dt is D.bool_:
             raise NotImplementedError(f"\"{kernel_name}_cpu\" not implemented for "

@@ -214,6 +214,17 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
     return make_tensor(array)
 
 
+# A NumPy ufunc given a tensor returns one (``np.sqrt(t)``; ``t * ndarray``, once
+# ``t.__mul__`` declined: see ``Tensor.__array_priority__``)
+def _array_wrap(self: Tensor, array: Any) -> Tensor:   # (torch's signature: NumPy 2 warns)
+    if array.dtype == bool:                     # (torch's: uint8, not bool)
+        array = array.astype("uint8")
+    return from_numpy(array)
+
+
+Tensor.__array_wrap__ = _array_wrap
+
+
 def _filled(fill, size, dtype, device, requires_grad, default=None):
     dt = _to_dtype(dtype) or default or D.DEFAULT_FLOAT
     _check_requires_grad(dt, requires_grad)

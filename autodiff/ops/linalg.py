@@ -19,7 +19,7 @@ from .. import dtypes as D, tape
 from ..dtypes import Number
 from ..tape import RULES, Tensor, apply, row
 from ._common import (_binary, _expanded_shape, _if_given, _maybe_multiply, _reflected,
-                      _times_scalar, _unsafe_view, alias_row, exported, method)
+                      _tensor_arg, _times_scalar, _unsafe_view, alias_row, exported, method)
 from .creation import eye, tensor
 from .pointwise import mul, true_divide
 from .reduction import return_types, sum
@@ -441,6 +441,9 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
     ``_matmul_impl``): a batch is folded into the rows of one ``mm``/``mv`` when torch
     would (``_should_fold``), else both operands are expanded to the common batch,
     flattened to one batch dim, and multiplied by ``bmm``."""
+    if not isinstance(input, Tensor) or not isinstance(other, Tensor):
+        _tensor_arg("matmul", "input", 1, input)
+        _tensor_arg("matmul", "other", 2, other)
     a, b = len(input._array.aval.shape), len(other._array.aval.shape)
     if a == 2 and b == 2:        # mm, the common case (its forward checks the shapes)
         return apply(RULES["mm"], input, other)

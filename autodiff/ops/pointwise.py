@@ -16,7 +16,7 @@ import jax.numpy as jnp
 from .. import dtypes as D, tape
 from ..dtypes import Number
 from ..tape import RULES, Rule, Tensor, apply, make_tensor, row
-from ._common import (_binary, _CastRule, _kernel_missing, _maybe_multiply, _minus_scalar,
+from ._common import (_binary, _CastRule, _operands, _kernel_missing, _maybe_multiply, _minus_scalar,
                       _not_implemented, _over_scalar, _plus_scalar, _reflected, _scalar_arg,
                       _scalar_minus, _tensor_arg, _times_scalar, _true_divide, _w, _zeros_like,
                       alias_row, exported, method, methods)
@@ -86,6 +86,7 @@ def rsub(input: Tensor, other: Tensor | Number, alpha: Number = 1) -> Tensor:
     _check_not_bool_sub(input, other)
     kw = {"alpha": alpha} if alpha != 1 else {}
     if not isinstance(other, Tensor):
+        input, other = _operands("rsub", input, other)
         dt = D.result_type(input, other)
         rule = RULES["rsub_scalar"] if dt is input.dtype else _CastRule(RULES["rsub_scalar"], dt)
         return apply(rule, input, other=other, **kw)
@@ -173,11 +174,13 @@ def div(input: Tensor, other: Tensor | Number,
         return _rounding(RULES["div_mode"], input, other, float_result=rounding_mode is None,
                          rounding_mode=rounding_mode)
     if not isinstance(input, Tensor):            # 2 / x is torch's reciprocal(x) * 2
+        input, other = _operands("div", input, other)
         return mul(reciprocal(other), input)
     return _binary(RULES["div"], input, other, float_result=True)
 
 
-Tensor.__truediv__, Tensor.__rtruediv__ = div, _reflected(div)
+Tensor.__truediv__ = div
+Tensor.__rtruediv__ = lambda self, other: self.reciprocal() * other      # (torch's __rdiv__)
 Tensor.__itruediv__ = tape.inplace_binary(div)
 multiply, subtract, divide = mul, sub, div
 Tensor.multiply, Tensor.subtract, Tensor.divide = mul, sub, div
@@ -267,6 +270,7 @@ row("lerp_tensor", "LerpBackward1", lambda self, end, weight: _lerp(self, end, w
 def lerp(input: Tensor, end: Tensor, weight: Tensor | Number) -> Tensor:
     """``input + weight * (end - input)``, computed from the nearer end as torch does;
     ``weight`` a number (LerpBackward0) or a tensor (LerpBackward1)."""
+    weight = D.number(weight)                   # (a NumPy scalar: a Python number)
     scalar = not isinstance(weight, Tensor)
     checked = [("end", end)] if scalar or weight.ndim == 0 else [("end", end), ("weight", weight)]
     for name, t in checked:                       # no promotion: one dtype (a 0-d weight cast)
@@ -313,6 +317,7 @@ row("remainder_scalar_self", "NotImplemented",
 def remainder(input: Tensor, other: Tensor | Number) -> Tensor:
     """Python's ``%`` elementwise, with the sign of the divisor (RemainderBackward1;
     RemainderBackward0 for a number divisor; a number dividend has no derivative)."""
+    input, other = _operands("remainder", input, other)
     if not isinstance(input, Tensor):
         _check_divisor(input, other)
         return apply(_in_float(RULES["remainder_scalar_self"], other)
@@ -345,6 +350,7 @@ def fmod(input: Tensor, other: Tensor | Number) -> Tensor:
 def _rounding(rule, input, other, scalar=False, **attrs):
     """Apply a rounding division's rule (a number divisor as an attribute where the rule
     takes it so): integers divided by zero are torch's error."""
+    input, other = _operands(rule.op, input, other)
     _check_divisor(input, other)
     if scalar:
         dt = D.result_type(input, other)
@@ -393,7 +399,7 @@ row("pow_scalar", "PowBackward2", lambda other, *, base: _power(base, other),
 def pow(input: Tensor | Number, exponent: Tensor | Number) -> Tensor:
     """``input ** exponent``: PowBackward0 for a number exponent, PowBackward1 for a
     tensor, PowBackward2 for a number base."""
-    input, exponent = D.number(input), D.number(exponent)
+    input, exponent = _operands("pow", input, exponent, ("input", "exponent"))
     if not isinstance(input, Tensor):
         dt = D.result_type(input, exponent)
         rule = RULES["pow_scalar"] if dt is exponent.dtype else _CastRule(RULES["pow_scalar"], dt)
@@ -1187,6 +1193,7 @@ row("where", "WhereBackward0",
 
 def where(condition: Tensor, input: Tensor | Number, other: Tensor | Number) -> Tensor:
     """Elements of ``input`` where ``condition`` holds, else of ``other``."""
+    input, other = D.number(input), D.number(other)        # (NumPy scalars too)
     a_t, b_t = isinstance(input, Tensor), isinstance(other, Tensor)
     dt = D.result_type(input, other)
     shapes = [s for s in (condition.shape, getattr(input, "shape", ()),

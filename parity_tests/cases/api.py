@@ -847,8 +847,8 @@ def alpha_as_a_one_element_tensor(T):
 def numpy_scalars_as_numbers(T):
     """A NumPy scalar (``np.sqrt(2)``, an element of an array) is the Python number of
     its kind: it does not make a float32 tensor float64 (NumPy's booleans count as
-    floats, as torch reads them). Its gradient is a float32 one too. (On the left of an
-    operator, ``np.sqrt(2) * t``, NumPy's operator still runs first: not reproduced.)"""
+    floats, as torch reads them). Its gradient is a float32 one too. On the left of an
+    operator (``np.float64(1) - t``), NumPy defers to the tensor's operator."""
     x = T.tensor([1.0, -2.0, 3.0], requires_grad=True)
     y = x * np.sqrt(2.0) + np.float32(0.5) - np.float64(1) / np.float64(3)
     y.sum().backward()
@@ -860,6 +860,36 @@ def numpy_scalars_as_numbers(T):
     yield "a NumPy scalar first", (T.add(np.float64(1), x), T.mul(np.int64(2), ints))
     yield "pow", (x.detach() ** np.float64(2), ints ** np.int64(2))
     yield "clamp", (x.clamp(min=np.float64(0.5)), ints.clamp(max=np.float32(2.5)))
+    f = x.detach()
+    yield "on the left", (np.float64(1) - f, np.float32(2) * f, np.float64(1) > f)
+    yield "where, lerp, alpha", (T.where(f > 1, f, np.float64(0.5)),
+                                 T.lerp(f, f * 2, np.float64(0.5)),
+                                 T.add(f, f, alpha=np.float64(2)))
+
+
+def numpy_arrays_and_other_objects_as_operands(T):
+    """A NumPy array is no operand of torch's ops: ``mul(t, a)`` and ``t.add_(a)`` raise
+    TypeError. The operators decline it (NotImplemented), so NumPy's ufunc runs on the
+    tensor's numbers and hands back a tensor (``t * a``: NumPy's promotion, float64 for a
+    float64 array; a bool result as uint8); ``a * t``, where NumPy declines too, is
+    Python's TypeError. Other objects: Python's errors (``t * "a"``, ``t < "a"``)."""
+    t = T.tensor([1.0, 2.0])
+    a = np.array([3.0, 4.0])
+    yield "t * float32 array", t * a.astype(np.float32)
+    yield "t + float64 array", t + a
+    yield "t - int array, t @ array, t ** array", (t - np.array([1, 2]), t @ a, t ** a)
+    yield "bool tensor & bool array", T.tensor([True, False]) & np.array([True, True])
+    yield "np.sqrt(t)", np.sqrt(t)
+    yield "array * t", raised(lambda: a * t)
+    yield "array < t", raised(lambda: a < t)
+    yield "mul(t, array)", raised(lambda: T.mul(t, a))
+    yield "matmul(t, array)", raised(lambda: T.matmul(t, a))
+    yield "add_ of an array", raised(lambda: t.clone().add_(a))
+    yield "of a tensor that requires grad", raised(lambda: T.ones(2, requires_grad=True) * a)
+    yield "t * str", raised(lambda: t * "a")
+    yield "t < str, t == str", (raised(lambda: t < "a"), t == "a")
+    yield "mul(t, list)", raised(lambda: T.mul(t, [1.0, 2.0]))
+    yield "t * None", raised(lambda: t * None)
 
 
 def small_tensor_queries_and_aliases(T):
