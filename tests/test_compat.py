@@ -257,11 +257,9 @@ def test_every_binary_operator_declines_what_its_op_refuses(name, operand):
         integer = {bare, bare[1:]} & {"and", "or", "xor", "lshift", "rshift"}
         t = T.tensor([1, 2]) if integer else T.tensor([1.0, 2.0])
         return getattr(t, name)(operand)
-    if name == "__eq__" and isinstance(operand, np.ndarray):
-        pytest.xfail("torch's == compares with an array elementwise (docs/unsupported.md)")
     expected, got = answer(torch), answer(autodiff)
     if expected is NotImplemented:
         assert got is NotImplemented
-    else:          # (torch's __rtruediv__ is reciprocal() * other: NumPy's ufunc answers)
+    else:          # (== takes an array as a tensor; __rtruediv__ is reciprocal() * other)
         assert str(got.dtype) == str(expected.dtype).replace("torch", "autodiff")
         np.testing.assert_array_equal(got.numpy(), expected.numpy())

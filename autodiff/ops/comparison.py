@@ -7,12 +7,14 @@ from typing import TYPE_CHECKING, Callable
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from .. import dtypes as D, tape
 from ..dtypes import Number
 from ..tape import Tensor, apply, make_tensor, row
 from ._common import (_arr_cast, _broadcast_shapes, _operands, _tensor_arg, _zeros_like,
                       exported, method, methods)
+from .creation import tensor
 
 
 # Comparisons and logical ops: bool results, never recorded.
@@ -45,8 +47,16 @@ eq, ne, lt, le, gt, ge = (_compare(f, name) for f, name in (
 greater, less, greater_equal, less_equal, not_equal = (_compare(f, f.__name__) for f in (
     jnp.greater, jnp.less, jnp.greater_equal, jnp.less_equal, jnp.not_equal))
 methods(eq, ne, lt, le, gt, ge, greater, less, greater_equal, less_equal, not_equal)
-(Tensor.__eq__, Tensor.__ne__, Tensor.__lt__, Tensor.__le__, Tensor.__gt__,
- Tensor.__ge__) = eq, ne, lt, le, gt, ge
+Tensor.__ne__, Tensor.__lt__, Tensor.__le__, Tensor.__gt__, Tensor.__ge__ = ne, lt, le, gt, ge
+
+
+def _equals(input: Tensor, other: Tensor | Number) -> Tensor:
+    """``input == other``: torch's ``==`` takes a NumPy array for the tensor of its
+    numbers (its ``!=`` and ``eq()`` do not)."""
+    return eq(input, tensor(other) if isinstance(other, np.ndarray) else other)
+
+
+Tensor.__eq__ = _equals
 
 
 # In place, x.eq_(y): x takes the comparison's ones and zeros, in its own dtype. torch

@@ -872,7 +872,8 @@ def numpy_arrays_and_other_objects_as_operands(T):
     TypeError. The operators decline it (NotImplemented), so NumPy's ufunc runs on the
     tensor's numbers and hands back a tensor (``t * a``: NumPy's promotion, float64 for a
     float64 array; a bool result as uint8); ``a * t``, where NumPy declines too, is
-    Python's TypeError. Other objects: Python's errors (``t * "a"``, ``t < "a"``)."""
+    Python's TypeError. ``==`` alone takes the array for a tensor (``!=`` gives NumPy's
+    answer). Other objects: Python's errors (``t * "a"``, ``t < "a"``)."""
     t = T.tensor([1.0, 2.0])
     a = np.array([3.0, 4.0])
     yield "t * float32 array", t * a.astype(np.float32)
@@ -890,6 +891,9 @@ def numpy_arrays_and_other_objects_as_operands(T):
     yield "t < str, t == str", (raised(lambda: t < "a"), t == "a")
     yield "mul(t, list)", raised(lambda: T.mul(t, [1.0, 2.0]))
     yield "t * None", raised(lambda: t * None)
+    yield "t == array, array == t", (t == np.array([1.0, 2.000001]), np.array([1, 5]) == t)
+    yield "t == array of three", raised(lambda: t == np.ones(3))
+    yield "t != array, array != t", (t != a, a != t)
 
 
 def small_tensor_queries_and_aliases(T):
