@@ -2133,7 +2133,7 @@ def inplace_view(self, rule, **attrs):
 def inplace_binary(fn):
     """The in-place method of a binary op: ``x.add_(y)`` writes ``add(x, y)`` into x."""
     def op(self, other, *args, **kwargs):
-        if not isinstance(other, Tensor):
+        if not isinstance(other, _OPERANDS_TAKEN):
             tensor_arg(op.__name__, "other", 1, D.number(other), numbers=True)
         return inplace(self, lambda old: fn(old, other, *args, **kwargs))
     return _named_inplace(op, fn)
@@ -2158,6 +2158,7 @@ def tensor_arg(fn, name, position, value, numbers=False):
 
 # (and a number being traced: an operand of a compiled program, autodiff.compile's too)
 _NUMBERS = (bool, int, float, complex, jax.core.Tracer)
+_OPERANDS_TAKEN = (Tensor, *_NUMBERS)
 
 
 def inplace_unary(fn):

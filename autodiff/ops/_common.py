@@ -146,10 +146,19 @@ _type_name, _tensor_arg = tape.type_name, tape.tensor_arg
 def _operands(op, input, other, names=("input", "other")):
     """The operands of a binary op, NumPy scalars as the Python numbers they stand for;
     torch's TypeError for anything else that is not a tensor (a NumPy array, a list)."""
+    if _plain(input) and _plain(other):       # the common case (t < 0, t ** 2): as they are
+        return input, other
     input, other = D.number(input), D.number(other)
     _tensor_arg(op, names[0], 1, input, numbers=True)
     _tensor_arg(op, names[1], 2, other, numbers=True)
     return input, other
+
+
+def _plain(x):
+    return isinstance(x, Tensor) or type(x) in _PYTHON_NUMBERS
+
+
+_PYTHON_NUMBERS = frozenset({bool, int, float, complex})
 
 
 def _unsafe_view(input, size):

@@ -25,8 +25,7 @@ def _compare(fn: Callable, name: str) -> Callable[[Tensor, Tensor | Number], Ten
     kernel = jax.jit(fn)
 
     def compare(input: Tensor, other: Tensor | Number) -> Tensor:
-        if not isinstance(other, Tensor):
-            input, other = _operands(name, input, other)
+        input, other = _operands(name, input, other)
         a = input._value() if isinstance(input, Tensor) else input
         b = other._value() if isinstance(other, Tensor) else other
         if isinstance(input, Tensor) and isinstance(other, Tensor):

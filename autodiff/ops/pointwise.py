@@ -16,10 +16,10 @@ import jax.numpy as jnp
 from .. import dtypes as D, tape
 from ..dtypes import Number
 from ..tape import RULES, Rule, Tensor, apply, make_tensor, row
-from ._common import (_binary, _CastRule, _operands, _kernel_missing, _maybe_multiply, _minus_scalar,
-                      _not_implemented, _over_scalar, _plus_scalar, _reflected, _scalar_arg,
-                      _scalar_minus, _tensor_arg, _times_scalar, _true_divide, _w, _zeros_like,
-                      alias_row, exported, method, methods)
+from ._common import (_binary, _CastRule, _kernel_missing, _maybe_multiply, _minus_scalar,
+                      _not_implemented, _operands, _over_scalar, _plus_scalar, _reflected,
+                      _scalar_arg, _scalar_minus, _tensor_arg, _times_scalar, _true_divide, _w,
+                      _zeros_like, alias_row, exported, method, methods)
 from .creation import tensor, zeros_like
 from .comparison import ne
 from .shape import broadcast_shapes, cat, narrow
