@@ -2133,10 +2133,28 @@ def inplace_view(self, rule, **attrs):
 def inplace_binary(fn):
     """The in-place method of a binary op: ``x.add_(y)`` writes ``add(x, y)`` into x."""
     def op(self, other, *args, **kwargs):
-        if not isinstance(other, _OPERANDS_TAKEN):
-            tensor_arg(op.__name__, "other", 1, D.number(other), numbers=True)
+        if not isinstance(other, _OPERANDS_TAKEN) and not isinstance(
+                other := D.number(other), _OPERANDS_TAKEN):
+            raise argument_error(op.__name__, (self, other, *args),
+                                 ("input", "other", *(None,) * len(args)), 1)
         return inplace(self, lambda old: fn(old, other, *args, **kwargs))
     return _named_inplace(op, fn)
+
+
+def speaking_as(fn, name):
+    """``fn`` under another ``name`` (``Tensor.multiply``: ``mul``), whose TypeErrors for
+    an argument of the wrong type (``argument_error``) say ``name``, in a Tensor method's
+    words."""
+    @functools.wraps(fn)
+    def alias(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except TypeError as e:
+            if not hasattr(e, "argument"):
+                raise
+            raise argument_error(name, *e.argument) from None
+    alias.__name__ = alias.__qualname__ = name
+    return alias
 
 
 def type_name(kind):
@@ -2150,21 +2168,91 @@ def type_name(kind):
 
 def tensor_arg(fn, name, position, value, numbers=False):
     """torch's TypeError unless ``value`` is a Tensor (or, with ``numbers``, a Python
-    number: an operand of ``add``, ``mul``...; a NumPy array is neither)."""
-    if not (isinstance(value, Tensor) or numbers and isinstance(value, _NUMBERS)):
-        raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be Tensor, "
-                        f"not {type_name(type(value))}")
+    number: an operand of ``add``, ``mul``...; a NumPy array is neither). ``position``:
+    the argument's in the function (``mul(input, other)``: 2)."""
+    if not (isinstance(value, Tensor) or numbers and isinstance(value, NUMBERS)):
+        raise argument_error(fn, (None,) * (position - 1) + (value,),
+                             (None,) * (position - 1) + (name,), position - 1)
+
+
+def argument_error(fn, args, names, bad, method=True):
+    """torch's TypeError for an argument of the wrong type, worded as torch's argument
+    parser words it: one line that names the argument ("mul(): argument 'other' (position
+    1) must be Tensor, not numpy.ndarray"), or, for a function torch has several
+    signatures of (``OVERLOADS``), all of them, each followed by the arguments that do not
+    fit it between !s ("eq() received an invalid combination of arguments - got
+    (numpy.ndarray), but expected one of: ..."). A Tensor method and its function say it
+    differently: a method counts its arguments after ``self``, and its signatures have no
+    ``input`` and no ``out``. Ops raise it in the method's words; a function
+    (``autodiff.mul``, ops/out.py) re-words what passes through it: the error keeps what
+    it was made of as ``argument``.
+
+    ``args``: the function's arguments, up to the refused one (index ``bad``) at least;
+    ``names``: their parameters' names (``input`` is the method's ``self``)."""
+    me = names.index("input") if "input" in names else 0        # self's index
+    overloads = OVERLOADS.get(fn.rstrip("_"))          # (an in-place method's: its op's)
+    if overloads is None or any(a is None for a in args):
+        position = bad + 1 - (method and bad > me)
+        message = (f"{fn}(): argument '{names[bad]}' (position {position}) must be Tensor, "
+                   f"not {type_name(type(args[bad]))}")
+    else:
+        given = [a for i, a in enumerate(args) if not (method and i == me)]
+        if method:
+            overloads = tuple(_method_signature(s) for s in overloads if "Tensor input" in s)
+        lines = [f"{fn}() received an invalid combination of arguments - got "
+                 f"({', '.join(type_name(type(a)) for a in given)}), but expected one of:"]
+        for signature in overloads:
+            lines.append(f" * {signature}")
+            params = [p for p in signature[1:-1].split(", ") if p != "*"]
+            if len(params) == len(given):             # (torch says why only then)
+                marked = (_described(a) if _fits(p.split()[0], a) else f"!{_described(a)}!"
+                          for p, a in zip(params, given))
+                lines.append("      didn't match because some of the arguments have invalid "
+                             f"types: ({', '.join(marked)})")
+        message = "\n".join(lines) + "\n"
+    error = TypeError(message)
+    error.argument = (args, names, bad)       # type: ignore[attr-defined]
+    return error
+
+
+OVERLOADS: dict[str, tuple[str, ...]] = {}     # torch's signatures of a function (ops/_common.py)
+
+
+def _method_signature(signature):
+    """A function's signature as its Tensor method's: without ``input`` (``self``) and
+    ``out``."""
+    signature = signature.replace("Tensor input, ", "").replace(", Tensor out = None", "")
+    return signature.replace(", *)", ")")
+
+
+def _fits(kind, value):
+    """Whether torch's message counts ``value`` as fitting a parameter of type ``kind``: a
+    tensor a Tensor; a number a Number never (torch's message marks it too)."""
+    return kind == "Tensor" and isinstance(value, Tensor)
+
+
+def _described(value):
+    """An argument as torch's message describes it: its type, a list's elements' too."""
+    if type(value) is list:
+        return f"list of [{', '.join(type_name(type(v)) for v in value)}]"
+    return type_name(type(value))
 
 
 # (and a number being traced: an operand of a compiled program, autodiff.compile's too)
-_NUMBERS = (bool, int, float, complex, jax.core.Tracer)
-_OPERANDS_TAKEN = (Tensor, *_NUMBERS)
+NUMBERS = (bool, int, float, complex, jax.core.Tracer)
+_OPERANDS_TAKEN = (Tensor, *NUMBERS)
 
 
 def inplace_unary(fn):
-    """The in-place method of a unary op: ``x.exp_()`` writes ``exp(x)`` into x."""
+    """The in-place method of an op: ``x.exp_()`` writes ``exp(x)`` into x (and
+    ``x.fmod_(y)``, ``fmod(x, y)``: its argument errors name ``fmod_``)."""
     def op(self, *args, **kwargs):
-        return inplace(self, lambda old: fn(old, *args, **kwargs))
+        try:
+            return inplace(self, lambda old: fn(old, *args, **kwargs))
+        except TypeError as e:
+            if not hasattr(e, "argument"):
+                raise
+            raise argument_error(op.__name__, *e.argument) from None
     return _named_inplace(op, fn)
 
 

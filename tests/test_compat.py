@@ -263,3 +263,68 @@ def test_every_binary_operator_declines_what_its_op_refuses(name, operand):
     else:          # (== takes an array as a tensor; __rtruediv__ is reciprocal() * other)
         assert str(got.dtype) == str(expected.dtype).replace("torch", "autodiff")
         np.testing.assert_array_equal(got.numpy(), expected.numpy())
+
+
+def _raised(call):
+    """What ``call()`` raises, as ``type: message`` (torch written autodiff), or "ok"."""
+    try:
+        call()
+    except Exception as e:
+        return f"{type(e).__name__}: {e}".replace("torch", "autodiff")
+    return "ok"
+
+
+# the functions of two or more operands that torch's argument parser checks: several
+# signatures (eq, pow, where...: "received an invalid combination of arguments") or one
+_OPERAND_FUNCTIONS = (
+    "eq ne lt le gt ge greater less greater_equal less_equal not_equal fmod copysign "
+    "bitwise_and bitwise_or bitwise_xor bitwise_left_shift bitwise_right_shift remainder pow "
+    "float_power xlogy divide true_divide floor_divide multiply subtract rsub lerp where add "
+    "sub mul div atan2 hypot maximum minimum take").split()
+
+
+_OPERAND_FORMS = [(name, form) for name in _OPERAND_FUNCTIONS for form, exists in (
+    ("function", hasattr(torch, name)), ("method", hasattr(torch.Tensor, name)),
+    ("in place", hasattr(torch.Tensor, name + "_"))) if exists]
+
+
+@pytest.mark.parametrize("name, form", _OPERAND_FORMS)
+def test_an_operand_of_the_wrong_type_gets_torchs_type_error(name, form):
+    """``mul(t, a)`` and ``t.mul(a)`` of a NumPy array (a list, a string): torch's
+    TypeError, worded as the function's or as the method's (whose arguments count after
+    ``self``, whose signatures have no ``input`` nor ``out``), of the alias under its own
+    name (``t.multiply(a)``), of the in-place method under its (``t.eq_(a)``)."""
+    attribute = {"method": name, "in place": name + "_"}.get(form)
+
+    def call(T, operand):
+        t = T.ones(3, dtype=T.int32 if name.startswith("bitwise") else T.float32)
+        args = (t > 0, operand) if name == "where" else (operand, 0.5) if name == "lerp" \
+            else (operand,)
+        if form == "function":
+            return lambda: getattr(T, name)(*((args[0], t, operand) if name == "where"
+                                             else (t, *args)))
+        return lambda: getattr(t, attribute)(*args)
+    checked = 0
+    for operand in (np.ones(3), [1.0], "a"):
+        expected = _raised(call(torch, operand))
+        if expected.startswith("TypeError"):
+            assert _raised(call(autodiff, operand)) == expected
+            checked += 1
+    assert checked
+
+
+def test_no_function_takes_a_numpy_array_where_torch_wants_a_tensor():
+    """``torch.exp(np.ones(2))`` is torch's TypeError ("argument 'input' (position 1) must
+    be Tensor, not numpy.ndarray"): autodiff's functions refuse what torch refuses there,
+    rather than compute with it."""
+    taken = []
+    for name in dir(torch):
+        fn = getattr(autodiff, name, None)
+        if name.startswith("_") or not name[0].islower() or not callable(fn) \
+                or name in ("layout", "memory_format", "result_type", "randperm"):
+            continue      # (torch's type constructors; result_type and randperm, which
+                          # autodiff still lets take an array: not yet alike)
+        expected = _raised(lambda: getattr(torch, name)(np.ones(3)))
+        if expected.startswith("TypeError") and _raised(lambda: fn(np.ones(3))) == "ok":
+            taken.append(name)
+    assert taken == []

@@ -149,9 +149,47 @@ def _operands(op, input, other, names=("input", "other")):
     if _plain(input) and _plain(other):       # the common case (t < 0, t ** 2): as they are
         return input, other
     input, other = D.number(input), D.number(other)
-    _tensor_arg(op, names[0], 1, input, numbers=True)
-    _tensor_arg(op, names[1], 2, other, numbers=True)
+    _check_operands(op, (input, other), names)
     return input, other
+
+
+def _check_operands(op, args, names):
+    """torch's TypeError for the first of ``args`` that is neither a tensor nor a number
+    (a number being traced too: an operand of a compiled program)."""
+    for bad, x in enumerate(args):
+        if not isinstance(x, (Tensor, tape.NUMBERS)):
+            raise tape.argument_error(op, args, names, bad)
+
+
+# torch's signatures of the functions it has several of, which its TypeError lists when
+# none takes the arguments given (a Tensor method's: without input and out)
+_OUT = ", *, Tensor out = None)"
+_TENSOR_OR_NUMBER = ("(Tensor input, Tensor other" + _OUT, "(Tensor input, Number other" + _OUT)
+_OR_NUMBER_SELF = (_TENSOR_OR_NUMBER[0], "(Number self, Tensor other)", _TENSOR_OR_NUMBER[1])
+_POWER = tuple(s.replace("other", "exponent") for s in (
+    _TENSOR_OR_NUMBER[0], "(Number self, Tensor other" + _OUT, _TENSOR_OR_NUMBER[1]))
+_OR_NUMBER = (_TENSOR_OR_NUMBER[0], "(Tensor input, Number other)")
+tape.OVERLOADS.update(
+    dict.fromkeys("eq ne lt le gt ge greater less greater_equal less_equal not_equal fmod "
+                  "copysign".split(), _TENSOR_OR_NUMBER),
+    **dict.fromkeys("bitwise_and bitwise_or bitwise_xor bitwise_left_shift bitwise_right_shift "
+                    "remainder".split(), _OR_NUMBER_SELF),
+    **dict.fromkeys(("pow", "float_power"), _POWER),
+    **dict.fromkeys(("true_divide", "floor_divide", "multiply"), _OR_NUMBER),
+    xlogy=(_TENSOR_OR_NUMBER[0], "(Number self, Tensor other" + _OUT, _TENSOR_OR_NUMBER[1]),
+    divide=(_TENSOR_OR_NUMBER[0], "(Tensor input, Tensor other, *, str rounding_mode, Tensor "
+            "out = None)", "(Tensor input, Number other)",
+            "(Tensor input, Number other, *, str rounding_mode)"),
+    subtract=("(Tensor input, Tensor other, *, Number alpha = 1, Tensor out = None)",
+              "(Tensor input, Number other, Number alpha = 1)"),
+    rsub=("(Tensor input, Tensor other, *, Number alpha = 1)",
+          "(Tensor input, Number other, Number alpha = 1)"),
+    lerp=("(Tensor input, Tensor end, Tensor weight" + _OUT,
+          "(Tensor input, Tensor end, Number weight" + _OUT),
+    where=("(Tensor condition)", "(Tensor condition, Tensor input, Tensor other" + _OUT,
+           "(Tensor condition, Number self, Tensor other)",
+           "(Tensor condition, Tensor input, Number other)",
+           "(Tensor condition, Number self, Number other)"))
 
 
 def _plain(x):

@@ -69,6 +69,7 @@ def _compare_inplace(fn, name, node):
                     (lambda grad: _zeros_like(grad), lambda grad: _zeros_like(grad)))
 
     def compare_(self, other):
+        self, other = _operands(name + "_", self, other)
         if isinstance(other, Tensor):
             _broadcast_shapes(self.shape, other.shape)
             return tape.inplace(self, lambda old: apply(by_tensor, old, other))
@@ -85,8 +86,9 @@ for _fn, _name, _node, _aliases in (
         (jnp.greater, "gt", "Gt", ("greater",)),
         (jnp.greater_equal, "ge", "Ge", ("greater_equal",))):
     _method = _compare_inplace(_fn, _name, _node)
-    for _alias in (_name, *_aliases):
-        setattr(Tensor, _alias + "_", _method)
+    setattr(Tensor, _name + "_", _method)
+    for _alias in _aliases:
+        setattr(Tensor, _alias + "_", tape.speaking_as(_method, _alias + "_"))
 
 
 def is_nonzero(input):

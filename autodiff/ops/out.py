@@ -21,12 +21,15 @@ requires grad is refused, as in torch. A function of several results (``max(x, d
 from __future__ import annotations
 
 import functools
+import inspect
 import warnings
 from typing import Any, Callable, Sequence, TypeVar
 
+import numpy as np
+
 from .. import dtypes as D, tape
 from ..tape import Tensor
-from ._common import _type_name
+from ._common import _PYTHON_NUMBERS, _type_name
 from .reduction import _return_type, _ReturnType
 
 # the functions of torch's namespace that take out= and autodiff has (torch 2.13)
@@ -92,14 +95,16 @@ def torch_function(fn: _F, name: str) -> _F:
         fn = _checked_several(fn, name)
     else:
         parameter = None if name in _WRITTEN_IN_PYTHON else _first_tensor_parameter(fn)
-        if parameter is not None:
+        if parameter is not None or name in tape.OVERLOADS:
             fn = _checked(fn, name, parameter)
     return with_out(fn, name) if name in OUT_FUNCTIONS else fn
 
 
 def _first_tensor_parameter(fn):
     """The name torch's message gives ``fn``'s first parameter if it must be a tensor
-    (its hint says ``Tensor``; a Tensor method's ``self`` is torch's ``input``), else None."""
+    (its hint says ``Tensor``; a Tensor method's ``self`` is torch's ``input``), else None.
+    A wrapper (``permute_copy``'s) is read through to the function it wraps."""
+    fn = inspect.unwrap(fn)
     code = getattr(fn, "__code__", None)
     if code is None or code.co_argcount == 0:
         return None
@@ -111,19 +116,34 @@ def _first_tensor_parameter(fn):
 
 
 def _checked(fn, name, parameter):
-    """``fn``, raising torch's TypeError when it fails on a first argument that is not a
-    tensor (checked only on failure: a call that works pays nothing, and what autodiff
-    takes where torch would too, ``add(1, 2)``, still works)."""
+    """``fn``, raising torch's TypeError for a first argument that is not a tensor (if
+    ``parameter``, its name, says it must be one), and re-wording the TypeError an op
+    raises in its Tensor method's words for an argument of the wrong type
+    (``tape.argument_error``) as the function's. A number (a NumPy scalar too) is checked
+    only when the call fails: what autodiff computes from numbers where torch does too
+    (``mul(2, t)``, ``add(np.float64(2), t)``) still works; anything else (a NumPy array,
+    a list) is refused before the call, which might have taken it. A call that works pays
+    one isinstance."""
     @functools.wraps(fn)
     def op(*args, **kwargs):
+        if parameter and args and not isinstance(args[0], (Tensor, np.generic)) \
+                and type(args[0]) not in _PYTHON_NUMBERS:
+            raise _not_a_tensor(name, parameter, args[0])
         try:
             return fn(*args, **kwargs)
-        except Exception:
-            if args and not isinstance(args[0], Tensor):
-                raise TypeError(f"{name}(): argument '{parameter}' (position 1) must be "
-                                f"Tensor, not {_type_name(type(args[0]))}") from None
+        except Exception as e:
+            if hasattr(e, "argument"):
+                given, names, bad = e.argument
+                raise tape.argument_error(name, given, names, bad, method=False) from None
+            if parameter and args and not isinstance(args[0], Tensor):
+                raise _not_a_tensor(name, parameter, args[0]) from None
             raise
     return op
+
+
+def _not_a_tensor(name, parameter, value):
+    return TypeError(f"{name}(): argument '{parameter}' (position 1) must be Tensor, not "
+                     f"{_type_name(type(value))}")
 
 
 def _checked_list(fn, name):

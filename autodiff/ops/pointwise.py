@@ -16,10 +16,10 @@ import jax.numpy as jnp
 from .. import dtypes as D, tape
 from ..dtypes import Number
 from ..tape import RULES, Rule, Tensor, apply, make_tensor, row
-from ._common import (_binary, _CastRule, _kernel_missing, _maybe_multiply, _minus_scalar,
-                      _not_implemented, _operands, _over_scalar, _plus_scalar, _reflected,
-                      _scalar_arg, _scalar_minus, _tensor_arg, _times_scalar, _true_divide, _w,
-                      _zeros_like, alias_row, exported, method, methods)
+from ._common import (_binary, _CastRule, _check_operands, _kernel_missing, _maybe_multiply,
+                      _minus_scalar, _not_implemented, _operands, _over_scalar, _plus_scalar,
+                      _reflected, _scalar_arg, _scalar_minus, _tensor_arg, _times_scalar,
+                      _true_divide, _w, _zeros_like, alias_row, exported, method, methods)
 from .creation import tensor, zeros_like
 from .comparison import ne
 from .shape import broadcast_shapes, cat, narrow
@@ -183,13 +183,16 @@ Tensor.__truediv__ = div
 Tensor.__rtruediv__ = lambda self, other: self.reciprocal() * other      # (torch's __rdiv__)
 Tensor.__itruediv__ = tape.inplace_binary(div)
 multiply, subtract, divide = mul, sub, div
-Tensor.multiply, Tensor.subtract, Tensor.divide = mul, sub, div
-Tensor.multiply_, Tensor.subtract_, Tensor.divide_ = Tensor.mul_, Tensor.sub_, Tensor.div_
+Tensor.multiply, Tensor.subtract, Tensor.divide, Tensor.multiply_, Tensor.subtract_, \
+    Tensor.divide_ = (tape.speaking_as(fn, name) for fn, name in (
+        (mul, "multiply"), (sub, "subtract"), (div, "divide"), (Tensor.mul_, "multiply_"),
+        (Tensor.sub_, "subtract_"), (Tensor.div_, "divide_")))
 
 
 @method(inplace=tape.inplace_binary)
 def true_divide(input: Tensor, other: Tensor | Number) -> Tensor:
     """``input / other`` (DivBackward0); integers divide to float32."""
+    input, other = _operands("true_divide", input, other)
     return div(input, other)
 
 
@@ -271,6 +274,7 @@ def lerp(input: Tensor, end: Tensor, weight: Tensor | Number) -> Tensor:
     """``input + weight * (end - input)``, computed from the nearer end as torch does;
     ``weight`` a number (LerpBackward0) or a tensor (LerpBackward1)."""
     weight = D.number(weight)                   # (a NumPy scalar: a Python number)
+    _check_operands("lerp", (input, end, weight), ("input", "end", "weight"))
     scalar = not isinstance(weight, Tensor)
     checked = [("end", end)] if scalar or weight.ndim == 0 else [("end", end), ("weight", weight)]
     for name, t in checked:                       # no promotion: one dtype (a 0-d weight cast)
@@ -342,6 +346,7 @@ row("fmod_scalar", "FmodBackward0", lambda self, *, other: jnp.fmod(self, other)
 def fmod(input: Tensor, other: Tensor | Number) -> Tensor:
     """C's ``fmod`` elementwise, with the sign of the dividend (FmodBackward1;
     FmodBackward0 for a number divisor)."""
+    input, other = _operands("fmod", input, other)
     if not isinstance(other, Tensor):
         return _rounding(RULES["fmod_scalar"], input, other, scalar=True)
     return _rounding(RULES["fmod"], input, other)
@@ -447,6 +452,7 @@ Tensor.negative, Tensor.negative_ = neg, Tensor.neg_
 @method
 def float_power(input: Tensor | Number, exponent: Tensor | Number) -> Tensor:
     """``input ** exponent`` in float64, as torch: both converted first (ToCopyBackward0)."""
+    input, exponent = _operands("float_power", input, exponent, ("input", "exponent"))
     if isinstance(input, Tensor):
         input = input.to(D.float64)
     if isinstance(exponent, Tensor):
@@ -550,17 +556,14 @@ def xlogy(input: Tensor | Number, other: Tensor | Number) -> Tensor:
     """``input * log(other)``, 0 where ``input`` is 0 (XlogyBackward0; XlogyBackward1 or 2
     when ``input`` or ``other`` is a number); integers are computed in the default float
     dtype."""
+    input, other = _operands("xlogy", input, other)
     if isinstance(input, Tensor) and isinstance(other, Tensor):
         return _binary(RULES["xlogy"], input, other, float_result=True)
     if isinstance(input, Tensor):
         return apply(_in_float(RULES["xlogy_scalar_other"], input), input, other=other)
     if isinstance(other, Tensor):
         return apply(_in_float(RULES["xlogy_scalar_self"], other), other, self=input)
-    raise TypeError(f"xlogy() received an invalid combination of arguments - got "
-                    f"({type(input).__name__}, {type(other).__name__}), but expected one of:\n"
-                    " * (Tensor input, Tensor other, *, Tensor out = None)\n"
-                    " * (Number self, Tensor other, *, Tensor out = None)\n"
-                    " * (Tensor input, Number other, *, Tensor out = None)\n")
+    raise tape.argument_error("xlogy", (input, other), ("input", "other"), 0)
 
 
 def _in_float(rule, input):
@@ -742,6 +745,7 @@ row("copysign_scalar", "CopysignBackward1", lambda self, *, other: jnp.copysign(
 def copysign(input: Tensor, other: Tensor | Number) -> Tensor:
     """The magnitude of ``input`` with the sign of ``other`` (CopysignBackward0;
     CopysignBackward1 for a number); integers are computed in the default float dtype."""
+    input, other = _operands("copysign", input, other)
     if not isinstance(other, Tensor):
         return apply(_in_float(RULES["copysign_scalar"], input), input, other=other)
     return _binary(RULES["copysign"], input, other, float_result=True)
@@ -941,6 +945,7 @@ def i0(input: Tensor) -> Tensor:
 
 def _float_power_(self: Tensor, exponent: Tensor | Number) -> Tensor:
     """In place: ``self`` (float64) takes ``self ** exponent`` (PowBackward0/1)."""
+    self, exponent = _operands("float_power_", self, exponent, ("input", "exponent"))
     if self.dtype is not D.float64:
         raise RuntimeError(f"the base given to float_power_ has dtype {D.c_name(self.dtype)} "
                            "but the operation's result requires dtype Double")
@@ -1194,6 +1199,7 @@ row("where", "WhereBackward0",
 def where(condition: Tensor, input: Tensor | Number, other: Tensor | Number) -> Tensor:
     """Elements of ``input`` where ``condition`` holds, else of ``other``."""
     input, other = D.number(input), D.number(other)        # (NumPy scalars too)
+    _check_operands("where", (condition, input, other), ("condition", "input", "other"))
     a_t, b_t = isinstance(input, Tensor), isinstance(other, Tensor)
     dt = D.result_type(input, other)
     shapes = [s for s in (condition.shape, getattr(input, "shape", ()),
