@@ -280,7 +280,7 @@ _OPERAND_FUNCTIONS = (
     "eq ne lt le gt ge greater less greater_equal less_equal not_equal fmod copysign "
     "bitwise_and bitwise_or bitwise_xor bitwise_left_shift bitwise_right_shift remainder pow "
     "float_power xlogy divide true_divide floor_divide multiply subtract rsub lerp where add "
-    "sub mul div atan2 hypot maximum minimum take").split()
+    "sub mul div atan2 hypot maximum minimum take heaviside gcd lcm nextafter matmul").split()
 
 
 _OPERAND_FORMS = [(name, form) for name in _OPERAND_FUNCTIONS for form, exists in (

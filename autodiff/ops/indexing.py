@@ -753,7 +753,7 @@ def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
     tensor([[1., 0.],
             [2., 0.]])
     """
-    _tensor_arg("masked_scatter", "source", 2, source)
+    _tensor_arg("masked_scatter", "source", 3, source)
     if mask.dtype is not D.bool_:
         raise RuntimeError("masked_scatter_ only supports boolean masks, but got mask with "
                            f"dtype {D.c_name(mask.dtype)}")
