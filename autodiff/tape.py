@@ -2150,9 +2150,7 @@ def speaking_as(fn, name):
         try:
             return fn(*args, **kwargs)
         except TypeError as e:
-            if not hasattr(e, "argument"):
-                raise
-            raise argument_error(name, *e.argument) from None
+            raise said_by(e, name)
     alias.__name__ = alias.__qualname__ = name
     return alias
 
@@ -2171,7 +2169,7 @@ def tensor_arg(fn, name, position, value, numbers=False):
     number: an operand of ``add``, ``mul``...; a NumPy array is neither). ``position``:
     the argument's in the function (``mul(input, other)``: 2)."""
     if not (isinstance(value, Tensor) or numbers and isinstance(value, NUMBERS)):
-        raise argument_error(fn, (None,) * (position - 1) + (value,),
+        raise argument_error(fn, (_UNSEEN,) * (position - 1) + (value,),
                              (None,) * (position - 1) + (name,), position - 1)
 
 
@@ -2187,11 +2185,12 @@ def argument_error(fn, args, names, bad, method=True):
     (``autodiff.mul``, ops/out.py) re-words what passes through it: the error keeps what
     it was made of as ``argument``.
 
-    ``args``: the function's arguments, up to the refused one (index ``bad``) at least;
-    ``names``: their parameters' names (``input`` is the method's ``self``)."""
+    ``args``: the function's arguments (``_UNSEEN`` where not known), the refused one at
+    index ``bad``; ``names``: their parameters' names (``input`` is the method's
+    ``self``)."""
     me = names.index("input") if "input" in names else 0        # self's index
     overloads = OVERLOADS.get(fn.rstrip("_"))          # (an in-place method's: its op's)
-    if overloads is None or any(a is None for a in args):
+    if overloads is None or any(a is _UNSEEN for a in args):
         position = bad + 1 - (method and bad > me)
         message = (f"{fn}(): argument '{names[bad]}' (position {position}) must be Tensor, "
                    f"not {type_name(type(args[bad]))}")
@@ -2216,6 +2215,19 @@ def argument_error(fn, args, names, bad, method=True):
 
 
 OVERLOADS: dict[str, tuple[str, ...]] = {}     # torch's signatures of a function (ops/_common.py)
+_UNSEEN = object()         # an argument argument_error is not told of (before the refused one)
+
+
+def said_by(error, fn, method=True):
+    """What ``fn`` raises for ``error``: a TypeError for an argument of the wrong type
+    (``argument_error``) re-worded as ``fn``'s (an alias's, an in-place method's, the
+    function's: not ``method``); any other error as it is."""
+    if not hasattr(error, "argument"):
+        return error
+    args, names, bad = error.argument
+    reworded = argument_error(fn, args, names, bad, method)
+    reworded.__suppress_context__ = True          # (raise ... from None)
+    return reworded
 
 
 def _method_signature(signature):
@@ -2250,9 +2262,7 @@ def inplace_unary(fn):
         try:
             return inplace(self, lambda old: fn(old, *args, **kwargs))
         except TypeError as e:
-            if not hasattr(e, "argument"):
-                raise
-            raise argument_error(op.__name__, *e.argument) from None
+            raise said_by(e, op.__name__)
     return _named_inplace(op, fn)
 
 

@@ -189,7 +189,13 @@ tape.OVERLOADS.update(
     where=("(Tensor condition)", "(Tensor condition, Tensor input, Tensor other" + _OUT,
            "(Tensor condition, Number self, Tensor other)",
            "(Tensor condition, Tensor input, Number other)",
-           "(Tensor condition, Number self, Number other)"))
+           "(Tensor condition, Number self, Number other)"),
+    isin=tuple(f"({a}, *, bool assume_unique = False, bool invert = False, Tensor out = None)"
+               for a in ("Tensor elements, Tensor test_elements",
+                         "Number element, Tensor test_elements",
+                         "Tensor elements, Number test_element")),
+    **dict.fromkeys(("atleast_1d", "atleast_2d", "atleast_3d"),
+                    ("(Tensor input)", "(tuple of Tensors tensors)")))
 
 
 def _plain(x):

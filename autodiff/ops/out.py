@@ -132,9 +132,8 @@ def _checked(fn, name, parameter):
         try:
             return fn(*args, **kwargs)
         except Exception as e:
-            if hasattr(e, "argument"):
-                given, names, bad = e.argument
-                raise tape.argument_error(name, given, names, bad, method=False) from None
+            if hasattr(e, "argument"):               # (said in a Tensor method's words)
+                raise tape.said_by(e, name, method=False)
             if parameter and args and not isinstance(args[0], Tensor):
                 raise _not_a_tensor(name, parameter, args[0]) from None
             raise
@@ -174,7 +173,7 @@ def _checked_several(fn, name):
             if isinstance(tensors[0], (list, tuple)):
                 elements = tensors[0]
             elif name != "meshgrid":
-                raise TypeError(_invalid_combination(name, tensors[0]))
+                raise tape.argument_error(name, tensors[:1], ("input",), 0, method=False)
         _check_tensors(elements)
         return fn(*tensors, **kwargs)
     return op
@@ -186,15 +185,6 @@ def _check_tensors(tensors):
         if not isinstance(t, Tensor):
             raise TypeError(f"expected Tensor as element {i} in argument 0, but got "
                             f"{_type_name(type(t))}")
-
-
-def _invalid_combination(name, value):
-    """torch's message for atleast_1d's argument that is neither a tensor nor a list."""
-    got = _type_name(type(value))
-    mismatch = f"      didn't match because some of the arguments have invalid types: (!{got}!)"
-    return (f"{name}() received an invalid combination of arguments - got ({got}), but "
-            f"expected one of:\n * (Tensor input)\n{mismatch}\n * (tuple of Tensors tensors)\n"
-            f"{mismatch}\n")
 
 
 def with_out(fn: _F, name: str) -> _F:

@@ -554,12 +554,8 @@ def isin(elements: Tensor | Number, test_elements: Tensor | Number, *,
     tensor([False,  True, False,  True])
     """
     if not isinstance(elements, Tensor) and not isinstance(test_elements, Tensor):
-        options = ", *, bool assume_unique = False, bool invert = False, Tensor out = None)\n"
-        raise TypeError(f"isin() received an invalid combination of arguments - got "
-                        f"({type(elements).__name__}, {type(test_elements).__name__}), but "
-                        f"expected one of:\n * (Tensor elements, Tensor test_elements{options}"
-                        f" * (Number element, Tensor test_elements{options}"
-                        f" * (Tensor elements, Number test_element{options}")
+        raise tape.argument_error("isin", (elements, test_elements),
+                                  ("elements", "test_elements"), 0, method=False)
     for x in (elements, test_elements):
         if isinstance(x, Tensor) and x.dtype is D.bool_:
             raise RuntimeError("Unsupported input type encountered for isin(): Bool")
