@@ -2164,21 +2164,106 @@ def type_name(kind):
     return f"{kind.__module__}.{kind.__name__}"
 
 
+OVERLOADS: dict[str, tuple[str, ...]] = {}     # torch's signatures of a function (ops/_common.py)
+_UNSEEN = object()         # an argument argument_error is not told of (before the refused one)
+
+
 def tensor_arg(fn, name, position, value, numbers=False):
     """torch's TypeError unless ``value`` is a Tensor (or, with ``numbers``, a Python
     number: an operand of ``add``, ``mul``...; a NumPy array is neither). ``position``:
     the argument's in the function (``mul(input, other)``: 2)."""
     if not (isinstance(value, Tensor) or numbers and isinstance(value, NUMBERS)):
-        raise argument_error(fn, (_UNSEEN,) * (position - 1) + (value,),
-                             (None,) * (position - 1) + (name,), position - 1)
+        raise _refused(fn, name, position, value, "Tensor", None, True)
 
 
-def argument_error(fn, args, names, bad, method=True):
+def int_arg(fn, name, position, value, method=True, first=_UNSEEN):
+    """``value`` as the int that torch's ``int`` argument takes -- a Python or NumPy
+    integer, a one-element integer tensor -- or torch's TypeError (a float, a bool, an
+    array...). ``position``: the argument's in the function; ``method``: whose words the
+    error is in (a function without ``input``, ``randperm``, says its own)."""
+    if type(value) is int:
+        return value
+    if not _is_int(value):
+        raise _refused(fn, name, position, value, "int", None, method, first)
+    return int(value)
+
+
+def ints_arg(fn, name, position, values, method=True, form="varargs", first=_UNSEEN):
+    """A size, or another list of ints (``permute``'s dims, ``repeat``'s repeats), as a
+    tuple. ``form`` says how it came: as the ``"varargs"`` (``zeros(2, 3)``, or one list
+    or int: ``zeros((2, 3))``, ``zeros([2, 3])``, ``zeros(2)``), as one argument
+    (``"list"``: ``full((2, 3), 1.0)``), or as one ``"keyword"`` argument
+    (``zeros(size=(2, 3))``). Else torch's TypeError, in the words of torch's argument
+    parser, which checks the first element before it takes a list, and the others as it
+    unpacks it::
+
+        zeros(2.5)       argument 'size' (position 1) must be tuple of ints, not float
+        zeros((2.5, 2))  ... must be tuple of ints, but found element of type float at pos 0
+        zeros((2, 2.5))  argument 'size' failed to unpack the object at pos 2 with error
+                         "type must be tuple of ints,but got float"
+        zeros(2.5, 2)    zeros() takes 1 positional argument but 2 were given
+    """
+    if type(values) is tuple and (values or form == "list") and form != "keyword" \
+            and all(type(v) is int for v in values):
+        return values                         # zeros(2, 3), full((2, 3), 1.0): at once
+    return _ints(fn, name, position, values, method, form, first)
+
+
+def _ints(fn, name, position, values, method, form, first):
+    def refused(value, element):
+        return _refused(fn, name, position, value, "tuple of ints", element, method, first,
+                        form == "keyword")
+    if form == "varargs":
+        if not values:
+            raise refused(values, "missing")
+        if len(values) > 1 and not _is_int(values[0]):  # not a list: several arguments
+            raise refused(values, "arguments")
+        if len(values) == 1:
+            values = values[0]
+            if _is_int(values):
+                return (int(values),)
+    if not isinstance(values, (tuple, list)):
+        raise refused(values, None)
+    for i, v in enumerate(values):
+        if not _is_int(v):
+            raise refused(values, i)
+    return tuple(int(v) for v in values)
+
+
+def nonnegative(size):
+    """``size``, the shape of a tensor about to be made, or torch's error for its first
+    negative dimension."""
+    for n in size:
+        if n < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {n}: "
+                               f"{list(size)}")
+    return size
+
+
+def _is_int(value):
+    """Whether torch's argument parser takes ``value`` as an int (not a bool)."""
+    if isinstance(value, Tensor):
+        return value.numel() == 1 and value._array.dtype.kind in "iu"
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+
+
+def _refused(fn, name, position, value, kind, element, method, first=_UNSEEN, keyword=False):
+    """``argument_error`` for the argument ``name``, at ``position`` in the function (the
+    arguments before it unseen, but the ``first`` if given: a method's ``self``)."""
+    before = (first,) + (_UNSEEN,) * (position - 2) if position > 1 else ()
+    names = ("input",) + (None,) * (position - 2) if position > 1 else ()
+    return argument_error(fn, before + (value,), names + (name,), position - 1, method, kind,
+                          element, keyword)
+
+
+def argument_error(fn, args, names, bad, method=True, kind="Tensor", element=None,
+                   keyword=False):
     """torch's TypeError for an argument of the wrong type, worded as torch's argument
     parser words it: one line that names the argument ("mul(): argument 'other' (position
     1) must be Tensor, not numpy.ndarray"), or, for a function torch has several
-    signatures of (``OVERLOADS``), all of them, each followed by the arguments that do not
-    fit it between !s ("eq() received an invalid combination of arguments - got
+    signatures of (``OVERLOADS``) more than one of which could take as many arguments,
+    all of them, each followed by the arguments that do not fit it between !s
+    ("eq() received an invalid combination of arguments - got
     (numpy.ndarray), but expected one of: ..."). A Tensor method and its function say it
     differently: a method counts its arguments after ``self``, and its signatures have no
     ``input`` and no ``out``. Ops raise it in the method's words; a function
@@ -2187,17 +2272,36 @@ def argument_error(fn, args, names, bad, method=True):
 
     ``args``: the function's arguments (``_UNSEEN`` where not known), the refused one at
     index ``bad``; ``names``: their parameters' names (``input`` is the method's
-    ``self``)."""
+    ``self``); ``kind``: what the argument must be (``"int"``, ``"tuple of ints"``);
+    ``element``: for a list, the index of its element that is not one of ``kind``'s, or
+    ``"arguments"``: several arguments given where a list goes, or ``"missing"``: none
+    (``ints_arg``); ``keyword``: the argument was given by name (torch gives no position
+    then)."""
     me = names.index("input") if "input" in names else 0        # self's index
     overloads = OVERLOADS.get(fn.rstrip("_"))          # (an in-place method's: its op's)
-    if overloads is None or any(a is _UNSEEN for a in args):
-        position = bad + 1 - (method and bad > me)
-        message = (f"{fn}(): argument '{names[bad]}' (position {position}) must be Tensor, "
-                   f"not {type_name(type(args[bad]))}")
+    made_of, value = (args, names, bad, kind, element, keyword), args[bad]
+    if element in ("arguments", "missing") and overloads is not None:   # view(2.0, 2):
+        args, names = args[:bad] + tuple(value), names[:bad] + (None,) * len(value)  # as given
+    given = [a for i, a in enumerate(args) if not (method and i == me)]
+    if overloads is not None and method:
+        overloads = tuple(_method_signature(s) for s in overloads if "Tensor input" in s)
+    if element == "missing" and overloads is None:
+        message = f'{fn}() missing 1 required positional arguments: "{names[bad]}"'
+    elif element == "arguments" and overloads is None:
+        takes = bad + (not method)                      # (the list was the last one)
+        message = (f"{fn}() takes {takes} positional argument{'s' * (takes > 1)} but "
+                   f"{takes - 1 + len(value)} were given")
+    elif element not in (None, 0, "arguments", "missing"):   # (found as the list is unpacked)
+        message = (f"{fn}(): argument '{names[bad]}' failed to unpack the object at pos "
+                   f"{element + 1} with error \"type must be {kind},but got "
+                   f"{type_name(type(value[element]))}\"")
+    elif overloads is None or any(a is _UNSEEN for a in args) \
+            or _plausible(overloads, len(given)) == 1:
+        position = "" if keyword else f" (position {bad + 1 - (method and bad > me)})"
+        message = (f"{fn}(): argument '{names[bad]}'{position} must be {kind}, "
+                   + (f"not {type_name(type(value))}" if element is None or keyword else
+                      f"but found element of type {type_name(type(value[0]))} at pos 0"))
     else:
-        given = [a for i, a in enumerate(args) if not (method and i == me)]
-        if method:
-            overloads = tuple(_method_signature(s) for s in overloads if "Tensor input" in s)
         lines = [f"{fn}() received an invalid combination of arguments - got "
                  f"({', '.join(type_name(type(a)) for a in given)}), but expected one of:"]
         for signature in overloads:
@@ -2210,12 +2314,8 @@ def argument_error(fn, args, names, bad, method=True):
                              f"types: ({', '.join(marked)})")
         message = "\n".join(lines) + "\n"
     error = TypeError(message)
-    error.argument = (args, names, bad)       # type: ignore[attr-defined]
+    error.argument = made_of                  # type: ignore[attr-defined]
     return error
-
-
-OVERLOADS: dict[str, tuple[str, ...]] = {}     # torch's signatures of a function (ops/_common.py)
-_UNSEEN = object()         # an argument argument_error is not told of (before the refused one)
 
 
 def said_by(error, fn, method=True):
@@ -2224,10 +2324,18 @@ def said_by(error, fn, method=True):
     function's: not ``method``); any other error as it is."""
     if not hasattr(error, "argument"):
         return error
-    args, names, bad = error.argument
-    reworded = argument_error(fn, args, names, bad, method)
+    args, names, bad, kind, element, keyword = error.argument
+    reworded = argument_error(fn, args, names, bad, method, kind, element, keyword)
     reworded.__suppress_context__ = True          # (raise ... from None)
     return reworded
+
+
+def _plausible(signatures, given):
+    """How many of ``signatures`` take ``given`` arguments (as many as their parameters
+    without a default at least, all of them at most): when it is one, torch's parser
+    says what is wrong with that one alone, in one line; else it lists them all."""
+    params = [[p for p in s[1:-1].split(", ") if p not in ("*", "")] for s in signatures]
+    return sum(sum("=" not in p for p in ps) <= given <= len(ps) for ps in params)
 
 
 def _method_signature(signature):
@@ -2245,8 +2353,10 @@ def _fits(kind, value):
 
 def _described(value):
     """An argument as torch's message describes it: its type, a list's elements' too."""
-    if type(value) is list:
-        return f"list of [{', '.join(type_name(type(v)) for v in value)}]"
+    if type(value) in (list, tuple):
+        kinds = [type_name(type(v)) for v in value]
+        return (f"list of [{', '.join(kinds)}]" if type(value) is list else
+                f"tuple of ({', '.join(kinds)}{',' * (len(kinds) == 1)})")
     return type_name(type(value))
 
 

@@ -313,6 +313,64 @@ def test_an_operand_of_the_wrong_type_gets_torchs_type_error(name, form):
     assert checked
 
 
+# where torch takes a size, or another list of ints: as ints one by one ("*size", the
+# varargs forms) or as one tuple, list, or torch.Size (the others); or an int
+_VARARGS_FORMS = {
+    **{name: lambda T, t, args, name=name: getattr(T, name)(*args)
+       for name in ("zeros", "ones", "empty", "rand", "randn")},
+    **{name: lambda T, t, args, name=name: getattr(t, name)(*args)
+       for name in ("view", "reshape", "expand", "repeat", "permute", "tile", "sum_to_size",
+                    "new_zeros", "new_ones", "new_empty")},
+    "resize_": lambda T, t, args: t.detach().clone().resize_(*args),
+}
+_ONE_ARGUMENT_FORMS = {
+    "full": lambda T, t, args: T.full(*args, 1.0),
+    "new_full": lambda T, t, args: t.new_full(*args, 1.0),
+    "reshape function": lambda T, t, args: T.reshape(t, *args),
+    "permute function": lambda T, t, args: T.permute(t, *args),
+    "tile function": lambda T, t, args: T.tile(t, *args),
+    "broadcast_to": lambda T, t, args: T.broadcast_to(t, *args),
+    "unflatten": lambda T, t, args: t.unflatten(0, *args),
+    "randint(high, size)": lambda T, t, args: T.randint(5, *args),
+    "randint(high)": lambda T, t, args: T.randint(*args, (2,)),
+    "randperm": lambda T, t, args: T.randperm(*args),
+    "eye": lambda T, t, args: T.eye(*args),
+    "eye(n, m)": lambda T, t, args: T.eye(2, *args),
+    **{f"{name}(size=)": lambda T, t, args, name=name: getattr(T, name)(size=args[0])
+       for name in ("zeros", "ones", "empty", "rand", "randn")},
+    **{f"{name}(size=)": lambda T, t, args, name=name: getattr(t, name)(size=args[0])
+       for name in ("new_zeros", "new_ones", "new_empty")},
+}
+# the arguments, as given: a float or a bool for an int (n / 2: 2.0), a list holding one,
+# an array, a negative size...
+_NOT_SIZES = [((2, 2),), (2.5,), (2.0,), (True,), (None,), ("3",), (np.ones(2),),
+              (np.float64(2),), ((2, 2.0),), ((2.0,),), ([2.0, 1],), ((2, None),), (4,),
+              ((-1,),), ((-1, -3),), ((2, -1, -1),)]
+_NOT_VARARGS = [(2, 2.0), (2.0, 2), (), (-1,), (2, -1), (2, -2)]
+
+
+@pytest.mark.parametrize("form", [*_VARARGS_FORMS, *_ONE_ARGUMENT_FORMS])
+def test_a_size_of_the_wrong_type_gets_torchs_error(form):
+    """``zeros(n / 2)``, ``x.view(2, n / 2)``, ``randint(5, (2.0,))``: torch's argument
+    parser refuses a float (a bool, a list of them...) where it takes a size or an int,
+    and says how, in words that depend on where it is (the first element of a list or
+    another, one of several arguments); autodiff says the same, where it would have
+    made a tensor of another shape. A negative size: torch's RuntimeError, each op's. The
+    size given as a keyword (``zeros(size=(2, 3))``) or not at all, as torch."""
+    make = {**_VARARGS_FORMS, **_ONE_ARGUMENT_FORMS}[form]
+    given = _NOT_SIZES + _NOT_VARARGS * (form in _VARARGS_FORMS)
+    if form == "eye(n, m)":             # (autodiff's m defaults to None, as torch's docs
+        given = [args for args in given if args[0] is not None]   # say; its parser refuses it)
+    if form == "unflatten":             # (torch's words for a negative size carry its
+        given = given[:-3]              # C++ traceback)
+    refused = 0
+    for args in given:
+        expected = _raised(lambda: make(torch, torch.arange(4.0), args))
+        assert _raised(lambda: make(autodiff, autodiff.arange(4.0), args)) == expected, args
+        refused += expected != "ok"
+    assert refused
+
+
 def test_no_function_takes_a_numpy_array_where_torch_wants_a_tensor():
     """``torch.exp(np.ones(2))`` is torch's TypeError ("argument 'input' (position 1) must
     be Tensor, not numpy.ndarray"): autodiff's functions refuse what torch refuses there,
@@ -321,9 +379,9 @@ def test_no_function_takes_a_numpy_array_where_torch_wants_a_tensor():
     for name in dir(torch):
         fn = getattr(autodiff, name, None)
         if name.startswith("_") or not name[0].islower() or not callable(fn) \
-                or name in ("layout", "memory_format", "result_type", "randperm"):
-            continue      # (torch's type constructors; result_type and randperm, which
-                          # autodiff still lets take an array: not yet alike)
+                or name in ("layout", "memory_format", "result_type"):
+            continue      # (torch's type constructors; result_type, which autodiff still
+                          # lets take an array: not yet alike)
         expected = _raised(lambda: getattr(torch, name)(np.ones(3)))
         if expected.startswith("TypeError") and _raised(lambda: fn(np.ones(3))) == "ok":
             taken.append(name)

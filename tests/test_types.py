@@ -70,7 +70,6 @@ WRITTEN = {
     "polygamma": "def polygamma(self: Tensor, n: int) -> Tensor: ...",
     "reshape_as": "def reshape_as(self: Tensor, other: Tensor) -> Tensor: ...",
     "view_as": "def view_as(self: Tensor, other: Tensor) -> Tensor: ...",
-    "tile": "def tile(self: Tensor, *dims: int | Sequence[int]) -> Tensor: ...",
     "where": "def where(self: Tensor, condition: Tensor, other: Tensor | Number) -> Tensor: ...",
     "new_tensor": "def new_tensor(self: Tensor, data: Any, **kw: Any) -> Tensor: ...",
     "new_full": "def new_full(self: Tensor, size: Sequence[int], v: Number, **kw: Any) "

@@ -205,7 +205,7 @@ def jacobian(func: Callable[..., Tensors], inputs: Tensors, create_graph: bool =
                                            "strict mode.")
                     rows[k].append(ops.zeros_like(x) if g is None else g)
             jac.append(tuple(ops.stack(r).view(out.shape + x.shape) if r else
-                             ops.zeros(*(out.shape + x.shape), dtype=x.dtype)
+                             ops.zeros(out.shape + x.shape, dtype=x.dtype)
                              for r, x in zip(rows, inputs)))
         jac = [_finish(row, create_graph) for row in jac]
     return _unpack(tuple(_unpack(row, in_tuple) for row in jac), out_tuple)

@@ -121,7 +121,7 @@ class Bilinear(Module):
 def _weight_and_bias(module, shape, bias, dtype, device):
     """``module.weight`` of ``shape`` and ``module.bias`` of its first dim (or a bias of
     None), their values left to ``reset_parameters``."""
-    module.weight = Parameter(ops.empty(*shape, dtype=dtype, device=device))
+    module.weight = Parameter(ops.empty(shape, dtype=dtype, device=device))
     if bias:
         module.bias = Parameter(ops.empty(shape[0], dtype=dtype, device=device))
     else:

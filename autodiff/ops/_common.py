@@ -8,20 +8,13 @@ from __future__ import annotations
 import builtins
 import functools
 import math
-from typing import Any, Callable, Optional, TypeVar, overload
+from typing import Any, Callable, Optional, Sequence, TypeVar, overload
 
 import jax
 import jax.numpy as jnp
 
 from .. import dtypes as D, tape
 from ..tape import RULES, Tensor, apply, row
-
-
-def _shape_arg(size):
-    """``zeros(2, 3)``, ``zeros((2, 3))`` and ``zeros([2, 3])`` all mean shape (2, 3)."""
-    if len(size) == 1 and isinstance(size[0], (tuple, list)):
-        size = size[0]
-    return tuple(int(s) for s in size)
 
 
 def _dims(dim, ndim):
@@ -32,6 +25,28 @@ def _dims(dim, ndim):
         dim = (dim,)
     dims = tuple(tape.wrap_dim(d, ndim) for d in dim)
     return dims if ndim else ()           # a 0-d tensor has no dim to reduce
+
+
+_Fn = TypeVar("_Fn", bound=Callable[..., Any])
+
+
+def size_keyword(fn: _Fn) -> _Fn:
+    """``fn(*size, ...)``, a factory, taking its size as the keyword ``size=`` too, as
+    torch's do: one tuple, then (``zeros(size=(2, 3))``)."""
+    @functools.wraps(fn)
+    def factory(*size, **kwargs):
+        return fn(*given_size(fn.__name__, size, kwargs), **kwargs)
+    return factory  # type: ignore[return-value]
+
+
+def given_size(fn, size, kwargs, position=1, method=False):
+    """The size a factory of ``*size`` was given: ``size``, or the keyword ``size=``, taken
+    out of ``kwargs`` (checked here: torch's messages give no position for it)."""
+    if "size" not in kwargs:
+        return size
+    if size:
+        raise TypeError(f"{fn}() got multiple values for argument 'size'")
+    return (tape.ints_arg(fn, "size", position, kwargs.pop("size"), method, form="keyword"),)
 
 
 def _to_dtype(d):
@@ -164,6 +179,8 @@ def _check_operands(op, args, names):
 # torch's signatures of the functions it has several of, which its TypeError lists when
 # none takes the arguments given (a Tensor method's: without input and out)
 _OUT = ", *, Tensor out = None)"
+_FACTORY = (", torch.dtype dtype = None, torch.layout layout = None, torch.device device = "
+            "None, bool pin_memory = False, bool requires_grad = False)")
 _TENSOR_OR_NUMBER = ("(Tensor input, Tensor other" + _OUT, "(Tensor input, Number other" + _OUT)
 _OR_NUMBER_SELF = (_TENSOR_OR_NUMBER[0], "(Number self, Tensor other)", _TENSOR_OR_NUMBER[1])
 _POWER = tuple(s.replace("other", "exponent") for s in (
@@ -195,7 +212,12 @@ tape.OVERLOADS.update(
                          "Number element, Tensor test_elements",
                          "Tensor elements, Number test_element")),
     **dict.fromkeys(("atleast_1d", "atleast_2d", "atleast_3d"),
-                    ("(Tensor input)", "(tuple of Tensors tensors)")))
+                    ("(Tensor input)", "(tuple of Tensors tensors)")),
+    view=("(Tensor input, torch.dtype dtype)", "(Tensor input, tuple of ints size)"),
+    **dict.fromkeys(("rand", "randn"), tuple(
+        f"(tuple of ints size, *, {generator}Tensor out = None{_FACTORY}" for generator in
+        ("torch.Generator generator, ", ""))),
+    eye=(f"(int n, *, Tensor out = None{_FACTORY}", f"(int n, int m, *, Tensor out = None{_FACTORY}"))
 
 
 def _plain(x):
@@ -406,7 +428,6 @@ def exported(namespace: dict[str, Any]) -> list[str]:
             and getattr(value, "__module__", None) == namespace["__name__"]]
 
 
-_Fn = TypeVar("_Fn", bound=Callable[..., Any])
 _Inplace = Optional[Callable[[Callable[..., Any]], Callable[..., Any]]]
 
 
@@ -435,6 +456,19 @@ def method(fn=None, *, inplace=None):
         return functools.partial(method, inplace=inplace)
     methods(fn, inplace=inplace)
     return fn
+
+
+def sizes_method(fn: Callable[[Tensor, Any], Tensor], param: str) -> None:
+    """Make ``fn(input, sizes)`` (``reshape``, ``permute``, ``tile``), whose sizes torch's
+    function takes as one tuple, a Tensor method, which takes them one by one too
+    (``x.reshape(2, 3)``, as ``x.reshape((2, 3))``)."""
+    name = fn.__name__
+
+    def method(self: Tensor, *sizes: int | Sequence[int]) -> Tensor:
+        return fn(self, tape.ints_arg(name, param, 2, sizes))
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = fn.__doc__
+    setattr(Tensor, name, method)
 
 
 def _reflected(fn):

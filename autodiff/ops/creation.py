@@ -17,8 +17,8 @@ import numpy as np
 from .. import dtypes as D, tape
 from ..dtypes import DeviceLike, Number
 from ..tape import RULES, Storage, Tensor, apply, make_tensor
-from ._common import (_kernel_missing, _place, _scalar_arg, _shape_arg, _to_dtype,
-                      _type_name, exported)
+from ._common import (_kernel_missing, _place, _scalar_arg, _to_dtype, _type_name, exported,
+                      given_size, size_keyword)
 
 
 def _check_requires_grad(dt, requires_grad):
@@ -225,29 +225,41 @@ def _array_wrap(self: Tensor, array: Any) -> Tensor:   # (torch's signature: Num
 Tensor.__array_wrap__ = _array_wrap
 
 
-def _filled(fill, size, dtype, device, requires_grad, default=None):
+def _filled(fill, shape, dtype, device, requires_grad, default=None):
     dt = _to_dtype(dtype) or default or D.DEFAULT_FLOAT
     _check_requires_grad(dt, requires_grad)
     fill = D.checked(fill, dt)
-    return make_tensor(_place(jnp.full(_shape_arg(size), fill, dt.np), device), bool(requires_grad))
+    return make_tensor(_place(jnp.full(shape, fill, dt.np), device), bool(requires_grad))
 
 
+def _size(fn, size, form="varargs"):
+    """A factory's size argument, checked as torch's parser checks it (a tuple of ints),
+    then as torch checks a new tensor's shape."""
+    size = tape.ints_arg(fn, "size", 1, size, method=False, form=form)
+    if fn == "zeros" and builtins.any(n < 0 for n in size):      # (zeros says it its way)
+        raise RuntimeError("zeros: Dimension size must be non-negative.")
+    return tape.nonnegative(size)
+
+
+@size_keyword
 def zeros(*size: int | Sequence[int], dtype: Optional[D.dtype] = None,
           device: Optional[DeviceLike] = None, requires_grad: bool = False) -> Tensor:
     """A tensor of the given shape filled with zeros."""
-    return _filled(0, size, dtype, device, requires_grad)
+    return _filled(0, _size("zeros", size), dtype, device, requires_grad)
 
 
+@size_keyword
 def ones(*size: int | Sequence[int], dtype: Optional[D.dtype] = None,
          device: Optional[DeviceLike] = None, requires_grad: bool = False) -> Tensor:
     """A tensor of the given shape filled with ones."""
-    return _filled(1, size, dtype, device, requires_grad)
+    return _filled(1, _size("ones", size), dtype, device, requires_grad)
 
 
+@size_keyword
 def empty(*size: int | Sequence[int], dtype: Optional[D.dtype] = None,
           device: Optional[DeviceLike] = None, requires_grad: bool = False) -> Tensor:
     """A tensor of the given shape (filled with zeros in autodiff)."""
-    return _filled(0, size, dtype, device, requires_grad)
+    return _filled(0, _size("empty", size), dtype, device, requires_grad)
 
 
 def full(size: Sequence[int], fill_value: Number, dtype: Optional[D.dtype] = None,
@@ -255,7 +267,8 @@ def full(size: Sequence[int], fill_value: Number, dtype: Optional[D.dtype] = Non
     """A tensor of the given shape filled with ``fill_value``."""
     fill_value = _scalar_arg("full", "fill_value", fill_value, 2)
     default = D.scalar_dtype(fill_value)
-    return _filled(fill_value, (size,), dtype, device, requires_grad, default)
+    return _filled(fill_value, _size("full", size, form="list"), dtype, device, requires_grad,
+                   default)
 
 
 def _new_defaults(self, kw):
@@ -263,10 +276,20 @@ def _new_defaults(self, kw):
     return {"dtype": self.dtype, "device": self.device, **kw}
 
 
-Tensor.new_zeros = lambda self, *size, **kw: zeros(*size, **_new_defaults(self, kw))
-Tensor.new_ones = lambda self, *size, **kw: ones(*size, **_new_defaults(self, kw))
-Tensor.new_empty = Tensor.new_zeros
-Tensor.new_full = lambda self, size, v, **kw: full(size, v, **_new_defaults(self, kw))
+def _new_filled(name, factory):
+    """``x.new_zeros`` (``new_ones``, ``new_empty``): ``factory`` of the size given, with
+    ``x``'s dtype and device unless given."""
+    def new(self, *size, **kw):
+        size = tape.ints_arg(name, "size", 2, given_size(name, size, kw, 2, method=True))
+        return factory(tape.nonnegative(size), **_new_defaults(self, kw))
+    new.__name__ = new.__qualname__ = name
+    return new
+
+
+Tensor.new_zeros, Tensor.new_ones, Tensor.new_empty = (
+    _new_filled("new_zeros", zeros), _new_filled("new_ones", ones), _new_filled("new_empty", empty))
+Tensor.new_full = lambda self, size, v, **kw: full(
+    tape.ints_arg("new_full", "size", 2, size, form="list"), v, **_new_defaults(self, kw))
 Tensor.new_tensor = lambda self, data, **kw: tensor(data, **_new_defaults(self, kw))
 
 
@@ -306,7 +329,7 @@ Tensor.new = _new
 def _like(fn: Callable[..., Tensor]) -> Callable[..., Tensor]:
     def like(input: Tensor, dtype: Optional[D.dtype] = None, device: Optional[DeviceLike] = None,
              requires_grad: bool = False, **kw: Any) -> Tensor:
-        return fn(*input.shape, dtype=dtype or input.dtype, device=device,
+        return fn(input.shape, dtype=dtype or input.dtype, device=device,
                   requires_grad=requires_grad, **kw)
     like.__name__ = like.__qualname__ = fn.__name__ + "_like"
     like.__doc__ = f"``{fn.__name__}`` with the shape and dtype of ``input``."
@@ -349,6 +372,12 @@ def linspace(start: Number, end: Number, steps: int, dtype: Optional[D.dtype] = 
 def eye(n: int, m: Optional[int] = None, dtype: Optional[D.dtype] = None,
         device: Optional[DeviceLike] = None, requires_grad: bool = False) -> Tensor:
     """The ``n`` x ``m`` identity matrix."""
+    n = tape.int_arg("eye", "n", 1, n, method=False)
+    if m is not None:
+        m = tape.int_arg("eye", "m", 2, m, method=False, first=n)
+    for name, k in (("n", n), ("m", m)):
+        if k is not None and k < 0:
+            raise RuntimeError(f"{name} must be greater or equal to 0, got {k}")
     dt = _to_dtype(dtype) or D.DEFAULT_FLOAT
     return make_tensor(_place(jnp.eye(n, m, dtype=dt.np), device), requires_grad)
 
@@ -497,12 +526,6 @@ def triu_indices(row: int, col: int, offset: int = 0, *, dtype: D.dtype = D.int6
                              requires_grad)
 
 
-def _check_size(size):
-    if builtins.any(n < 0 for n in size):
-        raise RuntimeError(f"Trying to create tensor with negative dimension "
-                           f"{builtins.min(size)}: {list(size)}")
-
-
 def empty_strided(size: Sequence[int], stride: Sequence[int], *,
                   dtype: Optional[D.dtype] = None, device: Optional[DeviceLike] = None,
                   requires_grad: bool = False) -> Tensor:
@@ -511,7 +534,7 @@ def empty_strided(size: Sequence[int], stride: Sequence[int], *,
     if len(size) != len(stride):
         raise RuntimeError(f"dimensionality of sizes ({len(size)}) must match dimensionality "
                            f"of strides ({len(stride)})")
-    _check_size(size)
+    tape.nonnegative(size)
     return empty(tuple(size), dtype=dtype, device=device, requires_grad=requires_grad)
 
 
@@ -526,7 +549,7 @@ def empty_permuted(size: Sequence[int], physical_layout: Sequence[int], *,
                            f"len(physical_layout) = {len(physical_layout)}")
     if len(set(physical_layout)) != len(physical_layout):
         raise RuntimeError("Duplicate dim not allowed")
-    _check_size(size)
+    tape.nonnegative(size)
     return empty(tuple(size), dtype=dtype, device=device, requires_grad=requires_grad)
 
 
@@ -662,8 +685,8 @@ def _legacy(dt, args, device):
     if isinstance(args[0], D.Size) or builtins.all(isinstance(a, int) and not isinstance(a, bool)
                                                    for a in args):
         size = tuple(args[0] if isinstance(args[0], D.Size) else args)
-        _check_size(size)
-        return empty(*size, dtype=dt, device=device)
+        tape.nonnegative(size)
+        return empty(size, dtype=dt, device=device)
     if len(args) > 1 or isinstance(args[0], str):
         raise TypeError(f"new(): invalid data type '{type(args[-1]).__name__}'")
     return tensor(args[0], dtype=dt, device=device)

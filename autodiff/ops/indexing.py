@@ -478,7 +478,7 @@ def masked_fill(input: Tensor, mask: Tensor, value: Tensor | Number) -> Tensor:
     shape = _broadcast_shapes(mask.shape, input.shape)     # (input broadcasts too)
     _check_masked_fill(mask, value)
     if mask.shape != shape:
-        mask = mask.expand(*shape)
+        mask = mask.expand(shape)
     if isinstance(value, Tensor):
         return apply(RULES["masked_fill_tensor"], input, value, mask=mask)
     value = D.checked(value, input.dtype)
@@ -506,7 +506,7 @@ def masked_select(input: Tensor, mask: Tensor) -> Tensor:
     if mask.dtype is not D.bool_:
         raise RuntimeError("masked_select: expected BoolTensor for mask")
     shape = tuple(_broadcast_shapes(input.shape, mask.shape))
-    return apply(RULES["masked_select"], input, mask=mask.expand(*shape), shape=shape)
+    return apply(RULES["masked_select"], input, mask=mask.expand(shape), shape=shape)
 
 
 # take reads the flattened tensor at ``index``; its adjoint puts (adds) the gradient back
@@ -762,7 +762,7 @@ def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
                            f"got{D.c_name(input.dtype)} and {D.c_name(source.dtype)}")
     shape = tuple(_broadcast_shapes(mask.shape, input.shape))
     if mask.shape != shape:
-        mask = mask.expand(*shape)
+        mask = mask.expand(shape)
     hits = mask._value()
     if tape.concrete(hits) and int(hits.sum()) > source.numel():
         raise RuntimeError("Number of elements of source < number of ones in mask")
@@ -1205,7 +1205,7 @@ def _setitem(self: Tensor, key: Index, value: Tensor | Number) -> None:
         return
     if value.shape != target.shape:                    # (expand's error, if it does not fit)
         leading = next((i for i, n in enumerate(value.shape) if n != 1), value.ndim)
-        value = value.reshape(value.shape[leading:]).expand(*target.shape)
+        value = value.reshape(value.shape[leading:]).expand(target.shape)
     tape.check_inplace(target)
     copy_(target, value)
 

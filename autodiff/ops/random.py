@@ -14,8 +14,8 @@ import numpy as np
 from .. import dtypes as D, tape
 from ..dtypes import DeviceLike, Number
 from ..tape import RULES, Tensor, apply, make_tensor, row
-from ._common import (_kernel_missing, _not_implemented, _place, _shape_arg, _to_dtype, _zeros,
-                      _zeros_like, exported, method)
+from ._common import (_kernel_missing, _not_implemented, _place, _to_dtype, _zeros,
+                      _zeros_like, exported, method, size_keyword)
 from .creation import _check_requires_grad
 from .shape import broadcast_shapes
 
@@ -91,30 +91,34 @@ def manual_seed(seed: int) -> Generator:
     return default_generator.manual_seed(seed)
 
 
-def _random(draw, kernel, size, dtype, device, requires_grad, generator):
+def _random(draw, kernel, shape, dtype, device, requires_grad, generator):
     """``draw``'s numbers as a tensor, of a floating dtype (torch has no ``kernel`` for
     another)."""
     dt = _to_dtype(dtype) or D.DEFAULT_FLOAT
     if not dt.is_floating_point:
         raise _kernel_missing(kernel, dt)
     rng = (generator or default_generator)._rng
-    return make_tensor(_place(jnp.asarray(draw(rng, _shape_arg(size)), dt.np), device),
+    return make_tensor(_place(jnp.asarray(draw(rng, tape.nonnegative(shape)), dt.np), device),
                  requires_grad)
 
 
+@size_keyword
 def rand(*size: int | Sequence[int], dtype: Optional[D.dtype] = None,
          device: Optional[DeviceLike] = None, requires_grad: bool = False,
          generator: Optional[Generator] = None) -> Tensor:
     """Uniform random numbers in [0, 1) from autodiff's generator."""
-    return _random(lambda rng, s: rng.random(s), "check_uniform_bounds", size, dtype, device,
+    return _random(lambda rng, s: rng.random(s), "check_uniform_bounds",
+                   tape.ints_arg("rand", "size", 1, size, method=False), dtype, device,
                    requires_grad, generator)
 
 
+@size_keyword
 def randn(*size: int | Sequence[int], dtype: Optional[D.dtype] = None,
           device: Optional[DeviceLike] = None, requires_grad: bool = False,
           generator: Optional[Generator] = None) -> Tensor:
     """Standard normal random numbers from autodiff's generator."""
-    return _random(lambda rng, s: rng.standard_normal(s), "normal_kernel_cpu", size, dtype,
+    return _random(lambda rng, s: rng.standard_normal(s), "normal_kernel_cpu",
+                   tape.ints_arg("randn", "size", 1, size, method=False), dtype,
                    device, requires_grad, generator)
 
 
@@ -123,18 +127,23 @@ def randint(low: int, high: Optional[int] = None, size: Sequence[int] = None,  #
             requires_grad: bool = False, generator: Optional[Generator] = None) -> Tensor:
     """Random integers in ``[low, high)`` from autodiff's generator (``randint(high,
     size)``: from 0)."""
-    if size is None and high is not None and not isinstance(high, int):
-        low, high, size = 0, low, high              # randint(high, size)
-    if high is None:
-        low, high = 0, low
+    given = 3                                        # randint(low, high, size)
+    if size is None and high is not None:
+        low, high, size, given = 0, low, high, 2    # randint(high, size)
+    elif high is None:
+        low, high, given = 0, low, 2
+    high = tape.int_arg("randint", "high", given - 1, high, method=False)
+    size = tape.nonnegative(tape.ints_arg("randint", "size", given, size, method=False,
+                                          form="list"))
     rng = (generator or default_generator)._rng
-    return _integers(rng.integers(low, high, tuple(size)), dtype, device, requires_grad)
+    return _integers(rng.integers(low, high, size), dtype, device, requires_grad)
 
 
 def randperm(n: int, dtype: Optional[D.dtype] = None, device: Optional[DeviceLike] = None,
              requires_grad: bool = False, generator: Optional[Generator] = None) -> Tensor:
     """A random permutation of ``range(n)``."""
     rng = (generator or default_generator)._rng
+    (n,) = tape.nonnegative((tape.int_arg("randperm", "n", 1, n, method=False),))
     return _integers(rng.permutation(n), dtype, device, requires_grad)
 
 
@@ -148,13 +157,13 @@ def _integers(values, dtype, device, requires_grad):
 def rand_like(input: Tensor, dtype: Optional[D.dtype] = None,
               device: Optional[DeviceLike] = None, requires_grad: bool = False) -> Tensor:
     """``rand`` with the shape and dtype of ``input``."""
-    return rand(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+    return rand(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
 def randn_like(input: Tensor, dtype: Optional[D.dtype] = None,
                device: Optional[DeviceLike] = None, requires_grad: bool = False) -> Tensor:
     """``randn`` with the shape and dtype of ``input``."""
-    return randn(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+    return randn(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
 # Random draws: made beside the tape (autodiff's generator) and handed in as ``draws``.
@@ -343,7 +352,8 @@ def normal(mean: Tensor | float, std: Tensor | float = 1.0, size: Optional[Seque
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
     if not tensors:
         return _random(lambda rng_, shape: rng_.normal(mean, std, shape), "normal_kernel_cpu",
-                       size, dtype, device, requires_grad, generator)
+                       tape.ints_arg("normal", "size", 3, size, method=False, form="list"),
+                       dtype, device, requires_grad, generator)
     shape = broadcast_shapes(*(t.shape for t in tensors))
     values = [np.asarray(t._value()) if isinstance(t, Tensor) else t for t in (mean, std)]
     draws = jnp.asarray(rng.normal(*values, tuple(shape)),  # type: ignore[call-overload]

@@ -728,7 +728,7 @@ def trapezoid(y: Tensor, x: Optional[Tensor] = None, *, dx: Optional[float] = No
     dim = tape.wrap_dim(dim, y.ndim)
     n = y.shape[dim]
     if n == 0:          # no samples: zeros, as numpy
-        return zeros(*(s for d, s in enumerate(y.shape) if d != dim), dtype=y.dtype)
+        return zeros(tuple(s for d, s in enumerate(y.shape) if d != dim), dtype=y.dtype)
     if y.dtype is D.bool_ or (x is not None and x.dtype is D.bool_):
         which = "`y`" if y.dtype is D.bool_ else "`x`"
         raise RuntimeError(f"trapezoid: received a bool input for {which}, but bool is not "

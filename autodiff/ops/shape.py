@@ -20,8 +20,9 @@ from .. import dtypes as D, tape
 from ..dtypes import Dims
 from ..tape import RULES, Tensor, apply, row
 from ._common import (_broadcast_shapes, _CastRule, _dims, _expanded_shape, _not_implemented,
-                      _scatter_through_view, _select_put, _shape_arg, _slice_put, _span,
-                      _unsafe_view, _window, _zeros, alias_row, exported, method, methods)
+                      _scatter_through_view, _select_put, _slice_put, _span,
+                      _unsafe_view, _window, _zeros, alias_row, exported, method, methods,
+                      sizes_method)
 from .creation import empty
 
 
@@ -52,7 +53,7 @@ def meshgrid(*tensors: Tensor | Sequence[Tensor],
     if swap:
         tensors = (tensors[1], tensors[0], *tensors[2:])
     shape = [t.numel() for t in tensors]
-    grids = [t.view(*[-1 if i == j else 1 for j in range(len(tensors))]).expand(*shape)
+    grids = [t.view([-1 if i == j else 1 for j in range(len(tensors))]).expand(shape)
              for i, t in enumerate(tensors)]
     if swap:
         grids[0], grids[1] = grids[1], grids[0]
@@ -316,10 +317,12 @@ row("repeat", "RepeatBackward0",
 def _repeat(input: Tensor, *repeats: int | Sequence[int]) -> Tensor:
     """``x.repeat(*sizes)``: ``x`` tiled ``sizes`` times along each dim (new leading dims
     where there are more sizes than dims; RepeatBackward0)."""
-    repeats = _shape_arg(repeats)
+    repeats = tape.ints_arg("repeat", "repeats", 2, repeats)
     if len(repeats) < input.ndim:
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than "
                            "number of dimensions of tensor")
+    shape = (1,) * (len(repeats) - input.ndim) + tuple(input.shape)
+    tape.nonnegative([n * r for n, r in zip(shape, repeats)])
     return apply(RULES["repeat"], input, repeats=tuple(repeats), self_sym_sizes=input.shape)
 
 
@@ -327,9 +330,13 @@ Tensor.repeat = _repeat
 
 
 def _infer_size(size, numel):
+    """``size`` with its -1 (if any) worked out from ``numel``: torch's ``infer_size``."""
     size = list(size)
-    if size.count(-1) > 1:
-        raise RuntimeError("only one dimension can be inferred")
+    for i, n in enumerate(size):
+        if n == -1 and size.index(-1) < i:
+            raise RuntimeError("only one dimension can be inferred")
+        if n < -1:
+            raise RuntimeError(f"invalid shape dimension {n} at index {i} of shape {size}")
     if -1 in size:
         known = math.prod(s for s in size if s != -1)
         if known == 0 or numel % known:
@@ -361,10 +368,9 @@ def resize_(self: Tensor, *sizes: int | Sequence[int], memory_format: object = N
     if self._storage is not None:
         raise RuntimeError("autodiff: resize_ of a tensor that shares its storage (a view, "
                            "or a tensor with views or aliases) is not supported")
-    size = _shape_arg(sizes)
-    if builtins.any(n < 0 for n in size):
-        raise RuntimeError(f"Trying to create tensor with negative dimension "
-                           f"{builtins.min(size)}: {list(size)}")
+    size = tape.ints_arg("resize_", "size", 2, sizes)
+    if builtins.any(n < 0 for n in size):          # (torch's words for it)
+        raise RuntimeError("numel: integer multiplication overflow")
     flat, n = self._value().reshape(-1), math.prod(size)
     grown = jnp.concatenate([flat, jnp.zeros(builtins.max(n - flat.size, 0), flat.dtype)])
     self._set_array(grown[:n].reshape(size))
@@ -388,7 +394,7 @@ def view(input: Tensor, *size: int | Sequence[int]) -> Tensor:
     """
     if len(size) == 1 and isinstance(size[0], D.dtype):
         raise NotImplementedError("autodiff: view(dtype) is not supported")
-    size = _infer_size(_shape_arg(size), input.numel())
+    size = _infer_size(tape.ints_arg("view", "size", 2, size, first=input), input.numel())
     if not _viewable(input, size):
         raise RuntimeError("view size is not compatible with input tensor's size and stride "
                            "(at least one dimension spans across two contiguous subspaces). "
@@ -405,17 +411,17 @@ row("reshape_alias", "ReshapeAliasBackward0",
     lambda grad, size, self_sym_sizes: (grad.reshape(self_sym_sizes),), view=True)
 
 
-@method
-def reshape(input: Tensor, *shape: int | Sequence[int]) -> Tensor:
+def reshape(input: Tensor, shape: Sequence[int]) -> Tensor:
     """A view when the elements' layout allows it, a copy otherwise (as torch): of
     elements in order ViewBackward0, of others ReshapeAliasBackward0."""
-    size = _infer_size(_shape_arg(shape), input.numel())
+    size = _infer_size(tape.ints_arg("reshape", "shape", 2, shape, form="list"), input.numel())
     if _viewable(input, size):
         rule = RULES["view"] if _is_contiguous(input) else RULES["reshape_alias"]
         return apply(rule, input, size=size, self_sym_sizes=input._array.shape)
     return _unsafe_view(clone(input), size)
 
 
+sizes_method(reshape, "shape")
 Tensor.reshape_as = lambda self, other: reshape(self, other.shape)
 
 
@@ -517,7 +523,7 @@ Tensor.is_contiguous = lambda self, memory_format=None: _is_contiguous(self)
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """The dims ``start_dim`` to ``end_dim`` merged into one (a view when possible)."""
     if input.ndim == 0:
-        return reshape(input, 1)
+        return reshape(input, (1,))
     s = tape.wrap_dim(start_dim, input.ndim)
     e = tape.wrap_dim(end_dim, input.ndim)
     if s == e:
@@ -529,8 +535,11 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 @method
 def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:
     """Dim ``dim`` split into ``sizes`` (a view when possible)."""
+    if not sizes:                    # (torch's Tensor.unflatten asks this first, in Python)
+        raise RuntimeError("unflatten: sizes must be non-empty")
     d = tape.wrap_dim(dim, input.ndim)
-    return reshape(input, input.shape[:d] + tuple(sizes) + input.shape[d + 1:])
+    sizes = tape.ints_arg("unflatten", "sizes", 3, sizes, form="list")
+    return reshape(input, input.shape[:d] + sizes + input.shape[d + 1:])
 
 
 # The in-place forms of view ops (``x.t_()``) give x itself the view's shape: each is
@@ -723,16 +732,18 @@ row("permute", "PermuteBackward0", lambda self, *, dims: jnp.transpose(self, dim
     view=True)
 
 
-@method
-def permute(input: Tensor, *dims: int | Sequence[int]) -> Tensor:
+def permute(input: Tensor, dims: Sequence[int]) -> Tensor:
     """A view with the dims reordered (PermuteBackward0)."""
-    dims = tuple(tape.wrap_dim(d, input.ndim) for d in _shape_arg(dims))
+    dims = tape.ints_arg("permute", "dims", 2, dims, form="list")
     if len(dims) != input.ndim:
         raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input "
                            f"does not match the length of the desired ordering of dimensions "
                            f"i.e. input.dim() = {input.ndim} is not equal to len(dims) = "
                            f"{len(dims)}")
-    return apply(RULES["permute"], input, dims=dims)
+    return apply(RULES["permute"], input, dims=tuple(tape.wrap_dim(d, input.ndim) for d in dims))
+
+
+sizes_method(permute, "dims")
 
 
 def _numpy_T(self: Tensor) -> Tensor:
@@ -914,7 +925,7 @@ row("expand", "ExpandBackward0", lambda self, *, size, self_sym_sizes: jnp.broad
 @method
 def expand(input: Tensor, *sizes: int | Sequence[int]) -> Tensor:
     """A view repeating size-1 dims to ``sizes`` without copying (ExpandBackward0)."""
-    shape = _expanded_shape(input, _shape_arg(sizes))
+    shape = _expanded_shape(input, tape.ints_arg("expand", "size", 2, sizes))
     return apply(RULES["expand"], input, size=shape, self_sym_sizes=input._array.shape)
 
 
@@ -927,7 +938,7 @@ def expand_as(input: Tensor, other: Tensor) -> Tensor:
 @method
 def broadcast_to(input: Tensor, size: Sequence[int]) -> Tensor:
     """``input`` expanded to ``size`` (a view; ExpandBackward0)."""
-    return expand(input, size)
+    return expand(input, tape.ints_arg("broadcast_to", "size", 2, size, form="list"))
 
 
 row("slice_backward", "SliceBackwardBackward0",
@@ -1027,7 +1038,7 @@ def sum_to_size(input: Tensor, *size: int | Sequence[int]) -> Tensor:
     >>> autodiff.ones(2, 3).sum_to_size(1, 3)
     tensor([[2., 2., 2.]])
     """
-    shape = _shape_arg(size)
+    shape = tape.ints_arg("sum_to_size", "size", 2, size)
     target = tuple(input.shape)
     lead = len(target) - len(shape)
     if lead < 0 or builtins.any(s != 1 and s != target[i + lead] for i, s in enumerate(shape)):
@@ -1437,11 +1448,11 @@ def atleast_3d(input: Tensor) -> Tensor:
 def tile(input: Tensor, dims: Sequence[int]) -> Tensor:
     """``input`` repeated ``dims`` times along each dim (``repeat``, with 1s in front for
     the dims ``dims`` leaves out)."""
-    dims = tuple(dims)
-    return _repeat(input, *((1,) * (input.ndim - len(dims)) + dims))
+    times: tuple[int, ...] = tape.ints_arg("tile", "dims", 2, dims, form="list")
+    return _repeat(input, *((1,) * (input.ndim - len(times)) + times))
 
 
-Tensor.tile = lambda self, *dims: tile(self, _shape_arg(dims))
+sizes_method(tile, "dims")
 
 
 # roll shifts elements around (along dims, or the flattened tensor): the gradient rolls

@@ -588,7 +588,7 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
             raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found "
                                f"parameter numbers = {n} and channel size = {channels}.")
     if input.ndim != weight.ndim:
-        weight = weight.view(*[n if d == 1 else 1 for d in range(input.ndim)])
+        weight = weight.view([n if d == 1 else 1 for d in range(input.ndim)])
     return apply(RULES["prelu"], input, weight)
 
 

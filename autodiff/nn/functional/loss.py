@@ -249,7 +249,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Optional[Tensor] = None
 
 def _weight_along(weight, class_dim, ndim):
     """``weight`` (C,) shaped to broadcast along the class dim of an ``ndim`` tensor."""
-    return weight.view(*[-1 if d == class_dim else 1 for d in range(ndim)])
+    return weight.view([-1 if d == class_dim else 1 for d in range(ndim)])
 
 
 row("div_scalar", "DivBackward1", lambda self, *, other: _true_divide(self, other),

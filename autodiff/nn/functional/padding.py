@@ -160,9 +160,7 @@ def _check_copy_pad(input, pad, mode):
                            f"{shape[-1] + pad[0] + pad[1]}")
     out = [s + pad[2 * i] + pad[2 * i + 1] if (i := input.ndim - 1 - d) < n else s
            for d, s in enumerate(shape)]
-    if any(s < 0 for s in out):
-        raise RuntimeError(f"Trying to create tensor with negative dimension "
-                           f"{min(out)}: {out}")
+    tape.nonnegative(out)
 
 
 _circular_pad = jax.jit(functools.partial(_copy_pad, mode="circular"),
