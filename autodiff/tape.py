@@ -2203,31 +2203,35 @@ def ints_arg(fn, name, position, values, method=True, form="varargs", first=_UNS
                          "type must be tuple of ints,but got float"
         zeros(2.5, 2)    zeros() takes 1 positional argument but 2 were given
     """
-    if type(values) is tuple and (values or form == "list") and form != "keyword" \
-            and all(type(v) is int for v in values):
-        return values                         # zeros(2, 3), full((2, 3), 1.0): at once
+    if form == "varargs" and len(values) == 1 and type(values[0]) is tuple:
+        values, form = values[0], "list"            # x.view((2, 3)): as a list given
+    if type(values) is tuple and form != "keyword" and (values or form == "list"):
+        for v in values:                    # zeros(2, 3), full((2, 3), 1.0): at once
+            if type(v) is not int:
+                break
+        else:
+            return values
     return _ints(fn, name, position, values, method, form, first)
 
 
 def _ints(fn, name, position, values, method, form, first):
-    def refused(value, element):
-        return _refused(fn, name, position, value, "tuple of ints", element, method, first,
-                        form == "keyword")
-    if form == "varargs":
-        if not values:
-            raise refused(values, "missing")
-        if len(values) > 1 and not _is_int(values[0]):  # not a list: several arguments
-            raise refused(values, "arguments")
-        if len(values) == 1:
-            values = values[0]
-            if _is_int(values):
-                return (int(values),)
-    if not isinstance(values, (tuple, list)):
-        raise refused(values, None)
-    for i, v in enumerate(values):
-        if not _is_int(v):
-            raise refused(values, i)
-    return tuple(int(v) for v in values)
+    bad = None                       # what is wrong ("element" in argument_error's terms)
+    if form == "varargs" and not values:
+        bad = "missing"
+    elif form == "varargs" and len(values) > 1 and not _is_int(values[0]):
+        bad = "arguments"                           # not a list: several arguments
+    elif form == "varargs" and len(values) == 1:
+        values = values[0]
+        if _is_int(values):
+            return (int(values),)
+    if bad is None and isinstance(values, (tuple, list)):
+        if all(type(v) is int for v in values):     # zeros((2, 3)): at once
+            return tuple(values)
+        bad = next((i for i, v in enumerate(values) if not _is_int(v)), None)
+        if bad is None:
+            return tuple(int(v) for v in values)
+    raise _refused(fn, name, position, values, "tuple of ints", bad, method, first,
+                   form == "keyword")
 
 
 def nonnegative(size):

@@ -35,7 +35,9 @@ def size_keyword(fn: _Fn) -> _Fn:
     torch's do: one tuple, then (``zeros(size=(2, 3))``)."""
     @functools.wraps(fn)
     def factory(*size, **kwargs):
-        return fn(*given_size(fn.__name__, size, kwargs), **kwargs)
+        if "size" in kwargs:
+            size = given_size(fn.__name__, size, kwargs)
+        return fn(*size, **kwargs)
     return factory  # type: ignore[return-value]
 
 

@@ -236,9 +236,11 @@ def _size(fn, size, form="varargs"):
     """A factory's size argument, checked as torch's parser checks it (a tuple of ints),
     then as torch checks a new tensor's shape."""
     size = tape.ints_arg(fn, "size", 1, size, method=False, form=form)
-    if fn == "zeros" and builtins.any(n < 0 for n in size):      # (zeros says it its way)
-        raise RuntimeError("zeros: Dimension size must be non-negative.")
-    return tape.nonnegative(size)
+    if size and builtins.min(size) < 0:
+        if fn == "zeros":                                       # (zeros says it its way)
+            raise RuntimeError("zeros: Dimension size must be non-negative.")
+        tape.nonnegative(size)
+    return size
 
 
 @size_keyword

@@ -332,11 +332,12 @@ Tensor.repeat = _repeat
 def _infer_size(size, numel):
     """``size`` with its -1 (if any) worked out from ``numel``: torch's ``infer_size``."""
     size = list(size)
-    for i, n in enumerate(size):
-        if n == -1 and size.index(-1) < i:
-            raise RuntimeError("only one dimension can be inferred")
-        if n < -1:
-            raise RuntimeError(f"invalid shape dimension {n} at index {i} of shape {size}")
+    if size.count(-1) > 1 or size and builtins.min(size) < -1:     # (torch's error first)
+        for i, n in enumerate(size):
+            if n == -1 and size.index(-1) < i:
+                raise RuntimeError("only one dimension can be inferred")
+            if n < -1:
+                raise RuntimeError(f"invalid shape dimension {n} at index {i} of shape {size}")
     if -1 in size:
         known = math.prod(s for s in size if s != -1)
         if known == 0 or numel % known:
