@@ -2215,7 +2215,7 @@ def ints_arg(fn, name, position, values, method=True, form="varargs", first=_UNS
 
 
 def _ints(fn, name, position, values, method, form, first):
-    bad = None                       # what is wrong ("element" in argument_error's terms)
+    bad: Union[str, int, None] = None       # what is wrong (argument_error's "element")
     if form == "varargs" and not values:
         bad = "missing"
     elif form == "varargs" and len(values) > 1 and not _is_int(values[0]):
