@@ -24,7 +24,7 @@ _jax.config.update("jax_enable_x64", True)   # float64 is real; float32 stays th
 from . import dtypes as _dtypes
 from ._printing import set_printoptions
 from .dtypes import (Size, contiguous_format, device, dtype, finfo, iinfo, layout,
-                     memory_format, preserve_format, strided, promote_types, result_type,
+                     memory_format, preserve_format, strided, promote_types,
                      can_cast,
                      get_default_device, set_default_device, get_default_dtype,
                      set_default_dtype)

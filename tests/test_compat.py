@@ -280,7 +280,8 @@ _OPERAND_FUNCTIONS = (
     "eq ne lt le gt ge greater less greater_equal less_equal not_equal fmod copysign "
     "bitwise_and bitwise_or bitwise_xor bitwise_left_shift bitwise_right_shift remainder pow "
     "float_power xlogy divide true_divide floor_divide multiply subtract rsub lerp where add "
-    "sub mul div atan2 hypot maximum minimum take heaviside gcd lcm nextafter matmul").split()
+    "sub mul div atan2 hypot maximum minimum take heaviside gcd lcm nextafter matmul "
+    "result_type").split()
 
 
 _OPERAND_FORMS = [(name, form) for name in _OPERAND_FUNCTIONS for form, exists in (
@@ -379,9 +380,8 @@ def test_no_function_takes_a_numpy_array_where_torch_wants_a_tensor():
     for name in dir(torch):
         fn = getattr(autodiff, name, None)
         if name.startswith("_") or not name[0].islower() or not callable(fn) \
-                or name in ("layout", "memory_format", "result_type"):
-            continue      # (torch's type constructors; result_type, which autodiff still
-                          # lets take an array: not yet alike)
+                or name in ("layout", "memory_format"):
+            continue      # (torch's type constructors)
         expected = _raised(lambda: getattr(torch, name)(np.ones(3)))
         if expected.startswith("TypeError") and _raised(lambda: fn(np.ones(3))) == "ok":
             taken.append(name)

@@ -219,7 +219,9 @@ tape.OVERLOADS.update(
     **dict.fromkeys(("rand", "randn"), tuple(
         f"(tuple of ints size, *, {generator}Tensor out = None{_FACTORY}" for generator in
         ("torch.Generator generator, ", ""))),
-    eye=(f"(int n, *, Tensor out = None{_FACTORY}", f"(int n, int m, *, Tensor out = None{_FACTORY}"))
+    eye=(f"(int n, *, Tensor out = None{_FACTORY}", f"(int n, int m, *, Tensor out = None{_FACTORY}"),
+    result_type=("(Tensor tensor, Tensor other)", "(Number scalar, Tensor tensor)",
+                 "(Tensor tensor, Number other)", "(Number scalar1, Number scalar2)"))
 
 
 def _plain(x):

@@ -145,6 +145,17 @@ def fill_(self: Tensor, value: Tensor | Number) -> Tensor:
     return tape.inplace(self, lambda old: apply(RULES["fill_"], old, value=value), fills=True)
 
 
+def result_type(tensor: Tensor | Number, other: Tensor | Number) -> D.dtype:
+    """The dtype an op of ``tensor`` and ``other`` computes in: tensors with dims beat
+    0-d tensors beat Python numbers; within a kind, the wider dtype (``D.result_type``)."""
+    args = (D.number(tensor), D.number(other))          # (a NumPy scalar: a number)
+    for bad, x in enumerate(args):
+        if not isinstance(x, (Tensor, tape.NUMBERS)):
+            raise tape.argument_error("result_type", args, ("tensor", "other"), bad,
+                                      method=False)
+    return D.result_type(*args)
+
+
 def real(input: Tensor) -> Tensor:
     """The real part of ``input``: a real tensor itself (``Tensor.real``)."""
     return input.real
