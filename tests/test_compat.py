@@ -314,6 +314,33 @@ def test_an_operand_of_the_wrong_type_gets_torchs_type_error(name, form):
     assert checked
 
 
+@pytest.mark.parametrize("name", "add sub mul div divide multiply subtract true_divide "
+                                  "floor_divide".split())
+def test_the_arithmetic_functions_take_two_numbers_as_torchs_do(name):
+    """``torch.add(1, 2)`` is ``tensor(3)``: for these functions torch's parser takes a
+    number where a tensor goes (a 0-d tensor of the number's kind), so two numbers make a
+    tensor, of int64, float32 or bool as the numbers are (or torch's error: ``sub`` of
+    bools)."""
+    for a, b in ((7, 2), (7.0, 2), (True, False), (np.float32(2), 3), (3, True)):
+        expected = _raised(lambda: getattr(torch, name)(a, b))
+        assert _raised(lambda: getattr(autodiff, name)(a, b)) == expected
+        if expected == "ok":
+            got, want = getattr(autodiff, name)(a, b), getattr(torch, name)(a, b)
+            assert str(got.dtype) == str(want.dtype).replace("torch", "autodiff")
+            assert got.item() == want.item() and not got.requires_grad
+
+
+@pytest.mark.parametrize("name", "pow float_power remainder fmod eq ne lt ge copysign "
+                                  "bitwise_and bitwise_left_shift xlogy true_divide lerp isin "
+                                  "where result_type".split())
+def test_two_numbers_where_torch_has_several_signatures(name):
+    """``pow(2, 3)``: torch lists the signatures of a function that none of them lets take
+    two numbers (``result_type(1, 2)`` one does); so does autodiff."""
+    args = {"lerp": (1, 2, 0.5), "where": (True, 1, 2)}.get(name, (2, 3))
+    assert _raised(lambda: getattr(autodiff, name)(*args)) == \
+        _raised(lambda: getattr(torch, name)(*args))
+
+
 # where torch takes a size, or another list of ints: as ints one by one ("*size", the
 # varargs forms) or as one tuple, list, or torch.Size (the others); or an int
 _VARARGS_FORMS = {

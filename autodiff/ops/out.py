@@ -120,24 +120,57 @@ def _checked(fn, name, parameter):
     ``parameter``, its name, says it must be one), and re-wording the TypeError an op
     raises in its Tensor method's words for an argument of the wrong type
     (``tape.argument_error``) as the function's. A number (a NumPy scalar too) is checked
-    only when the call fails: what autodiff computes from numbers where torch does too
-    (``mul(2, t)``, ``add(np.float64(2), t)``) still works; anything else (a NumPy array,
-    a list) is refused before the call, which might have taken it. A call that works pays
-    one isinstance."""
+    only when the call fails for its type: what autodiff computes from numbers where torch
+    does too (``mul(2, t)``, ``add(np.float64(2), t)``) still works, and the arithmetic
+    functions take two numbers as torch's do (``add(1, 2)`` is ``tensor(3)``), and the
+    others of several signatures refuse them with torch's list (``pow(2, 3)``); anything
+    else (a NumPy array, a list) is refused before the call, which might have taken it. A
+    call that works pays one isinstance."""
+    names = tuple(inspect.signature(fn).parameters)
+    # refusing two numbers with its list: a function of operands that no signature
+    # lets be two numbers (pow, where; not result_type, nor rand, eye: sizes)
+    overloads = tape.OVERLOADS.get(name, ())
+    refuses_numbers = bool(overloads) and not any(_of_two_numbers(s) for s in overloads) \
+        and all(s.startswith(("(Tensor ", "(Number ")) for s in overloads)
+
     @functools.wraps(fn)
     def op(*args, **kwargs):
-        if parameter and args and not isinstance(args[0], (Tensor, np.generic)) \
-                and type(args[0]) not in _PYTHON_NUMBERS:
-            raise _not_a_tensor(name, parameter, args[0])
+        if args and not isinstance(args[0], Tensor):
+            if parameter and not isinstance(args[0], np.generic) \
+                    and type(args[0]) not in _PYTHON_NUMBERS:
+                raise _not_a_tensor(name, parameter, args[0])
+            if len(args) > 1 and not isinstance(args[1], Tensor):    # two numbers
+                if name in _NUMBERS_AS_TENSORS:                     # add(1, 2): tensor(3)
+                    args = (_wrapped_number(args[0]), *args[1:])
+                elif refuses_numbers:
+                    raise tape.argument_error(name, args, names[:len(args)], 0, method=False)
         try:
             return fn(*args, **kwargs)
         except Exception as e:
             if hasattr(e, "argument"):               # (said in a Tensor method's words)
                 raise tape.said_by(e, name, method=False)
-            if parameter and args and not isinstance(args[0], Tensor):
+            if parameter and args and not isinstance(args[0], Tensor) \
+                    and isinstance(e, (TypeError, AttributeError)):   # (not a number's)
                 raise _not_a_tensor(name, parameter, args[0]) from None
             raise
     return op
+
+
+def _of_two_numbers(signature):
+    """Whether a signature of torch's starts with two numbers (``result_type``'s last)."""
+    first_two = signature[1:-1].split(", ")[:2]
+    return len(first_two) == 2 and all(p.startswith("Number ") for p in first_two)
+
+
+# the functions whose Tensor arguments torch's parser lets be numbers (as 0-d tensors of
+# the number's kind: add(1, 2) is tensor(3))
+_NUMBERS_AS_TENSORS = frozenset("add sub mul div divide multiply subtract true_divide "
+                                "floor_divide".split())
+
+
+def _wrapped_number(value):
+    value = D.number(value)
+    return tape.constant(np.asarray(value, D.scalar_dtype(value).np))
 
 
 def _not_a_tensor(name, parameter, value):
