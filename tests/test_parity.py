@@ -417,13 +417,33 @@ def _einsum(T, equation, shapes, seed=0):
     return out.detach().numpy(), graph, [x.grad.numpy() for x in xs]
 
 
+def _laid_out_otherwise(ours, theirs):
+    """Whether two einsum graphs differ only as layouts make them: a reshape that copied
+    in one (UnsafeViewBackward0 over CloneBackward0) or viewed its input out of order
+    (ReshapeAliasBackward0) viewed it in the other (ViewBackward0); the nodes otherwise
+    the same, in the same order."""
+    def reshapes_as_views(graph):
+        names = [entry.split(":")[1] for entry in graph]
+        names = ["ViewBackward0" if n == "ReshapeAliasBackward0" else n for n in names]
+        while "CloneBackward0" in names:
+            i = names.index("CloneBackward0")
+            if i == 0 or names[i - 1] != "UnsafeViewBackward0":
+                return names
+            names[i - 1:i + 1] = ["ViewBackward0"]
+        return names
+    return reshapes_as_views(ours) == reshapes_as_views(theirs)
+
+
 def _assert_same_einsum(equation, shapes, autodiff):
     ours, theirs = _einsum(autodiff, equation, shapes), _einsum(torch, equation, shapes)
     if isinstance(theirs[0], str) or isinstance(ours[0], str):
         assert ours == theirs
     else:
         np.testing.assert_allclose(ours[0], theirs[0], rtol=1e-12, atol=1e-12)
-        assert ours[1] == theirs[1]
+        # (torch's product of two permuted operands keeps their layout, and a reshape
+        # after it copies; autodiff's is laid out in order, and its reshape views:
+        # docs/differences.md, "the result of an ordinary op")
+        assert ours[1] == theirs[1] or _laid_out_otherwise(ours[1], theirs[1])
         for a, b in zip(ours[2], theirs[2]):
             np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
 
