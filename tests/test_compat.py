@@ -347,8 +347,8 @@ _VARARGS_FORMS = {
     **{name: lambda T, t, args, name=name: getattr(T, name)(*args)
        for name in ("zeros", "ones", "empty", "rand", "randn")},
     **{name: lambda T, t, args, name=name: getattr(t, name)(*args)
-       for name in ("view", "reshape", "expand", "repeat", "permute", "tile", "sum_to_size",
-                    "new_zeros", "new_ones", "new_empty")},
+       for name in ("view", "reshape", "expand", "repeat", "permute", "tile", "flip",
+                    "sum_to_size", "new_zeros", "new_ones", "new_empty")},
     "resize_": lambda T, t, args: t.detach().clone().resize_(*args),
 }
 _ONE_ARGUMENT_FORMS = {
@@ -366,8 +366,12 @@ _ONE_ARGUMENT_FORMS = {
     "eye(n, m)": lambda T, t, args: T.eye(2, *args),
     **{f"{name}(size=)": lambda T, t, args, name=name: getattr(T, name)(size=args[0])
        for name in ("zeros", "ones", "empty", "rand", "randn")},
-    **{f"{name}(size=)": lambda T, t, args, name=name: getattr(t, name)(size=args[0])
-       for name in ("new_zeros", "new_ones", "new_empty")},
+    **{f"{name}({param}=)": lambda T, t, args, name=name, param=param: getattr(t, name)(
+        **{param: args[0]}) for name, param in (
+            ("new_zeros", "size"), ("new_ones", "size"), ("new_empty", "size"), ("view", "size"),
+            ("reshape", "shape"), ("expand", "size"), ("repeat", "repeats"), ("permute", "dims"),
+            ("tile", "dims"), ("flip", "dims"))},
+    "flip function": lambda T, t, args: T.flip(t, *args),
 }
 # the arguments, as given: a float or a bool for an int (n / 2: 2.0), a list holding one,
 # an array, a negative size...
@@ -389,6 +393,9 @@ def test_a_size_of_the_wrong_type_gets_torchs_error(form):
     given = _NOT_SIZES + _NOT_VARARGS * (form in _VARARGS_FORMS)
     if form == "eye(n, m)":             # (autodiff's m defaults to None, as torch's docs
         given = [args for args in given if args[0] is not None]   # say; its parser refuses it)
+    if form == "view(size=)":           # (a list refused as a whole: torch lists view's
+        given = [args for args in given          # signatures, marking the keyword)
+                 if isinstance(args[0], tuple) and args[0] and type(args[0][0]) is int]
     if form == "unflatten":             # (torch's words for a negative size carry its
         given = given[:-3]              # C++ traceback)
     refused = 0

@@ -36,19 +36,22 @@ def size_keyword(fn: _Fn) -> _Fn:
     @functools.wraps(fn)
     def factory(*size, **kwargs):
         if "size" in kwargs:
-            size = given_size(fn.__name__, size, kwargs)
+            size = sizes_given(fn.__name__, "size", size, kwargs, 1, method=False)
         return fn(*size, **kwargs)
     return factory  # type: ignore[return-value]
 
 
-def given_size(fn, size, kwargs, position=1, method=False):
-    """The size a factory of ``*size`` was given: ``size``, or the keyword ``size=``, taken
-    out of ``kwargs`` (checked here: torch's messages give no position for it)."""
-    if "size" not in kwargs:
-        return size
-    if size:
-        raise TypeError(f"{fn}() got multiple values for argument 'size'")
-    return (tape.ints_arg(fn, "size", position, kwargs.pop("size"), method, form="keyword"),)
+def sizes_given(fn, param, sizes, kwargs, position=2, method=True, only=False):
+    """What a function of ``*sizes`` (``zeros``, ``x.view``...) was given: ``sizes``, or
+    the keyword ``param=`` (``zeros(size=(2, 3))``), taken out of ``kwargs`` and checked
+    here (torch's messages give no position for it); with ``only``, no other keyword."""
+    if param in kwargs:
+        if sizes:
+            raise TypeError(f"{fn}() got multiple values for argument '{param}'")
+        sizes = (tape.ints_arg(fn, param, position, kwargs.pop(param), method, form="keyword"),)
+    if only and kwargs:
+        raise TypeError(f"{fn}() got an unexpected keyword argument '{next(iter(kwargs))}'")
+    return sizes
 
 
 def _to_dtype(d):
@@ -468,7 +471,9 @@ def sizes_method(fn: Callable[[Tensor, Any], Tensor], param: str) -> None:
     (``x.reshape(2, 3)``, as ``x.reshape((2, 3))``)."""
     name = fn.__name__
 
-    def method(self: Tensor, *sizes: int | Sequence[int]) -> Tensor:
+    def method(self: Tensor, *sizes: int | Sequence[int], **by_name: Sequence[int]) -> Tensor:
+        if by_name:                                 # x.reshape(shape=(2, 3))
+            sizes = sizes_given(name, param, sizes, by_name, only=True)
         return fn(self, tape.ints_arg(name, param, 2, sizes))
     method.__name__ = method.__qualname__ = name
     method.__doc__ = fn.__doc__

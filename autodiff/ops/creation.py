@@ -18,7 +18,7 @@ from .. import dtypes as D, tape
 from ..dtypes import DeviceLike, Number
 from ..tape import RULES, Storage, Tensor, apply, make_tensor
 from ._common import (_kernel_missing, _place, _scalar_arg, _to_dtype, _type_name, exported,
-                      given_size, size_keyword)
+                      size_keyword, sizes_given)
 
 
 def _check_requires_grad(dt, requires_grad):
@@ -282,7 +282,7 @@ def _new_filled(name, factory):
     """``x.new_zeros`` (``new_ones``, ``new_empty``): ``factory`` of the size given, with
     ``x``'s dtype and device unless given."""
     def new(self, *size, **kw):
-        size = tape.ints_arg(name, "size", 2, given_size(name, size, kw, 2, method=True))
+        size = tape.ints_arg(name, "size", 2, sizes_given(name, "size", size, kw))
         return factory(tape.nonnegative(size), **_new_defaults(self, kw))
     new.__name__ = new.__qualname__ = name
     return new
@@ -290,8 +290,8 @@ def _new_filled(name, factory):
 
 Tensor.new_zeros, Tensor.new_ones, Tensor.new_empty = (
     _new_filled("new_zeros", zeros), _new_filled("new_ones", ones), _new_filled("new_empty", empty))
-Tensor.new_full = lambda self, size, v, **kw: full(
-    tape.ints_arg("new_full", "size", 2, size, form="list"), v, **_new_defaults(self, kw))
+Tensor.new_full = lambda self, size, fill_value, **kw: full(
+    tape.ints_arg("new_full", "size", 2, size, form="list"), fill_value, **_new_defaults(self, kw))
 Tensor.new_tensor = lambda self, data, **kw: tensor(data, **_new_defaults(self, kw))
 
 

@@ -22,7 +22,7 @@ from ..tape import RULES, Tensor, apply, row
 from ._common import (_broadcast_shapes, _CastRule, _dims, _expanded_shape, _not_implemented,
                       _scatter_through_view, _select_put, _slice_put, _span,
                       _unsafe_view, _window, _zeros, alias_row, exported, method, methods,
-                      sizes_method)
+                      sizes_given, sizes_method)
 from .creation import empty
 
 
@@ -314,9 +314,11 @@ row("repeat", "RepeatBackward0",
     lambda grad, repeats, self_sym_sizes: (_repeat_backward(grad, repeats, self_sym_sizes),))
 
 
-def _repeat(input: Tensor, *repeats: int | Sequence[int]) -> Tensor:
+def _repeat(input: Tensor, *repeats: int | Sequence[int], **by_name: Sequence[int]) -> Tensor:
     """``x.repeat(*sizes)``: ``x`` tiled ``sizes`` times along each dim (new leading dims
     where there are more sizes than dims; RepeatBackward0)."""
+    if by_name:                                     # x.repeat(repeats=(2, 1))
+        repeats = sizes_given("repeat", "repeats", repeats, by_name, only=True)
     repeats = tape.ints_arg("repeat", "repeats", 2, repeats)
     if len(repeats) < input.ndim:
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than "
@@ -385,7 +387,7 @@ def resize_as_(self: Tensor, the_template: Tensor, memory_format: object = None)
 
 
 @method
-def view(input: Tensor, *size: int | Sequence[int]) -> Tensor:
+def view(input: Tensor, *size: int | Sequence[int], **by_name: Sequence[int]) -> Tensor:
     """The same elements under a new shape, sharing storage (ViewBackward0).
 
     >>> import autodiff
@@ -393,6 +395,8 @@ def view(input: Tensor, *size: int | Sequence[int]) -> Tensor:
     tensor([[0, 1, 2],
             [3, 4, 5]])
     """
+    if by_name:                                     # x.view(size=(2, 3))
+        size = sizes_given("view", "size", size, by_name, only=True)
     if len(size) == 1 and isinstance(size[0], D.dtype):
         raise NotImplementedError("autodiff: view(dtype) is not supported")
     size = _infer_size(tape.ints_arg("view", "size", 2, size, first=input), input.numel())
@@ -769,12 +773,14 @@ row("flip", "FlipBackward0", lambda self, *, dims: jnp.flip(self, dims),
     lambda grad, dims: (tape.apply(RULES["flip"], grad, dims=dims),))
 
 
-@method
-def flip(input: Tensor, *dims: int | Sequence[int]) -> Tensor:
+def flip(input: Tensor, dims: Sequence[int]) -> Tensor:
     """The elements in reverse order along each of ``dims`` (a copy, as in torch); the
-    dims as a tuple, or one by one."""
-    dims = tuple(dims[0]) if len(dims) == 1 and not isinstance(dims[0], int) else dims
+    method takes the dims one by one too."""
+    dims = tape.ints_arg("flip", "dims", 2, dims, form="list")
     return apply(RULES["flip"], input, dims=_dims(dims, input.ndim))
+
+
+sizes_method(flip, "dims")
 
 
 # rot90 turns k quarter turns in the plane of dims; the gradient turns back
@@ -803,7 +809,7 @@ def fliplr(input: Tensor) -> Tensor:
     """``flip`` of dim 1: columns in reverse order."""
     if input.ndim < 2:
         raise RuntimeError("Input must be >= 2-d.")
-    return flip(input, 1)
+    return flip(input, (1,))
 
 
 @method
@@ -811,7 +817,7 @@ def flipud(input: Tensor) -> Tensor:
     """``flip`` of dim 0: rows in reverse order."""
     if input.ndim < 1:
         raise RuntimeError("Input must be >= 1-d.")
-    return flip(input, 0)
+    return flip(input, (0,))
 
 
 row("alias", "AliasBackward0", lambda self: self, lambda grad: (grad,), view=True)
@@ -924,8 +930,10 @@ row("expand", "ExpandBackward0", lambda self, *, size, self_sym_sizes: jnp.broad
 
 
 @method
-def expand(input: Tensor, *sizes: int | Sequence[int]) -> Tensor:
+def expand(input: Tensor, *sizes: int | Sequence[int], **by_name: Sequence[int]) -> Tensor:
     """A view repeating size-1 dims to ``sizes`` without copying (ExpandBackward0)."""
+    if by_name:                                     # x.expand(size=(2, 3))
+        sizes = sizes_given("expand", "size", sizes, by_name, only=True)
     shape = _expanded_shape(input, tape.ints_arg("expand", "size", 2, sizes))
     return apply(RULES["expand"], input, size=shape, self_sym_sizes=input._array.shape)
 
