@@ -341,6 +341,17 @@ def test_two_numbers_where_torch_has_several_signatures(name):
         _raised(lambda: getattr(torch, name)(*args))
 
 
+def test_randint_takes_its_bounds_as_torchs_does():
+    """``randint(high=5, size=...)`` (low defaults to 0, as torch's documentation writes
+    it), ``randint(5, size)``, and torch's error for an empty range."""
+    for call in (lambda T: T.randint(high=5, size=(3,)), lambda T: T.randint(5, size=(2, 2)),
+                 lambda T: T.randint(low=2, high=5, size=(3,)), lambda T: T.randint(0, 0, (3,)),
+                 lambda T: T.randint(3, 1, (3,)), lambda T: T.randint(-3, -1, (2,))):
+        assert _raised(lambda: call(autodiff)) == _raised(lambda: call(torch))
+        if _raised(lambda: call(torch)) == "ok":
+            assert call(autodiff).shape == tuple(call(torch).shape)
+
+
 # where torch takes a size, or another list of ints: as ints one by one ("*size", the
 # varargs forms) or as one tuple, list, or torch.Size (the others); or an int
 _VARARGS_FORMS = {

@@ -122,7 +122,7 @@ def randn(*size: int | Sequence[int], dtype: Optional[D.dtype] = None,
                    device, requires_grad, generator)
 
 
-def randint(low: int, high: Optional[int] = None, size: Sequence[int] = None,  # type: ignore[assignment]
+def randint(low: int = 0, high: Optional[int] = None, size: Sequence[int] = None,  # type: ignore[assignment]
             dtype: Optional[D.dtype] = None, device: Optional[DeviceLike] = None,
             requires_grad: bool = False, generator: Optional[Generator] = None) -> Tensor:
     """Random integers in ``[low, high)`` from autodiff's generator (``randint(high,
@@ -135,6 +135,9 @@ def randint(low: int, high: Optional[int] = None, size: Sequence[int] = None,  #
     high = tape.int_arg("randint", "high", given - 1, high, method=False)
     size = tape.nonnegative(tape.ints_arg("randint", "size", given, size, method=False,
                                           form="list"))
+    if low >= high:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} "
+                           f">= to={high}")
     rng = (generator or default_generator)._rng
     return _integers(rng.integers(low, high, size), dtype, device, requires_grad)
 
