@@ -314,7 +314,7 @@ row("repeat", "RepeatBackward0",
     lambda grad, repeats, self_sym_sizes: (_repeat_backward(grad, repeats, self_sym_sizes),))
 
 
-def _repeat(input: Tensor, *repeats: int | Sequence[int], **by_name: Sequence[int]) -> Tensor:
+def _repeat(input: Tensor, /, *repeats: int | Sequence[int], **by_name: Sequence[int]) -> Tensor:
     """``x.repeat(*sizes)``: ``x`` tiled ``sizes`` times along each dim (new leading dims
     where there are more sizes than dims; RepeatBackward0)."""
     if by_name:                                     # x.repeat(repeats=(2, 1))
