@@ -72,8 +72,8 @@ WRITTEN = {
     "view_as": "def view_as(self: Tensor, other: Tensor) -> Tensor: ...",
     "where": "def where(self: Tensor, condition: Tensor, other: Tensor | Number) -> Tensor: ...",
     "new_tensor": "def new_tensor(self: Tensor, data: Any, **kw: Any) -> Tensor: ...",
-    "new_full": "def new_full(self: Tensor, size: Sequence[int], v: Number, **kw: Any) "
-                "-> Tensor: ...",
+    "new_full": "def new_full(self: Tensor, size: Sequence[int], fill_value: Number, "
+                "**kw: Any) -> Tensor: ...",
     **{name: f"def {name}(self: Tensor, *size: int | Sequence[int], **kw: Any) -> Tensor: ..."
        for name in ("new_empty", "new_ones", "new_zeros")},
 }
