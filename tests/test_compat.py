@@ -341,6 +341,22 @@ def test_two_numbers_where_torch_has_several_signatures(name):
         _raised(lambda: getattr(torch, name)(*args))
 
 
+@pytest.mark.parametrize("call", [
+    lambda T: T.floor_divide(T.tensor([True]), T.tensor([True])),
+    lambda T: T.tensor([True]) // True, lambda T: T.tensor([True]) % True,
+    lambda T: T.div(T.tensor([True]), True, rounding_mode="trunc"),
+    lambda T: T.div(T.tensor([True]), True, rounding_mode=None),
+    lambda T: T.fmod(T.tensor([True]), True), lambda T: T.remainder(True, T.tensor([True])),
+    lambda T: T.remainder(2, T.tensor([True])), lambda T: T.floor_divide(T.tensor([3]), True)])
+def test_rounding_divisions_of_booleans_as_torchs(call):
+    """torch has no kernel for a rounding division computed in bool (its
+    NotImplementedError); one computed in int64 or float (``remainder(2, bools)``) works."""
+    expected = _raised(lambda: call(torch))
+    assert _raised(lambda: call(autodiff)) == expected
+    if expected == "ok":
+        np.testing.assert_array_equal(call(autodiff).numpy(), call(torch).numpy())
+
+
 def test_randint_takes_its_bounds_as_torchs_does():
     """``randint(high=5, size=...)`` (low defaults to 0, as torch's documentation writes
     it), ``randint(5, size)``, and torch's error for an empty range."""

@@ -173,12 +173,13 @@ def _operands(op, input, other, names=("input", "other")):
     return input, other
 
 
-def _check_operands(op, args, names):
+def _check_operands(op, args, names, method=True):
     """torch's TypeError for the first of ``args`` that is neither a tensor nor a number
-    (a number being traced too: an operand of a compiled program)."""
+    (a number being traced too: an operand of a compiled program), in the words of the
+    method (or of the function: ``result_type`` has no method)."""
     for bad, x in enumerate(args):
         if not isinstance(x, (Tensor, tape.NUMBERS)):
-            raise tape.argument_error(op, args, names, bad)
+            raise tape.argument_error(op, args, names, bad, method)
 
 
 # torch's signatures of the functions it has several of, which its TypeError lists when

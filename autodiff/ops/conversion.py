@@ -12,7 +12,7 @@ import jax.numpy as jnp
 from .. import dtypes as D, tape
 from ..dtypes import DeviceLike, Number
 from ..tape import RULES, Tensor, apply, make_tensor, row
-from ._common import _to_dtype, _zeros_like, alias_row, exported, method
+from ._common import _check_operands, _to_dtype, _zeros_like, alias_row, exported, method
 from .shape import clone
 
 
@@ -149,10 +149,7 @@ def result_type(tensor: Tensor | Number, other: Tensor | Number) -> D.dtype:
     """The dtype an op of ``tensor`` and ``other`` computes in: tensors with dims beat
     0-d tensors beat Python numbers; within a kind, the wider dtype (``D.result_type``)."""
     args = (D.number(tensor), D.number(other))          # (a NumPy scalar: a number)
-    for bad, x in enumerate(args):
-        if not isinstance(x, (Tensor, tape.NUMBERS)):
-            raise tape.argument_error("result_type", args, ("tensor", "other"), bad,
-                                      method=False)
+    _check_operands("result_type", args, ("tensor", "other"), method=False)
     return D.result_type(*args)
 
 

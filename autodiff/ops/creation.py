@@ -283,7 +283,8 @@ def _new_filled(name, factory):
     ``x``'s dtype and device unless given."""
     def new(self, *size, **kw):
         size = tape.ints_arg(name, "size", 2, sizes_given(name, "size", size, kw))
-        return factory(tape.nonnegative(size), **_new_defaults(self, kw))
+        tape.nonnegative(size)        # (before the factory's check: zeros words it its way)
+        return factory(size, **_new_defaults(self, kw))
     new.__name__ = new.__qualname__ = name
     return new
 

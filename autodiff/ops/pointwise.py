@@ -322,9 +322,8 @@ def remainder(input: Tensor, other: Tensor | Number) -> Tensor:
     """Python's ``%`` elementwise, with the sign of the divisor (RemainderBackward1;
     RemainderBackward0 for a number divisor; a number dividend has no derivative)."""
     input, other = _operands("remainder", input, other)
-    if not isinstance(input, Tensor) and other.dtype is D.bool_:
-        raise _kernel_missing("remainder_cpu", D.bool_)
     if not isinstance(input, Tensor):
+        _refuse_booleans("remainder_cpu", input, other)
         _check_divisor(input, other)
         return apply(_in_float(RULES["remainder_scalar_self"], other)
                      if isinstance(input, float) else RULES["remainder_scalar_self"],
@@ -358,9 +357,9 @@ def _rounding(rule, input, other, scalar=False, **attrs):
     """Apply a rounding division's rule (a number divisor as an attribute where the rule
     takes it so): booleans, and integers divided by zero, are torch's errors."""
     input, other = _operands(rule.op, input, other)
-    if D.result_type(input, other) is D.bool_ and not attrs.get("float_result"):
-        raise _kernel_missing(_ROUNDING_KERNELS.get(rule.op.split("_scalar")[0]) or
-                              f"div_{attrs['rounding_mode']}_cpu", D.bool_)
+    if not attrs.get("float_result"):           # (div's rounding_mode=None divides bools)
+        _refuse_booleans(_ROUNDING_KERNELS.get(rule.op.split("_scalar")[0]) or
+                         f"div_{attrs['rounding_mode']}_cpu", input, other)
     _check_divisor(input, other)
     if scalar:
         dt = D.result_type(input, other)
@@ -370,6 +369,13 @@ def _rounding(rule, input, other, scalar=False, **attrs):
 
 _ROUNDING_KERNELS = {"floor_divide": "div_floor_cpu", "remainder": "remainder_cpu",
                      "fmod": "fmod_cpu"}     # (and div's, named after its rounding mode)
+
+
+def _refuse_booleans(kernel, input, other):
+    """torch's error for a rounding division computed in bool: it has no ``kernel`` for
+    it (``remainder(2, bools)`` computes in int64, and is fine)."""
+    if D.result_type(input, other) is D.bool_:
+        raise _kernel_missing(kernel, D.bool_)
 
 
 def _check_divisor(input, other):

@@ -146,7 +146,8 @@ def randperm(n: int, dtype: Optional[D.dtype] = None, device: Optional[DeviceLik
              requires_grad: bool = False, generator: Optional[Generator] = None) -> Tensor:
     """A random permutation of ``range(n)``."""
     rng = (generator or default_generator)._rng
-    (n,) = tape.nonnegative((tape.int_arg("randperm", "n", 1, n, method=False),))
+    n = tape.int_arg("randperm", "n", 1, n, method=False)
+    tape.nonnegative((n,))
     return _integers(rng.permutation(n), dtype, device, requires_grad)
 
 
